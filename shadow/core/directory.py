@@ -1,0 +1,504 @@
+"""The directory: people on both sides and the library's departments.
+
+One home for reading form/CLI/CSV input into models, the rules that span
+records (unique names, hosts are library staff), lookups by name or id, who is
+acting, CSV import, and the integrity check. The TUI and the CLI both call in here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .models import (
+    MODELS,
+    SIDES,
+    Department,
+    Model,
+    Person,
+    ValidationError,
+    clean_line,
+    format_hours,
+    name_key,
+    parse_hours,
+)
+from .store import Store
+
+SETUP_ACTOR = "(first-run setup)"
+
+PERSON_FIELDS = ("name", "side", "role", "department", "team", "email", "active")
+DEPARTMENT_FIELDS = ("name", "branch", "capacity", "hours", "hosts", "notes", "closed", "active")
+
+
+class DirectoryError(ValueError):
+    """A problem with a request, said in one line (unknown name, duplicate, ...)."""
+
+
+# ------------------------------------------------------------------ reading
+def people(store: Store, *, active_only: bool = False) -> list[Person]:
+    found = [Person.from_doc(d) for d in store.all(Person.TABLE)]
+    if active_only:
+        found = [p for p in found if p.active]
+    return sorted(found, key=lambda p: name_key(p.name))
+
+
+def departments(store: Store, *, active_only: bool = False) -> list[Department]:
+    found = [Department.from_doc(d) for d in store.all(Department.TABLE)]
+    if active_only:
+        found = [d for d in found if d.active]
+    return sorted(found, key=lambda d: name_key(d.name))
+
+
+def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any:
+    text = str(ref).strip()
+    digits = text.lstrip("#")
+    if digits.isdigit():
+        doc = store.get(model.TABLE, int(digits))
+        if doc is not None:
+            return model.from_doc(doc)
+    key = name_key(text)
+    matches = [d for d in store.all(model.TABLE) if name_key(d.get("name", "")) == key]
+    if len(matches) == 1:
+        return model.from_doc(matches[0])
+    if not matches:
+        raise DirectoryError(f"no {what} named {text!r} (see 'shadow list {model.TABLE}')")
+    raise DirectoryError(f"{len(matches)} {model.TABLE} are named {text!r}; use the id")
+
+
+def find_person(store: Store, ref: str | int) -> Person:
+    """A person by id (``12`` or ``#12``) or by name, ignoring case."""
+    return _resolve(store, Person, ref, "person")
+
+
+def find_department(store: Store, ref: str | int) -> Department:
+    return _resolve(store, Department, ref, "department")
+
+
+def names_by_id(store: Store, table: str) -> dict[int, str]:
+    return {d["id"]: d.get("name", "") for d in store.all(table)}
+
+
+# ------------------------------------------------------------------ who is acting
+def resolve_actor(store: Store, as_name: str | None = None) -> Person | None:
+    """``--as NAME``, else ``SHADOW_USER``, else the identity the TUI remembered."""
+    chosen = as_name or os.environ.get("SHADOW_USER")
+    if store.count(Person.TABLE) == 0:
+        return None  # the first person is added before anyone can be named
+    if chosen:
+        try:
+            person = find_person(store, chosen)
+        except DirectoryError as exc:
+            raise DirectoryError(f"cannot act as {chosen!r}: {exc}") from None
+        if not person.active:
+            raise DirectoryError(f"cannot act as {person.name!r}: they are marked inactive")
+        return person
+    pid = config.remembered_identity(store.path)
+    if pid is not None:
+        doc = store.get(Person.TABLE, pid)
+        if doc is not None and doc.get("active", True):
+            return Person.from_doc(doc)
+    return None
+
+
+def actor_name(store: Store, actor: Person | None) -> str:
+    """The name written into the audit trail; only an empty directory may go without."""
+    if actor is not None:
+        return actor.name
+    if store.count(Person.TABLE) == 0:
+        return SETUP_ACTOR
+    raise DirectoryError(
+        "who is acting? pass --as NAME or set SHADOW_USER (every change records its author)"
+    )
+
+
+# ------------------------------------------------------------------ input -> models
+def _bool(value: Any, field: str, errors: dict[str, str]) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().casefold()
+    if text in ("", "yes", "y", "true", "1", "active"):
+        return True
+    if text in ("no", "n", "false", "0", "inactive"):
+        return False
+    errors[field] = f"must be yes or no (got {value!r})"
+    return True
+
+
+def person_from_input(store: Store, values: dict[str, Any], base: Person | None = None) -> Person:
+    """Build a Person from typed text (form, CLI or CSV). Keys are PERSON_FIELDS.
+
+    Missing keys keep ``base``'s value. Errors come back keyed by those same
+    field names, so they can be shown next to the field that was typed.
+    """
+    person = Person.from_doc(base.to_doc()) if base else Person()
+    person.id = base.id if base else None
+    errors: dict[str, str] = {}
+    if "name" in values:
+        person.name = (
+            clean_line(values["name"]) if isinstance(values["name"], str) else values["name"]
+        )
+    if "side" in values:
+        side = str(values["side"] or "").strip().casefold()
+        side = {"library staff": "library", "lib": "library"}.get(side, side)
+        if side not in SIDES:
+            errors["side"] = f"must be 'it' or 'library' (got {values['side']!r})"
+        person.side = side
+    for key in ("role", "team", "email"):
+        if key in values:
+            raw = values[key]
+            setattr(person, key, clean_line(raw) if isinstance(raw, str) else raw)
+    if "department" in values:
+        text = clean_line(str(values["department"] or ""))
+        person.department_id = None
+        if text:
+            try:
+                person.department_id = find_department(store, text).id
+            except DirectoryError as exc:
+                if person.side == "it" and "team" not in values:
+                    person.team = text  # IT staff: a team that is not a library department
+                else:
+                    errors["department"] = str(exc)
+    if "active" in values:
+        person.active = _bool(values["active"], "active", errors)
+    if person.side == "library" and person.department_id is None and "department" not in errors:
+        pass  # a library person may be between departments; allowed
+    try:
+        person.validate()
+    except ValidationError as exc:
+        for key, msg in exc.errors.items():
+            errors.setdefault("department" if key == "department_id" else key, msg)
+    if errors:
+        raise ValidationError(errors)
+    return person
+
+
+def department_from_input(
+    store: Store, values: dict[str, Any], base: Department | None = None
+) -> Department:
+    """Build a Department from typed text. Keys are DEPARTMENT_FIELDS.
+
+    ``hosts`` is a comma-separated list of names (or ids); ``closed`` a
+    comma-separated list of ISO dates; ``hours`` e.g. "Mon-Fri 09:00-17:00".
+    """
+    dept = Department.from_doc(base.to_doc()) if base else Department()
+    dept.id = base.id if base else None
+    errors: dict[str, str] = {}
+    if "name" in values:
+        dept.name = (
+            clean_line(values["name"]) if isinstance(values["name"], str) else values["name"]
+        )
+    if "branch" in values:
+        dept.branch = clean_line(values["branch"] or "")
+    if "notes" in values:
+        dept.notes = (values["notes"] or "").strip()
+    if "capacity" in values:
+        raw = str(values["capacity"] if values["capacity"] is not None else "").strip()
+        if not raw:
+            dept.capacity = Department().capacity
+        elif raw.isdigit():
+            dept.capacity = int(raw)
+        else:
+            errors["capacity"] = f"must be a whole number of visitors (got {raw!r})"
+    if "hours" in values:
+        try:
+            dept.hours = parse_hours(values["hours"] or "")
+        except ValueError as exc:
+            errors["hours"] = str(exc)
+    if "hosts" in values:
+        raw = values["hosts"]
+        refs = raw if isinstance(raw, list) else [h for h in str(raw or "").split(",")]
+        hosts: list[int] = []
+        for ref in (str(r).strip() for r in refs):
+            if not ref:
+                continue
+            try:
+                host = find_person(store, ref)
+            except DirectoryError as exc:
+                errors["hosts"] = str(exc)
+                break
+            if host.side != "library":
+                errors["hosts"] = f"{host.name} is IT staff; hosts are library staff"
+                break
+            if host.id not in hosts:
+                hosts.append(host.id)
+        dept.hosts = hosts
+    if "closed" in values:
+        raw = values["closed"]
+        items = raw if isinstance(raw, list) else str(raw or "").replace(";", ",").split(",")
+        closed = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            try:
+                closed.append(date.fromisoformat(item).isoformat())
+            except ValueError:
+                errors["closed"] = f"{item!r} is not a date (use YYYY-MM-DD, comma-separated)"
+                break
+        dept.closed_dates = sorted(set(closed))
+    if "active" in values:
+        dept.active = _bool(values["active"], "active", errors)
+    try:
+        dept.validate()
+    except ValidationError as exc:
+        for key, msg in exc.errors.items():
+            errors.setdefault("closed" if key == "closed_dates" else key, msg)
+    if errors:
+        raise ValidationError(errors)
+    return dept
+
+
+def person_to_input(store: Store, person: Person) -> dict[str, str]:
+    """The typed-text form of a person (the inverse of person_from_input)."""
+    dept = store.get(Department.TABLE, person.department_id) if person.department_id else None
+    return {
+        "name": person.name,
+        "side": person.side,
+        "role": person.role,
+        "department": dept["name"] if dept else "",
+        "team": person.team,
+        "email": person.email,
+        "active": "yes" if person.active else "no",
+    }
+
+
+def department_to_input(store: Store, dept: Department) -> dict[str, str]:
+    names = names_by_id(store, Person.TABLE)
+    return {
+        "name": dept.name,
+        "branch": dept.branch,
+        "capacity": str(dept.capacity),
+        "hours": format_hours(dept.hours),
+        "hosts": ", ".join(names.get(h, f"#{h}") for h in dept.hosts),
+        "notes": dept.notes,
+        "closed": ", ".join(dept.closed_dates),
+        "active": "yes" if dept.active else "no",
+    }
+
+
+# ------------------------------------------------------------------ writing
+def _unique_name(store: Store, table: str, name: str, own_id: int | None, what: str) -> None:
+    key = name_key(name)
+    for doc in store.all(table):
+        if doc["id"] != own_id and name_key(doc.get("name", "")) == key:
+            raise ValidationError(
+                {"name": f"a {what} named {doc['name']!r} already exists (#{doc['id']})"}
+            )
+
+
+def save_person(store: Store, actor: str, person: Person) -> int:
+    """Add (no id) or update a person. Returns the id."""
+    person.validate()
+    with store.transaction(actor) as tx:
+        _unique_name(store, Person.TABLE, person.name, person.id, "person")
+        if person.id is None:
+            return tx.insert(Person.TABLE, person.to_doc(), summary=person.name)
+        tx.update(Person.TABLE, person.id, person.to_doc())
+        return person.id
+
+
+def save_department(store: Store, actor: str, dept: Department) -> int:
+    dept.validate()
+    with store.transaction(actor) as tx:
+        _unique_name(store, Department.TABLE, dept.name, dept.id, "department")
+        if dept.id is None:
+            return tx.insert(Department.TABLE, dept.to_doc(), summary=dept.name)
+        tx.update(Department.TABLE, dept.id, dept.to_doc())
+        return dept.id
+
+
+def set_active(store: Store, actor: str, model: type[Model], record_id: int, active: bool) -> None:
+    """Deactivate (or reactivate) a person or department; nothing is ever deleted."""
+    with store.transaction(actor) as tx:
+        if tx.get(model.TABLE, record_id) is None:
+            raise DirectoryError(f"no {model.TABLE} record #{record_id}")
+        tx.update(model.TABLE, record_id, {"active": active})
+
+
+# ------------------------------------------------------------------ CSV import
+def _header_key(text: str) -> str:
+    return "_".join(text.strip().casefold().replace("-", " ").split())
+
+
+def read_csv(
+    text: str, fields: Iterable[str], required: Iterable[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a header-driven CSV as (line number, {field: text}). Raises DirectoryError."""
+    allowed = {f: f for f in fields}
+    allowed.update(
+        {"closed_dates": "closed", "department_name": "department", "opening_hours": "hours"}
+    )
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DirectoryError("the file is empty (expected a header row)") from None
+    except csv.Error as exc:
+        raise DirectoryError(f"line 1: {exc}") from None
+    columns = []
+    for col in header:
+        key = _header_key(col)
+        if key not in allowed:
+            raise DirectoryError(
+                f"line 1: unknown column {col!r} (columns: {', '.join(f for f in fields)})"
+            )
+        columns.append(allowed[key])
+    missing = [f for f in required if f not in columns]
+    if missing:
+        raise DirectoryError(f"line 1: missing column {missing[0]!r}")
+    rows = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(columns):
+                raise DirectoryError(
+                    f"line {line}: {len(values)} cells where the header has {len(columns)}"
+                )
+            rows.append((line, dict(zip(columns, values, strict=True))))
+    except csv.Error as exc:
+        raise DirectoryError(f"line {reader.line_num}: {exc}") from None
+    return rows
+
+
+def import_csv(
+    store: Store,
+    actor: str,
+    kind: str,
+    path: str | Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Import people or departments from a CSV file, all or nothing.
+
+    Every row is checked first; the first bad row rejects the whole file with
+    its line and field named, and nothing is written. Returns the count added.
+    """
+    if kind not in ("people", "departments"):
+        raise DirectoryError(f"can import people or departments, not {kind!r}")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DirectoryError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise DirectoryError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+    except OSError as exc:
+        raise DirectoryError(f"{path}: {exc.strerror}") from None
+    if kind == "people":
+        rows = read_csv(text, PERSON_FIELDS, ("name", "side"))
+        build = person_from_input
+        table, what = Person.TABLE, "person"
+    else:
+        rows = read_csv(text, DEPARTMENT_FIELDS, ("name",))
+        build = department_from_input
+        table, what = Department.TABLE, "department"
+    total = len(rows)
+    if progress:
+        progress(0, total)
+    with store.transaction(actor) as tx:
+        seen = {name_key(d.get("name", "")): d["id"] for d in store.all(table)}
+        for n, (line, values) in enumerate(rows, 1):
+            try:
+                record = build(store, values)
+            except ValidationError as exc:
+                field, msg = next(iter(exc.errors.items()))
+                raise DirectoryError(f"{path}: line {line}, {field}: {msg}") from None
+            key = name_key(record.name)
+            if key in seen:
+                raise DirectoryError(
+                    f"{path}: line {line}, name: a {what} named {record.name!r} already exists"
+                )
+            seen[key] = -line
+            tx.insert(table, record.to_doc(), summary=record.name)
+            if progress and (n % 50 == 0 or n == total):
+                progress(n, total)
+    return total
+
+
+# ------------------------------------------------------------------ integrity
+@dataclass
+class Problem:
+    table: str
+    record_id: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.table} #{self.record_id}" if self.record_id is not None else self.table
+        return f"{where}: {self.message}"
+
+
+_REFS = {
+    # table: [(field, target table, is a list)]
+    "people": [("department_id", "departments", False)],
+    "departments": [("hosts", "people", True)],
+    "programmes": [("coordinator_id", "people", False)],
+    "visits": [
+        ("department_id", "departments", False),
+        ("visitors", "people", True),
+        ("hosts", "people", True),
+        ("programme_id", "programmes", False),
+        ("series_id", "visits", False),
+    ],
+    "observations": [("visit_id", "visits", False), ("author_id", "people", False)],
+    "suggestions": [
+        ("visit_id", "visits", False),
+        ("department_id", "departments", False),
+        ("author_id", "people", False),
+        ("votes", "people", True),
+        ("duplicate_of", "suggestions", False),
+    ],
+    "actions": [
+        ("owner_id", "people", False),
+        ("suggestion_id", "suggestions", False),
+        ("observation_id", "observations", False),
+        ("visit_id", "visits", False),
+    ],
+    "kudos": [("to_id", "people", False), ("from_id", "people", False)],
+    "surveys": [("department_id", "departments", False), ("respondent_id", "people", False)],
+}
+
+
+def check(store: Store) -> list[Problem]:
+    """Verify every record: fields valid, references point at something, no duplicate names."""
+    problems: list[Problem] = []
+    ids = {table: {d["id"] for d in store.all(table)} for table in MODELS}
+    for table, model in MODELS.items():
+        for doc in store.all(table):
+            try:
+                model.from_doc(doc).validate()
+            except ValidationError as exc:
+                problems.append(Problem(table, doc["id"], str(exc)))
+            except TypeError as exc:
+                problems.append(Problem(table, doc["id"], f"unreadable record ({exc})"))
+            for field, target, many in _REFS.get(table, []):
+                value = doc.get(field)
+                refs = value if many and isinstance(value, list) else [value]
+                for ref in refs:
+                    if ref is not None and ref not in ids[target]:
+                        problems.append(
+                            Problem(table, doc["id"], f"{field} points at missing {target} #{ref}")
+                        )
+    for table in ("people", "departments"):
+        seen: dict[str, int] = {}
+        for doc in sorted(store.all(table), key=lambda d: d["id"]):
+            key = name_key(doc.get("name", ""))
+            if key in seen:
+                problems.append(
+                    Problem(
+                        table, doc["id"], f"duplicate name {doc.get('name')!r} (also #{seen[key]})"
+                    )
+                )
+            else:
+                seen[key] = doc["id"]
+    people_side = {d["id"]: d.get("side") for d in store.all("people")}
+    for doc in store.all("departments"):
+        for host in doc.get("hosts", []):
+            if people_side.get(host) == "it":
+                problems.append(Problem("departments", doc["id"], f"host #{host} is IT staff"))
+    return problems

@@ -1,0 +1,605 @@
+"""The domain: dataclasses with validation for everything shadow keeps.
+
+Each model knows its table, how to become a stored document and back, and how
+to check itself. ``validate()`` raises :class:`ValidationError` carrying one
+message per field, so a form can show each next to its field and the command
+line can print them on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from datetime import date, datetime
+from typing import Any, ClassVar, Self
+
+SIDES = ("it", "library")
+SIDE_LABELS = {"it": "IT", "library": "Library"}
+
+# From the source paper's list of IT roles (help desk levels 1-3 first: they are
+# the people library technicians meet most).
+IT_ROLES = (
+    "Help desk level 1",
+    "Help desk level 2",
+    "Help desk level 3",
+    "Network administrator",
+    "Systems administrator",
+    "Database administrator",
+    "Developer",
+    "Web developer",
+    "Information security",
+    "Telecommunications",
+    "Testing and quality assurance",
+    "Project manager",
+    "Business analyst",
+    "Infrastructure architect",
+    "Change manager",
+    "Software asset manager",
+    "Hardware/network engineer",
+)
+LIBRARY_ROLES = (
+    "Library technician",
+    "Librarian",
+    "Department head",
+    "Branch manager",
+    "Circulation supervisor",
+    "Cataloguer",
+    "Archivist",
+    "Children's librarian",
+    "Electronic Information Coordinator",
+    "Outreach officer",
+    "Makerspace coordinator",
+    "Library assistant",
+)
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+VISIT_KINDS = ("tour", "shadowing", "temporary assignment", "group meeting")
+VISIT_STATUSES = ("requested", "confirmed", "completed", "cancelled", "no-show")
+OBSERVATION_KINDS = ("workflow seen", "pain point", "system issue", "idea", "praise")
+DIRECTIONS = ("it-to-library", "library-to-it")
+LEVELS = ("high", "medium", "low")
+RISKS = ("financial", "compliance", "reputation")
+SUGGESTION_STATUSES = (
+    "new",
+    "under review",
+    "accepted",
+    "in progress",
+    "done",
+    "declined",
+    "duplicate",
+)
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+SURVEY_PHASES = ("before", "after")
+SURVEY_DIMENSIONS = ("plain language", "listening", "understanding of our work", "follow-through")
+
+NAME_MAX = 120
+LINE_MAX = 200
+TEXT_MAX = 10_000
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tabs and newlines allowed
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+class ValidationError(ValueError):
+    """One or more fields are wrong. ``errors`` maps field name to message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+# ------------------------------------------------------------------ field checks
+class _Checker:
+    """Collects problems field by field, then raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def line(self, name: str, value: Any, *, required: bool = False, limit: int = LINE_MAX) -> None:
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required")
+            return
+        if not isinstance(value, str):
+            self.fail(name, "must be text")
+        elif required and not value.strip():
+            self.fail(name, "is required")
+        elif _CONTROL.search(value):
+            self.fail(name, "contains a control character (tab, newline or similar)")
+        elif len(value) > limit:
+            self.fail(name, f"is too long ({len(value)} characters; at most {limit})")
+
+    def text(self, name: str, value: Any, *, required: bool = False) -> None:
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required")
+            return
+        if not isinstance(value, str):
+            self.fail(name, "must be text")
+        elif required and not value.strip():
+            self.fail(name, "is required")
+        elif _CONTROL_TEXT.search(value):
+            self.fail(name, "contains a control character")
+        elif len(value) > TEXT_MAX:
+            self.fail(name, f"is too long ({len(value)} characters; at most {TEXT_MAX})")
+
+    def choice(self, name: str, value: Any, options: tuple[str, ...], *, required=True) -> None:
+        if value in (None, "") and not required:
+            return
+        if value not in options:
+            self.fail(name, f"must be one of: {', '.join(options)} (got {value!r})")
+
+    def ref(self, name: str, value: Any, *, required: bool = False) -> None:
+        if value is None:
+            if required:
+                self.fail(name, "is required")
+            return
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            self.fail(name, f"must be a record id (got {value!r})")
+
+    def refs(self, name: str, value: Any, *, at_least: int = 0) -> None:
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
+        ):
+            self.fail(name, "must be a list of record ids")
+        elif len(set(value)) != len(value):
+            self.fail(name, "lists someone twice")
+        elif len(value) < at_least:
+            self.fail(name, f"needs at least {at_least}")
+
+    def timestamp(self, name: str, value: Any, *, required: bool = True) -> None:
+        if value in (None, ""):
+            if required:
+                self.fail(name, "is required")
+            return
+        try:
+            parsed = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(name, f"must be an ISO 8601 date and time (got {value!r})")
+            return
+        if parsed.tzinfo is None:
+            self.fail(name, "must carry a timezone offset")
+
+    def day(self, name: str, value: Any, *, required: bool = True) -> None:
+        if value in (None, ""):
+            if required:
+                self.fail(name, "is required")
+            return
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(name, f"must be a date YYYY-MM-DD (got {value!r})")
+
+    def level(self, name: str, value: Any, low: int, high: int, *, required=True) -> None:
+        if value is None and not required:
+            return
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self.fail(name, f"must be a whole number from {low} to {high} (got {value!r})")
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def clean_line(value: str | None) -> str:
+    """Trim a one-line field and fold runs of white space (keeps other characters as typed)."""
+    if value is None:
+        return ""
+    return " ".join(value.split())
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case- and space-insensitive."""
+    return " ".join(name.split()).casefold()
+
+
+# ------------------------------------------------------------------ opening hours
+def parse_hours(text: str) -> dict[str, list[list[str]]]:
+    """Read ``"Mon-Fri 08:30-17:00; Sat 10:00-14:00"`` into ``{"mon": [["08:30", "17:00"]], ...}``.
+
+    Raises ValueError with a message saying what was expected.
+    """
+    hours: dict[str, list[list[str]]] = {}
+    text = (text or "").strip()
+    if not text:
+        return hours
+    for segment in re.split(r"\s*[;,\n]\s*", text):
+        if not segment:
+            continue
+        m = re.fullmatch(
+            r"([A-Za-z]{3})[a-z]*(?:\s*-\s*([A-Za-z]{3})[a-z]*)?\s+(\S+)\s*-\s*(\S+)", segment
+        )
+        if not m:
+            raise ValueError(
+                f"cannot read {segment!r}: expected e.g. 'Mon-Fri 09:00-17:00; Sat 10:00-14:00'"
+            )
+        first, last, start, end = m.group(1).lower(), (m.group(2) or m.group(1)).lower(), m[3], m[4]
+        if first not in DAYS or last not in DAYS:
+            raise ValueError(f"cannot read {segment!r}: days are Mon Tue Wed Thu Fri Sat Sun")
+        times = []
+        for t in (start, end):
+            tm = _HHMM.fullmatch(t)
+            if not tm:
+                raise ValueError(f"cannot read {t!r} in {segment!r}: times are HH:MM, 24-hour")
+            times.append(f"{int(tm[1]):02d}:{tm[2]}")
+        if times[0] >= times[1]:
+            raise ValueError(f"{segment!r}: closing time must be after opening time")
+        i, j = DAYS.index(first), DAYS.index(last)
+        if j < i:
+            raise ValueError(f"{segment!r}: day range runs backwards")
+        for day in DAYS[i : j + 1]:
+            spans = hours.setdefault(day, [])
+            for s, e in spans:
+                if times[0] < e and s < times[1]:
+                    raise ValueError(f"{segment!r} overlaps {day.title()} {s}-{e}")
+            spans.append(times)
+            spans.sort()
+    return hours
+
+
+def format_hours(hours: dict[str, list[list[str]]]) -> str:
+    """The inverse of :func:`parse_hours`, grouping runs of days with equal hours."""
+    out: list[str] = []
+    i = 0
+    while i < len(DAYS):
+        spans = hours.get(DAYS[i])
+        if not spans:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(DAYS) and hours.get(DAYS[j + 1]) == spans:
+            j += 1
+        days = DAYS[i].title() if i == j else f"{DAYS[i].title()}-{DAYS[j].title()}"
+        out.extend(f"{days} {s}-{e}" for s, e in spans)
+        i = j + 1
+    return "; ".join(out)
+
+
+# ------------------------------------------------------------------ models
+@dataclass
+class Model:
+    TABLE: ClassVar[str] = ""
+    id: int | None = field(default=None, kw_only=True)
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Self:
+        """Build from a stored document, ignoring fields this version does not know."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in doc.items() if k in names})
+
+    def to_doc(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc.pop("id", None)
+        return doc
+
+    def validate(self) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.name != "id"]
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        out = {}
+        for f in fields(cls):
+            if f.default is not MISSING:
+                out[f.name] = f.default
+            elif f.default_factory is not MISSING:
+                out[f.name] = f.default_factory()
+        return out
+
+
+@dataclass
+class Person(Model):
+    TABLE: ClassVar[str] = "people"
+    name: str = ""
+    side: str = "it"
+    role: str = ""
+    department_id: int | None = None
+    team: str = ""
+    email: str = ""
+    active: bool = True
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.line("name", self.name, required=True, limit=NAME_MAX)
+        c.choice("side", self.side, SIDES)
+        c.line("role", self.role)
+        c.ref("department_id", self.department_id)
+        c.line("team", self.team)
+        c.line("email", self.email)
+        if self.email and "email" not in c.errors and not _EMAIL.fullmatch(self.email):
+            c.fail("email", f"is not an email address (got {self.email!r})")
+        if not isinstance(self.active, bool):
+            c.fail("active", "must be true or false")
+        c.done()
+
+
+@dataclass
+class Department(Model):
+    TABLE: ClassVar[str] = "departments"
+    name: str = ""
+    branch: str = ""
+    hosts: list[int] = field(default_factory=list)
+    capacity: int = 2
+    hours: dict[str, list[list[str]]] = field(default_factory=dict)
+    notes: str = ""
+    closed_dates: list[str] = field(default_factory=list)
+    active: bool = True
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.line("name", self.name, required=True, limit=NAME_MAX)
+        c.line("branch", self.branch)
+        c.refs("hosts", self.hosts)
+        c.level("capacity", self.capacity, 1, 200)
+        if not isinstance(self.hours, dict) or any(d not in DAYS for d in self.hours):
+            c.fail("hours", "must map mon..sun to opening spans")
+        else:
+            try:
+                parse_hours(format_hours(self.hours))
+            except ValueError as exc:
+                c.fail("hours", str(exc))
+        c.text("notes", self.notes)
+        if not isinstance(self.closed_dates, list):
+            c.fail("closed_dates", "must be a list of dates")
+        else:
+            for d in self.closed_dates:
+                c.day("closed_dates", d)
+        c.done()
+
+
+@dataclass
+class Programme(Model):
+    TABLE: ClassVar[str] = "programmes"
+    name: str = ""
+    description: str = ""
+    start: str | None = None  # date
+    end: str | None = None  # date
+    coordinator_id: int | None = None
+    goals: list[dict[str, Any]] = field(default_factory=list)
+    active: bool = True
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.line("name", self.name, required=True, limit=NAME_MAX)
+        c.text("description", self.description)
+        c.day("start", self.start, required=False)
+        c.day("end", self.end, required=False)
+        if self.start and self.end and "start" not in c.errors and "end" not in c.errors:
+            if self.end < self.start:
+                c.fail("end", "is before the start")
+        c.ref("coordinator_id", self.coordinator_id)
+        c.done()
+
+
+@dataclass
+class Visit(Model):
+    TABLE: ClassVar[str] = "visits"
+    department_id: int | None = None
+    visitors: list[int] = field(default_factory=list)
+    hosts: list[int] = field(default_factory=list)
+    start: str = ""  # aware ISO 8601
+    end: str = ""
+    kind: str = "tour"
+    purpose: str = ""
+    status: str = "requested"
+    programme_id: int | None = None
+    rrule: str = ""  # RFC 5545 RRULE text, without DTSTART
+    timezone: str = ""  # IANA zone the recurrence is anchored in
+    series_id: int | None = None
+    override_reason: str = ""
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.ref("department_id", self.department_id, required=True)
+        c.refs("visitors", self.visitors, at_least=1)
+        c.refs("hosts", self.hosts, at_least=1)
+        c.timestamp("start", self.start)
+        c.timestamp("end", self.end)
+        if "start" not in c.errors and "end" not in c.errors:
+            if datetime.fromisoformat(self.end) <= datetime.fromisoformat(self.start):
+                c.fail("end", "must be after the start")
+        c.choice("kind", self.kind, VISIT_KINDS)
+        c.text("purpose", self.purpose)
+        c.choice("status", self.status, VISIT_STATUSES)
+        c.ref("programme_id", self.programme_id)
+        c.line("rrule", self.rrule, limit=500)
+        c.line("timezone", self.timezone)
+        c.ref("series_id", self.series_id)
+        c.text("override_reason", self.override_reason)
+        c.done()
+
+
+@dataclass
+class Observation(Model):
+    TABLE: ClassVar[str] = "observations"
+    visit_id: int | None = None
+    author_id: int | None = None
+    side: str = "it"
+    kind: str = "workflow seen"
+    text: str = ""
+    at: str = ""
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.ref("visit_id", self.visit_id, required=True)
+        c.ref("author_id", self.author_id, required=True)
+        c.choice("side", self.side, SIDES)
+        c.choice("kind", self.kind, OBSERVATION_KINDS)
+        c.text("text", self.text, required=True)
+        c.timestamp("at", self.at)
+        c.done()
+
+
+@dataclass
+class Suggestion(Model):
+    TABLE: ClassVar[str] = "suggestions"
+    title: str = ""
+    description: str = ""
+    direction: str = "it-to-library"
+    visit_id: int | None = None
+    department_id: int | None = None
+    impact: str = "medium"
+    urgency: str = "medium"
+    risks: list[str] = field(default_factory=list)
+    impact_override: str | None = None
+    tags: list[str] = field(default_factory=list)
+    author_id: int | None = None
+    status: str = "new"
+    votes: list[int] = field(default_factory=list)
+    duplicate_of: int | None = None
+    reason: str = ""
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.line("title", self.title, required=True)
+        c.text("description", self.description)
+        c.choice("direction", self.direction, DIRECTIONS)
+        c.ref("visit_id", self.visit_id)
+        c.ref("department_id", self.department_id)
+        c.choice("impact", self.impact, LEVELS)
+        c.choice("urgency", self.urgency, LEVELS)
+        if not isinstance(self.risks, list) or any(r not in RISKS for r in self.risks):
+            c.fail("risks", f"each must be one of: {', '.join(RISKS)}")
+        c.choice("impact_override", self.impact_override, LEVELS, required=False)
+        if not isinstance(self.tags, list) or not all(isinstance(t, str) for t in self.tags):
+            c.fail("tags", "must be a list of words")
+        else:
+            for t in self.tags:
+                c.line("tags", t, required=True, limit=40)
+        c.ref("author_id", self.author_id, required=True)
+        c.choice("status", self.status, SUGGESTION_STATUSES)
+        c.refs("votes", self.votes)
+        c.ref("duplicate_of", self.duplicate_of)
+        if self.status == "duplicate" and self.duplicate_of is None:
+            c.fail("duplicate_of", "a duplicate must point at the suggestion it duplicates")
+        if self.status == "declined" and not (self.reason or "").strip():
+            c.fail("reason", "declining needs a reason")
+        c.text("reason", self.reason)
+        c.done()
+
+
+@dataclass
+class Action(Model):
+    TABLE: ClassVar[str] = "actions"
+    title: str = ""
+    owner_id: int | None = None
+    due: str | None = None  # date
+    status: str = "open"
+    suggestion_id: int | None = None
+    observation_id: int | None = None
+    visit_id: int | None = None
+    notes: str = ""
+    reason: str = ""
+    done_at: str | None = None
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.line("title", self.title, required=True)
+        c.ref("owner_id", self.owner_id, required=True)
+        c.day("due", self.due, required=False)
+        c.choice("status", self.status, ACTION_STATUSES)
+        c.ref("suggestion_id", self.suggestion_id)
+        c.ref("observation_id", self.observation_id)
+        c.ref("visit_id", self.visit_id)
+        if not (self.suggestion_id or self.observation_id or self.visit_id):
+            c.fail("suggestion_id", "an action belongs to a suggestion, observation or visit")
+        c.text("notes", self.notes)
+        if self.status == "dropped" and not (self.reason or "").strip():
+            c.fail("reason", "dropping an action needs a reason")
+        c.text("reason", self.reason)
+        c.timestamp("done_at", self.done_at, required=False)
+        c.done()
+
+
+@dataclass
+class Kudos(Model):
+    TABLE: ClassVar[str] = "kudos"
+    to_id: int | None = None
+    from_id: int | None = None
+    text: str = ""
+    visit_id: int | None = None
+    observation_id: int | None = None
+    announced: bool = False
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.ref("to_id", self.to_id, required=True)
+        c.ref("from_id", self.from_id, required=True)
+        c.text("text", self.text, required=True)
+        c.ref("visit_id", self.visit_id)
+        c.ref("observation_id", self.observation_id)
+        c.done()
+
+
+@dataclass
+class Survey(Model):
+    TABLE: ClassVar[str] = "surveys"
+    department_id: int | None = None
+    respondent_id: int | None = None
+    phase: str = "before"
+    visit_id: int | None = None
+    expectation: dict[str, int] = field(default_factory=dict)
+    perception: dict[str, int] = field(default_factory=dict)
+    answered: str = ""
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.ref("department_id", self.department_id, required=True)
+        c.ref("respondent_id", self.respondent_id, required=True)
+        c.choice("phase", self.phase, SURVEY_PHASES)
+        c.ref("visit_id", self.visit_id)
+        for name in ("expectation", "perception"):
+            scores = getattr(self, name)
+            if not isinstance(scores, dict) or set(scores) != set(SURVEY_DIMENSIONS):
+                c.fail(name, f"needs a 1-5 score for each of: {', '.join(SURVEY_DIMENSIONS)}")
+                continue
+            for dim in SURVEY_DIMENSIONS:
+                c.level(name, scores[dim], 1, 5)
+        c.timestamp("answered", self.answered)
+        c.done()
+
+
+@dataclass
+class AuditEntry(Model):
+    TABLE: ClassVar[str] = "audit"
+    ts: str = ""
+    actor: str = ""
+    entity: str = ""
+    entity_id: int | None = None
+    field: str = ""
+    old: Any = None
+    new: Any = None
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.timestamp("ts", self.ts)
+        c.line("actor", self.actor, required=True)
+        c.line("entity", self.entity, required=True)
+        c.ref("entity_id", self.entity_id, required=True)
+        c.line("field", self.field, required=True)
+        c.done()
+
+
+MODELS: dict[str, type[Model]] = {
+    m.TABLE: m
+    for m in (
+        Person,
+        Department,
+        Programme,
+        Visit,
+        Observation,
+        Suggestion,
+        Action,
+        Kudos,
+        Survey,
+        AuditEntry,
+    )
+}

@@ -1,0 +1,172 @@
+"""The scripting interface: exit codes, one-line errors, JSON output, no Textual import."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shadow import __version__
+from shadow.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "db.json")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"shadow {__version__}"
+
+
+def test_people_and_departments_end_to_end(capsys, db):
+    assert run(capsys, "--db", db, "person", "add", "Ada Lee", "--side", "it")[0] == 0
+    code, out, err = run(capsys, "--db", db, "person", "add", "Bob", "--side", "it")
+    assert code == 1 and err.startswith("shadow: error: who is acting?") and err.count("\n") == 1
+    code, out, _ = run(
+        capsys, "--db", db, "--as", "ada lee", "department", "add", "Circulation",
+        "--hours", "Mon-Fri 09:00-17:00", "--capacity", "3", "--branch", "Central",
+    )  # fmt: skip
+    assert code == 0 and "added department #1" in out
+    code, *_ = run(
+        capsys, "--db", db, "--as", "Ada Lee", "person", "add", "[red]x [/]", "--side",
+        "library", "--department", "Circulation", "--email", "x@example.org",
+    )  # fmt: skip
+    assert code == 0
+    assert run(capsys, "--db", db, "--as", "Ada Lee", "department", "edit", "circulation",
+               "--host", "[red]x [/]")[0] == 0  # fmt: skip
+    code, out, _ = run(capsys, "--db", db, "list", "people", "--json")
+    people = sorted(json.loads(out), key=lambda p: p["id"])
+    assert [(p["id"], p["name"], p["side"], p["department"]) for p in people] == [
+        (1, "Ada Lee", "it", None),
+        (2, "[red]x [/]", "library", "Circulation"),
+    ]
+    code, out, _ = run(capsys, "--db", db, "list", "departments", "--json")
+    (dept,) = json.loads(out)
+    assert dept["id"] == 1 and dept["hosts"] == ["[red]x [/]"] and dept["capacity"] == 3
+    assert dept["hours"] == "Mon-Fri 09:00-17:00"
+    code, out, _ = run(capsys, "--db", db, "list", "people")
+    assert "[red]x [/]" in out and "Circulation" in out
+
+
+def test_edit_deactivate_and_list_all(capsys, db, monkeypatch):
+    monkeypatch.setenv("SHADOW_USER", "Ada")
+    run(capsys, "--db", db, "person", "add", "Ada", "--side", "it")
+    assert run(capsys, "--db", db, "person", "edit", "1", "--role", "Developer")[0] == 0
+    assert run(capsys, "--db", db, "person", "deactivate", "ada")[0] == 0
+    _, out, _ = run(capsys, "--db", db, "person", "list", "--json")
+    assert json.loads(out) == []
+    _, out, _ = run(capsys, "--db", db, "person", "list", "--json", "--all")
+    assert json.loads(out)[0]["role"] == "Developer"
+    assert json.loads(out)[0]["active"] is False
+    # an inactive person cannot act
+    code, _, err = run(capsys, "--db", db, "person", "add", "Bo", "--side", "it")
+    assert code == 1 and "inactive" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["person", "add", "Bad", "--side", "it", "--email", "nope"], "email: is not an email"),
+        (["person", "edit", "Zed", "--role", "x"], "no person named 'Zed'"),
+        (["person", "edit", "Ada"], "nothing to change"),
+        (["department", "add", "D", "--hours", "9 to 5"], "hours: cannot read"),
+        (["department", "add", "D", "--capacity", "lots"], "capacity: must be a whole number"),
+        (["department", "add", "D", "--host", "Ada"], "hosts: Ada is IT staff"),
+        (["person", "add", "ada", "--side", "it"], "already exists"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(capsys, db, monkeypatch, argv, message):
+    monkeypatch.setenv("SHADOW_USER", "Ada")
+    run(capsys, "--db", db, "person", "add", "Ada", "--side", "it")
+    before = Path(db + ".journal").read_bytes()
+    code, out, err = run(capsys, "--db", db, *argv)
+    assert code == 1
+    assert err.startswith("shadow: error: ") and message in err and err.count("\n") == 1
+    assert Path(db + ".journal").read_bytes() == before
+
+
+def test_argument_misuse_exits_2(capsys, db):
+    for argv in (["frobnicate"], ["person", "add", "X"], ["list", "things"], ["--demo", "check"]):
+        with pytest.raises(SystemExit) as info:
+            main(["--db", db, *argv])
+        assert info.value.code == 2
+
+
+def test_import_csv_all_or_nothing(capsys, db, tmp_path):
+    good = tmp_path / "people.csv"
+    good.write_text("name,side,role\nAda,it,Developer\nMai,library,Cataloguer\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", db, "import", "people", str(good))
+    assert code == 0 and out.strip() == "imported 2 people"
+    assert err == ""  # no progress line when stderr is not a terminal
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,side\nCy,it\nDee,alien\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "--as", "Ada", "import", "people", str(bad))
+    assert code == 1 and "line 3, side" in err
+    _, out, _ = run(capsys, "--db", db, "list", "people", "--json")
+    assert [p["name"] for p in json.loads(out)] == ["Ada", "Mai"]
+
+
+def test_demo_check_and_history(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "demo")
+    assert code == 0 and "11 departments" in out
+    code, _, err = run(capsys, "--db", db, "demo")
+    assert code == 1 and "--force" in err
+    assert run(capsys, "--db", db, "demo", "--force")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "check")
+    assert code == 0 and out.startswith("ok: ")
+    code, out, _ = run(capsys, "--db", db, "history", "departments", "1", "--json")
+    assert json.loads(out)[0]["actor"] == "shadow demo"
+
+
+def test_check_and_open_refuse_a_damaged_file(capsys, tmp_path):
+    path = tmp_path / "db.json"
+    path.write_text('{"_meta": {"1": {"schema": 1', encoding="utf-8")
+    for argv in (["check"], ["list", "people"]):
+        code, out, err = run(capsys, "--db", str(path), *argv)
+        assert code == 1 and err.count("\n") == 1
+        assert err.startswith(f"shadow: error: {path} is damaged")
+    assert path.read_text(encoding="utf-8") == '{"_meta": {"1": {"schema": 1'
+
+
+def test_shadow_db_environment_variable(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SHADOW_DB", str(tmp_path / "env" / "x.json"))
+    assert run(capsys, "person", "add", "Ada", "--side", "it")[0] == 0
+    assert (tmp_path / "env" / "x.json").exists()
+
+
+def test_cli_process_does_not_import_textual(tmp_path):
+    code = (
+        "import sys; from shadow.cli import main; "
+        f"rc = main(['--db', {str(tmp_path / 'db.json')!r}, 'list', 'people', '--json']); "
+        "sys.exit(3 if 'textual' in sys.modules else rc)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_console_script_help_and_exit_codes(tmp_path):
+    exe = Path(sys.executable).with_name("shadow")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "shadow"]
+    result = subprocess.run([*cmd, "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and "person" in result.stdout and "SHADOW_DB" in result.stdout
+    for sub in ("person", "department", "import", "list", "check", "demo"):
+        result = subprocess.run([*cmd, sub, "--help"], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0 and "usage: shadow" in result.stdout
+    bad = subprocess.run(
+        [*cmd, "--db", str(tmp_path / "x.json"), "nope"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2

@@ -1,0 +1,387 @@
+"""The durable store: round trips, refusal of bad files, backups, several processes, crashes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from shadow.core import store as store_mod
+from shadow.core.store import DamagedFile, NewerFile, Store, StoreError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make(tmp_path, name="db.json") -> Store:
+    return Store(tmp_path / name)
+
+
+def add(store: Store, name: str, actor: str = "tester") -> int:
+    with store.transaction(actor) as tx:
+        return tx.insert("people", {"name": name})
+
+
+def test_new_file_and_folder_are_created(tmp_path):
+    path = tmp_path / "deep" / "er" / "db.json"
+    store = Store(path)
+    assert path.exists()
+    assert store.schema == store_mod.SCHEMA_VERSION
+    assert store.all("people") == []
+
+
+def test_round_trip_survives_reopen(tmp_path):
+    store = make(tmp_path)
+    pid = add(store, "Ann [red]x [/]")
+    with store.transaction("tester") as tx:
+        tx.update("people", pid, {"email": "ann@example.org"})
+    store.close()
+    again = make(tmp_path)
+    doc = again.get("people", pid)
+    assert doc["name"] == "Ann [red]x [/]"
+    assert doc["email"] == "ann@example.org"
+    assert doc["created_by"] == "tester"
+    assert doc["created"].endswith("+00:00") or "+" in doc["created"] or "-" in doc["created"][19:]
+
+
+def test_snapshot_is_a_plain_tinydb_file_after_compaction(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    add(store, "Bob")
+    store.compact()
+    names = sorted(d["name"] for d in TinyDB(tmp_path / "db.json").table("people").all())
+    assert names == ["Ann", "Bob"]
+    assert (tmp_path / "db.json.journal").stat().st_size == 0
+
+
+def test_ids_are_never_reused(tmp_path):
+    store = make(tmp_path)
+    first = add(store, "Ann")
+    second = add(store, "Bob")
+    with store.transaction("tester") as tx:
+        tx.delete("people", second)
+    store.close()
+    again = make(tmp_path)
+    third = add(again, "Cy")
+    assert third not in (first, second)
+
+
+def test_every_change_is_audited_with_old_and_new(tmp_path):
+    store = make(tmp_path)
+    pid = add(store, "Ann", actor="Coordinator")
+    with store.transaction("Reviewer") as tx:
+        tx.update("people", pid, {"name": "Anne", "role": "Librarian"})
+        tx.update("people", pid, {"name": "Anne"})  # no change: no entry
+    entries = store.audit("people", pid)
+    assert [(e["actor"], e["field"], e["old"], e["new"]) for e in entries] == [
+        ("Coordinator", "*", None, "created"),
+        ("Reviewer", "name", "Ann", "Anne"),
+        ("Reviewer", "role", None, "Librarian"),
+    ]
+    assert all("T" in e["ts"] and ("+" in e["ts"][19:] or "-" in e["ts"][19:]) for e in entries)
+
+
+def test_failed_transaction_writes_nothing(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    size = (tmp_path / "db.json.journal").stat().st_size
+    with pytest.raises(RuntimeError), store.transaction("tester") as tx:
+        tx.insert("people", {"name": "Half"})
+        raise RuntimeError("boom")
+    assert [d["name"] for d in store.all("people")] == ["Ann"]
+    assert (tmp_path / "db.json.journal").stat().st_size == size
+    assert [d["name"] for d in make(tmp_path, "db.json").all("people")] == ["Ann"]
+
+
+def test_find_and_filter_use_queries(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    add(store, "Bob")
+    assert [d["name"] for d in store.find("people", name="Bob")] == ["Bob"]
+    assert [d["name"] for d in store.filter("people", lambda d: d["name"] < "B")] == ["Ann"]
+
+
+def test_settings_are_stored_and_audited(tmp_path):
+    store = make(tmp_path)
+    with store.transaction("tester") as tx:
+        tx.set_setting("dayfirst", True)
+    with store.transaction("tester") as tx:
+        tx.set_setting("dayfirst", False)
+    assert make(tmp_path).setting("dayfirst") is False
+    assert [e["field"] for e in store.audit("settings")] == ["dayfirst", "dayfirst"]
+
+
+# ---------------------------------------------------------------- refusing bad files
+def _refused(path: Path, error: type[StoreError]) -> str:
+    before = path.read_bytes()
+    with pytest.raises(error) as info:
+        Store(path)
+    assert path.read_bytes() == before, "a refused file must be left byte-for-byte as it was"
+    message = str(info.value)
+    assert str(path) in message and "\n" not in message
+    return message
+
+
+def test_damaged_file_is_refused_and_untouched(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    store.backup()
+    store.compact()
+    store.close()
+    path = tmp_path / "db.json"
+    path.write_bytes(path.read_bytes()[:-7])  # a truncated write
+    message = _refused(path, DamagedFile)
+    assert "damaged" in message
+    assert "newest backup: " in message and "backups" in message
+
+
+def test_empty_and_foreign_files_are_refused(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_bytes(b"")
+    assert "empty" in _refused(path, DamagedFile)
+    assert "no backup found" in _refused(path, DamagedFile)
+    path.write_text(json.dumps({"_default": {"1": {"x": 1}}}))
+    assert "not a shadow database" in _refused(path, DamagedFile)
+    path.write_text("[1, 2, 3]")
+    _refused(path, DamagedFile)
+
+
+def test_newer_schema_is_refused_and_untouched(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    store.compact()
+    store.close()
+    path = tmp_path / "db.json"
+    data = json.loads(path.read_text())
+    data["_meta"]["1"]["schema"] = store_mod.SCHEMA_VERSION + 1
+    path.write_text(json.dumps(data))
+    assert "newer shadow" in _refused(path, NewerFile)
+
+
+def test_damaged_journal_line_is_refused(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    add(store, "Bob")
+    store.close()
+    journal = tmp_path / "db.json.journal"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"{not json\n" + lines[1])
+    before = journal.read_bytes()
+    with pytest.raises(DamagedFile, match="journal is damaged at line 1"):
+        Store(tmp_path / "db.json")
+    assert journal.read_bytes() == before
+
+
+def test_torn_journal_tail_is_ignored_then_cut(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    store.close()
+    journal = tmp_path / "db.json.journal"
+    with open(journal, "ab") as fh:
+        fh.write(b'{"seq": 2, "ops": [["put", "people", 9, {"na')  # killed mid-line
+    again = make(tmp_path)
+    assert [d["name"] for d in again.all("people")] == ["Ann"]
+    add(again, "Bob")
+    assert [d["name"] for d in make(tmp_path).all("people")] == ["Ann", "Bob"]
+
+
+def test_crash_between_snapshot_and_journal_truncation(tmp_path, monkeypatch):
+    store = make(tmp_path)
+    add(store, "Ann")
+    add(store, "Bob")
+    journal = (tmp_path / "db.json.journal").read_bytes()
+    store.compact()
+    # Put the already-folded entries back, as if the truncate never happened.
+    (tmp_path / "db.json.journal").write_bytes(journal)
+    again = make(tmp_path)
+    assert sorted(d["name"] for d in again.all("people")) == ["Ann", "Bob"]
+    add(again, "Cy")
+    assert sorted(d["name"] for d in make(tmp_path).all("people")) == ["Ann", "Bob", "Cy"]
+
+
+# ---------------------------------------------------------------- migrations and backups
+def test_migration_runs_after_a_backup(tmp_path, monkeypatch):
+    store = make(tmp_path)
+    pid = add(store, "Ann")
+    store.close()
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", store_mod.SCHEMA_VERSION + 1)
+
+    def add_side(data):
+        for doc in data.get("people", {}).values():
+            doc.setdefault("side", "it")
+        return data
+
+    monkeypatch.setitem(store_mod.MIGRATIONS, store_mod.SCHEMA_VERSION - 1, add_side)
+    migrated = make(tmp_path)
+    assert migrated.schema == store_mod.SCHEMA_VERSION
+    assert migrated.get("people", pid)["side"] == "it"
+    backups = migrated.backups()
+    assert len(backups) == 1 and "before-migration" in backups[0].name
+    old = json.loads(backups[0].read_text())
+    assert old["_meta"]["1"]["schema"] == store_mod.SCHEMA_VERSION - 1
+    # The migrated state is on disk, not just in memory.
+    on_disk = json.loads((tmp_path / "db.json").read_text())
+    assert on_disk["_meta"]["1"]["schema"] == store_mod.SCHEMA_VERSION
+
+
+def test_missing_migration_is_refused(tmp_path, monkeypatch):
+    make(tmp_path).close()
+    before = (tmp_path / "db.json").read_bytes()
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", store_mod.SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="no migration"):
+        make(tmp_path)
+    assert (tmp_path / "db.json").read_bytes() == before
+
+
+def test_backups_rotate_keeping_five(tmp_path, monkeypatch):
+    store = make(tmp_path)
+    add(store, "Ann")
+    stamps = iter(f"20260101-0000{n:02d}" for n in range(10))
+
+    class FakeNow:
+        @staticmethod
+        def now(*_a):
+            class T:
+                def strftime(self, fmt):
+                    return next(stamps) if "%H" in fmt else "20260101"
+
+            return T()
+
+    monkeypatch.setattr(store_mod, "datetime", FakeNow)
+    for _ in range(8):
+        store.backup()
+    names = [p.name for p in store.backups()]
+    assert len(names) == 5
+    assert names[-1] == "db-20260101-000007.json"
+    assert json.loads((store.backup_dir / names[-1]).read_text())["people"]
+
+
+def test_daily_backup_taken_once_per_day(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")  # nothing worth keeping before the first record: no backup yet
+    assert store.backups() == []
+    add(store, "Bob")
+    add(store, "Cy")
+    backups = store.backups()
+    assert len(backups) == 1 and "daily" in backups[0].name
+    assert [d["name"] for d in json.loads(backups[0].read_text())["people"].values()] == ["Ann"]
+
+
+# ---------------------------------------------------------------- several users of one file
+def test_other_store_changes_are_noticed(tmp_path):
+    one, two = make(tmp_path), make(tmp_path)
+    seen = []
+    one.subscribe(seen.append)
+    add(two, "Bob")
+    assert [d["name"] for d in one.all("people")] == ["Bob"]
+    assert seen == [{"people", "audit"}]
+    two.compact()
+    add(two, "Cy")
+    assert sorted(d["name"] for d in one.all("people")) == ["Bob", "Cy"]
+    # A write from a stale process never overwrites the other's change.
+    pid = add(one, "Dee")
+    assert pid == 3
+    assert sorted(d["name"] for d in two.all("people")) == ["Bob", "Cy", "Dee"]
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from shadow.core.store import Store
+    store = Store(sys.argv[1])
+    tag, count = sys.argv[2], int(sys.argv[3])
+    for n in range(count):
+        with store.transaction(tag) as tx:
+            new = tx.insert("people", {"name": f"{tag}-{n}"})
+        print(new, flush=True)
+    """
+)
+
+
+def _writer(path: Path, tag: str, count: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), tag, str(count)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_two_processes_writing_200_each_lose_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "db.json"
+    Store(path).close()
+    procs = [_writer(path, tag, 200) for tag in ("alpha", "beta")]
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    ids = [int(x) for out in outputs for x in out.split()]
+    assert len(ids) == len(set(ids)) == 400, "ids must be unique across processes"
+    names = {d["name"] for d in Store(path).all("people")}
+    assert names == {f"{tag}-{n}" for tag in ("alpha", "beta") for n in range(200)}
+
+
+def test_compaction_while_another_process_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_mod, "COMPACT_EVERY", 25)
+    path = tmp_path / "db.json"
+    Store(path).close()
+    proc = _writer(path, "beta", 150)
+    here = Store(path)
+    for n in range(150):
+        with here.transaction("alpha") as tx:
+            tx.insert("people", {"name": f"alpha-{n}"})
+        if n % 20 == 0:
+            here.compact()
+    proc.communicate(timeout=300)
+    assert proc.returncode == 0
+    assert len({d["name"] for d in Store(path).all("people")}) == 300
+
+
+def test_sigkill_mid_stream_loses_no_acknowledged_record(tmp_path):
+    path = tmp_path / "db.json"
+    Store(path).close()
+    proc = _writer(path, "victim", 100_000)
+    acknowledged = []
+    deadline = time.monotonic() + 120
+    while len(acknowledged) < 150 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        acknowledged.append(int(line))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    acknowledged += [int(x) for x in proc.stdout.read().split()]
+    assert len(acknowledged) >= 150
+    survivor = Store(path)
+    stored = {d["id"] for d in survivor.all("people")}
+    assert set(acknowledged) <= stored
+    # and the file is still good for writing
+    with survivor.transaction("after") as tx:
+        tx.insert("people", {"name": "after the crash"})
+    assert len(Store(path).all("people")) == len(stored) + 1
+
+
+# ---------------------------------------------------------------- layering
+def test_core_imports_no_textual():
+    code = (
+        "import sys, shadow.core.store, shadow.core.models, shadow.core.directory, "
+        "shadow.core.sample, shadow.core.config, shadow.cli; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_the_store_imports_tinydb():
+    offenders = []
+    for path in (ROOT / "shadow").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if ("import tinydb" in text or "from tinydb" in text) and path.name != "store.py":
+            offenders.append(str(path))
+        if path.parts[-2] == "core" and ("import textual" in text or "from textual" in text):
+            offenders.append(str(path))
+    assert offenders == []
