@@ -17,16 +17,21 @@ from typing import Any
 
 from . import __version__
 from .core import directory
+from .core.dates import DateError
 from .core.directory import DirectoryError
 from .core.models import (
     DAYS,
     SIDE_LABELS,
     SIDES,
+    VISIT_KINDS,
+    VISIT_STATUSES,
     Department,
     Person,
     ValidationError,
+    Visit,
     format_hours,
 )
+from .core.schedule import ScheduleError
 from .core.store import Store, StoreError, default_db_path
 
 
@@ -126,6 +131,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.what == "people":
         return list_people(store, args)
+    if args.what == "visits":
+        return list_visits(store, args)
     return list_departments(store, args)
 
 
@@ -325,6 +332,321 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ visits
+def dayfirst() -> bool:
+    from .core import config
+
+    return bool(config.get("dayfirst", True))
+
+
+def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[str, Any]:
+    from .core.dates import to_iso
+    from .core.schedule import describe_repeat
+
+    visit = occ.visit
+    own_record = occ.series_id is None or visit.series_id is not None
+    return {
+        "id": visit.id if own_record else occ.series_id,
+        "key": occ.key,
+        "series_id": occ.series_id,
+        "occurrence": occ.original[:10] if occ.series_id else None,
+        "department": depts.get(visit.department_id),
+        "department_id": visit.department_id,
+        "visitors": [people.get(p, f"#{p}") for p in visit.visitors],
+        "hosts": [people.get(p, f"#{p}") for p in visit.hosts],
+        "start": to_iso(occ.start),
+        "end": to_iso(occ.end),
+        "status": visit.status,
+        "kind": visit.kind,
+        "purpose": visit.purpose,
+        "repeat": describe_repeat(visit.rrule) if visit.rrule else "",
+        "programme_id": visit.programme_id,
+        "override_reason": visit.override_reason,
+    }
+
+
+def list_visits(store: Store, args: argparse.Namespace) -> int:
+    from datetime import datetime, time, timedelta
+
+    from .core import dates, schedule
+
+    zone = dates.local_zone()
+    start = datetime.combine(dates.now().date(), time(0, 0), zone)
+    if args.from_:
+        start = dates.parse_moment(args.from_, dayfirst=dayfirst(), future=False).value
+    end = start + timedelta(days=90)
+    if args.to:
+        moment = dates.parse_moment(args.to, now_=start, dayfirst=dayfirst(), future=False)
+        end = moment.value if moment.has_time else moment.value + timedelta(days=1)
+    if end <= start:
+        raise CliError("--to must be after --from")
+    found = schedule.occurrences(store, start, end)
+    if args.person:
+        pid = directory.find_person(store, args.person).id
+        found = [o for o in found if pid in o.people]
+    if args.department:
+        did = directory.find_department(store, args.department).id
+        found = [o for o in found if o.visit.department_id == did]
+    if args.status:
+        found = [o for o in found if o.status == args.status]
+    people = directory.names_by_id(store, Person.TABLE)
+    depts = directory.names_by_id(store, Department.TABLE)
+    items = [visit_json(o, people, depts) for o in found]
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        ["id", "when", "department", "visitors", "hosts", "status", "repeat"],
+        [
+            [
+                o.key,
+                dates.format_span(o.start, o.end),
+                i["department"],
+                ", ".join(i["visitors"]),
+                ", ".join(i["hosts"]),
+                i["status"],
+                i["repeat"],
+            ]
+            for o, i in zip(found, items, strict=True)
+        ],
+    )
+    return 0
+
+
+def _print_conflicts(conflicts: list[Any]) -> None:
+    for c in conflicts:
+        print(f"  {'conflict' if c.hard else 'warning'}: {c.message}")
+
+
+def cmd_visit(args: argparse.Namespace) -> int:
+    from .core import dates, schedule
+
+    store = open_store(args)
+    if args.action == "show":
+        return show_visit(store, args)
+    if args.action == "slots":
+        dept = directory.find_department(store, args.department)
+        visitors = [directory.find_person(store, v).id for v in args.visitor]
+        hosts = [directory.find_person(store, h).id for h in (args.host or [])] or dept.hosts
+        length = dates.parse_duration(args.for_) if args.for_ else schedule.DEFAULT_DURATION
+        after = (
+            dates.parse_moment(args.from_, dayfirst=dayfirst()).value if args.from_ else dates.now()
+        )
+        slots = schedule.find_slots(
+            store, dept.id, visitors, hosts, length, after=after, count=args.count
+        )
+        if args.json:
+            print_json([{"start": dates.to_iso(a), "end": dates.to_iso(b)} for a, b in slots])
+        elif not slots:
+            print(f"no free slot at {dept.name} in the next 60 days")
+        else:
+            for a, b in slots:
+                print(dates.format_span(a, b))
+        return 0 if slots else 1
+    actor = acting(store, args)
+    on = (
+        dates.parse_day(args.on, dayfirst=dayfirst(), future=False)
+        if getattr(args, "on", None)
+        else None
+    )
+    if args.action == "add":
+        values: dict[str, Any] = {
+            "department": args.department,
+            "visitors": args.visitor,
+            "hosts": args.host or [],
+            "when": args.when,
+            "kind": args.kind,
+            "purpose": args.purpose or "",
+            "programme": args.programme or "",
+            "repeat": args.repeat or "",
+        }
+        if args.for_:
+            values["duration"] = args.for_
+        if args.end:
+            values["end"] = args.end
+        booking = schedule.visit_from_input(store, values, dayfirst=dayfirst())
+        if args.dry_run:
+            print(
+                f"would book: {booking.summary} at {directory.find_department(store, args.department).name}"
+            )
+            _print_conflicts(booking.conflicts)
+            return 1 if any(c.hard for c in booking.conflicts) else 0
+        vid = schedule.book(store, actor, booking, force=args.force, reason=args.reason or "")
+        print(f"booked visit #{vid}: {booking.summary} (requested)")
+        _print_conflicts(booking.conflicts)
+        return 0
+    if args.action == "reschedule":
+        visit = schedule.get_visit(store, args.id)
+        when = dates.parse_when(args.when, dayfirst=dayfirst())
+        length = dates.parse_duration(args.for_) if args.for_ else None
+        print(
+            schedule.reschedule(
+                store,
+                actor,
+                visit.id,
+                when,
+                length,
+                on=on,
+                force=args.force,
+                reason=args.reason or "",
+            )
+        )
+        return 0
+    status = {
+        "confirm": "confirmed",
+        "complete": "completed",
+        "cancel": "cancelled",
+        "no-show": "no-show",
+    }
+    print(
+        schedule.set_status(
+            store, actor, args.id, status[args.action], on=on, reason=args.reason or ""
+        )
+    )
+    return 0
+
+
+def show_visit(store: Store, args: argparse.Namespace) -> int:
+    from .core import dates, schedule
+    from .core.dates import from_iso
+
+    visit = schedule.get_visit(store, args.id)
+    people = directory.names_by_id(store, Person.TABLE)
+    depts = directory.names_by_id(store, Department.TABLE)
+    start, end = from_iso(visit.start), from_iso(visit.end)
+    rows = [
+        (
+            "visit",
+            f"#{visit.id}"
+            + (f" (occurrence of series #{visit.series_id})" if visit.series_id else ""),
+        ),
+        ("when", dates.format_span(start, end)),
+        ("repeats", schedule.describe_repeat(visit.rrule) or "no"),
+        ("department", depts.get(visit.department_id, "?")),
+        ("kind", visit.kind),
+        ("status", visit.status),
+        ("visitors", ", ".join(people.get(p, f"#{p}") for p in visit.visitors)),
+        ("hosts", ", ".join(people.get(p, f"#{p}") for p in visit.hosts)),
+        ("purpose", visit.purpose),
+        ("saved despite", visit.override_reason),
+    ]
+    if args.json:
+        print_json(
+            {"id": visit.id, **visit.to_doc(), "history": store.audit(Visit.TABLE, visit.id)}
+        )
+        return 0
+    for label, value in rows:
+        if value:
+            print(f"{label:>13}: {value}")
+    print("      history:")
+    for entry in store.audit(Visit.TABLE, visit.id):
+        change = (
+            "created"
+            if entry["field"] == "*"
+            else f"{entry['field']}: {entry['old']} -> {entry['new']}"
+        )
+        print(f"               {entry['ts']}  {entry['actor']}  {change}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .core.reports import export_ics
+
+    payload = export_ics(open_store(args))
+    if args.out:
+        write_out(Path(args.out), payload)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.buffer.write(payload)
+    return 0
+
+
+def write_out(path: Path, payload: bytes) -> None:
+    """Write a whole file or nothing (temp file + rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(payload)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def cmd_programme(args: argparse.Namespace) -> int:
+    from .core.models import Programme
+
+    store = open_store(args)
+    if args.action == "list":
+        items = [
+            {
+                "id": d["id"],
+                **{k: d.get(k) for k in ("name", "description", "start", "end", "active")},
+            }
+            for d in store.all(Programme.TABLE)
+        ]
+        if args.json:
+            print_json(items)
+        else:
+            print_table(
+                ["id", "name", "start", "end"],
+                [[i["id"], i["name"], i["start"], i["end"]] for i in items],
+            )
+        return 0
+    from .core import dates
+
+    actor = acting(store, args)
+    programme = Programme(
+        name=" ".join((args.name or "").split()),
+        description=args.description or "",
+        start=dates.parse_day(args.start, dayfirst=dayfirst(), future=False).isoformat()
+        if args.start
+        else None,
+        end=dates.parse_day(args.end, dayfirst=dayfirst()).isoformat() if args.end else None,
+    )
+    programme.validate()
+    with store.transaction(actor) as tx:
+        if any(
+            d["name"].casefold() == programme.name.casefold() for d in store.all(Programme.TABLE)
+        ):
+            raise CliError(f"a programme named {programme.name!r} already exists")
+        pid = tx.insert(Programme.TABLE, programme.to_doc(), summary=programme.name)
+    print(f"added programme #{pid}: {programme.name}")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from .core import config
+    from .core.schedule import RULE_DEFAULTS, RULE_HELP, rules
+
+    store = open_store(args)
+    if args.key is None:
+        print(
+            f"dayfirst = {'yes' if dayfirst() else 'no'}    (your setting: 4/3/2027 is {'4 March' if dayfirst() else 'April 3'})"
+        )
+        for key, value in rules(store).items():
+            print(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
+        return 0
+    if args.value is None:
+        raise CliError(f"give a value: shadow settings {args.key} VALUE")
+    if args.key == "dayfirst":
+        value = args.value.strip().lower()
+        if value not in ("yes", "no", "true", "false"):
+            raise CliError("dayfirst takes yes or no")
+        config.put("dayfirst", value in ("yes", "true"))
+        print(f"dayfirst = {value in ('yes', 'true') and 'yes' or 'no'}")
+        return 0
+    if args.key not in RULE_DEFAULTS:
+        raise CliError(
+            f"unknown setting {args.key!r} (settings: dayfirst, {', '.join(RULE_DEFAULTS)})"
+        )
+    if not args.value.isdigit():
+        raise CliError(f"{args.key} takes a whole number (got {args.value!r})")
+    with store.transaction(acting(store, args)) as tx:
+        tx.set_setting(f"schedule.{args.key}", int(args.value))
+    print(f"{args.key} = {int(args.value)}")
+    return 0
+
+
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI (the only path that imports Textual)."""
     if args.demo:
@@ -389,9 +711,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace existing records (backup first)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("list", help="list people or departments")
-    p.add_argument("what", choices=["people", "departments"])
+    p = sub.add_parser(
+        "list",
+        help="list people, departments or visits",
+        description="List records. Visits default to today and the next 90 days; "
+        "repeating visits are listed once per occurrence.",
+    )
+    p.add_argument("what", choices=["people", "departments", "visits"])
     json_flag(p)
+    p.add_argument(
+        "--from", dest="from_", metavar="PHRASE", help="visits from this day (default today)"
+    )
+    p.add_argument("--to", metavar="PHRASE", help="visits up to this day (default 90 days on)")
+    p.add_argument("--person", metavar="NAME", help="visits this person visits or hosts")
+    p.add_argument("--department", metavar="NAME", help="visits to this department")
+    p.add_argument("--status", choices=VISIT_STATUSES)
     p.set_defaults(func=cmd_list)
 
     # person
@@ -463,6 +797,119 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("department", metavar="DEPARTMENT")
     dept.set_defaults(func=cmd_department)
 
+    # visits
+    visit = sub.add_parser(
+        "visit",
+        help="book, reschedule, confirm, complete or cancel visits; find free slots",
+        description="Dates are phrases: 'tomorrow 9am', 'tue 10:00', '24/11/2026 14:00', "
+        "'in 3 days 11:00', '2027-03-04 10:00'. Durations: 90m, 2h, 1h30.",
+    )
+    vsub = visit.add_subparsers(dest="action", metavar="action", required=True)
+    p = vsub.add_parser(
+        "add",
+        help="book a visit (checked for conflicts first)",
+        description="Book a visit. Hard conflicts (someone in two places at once) always stop it; "
+        "soft ones (outside hours, closure day, over capacity, host load, too close together) "
+        "stop it unless --force --reason TEXT is given.",
+    )
+    p.add_argument("--department", required=True, metavar="NAME")
+    p.add_argument(
+        "--visitor",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="IT visitor (repeat for more)",
+    )
+    p.add_argument(
+        "--host",
+        action="append",
+        metavar="NAME",
+        help="host (repeat; default: the department's hosts)",
+    )
+    p.add_argument("--when", required=True, metavar="PHRASE", help="start, e.g. 'tue 10:00'")
+    p.add_argument(
+        "--for", dest="for_", metavar="DURATION", help="length, e.g. 90m, 2h (default 2h)"
+    )
+    p.add_argument("--end", metavar="PHRASE", help="end time instead of --for, e.g. 12:30")
+    p.add_argument(
+        "--repeat",
+        metavar="RULE-OR-PHRASE",
+        help="e.g. 'fortnightly until 1/3/2027', 'first monday monthly', FREQ=WEEKLY;INTERVAL=2",
+    )
+    p.add_argument("--kind", default="tour", choices=VISIT_KINDS)
+    p.add_argument("--purpose", metavar="TEXT", help="what to see")
+    p.add_argument("--programme", metavar="NAME")
+    p.add_argument(
+        "--force", action="store_true", help="save despite soft conflicts (needs --reason)"
+    )
+    p.add_argument("--reason", metavar="TEXT", help="why the soft conflicts are acceptable")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the interpreted booking and every conflict; save nothing",
+    )
+    p = vsub.add_parser("reschedule", help="move a visit, keeping its record, notes and history")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--when", required=True, metavar="PHRASE")
+    p.add_argument("--for", dest="for_", metavar="DURATION")
+    p.add_argument(
+        "--on", metavar="DATE", help="only the occurrence of a repeating visit on this day"
+    )
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--reason", metavar="TEXT")
+    for verb, what in (
+        ("confirm", "confirmed"),
+        ("complete", "completed"),
+        ("cancel", "cancelled"),
+        ("no-show", "a no-show"),
+    ):
+        p = vsub.add_parser(
+            verb, help=f"mark a visit {what} (a series, or one occurrence with --on)"
+        )
+        p.add_argument("id", metavar="ID")
+        p.add_argument(
+            "--on", metavar="DATE", help="only the occurrence of a repeating visit on this day"
+        )
+        p.add_argument("--reason", metavar="TEXT")
+    p = vsub.add_parser("show", help="a visit's details and history")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p = vsub.add_parser("slots", help="the next free slots that pass every check")
+    p.add_argument("--department", required=True, metavar="NAME")
+    p.add_argument("--visitor", action="append", required=True, metavar="NAME")
+    p.add_argument("--host", action="append", metavar="NAME")
+    p.add_argument("--for", dest="for_", metavar="DURATION", help="length (default 2h)")
+    p.add_argument("--from", dest="from_", metavar="PHRASE", help="search from (default now)")
+    p.add_argument("--count", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    visit.set_defaults(func=cmd_visit)
+
+    p = sub.add_parser("programme", help="add or list programmes (a season of visits)")
+    prsub = p.add_subparsers(dest="action", metavar="action", required=True)
+    q = prsub.add_parser("add", help="add a programme")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--description")
+    q.add_argument("--start", metavar="DATE")
+    q.add_argument("--end", metavar="DATE")
+    q = prsub.add_parser("list", help="list programmes")
+    q.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_programme)
+
+    p = sub.add_parser("export", help="export visits as iCalendar")
+    p.add_argument("format", choices=["ics"])
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "settings",
+        help="show or change settings",
+        description="With no arguments, shows every setting. dayfirst (yes/no) is yours; "
+        "buffer_minutes, host_week_cap and host_month_cap are the programme's, stored in the database.",
+    )
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
+    p.set_defaults(func=cmd_settings)
+
     p = sub.add_parser(
         "import",
         help="import people or departments from CSV (all or nothing)",
@@ -502,11 +949,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo:
             parser.error("--demo opens the TUI; it takes no command")
         return args.func(args)
-    except (StoreError, DirectoryError, CliError) as exc:
-        print(f"shadow: error: {exc}", file=sys.stderr)
-        return 1
     except ValidationError as exc:
         print(f"shadow: error: {one_line(exc)}", file=sys.stderr)
+        return 1
+    except (StoreError, DirectoryError, CliError, DateError, ScheduleError) as exc:
+        print(f"shadow: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("shadow: interrupted", file=sys.stderr)

@@ -393,8 +393,9 @@ class Visit(Model):
     programme_id: int | None = None
     rrule: str = ""  # RFC 5545 RRULE text, without DTSTART
     timezone: str = ""  # IANA zone the recurrence is anchored in
-    series_id: int | None = None
-    override_reason: str = ""
+    series_id: int | None = None  # set on a record that overrides one occurrence of a series
+    occurrence: str = ""  # that occurrence's original start (aware ISO 8601)
+    override_reason: str = ""  # why soft conflicts were accepted
 
     def validate(self) -> None:
         c = _Checker()
@@ -413,6 +414,10 @@ class Visit(Model):
         c.line("rrule", self.rrule, limit=500)
         c.line("timezone", self.timezone)
         c.ref("series_id", self.series_id)
+        if self.series_id is not None:
+            c.timestamp("occurrence", self.occurrence)
+            if self.rrule:
+                c.fail("rrule", "an occurrence of a series cannot repeat itself")
         c.text("override_reason", self.override_reason)
         c.done()
 

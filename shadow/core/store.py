@@ -41,6 +41,7 @@ import json
 import os
 import re
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -500,6 +501,12 @@ class Store:
             if doc.get("key") == key:
                 return int(k)
         return None
+
+    @property
+    def uid(self) -> str:
+        """A stable identifier of this database (used in calendar UIDs)."""
+        meta = self._meta()
+        return str(meta.get("uid") or uuid.uuid5(uuid.NAMESPACE_URL, str(meta.get("created"))).hex)
 
     @property
     def schema(self) -> int:

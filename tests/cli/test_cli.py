@@ -170,3 +170,139 @@ def test_console_script_help_and_exit_codes(tmp_path):
         [*cmd, "--db", str(tmp_path / "x.json"), "nope"], capture_output=True, text=True
     )
     assert bad.returncode == 2
+
+
+# ---------------------------------------------------------------- visits
+@pytest.fixture
+def demo_db(capsys, db, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/London")
+    run(capsys, "--db", db, "demo")
+    monkeypatch.setenv("SHADOW_USER", "Siobhán O'Connell")
+    return db
+
+
+def test_visit_add_list_and_lifecycle(capsys, demo_db):
+    db = demo_db
+    code, out, err = run(
+        capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
+        "--when", "2027-03-02 10:00", "--for", "90m", "--purpose", "[TODO] the sorter",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("booked visit #1: Tue 2 Mar 2027 10:00–11:30 (requested)")
+    code, _, err = run(
+        capsys, "--db", db, "visit", "add", "--department", "Reference", "--visitor", "callum murray",
+        "--when", "2027-03-02 11:00",
+    )  # fmt: skip
+    assert code == 1 and "Callum Murray is already on visit #1" in err and err.count("\n") == 1
+    code, out, _ = run(
+        capsys, "--db", db, "list", "visits", "--from", "1/3/2027", "--to", "31/3/2027", "--json"
+    )
+    (item,) = json.loads(out)
+    assert item["id"] == 1 and item["department"] == "Circulation"
+    assert item["visitors"] == ["Callum Murray"] and item["hosts"] == [
+        "Marcus Webb",
+        "Amara Okafor",
+    ]
+    assert item["start"] == "2027-03-02T10:00+00:00" and item["end"] == "2027-03-02T11:30+00:00"
+    assert item["status"] == "requested" and item["purpose"] == "[TODO] the sorter"
+    assert run(capsys, "--db", db, "visit", "confirm", "1")[0] == 0
+    assert run(capsys, "--db", db, "visit", "reschedule", "1", "--when", "3/3/2027 14:00")[0] == 0
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "list",
+        "visits",
+        "--from",
+        "1/3/2027",
+        "--person",
+        "Marcus Webb",
+        "--json",
+    )
+    assert [(i["start"], i["status"]) for i in json.loads(out)] == [
+        ("2027-03-03T14:00+00:00", "confirmed")
+    ]
+    code, _, err = run(capsys, "--db", db, "visit", "cancel", "1", "--on", "3/3/2027")
+    assert code == 1 and "does not repeat" in err
+
+
+def test_visit_soft_conflict_needs_force_and_reason(capsys, demo_db):
+    argv = ["--db", demo_db, "visit", "add", "--department", "Systems", "--visitor", "Sofia Rossi",
+            "--when", "2027-03-07 10:00"]  # fmt: skip
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and "not open on Sundays" in err and "--force --reason" in err
+    code, out, _ = run(capsys, *argv, "--dry-run")
+    assert code == 0 and "warning: Systems is not open on Sundays" in out
+    assert run(capsys, *argv, "--force")[0] == 1
+    code, out, _ = run(capsys, *argv, "--force", "--reason", "patch weekend")
+    assert code == 0 and "warning:" in out
+
+
+def test_repeating_visit_and_single_occurrence(capsys, demo_db):
+    code, out, err = run(
+        capsys, "--db", demo_db, "visit", "add", "--department", "Reference", "--visitor", "Sofia Rossi",
+        "--when", "2027-03-01 10:00", "--repeat", "fortnightly until 28/3/2027",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "every other week until Sun 28 Mar 2027" in out
+    assert run(capsys, "--db", demo_db, "visit", "cancel", "1", "--on", "15/3/2027")[0] == 0
+    _, out, _ = run(
+        capsys,
+        "--db",
+        demo_db,
+        "list",
+        "visits",
+        "--from",
+        "1/3/2027",
+        "--to",
+        "31/3/2027",
+        "--json",
+    )
+    items = json.loads(out)
+    assert [(i["key"], i["status"]) for i in items] == [
+        ("1@2027-03-01", "requested"),
+        ("1@2027-03-15", "cancelled"),
+    ]
+    assert all(i["id"] in (1, 2) for i in items)
+
+
+def test_visit_slots_and_ics_export(capsys, demo_db, tmp_path):
+    code, out, _ = run(
+        capsys, "--db", demo_db, "visit", "slots", "--department", "Circulation", "--visitor", "Callum Murray",
+        "--from", "2027-03-01 08:00", "--count", "2", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out) == [
+        {"start": "2027-03-01T09:00+00:00", "end": "2027-03-01T11:00+00:00"},
+        {"start": "2027-03-01T11:00+00:00", "end": "2027-03-01T13:00+00:00"},
+    ]
+    run(capsys, "--db", demo_db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
+        "--when", "2027-03-01 09:00")  # fmt: skip
+    out_file = tmp_path / "out" / "visits.ics"
+    assert run(capsys, "--db", demo_db, "export", "ics", "--out", str(out_file))[0] == 0
+    text = out_file.read_text(encoding="utf-8")
+    assert text.startswith("BEGIN:VCALENDAR") and text.count("BEGIN:VEVENT") == 1
+
+
+def test_bad_dates_get_one_clear_line(capsys, demo_db):
+    code, _, err = run(
+        capsys, "--db", demo_db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
+        "--when", "next blue moon",
+    )  # fmt: skip
+    assert (
+        code == 1 and err.count("\n") == 1 and "when: cannot read 'next blue moon' as a date" in err
+    )
+    code, _, err = run(capsys, "--db", demo_db, "list", "visits", "--from", "31/2/2027")
+    assert code == 1 and "no such day" in err
+
+
+def test_settings(capsys, demo_db):
+    code, out, _ = run(capsys, "--db", demo_db, "settings")
+    assert "dayfirst = yes" in out and "buffer_minutes = 15" in out
+    assert run(capsys, "--db", demo_db, "settings", "buffer_minutes", "30")[0] == 0
+    assert "buffer_minutes = 30" in run(capsys, "--db", demo_db, "settings")[1]
+    assert run(capsys, "--db", demo_db, "settings", "dayfirst", "no")[0] == 0
+    code, out, _ = run(capsys, "--db", demo_db, "list", "visits", "--from", "3/4/2027", "--json")
+    assert code == 0
+    code, _, err = run(capsys, "--db", demo_db, "settings", "colour", "blue")
+    assert code == 1 and "unknown setting" in err

@@ -1,0 +1,830 @@
+"""Visits: booking, recurrence, status changes, conflict checks and finding free slots.
+
+A visit that repeats is one record with an RFC 5545 RRULE (expanded with
+dateutil's rrule in its own IANA zone, so 10:00 stays 10:00 across daylight
+saving). Changing or cancelling one occurrence writes an *override* record
+(``series_id`` + the ``occurrence``'s original start) that replaces that one
+occurrence when the series is expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from dateutil import tz
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrulestr
+
+from . import dates
+from .dates import DateError, format_day, format_span, from_iso, to_iso
+from .directory import DirectoryError, find_department, find_person, names_by_id
+from .models import (
+    DAYS,
+    VISIT_KINDS,
+    Department,
+    Person,
+    Programme,
+    ValidationError,
+    Visit,
+    clean_line,
+)
+from .store import Store
+
+OCCUPYING = ("requested", "confirmed", "completed")  # statuses that take up people's time
+TRANSITIONS = {
+    "requested": ("confirmed", "cancelled"),
+    "confirmed": ("completed", "cancelled", "no-show", "requested"),
+    "completed": (),
+    "cancelled": (),
+    "no-show": (),
+}
+DEFAULT_DURATION = timedelta(hours=2)
+SERIES_HORIZON = timedelta(days=366)  # how far ahead a repeating visit is checked
+MAX_OCCURRENCES = 200
+
+RULE_DEFAULTS = {"buffer_minutes": 15, "host_week_cap": 3, "host_month_cap": 8}
+RULE_HELP = {
+    "buffer_minutes": "minutes a person needs between two visits",
+    "host_week_cap": "most visits one host takes in a week",
+    "host_month_cap": "most visits one host takes in a month",
+}
+
+
+class ScheduleError(ValueError):
+    """A request that cannot be carried out, in one line."""
+
+
+class ConflictsFound(ScheduleError):
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        hard = [c for c in conflicts if c.hard]
+        first = (hard or conflicts)[0].message
+        more = f" (+{len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+        hint = (
+            "fix it first"
+            if hard
+            else "change the booking, or save anyway with --force --reason TEXT"
+        )
+        super().__init__(f"{first}{more}; {hint}")
+
+
+@dataclass
+class Conflict:
+    rule: str  # double-booked | both-sides | closed | outside-hours | capacity | host-load | buffer
+    hard: bool
+    message: str
+    when: datetime | None = None
+
+
+@dataclass
+class Occurrence:
+    """One concrete visit on the calendar: a single visit, or one occurrence of a series."""
+
+    visit: Visit  # the record whose details apply (the series, or an override)
+    start: datetime
+    end: datetime
+    series_id: int | None = None  # the series this occurrence belongs to
+    original: str = ""  # its original start in the series (aware ISO)
+
+    @property
+    def status(self) -> str:
+        return self.visit.status
+
+    @property
+    def key(self) -> str:
+        """``12`` for a single visit, ``12@2026-12-08`` for an occurrence of series 12."""
+        if self.series_id is None:
+            return str(self.visit.id)
+        return f"{self.series_id}@{from_iso(self.original).date().isoformat()}"
+
+    @property
+    def people(self) -> set[int]:
+        return set(self.visit.visitors) | set(self.visit.hosts)
+
+
+def rules(store: Store) -> dict[str, int]:
+    return {k: int(store.setting(f"schedule.{k}", v)) for k, v in RULE_DEFAULTS.items()}
+
+
+# ------------------------------------------------------------------ recurrence
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+             "4th": 4, "last": -1}  # fmt: skip
+_BYDAY = {0: "MO", 1: "TU", 2: "WE", 3: "TH", 4: "FR", 5: "SA", 6: "SU"}
+
+
+def parse_repeat(text: str, start: datetime, *, dayfirst: bool = True) -> str:
+    """An RRULE (without DTSTART) from a phrase or a raw rule. Raises ScheduleError.
+
+    Phrases: daily, every weekday, weekly, fortnightly / every other week,
+    every 3 weeks, monthly, first monday monthly, last fri monthly; each may end
+    with ``until DATE`` or ``N times``.
+    """
+    raw = " ".join((text or "").strip().split())
+    if not raw:
+        return ""
+    lowered = raw.lower()
+    if lowered.startswith(("freq=", "rrule:")):
+        rule = raw.split(":", 1)[1] if lowered.startswith("rrule:") else raw
+        rule = rule.upper()
+    else:
+        tail = ""
+        m = re.fullmatch(r"(.*?)\s+until\s+(.+)", lowered)
+        if m:
+            lowered = m[1]
+            try:
+                until = dates.parse_day(m[2], now_=start, dayfirst=dayfirst)
+            except DateError as exc:
+                raise ScheduleError(f"repeat: {exc}") from None
+            tail = f";UNTIL={until:%Y%m%d}T235959"
+        m = re.fullmatch(r"(.*?)\s+(?:for\s+)?(\d+)\s+(?:times|occurrences|visits)", lowered)
+        if m:
+            lowered, tail = m[1], f";COUNT={int(m[2])}"
+        words = lowered.replace(" of every month", " monthly").replace(" each month", " monthly")
+        base = {
+            "daily": "FREQ=DAILY",
+            "every day": "FREQ=DAILY",
+            "every weekday": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "weekly": "FREQ=WEEKLY",
+            "every week": "FREQ=WEEKLY",
+            "fortnightly": "FREQ=WEEKLY;INTERVAL=2",
+            "every other week": "FREQ=WEEKLY;INTERVAL=2",
+            "every fortnight": "FREQ=WEEKLY;INTERVAL=2",
+            "biweekly": "FREQ=WEEKLY;INTERVAL=2",
+            "monthly": "FREQ=MONTHLY",
+            "every month": "FREQ=MONTHLY",
+        }.get(words)
+        if base is None and (m := re.fullmatch(r"every (\d+) (day|week|month)s?", words)):
+            freq = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY"}[m[2]]
+            base = f"FREQ={freq};INTERVAL={int(m[1])}"
+        if base is None and (
+            m := re.fullmatch(r"(?:every )?(\w+) (\w+) (?:monthly|of the month)", words)
+        ):
+            nth = _ORDINALS.get(m[1])
+            day = dates.WEEKDAYS.get(m[2])
+            if nth is not None and day is not None:
+                base = f"FREQ=MONTHLY;BYDAY={nth}{_BYDAY[day]}"
+        if base is None:
+            raise ScheduleError(
+                f"repeat: cannot read {raw!r}: try weekly, fortnightly, every 3 weeks, monthly, "
+                "first monday monthly, every weekday (optionally 'until 1/3/2027' or '6 times'), "
+                "or an RFC 5545 rule like FREQ=WEEKLY;INTERVAL=2"
+            )
+        rule = base + tail
+    naive = start.replace(tzinfo=None)
+    try:
+        parsed = rrulestr(rule, dtstart=naive)
+        first = parsed.after(naive, inc=True)
+    except (ValueError, TypeError) as exc:
+        raise ScheduleError(f"repeat: not a valid RFC 5545 rule ({exc})") from None
+    if first is None:
+        raise ScheduleError("repeat: the rule produces no visits from the start date on")
+    return rule
+
+
+def describe_repeat(rule: str) -> str:
+    """A short plain-English reading of an RRULE."""
+    if not rule:
+        return ""
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    freq = parts.get("FREQ", "")
+    interval = int(parts.get("INTERVAL", "1"))
+    unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}.get(freq, freq)
+    if interval == 1:
+        text = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}.get(
+            unit, unit
+        )
+    elif interval == 2 and unit == "week":
+        text = "every other week"
+    else:
+        text = f"every {interval} {unit}s"
+    byday = parts.get("BYDAY", "")
+    if byday == "MO,TU,WE,TH,FR":
+        text = "every weekday"
+    elif byday and freq == "MONTHLY":
+        m = re.fullmatch(r"([+-]?\d)?([A-Z]{2})", byday)
+        if m:
+            nth = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}.get(
+                (m[1] or "").lstrip("+"), ""
+            )
+            day = {v: k for k, v in _BYDAY.items()}[m[2]]
+            text = f"{text} on the {nth} {date(2024, 1, 1 + day):%A}".replace("  ", " ")
+    if "UNTIL" in parts:
+        until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+        text += f" until {format_day(until)}"
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} times"
+    return text
+
+
+def _zone(visit: Visit):
+    return tz.gettz(visit.timezone) if visit.timezone else dates.local_zone()
+
+
+def expand(
+    visit: Visit,
+    window_start: datetime,
+    window_end: datetime,
+    overrides: dict[str, Visit] | None = None,
+) -> list[Occurrence]:
+    """The occurrences of one visit that overlap [window_start, window_end)."""
+    start, end = from_iso(visit.start), from_iso(visit.end)
+    length = end - start
+    if not visit.rrule:
+        if start < window_end and end > window_start:
+            return [Occurrence(visit, start, end)]
+        return []
+    zone = _zone(visit) or dates.local_zone()
+    local_start = start.astimezone(zone).replace(tzinfo=None)
+    rule = rrulestr(visit.rrule, dtstart=local_start)
+    lo = (window_start - length).astimezone(zone).replace(tzinfo=None)
+    hi = window_end.astimezone(zone).replace(tzinfo=None)
+    found = []
+    for naive in rule.between(lo, hi, inc=True):
+        occ_start = naive.replace(tzinfo=zone)
+        original = to_iso(occ_start)
+        override = (overrides or {}).get(original)
+        if override is not None:
+            o_start, o_end = from_iso(override.start), from_iso(override.end)
+            if o_start < window_end and o_end > window_start:
+                found.append(Occurrence(override, o_start, o_end, visit.id, original))
+            continue
+        if occ_start < window_end and occ_start + length > window_start:
+            found.append(Occurrence(visit, occ_start, occ_start + length, visit.id, original))
+        if len(found) >= MAX_OCCURRENCES * 10:
+            break
+    return found
+
+
+def load_visits(store: Store) -> list[Visit]:
+    return [Visit.from_doc(d) for d in store.all(Visit.TABLE)]
+
+
+def occurrences(
+    store: Store,
+    window_start: datetime,
+    window_end: datetime,
+    visits: list[Visit] | None = None,
+) -> list[Occurrence]:
+    """Everything on the calendar in a window, series expanded, sorted by start."""
+    visits = load_visits(store) if visits is None else visits
+    overrides: dict[int, dict[str, Visit]] = {}
+    for v in visits:
+        if v.series_id is not None:
+            overrides.setdefault(v.series_id, {})[v.occurrence] = v
+    found: list[Occurrence] = []
+    for v in visits:
+        if v.series_id is not None:
+            continue  # shown through its series
+        found.extend(expand(v, window_start, window_end, overrides.get(v.id or 0)))
+    # Overrides whose series vanished still show on their own.
+    series_ids = {v.id for v in visits if v.series_id is None}
+    for v in visits:
+        if v.series_id is not None and v.series_id not in series_ids:
+            found.extend(expand(v, window_start, window_end))
+    return sorted(found, key=lambda o: (o.start, o.visit.id or 0))
+
+
+def proposal_occurrences(visit: Visit) -> list[Occurrence]:
+    """The occurrences a (possibly repeating) visit would create, checked up to a year ahead."""
+    start = from_iso(visit.start)
+    found = expand(visit, start, start + SERIES_HORIZON)
+    return found[:MAX_OCCURRENCES]
+
+
+# ------------------------------------------------------------------ conflicts
+def _fits_hours(dept: Department, start: datetime, end: datetime) -> bool:
+    if start.date() != end.date() and not (end.time().hour == 0 and end.time().minute == 0):
+        return False
+    spans = dept.hours.get(DAYS[start.weekday()], [])
+    s, e = f"{start:%H:%M}", "24:00" if end.time() == datetime.min.time() else f"{end:%H:%M}"
+    return any(a <= s and e <= b for a, b in spans)
+
+
+def check(
+    store: Store,
+    visit: Visit,
+    *,
+    ignore: set[int] | None = None,
+    ignore_series_occurrence: tuple[int, str] | None = None,
+    existing: list[Occurrence] | None = None,
+) -> list[Conflict]:
+    """Every rule a proposed visit (or series) breaks. Hard ones block saving.
+
+    ``ignore`` lists visit ids not to compare against (the visit being
+    rescheduled, its series). ``ignore_series_occurrence`` skips one occurrence
+    of a series (when that occurrence is the one being moved).
+    """
+    ignore = set(ignore or ())
+    conflicts: list[Conflict] = []
+    both = set(visit.visitors) & set(visit.hosts)
+    names = names_by_id(store, Person.TABLE)
+    for pid in sorted(both):
+        conflicts.append(
+            Conflict(
+                "both-sides", True, f"{names.get(pid, pid)} is listed as both visitor and host"
+            )
+        )
+    dept_doc = store.get(Department.TABLE, visit.department_id) if visit.department_id else None
+    dept = Department.from_doc(dept_doc) if dept_doc else None
+    mine = proposal_occurrences(visit)
+    if not mine:
+        return conflicts
+    settings = rules(store)
+    buffer = timedelta(minutes=settings["buffer_minutes"])
+    lo = min(o.start for o in mine) - timedelta(days=32)
+    hi = max(o.end for o in mine) + timedelta(days=32)
+    others = existing if existing is not None else occurrences(store, lo, hi)
+    others = [
+        o
+        for o in others
+        if o.status in OCCUPYING
+        and o.visit.id not in ignore
+        and (o.series_id is None or o.series_id not in ignore)
+        and (
+            ignore_series_occurrence is None
+            or (o.series_id, o.original) != ignore_series_occurrence
+        )
+    ]
+    dept_name = dept.name if dept else "the department"
+    week_load: dict[tuple[int, tuple[int, int]], int] = {}
+    month_load: dict[tuple[int, tuple[int, int]], int] = {}
+    for o in others:
+        for h in o.visit.hosts:
+            wk = o.start.isocalendar()[:2]
+            week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
+            mo = (o.start.year, o.start.month)
+            month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
+    seen: set[tuple[str, Any]] = set()
+
+    def add(conflict: Conflict, dedupe: Any) -> None:
+        if (conflict.rule, dedupe) not in seen:
+            seen.add((conflict.rule, dedupe))
+            conflicts.append(conflict)
+
+    people = set(visit.visitors) | set(visit.hosts)
+    for occ in mine:
+        s, e = occ.start, occ.end
+        span = format_span(s, e)
+        if dept is not None:
+            if s.date().isoformat() in dept.closed_dates:
+                add(
+                    Conflict(
+                        "closed", False, f"{dept.name} is closed on {format_day(s.date())}", s
+                    ),
+                    s.date(),
+                )
+            elif dept.hours and not _fits_hours(dept, s, e):
+                spans = dept.hours.get(DAYS[s.weekday()])
+                if spans:
+                    opening = ", ".join(f"{a}-{b}" for a, b in spans)
+                    text = f"{span} is outside {dept.name}'s opening hours ({s:%a} {opening})"
+                else:
+                    text = f"{dept.name} is not open on {s:%A}s ({span})"
+                add(Conflict("outside-hours", False, text, s), s)
+        overlapping = [o for o in others if o.start < e and s < o.end]
+        for o in overlapping:
+            for pid in sorted(people & o.people):
+                add(
+                    Conflict(
+                        "double-booked",
+                        True,
+                        f"{names.get(pid, pid)} is already on visit #{o.key} "
+                        f"({format_span(o.start, o.end)})",
+                        s,
+                    ),
+                    (pid, o.key),
+                )
+        if dept is not None:
+            there = sum(
+                len(o.visit.visitors) for o in overlapping if o.visit.department_id == dept.id
+            )
+            if there + len(visit.visitors) > dept.capacity:
+                add(
+                    Conflict(
+                        "capacity",
+                        False,
+                        f"{dept_name} takes {dept.capacity} visitor(s) at once; "
+                        f"{span} would have {there + len(visit.visitors)}",
+                        s,
+                    ),
+                    s,
+                )
+        for o in others:
+            if o in overlapping:
+                continue
+            shared = people & o.people
+            if not shared:
+                continue
+            gap = s - o.end if o.end <= s else o.start - e
+            if timedelta(0) <= gap < buffer:
+                who = names.get(min(shared), min(shared))
+                add(
+                    Conflict(
+                        "buffer",
+                        False,
+                        f"only {int(gap.total_seconds() // 60)} min between {who}'s visits "
+                        f"({span} and #{o.key} at {format_span(o.start, o.end)}; "
+                        f"buffer {settings['buffer_minutes']} min)",
+                        s,
+                    ),
+                    (o.key, s),
+                )
+        for h in visit.hosts:
+            wk = s.isocalendar()[:2]
+            week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
+            if week_load[(h, wk)] > settings["host_week_cap"]:
+                monday = s.date() - timedelta(days=s.weekday())
+                add(
+                    Conflict(
+                        "host-load",
+                        False,
+                        f"{names.get(h, h)} would host {week_load[(h, wk)]} visits in the week of "
+                        f"{format_day(monday)} (cap {settings['host_week_cap']})",
+                        s,
+                    ),
+                    (h, "w", wk),
+                )
+            mo = (s.year, s.month)
+            month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
+            if month_load[(h, mo)] > settings["host_month_cap"]:
+                add(
+                    Conflict(
+                        "host-load",
+                        False,
+                        f"{names.get(h, h)} would host {month_load[(h, mo)]} visits in "
+                        f"{s:%B %Y} (cap {settings['host_month_cap']})",
+                        s,
+                    ),
+                    (h, "m", mo),
+                )
+    return sorted(
+        conflicts, key=lambda c: (not c.hard, c.when or datetime.min.replace(tzinfo=tz.UTC))
+    )
+
+
+# ------------------------------------------------------------------ input -> Visit
+@dataclass
+class Booking:
+    visit: Visit
+    summary: str  # the interpreted value, e.g. "Tue 24 Nov 2026 10:00–12:00, every other week"
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _people(store: Store, raw: Any, field_name: str, errors: dict[str, str]) -> list[int]:
+    refs = raw if isinstance(raw, list) else str(raw or "").split(",")
+    ids: list[int] = []
+    for ref in (str(r).strip() for r in refs):
+        if not ref:
+            continue
+        try:
+            person = find_person(store, ref)
+        except DirectoryError as exc:
+            errors[field_name] = str(exc)
+            return ids
+        if not person.active:
+            errors[field_name] = f"{person.name} is marked inactive"
+            return ids
+        if person.id not in ids:
+            ids.append(person.id)
+    return ids
+
+
+def visit_from_input(
+    store: Store,
+    values: dict[str, Any],
+    base: Visit | None = None,
+    *,
+    now_: datetime | None = None,
+    dayfirst: bool = True,
+) -> Booking:
+    """Read a booking from typed text (form or CLI), with conflicts checked.
+
+    Keys: department, visitors, hosts (names, comma-separated or lists), when,
+    duration or end, kind, purpose, programme, repeat. Errors are raised as a
+    ValidationError keyed by those names; conflicts are returned, not raised.
+    """
+    visit = Visit.from_doc(base.to_doc()) if base else Visit()
+    visit.id = base.id if base else None
+    errors: dict[str, str] = {}
+    dept: Department | None = None
+    if "department" in values or base is None:
+        text = clean_line(str(values.get("department") or ""))
+        if not text:
+            errors["department"] = "is required"
+        else:
+            try:
+                dept = find_department(store, text)
+                visit.department_id = dept.id
+            except DirectoryError as exc:
+                errors["department"] = str(exc)
+    elif visit.department_id:
+        doc = store.get(Department.TABLE, visit.department_id)
+        dept = Department.from_doc(doc) if doc else None
+    if "visitors" in values:
+        visit.visitors = _people(store, values["visitors"], "visitors", errors)
+    if "hosts" in values:
+        visit.hosts = _people(store, values["hosts"], "hosts", errors)
+    if not visit.hosts and "hosts" not in errors and dept is not None:
+        visit.hosts = [
+            h for h in dept.hosts if (store.get(Person.TABLE, h) or {}).get("active", True)
+        ]
+    if not visit.visitors and "visitors" not in errors:
+        errors["visitors"] = "name at least one IT visitor"
+    if not visit.hosts and "hosts" not in errors and "department" not in errors:
+        errors["hosts"] = "name at least one host (the department has none set)"
+    if "kind" in values and values["kind"]:
+        kind = str(values["kind"]).strip().lower()
+        if kind not in VISIT_KINDS:
+            errors["kind"] = f"must be one of: {', '.join(VISIT_KINDS)}"
+        visit.kind = kind
+    if "purpose" in values:
+        visit.purpose = (values["purpose"] or "").strip()
+    if "programme" in values:
+        text = clean_line(str(values["programme"] or ""))
+        visit.programme_id = None
+        if text:
+            matches = [
+                p
+                for p in store.all(Programme.TABLE)
+                if p["name"].casefold() == text.casefold() or str(p["id"]) == text.lstrip("#")
+            ]
+            if not matches:
+                errors["programme"] = f"no programme named {text!r}"
+            else:
+                visit.programme_id = matches[0]["id"]
+    start: datetime | None = from_iso(visit.start) if visit.start else None
+    length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
+    if "when" in values:
+        try:
+            start = dates.parse_when(str(values["when"] or ""), now_=now_, dayfirst=dayfirst)
+        except DateError as exc:
+            errors["when"] = str(exc)
+            start = None
+    elif start is None:
+        errors["when"] = "is required"
+    if values.get("duration"):
+        try:
+            length = dates.parse_duration(str(values["duration"]))
+        except DateError as exc:
+            errors["duration"] = str(exc)
+    elif values.get("end") and start is not None:
+        try:
+            # a bare time ("12:30") is on the start's day
+            end_m = dates.parse_moment(
+                str(values["end"]), now_=start, dayfirst=dayfirst, future=False
+            )
+            if not end_m.has_time:
+                errors["end"] = "give an end time, e.g. 12:00"
+            elif end_m.value <= start:
+                errors["end"] = f"must be after the start ({dates.format_moment(start)})"
+            else:
+                length = end_m.value - start
+        except DateError as exc:
+            errors["end"] = str(exc)
+    zone_name = visit.timezone or dates.zone_name()
+    if start is not None:
+        visit.start = to_iso(start)
+        visit.end = to_iso(start + length)
+        visit.timezone = zone_name
+    if "repeat" in values and start is not None:
+        try:
+            visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
+        except ScheduleError as exc:
+            errors["repeat"] = str(exc).removeprefix("repeat: ")
+    if not errors:
+        try:
+            visit.validate()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    assert start is not None
+    summary = format_span(start, start + length)
+    if visit.rrule:
+        summary += f", {describe_repeat(visit.rrule)}"
+    ignore = {visit.id} if visit.id else set()
+    return Booking(visit, summary, check(store, visit, ignore=ignore))
+
+
+# ------------------------------------------------------------------ writing
+def _require_ok(conflicts: list[Conflict], force: bool, reason: str) -> str:
+    if any(c.hard for c in conflicts):
+        raise ConflictsFound(conflicts)
+    if conflicts and not force:
+        raise ConflictsFound(conflicts)
+    if conflicts and not reason.strip():
+        raise ScheduleError("saving despite conflicts needs a reason (--reason TEXT)")
+    return reason.strip() if conflicts else ""
+
+
+def book(
+    store: Store, actor: str, booking: Booking, *, force: bool = False, reason: str = ""
+) -> int:
+    """Save a new visit (status requested). Soft conflicts need ``force`` and a reason."""
+    visit = booking.visit
+    with store.transaction(actor) as tx:
+        conflicts = check(store, visit, ignore={visit.id} if visit.id else set())
+        visit.override_reason = _require_ok(conflicts, force, reason)
+        if visit.id is None:
+            dept = store.get(Department.TABLE, visit.department_id) or {}
+            return tx.insert(
+                Visit.TABLE, visit.to_doc(), summary=f"visit to {dept.get('name', '?')}"
+            )
+        tx.update(Visit.TABLE, visit.id, visit.to_doc())
+        return visit.id
+
+
+def get_visit(store: Store, visit_id: int | str) -> Visit:
+    text = str(visit_id).strip().lstrip("#")
+    if not text.isdigit():
+        raise ScheduleError(f"not a visit id: {visit_id!r} (see 'shadow list visits')")
+    doc = store.get(Visit.TABLE, int(text))
+    if doc is None:
+        raise ScheduleError(f"no visit #{text} (see 'shadow list visits')")
+    return Visit.from_doc(doc)
+
+
+def find_occurrence(store: Store, series: Visit, on: date) -> Occurrence:
+    """The occurrence of a series on a day (its original day, or where it was moved to)."""
+    zone = _zone(series) or dates.local_zone()
+    lo = datetime.combine(on, datetime.min.time(), zone) - timedelta(days=1)
+    hi = lo + timedelta(days=3)
+    overrides = {v.occurrence: v for v in load_visits(store) if v.series_id == series.id}
+    for occ in expand(series, lo - SERIES_HORIZON, hi + SERIES_HORIZON, overrides):
+        if occ.start.date() == on or from_iso(occ.original).date() == on:
+            return occ
+    raise ScheduleError(f"visit #{series.id} has no occurrence on {format_day(on)}")
+
+
+def _override(tx, store: Store, occ: Occurrence, changes: dict[str, Any]) -> int:
+    """Write (or update) the record that replaces one occurrence of a series."""
+    if occ.visit.series_id is not None and occ.visit.id is not None:
+        tx.update(Visit.TABLE, occ.visit.id, changes)
+        return occ.visit.id
+    doc = occ.visit.to_doc() | {
+        "rrule": "",
+        "series_id": occ.series_id,
+        "occurrence": occ.original,
+        "start": to_iso(occ.start),
+        "end": to_iso(occ.end),
+    }
+    doc.update(changes)
+    return tx.insert(Visit.TABLE, doc, summary=f"occurrence of visit #{occ.series_id}")
+
+
+def set_status(
+    store: Store,
+    actor: str,
+    visit_id: int | str,
+    status: str,
+    *,
+    on: date | None = None,
+    reason: str = "",
+) -> str:
+    """Move a visit (or one occurrence with ``on``) along its lifecycle. Returns a summary."""
+    visit = get_visit(store, visit_id)
+    with store.transaction(actor) as tx:
+        if on is not None:
+            if not visit.rrule and visit.series_id is None:
+                raise ScheduleError(f"visit #{visit.id} does not repeat; leave out --on")
+            series = get_visit(store, visit.series_id) if visit.series_id else visit
+            occ = find_occurrence(store, series, on)
+            _allowed(occ.status, status, occ.key)
+            _override(
+                tx, store, occ, {"status": status} | ({"override_reason": reason} if reason else {})
+            )
+            return f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status}"
+        _allowed(visit.status, status, str(visit.id))
+        tx.update(
+            Visit.TABLE,
+            visit.id,
+            {"status": status} | ({"override_reason": reason} if reason else {}),
+        )
+        what = "series" if visit.rrule else "visit"
+        return f"{what} #{visit.id} is now {status}"
+
+
+def _allowed(current: str, new: str, key: str) -> None:
+    if new not in TRANSITIONS.get(current, ()):
+        options = TRANSITIONS.get(current, ())
+        if not options:
+            raise ScheduleError(
+                f"visit #{key} is {current}, which is final; it cannot become {new}"
+            )
+        raise ScheduleError(
+            f"visit #{key} is {current}; it can become {', '.join(options)}, not {new}"
+        )
+
+
+def reschedule(
+    store: Store,
+    actor: str,
+    visit_id: int | str,
+    when: datetime,
+    length: timedelta | None = None,
+    *,
+    on: date | None = None,
+    force: bool = False,
+    reason: str = "",
+) -> str:
+    """Move a visit (or one occurrence) keeping its record, notes and history."""
+    visit = get_visit(store, visit_id)
+    if visit.status not in ("requested", "confirmed"):
+        raise ScheduleError(f"visit #{visit.id} is {visit.status}; only upcoming visits can move")
+    with store.transaction(actor) as tx:
+        if on is not None:
+            series = get_visit(store, visit.series_id) if visit.series_id else visit
+            if not series.rrule:
+                raise ScheduleError(f"visit #{visit.id} does not repeat; leave out --on")
+            occ = find_occurrence(store, series, on)
+            length = length or (occ.end - occ.start)
+            moved = Visit.from_doc(
+                occ.visit.to_doc()
+                | {"rrule": "", "start": to_iso(when), "end": to_iso(when + length)}
+            )
+            conflicts = check(
+                store,
+                moved,
+                ignore={occ.visit.id} if occ.visit.series_id else set(),
+                ignore_series_occurrence=(series.id, occ.original),
+            )
+            note = _require_ok(conflicts, force, reason)
+            _override(
+                tx,
+                store,
+                occ,
+                {"start": to_iso(when), "end": to_iso(when + length)}
+                | ({"override_reason": note} if note else {}),
+            )
+            return f"visit #{occ.key} moved to {format_span(when, when + length)}"
+        length = length or (from_iso(visit.end) - from_iso(visit.start))
+        moved = Visit.from_doc(
+            visit.to_doc() | {"start": to_iso(when), "end": to_iso(when + length)}
+        )
+        moved.id = visit.id
+        ignore = {visit.id} | {v.id for v in load_visits(store) if v.series_id == visit.id}
+        note = _require_ok(check(store, moved, ignore=ignore), force, reason)
+        tx.update(
+            Visit.TABLE,
+            visit.id,
+            {"start": moved.start, "end": moved.end} | ({"override_reason": note} if note else {}),
+        )
+        return f"visit #{visit.id} moved to {format_span(when, when + length)}"
+
+
+# ------------------------------------------------------------------ finding a slot
+def find_slots(
+    store: Store,
+    department_id: int,
+    visitors: list[int],
+    hosts: list[int],
+    length: timedelta,
+    *,
+    after: datetime,
+    count: int = 5,
+    step: timedelta = timedelta(minutes=30),
+    horizon: timedelta = timedelta(days=60),
+) -> list[tuple[datetime, datetime]]:
+    """The next free slots that pass every check, inside the department's opening hours."""
+    doc = store.get(Department.TABLE, department_id)
+    if doc is None:
+        raise ScheduleError(f"no department #{department_id}")
+    dept = Department.from_doc(doc)
+    if not dept.hours:
+        raise ScheduleError(f"{dept.name} has no opening hours set; add them to find slots")
+    existing = occurrences(store, after - timedelta(days=32), after + horizon + timedelta(days=32))
+    found: list[tuple[datetime, datetime]] = []
+    zone = after.tzinfo or dates.local_zone()
+    day = after.date()
+    while day <= (after + horizon).date() and len(found) < count:
+        for a, b in dept.hours.get(DAYS[day.weekday()], []):
+            slot = datetime.combine(day, datetime.strptime(a, "%H:%M").time(), zone)
+            close = datetime.combine(day, datetime.strptime(b, "%H:%M").time(), zone)
+            while slot + length <= close and len(found) < count:
+                if slot >= after:
+                    probe = Visit(
+                        department_id=dept.id,
+                        visitors=visitors,
+                        hosts=hosts,
+                        start=to_iso(slot),
+                        end=to_iso(slot + length),
+                    )
+                    if not check(store, probe, existing=existing):
+                        found.append((slot, slot + length))
+                        slot = slot + length
+                        continue
+                slot += step
+        day += timedelta(days=1)
+    return found
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def month_end(day: date) -> date:
+    return day + relativedelta(day=31)

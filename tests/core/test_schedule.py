@@ -1,0 +1,349 @@
+"""Booking, conflicts (each rule passing and failing), recurrence, occurrence edits, iCalendar."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from dateutil import tz
+from icalendar import Calendar
+
+from shadow.core import directory, schedule
+from shadow.core.models import Person, ValidationError, Visit
+from shadow.core.reports import export_ics, visit_uid
+from shadow.core.schedule import ConflictsFound, ScheduleError
+from shadow.core.store import Store
+
+SYD = tz.gettz("Australia/Sydney")
+NOW = datetime(2026, 11, 22, 14, 30, tzinfo=SYD)  # a Sunday
+
+
+@pytest.fixture(autouse=True)
+def _zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Australia/Sydney")
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "db.json")
+    people = [
+        ("Ada", "it"),
+        ("Raj", "it"),
+        ("Lin", "it"),
+        ("Mai", "library"),
+        ("Tom", "library"),
+        ("Kim", "library"),
+    ]
+    for name, side in people:
+        directory.save_person(
+            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
+        )
+    for name, hosts, cap in [("Circulation", "Mai", 2), ("Reference", "Tom", 3)]:
+        dept = directory.department_from_input(
+            s,
+            {"name": name, "hosts": hosts, "capacity": str(cap),
+             "hours": "Mon-Fri 09:00-17:00; Sat 10:00-13:00", "closed": "2026-12-25"},
+        )  # fmt: skip
+        directory.save_department(s, "setup", dept)
+    return s
+
+
+def booking(store, **values):
+    values = {"department": "Circulation", "visitors": "Ada", "when": "tue 10:00"} | values
+    return schedule.visit_from_input(store, values, now_=NOW)
+
+
+def book(store, **values):
+    return schedule.book(store, "tester", booking(store, **values), force=True, reason="test setup")
+
+
+def rules_of(b):
+    return [c.rule for c in b.conflicts]
+
+
+def test_booking_interprets_and_defaults(store):
+    b = booking(store, duration="90m", purpose="[TODO] see the sorter")
+    assert b.summary == "Tue 24 Nov 2026 10:00–11:30"
+    assert b.conflicts == []
+    assert b.visit.hosts == [directory.find_person(store, "Mai").id]  # the department's hosts
+    vid = schedule.book(store, "tester", b)
+    saved = store.get("visits", vid)
+    assert saved["status"] == "requested" and saved["start"] == "2026-11-24T10:00+11:00"
+    assert saved["purpose"] == "[TODO] see the sorter"
+
+
+def test_booking_errors_are_keyed_by_field(store):
+    with pytest.raises(ValidationError) as info:
+        schedule.visit_from_input(
+            store,
+            {"department": "Nowhere", "visitors": "Zed", "when": "someday", "duration": "ages"},
+            now_=NOW,
+        )
+    assert set(info.value.errors) == {"department", "visitors", "when", "duration"}
+    with pytest.raises(ValidationError, match="add a start time"):
+        booking(store, when="tue")
+
+
+def test_end_instead_of_duration(store):
+    assert booking(store, end="12:30").summary == "Tue 24 Nov 2026 10:00–12:30"
+    with pytest.raises(ValidationError, match="after the start"):
+        booking(store, end="09:00")
+
+
+# ---- each rule: a passing and a failing case
+def test_double_booking_is_hard(store):
+    book(store)
+    clash = booking(store, department="Reference", when="tue 11:00")
+    assert rules_of(clash) == ["double-booked"] and clash.conflicts[0].hard
+    assert "Ada is already on visit #1" in clash.conflicts[0].message
+    with pytest.raises(ConflictsFound, match="fix it first"):
+        schedule.book(store, "tester", clash, force=True, reason="please")
+    assert booking(store, department="Reference", when="tue 13:00").conflicts == []
+
+
+def test_cancelled_visits_do_not_block(store):
+    vid = book(store)
+    schedule.set_status(store, "tester", vid, "cancelled")
+    assert booking(store, department="Reference", when="tue 11:00").conflicts == []
+
+
+def test_both_sides_is_hard(store):
+    b = booking(store, hosts="Mai", visitors="Mai")
+    assert rules_of(b) == ["both-sides"]
+
+
+def test_outside_opening_hours(store):
+    assert rules_of(booking(store, when="tue 16:00", duration="2h")) == ["outside-hours"]
+    assert rules_of(booking(store, when="sun 10:00")) == ["outside-hours"]
+    assert "not open on Sundays" in booking(store, when="sun 10:00").conflicts[0].message
+    assert booking(store, when="tue 15:00", duration="2h").conflicts == []
+    assert booking(store, when="sat 10:00", duration="3h").conflicts == []
+
+
+def test_closure_day(store):
+    assert rules_of(booking(store, when="25/12/2026 10:00")) == ["closed"]
+    assert booking(store, when="24/12/2026 10:00").conflicts == []
+
+
+def test_capacity(store):
+    book(store, visitors="Ada")
+    assert booking(store, visitors="Raj", hosts="Tom").conflicts == []  # 2 of 2
+    book(store, visitors="Raj", hosts="Tom")
+    over = booking(store, visitors="Lin", hosts="Kim")
+    assert rules_of(over) == ["capacity"]
+    assert "takes 2 visitor(s) at once" in over.conflicts[0].message
+
+
+def test_host_weekly_and_monthly_caps(store):
+    with store.transaction("tester") as tx:
+        tx.set_setting("schedule.host_week_cap", 2)
+        tx.set_setting("schedule.host_month_cap", 3)
+    book(store, when="mon 10:00")
+    assert booking(store, when="tue 10:00").conflicts == []
+    book(store, when="tue 10:00")
+    assert rules_of(booking(store, when="wed 10:00")) == ["host-load"]
+    book(store, when="wed 10:00")  # forced: now 3 in the week and the month
+    friday = booking(store, when="27/11/2026 10:00")
+    assert [c.message.split(" visits in ")[1] for c in friday.conflicts] == [
+        "the week of Mon 23 Nov 2026 (cap 2)",
+        "November 2026 (cap 3)",
+    ]
+    assert booking(store, when="8/12/2026 10:00").conflicts == []  # a new week and month
+
+
+def test_buffer_between_visits(store):
+    book(store, when="tue 10:00", duration="1h")
+    close = booking(store, department="Reference", hosts="Tom", when="tue 11:10")
+    assert rules_of(close) == ["buffer"] and "only 10 min" in close.conflicts[0].message
+    assert booking(store, department="Reference", hosts="Tom", when="tue 11:15").conflicts == []
+    with store.transaction("tester") as tx:
+        tx.set_setting("schedule.buffer_minutes", 0)
+    assert booking(store, department="Reference", hosts="Tom", when="tue 11:10").conflicts == []
+
+
+def test_soft_conflicts_need_force_and_reason(store):
+    b = booking(store, when="sun 10:00")
+    with pytest.raises(ConflictsFound, match="--force --reason"):
+        schedule.book(store, "tester", b)
+    with pytest.raises(ScheduleError, match="needs a reason"):
+        schedule.book(store, "tester", b, force=True)
+    vid = schedule.book(store, "tester", b, force=True, reason="weekend patching")
+    assert store.get("visits", vid)["override_reason"] == "weekend patching"
+
+
+# ---- recurrence
+def test_repeat_phrases_and_rules():
+    start = datetime(2026, 11, 23, 10, tzinfo=SYD)
+    cases = {
+        "weekly": "FREQ=WEEKLY",
+        "fortnightly until 1/3/2027": "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270301T235959",
+        "every other week 6 times": "FREQ=WEEKLY;INTERVAL=2;COUNT=6",
+        "every 3 weeks": "FREQ=WEEKLY;INTERVAL=3",
+        "first monday monthly": "FREQ=MONTHLY;BYDAY=1MO",
+        "last fri of every month": "FREQ=MONTHLY;BYDAY=-1FR",
+        "every weekday": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "FREQ=WEEKLY;INTERVAL=2": "FREQ=WEEKLY;INTERVAL=2",
+        "RRULE:freq=monthly;count=3": "FREQ=MONTHLY;COUNT=3",
+    }
+    for phrase, rule in cases.items():
+        assert schedule.parse_repeat(phrase, start) == rule, phrase
+    for bad in ("whenever", "FREQ=SOMETIMES", "weekly until someday"):
+        with pytest.raises(ScheduleError):
+            schedule.parse_repeat(bad, start)
+    assert schedule.describe_repeat("FREQ=WEEKLY;INTERVAL=2;UNTIL=20270301T235959") == (
+        "every other week until Mon 1 Mar 2027"
+    )
+    assert schedule.describe_repeat("FREQ=MONTHLY;BYDAY=1MO") == "monthly on the first Monday"
+
+
+def test_series_expands_across_daylight_saving(store):
+    vid = book(store, when="mon 10:00", repeat="fortnightly until 31/5/2027")
+    occ = schedule.occurrences(store, NOW, NOW + timedelta(days=200))
+    assert all(o.visit.id == vid for o in occ)
+    starts = [o.start for o in occ]
+    assert starts[0] == datetime(2026, 11, 23, 10, tzinfo=SYD)
+    assert all(s.hour == 10 for s in starts)  # 10:00 local, before and after April's change
+    assert {s.utcoffset() for s in starts} == {timedelta(hours=11), timedelta(hours=10)}
+    assert starts[-1].date() <= date(2027, 5, 31) and len(starts) == 14
+    first_monday = booking(
+        store, visitors="Raj", when="7/12/2026 13:00", repeat="first monday monthly 3 times"
+    )
+    assert [o.start.date() for o in schedule.proposal_occurrences(first_monday.visit)] == [
+        date(2026, 12, 7), date(2027, 1, 4), date(2027, 2, 1),
+    ]  # fmt: skip
+
+
+def test_series_conflicts_name_the_occurrence(store):
+    book(store, visitors="Raj", hosts="Tom", when="8/12/2026 10:00")
+    series = booking(store, visitors="Raj", when="tue 10:00", repeat="every 2 weeks 3 times")
+    assert rules_of(series) == ["double-booked"]
+    assert "Tue 8 Dec 2026" in series.conflicts[0].message
+
+
+def test_edit_or_cancel_one_occurrence_or_the_series(store):
+    vid = book(store, when="mon 10:00", repeat="weekly 4 times")
+    msg = schedule.set_status(store, "tester", vid, "cancelled", on=date(2026, 11, 30))
+    assert msg.startswith(f"visit #{vid}@2026-11-30")
+    moved = schedule.reschedule(
+        store, "tester", vid, datetime(2026, 12, 8, 14, tzinfo=SYD), on=date(2026, 12, 7)
+    )
+    assert "Tue 8 Dec 2026 14:00" in moved
+    occ = schedule.occurrences(store, NOW, NOW + timedelta(days=60))
+    assert [(o.start.date(), o.status) for o in occ] == [
+        (date(2026, 11, 23), "requested"),
+        (date(2026, 11, 30), "cancelled"),
+        (date(2026, 12, 8), "requested"),
+        (date(2026, 12, 14), "requested"),
+    ]
+    # the moved occurrence can be found by its old or new day and confirmed alone
+    schedule.set_status(store, "tester", vid, "confirmed", on=date(2026, 12, 8))
+    assert [o.status for o in schedule.occurrences(store, NOW, NOW + timedelta(days=60))][
+        2
+    ] == "confirmed"
+    # the series as a whole
+    schedule.set_status(store, "tester", vid, "cancelled")
+    statuses = [o.status for o in schedule.occurrences(store, NOW, NOW + timedelta(days=60))]
+    assert statuses == ["cancelled", "cancelled", "confirmed", "cancelled"]
+    with pytest.raises(ScheduleError, match="no occurrence on"):
+        schedule.set_status(store, "tester", vid, "confirmed", on=date(2026, 11, 24))
+
+
+def test_reschedule_keeps_the_record_and_history(store):
+    vid = book(store)
+    schedule.set_status(store, "tester", vid, "confirmed")
+    schedule.reschedule(store, "tester", vid, datetime(2026, 11, 26, 13, tzinfo=SYD))
+    saved = store.get("visits", vid)
+    assert saved["start"] == "2026-11-26T13:00+11:00" and saved["end"] == "2026-11-26T15:00+11:00"
+    assert saved["status"] == "confirmed"
+    assert [e["field"] for e in store.audit("visits", vid)] == ["*", "status", "start", "end"]
+    # moving onto someone else's time is refused
+    book(store, department="Reference", hosts="Tom", when="27/11/2026 10:00")
+    with pytest.raises(ConflictsFound):
+        schedule.reschedule(store, "tester", vid, datetime(2026, 11, 27, 10, tzinfo=SYD))
+
+
+def test_status_lifecycle(store):
+    vid = book(store)
+    with pytest.raises(ScheduleError, match="can become confirmed, cancelled, not completed"):
+        schedule.set_status(store, "tester", vid, "completed")
+    schedule.set_status(store, "tester", vid, "confirmed")
+    schedule.set_status(store, "tester", vid, "no-show")
+    with pytest.raises(ScheduleError, match="final"):
+        schedule.set_status(store, "tester", vid, "confirmed")
+    assert [e["new"] for e in store.audit("visits", vid) if e["field"] == "status"] == [
+        "confirmed",
+        "no-show",
+    ]
+
+
+def test_find_slots_pass_every_check(store):
+    book(store, visitors="Ada", when="mon 09:00", duration="3h")
+    ada = directory.find_person(store, "Ada").id
+    mai = directory.find_person(store, "Mai").id
+    slots = schedule.find_slots(
+        store,
+        1,
+        [ada],
+        [mai],
+        timedelta(hours=2),
+        after=datetime(2026, 11, 23, 8, tzinfo=SYD),
+        count=3,
+    )
+    assert slots[0][0] == datetime(2026, 11, 23, 12, 30, tzinfo=SYD)  # after the 15 min buffer
+    for start, end in slots:
+        probe = Visit(
+            department_id=1,
+            visitors=[ada],
+            hosts=[mai],
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+        assert schedule.check(store, probe) == []
+
+
+# ---- iCalendar
+def test_ics_round_trip(store):
+    directory.save_person(
+        store,
+        "setup",
+        directory.person_from_input(
+            store, {"name": 'Zoë "Z", O\'Neil; [red]', "side": "it", "email": "z@example.org"}
+        ),
+    )
+    single = book(
+        store,
+        visitors=['Zoë "Z", O\'Neil; [red]'],
+        purpose="Line one, with comma; semi\nline two [/]",
+    )
+    series = book(store, visitors="Raj", department="Reference", hosts="Tom", when="mon 10:00",
+                  repeat="fortnightly until 1/3/2027")  # fmt: skip
+    schedule.set_status(store, "tester", series, "cancelled", on=date(2026, 12, 7))
+    payload = export_ics(store)
+    cal = Calendar.from_ical(payload)
+    events = [c for c in cal.walk("VEVENT")]
+    assert len(events) == 3
+    by_uid = {}
+    for e in events:
+        by_uid.setdefault(str(e["uid"]), []).append(e)
+    one = by_uid[visit_uid(store, single)][0]
+    assert str(one["description"]).startswith(
+        "Tour of Circulation (requested).\nWhat to see: Line one, with comma; semi\nline two [/]"
+    )
+    assert str(one["location"]) == "Circulation"
+    assert one.decoded("dtstart") == datetime(2026, 11, 24, 10, tzinfo=SYD)
+    attendees = one.get("attendee")
+    assert any(a.params["cn"] == 'Zoë "Z", O\'Neil; [red]' for a in attendees)
+    master, override = sorted(by_uid[visit_uid(store, series)], key=lambda e: "recurrence-id" in e)
+    assert master["rrule"]["FREQ"] == ["WEEKLY"] and master["rrule"]["INTERVAL"] == [2]
+    until = master["rrule"]["UNTIL"][0]
+    assert until.utcoffset() == timedelta(0)  # RFC 5545: UTC when DTSTART has a zone
+    assert override.decoded("recurrence-id") == datetime(2026, 12, 7, 10, tzinfo=SYD)
+    assert str(override["status"]) == "CANCELLED"
+    assert cal.walk("VTIMEZONE"), "zones referenced by TZID are included"
+    # stable UIDs: a second export names the same events
+    again = Calendar.from_ical(export_ics(store))
+    assert {str(e["uid"]) for e in again.walk("VEVENT")} == set(by_uid)
+
+
+def test_inactive_people_cannot_be_booked(store):
+    directory.set_active(store, "tester", Person, directory.find_person(store, "Raj").id, False)
+    with pytest.raises(ValidationError, match="inactive"):
+        booking(store, visitors="Raj")
