@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import json
 import os
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -191,11 +193,15 @@ class Transaction:
         self._staged[(table, doc_id)] = doc
         self.ops.append(["put", table, doc_id, doc])
 
-    def insert(self, table: str, doc: Doc, *, summary: str | None = None) -> int:
-        """Add a record; returns its new id. ``summary`` names it in the audit trail."""
+    def insert(
+        self, table: str, doc: Doc, *, summary: str | None = None, created: str | None = None
+    ) -> int:
+        """Add a record; returns its new id. ``summary`` names it in the audit trail;
+        ``created`` back-dates a record brought in from elsewhere (the sample programme)."""
         _check_table(table)
         doc = {k: v for k, v in doc.items() if k != "id"}
-        doc.update(created=self.ts, updated=self.ts, created_by=self.actor, updated_by=self.actor)
+        when = created or self.ts
+        doc.update(created=when, updated=when, created_by=self.actor, updated_by=self.actor)
         doc_id = self._new_id(table)
         self._put(table, doc_id, doc)
         self._audit(table, doc_id, "*", None, summary if summary is not None else "created")
@@ -272,18 +278,35 @@ class Store:
         self._lock_fd: int | None = None
         self._journal_fd: int | None = None
         self._in_tx = False
+        self._lock_depth = 0
+        self._lock_exclusive = False
+        self._backup_day: str | None = None
+        self._backup_mutex = threading.Lock()
         self._open()
 
     # ----------------------------------------------------------- locking
     @contextlib.contextmanager
     def _locked(self, exclusive: bool) -> Iterator[None]:
+        """The cross-process lock. Re-entrant: an inner use keeps the outer lock as it is
+        (flock would otherwise convert or drop it)."""
         with self._mutex:
+            if self._lock_depth:
+                if exclusive and not self._lock_exclusive:
+                    raise RuntimeError("cannot upgrade a shared lock")
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
             if self._lock_fd is None:
                 self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            self._lock_depth, self._lock_exclusive = 1, exclusive
             try:
                 yield
             finally:
+                self._lock_depth = 0
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     # ----------------------------------------------------------- opening
@@ -324,7 +347,14 @@ class Store:
         if not raw.strip():
             raise self._refuse(DamagedFile, f"{self.path} is empty (0 bytes of data)")
         try:
-            data = json.loads(raw)
+            # Parsing allocates millions of objects; the cyclic GC only slows that down.
+            gc_was_on = gc.isenabled()
+            gc.disable()
+            try:
+                data = json.loads(raw)
+            finally:
+                if gc_was_on:
+                    gc.enable()
         except (ValueError, UnicodeDecodeError) as exc:
             raise self._refuse(DamagedFile, f"{self.path} is damaged ({exc})") from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
@@ -343,7 +373,19 @@ class Store:
         for name, table in data.items():
             if not all(isinstance(doc, dict) for doc in table.values()):
                 raise self._refuse(DamagedFile, f"{self.path} is damaged (table {name!r})")
-        meta.setdefault("next_ids", {})
+        next_ids = meta.setdefault("next_ids", {})
+        for name, table in data.items():
+            if name == META or not table:
+                continue
+            try:
+                top = max(map(int, table))
+            except ValueError:
+                raise self._refuse(
+                    DamagedFile, f"{self.path} is damaged (table {name!r} has a non-numeric id)"
+                ) from None
+            # Never hand out an id that is already taken, whatever next_ids says.
+            if top >= next_ids.get(name, 1):
+                next_ids[name] = top + 1
         self._data.clear()
         self._data.update(data)
         self._seq = int(meta.get("seq", 0))
@@ -650,28 +692,48 @@ class Store:
         return found[-1] if found else None
 
     def backup(self, reason: str = "") -> Path:
-        """Write a full, consistent copy to the backup folder; keep the last 5."""
-        with self._mutex:
+        """Copy the database as it is on disk into the backup folder; keep the last 5.
+
+        A backup is the snapshot file plus, when there is one, its journal beside
+        it (``...json.journal``): the same pair the store itself reads, so a
+        backup opens with ``shadow --db BACKUP`` and restores by copying both
+        back. Copying files (instead of re-serialising everything) keeps the
+        once-a-day backup cheap on large databases.
+        """
+        with self._mutex, self._backup_mutex, self._locked(exclusive=False):
             self.backup_dir.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             suffix = f"-{reason}" if reason else ""
             target = self.backup_dir / f"{self.path.stem}-{stamp}{suffix}.json"
-            snapshot = dict(self._data)
-            snapshot[META] = {"1": dict(self._meta(), seq=self._seq)}
-            _atomic_write(target, _dump(snapshot))
+            n = 1
+            while target.exists():
+                n += 1
+                target = self.backup_dir / f"{self.path.stem}-{stamp}{suffix}-{n}.json"
+            journal = target.with_name(target.name + ".journal")
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            shutil.copyfile(self.path, tmp)
+            if self.journal_path.exists() and self.journal_path.stat().st_size:
+                shutil.copyfile(self.journal_path, journal)
+            os.replace(tmp, target)
             for old in self.backups()[:-KEEP_BACKUPS]:
-                with contextlib.suppress(FileNotFoundError):
-                    old.unlink()
+                for victim in (old, old.with_name(old.name + ".journal")):
+                    with contextlib.suppress(FileNotFoundError):
+                        victim.unlink()
             return target
 
     def _daily_backup(self) -> None:
+        """Back up the state before today's first change, once a day (lock held)."""
         today = datetime.now().strftime("%Y%m%d")
+        if self._backup_day == today:
+            return
         newest = self.newest_backup()
         if newest is not None and newest.name[len(self.path.stem) + 1 :].startswith(today):
+            self._backup_day = today
             return
         if not any(t != META and rows for t, rows in self._data.items()):
             return  # nothing worth keeping yet
         self.backup(reason="daily")
+        self._backup_day = today
 
     # ----------------------------------------------------------- closing
     def close(self) -> None:

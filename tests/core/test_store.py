@@ -59,6 +59,25 @@ def test_snapshot_is_a_plain_tinydb_file_after_compaction(tmp_path):
     assert (tmp_path / "db.json.journal").stat().st_size == 0
 
 
+def test_ids_are_never_reused_even_with_stale_next_ids(tmp_path):
+    store = make(tmp_path)
+    add(store, "Ann")
+    add(store, "Bob")
+    store.compact()
+    store.close()
+    path = tmp_path / "db.json"
+    data = json.loads(path.read_text())
+    data["_meta"]["1"]["next_ids"] = {}  # e.g. a hand-edited or restored file
+    path.write_text(json.dumps(data))
+    again = make(tmp_path)
+    cy = add(again, "Cy")
+    assert cy == 3
+    assert sorted(d["name"] for d in again.all("people")) == ["Ann", "Bob", "Cy"]
+    assert len(again.audit()) == 3 + 0 or len({e["id"] for e in again.audit()}) == len(
+        again.audit()
+    )
+
+
 def test_ids_are_never_reused(tmp_path):
     store = make(tmp_path)
     first = add(store, "Ann")
@@ -258,7 +277,9 @@ def test_backups_rotate_keeping_five(tmp_path, monkeypatch):
     names = [p.name for p in store.backups()]
     assert len(names) == 5
     assert names[-1] == "db-20260101-000007.json"
-    assert json.loads((store.backup_dir / names[-1]).read_text())["people"]
+    assert [d["name"] for d in Store(store.backup_dir / names[-1]).all("people")] == ["Ann"]
+    leftovers = sorted(p.name for p in store.backup_dir.iterdir() if "000002" in p.name)
+    assert leftovers == [], "rotated backups go with their journals"
 
 
 def test_daily_backup_taken_once_per_day(tmp_path):
@@ -269,7 +290,8 @@ def test_daily_backup_taken_once_per_day(tmp_path):
     add(store, "Cy")
     backups = store.backups()
     assert len(backups) == 1 and "daily" in backups[0].name
-    assert [d["name"] for d in json.loads(backups[0].read_text())["people"].values()] == ["Ann"]
+    # A backup is a snapshot + journal pair that the store itself can open.
+    assert [d["name"] for d in Store(backups[0]).all("people")] == ["Ann"]
 
 
 # ---------------------------------------------------------------- several users of one file
