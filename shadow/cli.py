@@ -17,21 +17,24 @@ from typing import Any
 
 from . import __version__
 from .core import directory
-from .core.dates import DateError
-from .core.directory import DirectoryError
 from .core.models import (
     DAYS,
+    DIRECTIONS,
+    LEVELS,
+    OBSERVATION_KINDS,
+    RISKS,
     SIDE_LABELS,
     SIDES,
+    SUGGESTION_STATUSES,
     VISIT_KINDS,
     VISIT_STATUSES,
     Department,
     Person,
+    UserError,
     ValidationError,
     Visit,
     format_hours,
 )
-from .core.schedule import ScheduleError
 from .core.store import Store, StoreError, default_db_path
 
 
@@ -55,6 +58,15 @@ def open_store(args: argparse.Namespace) -> Store:
 def acting(store: Store, args: argparse.Namespace) -> str:
     """The audit name of whoever is acting (``--as``, ``SHADOW_USER`` or remembered)."""
     return directory.actor_name(store, directory.resolve_actor(store, args.as_name))
+
+
+def acting_person(store: Store, args: argparse.Namespace) -> Person:
+    """Whoever is acting, who must be in the directory (notes and votes are theirs)."""
+    person = directory.resolve_actor(store, args.as_name)
+    if person is None:
+        directory.actor_name(store, None)  # explains how to say who you are
+        raise CliError("add yourself to the directory first (shadow person add NAME --side ...)")
+    return person
 
 
 def print_json(items: Any) -> None:
@@ -133,6 +145,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         return list_people(store, args)
     if args.what == "visits":
         return list_visits(store, args)
+    if args.what == "suggestions":
+        return list_suggestions(store, args)
+    if args.what == "observations":
+        return list_observations(store, args)
+    if args.what == "kudos":
+        return list_kudos(store, args)
     return list_departments(store, args)
 
 
@@ -376,7 +394,7 @@ def list_visits(store: Store, args: argparse.Namespace) -> int:
         start = dates.parse_moment(args.from_, dayfirst=dayfirst(), future=False).value
     end = start + timedelta(days=90)
     if args.to:
-        moment = dates.parse_moment(args.to, now_=start, dayfirst=dayfirst(), future=False)
+        moment = dates.parse_moment(args.to, dayfirst=dayfirst(), future=False)
         end = moment.value if moment.has_time else moment.value + timedelta(days=1)
     if end <= start:
         raise CliError("--to must be after --from")
@@ -388,6 +406,8 @@ def list_visits(store: Store, args: argparse.Namespace) -> int:
         did = directory.find_department(store, args.department).id
         found = [o for o in found if o.visit.department_id == did]
     if args.status:
+        if args.status not in VISIT_STATUSES:
+            raise CliError(f"visit status must be one of: {', '.join(VISIT_STATUSES)}")
         found = [o for o in found if o.status == args.status]
     people = directory.names_by_id(store, Person.TABLE)
     depts = directory.names_by_id(store, Department.TABLE)
@@ -647,6 +667,246 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ notes, suggestions, kudos
+def suggestion_json(
+    doc: dict[str, Any], people: dict[int, str], depts: dict[int, str]
+) -> dict[str, Any]:
+    from .core import backlog
+    from .core.models import Suggestion
+
+    s = Suggestion.from_doc(doc)
+    return {
+        "id": s.id,
+        "title": s.title,
+        "description": s.description,
+        "priority": backlog.priority(s),
+        "priority_reason": backlog.priority_reason(s),
+        "impact": s.impact,
+        "effective_impact": backlog.effective_impact(s),
+        "impact_override": s.impact_override,
+        "urgency": s.urgency,
+        "risks": list(s.risks),
+        "status": s.status,
+        "reason": s.reason,
+        "votes": len(s.votes),
+        "voters": [people.get(v, f"#{v}") for v in s.votes],
+        "direction": s.direction,
+        "department": depts.get(s.department_id) if s.department_id else None,
+        "visit_id": s.visit_id,
+        "tags": list(s.tags),
+        "author": people.get(s.author_id, f"#{s.author_id}"),
+        "duplicate_of": s.duplicate_of,
+        "merged_from": list(s.merged_from),
+        "observations": list(s.observations),
+        "created": doc.get("created"),
+    }
+
+
+def list_suggestions(store: Store, args: argparse.Namespace) -> int:
+    from .core import backlog
+    from .core.dates import now
+    from .core.models import Suggestion
+
+    f = backlog.Filter(
+        text=args.text or "",
+        status=args.status or "",
+        priority=args.priority,
+        direction=args.direction or "",
+        department=args.department or "",
+        tag=args.tag or "",
+        author=args.author or "",
+    )
+    if f.status and f.status not in (*SUGGESTION_STATUSES, "open", "closed"):
+        raise CliError(
+            f"suggestion status must be open, closed or one of: {', '.join(SUGGESTION_STATUSES)}"
+        )
+    rows = backlog.sort(backlog.apply(backlog.rows(store), f), args.sort, reverse=args.reverse)
+    if args.json:
+        people = directory.names_by_id(store, Person.TABLE)
+        depts = directory.names_by_id(store, Department.TABLE)
+        print_json(
+            [suggestion_json(store.get(Suggestion.TABLE, r.id), people, depts) for r in rows]
+        )
+        return 0
+    today = now()
+    print_table(
+        ["id", "P", "title", "direction", "department", "status", "votes", "age", "author"],
+        [
+            [r.id, f"P{r.priority}", r.title, backlog.DIRECTION_LABELS[r.direction], r.department, r.status,
+             r.votes, f"{backlog.age_days(r.created, today)}d", r.author]
+            for r in rows
+        ],
+    )  # fmt: skip
+    return 0
+
+
+def list_observations(store: Store, args: argparse.Namespace) -> int:
+    from .core import backlog, schedule
+
+    if not args.visit:
+        raise CliError("name the visit: shadow list observations --visit ID")
+    visit = schedule.get_visit(store, args.visit)
+    people = directory.names_by_id(store, Person.TABLE)
+    notes = backlog.observations(store, visit.id)
+    items = [
+        {"id": o.id, "visit_id": o.visit_id, "author": people.get(o.author_id, f"#{o.author_id}"),
+         "side": o.side, "kind": o.kind, "text": o.text, "at": o.at}
+        for o in notes
+    ]  # fmt: skip
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        ["id", "side", "author", "kind", "text"],
+        [[i["id"], SIDE_LABELS[i["side"]], i["author"], i["kind"], i["text"]] for i in items],
+    )
+    return 0
+
+
+def list_kudos(store: Store, args: argparse.Namespace) -> int:
+    from .core.models import Kudos
+
+    people = directory.names_by_id(store, Person.TABLE)
+    items = [
+        {"id": k["id"], "to": people.get(k["to_id"]), "from": people.get(k["from_id"]), "text": k["text"],
+         "visit_id": k.get("visit_id"), "created": k.get("created")}
+        for k in sorted(store.all(Kudos.TABLE), key=lambda k: k.get("created", ""))
+    ]  # fmt: skip
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        ["id", "to", "from", "for"], [[i["id"], i["to"], i["from"], i["text"]] for i in items]
+    )
+    return 0
+
+
+def _jargon_warning(text: str, direction_to_library: bool) -> None:
+    from .core.plain import check_text, summarise
+
+    if direction_to_library:
+        findings = check_text(text)
+        if findings:
+            print(f"  plain language: {summarise(findings)}")
+
+
+def cmd_observe(args: argparse.Namespace) -> int:
+    from .core import backlog
+
+    store = open_store(args)
+    actor = acting_person(store, args)
+    oid = backlog.observe(store, actor, args.visit, args.text, args.kind)
+    print(
+        f"noted #{oid} on visit #{args.visit.lstrip('#')} ({SIDE_LABELS[actor.side]} side, {args.kind})"
+    )
+    _jargon_warning(args.text, actor.side == "it")
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from .core import backlog
+
+    store = open_store(args)
+    actor = acting_person(store, args)
+    values: dict[str, Any] = {"title": args.title, "description": args.description or ""}
+    for key in ("direction", "visit", "department", "impact", "urgency"):
+        if getattr(args, key):
+            values[key] = getattr(args, key)
+    values["risks"] = args.risk or []
+    values["tags"] = args.tag or []
+    s = backlog.suggestion_from_input(store, values)
+    sid = backlog.add(store, actor, s)
+    saved = backlog.get(store, sid)
+    print(f"suggestion #{sid}: {saved.title} — {backlog.priority_reason(saved)}")
+    _jargon_warning(f"{saved.title}\n{saved.description}", saved.direction == "it-to-library")
+    return 0
+
+
+def cmd_suggestion(args: argparse.Namespace) -> int:
+    from .core import backlog
+
+    store = open_store(args)
+    if args.action == "show":
+        s = backlog.get(store, args.id)
+        people = directory.names_by_id(store, Person.TABLE)
+        depts = directory.names_by_id(store, Department.TABLE)
+        item = suggestion_json(store.get("suggestions", s.id), people, depts)
+        if args.json:
+            print_json(item | {"history": store.audit("suggestions", s.id)})
+            return 0
+        for key in ("title", "description", "priority_reason", "status", "reason", "direction", "department",
+                    "author", "tags", "voters", "duplicate_of", "merged_from"):  # fmt: skip
+            value = item[key]
+            if value not in (None, "", []):
+                print(
+                    f"{key.replace('_', ' '):>15}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                )
+        return 0
+    if args.action == "vote":
+        count = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)
+        print(f"suggestion #{args.id.lstrip('#')} has {count} vote(s)")
+        return 0
+    actor = acting(store, args)
+    if args.action == "status":
+        s = backlog.set_status(store, actor, args.id, args.status, args.reason or "")
+        print(f"suggestion #{s.id} is now {s.status}")
+        return 0
+    if args.action == "merge":
+        survivor = backlog.merge(store, actor, args.id, args.into)
+        print(f"merged #{args.id.lstrip('#')} into #{survivor.id} ({len(survivor.votes)} vote(s))")
+        return 0
+    # set
+    s = backlog.get(store, args.id)
+    values: dict[str, Any] = {}
+    for key in ("impact", "urgency", "direction", "department", "title", "description"):
+        if getattr(args, key, None):
+            values[key] = getattr(args, key)
+    if args.override_impact is not None:
+        values["impact_override"] = "" if args.override_impact == "none" else args.override_impact
+    if args.risk is not None:
+        values["risks"] = [] if args.risk == ["none"] else args.risk
+    if args.tag:
+        values["tags"] = list(s.tags) + args.tag
+    if not values:
+        raise CliError(
+            "nothing to change: give --impact, --urgency, --risk, --override-impact, --tag ..."
+        )
+    updated = backlog.suggestion_from_input(store, values, s)
+    backlog.update(store, actor, updated)
+    print(f"suggestion #{s.id}: {backlog.priority_reason(updated)}")
+    return 0
+
+
+def cmd_kudos(args: argparse.Namespace) -> int:
+    from .core import backlog
+
+    store = open_store(args)
+    actor = acting_person(store, args)
+    to = directory.find_person(store, args.to)
+    kid = backlog.give_kudos(
+        store, actor, to, args.text, visit_id=int(args.visit) if args.visit else None
+    )
+    print(f"kudos #{kid} to {to.name} recorded for the next meeting")
+    return 0
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    from .core.plain import check_text
+
+    text = args.text if args.text != "-" else sys.stdin.read()
+    findings = check_text(text)
+    if args.json:
+        print_json([{"term": f.term, "found": f.found, "start": f.start, "end": f.end, "plain": f.plain,
+                     "note": f.note} for f in findings])  # fmt: skip
+        return 0
+    if not findings:
+        print("no jargon found")
+        return 0
+    for f in findings:
+        print(f'{f.found}: say "{f.plain}"' + (f" ({f.note})" if f.note else ""))
+    return 0
+
+
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI (the only path that imports Textual)."""
     if args.demo:
@@ -717,15 +977,28 @@ def build_parser() -> argparse.ArgumentParser:
         description="List records. Visits default to today and the next 90 days; "
         "repeating visits are listed once per occurrence.",
     )
-    p.add_argument("what", choices=["people", "departments", "visits"])
+    p.add_argument(
+        "what", choices=["people", "departments", "visits", "suggestions", "observations", "kudos"]
+    )
     json_flag(p)
     p.add_argument(
         "--from", dest="from_", metavar="PHRASE", help="visits from this day (default today)"
     )
     p.add_argument("--to", metavar="PHRASE", help="visits up to this day (default 90 days on)")
     p.add_argument("--person", metavar="NAME", help="visits this person visits or hosts")
-    p.add_argument("--department", metavar="NAME", help="visits to this department")
-    p.add_argument("--status", choices=VISIT_STATUSES)
+    p.add_argument(
+        "--department", metavar="NAME", help="visits to / suggestions about this department"
+    )
+    p.add_argument("--status", help="visit status, or suggestion status (or 'open' / 'closed')")
+    p.add_argument("--text", help="suggestions containing this text")
+    p.add_argument("--priority", type=int, choices=[1, 2, 3, 4, 5])
+    p.add_argument("--direction", choices=DIRECTIONS)
+    p.add_argument("--tag")
+    p.add_argument("--author", metavar="NAME")
+    p.add_argument("--sort", default="priority", help="suggestions: priority, title, direction, department, "
+                   "status, votes, age, author, id (default priority)")  # fmt: skip
+    p.add_argument("--reverse", action="store_true")
+    p.add_argument("--visit", metavar="ID", help="observations of this visit")
     p.set_defaults(func=cmd_list)
 
     # person
@@ -884,6 +1157,72 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     visit.set_defaults(func=cmd_visit)
 
+    p = sub.add_parser("observe", help="write down what you saw on a visit (your side is recorded)")
+    p.add_argument("visit", metavar="VISIT")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--kind", default="workflow seen", choices=OBSERVATION_KINDS)
+    p.set_defaults(func=cmd_observe)
+
+    p = sub.add_parser(
+        "suggest",
+        help="raise a suggestion for the backlog",
+        description="Priority comes from the ITIL matrix of impact x urgency (P1 critical ... P5 planning); "
+        "any financial, compliance or reputation risk raises impact one level.",
+    )
+    p.add_argument("--title", required=True)
+    p.add_argument("--description")
+    p.add_argument("--visit", metavar="ID", help="the visit it came from")
+    p.add_argument("--department", metavar="NAME")
+    p.add_argument("--direction", choices=DIRECTIONS, help="default: from your side to the other")
+    p.add_argument("--impact", choices=LEVELS, default="medium")
+    p.add_argument("--urgency", choices=LEVELS, default="medium")
+    p.add_argument("--risk", action="append", choices=RISKS, help="repeat for more")
+    p.add_argument("--tag", action="append", help="repeat for more")
+    p.set_defaults(func=cmd_suggest)
+
+    sug = sub.add_parser("suggestion", help="triage suggestions: status, vote, merge, set, show")
+    ssub = sug.add_subparsers(dest="action", metavar="action", required=True)
+    q = ssub.add_parser(
+        "status", help="move a suggestion along its lifecycle (declined needs --reason)"
+    )
+    q.add_argument("id", metavar="ID")
+    q.add_argument("status", choices=[x for x in SUGGESTION_STATUSES if x != "duplicate"])
+    q.add_argument("--reason", metavar="TEXT")
+    q = ssub.add_parser("vote", help="vote for a suggestion (one vote each)")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("--withdraw", action="store_true", help="take your vote back")
+    q = ssub.add_parser("merge", help="merge a duplicate into the suggestion it repeats")
+    q.add_argument("id", metavar="DUPLICATE")
+    q.add_argument("into", metavar="SURVIVOR")
+    q = ssub.add_parser("set", help="change impact, urgency, risks, tags ...")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("--title")
+    q.add_argument("--description")
+    q.add_argument("--impact", choices=LEVELS)
+    q.add_argument("--urgency", choices=LEVELS)
+    q.add_argument(
+        "--override-impact", choices=[*LEVELS, "none"], help="reviewer's impact, ignoring risks"
+    )
+    q.add_argument("--risk", action="append", choices=[*RISKS, "none"], help="replaces the risks")
+    q.add_argument("--tag", action="append", help="add a tag")
+    q.add_argument("--direction", choices=DIRECTIONS)
+    q.add_argument("--department", metavar="NAME")
+    q = ssub.add_parser("show", help="a suggestion's details")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("--json", action="store_true")
+    sug.set_defaults(func=cmd_suggestion)
+
+    p = sub.add_parser("kudos", help="thank someone publicly (read out at the next meeting)")
+    p.add_argument("--to", required=True, metavar="NAME")
+    p.add_argument("text", metavar="FOR")
+    p.add_argument("--visit", metavar="ID")
+    p.set_defaults(func=cmd_kudos)
+
+    p = sub.add_parser("check-text", help="find IT jargon in a text and offer plain words")
+    p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check_text)
+
     p = sub.add_parser("programme", help="add or list programmes (a season of visits)")
     prsub = p.add_subparsers(dest="action", metavar="action", required=True)
     q = prsub.add_parser("add", help="add a programme")
@@ -952,7 +1291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"shadow: error: {one_line(exc)}", file=sys.stderr)
         return 1
-    except (StoreError, DirectoryError, CliError, DateError, ScheduleError) as exc:
+    except (StoreError, UserError, CliError) as exc:
         print(f"shadow: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

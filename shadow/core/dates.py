@@ -21,6 +21,8 @@ from dateutil import parser as du_parser
 from dateutil import tz
 from dateutil.relativedelta import relativedelta
 
+from .models import UserError
+
 EXAMPLES = "e.g. 'tomorrow 9am', 'tue 10:00', '24/11/2026 14:00', 'in 3 days', '2027-03-04 10:00'"
 DURATION_EXAMPLES = "e.g. 90m, 2h, 1h30"
 
@@ -49,7 +51,7 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class DateError(ValueError):
+class DateError(UserError):
     """A phrase that could not be read; the message says what was expected."""
 
 
@@ -344,3 +346,55 @@ def to_iso(value: datetime) -> str:
 
 def from_iso(value: str) -> datetime:
     return aware(datetime.fromisoformat(value))
+
+
+# ------------------------------------------------------------------ business days
+def is_business_day(day: date, closures: frozenset[date] | set[date] = frozenset()) -> bool:
+    """Monday to Friday, and not a configured closure day."""
+    return day.weekday() < 5 and day not in closures
+
+
+def add_business_days(
+    start: datetime, days: int, closures: frozenset[date] | set[date] = frozenset()
+) -> datetime:
+    """The moment ``days`` business days after ``start`` (same time of day).
+
+    Weekends and closures do not count; a clock started on one counts from the
+    start of the next business day.
+    """
+    current = start
+    if not is_business_day(current.date(), closures):
+        while not is_business_day(current.date(), closures):
+            current = datetime.combine(
+                current.date() + timedelta(days=1), time(0, 0), current.tzinfo
+            )
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_business_day(current.date(), closures):
+            remaining -= 1
+    return current
+
+
+def business_days_between(
+    a: datetime, b: datetime, closures: frozenset[date] | set[date] = frozenset()
+) -> float:
+    """Business time from ``a`` to ``b`` in days (negative when b is before a).
+
+    Each business day counts as a whole 24 hours; weekends and closures count as nothing.
+    """
+    if b < a:
+        return -business_days_between(b, a, closures)
+    total = 0.0
+    day = a.date()
+    while day <= b.date():
+        if is_business_day(day, closures):
+            lo = a if day == a.date() else datetime.combine(day, time(0, 0), a.tzinfo)
+            hi = (
+                b
+                if day == b.date()
+                else datetime.combine(day + timedelta(days=1), time(0, 0), a.tzinfo)
+            )
+            total += (hi - lo).total_seconds() / 86400
+        day += timedelta(days=1)
+    return total

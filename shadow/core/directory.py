@@ -23,6 +23,7 @@ from .models import (
     Department,
     Model,
     Person,
+    UserError,
     ValidationError,
     clean_line,
     format_hours,
@@ -37,7 +38,7 @@ PERSON_FIELDS = ("name", "side", "role", "department", "team", "email", "active"
 DEPARTMENT_FIELDS = ("name", "branch", "capacity", "hours", "hosts", "notes", "closed", "active")
 
 
-class DirectoryError(ValueError):
+class DirectoryError(UserError):
     """A problem with a request, said in one line (unknown name, duplicate, ...)."""
 
 
@@ -452,6 +453,8 @@ _REFS = {
         ("author_id", "people", False),
         ("votes", "people", True),
         ("duplicate_of", "suggestions", False),
+        ("observations", "observations", True),
+        ("merged_from", "suggestions", True),
     ],
     "actions": [
         ("owner_id", "people", False),
@@ -459,7 +462,12 @@ _REFS = {
         ("observation_id", "observations", False),
         ("visit_id", "visits", False),
     ],
-    "kudos": [("to_id", "people", False), ("from_id", "people", False)],
+    "kudos": [
+        ("to_id", "people", False),
+        ("from_id", "people", False),
+        ("visit_id", "visits", False),
+        ("observation_id", "observations", False),
+    ],
     "surveys": [("department_id", "departments", False), ("respondent_id", "people", False)],
 }
 

@@ -82,6 +82,14 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
+class UserError(ValueError):
+    """A request a person made that cannot be carried out, explained in one line.
+
+    Every core module's own error derives from this, so the CLI and the TUI
+    catch one type and show its message as it is.
+    """
+
+
 class ValidationError(ValueError):
     """One or more fields are wrong. ``errors`` maps field name to message."""
 
@@ -448,7 +456,7 @@ class Suggestion(Model):
     TABLE: ClassVar[str] = "suggestions"
     title: str = ""
     description: str = ""
-    direction: str = "it-to-library"
+    direction: str = ""  # it-to-library | library-to-it; defaults to the author's side
     visit_id: int | None = None
     department_id: int | None = None
     impact: str = "medium"
@@ -460,7 +468,11 @@ class Suggestion(Model):
     status: str = "new"
     votes: list[int] = field(default_factory=list)
     duplicate_of: int | None = None
-    reason: str = ""
+    reason: str = ""  # why it was last moved (declining needs one)
+    observations: list[int] = field(default_factory=list)  # the notes it came from
+    merged_from: list[int] = field(default_factory=list)
+    triaged: str | None = None  # when it first left "new" (the triage clock stops)
+    closed: str | None = None  # when it became done or declined
 
     def validate(self) -> None:
         c = _Checker()
@@ -488,6 +500,10 @@ class Suggestion(Model):
         if self.status == "declined" and not (self.reason or "").strip():
             c.fail("reason", "declining needs a reason")
         c.text("reason", self.reason)
+        c.refs("observations", self.observations)
+        c.refs("merged_from", self.merged_from)
+        c.timestamp("triaged", self.triaged, required=False)
+        c.timestamp("closed", self.closed, required=False)
         c.done()
 
 

@@ -101,3 +101,393 @@ def _rrule_for_ics(rule: str, zone) -> vRecur:
         if isinstance(until, datetime) and until.tzinfo is None:
             recur["UNTIL"] = [until.replace(tzinfo=zone).astimezone(UTC)]
     return recur
+
+
+# ------------------------------------------------------------------ service-level report
+def sla_report(
+    store: Store,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """Per priority and per department: how many were triaged and resolved within target,
+    breach rate, and the median business days over target among the breaches.
+
+    Suggestions count when they were raised in [start, end).
+    """
+    from statistics import median
+
+    from .backlog import clocks, closures, priority, sla_policy
+    from .dates import now as _now
+    from .models import Suggestion
+
+    now = now or _now()
+    policy = sla_policy(store)
+    closed_days = closures(store)
+    depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
+    groups: dict[str, dict[str, dict]] = {"priority": {}, "department": {}}
+
+    def bucket(kind: str, key: str) -> dict:
+        return groups[kind].setdefault(
+            key,
+            {"suggestions": 0, "triaged_within": 0, "triage_breached": 0, "triage_open": 0,
+             "resolved_within": 0, "resolve_breached": 0, "resolve_open": 0, "_over": []},
+        )  # fmt: skip
+
+    for doc in store.all(Suggestion.TABLE):
+        created = doc.get("created")
+        if not created:
+            continue
+        when = from_iso(created)
+        if (start and when < start) or (end and when >= end):
+            continue
+        s = Suggestion.from_doc(doc)
+        if s.status == "duplicate":
+            continue
+        triage, resolve = clocks(s, created, policy, now, closed_days)
+        keys = [
+            ("priority", f"P{priority(s)}"),
+            ("department", depts.get(s.department_id, "(none)")),
+        ]
+        for kind, key in keys:
+            b = bucket(kind, key)
+            b["suggestions"] += 1
+            for clock, prefix in ((triage, "triage"), (resolve, "resolve")):
+                if clock.state == "met":
+                    b["triaged_within" if prefix == "triage" else "resolved_within"] += 1
+                elif clock.state == "breached":
+                    b[f"{prefix}_breached"] += 1
+                    b["_over"].append(-(clock.remaining_days or 0))
+                elif clock.state in ("running", "at risk"):
+                    b[f"{prefix}_open"] += 1
+    out: dict[str, list[dict]] = {}
+    for kind, table in groups.items():
+        rows = []
+        for key in sorted(table):
+            b = table[key]
+            over = b.pop("_over")
+            measured = (
+                b["triaged_within"]
+                + b["triage_breached"]
+                + b["resolved_within"]
+                + b["resolve_breached"]
+            )
+            breaches = b["triage_breached"] + b["resolve_breached"]
+            rows.append(
+                {
+                    kind: key,
+                    **b,
+                    "breach_rate": round(breaches / measured, 3) if measured else 0.0,
+                    "median_days_over": round(median(over), 1) if over else 0.0,
+                }  # fmt: skip
+            )
+        out[kind] = rows
+    return out
+
+
+# ------------------------------------------------------------------ CSV exports
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula: such text gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if isinstance(value, list):
+        text = "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_csv(store: Store, what: str) -> str:
+    """UTF-8 CSV with a header row for suggestions, actions, visits or observations."""
+    import csv
+    import io
+
+    from .actions import views
+    from .backlog import priority
+    from .models import Observation, Suggestion
+
+    people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
+    depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
+    rows: list[list[object]]
+    if what == "suggestions":
+        header = ["id", "title", "priority", "impact", "urgency", "risks", "status", "votes", "direction",
+                  "department", "author", "tags", "created", "description"]  # fmt: skip
+        rows = []
+        for d in sorted(store.all(Suggestion.TABLE), key=lambda d: d["id"]):
+            s = Suggestion.from_doc(d)
+            rows.append([d["id"], s.title, f"P{priority(s)}", s.impact, s.urgency, s.risks, s.status, len(s.votes),
+                         s.direction, depts.get(s.department_id, ""), people.get(s.author_id, ""), s.tags,
+                         d.get("created", ""), s.description])  # fmt: skip
+    elif what == "actions":
+        header = ["id", "title", "owner", "due", "status", "overdue", "department", "from", "notes"]
+        rows = [
+            [
+                v.action.id,
+                v.action.title,
+                v.owner,
+                v.action.due or "",
+                v.action.status,
+                v.overdue,
+                v.department,
+                v.origin,
+                v.action.notes,
+            ]  # fmt: skip
+            for v in sorted(views(store), key=lambda v: v.action.id or 0)
+        ]
+    elif what == "visits":
+        header = [
+            "id",
+            "start",
+            "end",
+            "department",
+            "visitors",
+            "hosts",
+            "kind",
+            "status",
+            "repeat",
+            "purpose",
+        ]
+        rows = []
+        for v in sorted(load_visits(store), key=lambda v: v.id or 0):
+            rows.append([v.id, v.start, v.end, depts.get(v.department_id, ""),
+                         [people.get(p, "") for p in v.visitors], [people.get(p, "") for p in v.hosts],
+                         v.kind, v.status, describe_repeat(v.rrule), v.purpose])  # fmt: skip
+    elif what == "observations":
+        header = ["id", "visit", "author", "side", "kind", "at", "text"]
+        rows = [
+            [
+                d["id"],
+                d.get("visit_id"),
+                people.get(d.get("author_id"), ""),
+                d.get("side"),
+                d.get("kind"),
+                d.get("at"),
+                d.get("text"),
+            ]  # fmt: skip
+            for d in sorted(store.all(Observation.TABLE), key=lambda d: d["id"])
+        ]
+    else:
+        raise ValueError(f"cannot export {what!r}")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(c) for c in row])
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ Markdown
+def md_escape(text: object) -> str:
+    """User text inside Markdown: characters that would start formatting are escaped."""
+    out = str(text if text is not None else "")
+    for ch in ("\\", "`", "*", "_", "[", "]", "<", ">", "#", "|"):
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
+
+
+def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
+    """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
+    from datetime import timedelta
+
+    from .actions import views
+    from .backlog import clocks, closures, priority, priority_reason, sla_policy
+    from .dates import format_day, format_moment, format_span
+    from .dates import now as _now
+    from .models import Kudos, Suggestion
+    from .schedule import occurrences
+
+    now = now or _now()
+    people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
+    depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
+    policy = sla_policy(store)
+    closed_days = closures(store)
+    lines = [
+        "# Technical Implementation Group — meeting pack",
+        "",
+        f"Prepared {format_moment(now)}; covers changes since {format_day(since.date())}.",
+        "",
+    ]
+
+    def section(title: str, items: list[str], empty: str) -> None:
+        lines.append(f"## {title}")
+        lines.append("")
+        lines.extend(items or [f"_{empty}_"])
+        lines.append("")
+
+    upcoming = [
+        o
+        for o in occurrences(store, now, now + timedelta(days=14))
+        if o.status in ("requested", "confirmed")
+    ]
+    section(
+        "Upcoming visits (next fortnight)",
+        [
+            f"- {format_span(o.start, o.end)} — **{md_escape(depts.get(o.visit.department_id, '?'))}** "
+            f"({o.visit.kind}, {o.status}): "
+            f"{md_escape(', '.join(people.get(p, '?') for p in o.visit.visitors))} "
+            f"hosted by {md_escape(', '.join(people.get(p, '?') for p in o.visit.hosts))}"
+            for o in upcoming
+        ],
+        "No visits booked in the next fortnight.",
+    )
+    suggestions = [(d, Suggestion.from_doc(d)) for d in store.all(Suggestion.TABLE)]
+    new = sorted(
+        ((d, s) for d, s in suggestions if s.status == "new"),
+        key=lambda x: (priority(x[1]), x[0]["created"]),
+    )
+    section(
+        "New suggestions awaiting triage",
+        [
+            f"- **P{priority(s)}** #{d['id']} {md_escape(s.title)} — {priority_reason(s)}; "
+            f"from {md_escape(people.get(s.author_id, '?'))}"
+            + (f", {md_escape(depts[s.department_id])}" if s.department_id in depts else "")
+            for d, s in new
+        ],
+        "Nothing is waiting for triage.",
+    )
+    open_ones = [
+        (d, s)
+        for d, s in suggestions
+        if s.status in ("new", "under review", "accepted", "in progress")
+    ]
+    top = sorted(open_ones, key=lambda x: (-len(x[1].votes), priority(x[1])))[:5]
+    section(
+        "Top-voted open suggestions",
+        [
+            f"- {len(s.votes)} vote(s): #{d['id']} {md_escape(s.title)} (P{priority(s)}, {s.status})"
+            for d, s in top
+            if s.votes
+        ],
+        "No votes on open suggestions yet.",
+    )
+    acts = views(store, now.date())
+    live = [
+        v for v in acts if v.action.status in ("open", "in progress") and (v.overdue or v.due_soon)
+    ]
+    section(
+        "Actions overdue or at risk",
+        [
+            f"- {'**Overdue**' if v.overdue else 'Due soon'}: #{v.action.id} {md_escape(v.action.title)} — "
+            f"{md_escape(v.owner)}, due {format_day(from_iso(v.action.due + 'T00:00').date())}"
+            for v in live
+        ],
+        "No actions are overdue or due within a week.",
+    )
+    done = [
+        v for v in acts
+        if v.action.status == "done" and v.action.done_at and from_iso(v.action.done_at) >= since
+    ]  # fmt: skip
+    section(
+        "Actions completed since the last meeting",
+        [f"- #{v.action.id} {md_escape(v.action.title)} — {md_escape(v.owner)}" for v in done],
+        "None completed since the last meeting.",
+    )
+    breaches = []
+    for d, s in suggestions:
+        if s.status == "duplicate":
+            continue
+        for clock in clocks(s, d["created"], policy, now, closed_days):
+            if clock.state == "breached":
+                breaches.append(
+                    f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
+                )
+    section("Service-level breaches", breaches, "No service levels breached.")
+    kudos = [k for k in store.all(Kudos.TABLE) if from_iso(k["created"]) >= since]
+    section(
+        "Kudos to announce",
+        [
+            f"- **{md_escape(people.get(k['to_id'], '?'))}**, thanked by {md_escape(people.get(k['from_id'], '?'))}: "
+            f"{md_escape(k['text'])}"
+            for k in sorted(kudos, key=lambda k: k["created"])
+        ],
+        "No kudos since the last meeting — worth asking hosts for some.",
+    )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def programme_report(
+    store: Store, programme_id: int | None = None, now: datetime | None = None
+) -> str:
+    """A full Markdown report: visits with both sides' notes, the backlog, actions and kudos."""
+    from .actions import views
+    from .backlog import priority, priority_reason
+    from .dates import format_moment, format_span
+    from .dates import now as _now
+    from .models import SIDE_LABELS, Kudos, Observation, Programme, Suggestion
+
+    now = now or _now()
+    people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
+    depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
+    programmes = {d["id"]: d for d in store.all(Programme.TABLE)}
+    if programme_id is not None and programme_id not in programmes:
+        raise ValueError(f"no programme #{programme_id}")
+    prog = programmes.get(programme_id) if programme_id else None
+    title = prog["name"] if prog else "All visits"
+    lines = [f"# {md_escape(title)}", "", f"Report written {format_moment(now)}.", ""]
+    if prog and prog.get("description"):
+        lines += [md_escape(prog["description"]), ""]
+    visits = [
+        v for v in load_visits(store) if programme_id is None or v.programme_id == programme_id
+    ]
+    visit_ids = {v.id for v in visits}
+    notes = [
+        Observation.from_doc(d)
+        for d in store.all(Observation.TABLE)
+        if d.get("visit_id") in visit_ids
+    ]
+    counts: dict[str, int] = {}
+    for v in visits:
+        counts[v.status] = counts.get(v.status, 0) + 1
+    lines += ["## Summary", ""]
+    lines += [
+        f"- Visits: {len(visits)} ("
+        + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        + ")"
+    ]
+    lines += [
+        f"- Notes: {len(notes)} ({sum(n.side == 'it' for n in notes)} IT, {sum(n.side == 'library' for n in notes)} library)",
+        "",
+    ]
+    lines += ["## Visits", ""]
+    for v in sorted(visits, key=lambda v: v.start):
+        lines.append(
+            f"### {format_span(from_iso(v.start), from_iso(v.end))} — {md_escape(depts.get(v.department_id, '?'))} ({v.status})"
+        )
+        lines.append("")
+        lines.append(f"Visitors: {md_escape(', '.join(people.get(p, '?') for p in v.visitors))}; "
+                     f"hosts: {md_escape(', '.join(people.get(p, '?') for p in v.hosts))}.")  # fmt: skip
+        if v.purpose:
+            lines.append(f"What to see: {md_escape(v.purpose)}")
+        mine = sorted((n for n in notes if n.visit_id == v.id), key=lambda n: n.at)
+        for n in mine:
+            lines.append(
+                f"- *{SIDE_LABELS[n.side]}, {md_escape(people.get(n.author_id, '?'))}, {n.kind}:* {md_escape(n.text)}"
+            )
+        lines.append("")
+    suggestions = sorted(
+        (Suggestion.from_doc(d) for d in store.all(Suggestion.TABLE)),
+        key=lambda s: (priority(s), s.id),
+    )
+    lines += ["## Suggestions", ""]
+    for s in suggestions:
+        if s.status == "duplicate":
+            continue
+        lines.append(
+            f"- **P{priority(s)}** #{s.id} {md_escape(s.title)} — {s.status}, {len(s.votes)} vote(s); {priority_reason(s)}"
+        )
+    lines += ["", "## Actions", ""]
+    for view in views(store, now.date()):
+        a = view.action
+        lines.append(
+            f"- #{a.id} {md_escape(a.title)} — {md_escape(view.owner)}, {a.status}"
+            + (f", due {a.due}" if a.due else "")
+            + (" (overdue)" if view.overdue else "")
+        )
+    lines += ["", "## Kudos", ""]
+    for k in sorted(store.all(Kudos.TABLE), key=lambda k: k["created"]):
+        lines.append(
+            f"- **{md_escape(people.get(k['to_id'], '?'))}**, from {md_escape(people.get(k['from_id'], '?'))}: {md_escape(k['text'])}"
+        )
+    return "\n".join(lines).rstrip() + "\n"

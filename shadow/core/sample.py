@@ -7,11 +7,23 @@ and is loaded through the same directory rules as typed input.
 from __future__ import annotations
 
 import json
+from datetime import datetime, time, timedelta
 from importlib import resources
 from typing import Any
 
+from . import dates, schedule
 from .directory import DirectoryError, department_from_input, person_from_input
-from .models import MODELS, Department, Person
+from .models import (
+    DAYS,
+    MODELS,
+    Department,
+    Kudos,
+    Observation,
+    Person,
+    Programme,
+    Suggestion,
+    Visit,
+)
 from .store import Store
 
 # The liaison of the sample library: who `shadow --demo` acts as.
@@ -66,4 +78,115 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
         for raw in data["departments"]:
             hosts = [person_ids[h] for h in raw.get("hosts", [])]
             tx.update(Department.TABLE, dept_ids[raw["name"]], {"hosts": hosts})
-    return {"departments": len(dept_ids), "people": len(person_ids)}
+        counts = _load_programme(store, tx, data, dept_ids, person_ids)
+    return {"departments": len(dept_ids), "people": len(person_ids)} | counts
+
+
+def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
+    """Visits, notes, suggestions and kudos, dated relative to today so the demo is always current."""
+    today = dates.now()
+    monday = today.date() - timedelta(days=today.weekday())
+    zone = today.tzinfo
+    prog_ids = []
+    for raw in data.get("programmes", []):
+        prog = Programme(
+            name=raw["name"],
+            description=raw.get("description", ""),
+            coordinator_id=person_ids.get(raw.get("coordinator", "")),
+            start=(monday - timedelta(weeks=6)).isoformat(),
+            end=(monday + timedelta(weeks=20)).isoformat(),
+        )
+        prog.validate()
+        prog_ids.append(tx.insert(Programme.TABLE, prog.to_doc(), summary=prog.name))
+    visit_ids: list[int] = []
+    visit_ends: list[datetime] = []
+    for raw in data.get("visits", []):
+        day = monday + timedelta(weeks=raw["week"], days=DAYS.index(raw["day"]))
+        start = datetime.combine(day, time.fromisoformat(raw["time"]), zone)
+        end = start + dates.parse_duration(raw["duration"])
+        dept = dept_ids[raw["department"]]
+        visit = Visit(
+            department_id=dept,
+            visitors=[person_ids[n] for n in raw["visitors"]],
+            hosts=[person_ids[n] for n in raw["hosts"]],
+            start=dates.to_iso(start),
+            end=dates.to_iso(end),
+            kind=raw["kind"],
+            purpose=raw.get("purpose", ""),
+            status=raw["status"],
+            programme_id=prog_ids[0] if prog_ids else None,
+            timezone=dates.zone_name(),
+            rrule=schedule.parse_repeat(raw["repeat"], start) if raw.get("repeat") else "",
+        )
+        visit.validate()
+        booked = min(start, today) - timedelta(days=7)
+        visit_ids.append(
+            tx.insert(
+                Visit.TABLE,
+                visit.to_doc(),
+                summary=f"visit to {raw['department']}",
+                created=booked.isoformat(),
+            )
+        )
+        visit_ends.append(end)
+    for n, raw in enumerate(data.get("observations", [])):
+        author = person_ids[raw["author"]]
+        side = next(p["side"] for p in data["people"] if p["name"] == raw["author"])
+        at = visit_ends[raw["visit"]] + timedelta(minutes=20 + 7 * n)
+        obs = Observation(
+            visit_id=visit_ids[raw["visit"]], author_id=author, side=side, kind=raw["kind"],
+            text=raw["text"], at=dates.to_iso(at),
+        )  # fmt: skip
+        obs.validate()
+        tx.insert(Observation.TABLE, obs.to_doc(), summary="note", created=obs.at)
+    for raw in data.get("suggestions", []):
+        created = today - timedelta(days=raw["age_days"], hours=3)
+        visit_index = raw.get("visit")
+        dept_name = raw.get("department") or (
+            data["visits"][visit_index]["department"] if visit_index is not None else None
+        )
+        author_side = next(p["side"] for p in data["people"] if p["name"] == raw["author"])
+        s = Suggestion(
+            title=raw["title"],
+            description=raw.get("description", ""),
+            direction="it-to-library" if author_side == "it" else "library-to-it",
+            visit_id=visit_ids[visit_index] if visit_index is not None else None,
+            department_id=dept_ids.get(dept_name) if dept_name else None,
+            impact=raw["impact"],
+            urgency=raw["urgency"],
+            risks=raw.get("risks", []),
+            tags=raw.get("tags", []),
+            author_id=person_ids[raw["author"]],
+            status=raw["status"],
+            reason=raw.get("reason", ""),
+            votes=[person_ids[v] for v in raw.get("votes", [])],
+            triaged=dates.to_iso(created + timedelta(days=1, hours=2))
+            if raw["status"] != "new"
+            else None,
+            closed=dates.to_iso(created + timedelta(days=3))
+            if raw["status"] in ("done", "declined")
+            else None,
+        )
+        s.validate()
+        tx.insert(Suggestion.TABLE, s.to_doc(), summary=s.title, created=dates.to_iso(created))
+    for raw in data.get("kudos", []):
+        k = Kudos(
+            to_id=person_ids[raw["to"]],
+            from_id=person_ids[raw["from"]],
+            text=raw["text"],
+            visit_id=visit_ids[raw["visit"]] if raw.get("visit") is not None else None,
+        )
+        k.validate()
+        tx.insert(
+            Kudos.TABLE,
+            k.to_doc(),
+            summary="kudos",
+            created=dates.to_iso(visit_ends[raw["visit"]] + timedelta(hours=2)),
+        )
+    return {
+        "programmes": len(prog_ids),
+        "visits": len(visit_ids),
+        "observations": len(data.get("observations", [])),
+        "suggestions": len(data.get("suggestions", [])),
+        "kudos": len(data.get("kudos", [])),
+    }

@@ -27,6 +27,7 @@ from .models import (
     Department,
     Person,
     Programme,
+    UserError,
     ValidationError,
     Visit,
     clean_line,
@@ -53,7 +54,7 @@ RULE_HELP = {
 }
 
 
-class ScheduleError(ValueError):
+class ScheduleError(UserError):
     """A request that cannot be carried out, in one line."""
 
 

@@ -176,6 +176,13 @@ def test_console_script_help_and_exit_codes(tmp_path):
 @pytest.fixture
 def demo_db(capsys, db, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/London")
+    # the sample's directory only, so ids and clashes in these tests are predictable
+    from shadow.core import sample
+
+    directory_only = {
+        k: v for k, v in sample.sample_data().items() if k in ("departments", "people")
+    }
+    monkeypatch.setattr(sample, "sample_data", lambda: directory_only)
     run(capsys, "--db", db, "demo")
     monkeypatch.setenv("SHADOW_USER", "Siobhán O'Connell")
     return db
@@ -306,3 +313,69 @@ def test_settings(capsys, demo_db):
     assert code == 0
     code, _, err = run(capsys, "--db", demo_db, "settings", "colour", "blue")
     assert code == 1 and "unknown setting" in err
+
+
+# ---------------------------------------------------------------- notes and the backlog
+def test_notes_suggestions_votes_merge(capsys, demo_db, monkeypatch):
+    db = demo_db
+    run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
+        "--when", "2027-03-02 10:00")  # fmt: skip
+    monkeypatch.setenv("SHADOW_USER", "Callum Murray")
+    code, out, _ = run(
+        capsys, "--db", db, "observe", "1", "Sorter jams [red]x[/]", "--kind", "pain point"
+    )
+    assert code == 0 and "IT side" in out
+    monkeypatch.setenv("SHADOW_USER", "Marcus Webb")
+    assert run(capsys, "--db", db, "observe", "1", "They saw the rush")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "list", "observations", "--visit", "1", "--json")
+    notes = json.loads(out)
+    assert [(n["side"], n["kind"], n["text"]) for n in notes] == [
+        ("it", "pain point", "Sorter jams [red]x[/]"),
+        ("library", "workflow seen", "They saw the rush"),
+    ]
+    code, out, _ = run(capsys, "--db", db, "suggest", "--title", "Slow kiosks", "--impact", "high",
+                       "--urgency", "medium", "--risk", "reputation", "--visit", "1")  # fmt: skip
+    assert code == 0 and "impact high x urgency medium = P2" in out
+    monkeypatch.setenv("SHADOW_USER", "Callum Murray")
+    run(capsys, "--db", db, "suggest", "--title", "Kiosk reboots", "--urgency", "low")
+    assert run(capsys, "--db", db, "suggestion", "vote", "1")[0] == 0
+    code, _, err = run(capsys, "--db", db, "suggestion", "vote", "1")
+    assert code == 1 and "already voted" in err and err.count("\n") == 1
+    assert run(capsys, "--db", db, "suggestion", "vote", "2")[0] == 0
+    assert run(capsys, "--db", db, "suggestion", "merge", "2", "1")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "list", "suggestions", "--json")
+    items = {i["id"]: i for i in json.loads(out)}
+    assert (
+        items[1]["votes"] == 1
+        and items[1]["priority"] == 2
+        and items[1]["direction"] == "library-to-it"
+    )
+    assert items[2]["status"] == "duplicate" and items[2]["duplicate_of"] == 1
+    for key in ("id", "title", "priority", "impact", "urgency", "status", "votes", "direction"):
+        assert key in items[1]
+    code, _, err = run(capsys, "--db", db, "suggestion", "status", "1", "declined")
+    assert code == 1 and "needs a reason" in err
+    assert (
+        run(capsys, "--db", db, "suggestion", "status", "1", "declined", "--reason", "no budget")[0]
+        == 0
+    )
+    _, out, _ = run(capsys, "--db", db, "list", "suggestions", "--status", "open", "--json")
+    assert json.loads(out) == []
+    code, _, err = run(capsys, "--db", db, "list", "suggestions", "--status", "lost")
+    assert code == 1 and "suggestion status must be" in err
+
+
+def test_check_text_and_kudos(capsys, demo_db, monkeypatch):
+    code, out, _ = run(
+        capsys, "--db", demo_db, "check-text", "We will reimage the PC and fix the VLAN"
+    )
+    assert code == 0 and "reimage: say" in out and "VLAN: say" in out
+    _, out, _ = run(capsys, "--db", demo_db, "check-text", "--json", "Please bring the books back")
+    assert json.loads(out) == []
+    monkeypatch.setenv("SHADOW_USER", "Marcus Webb")
+    code, out, _ = run(
+        capsys, "--db", demo_db, "kudos", "--to", "Callum Murray", "Stayed for the [b]rush[/b]"
+    )
+    assert code == 0
+    _, out, _ = run(capsys, "--db", demo_db, "list", "kudos", "--json")
+    assert json.loads(out)[0]["text"] == "Stayed for the [b]rush[/b]"

@@ -191,6 +191,18 @@ def test_sample_programme_loads_clean(store):
     assert all(d.hosts and d.hours for d in directory.departments(store))
     assert directory.find_person(store, DEMO_ACTOR).side == "library"
     assert directory.check(store) == []
+    # the programme: visits around today on both sides of it, notes from both sides, a backlog
+    assert counts["visits"] >= 10 and counts["observations"] >= 8 and counts["suggestions"] >= 8
+    statuses = {d["status"] for d in store.all("visits")}
+    assert {"completed", "confirmed", "requested", "cancelled", "no-show"} <= statuses
+    assert {d["side"] for d in store.all("observations")} == {"it", "library"}
+    assert len({d["status"] for d in store.all("suggestions")}) >= 5
+    from shadow.core import schedule
+
+    for doc in store.all("visits"):
+        visit = schedule.Visit.from_doc(doc)
+        hard = [c.message for c in schedule.check(store, visit, ignore={visit.id}) if c.hard]
+        assert hard == [], (visit.id, hard)
     with pytest.raises(DirectoryError, match="--force"):
         load_sample(store, "demo")
     load_sample(store, "demo", force=True)

@@ -119,9 +119,15 @@ def test_visit_needs_people_and_an_aware_time_range():
 
 
 def test_suggestion_and_action_rules():
-    errs = errors_of(Suggestion(title="x", author_id=1, status="declined"))
+    errs = errors_of(
+        Suggestion(title="x", author_id=1, direction="library-to-it", status="declined")
+    )
     assert "reason" in errs
-    errs = errors_of(Suggestion(title="x", author_id=1, status="duplicate", risks=["weather"]))
+    errs = errors_of(
+        Suggestion(
+            title="x", author_id=1, direction="it-to-library", status="duplicate", risks=["weather"]
+        )
+    )
     assert set(errs) == {"duplicate_of", "risks"}
     errs = errors_of(Action(title="fix", owner_id=1))
     assert "suggestion_id" in errs

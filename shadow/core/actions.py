@@ -1,0 +1,261 @@
+"""Follow-up actions: what is to be done, by whom, by when; tracked to done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from . import dates
+from .backlog import BacklogError
+from .backlog import get as get_suggestion
+from .dates import DateError
+from .directory import DirectoryError, find_person
+from .models import (
+    Action,
+    Observation,
+    Person,
+    Suggestion,
+    UserError,
+    ValidationError,
+    Visit,
+    clean_line,
+)
+from .store import Store
+
+TRANSITIONS = {
+    "open": ("in progress", "done", "dropped"),
+    "in progress": ("done", "dropped", "open"),
+    "done": ("open",),  # reopen
+    "dropped": ("open",),
+}
+DUE_SOON_DAYS = 7
+
+
+class ActionError(UserError):
+    pass
+
+
+@dataclass
+class Outcome:
+    message: str
+    # set when this finished the last open action of an accepted/in-progress suggestion
+    suggestion_ready: int | None = None
+
+
+def get(store: Store, action_id: int | str) -> Action:
+    text = str(action_id).strip().lstrip("#")
+    doc = store.get(Action.TABLE, int(text)) if text.isdigit() else None
+    if doc is None:
+        raise ActionError(f"no action #{text} (see 'shadow list actions')")
+    return Action.from_doc(doc)
+
+
+def action_from_input(
+    store: Store,
+    values: dict[str, Any],
+    base: Action | None = None,
+    *,
+    now_: datetime | None = None,
+    dayfirst: bool = True,
+) -> Action:
+    """Typed text to an Action. Keys: title, owner, due, suggestion, observation, visit, notes."""
+    a = Action.from_doc(base.to_doc()) if base else Action()
+    a.id = base.id if base else None
+    errors: dict[str, str] = {}
+    if "title" in values:
+        a.title = clean_line(values["title"] or "")
+    if "owner" in values:
+        text = str(values["owner"] or "").strip()
+        a.owner_id = None
+        if text:
+            try:
+                owner = find_person(store, text)
+                if not owner.active:
+                    errors["owner"] = f"{owner.name} is marked inactive"
+                a.owner_id = owner.id
+            except DirectoryError as exc:
+                errors["owner"] = str(exc)
+        else:
+            errors["owner"] = "is required"
+    if "due" in values:
+        text = str(values["due"] or "").strip()
+        a.due = None
+        if text:
+            try:
+                a.due = dates.parse_day(text, now_=now_, dayfirst=dayfirst).isoformat()
+            except DateError as exc:
+                errors["due"] = str(exc)
+    for key, model in (("suggestion", Suggestion), ("observation", Observation), ("visit", Visit)):
+        if key in values:
+            ref = str(values[key] or "").strip().lstrip("#")
+            setattr(a, f"{key}_id", None)
+            if ref:
+                if not ref.isdigit() or store.get(model.TABLE, int(ref)) is None:
+                    errors[key] = f"no {key} #{ref}"
+                else:
+                    setattr(a, f"{key}_id", int(ref))
+    if "notes" in values:
+        a.notes = (values["notes"] or "").strip()
+    try:
+        a.validate()
+    except ValidationError as exc:
+        for key, msg in exc.errors.items():
+            name = {"owner_id": "owner", "suggestion_id": "suggestion", "visit_id": "visit"}.get(
+                key, key
+            )
+            errors.setdefault(name, msg)
+    if errors:
+        raise ValidationError(errors)
+    return a
+
+
+def add(store: Store, actor: str, action: Action) -> int:
+    action.status = "open"
+    action.validate()
+    with store.transaction(actor) as tx:
+        return tx.insert(Action.TABLE, action.to_doc(), summary=action.title)
+
+
+def set_status(
+    store: Store, actor: str, action_id: int | str, status: str, reason: str = ""
+) -> Outcome:
+    """Move an action along; dropping needs a reason; finishing the last open action of an
+    accepted suggestion says so (the caller offers to mark the suggestion done)."""
+    a = get(store, action_id)
+    allowed = TRANSITIONS.get(a.status, ())
+    if status not in allowed:
+        raise ActionError(
+            f"action #{a.id} is {a.status}; it can become {', '.join(allowed)}, not {status}"
+        )
+    reason = (reason or "").strip()
+    if status == "dropped" and not reason:
+        raise ActionError("dropping an action needs a reason")
+    with store.transaction(actor) as tx:
+        changes: dict[str, Any] = {"status": status}
+        if reason:
+            changes["reason"] = reason
+        changes["done_at"] = tx.ts if status == "done" else None
+        tx.update(Action.TABLE, a.id, changes)
+    ready = None
+    if status in ("done", "dropped") and a.suggestion_id:
+        ready = suggestion_ready(store, a.suggestion_id)
+    verb = {
+        "done": "done",
+        "dropped": "dropped",
+        "in progress": "in progress",
+        "open": "open again",
+    }[status]
+    return Outcome(f"action #{a.id} is {verb}", ready)
+
+
+def suggestion_ready(store: Store, suggestion_id: int) -> int | None:
+    """The suggestion's id if it is accepted/in progress and none of its actions are still open."""
+    try:
+        s = get_suggestion(store, suggestion_id)
+    except BacklogError:
+        return None
+    if s.status not in ("accepted", "in progress"):
+        return None
+    mine = store.find(Action.TABLE, suggestion_id=suggestion_id)
+    if not mine or any(d["status"] in ("open", "in progress") for d in mine):
+        return None
+    if not any(d["status"] == "done" for d in mine):
+        return None
+    return s.id
+
+
+def update(store: Store, actor: str, action: Action) -> None:
+    action.validate()
+    with store.transaction(actor) as tx:
+        tx.update(Action.TABLE, action.id, action.to_doc())
+
+
+@dataclass
+class ActionView:
+    action: Action
+    owner: str
+    department: str
+    overdue: bool
+    due_soon: bool
+    origin: str  # "suggestion #3: title"
+
+
+def views(store: Store, today: date | None = None) -> list[ActionView]:
+    """Every action with what the actions screen and reports need, overdue first."""
+    today = today or dates.now().date()
+    people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
+    depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
+    suggestions = {d["id"]: d for d in store.all(Suggestion.TABLE)}
+    visits = {d["id"]: d for d in store.all(Visit.TABLE)}
+    observations = {d["id"]: d for d in store.all(Observation.TABLE)}
+    out = []
+    for doc in store.all(Action.TABLE):
+        a = Action.from_doc(doc)
+        live = a.status in ("open", "in progress")
+        due = date.fromisoformat(a.due) if a.due else None
+        dept_id = None
+        origin = ""
+        if a.suggestion_id and a.suggestion_id in suggestions:
+            s = suggestions[a.suggestion_id]
+            dept_id = s.get("department_id")
+            origin = f"suggestion #{a.suggestion_id}: {s.get('title', '')}"
+        elif a.observation_id and a.observation_id in observations:
+            o = observations[a.observation_id]
+            dept_id = visits.get(o.get("visit_id"), {}).get("department_id")
+            origin = f"note #{a.observation_id} on visit #{o.get('visit_id')}"
+        elif a.visit_id and a.visit_id in visits:
+            dept_id = visits[a.visit_id].get("department_id")
+            origin = f"visit #{a.visit_id}"
+        out.append(
+            ActionView(
+                action=a,
+                owner=people.get(a.owner_id, f"#{a.owner_id}"),
+                department=depts.get(dept_id, "") if dept_id else "",
+                overdue=bool(live and due and due < today),
+                due_soon=bool(
+                    live
+                    and due
+                    and today <= due <= date.fromordinal(today.toordinal() + DUE_SOON_DAYS)
+                ),
+                origin=origin,
+            )
+        )
+    return sorted(out, key=sort_key)
+
+
+def sort_key(v: ActionView) -> tuple:
+    live = v.action.status in ("open", "in progress")
+    return (not live, not v.overdue, v.action.due or "9999-12-31", v.action.id or 0)
+
+
+def reminders(store: Store, person: Person, now: datetime | None = None) -> str:
+    """One line for the acting person on opening: overdue actions and visits in the next 48 hours."""
+    from datetime import timedelta
+
+    from .schedule import occurrences
+
+    now = now or dates.now()
+    overdue = [v for v in views(store, now.date()) if v.overdue and v.action.owner_id == person.id]
+    soon = [
+        o
+        for o in occurrences(store, now, now + timedelta(hours=48))
+        if person.id in o.people and o.status in ("requested", "confirmed")
+    ]
+    parts = []
+    if overdue:
+        parts.append(f"{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}")
+    if soon:
+        first = soon[0]
+        parts.append(
+            f"{len(soon)} visit{'s' if len(soon) != 1 else ''} in the next 48 hours "
+            f"(next: {dates.format_moment(first.start)})"
+        )
+    return "; ".join(parts)
+
+
+def ensure_owner(store: Store, ref: str) -> Person:
+    try:
+        return find_person(store, ref)
+    except DirectoryError as exc:
+        raise ActionError(str(exc)) from None

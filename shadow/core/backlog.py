@@ -1,0 +1,619 @@
+"""The suggestion backlog: ITIL priority, lifecycle, votes, merging, observations and kudos,
+and the filtering/sorting the backlog screen pages through (kept here so 100,000
+suggestions are filtered in plain Python, never in a widget)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .dates import from_iso
+from .directory import DirectoryError, find_department
+from .models import (
+    DIRECTIONS,
+    LEVELS,
+    OBSERVATION_KINDS,
+    RISKS,
+    SUGGESTION_STATUSES,
+    Kudos,
+    Observation,
+    Person,
+    Suggestion,
+    UserError,
+    ValidationError,
+    Visit,
+    clean_line,
+)
+from .store import Store, now_iso
+
+# ITIL impact x urgency -> priority (1 critical ... 5 planning)
+MATRIX = {
+    ("high", "high"): 1,
+    ("high", "medium"): 2,
+    ("high", "low"): 3,
+    ("medium", "high"): 2,
+    ("medium", "medium"): 3,
+    ("medium", "low"): 4,
+    ("low", "high"): 3,
+    ("low", "medium"): 4,
+    ("low", "low"): 5,
+}
+PRIORITY_NAMES = {1: "critical", 2: "high", 3: "moderate", 4: "low", 5: "planning"}
+OPEN_STATUSES = ("new", "under review", "accepted", "in progress")
+CLOSED_STATUSES = ("done", "declined", "duplicate")
+TRANSITIONS = {
+    "new": ("under review", "accepted", "declined", "duplicate"),
+    "under review": ("accepted", "declined", "duplicate", "new"),
+    "accepted": ("in progress", "done", "declined", "duplicate"),
+    "in progress": ("done", "accepted", "declined"),
+    "done": ("in progress",),  # reopen
+    "declined": ("under review",),  # reconsider
+    "duplicate": (),
+}
+DIRECTION_LABELS = {"it-to-library": "IT → library", "library-to-it": "library → IT"}
+
+
+class BacklogError(UserError):
+    """A request that cannot be carried out, in one line."""
+
+
+# ------------------------------------------------------------------ priority
+def raise_level(level: str) -> str:
+    return {"low": "medium", "medium": "high", "high": "high"}[level]
+
+
+def effective_impact(s: Suggestion) -> str:
+    """The impact used for priority: the reviewer's override, else raised one level by any risk."""
+    if s.impact_override:
+        return s.impact_override
+    return raise_level(s.impact) if s.risks else s.impact
+
+
+def priority(s: Suggestion) -> int:
+    return MATRIX[(effective_impact(s), s.urgency)]
+
+
+def priority_reason(s: Suggestion) -> str:
+    """``impact high x urgency medium = P2`` with why the impact is what it is."""
+    impact = effective_impact(s)
+    text = f"impact {impact} x urgency {s.urgency} = P{priority(s)}"
+    if s.impact_override:
+        text += f" (impact set by a reviewer; raised as {s.impact})"
+    elif s.risks and impact != s.impact:
+        text += f" (impact raised from {s.impact} by {', '.join(s.risks)} risk)"
+    elif s.risks:
+        text += f" ({', '.join(s.risks)} risk; impact already high)"
+    return text
+
+
+# ------------------------------------------------------------------ reading input
+def _level(value: Any, name: str, errors: dict[str, str]) -> str:
+    text = str(value or "").strip().lower()
+    text = {"med": "medium", "h": "high", "m": "medium", "l": "low"}.get(text, text)
+    if text not in LEVELS:
+        errors[name] = f"must be high, medium or low (got {value!r})"
+    return text
+
+
+def suggestion_from_input(
+    store: Store, values: dict[str, Any], base: Suggestion | None = None
+) -> Suggestion:
+    """Typed text (form, CLI) to a Suggestion. Keys: title, description, direction,
+    visit, department, impact, urgency, risks, impact_override, tags. Errors keyed by those."""
+    s = Suggestion.from_doc(base.to_doc()) if base else Suggestion()
+    s.id = base.id if base else None
+    errors: dict[str, str] = {}
+    if "title" in values:
+        s.title = (
+            clean_line(values["title"]) if isinstance(values["title"], str) else values["title"]
+        )
+    if "description" in values:
+        s.description = (values["description"] or "").strip()
+    if "direction" in values and values["direction"]:
+        d = str(values["direction"]).strip().lower().replace(" ", "-").replace("→", "to")
+        d = {"it": "it-to-library", "library": "library-to-it", "lib-to-it": "library-to-it"}.get(
+            d, d
+        )
+        if d not in DIRECTIONS:
+            errors["direction"] = "must be it-to-library or library-to-it"
+        s.direction = d
+    for key in ("impact", "urgency"):
+        if key in values and values[key]:
+            setattr(s, key, _level(values[key], key, errors))
+    if "impact_override" in values:
+        raw = values["impact_override"]
+        s.impact_override = _level(raw, "impact_override", errors) if raw else None
+    if "risks" in values:
+        raw = values["risks"]
+        items = raw if isinstance(raw, list) else str(raw or "").split(",")
+        risks = []
+        for r in (str(x).strip().lower() for x in items):
+            if not r:
+                continue
+            if r not in RISKS:
+                errors["risks"] = f"each must be one of: {', '.join(RISKS)} (got {r!r})"
+            elif r not in risks:
+                risks.append(r)
+        s.risks = risks
+    if "tags" in values:
+        raw = values["tags"]
+        items = raw if isinstance(raw, list) else str(raw or "").split(",")
+        s.tags = sorted({clean_line(str(t)).lower() for t in items if str(t).strip()})
+    if "visit" in values:
+        s.visit_id = None
+        ref = str(values["visit"] or "").strip().lstrip("#")
+        if ref:
+            doc = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
+            if doc is None:
+                errors["visit"] = f"no visit #{ref}"
+            else:
+                s.visit_id = doc["id"]
+                if s.department_id is None:
+                    s.department_id = doc.get("department_id")
+    if "department" in values:
+        text = str(values["department"] or "").strip()
+        if text:
+            try:
+                s.department_id = find_department(store, text).id
+            except DirectoryError as exc:
+                errors["department"] = str(exc)
+    try:
+        s.validate()
+    except ValidationError as exc:
+        for key, msg in exc.errors.items():
+            if (key == "author_id" and s.author_id is None) or (
+                key == "direction" and not s.direction
+            ):
+                continue  # both come from whoever is acting when it is saved
+            errors.setdefault(
+                {"visit_id": "visit", "department_id": "department"}.get(key, key), msg
+            )
+    if errors:
+        raise ValidationError(errors)
+    return s
+
+
+# ------------------------------------------------------------------ writing
+def get(store: Store, suggestion_id: int | str) -> Suggestion:
+    text = str(suggestion_id).strip().lstrip("#")
+    doc = store.get(Suggestion.TABLE, int(text)) if text.isdigit() else None
+    if doc is None:
+        raise BacklogError(f"no suggestion #{text} (see 'shadow list suggestions')")
+    return Suggestion.from_doc(doc)
+
+
+def add(store: Store, actor: Person, s: Suggestion) -> int:
+    s.author_id = actor.id
+    if not s.direction:
+        s.direction = "it-to-library" if actor.side == "it" else "library-to-it"
+    s.status = "new"
+    s.validate()
+    with store.transaction(actor.name) as tx:
+        return tx.insert(Suggestion.TABLE, s.to_doc(), summary=s.title)
+
+
+def update(store: Store, actor: str, s: Suggestion) -> None:
+    s.validate()
+    with store.transaction(actor) as tx:
+        tx.update(Suggestion.TABLE, s.id, s.to_doc())
+
+
+def set_status(
+    store: Store, actor: str, suggestion_id: int, status: str, reason: str = ""
+) -> Suggestion:
+    """Move along the lifecycle; every change records who, when and why."""
+    if status not in SUGGESTION_STATUSES:
+        raise BacklogError(f"status must be one of: {', '.join(SUGGESTION_STATUSES)}")
+    if status == "duplicate":
+        raise BacklogError("to mark a duplicate, merge it into the suggestion it repeats")
+    s = get(store, suggestion_id)
+    allowed = TRANSITIONS[s.status]
+    if status not in allowed:
+        if not allowed:
+            raise BacklogError(f"suggestion #{s.id} is {s.status}, which is final")
+        raise BacklogError(
+            f"suggestion #{s.id} is {s.status}; it can become {', '.join(allowed)}, not {status}"
+        )
+    reason = (reason or "").strip()
+    if status == "declined" and not reason:
+        raise BacklogError("declining needs a reason (say why, so the author hears back)")
+    with store.transaction(actor) as tx:
+        changes: dict[str, Any] = {"status": status, "reason": reason}
+        if not s.triaged:
+            changes["triaged"] = tx.ts
+        if status in ("done", "declined"):
+            changes["closed"] = tx.ts
+        elif s.closed:
+            changes["closed"] = None  # reopened
+        tx.update(Suggestion.TABLE, s.id, changes)
+    return get(store, s.id)
+
+
+def vote(store: Store, actor: Person, suggestion_id: int, *, withdraw: bool = False) -> int:
+    """One vote per person; returns the new count."""
+    with store.transaction(actor.name) as tx:
+        s = get(store, suggestion_id)
+        if s.status in CLOSED_STATUSES and not withdraw:
+            raise BacklogError(f"suggestion #{s.id} is {s.status}; votes are for open suggestions")
+        votes = list(s.votes)
+        if withdraw:
+            if actor.id not in votes:
+                raise BacklogError(f"{actor.name} has not voted for #{s.id}")
+            votes.remove(actor.id)
+        else:
+            if actor.id in votes:
+                raise BacklogError(f"{actor.name} has already voted for #{s.id} (one vote each)")
+            votes.append(actor.id)
+        tx.update(Suggestion.TABLE, s.id, {"votes": votes})
+        return len(votes)
+
+
+def merge(store: Store, actor: str, duplicate_id: int, survivor_id: int) -> Suggestion:
+    """Fold a duplicate into the suggestion it repeats: votes move (each person once),
+    its observations are linked, tags are joined, and it ends as ``duplicate``."""
+    if int(duplicate_id) == int(survivor_id):
+        raise BacklogError("a suggestion cannot be merged into itself")
+    with store.transaction(actor) as tx:
+        dup, keep = get(store, duplicate_id), get(store, survivor_id)
+        if dup.status == "duplicate":
+            raise BacklogError(f"#{dup.id} is already a duplicate of #{dup.duplicate_of}")
+        if keep.status == "duplicate":
+            raise BacklogError(
+                f"#{keep.id} is itself a duplicate of #{keep.duplicate_of}; merge into that"
+            )
+        votes = list(keep.votes) + [v for v in dup.votes if v not in keep.votes]
+        observations = list(keep.observations) + [
+            o for o in dup.observations if o not in keep.observations
+        ]
+        tx.update(
+            Suggestion.TABLE,
+            keep.id,
+            {
+                "votes": votes,
+                "observations": observations,
+                "tags": sorted(set(keep.tags) | set(dup.tags)),
+                "merged_from": sorted(set(keep.merged_from) | {dup.id}),
+            },
+        )
+        tx.update(
+            Suggestion.TABLE,
+            dup.id,
+            {
+                "status": "duplicate",
+                "duplicate_of": keep.id,
+                "votes": [],
+                "reason": f"merged into #{keep.id}",
+                "triaged": dup.triaged or tx.ts,
+                "closed": tx.ts,
+            },
+        )
+    return get(store, survivor_id)
+
+
+# ------------------------------------------------------------------ observations and kudos
+def observe(
+    store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
+) -> int:
+    """A note on a visit, marked with its author's side."""
+    ref = str(visit_id).strip().lstrip("#")
+    visit = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
+    if visit is None:
+        raise BacklogError(f"no visit #{ref} (see 'shadow list visits')")
+    kind = (kind or "workflow seen").strip().lower()
+    obs = Observation(
+        visit_id=visit["id"],
+        author_id=actor.id,
+        side=actor.side,
+        kind=kind,
+        text=(text or "").strip(),
+        at=now_iso(),
+    )
+    try:
+        obs.validate()
+    except ValidationError as exc:
+        if "kind" in exc.errors:
+            raise ValidationError(
+                {"kind": f"must be one of: {', '.join(OBSERVATION_KINDS)}"}
+            ) from None
+        raise
+    with store.transaction(actor.name) as tx:
+        return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{visit['id']}")
+
+
+def observations(store: Store, visit_id: int) -> list[Observation]:
+    found = [Observation.from_doc(d) for d in store.find(Observation.TABLE, visit_id=visit_id)]
+    return sorted(found, key=lambda o: (o.at, o.id or 0))
+
+
+def give_kudos(
+    store: Store,
+    actor: Person,
+    to_person: Person,
+    text: str,
+    *,
+    visit_id: int | None = None,
+    observation_id: int | None = None,
+) -> int:
+    """Public praise, to be read out at the next meeting."""
+    if to_person.id == actor.id:
+        raise BacklogError("kudos are for someone else")
+    k = Kudos(
+        to_id=to_person.id,
+        from_id=actor.id,
+        text=(text or "").strip(),
+        visit_id=visit_id,
+        observation_id=observation_id,
+    )
+    k.validate()
+    with store.transaction(actor.name) as tx:
+        return tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")
+
+
+# ------------------------------------------------------------------ the backlog view
+@dataclass
+class Row:
+    """One suggestion as the backlog shows it (precomputed for fast filter/sort)."""
+
+    id: int
+    title: str
+    priority: int
+    impact: str
+    urgency: str
+    direction: str
+    department: str
+    status: str
+    votes: int
+    created: str
+    author: str
+    tags: tuple[str, ...]
+    text: str = field(repr=False, default="")  # lower-cased search text
+    sla: str = "none"  # met | breached | at risk | running | none
+
+
+def rows(store: Store, now: datetime | None = None) -> list[Row]:
+    from .dates import now as _now
+
+    now = now or _now()
+    people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
+    depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
+    policy = sla_policy(store)
+    closed_days = closures(store)
+    out = []
+    for d in store.all(Suggestion.TABLE):
+        s = Suggestion.from_doc(d)
+        dept = depts.get(s.department_id, "") if s.department_id else ""
+        author = people.get(s.author_id, "")
+        out.append(
+            Row(
+                id=d["id"],
+                title=s.title,
+                priority=priority(s),
+                impact=effective_impact(s),
+                urgency=s.urgency,
+                direction=s.direction,
+                department=dept,
+                status=s.status,
+                votes=len(s.votes),
+                created=d.get("created", ""),
+                author=author,
+                tags=tuple(s.tags),
+                text=" ".join((s.title, s.description, dept, author, " ".join(s.tags))).casefold(),
+                sla=sla_state(s, d["created"], policy, now, closed_days)
+                if d.get("created")
+                else "none",
+            )
+        )
+    return out
+
+
+@dataclass
+class Filter:
+    text: str = ""
+    status: str = ""  # a status, "open" or "closed"
+    priority: int | None = None
+    direction: str = ""
+    department: str = ""
+    tag: str = ""
+    author: str = ""
+    sla: str = ""  # breached | at risk
+
+    def describe(self) -> str:
+        parts = [
+            f'"{self.text}"' if self.text else "",
+            f"status {self.status}" if self.status else "",
+            f"P{self.priority}" if self.priority else "",
+            DIRECTION_LABELS.get(self.direction, "") if self.direction else "",
+            f"department {self.department}" if self.department else "",
+            f"tag {self.tag}" if self.tag else "",
+            f"by {self.author}" if self.author else "",
+            f"SLA {self.sla}" if self.sla else "",
+        ]
+        return ", ".join(p for p in parts if p) or "everything"
+
+    def active(self) -> bool:
+        return self.describe() != "everything"
+
+
+def apply(all_rows: Iterable[Row], f: Filter) -> list[Row]:
+    text = f.text.casefold().strip()
+    dept, tag, author = f.department.casefold(), f.tag.casefold(), f.author.casefold()
+    out = []
+    for r in all_rows:
+        if text and text not in r.text:
+            continue
+        if f.status == "open":
+            if r.status not in OPEN_STATUSES:
+                continue
+        elif f.status == "closed":
+            if r.status not in CLOSED_STATUSES:
+                continue
+        elif f.status and r.status != f.status:
+            continue
+        if f.priority and r.priority != f.priority:
+            continue
+        if f.direction and r.direction != f.direction:
+            continue
+        if dept and r.department.casefold() != dept:
+            continue
+        if tag and tag not in r.tags:
+            continue
+        if author and r.author.casefold() != author:
+            continue
+        if f.sla and r.sla != f.sla:
+            continue
+        out.append(r)
+    return out
+
+
+SORT_KEYS = {
+    "priority": lambda r: (r.priority, -r.votes, r.created),
+    "title": lambda r: r.title.casefold(),
+    "direction": lambda r: r.direction,
+    "department": lambda r: r.department.casefold(),
+    "status": lambda r: SUGGESTION_STATUSES.index(r.status),
+    "votes": lambda r: (-r.votes, r.priority),
+    "age": lambda r: r.created,
+    "author": lambda r: r.author.casefold(),
+    "id": lambda r: r.id,
+}
+
+
+def sort(found: list[Row], key: str = "priority", reverse: bool = False) -> list[Row]:
+    if key not in SORT_KEYS:
+        raise BacklogError(f"sort by one of: {', '.join(SORT_KEYS)}")
+    return sorted(found, key=SORT_KEYS[key], reverse=reverse)
+
+
+def age_days(created: str, now: datetime) -> int:
+    try:
+        return max(0, (now - from_iso(created)).days)
+    except ValueError:
+        return 0
+
+
+# ------------------------------------------------------------------ service levels
+SLA_DEFAULTS: dict[int, tuple[int, int | None]] = {
+    1: (1, 5),
+    2: (2, 10),
+    3: (5, 20),
+    4: (10, 40),
+    5: (20, None),
+}
+AT_RISK_SHARE = 0.2  # under 20% of the allowed time left
+
+
+def sla_policy(store: Store) -> dict[int, tuple[int, int | None]]:
+    """Business days to triage and to resolve, per priority (stored in the database)."""
+    raw = store.setting("sla.policy") or {}
+    policy = dict(SLA_DEFAULTS)
+    for key, value in raw.items():
+        triage, resolve = value
+        policy[int(key)] = (int(triage), None if resolve is None else int(resolve))
+    return policy
+
+
+def parse_policy_value(text: str) -> tuple[int, int | None]:
+    """``2/10`` or ``20/none`` -> (2, 10) / (20, None)."""
+    parts = [p.strip().lower() for p in str(text).split("/")]
+    if (
+        len(parts) != 2
+        or not parts[0].isdigit()
+        or not (parts[1].isdigit() or parts[1] in ("none", "-"))
+    ):
+        raise BacklogError(
+            f"a service level is TRIAGE/RESOLVE business days, e.g. 2/10 or 20/none (got {text!r})"
+        )
+    triage = int(parts[0])
+    resolve = None if parts[1] in ("none", "-") else int(parts[1])
+    if triage < 1 or (resolve is not None and resolve < triage):
+        raise BacklogError("triage takes at least 1 day, and resolving no less than triage")
+    return triage, resolve
+
+
+def set_sla(store: Store, actor: str, priority_level: int, value: str) -> None:
+    if priority_level not in SLA_DEFAULTS:
+        raise BacklogError("priority is 1 to 5")
+    triage, resolve = parse_policy_value(value)
+    policy = {str(k): list(v) for k, v in sla_policy(store).items()}
+    policy[str(priority_level)] = [triage, resolve]
+    with store.transaction(actor) as tx:
+        tx.set_setting("sla.policy", policy)
+
+
+def closures(store: Store) -> frozenset:
+    """Closure days that stop service-level clocks (programme-wide, in the database)."""
+    from datetime import date as _date
+
+    return frozenset(_date.fromisoformat(d) for d in store.setting("closures", []) or [])
+
+
+@dataclass
+class Clock:
+    """One service-level clock of a suggestion."""
+
+    kind: str  # triage | resolve
+    target_days: int | None
+    due: datetime | None
+    stopped: datetime | None
+    state: str  # met | breached | at risk | running | none
+    remaining_days: float | None  # business days left (negative = over)
+
+    def describe(self) -> str:
+        if self.state == "none":
+            return f"{self.kind}: no target"
+        if self.state == "met":
+            return f"{self.kind}: met"
+        if self.state == "breached":
+            over = -(self.remaining_days or 0)
+            return f"{self.kind}: breached by {over:.1f} business days"
+        return f"{self.kind}: {self.remaining_days:.1f} business days left" + (
+            " (at risk)" if self.state == "at risk" else ""
+        )
+
+
+def clocks(s: Suggestion, created: str, policy: dict[int, tuple[int, int | None]], now: datetime,
+           closed_days: frozenset = frozenset()) -> tuple[Clock, Clock]:  # fmt: skip
+    """The triage and resolve clocks of a suggestion, as of ``now``."""
+    from .dates import add_business_days, business_days_between
+
+    start = from_iso(created)
+    triage_days, resolve_days = policy[priority(s)]
+    closed_at = from_iso(s.closed) if s.closed else None
+    out = []
+    for kind, days, stopped in (
+        ("triage", triage_days, from_iso(s.triaged) if s.triaged else None),
+        (
+            "resolve",
+            resolve_days,
+            closed_at if s.status in ("done", "declined", "duplicate") else None,
+        ),
+    ):
+        if days is None:
+            out.append(Clock(kind, None, None, stopped, "none", None))
+            continue
+        due = add_business_days(start, days, closed_days)
+        end = stopped or now
+        remaining = business_days_between(end, due, closed_days)
+        if stopped is not None:
+            state = "met" if stopped <= due else "breached"
+        elif now > due:
+            state = "breached"
+        elif remaining < days * AT_RISK_SHARE:
+            state = "at risk"
+        else:
+            state = "running"
+        out.append(Clock(kind, days, due, stopped, state, remaining))
+    return out[0], out[1]
+
+
+def sla_state(
+    s: Suggestion, created: str, policy, now: datetime, closed_days: frozenset = frozenset()
+) -> str:
+    """The worse of the two clocks: breached > at risk > running > met/none."""
+    states = {c.state for c in clocks(s, created, policy, now, closed_days)}
+    for state in ("breached", "at risk", "running", "met"):
+        if state in states:
+            return state
+    return "none"

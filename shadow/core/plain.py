@@ -1,0 +1,106 @@
+"""The plain-language check: IT jargon in text meant for the other side, with plain alternatives.
+
+The glossary is ``data/jargon.csv`` (term, plain, note). Matching is on word
+boundaries and allows simple plurals (``VLANs``, ``caches``). Short all-capital
+acronyms match only in capitals (so ``AD`` is flagged but "ad" is not); every
+other term matches in any case. Nothing is ever blocked: callers show findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    plain: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    term: str  # the glossary entry
+    found: str  # the text as written
+    start: int
+    end: int
+    plain: str
+    note: str = ""
+
+
+def _is_acronym(term: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", term)
+    return bool(letters) and letters.isupper() and len(letters) <= 5 and " " not in term
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[Term, ...]:
+    text = resources.files("shadow.data").joinpath("jargon.csv").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO(text))
+    return tuple(
+        Term(r["term"].strip(), r["plain"].strip(), (r.get("note") or "").strip()) for r in rows
+    )
+
+
+def _pattern(terms: tuple[Term, ...], acronyms: bool) -> re.Pattern[str] | None:
+    chosen = sorted(
+        (t for t in terms if _is_acronym(t.term) == acronyms), key=lambda t: -len(t.term)
+    )
+    if not chosen:
+        return None
+    parts = []
+    for t in chosen:
+        body = r"\s+".join(re.escape(w) for w in t.term.split())
+        plural = "(?:s|es|'s)?" if not acronyms else "(?:s|'s)?"
+        parts.append(body + plural)
+    flags = 0 if acronyms else re.IGNORECASE
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", flags)
+
+
+@lru_cache(maxsize=4)
+def _matchers(terms: tuple[Term, ...]) -> tuple[list[re.Pattern[str]], dict[str, Term]]:
+    patterns = [p for p in (_pattern(terms, True), _pattern(terms, False)) if p is not None]
+    index = {t.term.casefold(): t for t in terms}
+    return patterns, index
+
+
+def _lookup(found: str, index: dict[str, Term]) -> Term | None:
+    key = " ".join(found.split()).casefold()
+    for candidate in (key, key.removesuffix("'s"), key.removesuffix("es"), key.removesuffix("s")):
+        if candidate in index:
+            return index[candidate]
+    return None
+
+
+def check_text(text: str, terms: tuple[Term, ...] | None = None) -> list[Finding]:
+    """Jargon found in ``text``, in order, without overlaps (longest term wins)."""
+    terms = glossary() if terms is None else terms
+    patterns, index = _matchers(terms)
+    hits: list[Finding] = []
+    for pattern in patterns:
+        for m in pattern.finditer(text or ""):
+            term = _lookup(m.group(0), index)
+            if term is not None:
+                hits.append(
+                    Finding(term.term, m.group(0), m.start(), m.end(), term.plain, term.note)
+                )
+    hits.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[Finding] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            continue
+        kept.append(hit)
+    return kept
+
+
+def summarise(findings: list[Finding]) -> str:
+    """One line: ``VLAN -> "a separate section of the network"; SSO -> ...``"""
+    seen: dict[str, Finding] = {}
+    for f in findings:
+        seen.setdefault(f.term.casefold(), f)
+    return "; ".join(f'{f.found} -> "{f.plain}"' for f in seen.values())

@@ -1,0 +1,195 @@
+"""ITIL priority, lifecycle, votes, merging, notes, kudos and the backlog filter."""
+
+import pytest
+
+from shadow.core import backlog, directory
+from shadow.core.backlog import BacklogError
+from shadow.core.models import Suggestion, ValidationError
+from shadow.core.store import Store
+
+MATRIX = [
+    ("high", "high", 1), ("high", "medium", 2), ("high", "low", 3),
+    ("medium", "high", 2), ("medium", "medium", 3), ("medium", "low", 4),
+    ("low", "high", 3), ("low", "medium", 4), ("low", "low", 5),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("impact", "urgency", "p"), MATRIX)
+def test_priority_matrix_all_nine_cells(impact, urgency, p):
+    s = Suggestion(title="x", impact=impact, urgency=urgency, author_id=1)
+    assert backlog.priority(s) == p
+    assert backlog.priority_reason(s) == f"impact {impact} x urgency {urgency} = P{p}"
+
+
+def test_risk_raises_impact_one_level_unless_overridden():
+    s = Suggestion(title="x", impact="medium", urgency="medium", risks=["financial"], author_id=1)
+    assert backlog.priority(s) == 2
+    assert (
+        backlog.priority_reason(s)
+        == "impact high x urgency medium = P2 (impact raised from medium by financial risk)"
+    )
+    s.risks = ["compliance", "reputation"]
+    s.impact = "low"
+    assert backlog.priority(s) == 3  # low -> medium, once, however many risks
+    s.impact = "high"
+    assert backlog.priority(s) == 2  # already high
+    s.impact_override = "low"
+    assert backlog.priority(s) == 4
+    assert "set by a reviewer" in backlog.priority_reason(s)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "db.json")
+    for name, side in [("Ada", "it"), ("Raj", "it"), ("Mai", "library"), ("Tom", "library")]:
+        directory.save_person(
+            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
+        )
+    directory.save_department(
+        s, "setup", directory.department_from_input(s, {"name": "Circulation"})
+    )
+    return s
+
+
+def person(store, name):
+    return directory.find_person(store, name)
+
+
+def suggest(store, title="Faster returns", who="Mai", **values):
+    s = backlog.suggestion_from_input(store, {"title": title} | values)
+    return backlog.add(store, person(store, who), s)
+
+
+def test_suggestion_input_errors_by_field(store):
+    with pytest.raises(ValidationError) as info:
+        backlog.suggestion_from_input(
+            store,
+            {
+                "title": "",
+                "impact": "huge",
+                "risks": "weather",
+                "direction": "sideways",
+                "department": "Mars",
+            },
+        )
+    assert set(info.value.errors) == {"title", "impact", "risks", "direction", "department"}
+
+
+def test_lifecycle_allowed_and_refused(store):
+    sid = suggest(store)
+    assert backlog.get(store, sid).status == "new"
+    with pytest.raises(
+        BacklogError, match="can become under review, accepted, declined, duplicate, not done"
+    ):
+        backlog.set_status(store, "Ada", sid, "done")
+    with pytest.raises(BacklogError, match="declining needs a reason"):
+        backlog.set_status(store, "Ada", sid, "declined")
+    with pytest.raises(BacklogError, match="merge it"):
+        backlog.set_status(store, "Ada", sid, "duplicate")
+    s = backlog.set_status(store, "Ada", sid, "under review")
+    assert s.triaged and not s.closed
+    for status in ("accepted", "in progress", "done"):
+        s = backlog.set_status(store, "Ada", sid, status)
+    assert s.closed
+    s = backlog.set_status(store, "Ada", sid, "in progress", reason="came back")
+    assert s.closed is None
+    history = [
+        (e["actor"], e["field"], e["new"])
+        for e in store.audit("suggestions", sid)
+        if e["field"] == "status"
+    ]
+    assert history[0] == ("Ada", "status", "under review") and history[-1][2] == "in progress"
+    other = suggest(store, "Other")
+    backlog.set_status(store, "Ada", other, "declined", reason="out of scope [red]")
+    assert backlog.get(store, other).reason == "out of scope [red]"
+
+
+def test_votes_one_per_person_and_withdrawable(store):
+    sid = suggest(store)
+    assert backlog.vote(store, person(store, "Ada"), sid) == 1
+    with pytest.raises(BacklogError, match="already voted"):
+        backlog.vote(store, person(store, "Ada"), sid)
+    assert backlog.vote(store, person(store, "Raj"), sid) == 2
+    assert backlog.vote(store, person(store, "Ada"), sid, withdraw=True) == 1
+    with pytest.raises(BacklogError, match="has not voted"):
+        backlog.vote(store, person(store, "Ada"), sid, withdraw=True)
+
+
+def test_merge_moves_votes_without_double_counting(store):
+    keep, dup = suggest(store, "Keep"), suggest(store, "Dup", tags="kiosk")
+    for who in ("Ada", "Raj"):
+        backlog.vote(store, person(store, who), keep)
+    for who in ("Raj", "Mai", "Tom"):
+        backlog.vote(store, person(store, who), dup)
+    with store.transaction("x") as tx:
+        tx.update("suggestions", dup, {"observations": [7]})
+    survivor = backlog.merge(store, "Ada", dup, keep)
+    assert sorted(survivor.votes) == sorted(
+        person(store, n).id for n in ("Ada", "Raj", "Mai", "Tom")
+    )
+    assert (
+        survivor.merged_from == [dup]
+        and survivor.observations == [7]
+        and survivor.tags == ["kiosk"]
+    )
+    gone = backlog.get(store, dup)
+    assert (gone.status, gone.duplicate_of, gone.votes) == ("duplicate", keep, [])
+    with pytest.raises(BacklogError, match="already a duplicate"):
+        backlog.merge(store, "Ada", dup, keep)
+    with pytest.raises(BacklogError, match="itself a duplicate"):
+        backlog.merge(store, "Ada", suggest(store, "Third"), dup)
+    with pytest.raises(BacklogError, match="into itself"):
+        backlog.merge(store, "Ada", keep, keep)
+
+
+def test_observations_carry_the_authors_side(store):
+    with store.transaction("x") as tx:
+        vid = tx.insert("visits", {"department_id": 1, "visitors": [1], "hosts": [3], "start": "2026-11-24T10:00+11:00",
+                                   "end": "2026-11-24T12:00+11:00", "kind": "tour", "status": "completed"})  # fmt: skip
+    backlog.observe(store, person(store, "Ada"), vid, "Returns sorter jams [TODO]", "pain point")
+    backlog.observe(store, person(store, "Mai"), vid, "IT saw the 3pm rush", "workflow seen")
+    notes = backlog.observations(store, vid)
+    assert [(n.side, n.kind, n.text) for n in notes] == [
+        ("it", "pain point", "Returns sorter jams [TODO]"),
+        ("library", "workflow seen", "IT saw the 3pm rush"),
+    ]
+    with pytest.raises(ValidationError, match="kind: must be one of"):
+        backlog.observe(store, person(store, "Ada"), vid, "x", "gossip")
+    with pytest.raises(ValidationError, match="text"):
+        backlog.observe(store, person(store, "Ada"), vid, "   ")
+    with pytest.raises(BacklogError, match="no visit #99"):
+        backlog.observe(store, person(store, "Ada"), 99, "x")
+    kid = backlog.give_kudos(
+        store, person(store, "Mai"), person(store, "Ada"), "Stayed late", visit_id=vid
+    )
+    assert store.get("kudos", kid)["to_id"] == person(store, "Ada").id
+    with pytest.raises(BacklogError, match="someone else"):
+        backlog.give_kudos(store, person(store, "Mai"), person(store, "Mai"), "me")
+
+
+def test_filter_and_sort(store):
+    a = suggest(store, "Kiosk printers", impact="high", urgency="high", tags="kiosk, printing")
+    b = suggest(
+        store,
+        "Wi-Fi in [Reading] room",
+        who="Ada",
+        direction="it-to-library",
+        department="Circulation",
+    )
+    c = suggest(store, "Label printer", impact="low", urgency="low")
+    backlog.set_status(store, "Ada", c, "declined", reason="no budget")
+    backlog.vote(store, person(store, "Raj"), b)
+    rows = backlog.rows(store)
+    ids = lambda f: [r.id for r in backlog.sort(backlog.apply(rows, f))]  # noqa: E731
+    assert ids(backlog.Filter()) == [a, b, c]
+    assert ids(backlog.Filter(text="PRINT")) == [a, c]
+    assert ids(backlog.Filter(status="open")) == [a, b]
+    assert ids(backlog.Filter(status="declined")) == [c]
+    assert ids(backlog.Filter(priority=1)) == [a]
+    assert ids(backlog.Filter(direction="it-to-library")) == [b]
+    assert ids(backlog.Filter(department="circulation")) == [b]
+    assert ids(backlog.Filter(tag="kiosk")) == [a]
+    assert ids(backlog.Filter(author="ada")) == [b]
+    assert ids(backlog.Filter(text="[reading]")) == [b]
+    assert [r.id for r in backlog.sort(rows, "votes")][0] == b
+    assert backlog.Filter(status="open", priority=2).describe() == "status open, P2"
