@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return list_observations(store, args)
     if args.what == "kudos":
         return list_kudos(store, args)
+    if args.what == "actions":
+        return list_actions(store, args)
     return list_departments(store, args)
 
 
@@ -296,10 +299,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     counts = load_sample(store, "shadow demo", force=args.force)
-    print(
-        f"loaded the sample programme into {store.path}: "
-        f"{counts['departments']} departments, {counts['people']} people"
+    order = (
+        "departments",
+        "people",
+        "programmes",
+        "visits",
+        "observations",
+        "suggestions",
+        "actions",
+        "kudos",
     )
+    singular = {"people": "person", "kudos": "kudos"}
+    parts = [
+        f"{counts[k]} {k if counts[k] != 1 else singular.get(k, k[:-1])}"
+        for k in order
+        if k in counts
+    ]
+    print(f"loaded the sample programme into {store.path}: {', '.join(parts)}")
     return 0
 
 
@@ -570,9 +586,32 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .core.reports import export_ics
+    from .core import reports
 
-    payload = export_ics(open_store(args))
+    store = open_store(args)
+    if args.format == "ics":
+        if args.what:
+            raise CliError("export ics takes no table name")
+        payload = reports.export_ics(store)
+    elif args.format == "csv":
+        if args.what not in ("suggestions", "actions", "visits", "observations"):
+            raise CliError("export csv needs one of: suggestions, actions, visits, observations")
+        payload = reports.export_csv(store, args.what).encode("utf-8")
+    else:
+        programme = None
+        if args.programme:
+            from .core.models import Programme
+
+            matches = [
+                d["id"] for d in store.all(Programme.TABLE)
+                if d["name"].casefold() == args.programme.casefold() or str(d["id"]) == args.programme.lstrip("#")
+            ]  # fmt: skip
+            if not matches:
+                raise CliError(
+                    f"no programme named {args.programme!r} (see 'shadow programme list')"
+                )
+            programme = matches[0]
+        payload = reports.programme_report(store, programme).encode("utf-8")
     if args.out:
         write_out(Path(args.out), payload)
         print(f"wrote {args.out}")
@@ -635,35 +674,65 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from .core import config
+    from datetime import date
+
+    from .core import backlog, config
     from .core.schedule import RULE_DEFAULTS, RULE_HELP, rules
 
     store = open_store(args)
+    sla_keys = {f"sla.p{n}": n for n in range(1, 6)}
     if args.key is None:
-        print(
-            f"dayfirst = {'yes' if dayfirst() else 'no'}    (your setting: 4/3/2027 is {'4 March' if dayfirst() else 'April 3'})"
-        )
+        order = "4 March" if dayfirst() else "April 3"
+        print(f"dayfirst = {'yes' if dayfirst() else 'no'}    (yours: 4/3/2027 is {order})")
         for key, value in rules(store).items():
             print(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
+        for n, (triage, resolve) in backlog.sla_policy(store).items():
+            default = backlog.SLA_DEFAULTS[n]
+            print(
+                f"sla.p{n} = {triage}/{resolve if resolve is not None else 'none'}    "
+                f"(business days to triage/resolve a P{n}; default {default[0]}/{default[1] or 'none'})"
+            )
+        closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
+        print(f"closures = {closed}    (days that stop service-level clocks)")
         return 0
     if args.value is None:
         raise CliError(f"give a value: shadow settings {args.key} VALUE")
-    if args.key == "dayfirst":
+    key = args.key.lower()
+    if key == "dayfirst":
         value = args.value.strip().lower()
         if value not in ("yes", "no", "true", "false"):
             raise CliError("dayfirst takes yes or no")
         config.put("dayfirst", value in ("yes", "true"))
-        print(f"dayfirst = {value in ('yes', 'true') and 'yes' or 'no'}")
+        print(f"dayfirst = {'yes' if value in ('yes', 'true') else 'no'}")
         return 0
-    if args.key not in RULE_DEFAULTS:
-        raise CliError(
-            f"unknown setting {args.key!r} (settings: dayfirst, {', '.join(RULE_DEFAULTS)})"
-        )
+    if key in sla_keys:
+        backlog.set_sla(store, acting(store, args), sla_keys[key], args.value)
+        triage, resolve = backlog.sla_policy(store)[sla_keys[key]]
+        print(f"{key} = {triage}/{resolve if resolve is not None else 'none'}")
+        return 0
+    if key == "closures":
+        days = []
+        for item in (x.strip() for x in args.value.replace(";", ",").split(",")):
+            if not item or item == "none":
+                continue
+            try:
+                days.append(date.fromisoformat(item).isoformat())
+            except ValueError:
+                raise CliError(
+                    f"closures are dates YYYY-MM-DD, comma-separated (got {item!r})"
+                ) from None
+        with store.transaction(acting(store, args)) as tx:
+            tx.set_setting("closures", sorted(set(days)))
+        print(f"closures = {', '.join(sorted(set(days))) or 'none'}")
+        return 0
+    if key not in RULE_DEFAULTS:
+        known = ", ".join(["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures"])
+        raise CliError(f"unknown setting {args.key!r} (settings: {known})")
     if not args.value.isdigit():
-        raise CliError(f"{args.key} takes a whole number (got {args.value!r})")
+        raise CliError(f"{key} takes a whole number (got {args.value!r})")
     with store.transaction(acting(store, args)) as tx:
-        tx.set_setting(f"schedule.{args.key}", int(args.value))
-    print(f"{args.key} = {int(args.value)}")
+        tx.set_setting(f"schedule.{key}", int(args.value))
+    print(f"{key} = {int(args.value)}")
     return 0
 
 
@@ -715,6 +784,7 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
         department=args.department or "",
         tag=args.tag or "",
         author=args.author or "",
+        sla=args.sla or "",
     )
     if f.status and f.status not in (*SUGGESTION_STATUSES, "open", "closed"):
         raise CliError(
@@ -907,6 +977,191 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ actions and reports
+def action_json(view: Any) -> dict[str, Any]:
+    a = view.action
+    return {
+        "id": a.id,
+        "title": a.title,
+        "owner": view.owner,
+        "owner_id": a.owner_id,
+        "due": a.due,
+        "status": a.status,
+        "overdue": view.overdue,
+        "due_soon": view.due_soon,
+        "department": view.department or None,
+        "suggestion_id": a.suggestion_id,
+        "observation_id": a.observation_id,
+        "visit_id": a.visit_id,
+        "from": view.origin,
+        "notes": a.notes,
+        "reason": a.reason,
+        "done_at": a.done_at,
+    }
+
+
+def list_actions(store: Store, args: argparse.Namespace) -> int:
+    from .core import actions
+
+    found = actions.views(store)
+    if args.owner:
+        owner = directory.find_person(store, args.owner)
+        found = [v for v in found if v.action.owner_id == owner.id]
+    if args.overdue:
+        found = [v for v in found if v.overdue]
+    if args.status:
+        if args.status not in ("open", "in progress", "done", "dropped"):
+            raise CliError("action status must be one of: open, in progress, done, dropped")
+        found = [v for v in found if v.action.status == args.status]
+    if args.department:
+        dept = directory.find_department(store, args.department)
+        found = [v for v in found if v.department == dept.name]
+    items = [action_json(v) for v in found]
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        ["id", "due", "title", "owner", "status", "department"],
+        [
+            [
+                i["id"],
+                (i["due"] or "") + (" OVERDUE" if i["overdue"] else ""),
+                i["title"],
+                i["owner"],
+                i["status"],
+                i["department"] or "",
+            ]  # fmt: skip
+            for i in items
+        ],
+    )
+    return 0
+
+
+def cmd_action(args: argparse.Namespace) -> int:
+    from .core import actions, backlog
+
+    store = open_store(args)
+    actor = acting(store, args)
+    if args.action == "add":
+        values: dict[str, Any] = {
+            "title": args.title,
+            "owner": args.owner,
+            "notes": args.notes or "",
+        }
+        for key in ("due", "suggestion", "observation", "visit"):
+            if getattr(args, key):
+                values[key] = getattr(args, key)
+        action = actions.action_from_input(store, values, dayfirst=dayfirst())
+        aid = actions.add(store, actor, action)
+        due = f", due {action.due}" if action.due else ""
+        print(
+            f"action #{aid}: {action.title} ({directory.find_person(store, action.owner_id).name}{due})"
+        )
+        return 0
+    if args.action in ("start", "done", "drop", "reopen"):
+        status = {"start": "in progress", "done": "done", "drop": "dropped", "reopen": "open"}[
+            args.action
+        ]
+        outcome = actions.set_status(
+            store, actor, args.id, status, getattr(args, "reason", "") or ""
+        )
+        print(outcome.message)
+        if outcome.suggestion_ready:
+            if getattr(args, "close_suggestion", False):
+                backlog.set_status(
+                    store, actor, outcome.suggestion_ready, "done", "all its actions are done"
+                )
+                print(f"suggestion #{outcome.suggestion_ready} is now done")
+            else:
+                print(
+                    f"that was the last open action of suggestion #{outcome.suggestion_ready}; mark it done with "
+                    f"'shadow suggestion status {outcome.suggestion_ready} done' (or pass --close-suggestion)"
+                )
+        return 0
+    base = actions.get(store, args.id)
+    values = {}
+    if args.action == "reassign":
+        values["owner"] = args.owner
+    elif args.action == "due":
+        values["due"] = args.due
+    elif args.action == "note":
+        values["notes"] = (base.notes + "\n" if base.notes else "") + args.text
+    updated = actions.action_from_input(store, values, base, dayfirst=dayfirst())
+    actions.update(store, actor, updated)
+    print(f"action #{base.id} updated")
+    return 0
+
+
+def _window(args: argparse.Namespace) -> tuple[Any, Any]:
+    from .core import dates
+
+    start = (
+        dates.parse_moment(args.from_, dayfirst=dayfirst(), future=False).value
+        if args.from_
+        else None
+    )
+    end = None
+    if args.to:
+        moment = dates.parse_moment(args.to, dayfirst=dayfirst(), future=False)
+        end = moment.value if moment.has_time else moment.value + timedelta(days=1)
+    return start, end
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .core import dates, reports
+
+    store = open_store(args)
+    if args.kind == "sla":
+        start, end = _window(args)
+        report = reports.sla_report(store, start, end)
+        if args.json:
+            print_json(report)
+            return 0
+        for kind in ("priority", "department"):
+            print(f"by {kind}:")
+            print_table(
+                [
+                    kind,
+                    "raised",
+                    "triaged in time",
+                    "triage late",
+                    "resolved in time",
+                    "resolve late",
+                    "breach rate",
+                    "median days over",
+                ],  # fmt: skip
+                [
+                    [
+                        r[kind],
+                        r["suggestions"],
+                        r["triaged_within"],
+                        r["triage_breached"],
+                        r["resolved_within"],
+                        r["resolve_breached"],
+                        f"{r['breach_rate']:.0%}",
+                        r["median_days_over"],
+                    ]  # fmt: skip
+                    for r in report[kind]
+                ],
+            )
+            print()
+        return 0
+    if args.kind == "meeting":
+        since = (
+            dates.parse_moment(args.since, dayfirst=dayfirst(), future=False).value
+            if args.since
+            else dates.now() - timedelta(days=14)
+        )
+        text = reports.meeting_pack(store, since)
+        if args.out:
+            write_out(Path(args.out), text.encode("utf-8"))
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    raise CliError(f"unknown report {args.kind!r}")
+
+
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI (the only path that imports Textual)."""
     if args.demo:
@@ -978,7 +1233,16 @@ def build_parser() -> argparse.ArgumentParser:
         "repeating visits are listed once per occurrence.",
     )
     p.add_argument(
-        "what", choices=["people", "departments", "visits", "suggestions", "observations", "kudos"]
+        "what",
+        choices=[
+            "people",
+            "departments",
+            "visits",
+            "suggestions",
+            "observations",
+            "kudos",
+            "actions",
+        ],
     )
     json_flag(p)
     p.add_argument(
@@ -999,6 +1263,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "status, votes, age, author, id (default priority)")  # fmt: skip
     p.add_argument("--reverse", action="store_true")
     p.add_argument("--visit", metavar="ID", help="observations of this visit")
+    p.add_argument("--owner", metavar="NAME", help="actions owned by this person")
+    p.add_argument("--overdue", action="store_true", help="only overdue actions")
+    p.add_argument(
+        "--sla", choices=["breached", "at risk"], help="suggestions by service-level state"
+    )
     p.set_defaults(func=cmd_list)
 
     # person
@@ -1234,10 +1503,73 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_programme)
 
-    p = sub.add_parser("export", help="export visits as iCalendar")
-    p.add_argument("format", choices=["ics"])
+    p = sub.add_parser(
+        "export",
+        help="export visits as iCalendar, tables as CSV, or the programme as Markdown",
+        description="shadow export ics | shadow export csv suggestions|actions|visits|observations | "
+        "shadow export md [--programme NAME]. CSV is UTF-8 with a header row; cells a spreadsheet "
+        "would run as a formula are prefixed with an apostrophe.",
+    )
+    p.add_argument("format", choices=["ics", "csv", "md"])
+    p.add_argument("what", nargs="?", help="for csv: suggestions, actions, visits or observations")
+    p.add_argument(
+        "--programme", metavar="NAME", help="for md: one programme (default: everything)"
+    )
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     p.set_defaults(func=cmd_export)
+
+    act = sub.add_parser(
+        "action", help="follow-up actions: add, start, done, drop, reopen, reassign, due, note"
+    )
+    asub = act.add_subparsers(dest="action", metavar="action", required=True)
+    q = asub.add_parser("add", help="add an action to a suggestion, note or visit")
+    q.add_argument("title", metavar="TITLE")
+    q.add_argument("--owner", required=True, metavar="NAME")
+    q.add_argument("--due", metavar="PHRASE", help="e.g. 'fri', 'in 2 weeks', 'end of month'")
+    q.add_argument("--suggestion", metavar="ID")
+    q.add_argument("--observation", metavar="ID")
+    q.add_argument("--visit", metavar="ID")
+    q.add_argument("--notes")
+    for verb, text in (
+        ("start", "mark in progress"),
+        ("done", "mark done"),
+        ("reopen", "open again"),
+    ):
+        q = asub.add_parser(verb, help=text)
+        q.add_argument("id", metavar="ID")
+        if verb == "done":
+            q.add_argument("--close-suggestion", action="store_true",
+                           help="if this was the suggestion's last open action, mark the suggestion done")  # fmt: skip
+    q = asub.add_parser("drop", help="drop an action (needs --reason)")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("--reason", required=True, metavar="TEXT")
+    q = asub.add_parser("reassign", help="give an action to someone else")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("owner", metavar="NAME")
+    q = asub.add_parser("due", help="change the due date")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("due", metavar="PHRASE")
+    q = asub.add_parser("note", help="add a line to an action's notes")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("text", metavar="TEXT")
+    act.set_defaults(func=cmd_action)
+
+    p = sub.add_parser(
+        "report",
+        help="service-level report (sla) or the fortnightly meeting pack (meeting)",
+        description="shadow report sla [--from PHRASE] [--to PHRASE] [--json]: per priority and department, "
+        "how many were triaged and resolved within target. shadow report meeting [--since PHRASE] "
+        "[--out FILE.md]: the Technical Implementation Group's agenda as Markdown.",
+    )
+    p.add_argument("kind", choices=["sla", "meeting"])
+    p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
+    p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
+    p.add_argument(
+        "--since", metavar="PHRASE", help="meeting: the last meeting (default 14 days ago)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "settings",

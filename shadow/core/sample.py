@@ -16,6 +16,7 @@ from .directory import DirectoryError, department_from_input, person_from_input
 from .models import (
     DAYS,
     MODELS,
+    Action,
     Department,
     Kudos,
     Observation,
@@ -183,7 +184,28 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             summary="kudos",
             created=dates.to_iso(visit_ends[raw["visit"]] + timedelta(hours=2)),
         )
+    suggestion_ids = [op[2] for op in tx.ops if op[0] == "put" and op[1] == Suggestion.TABLE]
+    for raw in data.get("actions", []):
+        action = Action(
+            title=raw["title"],
+            owner_id=person_ids[raw["owner"]],
+            due=(today.date() + timedelta(days=raw["due_days"])).isoformat(),
+            status=raw["status"],
+            suggestion_id=suggestion_ids[raw["suggestion"]],
+            notes=raw.get("notes", ""),
+            done_at=dates.to_iso(today + timedelta(days=raw["done_days"]))
+            if raw.get("done_days")
+            else None,
+        )
+        action.validate()
+        tx.insert(
+            Action.TABLE,
+            action.to_doc(),
+            summary=action.title,
+            created=dates.to_iso(today - timedelta(days=10)),
+        )
     return {
+        "actions": len(data.get("actions", [])),
         "programmes": len(prog_ids),
         "visits": len(visit_ids),
         "observations": len(data.get("observations", [])),

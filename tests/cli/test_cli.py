@@ -379,3 +379,63 @@ def test_check_text_and_kudos(capsys, demo_db, monkeypatch):
     assert code == 0
     _, out, _ = run(capsys, "--db", demo_db, "list", "kudos", "--json")
     assert json.loads(out)[0]["text"] == "Stayed for the [b]rush[/b]"
+
+
+# ---------------------------------------------------------------- actions, reports, exports
+def test_actions_reports_and_exports(capsys, demo_db, monkeypatch, tmp_path):
+    db = demo_db
+    monkeypatch.setenv("SHADOW_USER", "Marcus Webb")
+    run(
+        capsys,
+        "--db",
+        db,
+        "suggest",
+        "--title",
+        "Fix the sorter",
+        "--impact",
+        "high",
+        "--urgency",
+        "high",
+    )
+    assert run(capsys, "--db", db, "suggestion", "status", "1", "accepted")[0] == 0
+    code, out, err = run(capsys, "--db", db, "action", "add", "=cmd|' /C calc'!A0", "--owner", "Callum Murray",
+                         "--due", "2026-01-05", "--suggestion", "1")  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", db, "list", "actions", "--overdue", "--json")
+    (item,) = json.loads(out)
+    for key in ("id", "title", "owner", "due", "status", "overdue"):
+        assert key in item
+    assert (item["owner"], item["due"], item["status"], item["overdue"]) == (
+        "Callum Murray",
+        "2026-01-05",
+        "open",
+        True,
+    )
+    code, out, _ = run(capsys, "--db", db, "list", "actions", "--owner", "marcus webb", "--json")
+    assert json.loads(out) == []
+    code, _, err = run(capsys, "--db", db, "action", "due", "1", "whenever")
+    assert code == 1 and "due: cannot read 'whenever'" in err
+    code, out, _ = run(capsys, "--db", db, "action", "done", "1", "--close-suggestion")
+    assert code == 0 and "suggestion #1 is now done" in out
+    code, out, _ = run(capsys, "--db", db, "report", "sla", "--json")
+    report = json.loads(out)
+    assert report["priority"][0]["priority"] == "P1" and report["priority"][0]["suggestions"] == 1
+    out_md = tmp_path / "pack.md"
+    assert (
+        run(
+            capsys, "--db", db, "report", "meeting", "--since", "2 weeks ago", "--out", str(out_md)
+        )[0]
+        == 0
+    )
+    assert out_md.read_text(encoding="utf-8").startswith("# Technical Implementation Group")
+    code, out, _ = run(capsys, "--db", db, "export", "csv", "actions")
+    assert code == 0 and out.splitlines()[1].startswith("1,'=cmd")
+    code, _, err = run(capsys, "--db", db, "export", "csv", "people")
+    assert code == 1 and "export csv needs one of" in err
+    code, out, _ = run(capsys, "--db", db, "export", "md")
+    assert code == 0 and out.startswith("# All visits")
+    assert run(capsys, "--db", db, "settings", "sla.p2", "3/12")[0] == 0
+    code, _, err = run(capsys, "--db", db, "settings", "sla.p2", "12/3")
+    assert code == 1 and "no less than triage" in err
+    assert run(capsys, "--db", db, "settings", "closures", "2026-12-25, 2026-12-28")[0] == 0
+    assert "closures = 2026-12-25, 2026-12-28" in run(capsys, "--db", db, "settings")[1]

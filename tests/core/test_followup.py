@@ -1,0 +1,264 @@
+"""Actions, business days, service-level clocks, the SLA report, the meeting pack and exports."""
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from dateutil import tz
+
+from shadow.core import actions, backlog, directory, reports
+from shadow.core.dates import add_business_days, business_days_between
+from shadow.core.models import Suggestion, ValidationError
+from shadow.core.store import Store
+
+UTC = tz.UTC
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+# ---------------------------------------------------------------- business days
+def test_business_days_skip_weekends():
+    fri = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    assert add_business_days(fri, 1) == datetime(2026, 11, 23, 10, tzinfo=UTC)  # Monday
+    assert add_business_days(fri, 5) == datetime(2026, 11, 27, 10, tzinfo=UTC)
+    sat = datetime(2026, 11, 21, 15, tzinfo=UTC)
+    assert add_business_days(sat, 1) == datetime(
+        2026, 11, 24, 0, tzinfo=UTC
+    )  # counted from Monday 00:00
+    assert business_days_between(fri, datetime(2026, 11, 23, 10, tzinfo=UTC)) == pytest.approx(1.0)
+    assert business_days_between(datetime(2026, 11, 23, 10, tzinfo=UTC), fri) == pytest.approx(-1.0)
+
+
+def test_business_days_skip_closures():
+    closures = {date(2026, 12, 25), date(2026, 12, 28)}
+    thu = datetime(2026, 12, 24, 9, tzinfo=UTC)
+    # Fri 25 closed, weekend, Mon 28 closed: the next business day is Tue 29
+    assert add_business_days(thu, 1, closures) == datetime(2026, 12, 29, 9, tzinfo=UTC)
+    assert business_days_between(
+        thu, datetime(2026, 12, 29, 9, tzinfo=UTC), closures
+    ) == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------- fixture
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "db.json")
+    for name, side in [("Ada", "it"), ("Raj", "it"), ("Mai", "library")]:
+        directory.save_person(
+            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
+        )
+    for name in ("Circulation", "Reference"):
+        directory.save_department(s, "setup", directory.department_from_input(s, {"name": name}))
+    return s
+
+
+def raise_suggestion(
+    store, title, impact, urgency, created, status="new", triaged=None, closed=None, dept=1
+):
+    s = Suggestion(title=title, impact=impact, urgency=urgency, author_id=3, direction="library-to-it",
+                   status=status, department_id=dept, reason="why" if status == "declined" else "",
+                   triaged=triaged.isoformat() if triaged else None, closed=closed.isoformat() if closed else None)  # fmt: skip
+    with store.transaction("setup") as tx:
+        return tx.insert("suggestions", s.to_doc(), created=created.isoformat())
+
+
+def clock_states(store, sid, now=NOW):
+    doc = store.get("suggestions", sid)
+    s = Suggestion.from_doc(doc)
+    return tuple(c.state for c in backlog.clocks(s, doc["created"], backlog.sla_policy(store), now))
+
+
+# ---------------------------------------------------------------- each SLA state
+def test_each_sla_state(store):
+    mon = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    # P2 (high x medium): triage 2 business days, resolve 10
+    met = raise_suggestion(
+        store, "met", "high", "medium", mon, "accepted", triaged=mon + timedelta(days=1)
+    )
+    assert clock_states(store, met) == ("met", "running")
+    late = raise_suggestion(store, "late", "high", "medium", mon - timedelta(days=7), "accepted",
+                            triaged=mon)  # fmt: skip
+    assert clock_states(store, late)[0] == "breached"
+    waiting = raise_suggestion(store, "waiting", "high", "medium", mon - timedelta(days=7))
+    assert clock_states(store, waiting) == ("breached", "running")
+    # P1 triage 1 day: raised Tue 12:00, now Wed 08:00 -> 0.17 days left of 1 -> at risk
+    risky = raise_suggestion(store, "risky", "high", "high", datetime(2026, 11, 24, 12, tzinfo=UTC))
+    assert clock_states(store, risky, datetime(2026, 11, 25, 8, tzinfo=UTC))[0] == "at risk"
+    # P5 has no resolve target
+    planning = raise_suggestion(store, "someday", "low", "low", mon)
+    assert clock_states(store, planning) == ("running", "none")
+    done = raise_suggestion(store, "done", "low", "high", mon - timedelta(days=3), "done",
+                            triaged=mon - timedelta(days=3), closed=mon)  # fmt: skip
+    assert clock_states(store, done) == ("met", "met")
+    clock = backlog.clocks(Suggestion.from_doc(store.get("suggestions", waiting)),
+                           store.get("suggestions", waiting)["created"], backlog.sla_policy(store), NOW)[0]  # fmt: skip
+    assert clock.describe().startswith("triage: breached by 5.1 business days")
+
+
+def test_policy_is_editable_and_stored(store):
+    backlog.set_sla(store, "boss", 2, "3/15")
+    assert backlog.sla_policy(Store(store.path))[2] == (3, 15)
+    backlog.set_sla(store, "boss", 5, "30/none")
+    assert backlog.sla_policy(store)[5] == (30, None)
+    for bad in ("3", "x/10", "10/5", "0/4"):
+        with pytest.raises(backlog.BacklogError):
+            backlog.set_sla(store, "boss", 2, bad)
+
+
+def test_backlog_filters_breached_and_at_risk(store):
+    mon = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    late = raise_suggestion(store, "late", "high", "medium", mon - timedelta(days=7))
+    raise_suggestion(store, "fine", "low", "low", mon)
+    rows = backlog.rows(store, NOW)
+    assert [r.id for r in backlog.apply(rows, backlog.Filter(sla="breached"))] == [late]
+
+
+# ---------------------------------------------------------------- SLA report
+def test_sla_report_numbers(store):
+    mon = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    # P2: triaged in time, resolved late (10 days allowed, took 15 business days)
+    raise_suggestion(store, "a", "high", "medium", mon, "done", triaged=mon + timedelta(days=1),
+                     closed=mon + timedelta(days=21))  # fmt: skip
+    # P2: triaged late (4 business days), still open, resolve running
+    raise_suggestion(store, "b", "high", "medium", mon + timedelta(days=14), "accepted",
+                     triaged=mon + timedelta(days=18), dept=2)  # fmt: skip
+    # P3: triaged and resolved in time
+    raise_suggestion(store, "c", "medium", "medium", mon, "declined", triaged=mon + timedelta(days=1),
+                     closed=mon + timedelta(days=2))  # fmt: skip
+    report = reports.sla_report(store, now=NOW)
+    p2 = next(r for r in report["priority"] if r["priority"] == "P2")
+    assert (p2["suggestions"], p2["triaged_within"], p2["triage_breached"]) == (2, 1, 1)
+    assert (p2["resolved_within"], p2["resolve_breached"], p2["resolve_open"]) == (0, 1, 1)
+    assert p2["breach_rate"] == round(2 / 3, 3)
+    assert p2["median_days_over"] == 3.5  # triage over by 2, resolve over by 5
+    p3 = next(r for r in report["priority"] if r["priority"] == "P3")
+    assert (p3["triaged_within"], p3["resolved_within"], p3["breach_rate"]) == (1, 1, 0.0)
+    circ = next(r for r in report["department"] if r["department"] == "Circulation")
+    assert circ["suggestions"] == 2
+    windowed = reports.sla_report(store, start=mon + timedelta(days=10), now=NOW)
+    assert [r["priority"] for r in windowed["priority"]] == ["P2"]
+
+
+# ---------------------------------------------------------------- actions
+def test_action_lifecycle_and_closing_the_suggestion(store):
+    sid = raise_suggestion(
+        store, "sorter", "high", "high", NOW - timedelta(days=2), "accepted", triaged=NOW
+    )
+    a1 = actions.add(store, "Ada", actions.action_from_input(
+        store, {"title": "Log jams", "owner": "Mai", "due": "2026-11-20", "suggestion": str(sid)}))  # fmt: skip
+    a2 = actions.add(store, "Ada", actions.action_from_input(
+        store, {"title": "Get a quote", "owner": "Raj", "due": "2026-12-20", "suggestion": str(sid)}))  # fmt: skip
+    views = actions.views(store, NOW.date())
+    assert [(v.action.id, v.overdue) for v in views] == [(a1, True), (a2, False)]
+    assert views[0].department == "Circulation"
+    with pytest.raises(actions.ActionError, match="needs a reason"):
+        actions.set_status(store, "Ada", a1, "dropped")
+    assert actions.set_status(store, "Ada", a1, "done").suggestion_ready is None  # a2 still open
+    outcome = actions.set_status(store, "Ada", a2, "dropped", "vendor fixed it")
+    assert outcome.suggestion_ready == sid
+    assert store.get("actions", a1)["done_at"]
+    with pytest.raises(actions.ActionError, match="can become open"):
+        actions.set_status(store, "Ada", a1, "in progress")
+
+
+def test_action_input_errors(store):
+    with pytest.raises(ValidationError) as info:
+        actions.action_from_input(
+            store, {"title": "", "owner": "Nobody", "due": "someday", "suggestion": "99"}
+        )
+    assert set(info.value.errors) == {"title", "owner", "due", "suggestion"}
+
+
+def test_reminders(store):
+    a = actions.add(store, "Ada", actions.action_from_input(
+        store, {"title": "Late", "owner": "Ada", "due": "2026-11-20", "suggestion": str(
+            raise_suggestion(store, "x", "low", "low", NOW))}))  # fmt: skip
+    assert a
+    ada = directory.find_person(store, "Ada")
+    assert actions.reminders(store, ada, NOW) == "1 overdue action"
+    assert actions.reminders(store, directory.find_person(store, "Raj"), NOW) == ""
+
+
+# ---------------------------------------------------------------- exports and the meeting pack
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_neutralises_formulas(store, cell):
+    raise_suggestion(store, cell, "low", "low", NOW)
+    rows = list(csv.reader(io.StringIO(reports.export_csv(store, "suggestions"))))
+    assert rows[0][:3] == ["id", "title", "priority"]
+    assert rows[1][1] == "'" + cell
+    assert reports.neutralise("plain") == "plain" and reports.neutralise("a=b") == "a=b"
+
+
+def test_csv_every_table_has_a_header(store):
+    for what in ("suggestions", "actions", "visits", "observations"):
+        assert reports.export_csv(store, what).splitlines()[0].startswith("id,")
+
+
+def test_meeting_pack_sections(store):
+    since = NOW - timedelta(days=14)
+    with store.transaction("setup") as tx:
+        tx.insert("visits", {"department_id": 1, "visitors": [1], "hosts": [3], "kind": "tour",
+                             "status": "confirmed", "start": "2026-11-30T10:00:00+00:00",
+                             "end": "2026-11-30T12:00:00+00:00", "purpose": ""})  # fmt: skip
+        tx.insert("visits", {"department_id": 2, "visitors": [2], "hosts": [3], "kind": "tour",
+                             "status": "confirmed", "start": "2026-12-20T10:00:00+00:00",
+                             "end": "2026-12-20T12:00:00+00:00", "purpose": ""})  # fmt: skip
+    new_p1 = raise_suggestion(
+        store, "Sorter *jams* [daily]", "high", "high", NOW - timedelta(days=1)
+    )
+    raise_suggestion(
+        store, "Old news", "low", "low", NOW - timedelta(days=1), "accepted", triaged=NOW
+    )
+    backlog.vote(store, directory.find_person(store, "Raj"), new_p1)
+    late = actions.add(store, "Ada", actions.action_from_input(
+        store, {"title": "Overdue one", "owner": "Mai", "due": "2026-11-20", "suggestion": str(new_p1)}))  # fmt: skip
+    finished = actions.add(store, "Ada", actions.action_from_input(
+        store, {"title": "Finished one", "owner": "Raj", "suggestion": str(new_p1)}))  # fmt: skip
+    actions.set_status(store, "Ada", finished, "done")
+    backlog.give_kudos(
+        store, directory.find_person(store, "Mai"), directory.find_person(store, "Ada"), "Quick fix"
+    )
+    text = reports.meeting_pack(store, since, now=NOW)
+    sections = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:]
+            sections[current] = []
+        elif current and line.strip():
+            sections[current].append(line)
+    assert list(sections) == [
+        "Upcoming visits (next fortnight)",
+        "New suggestions awaiting triage",
+        "Top-voted open suggestions",
+        "Actions overdue or at risk",
+        "Actions completed since the last meeting",
+        "Service-level breaches",
+        "Kudos to announce",
+    ]
+    assert len(sections["Upcoming visits (next fortnight)"]) == 1  # the 20 Dec visit is beyond
+    assert "Mon 30 Nov 2026 10:00–12:00" in sections["Upcoming visits (next fortnight)"][0]
+    assert sections["New suggestions awaiting triage"] == [
+        f"- **P1** #{new_p1} Sorter \\*jams\\* \\[daily\\] — impact high x urgency high = P1; from Mai, Circulation"
+    ]
+    assert sections["Top-voted open suggestions"][0].startswith(f"- 1 vote(s): #{new_p1}")
+    assert sections["Actions overdue or at risk"] == [
+        f"- **Overdue**: #{late} Overdue one — Mai, due Fri 20 Nov 2026"
+    ]
+    assert sections["Actions completed since the last meeting"] == [
+        f"- #{finished} Finished one — Raj"
+    ]
+    assert sections["Service-level breaches"] == ["_No service levels breached._"]
+    assert sections["Kudos to announce"] == ["- **Ada**, thanked by Mai: Quick fix"]
+
+
+def test_programme_report_shows_both_sides(store):
+    with store.transaction("setup") as tx:
+        vid = tx.insert("visits", {"department_id": 1, "visitors": [1], "hosts": [3], "kind": "tour",
+                                   "status": "completed", "start": "2026-11-20T10:00:00+00:00",
+                                   "end": "2026-11-20T12:00:00+00:00", "purpose": "see it"})  # fmt: skip
+    backlog.observe(store, directory.find_person(store, "Ada"), vid, "IT view")
+    backlog.observe(store, directory.find_person(store, "Mai"), vid, "Library view")
+    text = reports.programme_report(store, now=NOW)
+    assert "- *IT, Ada, workflow seen:* IT view" in text
+    assert "- *Library, Mai, workflow seen:* Library view" in text
