@@ -1111,6 +1111,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .core import dates, reports
 
     store = open_store(args)
+    if args.kind == "coverage":
+        return report_coverage(store, args)
+    if args.kind == "gap":
+        return report_gap(store, args)
     if args.kind == "sla":
         start, end = _window(args)
         report = reports.sla_report(store, start, end)
@@ -1160,6 +1164,194 @@ def cmd_report(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         return 0
     raise CliError(f"unknown report {args.kind!r}")
+
+
+# ------------------------------------------------------------------ coverage, planner, surveys
+def find_programme(store: Store, ref: str | None) -> int | None:
+    from .core.models import Programme
+
+    if not ref:
+        return None
+    for d in store.all(Programme.TABLE):
+        if d["name"].casefold() == ref.strip().casefold() or str(d["id"]) == ref.strip().lstrip(
+            "#"
+        ):
+            return d["id"]
+    raise CliError(f"no programme named {ref!r} (see 'shadow programme list')")
+
+
+def report_coverage(store: Store, args: argparse.Namespace) -> int:
+    from .core import coverage
+
+    cov = coverage.compute(store, find_programme(store, args.programme))
+    if args.json:
+        print_json(coverage.as_json(cov))
+        return 0
+    marks = {"fresh": "●", "ageing": "◐", "stale": "○", "never": "·"}
+    print(f"coverage as of {cov.as_of}: ● visited recently  ◐ due soon  ○ overdue  · never")
+    headers = ["IT person"] + [d.name[:12] for d in cov.departments]
+    print_table(
+        headers,
+        [
+            [p.name] + [marks[cov.cells[(p.id, d.id)].state] for d in cov.departments]
+            for p in cov.people
+        ],
+    )
+    print()
+    for g in cov.goals:
+        share = f"{g.met / g.required:.0%}" if g.required else "100%"
+        print(f"goal: {g.description}: {g.met}/{g.required} ({share})")
+    return 0
+
+
+def report_gap(store: Store, args: argparse.Namespace) -> int:
+    from .core import surveys
+
+    rows = surveys.report(store)
+    if args.json:
+        print_json(surveys.as_json(rows))
+        return 0
+    if not rows:
+        print("no surveys yet (shadow survey add ...)")
+        return 0
+    print("gap = expectation - perception (1-5 scales; above 0: IT fell short)")
+    print_table(
+        ["department", "responses", "gap before", "gap after", "closed by"],
+        [[r.department, r.responses, r.before if r.before is not None else "-",
+          r.after if r.after is not None else "-", r.change if r.change is not None else "-"] for r in rows],
+    )  # fmt: skip
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from .core import dates, planner
+
+    store = open_store(args)
+    programme = find_programme(store, args.programme)
+    start = (
+        dates.parse_day(args.from_, dayfirst=dayfirst(), future=False)
+        if args.from_
+        else dates.now().date()
+    )
+    end = dates.parse_day(args.to, dayfirst=dayfirst()) if args.to else start + timedelta(days=90)
+    length = dates.parse_duration(args.for_) if args.for_ else planner.DEFAULT_LENGTH
+    result = planner.plan(
+        store, programme, start, end, length=length, max_per_week=args.max_per_week
+    )
+    people = directory.names_by_id(store, Person.TABLE)
+    depts = directory.names_by_id(store, Department.TABLE)
+    applied: list[int] = []
+    if args.apply and result.proposals:
+        applied = planner.apply(store, acting(store, args), result, programme)
+    if args.json:
+        print_json(
+            {
+                "pairs": result.pairs,
+                "placed": result.placed,
+                "applied": applied,
+                "proposals": [
+                    {
+                        "department": depts.get(p.department_id),
+                        "visitors": [people.get(v) for v in p.visitors],
+                        "hosts": [people.get(h) for h in p.hosts],
+                        "start": dates.to_iso(p.start),
+                        "end": dates.to_iso(p.end),
+                    }  # fmt: skip
+                    for p in result.proposals
+                ],
+                "unplaced": [
+                    {
+                        "person": people.get(u.person_id),
+                        "department": depts.get(u.department_id),
+                        "reason": u.reason,
+                    }
+                    for u in result.unplaced
+                ],
+            }
+        )
+        return 0
+    print(
+        f"{result.pairs} pair(s) to cover between {start} and {end}; {result.placed} placed in {len(result.proposals)} visit(s)"
+    )
+    for p in result.proposals:
+        print(f"  {dates.format_span(p.start, p.end)}  {depts.get(p.department_id)}: "
+              f"{', '.join(people.get(v, '?') for v in p.visitors)} (host {', '.join(people.get(h, '?') for h in p.hosts)})")  # fmt: skip
+    for u in result.unplaced:
+        print(
+            f"  not placed: {people.get(u.person_id)} at {depts.get(u.department_id)}: {u.reason}"
+        )
+    if applied:
+        print(f"booked {len(applied)} visit(s) as requested")
+    elif result.proposals:
+        print("nothing booked: add --apply to book these as requested")
+    return 0
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    from .core import surveys
+
+    store = open_store(args)
+    if args.action == "list":
+        from .core.models import Survey
+
+        people = directory.names_by_id(store, Person.TABLE)
+        depts = directory.names_by_id(store, Department.TABLE)
+        items = [
+            {"id": d["id"], "department": depts.get(d["department_id"]), "respondent": people.get(d["respondent_id"]),
+             "phase": d["phase"], "visit_id": d.get("visit_id"), "expectation": d["expectation"],
+             "perception": d["perception"], "gap": round(surveys.gap(Survey.from_doc(d)), 2), "answered": d["answered"]}
+            for d in store.all(Survey.TABLE)
+        ]  # fmt: skip
+        if args.json:
+            print_json(items)
+        else:
+            print_table(["id", "department", "respondent", "phase", "gap", "answered"],
+                        [[i["id"], i["department"], i["respondent"], i["phase"], i["gap"], i["answered"][:10]] for i in items])  # fmt: skip
+        return 0
+    actor = acting_person(store, args)
+    sid = surveys.record(
+        store,
+        actor,
+        args.department,
+        args.phase,
+        surveys.parse_scores(args.expect, "--expect"),
+        surveys.parse_scores(args.perceive, "--perceive"),
+        visit_id=int(args.visit) if args.visit else None,
+    )
+    print(f"survey #{sid} recorded ({args.phase}, {args.department})")
+    return 0
+
+
+def cmd_goals(args: argparse.Namespace) -> int:
+    from .core import coverage
+
+    store = open_store(args)
+    pid = find_programme(store, args.programme)
+    if args.set is not None:
+        if pid is None:
+            from .core.models import Programme
+
+            progs = store.all(Programme.TABLE)
+            if len(progs) != 1:
+                raise CliError(
+                    "name the programme whose goals to set (see 'shadow programme list')"
+                )
+            pid = progs[0]["id"]
+        try:
+            goals = json.loads(args.set)
+        except ValueError as exc:
+            raise CliError(
+                f'--set takes JSON, e.g. \'[{{"type": "cadence", "days": 365}}]\' ({exc})'
+            ) from None
+        coverage.set_goals(store, acting(store, args), pid, goals)
+    goals = coverage.programme_goals(store, pid)
+    depts = directory.names_by_id(store, Department.TABLE)
+    if args.json:
+        print_json(goals)
+    else:
+        for g in goals:
+            print(coverage.describe_goal(g, depts))
+    return 0
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -1492,6 +1684,56 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check_text)
 
+    p = sub.add_parser(
+        "plan",
+        help="propose visits that close the coverage gaps (--apply books them as requested)",
+        description="Plan the gaps: for a programme and a date range, propose visits covering every "
+        "(IT person, department) pair the goals ask for, within opening hours, capacity, host load caps, "
+        "existing bookings, buffers and each person's weekly maximum. Pairs that cannot be placed are listed "
+        "with the reason.",
+    )
+    p.add_argument("--programme", metavar="NAME", help="whose goals (default: the first programme)")
+    p.add_argument("--from", dest="from_", metavar="PHRASE", help="first day (default today)")
+    p.add_argument("--to", metavar="PHRASE", help="last day (default 90 days on)")
+    p.add_argument("--for", dest="for_", metavar="DURATION", help="visit length (default 2h)")
+    p.add_argument(
+        "--max-per-week",
+        type=int,
+        metavar="N",
+        help="visits per person per week (default: setting, 2)",
+    )
+    p.add_argument("--apply", action="store_true", help="book the proposals as requested")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser(
+        "survey", help="host surveys: expectation vs perception of IT's communication"
+    )
+    vsub2 = p.add_subparsers(dest="action", metavar="action", required=True)
+    q = vsub2.add_parser(
+        "add",
+        help="record a survey answer (scores 1-5 for: plain language, listening, "
+        "understanding of our work, follow-through)",
+    )
+    q.add_argument("--department", required=True, metavar="NAME")
+    q.add_argument("--phase", required=True, choices=["before", "after"])
+    q.add_argument(
+        "--expect", required=True, metavar="S,S,S,S", help="what you expect, e.g. 4,4,3,5"
+    )
+    q.add_argument(
+        "--perceive", required=True, metavar="S,S,S,S", help="what you experienced, e.g. 3,4,2,4"
+    )
+    q.add_argument("--visit", metavar="ID")
+    q = vsub2.add_parser("list", help="list survey answers")
+    q.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_survey)
+
+    p = sub.add_parser("goals", help="show or set a programme's coverage goals (JSON)")
+    p.add_argument("programme", nargs="?", metavar="PROGRAMME")
+    p.add_argument("--set", metavar="JSON", help='e.g. [{"type": "cadence", "days": 365}]')
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_goals)
+
     p = sub.add_parser("programme", help="add or list programmes (a season of visits)")
     prsub = p.add_subparsers(dest="action", metavar="action", required=True)
     q = prsub.add_parser("add", help="add a programme")
@@ -1556,12 +1798,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "report",
-        help="service-level report (sla) or the fortnightly meeting pack (meeting)",
+        help="reports: sla, meeting (the fortnightly pack), coverage, gap (expectation vs perception)",
         description="shadow report sla [--from PHRASE] [--to PHRASE] [--json]: per priority and department, "
         "how many were triaged and resolved within target. shadow report meeting [--since PHRASE] "
         "[--out FILE.md]: the Technical Implementation Group's agenda as Markdown.",
     )
-    p.add_argument("kind", choices=["sla", "meeting"])
+    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap"])
+    p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
     p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
     p.add_argument(

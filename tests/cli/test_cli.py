@@ -439,3 +439,56 @@ def test_actions_reports_and_exports(capsys, demo_db, monkeypatch, tmp_path):
     assert code == 1 and "no less than triage" in err
     assert run(capsys, "--db", db, "settings", "closures", "2026-12-25, 2026-12-28")[0] == 0
     assert "closures = 2026-12-25, 2026-12-28" in run(capsys, "--db", db, "settings")[1]
+
+
+# ---------------------------------------------------------------- coverage, planner, surveys
+def test_coverage_plan_and_gap(capsys, demo_db, monkeypatch):
+    db = demo_db
+    code, out, _ = run(capsys, "--db", db, "report", "coverage", "--json")
+    cov = json.loads(out)
+    assert (
+        code == 0
+        and len(cov["departments"]) == 11
+        and all(c["state"] == "never" for c in cov["cells"])
+    )
+    assert cov["goals"][0]["met"] == 0
+    code, out, _ = run(
+        capsys, "--db", db, "plan", "--from", "2027-03-01", "--to", "2027-03-05", "--json"
+    )
+    plan = json.loads(out)
+    assert code == 0 and plan["pairs"] > 0 and plan["placed"] > 0 and plan["applied"] == []
+    assert all(u["reason"] for u in plan["unplaced"])
+    code, out, _ = run(
+        capsys, "--db", db, "plan", "--from", "2027-03-01", "--to", "2027-03-05", "--apply"
+    )
+    assert code == 0 and "booked" in out
+    _, out, _ = run(
+        capsys, "--db", db, "list", "visits", "--from", "2027-03-01", "--to", "2027-03-05", "--json"
+    )
+    assert len(json.loads(out)) > 0 and {v["status"] for v in json.loads(out)} == {"requested"}
+    monkeypatch.setenv("SHADOW_USER", "Marcus Webb")
+    code, out, err = run(capsys, "--db", db, "survey", "add", "--department", "Circulation", "--phase", "before",
+                         "--expect", "5,5,4,4", "--perceive", "2,3,2,3")  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(capsys, "--db", db, "survey", "add", "--department", "Circulation", "--phase", "after",
+                       "--expect", "5,5", "--perceive", "2,3,2,3")  # fmt: skip
+    assert code == 1 and "give 4 scores" in err
+    code, out, _ = run(capsys, "--db", db, "report", "gap", "--json")
+    (row,) = json.loads(out)
+    assert (
+        row["department"] == "Circulation" and row["gap_before"] == 2.0 and row["gap_after"] is None
+    )
+    code, _, err = run(capsys, "--db", db, "goals", "--set", '[{"type": "cadence", "days": 180}]')
+    assert code == 1 and "name the programme" in err
+    run(capsys, "--db", db, "programme", "add", "Spring")
+    code, out, _ = run(
+        capsys, "--db", db, "goals", "Spring", "--set", '[{"type": "cadence", "days": 180}]'
+    )
+    assert (
+        code == 0
+        and out.strip() == "every IT person: every department at least once every 180 days"
+    )
+    code, _, err = run(capsys, "--db", db, "goals", "Spring", "--set", '[{"type": "cadence"}]')
+    assert code == 1 and "days must be a whole number" in err
+    code, _, err = run(capsys, "--db", db, "goals", "Spring", "--set", "not json")
+    assert code == 1 and "--set takes JSON" in err

@@ -1,0 +1,267 @@
+"""Coverage: has every IT person seen the departments the programme's goals ask for?
+
+Goals are data on a Programme (``goals``: a list of dicts), editable:
+
+``{"type": "cadence", "days": 365, "roles": [], "departments": []}``
+    every IT person (optionally only these roles) visits every department
+    (optionally only these) at least once every ``days`` days.
+``{"type": "onboarding", "count": 3, "days": 90, "roles": ["Help desk level 1"]}``
+    each matching IT person visits ``count`` different departments within
+    ``days`` of joining (the day they were added to the directory, or ``started``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .dates import from_iso
+from .dates import now as _now
+from .models import Department, Person, Programme, UserError, Visit
+
+DEFAULT_GOALS = [
+    {"type": "cadence", "days": 365, "roles": [], "departments": []},
+    {
+        "type": "onboarding",
+        "count": 3,
+        "days": 90,
+        "roles": ["Help desk level 1", "Help desk level 2"],
+    },
+]
+FRESH_SHARE = 0.5  # visited within half the cadence: fresh; within it: ageing; beyond: stale
+
+
+class GoalError(UserError):
+    pass
+
+
+def validate_goals(goals: Any) -> list[dict[str, Any]]:
+    """Check goals typed or imported as data; returns them normalised."""
+    if not isinstance(goals, list):
+        raise GoalError("goals are a list")
+    out = []
+    for n, goal in enumerate(goals, 1):
+        if not isinstance(goal, dict) or goal.get("type") not in ("cadence", "onboarding"):
+            raise GoalError(f"goal {n}: type must be cadence or onboarding")
+        days = goal.get("days")
+        if not isinstance(days, int) or days < 1:
+            raise GoalError(f"goal {n}: days must be a whole number of days (got {days!r})")
+        roles = goal.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise GoalError(f"goal {n}: roles must be a list of role names")
+        clean = {"type": goal["type"], "days": days, "roles": roles}
+        if goal["type"] == "cadence":
+            depts = goal.get("departments", [])
+            if not isinstance(depts, list) or not all(isinstance(d, int) for d in depts):
+                raise GoalError(f"goal {n}: departments must be a list of department ids")
+            clean["departments"] = depts
+        else:
+            count = goal.get("count")
+            if not isinstance(count, int) or count < 1:
+                raise GoalError(f"goal {n}: count must be a whole number (got {count!r})")
+            clean["count"] = count
+        out.append(clean)
+    return out
+
+
+def describe_goal(goal: dict[str, Any], dept_names: dict[int, str] | None = None) -> str:
+    who = "every IT person" if not goal.get("roles") else ", ".join(goal["roles"])
+    if goal["type"] == "cadence":
+        where = "every department"
+        if goal.get("departments"):
+            where = ", ".join((dept_names or {}).get(d, f"#{d}") for d in goal["departments"])
+        return f"{who}: {where} at least once every {goal['days']} days"
+    return f"new {who}: {goal['count']} departments in their first {goal['days']} days"
+
+
+@dataclass
+class Cell:
+    last: date | None
+    state: str  # fresh | ageing | stale | never | n/a
+
+
+@dataclass
+class GoalProgress:
+    goal: dict[str, Any]
+    description: str
+    required: int
+    met: int
+    missing: list[tuple[int, int]] = field(default_factory=list)  # (person id, department id)
+    # onboarding: person id -> how many more departments they need, and by when
+    short: dict[int, tuple[int, date]] = field(default_factory=dict)
+
+
+@dataclass
+class Coverage:
+    people: list[Person]
+    departments: list[Department]
+    cells: dict[tuple[int, int], Cell]
+    goals: list[GoalProgress]
+    as_of: date
+
+
+def last_visits(visits: list[Visit], until: datetime) -> dict[tuple[int, int], date]:
+    """When each (IT visitor, department) pair last had a completed visit, up to ``until``."""
+    last: dict[tuple[int, int], date] = {}
+    for v in visits:
+        if v.status != "completed" or v.rrule:
+            continue
+        start = from_iso(v.start)
+        if start > until:
+            continue
+        for pid in v.visitors:
+            key = (pid, v.department_id)
+            if key not in last or last[key] < start.date():
+                last[key] = start.date()
+    return last
+
+
+def _matches(person: Person, goal: dict[str, Any]) -> bool:
+    return (
+        person.side == "it"
+        and person.active
+        and (not goal.get("roles") or person.role in goal["roles"])
+    )
+
+
+def joined(person_doc: dict[str, Any]) -> date:
+    raw = person_doc.get("started") or person_doc.get("created")
+    return (
+        from_iso(raw).date() if raw and "T" in raw else date.fromisoformat(raw) if raw else date.min
+    )
+
+
+def programme_goals(store, programme_id: int | None) -> list[dict[str, Any]]:
+    if programme_id is None:
+        progs = [d for d in store.all(Programme.TABLE) if d.get("active", True)]
+        if not progs:
+            return list(DEFAULT_GOALS)
+        doc = sorted(progs, key=lambda d: d["id"])[0]
+    else:
+        doc = store.get(Programme.TABLE, programme_id)
+        if doc is None:
+            raise GoalError(f"no programme #{programme_id}")
+    return doc.get("goals") or list(DEFAULT_GOALS)
+
+
+def compute(store, programme_id: int | None = None, now: datetime | None = None) -> Coverage:
+    """The coverage matrix and each goal's progress, as of ``now``."""
+    now = now or _now()
+    today = now.date()
+    people_docs = {d["id"]: d for d in store.all(Person.TABLE)}
+    people = sorted(
+        (
+            Person.from_doc(d)
+            for d in people_docs.values()
+            if d.get("side") == "it" and d.get("active", True)
+        ),
+        key=lambda p: p.name.casefold(),
+    )
+    depts = sorted(
+        (Department.from_doc(d) for d in store.all(Department.TABLE) if d.get("active", True)),
+        key=lambda d: d.name.casefold(),
+    )
+    visits = [Visit.from_doc(d) for d in store.all(Visit.TABLE)]
+    last = last_visits(visits, now)
+    goals = programme_goals(store, programme_id)
+    cadence = min((g["days"] for g in goals if g["type"] == "cadence"), default=365)
+    cells: dict[tuple[int, int], Cell] = {}
+    for p in people:
+        for d in depts:
+            seen = last.get((p.id, d.id))
+            if seen is None:
+                state = "never"
+            else:
+                age = (today - seen).days
+                state = (
+                    "fresh"
+                    if age <= cadence * FRESH_SHARE
+                    else "ageing"
+                    if age <= cadence
+                    else "stale"
+                )
+            cells[(p.id, d.id)] = Cell(seen, state)
+    names = {d.id: d.name for d in depts}
+    progress = []
+    for goal in goals:
+        matching = [p for p in people if _matches(p, goal)]
+        if goal["type"] == "cadence":
+            wanted = [
+                d for d in depts if not goal.get("departments") or d.id in goal["departments"]
+            ]
+            required, met, missing = 0, 0, []
+            for p in matching:
+                for d in wanted:
+                    required += 1
+                    seen = last.get((p.id, d.id))
+                    if seen is not None and (today - seen).days <= goal["days"]:
+                        met += 1
+                    else:
+                        missing.append((p.id, d.id))
+            progress.append(GoalProgress(goal, describe_goal(goal, names), required, met, missing))
+        else:
+            required, met, short = 0, 0, {}
+            for p in matching:
+                start = joined(people_docs[p.id])
+                deadline = start + timedelta(days=goal["days"])
+                seen = {
+                    d
+                    for (pid, d), when in last.items()
+                    if pid == p.id and start <= when <= deadline
+                }
+                required += goal["count"]
+                met += min(goal["count"], len(seen))
+                if len(seen) < goal["count"]:
+                    short[p.id] = (goal["count"] - len(seen), deadline)
+            progress.append(
+                GoalProgress(goal, describe_goal(goal, names), required, met, short=short)
+            )
+    return Coverage(people, depts, cells, progress, today)
+
+
+def set_goals(store, actor: str, programme_id: int, goals: Any) -> None:
+    clean = validate_goals(goals)
+    with store.transaction(actor) as tx:
+        if tx.get(Programme.TABLE, programme_id) is None:
+            raise GoalError(f"no programme #{programme_id}")
+        tx.update(Programme.TABLE, programme_id, {"goals": clean})
+
+
+def as_json(cov: Coverage) -> dict[str, Any]:
+    depts = {d.id: d.name for d in cov.departments}
+    people = {p.id: p.name for p in cov.people}
+    return {
+        "as_of": cov.as_of.isoformat(),
+        "departments": [{"id": d.id, "name": d.name} for d in cov.departments],
+        "people": [{"id": p.id, "name": p.name, "role": p.role} for p in cov.people],
+        "cells": [
+            {
+                "person": people[pid],
+                "person_id": pid,
+                "department": depts[did],
+                "department_id": did,
+                "last_visit": c.last.isoformat() if c.last else None,
+                "state": c.state,
+            }
+            for (pid, did), c in cov.cells.items()
+        ],  # fmt: skip
+        "goals": [
+            {
+                "goal": g.goal,
+                "description": g.description,
+                "required": g.required,
+                "met": g.met,
+                "progress": round(g.met / g.required, 3) if g.required else 1.0,
+                "missing": [
+                    {"person": people.get(p, p), "department": depts.get(d, d)}
+                    for p, d in g.missing
+                ],
+                "short": [
+                    {"person": people.get(p, p), "needs": n, "by": by.isoformat()}
+                    for p, (n, by) in g.short.items()
+                ],
+            }
+            for g in cov.goals
+        ],  # fmt: skip
+    }
