@@ -308,6 +308,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "suggestions",
         "actions",
         "kudos",
+        "surveys",
     )
     singular = {"people": "person", "kudos": "kudos"}
     parts = [

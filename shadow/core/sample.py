@@ -16,6 +16,7 @@ from .directory import DirectoryError, department_from_input, person_from_input
 from .models import (
     DAYS,
     MODELS,
+    SURVEY_DIMENSIONS,
     Action,
     Department,
     Kudos,
@@ -23,6 +24,7 @@ from .models import (
     Person,
     Programme,
     Suggestion,
+    Survey,
     Visit,
 )
 from .store import Store
@@ -91,6 +93,7 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
     prog_ids = []
     for raw in data.get("programmes", []):
         prog = Programme(
+            goals=raw.get("goals", []),
             name=raw["name"],
             description=raw.get("description", ""),
             coordinator_id=person_ids.get(raw.get("coordinator", "")),
@@ -101,6 +104,7 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         prog_ids.append(tx.insert(Programme.TABLE, prog.to_doc(), summary=prog.name))
     visit_ids: list[int] = []
     visit_ends: list[datetime] = []
+    visit_starts: list[datetime] = []
     for raw in data.get("visits", []):
         day = monday + timedelta(weeks=raw["week"], days=DAYS.index(raw["day"]))
         start = datetime.combine(day, time.fromisoformat(raw["time"]), zone)
@@ -130,6 +134,7 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             )
         )
         visit_ends.append(end)
+        visit_starts.append(start)
     for n, raw in enumerate(data.get("observations", [])):
         author = person_ids[raw["author"]]
         side = next(p["side"] for p in data["people"] if p["name"] == raw["author"])
@@ -204,7 +209,25 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             summary=action.title,
             created=dates.to_iso(today - timedelta(days=10)),
         )
+    for raw in data.get("surveys", []):
+        visit_index = raw["visit"]
+        if "days_before" in raw:
+            when = visit_starts[visit_index] - timedelta(days=raw["days_before"])
+        else:
+            when = visit_ends[visit_index] + timedelta(days=raw["days_after"])
+        survey = Survey(
+            department_id=dept_ids[raw["department"]],
+            respondent_id=person_ids[raw["respondent"]],
+            phase=raw["phase"],
+            visit_id=visit_ids[visit_index],
+            expectation=dict(zip(SURVEY_DIMENSIONS, raw["expect"], strict=True)),
+            perception=dict(zip(SURVEY_DIMENSIONS, raw["perceive"], strict=True)),
+            answered=dates.to_iso(min(when, today)),
+        )
+        survey.validate()
+        tx.insert(Survey.TABLE, survey.to_doc(), summary="survey", created=survey.answered)
     return {
+        "surveys": len(data.get("surveys", [])),
         "actions": len(data.get("actions", [])),
         "programmes": len(prog_ids),
         "visits": len(visit_ids),
