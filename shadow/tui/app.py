@@ -1,0 +1,335 @@
+"""The Textual application: one mode per area, the acting person, theme and staying current.
+
+The CLI (and every test) builds the app with :func:`create_app`. Each area
+(Directory now; Schedule, Backlog, Actions and Dashboard later) is a Textual
+*mode* with its own screen stack, listed once in :data:`AREAS`: adding an area
+is one entry there plus its screen module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
+
+from shadow.core import config, directory, sample
+from shadow.core.directory import DirectoryError
+from shadow.core.models import Person
+from shadow.core.store import Store, StoreError
+
+from .commands import Command, bindings
+from .modals.first_run import FirstRunModal
+from .modals.help import HelpScreen
+from .modals.identity import IdentityModal
+from .screens.directory import DirectoryScreen
+
+POLL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Area:
+    """A top-level part of the app, shown as one Textual mode."""
+
+    mode: str
+    title: str
+    help: str
+    key: str
+    screen: Callable[[], Screen]
+
+
+AREAS: tuple[Area, ...] = (
+    Area(
+        "directory",
+        "Directory",
+        "People on both sides and the library's departments",
+        "f2",
+        DirectoryScreen,
+    ),
+)
+
+APP_COMMANDS: tuple[Command, ...] = (
+    Command(
+        "help",
+        "Help",
+        "Show this screen's keys and what it is for",
+        key="question_mark,f1",
+        key_display="?",
+    ),
+    Command(
+        "who_am_i",
+        "Who am I",
+        "Choose who you are: every change records its author",
+        key="w",
+        short="Who am I",
+    ),
+    Command(
+        "toggle_dark",
+        "Toggle dark/light",
+        "Switch between the dark and the light theme (remembered)",
+        key="ctrl+t",
+        footer=False,
+    ),
+    Command("change_theme", "Change theme", "Pick a colour theme (remembered for next time)"),
+    Command(
+        "quit",
+        "Quit",
+        "Leave shadow (every change is already saved)",
+        key="ctrl+q",
+        footer=False,
+        priority=True,
+    ),
+    *(
+        Command(
+            f"switch_mode({a.mode!r})",
+            f"Switch area: {a.title}",
+            a.help,
+            key=a.key,
+            footer=False,
+        )
+        for a in AREAS
+    ),
+)
+
+# App commands that make no sense while a dialog is open.
+_NOT_IN_MODALS = {"who_am_i", "switch_mode"}
+
+
+class StoreChanged(Message):
+    """The database changed (this process or another); ``tables`` says which tables."""
+
+    def __init__(self, tables: frozenset[str]) -> None:
+        super().__init__()
+        self.tables = tables
+
+
+class ShadowApp(App[None]):
+    """shadow's terminal interface."""
+
+    TITLE = "shadow"
+    CSS_PATH = "app.tcss"
+    MODES = {a.mode: a.screen for a in AREAS}
+    DEFAULT_MODE = AREAS[0].mode
+    COMMAND_LIST = APP_COMMANDS
+    BINDINGS = bindings(APP_COMMANDS)
+    HELP = "shadow runs IT job-shadowing and tour programmes for libraries."
+
+    def __init__(self, store: Store, actor: Person | None = None, *, demo: bool = False):
+        super().__init__()
+        self.store = store
+        self.actor: Person | None = actor
+        self.demo = demo
+        self.store_changed_signal: Signal[frozenset[str]] = Signal(self, "store-changed")
+        self._poll_paused = 0
+        self._poll_error: str | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        saved = config.get("theme")
+        if isinstance(saved, str) and saved in self.available_themes:
+            self.theme = saved
+        self._update_sub_title()
+
+    # ------------------------------------------------------------ lifecycle
+    def on_mount(self) -> None:
+        self._unsubscribe = self.store.subscribe(self._store_listener)
+        self.set_interval(POLL_SECONDS, self._poll)
+        self._startup()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    @work(exclusive=True, group="startup")
+    async def _startup(self) -> None:
+        """First run: offer the sample; then ask who is acting if nobody is yet."""
+        if sample.record_count(self.store) == 0:
+            choice = await self.push_screen_wait(FirstRunModal())
+            if choice == "sample":
+                try:
+                    counts = sample.load_sample(self.store, actor=directory.SETUP_ACTOR)
+                except (DirectoryError, StoreError) as exc:
+                    self.say(f"Could not load the sample: {exc}", severity="error")
+                else:
+                    self.say(
+                        f"Loaded the sample programme: {counts['people']} people, "
+                        f"{counts['departments']} departments"
+                    )
+        if self.actor is None and not self.demo:
+            await self.choose_identity()
+
+    # ------------------------------------------------------------ identity
+    @property
+    def sub_title_text(self) -> str:
+        who = self.actor.name if self.actor is not None else "no identity chosen"
+        return f"DEMO · {who}" if self.demo else who
+
+    def _update_sub_title(self) -> None:
+        self.sub_title = self.sub_title_text
+
+    def set_actor(self, person: Person | None, *, remember: bool = True) -> None:
+        self.actor = person
+        if remember and not self.demo:
+            config.remember_identity(self.store.path, person.id if person else None)
+        self._update_sub_title()
+
+    async def choose_identity(self) -> None:
+        """Ask who is acting (call from a worker)."""
+        person_id = await self.push_screen_wait(IdentityModal())
+        if person_id is None:
+            if self.actor is None:
+                self.say(
+                    "No identity chosen: you can look around, but changes are refused "
+                    "until you choose who you are (press w, or ctrl+p → Who am I).",
+                    severity="warning",
+                    timeout=8,
+                )
+            return
+        doc = self.store.get(Person.TABLE, person_id)
+        if doc is None:
+            return
+        self.set_actor(Person.from_doc(doc))
+        self.say(f"You are {self.actor.name}")
+
+    def acting_name(self) -> str | None:
+        """The audit name for a change, or None (after telling the user) if nobody is chosen."""
+        try:
+            return directory.actor_name(self.store, self.actor)
+        except DirectoryError:
+            self.say(
+                "Choose who you are before changing anything: press w "
+                "(or ctrl+p → Who am I). Every change records its author.",
+                title="Who is acting?",
+                severity="error",
+                timeout=8,
+            )
+            return None
+
+    # ------------------------------------------------------------ staying current
+    def _store_listener(self, tables: set[str]) -> None:
+        """Called by the store after any change; maybe from a worker thread."""
+        # post_message is thread-safe: from a worker thread it hands the message to
+        # the app's loop without waiting. (call_from_thread would block the writer,
+        # and deadlock if the app thread were waiting for the store's lock meanwhile.)
+        self.post_message(StoreChanged(frozenset(tables)))
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if self.actor is not None and Person.TABLE in message.tables:
+            doc = self.store.get(Person.TABLE, self.actor.id)
+            if doc is not None:
+                self.actor = Person.from_doc(doc)
+            self._update_sub_title()
+        self.store_changed_signal.publish(message.tables)
+
+    def _poll(self) -> None:
+        """Pick up other processes' changes (the store notifies the listener)."""
+        if self._poll_paused:
+            return
+        try:
+            self.store.refresh()
+        except StoreError as exc:
+            if str(exc) != self._poll_error:
+                self._poll_error = str(exc)
+                self.say(f"Cannot read the database: {exc}", severity="error")
+        else:
+            self._poll_error = None
+
+    def pause_polling(self) -> None:
+        """Stop polling while a background write holds the store (resume_polling after)."""
+        self._poll_paused += 1
+
+    def resume_polling(self) -> None:
+        self._poll_paused = max(0, self._poll_paused - 1)
+
+    # ------------------------------------------------------------ theme
+    def watch_theme(self, theme: str) -> None:
+        if config.get("theme") != theme:
+            try:
+                config.put("theme", theme)
+            except OSError as exc:
+                self.say(f"Could not save the theme choice: {exc}", severity="warning")
+
+    # ------------------------------------------------------------ commands
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, ModalScreen):
+            if action in _NOT_IN_MODALS:
+                return False
+            if action == "help" and isinstance(self.screen, HelpScreen):
+                return False
+        return True
+
+    def app_commands(self) -> list[Command]:
+        """The app-wide commands available on the current screen."""
+        return [c for c in APP_COMMANDS if self._enabled(self, c)]
+
+    @staticmethod
+    def _enabled(owner, command: Command) -> bool:
+        name = command.action.split("(")[0]
+        try:
+            return owner.check_action(name, ()) is True
+        except Exception:  # pragma: no cover - a broken check should not hide the palette
+            return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Palette entries: the screen's commands, then the app's, then Textual's extras."""
+        seen: set[str] = set()
+        for command in getattr(screen, "COMMAND_LIST", ()):
+            if command.palette and self._enabled(screen, command):
+                seen.add(command.title)
+                yield SystemCommand(
+                    command.title,
+                    self._palette_help(command),
+                    self._runner(command.action, screen),
+                )
+        for command in self.app_commands():
+            if command.palette and command.title not in seen:
+                yield SystemCommand(
+                    command.title,
+                    self._palette_help(command),
+                    self._runner(command.action, self),
+                )
+        ours = {c.title for c in APP_COMMANDS} | {"Theme", "Quit"}
+        for extra in super().get_system_commands(screen):
+            if extra.title not in ours:
+                yield extra
+
+    @staticmethod
+    def _palette_help(command: Command) -> str:
+        # The palette reads help as markup: keep square brackets out of it.
+        return f"{command.help} (key: {command.shown_key})" if command.shown_key else command.help
+
+    def _runner(self, action: str, namespace) -> Callable[[], object]:
+        async def run() -> None:
+            await self.run_action(action, namespace)
+
+        return run
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_who_am_i(self) -> None:
+        self._who_am_i()
+
+    @work(exclusive=True, group="identity")
+    async def _who_am_i(self) -> None:
+        await self.choose_identity()
+
+    # ------------------------------------------------------------ helpers
+    def say(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A notification whose text is shown literally (it often quotes user data)."""
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+
+def create_app(store: Store, actor: Person | None = None, *, demo: bool = False) -> ShadowApp:
+    """The app for ``store``, acting as ``actor`` (None: ask). ``demo``: a throwaway sample copy."""
+    return ShadowApp(store, actor, demo=demo)

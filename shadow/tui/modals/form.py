@@ -1,0 +1,181 @@
+"""The shape shared by record forms: typed text in, core validation, errors under fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
+
+from shadow.core.directory import DirectoryError
+from shadow.core.models import Model, ValidationError
+from shadow.core.store import StoreError
+
+from ..commands import Command, bindings
+from ..widgets.field import Field
+from .base import HELP_COMMAND, Confirm, ShadowModal
+
+
+class FormModal(ShadowModal[int | None]):
+    """A form for one record. Dismisses with the saved record's id, or None if cancelled.
+
+    Subclasses build ``fields()`` (Field widgets named like the core's input keys),
+    read them back in ``read_values()``, and call the core in ``build()`` (typed
+    text to a model; raises ValidationError) and ``write()`` (saves; returns the id).
+    """
+
+    COMMAND_LIST = (
+        Command("save", "Save", "Check and save the record", key="ctrl+s"),
+        Command("cancel", "Cancel", "Close without saving (asks if you typed anything)", "escape"),
+        HELP_COMMAND,
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    FORM_TITLE = "Record"
+
+    def __init__(self, record: Model | None = None) -> None:
+        super().__init__()
+        self.record = record
+        self._initial: dict[str, Any] | None = None
+
+    # -- for subclasses
+    def fields(self) -> list[Field]:
+        raise NotImplementedError
+
+    def read_values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def build(self, values: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def write(self, actor: str, record: Model) -> int:
+        raise NotImplementedError
+
+    def actor_for(self, record: Model) -> str | None:
+        return self.app.acting_name()
+
+    # -- layout
+    @property
+    def editing(self) -> bool:
+        return self.record is not None and self.record.id is not None
+
+    def heading(self) -> str:
+        if self.editing:
+            return f"Edit {self.FORM_TITLE.lower()}: {self.record.name}"
+        return f"Add {self.FORM_TITLE.lower()}"
+
+    @property
+    def help_title(self) -> str:
+        return self.heading()
+
+    def compose_dialog(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(self.heading(), classes="dialog-title", markup=False)
+            with VerticalScroll(classes="form-body"):
+                yield from self.fields()
+            yield Label("", id="form-message", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self._initial = self.read_values()
+        first = self.query(".field").first(Field)
+        first.widget.focus()
+
+    # -- fields
+    def field(self, name: str) -> Field:
+        return self.query_one(f"#field-{name}", Field)
+
+    def field_names(self) -> list[str]:
+        return [f.field_name for f in self.query(Field)]
+
+    def errors_shown(self) -> dict[str, str]:
+        return {f.field_name: f.error for f in self.query(Field) if f.error}
+
+    def show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:
+        names = self.field_names()
+        for name in names:
+            self.field(name).set_error(errors.get(name))
+        stray = [f"{k}: {v}" for k, v in errors.items() if k not in names]
+        self.query_one("#form-message", Label).update("; ".join(stray))
+        if focus:
+            for name in names:
+                if name in errors:
+                    field = self.field(name)
+                    field.widget.focus()
+                    # Bring the whole field (with its error line) into view.
+                    self.call_after_refresh(field.scroll_visible, animate=False)
+                    break
+
+    # -- saving
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        values = self.read_values()
+        try:
+            record = self.build(values)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        actor = self.actor_for(record)
+        if actor is None:
+            return
+        try:
+            record_id = self.write(actor, record)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        except (DirectoryError, StoreError) as exc:
+            self.app.say(str(exc), title="Not saved", severity="error")
+            return
+        self.dismiss(record_id)
+
+    # -- live checks: once a field shows an error, re-check it as the user types
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    def _recheck(self) -> None:
+        shown = self.errors_shown()
+        if not shown or self._initial is None:
+            return
+        try:
+            self.build(self.read_values())
+        except ValidationError as exc:
+            errors = exc.errors
+        else:
+            errors = {}
+        for name in shown:
+            self.field(name).set_error(errors.get(name))
+
+    # -- cancelling
+    @property
+    def dirty(self) -> bool:
+        return self._initial is not None and self.read_values() != self._initial
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if self.dirty:
+            self._confirm_discard()
+        else:
+            self.dismiss(None)
+
+    @work(exclusive=True, group="discard")
+    async def _confirm_discard(self) -> None:
+        if await self.app.push_screen_wait(
+            Confirm("Discard what you typed?", yes="Discard", no="Keep editing")
+        ):
+            self.dismiss(None)
+
+
+def value_of(widget: Widget) -> Any:
+    if isinstance(widget, (Input, Checkbox)):
+        return widget.value
+    if isinstance(widget, Select):
+        return "" if widget.value is Select.NULL else widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    raise TypeError(widget)

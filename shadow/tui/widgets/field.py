@@ -1,0 +1,52 @@
+"""A labelled form field with its error line directly under it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Label
+
+# Messages from the core that read as the end of a sentence about the field.
+_PREDICATES = ("is ", "must ", "contains ", "lists ", "needs ", "was ")
+
+
+def error_text(label: str, message: str) -> str:
+    """ "Email" + "is not an email address" -> "Email is not an email address"."""
+    if message.startswith(_PREDICATES):
+        return f"{label} {message}"
+    return message[:1].upper() + message[1:]
+
+
+class Field(Horizontal):
+    """The label on the left; the input, an optional hint and the error label under it."""
+
+    def __init__(self, name: str, label: str, widget: Widget, hint: str = "") -> None:
+        super().__init__(id=f"field-{name}", classes="field")
+        if hasattr(widget, "compact"):
+            widget.compact = True  # one line per field: a whole form fits on screen
+        self.field_name = name
+        self.label = label
+        self.widget = widget
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="field-label", markup=False)
+        with Vertical(classes="field-input"):
+            yield self.widget
+            if self.hint:
+                yield Label(self.hint, classes="field-hint", markup=False)
+            yield Label("", classes="field-error", markup=False)
+
+    @property
+    def error_label(self) -> Label:
+        return self.query_one(".field-error", Label)
+
+    @property
+    def error(self) -> str:
+        return str(self.error_label.content)
+
+    def set_error(self, message: str | None) -> None:
+        text = error_text(self.label, message) if message else ""
+        self.error_label.update(text)
+        self.set_class(bool(message), "-invalid")

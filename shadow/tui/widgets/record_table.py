@@ -1,0 +1,119 @@
+"""A DataTable of records that remembers which record the cursor is on and fits its width."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+
+Row = tuple[int, Sequence[Text]]
+
+
+def fit_widths(natural: list[int], mins: list[int | None], available: int) -> list[int]:
+    """Shrink the widest flexible columns (min not None) until the row fits ``available``."""
+    widths = list(natural)
+    excess = sum(widths) - available
+    while excess > 0:
+        candidates = [
+            i for i, low in enumerate(mins) if low is not None and widths[i] > max(low, 1)
+        ]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return widths
+
+
+class RecordTable(DataTable):
+    """Rows are records (by id); a refill keeps the cursor on the same record.
+
+    ``columns`` pairs each label with the narrowest width the column may be cut
+    to when the table is too wide for the terminal (None: never cut). Cut text
+    ends in an ellipsis; the full text stays searchable by the screen.
+    """
+
+    def __init__(self, columns: Sequence[tuple[str, int | None]], **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._columns = tuple(label for label, _ in columns)
+        self._mins = [low for _, low in columns]
+        self._rows: list[Row] = []
+        self._fitted_width = 0
+        self.ids: list[int] = []
+
+    def on_mount(self) -> None:
+        self.add_columns(*self._columns)
+
+    @property
+    def selected_id(self) -> int | None:
+        if not self.ids or not 0 <= self.cursor_row < len(self.ids):
+            return None
+        return self.ids[self.cursor_row]
+
+    def fill(self, rows: Sequence[Row]) -> None:
+        """Replace the rows (not the columns), keeping the cursor on the same record."""
+        self._rows = list(rows)
+        self._render_rows()
+
+    def _available(self) -> int:
+        width = self.size.width or (self.app.size.width - 2)
+        padding = 2 * self.cell_padding * len(self._columns)
+        scrollbar = 2 if len(self._rows) > max(self.size.height - 1, 0) else 0
+        return max(width - padding - scrollbar, 0)
+
+    def _render_rows(self) -> None:
+        available = self._available()
+        self._fitted_width = self.size.width
+        natural = [cell_len(label) for label in self._columns]
+        for _, cells in self._rows:
+            for i, cell in enumerate(cells):
+                natural[i] = max(natural[i], cell.cell_len)
+        widths = fit_widths(natural, self._mins, available)
+        keep, row_before = self.selected_id, self.cursor_row
+        self.clear(columns=False)
+        # Columns only ever grow to fit their cells; start again from the labels so
+        # they can narrow when a search leaves only short values.
+        for column in self.columns.values():
+            column.content_width = column.label.cell_len
+        self.ids = [record_id for record_id, _ in self._rows]
+        self.add_rows(self._cut(cells, widths) for _, cells in self._rows)
+        if keep is not None and keep in self.ids:
+            self.move_cursor(row=self.ids.index(keep), animate=False)
+        elif self.ids:
+            self.move_cursor(row=min(row_before, len(self.ids) - 1), animate=False)
+
+    @staticmethod
+    def _cut(cells: Sequence[Text], widths: list[int]) -> list[Text]:
+        out = []
+        for cell, width in zip(cells, widths, strict=False):
+            if cell.cell_len > width:
+                cell = cell.copy()
+                cell.truncate(width, overflow="ellipsis")
+            out.append(cell)
+        return out
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._rows and event.size.width != self._fitted_width:
+            self._render_rows()
+
+    def select_id(self, record_id: int) -> bool:
+        """Put the cursor on a record, if it is shown."""
+        if record_id in self.ids:
+            self.move_cursor(row=self.ids.index(record_id), animate=False)
+            return True
+        return False
+
+    def full_row(self, record_id: int) -> list[str]:
+        """The full text of a record's cells (before any cut to fit the width)."""
+        for rid, cells in self._rows:
+            if rid == record_id:
+                return [cell.plain for cell in cells]
+        raise KeyError(record_id)
+
+    def plain_row(self, record_id: int) -> list[str]:
+        """The text of a record's cells as shown on screen (for tests)."""
+        row = self.get_row_at(self.ids.index(record_id))
+        return [cell.plain if isinstance(cell, Text) else str(cell) for cell in row]

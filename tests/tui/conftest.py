@@ -1,0 +1,39 @@
+"""Fixtures for the TUI tests: a store in tmp_path and a private user config."""
+
+from __future__ import annotations
+
+import pytest
+
+from shadow.core import directory
+from shadow.core.sample import DEMO_ACTOR, load_sample
+from shadow.core.store import Store
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path, monkeypatch):
+    """Never read or write the real user's config (theme, remembered identity)."""
+    path = tmp_path / "config" / "config.json"
+    monkeypatch.setenv("SHADOW_CONFIG", str(path))
+    monkeypatch.delenv("SHADOW_USER", raising=False)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path):
+    """An empty database in tmp_path."""
+    s = Store(tmp_path / "db" / "shadow.json")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sample_store(store):
+    """The database with the sample programme loaded."""
+    load_sample(store, directory.SETUP_ACTOR)
+    return store
+
+
+@pytest.fixture
+def liaison(sample_store):
+    """The sample's liaison, who acts in most tests."""
+    return directory.find_person(sample_store, DEMO_ACTOR)

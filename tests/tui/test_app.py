@@ -1,0 +1,239 @@
+"""The app shell: first run, identity, help, palette, theme, staying current."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from shadow.core import config, directory
+from shadow.core.models import Person
+from shadow.core.store import Store
+from shadow.tui.app import create_app
+from shadow.tui.modals.first_run import FirstRunModal
+from shadow.tui.modals.help import HelpScreen
+from shadow.tui.modals.identity import IdentityModal
+from shadow.tui.modals.person_form import PersonForm
+
+from .helpers import SIZE, directory_screen, notifications, type_into
+
+
+async def test_first_run_loads_the_sample(store):
+    app = create_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunModal)
+        await pilot.click("#sample")
+        await pilot.pause()
+        assert store.count("people") == 32
+        assert store.count("departments") == 11
+        assert store.find("people", name="Priya Raman")[0]["created_by"] == directory.SETUP_ACTOR
+        # Nobody is acting yet, so the identity prompt follows.
+        assert isinstance(app.screen, IdentityModal)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = directory_screen(pilot)
+        assert app.screen is screen
+        assert screen.people_table.row_count == 32
+        assert screen.departments_table.row_count == 11
+        names = [screen.people_table.full_row(i)[0] for i in screen.people_table.ids]
+        assert "Priya Raman" in names
+        assert app.sub_title == "no identity chosen"
+
+
+async def test_start_empty_then_add_myself(store, private_config):
+    app = create_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#empty")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentityModal)
+        assert app.screen.query_one(OptionList).option_count == 0
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonForm)
+        await type_into(pilot, "#name", "Ada Coordinator")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [doc] = store.find("people", name="Ada Coordinator")
+        assert doc["created_by"] == directory.SETUP_ACTOR
+        assert app.actor is not None and app.actor.id == doc["id"]
+        assert app.sub_title == "Ada Coordinator"
+        assert config.remembered_identity(store.path) == doc["id"]
+        assert app.screen is directory_screen(pilot)
+        assert directory_screen(pilot).people_table.ids == [doc["id"]]
+
+
+async def test_identity_prompt_chooses_and_remembers(sample_store):
+    app = create_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, IdentityModal)
+        await pilot.press(*"priya")
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).option_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        priya = directory.find_person(sample_store, "Priya Raman")
+        assert app.actor is not None and app.actor.id == priya.id
+        assert app.sub_title == "Priya Raman"
+        assert config.remembered_identity(sample_store.path) == priya.id
+        # The app's header shows it too.
+        header_title = app.screen.query_one("HeaderTitle")
+        assert "Priya Raman" in str(header_title.render())
+
+
+async def test_without_identity_changes_are_refused(sample_store):
+    app = create_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.actor is None
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is directory_screen(pilot)  # no form opened
+        assert any("Choose who you are" in n for n in notifications(pilot))
+        # ... and 'w' asks again.
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentityModal)
+
+
+async def test_demo_shows_demo_and_never_remembers(sample_store, liaison):
+    app = create_app(sample_store, liaison, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen is directory_screen(pilot)  # no prompts
+        assert app.sub_title == f"DEMO · {liaison.name}"
+    assert config.remembered_identity(sample_store.path) is None
+
+
+async def test_help_lists_the_screen_keys(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        titles = [c.title for c in app.screen.screen_commands]
+        assert {"Add", "Edit", "Import CSV", "Search"} <= set(titles)
+        assert "directory" in app.screen.purpose.lower()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is directory_screen(pilot)
+        # Dialogs have help too (f1; ? may be typed into a field).
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Save" in [c.title for c in app.screen.screen_commands]
+
+
+async def test_palette_offers_every_command(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for wanted in (
+            "Switch area: Directory",
+            "Add person",
+            "Add department",
+            "Import people CSV",
+            "Import departments CSV",
+            "Who am I",
+            "Toggle dark/light",
+            "Change theme",
+            "Help",
+            "Quit",
+        ):
+            assert wanted in titles
+        # Run one through the palette itself.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"add department")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DepartmentForm"
+
+
+async def test_theme_choice_is_saved_and_applied_next_time(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+        assert config.get("theme") == "nord"
+        await pilot.press("ctrl+t")  # toggle dark/light
+        await pilot.pause()
+        assert config.get("theme") == app.theme != "nord"
+    config.put("theme", "gruvbox")
+    again = create_app(sample_store, liaison)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "gruvbox"
+    config.put("theme", "no-such-theme")
+    third = create_app(sample_store, liaison)
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert third.theme == "textual-dark"
+
+
+async def test_changes_from_another_process_show_up(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = directory_screen(pilot)
+        assert screen.people_table.row_count == 32
+        other = Store(sample_store.path)  # another process, in effect
+        person = directory.person_from_input(other, {"name": "Zed Elsewhere", "side": "it"})
+        directory.save_person(other, "Someone Else", person)
+        other.close()
+        app._poll()  # what the 2-second timer does
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.people_table.row_count == 33
+        assert store_names(screen) >= {"Zed Elsewhere"}
+
+
+async def test_renaming_the_actor_updates_the_header(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        renamed = Person.from_doc(sample_store.get("people", liaison.id))
+        renamed.name = "Siobhán O'Connell-Byrne"
+        directory.save_person(sample_store, liaison.name, renamed)
+        await pilot.pause()
+        assert app.sub_title == "Siobhán O'Connell-Byrne"
+
+
+def store_names(screen) -> set[str]:
+    return {screen.people_table.full_row(i)[0] for i in screen.people_table.ids}
+
+
+async def test_search_box_is_an_input(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input) and app.focused.id == "search"
+
+
+async def test_a_write_from_another_thread_refreshes_the_tables(sample_store, liaison):
+    import threading
+
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = directory_screen(pilot)
+
+        def write() -> None:  # the store calls its listeners on this thread
+            person = directory.person_from_input(sample_store, {"name": "Threaded", "side": "it"})
+            directory.save_person(sample_store, liaison.name, person)
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        await pilot.pause()
+        await pilot.pause()
+        assert "Threaded" in store_names(screen)

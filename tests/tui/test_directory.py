@@ -1,0 +1,350 @@
+"""The directory screen and its forms, through the keyboard."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from shadow.core import directory
+from shadow.tui.app import create_app
+from shadow.tui.modals.base import Confirm
+from shadow.tui.modals.department_form import DepartmentForm
+from shadow.tui.modals.import_csv import ImportModal
+from shadow.tui.modals.person_form import PersonForm
+from shadow.tui.widgets.field import Field
+
+from .helpers import SIZE, directory_screen, notifications, type_into
+
+HOSTILE = "[red]x [TODO] [/]"
+
+
+async def test_add_person_shows_errors_under_fields_then_saves(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        await type_into(pilot, "#name", "Noor Haddad")
+        await type_into(pilot, "#role", "Help desk level 1")
+        await type_into(pilot, "#email", "noor-at-example")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # Not saved, still open, the message under the email field, the name kept.
+        assert app.screen is form
+        assert not sample_store.find("people", name="Noor Haddad")
+        email_field = form.query_one("#field-email", Field)
+        assert "is not an email address" in email_field.error
+        assert email_field.error_label.display  # visible
+        assert form.query_one("#field-name", Field).error == ""
+        assert form.query_one("#name").value == "Noor Haddad"
+        assert app.focused is form.query_one("#email")
+        # Fixing it clears the message as you type.
+        await type_into(pilot, "#email", "noor@example.org")
+        assert email_field.error == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [doc] = sample_store.find("people", name="Noor Haddad")
+        assert doc["email"] == "noor@example.org"
+        assert doc["created_by"] == liaison.name
+        screen = directory_screen(pilot)
+        assert app.screen is screen
+        assert screen.people_table.selected_id == doc["id"]
+        assert screen.people_table.full_row(doc["id"])[0] == "Noor Haddad"
+
+
+async def test_duplicate_name_is_shown_under_name(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await type_into(pilot, "#name", "priya raman")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "already exists" in app.screen.query_one("#field-name", Field).error
+        assert sample_store.count("people") == 32
+
+
+async def test_cancel_with_typed_text_asks_first(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, "#name", "Half Typed")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#name").value == "Half Typed"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is directory_screen(pilot)
+        assert not sample_store.find("people", name="Half Typed")
+
+
+async def test_edit_person_and_keep_the_cursor(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = directory_screen(pilot)
+        priya = directory.find_person(sample_store, "Priya Raman")
+        screen.people_table.select_id(priya.id)
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        assert form.query_one("#department").value == "Systems"
+        await type_into(pilot, "#role", "Librarian")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert sample_store.get("people", priya.id)["role"] == "Librarian"
+        assert screen.people_table.selected_id == priya.id
+        # A refresh keeps it too.
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.people_table.selected_id == priya.id
+
+
+async def test_it_person_department_may_be_a_team(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await type_into(pilot, "#name", "Tess Network")
+        await type_into(pilot, "#department", "Network Operations")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [doc] = sample_store.find("people", name="Tess Network")
+        assert doc["team"] == "Network Operations" and doc["department_id"] is None
+
+
+async def test_deactivate_asks_and_cancel_changes_nothing(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = directory_screen(pilot)
+        marcus = directory.find_person(sample_store, "Marcus Webb")
+        screen.people_table.select_id(marcus.id)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sample_store.get("people", marcus.id)["active"] is True
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert sample_store.get("people", marcus.id)["active"] is False
+        cells = screen.people_table.get_row_at(screen.people_table.ids.index(marcus.id))
+        assert cells[-1].plain == "no"
+        assert "dim" in str(cells[0].style)
+        # Hide inactive: gone from the table; show again: back.
+        await pilot.press("h")
+        await pilot.pause()
+        assert marcus.id not in screen.people_table.ids
+        await pilot.press("h")
+        await pilot.pause()
+        assert marcus.id in screen.people_table.ids
+        # And reactivate.
+        screen.people_table.select_id(marcus.id)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert sample_store.get("people", marcus.id)["active"] is True
+
+
+async def test_search_filters_as_you_type(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = directory_screen(pilot)
+        await pilot.press("slash", *"PRIYA")
+        await pilot.pause()
+        assert [screen.people_table.full_row(i)[0] for i in screen.people_table.ids] == [
+            "Priya Raman"
+        ]
+        # Departments she hosts match too (the Hosts column is searched).
+        assert [screen.departments_table.full_row(i)[0] for i in screen.departments_table.ids] == [
+            "Systems"
+        ]
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press(*"central")
+        await pilot.pause()
+        central = [d for d in directory.departments(sample_store) if d.branch == "Central Library"]
+        assert screen.departments_table.row_count == len(central) == 7
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.query_one("#search").value == ""
+        assert screen.people_table.row_count == 32
+        assert app.focused is screen.people_table
+
+
+async def test_tabs_and_department_form_errors(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        screen = directory_screen(pilot)
+        assert screen.tab == "departments"
+        assert app.focused is screen.departments_table
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DepartmentForm)
+        await type_into(pilot, "#name", "Stacks")
+        await type_into(pilot, "#hours", "Mon-Fri 9am")
+        await type_into(pilot, "#hosts", "Mei Tanaka")
+        await type_into(pilot, "#closed", "2026-13-01")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Cannot read" in form.query_one("#field-hours", Field).error
+        assert "IT staff" in form.query_one("#field-hosts", Field).error
+        assert "not a date" in form.query_one("#field-closed", Field).error
+        assert app.focused is form.query_one("#hours")
+        await type_into(pilot, "#hours", "Mon-Fri 09:00-17:00; Sat 10:00-14:00")
+        await type_into(pilot, "#hosts", "Priya Raman, Marcus Webb")
+        await type_into(pilot, "#closed", "2026-12-25")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [doc] = sample_store.find("departments", name="Stacks")
+        assert doc["hours"]["sat"] == [["10:00", "14:00"]]
+        assert len(doc["hosts"]) == 2
+        assert screen.departments_table.selected_id == doc["id"]
+        row = screen.departments_table.full_row(doc["id"])
+        assert row[3] == "Mon-Fri 09:00-17:00; Sat 10:00-14:00"
+        assert row[4] == "Priya Raman, Marcus Webb"
+
+
+async def test_hostile_text_shows_literally(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await type_into(pilot, "#name", HOSTILE)
+        await type_into(pilot, "#role", "[bold]Boss[/bold]")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [doc] = sample_store.find("people", name=HOSTILE)
+        screen = directory_screen(pilot)
+        cells = screen.people_table.get_row_at(screen.people_table.ids.index(doc["id"]))
+        assert isinstance(cells[0], Text)
+        assert cells[0].plain == HOSTILE
+        assert cells[2].plain == "[bold]Boss[/bold]"
+        assert any(HOSTILE in n for n in notifications(pilot))
+        # In the edit form: the heading and the field show it as typed.
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        assert form.query_one("#name").value == HOSTILE
+        heading = form.query_one(".dialog-title")
+        assert HOSTILE in str(heading.render())
+        # An error that quotes the text (bad email) renders too.
+        await type_into(pilot, "#email", "[/]")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "'[/]'" in form.query_one("#field-email", Field).error
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        # Deactivation asks with the name in the question.
+        await pilot.press("x")
+        await pilot.pause()
+        assert HOSTILE in str(app.screen.query_one("#confirm-message").render())
+
+
+def write_csv(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_import_people_csv(sample_store, liaison, tmp_path):
+    csv = write_csv(
+        tmp_path / "people.csv",
+        "name,side,role,department,email\n"
+        "Iris Import,library,Librarian,Reference,iris@example.org\n"
+        "Otto Import,it,Developer,Applications,otto@example.org\n",
+    )
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ImportModal)
+        await type_into(pilot, "#path", str(csv))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is directory_screen(pilot)
+        assert sample_store.count("people") == 34
+        assert "Imported 2 people" in notifications(pilot)
+        names = {
+            directory_screen(pilot).people_table.full_row(i)[0]
+            for i in directory_screen(pilot).people_table.ids
+        }
+        assert {"Iris Import", "Otto Import"} <= names
+
+
+async def test_import_is_all_or_nothing(sample_store, liaison, tmp_path):
+    csv = write_csv(
+        tmp_path / "bad.csv",
+        "name,side,email\nGood Row,it,good@example.org\nBad Row,wizard,bad@example.org\n",
+    )
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        modal = app.screen
+        await type_into(pilot, "#path", str(csv))
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is modal  # still open, showing why
+        message = str(modal.query_one("#import-error").render())
+        assert "Nothing was imported" in message and "line 3" in message and "side" in message
+        assert sample_store.count("people") == 32
+        assert not sample_store.find("people", name="Good Row")
+        # A missing file is explained the same way.
+        await type_into(pilot, "#path", str(tmp_path / "nope.csv"))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "no such file" in str(modal.query_one("#import-error").render())
+
+
+async def test_import_departments_from_the_palette(sample_store, liaison, tmp_path):
+    csv = write_csv(
+        tmp_path / "depts.csv",
+        "name,branch,capacity,hours\nStacks,Central Library,3,Mon-Fri 09:00-17:00\n",
+    )
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.run_action("import_departments", directory_screen(pilot))
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ImportModal) and modal.kind == "departments"
+        await type_into(pilot, "#path", str(csv))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert sample_store.find("departments", name="Stacks")
+        assert directory_screen(pilot).tab == "departments"
+        assert "Imported 1 department" in notifications(pilot)
