@@ -69,7 +69,7 @@ def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any
     if len(matches) == 1:
         return model.from_doc(matches[0])
     if not matches:
-        raise DirectoryError(f"no {what} named {text!r} (see 'shadow list {model.TABLE}')")
+        raise DirectoryError(f"no {what} named {text!r}")
     raise DirectoryError(f"{len(matches)} {model.TABLE} are named {text!r}; use the id")
 
 
@@ -115,7 +115,8 @@ def actor_name(store: Store, actor: Person | None) -> str:
     if store.count(Person.TABLE) == 0:
         return SETUP_ACTOR
     raise DirectoryError(
-        "who is acting? pass --as NAME or set SHADOW_USER (every change records its author)"
+        "who is acting? every change records its author: choose who you are "
+        "(in the TUI press w; on the command line pass --as NAME or set SHADOW_USER)"
     )
 
 

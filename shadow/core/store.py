@@ -286,9 +286,9 @@ class Store:
 
     # ----------------------------------------------------------- locking
     @contextlib.contextmanager
-    def _locked(self, exclusive: bool) -> Iterator[None]:
+    def _locked(self, exclusive: bool, blocking: bool = True) -> Iterator[None]:
         """The cross-process lock. Re-entrant: an inner use keeps the outer lock as it is
-        (flock would otherwise convert or drop it)."""
+        (flock would otherwise convert or drop it). Not blocking: BlockingIOError if taken."""
         with self._mutex:
             if self._lock_depth:
                 if exclusive and not self._lock_exclusive:
@@ -301,7 +301,8 @@ class Store:
                 return
             if self._lock_fd is None:
                 self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            fcntl.flock(self._lock_fd, mode if blocking else mode | fcntl.LOCK_NB)
             self._lock_depth, self._lock_exclusive = 1, exclusive
             try:
                 yield
@@ -460,13 +461,24 @@ class Store:
     def _changed_on_disk(self) -> bool:
         return _identity(self.path) != self._snap_id or _identity(self.journal_path) != self._jid
 
-    def refresh(self) -> bool:
-        """Pick up changes other processes made. Returns True if anything changed."""
-        with self._mutex:
+    def refresh(self, *, wait: bool = True) -> bool:
+        """Pick up changes other processes made. Returns True if anything changed.
+
+        With ``wait=False`` (a UI's poll) it gives up at once, changing nothing,
+        if another writer holds the lock or another thread holds the store.
+        """
+        if not self._mutex.acquire(blocking=wait):
+            return False
+        try:
             if self._in_tx or not self._changed_on_disk():
                 return False
-            with self._locked(exclusive=False):
-                touched = self._catch_up()
+            try:
+                with self._locked(exclusive=False, blocking=wait):
+                    touched = self._catch_up()
+            except BlockingIOError:
+                return False
+        finally:
+            self._mutex.release()
         if touched:
             self._notify(touched)
         return bool(touched)

@@ -229,7 +229,7 @@ class ShadowApp(App[None]):
         if self._poll_paused:
             return
         try:
-            self.store.refresh()
+            self.store.refresh(wait=False)
         except StoreError as exc:
             if str(exc) != self._poll_error:
                 self._poll_error = str(exc)

@@ -407,3 +407,12 @@ def test_only_the_store_imports_tinydb():
         if path.parts[-2] == "core" and ("import textual" in text or "from textual" in text):
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_refresh_without_waiting_gives_up_while_another_writer_holds_the_lock(tmp_path):
+    one, two = make(tmp_path), make(tmp_path)
+    add(two, "Bob")
+    with two._locked(exclusive=True):
+        assert one.refresh(wait=False) is False
+    assert one.refresh(wait=False) is True
+    assert [d["name"] for d in one.all("people")] == ["Bob"]
