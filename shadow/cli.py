@@ -207,80 +207,69 @@ def list_departments(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _person_values(args: argparse.Namespace) -> dict[str, Any]:
-    values = {}
-    for field in ("side", "role", "department", "team", "email", "active"):
-        value = getattr(args, field, None)
-        if value is not None:
-            values[field] = value
-    return values
-
-
-def cmd_person(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    if args.action == "list":
-        return list_people(store, args)
-    actor = acting(store, args)
-    if args.action == "add":
-        values = {"name": args.name} | _person_values(args)
-        person = directory.person_from_input(store, values)
-        pid = directory.save_person(store, actor, person)
-        print(f"added person #{pid}: {person.name}")
-        return 0
-    base = directory.find_person(store, args.person)
-    if args.action in ("deactivate", "reactivate"):
-        directory.set_active(store, actor, Person, base.id, args.action == "reactivate")
-        print(f"{args.action}d person #{base.id}: {base.name}")
-        return 0
-    values = _person_values(args)
-    if args.name is not None:
-        values["name"] = args.name
-    if not values:
-        raise CliError("nothing to change: give at least one of --name --side --role ...")
-    person = directory.person_from_input(store, values, base)
-    directory.save_person(store, actor, person)
-    print(f"updated person #{base.id}: {person.name}")
-    return 0
-
-
-def _department_values(args: argparse.Namespace) -> dict[str, Any]:
+def _values(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The fields given on the command line, as typed text for the directory's input readers."""
     values: dict[str, Any] = {}
-    for field in ("branch", "capacity", "hours", "notes", "closed", "active"):
+    for field in fields:
         value = getattr(args, field, None)
         if value is not None:
             values[field] = value
     if getattr(args, "host", None):
         values["hosts"] = [h for h in args.host if h.strip()]
+    if getattr(args, "no_hosts", False):
+        values["hosts"] = []
     return values
 
 
-def cmd_department(args: argparse.Namespace) -> int:
+def _directory_command(
+    args: argparse.Namespace, model: type[Any], noun: str, fields: tuple[str, ...]
+) -> int:
+    """person/department add|edit|list|deactivate|reactivate: the same steps for both."""
     store = open_store(args)
+    if model is Person:
+        lister, find, build, save = (
+            list_people,
+            directory.find_person,
+            directory.person_from_input,
+            directory.save_person,
+        )
+    else:
+        lister, find = list_departments, directory.find_department
+        build, save = directory.department_from_input, directory.save_department
     if args.action == "list":
-        return list_departments(store, args)
+        return lister(store, args)
     actor = acting(store, args)
     if args.action == "add":
-        values = {"name": args.name} | _department_values(args)
-        dept = directory.department_from_input(store, values)
-        did = directory.save_department(store, actor, dept)
-        print(f"added department #{did}: {dept.name}")
+        record = build(store, {"name": args.name} | _values(args, fields))
+        rid = save(store, actor, record)
+        print(f"added {noun} #{rid}: {record.name}")
         return 0
-    base = directory.find_department(store, args.department)
+    base = find(store, getattr(args, noun))
     if args.action in ("deactivate", "reactivate"):
-        directory.set_active(store, actor, Department, base.id, args.action == "reactivate")
-        print(f"{args.action}d department #{base.id}: {base.name}")
+        directory.set_active(store, actor, model, base.id, args.action == "reactivate")
+        print(f"{args.action}d {noun} #{base.id}: {base.name}")
         return 0
-    values = _department_values(args)
-    if args.name is not None:
-        values["name"] = args.name
-    if args.no_hosts:
-        values["hosts"] = []
+    values = _values(args, ("name", *fields))
     if not values:
-        raise CliError("nothing to change: give at least one of --name --branch --hours ...")
-    dept = directory.department_from_input(store, values, base)
-    directory.save_department(store, actor, dept)
-    print(f"updated department #{base.id}: {dept.name}")
+        raise CliError(
+            f"nothing to change: give at least one of {', '.join('--' + f for f in ('name', *fields))}"
+        )
+    record = build(store, values, base)
+    save(store, actor, record)
+    print(f"updated {noun} #{base.id}: {record.name}")
     return 0
+
+
+def cmd_person(args: argparse.Namespace) -> int:
+    return _directory_command(
+        args, Person, "person", ("side", "role", "department", "team", "email", "active")
+    )
+
+
+def cmd_department(args: argparse.Namespace) -> int:
+    return _directory_command(
+        args, Department, "department", ("branch", "capacity", "hours", "notes", "closed", "active")
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:

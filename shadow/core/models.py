@@ -109,20 +109,23 @@ class _Checker:
         self.errors.setdefault(name, message)
 
     def line(self, name: str, value: Any, *, required: bool = False, limit: int = LINE_MAX) -> None:
-        if value is None or value == "":
-            if required:
-                self.fail(name, "is required")
-            return
-        if not isinstance(value, str):
-            self.fail(name, "must be text")
-        elif required and not value.strip():
-            self.fail(name, "is required")
-        elif _CONTROL.search(value):
-            self.fail(name, "contains a control character (tab, newline or similar)")
-        elif len(value) > limit:
-            self.fail(name, f"is too long ({len(value)} characters; at most {limit})")
+        """One line of text: no control characters at all."""
+        self._string(
+            name,
+            value,
+            required,
+            limit,
+            _CONTROL,
+            "contains a control character (tab, newline or similar)",
+        )
 
     def text(self, name: str, value: Any, *, required: bool = False) -> None:
+        """Free text: newlines and tabs allowed, other control characters not."""
+        self._string(name, value, required, TEXT_MAX, _CONTROL_TEXT, "contains a control character")
+
+    def _string(
+        self, name: str, value: Any, required: bool, limit: int, bad: re.Pattern[str], why: str
+    ) -> None:
         if value is None or value == "":
             if required:
                 self.fail(name, "is required")
@@ -131,10 +134,10 @@ class _Checker:
             self.fail(name, "must be text")
         elif required and not value.strip():
             self.fail(name, "is required")
-        elif _CONTROL_TEXT.search(value):
-            self.fail(name, "contains a control character")
-        elif len(value) > TEXT_MAX:
-            self.fail(name, f"is too long ({len(value)} characters; at most {TEXT_MAX})")
+        elif bad.search(value):
+            self.fail(name, why)
+        elif len(value) > limit:
+            self.fail(name, f"is too long ({len(value)} characters; at most {limit})")
 
     def choice(self, name: str, value: Any, options: tuple[str, ...], *, required=True) -> None:
         if value in (None, "") and not required:
