@@ -262,3 +262,51 @@ def test_programme_report_shows_both_sides(store):
     text = reports.programme_report(store, now=NOW)
     assert "- *IT, Ada, workflow seen:* IT view" in text
     assert "- *Library, Mai, workflow seen:* Library view" in text
+
+
+def test_business_day_arithmetic_matches_a_day_by_day_walk():
+    """The counted (not walked) arithmetic agrees with the obvious slow version."""
+    import random
+    from datetime import time
+
+    from shadow.core.dates import is_business_day
+
+    def walk_add(start, days, closures):
+        current = start
+        while not is_business_day(current.date(), closures):
+            current = datetime.combine(
+                current.date() + timedelta(days=1), time(0, 0), current.tzinfo
+            )
+        while days > 0:
+            current += timedelta(days=1)
+            days -= is_business_day(current.date(), closures)
+        return current
+
+    def walk_between(a, b, closures):
+        if b < a:
+            return -walk_between(b, a, closures)
+        total, day = 0.0, a.date()
+        while day <= b.date():
+            if is_business_day(day, closures):
+                lo = a if day == a.date() else datetime.combine(day, time(0, 0), a.tzinfo)
+                hi = (
+                    b
+                    if day == b.date()
+                    else datetime.combine(day + timedelta(days=1), time(0, 0), a.tzinfo)
+                )
+                total += (hi - lo).total_seconds() / 86400
+            day += timedelta(days=1)
+        return total
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(60 * 24 * 700))
+        closures = {
+            date(2026, 1, 1) + timedelta(days=rng.randrange(800)) for _ in range(rng.randrange(30))
+        }
+        days = rng.randrange(60)
+        assert add_business_days(start, days, closures) == walk_add(start, days, closures)
+        other = start + timedelta(minutes=rng.randrange(-60 * 24 * 200, 60 * 24 * 200))
+        assert business_days_between(start, other, closures) == pytest.approx(
+            walk_between(start, other, closures)
+        )
