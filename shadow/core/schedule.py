@@ -777,6 +777,41 @@ def reschedule(
         return f"visit #{visit.id} moved to {format_span(when, when + length)}"
 
 
+def reschedule_conflicts(
+    store: Store,
+    visit_id: int | str,
+    when: datetime,
+    length: timedelta | None = None,
+    *,
+    on: date | None = None,
+) -> list[Conflict]:
+    """The conflicts :func:`reschedule` would meet with the same arguments; saves nothing.
+
+    For showing them while someone is still choosing the new time.
+    """
+    visit = get_visit(store, visit_id)
+    if on is not None:
+        series = get_visit(store, visit.series_id) if visit.series_id else visit
+        if not series.rrule:
+            raise ScheduleError(f"visit #{visit.id} does not repeat; leave out --on")
+        occ = find_occurrence(store, series, on)
+        length = length or (occ.end - occ.start)
+        moved = Visit.from_doc(
+            occ.visit.to_doc() | {"rrule": "", "start": to_iso(when), "end": to_iso(when + length)}
+        )
+        return check(
+            store,
+            moved,
+            ignore={occ.visit.id} if occ.visit.series_id else set(),
+            ignore_series_occurrence=(series.id, occ.original),
+        )
+    length = length or (from_iso(visit.end) - from_iso(visit.start))
+    moved = Visit.from_doc(visit.to_doc() | {"start": to_iso(when), "end": to_iso(when + length)})
+    moved.id = visit.id
+    ignore = {visit.id} | {v.id for v in load_visits(store) if v.series_id == visit.id}
+    return check(store, moved, ignore=ignore)
+
+
 # ------------------------------------------------------------------ finding a slot
 def find_slots(
     store: Store,

@@ -27,6 +27,7 @@ from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
 from .modals.identity import IdentityModal
 from .screens.directory import DirectoryScreen
+from .screens.schedule import ScheduleScreen
 
 POLL_SECONDS = 2.0
 
@@ -49,6 +50,13 @@ AREAS: tuple[Area, ...] = (
         "People on both sides and the library's departments",
         "f2",
         DirectoryScreen,
+    ),
+    Area(
+        "schedule",
+        "Schedule",
+        "Every visit as an agenda or a week grid; book, move, confirm or cancel",
+        "f3",
+        ScheduleScreen,
     ),
 )
 

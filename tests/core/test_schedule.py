@@ -347,3 +347,24 @@ def test_inactive_people_cannot_be_booked(store):
     directory.set_active(store, "tester", Person, directory.find_person(store, "Raj").id, False)
     with pytest.raises(ValidationError, match="inactive"):
         booking(store, visitors="Raj")
+
+
+def test_reschedule_conflicts_previews_what_reschedule_would_refuse(store):
+    vid = book(store)  # Tue 24 Nov 10:00-12:00, Ada at Circulation
+    other = book(store, department="Reference", hosts="Tom", when="27/11/2026 10:00")
+    # Its own time is no conflict with itself; someone else's is, exactly as reschedule says.
+    assert schedule.reschedule_conflicts(store, vid, datetime(2026, 11, 24, 10, tzinfo=SYD)) == []
+    clash = datetime(2026, 11, 27, 10, tzinfo=SYD)
+    [conflict] = [c for c in schedule.reschedule_conflicts(store, vid, clash) if c.hard]
+    assert conflict.rule == "double-booked" and f"visit #{other}" in conflict.message
+    with pytest.raises(ConflictsFound):
+        schedule.reschedule(store, "tester", vid, clash)
+    assert store.get("visits", vid)["start"] == "2026-11-24T10:00+11:00"  # nothing saved
+    # One occurrence of a series: the rest of the series is not in its way.
+    series = book(store, visitors="Raj", when="mon 10:00", repeat="weekly 4 times")
+    moved = datetime(2026, 11, 30, 11, tzinfo=SYD)
+    assert schedule.reschedule_conflicts(store, series, moved, on=date(2026, 11, 30)) == []
+    later = schedule.reschedule_conflicts(
+        store, series, datetime(2026, 12, 7, 10, 30, tzinfo=SYD), on=date(2026, 11, 30)
+    )
+    assert {c.rule for c in later if c.hard} == {"double-booked"}  # onto next week's (Raj, Mai)

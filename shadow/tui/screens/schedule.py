@@ -1,0 +1,906 @@
+"""The schedule: every visit as an agenda or a week grid by department; book, move, confirm."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
+
+from shadow.core import dates, directory, schedule
+from shadow.core.dates import format_day, format_span, from_iso
+from shadow.core.models import (
+    VISIT_STATUSES,
+    Department,
+    Person,
+    Programme,
+    UserError,
+    Visit,
+)
+from shadow.core.schedule import Occurrence, week_start
+from shadow.core.store import StoreError
+
+from ..commands import Command, bindings
+from ..modals.base import Confirm
+from ..modals.booking import BookingForm, RescheduleForm
+from ..modals.pick_visit import PickVisit
+from ..modals.series_choice import SeriesChoice
+from ..widgets.record_table import RecordTable
+from ..widgets.week_grid import GridRow, WeekGrid
+from .base import AreaScreen
+
+HORIZON_DAYS = 90  # how far ahead the agenda looks
+PAST_DAYS = 30  # how far back it looks when the past is shown
+
+# (label, narrowest width the column may be cut to; None: never cut)
+AGENDA_COLUMNS = (
+    ("", None),
+    ("When", None),
+    ("Department", 12),
+    ("Visitors", 14),
+    ("Hosts", 12),
+    ("Kind", 8),
+    ("Status", None),
+    ("Repeats", 10),
+)
+
+# How a status looks (rich styles: these go into DataTable cells).
+STATUS_STYLE = {
+    "requested": "yellow",
+    "confirmed": "green",
+    "completed": "dim",
+    "cancelled": "dim strike",
+    "no-show": "red",
+}
+ROW_STYLE = {"cancelled": "dim", "no-show": "dim"}
+LEGEND = Text.assemble(
+    ("requested", STATUS_STYLE["requested"]),
+    " · ",
+    ("confirmed", STATUS_STYLE["confirmed"]),
+    " · ",
+    ("completed", STATUS_STYLE["completed"]),
+    " · ",
+    ("cancelled", STATUS_STYLE["cancelled"]),
+    " · ",
+    ("no-show", STATUS_STYLE["no-show"]),
+    "   ·   [ ] other weeks · t this week · b books here",
+)
+STATUS_VERBS = {
+    "confirmed": "Confirm",
+    "completed": "Complete",
+    "cancelled": "Cancel",
+    "no-show": "Mark no-show",
+}
+
+
+def weeks_label(offset: int) -> str:
+    if offset == 0:
+        return "this week"
+    if offset == 1:
+        return "next week"
+    if offset == -1:
+        return "last week"
+    return f"in {offset} weeks" if offset > 0 else f"{-offset} weeks ago"
+
+
+class ScheduleScreen(AreaScreen):
+    AREA_TITLE = "Schedule"
+    HELP = (
+        "The schedule: every visit, as an agenda (today, the rest of this week, then "
+        "what is coming; p adds the past 30 days) or as a week grid with a row per "
+        "department (v switches). Filter by person, department, programme or status "
+        "in the bar at the top, or press m for your own visits; c clears the filter. "
+        "Book with b; move, confirm, complete, cancel or mark a no-show on the "
+        "highlighted visit. Where several visits share a day in the grid you are asked "
+        "which one. For a visit that repeats you choose whether a cancellation (or a "
+        "confirmation) is for this occurrence or the whole series."
+    )
+    WATCHES = frozenset({Visit.TABLE, Person.TABLE, Department.TABLE, Programme.TABLE})
+    COMMAND_LIST = (
+        Command(
+            "book",
+            "Book a visit",
+            "Book a visit (in the week view: at the highlighted department and day)",
+            key="b",
+            short="Book",
+        ),
+        Command(
+            "open", "Open visit", "Open the highlighted visit", key="enter", key_display="enter"
+        ),
+        Command(
+            "reschedule",
+            "Reschedule",
+            "Move the highlighted visit to another time (conflicts checked as you type)",
+            key="r",
+            short="Move",
+        ),
+        Command(
+            "set_status('confirmed')",
+            "Confirm visit",
+            "Mark the highlighted visit confirmed",
+            key="f",
+            short="Confirm",
+        ),
+        Command(
+            "set_status('completed')",
+            "Complete visit",
+            "Mark the highlighted visit done: it took place",
+            key="d",
+            short="Done",
+        ),
+        Command(
+            "set_status('cancelled')",
+            "Cancel visit",
+            "Cancel the highlighted visit (asks first; for a series: this occurrence or all)",
+            key="x",
+            short="Cancel",
+        ),
+        Command(
+            "set_status('no-show')",
+            "No-show",
+            "Mark that the visitors did not come",
+            key="n",
+            footer=False,
+        ),
+        Command(
+            "toggle_view",
+            "Agenda / week grid",
+            "Switch between the agenda list and the week grid by department",
+            key="v",
+            short="View",
+        ),
+        Command(
+            "toggle_mine",
+            "My visits",
+            "Show only the visits you are on (again: everyone's)",
+            key="m",
+            short="Mine",
+        ),
+        Command(
+            "focus_filter",
+            "Filter",
+            "Filter by person, department, programme or status",
+            key="slash",
+            key_display="/",
+        ),
+        Command(
+            "clear_filter",
+            "Clear filter",
+            "Clear every filter (and 'my visits')",
+            key="c,escape",
+            footer=False,
+        ),
+        Command(
+            "toggle_past",
+            "Show/hide past 30 days",
+            "Add the visits of the past 30 days to the agenda, or hide them again",
+            key="p",
+            short="Past",
+        ),
+        Command(
+            "previous_week",
+            "Previous week",
+            "Show the week before (week grid)",
+            key="left_square_bracket",
+            key_display="[",
+            short="Prev",
+        ),
+        Command(
+            "next_week",
+            "Next week",
+            "Show the week after (week grid)",
+            key="right_square_bracket",
+            key_display="]",
+            short="Next",
+        ),
+        Command(
+            "today",
+            "Today",
+            "Back to this week (grid) or to today's visits (agenda)",
+            key="t",
+            footer=False,
+        ),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+
+    DEFAULT_CSS = """
+    ScheduleScreen #schedule-filters {
+        height: 1;
+        padding: 0 1;
+        margin-top: 1;
+    }
+    ScheduleScreen #schedule-filters Input {
+        width: 1fr;
+        margin-right: 1;
+    }
+    ScheduleScreen #schedule-filters Select {
+        width: 26;
+        margin-right: 1;
+    }
+    ScheduleScreen #schedule-bar {
+        height: 1;
+        padding: 0 1;
+        margin-bottom: 1;
+    }
+    ScheduleScreen #schedule-title {
+        width: auto;
+        text-style: bold;
+    }
+    ScheduleScreen #schedule-filter {
+        width: 1fr;
+        padding-left: 2;
+        color: $text-muted;
+    }
+    ScheduleScreen #schedule-filter.-active {
+        color: $text-warning;
+    }
+    ScheduleScreen #schedule-views {
+        height: 1fr;
+    }
+    ScheduleScreen #week {
+        height: 1fr;
+    }
+    ScheduleScreen #week-detail {
+        width: 100%;
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        border-top: solid $primary 40%;
+    }
+    ScheduleScreen #week-legend {
+        width: 100%;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, clock: datetime | None = None) -> None:
+        super().__init__()
+        self.clock = clock  # a fixed "now" (tests, snapshots); None: the real time
+        self.view = "agenda"
+        self.show_past = False
+        self.mine = False
+        self.week: date = week_start(self.now().date())
+        self._visits: list[Visit] = []
+        self._visits_by_id: dict[int, Visit] = {}
+        self._people: dict[int, str] = {}
+        self._departments: list[Department] = []
+        self._department_names: dict[int, str] = {}
+        self._programmes: dict[int, str] = {}
+        self._programme_options: list[tuple[str, int]] = []
+        self.shown: dict[str, Occurrence] = {}  # the occurrences on screen, by key
+        self.cells: dict[tuple[int, int], list[str]] = {}  # (department id, day) -> keys
+        self._jump_to_today = True  # the agenda's cursor goes to today's first visit
+        self._week_cursor_today = True  # the grid's cursor starts on today's column
+
+    # ------------------------------------------------------------ time
+    def now(self) -> datetime:
+        return self.clock if self.clock is not None else dates.now()
+
+    @property
+    def zone(self) -> tzinfo:
+        return self.now().tzinfo or dates.local_zone()
+
+    @property
+    def today(self) -> date:
+        return self.now().date()
+
+    def set_clock(self, clock: datetime | None) -> None:
+        """Pretend it is ``clock`` (None: the real time again); back to this week."""
+        self.clock = clock
+        self.week = week_start(self.today)
+        self._jump_to_today = self._week_cursor_today = True
+        self.reload()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time(0, 0), self.zone)
+
+    # ------------------------------------------------------------ layout
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="schedule-filters"):
+            yield Input(placeholder="Person (/)", id="filter-person", compact=True)
+            yield Input(placeholder="Department", id="filter-department", compact=True)
+            yield Select([], prompt="Any programme", id="filter-programme", compact=True)
+            yield Select(
+                [(s, s) for s in VISIT_STATUSES],
+                prompt="Any status",
+                id="filter-status",
+                compact=True,
+            )
+        with Horizontal(id="schedule-bar"):
+            yield Label("", id="schedule-title", markup=False)
+            yield Label("", id="schedule-filter", markup=False)
+        with ContentSwitcher(initial="agenda", id="schedule-views"):
+            yield RecordTable(AGENDA_COLUMNS, id="agenda")
+            with Vertical(id="week"):
+                yield WeekGrid(id="week-grid")
+                yield Label("", id="week-detail", markup=False)
+                yield Label(LEGEND, id="week-legend", markup=False)
+
+    def on_mount(self) -> None:
+        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
+        self.reload()
+        self.agenda.focus()
+
+    def on_screen_resume(self) -> None:
+        # The acting person may have changed meanwhile ("my visits" depends on it).
+        if self._visits:
+            self.refilter()
+
+    @property
+    def agenda(self) -> RecordTable:
+        return self.query_one("#agenda", RecordTable)
+
+    @property
+    def grid(self) -> WeekGrid:
+        return self.query_one("#week-grid", WeekGrid)
+
+    @property
+    def current_table(self) -> DataTable:
+        return self.agenda if self.view == "agenda" else self.grid
+
+    # ------------------------------------------------------------ reading
+    def reload(self) -> None:
+        """Re-read visits, people, departments and programmes; show them through the filters."""
+        store = self.app.store
+        try:
+            self._visits = schedule.load_visits(store)
+            self._people = directory.names_by_id(store, Person.TABLE)
+            self._departments = directory.departments(store)
+            programmes = [Programme.from_doc(d) for d in store.all(Programme.TABLE)]
+        except StoreError as exc:
+            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            return
+        self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
+        self._department_names = {d.id: d.name for d in self._departments if d.id is not None}
+        self._programmes = {p.id: p.name for p in programmes if p.id is not None}
+        self._update_pickers(programmes)
+        self.refilter()
+
+    def _update_pickers(self, programmes: list[Programme]) -> None:
+        options = [(p.name, p.id) for p in programmes if p.id is not None and p.active]
+        if options != self._programme_options:
+            self._programme_options = options
+            select = self.query_one("#filter-programme", Select)
+            keep = select.value
+            select.set_options((Text(name), pid) for name, pid in options)
+            if keep != Select.NULL and any(pid == keep for _, pid in options):
+                select.value = keep
+        people = sorted(self._people.values(), key=str.casefold)
+        self.query_one("#filter-person", Input).suggester = SuggestFromList(
+            people, case_sensitive=False
+        )
+        self.query_one("#filter-department", Input).suggester = SuggestFromList(
+            [d.name for d in self._departments], case_sensitive=False
+        )
+
+    def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
+        found = schedule.occurrences(self.app.store, start, end, visits=self._visits)
+        keep = self._filter()
+        return [o for o in found if keep(o)]
+
+    # ------------------------------------------------------------ filters
+    @property
+    def filter_person(self) -> str:
+        return self.query_one("#filter-person", Input).value.strip()
+
+    @property
+    def filter_department(self) -> str:
+        return self.query_one("#filter-department", Input).value.strip()
+
+    @property
+    def filter_programme(self) -> int | None:
+        value = self.query_one("#filter-programme", Select).value
+        return None if value == Select.NULL else value  # type: ignore[return-value]
+
+    @property
+    def filter_status(self) -> str | None:
+        value = self.query_one("#filter-status", Select).value
+        return None if value == Select.NULL else str(value)
+
+    def _filter(self) -> Callable[[Occurrence], bool]:
+        """The filters as they stand now, as one test for an occurrence."""
+        mine = self.app.actor.id if self.mine and self.app.actor is not None else None
+        person = self.filter_person.casefold()
+        department = self.filter_department.casefold()
+        programme, status = self.filter_programme, self.filter_status
+        people = {pid: name.casefold() for pid, name in self._people.items()}
+        departments = {d.id: d.name.casefold() for d in self._departments}
+
+        def keep(occ: Occurrence) -> bool:
+            visit = occ.visit
+            if self.mine and mine not in occ.people:
+                return False
+            if person and not any(person in people.get(pid, "") for pid in occ.people):
+                return False
+            if department and department not in departments.get(visit.department_id, ""):
+                return False
+            if programme is not None and visit.programme_id != programme:
+                return False
+            return status is None or occ.status == status
+
+        return keep
+
+    def filter_parts(self) -> list[str]:
+        parts = []
+        if self.mine:
+            who = self.app.actor.name if self.app.actor is not None else "nobody chosen"
+            parts.append(f"my visits ({who})")
+        if self.filter_person:
+            parts.append(f'person "{self.filter_person}"')
+        if self.filter_department:
+            parts.append(f'department "{self.filter_department}"')
+        if self.filter_programme is not None:
+            parts.append(f"programme {self._programmes.get(self.filter_programme, '?')}")
+        if self.filter_status:
+            parts.append(f"status {self.filter_status}")
+        return parts
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.filter_parts())
+
+    @on(Input.Changed, "#filter-person, #filter-department")
+    @on(Select.Changed, "#filter-programme, #filter-status")
+    def _filter_changed(self) -> None:
+        self.refilter()
+
+    @on(Input.Submitted, "#filter-person, #filter-department")
+    def _filter_submitted(self) -> None:
+        self.current_table.focus()
+
+    # ------------------------------------------------------------ showing
+    def refilter(self) -> None:
+        if self.view == "agenda":
+            self._fill_agenda()
+        else:
+            self._fill_week()
+        parts = self.filter_parts()
+        label = self.query_one("#schedule-filter", Label)
+        if parts:
+            label.update(f"Filter: {' · '.join(parts)}  (c clears)")
+        else:
+            label.update("No filter: / filters, m shows your own visits")
+        label.set_class(bool(parts), "-active")
+
+    def _department_name(self, dept_id: int | None) -> str:
+        if dept_id in self._department_names:
+            return self._department_names[dept_id]
+        return f"#{dept_id}" if dept_id else ""
+
+    def _names(self, ids: Iterable[int]) -> str:
+        return ", ".join(self._people.get(pid, f"#{pid}") for pid in ids)
+
+    def repeats(self, occ: Occurrence) -> str:
+        if occ.series_id is None:
+            return ""
+        series = self._visits_by_id.get(occ.series_id)
+        text = schedule.describe_repeat(series.rrule) if series is not None else "series"
+        if occ.visit.series_id is not None:
+            text += " (changed)"
+        return text
+
+    def span(self, occ: Occurrence) -> str:
+        return format_span(self.local(occ.start), self.local(occ.end))
+
+    def describe(self, occ: Occurrence) -> str:
+        """One line about an occurrence (for questions and pickers)."""
+        visit = occ.visit
+        return (
+            f"{self.span(occ)} · {self._department_name(visit.department_id)} · "
+            f"{self._names(visit.visitors)} with {self._names(visit.hosts)} ({occ.status})"
+        )
+
+    def group(self, occ: Occurrence) -> str:
+        day = self.local(occ.start).date()
+        if day < self.today:
+            return "Past"
+        if day == self.today:
+            return "Today"
+        if day < week_start(self.today) + timedelta(days=7):
+            return "This week"
+        return "Upcoming"
+
+    def _fill_agenda(self) -> None:
+        start = self.midnight(self.today)
+        if self.show_past:
+            start -= timedelta(days=PAST_DAYS)
+        end = self.midnight(self.today + timedelta(days=HORIZON_DAYS + 1))
+        found = self._occurrences(start, end)
+        self.shown = {o.key: o for o in found}
+        rows = []
+        last_group = None
+        counts: dict[str, int] = {}
+        for occ in found:
+            group = self.group(occ)
+            counts[group] = counts.get(group, 0) + 1
+            visit = occ.visit
+            row_style = ROW_STYLE.get(occ.status, "")
+            cells = [
+                Text(group if group != last_group else "", style="bold"),
+                Text(self.span(occ), style=row_style, no_wrap=True),
+                Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
+                Text(self._names(visit.visitors), style=row_style, no_wrap=True),
+                Text(self._names(visit.hosts), style=row_style, no_wrap=True),
+                Text(visit.kind, style=row_style, no_wrap=True),
+                Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
+                Text(self.repeats(occ), style=row_style, no_wrap=True),
+            ]
+            rows.append((occ.key, cells))
+            last_group = group
+        table = self.agenda
+        table.fill(rows)
+        if self._jump_to_today:
+            self._jump_to_today = False
+            self._cursor_to_today()
+        span = f"today and the next {HORIZON_DAYS} days"
+        if self.show_past:
+            span = f"the past {PAST_DAYS} days, {span}"
+        summary = " · ".join(f"{counts[g]} {g.lower()}" for g in counts) or "no visits"
+        self.query_one("#schedule-title", Label).update(f"Agenda, {span}: {summary}")
+
+    def _cursor_to_today(self) -> None:
+        table = self.agenda
+        for row, key in enumerate(table.ids):
+            if self.group(self.shown[key]) != "Past":
+                table.move_cursor(row=row, animate=False)
+                return
+
+    def _fill_week(self) -> None:
+        monday = self.week
+        start = self.midnight(monday)
+        found = self._occurrences(start, self.midnight(monday + timedelta(days=7)))
+        self.shown = {o.key: o for o in found}
+        self.cells = {}
+        for occ in found:
+            day = (self.local(occ.start).date() - monday).days
+            if 0 <= day < 7:
+                self.cells.setdefault((occ.visit.department_id or 0, day), []).append(occ.key)
+        with_visits = {dept_id for dept_id, _ in self.cells}
+        needle = self.filter_department.casefold()
+        departments = [
+            d
+            for d in sorted(self._departments, key=lambda d: d.name.casefold())
+            if (d.active or d.id in with_visits) and (not needle or needle in d.name.casefold())
+        ]
+        known = {d.id for d in departments}
+        rows = []
+        for dept in departments:
+            label = Text(dept.name, style="" if dept.active else "dim")
+            days = [self._day_lines(dept.id or 0, day) for day in range(7)]
+            rows.append(GridRow(dept.id or 0, label, days))
+        for dept_id in sorted(with_visits - known):  # a department gone from the directory
+            days = [self._day_lines(dept_id, day) for day in range(7)]
+            rows.append(GridRow(dept_id, Text(f"#{dept_id}", style="dim"), days))
+        headers = [Text("Department")]
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            style = "bold reverse" if day == self.today else "bold"
+            headers.append(Text(f"{day:%a} {day.day} {day:%b}", style=style))
+        self.grid.fill(headers, rows)
+        if self._week_cursor_today and self.view == "week":
+            self._week_cursor_today = False
+            if monday == week_start(self.today):
+                self.grid.select(day=self.today.weekday())
+        weeks = (monday - week_start(self.today)).days // 7
+        sunday = monday + timedelta(days=6)
+        count = len(found)
+        self.query_one("#schedule-title", Label).update(
+            f"Week of {format_day(monday)} – {format_day(sunday)} ({weeks_label(weeks)}): "
+            f"{count} visit{'' if count == 1 else 's'}"
+        )
+        self._show_detail()
+
+    def _day_lines(self, dept_id: int, day: int) -> list[list[Text]]:
+        return [self._cell_lines(self.shown[key]) for key in self.cells.get((dept_id, day), [])]
+
+    def _cell_lines(self, occ: Occurrence) -> list[Text]:
+        """A visit in a grid cell: its times, then its visitors (the grid cuts them to fit)."""
+        style = STATUS_STYLE.get(occ.status, "")
+        start, end = self.local(occ.start), self.local(occ.end)
+        times = f"{start:%H:%M}–{end:%H:%M}" if start.date() == end.date() else f"{start:%H:%M}→"
+        return [
+            Text(times, style=f"bold {style}".strip(), no_wrap=True),
+            Text(self._names(occ.visit.visitors), style=style, no_wrap=True),
+        ]
+
+    def _show_detail(self) -> None:
+        """Under the grid: the highlighted cell's visits in full."""
+        detail = self.query_one("#week-detail", Label)
+        selected = self.grid.selected
+        if selected is None:
+            detail.update("")
+            return
+        dept_id, day = selected
+        keys = self.cells.get(selected, [])
+        when = format_day(self.week + timedelta(days=day))
+        name = self._department_name(dept_id)
+        if not keys:
+            detail.update(f"{name}, {when}: nothing booked (b books a visit here)")
+            return
+        lines = [f"{name}, {when}:"]
+        for key in keys:
+            occ = self.shown[key]
+            visit = occ.visit
+            lines.append(
+                f"  {self.local(occ.start):%H:%M}–{self.local(occ.end):%H:%M} "
+                f"{self._names(visit.visitors)} with {self._names(visit.hosts)} · "
+                f"{visit.kind} · {occ.status}"
+                + (f" · {self.repeats(occ)}" if occ.series_id else "")
+            )
+        detail.update("\n".join(lines))
+
+    @on(DataTable.CellHighlighted, "#week-grid")
+    def _cell_highlighted(self) -> None:
+        self._show_detail()
+
+    # ------------------------------------------------------------ views and navigation
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("previous_week", "next_week") and self.view != "week":
+            return False
+        if action == "toggle_past" and self.view != "agenda":
+            return False
+        return True
+
+    def action_toggle_view(self) -> None:
+        self.show_view("week" if self.view == "agenda" else "agenda")
+
+    def show_view(self, view: str) -> None:
+        self.view = view
+        self.query_one(ContentSwitcher).current = view
+        self.refilter()
+        self.current_table.focus()
+        self.refresh_bindings()
+
+    def action_previous_week(self) -> None:
+        self.go_to_week(self.week - timedelta(days=7))
+
+    def action_next_week(self) -> None:
+        self.go_to_week(self.week + timedelta(days=7))
+
+    def go_to_week(self, monday: date, day: int | None = None) -> None:
+        self.week = week_start(monday)
+        if self.view != "week":
+            self.show_view("week")
+        else:
+            self.refilter()
+        if day is not None:
+            self.grid.select(day=day)
+            self._show_detail()
+
+    @on(WeekGrid.EdgeReached)
+    def _edge_reached(self, event: WeekGrid.EdgeReached) -> None:
+        self.go_to_week(self.week + timedelta(days=7 * event.step), day=6 if event.step < 0 else 0)
+
+    def action_today(self) -> None:
+        if self.view == "week":
+            self.go_to_week(self.today, day=self.today.weekday())
+        else:
+            self._cursor_to_today()
+
+    def action_toggle_past(self) -> None:
+        self.show_past = not self.show_past
+        self._jump_to_today = True
+        self.refilter()
+        self.app.say(
+            f"Showing the past {PAST_DAYS} days too" if self.show_past else "Past visits hidden"
+        )
+
+    def action_toggle_mine(self) -> None:
+        if not self.mine and self.app.actor is None:
+            self.app.say(
+                "Choose who you are first (press w) to see your own visits.",
+                severity="warning",
+            )
+            return
+        self.mine = not self.mine
+        self.refilter()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter-person", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        had = self.filtered
+        self.mine = False
+        for selector in ("#filter-person", "#filter-department"):
+            self.query_one(selector, Input).value = ""
+        for selector in ("#filter-programme", "#filter-status"):
+            self.query_one(selector, Select).clear()
+        self.refilter()
+        self.current_table.focus()
+        if had:
+            self.app.say("Filter cleared")
+
+    # ------------------------------------------------------------ the highlighted visit
+    def highlighted(self) -> list[Occurrence]:
+        """The occurrences under the cursor: one in the agenda; any number in a grid cell."""
+        if self.view == "agenda":
+            key = self.agenda.selected_id
+            return [self.shown[key]] if key is not None and key in self.shown else []
+        selected = self.grid.selected
+        if selected is None:
+            return []
+        return [self.shown[k] for k in self.cells.get(selected, []) if k in self.shown]
+
+    async def pick(self, verb: str) -> Occurrence | None:
+        """The visit to act on (asks which when a grid cell holds several). Call from a worker."""
+        found = self.highlighted()
+        if not found:
+            if self.view == "week" and self.grid.selected is not None:
+                self.app.say("Nothing booked there: press b to book a visit.")
+            else:
+                self.app.say("No visit highlighted", severity="warning")
+            return None
+        if len(found) == 1:
+            return found[0]
+        key = await self.app.push_screen_wait(
+            PickVisit([(o.key, self.describe(o)) for o in found], verb=verb)
+        )
+        return self.shown.get(key) if key is not None else None
+
+    def action_open(self) -> None:
+        self._open()
+
+    @on(DataTable.RowSelected, "#agenda")
+    @on(DataTable.CellSelected, "#week-grid")
+    def _selected(self) -> None:
+        self._open()
+
+    @work(exclusive=True, group="schedule-open")
+    async def _open(self) -> None:
+        occ = await self.pick("Open")
+        if occ is None or occ.visit.id is None:
+            return
+        from .visit import VisitScreen  # the visit page (imported when first needed)
+
+        self.app.push_screen(VisitScreen(occ.visit.id))
+
+    # ------------------------------------------------------------ booking and moving
+    def action_book(self) -> None:
+        if self.app.acting_name() is None:
+            return
+        prefill: dict[str, str] = {}
+        if self.view == "week" and self.grid.selected is not None:
+            dept_id, day = self.grid.selected
+            name = self._department_name(dept_id)
+            if not name.startswith("#"):
+                prefill["department"] = name
+            prefill["when"] = f"{(self.week + timedelta(days=day)).isoformat()} "
+        elif self.filter_department:
+            needle = self.filter_department.casefold()
+            named = [d.name for d in self._departments if d.active and needle in d.name.casefold()]
+            if len(named) == 1:
+                prefill["department"] = named[0]
+        actor = self.app.actor
+        if self.mine and actor is not None and actor.side == "it":
+            prefill["visitors"] = actor.name
+        self.app.push_screen(BookingForm(prefill, now_=self.clock), self._booked)
+
+    def _booked(self, visit_id: int | None) -> None:
+        if visit_id is None:
+            return
+        self.reload()
+        doc = self.app.store.get(Visit.TABLE, visit_id)
+        if doc is None:
+            return
+        visit = Visit.from_doc(doc)
+        start = self.local(from_iso(visit.start))
+        shown = self.select_visit(str(visit_id), start)
+        message = (
+            f"Booked visit #{visit_id}: {format_span(start, self.local(from_iso(visit.end)))} "
+            f"at {self._department_name(visit.department_id)} (requested)"
+        )
+        if not shown:
+            message += "; not shown here because of the filter"
+        self.app.say(message)
+
+    def select_visit(self, key: str, start: datetime) -> bool:
+        """Put the cursor on a visit (moving the grid to its week); False if filtered out."""
+        if self.view == "week":
+            self.go_to_week(start.date(), day=start.weekday())
+            occ = self.shown.get(key)
+            if occ is None:
+                return False
+            self.grid.select(key=occ.visit.department_id or 0, day=start.weekday())
+            self._show_detail()
+            return True
+        return self.agenda.select_id(key)
+
+    def action_reschedule(self) -> None:
+        self._reschedule()
+
+    @work(exclusive=True, group="schedule-change")
+    async def _reschedule(self) -> None:
+        occ = await self.pick("Move")
+        if occ is None:
+            return
+        if occ.status not in ("requested", "confirmed"):
+            self.app.say(
+                f"Visit #{occ.key} is {occ.status}; only upcoming (requested or confirmed) "
+                "visits can move.",
+                title="Not moved",
+                severity="error",
+            )
+            return
+        if self.app.acting_name() is None:
+            return
+        what = (
+            f"{self._department_name(occ.visit.department_id)}, "
+            f"{self._names(occ.visit.visitors)} with {self._names(occ.visit.hosts)}"
+        )
+        result = await self.app.push_screen_wait(RescheduleForm(occ, what, now_=self.clock))
+        if result:
+            self.reload()
+            self.app.say(result)
+
+    # ------------------------------------------------------------ status changes
+    def action_set_status(self, status: str) -> None:
+        self._set_status(status)
+
+    @work(exclusive=True, group="schedule-change")
+    async def _set_status(self, status: str) -> None:
+        verb = STATUS_VERBS.get(status, status)
+        occ = await self.pick(verb)
+        if occ is None:
+            return
+        allowed = schedule.TRANSITIONS.get(occ.status, ())
+        if status not in allowed:
+            why = (
+                f"it can become {', '.join(allowed)}"
+                if allowed
+                else "which is final: it cannot change"
+            )
+            self.app.say(
+                f"Visit #{occ.key} is {occ.status}; {why}.",
+                title=f"Cannot {verb.lower()}",
+                severity="error",
+            )
+            return
+        if self.app.acting_name() is None:
+            return
+        target = occ.visit.id
+        on: date | None = None
+        if occ.series_id is not None:
+            target, on = occ.series_id, from_iso(occ.original).date()
+            if status in ("cancelled", "confirmed"):
+                choice = await self.app.push_screen_wait(
+                    SeriesChoice(
+                        f"{self.describe(occ)}\n\nThis visit repeats "
+                        f"({self.repeats(occ)}). {verb} just this occurrence, or every "
+                        "occurrence of the series (except ones already changed one by one)?",
+                        verb=verb,
+                        keep="Keep it" if status == "cancelled" else "Change nothing",
+                    )
+                )
+                if choice is None:
+                    return
+                if choice == "series":
+                    on = None
+        elif status == "cancelled":
+            if not await self.app.push_screen_wait(
+                Confirm(
+                    f"Cancel this visit?\n\n{self.describe(occ)}\n\n"
+                    "It stays in the history as cancelled.",
+                    yes="Cancel the visit",
+                    no="Keep it",
+                )
+            ):
+                return
+        actor = self.app.acting_name()
+        if actor is None or target is None:
+            return
+        try:
+            message = schedule.set_status(self.app.store, actor, target, status, on=on)
+        except (UserError, StoreError) as exc:
+            self.app.say(str(exc), title="Not changed", severity="error")
+            return
+        self.reload()
+        self.app.say(message[:1].upper() + message[1:])

@@ -1,0 +1,520 @@
+"""The schedule area: agenda, week grid, booking with live conflict checks, status changes.
+
+Everything here happens at fixed dates: the sample's own visits (dated around
+the real today) are removed, a handful are booked in February 2027, and the
+screen is told that "now" is Wednesday 17 February 2027, 09:00 in London.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from dateutil import tz
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Input, Label
+
+from shadow.core import directory, schedule
+from shadow.core.dates import format_span
+from shadow.core.models import Kudos, Observation, Visit
+from shadow.tui.app import create_app
+from shadow.tui.modals.base import Confirm
+from shadow.tui.modals.booking import BookingForm, RescheduleForm
+from shadow.tui.modals.series_choice import SeriesChoice
+from shadow.tui.screens.schedule import ScheduleScreen
+from shadow.tui.widgets.conflict_list import ConflictList
+from shadow.tui.widgets.field import Field
+
+from .helpers import SIZE, notifications, type_into
+
+LONDON = tz.gettz("Europe/London")
+NOW = datetime(2027, 2, 17, 9, 0, tzinfo=LONDON)  # a Wednesday
+HOSTILE = "[red]x [/] [TODO]"
+SETTLE = 0.5  # longer than the form's debounce
+
+
+@pytest.fixture(autouse=True)
+def london(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/London")
+
+
+def book(store, dept, visitors, when, *, duration="2h", repeat="", status=None, purpose=""):
+    booking = schedule.visit_from_input(
+        store,
+        {
+            "department": dept,
+            "visitors": visitors,
+            "when": when,
+            "duration": duration,
+            "repeat": repeat,
+            "purpose": purpose,
+        },
+        now_=NOW,
+    )
+    visit_id = schedule.book(store, directory.SETUP_ACTOR, booking)
+    if status:
+        schedule.set_status(store, directory.SETUP_ACTOR, visit_id, status)
+    return visit_id
+
+
+@pytest.fixture
+def calendar(sample_store):
+    """The sample directory with a fixed week of visits; returns their ids by nickname."""
+    store = sample_store
+    with store.transaction(directory.SETUP_ACTOR) as tx:
+        for table in (Visit.TABLE, Observation.TABLE, Kudos.TABLE):
+            for doc in store.all(table):
+                tx.delete(table, doc["id"])
+    ids = {
+        "tig": book(
+            store,
+            "Systems",
+            "Ravi Shankar",
+            "2027-02-15 09:00",
+            repeat="fortnightly until 15/3/2027",
+            status="confirmed",
+        ),
+        "circ": book(store, "Circulation", "Samuel Osei", "2027-02-17 10:00", status="confirmed"),
+        "circ2": book(store, "Circulation", "Ben Kowalczyk", "2027-02-17 14:00", duration="90m"),
+        "ref": book(store, "Reference", "Chloe Martin", "2027-02-18 14:00"),
+        "archives": book(store, "Local History & Archives", "Adebayo Adeyemi", "2027-02-23 10:00"),
+        "maker": book(store, "Makerspace", "Mei Tanaka", "2027-02-20 10:00", status="cancelled"),
+        "past": book(store, "Children's & Youth", "Ben Kowalczyk", "2027-02-10 10:00"),
+    }
+    return ids
+
+
+async def open_schedule(pilot: Pilot) -> ScheduleScreen:
+    """Switch to the Schedule area (F3) and fix its clock."""
+    await pilot.press("f3")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ScheduleScreen)
+    screen.set_clock(NOW)
+    await pilot.pause()
+    return screen
+
+
+def agenda_rows(screen: ScheduleScreen) -> dict[str, list[str]]:
+    return {key: screen.agenda.full_row(key) for key in screen.agenda.ids}
+
+
+def field_error(form, name: str) -> str:
+    return form.query_one(f"#field-{name}", Field).error
+
+
+def hint(form, name: str) -> str:
+    return str(form.query_one(f"#field-{name}", Field).query_one(".field-hint", Label).content)
+
+
+async def test_agenda_groups_today_this_week_and_upcoming(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        rows = agenda_rows(screen)
+        tig, circ, circ2 = calendar["tig"], calendar["circ"], calendar["circ2"]
+        assert list(rows) == [
+            str(circ),
+            str(circ2),
+            str(calendar["ref"]),
+            str(calendar["maker"]),
+            str(calendar["archives"]),
+            f"{tig}@2027-03-01",
+            f"{tig}@2027-03-15",
+        ]
+        assert rows[str(circ)][:3] == ["Today", "Wed 17 Feb 2027 10:00–12:00", "Circulation"]
+        assert rows[str(circ)][3:7] == [
+            "Samuel Osei",
+            "Marcus Webb, Amara Okafor",
+            "tour",
+            "confirmed",
+        ]
+        assert rows[str(circ2)][0] == ""  # the group label only on its first row
+        assert rows[str(calendar["ref"])][:2] == ["This week", "Thu 18 Feb 2027 14:00–16:00"]
+        assert rows[str(calendar["maker"])][6] == "cancelled"
+        assert rows[str(calendar["archives"])][0] == "Upcoming"
+        assert rows[f"{tig}@2027-03-01"][7] == "every other week until Mon 15 Mar 2027"
+        assert str(calendar["past"]) not in rows and f"{tig}@2027-02-15" not in rows
+        assert screen.agenda.selected_id == str(circ)  # the cursor starts at today
+        title = str(screen.query_one("#schedule-title", Label).content)
+        assert title.endswith("2 today · 2 this week · 3 upcoming")
+        # p adds the past 30 days, labelled as such, and the cursor stays at today.
+        await pilot.press("p")
+        await pilot.pause()
+        rows = agenda_rows(screen)
+        assert rows[str(calendar["past"])][:2] == ["Past", "Wed 10 Feb 2027 10:00–12:00"]
+        assert rows[f"{tig}@2027-02-15"][6] == "confirmed"
+        assert screen.agenda.selected_id == str(circ)
+
+
+async def test_book_sees_conflict_then_saves_at_a_free_time(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, BookingForm)
+        await type_into(pilot, "#department", "Reference")
+        await type_into(pilot, "#visitors", "Samuel Osei")
+        await type_into(pilot, "#when", "17/2/2027 10:30")
+        await pilot.pause(SETTLE)
+        # The date as read, the hosts it will use, and the double booking in red.
+        assert hint(form, "when") == "= Wed 17 Feb 2027 10:30–12:30"
+        assert "Hannah Lindqvist" in hint(form, "hosts")
+        conflicts = form.query_one(ConflictList)
+        assert conflicts.display
+        assert [c.rule for c in conflicts.hard] == ["double-booked"]
+        assert f"conflict  Samuel Osei is already on visit #{calendar['circ']}" in conflicts.plain
+        assert not form.query_one("#field-reason", Field).display  # no soft conflicts
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # refused, nothing lost
+        assert "must be fixed first" in str(form.query_one("#form-message", Label).content)
+        assert form.query_one("#department", Input).value == "Reference"
+        assert len(sample_store.all("visits")) == len(calendar)
+        # A free time: the conflict goes away as you type.
+        await type_into(pilot, "#when", "17/2/2027 14:00")
+        await pilot.pause(SETTLE)
+        assert conflicts.conflicts == []
+        assert "No conflicts" in str(conflicts.content)
+        assert hint(form, "when") == "= Wed 17 Feb 2027 14:00–16:00"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        [doc] = [d for d in sample_store.all("visits") if d["id"] not in calendar.values()]
+        assert doc["status"] == "requested"
+        assert doc["start"] == "2027-02-17T14:00+00:00"
+        assert doc["created_by"] == liaison.name
+        assert screen.agenda.selected_id == str(doc["id"])
+        row = screen.agenda.full_row(str(doc["id"]))
+        assert row[1:4] == ["Wed 17 Feb 2027 14:00–16:00", "Reference", "Samuel Osei"]
+        assert row[6] == "requested"
+        assert any(f"Booked visit #{doc['id']}" in n for n in notifications(pilot))
+
+
+async def test_errors_show_under_fields_only_once_touched(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_schedule(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        assert field_error(form, "when") == ""  # nothing typed yet: no scolding
+        await type_into(pilot, "#when", "next blursday")
+        await type_into(pilot, "#duration", "forever")
+        await pilot.pause(SETTLE)
+        assert "Cannot read 'next blursday'" in field_error(form, "when")
+        assert "Cannot read 'forever' as a duration" in field_error(form, "duration")
+        assert field_error(form, "department") == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # After a save attempt every problem shows, the first field gets the focus.
+        assert "is required" in field_error(form, "department")
+        assert "visitor" in field_error(form, "visitors")
+        assert app.focused is form.query_one("#department")
+        assert form.query_one("#when", Input).value == "next blursday"
+
+
+async def test_soft_conflict_needs_a_reason_and_save_anyway(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_schedule(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, "#department", "Reference")
+        await type_into(pilot, "#visitors", "Sofia Rossi")
+        await type_into(pilot, "#when", "2027-02-19 16:00")  # Fridays it closes at 17:00
+        await pilot.pause(SETTLE)
+        conflicts = form.query_one(ConflictList)
+        assert [c.rule for c in conflicts.soft] == ["outside-hours"] and not conflicts.hard
+        assert "warning   Fri 19 Feb 2027 16:00–18:00 is outside Reference's" in conflicts.plain
+        reason = form.query_one("#field-reason", Field)
+        assert reason.display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "reason" in reason.error.lower()
+        assert app.focused is form.query_one("#reason")
+        await type_into(pilot, "#reason", "Late shift agreed with Hannah")
+        assert reason.error == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert "Save anyway" in str(app.screen.query_one("#yes").label)
+        await pilot.press("n")  # back to the form: nothing saved, nothing lost
+        await pilot.pause()
+        assert app.screen is form
+        assert len(sample_store.all("visits")) == len(calendar)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ScheduleScreen)
+        [doc] = [d for d in sample_store.all("visits") if d["id"] not in calendar.values()]
+        assert doc["override_reason"] == "Late shift agreed with Hannah"
+        assert doc["status"] == "requested"
+
+
+async def test_find_a_slot_fills_the_when_field(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_schedule(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, "#department", "Circulation")
+        await type_into(pilot, "#visitors", "Ben Kowalczyk")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        # From "now" (Wed 17 Feb 09:00): the hosts are busy 10-12 and 14-15:30 (with Ben).
+        assert len(form.slots) == 5
+        assert f"{form.slots[0][0]:%a %d %b %H:%M}" == "Wed 17 Feb 16:00"
+        shown = form.query_one("#slots").get_option_at_index(0).prompt
+        assert str(shown) == "Wed 17 Feb 2027 16:00–18:00"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert form.query_one("#when", Input).value == f"{form.slots[1][0]:%Y-%m-%d %H:%M}"
+        start, end = form.slots[1]
+        assert hint(form, "when") == f"= {format_span(start, end)}"
+        assert form.query_one(ConflictList).conflicts == []
+
+
+async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        ref, circ, tig = calendar["ref"], calendar["circ"], calendar["tig"]
+        assert screen.agenda.select_id(str(ref))
+        await pilot.press("f")
+        await pilot.pause()
+        assert sample_store.get("visits", ref)["status"] == "confirmed"
+        assert screen.agenda.full_row(str(ref))[6] == "confirmed"
+        # Cancelling asks first.
+        assert screen.agenda.select_id(str(circ))
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert sample_store.get("visits", circ)["status"] == "cancelled"
+        assert screen.agenda.full_row(str(circ))[6] == "cancelled"
+        # A status that cannot follow: an error, nothing changed.
+        assert screen.agenda.select_id(str(calendar["archives"]))
+        await pilot.press("d")
+        await pilot.pause()
+        assert sample_store.get("visits", calendar["archives"])["status"] == "requested"
+        assert any(
+            "is requested; it can become confirmed, cancelled" in n for n in notifications(pilot)
+        )
+        # One occurrence of a series: this one, or the whole series?
+        assert screen.agenda.select_id(f"{tig}@2027-03-01")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, SeriesChoice)
+        await pilot.press("o")
+        await pilot.pause()
+        [override] = sample_store.find("visits", series_id=tig)
+        assert override["status"] == "cancelled"
+        assert override["occurrence"].startswith("2027-03-01T09:00")
+        assert sample_store.get("visits", tig)["status"] == "confirmed"
+        rows = agenda_rows(screen)
+        assert rows[f"{tig}@2027-03-01"][6] == "cancelled"
+        assert rows[f"{tig}@2027-03-15"][6] == "confirmed"
+        # ... and the whole series.
+        assert screen.agenda.select_id(f"{tig}@2027-03-15")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert sample_store.get("visits", tig)["status"] == "cancelled"
+        assert agenda_rows(screen)[f"{tig}@2027-03-15"][6] == "cancelled"
+
+
+async def test_reschedule_checks_live_and_moves(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        ref = calendar["ref"]
+        assert screen.agenda.select_id(str(ref))
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RescheduleForm)
+        assert form.query_one("#when", Input).value == "2027-02-18 14:00"
+        assert hint(form, "when") == "= Thu 18 Feb 2027 14:00–16:00"
+        await type_into(pilot, "#when", "2027-02-17 10:00")  # Chloe is free; Reference too
+        await pilot.pause(SETTLE)
+        assert hint(form, "when") == "= Wed 17 Feb 2027 10:00–12:00"
+        assert form.query_one(ConflictList).conflicts == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert sample_store.get("visits", ref)["start"] == "2027-02-17T10:00+00:00"
+        assert screen.agenda.full_row(str(ref))[:2] == ["", "Wed 17 Feb 2027 10:00–12:00"]
+
+
+async def test_filters_and_my_visits(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#filter-person")
+        await pilot.press(*"chloe")
+        await pilot.pause()
+        assert screen.agenda.ids == [str(calendar["ref"])]
+        shown = str(screen.query_one("#schedule-filter", Label).content)
+        assert 'person "chloe"' in shown and "c clears" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(screen.agenda.ids) > 1
+        assert screen.query_one("#filter-person", Input).value == ""
+        # m: the acting person's visits (the liaison hosts Administration: none booked).
+        await pilot.press("m")
+        await pilot.pause()
+        assert screen.agenda.ids == []
+        assert "my visits (Siobhán O'Connell)" in str(
+            screen.query_one("#schedule-filter", Label).content
+        )
+        await pilot.press("c")
+        await pilot.pause()
+        assert len(screen.agenda.ids) > 1
+
+
+async def test_week_grid_and_its_navigation(sample_store, calendar, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        grid = screen.grid
+        assert app.focused is grid
+        assert grid.selected is not None and grid.selected[1] == 2  # today's column
+        assert grid.plain_headers() == [
+            "Department", "Mon 15 Feb", "Tue 16 Feb", "Wed 17 Feb", "Thu 18 Feb",
+            "Fri 19 Feb", "Sat 20 Feb", "Sun 21 Feb",
+        ]  # fmt: skip
+        circulation = directory.find_department(sample_store, "Circulation").id
+        archives = directory.find_department(sample_store, "Local History & Archives").id
+        systems = directory.find_department(sample_store, "Systems").id
+        lines = grid.plain_cell(circulation, 2).split("\n")
+        assert lines[:3] == ["10:00–12:00", "Samuel Osei", "14:00–15:30"]
+        assert lines[3].startswith("Ben Kowal")  # cut to the column, the detail line has it all
+        assert grid.plain_cell(systems, 0).startswith("09:00–11:00")
+        assert "Week of Mon 15 Feb 2027" in str(screen.query_one("#schedule-title", Label).content)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert grid.plain_headers()[1] == "Mon 22 Feb"
+        assert grid.plain_cell(archives, 1).startswith("10:00–12:00\nAdebayo")
+        assert grid.plain_cell(systems, 0) == ""  # fortnightly: not this week
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert grid.plain_headers()[1] == "Mon 8 Feb"
+        await pilot.press("t")
+        await pilot.pause()
+        assert grid.plain_headers()[1] == "Mon 15 Feb"
+        assert grid.selected is not None and grid.selected[1] == 2  # today, Wednesday
+        # Arrows walk past the edge of the week.
+        grid.select(key=systems, day=0)
+        await pilot.press("left")
+        await pilot.pause()
+        assert grid.plain_headers()[1] == "Mon 8 Feb"
+        assert grid.selected == (systems, 6)
+        await pilot.press("right")
+        await pilot.pause()
+        assert grid.plain_headers()[1] == "Mon 15 Feb"
+        assert grid.selected == (systems, 0)
+        # The detail line spells out the highlighted cell.
+        detail = str(screen.query_one("#week-detail", Label).content)
+        assert "Systems, Mon 15 Feb 2027:" in detail
+        assert "09:00–11:00 Ravi Shankar with Priya Raman" in detail
+        # b books at the highlighted department and day.
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, BookingForm)
+        assert form.query_one("#department", Input).value == "Systems"
+        assert form.query_one("#when", Input).value == "2027-02-15 "
+
+
+async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
+    person = directory.person_from_input(
+        sample_store, {"name": HOSTILE, "side": "it", "role": "Developer"}
+    )
+    directory.save_person(sample_store, directory.SETUP_ACTOR, person)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, "#department", "Reference")
+        await type_into(pilot, "#visitors", HOSTILE)
+        await type_into(pilot, "#when", "2027-02-17 14:00")
+        purpose = form.query_one("#purpose")
+        purpose.focus()
+        purpose.insert(HOSTILE)
+        await pilot.pause(SETTLE)
+        assert form.query_one(ConflictList).conflicts == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [doc] = [d for d in sample_store.all("visits") if d["id"] not in calendar.values()]
+        assert doc["purpose"] == HOSTILE
+        key = str(doc["id"])
+        assert screen.agenda.full_row(key)[3] == HOSTILE
+        assert screen.agenda.plain_row(key)[3].startswith("[red]x [/] [")  # cut to fit, literal
+        assert isinstance(screen.agenda.get_row_at(screen.agenda.ids.index(key))[3], Text)
+        # A second booking at the same time: the conflict message quotes the name literally.
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, "#department", "Circulation")
+        await type_into(pilot, "#visitors", HOSTILE)
+        await type_into(pilot, "#when", "2027-02-17 15:00")
+        await pilot.pause(SETTLE)
+        assert (
+            f"conflict  {HOSTILE} is already on visit #{key}" in form.query_one(ConflictList).plain
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        if isinstance(app.screen, Confirm):
+            await pilot.press("y")
+            await pilot.pause()
+        # The week grid and its detail line.
+        await pilot.press("v")
+        await pilot.pause()
+        reference = directory.find_department(sample_store, "Reference").id
+        screen.grid.select(key=reference, day=2)
+        await pilot.pause()
+        assert HOSTILE[:5] in screen.grid.plain_cell(reference, 2)
+        assert f"14:00–16:00 {HOSTILE} with Hannah Lindqvist" in str(
+            screen.query_one("#week-detail", Label).content
+        )
+
+
+def test_week_view_snapshot(snap_compare, sample_store, calendar, liaison):
+    async def week_view(pilot: Pilot) -> None:
+        screen = await open_schedule(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        screen.grid.select(key=directory.find_department(sample_store, "Circulation").id, day=2)
+        await pilot.pause()
+
+    app = create_app(sample_store, liaison)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=week_view)
+
+
+async def test_enter_opens_the_visit_page(sample_store, calendar, liaison):
+    from shadow.tui.screens.visit import VisitScreen
+
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        assert screen.agenda.select_id(str(calendar["ref"]))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        assert app.screen.visit_id == calendar["ref"]
