@@ -700,6 +700,10 @@ def set_status(
             )
             return f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status}"
         _allowed(visit.status, status, str(visit.id))
+        if visit.rrule and status == "cancelled":
+            ended = _end_series(tx, visit, dates.now())
+            if ended is not None:
+                return ended
         tx.update(
             Visit.TABLE,
             visit.id,
@@ -707,6 +711,21 @@ def set_status(
         )
         what = "series" if visit.rrule else "visit"
         return f"{what} #{visit.id} is now {status}"
+
+
+def _end_series(tx, series: Visit, now: datetime) -> str | None:
+    """Cancelling a series that has already begun ends it after its last past occurrence,
+    so what happened keeps its status and only the future goes. None if it has not begun."""
+    zone = _zone(series) or dates.local_zone()
+    local_start = from_iso(series.start).astimezone(zone).replace(tzinfo=None)
+    local_now = now.astimezone(zone).replace(tzinfo=None)
+    last = rrulestr(series.rrule, dtstart=local_start).before(local_now)
+    if last is None:
+        return None
+    parts = [p for p in series.rrule.split(";") if not p.startswith(("UNTIL=", "COUNT="))]
+    parts.append(f"UNTIL={last:%Y%m%dT%H%M%S}")
+    tx.update(Visit.TABLE, series.id, {"rrule": ";".join(parts)})
+    return f"series #{series.id} ended: nothing after {format_day(last.date())}; the past keeps its status"
 
 
 def _allowed(current: str, new: str, key: str) -> None:

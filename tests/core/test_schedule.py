@@ -368,3 +368,17 @@ def test_reschedule_conflicts_previews_what_reschedule_would_refuse(store):
         store, series, datetime(2026, 12, 7, 10, 30, tzinfo=SYD), on=date(2026, 11, 30)
     )
     assert {c.rule for c in later if c.hard} == {"double-booked"}  # onto next week's (Raj, Mai)
+
+
+def test_cancelling_a_series_that_has_begun_keeps_the_past(store, monkeypatch):
+    vid = book(store, when="mon 10:00", repeat="weekly 6 times")  # Mondays from 23 Nov
+    schedule.set_status(store, "tester", vid, "confirmed")
+    schedule.set_status(store, "tester", vid, "completed", on=date(2026, 11, 23))
+    monkeypatch.setattr(schedule.dates, "now", lambda: datetime(2026, 12, 2, 9, tzinfo=SYD))
+    msg = schedule.set_status(store, "tester", vid, "cancelled")
+    assert msg == f"series #{vid} ended: nothing after Mon 30 Nov 2026; the past keeps its status"
+    occ = schedule.occurrences(store, NOW, NOW + timedelta(days=60))
+    assert [(o.start.date(), o.status) for o in occ] == [
+        (date(2026, 11, 23), "completed"),
+        (date(2026, 11, 30), "confirmed"),
+    ]
