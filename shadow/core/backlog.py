@@ -372,7 +372,8 @@ class Row:
     sla: str = "none"  # met | breached | at risk | running | none
 
 
-def rows(store: Store, now: datetime | None = None) -> list[Row]:
+def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = None) -> list[Row]:
+    """The backlog's rows; ``ids``: only those suggestions (a screen refreshing a few)."""
     from .dates import now as _now
 
     now = now or _now()
@@ -380,8 +381,12 @@ def rows(store: Store, now: datetime | None = None) -> list[Row]:
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     policy = sla_policy(store)
     closed_days = closures(store)
+    if ids is None:
+        docs = store.all(Suggestion.TABLE)
+    else:
+        docs = [d for d in (store.get(Suggestion.TABLE, i) for i in ids) if d is not None]
     out = []
-    for d in store.all(Suggestion.TABLE):
+    for d in docs:
         s = Suggestion.from_doc(d)
         dept = depts.get(s.department_id, "") if s.department_id else ""
         author = people.get(s.author_id, "")
@@ -477,7 +482,9 @@ SORT_KEYS = {
     "age": lambda r: r.created,
     "author": lambda r: r.author.casefold(),
     "id": lambda r: r.id,
+    "sla": lambda r: (_SLA_ORDER.get(r.sla, len(_SLA_ORDER)), r.priority),
 }
+_SLA_ORDER = {"breached": 0, "at risk": 1, "running": 2, "met": 3, "none": 4}
 
 
 def sort(found: list[Row], key: str = "priority", reverse: bool = False) -> list[Row]:

@@ -26,6 +26,7 @@ from .commands import Command, bindings
 from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
 from .modals.identity import IdentityModal
+from .screens.backlog import BacklogScreen
 from .screens.directory import DirectoryScreen
 from .screens.schedule import ScheduleScreen
 
@@ -57,6 +58,13 @@ AREAS: tuple[Area, ...] = (
         "Every visit as an agenda or a week grid; book, move, confirm or cancel",
         "f3",
         ScheduleScreen,
+    ),
+    Area(
+        "backlog",
+        "Backlog",
+        "Every suggestion with its priority and service level; filter, sort and triage",
+        "f4",
+        BacklogScreen,
     ),
 )
 

@@ -1,0 +1,157 @@
+"""The quick note box: what you saw on a visit, from your side of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Label, Select, TextArea
+
+from shadow.core import backlog
+from shadow.core.backlog import BacklogError
+from shadow.core.models import OBSERVATION_KINDS, Observation, Person, ValidationError
+from shadow.core.plain import check_text
+from shadow.core.store import now_iso
+
+from ..commands import Command, bindings
+from ..widgets.field import Field
+from ..widgets.jargon import JargonPanel
+from .base import HELP_COMMAND
+from .form import FormModal, value_of
+
+
+class NoteForm(FormModal):
+    """A note on one visit by ``author`` (their side is recorded). Dismisses with its id."""
+
+    FORM_TITLE = "Note"
+    HELP = (
+        "Write down what you saw on the visit. The note is marked with your side (IT "
+        "or library) and shown in that side's column on the visit page. Notes by IT "
+        "staff are read by the library side, so IT jargon is pointed out under the "
+        "box as you type, with plain words to use instead (ctrl+r puts them in for "
+        "the first term; ctrl+z undoes). Nothing is blocked."
+    )
+    COMMAND_LIST = (
+        Command("save", "Save", "Check and save the note", key="ctrl+s"),
+        Command(
+            "plain_words",
+            "Use plain words",
+            "Replace the first term the plain-language check points out with its plain words",
+            key="ctrl+r",
+            short="Plain words",
+        ),
+        Command("cancel", "Cancel", "Close without saving (asks if you typed anything)", "escape"),
+        HELP_COMMAND,
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    DEFAULT_CSS = """
+    NoteForm .note-as {
+        color: $text-muted;
+        width: 100%;
+        margin-bottom: 1;
+    }
+    """
+
+    def __init__(self, visit_id: int, where: str, author: Person, kind: str = "") -> None:
+        super().__init__(None)
+        self.visit_id = visit_id
+        self.where = where
+        self.author = author
+        self.kind = kind if kind in OBSERVATION_KINDS else OBSERVATION_KINDS[0]
+
+    @property
+    def checked(self) -> bool:
+        """Notes by IT staff are read by the library side: check them for jargon."""
+        return self.author.side == "it"
+
+    def heading(self) -> str:
+        return f"Note on {self.where}"
+
+    def compose_dialog(self) -> ComposeResult:
+        side = "IT side" if self.author.side == "it" else "Library side"
+        reader = (
+            "read by the library: jargon is pointed out"
+            if self.checked
+            else "shown in the library hosts' column"
+        )
+        with Vertical(classes="dialog form note-form"):
+            yield Label(self.heading(), classes="dialog-title", markup=False)
+            yield Label(
+                f"As {self.author.name} · {side} ({reader})", classes="note-as", markup=False
+            )
+            with VerticalScroll(classes="form-body"):
+                yield from self.fields()
+                yield JargonPanel(id="jargon")
+            yield Label("", id="form-message", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def fields(self) -> list[Field]:
+        text = TextArea("", id="text", placeholder="What did you see?")
+        note = Field("text", "Note", text)
+        text.compact = False  # the box is the point of this dialog: let it show
+        text.styles.height = 10  # room to write (app.tcss sizes form text boxes; inline wins)
+        return [
+            note,
+            Field(
+                "kind",
+                "Kind",
+                Select(
+                    [(k, k) for k in OBSERVATION_KINDS],
+                    value=self.kind,
+                    allow_blank=False,
+                    id="kind",
+                ),
+            ),
+        ]
+
+    def read_values(self) -> dict[str, Any]:
+        return {name: value_of(self.field(name).widget) for name in ("text", "kind")}
+
+    def build(self, values: dict[str, Any]) -> Observation:
+        obs = Observation(
+            visit_id=self.visit_id,
+            author_id=self.author.id,
+            side=self.author.side,
+            kind=values["kind"],
+            text=values["text"].strip(),
+            at=now_iso(),
+        )
+        try:
+            obs.validate()
+        except ValidationError as exc:
+            errors = {k: v for k, v in exc.errors.items() if k in ("text", "kind")}
+            if errors:
+                raise ValidationError(errors) from None
+        return obs
+
+    def write(self, actor: str, record: Observation) -> int:
+        try:
+            return backlog.observe(
+                self.app.store, self.author, self.visit_id, record.text, record.kind
+            )
+        except BacklogError as exc:
+            raise ValidationError({"visit": str(exc)}) from None
+
+    @property
+    def text_area(self) -> TextArea:
+        return self.query_one("#text", TextArea)
+
+    @on(TextArea.Changed, "#text")
+    def _check_plain(self) -> None:
+        self.query_one(JargonPanel).check(self.text_area.text, enabled=self.checked)
+
+    def action_plain_words(self) -> None:
+        area = self.text_area
+        findings = check_text(area.text) if self.checked else []
+        if not findings:
+            self.app.say("No jargon to replace")
+            return
+        first = findings[0]
+        start = area.document.get_location_from_index(first.start)
+        end = area.document.get_location_from_index(first.end)
+        area.replace(first.plain, start, end)
+        area.focus()

@@ -1,0 +1,169 @@
+"""Small dialogs for triage: pick one of a few choices, or type one short answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..commands import Command, bindings
+from .base import HELP_COMMAND, ShadowModal
+
+
+class ChoiceModal(ShadowModal[str]):
+    """Choose one of ``choices`` ((label, value) pairs). Dismisses with the value, or None.
+
+    ``current`` is marked as such and highlighted first.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceModal .choice {
+        width: 64;
+    }
+    ChoiceModal OptionList {
+        height: auto;
+        max-height: 12;
+        margin-top: 1;
+    }
+    ChoiceModal .choice-note {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    """
+    HELP = "Up and down move, enter chooses, escape changes nothing."
+    COMMAND_LIST = (
+        Command("cancel", "Cancel", "Change nothing", key="escape"),
+        HELP_COMMAND,
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, str]],
+        *,
+        current: str | None = None,
+        note: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.current = current
+        self.note = note
+
+    @property
+    def help_title(self) -> str:
+        return self.title_text
+
+    def compose_dialog(self) -> ComposeResult:
+        with Vertical(classes="dialog choice"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            options = []
+            for label, value in self.choices:
+                prompt = Content(label)
+                if value == self.current:
+                    prompt = Content.assemble(prompt, ("  (now)", "$text-muted"))
+                options.append(Option(prompt, id=value))
+            yield OptionList(*options, id="choices")
+            if self.note:
+                yield Static(self.note, classes="choice-note", markup=False)
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        values = [value for _, value in self.choices]
+        option_list.highlighted = values.index(self.current) if self.current in values else 0
+        option_list.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class TextPrompt(ShadowModal[str]):
+    """Ask for one line of text. Dismisses with it (stripped), or None.
+
+    ``check`` is called as the user types and on enter: it returns
+    ``(error, preview)``; an error is shown under the box and stops enter, a
+    preview (e.g. the title of the suggestion a typed number names) is shown
+    there instead.
+    """
+
+    DEFAULT_CSS = """
+    TextPrompt .prompt {
+        width: 72;
+    }
+    TextPrompt #prompt-error {
+        color: $error;
+        width: 100%;
+    }
+    TextPrompt #prompt-preview {
+        color: $text-muted;
+        width: 100%;
+    }
+    """
+    HELP = "Type the answer and press enter; escape changes nothing."
+
+    def __init__(
+        self,
+        title: str,
+        question: str = "",
+        *,
+        value: str = "",
+        placeholder: str = "",
+        check: Callable[[str], tuple[str, str]] | None = None,
+        suggester: Suggester | None = None,
+        required: bool = True,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.value = value
+        self.placeholder = placeholder
+        self.check = check
+        self.suggester = suggester
+        self.required = required
+
+    @property
+    def help_title(self) -> str:
+        return self.title_text
+
+    def compose_dialog(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            if self.question:
+                yield Static(self.question, markup=False)
+            yield Input(
+                self.value, placeholder=self.placeholder, suggester=self.suggester, id="answer"
+            )
+            yield Label("", id="prompt-error", markup=False)
+            yield Label("", id="prompt-preview", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#answer", Input).focus()
+        if self.value:
+            self._show(self.value, final=False)
+
+    def _show(self, text: str, *, final: bool) -> bool:
+        error, preview = "", ""
+        if self.check is not None and text.strip():
+            error, preview = self.check(text.strip())
+        elif final and self.required and not text.strip():
+            error = "Type an answer (or press escape to change nothing)."
+        self.query_one("#prompt-error", Label).update(error if (final or text.strip()) else "")
+        self.query_one("#prompt-preview", Label).update("" if error else preview)
+        return not error
+
+    @on(Input.Changed, "#answer")
+    def _changed(self, event: Input.Changed) -> None:
+        self._show(event.value, final=False)
+
+    @on(Input.Submitted, "#answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._show(event.value, final=True):
+            self.dismiss(event.value.strip())

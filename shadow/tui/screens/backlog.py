@@ -1,0 +1,915 @@
+"""The suggestion backlog: filter, sort and triage, from the keyboard, at any size.
+
+The rows come from :func:`shadow.core.backlog.rows`, computed once per change
+of the database (in a worker when the backlog is large; only the suggestions
+that changed when only suggestions changed). Filtering and sorting happen in
+the core over those rows; the table only ever holds one page of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Label
+
+from shadow.core import backlog, dates, directory
+from shadow.core.backlog import Filter, Row
+from shadow.core.models import (
+    LEVELS,
+    SUGGESTION_STATUSES,
+    Department,
+    Person,
+    Suggestion,
+    UserError,
+    ValidationError,
+)
+from shadow.core.store import StoreError
+
+from ..commands import Command, bindings
+from ..modals.backlog_filter import BacklogFilterModal
+from ..modals.pickers import ChoiceModal, TextPrompt
+from ..modals.suggestion_detail import SuggestionDetail
+from ..modals.suggestion_form import SuggestionForm
+from ..widgets.literal import cell, one_line
+from ..widgets.record_table import RecordTable, fit_widths
+from .base import AreaScreen
+
+PAGE = 200  # rows in the table at once
+DEBOUNCE = 0.2  # seconds of quiet in the search box before the list follows
+SYNC_LIMIT = 2000  # up to this many suggestions, rows are computed on the spot
+
+# (label, narrowest width when space is short (None: never cut), sort key)
+COLUMNS: tuple[tuple[str, int | None, str | None], ...] = (
+    (" ", None, None),
+    ("#", None, "id"),
+    ("P", None, "priority"),
+    ("Title", 20, "title"),
+    ("Direction", None, "direction"),
+    ("Department", 8, "department"),
+    ("Status", None, "status"),
+    ("Votes", None, "votes"),
+    ("Age", None, "age"),
+    ("Author", 8, "author"),
+    ("SLA", None, "sla"),
+)
+SORT_CYCLE = ("priority", "votes", "age", "sla", "status", "title", "department", "direction",
+              "author", "id")  # fmt: skip
+SORT_NAMES = {
+    "priority": ("priority (P1 first)", "priority (P5 first)"),
+    "votes": ("votes (most first)", "votes (fewest first)"),
+    "age": ("age (oldest first)", "age (newest first)"),
+    "sla": ("service level (breached first)", "service level (breached last)"),
+    "status": ("status (new first)", "status (duplicate first)"),
+    "title": ("title (A-Z)", "title (Z-A)"),
+    "department": ("department (A-Z)", "department (Z-A)"),
+    "direction": ("direction", "direction (reversed)"),
+    "author": ("author (A-Z)", "author (Z-A)"),
+    "id": ("number (oldest first)", "number (newest first)"),
+}
+PRIORITY_STYLES = {1: "bold red", 2: "bold yellow", 3: "", 4: "dim", 5: "dim"}
+SLA_CELLS = {
+    "breached": ("breached", "bold red"),
+    "at risk": ("at risk", "bold yellow"),
+    "running": ("ok", ""),
+    "met": ("ok", "dim"),
+    "none": ("–", "dim"),
+}
+MARK = "●"
+TITLE_COLUMN = 3
+
+
+class BacklogTable(RecordTable):
+    """A page of the backlog; moving past its first or last row turns the page."""
+
+    def __init__(self, columns, *, pager: Callable[[int], bool], **kwargs) -> None:
+        super().__init__(columns, **kwargs)
+        self.pager = pager
+
+    def _render_rows(self) -> None:
+        # As RecordTable's, except that the title keeps its width longest: department
+        # and author shrink to 14 first, then the title to 30, then all to their least.
+        available = self._available()
+        self._fitted_width = self.size.width
+        natural = [cell_len(label) for label in self._columns]
+        for _, cells in self._rows:
+            for i, text in enumerate(cells):
+                natural[i] = max(natural[i], text.cell_len)
+        widths = natural
+        for title_least, other_least in ((None, 14), (30, 14)):
+            stage = [
+                None if low is None or (i == TITLE_COLUMN and title_least is None)
+                else max(low, title_least if i == TITLE_COLUMN else other_least)
+                for i, low in enumerate(self._mins)
+            ]  # fmt: skip
+            widths = fit_widths(widths, stage, available)
+        widths = fit_widths(widths, self._mins, available)
+        keep, row_before = self.selected_id, self.cursor_row
+        self.clear(columns=False)
+        for column in self.columns.values():
+            column.content_width = column.label.cell_len
+        self.ids = [record_id for record_id, _ in self._rows]
+        self.add_rows(self._cut(cells, widths) for _, cells in self._rows)
+        if keep is not None and keep in self.ids:
+            self.move_cursor(row=self.ids.index(keep), animate=False)
+        elif self.ids:
+            self.move_cursor(row=min(row_before, len(self.ids) - 1), animate=False)
+
+    def _turn(self, step: int) -> bool:
+        at_edge = self.cursor_row >= self.row_count - 1 if step > 0 else self.cursor_row <= 0
+        return at_edge and self.pager(step)
+
+    def action_cursor_down(self) -> None:
+        if not self._turn(1):
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if not self._turn(-1):
+            super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        if not self._turn(1):
+            super().action_page_down()
+
+    def action_page_up(self) -> None:
+        if not self._turn(-1):
+            super().action_page_up()
+
+
+class BacklogScreen(AreaScreen):
+    AREA_TITLE = "Backlog"
+    HELP = (
+        "Every suggestion, IT → library and library → IT, with its ITIL priority "
+        "(impact x urgency), status, votes, age and service level. Type in the search "
+        "box to narrow the list; f filters by status, priority, direction, department, "
+        "tag, author or service level; x clears all of it. o changes the sort (or click "
+        "a column heading; O reverses). Triage without leaving the list: enter opens a "
+        "suggestion with its history, i and u set the impact (a reviewer's call; the "
+        "author's own rating is kept) and urgency, s moves it along its lifecycle "
+        "(declining asks why), v votes or takes your vote back, m merges a duplicate "
+        "into the one it repeats, t adds a tag. Space marks rows; B changes the status "
+        "of every marked row. The table shows 200 rows at a time: ] and [ (or moving "
+        "past the last or first row) turn the page."
+    )
+    WATCHES = frozenset({Suggestion.TABLE, Person.TABLE, Department.TABLE, "settings"})
+    COMMAND_LIST = (
+        Command("open", "Open", "Open the suggestion: details, clocks, history", key="enter"),
+        Command("impact", "Impact", "Set the impact a reviewer decides on", key="i"),
+        Command("urgency", "Urgency", "Set how urgent it is", key="u"),
+        Command("status", "Status", "Move it along its lifecycle", key="s"),
+        Command("vote", "Vote", "Vote for it, or take your vote back", key="v"),
+        Command("merge", "Merge", "Merge it into the suggestion it repeats", key="m"),
+        Command("tag", "Tag", "Add a tag to it", key="t"),
+        Command("mark", "Mark", "Mark or unmark the row (for B)", key="space", footer=False),
+        Command(
+            "bulk_status",
+            "Status of marked",
+            "Change the status of every marked row",
+            key="B",
+            short="Bulk",
+        ),
+        Command("filter", "Filter", "Filter by status, priority, department, tag ...", key="f"),
+        Command("clear_filter", "Clear filter", "Show everything again", key="x", short="Clear"),
+        Command(
+            "focus_search",
+            "Search",
+            "Type to narrow the list",
+            key="slash",
+            key_display="/",
+            footer=False,
+        ),
+        Command("cycle_sort", "Sort", "Sort by the next column", key="o"),
+        Command("reverse_sort", "Reverse sort", "Reverse the order", key="O", footer=False),
+        Command("add", "New suggestion", "Raise a suggestion", key="a", footer=False),
+        Command("edit", "Edit", "Edit the suggestion", key="e", footer=False),
+        Command(
+            "turn_page(1)",
+            "Next page",
+            "The next 200 rows",
+            key="right_square_bracket",
+            key_display="]",
+            footer=False,
+        ),
+        Command(
+            "turn_page(-1)",
+            "Previous page",
+            "The 200 rows before",
+            key="left_square_bracket",
+            key_display="[",
+            footer=False,
+        ),
+        Command("refresh", "Refresh", "Re-read every suggestion now", key="r", footer=False),
+        Command("escape", "Clear search", "Clear the search and filter", "escape", footer=False),
+        Command("mark_page", "Mark all shown", "Mark every row on this page"),
+        Command("clear_marks", "Clear marks", "Unmark every row"),
+        Command("quick_filter('open')", "Show open ones", "Only suggestions not yet closed"),
+        Command("quick_filter('breached')", "Show SLA breached", "Only breached service levels"),
+        Command("quick_filter('at risk')", "Show SLA at risk", "Only service levels at risk"),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    DEFAULT_CSS = """
+    BacklogScreen #backlog-bar {
+        height: auto;
+        padding: 0 1;
+    }
+    BacklogScreen #backlog-search {
+        width: 1fr;
+    }
+    BacklogScreen #backlog-status {
+        width: auto;
+        padding: 1 1 0 2;
+        color: $text-muted;
+    }
+    BacklogScreen #backlog-filter {
+        width: 100%;
+        padding: 0 2;
+    }
+    BacklogScreen BacklogTable {
+        height: 1fr;
+    }
+    """
+
+    # "Now" for ages and service levels; None: the real time (tests fix it).
+    now: datetime | None = None
+
+    class RowsReady(Message):
+        """Rows computed in a worker: all of them (full) or the changed ones."""
+
+        def __init__(self, rows: list[Row], stamps: dict[int, str], full: bool) -> None:
+            super().__init__()
+            self.rows = rows
+            self.stamps = stamps
+            self.full = full
+
+    class RowsFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = Filter()
+        self.sort_key = "priority"
+        self.sort_reverse = False
+        self.marked: set[int] = set()
+        self.rows_by_id: dict[int, Row] = {}
+        self.shown: list[Row] = []
+        self.page_start = 0
+        self.reading = False
+        self._sorted: list[Row] = []
+        self._stamps: dict[int, str] = {}
+        self._again: bool | None = None  # a reload asked for while one runs (True: full)
+        self._full_pending = False
+        self._search_timer: Timer | None = None
+
+    # ------------------------------------------------------------ layout
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="backlog-bar"):
+            yield Input(
+                placeholder="Search titles, descriptions, departments, people, tags ( / )",
+                id="backlog-search",
+            )
+            yield Label("", id="backlog-status", markup=False)
+        yield Label("", id="backlog-filter", markup=False)
+        yield BacklogTable(
+            [(label, low) for label, low, _ in COLUMNS], pager=self.turn_page, id="backlog-table"
+        )
+
+    def on_mount(self) -> None:
+        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
+        self.load(full=True)
+        self.table.focus()
+
+    @property
+    def table(self) -> BacklogTable:
+        return self.query_one("#backlog-table", BacklogTable)
+
+    @property
+    def search(self) -> Input:
+        return self.query_one("#backlog-search", Input)
+
+    def moment(self) -> datetime:
+        """ "Now" for ages and service levels (fixed in tests)."""
+        return self.now or dates.now()
+
+    # ------------------------------------------------------------ reading the rows
+    def _store_changed(self, tables: frozenset[str]) -> None:
+        if tables & {Person.TABLE, Department.TABLE, "settings"}:
+            self._full_pending = True  # names or service levels shown in every row
+        super()._store_changed(tables)
+
+    def reload(self) -> None:
+        full, self._full_pending = self._full_pending, False
+        self.load(full=full)
+
+    def load(self, *, full: bool) -> None:
+        """Re-read the rows: all of them, or (``full=False``) the suggestions changed since."""
+        if self.reading:
+            self._again = bool(self._again) or full
+            return
+        store = self.app.store
+        try:
+            small = store.count(Suggestion.TABLE) <= SYNC_LIMIT
+            if small:
+                rows, stamps = self._compute(True, {})
+        except StoreError as exc:
+            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            return
+        if small:
+            self._apply_rows(rows, stamps, True)
+            return
+        self.reading = True
+        self._update_labels()
+        self._compute_in_thread(full, dict(self._stamps))
+
+    def _compute(self, full: bool, known: dict[int, str]) -> tuple[list[Row], dict[int, str]]:
+        store = self.app.store
+        stamps = {d["id"]: d.get("updated", "") for d in store.all(Suggestion.TABLE)}
+        if full:
+            return backlog.rows(store, self.moment()), stamps
+        changed = [i for i, stamp in stamps.items() if known.get(i) != stamp]
+        return (backlog.rows(store, self.moment(), ids=changed) if changed else []), stamps
+
+    @work(thread=True, group="backlog-rows")
+    def _compute_in_thread(self, full: bool, known: dict[int, str]) -> None:
+        # A thread: post_message is safe from here and never waits for the app.
+        try:
+            rows, stamps = self._compute(full, known)
+        except StoreError as exc:
+            self.post_message(self.RowsFailed(str(exc)))
+        else:
+            self.post_message(self.RowsReady(rows, stamps, full))
+
+    def on_backlog_screen_rows_ready(self, message: RowsReady) -> None:
+        self.reading = False
+        self._apply_rows(message.rows, message.stamps, message.full)
+        self._load_again()
+
+    def on_backlog_screen_rows_failed(self, message: RowsFailed) -> None:
+        self.reading = False
+        self.app.say(f"Cannot read the database: {message.error}", severity="error")
+        self._update_labels()
+        self._load_again()
+
+    def _load_again(self) -> None:
+        if self._again is not None:
+            again, self._again = self._again, None
+            self.load(full=again)
+
+    def _apply_rows(self, rows: list[Row], stamps: dict[int, str], full: bool) -> None:
+        if full:
+            self.rows_by_id = {r.id: r for r in rows}
+        else:
+            for gone in self.rows_by_id.keys() - stamps.keys():
+                del self.rows_by_id[gone]
+            self.rows_by_id.update((r.id, r) for r in rows)
+        self._stamps = stamps
+        self.marked &= self.rows_by_id.keys()
+        self.resort()
+
+    def _changed(self, ids: Iterable[int]) -> None:
+        """Show our own change to these suggestions at once (the full re-read follows)."""
+        store = self.app.store
+        ids = list(ids)
+        try:
+            fresh = backlog.rows(store, self.moment(), ids=ids)
+            for i in ids:
+                doc = store.get(Suggestion.TABLE, i)
+                if doc is None:
+                    self.rows_by_id.pop(i, None)
+                    self._stamps.pop(i, None)
+                else:
+                    self._stamps[i] = doc.get("updated", "")
+        except StoreError as exc:
+            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            return
+        self.rows_by_id.update((r.id, r) for r in fresh)
+        self.resort()
+
+    # ------------------------------------------------------------ sort, filter, page
+    def resort(self) -> None:
+        self._sorted = backlog.sort(
+            list(self.rows_by_id.values()), self.sort_key, reverse=self.sort_reverse
+        )
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Filter the sorted rows (in the core) and show the page holding the selected one."""
+        keep = self.table.selected_id
+        self.shown = backlog.apply(self._sorted, self.filter)
+        index = next((i for i, r in enumerate(self.shown) if r.id == keep), None)
+        if index is not None:
+            self.page_start = index - index % PAGE
+        else:
+            self.page_start = min(self.page_start, self._last_page_start())
+        self.show_page()
+
+    def _last_page_start(self) -> int:
+        return max(0, (len(self.shown) - 1) // PAGE * PAGE)
+
+    def show_page(self) -> None:
+        page = self.shown[self.page_start : self.page_start + PAGE]
+        self.table.fill([(r.id, self.cells(r)) for r in page])
+        self._update_labels()
+
+    def cells(self, r: Row) -> list[Text]:
+        sla, sla_style = SLA_CELLS.get(r.sla, (r.sla, ""))
+        return [
+            Text(MARK if r.id in self.marked else "", style="bold magenta"),
+            Text(str(r.id), style="dim"),
+            Text(f"P{r.priority}", style=PRIORITY_STYLES.get(r.priority, "")),
+            cell(r.title, "bold" if r.id in self.marked else ""),
+            Text(backlog.DIRECTION_LABELS.get(r.direction, r.direction)),
+            cell(r.department or "—"),
+            Text(r.status),
+            Text(str(r.votes), justify="right"),
+            Text(f"{backlog.age_days(r.created, self.moment())}d", justify="right"),
+            cell(r.author),
+            Text(sla, style=sla_style),
+        ]
+
+    def turn_page(self, step: int) -> bool:
+        """Show the next (1) or previous (-1) page; False if there is none."""
+        start = self.page_start + step * PAGE
+        if start < 0 or start >= len(self.shown):
+            return False
+        self.page_start = start
+        self.show_page()
+        table = self.table
+        table.move_cursor(row=0 if step > 0 else table.row_count - 1, animate=False)
+        return True
+
+    def action_turn_page(self, step: int) -> None:
+        if not self.turn_page(step):
+            self.app.say("That is the last page" if step > 0 else "That is the first page")
+
+    def _update_labels(self) -> None:
+        total, shown = len(self.rows_by_id), len(self.shown)
+        if self.reading and not total:
+            status = "reading the suggestions…"
+        else:
+            status = f"{shown:,} shown" if shown == total else f"{shown:,} of {total:,} shown"
+            if shown > PAGE:
+                last = min(self.page_start + PAGE, shown)
+                status += f" · rows {self.page_start + 1:,}–{last:,}"
+            if self.marked:
+                status += f" · {len(self.marked):,} marked"
+            if self.reading:
+                status += " · refreshing…"
+        self.query_one("#backlog-status", Label).update(status)
+        described = self.filter.describe()
+        parts = [
+            Content.styled("Showing ", "bold"),
+            Content.styled(described, "bold $accent" if self.filter.active() else ""),
+            Content(" · sorted by "),
+            Content(SORT_NAMES[self.sort_key][self.sort_reverse]),
+        ]
+        if self.filter.active():
+            parts.append(Content.styled(" · x clears", "$text-muted"))
+        if shown > PAGE:
+            parts.append(Content.styled(" · ] next page, [ previous", "$text-muted"))
+        self.query_one("#backlog-filter", Label).update(Content.assemble(*parts))
+
+    # ------------------------------------------------------------ searching and filtering
+    @on(Input.Changed, "#backlog-search")
+    def _search_changed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(DEBOUNCE, self._apply_search)
+
+    def _apply_search(self) -> None:
+        self._search_timer = None
+        text = self.search.value.strip()
+        if text != self.filter.text:
+            self.filter.text = text
+            self.refilter()
+
+    @on(Input.Submitted, "#backlog-search")
+    def _search_submitted(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._apply_search()
+        self.table.focus()
+
+    def action_focus_search(self) -> None:
+        self.search.focus()
+
+    def action_clear_filter(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if self.search.value:
+            with self.search.prevent(Input.Changed):
+                self.search.value = ""
+        was = self.filter.active()
+        self.filter = Filter()
+        self.refilter()
+        self.table.focus()
+        if was:
+            self.app.say("Filter cleared: showing everything")
+
+    def action_escape(self) -> None:
+        """In the search box: clear the search. Elsewhere: clear search and filter."""
+        if self.search.has_focus and self.search.value:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+                self._search_timer = None
+            with self.search.prevent(Input.Changed):
+                self.search.value = ""
+            self.filter.text = ""
+            self.refilter()
+            self.table.focus()
+        elif self.filter.active() or self.search.value:
+            self.action_clear_filter()
+        else:
+            self.table.focus()
+
+    def action_quick_filter(self, what: str) -> None:
+        if what == "open":
+            self.filter.status = "open"
+        else:
+            self.filter.sla = what
+        self.refilter()
+
+    def action_filter(self) -> None:
+        self._filter()
+
+    @work(exclusive=True, group="backlog-filter")
+    async def _filter(self) -> None:
+        rows = self.rows_by_id.values()
+        tags = sorted({t for r in rows for t in r.tags})
+        authors = sorted({r.author for r in rows if r.author}, key=str.casefold)
+        departments = [d.name for d in directory.departments(self.app.store)]
+        chosen = await self.app.push_screen_wait(
+            BacklogFilterModal(self.filter, departments, tags, authors)
+        )
+        if chosen is not None:
+            self.filter = chosen
+            self.refilter()
+
+    # ------------------------------------------------------------ sorting
+    def sort_by(self, key: str, reverse: bool = False) -> None:
+        self.sort_key, self.sort_reverse = key, reverse
+        self.resort()
+
+    def action_cycle_sort(self) -> None:
+        index = SORT_CYCLE.index(self.sort_key) if self.sort_key in SORT_CYCLE else -1
+        self.sort_by(SORT_CYCLE[(index + 1) % len(SORT_CYCLE)])
+        self.app.say(f"Sorted by {SORT_NAMES[self.sort_key][0]}")
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.sort_key, not self.sort_reverse)
+
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        key = COLUMNS[event.column_index][2]
+        if key is None:
+            return
+        self.sort_by(key, not self.sort_reverse if key == self.sort_key else False)
+
+    # ------------------------------------------------------------ marking
+    def action_mark(self) -> None:
+        sid = self.table.selected_id
+        if sid is None:
+            return
+        self.marked ^= {sid}
+        row = self.table.cursor_row
+        self.show_page()
+        if row + 1 < self.table.row_count:
+            self.table.move_cursor(row=row + 1, animate=False)
+
+    def action_mark_page(self) -> None:
+        self.marked |= set(self.table.ids)
+        self.show_page()
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self.show_page()
+
+    # ------------------------------------------------------------ opening and editing
+    def _current(self) -> Suggestion | None:
+        sid = self.table.selected_id
+        if sid is None:
+            self.app.say("No suggestion selected", severity="warning")
+            return None
+        try:
+            return backlog.get(self.app.store, sid)
+        except (UserError, StoreError):
+            self.app.say(f"Suggestion #{sid} is gone (changed elsewhere)", severity="warning")
+            self.load(full=False)
+            return None
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        self._open()
+
+    @work(exclusive=True, group="backlog-open")
+    async def _open(self) -> None:
+        s = self._current()
+        if s is None:
+            return
+        choice = await self.app.push_screen_wait(SuggestionDetail(s.id, self.moment()))
+        if choice == "edit":
+            self.action_edit()
+
+    def action_add(self) -> None:
+        if self.app.acting_name() is None:
+            return
+
+        def saved(sid: int | None) -> None:
+            if sid is not None:
+                self._changed([sid])
+                self.table.select_id(sid)
+                self.app.say(f"Suggestion #{sid} raised")
+
+        self.app.push_screen(SuggestionForm(author=self.app.actor), saved)
+
+    def action_edit(self) -> None:
+        s = self._current()
+        if s is None or self.app.acting_name() is None:
+            return
+
+        def saved(sid: int | None) -> None:
+            if sid is not None:
+                self._changed([sid])
+                self.app.say(f"Saved #{sid}")
+
+        self.app.push_screen(SuggestionForm(s, author=self.app.actor), saved)
+
+    # ------------------------------------------------------------ triage
+    def _fail(self, exc: Exception) -> None:
+        text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+        self.app.say(text, title="Not changed", severity="error")
+
+    def _save(self, s: Suggestion, actor: str, values: dict) -> Suggestion | None:
+        try:
+            updated = backlog.suggestion_from_input(self.app.store, values, s)
+            backlog.update(self.app.store, actor, updated)
+        except (UserError, ValidationError, StoreError) as exc:
+            self._fail(exc)
+            return None
+        self._changed([s.id])
+        return updated
+
+    def action_impact(self) -> None:
+        self._impact()
+
+    @work(exclusive=True, group="backlog-triage")
+    async def _impact(self) -> None:
+        s = self._current()
+        actor = self.app.acting_name() if s is not None else None
+        if actor is None:
+            return
+        effective = backlog.effective_impact(s)
+        choices = [(level, level) for level in LEVELS]
+        if s.impact_override:
+            choices.append((f"as raised ({s.impact}, with any risk)", "as raised"))
+        note = f"Raised as {s.impact}"
+        if s.risks:
+            note += f" with {', '.join(s.risks)} risk (which raises it one level)"
+        note += ". The author's own rating is kept; priority follows your choice."
+        choice = await self.app.push_screen_wait(
+            ChoiceModal(
+                f"Impact of #{s.id} {one_line(s.title)}", choices, current=effective, note=note
+            )
+        )
+        if choice is None:
+            return
+        override = "" if choice == "as raised" else choice
+        if (override or None) == s.impact_override:
+            return
+        updated = self._save(s, actor, {"impact_override": override})
+        if updated is not None:
+            self.app.say(f"#{s.id}: {backlog.priority_reason(updated)}")
+
+    def action_urgency(self) -> None:
+        self._urgency()
+
+    @work(exclusive=True, group="backlog-triage")
+    async def _urgency(self) -> None:
+        s = self._current()
+        actor = self.app.acting_name() if s is not None else None
+        if actor is None:
+            return
+        choice = await self.app.push_screen_wait(
+            ChoiceModal(
+                f"Urgency of #{s.id} {one_line(s.title)}",
+                [(level, level) for level in LEVELS],
+                current=s.urgency,
+            )
+        )
+        if choice is None or choice == s.urgency:
+            return
+        updated = self._save(s, actor, {"urgency": choice})
+        if updated is not None:
+            self.app.say(f"#{s.id}: {backlog.priority_reason(updated)}")
+
+    async def _ask_reason(self, what: str) -> str | None:
+        return await self.app.push_screen_wait(
+            TextPrompt(
+                f"Why is {what} declined?",
+                "Declining needs a reason: the author hears back with it.",
+                placeholder="the reason",
+            )
+        )
+
+    def action_status(self) -> None:
+        self._status()
+
+    @work(exclusive=True, group="backlog-triage")
+    async def _status(self) -> None:
+        s = self._current()
+        actor = self.app.acting_name() if s is not None else None
+        if actor is None:
+            return
+        allowed = [x for x in backlog.TRANSITIONS[s.status] if x != "duplicate"]
+        if not allowed:
+            self.app.say(f"#{s.id} is {s.status}, which is final", severity="warning")
+            return
+        choice = await self.app.push_screen_wait(
+            ChoiceModal(
+                f"Status of #{s.id} {one_line(s.title)} (now {s.status})",
+                [(x, x) for x in allowed],
+                note="To mark it a duplicate, merge it into the one it repeats (m).",
+            )
+        )
+        if choice is None:
+            return
+        reason = ""
+        if choice == "declined":
+            reason = await self._ask_reason(f"#{s.id}")
+            if reason is None:
+                return
+        try:
+            backlog.set_status(self.app.store, actor, s.id, choice, reason)
+        except (UserError, StoreError) as exc:
+            self._fail(exc)
+            return
+        self._changed([s.id])
+        self.app.say(f"#{s.id} is now {choice}")
+
+    def action_bulk_status(self) -> None:
+        self._bulk_status()
+
+    @work(exclusive=True, group="backlog-triage")
+    async def _bulk_status(self) -> None:
+        ids = sorted(self.marked)
+        if not ids:
+            self.app.say(
+                "Mark rows with space first: B changes the status of every marked row",
+                severity="warning",
+            )
+            return
+        actor = self.app.acting_name()
+        if actor is None:
+            return
+        store = self.app.store
+        current = {self.rows_by_id[i].status for i in ids if i in self.rows_by_id}
+        reachable = {x for st in current for x in backlog.TRANSITIONS[st]} - {"duplicate"}
+        options = [x for x in SUGGESTION_STATUSES if x in reachable]
+        if not options:
+            self.app.say("The marked suggestions are all final", severity="warning")
+            return
+        choice = await self.app.push_screen_wait(
+            ChoiceModal(
+                f"Status of the {len(ids)} marked suggestions",
+                [(x, x) for x in options],
+                note="Any that cannot move to the status chosen stay as they are (and stay marked).",
+            )
+        )
+        if choice is None:
+            return
+        reason = ""
+        if choice == "declined":
+            reason = await self._ask_reason(f"each of the {len(ids)} marked")
+            if reason is None:
+                return
+        moved: list[int] = []
+        failed: list[str] = []
+        for sid in ids:
+            try:
+                backlog.set_status(store, actor, sid, choice, reason)
+            except (UserError, StoreError) as exc:
+                failed.append(str(exc))
+            else:
+                moved.append(sid)
+        self.marked -= set(moved)
+        self._changed(ids)
+        message = f"{len(moved)} moved to {choice}"
+        if failed:
+            message += f"; {len(failed)} not moved: " + "; ".join(failed[:3])
+            if len(failed) > 3:
+                message += f"; and {len(failed) - 3} more"
+        self.app.say(message, severity="warning" if failed else "information", timeout=8)
+
+    def action_vote(self) -> None:
+        s = self._current()
+        if s is None or self.app.acting_name() is None:
+            return
+        person = self.app.actor
+        withdraw = person.id in s.votes
+        try:
+            count = backlog.vote(self.app.store, person, s.id, withdraw=withdraw)
+        except (UserError, StoreError) as exc:
+            self._fail(exc)
+            return
+        self._changed([s.id])
+        plural = "s" if count != 1 else ""
+        if withdraw:
+            self.app.say(f"Your vote for #{s.id} is taken back ({count} vote{plural})")
+        else:
+            self.app.say(f"Voted for #{s.id} ({count} vote{plural})")
+
+    def action_merge(self) -> None:
+        self._merge()
+
+    @work(exclusive=True, group="backlog-triage")
+    async def _merge(self) -> None:
+        s = self._current()
+        actor = self.app.acting_name() if s is not None else None
+        if actor is None:
+            return
+        store = self.app.store
+
+        def check(text: str) -> tuple[str, str]:
+            ref = text.lstrip("#").strip()
+            if not ref.isdigit():
+                return "Type the number of the suggestion it repeats", ""
+            if int(ref) == s.id:
+                return "A suggestion cannot be merged into itself", ""
+            doc = store.get(Suggestion.TABLE, int(ref))
+            if doc is None:
+                return f"There is no suggestion #{ref}", ""
+            if doc.get("status") == "duplicate":
+                return f"#{ref} is itself a duplicate of #{doc.get('duplicate_of')}", ""
+            votes = len(doc.get("votes", []))
+            return "", (
+                f"Into #{ref} {one_line(doc.get('title'))} "
+                f"({doc.get('status')}, {votes} vote{'s' if votes != 1 else ''})"
+            )
+
+        answer = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Merge #{s.id} into another suggestion",
+                f"#{s.id} {one_line(s.title)} repeats which suggestion? Its votes move "
+                "over (each person once), its tags and notes join, and it becomes a duplicate.",
+                placeholder="the number of the suggestion to keep",
+                check=check,
+            )
+        )
+        if answer is None:
+            return
+        try:
+            survivor = backlog.merge(store, actor, s.id, int(answer.lstrip("#")))
+        except (UserError, StoreError, ValueError) as exc:
+            self._fail(exc)
+            return
+        self.marked.discard(s.id)
+        self._changed([s.id, survivor.id])
+        self.app.say(
+            f"Merged #{s.id} into #{survivor.id}, which now has {len(survivor.votes)} vote(s)"
+        )
+
+    def action_tag(self) -> None:
+        self._tag()
+
+    @work(exclusive=True, group="backlog-triage")
+    async def _tag(self) -> None:
+        s = self._current()
+        actor = self.app.acting_name() if s is not None else None
+        if actor is None:
+            return
+        known = sorted({t for r in self.rows_by_id.values() for t in r.tags})
+        answer = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Tag #{s.id} {one_line(s.title)}",
+                f"Tags now: {', '.join(s.tags) or 'none'}. Several? Separate them with commas.",
+                placeholder="a word, e.g. printing",
+                suggester=SuggestFromList(known, case_sensitive=False),
+            )
+        )
+        if not answer:
+            return
+        updated = self._save(s, actor, {"tags": [*s.tags, *answer.split(",")]})
+        if updated is not None:
+            self.app.say(f"#{s.id} tags: {', '.join(updated.tags)}")
+
+    def action_refresh(self) -> None:
+        try:
+            self.app.store.refresh()
+        except StoreError as exc:
+            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            return
+        self.load(full=True)

@@ -1,0 +1,530 @@
+"""One visit: its details and everything both sides recorded for it, side by side.
+
+Pushed on top of an area (the Schedule opens it with ``VisitScreen(visit_id)``);
+escape or q goes back. IT visitors' notes are on the left, library hosts' on the
+right, so agreement and differences are plain. ``n`` writes a note from
+wherever you are on the page, ``s`` raises a suggestion, ``k`` gives kudos.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, Static
+
+from shadow.core import backlog, dates, schedule
+from shadow.core.models import (
+    Department,
+    Kudos,
+    Observation,
+    Person,
+    Suggestion,
+    UserError,
+    Visit,
+)
+from shadow.core.store import StoreError
+
+from ..commands import Command, bindings
+from ..modals.kudos_form import KudosForm
+from ..modals.note_form import NoteForm
+from ..modals.suggestion_form import PRIORITY_STYLES, SuggestionForm
+from ..widgets.literal import one_line, visible
+from .base import AreaScreen
+
+SIDES = (("it", "IT visitors"), ("library", "Library hosts"))
+KIND_STYLES = {
+    "workflow seen": "$text-muted",
+    "pain point": "bold $error",
+    "system issue": "bold $warning",
+    "idea": "bold $accent",
+    "praise": "bold $success",
+}
+
+
+def when(iso: str, day=None) -> str:
+    """A stored moment in the local zone, shorter the nearer it is to ``day`` (the visit's)."""
+    try:
+        moment = dates.from_iso(iso).astimezone(dates.local_zone())
+    except (TypeError, ValueError):
+        return visible(iso)
+    if day is not None and moment.date() == day:
+        return f"{moment:%H:%M}"
+    if day is not None and moment.year == day.year:
+        return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+    return dates.format_moment(moment)
+
+
+def note_content(obs: Observation, author: str, day=None) -> Content:
+    """``Author · kind · when`` over the note's text (all literal)."""
+    return Content.assemble(
+        (one_line(author), "bold"),
+        " · ",
+        (obs.kind, KIND_STYLES.get(obs.kind, "")),
+        " · ",
+        (when(obs.at, day), "$text-muted"),
+        "\n",
+        visible(obs.text),
+    )
+
+
+class NoteCard(Static, can_focus=True):
+    """One note; focus it (arrows) to raise a suggestion or kudos from it."""
+
+    DEFAULT_CSS = """
+    NoteCard {
+        width: 100%;
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
+        border-left: tall $panel-lighten-2;
+    }
+    NoteCard:focus {
+        border-left: tall $accent;
+        background: $boost;
+    }
+    """
+
+    def __init__(self, obs: Observation, author: str, day=None) -> None:
+        super().__init__(note_content(obs, author, day), markup=False)
+        self.observation = obs
+        self.author = author
+
+
+class VisitPage(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """The scrolling page; the screen's keys move between notes and scroll it."""
+
+
+class VisitScreen(AreaScreen):
+    AREA_TITLE = "Visit"
+    HELP = (
+        "One visit: its details and everything recorded for it. IT visitors' notes "
+        "are on the left and library hosts' on the right, so where the two sides "
+        "agree and where they differ is plain. Press n anywhere to write a note "
+        "(it goes in your side's column); arrows move between notes; s raises a "
+        "suggestion (from the highlighted note, if any); k turns a praise note into "
+        "kudos, or thanks someone on the visit."
+    )
+    # Nothing highlighted until the user moves to a note (s and k use the highlighted one).
+    AUTO_FOCUS = ""
+    WATCHES = frozenset(
+        {
+            Visit.TABLE,
+            Observation.TABLE,
+            Suggestion.TABLE,
+            Kudos.TABLE,
+            Person.TABLE,
+            Department.TABLE,
+        }
+    )
+    COMMAND_LIST = (
+        Command("note", "Note", "Write a note about this visit (from your side)", key="n"),
+        Command(
+            "suggest",
+            "Suggest",
+            "Raise a suggestion from this visit (and from the highlighted note)",
+            key="s",
+        ),
+        Command(
+            "kudos",
+            "Kudos",
+            "Thank someone on this visit (from the highlighted praise note, if any)",
+            key="k",
+        ),
+        Command("back", "Back", "Back to where you were", key="escape,q"),
+        Command("move('down')", "Next note", "The next note in this column", "down", footer=False),
+        Command("move('up')", "Previous note", "The note above", key="up", footer=False),
+        Command(
+            "move('left')", "IT column", "Move to the IT visitors' notes", "left", footer=False
+        ),
+        Command(
+            "move('right')",
+            "Library column",
+            "Move to the library hosts' notes",
+            key="right",
+            footer=False,
+        ),
+        Command("page('down')", "Page down", "Scroll down", key="pagedown", footer=False),
+        Command("page('up')", "Page up", "Scroll up", key="pageup", footer=False),
+        Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    DEFAULT_CSS = """
+    VisitScreen #visit-page {
+        height: 1fr;
+    }
+    VisitScreen #visit-details {
+        width: 100%;
+        padding: 1 2 0 2;
+    }
+    VisitScreen #visit-compare {
+        width: 100%;
+        padding: 0 2;
+        margin: 1 0;
+    }
+    VisitScreen #visit-notes {
+        height: auto;
+        padding: 0 1;
+    }
+    VisitScreen .side {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+    }
+    VisitScreen .notes {
+        height: auto;
+    }
+    VisitScreen .side-title {
+        width: 100%;
+        text-style: bold;
+        color: $accent;
+        border-bottom: solid $primary 50%;
+        margin-bottom: 1;
+    }
+    VisitScreen .empty {
+        color: $text-muted;
+        width: 100%;
+    }
+    VisitScreen .section-title {
+        width: 100%;
+        text-style: bold;
+        color: $accent;
+        padding: 0 2;
+        margin-top: 1;
+    }
+    VisitScreen .section {
+        width: 100%;
+        padding: 0 2;
+    }
+    """
+
+    def __init__(self, visit_id: int) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.visit: Visit | None = None
+        self.where = f"visit #{visit_id}"
+        self.notes: list[Observation] = []
+        self._people: dict[int, Person] = {}
+        self._day = None
+
+    # ------------------------------------------------------------ layout
+    def compose_body(self) -> ComposeResult:
+        with VisitPage(id="visit-page"):
+            yield Static("", id="visit-details", markup=False)
+            yield Static("", id="visit-compare", markup=False)
+            with Horizontal(id="visit-notes"):
+                for side, title in SIDES:
+                    with Vertical(classes="side", id=f"side-{side}"):
+                        yield Label(title, classes="side-title")
+                        yield Vertical(id=f"notes-{side}", classes="notes")
+            yield Label("Suggestions from this visit", classes="section-title")
+            yield Static("", id="visit-suggestions", classes="section", markup=False)
+            yield Label("Kudos", classes="section-title")
+            yield Static("", id="visit-kudos", classes="section", markup=False)
+
+    def on_mount(self) -> None:
+        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
+        self.reload()
+
+    # ------------------------------------------------------------ filling
+    def reload(self) -> None:
+        store = self.app.store
+        try:
+            self.visit = schedule.get_visit(store, self.visit_id)
+            people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
+            dept = store.get(Department.TABLE, self.visit.department_id or 0)
+            self.notes = backlog.observations(store, self.visit_id)
+            suggestions = [
+                Suggestion.from_doc(d) for d in store.find(Suggestion.TABLE, visit_id=self.visit_id)
+            ]
+            kudos = [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=self.visit_id)]
+        except (UserError, StoreError) as exc:
+            self.visit = None
+            self.query_one("#visit-details", Static).update(
+                Content.styled(f"Cannot show visit #{self.visit_id}: {exc}", "$error")
+            )
+            return
+        self._people = people
+        visit = self.visit
+        dept_name = dept["name"] if dept else f"department #{visit.department_id}"
+        start, end = dates.from_iso(visit.start), dates.from_iso(visit.end)
+        self._day = start.astimezone(dates.local_zone()).date()  # notes that day show a time
+        self.where = f"{dept_name}, {dates.format_span(start, end)}"
+        self.sub_title = f"Visit #{visit.id}: {one_line(self.where)}"
+        self.query_one("#visit-details", Static).update(self._details(visit, dept_name, start, end))
+        self.query_one("#visit-compare", Static).update(self._compare())
+        self._fill_notes()
+        self.query_one("#visit-suggestions", Static).update(self._suggestions(suggestions))
+        self.query_one("#visit-kudos", Static).update(self._kudos(kudos))
+
+    def _person_name(self, person_id: int | None) -> str:
+        person = self._people.get(person_id or 0)
+        return person.name if person is not None else f"#{person_id}"
+
+    def _names(self, ids: Sequence[int]) -> str:
+        return ", ".join(self._person_name(i) for i in ids) or "nobody"
+
+    def _details(self, visit: Visit, dept: str, start, end) -> Table:
+        """Label and value in two columns (long values wrap under their value)."""
+        when = dates.format_span(start, end)
+        repeat = "does not repeat"
+        if visit.rrule:
+            repeat = f"{schedule.describe_repeat(visit.rrule)} (the first is shown above)"
+        elif visit.series_id is not None:
+            repeat = f"one occurrence of the series #{visit.series_id}"
+        rows = [
+            ("Department", one_line(dept)),
+            ("When", when),
+            ("Status", visit.status),
+            ("Kind", visit.kind),
+            ("Purpose", visible(visit.purpose) or "—"),
+            ("Visitors", one_line(self._names(visit.visitors))),
+            ("Hosts", one_line(self._names(visit.hosts))),
+            ("Repeat", repeat),
+        ]
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        table.add_row(Text(f"Visit #{visit.id}", style="bold"), Text(""))
+        for label, value in rows:
+            table.add_row(Text(label), Text(value, style="bold" if label == "Status" else ""))
+        return table
+
+    def _compare(self) -> Content:
+        """Which kinds of note both sides wrote, and which only one side did."""
+        kinds = {side: sorted({o.kind for o in self.notes if o.side == side}) for side, _ in SIDES}
+        it, lib = set(kinds["it"]), set(kinds["library"])
+        if not it and not lib:
+            return Content.styled(
+                "No notes yet. Press n to write the first (it goes in your side's column).",
+                "$text-muted",
+            )
+        if not lib:
+            return Content.styled(
+                "Only the IT visitors have written notes so far.", "$text-warning"
+            )
+        if not it:
+            return Content.styled(
+                "Only the library hosts have written notes so far.", "$text-warning"
+            )
+        parts = []
+        if both := sorted(it & lib):
+            parts.append(Content.assemble(("Both sides noted: ", "bold $success"), ", ".join(both)))
+        if only_it := sorted(it - lib):
+            parts.append(Content.assemble(("Only IT noted: ", "bold"), ", ".join(only_it)))
+        if only_lib := sorted(lib - it):
+            parts.append(
+                Content.assemble(("Only the library noted: ", "bold"), ", ".join(only_lib))
+            )
+        return Content(" · ").join(parts)
+
+    def _fill_notes(self) -> None:
+        focused = self.focused_note()
+        keep = focused.id if focused is not None else None
+        for side, _ in SIDES:
+            column = self.query_one(f"#notes-{side}", Vertical)
+            column.remove_children()
+            cards = [
+                NoteCard(o, self._person_name(o.author_id), self._day)
+                for o in self.notes
+                if o.side == side
+            ]
+            if cards:
+                column.mount_all(cards)
+            else:
+                column.mount(Label("No notes from this side yet.", classes="empty"))
+        if keep is not None:
+            self.call_after_refresh(self._refocus, keep)
+
+    def _refocus(self, note_id: int) -> None:
+        for card in self.query(NoteCard):
+            if card.observation.id == note_id:
+                card.focus()
+                return
+
+    def _suggestions(self, suggestions: list[Suggestion]) -> Content:
+        if not suggestions:
+            return Content.styled("None yet. Press s to raise one.", "$text-muted")
+        lines = []
+        for s in sorted(suggestions, key=lambda s: (backlog.priority(s), s.id or 0)):
+            p = backlog.priority(s)
+            votes = len(s.votes)
+            lines.append(
+                Content.assemble(
+                    (f"P{p}", PRIORITY_STYLES[p]),
+                    f"  #{s.id} ",
+                    (one_line(s.title), "bold"),
+                    (
+                        f"  {s.status} · {votes} vote{'s' if votes != 1 else ''} · "
+                        f"{backlog.DIRECTION_LABELS.get(s.direction, s.direction)} · "
+                        f"by {one_line(self._person_name(s.author_id))}",
+                        "$text-muted",
+                    ),
+                )
+            )
+        return Content("\n").join(lines)
+
+    def _kudos(self, kudos: list[Kudos]) -> Content:
+        if not kudos:
+            return Content.styled("None yet. Press k to thank someone.", "$text-muted")
+        lines = [
+            Content.assemble(
+                (one_line(self._person_name(k.from_id)), "bold"),
+                " → ",
+                (one_line(self._person_name(k.to_id)), "bold $success"),
+                ": ",
+                visible(k.text),
+            )
+            for k in sorted(kudos, key=lambda k: k.id or 0)
+        ]
+        return Content("\n").join(lines)
+
+    # ------------------------------------------------------------ notes and focus
+    def cards(self, side: str) -> list[NoteCard]:
+        return list(self.query_one(f"#notes-{side}", Vertical).query(NoteCard))
+
+    def focused_note(self) -> Observation | None:
+        focused = self.focused
+        return focused.observation if isinstance(focused, NoteCard) else None
+
+    def action_move(self, direction: str) -> None:
+        """Arrows: up/down within a column, left/right between the two sides."""
+        it, lib = self.cards("it"), self.cards("library")
+        focused = self.focused
+        if not isinstance(focused, NoteCard):
+            target = lib if direction == "right" and lib else (it or lib)
+            if direction != "up" and target:
+                target[0].focus()
+            elif direction in ("up", "down"):
+                self.action_page(direction, lines=True)
+            return
+        column = it if focused.observation.side == "it" else lib
+        index = column.index(focused)
+        if direction in ("up", "down"):
+            step = 1 if direction == "down" else -1
+            if 0 <= index + step < len(column):
+                column[index + step].focus()
+            else:
+                self.action_page(direction, lines=True)
+        elif direction == "right" and column is it and lib:
+            lib[min(index, len(lib) - 1)].focus()
+        elif direction == "left" and column is lib and it:
+            it[min(index, len(it) - 1)].focus()
+
+    def action_page(self, direction: str, lines: bool = False) -> None:
+        page = self.query_one(VisitPage)
+        if lines:
+            (page.scroll_down if direction == "down" else page.scroll_up)(animate=False)
+        else:
+            (page.scroll_page_down if direction == "down" else page.scroll_page_up)(animate=False)
+
+    # ------------------------------------------------------------ actions
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        try:
+            self.app.store.refresh()
+        except StoreError as exc:
+            self.app.say(f"Cannot read the database: {exc}", severity="error")
+        self.reload()
+
+    def _ready(self) -> Person | None:
+        """The acting person, if there is one and the visit could be read."""
+        if self.visit is None:
+            self.app.say(f"Visit #{self.visit_id} cannot be shown", severity="error")
+            return None
+        if self.app.acting_name() is None:
+            return None
+        return self.app.actor
+
+    def action_note(self) -> None:
+        author = self._ready()
+        if author is None:
+            return
+
+        def saved(note_id: int | None) -> None:
+            if note_id is None:
+                return
+            self.reload()
+            column = "IT visitors'" if author.side == "it" else "library hosts'"
+            self.app.say(f"Note saved in the {column} column")
+
+        self.app.push_screen(NoteForm(self.visit_id, self.where, author), saved)
+
+    def action_suggest(self) -> None:
+        author = self._ready()
+        if author is None:
+            return
+        dept = self.app.store.get(Department.TABLE, self.visit.department_id or 0)
+
+        def saved(suggestion_id: int | None) -> None:
+            if suggestion_id is None:
+                return
+            self.reload()
+            s = backlog.get(self.app.store, suggestion_id)
+            self.app.say(f"Suggestion #{suggestion_id} raised: {backlog.priority_reason(s)}")
+
+        form = SuggestionForm(
+            visit_id=self.visit_id,
+            department=dept["name"] if dept else "",
+            observation=self.focused_note(),
+            author=author,
+        )
+        self.app.push_screen(form, saved)
+
+    def action_kudos(self) -> None:
+        author = self._ready()
+        if author is None:
+            return
+        visit = self.visit
+        note = self.focused_note()
+        if note is not None and note.kind == "praise":
+            # Praise from the library is about the visitors, and the other way round.
+            subject_ids = visit.visitors if note.side == "library" else visit.hosts
+            text, observation_id = note.text, note.id
+        else:
+            subject_ids = visit.hosts if author.side == "it" else visit.visitors
+            text, observation_id = "", None
+        order = [*subject_ids, *visit.visitors, *visit.hosts]
+        candidates: list[Person] = []
+        for person_id in order:
+            person = self._people.get(person_id)
+            if person is not None and person.id != author.id and person not in candidates:
+                candidates.append(person)
+        if not candidates:
+            self.app.say("There is nobody else on this visit to thank", severity="warning")
+            return
+        subjects = [p for p in candidates if p.id in subject_ids]
+        named = [p for p in subjects if mentions(text, p.name)]
+        chosen = {p.id for p in (named or subjects)}
+
+        def saved(kudos_id: int | None) -> None:
+            if kudos_id is None:
+                return
+            self.reload()
+            self.app.say("Kudos recorded: they are read out at the next meeting")
+
+        form = KudosForm(
+            author,
+            candidates,
+            chosen,
+            text,
+            where=self.where,
+            visit_id=self.visit_id,
+            observation_id=observation_id,
+        )
+        self.app.push_screen(form, saved)
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` names someone by their first name (or full name)."""
+    first = name.split()[0] if name.split() else ""
+    if not first:
+        return False
+    return re.search(rf"(?<!\w){re.escape(first)}(?!\w)", text, re.IGNORECASE) is not None

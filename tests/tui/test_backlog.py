@@ -1,0 +1,433 @@
+"""The backlog: filter, sort, page and triage from the keyboard, at 100,000 suggestions too."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList
+
+from shadow.core import backlog, directory
+from shadow.core.models import Suggestion
+from shadow.core.sample import load_sample
+from shadow.core.store import Store
+from shadow.tui.app import create_app
+from shadow.tui.modals.backlog_filter import BacklogFilterModal
+from shadow.tui.modals.pickers import ChoiceModal, TextPrompt
+from shadow.tui.modals.suggestion_detail import SuggestionDetail
+from shadow.tui.modals.suggestion_form import SuggestionForm
+from shadow.tui.screens.backlog import DEBOUNCE, PAGE, BacklogScreen
+from shadow.tui.widgets.field import Field
+
+from .helpers import SIZE, notifications, type_into
+from .programme import HOSTILE, NOW, build
+
+
+@pytest.fixture
+def programme(sample_store, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.setattr(BacklogScreen, "now", NOW)
+    return build(sample_store)
+
+
+def person(store, name: str):
+    return directory.find_person(store, name)
+
+
+async def open_backlog(pilot: Pilot) -> BacklogScreen:
+    await pilot.pause()
+    await pilot.press("f4")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BacklogScreen)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def shown_ids(screen: BacklogScreen) -> list[int]:
+    return list(screen.table.ids)
+
+
+async def choose(pilot: Pilot, value: str) -> None:
+    modal = pilot.app.screen
+    assert isinstance(modal, ChoiceModal)
+    options = modal.query_one(OptionList)
+    options.highlighted = options.get_option_index(value)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def answer(pilot: Pilot, text: str) -> None:
+    assert isinstance(pilot.app.screen, TextPrompt)
+    await type_into(pilot, "#answer", text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def doc(store, sid: int) -> dict:
+    return store.get(Suggestion.TABLE, sid)
+
+
+async def test_the_list_shows_every_suggestion_with_its_columns(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        p = programme
+        # Sorted by priority: P1 first; equal priorities by votes.
+        assert shown_ids(screen) == [p["sorter"], p["search"], p["kiosk"], p["hostile"], p["done"], p["printer"]]  # fmt: skip
+        row = screen.table.full_row(p["sorter"])
+        assert row[1:] == [
+            str(p["sorter"]), "P1", "Service the returns sorter before term", "IT → library",
+            "Circulation", "accepted", "2", "30d", "Ben Kowalczyk", "breached",
+        ]  # fmt: skip
+        assert screen.table.plain_row(p["printer"])[-1] == "ok"
+        assert screen.table.plain_row(p["hostile"])[-1] == "at risk"
+        # Hostile text is shown as written.
+        assert screen.table.full_row(p["hostile"])[3] == HOSTILE
+        label = str(screen.query_one("#backlog-filter").render())
+        assert "Showing everything · sorted by priority (P1 first)" in label
+
+
+async def test_filter_by_typing_then_clear_with_one_key(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("slash", *"kiosk")
+        await pilot.pause(DEBOUNCE + 0.1)
+        # Titles, descriptions and tags are searched.
+        assert set(shown_ids(screen)) == {programme["kiosk"], programme["printer"]}
+        assert screen.filter.text == "kiosk"
+        assert '"kiosk"' in str(screen.query_one("#backlog-filter").render())
+        assert "2 of 6 shown" in str(screen.query_one("#backlog-status").render())
+        await pilot.press("enter")  # back to the list
+        assert app.focused is screen.table
+        await pilot.press("x")
+        await pilot.pause()
+        assert len(shown_ids(screen)) == 6
+        assert screen.query_one("#backlog-search", Input).value == ""
+        assert "Showing everything" in str(screen.query_one("#backlog-filter").render())
+
+
+async def test_filter_dialog(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, BacklogFilterModal)
+        modal.query_one("#status").value = "open"
+        modal.query_one("#direction").value = "library-to-it"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown_ids(screen) == [programme["search"], programme["printer"]]
+        described = str(screen.query_one("#backlog-filter").render())
+        assert "status open, library → IT" in described
+        # Service level, by the quick palette commands too.
+        await pilot.press("x")
+        await app.run_action("quick_filter('breached')", screen)
+        await pilot.pause()
+        assert set(shown_ids(screen)) == {
+            programme[k] for k in ("sorter", "kiosk", "search", "done")
+        }
+        # Tag and author.
+        await pilot.press("x", "f")
+        await pilot.pause()
+        await type_into(pilot, "#tag", "Kiosk")
+        await type_into(pilot, "#author", "marcus webb")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown_ids(screen) == [programme["printer"]]
+
+
+async def test_sort_by_key_and_by_column(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("o")  # next: votes
+        await pilot.pause()
+        assert screen.sort_key == "votes"
+        assert shown_ids(screen)[0] == programme["search"]  # 3 votes
+        await pilot.press("O")
+        assert screen.sort_reverse
+        assert shown_ids(screen)[-1] == programme["search"]
+        # A click on a heading sorts by it; a second click reverses.
+        table = screen.table
+        column = list(table.columns)[8]  # Age
+        for _ in range(2):
+            table.post_message(
+                DataTable.HeaderSelected(table, column, 8, table.columns[column].label)
+            )
+            await pilot.pause()
+        assert (screen.sort_key, screen.sort_reverse) == ("age", True)
+        assert shown_ids(screen)[0] == programme["printer"]  # the newest
+
+
+async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
+    priya = person(sample_store, "Priya Raman")
+    app = create_app(sample_store, priya)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        table = screen.table
+        # Status: only the allowed next statuses are offered.
+        assert table.select_id(programme["kiosk"])
+        await pilot.press("s")
+        await pilot.pause()
+        modal = app.screen
+        options = [o.id for o in modal.query_one(OptionList).options]
+        assert options == ["under review", "accepted", "declined"]
+        await choose(pilot, "under review")
+        assert doc(sample_store, programme["kiosk"])["status"] == "under review"
+        assert table.plain_row(programme["kiosk"])[6] == "under review"
+        assert table.selected_id == programme["kiosk"]
+        # Declining asks why.
+        await pilot.press("s")
+        await pilot.pause()
+        await choose(pilot, "declined")
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        await pilot.press("enter")  # no reason: refused in place
+        assert app.screen is prompt
+        assert "Type an answer" in str(prompt.query_one("#prompt-error").render())
+        await answer(pilot, "The kiosks are being replaced in spring")
+        d = doc(sample_store, programme["kiosk"])
+        assert (d["status"], d["reason"]) == ("declined", "The kiosks are being replaced in spring")
+        # Vote, then take the vote back.
+        assert table.select_id(programme["printer"])
+        await pilot.press("v")
+        await pilot.pause()
+        assert doc(sample_store, programme["printer"])["votes"] == [priya.id]
+        assert table.plain_row(programme["printer"])[7] == "1"
+        await pilot.press("v")
+        await pilot.pause()
+        assert doc(sample_store, programme["printer"])["votes"] == []
+        assert "taken back" in notifications(pilot)[-1]
+        # Merge: the printer rolls repeat the kiosk printer suggestion... into #search.
+        sample_store_votes = doc(sample_store, programme["search"])["votes"]
+        assert table.select_id(programme["sorter"])
+        await pilot.press("m")
+        await pilot.pause()
+        prompt = app.screen
+        await type_into(pilot, "#answer", str(programme["sorter"]))
+        assert "cannot be merged into itself" in str(prompt.query_one("#prompt-error").render())
+        await type_into(pilot, "#answer", str(programme["search"]))
+        assert "Home page search" in str(prompt.query_one("#prompt-preview").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        dup, keep = doc(sample_store, programme["sorter"]), doc(sample_store, programme["search"])
+        assert (dup["status"], dup["duplicate_of"]) == ("duplicate", programme["search"])
+        marcus, amara = person(sample_store, "Marcus Webb"), person(sample_store, "Amara Okafor")
+        assert set(keep["votes"]) == set(sample_store_votes) | {marcus.id, amara.id}
+        assert len(keep["votes"]) == len(set(keep["votes"]))  # each person once
+        assert table.plain_row(programme["sorter"])[6] == "duplicate"
+
+
+async def test_impact_urgency_and_tags(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        table = screen.table
+        assert table.select_id(programme["printer"])  # low x low = P5
+        await pilot.press("i")
+        await pilot.pause()
+        await choose(pilot, "high")
+        d = doc(sample_store, programme["printer"])
+        assert (d["impact"], d["impact_override"]) == ("low", "high")
+        assert table.plain_row(programme["printer"])[2] == "P3"
+        await pilot.press("u")
+        await pilot.pause()
+        await choose(pilot, "high")
+        assert doc(sample_store, programme["printer"])["urgency"] == "high"
+        assert table.plain_row(programme["printer"])[2] == "P1"
+        assert "impact high x urgency high = P1" in notifications(pilot)[-1]
+        await pilot.press("t")
+        await pilot.pause()
+        await answer(pilot, "Stock, printing")
+        assert doc(sample_store, programme["printer"])["tags"] == ["kiosk", "printing", "stock"]
+
+
+async def test_bulk_status_for_marked_rows(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        table = screen.table
+        for key in ("kiosk", "printer", "done"):
+            assert table.select_id(programme[key])
+            await pilot.press("space")
+        await pilot.pause()
+        assert screen.marked == {programme[k] for k in ("kiosk", "printer", "done")}
+        assert table.plain_row(programme["kiosk"])[0] == "●"
+        assert "3 marked" in str(screen.query_one("#backlog-status").render())
+        await pilot.press("B")
+        await pilot.pause()
+        await choose(pilot, "under review")
+        assert doc(sample_store, programme["kiosk"])["status"] == "under review"
+        assert doc(sample_store, programme["printer"])["status"] == "under review"
+        # Done cannot go to under review: it stays as it was, and stays marked.
+        assert doc(sample_store, programme["done"])["status"] == "done"
+        assert screen.marked == {programme["done"]}
+        assert "2 moved to under review; 1 not moved" in notifications(pilot)[-1]
+
+
+async def test_open_shows_history_and_clocks(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_backlog(pilot)
+        assert screen.table.select_id(programme["hostile"])
+        await pilot.press("s")
+        await pilot.pause()
+        await choose(pilot, "accepted")
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, SuggestionDetail)
+        assert str(detail.query_one("#title").render()) == f"#{programme['hostile']} {HOSTILE}"
+        history = str(detail.query_one("#history").render())
+        assert "Priya Raman  status: new → accepted" in history
+        clocks = str(detail.query_one("#clocks").render())
+        assert clocks.startswith("triage: ")
+        assert "resolve: " in clocks
+        priority = str(detail.query_one("#priority").render())
+        assert (
+            "impact high x urgency low = P3 (impact raised from medium by financial risk)"
+            in priority
+        )
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SuggestionForm)
+        assert form.query_one("#title", Input).value == HOSTILE
+
+
+async def test_hostile_text_in_a_new_suggestion(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Hannah Lindqvist"))
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, "#title", "Bad\x1b[2J title")
+        description = ("[bold]not bold[/] " * 300)[:5000]
+        form.query_one("#description").insert(description)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "control character" in form.query_one("#field-title", Field).error
+        assert form.query_one("#description").text == description
+        await type_into(pilot, "#title", "[red]x [/] [TODO] printers")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [d] = sample_store.find(Suggestion.TABLE, title="[red]x [/] [TODO] printers")
+        assert d["direction"] == "library-to-it"  # Hannah is library staff
+        assert d["description"] == description.strip()
+        assert screen.table.full_row(d["id"])[3] == "[red]x [/] [TODO] printers"
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#description").render())
+        assert shown == description.strip()
+
+
+async def test_no_identity_no_triage(sample_store, programme):
+    app = create_app(sample_store, None, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        before = doc(sample_store, screen.table.selected_id)
+        for key in ("v", "s", "m", "i", "t"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen
+        assert "Choose who you are" in notifications(pilot)[-1]
+        assert doc(sample_store, before["id"]) == before
+
+
+# ------------------------------------------------------------------ 100,000 suggestions
+def big_database(tmp_path, n: int = 100_000) -> Store:
+    """The sample directory plus ``n`` suggestions written straight into the snapshot file."""
+    path = tmp_path / "big" / "shadow.json"
+    store = Store(path)
+    load_sample(store, directory.SETUP_ACTOR)
+    store.compact()
+    store.close()
+    data = json.loads(path.read_text())
+    table = data.setdefault(Suggestion.TABLE, {})
+    rng = random.Random(7)
+    people = [int(k) for k in data["people"]]
+    first = max(map(int, table), default=0) + 1
+    words = ["printer", "wifi", "catalogue", "kiosk", "sorter", "website", "login", "scanner"]
+    for i in range(first, first + n):
+        word = rng.choice(words)
+        ts = f"2026-{rng.randint(1, 11):02d}-{rng.randint(10, 28)}T10:00:00+00:00"
+        d = Suggestion(
+            title=f"Suggestion {i} about the {word}",
+            description="",
+            direction=rng.choice(("it-to-library", "library-to-it")),
+            impact=rng.choice(("high", "medium", "low")),
+            urgency=rng.choice(("high", "medium", "low")),
+            tags=[word],
+            author_id=rng.choice(people),
+            status=rng.choice(("new", "under review", "accepted", "done")),
+        ).to_doc()
+        d.update(created=ts, updated=ts, created_by="bench", updated_by="bench")
+        table[str(i)] = d
+    data["_meta"]["1"]["next_ids"][Suggestion.TABLE] = first + n
+    path.write_text(json.dumps(data))
+    return Store(path)
+
+
+async def test_a_hundred_thousand_suggestions_show_a_page_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(BacklogScreen, "now", NOW)
+    store = big_database(tmp_path)
+    total = store.count(Suggestion.TABLE)
+    assert total >= 100_000
+    app = create_app(store, directory.find_person(store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backlog(pilot)
+        assert len(screen.rows_by_id) == total
+        assert screen.table.row_count == PAGE
+        assert f"{total:,} shown · rows 1–200" in str(screen.query_one("#backlog-status").render())
+        # Paging: ] turns the page; moving past the last row does too.
+        first_page = shown_ids(screen)
+        await pilot.press("right_square_bracket")
+        assert shown_ids(screen) == [r.id for r in screen.shown[PAGE : 2 * PAGE]]
+        assert screen.table.cursor_row == 0
+        await pilot.press("up")  # past the first row: back to the first page, last row
+        assert shown_ids(screen) == first_page
+        assert screen.table.cursor_row == PAGE - 1
+        # Filtering happens in the core; the table still holds one page.
+        await pilot.press("slash", *"wifi")
+        await pilot.pause(DEBOUNCE + 0.2)
+        everything = backlog.sort(list(screen.rows_by_id.values()), "priority")
+        expected = backlog.apply(everything, backlog.Filter(text="wifi"))
+        assert 0 < len(expected) < total
+        assert len(screen.shown) == len(expected)
+        assert [r.id for r in screen.shown[:PAGE]] == [r.id for r in expected[:PAGE]]
+        assert screen.table.row_count == PAGE
+        assert all("wifi" in screen.table.full_row(i)[3] for i in shown_ids(screen))
+        # A change made here shows at once, without re-reading 100,000 rows.
+        await pilot.press("enter")
+        target = screen.table.selected_id
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen.table.plain_row(target)[7] == str(len(doc(store, target)["votes"]))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.rows_by_id) == total
+
+
+# ------------------------------------------------------------------ snapshot
+def test_snapshot_backlog(snap_compare, sample_store, programme, monkeypatch):
+    async def marked_and_sorted(pilot: Pilot) -> None:
+        screen = await open_backlog(pilot)
+        screen.table.select_id(programme["kiosk"])
+        await pilot.press("space")
+        await pilot.press("slash")
+        await pilot.press(*"kiosk")
+        await pilot.pause(DEBOUNCE + 0.1)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.search.cursor_blink = False
+
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    assert snap_compare(app, terminal_size=(110, 20), run_before=marked_and_sorted)

@@ -1,0 +1,345 @@
+"""The visit page: both sides' notes side by side, quick capture, suggestions and kudos."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
+
+from shadow.core import directory
+from shadow.core.models import Observation, Person
+from shadow.tui.app import create_app
+from shadow.tui.modals.kudos_form import KudosForm
+from shadow.tui.modals.note_form import NoteForm
+from shadow.tui.modals.suggestion_form import SuggestionForm
+from shadow.tui.screens.visit import NoteCard, VisitScreen
+from shadow.tui.widgets.field import Field
+from shadow.tui.widgets.jargon import JargonPanel
+
+from .helpers import SIZE, notifications, type_into
+from .programme import HOSTILE, build
+
+TERMINAL = (110, 40)
+
+
+@pytest.fixture
+def programme(sample_store, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/London")
+    return build(sample_store)
+
+
+def person(store, name: str) -> Person:
+    return directory.find_person(store, name)
+
+
+async def open_visit(pilot: Pilot, visit_id: int) -> VisitScreen:
+    await pilot.pause()
+    screen = VisitScreen(visit_id)
+    pilot.app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+def column_texts(screen: VisitScreen, side: str) -> list[str]:
+    return [card.observation.text for card in screen.cards(side)]
+
+
+def card_text(card: NoteCard) -> str:
+    return str(card.render())
+
+
+async def write_note(pilot: Pilot, text: str, *, typed: str = "") -> NoteForm:
+    await pilot.press("n")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, NoteForm)
+    if typed:
+        await pilot.press(*typed)  # key by key, as a person types
+    if text:
+        form.query_one("#text", TextArea).insert(text)
+    await pilot.pause()
+    return form
+
+
+async def test_notes_from_both_sides_land_in_their_columns(sample_store, programme):
+    ben = person(sample_store, "Ben Kowalczyk")
+    marcus = person(sample_store, "Marcus Webb")
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        assert column_texts(screen, "it")[0].startswith("The returns sorter jammed")
+        assert column_texts(screen, "library")[0].startswith("They saw us juggle")
+        # An IT visitor writes a note: one key opens the box, wherever the focus is.
+        await pilot.press("down")  # focus the first note; n still works
+        await write_note(pilot, "", typed="Queue at 3pm")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        [doc] = sample_store.find(Observation.TABLE, text="Queue at 3pm")
+        assert (doc["side"], doc["author_id"], doc["visit_id"]) == (
+            "it",
+            ben.id,
+            programme["visit"],
+        )
+        assert doc["kind"] == "workflow seen"
+        assert "Queue at 3pm" in column_texts(screen, "it")
+        assert "Queue at 3pm" not in column_texts(screen, "library")
+        assert "IT visitors' column" in notifications(pilot)[-1]
+        # The library host writes theirs, as a praise note.
+        app.set_actor(marcus, remember=False)
+        form = await write_note(pilot, "They listened and explained the sorter fault plainly.")
+        form.query_one("#kind", Select).value = "praise"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [doc] = sample_store.find(
+            Observation.TABLE, text="They listened and explained the sorter fault plainly."
+        )
+        assert (doc["side"], doc["author_id"], doc["kind"]) == ("library", marcus.id, "praise")
+        library = screen.cards("library")
+        assert library[-1].observation.id == doc["id"]
+        assert "Marcus Webb · praise" in card_text(library[-1])
+        assert all(card.observation.side == "it" for card in screen.cards("it"))
+        # The line above the columns says where the two sides agree and differ.
+        compare = str(screen.query_one("#visit-compare").render())
+        assert "Both sides noted: workflow seen" in compare
+        assert "Only IT noted: pain point, system issue" in compare
+        assert "Only the library noted: praise" in compare
+
+
+async def test_a_failed_save_keeps_the_text(sample_store, programme):
+    ben = person(sample_store, "Ben Kowalczyk")
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visit(pilot, programme["visit"])
+        before = sample_store.count(Observation.TABLE)
+        # Nothing typed: the message is under the box.
+        form = await write_note(pilot, "")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "Note is required" in form.query_one("#field-text", Field).error
+        # A control character (pasted from somewhere) is refused; the text stays.
+        text = "Sorter log\x07 attached"
+        form.query_one("#text", TextArea).insert(text)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "control character" in form.query_one("#field-text", Field).error
+        assert form.query_one("#text", TextArea).text == text
+        assert sample_store.count(Observation.TABLE) == before
+        # Escape with text typed asks first; keep editing keeps it.
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#text", TextArea).text == text
+
+
+async def test_jargon_is_pointed_out_in_it_notes_only(sample_store, programme):
+    ben = person(sample_store, "Ben Kowalczyk")
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visit(pilot, programme["visit"])
+        form = await write_note(pilot, "Put the kiosks on their own VLAN and use SSO.")
+        panel = form.query_one(JargonPanel)
+        assert panel.display
+        assert [f.term for f in panel.findings] == ["VLAN", "SSO"]
+        shown = str(panel.render())
+        assert "separate section of the network" in shown
+        assert "one login for all systems" in shown
+        # Nothing is blocked: it saves as written.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert sample_store.find(
+            Observation.TABLE, text="Put the kiosks on their own VLAN and use SSO."
+        )
+        # ctrl+r offers the plain words in place of the first term.
+        form = await write_note(pilot, "Needs a VLAN.")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert form.query_one("#text", TextArea).text == "Needs a separate section of the network."
+        assert not form.query_one(JargonPanel).display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # A library host's note (read by IT) is not checked.
+        app.set_actor(person(sample_store, "Marcus Webb"), remember=False)
+        form = await write_note(pilot, "Could IT explain the VLAN change?")
+        assert not form.query_one(JargonPanel).display
+
+
+async def test_no_identity_no_note(sample_store, programme):
+    app = create_app(sample_store, None, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Choose who you are" in notifications(pilot)[-1]
+
+
+async def test_arrows_move_between_notes_and_sides(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        await pilot.press("down")
+        assert screen.focused_note().id == programme["ben_note"]
+        await pilot.press("down")
+        assert screen.focused_note().id == programme["aisha_note"]
+        await pilot.press("right")
+        assert screen.focused_note().id == programme["praise"]
+        await pilot.press("up", "left")
+        assert screen.focused_note().id == programme["ben_note"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+async def test_raise_a_suggestion_from_a_note(sample_store, programme):
+    ben = person(sample_store, "Ben Kowalczyk")
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        await pilot.press("down")  # Ben's pain-point note
+        await pilot.press("s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SuggestionForm)
+        assert form.query_one("#visit", Input).value == str(programme["visit"])
+        assert form.query_one("#department", Input).value == "Circulation"
+        assert form.query_one("#direction", Select).value == "it-to-library"
+        assert form.query_one("#description", TextArea).text.startswith("The returns sorter")
+        priority = form.query_one("#priority-line", Label)
+        assert "impact medium x urgency medium = P3" in str(priority.content)
+        # Saving without a title: the error is under it, and the rest stays.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "Title is required" in form.query_one("#field-title", Field).error
+        assert form.query_one("#description", TextArea).text.startswith("The returns sorter")
+        # The priority follows the choices, with its reason.
+        await type_into(pilot, "#title", "Log every sorter jam so the vendor case has evidence")
+        form.query_one("#impact", Select).value = "high"
+        await pilot.pause()
+        assert "impact high x urgency medium = P2" in str(priority.content)
+        form.query_one("#risk-compliance", Checkbox).value = True
+        form.query_one("#impact", Select).value = "medium"
+        await pilot.pause()
+        assert (
+            "impact high x urgency medium = P2 (impact raised from medium by compliance risk)"
+            in str(priority.content)
+        )
+        # IT → library text is checked for jargon as it is typed.
+        form.query_one("#description", TextArea).insert("Raise a P1 in ServiceNow. ")
+        await pilot.pause()
+        assert form.query_one(JargonPanel).display
+        await type_into(pilot, "#tags", "circulation, Hardware")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        [doc] = sample_store.find(
+            "suggestions", title="Log every sorter jam so the vendor case has evidence"
+        )
+        assert doc["visit_id"] == programme["visit"]
+        assert doc["direction"] == "it-to-library"
+        assert doc["author_id"] == ben.id
+        assert doc["risks"] == ["compliance"]
+        assert doc["tags"] == ["circulation", "hardware"]
+        assert doc["observations"] == [programme["ben_note"]]
+        shown = str(screen.query_one("#visit-suggestions").render())
+        assert "Log every sorter jam" in shown
+        assert "P2" in notifications(pilot)[-1]
+
+
+async def test_a_too_long_title_keeps_what_was_typed(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visit(pilot, programme["visit"])
+        await pilot.press("s")
+        await pilot.pause()
+        form = app.screen
+        long_title = "x" * 5000
+        await type_into(pilot, "#title", long_title)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "is too long (5000 characters" in form.query_one("#field-title", Field).error
+        assert form.query_one("#title", Input).value == long_title
+
+
+async def test_kudos_from_a_praise_note(sample_store, programme):
+    ben = person(sample_store, "Ben Kowalczyk")
+    aisha = person(sample_store, "Aisha Rahman")
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        await pilot.press("right")  # the library column
+        await pilot.press("down")  # the praise note
+        assert screen.focused_note().id == programme["praise"]
+        await pilot.press("k")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, KudosForm)
+        # Praise from a host is about the visitors; it names Aisha, so she is ticked.
+        assert form.read_values()["to"] == [aisha.id]
+        assert form.read_values()["text"] == f"Aisha fixed kiosk 2 on the spot. {HOSTILE}"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        docs = sample_store.find("kudos", observation_id=programme["praise"])
+        assert [(d["to_id"], d["from_id"], d["visit_id"]) for d in docs] == [
+            (aisha.id, ben.id, programme["visit"])
+        ]
+        assert "Ben Kowalczyk → Aisha Rahman" in str(screen.query_one("#visit-kudos").render())
+
+
+async def test_kudos_anywhere_defaults_to_the_other_side(sample_store, programme):
+    marcus = person(sample_store, "Marcus Webb")
+    app = create_app(sample_store, marcus)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visit(pilot, programme["visit"])
+        await pilot.press("k")
+        await pilot.pause()
+        form = app.screen
+        visitors = sorted(person(sample_store, n).id for n in ("Ben Kowalczyk", "Aisha Rahman"))
+        assert form.read_values() == {"to": visitors, "text": ""}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "is required" in form.query_one("#field-text", Field).error
+
+
+async def test_hostile_text_is_shown_literally(sample_store, programme):
+    ben = person(sample_store, "Ben Kowalczyk")
+    long_note = "long " * 1000  # 5,000 characters
+    with sample_store.transaction("test") as tx:
+        # Written by another tool, bypassing the core's checks: an escape character.
+        tx.insert(
+            Observation.TABLE,
+            Observation(
+                visit_id=programme["visit"], author_id=ben.id, side="it", kind="idea",
+                text="bell\x07 and \x1b[31mred", at="2026-10-20T17:00+01:00",
+            ).to_doc(),
+        )  # fmt: skip
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        form = await write_note(pilot, long_note)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        texts = [card_text(c) for c in screen.cards("it")] + [
+            card_text(c) for c in screen.cards("library")
+        ]
+        assert any(HOSTILE in t for t in texts)
+        assert any("bell␇ and ␛[31mred" in t for t in texts)
+        assert any(long_note.strip() in " ".join(t.split()) for t in texts)
+        assert form is not app.screen
+
+
+# ------------------------------------------------------------------ snapshot
+def test_snapshot_visit_page(snap_compare, sample_store, programme):
+    async def open_page(pilot: Pilot) -> None:
+        await open_visit(pilot, programme["visit"])
+        await pilot.press("right", "down")  # the praise note, highlighted
+
+    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
+    assert snap_compare(app, terminal_size=TERMINAL, run_before=open_page)
