@@ -588,6 +588,12 @@ def clocks(s: Suggestion, created: str, policy: dict[int, tuple[int, int | None]
     start = from_iso(created)
     triage_days, resolve_days = policy[priority(s)]
     closed_at = from_iso(s.closed) if s.closed else None
+    if s.status == "duplicate":  # its survivor carries the clocks
+        stopped = closed_at or start
+        return (
+            Clock("triage", None, None, stopped, "none", None),
+            Clock("resolve", None, None, stopped, "none", None),
+        )
     out = []
     for kind, days, stopped in (
         ("triage", triage_days, from_iso(s.triaged) if s.triaged else None),

@@ -10,8 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
-from shadow.core.directory import DirectoryError
-from shadow.core.models import Model, ValidationError
+from shadow.core.models import Model, UserError, ValidationError
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -128,7 +127,7 @@ class FormModal(ShadowModal[int | None]):
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
-        except (DirectoryError, StoreError) as exc:
+        except (UserError, StoreError) as exc:
             self.app.say(str(exc), title="Not saved", severity="error")
             return
         self.dismiss(record_id)
