@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -95,15 +94,9 @@ class BacklogTable(RecordTable):
         super().__init__(columns, **kwargs)
         self.pager = pager
 
-    def _render_rows(self) -> None:
-        # As RecordTable's, except that the title keeps its width longest: department
-        # and author shrink to 14 first, then the title to 30, then all to their least.
-        available = self._available()
-        self._fitted_width = self.size.width
-        natural = [cell_len(label) for label in self._columns]
-        for _, cells in self._rows:
-            for i, text in enumerate(cells):
-                natural[i] = max(natural[i], text.cell_len)
+    def fit(self, natural: list[int], available: int) -> list[int]:
+        # The title keeps its width longest: department and author shrink to 14
+        # first, then the title to 30, then every column to its least.
         widths = natural
         for title_least, other_least in ((None, 14), (30, 14)):
             stage = [
@@ -112,17 +105,7 @@ class BacklogTable(RecordTable):
                 for i, low in enumerate(self._mins)
             ]  # fmt: skip
             widths = fit_widths(widths, stage, available)
-        widths = fit_widths(widths, self._mins, available)
-        keep, row_before = self.selected_id, self.cursor_row
-        self.clear(columns=False)
-        for column in self.columns.values():
-            column.content_width = column.label.cell_len
-        self.ids = [record_id for record_id, _ in self._rows]
-        self.add_rows(self._cut(cells, widths) for _, cells in self._rows)
-        if keep is not None and keep in self.ids:
-            self.move_cursor(row=self.ids.index(keep), animate=False)
-        elif self.ids:
-            self.move_cursor(row=min(row_before, len(self.ids) - 1), animate=False)
+        return fit_widths(widths, self._mins, available)
 
     def _turn(self, step: int) -> bool:
         at_edge = self.cursor_row >= self.row_count - 1 if step > 0 else self.cursor_row <= 0

@@ -64,6 +64,10 @@ class RecordTable(DataTable):
         scrollbar = 2 if len(self._rows) > max(self.size.height - 1, 0) else 0
         return max(width - padding - scrollbar, 0)
 
+    def fit(self, natural: list[int], available: int) -> list[int]:
+        """Column widths for the rows' natural widths; subclasses choose who shrinks first."""
+        return fit_widths(natural, self._mins, available)
+
     def _render_rows(self) -> None:
         available = self._available()
         self._fitted_width = self.size.width
@@ -71,7 +75,7 @@ class RecordTable(DataTable):
         for _, cells in self._rows:
             for i, cell in enumerate(cells):
                 natural[i] = max(natural[i], cell.cell_len)
-        widths = fit_widths(natural, self._mins, available)
+        widths = self.fit(natural, available)
         keep, row_before = self.selected_id, self.cursor_row
         self.clear(columns=False)
         # Columns only ever grow to fit their cells; start again from the labels so
