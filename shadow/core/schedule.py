@@ -685,8 +685,10 @@ def set_status(
     *,
     on: date | None = None,
     reason: str = "",
+    now: datetime | None = None,
 ) -> str:
-    """Move a visit (or one occurrence with ``on``) along its lifecycle. Returns a summary."""
+    """Move a visit (or one occurrence with ``on``) along its lifecycle. Returns a summary.
+    ``now`` (default: the clock) decides whether a cancelled series has already begun."""
     visit = get_visit(store, visit_id)
     with store.transaction(actor) as tx:
         if on is not None:
@@ -701,7 +703,7 @@ def set_status(
             return f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status}"
         _allowed(visit.status, status, str(visit.id))
         if visit.rrule and status == "cancelled":
-            ended = _end_series(tx, visit, dates.now())
+            ended = _end_series(tx, visit, now or dates.now())
             if ended is not None:
                 return ended
         tx.update(

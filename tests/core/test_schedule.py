@@ -238,8 +238,8 @@ def test_edit_or_cancel_one_occurrence_or_the_series(store):
     assert [o.status for o in schedule.occurrences(store, NOW, NOW + timedelta(days=60))][
         2
     ] == "confirmed"
-    # the series as a whole
-    schedule.set_status(store, "tester", vid, "cancelled")
+    # the series as a whole, before it has begun
+    schedule.set_status(store, "tester", vid, "cancelled", now=NOW)
     statuses = [o.status for o in schedule.occurrences(store, NOW, NOW + timedelta(days=60))]
     assert statuses == ["cancelled", "cancelled", "confirmed", "cancelled"]
     with pytest.raises(ScheduleError, match="no occurrence on"):
