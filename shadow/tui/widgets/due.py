@@ -20,8 +20,8 @@ def relative(day: date, today: date) -> str:
 
 
 def short_day(day: date, today: date) -> str:
-    """``Tue 17 Nov`` (with the year when it is not this year's)."""
-    text = f"{day:%a} {day.day} {day:%b}"
+    """``17 Nov`` (with the year when it is not this year's)."""
+    text = f"{day.day} {day:%b}"
     return text if day.year == today.year else f"{text} {day.year}"
 
 

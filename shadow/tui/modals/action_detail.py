@@ -1,0 +1,185 @@
+"""One action in full: who, by when, where it came from, its notes and every change."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Label, Static
+
+from shadow.core import dates, directory
+from shadow.core.actions import ActionView
+from shadow.core.models import Action, Person
+
+from ..commands import Command, bindings
+from ..widgets.due import describe_day
+from ..widgets.literal import one_line, visible
+from .base import HELP_COMMAND, ShadowModal
+
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
+FIELD_NAMES = {"owner_id": "owner", "done_at": "done at", "suggestion_id": "suggestion"}
+STATUS_STYLES = {"done": "bold green", "dropped": "dim"}
+
+
+def shown_value(value: Any, people: dict[int, str], field: str = "", limit: int = 60) -> str:
+    """An audit value as one short literal line (owners by name, dates readable)."""
+    if value is None or value == "":
+        return "—"
+    if field == "owner_id" and isinstance(value, int):
+        text = people.get(value, f"#{value}")
+    elif isinstance(value, str) and _MOMENT.match(value):
+        try:
+            text = dates.format_moment(dates.from_iso(value).astimezone(dates.local_zone()))
+        except ValueError:
+            text = value
+    elif isinstance(value, str) and _DAY.match(value):
+        try:
+            text = dates.format_day(date.fromisoformat(value))
+        except ValueError:
+            text = value
+    else:
+        text = str(value)
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ActionDetail(ShadowModal[str]):
+    """Dismisses with the name of what to do next ("done", "drop", ...), or None."""
+
+    DIALOG_TITLE = "Action"
+    HELP = (
+        "An action in full: its owner, due date, status (and why, when dropped), the "
+        "suggestion or visit it follows up, its notes and every change made to it. "
+        "The keys act on it straight from here."
+    )
+    COMMAND_LIST = (
+        Command("pick('done')", "Done", "Mark it done", key="d"),
+        Command("pick('start')", "Start", "Mark it in progress", key="s"),
+        Command("pick('drop')", "Drop", "Drop it (asks why)", key="x"),
+        Command("pick('reopen')", "Reopen", "Open it again", key="o"),
+        Command("pick('reassign')", "Reassign", "Give it to someone else", key="r"),
+        Command("pick('due')", "Due date", "Change the due date", key="u"),
+        Command("cancel", "Close", "Back to the actions", key="escape,q"),
+        HELP_COMMAND,
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    DEFAULT_CSS = """
+    ActionDetail VerticalScroll {
+        height: auto;
+    }
+    ActionDetail .detail-heading {
+        text-style: bold;
+        color: $accent;
+        margin-top: 1;
+        width: 100%;
+    }
+    ActionDetail Static {
+        width: 100%;
+    }
+    """
+
+    def __init__(self, view: ActionView, today: date) -> None:
+        super().__init__()
+        self.view = view
+        self.today = today
+
+    @property
+    def help_title(self) -> str:
+        return f"Action #{self.view.action.id}"
+
+    def on_mount(self) -> None:
+        # app.tcss sizes every .dialog; inline styles win over it.
+        dialog = self.query_one(".detail")
+        dialog.styles.width = 100
+        dialog.styles.max_height = "90%"
+        scroll = self.query_one(VerticalScroll)
+        scroll.styles.max_height = "70vh"
+        scroll.focus()
+
+    def compose_dialog(self) -> ComposeResult:
+        store = self.app.store
+        a = self.view.action
+        people = directory.names_by_id(store, Person.TABLE)
+        with Vertical(classes="dialog detail"):
+            yield Label(
+                f"Action #{a.id}: {one_line(a.title)}",
+                classes="dialog-title",
+                markup=False,
+                id="title",
+            )
+            with VerticalScroll():
+                yield Static(self._facts(a), id="facts")
+                yield Label("Notes", classes="detail-heading")
+                yield Static(
+                    Content(visible(a.notes)) if a.notes else Content.styled("none", "$text-muted"),
+                    id="notes",
+                )
+                yield Label("History", classes="detail-heading")
+                yield Static(self._history(a, people), id="history")
+            yield Button("Close", id="close")
+
+    def _facts(self, a: Action) -> Table:
+        v = self.view
+        status = Text(a.status, style=STATUS_STYLES.get(a.status, "bold"))
+        if v.overdue:
+            status.append("  overdue", style="bold red")
+        if a.reason:
+            status.append("  why: ", style="dim")
+            status.append(one_line(a.reason))
+        due = describe_day(date.fromisoformat(a.due), self.today) if a.due else "—"
+        rows = [
+            ("Status", status),
+            ("Owner", Text(one_line(v.owner))),
+            ("Due", Text(due)),
+            ("From", Text(one_line(v.origin) or "—")),
+            ("Department", Text(one_line(v.department) or "—")),
+        ]
+        doc = self.app.store.get(Action.TABLE, a.id or 0) or {}
+        if doc.get("created"):
+            added = dates.format_moment(
+                dates.from_iso(doc["created"]).astimezone(dates.local_zone())
+            )
+            rows.append(("Added", Text(f"{added} by {one_line(doc.get('created_by', ''))}")))
+        if a.done_at:
+            done = dates.format_moment(dates.from_iso(a.done_at).astimezone(dates.local_zone()))
+            rows.append(("Done", Text(done)))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for label, value in rows:
+            grid.add_row(Text(label), value)
+        return grid
+
+    def _history(self, a: Action, people: dict[int, str]) -> Content:
+        entries = sorted(self.app.store.audit(Action.TABLE, a.id), key=lambda e: (e["ts"], e["id"]))
+        lines = []
+        for e in entries:
+            when = dates.format_moment(dates.from_iso(e["ts"]).astimezone(dates.local_zone()))
+            field = e["field"]
+            if field == "*":
+                what = "added"
+            else:
+                old = shown_value(e["old"], people, field)
+                new = shown_value(e["new"], people, field)
+                what = f"{FIELD_NAMES.get(field, field)}: {old} → {new}"
+            lines.append(
+                Content.assemble(
+                    (when, "$text-muted"), "  ", (one_line(e["actor"]), "bold"), "  ", what
+                )
+            )
+        return Content("\n").join(lines) if lines else Content.styled("none", "$text-muted")
+
+    def action_pick(self, what: str) -> None:
+        self.dismiss(what)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,268 @@
+"""The fortnightly meeting pack: the Technical Implementation Group's agenda, ready to share.
+
+The pack is Markdown from :func:`shadow.core.reports.meeting_pack` (which
+escapes every piece of user text), shown with Textual's Markdown widget. It
+covers changes since the last meeting (14 days ago unless changed with s), can
+be written to a file (e) or copied to the clipboard (c).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, Markdown
+
+from shadow.core import dates, reports
+from shadow.core.dates import DateError
+from shadow.core.models import (
+    Action,
+    Department,
+    Kudos,
+    Observation,
+    Person,
+    Suggestion,
+    UserError,
+    Visit,
+)
+from shadow.core.store import StoreError
+
+from ..commands import Command, bindings
+from ..modals.action_form import dayfirst
+from ..modals.base import Confirm
+from ..modals.pickers import TextPrompt
+from ..widgets.due import describe_day
+from .base import AreaScreen
+
+DEFAULT_DAYS = 14  # the group meets every other week
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that it is either the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class MeetingScreen(AreaScreen):
+    AREA_TITLE = "Meeting pack"
+    HELP = (
+        "The agenda for the Technical Implementation Group, which meets every other "
+        "week: upcoming visits, new suggestions awaiting triage, the top-voted open "
+        "ones, actions overdue or due soon, what was finished since the last meeting, "
+        "service-level breaches and kudos to read out. It covers changes since the "
+        "last meeting: 14 days ago unless you change it with s. e writes it to a "
+        "Markdown file to share; c copies it to the clipboard (if the terminal allows). "
+        "It follows every change to the database as you look at it."
+    )
+    WATCHES = frozenset(
+        {
+            Action.TABLE,
+            Suggestion.TABLE,
+            Person.TABLE,
+            Department.TABLE,
+            Visit.TABLE,
+            Kudos.TABLE,
+            Observation.TABLE,
+            "settings",
+        }
+    )
+    COMMAND_LIST = (
+        Command("since", "Since", "Change the day the last meeting was", key="s"),
+        Command("export", "Export", "Write the pack to a Markdown file", key="e"),
+        Command("copy", "Copy", "Copy the pack (Markdown) to the clipboard", key="c"),
+        Command("refresh", "Refresh", "Prepare the pack again now", key="r", footer=False),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    DEFAULT_CSS = """
+    MeetingScreen #meeting-bar {
+        height: auto;
+        padding: 0 1;
+    }
+    MeetingScreen #meeting-since {
+        width: 1fr;
+    }
+    MeetingScreen #meeting-hint {
+        width: auto;
+        color: $text-muted;
+    }
+    MeetingScreen #meeting-scroll {
+        height: 1fr;
+        border: round $primary 50%;
+        background: $surface;
+    }
+    MeetingScreen #meeting-scroll:focus {
+        border: round $primary;
+    }
+    MeetingScreen #meeting-pack {
+        padding: 0 2;
+    }
+    """
+
+    # "Now" for the pack and the default "since"; None: the real time (tests fix it).
+    now: datetime | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.since: datetime | None = None  # None: DEFAULT_DAYS before now
+        self.text = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="meeting-bar"):
+            yield Label("", id="meeting-since", markup=False)
+            yield Label("↑↓ pgup pgdn scroll", id="meeting-hint", markup=False)
+        with VerticalScroll(id="meeting-scroll"):
+            yield Markdown("", id="meeting-pack", open_links=False)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#meeting-scroll", VerticalScroll).focus()
+
+    def moment(self) -> datetime:
+        return self.now or dates.now()
+
+    @property
+    def since_moment(self) -> datetime:
+        if self.since is not None:
+            return self.since
+        start = self.moment() - timedelta(days=DEFAULT_DAYS)
+        return start.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    # ------------------------------------------------------------ the pack
+    def reload(self) -> None:
+        try:
+            text = reports.meeting_pack(self.app.store, self.since_moment, self.moment())
+        except (UserError, StoreError) as exc:
+            self.app.say(f"Cannot prepare the meeting pack: {exc}", severity="error")
+            return
+        self._show_since()
+        if text != self.text:
+            self.text = text
+            self.query_one("#meeting-pack", Markdown).update(text)
+
+    def _show_since(self) -> None:
+        day = self.since_moment.date()
+        today = self.moment().date()
+        label = Content.assemble(
+            ("Changes since ", "bold"),
+            (describe_day(day, today), "bold $accent"),
+            ("" if self.since is not None else "  (the default: two weeks back)", "$text-muted"),
+        )
+        self.query_one("#meeting-since", Label).update(label)
+
+    def action_refresh(self) -> None:
+        try:
+            self.app.store.refresh()
+        except StoreError as exc:
+            self.app.say(f"Cannot read the database: {exc}", severity="error")
+        self.text = ""
+        self.reload()
+
+    # ------------------------------------------------------------ since
+    def action_since(self) -> None:
+        self._since()
+
+    @work(exclusive=True, group="meeting-since")
+    async def _since(self) -> None:
+        now_ = self.moment()
+
+        def read(text: str) -> datetime:
+            moment = dates.parse_moment(text, now_=now_, dayfirst=dayfirst(), future=False)
+            value = moment.value
+            return value if moment.has_time else value.replace(hour=0, minute=0)
+
+        def check(text: str) -> tuple[str, str]:
+            try:
+                value = read(text)
+            except DateError as exc:
+                return str(exc), ""
+            if value > now_:
+                return "That is in the future: the pack covers changes since a past day.", ""
+            return "", f"→ {describe_day(value.date(), now_.date())}"
+
+        current = self.since_moment
+        answer = await self.app.push_screen_wait(
+            TextPrompt(
+                "Changes since",
+                "When was the last meeting? e.g. 'a fortnight ago', '10 days ago', "
+                "'6/11/2026'. Leave it empty for the default (14 days ago).",
+                value=f"{current:%Y-%m-%d}" if self.since is not None else "",
+                placeholder="e.g. a fortnight ago · 10 days ago · 6/11/2026",
+                check=check,
+                required=False,
+            )
+        )
+        if answer is None:
+            return
+        self.since = read(answer) if answer else None
+        self.reload()
+        self.app.say(f"The pack covers changes since {dates.format_day(self.since_moment.date())}")
+
+    # ------------------------------------------------------------ sharing
+    def default_path(self) -> Path:
+        return Path.cwd() / f"meeting-pack-{self.moment():%Y-%m-%d}.md"
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(exclusive=True, group="meeting-export")
+    async def _export(self) -> None:
+        typed = str(self.default_path())
+        while True:
+            typed = await self.app.push_screen_wait(
+                TextPrompt(
+                    "Export the meeting pack",
+                    "Write the pack as Markdown to this file (a folder that does not exist "
+                    "yet is made).",
+                    value=typed,
+                    placeholder="e.g. ~/meeting-pack.md",
+                )
+            )
+            if typed is None:
+                return
+            path = Path(typed).expanduser()
+            if not path.is_absolute():
+                path = Path.cwd() / path
+            if path.is_dir():
+                self.app.say(f"{path} is a folder: name a file in it", severity="error")
+                continue
+            if path.exists() and not await self.app.push_screen_wait(
+                Confirm(f"{path} exists. Replace it?", yes="Replace", no="Keep it")
+            ):
+                continue
+            try:
+                write_atomically(path, self.text)
+            except OSError as exc:
+                self.app.say(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                continue
+            self.app.say(f"Meeting pack written to {path}", title="Exported")
+            return
+
+    def action_copy(self) -> None:
+        copy = getattr(self.app, "copy_to_clipboard", None)
+        if copy is None:
+            self.app.say("This terminal cannot copy; export to a file instead (e)")
+            return
+        copy(self.text)
+        lines = self.text.count("\n")
+        self.app.say(
+            f"Copied the meeting pack ({lines} lines of Markdown) to the clipboard. "
+            "Some terminals do not allow this; e writes it to a file instead."
+        )

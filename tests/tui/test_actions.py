@@ -1,0 +1,421 @@
+"""The actions area: mine or everyone's, filters, and moving actions along to done."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Label, OptionList, Select
+
+from shadow.core import dates, directory
+from shadow.core.models import Action, Suggestion
+from shadow.core.store import Store
+from shadow.tui.app import create_app
+from shadow.tui.modals.action_detail import ActionDetail
+from shadow.tui.modals.action_filter import ActionFilterModal
+from shadow.tui.modals.action_form import ActionForm
+from shadow.tui.modals.base import Confirm
+from shadow.tui.modals.identity import IdentityModal
+from shadow.tui.modals.person_picker import PersonPicker
+from shadow.tui.modals.pickers import TextPrompt
+from shadow.tui.screens.actions import ActionsScreen
+
+from .helpers import SIZE, notifications, type_into
+from .programme import NOW, build
+
+HOSTILE = "[red]x *bold* [TODO]"
+
+
+def person_id(store: Store, name: str) -> int:
+    return directory.find_person(store, name).id
+
+
+def add_actions(store: Store, ids: dict[str, int]) -> dict[str, int]:
+    """Actions with fixed dates around NOW (Fri 20 Nov 2026). Returns their ids by nickname."""
+    marcus, ben = person_id(store, "Marcus Webb"), person_id(store, "Ben Kowalczyk")
+    aisha, chloe = person_id(store, "Aisha Rahman"), person_id(store, "Chloe Martin")
+    rows = [
+        # nickname, title, owner, due, status, suggestion, done_at
+        ("jams", "Log every sorter jam", marcus, "2026-11-17", "open", "sorter", None),
+        ("quote", "Get a service quote", ben, "2026-11-13", "done", "sorter", "2026-11-12T10:00+00:00"),
+        ("gpo", "Write the kiosk printer GPO", aisha, "2026-11-24", "in progress", "kiosk", None),
+        ("hostile", HOSTILE, chloe, "2026-12-10", "open", "kiosk", None),
+        ("catalogue", "Point the home page search at the catalogue", chloe, None, "open", "search", None),
+    ]  # fmt: skip
+    out = {}
+    with store.transaction("test setup") as tx:
+        for key, title, owner, due, status, suggestion, done_at in rows:
+            action = Action(
+                title=title,
+                owner_id=owner,
+                due=due,
+                status=status,
+                suggestion_id=ids[suggestion],
+                done_at=done_at,
+            )
+            action.validate()
+            out[key] = tx.insert(
+                Action.TABLE, action.to_doc(), summary=title, created="2026-11-02T09:00+00:00"
+            )
+    return out
+
+
+@pytest.fixture
+def programme(sample_store, monkeypatch):
+    """The fixed programme, its actions, and a fixed "now" everywhere."""
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.setattr(ActionsScreen, "now", NOW)
+    monkeypatch.setattr(dates, "now", lambda: NOW)
+    ids = build(sample_store)
+    ids.update(add_actions(sample_store, ids))
+    return ids
+
+
+def person(store: Store, name: str):
+    return directory.find_person(store, name)
+
+
+async def open_actions(pilot: Pilot) -> ActionsScreen:
+    await pilot.pause()
+    await pilot.press("f5")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ActionsScreen)
+    return screen
+
+
+def action(store: Store, action_id: int) -> dict:
+    return store.get(Action.TABLE, action_id)
+
+
+def label_text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Label).render())
+
+
+async def test_the_list_is_overdue_first_with_its_columns(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        # Priya owns no actions: everyone's are shown, overdue first, finished last.
+        assert not screen.mine
+        assert screen.table.ids == [p["jams"], p["gpo"], p["hostile"], p["catalogue"], p["quote"]]
+        assert screen.table.full_row(p["jams"]) == [
+            str(p["jams"]), "17 Nov (3d late)", "Log every sorter jam", "Marcus Webb", "open",
+            "Circulation", "#" + str(p["sorter"]) + " Service the returns sorter before term",
+        ]  # fmt: skip
+        assert screen.table.full_row(p["gpo"])[1] == "24 Nov (in 4d)"
+        assert screen.table.full_row(p["catalogue"])[1] == "—"
+        # User text is shown as written, never as markup.
+        assert screen.table.full_row(p["hostile"])[2] == HOSTILE
+        assert "everyone's actions" in label_text(screen, "#actions-showing")
+        assert "5 actions · 1 overdue" in label_text(screen, "#actions-count")
+
+
+async def test_mine_and_everyones(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Chloe Martin"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        # Chloe owns actions: the area starts on hers.
+        assert screen.mine
+        assert screen.table.ids == [p["hostile"], p["catalogue"]]
+        assert "your actions (Chloe Martin)" in label_text(screen, "#actions-showing")
+        await pilot.press("m")
+        assert len(screen.table.ids) == 5
+        assert "everyone's actions" in label_text(screen, "#actions-showing")
+        await pilot.press("m")
+        assert screen.table.ids == [p["hostile"], p["catalogue"]]
+
+
+async def test_choosing_who_you_are_shows_your_own(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        assert not screen.mine
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentityModal)
+        await pilot.press(*"chloe", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.mine
+        assert screen.table.ids == [p["hostile"], p["catalogue"]]
+
+
+async def test_quick_filters_and_clearing_with_one_key(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        await pilot.press("1")
+        assert screen.table.ids == [p["jams"]]
+        assert "overdue" in label_text(screen, "#actions-showing")
+        assert "c clears the filter" in label_text(screen, "#actions-showing")
+        await pilot.press("2")  # overdue -> due this week
+        assert screen.table.ids == [p["gpo"]]
+        await pilot.press("c")
+        assert len(screen.table.ids) == 5
+        assert "clears" not in label_text(screen, "#actions-showing")
+
+
+async def test_filter_dialog_by_owner_and_department(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ActionFilterModal)
+        modal.query_one("#owner", Select).value = "Chloe Martin"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.table.ids == [p["hostile"], p["catalogue"]]
+        assert "owner: Chloe Martin" in label_text(screen, "#actions-showing")
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#owner", Select).value = "any"
+        app.screen.query_one("#department", Select).value = "Circulation"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.table.ids == [p["jams"], p["gpo"], p["hostile"], p["quote"]]
+        # The quick filters narrow further; escape clears everything.
+        await pilot.press("2", "1")
+        assert screen.table.ids == [p["jams"]]
+        await pilot.press("escape")
+        assert len(screen.table.ids) == 5
+
+
+async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Marcus Webb"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        assert screen.table.select_id(p["jams"])
+        await pilot.press("d")
+        await pilot.pause()
+        doc = action(sample_store, p["jams"])
+        assert doc["status"] == "done"
+        assert doc["done_at"]
+        assert doc["updated_by"] == "Marcus Webb"
+        # The other action of the sorter suggestion is done already: offer to close it.
+        confirm = app.screen
+        assert isinstance(confirm, Confirm)
+        assert confirm.message == (
+            f"That was the last open action of suggestion #{p['sorter']} "
+            "'Service the returns sorter before term'. Mark the suggestion done?"
+        )
+        await pilot.press("y")
+        await pilot.pause()
+        suggestion = sample_store.get(Suggestion.TABLE, p["sorter"])
+        assert suggestion["status"] == "done"
+        assert suggestion["reason"] == "all its actions are done"
+        assert app.screen is screen
+        assert any(f"Suggestion #{p['sorter']} is done" in n for n in notifications(pilot))
+        # The finished row is dimmed at the bottom; the status column says done.
+        assert screen.table.full_row(p["jams"])[4] == "done"
+
+
+async def test_done_without_closing_the_suggestion(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Marcus Webb"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["jams"])
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert action(sample_store, p["jams"])["status"] == "done"
+        assert sample_store.get(Suggestion.TABLE, p["sorter"])["status"] == "accepted"
+        # Marking it done again is refused, and says why.
+        screen.table.select_id(p["jams"])
+        await pilot.press("d")
+        await pilot.pause()
+        assert "is done; it can become open, not done" in notifications(pilot)[-1]
+        # ... but it can be reopened, and started.
+        await pilot.press("o")
+        await pilot.pause()
+        assert action(sample_store, p["jams"])["status"] == "open"
+        await pilot.press("s")
+        await pilot.pause()
+        assert action(sample_store, p["jams"])["status"] == "in progress"
+
+
+async def test_dropping_needs_a_reason(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["hostile"])
+        await pilot.press("x")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        await pilot.press("enter")  # no reason
+        await pilot.pause()
+        assert app.screen is prompt
+        assert "Type an answer" in str(prompt.query_one("#prompt-error", Label).render())
+        await type_into(pilot, "#answer", "   ")
+        await pilot.press("enter")  # only blanks: refused too, and kept as typed
+        await pilot.pause()
+        assert app.screen is prompt
+        assert prompt.query_one("#answer", Input).value == "   "
+        assert action(sample_store, p["hostile"])["status"] == "open"
+        await type_into(pilot, "#answer", "Kiosks are being replaced [soon]")
+        await pilot.press("enter")
+        await pilot.pause()
+        doc = action(sample_store, p["hostile"])
+        assert doc["status"] == "dropped"
+        assert doc["reason"] == "Kiosks are being replaced [soon]"
+        assert app.screen is screen
+
+
+async def test_reassign_and_change_the_due_date(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["jams"])
+        await pilot.press("r")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PersonPicker)
+        await pilot.press(*"mei")
+        await pilot.pause()
+        assert picker.query_one(OptionList).option_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        mei = person_id(sample_store, "Mei Tanaka")
+        assert action(sample_store, p["jams"])["owner_id"] == mei
+        assert screen.table.full_row(p["jams"])[3] == "Mei Tanaka"
+
+        await pilot.press("u")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        await type_into(pilot, "#answer", "someday")
+        assert "cannot read 'someday'" in str(prompt.query_one("#prompt-error", Label).render())
+        await type_into(pilot, "#answer", "in 2 weeks")
+        preview = str(prompt.query_one("#prompt-preview", Label).render())
+        assert preview == "→ Fri 4 Dec 2026 (in 14 days)"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert action(sample_store, p["jams"])["due"] == "2026-12-04"
+        assert not screen.table.full_row(p["jams"])[1].endswith("late)")
+        # Both changes are in the action's history, with who made them.
+        changes = {
+            e["field"]: (e["old"], e["new"], e["actor"])
+            for e in sample_store.audit("actions", p["jams"])
+        }
+        assert changes["owner_id"][1:] == (mei, "Priya Raman")
+        assert changes["due"] == ("2026-11-17", "2026-12-04", "Priya Raman")
+
+
+async def test_add_an_action_with_errors_under_fields(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        await type_into(pilot, "#owner", "Nobody Atall")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        errors = form.errors_shown()
+        assert set(errors) == {"title", "owner", "suggestion"}
+        assert "Nobody Atall" in errors["owner"]
+        # What was typed is kept.
+        assert form.query_one("#owner", Input).value == "Nobody Atall"
+        await type_into(pilot, "#title", HOSTILE)
+        await type_into(pilot, "#owner", "ben kowalczyk")
+        await type_into(pilot, "#due", "tue")
+        hint = form.field("due").query_one(".field-hint", Label)
+        assert str(hint.render()) == "→ Tue 24 Nov 2026 (in 4 days)"
+        await type_into(pilot, "#suggestion", str(p["kiosk"]))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        [doc] = [d for d in sample_store.all(Action.TABLE) if d["title"] == HOSTILE and d["owner_id"] == person_id(sample_store, "Ben Kowalczyk")]  # fmt: skip
+        assert doc["due"] == "2026-11-24"
+        assert doc["suggestion_id"] == p["kiosk"]
+        assert doc["created_by"] == "Priya Raman"
+        assert screen.table.selected_id == doc["id"]
+
+
+async def test_details_show_notes_and_history(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["hostile"])
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ActionDetail)
+        assert (
+            str(detail.query_one("#title", Label).render()) == f"Action #{p['hostile']}: {HOSTILE}"
+        )
+        history = str(detail.query_one("#history").render())
+        assert "test setup" in history and "added" in history
+        # The keys act from the details too: r reassigns.
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonPicker)
+
+
+async def test_changes_need_an_identity(sample_store, programme):
+    p = programme
+    app = create_app(sample_store, None, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["jams"])
+        await pilot.press("d")
+        await pilot.pause()
+        assert action(sample_store, p["jams"])["status"] == "open"
+        assert "Choose who you are" in notifications(pilot)[-1]
+        await pilot.press("m")
+        assert not screen.mine
+
+
+# ---------------------------------------------------------------------- reminders
+def reminders(pilot: Pilot) -> list[str]:
+    return [n.message for n in pilot.app._notifications if n.title.startswith("Reminders")]
+
+
+async def test_reminder_on_opening_for_someone_with_an_overdue_action(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Marcus Webb"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reminders(pilot) == ["1 overdue action"]
+
+
+async def test_no_reminder_for_someone_without(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reminders(pilot) == []
+
+
+async def test_reminder_after_choosing_who_you_are(sample_store, programme):
+    app = create_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, IdentityModal)
+        assert reminders(pilot) == []
+        await pilot.press(*"marcus", "enter")
+        await pilot.pause()
+        assert reminders(pilot) == ["1 overdue action"]
+
+
+# ---------------------------------------------------------------------- snapshot
+def test_snapshot_actions(snap_compare, sample_store, programme):
+    async def open_it(pilot: Pilot) -> None:
+        await pilot.press("f5")
+        await pilot.pause()
+
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    assert snap_compare(app, terminal_size=(110, 16), run_before=open_it)

@@ -1,0 +1,168 @@
+"""The meeting pack: the fortnightly agenda, shown literally, exported and copied."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Label
+from textual.widgets.markdown import MarkdownBlock
+
+from shadow.core import dates, directory
+from shadow.core.models import Action, Kudos
+from shadow.tui.app import create_app
+from shadow.tui.modals.base import Confirm
+from shadow.tui.modals.pickers import TextPrompt
+from shadow.tui.screens.meeting import MeetingScreen
+
+from .helpers import SIZE, notifications, type_into
+from .programme import NOW, build
+
+HOSTILE = "[red]x *bold* [TODO]"
+SECTIONS = [
+    "Upcoming visits (next fortnight)",
+    "New suggestions awaiting triage",
+    "Top-voted open suggestions",
+    "Actions overdue or at risk",
+    "Actions completed since the last meeting",
+    "Service-level breaches",
+    "Kudos to announce",
+]
+
+
+@pytest.fixture
+def programme(sample_store, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.setattr(MeetingScreen, "now", NOW)
+    monkeypatch.setattr(dates, "now", lambda: NOW)
+    ids = build(sample_store)
+    marcus = directory.find_person(sample_store, "Marcus Webb")
+    aisha = directory.find_person(sample_store, "Aisha Rahman")
+    with sample_store.transaction("test setup") as tx:
+        overdue = Action(
+            title=HOSTILE, owner_id=marcus.id, due="2026-11-17", suggestion_id=ids["sorter"]
+        )
+        overdue.validate()
+        ids["overdue"] = tx.insert(Action.TABLE, overdue.to_doc(), summary=HOSTILE)
+        kudos = Kudos(to_id=aisha.id, from_id=marcus.id, text=f"Thanks {HOSTILE}")
+        ids["kudos_new"] = tx.insert(Kudos.TABLE, kudos.to_doc(), created="2026-11-18T10:00+00:00")
+    return ids
+
+
+def person(store, name: str):
+    return directory.find_person(store, name)
+
+
+async def open_meeting(pilot: Pilot) -> MeetingScreen:
+    await pilot.pause()
+    await pilot.press("f6")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, MeetingScreen)
+    await document_shown(pilot, screen)
+    return screen
+
+
+async def document_shown(pilot: Pilot, screen: MeetingScreen) -> None:
+    """Wait until the Markdown widget has mounted the pack's blocks."""
+    for _ in range(50):
+        if screen.query("MarkdownH2"):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the meeting pack was not shown")
+
+
+def shown(screen: MeetingScreen) -> list[str]:
+    """The text of every block of the rendered document, as the reader sees it."""
+    out = []
+    for block in screen.query(MarkdownBlock):
+        content = block.content
+        plain = getattr(content, "plain", None)
+        if plain:
+            out.append(plain)
+    return out
+
+
+async def test_every_section_and_user_text_literally(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        headings = [h.content.plain for h in screen.query("MarkdownH2").results(MarkdownBlock)]
+        assert headings == SECTIONS
+        text = "\n".join(shown(screen))
+        assert "Technical Implementation Group — meeting pack" in text
+        assert "covers changes since Fri 6 Nov 2026" in text
+        # The overdue action's title and the kudos, exactly as typed: no markup, no emphasis.
+        assert f"Overdue: #{programme['overdue']} {HOSTILE} — Marcus Webb" in text
+        assert f"Thanks {HOSTILE}" in text
+        assert "Fri 6 Nov 2026 (14 days ago)" in str(screen.query_one("#meeting-since").render())
+
+
+async def test_since_can_be_changed(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        await type_into(pilot, "#answer", "tomorrow")
+        assert "future" in str(prompt.query_one("#prompt-error", Label).render())
+        await type_into(pilot, "#answer", "1/11/2026")
+        assert str(prompt.query_one("#prompt-preview", Label).render()) == (
+            "→ Sun 1 Nov 2026 (19 days ago)"
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert screen.since_moment.date().isoformat() == "2026-11-01"
+        assert "covers changes since Sun 1 Nov 2026" in screen.text
+        assert "covers changes since Sun 1 Nov 2026" in "\n".join(shown(screen))
+
+
+async def test_it_follows_changes(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        with sample_store.transaction("Priya Raman") as tx:
+            tx.update(Action.TABLE, programme["overdue"], {"title": "Renamed elsewhere"})
+        await pilot.pause()
+        await pilot.pause(0.2)
+        assert "Renamed elsewhere" in screen.text
+        assert f"#{programme['overdue']} Renamed elsewhere — Marcus Webb" in screen.text
+
+
+async def test_export_writes_the_file(sample_store, programme, tmp_path):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    target = tmp_path / "out" / "pack.md"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await type_into(pilot, "#answer", str(target))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == screen.text
+        assert f"Meeting pack written to {target}" in notifications(pilot)[-1]
+        assert not [p for p in target.parent.iterdir() if p.name != "pack.md"]  # no temp files
+        # Again: it asks before replacing the file.
+        target.write_text("old", encoding="utf-8")
+        await pilot.press("e")
+        await pilot.pause()
+        await type_into(pilot, "#answer", str(target))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == screen.text
+
+
+async def test_copy_to_clipboard(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == screen.text
+        assert "Copied the meeting pack" in notifications(pilot)[-1]
