@@ -26,8 +26,12 @@ from .commands import Command, bindings
 from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
 from .modals.identity import IdentityModal
+from .screens.actions import ActionsScreen
 from .screens.backlog import BacklogScreen
+from .screens.coverage import CoverageScreen
+from .screens.dashboard import DashboardScreen
 from .screens.directory import DirectoryScreen
+from .screens.meeting import MeetingScreen
 from .screens.schedule import ScheduleScreen
 
 POLL_SECONDS = 2.0
@@ -45,6 +49,13 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
+    Area(
+        "dashboard",
+        "Dashboard",
+        "Today's and this week's visits, your overdue actions, triage, breaches, kudos, trends",
+        "f7",
+        DashboardScreen,
+    ),
     Area(
         "directory",
         "Directory",
@@ -65,6 +76,27 @@ AREAS: tuple[Area, ...] = (
         "Every suggestion with its priority and service level; filter, sort and triage",
         "f4",
         BacklogScreen,
+    ),
+    Area(
+        "actions",
+        "Actions",
+        "Follow-up actions: yours or everyone's, overdue first; done, start, drop, reassign",
+        "f5",
+        ActionsScreen,
+    ),
+    Area(
+        "meeting",
+        "Meeting pack",
+        "The fortnightly meeting's agenda, ready to export or copy",
+        "f6",
+        MeetingScreen,
+    ),
+    Area(
+        "coverage",
+        "Coverage",
+        "Who has visited which department, the goals, the planner, and the feedback gap",
+        "f8",
+        CoverageScreen,
     ),
 )
 
@@ -175,7 +207,24 @@ class ShadowApp(App[None]):
                         f"{counts['departments']} departments"
                     )
         if self.actor is None and not self.demo:
-            await self.choose_identity()
+            await self.choose_identity()  # (which reminds whoever is chosen)
+        elif self.actor is not None:
+            self.remind()
+
+    def remind(self) -> None:
+        """One notification for the acting person: overdue actions, visits in the next 48 hours."""
+        from shadow.core import actions
+
+        if self.actor is None:
+            return
+        try:
+            text = actions.reminders(self.store, self.actor)
+        except StoreError:
+            return
+        if text:
+            self.say(
+                text[:1].upper() + text[1:], title=f"Reminders for {self.actor.name}", timeout=12
+            )
 
     # ------------------------------------------------------------ identity
     @property
@@ -209,6 +258,7 @@ class ShadowApp(App[None]):
             return
         self.set_actor(Person.from_doc(doc))
         self.say(f"You are {self.actor.name}")
+        self.remind()
 
     def acting_name(self) -> str | None:
         """The audit name for a change, or None (after telling the user) if nobody is chosen."""

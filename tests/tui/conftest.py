@@ -37,3 +37,12 @@ def sample_store(store):
 def liaison(sample_store):
     """The sample's liaison, who acts in most tests."""
     return directory.find_person(sample_store, DEMO_ACTOR)
+
+
+@pytest.fixture
+def opens_on_directory(monkeypatch):
+    """The app opens on the Directory (for tests written before the Dashboard became the
+    first area); tests of the opening screen itself leave this out."""
+    from shadow.tui.app import ShadowApp
+
+    monkeypatch.setattr(ShadowApp, "DEFAULT_MODE", "directory")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from shadow.core import config, directory
@@ -14,6 +15,9 @@ from shadow.tui.modals.identity import IdentityModal
 from shadow.tui.modals.person_form import PersonForm
 
 from .helpers import SIZE, directory_screen, notifications, type_into
+
+# These were written when the app opened on the Directory; the Dashboard opens it now.
+pytestmark = pytest.mark.usefixtures("opens_on_directory")
 
 
 async def test_first_run_loads_the_sample(store):

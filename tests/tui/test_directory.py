@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 
 from shadow.core import directory
@@ -13,6 +14,9 @@ from shadow.tui.modals.person_form import PersonForm
 from shadow.tui.widgets.field import Field
 
 from .helpers import SIZE, directory_screen, notifications, type_into
+
+# These were written when the app opened on the Directory; the Dashboard opens it now.
+pytestmark = pytest.mark.usefixtures("opens_on_directory")
 
 HOSTILE = "[red]x [TODO] [/]"
 

@@ -1,0 +1,683 @@
+"""The dashboard: what needs attention today, and how the programme is going.
+
+shadow opens here. Five lists (visits today and in the next 7 days, your
+overdue actions, suggestions awaiting triage, service-level breaches, the
+latest kudos) each open the item's own page with enter; three charts show the
+last six months (visits held or lost, suggestions raised and closed, the
+backlog's size).
+"""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from shadow.core import actions, backlog, dates, trends
+from shadow.core.actions import ActionView
+from shadow.core.backlog import OPEN_STATUSES, Row
+from shadow.core.models import (
+    Action,
+    Department,
+    Kudos,
+    Observation,
+    Person,
+    Suggestion,
+    UserError,
+    Visit,
+)
+from shadow.core.schedule import Occurrence, occurrences
+from shadow.core.store import StoreError
+from shadow.core.trends import Monthly
+
+from ..commands import Command, bindings
+from ..modals.info import InfoModal
+from ..modals.suggestion_detail import SuggestionDetail
+from ..modals.suggestion_form import PRIORITY_STYLES
+from ..widgets.charts import Chart, Series
+from ..widgets.literal import one_line, visible
+from ..widgets.record_table import RecordTable
+from .base import AreaScreen
+
+DAYS_AHEAD = 7
+MONTHS = 6
+LIST_LIMIT = 50  # items per list (the backlog and schedule show the rest)
+KUDOS_SHOWN = 10
+SYNC_LIMIT = 3000  # up to this many records the dashboard is read on the spot
+STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
+COMPACT_HEIGHT = 30  # below this many rows the charts shrink
+
+STATUS_STYLES = {
+    "requested": "$warning",
+    "confirmed": "$success",
+    "completed": "$text-muted",
+    "cancelled": "$text-muted strike",
+    "no-show": "$text-muted strike",
+}
+
+
+def has_mode(app, mode: str) -> bool:
+    """Whether the app has an area (mode) of that name."""
+    return mode in getattr(app, "_modes", {}) or mode in getattr(app, "MODES", {})
+
+
+def select_record(screen: Screen, record_id: int) -> bool:
+    """Put the cursor of the screen's first record table showing ``record_id`` on it."""
+    for table in screen.query(RecordTable):
+        if table.select_id(record_id):
+            table.focus()
+            return True
+    return False
+
+
+def day_label(day: date, today: date) -> str:
+    if day == today:
+        return "Today"
+    if day == today + timedelta(days=1):
+        return "Tomorrow"
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def shorten(text: str, limit: int) -> str:
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------- the data
+@dataclass
+class DashboardData:
+    """Everything the dashboard shows, read in one go (maybe in a thread)."""
+
+    now: datetime
+    people: dict[int, str] = field(default_factory=dict)
+    departments: dict[int, str] = field(default_factory=dict)
+    visits: list[Occurrence] = field(default_factory=list)
+    overdue: list[ActionView] | None = None  # None: nobody is acting
+    triage: list[Row] = field(default_factory=list)
+    breaches: list[tuple[Row, str]] = field(default_factory=list)
+    kudos: list[dict[str, Any]] = field(default_factory=list)
+    visit_months: Monthly | None = None
+    suggestion_months: Monthly | None = None
+    backlog_months: Monthly | None = None
+
+
+def read_dashboard(store, now: datetime, actor: Person | None) -> DashboardData:
+    """Read what the dashboard shows, as of ``now``, for ``actor``."""
+    data = DashboardData(now)
+    data.people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
+    data.departments = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
+    zone = now.tzinfo
+    start = datetime.combine(now.date(), time(0, 0), zone)
+    data.visits = occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1))
+    if actor is not None:
+        data.overdue = [
+            v
+            for v in actions.views(store, now.date())
+            if v.overdue and v.action.owner_id == actor.id
+        ]
+    rows = backlog.rows(store, now)
+    data.triage = sorted(
+        (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
+    )
+    breached = sorted(
+        (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
+        key=lambda r: (r.priority, r.created, r.id),
+    )[:LIST_LIMIT]
+    policy, closed = backlog.sla_policy(store), backlog.closures(store)
+    for r in breached:
+        doc = store.get(Suggestion.TABLE, r.id)
+        if doc is None:
+            continue
+        clocks = backlog.clocks(Suggestion.from_doc(doc), doc["created"], policy, now, closed)
+        why = "; ".join(c.describe() for c in clocks if c.state == "breached")
+        data.breaches.append((r, why))
+    data.kudos = sorted(
+        store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
+    )[:KUDOS_SHOWN]
+    data.visit_months = trends.visits_per_month(store, now, MONTHS)
+    data.suggestion_months = trends.suggestions_per_month(store, now, MONTHS)
+    data.backlog_months = trends.backlog_size(store, now, MONTHS)
+    return data
+
+
+# ---------------------------------------------------------------------- the lists
+class Panel(OptionList):
+    """One dashboard list: enter opens the highlighted item's page."""
+
+    DEFAULT_CSS = """
+    Panel {
+        height: 1fr;
+        max-height: 100%;
+        border: round $panel-lighten-2;
+        border-title-color: $text;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    Panel:focus {
+        border: round $accent;
+    }
+    """
+
+    def __init__(self, title: str, empty: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.empty = empty
+        self.border_title = title
+
+    def show(self, items: list[tuple[str, Content]], *, empty: str | None = None) -> None:
+        """Replace the items ((id, prompt) pairs), keeping the highlight on the same item."""
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        options = [Option(prompt, id=item_id) for item_id, prompt in items]
+        if not options:
+            options = [Option(Content.styled(empty or self.empty, "$text-muted"), disabled=True)]
+        self.set_options(options)
+        count = len(items)
+        self.border_title = Content.assemble(
+            (self.title_text, "bold"), (f" · {count}" if count else "", "$text-muted")
+        )
+        ids = [item_id for item_id, _ in items]
+        if items:
+            self.highlighted = ids.index(keep) if keep in ids else 0
+        else:
+            self.highlighted = None
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [o.id for o in self.options if o.id]
+
+
+# ---------------------------------------------------------------------- the screen
+class DashboardScreen(AreaScreen):
+    AREA_TITLE = "Dashboard"
+    HELP = (
+        "What needs attention: the visits of today and the next 7 days, your overdue "
+        "actions, suggestions waiting to be triaged, suggestions past their service "
+        "level, and the latest kudos. Enter opens the highlighted item (a visit's "
+        "page, the suggestion in the Backlog, the action); tab or left/right move "
+        "between the lists, 1-5 jump to one. The charts cover the last six months: "
+        "visits completed against cancelled or missed, suggestions raised against "
+        "closed, and how many suggestions were open at the end of each month."
+    )
+    WATCHES = frozenset(
+        {
+            Visit.TABLE,
+            Action.TABLE,
+            Suggestion.TABLE,
+            Kudos.TABLE,
+            Person.TABLE,
+            Department.TABLE,
+            Observation.TABLE,
+            "settings",
+        }
+    )
+    COMMAND_LIST = (
+        Command("open", "Open", "Open the highlighted item's page", key="enter"),
+        Command("next_panel", "Next list", "Move to the next list", key="right", footer=False),
+        Command(
+            "previous_panel", "Previous list", "Move to the previous list", "left", footer=False
+        ),
+        Command("panel('visits')", "Visits", "Jump to the coming visits", key="1", footer=False),
+        Command(
+            "panel('triage')", "Triage", "Jump to suggestions awaiting triage", "2", footer=False
+        ),
+        Command(
+            "panel('breaches')", "Breaches", "Jump to service-level breaches", "3", footer=False
+        ),
+        Command(
+            "panel('overdue')", "My overdue", "Jump to your overdue actions", "4", footer=False
+        ),
+        Command("panel('kudos')", "Kudos", "Jump to the latest kudos", key="5", footer=False),
+        Command("refresh", "Refresh", "Re-read the database now", key="r"),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    PANELS = ("visits", "triage", "breaches", "overdue", "kudos")
+    DEFAULT_CSS = """
+    DashboardScreen #dash-summary {
+        width: 100%;
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    DashboardScreen #dash-lists {
+        height: 1fr;
+        min-height: 8;
+    }
+    DashboardScreen #dash-visits {
+        width: 1fr;
+    }
+    DashboardScreen .dash-column {
+        width: 1fr;
+    }
+    DashboardScreen #dash-charts {
+        height: 13;
+    }
+    DashboardScreen.-compact #dash-charts {
+        height: 9;
+    }
+    """
+
+    # "Now" for what is today, overdue or breached; None: the real time (tests fix it).
+    now: datetime | None = None
+
+    class DataReady(Message):
+        def __init__(self, data: DashboardData) -> None:
+            super().__init__()
+            self.data = data
+
+    class DataFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, now: datetime | None = None) -> None:
+        super().__init__()
+        if now is not None:
+            self.now = now
+        self.data: DashboardData | None = None
+        self.reading = False
+        self._stale = True
+        self._read_at = 0.0
+
+    def moment(self) -> datetime:
+        """ "Now" (fixed in tests)."""
+        return dates.aware(self.now) if self.now is not None else dates.now()
+
+    # ------------------------------------------------------------ layout
+    def compose_body(self) -> ComposeResult:
+        yield Label("", id="dash-summary", markup=False)
+        with Horizontal(id="dash-lists"):
+            yield Panel(
+                f"Today and the next {DAYS_AHEAD} days",
+                "No visits booked for the coming week",
+                id="visits",
+            )
+            with Vertical(classes="dash-column"):
+                yield Panel("Awaiting triage", "Nothing waiting to be triaged", id="triage")
+                yield Panel("Service level breached", "No open suggestion is late", id="breaches")
+            with Vertical(classes="dash-column"):
+                yield Panel("My overdue actions", "None of your actions is overdue", id="overdue")
+                yield Panel("Latest kudos", "No kudos yet", id="kudos")
+        with Horizontal(id="dash-charts"):
+            yield Chart("Visits per month", id="chart-visits")
+            yield Chart("Suggestions per month", id="chart-suggestions")
+            yield Chart("Backlog size", id="chart-backlog")
+
+    def on_mount(self) -> None:
+        # (AreaScreen.on_mount runs too and subscribes to the store's changes.)
+        self._fit(self.app.size.height)
+        self.panel("visits").focus()
+
+    def on_resize(self) -> None:
+        self._fit(self.size.height)
+
+    def _fit(self, height: int) -> None:
+        self.set_class(height < COMPACT_HEIGHT, "-compact")
+
+    def on_screen_resume(self) -> None:
+        if self._stale or _time.monotonic() - self._read_at > STALE_SECONDS:
+            self.load()
+
+    def panel(self, name: str) -> Panel:
+        return self.query_one(f"#{name}", Panel)
+
+    # ------------------------------------------------------------ reading
+    def reload(self) -> None:
+        if self.is_current:
+            self.load()
+        else:
+            self._stale = True  # read again when it is shown
+
+    def load(self) -> None:
+        """Re-read everything: on the spot for a small database, else in a thread."""
+        if self.reading:
+            self._stale = True
+            return
+        self._stale = False
+        self._read_at = _time.monotonic()
+        store = self.app.store
+        try:
+            small = (
+                sum(store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE))
+                <= SYNC_LIMIT
+            )
+            if small:
+                data = read_dashboard(store, self.moment(), self.app.actor)
+        except (StoreError, UserError) as exc:
+            self._failed(str(exc))
+            return
+        if small:
+            self.show(data)
+            return
+        self.reading = True
+        self.query_one("#dash-summary", Label).update("Reading the programme …")
+        self._read_in_thread(self.moment(), self.app.actor)
+
+    @work(thread=True, group="dashboard-read")
+    def _read_in_thread(self, now: datetime, actor: Person | None) -> None:
+        try:
+            data = read_dashboard(self.app.store, now, actor)
+        except (StoreError, UserError) as exc:
+            self.post_message(self.DataFailed(str(exc)))
+        else:
+            self.post_message(self.DataReady(data))
+
+    def on_dashboard_screen_data_ready(self, message: DataReady) -> None:
+        self.reading = False
+        self.show(message.data)
+        if self._stale and self.is_current:
+            self.load()
+
+    def on_dashboard_screen_data_failed(self, message: DataFailed) -> None:
+        self.reading = False
+        self._failed(message.error)
+
+    def _failed(self, error: str) -> None:
+        self.app.say(f"Cannot read the database: {error}", severity="error")
+
+    # ------------------------------------------------------------ showing
+    def show(self, data: DashboardData) -> None:
+        self.data = data
+        self.query_one("#dash-summary", Label).update(self.summary(data))
+        self.panel("visits").show(self.visit_items(data))
+        if data.overdue is None:
+            self.panel("overdue").show(
+                [], empty="Choose who you are (w) to see your overdue actions"
+            )
+        else:
+            self.panel("overdue").show(self.action_items(data))
+        self.panel("triage").show(self.triage_items(data))
+        self.panel("breaches").show(self.breach_items(data))
+        self.panel("kudos").show(self.kudos_items(data))
+        self.draw_charts(data)
+
+    def summary(self, data: DashboardData) -> Content:
+        today = data.now.date()
+        todays = sum(1 for o in data.visits if o.start.astimezone(data.now.tzinfo).date() == today)
+        parts = [
+            f"{today:%a} {today.day} {today:%b %Y}",
+            f"visits: {todays} today, {len(data.visits) - todays} in the next {DAYS_AHEAD} days",
+            f"to triage: {len(data.triage)}",
+            f"past service level: {len(data.breaches)}",
+        ]
+        if data.overdue is not None:
+            parts.append(f"my overdue: {len(data.overdue)}")
+        return Content(" · ".join(parts))
+
+    def visit_items(self, data: DashboardData) -> list[tuple[str, Content]]:
+        today, zone = data.now.date(), data.now.tzinfo
+        me = self.app.actor.id if self.app.actor is not None else None
+        items = []
+        for occ in data.visits[:LIST_LIMIT]:
+            v = occ.visit
+            start, end = occ.start.astimezone(zone), occ.end.astimezone(zone)
+            visitors = ", ".join(one_line(data.people.get(p, f"#{p}")) for p in v.visitors)
+            hosts = ", ".join(one_line(data.people.get(p, f"#{p}")) for p in v.hosts)
+            first = Content.assemble(
+                (f"{day_label(start.date(), today)} {start:%H:%M}–{end:%H:%M}", "bold"),
+                "  ",
+                one_line(data.departments.get(v.department_id or 0, "?")),
+            )
+            if me is not None and me in occ.people:
+                first = Content.assemble(first, ("  ★ you", "$accent"))
+            second = Content.assemble(
+                (occ.status, STATUS_STYLES.get(occ.status, "")),
+                (" · ", "$text-muted"),
+                (f"{visitors} with {hosts}", "$text-muted"),
+            )
+            items.append((f"visit:{v.id}:{occ.key}", Content("\n").join([first, second])))
+        return items
+
+    def action_items(self, data: DashboardData) -> list[tuple[str, Content]]:
+        today = data.now.date()
+        items = []
+        for view in (data.overdue or [])[:LIST_LIMIT]:
+            a = view.action
+            due = date.fromisoformat(a.due) if a.due else today
+            late = (today - due).days
+            first = Content.assemble((f"#{a.id} ", "$text-muted"), one_line(a.title))
+            second = Content.assemble(
+                (
+                    f"due {dates.format_day(due)} · {late} day{'' if late == 1 else 's'} late",
+                    "$error",
+                ),
+                (f" · {shorten(view.origin, 60)}" if view.origin else "", "$text-muted"),
+            )
+            items.append((f"action:{a.id}", Content("\n").join([first, second])))
+        return items
+
+    def _suggestion_line(self, r: Row) -> Content:
+        return Content.assemble(
+            (f"P{r.priority} ", PRIORITY_STYLES.get(r.priority, "")),
+            (f"#{r.id} ", "$text-muted"),
+            one_line(r.title),
+        )
+
+    def triage_items(self, data: DashboardData) -> list[tuple[str, Content]]:
+        items = []
+        for r in data.triage[:LIST_LIMIT]:
+            age = backlog.age_days(r.created, data.now)
+            votes = f" · {r.votes} vote{'' if r.votes == 1 else 's'}" if r.votes else ""
+            second = Content.styled(
+                f"{one_line(r.department) or 'no department'} · {age}d old{votes}", "$text-muted"
+            )
+            items.append(
+                (f"suggestion:{r.id}", Content("\n").join([self._suggestion_line(r), second]))
+            )
+        return items
+
+    def breach_items(self, data: DashboardData) -> list[tuple[str, Content]]:
+        items = []
+        for r, why in data.breaches:
+            second = Content.assemble((r.status, "bold"), " · ", (why, "$error"))
+            items.append(
+                (f"suggestion:{r.id}", Content("\n").join([self._suggestion_line(r), second]))
+            )
+        return items
+
+    def kudos_items(self, data: DashboardData) -> list[tuple[str, Content]]:
+        items = []
+        for k in data.kudos:
+            when = ""
+            if k.get("created"):
+                when = dates.format_day(
+                    dates.from_iso(k["created"]).astimezone(data.now.tzinfo).date()
+                )
+            first = Content.assemble(
+                ("★ ", "$success"),
+                (one_line(data.people.get(k.get("to_id"), "?")), "bold"),
+                (" from ", "$text-muted"),
+                one_line(data.people.get(k.get("from_id"), "?")),
+            )
+            second = Content.assemble(
+                shorten(k.get("text", ""), 70), (f" · {when}" if when else "", "$text-muted")
+            )
+            items.append((f"kudos:{k['id']}", Content("\n").join([first, second])))
+        return items
+
+    def draw_charts(self, data: DashboardData) -> None:
+        if data.visit_months is not None:
+            m = data.visit_months
+            self.query_one("#chart-visits", Chart).bars(
+                m.labels,
+                [
+                    Series("completed", m.series["completed"], "success"),
+                    Series("cancelled/no-show", m.series["cancelled or no-show"], "error"),
+                ],
+            )
+        if data.suggestion_months is not None:
+            m = data.suggestion_months
+            self.query_one("#chart-suggestions", Chart).bars(
+                m.labels,
+                [
+                    Series("raised", m.series["raised"], "warning"),
+                    Series("closed", m.series["closed"], "primary"),
+                ],
+            )
+        if data.backlog_months is not None:
+            m = data.backlog_months
+            self.query_one("#chart-backlog", Chart).bars(
+                m.labels, [Series("open at month end", m.series["open"], "accent")]
+            )
+
+    # ------------------------------------------------------------ moving about
+    def _panels(self) -> list[Panel]:
+        return [self.panel(name) for name in self.PANELS]
+
+    def action_next_panel(self) -> None:
+        self._step(1)
+
+    def action_previous_panel(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        panels = self._panels()
+        focused = self.focused
+        index = panels.index(focused) if focused in panels else -step
+        panels[(index + step) % len(panels)].focus()
+
+    def action_panel(self, name: str) -> None:
+        self.panel(name).focus()
+
+    def action_refresh(self) -> None:
+        try:
+            self.app.store.refresh()
+        except StoreError as exc:
+            self._failed(str(exc))
+        self.load()
+
+    # ------------------------------------------------------------ opening
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.open_item(event.option.id)
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Panel) and focused.highlighted_option is not None:
+            option = focused.highlighted_option
+            if option.id and not option.disabled:
+                self.open_item(option.id)
+                return
+        self.app.say("Nothing to open here", severity="warning")
+
+    def open_item(self, item_id: str) -> None:
+        """Open the page of ``kind:id`` (visit, suggestion, action, kudos)."""
+        kind, _, rest = item_id.partition(":")
+        record_id = int(rest.split(":")[0])
+        if kind == "visit":
+            self.open_visit(record_id)
+        elif kind == "suggestion":
+            self._open_suggestion(record_id)
+        elif kind == "action":
+            self._open_action(record_id)
+        elif kind == "kudos":
+            self._open_kudos(record_id)
+
+    def open_visit(self, visit_id: int) -> None:
+        if self.app.store.get(Visit.TABLE, visit_id) is None:
+            self.app.say(f"Visit #{visit_id} is gone (changed elsewhere)", severity="warning")
+            self.load()
+            return
+        from .visit import VisitScreen  # the visit page (imported when first needed)
+
+        self.app.push_screen(VisitScreen(visit_id))
+
+    @work(exclusive=True, group="dashboard-open")
+    async def _open_suggestion(self, suggestion_id: int) -> None:
+        if self.app.store.get(Suggestion.TABLE, suggestion_id) is None:
+            self.app.say(f"Suggestion #{suggestion_id} is gone", severity="warning")
+            self.load()
+            return
+        if has_mode(self.app, "backlog"):
+            await self.app.switch_mode("backlog")
+            screen = self.app.screen
+            if select_record(screen, suggestion_id) and hasattr(screen, "action_open"):
+                screen.action_open()  # the backlog's own page, where e edits it
+                return
+        await self.app.push_screen_wait(SuggestionDetail(suggestion_id, self.moment()))
+
+    @work(exclusive=True, group="dashboard-open")
+    async def _open_action(self, action_id: int) -> None:
+        store = self.app.store
+        doc = store.get(Action.TABLE, action_id)
+        if doc is None:
+            self.app.say(f"Action #{action_id} is gone", severity="warning")
+            self.load()
+            return
+        if has_mode(self.app, "actions"):
+            await self.app.switch_mode("actions")
+            if select_record(self.app.screen, action_id):
+                return
+        a = Action.from_doc(doc)
+        view = next(
+            (v for v in actions.views(store, self.moment().date()) if v.action.id == a.id), None
+        )
+        facts = [
+            ("Owner", view.owner if view else "?"),
+            ("Status", a.status),
+            ("Due", dates.format_day(date.fromisoformat(a.due)) if a.due else "no due date"),
+            ("From", view.origin if view and view.origin else "—"),
+            ("Department", view.department if view and view.department else "—"),
+        ]
+        body = Content("\n").join(
+            Content.assemble((f"{label}: ", "bold"), one_line(value)) for label, value in facts
+        )
+        if a.notes:
+            body = Content.assemble(body, "\n\n", ("Notes", "bold"), "\n", visible(a.notes))
+        visit_id = a.visit_id or self._visit_of(a)
+        choices = [("open-visit", "Open its visit")] if visit_id else []
+        choice = await self.app.push_screen_wait(
+            InfoModal(f"Action #{a.id}: {one_line(a.title)}", body, choices=choices)
+        )
+        if choice == "open-visit" and visit_id:
+            self.open_visit(visit_id)
+
+    def _visit_of(self, a: Action) -> int | None:
+        store = self.app.store
+        if a.observation_id:
+            obs = store.get(Observation.TABLE, a.observation_id)
+            return obs.get("visit_id") if obs else None
+        if a.suggestion_id:
+            s = store.get(Suggestion.TABLE, a.suggestion_id)
+            return s.get("visit_id") if s else None
+        return None
+
+    @work(exclusive=True, group="dashboard-open")
+    async def _open_kudos(self, kudos_id: int) -> None:
+        store = self.app.store
+        doc = store.get(Kudos.TABLE, kudos_id)
+        if doc is None:
+            self.app.say(f"Kudos #{kudos_id} is gone", severity="warning")
+            self.load()
+            return
+        if doc.get("visit_id") and store.get(Visit.TABLE, doc["visit_id"]) is not None:
+            self.open_visit(doc["visit_id"])
+            return
+        people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
+        when = dates.format_moment(dates.from_iso(doc["created"])) if doc.get("created") else ""
+        body = Content.assemble(
+            ("To: ", "bold"),
+            one_line(people.get(doc.get("to_id"), "?")),
+            "\n",
+            ("From: ", "bold"),
+            one_line(people.get(doc.get("from_id"), "?")),
+            ("\nWhen: ", "bold"),
+            when,
+            "\n\n",
+            visible(doc.get("text", "")),
+        )
+        await self.app.push_screen_wait(InfoModal("Kudos", body))

@@ -1,0 +1,387 @@
+"""Coverage: the matrix against the core, goals, the planner (review and book), the survey gap."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import DataTable, ProgressBar, Select, Static
+
+from shadow.core import coverage, directory, planner, surveys
+from shadow.core.models import (
+    SURVEY_DIMENSIONS,
+    Department,
+    Person,
+    Programme,
+    Survey,
+    Visit,
+)
+from shadow.tui.app import create_app
+from shadow.tui.modals.goals_form import GoalsForm
+from shadow.tui.modals.planner import TICKED, UNTICKED, PlannerModal
+from shadow.tui.modals.survey_form import SurveyForm, dimension_key
+from shadow.tui.screens.coverage import CoverageScreen, GoalRow, short_day
+from shadow.tui.widgets.charts import theme_style
+from shadow.tui.widgets.field import Field
+
+from .helpers import SIZE, notifications, type_into
+from .programme import HOSTILE, NOW, build, dept_id, person_id
+
+
+@pytest.fixture
+def programme(sample_store, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.setattr(CoverageScreen, "now", NOW)
+    return build(sample_store)
+
+
+def programme_id(store) -> int:
+    return sorted(d["id"] for d in store.all(Programme.TABLE))[0]
+
+
+async def open_coverage(pilot: Pilot) -> CoverageScreen:
+    await pilot.pause()
+    await pilot.press("f8")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CoverageScreen)
+    return screen
+
+
+def cell_at(screen: CoverageScreen, person: int, dept: int) -> Text:
+    return screen.matrix.get_cell(str(person), str(dept))
+
+
+# ------------------------------------------------------------------ the matrix
+async def test_matrix_cells_match_the_core(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coverage(pilot)
+        cov = coverage.compute(sample_store, programme_id(sample_store), NOW)
+        table = screen.matrix
+        assert table.row_count == len(cov.people)
+        assert [str(k.value) for k in table.columns] == [str(d.id) for d in cov.departments]
+        styles = {
+            "fresh": theme_style(app, "success"),
+            "ageing": theme_style(app, "warning"),
+            "stale": theme_style(app, "error"),
+            "never": theme_style(app, "text-muted"),
+        }
+        for p in cov.people:
+            for d in cov.departments:
+                c = cov.cells[(p.id, d.id)]
+                shown = cell_at(screen, p.id, d.id)
+                assert shown.plain == (short_day(c.last, cov.as_of) if c.last else "never")
+                assert shown.style == styles[c.state]
+        # The fixture's one completed visit: Ben and Aisha at Circulation on 20 Oct.
+        ben, circulation = (
+            person_id(sample_store, "Ben Kowalczyk"),
+            dept_id(sample_store, "Circulation"),
+        )
+        assert cell_at(screen, ben, circulation).plain == "20 Oct"
+        assert cov.cells[(ben, circulation)].state == "fresh"
+
+
+async def test_the_line_under_the_matrix_names_the_cell(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coverage(pilot)
+        cov = screen.cov
+        ben = person_id(sample_store, "Ben Kowalczyk")
+        row = [p.id for p in cov.people].index(ben)
+        column = [d.name for d in cov.departments].index("Circulation")
+        screen.matrix.move_cursor(row=row, column=column)
+        await pilot.pause()
+        detail = str(screen.query_one("#cell-detail").render())
+        assert "Ben Kowalczyk" in detail
+        assert "last visited Circulation on Tue 20 Oct 2026, 31 days ago" in detail
+
+
+async def test_goals_are_listed_with_progress(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coverage(pilot)
+        rows = list(screen.query(GoalRow))
+        cov = coverage.compute(sample_store, programme_id(sample_store), NOW)
+        assert [r.progress.description for r in rows] == [g.description for g in cov.goals]
+        for row, goal in zip(rows, cov.goals, strict=True):
+            bar = row.query_one(ProgressBar)
+            assert bar.total == max(goal.required, 1)
+            assert bar.progress == (goal.met if goal.required else 1)
+            assert f"{goal.met}/{goal.required} met" in str(row.query_one(".goal-count").render())
+
+
+async def test_hostile_names_are_shown_literally(sample_store, liaison, programme):
+    person = directory.person_from_input(
+        sample_store, {"name": HOSTILE, "side": "it", "role": "Developer"}
+    )
+    directory.save_person(sample_store, liaison.name, person)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coverage(pilot)
+        pid = directory.find_person(sample_store, HOSTILE).id
+        assert screen.matrix.rows[str(pid)].label.plain == HOSTILE
+        screen.matrix.move_cursor(row=screen.matrix.get_row_index(str(pid)), column=0)
+        await pilot.pause()
+        assert HOSTILE in str(screen.query_one("#cell-detail").render())
+
+
+# ------------------------------------------------------------------ goals
+async def test_goals_form_shows_errors_then_saves(sample_store, liaison, programme):
+    pid = programme_id(sample_store)
+    before = sample_store.get(Programme.TABLE, pid)["goals"]
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coverage(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, GoalsForm)
+        await type_into(pilot, "#cadence_days", "a year")
+        await type_into(pilot, "#onboarding_count", "")
+        await type_into(pilot, "#roles", "Help desk level 1, Helpdesk")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        errors = form.errors_shown()
+        assert errors["cadence_days"] == "Days must be a whole number of days (got 'a year')"
+        assert "is needed for an onboarding goal" in errors["onboarding_count"]
+        assert "'Helpdesk'" in errors["roles"]
+        assert sample_store.get(Programme.TABLE, pid)["goals"] == before  # nothing saved
+        await type_into(pilot, "#cadence_days", "180")
+        await type_into(pilot, "#onboarding_count", "4")
+        await type_into(pilot, "#roles", "Help desk level 1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        goals = sample_store.get(Programme.TABLE, pid)["goals"]
+        cadence = next(g for g in goals if g["type"] == "cadence")
+        onboarding = next(g for g in goals if g["type"] == "onboarding")
+        assert cadence["days"] == 180
+        assert (onboarding["count"], onboarding["roles"]) == (4, ["Help desk level 1"])
+        assert any("Goals of" in n and "saved" in n for n in notifications(pilot))
+        # The screen follows: the legend now counts against 180 days.
+        assert "≤90 days ago" in str(app.screen.query_one("#coverage-legend").render())
+
+
+# ------------------------------------------------------------------ the planner
+async def run_planner(pilot: Pilot, start: str, end: str) -> PlannerModal:
+    await pilot.press("p")
+    await pilot.pause()
+    modal = pilot.app.screen
+    assert isinstance(modal, PlannerModal)
+    await type_into(pilot, "#from", start)
+    await type_into(pilot, "#to", end)
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    return modal
+
+
+def ticks(modal: PlannerModal) -> list[str]:
+    table = modal.query_one("#proposals", DataTable)
+    return [table.get_cell(str(i), "tick").plain for i in range(table.row_count)]
+
+
+def planned_visits(store, known: set[int]) -> list[Visit]:
+    return [Visit.from_doc(d) for d in store.all(Visit.TABLE) if d["id"] not in known]
+
+
+async def test_plan_review_untick_one_and_book_the_rest(sample_store, liaison, programme):
+    known = {d["id"] for d in sample_store.all(Visit.TABLE)}
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coverage(pilot)
+        modal = await run_planner(pilot, "23/11/2026", "4/12/2026")
+        # The dates as read, under the fields.
+        hints = [str(f.query_one(".field-hint").render()) for f in list(modal.query(Field))[:2]]
+        assert hints == ["= Mon 23 Nov 2026", "= Fri 4 Dec 2026"]
+        plan = modal.plan
+        assert plan is not None and len(plan.proposals) >= 3
+        # The same proposal the core makes for this request.
+        again = planner.plan(
+            sample_store,
+            programme_id(sample_store),
+            modal.request.start,
+            modal.request.end,
+            max_per_week=modal.request.max_per_week,
+            now=NOW,
+        )
+        assert [(p.department_id, p.start, p.visitors) for p in again.proposals] == [
+            (p.department_id, p.start, p.visitors) for p in plan.proposals
+        ]
+        assert ticks(modal) == [TICKED] * len(plan.proposals)
+        # Untick the second; n then a shows none and all work too.
+        await pilot.press("n")
+        assert ticks(modal) == [UNTICKED] * len(plan.proposals)
+        await pilot.press("a")
+        assert ticks(modal) == [TICKED] * len(plan.proposals)
+        await pilot.press("down", "space")
+        assert ticks(modal)[:2] == [TICKED, UNTICKED]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        booked = planned_visits(sample_store, known)
+        wanted = [p for i, p in enumerate(plan.proposals) if i != 1]
+        assert sorted((v.department_id, v.start, v.visitors, v.hosts) for v in booked) == sorted(
+            (p.department_id, planner_iso(p.start), p.visitors, p.hosts) for p in wanted
+        )
+        assert all(v.status == "requested" for v in booked)
+        assert all(v.programme_id == programme_id(sample_store) for v in booked)
+        assert any(f"Booked {len(wanted)} visits as requested" in n for n in notifications(pilot))
+
+
+def planner_iso(moment) -> str:
+    from shadow.core.dates import to_iso
+
+    return to_iso(moment)
+
+
+async def test_pairs_that_cannot_be_placed_are_listed_with_why(sample_store, liaison, programme):
+    store = sample_store
+    makerspace = directory.find_department(store, "Makerspace")
+    with store.transaction("test setup") as tx:
+        tx.update(Department.TABLE, makerspace.id, {"hours": {}})
+    coverage.set_goals(
+        store,
+        "test setup",
+        programme_id(store),
+        [{"type": "cadence", "days": 365, "departments": [makerspace.id]}],
+    )
+    known = {d["id"] for d in store.all(Visit.TABLE)}
+    app = create_app(store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coverage(pilot)
+        modal = await run_planner(pilot, "23/11/2026", "4/12/2026")
+        plan = modal.plan
+        it_people = [
+            p for p in store.all(Person.TABLE) if p["side"] == "it" and p.get("active", True)
+        ]
+        assert plan.proposals == [] and len(plan.unplaced) == len(it_people)
+        listed = modal.query_one("#unplaced", Static).render().plain
+        assert "Makerspace: the department has no opening hours set" in listed
+        assert f"Not placed ({len(it_people)})" in listed
+        assert "0 placed in 0 visits" in str(modal.query_one("#plan-summary").render())
+        assert modal.query_one("#book").disabled
+        await pilot.press("ctrl+s")  # nothing to book
+        await pilot.pause()
+        assert app.screen is modal
+        assert planned_visits(store, known) == []
+
+
+async def test_plan_errors_are_shown_clearly(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coverage(pilot)
+        modal = await run_planner(pilot, "23/11/2026", "someday")
+        assert "cannot read 'someday'" in modal.field("to").error.lower()
+        assert modal.plan is None
+        # The core refuses more than a year at a time: said in the dialog.
+        await type_into(pilot, "#to", "1/1/2028")
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(modal.query_one("#plan-error").render())
+        assert error == "Cannot plan: plan at most a year at a time"
+        assert modal.plan is None
+
+
+# ------------------------------------------------------------------ surveys and the gap
+async def test_gap_tab_shows_the_report(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coverage(pilot)
+        await pilot.press("2")
+        assert app.focused is screen.gap_table
+        report = surveys.report(sample_store)
+        table = screen.gap_table
+        assert table.row_count == len(report)
+        for i, g in enumerate(report):
+            row = [c.plain for c in table.get_row(str(i))]
+            assert row[0] == g.department
+            assert row[1] == str(g.responses)
+            assert row[2] == (f"{g.before:.2f}" if g.before is not None else "–")
+            assert row[3] == (f"{g.after:.2f}" if g.after is not None else "–")
+        chart = screen.query_one("#gap-chart").drawing
+        assert chart.series[1].label == report[0].department
+
+
+async def test_survey_form_errors_then_records(sample_store, programme):
+    marcus = directory.find_person(sample_store, "Marcus Webb")  # a library host
+    circulation = dept_id(sample_store, "Circulation")
+    count = sample_store.count(Survey.TABLE)
+    app = create_app(sample_store, marcus)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coverage(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SurveyForm)
+        # His own department first; he answered "before" already, so this is "after".
+        assert form.query_one("#department", Select).value == circulation
+        assert form.query_one("#phase", Select).value == "after"
+        first, *rest = SURVEY_DIMENSIONS
+        await type_into(pilot, f"#expect-{dimension_key(first)}", "4")
+        await type_into(pilot, f"#perceive-{dimension_key(first)}", "7")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        errors = form.errors_shown()
+        assert set(errors) == {dimension_key(d) for d in SURVEY_DIMENSIONS}
+        assert errors[dimension_key(first)].endswith("for what you experienced")
+        assert sample_store.count(Survey.TABLE) == count
+        for d, (e, p) in zip(SURVEY_DIMENSIONS, ((4, 3), (5, 4), (4, 4), (5, 2)), strict=True):
+            await type_into(pilot, f"#expect-{dimension_key(d)}", str(e))
+            await type_into(pilot, f"#perceive-{dimension_key(d)}", str(p))
+        assert form.errors_shown() == {}  # cleared as the scores were fixed
+        visit = form.query_one("#visit", Select)
+        visit.value = programme["visit"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert sample_store.count(Survey.TABLE) == count + 1
+        doc = max(sample_store.all(Survey.TABLE), key=lambda d: d["id"])
+        assert doc["respondent_id"] == marcus.id
+        assert (doc["department_id"], doc["phase"], doc["visit_id"]) == (
+            circulation,
+            "after",
+            programme["visit"],
+        )
+        assert doc["expectation"] == dict(zip(SURVEY_DIMENSIONS, (4, 5, 4, 5), strict=True))
+        assert doc["perception"] == dict(zip(SURVEY_DIMENSIONS, (3, 4, 4, 2), strict=True))
+        # The gap tab shows it.
+        await pilot.pause()
+        assert screen.tab == "gap"
+        assert app.focused is screen.gap_table
+        assert any(f"Survey #{doc['id']} recorded" in n for n in notifications(pilot))
+        row = [g.department for g in screen.gaps].index("Circulation")
+        assert screen.gaps[row].responses == 4
+
+
+async def test_survey_needs_an_identity(sample_store, programme):
+    app = create_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # no identity chosen
+        await open_coverage(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        assert any("Choose who you are" in n for n in notifications(pilot))
+
+
+async def test_a_small_terminal_still_works(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_coverage(pilot)
+        await pilot.press("right", "down", "2", "down", "1")
+        await pilot.pause()
+        assert screen.matrix.row_count > 0
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PlannerModal)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.plan is not None

@@ -1,0 +1,329 @@
+"""The dashboard: the lists that need attention, their pages, the charts, small terminals."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from shadow.core import backlog, directory, trends
+from shadow.core.backlog import OPEN_STATUSES
+from shadow.core.models import Action, Kudos, Visit
+from shadow.tui.app import create_app
+from shadow.tui.modals.first_run import FirstRunModal
+from shadow.tui.modals.info import InfoModal
+from shadow.tui.modals.suggestion_detail import SuggestionDetail
+from shadow.tui.screens import dashboard as dashboard_module
+from shadow.tui.screens.dashboard import DashboardScreen
+from shadow.tui.screens.visit import VisitScreen
+from shadow.tui.widgets.charts import Chart
+from shadow.tui.widgets.record_table import RecordTable
+
+from .helpers import SIZE
+from .programme import HOSTILE, NOW, build, dept_id, person_id
+
+
+@pytest.fixture
+def programme(sample_store, liaison, monkeypatch):
+    """The fixed programme, plus what the dashboard lists: a visit today, a cancelled
+    one, overdue actions (the liaison's and someone else's) and kudos without a visit."""
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.setattr(DashboardScreen, "now", NOW)
+    ids = build(sample_store)
+    store = sample_store
+    ben, marcus = person_id(store, "Ben Kowalczyk"), person_id(store, "Marcus Webb")
+    circulation = dept_id(store, "Circulation")
+    with store.transaction("test setup") as tx:
+        today = Visit(
+            department_id=circulation,
+            visitors=[ben],
+            hosts=[marcus],
+            start="2026-11-20T15:00+00:00",
+            end="2026-11-20T16:00+00:00",
+            status="confirmed",
+            timezone="Europe/London",
+        )
+        ids["today"] = tx.insert(Visit.TABLE, today.to_doc(), created="2026-11-02T09:00+00:00")
+        called_off = Visit(
+            department_id=circulation,
+            visitors=[ben],
+            hosts=[marcus],
+            start="2026-11-10T10:00+00:00",
+            end="2026-11-10T12:00+00:00",
+            status="cancelled",
+            timezone="Europe/London",
+        )
+        ids["cancelled"] = tx.insert(
+            Visit.TABLE, called_off.to_doc(), created="2026-11-02T09:00+00:00"
+        )
+        mine = Action(
+            title=f"Chase the sorter service {HOSTILE}",
+            owner_id=liaison.id,
+            due="2026-11-16",
+            suggestion_id=ids["sorter"],
+        )
+        ids["my_action"] = tx.insert(Action.TABLE, mine.to_doc(), created="2026-11-01T09:00+00:00")
+        theirs = Action(
+            title="Order spare rolls", owner_id=ben, due="2026-11-12", visit_id=ids["visit"]
+        )
+        ids["their_action"] = tx.insert(
+            Action.TABLE, theirs.to_doc(), created="2026-11-01T09:00+00:00"
+        )
+        thanks = Kudos(to_id=ben, from_id=marcus, text=f"Stayed late for the kiosks. {HOSTILE}")
+        ids["kudos_plain"] = tx.insert(
+            Kudos.TABLE, thanks.to_doc(), created="2026-11-18T17:00+00:00"
+        )
+    return ids
+
+
+async def open_dashboard(pilot: Pilot) -> DashboardScreen:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DashboardScreen)
+    assert screen.data is not None
+    return screen
+
+
+def ids_of(screen: DashboardScreen, panel: str) -> list[str]:
+    return screen.panel(panel).item_ids
+
+
+def record_ids(screen: DashboardScreen, panel: str) -> list[int]:
+    return [int(item.split(":")[1]) for item in ids_of(screen, panel)]
+
+
+def prompt_text(screen: DashboardScreen, panel: str, index: int) -> str:
+    return screen.panel(panel).get_option_at_index(index).prompt.plain
+
+
+async def highlight(pilot: Pilot, screen: DashboardScreen, panel: str, record_id: int) -> None:
+    target = screen.panel(panel)
+    target.focus()
+    target.highlighted = record_ids(screen, panel).index(record_id)
+    await pilot.pause()
+
+
+async def test_the_app_opens_on_the_dashboard(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert app.current_mode == "dashboard"
+        assert app.focused is screen.panel("visits")
+
+
+async def test_the_lists_show_what_needs_attention(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        p = programme
+        # Today (Fri 20 Nov) and the next 7 days, in time order; the October visit is not.
+        assert record_ids(screen, "visits") == [p["today"], p["other_visit"]]
+        assert prompt_text(screen, "visits", 0).startswith("Today 15:00–16:00  Circulation")
+        assert prompt_text(screen, "visits", 1).startswith("Tue 24 Nov 10:00–12:00  Reference")
+        # Only the acting person's overdue actions.
+        assert record_ids(screen, "overdue") == [p["my_action"]]
+        assert "4 days late" in prompt_text(screen, "overdue", 0)
+        # Suggestions with status new, most urgent first; breaches as the core has them.
+        rows = backlog.rows(sample_store, NOW)
+        new = sorted((r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created))
+        assert record_ids(screen, "triage") == [r.id for r in new]
+        assert set(record_ids(screen, "triage")) == {p["kiosk"], p["printer"], p["hostile"]}
+        breached = {r.id for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES}
+        assert breached and set(record_ids(screen, "breaches")) == breached
+        # Kudos, newest first.
+        assert record_ids(screen, "kudos") == [p["kudos_plain"], p["kudos"]]
+        summary = str(screen.query_one("#dash-summary").render())
+        assert "Fri 20 Nov 2026" in summary and "my overdue: 1" in summary
+
+
+async def test_hostile_text_is_shown_literally(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        index = record_ids(screen, "triage").index(programme["hostile"])
+        assert HOSTILE in prompt_text(screen, "triage", index)
+        assert HOSTILE in prompt_text(screen, "overdue", 0)
+        assert HOSTILE in prompt_text(screen, "kudos", 0)
+        # ... and on screen too, brackets and all.
+        panel = screen.panel("kudos")
+        shown = "\n".join(panel.render_line(y).text for y in range(panel.size.height))
+        assert "[red]x" in shown and "[/]" in shown and "[TODO]" in shown  # (may wrap)
+
+
+async def test_enter_on_a_visit_opens_its_page(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        await highlight(pilot, screen, "visits", programme["other_visit"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        assert app.screen.visit_id == programme["other_visit"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_enter_on_a_suggestion_opens_it_in_the_backlog(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press("2")  # the triage list
+        assert app.focused is screen.panel("triage")
+        await highlight(pilot, screen, "triage", programme["kiosk"])
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_mode == "backlog"
+        assert isinstance(app.screen, SuggestionDetail)
+        assert app.screen.suggestion_id == programme["kiosk"]
+        backlog_screen = app.screen_stack[0]
+        assert backlog_screen.query_one(RecordTable).selected_id == programme["kiosk"]
+
+
+async def test_enter_on_my_action_opens_it(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_dashboard(pilot)
+        await pilot.press("4")  # my overdue actions
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        action = programme["my_action"]
+        if dashboard_module.has_mode(app, "actions"):
+            assert app.current_mode == "actions"
+            shown = app.screen_stack[0].query_one(RecordTable).selected_id == action
+            opened = isinstance(app.screen, InfoModal) and f"#{action}" in app.screen.title_text
+            assert shown or opened
+        else:
+            assert isinstance(app.screen, InfoModal)
+            assert app.screen.title_text.startswith(f"Action #{action}: Chase the sorter")
+            assert HOSTILE in app.screen.title_text
+
+
+async def test_enter_on_kudos(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.press("5")
+        # Kudos given on a visit open the visit.
+        await highlight(pilot, screen, "kudos", programme["kudos"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        assert app.screen.visit_id == programme["visit"]
+        await pilot.press("escape")
+        await pilot.pause()
+        # Kudos without a visit show in full, literally.
+        await highlight(pilot, screen, "kudos", programme["kudos_plain"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InfoModal)
+        assert HOSTILE in app.screen.body.plain
+
+
+async def test_left_right_and_numbers_move_between_lists(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        order = [screen.panel(name) for name in DashboardScreen.PANELS]
+        for expected in order[1:] + order[:1]:
+            await pilot.press("right")
+            assert app.focused is expected
+        await pilot.press("left")
+        assert app.focused is order[-1]
+        await pilot.press("3")
+        assert app.focused is screen.panel("breaches")
+
+
+async def test_the_charts_count_by_month(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        visits = screen.query_one("#chart-visits", Chart).drawing
+        assert [s.label for s in visits.series] == ["completed", "cancelled/no-show"]
+        # Jun … Nov 2026: one completed visit in October, one cancelled in November.
+        assert visits.labels == ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
+        assert visits.series[0].values == [0, 0, 0, 0, 1, 0]
+        assert visits.series[1].values == [0, 0, 0, 0, 0, 1]
+        raised = screen.query_one("#chart-suggestions", Chart).drawing.series
+        assert raised[0].values == [0, 0, 0, 0, 3, 3]  # three in October, three in November
+        assert raised[1].values == [0, 0, 0, 0, 0, 1]  # one done (19 Nov)
+        size = screen.query_one("#chart-backlog", Chart).drawing.series[0].values
+        assert size == trends.backlog_size(sample_store, NOW).series["open"]
+        assert size[-2:] == [3, 5]  # at the end of October; now
+
+
+async def test_a_change_elsewhere_shows_up(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        ben = directory.find_person(sample_store, "Ben Kowalczyk")
+        thanks = Kudos(to_id=liaison.id, from_id=ben.id, text="Thanks for the tour plan")
+        with sample_store.transaction("Ben Kowalczyk") as tx:
+            new = tx.insert(Kudos.TABLE, thanks.to_doc())
+        await pilot.pause()
+        await pilot.pause()
+        assert record_ids(screen, "kudos")[0] == new
+
+
+async def test_a_big_database_is_read_in_a_thread(sample_store, liaison, programme, monkeypatch):
+    monkeypatch.setattr(dashboard_module, "SYNC_LIMIT", 0)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert not screen.reading
+        assert record_ids(screen, "visits") == [programme["today"], programme["other_visit"]]
+
+
+async def test_a_small_terminal_still_works(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.has_class("-compact")
+        for key in ("right", "down", "right", "down", "enter"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.screen is not None  # no crash; whatever opened is on top
+
+
+async def test_without_an_identity_the_own_list_says_so(sample_store, programme):
+    app = create_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # no identity chosen
+        screen = await open_dashboard(pilot)
+        panel = screen.panel("overdue")
+        assert panel.item_ids == []
+        assert "Choose who you are" in panel.get_option_at_index(0).prompt.plain
+
+
+def test_snapshot_dashboard(snap_compare, sample_store, liaison, programme):
+    async def settle(pilot: Pilot) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()  # reminders depend on the real clock
+        await pilot.pause()
+
+    app = create_app(sample_store, liaison)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=settle)
+
+
+async def test_an_empty_database_opens_on_an_empty_dashboard(store):
+    app = create_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunModal)
+        assert isinstance(app.screen_stack[0], DashboardScreen)
+        await pilot.click("#empty")
+        await pilot.pause()
+        await pilot.press("escape")  # no identity yet
+        screen = await open_dashboard(pilot)
+        for name in DashboardScreen.PANELS:
+            assert screen.panel(name).item_ids == []
+        # Coverage copes too: no programme, nobody to cover.
+        await pilot.press("f8")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#cell-detail").render())
+        assert detail == "No active IT staff yet: add them in the Directory."
