@@ -77,7 +77,11 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
                 | {"active": raw.get("active", True)},
             )
             person.department_id = dept_ids.get(raw.get("department") or "")
-            person_ids[person.name] = tx.insert(Person.TABLE, person.to_doc(), summary=person.name)
+            # Staff have been here a while, except the newcomers the onboarding goal is about.
+            joined = dates.now() - timedelta(days=raw.get("joined_days_ago", 400))
+            person_ids[person.name] = tx.insert(
+                Person.TABLE, person.to_doc(), summary=person.name, created=dates.to_iso(joined)
+            )
         for raw in data["departments"]:
             hosts = [person_ids[h] for h in raw.get("hosts", [])]
             tx.update(Department.TABLE, dept_ids[raw["name"]], {"hosts": hosts})
@@ -119,7 +123,8 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             kind=raw["kind"],
             purpose=raw.get("purpose", ""),
             status=raw["status"],
-            programme_id=prog_ids[0] if prog_ids else None,
+            # The pilot tours of last year came before the programme.
+            programme_id=prog_ids[0] if prog_ids and not raw.get("before_programme") else None,
             timezone=dates.zone_name(),
             rrule=schedule.parse_repeat(raw["repeat"], start) if raw.get("repeat") else "",
         )
