@@ -1178,14 +1178,18 @@ def report_coverage(store: Store, args: argparse.Namespace) -> int:
         print_json(coverage.as_json(cov))
         return 0
     marks = {"fresh": "●", "ageing": "◐", "stale": "○", "never": "·"}
-    print(f"coverage as of {cov.as_of}: ● visited recently  ◐ due soon  ○ overdue  · never")
+    print(
+        f"coverage as of {cov.as_of}: ● visited recently  ◐ due soon  ○ overdue  · never"
+        "  (+ a visit is booked)"
+    )
     headers = ["IT person"] + [d.name[:12] for d in cov.departments]
+
+    def mark(cell: coverage.Cell) -> str:
+        return marks[cell.state] + ("+" if cell.booked else "")
+
     print_table(
         headers,
-        [
-            [p.name] + [marks[cov.cells[(p.id, d.id)].state] for d in cov.departments]
-            for p in cov.people
-        ],
+        [[p.name] + [mark(cov.cells[(p.id, d.id)]) for d in cov.departments] for p in cov.people],
     )
     print()
     for g in cov.goals:

@@ -79,6 +79,7 @@ def describe_goal(goal: dict[str, Any], dept_names: dict[int, str] | None = None
 class Cell:
     last: date | None
     state: str  # fresh | ageing | stale | never | n/a
+    booked: date | None = None  # the next requested or confirmed visit, if any
 
 
 @dataclass
@@ -115,6 +116,22 @@ def last_visits(visits: list[Visit], until: datetime) -> dict[tuple[int, int], d
             if key not in last or last[key] < start.date():
                 last[key] = start.date()
     return last
+
+
+def next_visits(
+    store, visits: list[Visit], after: datetime, days: int = 366
+) -> dict[tuple[int, int], date]:
+    """The next requested or confirmed visit of each (IT visitor, department) pair, from
+    ``after`` up to ``days`` ahead, series expanded."""
+    from .schedule import occurrences
+
+    upcoming: dict[tuple[int, int], date] = {}
+    for occ in occurrences(store, after, after + timedelta(days=days), visits):
+        if occ.status not in ("requested", "confirmed") or occ.start < after:
+            continue
+        for pid in occ.visit.visitors:
+            upcoming.setdefault((pid, occ.visit.department_id), occ.start.date())
+    return upcoming
 
 
 def _matches(person: Person, goal: dict[str, Any]) -> bool:
@@ -164,6 +181,7 @@ def compute(store, programme_id: int | None = None, now: datetime | None = None)
     )
     visits = [Visit.from_doc(d) for d in store.all(Visit.TABLE)]
     last = last_visits(visits, now)
+    booked = next_visits(store, visits, now)
     goals = programme_goals(store, programme_id)
     cadence = min((g["days"] for g in goals if g["type"] == "cadence"), default=365)
     cells: dict[tuple[int, int], Cell] = {}
@@ -181,7 +199,7 @@ def compute(store, programme_id: int | None = None, now: datetime | None = None)
                     if age <= cadence
                     else "stale"
                 )
-            cells[(p.id, d.id)] = Cell(seen, state)
+            cells[(p.id, d.id)] = Cell(seen, state, booked.get((p.id, d.id)))
     names = {d.id: d.name for d in depts}
     progress = []
     for goal in goals:
@@ -243,6 +261,7 @@ def as_json(cov: Coverage) -> dict[str, Any]:
                 "department_id": did,
                 "last_visit": c.last.isoformat() if c.last else None,
                 "state": c.state,
+                "next_visit": c.booked.isoformat() if c.booked else None,
             }
             for (pid, did), c in cov.cells.items()
         ],  # fmt: skip

@@ -69,6 +69,22 @@ def test_coverage_matrix_and_staleness(tmp_path):
     assert sorted(goal.missing) == [(b, 1), (b, 2)]
 
 
+def test_cells_name_the_next_booked_visit(tmp_path):
+    store = build(tmp_path, it=2, depts=2)
+    a, b = it_ids(store)
+    visit(store, a, 1, "2027-01-20", status="requested")
+    visit(store, a, 1, "2027-01-12", status="confirmed")  # the earlier one is next
+    visit(store, b, 2, "2027-01-08", status="cancelled")  # not a booking
+    visit(store, b, 1, "2026-12-20", status="requested")  # in the past: not next
+    cov = coverage.compute(store, now=NOW)
+    booked = {k: c.booked for k, c in cov.cells.items() if c.booked}
+    assert booked == {(a, 1): date(2027, 1, 12)}
+    assert cov.cells[(a, 1)].state == "never"  # booked is not visited
+    cell = next(c for c in coverage.as_json(cov)["cells"] if c["person_id"] == a and
+                c["department_id"] == 1)  # fmt: skip
+    assert cell["next_visit"] == "2027-01-12"
+
+
 def test_onboarding_goal_counts_distinct_departments_in_the_window(tmp_path):
     store = build(tmp_path, it=2, depts=3, goals=[{"type": "onboarding", "count": 2, "days": 90,
                                                     "roles": ["Help desk level 1"]}])  # fmt: skip

@@ -71,8 +71,16 @@ async def test_matrix_cells_match_the_core(sample_store, liaison, programme):
             for d in cov.departments:
                 c = cov.cells[(p.id, d.id)]
                 shown = cell_at(screen, p.id, d.id)
-                assert shown.plain == (short_day(c.last, cov.as_of) if c.last else "never")
+                expected = (
+                    short_day(c.last, cov.as_of)
+                    if c.last
+                    else "→" + short_day(c.booked, cov.as_of)
+                    if c.booked
+                    else "never"
+                )
+                assert shown.plain == expected
                 assert shown.style == styles[c.state]
+        assert any(c.booked and not c.last for c in cov.cells.values())  # "→" is exercised
         # The fixture's one completed visit: Ben and Aisha at Circulation on 20 Oct.
         ben, circulation = (
             person_id(sample_store, "Ben Kowalczyk"),

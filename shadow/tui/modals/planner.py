@@ -189,7 +189,7 @@ class PlannerModal(ShadowModal[int]):
                 markup=False,
             )
             with Horizontal(classes="plan-row"):
-                yield Field("from", "From", Input("today", id="from"), hint=" ")
+                yield Field("from", "From", Input("tomorrow", id="from"), hint=" ")
                 yield Field("to", "To", Input(f"in {RANGE_DAYS // 7} weeks", id="to"), hint=" ")
             with Horizontal(classes="plan-row"):
                 yield Field(

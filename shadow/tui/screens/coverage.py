@@ -62,10 +62,10 @@ DIMENSION_LABELS = {
 
 
 def short_day(day: date, today: date) -> str:
-    """``12 Nov`` within a year of ``today``, else ``Nov 2024``."""
+    """``12 Nov`` within a year of ``today``, else ``Nov '24`` (both fit a 7-cell column)."""
     if abs((today - day).days) < 330:
         return f"{day.day} {day:%b}"
-    return f"{day:%b %Y}"
+    return f"{day:%b '%y}"
 
 
 def header_label(name: str, width: int, lines: int = 2) -> Text:
@@ -153,7 +153,8 @@ class CoverageScreen(AreaScreen):
         "Coverage: each IT person (rows) against each department (columns). A cell "
         "shows when that person last visited that department (a completed visit), "
         "coloured against the programme's cadence: green within half of it, yellow "
-        "within it, red beyond it, grey never. The line under the matrix names the "
+        "within it, red beyond it, grey never; →30 Nov in a never-visited cell means a "
+        "visit is booked for that day. The line under the matrix names the "
         "highlighted cell in full. Below are the programme's goals with their "
         "progress. g edits the goals; p plans visits for the gaps: you review the "
         "proposal and book the ones you want as requested visits. The Feedback gap tab "
@@ -367,6 +368,7 @@ class CoverageScreen(AreaScreen):
             ("never", "never"),
         ):
             parts += [(" ■ ", f"${STATES[state][0]}"), text]
+        parts.append("  →date: booked")
         if self.programme_id is None:
             parts.append(("no programme yet: the default goals apply", "$text-muted"))
         self.query_one("#coverage-legend", Label).update(Content.assemble(*parts))
@@ -393,7 +395,12 @@ class CoverageScreen(AreaScreen):
             cells = []
             for d in cov.departments:
                 c = cov.cells[(p.id, d.id)]
-                text = short_day(c.last, today) if c.last else "never"
+                if c.last:
+                    text = short_day(c.last, today)
+                elif c.booked:
+                    text = "→" + short_day(c.booked, today)
+                else:
+                    text = "never"
                 cells.append(Text(text, style=styles.get(c.state, ""), no_wrap=True))
             table.add_row(*cells, key=str(p.id), label=Text(one_line(p.name), no_wrap=True))
         if cov.people and cov.departments:
@@ -438,6 +445,8 @@ class CoverageScreen(AreaScreen):
                 f"{who} last visited {one_line(d.name)} on {dates.format_day(c.last)}, "
                 f"{age} day{'' if age == 1 else 's'} ago: {STATES[c.state][1]}"
             )
+        if c.booked is not None:
+            text += f"; next visit booked for {dates.format_day(c.booked)}"
         seen = sum(1 for dd in cov.departments if cov.cells[(p.id, dd.id)].last is not None)
         text += f" · {seen} of {len(cov.departments)} departments visited"
         self.query_one("#cell-detail", Label).update(text)
