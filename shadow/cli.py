@@ -1225,7 +1225,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     start = (
         dates.parse_day(args.from_, dayfirst=dayfirst(), future=False)
         if args.from_
-        else dates.now().date()
+        else dates.now().date() + timedelta(days=1)
     )
     end = dates.parse_day(args.to, dayfirst=dayfirst()) if args.to else start + timedelta(days=90)
     length = dates.parse_duration(args.for_) if args.for_ else planner.DEFAULT_LENGTH
@@ -1687,7 +1687,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with the reason.",
     )
     p.add_argument("--programme", metavar="NAME", help="whose goals (default: the first programme)")
-    p.add_argument("--from", dest="from_", metavar="PHRASE", help="first day (default today)")
+    p.add_argument("--from", dest="from_", metavar="PHRASE", help="first day (default tomorrow)")
     p.add_argument("--to", metavar="PHRASE", help="last day (default 90 days on)")
     p.add_argument("--for", dest="for_", metavar="DURATION", help="visit length (default 2h)")
     p.add_argument(
@@ -1795,7 +1795,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="reports: sla, meeting (the fortnightly pack), coverage, gap (expectation vs perception)",
         description="shadow report sla [--from PHRASE] [--to PHRASE] [--json]: per priority and department, "
         "how many were triaged and resolved within target. shadow report meeting [--since PHRASE] "
-        "[--out FILE.md]: the Technical Implementation Group's agenda as Markdown.",
+        "[--out FILE.md]: the Technical Implementation Group's agenda as Markdown. "
+        "shadow report coverage [--programme NAME] [--json]: when each IT person last visited each "
+        "department, against the programme's goals. shadow report gap [--json]: per department, "
+        "what library staff expect of IT's communication minus what they experienced, before and "
+        "after visits.",
     )
     p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap"])
     p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
