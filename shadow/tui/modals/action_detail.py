@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -20,35 +18,11 @@ from shadow.core.models import Action, Person
 
 from ..commands import Command, bindings
 from ..widgets.due import describe_day
-from ..widgets.literal import one_line, visible
+from ..widgets.literal import audit_value, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 FIELD_NAMES = {"owner_id": "owner", "done_at": "done at", "suggestion_id": "suggestion"}
 STATUS_STYLES = {"done": "bold green", "dropped": "dim"}
-
-
-def shown_value(value: Any, people: dict[int, str], field: str = "", limit: int = 60) -> str:
-    """An audit value as one short literal line (owners by name, dates readable)."""
-    if value is None or value == "":
-        return "—"
-    if field == "owner_id" and isinstance(value, int):
-        text = people.get(value, f"#{value}")
-    elif isinstance(value, str) and _MOMENT.match(value):
-        try:
-            text = dates.format_moment(dates.from_iso(value).astimezone(dates.local_zone()))
-        except ValueError:
-            text = value
-    elif isinstance(value, str) and _DAY.match(value):
-        try:
-            text = dates.format_day(date.fromisoformat(value))
-        except ValueError:
-            text = value
-    else:
-        text = str(value)
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ActionDetail(ShadowModal[str]):
@@ -167,8 +141,8 @@ class ActionDetail(ShadowModal[str]):
             if field == "*":
                 what = "added"
             else:
-                old = shown_value(e["old"], people, field)
-                new = shown_value(e["new"], people, field)
+                old = audit_value(e["old"], people, field)
+                new = audit_value(e["new"], people, field)
                 what = f"{FIELD_NAMES.get(field, field)}: {old} → {new}"
             lines.append(
                 Content.assemble(

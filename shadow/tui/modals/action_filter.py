@@ -6,20 +6,15 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Label, Select
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, Select
 
 from shadow.core.actions import ActionView
 
-from ..commands import Command, bindings
 from ..widgets.field import Field
-from .base import HELP_COMMAND, ShadowModal
-from .form import value_of
+from .base import FilterModal
 
-ANY = "any"
 LIVE = ("open", "in progress")
 DUE_CHOICES = (("overdue", "overdue"), ("due this week (next 7 days)", "week"))
 STATUS_CHOICES = (
@@ -75,7 +70,7 @@ class ActionFilter:
         return not self.department or v.department == self.department
 
 
-class ActionFilterModal(ShadowModal[ActionFilter]):
+class ActionFilterModal(FilterModal[ActionFilter]):
     """Dismisses with the new filter, or None."""
 
     DIALOG_TITLE = "Filter the actions"
@@ -84,13 +79,6 @@ class ActionFilterModal(ShadowModal[ActionFilter]):
         "to ignore it. Apply with ctrl+s (or the button); ctrl+x resets every choice; "
         "escape changes nothing. On the list, c clears the filter."
     )
-    COMMAND_LIST = (
-        Command("apply", "Apply", "Show the actions that match", key="ctrl+s"),
-        Command("reset", "Reset", "Set every choice back to 'any'", key="ctrl+x"),
-        Command("cancel", "Cancel", "Change nothing", key="escape"),
-        HELP_COMMAND,
-    )
-    BINDINGS = bindings(COMMAND_LIST)
 
     def __init__(
         self, current: ActionFilter, owners: Sequence[str], departments: Sequence[str]
@@ -102,13 +90,7 @@ class ActionFilterModal(ShadowModal[ActionFilter]):
 
     def compose_dialog(self) -> ComposeResult:
         f = self.current
-
-        def select(name: str, options: Sequence[tuple[str, str]], value: str) -> Select:
-            choices = [(Text(label), v) for label, v in [("any", ANY), *options]]
-            values = {v for _, v in choices}
-            return Select(
-                choices, value=value if value in values else ANY, allow_blank=False, id=name
-            )
+        select = self.any_select
 
         with Vertical(classes="dialog form action-filter"):
             yield Label(self.DIALOG_TITLE, classes="dialog-title")
@@ -123,19 +105,13 @@ class ActionFilterModal(ShadowModal[ActionFilter]):
                     "Department",
                     select("department", [(d, d) for d in self.departments], f.department),
                 )
-            with Horizontal(classes="buttons"):
-                yield Button("Apply (ctrl+s)", variant="primary", id="apply")
-                yield Button("Reset (ctrl+x)", id="reset")
-                yield Button("Cancel (esc)", id="cancel")
+            yield from self.filter_buttons()
 
     def on_mount(self) -> None:
         self.query_one("#due", Select).focus()
 
     def chosen(self) -> ActionFilter:
-        def value(name: str) -> str:
-            v = value_of(self.query_one(f"#{name}"))
-            return "" if v == ANY else str(v)
-
+        value = self.value
         return dataclasses.replace(
             self.current,
             due=value("due"),
@@ -143,16 +119,3 @@ class ActionFilterModal(ShadowModal[ActionFilter]):
             owner=value("owner"),
             department=value("department"),
         )
-
-    @on(Button.Pressed, "#apply")
-    def action_apply(self) -> None:
-        self.dismiss(self.chosen())
-
-    @on(Button.Pressed, "#reset")
-    def action_reset(self) -> None:
-        for select in self.query(Select):
-            select.value = ANY
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

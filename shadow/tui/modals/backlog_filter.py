@@ -5,26 +5,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from shadow.core import backlog
 from shadow.core.backlog import Filter
 from shadow.core.models import DIRECTIONS, SUGGESTION_STATUSES
 
-from ..commands import Command, bindings
 from ..widgets.field import Field
-from .base import HELP_COMMAND, ShadowModal
-from .form import value_of
-
-ANY = "any"
+from .base import FilterModal
 
 
-class BacklogFilterModal(ShadowModal[Filter]):
+class BacklogFilterModal(FilterModal[Filter]):
     """Dismisses with the new filter (the search text is kept), or None."""
 
     DIALOG_TITLE = "Filter the backlog"
@@ -33,13 +27,6 @@ class BacklogFilterModal(ShadowModal[Filter]):
         "narrows further). Leave a choice on 'any' to ignore it. Apply with enter "
         "or ctrl+s; ctrl+x resets every choice; escape changes nothing."
     )
-    COMMAND_LIST = (
-        Command("apply", "Apply", "Show the suggestions that match", key="ctrl+s"),
-        Command("reset", "Reset", "Set every choice back to 'any'", key="ctrl+x"),
-        Command("cancel", "Cancel", "Change nothing", key="escape"),
-        HELP_COMMAND,
-    )
-    BINDINGS = bindings(COMMAND_LIST)
 
     def __init__(
         self,
@@ -56,13 +43,7 @@ class BacklogFilterModal(ShadowModal[Filter]):
 
     def compose_dialog(self) -> ComposeResult:
         f = self.current
-
-        def select(name: str, options: list[tuple[str, str]], value: str) -> Select:
-            choices = [(Text(label), v) for label, v in [("any", ANY), *options]]
-            values = {v for _, v in choices}
-            return Select(
-                choices, value=value if value in values else ANY, allow_blank=False, id=name
-            )
+        select = self.any_select
 
         with Vertical(classes="dialog form backlog-filter"):
             yield Label(self.DIALOG_TITLE, classes="dialog-title")
@@ -121,19 +102,13 @@ class BacklogFilterModal(ShadowModal[Filter]):
                     "Service level",
                     select("sla", [("breached", "breached"), ("at risk", "at risk")], f.sla),
                 )
-            with Horizontal(classes="buttons"):
-                yield Button("Apply (ctrl+s)", variant="primary", id="apply")
-                yield Button("Reset (ctrl+x)", id="reset")
-                yield Button("Cancel (esc)", id="cancel")
+            yield from self.filter_buttons()
 
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()
 
     def chosen(self) -> Filter:
-        def value(name: str) -> str:
-            v = value_of(self.query_one(f"#{name}"))
-            return "" if v == ANY else str(v).strip()
-
+        value = self.value
         priority = value("priority")
         return dataclasses.replace(
             self.current,
@@ -145,19 +120,3 @@ class BacklogFilterModal(ShadowModal[Filter]):
             author=value("author"),
             sla=value("sla"),
         )
-
-    @on(Button.Pressed, "#apply")
-    @on(Input.Submitted)
-    def action_apply(self) -> None:
-        self.dismiss(self.chosen())
-
-    @on(Button.Pressed, "#reset")
-    def action_reset(self) -> None:
-        for select in self.query(Select):
-            select.value = ANY
-        for box in self.query(Input):
-            box.value = ""
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

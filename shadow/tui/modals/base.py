@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label
+from textual.widgets import Button, Footer, Input, Label, Select
 
 from ..commands import Command, bindings
 
@@ -86,3 +88,60 @@ class Confirm(ShadowModal[bool]):
     @on(Button.Pressed, "#no")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+ANY = "any"
+
+
+class FilterModal(ShadowModal[R]):
+    """A dialog of choices that narrow a list, each 'any' by default. Subclasses compose
+    the fields (with ``any_select``), end with ``filter_buttons()``, and say what the
+    choices mean in ``chosen()``; apply, reset and cancel work the same everywhere."""
+
+    COMMAND_LIST = (
+        Command("apply", "Apply", "Show what matches", key="ctrl+s"),
+        Command("reset", "Reset", "Set every choice back to 'any'", key="ctrl+x"),
+        Command("cancel", "Cancel", "Change nothing", key="escape"),
+        HELP_COMMAND,
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+
+    @staticmethod
+    def any_select(name: str, options: Sequence[tuple[str, str]], value: str) -> Select:
+        """A choice headed by 'any'; labels are text, never markup."""
+        choices = [(Text(label), v) for label, v in [("any", ANY), *options]]
+        values = {v for _, v in choices}
+        return Select(choices, value=value if value in values else ANY, allow_blank=False, id=name)
+
+    @staticmethod
+    def filter_buttons() -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button("Apply (ctrl+s)", variant="primary", id="apply")
+            yield Button("Reset (ctrl+x)", id="reset")
+            yield Button("Cancel (esc)", id="cancel")
+
+    def value(self, name: str) -> str:
+        """A field's choice, '' for any."""
+        from .form import value_of
+
+        v = value_of(self.query_one(f"#{name}"))
+        return "" if v == ANY else str(v).strip()
+
+    def chosen(self) -> R:
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#apply")
+    @on(Input.Submitted)
+    def action_apply(self) -> None:
+        self.dismiss(self.chosen())
+
+    @on(Button.Pressed, "#reset")
+    def action_reset(self) -> None:
+        for select in self.query(Select):
+            select.value = ANY
+        for box in self.query(Input):
+            box.value = ""
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
-
-from shadow.core import directory
-from shadow.core.models import SIDE_LABELS, Department
 
 from ..commands import Command, bindings
-from .base import HELP_COMMAND, ShadowModal
+from .base import HELP_COMMAND
 from .person_form import PersonForm
+from .person_picker import PersonPicker
 
 
-class IdentityModal(ShadowModal[int | None]):
+class IdentityModal(PersonPicker):
     """Dismisses with the chosen person's id, or None when the user escapes."""
 
     DIALOG_TITLE = "Who are you?"
@@ -51,6 +47,12 @@ class IdentityModal(ShadowModal[int | None]):
                 yield Button("Add myself", variant="primary", id="add-myself")
                 yield Button("Not now", id="not-now")
 
+    SEARCH_ID = "who-search"
+    EMPTY_ID = "who-empty"
+
+    def __init__(self) -> None:
+        super().__init__(self.DIALOG_TITLE)
+
     def on_mount(self) -> None:
         self._fill("")
         if self.query_one(OptionList).option_count:
@@ -58,59 +60,10 @@ class IdentityModal(ShadowModal[int | None]):
         else:
             self.query_one("#add-myself", Button).focus()
 
-    def _fill(self, query: str) -> None:
-        store = self.app.store
-        depts = directory.names_by_id(store, Department.TABLE)
-        needle = query.casefold().strip()
-        options = []
-        for person in directory.people(store, active_only=True):
-            where = depts.get(person.department_id, "") if person.department_id else ""
-            detail = ", ".join(x for x in (person.role, where or person.team) if x)
-            haystack = f"{person.name}\n{detail}".casefold()
-            if needle and needle not in haystack:
-                continue
-            prompt = Text(person.name)
-            prompt.append(f"  {SIDE_LABELS.get(person.side, person.side)}", style="dim")
-            if detail:
-                prompt.append(f" · {detail}", style="dim")
-            options.append(Option(prompt, id=str(person.id)))
-        option_list = self.query_one(OptionList)
-        option_list.clear_options()
-        option_list.add_options(options)
-        if options:
-            option_list.highlighted = 0
-        empty = self.query_one("#who-empty", Label)
-        if options:
-            empty.update("")
-        elif needle:
-            empty.update("Nobody matches; add yourself if you are not in the directory.")
-        else:
-            empty.update("The directory is empty: add yourself to begin.")
-
-    @on(Input.Changed, "#who-search")
-    def _search(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    @on(Input.Submitted, "#who-search")
-    def _submitted(self) -> None:
-        self.action_choose()
-
-    def action_choose(self) -> None:
-        option_list = self.query_one(OptionList)
-        if option_list.highlighted is None:
-            return
-        option = option_list.get_option_at_index(option_list.highlighted)
-        self.dismiss(int(option.id))
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+    def empty_text(self, needle: str) -> str:
+        if needle:
+            return "Nobody matches; add yourself if you are not in the directory."
+        return "The directory is empty: add yourself to begin."
 
     @on(Button.Pressed, "#not-now")
     def _not_now(self) -> None:

@@ -17,7 +17,12 @@ from .base import HELP_COMMAND, ShadowModal
 
 
 class PersonPicker(ShadowModal[int]):
-    """Dismisses with the chosen (active) person's id, or None. ``current`` is marked."""
+    """Dismisses with the chosen (active) person's id, or None. ``current`` is marked.
+
+    The one home of choosing a person from a list; the identity dialog builds on it."""
+
+    SEARCH_ID = "picker-search"
+    EMPTY_ID = "picker-empty"
 
     DEFAULT_CSS = """
     PersonPicker .picker {
@@ -63,7 +68,7 @@ class PersonPicker(ShadowModal[int]):
 
     def on_mount(self) -> None:
         self._fill("")
-        self.query_one("#picker-search", Input).focus()
+        self.query_one(f"#{self.SEARCH_ID}", Input).focus()
 
     def _fill(self, query: str) -> None:
         store = self.app.store
@@ -87,13 +92,18 @@ class PersonPicker(ShadowModal[int]):
         option_list.add_options(options)
         if options:
             option_list.highlighted = 0
-        self.query_one("#picker-empty", Label).update("" if options else "Nobody matches.")
+        empty = "" if options else self.empty_text(needle)
+        self.query_one(f"#{self.EMPTY_ID}", Label).update(empty)
 
-    @on(Input.Changed, "#picker-search")
+    def empty_text(self, needle: str) -> str:
+        """What to say when no one is listed (``needle``: the search, if any)."""
+        return "Nobody matches."
+
+    @on(Input.Changed)
     def _search(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
-    @on(Input.Submitted, "#picker-search")
+    @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_choose()
 

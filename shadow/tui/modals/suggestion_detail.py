@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,29 +14,11 @@ from shadow.core import backlog, dates, directory
 from shadow.core.models import Department, Observation, Person, Suggestion, Visit
 
 from ..commands import Command, bindings
-from ..widgets.literal import one_line, visible
+from ..widgets.literal import audit_value, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 from .suggestion_form import priority_content
 
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 SLA_STYLES = {"breached": "bold $error", "at risk": "bold $warning", "met": "$success"}
-
-
-def shown_value(value: Any, limit: int = 60) -> str:
-    """An audit value as one short literal line."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        text = ", ".join(str(v) for v in value) or "none"
-    elif isinstance(value, str) and _MOMENT.match(value):
-        try:
-            text = dates.format_moment(dates.from_iso(value).astimezone(dates.local_zone()))
-        except ValueError:
-            text = value
-    else:
-        text = str(value)
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class SuggestionDetail(ShadowModal[str]):
@@ -200,7 +180,7 @@ class SuggestionDetail(ShadowModal[str]):
             what = (
                 "raised"
                 if e["field"] == "*"
-                else f"{e['field']}: {shown_value(e['old'])} → {shown_value(e['new'])}"
+                else f"{e['field']}: {audit_value(e['old'])} → {audit_value(e['new'])}"
             )
             lines.append(
                 Content.assemble(

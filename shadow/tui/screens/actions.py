@@ -38,7 +38,7 @@ from ..modals.person_picker import PersonPicker
 from ..modals.pickers import TextPrompt
 from ..widgets.due import describe_day, due_cell_text
 from ..widgets.literal import cell, one_line
-from ..widgets.record_table import RecordTable, fit_widths
+from ..widgets.record_table import RecordTable
 from .base import AreaScreen
 
 # (label, narrowest width the column may be cut to when space is short; None: never cut)
@@ -72,18 +72,8 @@ def origin_text(v: ActionView) -> str:
 class ActionsTable(RecordTable):
     """The actions; when space is short the title keeps its width longest."""
 
-    def fit(self, natural: list[int], available: int) -> list[int]:
-        # Owner, department and suggestion shrink to 14 first, then the title to 30
-        # (the others to 12), then everything to its least.
-        widths = natural
-        for title_least, other_least in ((None, 14), (30, 12)):
-            stage = [
-                None if low is None or (i == TITLE_COLUMN and title_least is None)
-                else max(low, title_least if i == TITLE_COLUMN else other_least)
-                for i, low in enumerate(self._mins)
-            ]  # fmt: skip
-            widths = fit_widths(widths, stage, available)
-        return fit_widths(widths, self._mins, available)
+    KEEP_COLUMN = TITLE_COLUMN
+    OTHERS_THEN = 12
 
 
 class ActionsScreen(AreaScreen):

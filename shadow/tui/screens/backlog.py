@@ -40,7 +40,7 @@ from ..modals.pickers import ChoiceModal, TextPrompt
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import SuggestionForm
 from ..widgets.literal import cell, one_line
-from ..widgets.record_table import RecordTable, fit_widths
+from ..widgets.record_table import RecordTable
 from .base import AreaScreen
 
 PAGE = 200  # rows in the table at once
@@ -90,22 +90,11 @@ TITLE_COLUMN = 3
 class BacklogTable(RecordTable):
     """A page of the backlog; moving past its first or last row turns the page."""
 
+    KEEP_COLUMN = TITLE_COLUMN  # department and author shrink before the title
+
     def __init__(self, columns, *, pager: Callable[[int], bool], **kwargs) -> None:
         super().__init__(columns, **kwargs)
         self.pager = pager
-
-    def fit(self, natural: list[int], available: int) -> list[int]:
-        # The title keeps its width longest: department and author shrink to 14
-        # first, then the title to 30, then every column to its least.
-        widths = natural
-        for title_least, other_least in ((None, 14), (30, 14)):
-            stage = [
-                None if low is None or (i == TITLE_COLUMN and title_least is None)
-                else max(low, title_least if i == TITLE_COLUMN else other_least)
-                for i, low in enumerate(self._mins)
-            ]  # fmt: skip
-            widths = fit_widths(widths, stage, available)
-        return fit_widths(widths, self._mins, available)
 
     def _turn(self, step: int) -> bool:
         at_edge = self.cursor_row >= self.row_count - 1 if step > 0 else self.cursor_row <= 0

@@ -9,11 +9,17 @@ could redraw the screen, so each one is shown as its Unicode "control picture"
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import Any
 
 from rich.text import Text
 
+from shadow.core import dates
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -37,3 +43,30 @@ def one_line(text: str | None) -> str:
 def cell(text: str | None, style: str = "") -> Text:
     """A literal, one-line DataTable cell."""
     return Text(one_line(text), style=style, no_wrap=True)
+
+
+def audit_value(
+    value: Any, people: dict[int, str] | None = None, field: str = "", limit: int = 60
+) -> str:
+    """An old or new value from the audit trail as one short literal line: moments and
+    days readable, lists joined, an ``owner_id`` by name when ``people`` is given."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        text = ", ".join(str(v) for v in value) or "none"
+    elif field == "owner_id" and people is not None and isinstance(value, int):
+        text = people.get(value, f"#{value}")
+    elif isinstance(value, str) and _MOMENT.match(value):
+        try:
+            text = dates.format_moment(dates.from_iso(value).astimezone(dates.local_zone()))
+        except ValueError:
+            text = value
+    elif isinstance(value, str) and _DAY.match(value):
+        try:
+            text = dates.format_day(date.fromisoformat(value))
+        except ValueError:
+            text = value
+    else:
+        text = str(value)
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -64,9 +64,28 @@ class RecordTable(DataTable):
         scrollbar = 2 if len(self._rows) > max(self.size.height - 1, 0) else 0
         return max(width - padding - scrollbar, 0)
 
+    # A table whose title column should keep its width longest names it here: the
+    # other flexible columns shrink to OTHERS_FIRST, then the title to TITLE_LEAST
+    # (the others to OTHERS_THEN), then every column to its least.
+    KEEP_COLUMN: int | None = None
+    OTHERS_FIRST, TITLE_LEAST, OTHERS_THEN = 14, 30, 14
+
     def fit(self, natural: list[int], available: int) -> list[int]:
         """Column widths for the rows' natural widths; subclasses choose who shrinks first."""
-        return fit_widths(natural, self._mins, available)
+        widths = natural
+        keep = self.KEEP_COLUMN
+        if keep is not None:
+            for title_least, other_least in (
+                (None, self.OTHERS_FIRST),
+                (self.TITLE_LEAST, self.OTHERS_THEN),
+            ):
+                stage = [
+                    None if low is None or (i == keep and title_least is None)
+                    else max(low, title_least if i == keep else other_least)
+                    for i, low in enumerate(self._mins)
+                ]  # fmt: skip
+                widths = fit_widths(widths, stage, available)
+        return fit_widths(widths, self._mins, available)
 
     def _render_rows(self) -> None:
         available = self._available()
