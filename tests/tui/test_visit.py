@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from io import StringIO
+
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from shadow.core import directory
-from shadow.core.models import Observation, Person
+from shadow.core.models import Observation, Person, Visit
 from shadow.tui.app import create_app
 from shadow.tui.modals.kudos_form import KudosForm
 from shadow.tui.modals.note_form import NoteForm
@@ -42,6 +46,13 @@ async def open_visit(pilot: Pilot, visit_id: int) -> VisitScreen:
 
 def column_texts(screen: VisitScreen, side: str) -> list[str]:
     return [card.observation.text for card in screen.cards(side)]
+
+
+def plain(widget) -> str:
+    """What a Static holding a rich renderable shows, as text."""
+    console = Console(width=200, file=StringIO(), color_system=None)
+    console.print(widget.content)
+    return console.file.getvalue()
 
 
 def card_text(card: NoteCard) -> str:
@@ -343,3 +354,37 @@ def test_snapshot_visit_page(snap_compare, sample_store, programme):
 
     app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
     assert snap_compare(app, terminal_size=TERMINAL, run_before=open_page)
+
+
+async def test_an_occurrence_of_a_series_shows_its_own_day(sample_store, programme):
+    """Opened from the Schedule or the Dashboard, a series' page shows the occurrence."""
+    from shadow.core import schedule
+    from shadow.tui.screens.dashboard import DashboardScreen
+
+    circulation = directory.find_department(sample_store, "Circulation").id
+    ben = person(sample_store, "Ben Kowalczyk")
+    with sample_store.transaction("test setup") as tx:
+        series = tx.insert(Visit.TABLE, Visit(
+            department_id=circulation, visitors=[ben.id], hosts=[], kind="tour",
+            start="2026-12-01T10:00+00:00", end="2026-12-01T12:00+00:00",
+            rrule="FREQ=WEEKLY;COUNT=4", timezone="Europe/London").to_doc())  # fmt: skip
+    schedule.set_status(sample_store, "test", series, "cancelled", on=date(2026, 12, 15))
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = VisitScreen(series, on=date(2026, 12, 15))
+        app.push_screen(screen)
+        await pilot.pause()
+        details = plain(screen.query_one("#visit-details"))
+        assert "Tue 15 Dec 2026 10:00–12:00" in details
+        assert "cancelled" in details  # that occurrence's status, not the series'
+        assert "this occurrence; the first was Tue 1 Dec 2026" in details
+        await pilot.press("escape")
+        await pilot.pause()
+        # The dashboard's item ids carry the occurrence: visit:ID:ID@DAY.
+        dash = app.screen  # the app opens on the Dashboard
+        assert isinstance(dash, DashboardScreen)
+        dash.open_item(f"visit:{series}:{series}@2026-12-08")
+        await pilot.pause()
+        details = plain(app.screen.query_one("#visit-details"))
+        assert "Tue 8 Dec 2026 10:00–12:00" in details
+        assert "requested" in details

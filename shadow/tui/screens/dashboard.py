@@ -579,7 +579,8 @@ class DashboardScreen(AreaScreen):
         kind, _, rest = item_id.partition(":")
         record_id = int(rest.split(":")[0])
         if kind == "visit":
-            self.open_visit(record_id)
+            _, _, day = rest.partition("@")  # a series occurrence: visit:12:12@2026-12-08
+            self.open_visit(record_id, on=date.fromisoformat(day) if day else None)
         elif kind == "suggestion":
             self._open_suggestion(record_id)
         elif kind == "action":
@@ -587,14 +588,14 @@ class DashboardScreen(AreaScreen):
         elif kind == "kudos":
             self._open_kudos(record_id)
 
-    def open_visit(self, visit_id: int) -> None:
+    def open_visit(self, visit_id: int, on: date | None = None) -> None:
         if self.app.store.get(Visit.TABLE, visit_id) is None:
             self.app.say(f"Visit #{visit_id} is gone (changed elsewhere)", severity="warning")
             self.load()
             return
         from .visit import VisitScreen  # the visit page (imported when first needed)
 
-        self.app.push_screen(VisitScreen(visit_id))
+        self.app.push_screen(VisitScreen(visit_id, on=on))
 
     @work(exclusive=True, group="dashboard-open")
     async def _open_suggestion(self, suggestion_id: int) -> None:

@@ -761,7 +761,8 @@ class ScheduleScreen(AreaScreen):
             return
         from .visit import VisitScreen  # the visit page (imported when first needed)
 
-        self.app.push_screen(VisitScreen(occ.visit.id))
+        on = dates.from_iso(occ.original).date() if occ.visit.rrule and occ.original else None
+        self.app.push_screen(VisitScreen(occ.visit.id, on=on))
 
     # ------------------------------------------------------------ booking and moving
     def action_book(self) -> None:

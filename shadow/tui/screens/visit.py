@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from rich.table import Table
 from rich.text import Text
@@ -203,14 +204,18 @@ class VisitScreen(AreaScreen):
     }
     """
 
-    def __init__(self, visit_id: int) -> None:
+    def __init__(self, visit_id: int, *, on: date | None = None) -> None:
+        """``on``: for a series, the day of the occurrence that was opened."""
         super().__init__()
         self.visit_id = visit_id
+        self.on = on
         self.visit: Visit | None = None
         self.where = f"visit #{visit_id}"
         self.notes: list[Observation] = []
         self._people: dict[int, Person] = {}
         self._day = None
+        self._first = None
+        self._status = ""
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -253,6 +258,13 @@ class VisitScreen(AreaScreen):
         visit = self.visit
         dept_name = dept["name"] if dept else f"department #{visit.department_id}"
         start, end = dates.from_iso(visit.start), dates.from_iso(visit.end)
+        self._first = start
+        if visit.rrule and self.on is not None:
+            try:  # the occurrence opened, not the series' first date
+                occ = schedule.find_occurrence(store, visit, self.on)
+                start, end, self._status = occ.start, occ.end, occ.status
+            except UserError:
+                self.on = None
         self._day = start.astimezone(dates.local_zone()).date()  # notes that day show a time
         self.where = f"{dept_name}, {dates.format_span(start, end)}"
         self.sub_title = f"Visit #{visit.id}: {one_line(self.where)}"
@@ -273,14 +285,21 @@ class VisitScreen(AreaScreen):
         """Label and value in two columns (long values wrap under their value)."""
         when = dates.format_span(start, end)
         repeat = "does not repeat"
-        if visit.rrule:
+        status = visit.status
+        if visit.rrule and self.on is not None:
+            first = dates.format_day(self._first.astimezone(dates.local_zone()).date())
+            repeat = (
+                f"{schedule.describe_repeat(visit.rrule)} (this occurrence; the first was {first})"
+            )
+            status = self._status
+        elif visit.rrule:
             repeat = f"{schedule.describe_repeat(visit.rrule)} (the first is shown above)"
         elif visit.series_id is not None:
             repeat = f"one occurrence of the series #{visit.series_id}"
         rows = [
             ("Department", one_line(dept)),
             ("When", when),
-            ("Status", visit.status),
+            ("Status", status),
             ("Kind", visit.kind),
             ("Purpose", visible(visit.purpose) or "—"),
             ("Visitors", one_line(self._names(visit.visitors))),
