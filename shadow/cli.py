@@ -863,6 +863,21 @@ def cmd_observe(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_observation(args: argparse.Namespace) -> int:
+    from .core import backlog
+
+    if args.text is None and args.kind is None:  # argument misuse: exit 2, like argparse
+        print("shadow observation edit: error: give the new TEXT, --kind, or both", file=sys.stderr)
+        return 2
+    store = open_store(args)
+    actor = acting_person(store, args)
+    obs = backlog.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
+    if args.text is not None:
+        _jargon_warning(obs.text, actor.side == "it")
+    return 0
+
+
 def cmd_suggest(args: argparse.Namespace) -> int:
     from .core import backlog
 
@@ -1617,6 +1632,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--kind", default="workflow seen", choices=OBSERVATION_KINDS)
     p.set_defaults(func=cmd_observe)
+
+    p = sub.add_parser(
+        "observation",
+        help="correct a note you wrote (observation edit ID [TEXT] [--kind K])",
+        description="Only a note's author can change it; the history keeps what it said before.",
+    )
+    osub = p.add_subparsers(dest="action", metavar="action", required=True)
+    p = osub.add_parser("edit", help="change the text or kind of your own note")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", metavar="TEXT", nargs="?", help="the new text (default: unchanged)")
+    p.add_argument("--kind", choices=OBSERVATION_KINDS)
+    p.set_defaults(func=cmd_observation)
 
     p = sub.add_parser(
         "suggest",

@@ -322,6 +322,43 @@ def observe(
         return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{visit['id']}")
 
 
+def edit_observation(
+    store: Store,
+    actor: Person,
+    observation_id: int | str,
+    *,
+    text: str | None = None,
+    kind: str | None = None,
+) -> Observation:
+    """Correct a note. Each side writes its own notes, so only the author may change one;
+    the audit trail keeps what it said before."""
+    ref = str(observation_id).strip().lstrip("#")
+    doc = store.get(Observation.TABLE, int(ref)) if ref.isdigit() else None
+    if doc is None:
+        raise BacklogError(f"no note #{ref} (see 'shadow list observations --visit V')")
+    obs = Observation.from_doc(doc)
+    if obs.author_id != actor.id:
+        author = store.get(Person.TABLE, obs.author_id or 0) or {}
+        raise BacklogError(
+            f"note #{obs.id} is {author.get('name', 'someone else')}'s: only its author can change it"
+        )
+    if text is not None:
+        obs.text = text.strip()
+    if kind is not None:
+        obs.kind = kind.strip().lower()
+    try:
+        obs.validate()
+    except ValidationError as exc:
+        if "kind" in exc.errors:
+            raise ValidationError(
+                {"kind": f"must be one of: {', '.join(OBSERVATION_KINDS)}"}
+            ) from None
+        raise
+    with store.transaction(actor.name) as tx:
+        tx.update(Observation.TABLE, obs.id, {"text": obs.text, "kind": obs.kind})
+    return obs
+
+
 def observations(store: Store, visit_id: int) -> list[Observation]:
     found = [Observation.from_doc(d) for d in store.find(Observation.TABLE, visit_id=visit_id)]
     return sorted(found, key=lambda o: (o.at, o.id or 0))

@@ -1,6 +1,7 @@
 """The scripting interface: exit codes, one-line errors, JSON output, no Textual import."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -316,6 +317,30 @@ def test_settings(capsys, demo_db):
 
 
 # ---------------------------------------------------------------- notes and the backlog
+def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
+    db = demo_db
+    run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
+        "--when", "2027-03-02 10:00")  # fmt: skip
+    monkeypatch.setenv("SHADOW_USER", "Callum Murray")
+    code, out, _ = run(capsys, "--db", db, "observe", "1", "Sorter jams")
+    note = re.search(r"noted #(\d+)", out).group(1)
+    code, out, err = run(capsys, "--db", db, "observation", "edit", note, "Sorter [red]x jams",
+                         "--kind", "pain point")  # fmt: skip
+    assert code == 0 and f"note #{note} on visit #1 changed (pain point)" in out
+    code, out, _ = run(capsys, "--db", db, "list", "observations", "--visit", "1", "--json")
+    assert [(n["kind"], n["text"]) for n in json.loads(out)] == [
+        ("pain point", "Sorter [red]x jams")
+    ]
+    assert run(capsys, "--db", db, "observation", "edit", note)[0] == 2  # nothing to change
+    code, _, err = run(capsys, "--db", db, "observation", "edit", note, "  ")
+    assert code == 1 and err == "shadow: error: text: is required\n"
+    monkeypatch.setenv("SHADOW_USER", "Marcus Webb")
+    code, _, err = run(capsys, "--db", db, "observation", "edit", note, "mine now")
+    assert code == 1 and "only its author can change it" in err and err.count("\n") == 1
+    code, out, _ = run(capsys, "--db", db, "list", "observations", "--visit", "1", "--json")
+    assert json.loads(out)[0]["text"] == "Sorter [red]x jams"
+
+
 def test_notes_suggestions_votes_merge(capsys, demo_db, monkeypatch):
     db = demo_db
     run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",

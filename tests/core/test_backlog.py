@@ -159,6 +159,20 @@ def test_observations_carry_the_authors_side(store):
         backlog.observe(store, person(store, "Ada"), vid, "   ")
     with pytest.raises(BacklogError, match="no visit #99"):
         backlog.observe(store, person(store, "Ada"), 99, "x")
+    # Only the author corrects a note; the audit keeps the old text.
+    first = notes[0].id
+    with pytest.raises(BacklogError, match="only its author can change it"):
+        backlog.edit_observation(store, person(store, "Mai"), first, text="mine")
+    with pytest.raises(ValidationError, match="kind: must be one of"):
+        backlog.edit_observation(store, person(store, "Ada"), first, kind="gossip")
+    with pytest.raises(BacklogError, match="no note #99"):
+        backlog.edit_observation(store, person(store, "Ada"), 99, text="x")
+    backlog.edit_observation(store, person(store, "Ada"), first, text=" Sorter jams daily ")
+    assert [n.text for n in backlog.observations(store, vid)][0] == "Sorter jams daily"
+    (change,) = [
+        e for e in store.all("audit") if e["entity"] == "observations" and e["field"] == "text"
+    ]
+    assert (change["old"], change["new"]) == ("Returns sorter jams [TODO]", "Sorter jams daily")
     kid = backlog.give_kudos(
         store, person(store, "Mai"), person(store, "Ada"), "Stayed late", visit_id=vid
     )

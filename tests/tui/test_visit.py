@@ -206,6 +206,41 @@ async def test_arrows_move_between_notes_and_sides(sample_store, programme):
         assert app.screen is not screen
 
 
+async def test_correct_your_own_note_but_not_someone_elses(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        await pilot.press("e")  # nothing highlighted yet
+        assert "Move to one of your notes first" in notifications(pilot)[-1]
+        await pilot.press("down", "down")  # Aisha's note
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "only its author can change it" in notifications(pilot)[-1]
+        await pilot.press("up", "e")  # Ben's own
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        area = form.query_one("#text", TextArea)
+        assert area.text == "The returns sorter jammed three times in 40 minutes."
+        area.clear()
+        await pilot.press("ctrl+s")  # empty: refused next to the field, nothing written
+        await pilot.pause()
+        assert app.screen is form
+        assert sample_store.get("observations", programme["ben_note"])["text"].startswith("The")
+        area.insert(f"It jammed four times. {HOSTILE}")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        doc = sample_store.get("observations", programme["ben_note"])
+        assert doc["text"] == f"It jammed four times. {HOSTILE}"
+        assert doc["author_id"] == person(sample_store, "Ben Kowalczyk").id
+        assert column_texts(screen, "it")[0] == f"It jammed four times. {HOSTILE}"
+        old = [e for e in sample_store.all("audit") if e.get("entity") == "observations"
+               and e.get("field") == "text"]  # fmt: skip
+        assert old[-1]["old"] == "The returns sorter jammed three times in 40 minutes."
+
+
 async def test_raise_a_suggestion_from_a_note(sample_store, programme):
     ben = person(sample_store, "Ben Kowalczyk")
     app = create_app(sample_store, ben)

@@ -54,11 +54,21 @@ class NoteForm(FormModal):
     }
     """
 
-    def __init__(self, visit_id: int, where: str, author: Person, kind: str = "") -> None:
-        super().__init__(None)
+    def __init__(
+        self,
+        visit_id: int,
+        where: str,
+        author: Person,
+        kind: str = "",
+        *,
+        note: Observation | None = None,
+    ) -> None:
+        """``note``: the author's own note to correct (else a new note is written)."""
+        super().__init__(note)
         self.visit_id = visit_id
         self.where = where
         self.author = author
+        kind = note.kind if note is not None else kind
         self.kind = kind if kind in OBSERVATION_KINDS else OBSERVATION_KINDS[0]
 
     @property
@@ -67,6 +77,8 @@ class NoteForm(FormModal):
         return self.author.side == "it"
 
     def heading(self) -> str:
+        if self.editing:
+            return f"Edit note #{self.record.id} on {self.where}"
         return f"Note on {self.where}"
 
     def compose_dialog(self) -> ComposeResult:
@@ -90,7 +102,8 @@ class NoteForm(FormModal):
                 yield Button("Cancel (esc)", id="cancel")
 
     def fields(self) -> list[Field]:
-        text = TextArea("", id="text", placeholder="What did you see?")
+        start = self.record.text if self.record is not None else ""
+        text = TextArea(start, id="text", placeholder="What did you see?")
         note = Field("text", "Note", text)
         text.compact = False  # the box is the point of this dialog: let it show
         text.styles.height = 10  # room to write (app.tcss sizes form text boxes; inline wins)
@@ -130,6 +143,11 @@ class NoteForm(FormModal):
 
     def write(self, actor: str, record: Observation) -> int:
         try:
+            if self.editing:
+                backlog.edit_observation(
+                    self.app.store, self.author, self.record.id, text=record.text, kind=record.kind
+                )
+                return self.record.id
             return backlog.observe(
                 self.app.store, self.author, self.visit_id, record.text, record.kind
             )

@@ -107,7 +107,8 @@ class VisitScreen(AreaScreen):
         "One visit: its details and everything recorded for it. IT visitors' notes "
         "are on the left and library hosts' on the right, so where the two sides "
         "agree and where they differ is plain. Press n anywhere to write a note "
-        "(it goes in your side's column); arrows move between notes; s raises a "
+        "(it goes in your side's column); arrows move between notes; e corrects the "
+        "highlighted note if it is yours (the history keeps the old text); s raises a "
         "suggestion (from the highlighted note, if any); k turns a praise note into "
         "kudos, or thanks someone on the visit."
     )
@@ -125,6 +126,7 @@ class VisitScreen(AreaScreen):
     )
     COMMAND_LIST = (
         Command("note", "Note", "Write a note about this visit (from your side)", key="n"),
+        Command("edit_note", "Edit note", "Correct the highlighted note (your own)", key="e"),
         Command(
             "suggest",
             "Suggest",
@@ -475,6 +477,29 @@ class VisitScreen(AreaScreen):
             self.app.say(f"Note saved in the {column} column")
 
         self.app.push_screen(NoteForm(self.visit_id, self.where, author), saved)
+
+    def action_edit_note(self) -> None:
+        note = self.focused_note()
+        if note is None:
+            self.app.say("Move to one of your notes first (arrow keys), then press e")
+            return
+        author = self._ready()
+        if author is None:
+            return
+        if note.author_id != author.id:
+            self.app.say(
+                f"This note is {self._person_name(note.author_id)}'s: only its author can "
+                "change it. Write your own with n.",
+                severity="warning",
+            )
+            return
+
+        def saved(note_id: int | None) -> None:
+            if note_id is not None:
+                self.reload()
+                self.app.say(f"Note #{note_id} changed (its history keeps the old text)")
+
+        self.app.push_screen(NoteForm(self.visit_id, self.where, author, note=note), saved)
 
     def action_suggest(self) -> None:
         author = self._ready()
