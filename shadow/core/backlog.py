@@ -293,6 +293,18 @@ def merge(store: Store, actor: str, duplicate_id: int, survivor_id: int) -> Sugg
 
 
 # ------------------------------------------------------------------ observations and kudos
+def _validate_note(obs: Observation) -> None:
+    """Validate a note; a wrong kind is answered with the kinds there are."""
+    try:
+        obs.validate()
+    except ValidationError as exc:
+        if "kind" in exc.errors:
+            raise ValidationError(
+                {"kind": f"must be one of: {', '.join(OBSERVATION_KINDS)}"}
+            ) from None
+        raise
+
+
 def observe(
     store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
 ) -> int:
@@ -310,14 +322,7 @@ def observe(
         text=(text or "").strip(),
         at=now_iso(),
     )
-    try:
-        obs.validate()
-    except ValidationError as exc:
-        if "kind" in exc.errors:
-            raise ValidationError(
-                {"kind": f"must be one of: {', '.join(OBSERVATION_KINDS)}"}
-            ) from None
-        raise
+    _validate_note(obs)
     with store.transaction(actor.name) as tx:
         return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{visit['id']}")
 
@@ -346,14 +351,7 @@ def edit_observation(
         obs.text = text.strip()
     if kind is not None:
         obs.kind = kind.strip().lower()
-    try:
-        obs.validate()
-    except ValidationError as exc:
-        if "kind" in exc.errors:
-            raise ValidationError(
-                {"kind": f"must be one of: {', '.join(OBSERVATION_KINDS)}"}
-            ) from None
-        raise
+    _validate_note(obs)
     with store.transaction(actor.name) as tx:
         tx.update(Observation.TABLE, obs.id, {"text": obs.text, "kind": obs.kind})
     return obs

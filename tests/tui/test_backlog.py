@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import random
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList
 
 from shadow.core import backlog, directory
 from shadow.core.models import Suggestion
-from shadow.core.sample import load_sample
 from shadow.core.store import Store
 from shadow.tui.app import create_app
 from shadow.tui.modals.backlog_filter import BacklogFilterModal
@@ -344,36 +340,10 @@ async def test_no_identity_no_triage(sample_store, programme):
 
 # ------------------------------------------------------------------ 100,000 suggestions
 def big_database(tmp_path, n: int = 100_000) -> Store:
-    """The sample directory plus ``n`` suggestions written straight into the snapshot file."""
-    path = tmp_path / "big" / "shadow.json"
-    store = Store(path)
-    load_sample(store, directory.SETUP_ACTOR)
-    store.compact()
-    store.close()
-    data = json.loads(path.read_text())
-    table = data.setdefault(Suggestion.TABLE, {})
-    rng = random.Random(7)
-    people = [int(k) for k in data["people"]]
-    first = max(map(int, table), default=0) + 1
-    words = ["printer", "wifi", "catalogue", "kiosk", "sorter", "website", "login", "scanner"]
-    for i in range(first, first + n):
-        word = rng.choice(words)
-        ts = f"2026-{rng.randint(1, 11):02d}-{rng.randint(10, 28)}T10:00:00+00:00"
-        d = Suggestion(
-            title=f"Suggestion {i} about the {word}",
-            description="",
-            direction=rng.choice(("it-to-library", "library-to-it")),
-            impact=rng.choice(("high", "medium", "low")),
-            urgency=rng.choice(("high", "medium", "low")),
-            tags=[word],
-            author_id=rng.choice(people),
-            status=rng.choice(("new", "under review", "accepted", "done")),
-        ).to_doc()
-        d.update(created=ts, updated=ts, created_by="bench", updated_by="bench")
-        table[str(i)] = d
-    data["_meta"]["1"]["next_ids"][Suggestion.TABLE] = first + n
-    path.write_text(json.dumps(data))
-    return Store(path)
+    """The sample directory plus ``n`` suggestions, built as the backlog benchmark builds them."""
+    from benchmarks.backlog_bench import build as build_backlog
+
+    return build_backlog(tmp_path / "big" / "shadow.json", n)
 
 
 async def test_a_hundred_thousand_suggestions_show_a_page_at_a_time(tmp_path, monkeypatch):
