@@ -72,10 +72,10 @@ async def test_matrix_cells_match_the_core(sample_store, liaison, programme):
                 c = cov.cells[(p.id, d.id)]
                 shown = cell_at(screen, p.id, d.id)
                 expected = (
-                    short_day(c.last, cov.as_of)
+                    "→" + short_day(c.booked, cov.as_of)
+                    if c.booked and c.state in ("stale", "never")
+                    else short_day(c.last, cov.as_of)
                     if c.last
-                    else "→" + short_day(c.booked, cov.as_of)
-                    if c.booked
                     else "never"
                 )
                 assert shown.plain == expected
@@ -393,3 +393,17 @@ async def test_a_small_terminal_still_works(sample_store, liaison, programme):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.plan is not None
+
+
+def test_a_cell_shows_the_booking_where_the_last_visit_is_overdue():
+    from datetime import date
+
+    from shadow.core.coverage import Cell
+    from shadow.tui.screens.coverage import cell_text
+
+    today, booked = date(2026, 11, 23), date(2026, 11, 30)
+    assert cell_text(Cell(date(2025, 10, 6), "stale", booked), today) == "→30 Nov"
+    assert cell_text(Cell(None, "never", booked), today) == "→30 Nov"
+    assert cell_text(Cell(date(2026, 10, 27), "fresh", booked), today) == "27 Oct"
+    assert cell_text(Cell(date(2025, 10, 6), "stale"), today) == "Oct '25"
+    assert cell_text(Cell(None, "never"), today) == "never"

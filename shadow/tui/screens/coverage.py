@@ -61,6 +61,15 @@ DIMENSION_LABELS = {
 }
 
 
+def cell_text(c: coverage.Cell, today: date) -> str:
+    """A matrix cell: the last visit; but where that is overdue (or never happened) and
+    a visit is booked, the booking (``→30 Nov``), since that is what the coordinator
+    needs to know. The line under the matrix always gives both."""
+    if c.booked and c.state in ("stale", "never"):
+        return "→" + short_day(c.booked, today)
+    return short_day(c.last, today) if c.last else "never"
+
+
 def short_day(day: date, today: date) -> str:
     """``12 Nov`` within a year of ``today``, else ``Nov '24`` (both fit a 7-cell column)."""
     if abs((today - day).days) < 330:
@@ -153,7 +162,7 @@ class CoverageScreen(AreaScreen):
         "Coverage: each IT person (rows) against each department (columns). A cell "
         "shows when that person last visited that department (a completed visit), "
         "coloured against the programme's cadence: green within half of it, yellow "
-        "within it, red beyond it, grey never; →30 Nov in a never-visited cell means a "
+        "within it, red beyond it, grey never; →30 Nov in a red or grey cell means a "
         "visit is booked for that day. The line under the matrix names the "
         "highlighted cell in full. Below are the programme's goals with their "
         "progress. g edits the goals; p plans visits for the gaps: you review the "
@@ -395,12 +404,7 @@ class CoverageScreen(AreaScreen):
             cells = []
             for d in cov.departments:
                 c = cov.cells[(p.id, d.id)]
-                if c.last:
-                    text = short_day(c.last, today)
-                elif c.booked:
-                    text = "→" + short_day(c.booked, today)
-                else:
-                    text = "never"
+                text = cell_text(c, today)
                 cells.append(Text(text, style=styles.get(c.state, ""), no_wrap=True))
             table.add_row(*cells, key=str(p.id), label=Text(one_line(p.name), no_wrap=True))
         if cov.people and cov.departments:
