@@ -1429,7 +1429,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "list",
-        help="list people, departments or visits",
+        help="list people, departments, visits, suggestions, observations, actions or kudos",
         description="List records. Visits default to today and the next 90 days; "
         "repeating visits are listed once per occurrence.",
     )
