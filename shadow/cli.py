@@ -1237,12 +1237,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     programme = find_programme(store, args.programme)
-    start = (
-        dates.parse_day(args.from_, dayfirst=dayfirst(), future=False)
-        if args.from_
-        else dates.now().date() + timedelta(days=1)
+    start = dates.parse_day(args.from_ or planner.DEFAULT_START, dayfirst=dayfirst(), future=False)
+    end = (
+        dates.parse_day(args.to, dayfirst=dayfirst()) if args.to else start + planner.DEFAULT_RANGE
     )
-    end = dates.parse_day(args.to, dayfirst=dayfirst()) if args.to else start + timedelta(days=90)
     length = dates.parse_duration(args.for_) if args.for_ else planner.DEFAULT_LENGTH
     result = planner.plan(
         store, programme, start, end, length=length, max_per_week=args.max_per_week
@@ -1715,7 +1713,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--programme", metavar="NAME", help="whose goals (default: the first programme)")
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="first day (default tomorrow)")
-    p.add_argument("--to", metavar="PHRASE", help="last day (default 90 days on)")
+    p.add_argument("--to", metavar="PHRASE", help="last day (default 8 weeks on)")
     p.add_argument("--for", dest="for_", metavar="DURATION", help="visit length (default 2h)")
     p.add_argument(
         "--max-per-week",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import dates
@@ -214,9 +214,7 @@ def views(store: Store, today: date | None = None) -> list[ActionView]:
                 department=depts.get(dept_id, "") if dept_id else "",
                 overdue=bool(live and due and due < today),
                 due_soon=bool(
-                    live
-                    and due
-                    and today <= due <= date.fromordinal(today.toordinal() + DUE_SOON_DAYS)
+                    live and due and today <= due <= today + timedelta(days=DUE_SOON_DAYS)
                 ),
                 origin=origin,
             )
@@ -231,8 +229,6 @@ def sort_key(v: ActionView) -> tuple:
 
 def reminders(store: Store, person: Person, now: datetime | None = None) -> str:
     """One line for the acting person on opening: overdue actions and visits in the next 48 hours."""
-    from datetime import timedelta
-
     from .schedule import occurrences
 
     now = now or dates.now()

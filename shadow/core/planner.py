@@ -23,6 +23,9 @@ from .schedule import OCCUPYING, occurrences, rules
 
 DEFAULT_MAX_PER_WEEK = 2
 DEFAULT_LENGTH = timedelta(hours=2)
+# Unless told otherwise, plan from tomorrow (hosts get at least a day's notice) for 8 weeks.
+DEFAULT_START = "tomorrow"
+DEFAULT_RANGE = timedelta(weeks=8)
 STEP = timedelta(minutes=30)
 
 

@@ -32,3 +32,13 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
 
 def notifications(pilot: Pilot) -> list[str]:
     return [n.message for n in pilot.app._notifications]
+
+
+def select_shows(select) -> tuple[str, list[str]]:
+    """What a Select shows: its current label, and every option's label, as on screen."""
+    from textual.widgets._select import SelectCurrent, SelectOverlay
+
+    current = str(select.query_one(SelectCurrent).query_one("#label").render())
+    overlay = select.query_one(SelectOverlay)
+    options = [str(overlay._get_visual_from_index(i)).strip() for i in range(overlay.option_count)]
+    return current, options

@@ -24,7 +24,7 @@ from shadow.tui.screens.coverage import CoverageScreen, GoalRow, short_day
 from shadow.tui.widgets.charts import theme_style
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, type_into
+from .helpers import SIZE, notifications, select_shows, type_into
 from .programme import HOSTILE, NOW, build, dept_id, person_id
 
 
@@ -124,9 +124,20 @@ async def test_hostile_names_are_shown_literally(sample_store, liaison, programm
         sample_store, {"name": HOSTILE, "side": "it", "role": "Developer"}
     )
     directory.save_person(sample_store, liaison.name, person)
+    with sample_store.transaction("test") as tx:  # a Select reads plain labels as markup
+        tx.update(Programme.TABLE, programme_id(sample_store), {"name": HOSTILE})
+        tx.update(Department.TABLE, dept_id(sample_store, "Circulation"), {"name": HOSTILE})
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_coverage(pilot)
+        current, _ = select_shows(screen.query_one("#programme", Select))
+        assert current.strip() == HOSTILE
+        await pilot.press("s")  # the survey form lists departments
+        await pilot.pause()
+        _, departments = select_shows(app.screen.query_one("#department", Select))
+        assert HOSTILE in departments
+        await pilot.press("escape")
+        await pilot.pause()
         pid = directory.find_person(sample_store, HOSTILE).id
         assert screen.matrix.rows[str(pid)].label.plain == HOSTILE
         screen.matrix.move_cursor(row=screen.matrix.get_row_index(str(pid)), column=0)

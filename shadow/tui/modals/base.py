@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -13,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select
 
 from ..commands import Command, bindings
+from ..widgets.literal import select_options
 
 R = TypeVar("R")
 
@@ -109,7 +109,7 @@ class FilterModal(ShadowModal[R]):
     @staticmethod
     def any_select(name: str, options: Sequence[tuple[str, str]], value: str) -> Select:
         """A choice headed by 'any'; labels are text, never markup."""
-        choices = [(Text(label), v) for label, v in [("any", ANY), *options]]
+        choices = select_options([("any", ANY), *options])
         values = {v for _, v in choices}
         return Select(choices, value=value if value in values else ANY, allow_blank=False, id=name)
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -40,6 +39,7 @@ from shadow.core.store import StoreError
 from ..commands import Command, bindings
 from ..widgets.conflict_list import ConflictList
 from ..widgets.field import Field
+from ..widgets.literal import select_options
 from ..widgets.suggest import SuggestListItem
 from .base import HELP_COMMAND, Confirm, ShadowModal
 from .form import value_of
@@ -500,7 +500,7 @@ class BookingForm(ConflictForm[int]):
                 "programme",
                 "Programme",
                 Select(
-                    [(Text(p.name), f"#{p.id}") for p in programmes],
+                    select_options((p.name, f"#{p.id}") for p in programmes),
                     prompt="(none)",
                     value=start.get("programme") or Select.NULL,
                     id="programme",

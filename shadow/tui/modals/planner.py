@@ -33,7 +33,6 @@ from ..widgets.literal import cell, one_line
 from .base import HELP_COMMAND, ShadowModal
 
 TICKED, UNTICKED = "[x]", "[ ]"
-RANGE_DAYS = 56  # the default range: the next eight weeks
 VISITORS_WIDTH = 22
 
 
@@ -189,8 +188,13 @@ class PlannerModal(ShadowModal[int]):
                 markup=False,
             )
             with Horizontal(classes="plan-row"):
-                yield Field("from", "From", Input("tomorrow", id="from"), hint=" ")
-                yield Field("to", "To", Input(f"in {RANGE_DAYS // 7} weeks", id="to"), hint=" ")
+                yield Field("from", "From", Input(planner.DEFAULT_START, id="from"), hint=" ")
+                yield Field(
+                    "to",
+                    "To",
+                    Input(f"in {planner.DEFAULT_RANGE.days // 7} weeks", id="to"),
+                    hint=" ",
+                )
             with Horizontal(classes="plan-row"):
                 yield Field(
                     "max_per_week",

@@ -23,7 +23,7 @@ from shadow.core.models import (
 from shadow.core.surveys import SurveyError
 
 from ..widgets.field import Field
-from ..widgets.literal import one_line
+from ..widgets.literal import one_line, select_options
 from .form import FormModal, value_of
 
 SCORE_HINT = "1 = not at all … 5 = fully"
@@ -155,7 +155,7 @@ class SurveyForm(FormModal):
                 "department",
                 "Department",
                 Select(
-                    [(one_line(d.name), d.id) for d in self.departments()],
+                    select_options((d.name, d.id) for d in self.departments()),
                     value=dept if dept is not None else Select.NULL,
                     prompt="Choose the department",
                     id="department",

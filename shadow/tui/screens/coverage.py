@@ -41,7 +41,7 @@ from ..modals.goals_form import GoalsForm
 from ..modals.planner import PlannerModal
 from ..modals.survey_form import SurveyForm
 from ..widgets.charts import Chart, Series, theme_style
-from ..widgets.literal import one_line
+from ..widgets.literal import one_line, select_options
 from .base import AreaScreen
 
 # state -> (theme colour, what it means)
@@ -334,7 +334,7 @@ class CoverageScreen(AreaScreen):
 
     def _fill_programmes(self, programmes: list[Programme]) -> None:
         select = self.query_one("#programme", Select)
-        options = [(one_line(p.name), p.id) for p in programmes]
+        options = select_options((p.name, p.id) for p in programmes)
         with self.prevent(Select.Changed):
             select.set_options(options)
             if self.programme_id is not None:

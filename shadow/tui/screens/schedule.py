@@ -30,6 +30,7 @@ from ..modals.base import Confirm
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
 from ..modals.series_choice import SeriesChoice
+from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
 from ..widgets.week_grid import GridRow, WeekGrid
 from .base import AreaScreen
@@ -371,7 +372,7 @@ class ScheduleScreen(AreaScreen):
             self._programme_options = options
             select = self.query_one("#filter-programme", Select)
             keep = select.value
-            select.set_options((Text(name), pid) for name, pid in options)
+            select.set_options(select_options(options))
             if keep != Select.NULL and any(pid == keep for _, pid in options):
                 select.value = keep
         people = sorted(self._people.values(), key=str.casefold)

@@ -9,8 +9,9 @@ could redraw the screen, so each one is shown as its Unicode "control picture"
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 
@@ -38,6 +39,15 @@ def one_line(text: str | None) -> str:
     """``text`` on one line (line breaks become " ⏎ "), for table cells and headings."""
     flat = _LINE_BREAKS.sub(" ⏎ ", (text or "").strip()).replace("\t", " ")
     return visible(flat)
+
+
+V = TypeVar("V")
+
+
+def select_options(choices: Iterable[tuple[str, V]]) -> list[tuple[Text, V]]:
+    """Choices for a Select with literal, one-line labels (a Select reads a plain str
+    label as markup, so a department called ``[red]x`` would lose its brackets)."""
+    return [(Text(one_line(label)), value) for label, value in choices]
 
 
 def cell(text: str | None, style: str = "") -> Text:
