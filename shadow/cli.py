@@ -801,13 +801,14 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
 
 
 def list_observations(store: Store, args: argparse.Namespace) -> int:
-    from .core import backlog, schedule
+    from .core import schedule
+    from .core.notes import observations
 
     if not args.visit:
         raise CliError("name the visit: shadow list observations --visit ID")
     visit = schedule.get_visit(store, args.visit)
     people = directory.names_by_id(store, Person.TABLE)
-    notes = backlog.observations(store, visit.id)
+    notes = observations(store, visit.id)
     items = [
         {"id": o.id, "visit_id": o.visit_id, "author": people.get(o.author_id, f"#{o.author_id}"),
          "side": o.side, "kind": o.kind, "text": o.text, "at": o.at}
@@ -851,11 +852,11 @@ def _jargon_warning(text: str, direction_to_library: bool) -> None:
 
 
 def cmd_observe(args: argparse.Namespace) -> int:
-    from .core import backlog
+    from .core import notes
 
     store = open_store(args)
     actor = acting_person(store, args)
-    oid = backlog.observe(store, actor, args.visit, args.text, args.kind)
+    oid = notes.observe(store, actor, args.visit, args.text, args.kind)
     print(
         f"noted #{oid} on visit #{args.visit.lstrip('#')} ({SIDE_LABELS[actor.side]} side, {args.kind})"
     )
@@ -864,14 +865,14 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
 
 def cmd_observation(args: argparse.Namespace) -> int:
-    from .core import backlog
+    from .core import notes
 
     if args.text is None and args.kind is None:  # argument misuse: exit 2, like argparse
         print("shadow observation edit: error: give the new TEXT, --kind, or both", file=sys.stderr)
         return 2
     store = open_store(args)
     actor = acting_person(store, args)
-    obs = backlog.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    obs = notes.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
     print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
     if args.text is not None:
         _jargon_warning(obs.text, actor.side == "it")
@@ -953,12 +954,12 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
 
 
 def cmd_kudos(args: argparse.Namespace) -> int:
-    from .core import backlog
+    from .core import notes
 
     store = open_store(args)
     actor = acting_person(store, args)
     to = directory.find_person(store, args.to)
-    kid = backlog.give_kudos(
+    kid = notes.give_kudos(
         store, actor, to, args.text, visit_id=int(args.visit) if args.visit else None
     )
     print(f"kudos #{kid} to {to.name} recorded for the next meeting")

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from dateutil import tz
 
-from shadow.core import actions, backlog, directory, reports
+from shadow.core import actions, backlog, directory, notes, reports
 from shadow.core.dates import add_business_days, business_days_between
 from shadow.core.models import Suggestion, ValidationError
 from shadow.core.store import Store
@@ -215,7 +215,7 @@ def test_meeting_pack_sections(store):
     finished = actions.add(store, "Ada", actions.action_from_input(
         store, {"title": "Finished one", "owner": "Raj", "suggestion": str(new_p1)}))  # fmt: skip
     actions.set_status(store, "Ada", finished, "done")
-    backlog.give_kudos(
+    notes.give_kudos(
         store, directory.find_person(store, "Mai"), directory.find_person(store, "Ada"), "Quick fix"
     )
     text = reports.meeting_pack(store, since, now=NOW)
@@ -257,8 +257,8 @@ def test_programme_report_shows_both_sides(store):
         vid = tx.insert("visits", {"department_id": 1, "visitors": [1], "hosts": [3], "kind": "tour",
                                    "status": "completed", "start": "2026-11-20T10:00:00+00:00",
                                    "end": "2026-11-20T12:00:00+00:00", "purpose": "see it"})  # fmt: skip
-    backlog.observe(store, directory.find_person(store, "Ada"), vid, "IT view")
-    backlog.observe(store, directory.find_person(store, "Mai"), vid, "Library view")
+    notes.observe(store, directory.find_person(store, "Ada"), vid, "IT view")
+    notes.observe(store, directory.find_person(store, "Mai"), vid, "Library view")
     text = reports.programme_report(store, now=NOW)
     assert "- *IT, Ada, workflow seen:* IT view" in text
     assert "- *Library, Mai, workflow seen:* Library view" in text

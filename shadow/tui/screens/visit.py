@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from shadow.core import backlog, dates, schedule
+from shadow.core import backlog, dates, notes, schedule
 from shadow.core.models import (
     Department,
     Kudos,
@@ -245,7 +245,7 @@ class VisitScreen(AreaScreen):
             self.visit = schedule.get_visit(store, self.visit_id)
             people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
             dept = store.get(Department.TABLE, self.visit.department_id or 0)
-            self.notes = backlog.observations(store, self.visit_id)
+            self.notes = notes.observations(store, self.visit_id)
             suggestions = [
                 Suggestion.from_doc(d) for d in store.find(Suggestion.TABLE, visit_id=self.visit_id)
             ]
