@@ -23,6 +23,7 @@ from .models import (
     Visit,
     clean_line,
 )
+from .settings import closures, sla_policy
 from .store import Store
 
 # ITIL impact x urgency -> priority (1 critical ... 5 planning)
@@ -439,59 +440,7 @@ def age_days(created: str, now: datetime) -> int:
 
 
 # ------------------------------------------------------------------ service levels
-SLA_DEFAULTS: dict[int, tuple[int, int | None]] = {
-    1: (1, 5),
-    2: (2, 10),
-    3: (5, 20),
-    4: (10, 40),
-    5: (20, None),
-}
 AT_RISK_SHARE = 0.2  # under 20% of the allowed time left
-
-
-def sla_policy(store: Store) -> dict[int, tuple[int, int | None]]:
-    """Business days to triage and to resolve, per priority (stored in the database)."""
-    raw = store.setting("sla.policy") or {}
-    policy = dict(SLA_DEFAULTS)
-    for key, value in raw.items():
-        triage, resolve = value
-        policy[int(key)] = (int(triage), None if resolve is None else int(resolve))
-    return policy
-
-
-def parse_policy_value(text: str) -> tuple[int, int | None]:
-    """``2/10`` or ``20/none`` -> (2, 10) / (20, None)."""
-    parts = [p.strip().lower() for p in str(text).split("/")]
-    if (
-        len(parts) != 2
-        or not parts[0].isdigit()
-        or not (parts[1].isdigit() or parts[1] in ("none", "-"))
-    ):
-        raise BacklogError(
-            f"a service level is TRIAGE/RESOLVE business days, e.g. 2/10 or 20/none (got {text!r})"
-        )
-    triage = int(parts[0])
-    resolve = None if parts[1] in ("none", "-") else int(parts[1])
-    if triage < 1 or (resolve is not None and resolve < triage):
-        raise BacklogError("triage takes at least 1 day, and resolving no less than triage")
-    return triage, resolve
-
-
-def set_sla(store: Store, actor: str, priority_level: int, value: str) -> None:
-    if priority_level not in SLA_DEFAULTS:
-        raise BacklogError("priority is 1 to 5")
-    triage, resolve = parse_policy_value(value)
-    policy = {str(k): list(v) for k, v in sla_policy(store).items()}
-    policy[str(priority_level)] = [triage, resolve]
-    with store.transaction(actor) as tx:
-        tx.set_setting("sla.policy", policy)
-
-
-def closures(store: Store) -> frozenset:
-    """Closure days that stop service-level clocks (programme-wide, in the database)."""
-    from datetime import date as _date
-
-    return frozenset(_date.fromisoformat(d) for d in store.setting("closures", []) or [])
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Any
 from .dates import from_iso
 from .dates import now as _now
 from .models import Department, Person, Programme, UserError, Visit
+from .programmes import active
 
 DEFAULT_GOALS = [
     {"type": "cadence", "days": 365, "roles": [], "departments": []},
@@ -151,10 +152,10 @@ def joined(person_doc: dict[str, Any]) -> date:
 
 def programme_goals(store, programme_id: int | None) -> list[dict[str, Any]]:
     if programme_id is None:
-        progs = [d for d in store.all(Programme.TABLE) if d.get("active", True)]
-        if not progs:
+        running = active(store)
+        if not running:
             return list(DEFAULT_GOALS)
-        doc = sorted(progs, key=lambda d: d["id"])[0]
+        doc = store.get(Programme.TABLE, running[0].id)
     else:
         doc = store.get(Programme.TABLE, programme_id)
         if doc is None:

@@ -117,9 +117,10 @@ def sla_report(
     """
     from statistics import median
 
-    from .backlog import clocks, closures, priority, sla_policy
+    from .backlog import clocks, priority
     from .dates import now as _now
     from .models import Suggestion
+    from .settings import closures, sla_policy
 
     now = now or _now()
     policy = sla_policy(store)
@@ -292,11 +293,12 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     from datetime import timedelta
 
     from .actions import views
-    from .backlog import clocks, closures, priority, priority_reason, sla_policy
+    from .backlog import clocks, priority, priority_reason
     from .dates import format_day, format_moment, format_span
     from .dates import now as _now
     from .models import Kudos, Suggestion
     from .schedule import occurrences
+    from .settings import closures, sla_policy
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}

@@ -20,10 +20,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, LoadingIndicator, Static
 
-from shadow.core import config, dates, directory, planner
+from shadow.core import dates, directory, planner
 from shadow.core.dates import DateError
 from shadow.core.models import Department, Person, UserError
 from shadow.core.planner import Plan, PlanError
+from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -42,10 +43,6 @@ def cut(text: str, width: int) -> Text:
     if out.cell_len > width:
         out.truncate(width, overflow="ellipsis")
     return out
-
-
-def dayfirst() -> bool:
-    return bool(config.get("dayfirst", True))
 
 
 @dataclass

@@ -27,12 +27,13 @@ from shadow.core.models import (
     UserError,
     ValidationError,
 )
+from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..modals.action_detail import ActionDetail
 from ..modals.action_filter import ActionFilter, ActionFilterModal
-from ..modals.action_form import ActionForm, dayfirst, due_preview
+from ..modals.action_form import ActionForm, due_preview
 from ..modals.base import Confirm
 from ..modals.person_picker import PersonPicker
 from ..modals.pickers import TextPrompt

@@ -33,6 +33,8 @@ from shadow.core.models import (
     UserError,
     Visit,
 )
+from shadow.core.programmes import active as active_programmes
+from shadow.core.programmes import get as get_programme
 from shadow.core.store import StoreError
 from shadow.core.surveys import DepartmentGap
 
@@ -311,8 +313,7 @@ class CoverageScreen(AreaScreen):
 
     # ------------------------------------------------------------ reading
     def programmes(self) -> list[Programme]:
-        docs = [d for d in self.app.store.all(Programme.TABLE) if d.get("active", True)]
-        return [Programme.from_doc(d) for d in sorted(docs, key=lambda d: d["id"])]
+        return active_programmes(self.app.store)
 
     def reload(self) -> None:
         store = self.app.store
@@ -350,8 +351,7 @@ class CoverageScreen(AreaScreen):
     def programme(self) -> Programme | None:
         if self.programme_id is None:
             return None
-        doc = self.app.store.get(Programme.TABLE, self.programme_id)
-        return Programme.from_doc(doc) if doc else None
+        return get_programme(self.app.store, self.programme_id)
 
     # ------------------------------------------------------------ showing
     def cadence(self) -> int:

@@ -31,10 +31,10 @@ from shadow.core.models import (
     UserError,
     Visit,
 )
+from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..modals.action_form import dayfirst
 from ..modals.base import Confirm
 from ..modals.pickers import TextPrompt
 from ..widgets.due import describe_day

@@ -22,6 +22,7 @@ from shadow.core.models import (
     UserError,
     Visit,
 )
+from shadow.core.programmes import every as every_programme
 from shadow.core.schedule import Occurrence, week_start
 from shadow.core.store import StoreError
 
@@ -356,7 +357,7 @@ class ScheduleScreen(AreaScreen):
             self._visits = schedule.load_visits(store)
             self._people = directory.names_by_id(store, Person.TABLE)
             self._departments = directory.departments(store)
-            programmes = [Programme.from_doc(d) for d in store.all(Programme.TABLE)]
+            programmes = every_programme(store)
         except StoreError as exc:
             self.app.say(f"Cannot read the database: {exc}", severity="error")
             return
