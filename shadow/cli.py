@@ -19,7 +19,6 @@ from typing import Any
 from . import __version__
 from .core import directory
 from .core.models import (
-    DAYS,
     DIRECTIONS,
     LEVELS,
     OBSERVATION_KINDS,
@@ -34,9 +33,15 @@ from .core.models import (
     UserError,
     ValidationError,
     Visit,
-    format_hours,
 )
 from .core.programmes import find_id as find_programme
+from .core.records import (
+    PERSON_COLUMNS,
+    department_json,
+    person_cells,
+    person_json,
+    suggestion_json,
+)
 from .core.settings import dayfirst
 from .core.store import Store, StoreError, default_db_path
 
@@ -111,36 +116,6 @@ def stderr_progress(label: str) -> Callable[[int, int], None] | None:
 
 
 # ------------------------------------------------------------------ records as JSON
-def person_json(person: Person, dept_names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "id": person.id,
-        "name": person.name,
-        "side": person.side,
-        "role": person.role,
-        "department": dept_names.get(person.department_id) if person.department_id else None,
-        "department_id": person.department_id,
-        "team": person.team,
-        "email": person.email,
-        "active": person.active,
-    }
-
-
-def department_json(dept: Department, people_names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "id": dept.id,
-        "name": dept.name,
-        "branch": dept.branch,
-        "capacity": dept.capacity,
-        "hours": format_hours(dept.hours),
-        "opening_hours": {d: dept.hours[d] for d in DAYS if d in dept.hours},
-        "hosts": [people_names.get(h, f"#{h}") for h in dept.hosts],
-        "host_ids": list(dept.hosts),
-        "notes": dept.notes,
-        "closed_dates": list(dept.closed_dates),
-        "active": dept.active,
-    }
-
-
 # ------------------------------------------------------------------ commands
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args)
@@ -166,21 +141,7 @@ def list_people(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         print_json(items)
         return 0
-    print_table(
-        ["id", "name", "side", "role", "department/team", "email", "active"],
-        [
-            [
-                i["id"],
-                i["name"],
-                SIDE_LABELS[i["side"]],
-                i["role"],
-                i["department"] or i["team"],
-                i["email"],
-                "yes" if i["active"] else "no",
-            ]
-            for i in items
-        ],
-    )
+    print_table(["id", *PERSON_COLUMNS], [[p.id, *person_cells(p, depts)] for p in found])
     return 0
 
 
@@ -640,40 +601,6 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ notes, suggestions, kudos
-def suggestion_json(
-    doc: dict[str, Any], people: dict[int, str], depts: dict[int, str]
-) -> dict[str, Any]:
-    from .core import backlog
-    from .core.models import Suggestion
-
-    s = Suggestion.from_doc(doc)
-    return {
-        "id": s.id,
-        "title": s.title,
-        "description": s.description,
-        "priority": backlog.priority(s),
-        "priority_reason": backlog.priority_reason(s),
-        "impact": s.impact,
-        "effective_impact": backlog.effective_impact(s),
-        "impact_override": s.impact_override,
-        "urgency": s.urgency,
-        "risks": list(s.risks),
-        "status": s.status,
-        "reason": s.reason,
-        "votes": len(s.votes),
-        "voters": [people.get(v, f"#{v}") for v in s.votes],
-        "direction": s.direction,
-        "department": depts.get(s.department_id) if s.department_id else None,
-        "visit_id": s.visit_id,
-        "tags": list(s.tags),
-        "author": people.get(s.author_id, f"#{s.author_id}"),
-        "duplicate_of": s.duplicate_of,
-        "merged_from": list(s.merged_from),
-        "observations": list(s.observations),
-        "created": doc.get("created"),
-    }
-
-
 def list_suggestions(store: Store, args: argparse.Namespace) -> int:
     from .core import backlog
     from .core.dates import now

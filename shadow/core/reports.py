@@ -206,21 +206,18 @@ def export_csv(store: Store, what: str) -> str:
     import io
 
     from .actions import views
-    from .backlog import priority
     from .models import Observation, Suggestion
+    from .records import SUGGESTION_CSV_COLUMNS, suggestion_csv_row
 
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
     rows: list[list[object]]
     if what == "suggestions":
-        header = ["id", "title", "priority", "impact", "urgency", "risks", "status", "votes", "direction",
-                  "department", "author", "tags", "created", "description"]  # fmt: skip
-        rows = []
-        for d in sorted(store.all(Suggestion.TABLE), key=lambda d: d["id"]):
-            s = Suggestion.from_doc(d)
-            rows.append([d["id"], s.title, f"P{priority(s)}", s.impact, s.urgency, s.risks, s.status, len(s.votes),
-                         s.direction, depts.get(s.department_id, ""), people.get(s.author_id, ""), s.tags,
-                         d.get("created", ""), s.description])  # fmt: skip
+        header = list(SUGGESTION_CSV_COLUMNS)
+        rows = [
+            suggestion_csv_row(d, people, depts)
+            for d in sorted(store.all(Suggestion.TABLE), key=lambda d: d["id"])
+        ]
     elif what == "actions":
         header = ["id", "title", "owner", "due", "status", "overdue", "department", "from", "notes"]
         rows = [

@@ -32,6 +32,7 @@ from shadow.core.models import (
     UserError,
     ValidationError,
 )
+from shadow.core.records import backlog_cells
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -76,13 +77,7 @@ SORT_NAMES = {
     "id": ("number (oldest first)", "number (newest first)"),
 }
 PRIORITY_STYLES = {1: "bold red", 2: "bold yellow", 3: "", 4: "dim", 5: "dim"}
-SLA_CELLS = {
-    "breached": ("breached", "bold red"),
-    "at risk": ("at risk", "bold yellow"),
-    "running": ("ok", ""),
-    "met": ("ok", "dim"),
-    "none": ("–", "dim"),
-}
+SLA_STYLES = {"breached": "bold red", "at risk": "bold yellow", "met": "dim", "none": "dim"}
 MARK = "●"
 TITLE_COLUMN = 3
 
@@ -394,19 +389,21 @@ class BacklogScreen(AreaScreen):
         self._update_labels()
 
     def cells(self, r: Row) -> list[Text]:
-        sla, sla_style = SLA_CELLS.get(r.sla, (r.sla, ""))
+        num, prio, title, direction, dept, status, votes, age, author, sla = backlog_cells(
+            r, self.moment()
+        )
         return [
             Text(MARK if r.id in self.marked else "", style="bold magenta"),
-            Text(str(r.id), style="dim"),
-            Text(f"P{r.priority}", style=PRIORITY_STYLES.get(r.priority, "")),
-            cell(r.title, "bold" if r.id in self.marked else ""),
-            Text(backlog.DIRECTION_LABELS.get(r.direction, r.direction)),
-            cell(r.department or "—"),
-            Text(r.status),
-            Text(str(r.votes), justify="right"),
-            Text(f"{backlog.age_days(r.created, self.moment())}d", justify="right"),
-            cell(r.author),
-            Text(sla, style=sla_style),
+            Text(num, style="dim"),
+            Text(prio, style=PRIORITY_STYLES.get(r.priority, "")),
+            cell(title, "bold" if r.id in self.marked else ""),
+            Text(direction),
+            cell(dept),
+            Text(status),
+            Text(votes, justify="right"),
+            Text(age, justify="right"),
+            cell(author),
+            Text(sla, style=SLA_STYLES.get(r.sla, "")),
         ]
 
     def turn_page(self, step: int) -> bool:

@@ -13,7 +13,8 @@ from textual.widgets import Input, Label, TabbedContent, TabPane
 
 from shadow.core import directory
 from shadow.core.directory import DirectoryError
-from shadow.core.models import SIDE_LABELS, Department, Model, Person, format_hours
+from shadow.core.models import Department, Model, Person
+from shadow.core.records import department_cells, person_cells
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -159,35 +160,9 @@ class DirectoryScreen(AreaScreen):
             return
         dept_names = {d.id: d.name for d in departments}
         people_names = {p.id: p.name for p in people}
-        self._people_rows = [
-            Listed(
-                p.id,
-                p.active,
-                (
-                    p.name,
-                    SIDE_LABELS.get(p.side, p.side),
-                    p.role,
-                    " / ".join(x for x in (dept_names.get(p.department_id or 0, ""), p.team) if x),
-                    p.email,
-                    "yes" if p.active else "no",
-                ),
-            )
-            for p in people
-        ]
+        self._people_rows = [Listed(p.id, p.active, person_cells(p, dept_names)) for p in people]
         self._department_rows = [
-            Listed(
-                d.id,
-                d.active,
-                (
-                    d.name,
-                    d.branch,
-                    str(d.capacity),
-                    format_hours(d.hours),
-                    ", ".join(people_names.get(h, f"#{h}") for h in d.hosts),
-                    "yes" if d.active else "no",
-                ),
-            )
-            for d in departments
+            Listed(d.id, d.active, department_cells(d, people_names)) for d in departments
         ]
         self.refilter()
 
