@@ -10,22 +10,19 @@ backlog's size).
 from __future__ import annotations
 
 import time as _time
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from shadow.core import actions, backlog, dates, settings, trends
-from shadow.core.actions import ActionView
-from shadow.core.backlog import OPEN_STATUSES, Row
+from shadow.core import actions, backlog, dates
+from shadow.core.backlog import Row
+from shadow.core.dashboard import DAYS_AHEAD, LIST_LIMIT, DashboardData, read_dashboard
 from shadow.core.models import (
     Action,
     Department,
@@ -33,14 +30,12 @@ from shadow.core.models import (
     Observation,
     Person,
     Suggestion,
-    UserError,
     Visit,
 )
-from shadow.core.schedule import Occurrence, occurrences
 from shadow.core.store import StoreError
-from shadow.core.trends import Monthly
 
 from ..commands import Command, bindings
+from ..loading import Loader
 from ..modals.info import InfoModal
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import PRIORITY_STYLES
@@ -49,10 +44,6 @@ from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
 from .base import AreaScreen
 
-DAYS_AHEAD = 7
-MONTHS = 6
-LIST_LIMIT = 50  # items per list (the backlog and schedule show the rest)
-KUDOS_SHOWN = 10
 SYNC_LIMIT = 3000  # up to this many records the dashboard is read on the spot
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
 COMPACT_HEIGHT = 30  # below this many rows the charts shrink
@@ -91,63 +82,6 @@ def day_label(day: date, today: date) -> str:
 def shorten(text: str, limit: int) -> str:
     text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ---------------------------------------------------------------------- the data
-@dataclass
-class DashboardData:
-    """Everything the dashboard shows, read in one go (maybe in a thread)."""
-
-    now: datetime
-    people: dict[int, str] = field(default_factory=dict)
-    departments: dict[int, str] = field(default_factory=dict)
-    visits: list[Occurrence] = field(default_factory=list)
-    overdue: list[ActionView] | None = None  # None: nobody is acting
-    triage: list[Row] = field(default_factory=list)
-    breaches: list[tuple[Row, str]] = field(default_factory=list)
-    kudos: list[dict[str, Any]] = field(default_factory=list)
-    visit_months: Monthly | None = None
-    suggestion_months: Monthly | None = None
-    backlog_months: Monthly | None = None
-
-
-def read_dashboard(store, now: datetime, actor: Person | None) -> DashboardData:
-    """Read what the dashboard shows, as of ``now``, for ``actor``."""
-    data = DashboardData(now)
-    data.people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
-    data.departments = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
-    zone = now.tzinfo
-    start = datetime.combine(now.date(), time(0, 0), zone)
-    data.visits = occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1))
-    if actor is not None:
-        data.overdue = [
-            v
-            for v in actions.views(store, now.date())
-            if v.overdue and v.action.owner_id == actor.id
-        ]
-    rows = backlog.rows(store, now)
-    data.triage = sorted(
-        (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
-    )
-    breached = sorted(
-        (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
-        key=lambda r: (r.priority, r.created, r.id),
-    )[:LIST_LIMIT]
-    policy, closed = settings.sla_policy(store), settings.closures(store)
-    for r in breached:
-        doc = store.get(Suggestion.TABLE, r.id)
-        if doc is None:
-            continue
-        clocks = backlog.clocks(Suggestion.from_doc(doc), doc["created"], policy, now, closed)
-        why = "; ".join(c.describe() for c in clocks if c.state == "breached")
-        data.breaches.append((r, why))
-    data.kudos = sorted(
-        store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
-    )[:KUDOS_SHOWN]
-    data.visit_months = trends.visits_per_month(store, now, MONTHS)
-    data.suggestion_months = trends.suggestions_per_month(store, now, MONTHS)
-    data.backlog_months = trends.backlog_size(store, now, MONTHS)
-    return data
 
 
 # ---------------------------------------------------------------------- the lists
@@ -272,24 +206,28 @@ class DashboardScreen(AreaScreen):
     # "Now" for what is today, overdue or breached; None: the real time (tests fix it).
     now: datetime | None = None
 
-    class DataReady(Message):
-        def __init__(self, data: DashboardData) -> None:
-            super().__init__()
-            self.data = data
-
-    class DataFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, now: datetime | None = None) -> None:
         super().__init__()
         if now is not None:
             self.now = now
         self.data: DashboardData | None = None
-        self.reading = False
-        self._stale = True
+        self._stale = True  # read when first shown
         self._read_at = 0.0
+        self.loader: Loader[DashboardData] = Loader(
+            self,
+            lambda request: read_dashboard(self.app.store, *request),
+            self.show,
+            size=lambda: sum(
+                self.app.store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
+            ),
+            limit=lambda: SYNC_LIMIT,
+            busy=lambda: self.query_one("#dash-summary", Label).update("Reading the programme …"),
+            name="dashboard",
+        )
+
+    @property
+    def reading(self) -> bool:
+        return self.loader.reading
 
     def moment(self) -> datetime:
         """ "Now" (fixed in tests)."""
@@ -326,66 +264,17 @@ class DashboardScreen(AreaScreen):
     def _fit(self, height: int) -> None:
         self.set_class(height < COMPACT_HEIGHT, "-compact")
 
-    def on_screen_resume(self) -> None:
-        if self._stale or _time.monotonic() - self._read_at > STALE_SECONDS:
-            self.load()
+    def outdated(self) -> bool:
+        return _time.monotonic() - self._read_at > STALE_SECONDS
 
     def panel(self, name: str) -> Panel:
         return self.query_one(f"#{name}", Panel)
 
     # ------------------------------------------------------------ reading
     def reload(self) -> None:
-        if self.is_current:
-            self.load()
-        else:
-            self._stale = True  # read again when it is shown
-
-    def load(self) -> None:
-        """Re-read everything: on the spot for a small database, else in a thread."""
-        if self.reading:
-            self._stale = True
-            return
-        self._stale = False
+        """Re-read everything (through the one loader: on the spot or in a thread)."""
         self._read_at = _time.monotonic()
-        store = self.app.store
-        try:
-            small = (
-                sum(store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE))
-                <= SYNC_LIMIT
-            )
-            if small:
-                data = read_dashboard(store, self.moment(), self.app.actor)
-        except (StoreError, UserError) as exc:
-            self._failed(str(exc))
-            return
-        if small:
-            self.show(data)
-            return
-        self.reading = True
-        self.query_one("#dash-summary", Label).update("Reading the programme …")
-        self._read_in_thread(self.moment(), self.app.actor)
-
-    @work(thread=True, group="dashboard-read")
-    def _read_in_thread(self, now: datetime, actor: Person | None) -> None:
-        try:
-            data = read_dashboard(self.app.store, now, actor)
-        except (StoreError, UserError) as exc:
-            self.post_message(self.DataFailed(str(exc)))
-        else:
-            self.post_message(self.DataReady(data))
-
-    def on_dashboard_screen_data_ready(self, message: DataReady) -> None:
-        self.reading = False
-        self.show(message.data)
-        if self._stale and self.is_current:
-            self.load()
-
-    def on_dashboard_screen_data_failed(self, message: DataFailed) -> None:
-        self.reading = False
-        self._failed(message.error)
-
-    def _failed(self, error: str) -> None:
-        self.app.say(f"Cannot read the database: {error}", severity="error")
+        self.loader.load((self.moment(), self.app.actor))
 
     # ------------------------------------------------------------ showing
     def show(self, data: DashboardData) -> None:
@@ -555,8 +444,8 @@ class DashboardScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self._failed(str(exc))
-        self.load()
+            self.loader.failed(str(exc))
+        self.reload()
 
     # ------------------------------------------------------------ opening
     @on(OptionList.OptionSelected)
@@ -591,7 +480,7 @@ class DashboardScreen(AreaScreen):
     def open_visit(self, visit_id: int, on: date | None = None) -> None:
         if self.app.store.get(Visit.TABLE, visit_id) is None:
             self.app.say(f"Visit #{visit_id} is gone (changed elsewhere)", severity="warning")
-            self.load()
+            self.reload()
             return
         from .visit import VisitScreen  # the visit page (imported when first needed)
 
@@ -601,7 +490,7 @@ class DashboardScreen(AreaScreen):
     async def _open_suggestion(self, suggestion_id: int) -> None:
         if self.app.store.get(Suggestion.TABLE, suggestion_id) is None:
             self.app.say(f"Suggestion #{suggestion_id} is gone", severity="warning")
-            self.load()
+            self.reload()
             return
         if has_mode(self.app, "backlog"):
             await self.app.switch_mode("backlog")
@@ -617,7 +506,7 @@ class DashboardScreen(AreaScreen):
         doc = store.get(Action.TABLE, action_id)
         if doc is None:
             self.app.say(f"Action #{action_id} is gone", severity="warning")
-            self.load()
+            self.reload()
             return
         if has_mode(self.app, "actions"):
             await self.app.switch_mode("actions")
@@ -663,7 +552,7 @@ class DashboardScreen(AreaScreen):
         doc = store.get(Kudos.TABLE, kudos_id)
         if doc is None:
             self.app.say(f"Kudos #{kudos_id} is gone", severity="warning")
-            self.load()
+            self.reload()
             return
         if doc.get("visit_id") and store.get(Visit.TABLE, doc["visit_id"]) is not None:
             self.open_visit(doc["visit_id"])
