@@ -40,6 +40,7 @@ from ..modals.backlog_filter import BacklogFilterModal
 from ..modals.pickers import ChoiceModal, TextPrompt
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import SuggestionForm
+from ..palette import priority_style, rich
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
 from .base import AreaScreen
@@ -76,7 +77,6 @@ SORT_NAMES = {
     "author": ("author (A-Z)", "author (Z-A)"),
     "id": ("number (oldest first)", "number (newest first)"),
 }
-PRIORITY_STYLES = {1: "bold red", 2: "bold yellow", 3: "", 4: "dim", 5: "dim"}
 SLA_STYLES = {"breached": "bold red", "at risk": "bold yellow", "met": "dim", "none": "dim"}
 MARK = "●"
 TITLE_COLUMN = 3
@@ -359,7 +359,7 @@ class BacklogScreen(AreaScreen):
         return [
             Text(MARK if r.id in self.marked else "", style="bold magenta"),
             Text(num, style="dim"),
-            Text(prio, style=PRIORITY_STYLES.get(r.priority, "")),
+            Text(prio, style=rich(priority_style(r.priority))),
             cell(title, "bold" if r.id in self.marked else ""),
             Text(direction),
             cell(dept),

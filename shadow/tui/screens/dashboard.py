@@ -38,7 +38,7 @@ from ..commands import Command, bindings
 from ..loading import Loader
 from ..modals.info import InfoModal
 from ..modals.suggestion_detail import SuggestionDetail
-from ..modals.suggestion_form import PRIORITY_STYLES
+from ..palette import priority_style, status_style
 from ..widgets.charts import Chart, Series
 from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
@@ -48,13 +48,6 @@ SYNC_LIMIT = 3000  # up to this many records the dashboard is read on the spot
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
 COMPACT_HEIGHT = 30  # below this many rows the charts shrink
 
-STATUS_STYLES = {
-    "requested": "$warning",
-    "confirmed": "$success",
-    "completed": "$text-muted",
-    "cancelled": "$text-muted strike",
-    "no-show": "$text-muted strike",
-}
 
 
 def has_mode(app, mode: str) -> bool:
@@ -322,7 +315,7 @@ class DashboardScreen(AreaScreen):
             if me is not None and me in occ.people:
                 first = Content.assemble(first, ("  ★ you", "$accent"))
             second = Content.assemble(
-                (occ.status, STATUS_STYLES.get(occ.status, "")),
+                (occ.status, status_style(occ.status)),
                 (" · ", "$text-muted"),
                 (f"{visitors} with {hosts}", "$text-muted"),
             )
@@ -349,7 +342,7 @@ class DashboardScreen(AreaScreen):
 
     def _suggestion_line(self, r: Row) -> Content:
         return Content.assemble(
-            (f"P{r.priority} ", PRIORITY_STYLES.get(r.priority, "")),
+            (f"P{r.priority} ", priority_style(r.priority)),
             (f"#{r.id} ", "$text-muted"),
             one_line(r.title),
         )

@@ -26,11 +26,13 @@ from shadow.core.programmes import every as every_programme
 from shadow.core.schedule import Occurrence, week_start
 from shadow.core.store import StoreError
 
+from .. import palette
 from ..commands import Command, bindings
 from ..modals.base import Confirm
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
 from ..modals.series_choice import SeriesChoice
+from ..palette import rich
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
 from ..widgets.week_grid import GridRow, WeekGrid
@@ -52,13 +54,7 @@ AGENDA_COLUMNS = (
 )
 
 # How a status looks (rich styles: these go into DataTable cells).
-STATUS_STYLE = {
-    "requested": "yellow",
-    "confirmed": "green",
-    "completed": "dim",
-    "cancelled": "dim strike",
-    "no-show": "red",
-}
+STATUS_STYLE = {status: rich(style) for status, style in palette.STATUS.items()}
 ROW_STYLE = {"cancelled": "dim", "no-show": "dim"}
 LEGEND = Text.assemble(
     ("requested", STATUS_STYLE["requested"]),

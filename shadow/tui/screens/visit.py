@@ -34,7 +34,8 @@ from shadow.core.store import StoreError
 from ..commands import Command, bindings
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
-from ..modals.suggestion_form import PRIORITY_STYLES, SuggestionForm
+from ..modals.suggestion_form import SuggestionForm
+from ..palette import priority_style
 from ..widgets.literal import one_line, visible
 from .base import AreaScreen
 
@@ -377,7 +378,7 @@ class VisitScreen(AreaScreen):
             votes = len(s.votes)
             lines.append(
                 Content.assemble(
-                    (f"P{p}", PRIORITY_STYLES[p]),
+                    (f"P{p}", priority_style(p)),
                     f"  #{s.id} ",
                     (one_line(s.title), "bold"),
                     (
