@@ -163,6 +163,38 @@ def programme_goals(store, programme_id: int | None) -> list[dict[str, Any]]:
     return doc.get("goals") or list(DEFAULT_GOALS)
 
 
+@dataclass(frozen=True)
+class CoverageView:
+    """The coverage screen's read-model: the running programmes, the one shown (the
+    asked one if it still runs, else the first), its coverage, and the survey gaps."""
+
+    programmes: list[Programme]
+    programme_id: int | None
+    coverage: Coverage
+    gaps: list[Any]  # surveys.DepartmentGap
+    overall: dict[str, float]  # mean survey gap by month
+    gap_ids: list[int]  # the department id of each gap (0: gone)
+
+
+def read_view(store, programme_id: int | None, now: datetime) -> CoverageView:
+    from . import surveys
+
+    running = active(store)
+    ids = [p.id for p in running]
+    if programme_id not in ids:
+        programme_id = ids[0] if ids else None
+    gaps = surveys.report(store)
+    names = {d["name"]: d["id"] for d in store.all(Department.TABLE)}
+    return CoverageView(
+        running,
+        programme_id,
+        compute(store, programme_id, now),
+        gaps,
+        surveys.overall_by_month(store),
+        [names.get(g.department, 0) for g in gaps],
+    )
+
+
 def compute(store, programme_id: int | None = None, now: datetime | None = None) -> Coverage:
     """The coverage matrix and each goal's progress, as of ``now``."""
     now = now or _now()

@@ -18,6 +18,7 @@ from shadow.core.records import department_cells, person_cells
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import Loader
 from ..modals.base import Confirm
 from ..modals.department_form import DepartmentForm
 from ..modals.import_csv import ImportModal
@@ -115,6 +116,13 @@ class DirectoryScreen(AreaScreen):
         self.hide_inactive = False
         self._people_rows: list[Listed] = []
         self._department_rows: list[Listed] = []
+        self.loader: Loader[directory.Listing] = Loader(
+            self,
+            lambda _: directory.read_listing(self.app.store),
+            self.show,
+            size=lambda: sum(self.app.store.count(t) for t in (Person.TABLE, Department.TABLE)),
+            name="directory",
+        )
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -151,13 +159,10 @@ class DirectoryScreen(AreaScreen):
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
         """Re-read the directory from the store, then show it through the filters."""
-        store = self.app.store
-        try:
-            people = directory.people(store)
-            departments = directory.departments(store)
-        except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
-            return
+        self.loader.load()
+
+    def show(self, listing: directory.Listing) -> None:
+        people, departments = listing.people, listing.departments
         dept_names = {d.id: d.name for d in departments}
         people_names = {p.id: p.name for p in people}
         self._people_rows = [Listed(p.id, p.active, person_cells(p, dept_names)) for p in people]
