@@ -23,14 +23,18 @@ def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _named(record: Person | Department) -> dict[str, Any]:
+    """The two fields every record's JSON starts with."""
+    return {"id": record.id, "name": record.name}
+
+
 # ------------------------------------------------------------------ people
 PERSON_COLUMNS = ("name", "side", "role", "department/team", "email", "active")
 
 
 def person_json(person: Person, dept_names: dict[int, str]) -> dict[str, Any]:
     return {
-        "id": person.id,
-        "name": person.name,
+        **_named(person),
         "side": person.side,
         "role": person.role,
         "department": dept_names.get(person.department_id) if person.department_id else None,
@@ -60,8 +64,7 @@ DEPARTMENT_COLUMNS = ("name", "branch", "capacity", "hours", "hosts", "active")
 
 def department_json(dept: Department, people_names: dict[int, str]) -> dict[str, Any]:
     return {
-        "id": dept.id,
-        "name": dept.name,
+        **_named(dept),
         "branch": dept.branch,
         "capacity": dept.capacity,
         "hours": format_hours(dept.hours),

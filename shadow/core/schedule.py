@@ -5,6 +5,9 @@ dateutil's rrule in its own IANA zone, so 10:00 stays 10:00 across daylight
 saving). Changing or cancelling one occurrence writes an *override* record
 (``series_id`` + the ``occurrence``'s original start) that replaces that one
 occurrence when the series is expanded.
+
+(Over 500 lines: booking, recurrence and the conflict rules read the same occurrences;
+splitting them is left for a later step.)
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ TRANSITIONS = {
 DEFAULT_DURATION = timedelta(hours=2)
 SERIES_HORIZON = timedelta(days=366)  # how far ahead a repeating visit is checked
 MAX_OCCURRENCES = 200
+
 
 class ScheduleError(UserError):
     """A request that cannot be carried out, in one line."""

@@ -69,17 +69,10 @@ class Loader(Generic[T]):
         prepare: Callable[[Any], Any] | None = None,
         name: str = "load",
     ) -> None:
-        self.owner = owner
-        self.read = read
-        self.show = show
-        self.size = size
-        self.limit = limit
-        self.busy = busy
-        self.failed = failed or say_cannot_read(owner)
-        self.errors = errors
-        self.merge = merge
-        self.prepare = prepare
-        self.name = name
+        self.owner, self.name = owner, name
+        self.read, self.show, self.prepare, self.merge = read, show, prepare, merge
+        self.size, self.limit, self.busy = size, limit, busy
+        self.failed, self.errors = failed or say_cannot_read(owner), errors
         self.reading = False
         self._again: tuple[Any] | None = None  # a request asked for while one runs
 

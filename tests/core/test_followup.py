@@ -65,7 +65,9 @@ def raise_suggestion(
 def clock_states(store, sid, now=NOW):
     doc = store.get("suggestions", sid)
     s = Suggestion.from_doc(doc)
-    return tuple(c.state for c in backlog.clocks(s, doc["created"], settings.sla_policy(store), now))
+    return tuple(
+        c.state for c in backlog.clocks(s, doc["created"], settings.sla_policy(store), now)
+    )
 
 
 # ---------------------------------------------------------------- each SLA state

@@ -5,6 +5,8 @@ read the date phrase (``Tue 24 Nov 2026 10:00–12:00, every other week``), each
 field's problem under the field, and the conflicts: hard ones (someone in two
 places) block saving; soft ones (outside opening hours, over capacity, …) need
 a reason and a second "Save anyway".
+
+(Over 500 lines: the booking form and the conflict dialog it opens share the live checks.)
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 The rows come from :func:`shadow.core.actions.views` (overdue first); the screen
 narrows them to the acting person's own ("mine") or shows everyone's, and
 through an optional filter (overdue, due this week, status, owner, department).
+
+(Over 500 lines: the list, its filters and every action command live with the table they act on.)
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ The rows come from :func:`shadow.core.backlog.rows`, computed once per change
 of the database (in a worker when the backlog is large; only the suggestions
 that changed when only suggestions changed). Filtering and sorting happen in
 the core over those rows; the table only ever holds one page of them.
+
+(Over 500 lines: paging 100,000 rows, bulk triage and every backlog command share the table.)
 """
 
 from __future__ import annotations

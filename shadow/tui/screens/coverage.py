@@ -8,6 +8,8 @@ is against the programme's cadence. Under it, each goal with its progress.
 The Feedback gap tab shows, per department, the gap between what library staff
 expect of IT's communication and what they experienced, before and after
 visits, and month by month; ``s`` records a survey.
+
+(Over 500 lines: the matrix, the goals and the feedback gap are three views of one read.)
 """
 
 from __future__ import annotations

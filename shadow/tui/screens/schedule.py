@@ -1,4 +1,7 @@
-"""The schedule: every visit as an agenda or a week grid by department; book, move, confirm."""
+"""The schedule: every visit as an agenda or a week grid by department; book, move, confirm.
+
+(Over 500 lines: the agenda and the week grid share filters, selection and commands.)
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ Pushed on top of an area (the Schedule opens it with ``VisitScreen(visit_id)``);
 escape or q goes back. IT visitors' notes are on the left, library hosts' on the
 right, so agreement and differences are plain. ``n`` writes a note from
 wherever you are on the page, ``s`` raises a suggestion, ``k`` gives kudos.
+
+(Over 500 lines: both sides' notes, suggestions and the visit's commands on one page.)
 """
 
 from __future__ import annotations
