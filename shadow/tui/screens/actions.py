@@ -33,6 +33,7 @@ from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import Loader
 from ..modals.action_detail import ActionDetail
 from ..modals.action_filter import ActionFilter, ActionFilterModal
 from ..modals.action_form import ActionForm, due_preview
@@ -164,6 +165,13 @@ class ActionsScreen(AreaScreen):
         self._mine_for: int | None = None  # whose "mine" was decided
         self.views: list[ActionView] = []
         self.shown: list[ActionView] = []
+        self.loader: Loader[list[ActionView]] = Loader(
+            self,
+            lambda today: actions.views(self.app.store, today),
+            self._show_views,
+            size=lambda: self.app.store.count(Action.TABLE),
+            name="actions",
+        )
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -204,11 +212,10 @@ class ActionsScreen(AreaScreen):
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
         """Re-read every action from the store, then show them through the view and filter."""
-        try:
-            self.views = actions.views(self.app.store, self.today)
-        except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
-            return
+        self.loader.load(self.today)
+
+    def _show_views(self, views: list[ActionView]) -> None:
+        self.views = views
         self._decide_mine()
         self.refilter()
 
