@@ -33,7 +33,7 @@ from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..loading import Loader
+from ..loading import Loader, say_cannot_read
 from ..modals.action_detail import ActionDetail
 from ..modals.action_filter import ActionFilter, ActionFilterModal
 from ..modals.action_form import ActionForm, due_preview
@@ -352,7 +352,7 @@ class ActionsScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     # ------------------------------------------------------------ the selected action
@@ -364,7 +364,7 @@ class ActionsScreen(AreaScreen):
         try:
             self.views = actions.views(self.app.store, self.today)
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
             return None
         found = next((v for v in self.views if v.action.id == action_id), None)
         if found is None:

@@ -40,7 +40,7 @@ from shadow.core.store import StoreError
 from shadow.core.surveys import DepartmentGap
 
 from ..commands import Command, bindings
-from ..loading import Loader
+from ..loading import Loader, say_cannot_read
 from ..modals.goals_form import GoalsForm
 from ..modals.planner import PlannerModal
 from ..modals.survey_form import SurveyForm
@@ -559,7 +559,7 @@ class CoverageScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     def action_goals(self) -> None:

@@ -18,7 +18,7 @@ from shadow.core.records import department_cells, person_cells
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..loading import Loader
+from ..loading import Loader, say_cannot_read
 from ..modals.base import Confirm
 from ..modals.department_form import DepartmentForm
 from ..modals.import_csv import ImportModal
@@ -233,7 +233,7 @@ class DirectoryScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     def action_toggle_inactive(self) -> None:

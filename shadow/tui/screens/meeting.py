@@ -34,7 +34,7 @@ from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..loading import Loader
+from ..loading import Loader, say_cannot_read
 from ..modals.base import Confirm
 from ..modals.pickers import TextPrompt
 from ..widgets.due import describe_day
@@ -181,7 +181,7 @@ class MeetingScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.text = ""
         self.reload()
 

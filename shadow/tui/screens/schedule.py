@@ -31,6 +31,7 @@ from shadow.core.store import StoreError
 
 from .. import palette
 from ..commands import Command, bindings
+from ..loading import say_cannot_read
 from ..modals.base import Confirm
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
@@ -358,7 +359,7 @@ class ScheduleScreen(AreaScreen):
             self._departments = directory.departments(store)
             programmes = every_programme(store)
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
             return
         self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
         self._department_names = {d.id: d.name for d in self._departments if d.id is not None}

@@ -34,6 +34,7 @@ from shadow.core.models import (
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import say_cannot_read
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
 from ..modals.suggestion_form import SuggestionForm
@@ -455,7 +456,7 @@ class VisitScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     def _ready(self) -> Person | None:
