@@ -19,7 +19,6 @@ from typing import Any
 from . import __version__
 from .core import directory
 from .core.models import (
-    DAYS,
     DIRECTIONS,
     LEVELS,
     OBSERVATION_KINDS,
@@ -34,8 +33,16 @@ from .core.models import (
     UserError,
     ValidationError,
     Visit,
-    format_hours,
 )
+from .core.programmes import find_id as find_programme
+from .core.records import (
+    PERSON_COLUMNS,
+    department_json,
+    person_cells,
+    person_json,
+    suggestion_json,
+)
+from .core.settings import dayfirst
 from .core.store import Store, StoreError, default_db_path
 
 
@@ -109,36 +116,6 @@ def stderr_progress(label: str) -> Callable[[int, int], None] | None:
 
 
 # ------------------------------------------------------------------ records as JSON
-def person_json(person: Person, dept_names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "id": person.id,
-        "name": person.name,
-        "side": person.side,
-        "role": person.role,
-        "department": dept_names.get(person.department_id) if person.department_id else None,
-        "department_id": person.department_id,
-        "team": person.team,
-        "email": person.email,
-        "active": person.active,
-    }
-
-
-def department_json(dept: Department, people_names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "id": dept.id,
-        "name": dept.name,
-        "branch": dept.branch,
-        "capacity": dept.capacity,
-        "hours": format_hours(dept.hours),
-        "opening_hours": {d: dept.hours[d] for d in DAYS if d in dept.hours},
-        "hosts": [people_names.get(h, f"#{h}") for h in dept.hosts],
-        "host_ids": list(dept.hosts),
-        "notes": dept.notes,
-        "closed_dates": list(dept.closed_dates),
-        "active": dept.active,
-    }
-
-
 # ------------------------------------------------------------------ commands
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_store(args)
@@ -164,21 +141,7 @@ def list_people(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         print_json(items)
         return 0
-    print_table(
-        ["id", "name", "side", "role", "department/team", "email", "active"],
-        [
-            [
-                i["id"],
-                i["name"],
-                SIDE_LABELS[i["side"]],
-                i["role"],
-                i["department"] or i["team"],
-                i["email"],
-                "yes" if i["active"] else "no",
-            ]
-            for i in items
-        ],
-    )
+    print_table(["id", *PERSON_COLUMNS], [[p.id, *person_cells(p, depts)] for p in found])
     return 0
 
 
@@ -357,12 +320,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ visits
-def dayfirst() -> bool:
-    from .core import config
-
-    return bool(config.get("dayfirst", True))
-
-
 def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[str, Any]:
     from .core.dates import to_iso
     from .core.schedule import describe_repeat
@@ -588,19 +545,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError("export csv needs one of: suggestions, actions, visits, observations")
         payload = reports.export_csv(store, args.what).encode("utf-8")
     else:
-        programme = None
-        if args.programme:
-            from .core.models import Programme
-
-            matches = [
-                d["id"] for d in store.all(Programme.TABLE)
-                if d["name"].casefold() == args.programme.casefold() or str(d["id"]) == args.programme.lstrip("#")
-            ]  # fmt: skip
-            if not matches:
-                raise CliError(
-                    f"no programme named {args.programme!r} (see 'shadow programme list')"
-                )
-            programme = matches[0]
+        programme = find_programme(store, args.programme)
         payload = reports.programme_report(store, programme).encode("utf-8")
     if args.out:
         write_out(Path(args.out), payload)
@@ -622,17 +567,11 @@ def write_out(path: Path, payload: bytes) -> None:
 
 
 def cmd_programme(args: argparse.Namespace) -> int:
-    from .core.models import Programme
+    from .core import programmes
 
     store = open_store(args)
     if args.action == "list":
-        items = [
-            {
-                "id": d["id"],
-                **{k: d.get(k) for k in ("name", "description", "start", "end", "active")},
-            }
-            for d in store.all(Programme.TABLE)
-        ]
+        items = programmes.listing(store)
         if args.json:
             print_json(items)
         else:
@@ -641,126 +580,27 @@ def cmd_programme(args: argparse.Namespace) -> int:
                 [[i["id"], i["name"], i["start"], i["end"]] for i in items],
             )
         return 0
-    from .core import dates
-
-    actor = acting(store, args)
-    programme = Programme(
-        name=" ".join((args.name or "").split()),
-        description=args.description or "",
-        start=dates.parse_day(args.start, dayfirst=dayfirst(), future=False).isoformat()
-        if args.start
-        else None,
-        end=dates.parse_day(args.end, dayfirst=dayfirst()).isoformat() if args.end else None,
+    pid, programme = programmes.add(
+        store, acting(store, args), args.name, args.description, args.start, args.end
     )
-    programme.validate()
-    with store.transaction(actor) as tx:
-        if any(
-            d["name"].casefold() == programme.name.casefold() for d in store.all(Programme.TABLE)
-        ):
-            raise CliError(f"a programme named {programme.name!r} already exists")
-        pid = tx.insert(Programme.TABLE, programme.to_doc(), summary=programme.name)
     print(f"added programme #{pid}: {programme.name}")
     return 0
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from .core import backlog, config
-    from .core.schedule import RULE_DEFAULTS, RULE_HELP, rules
+    from .core import settings
 
     store = open_store(args)
-    sla_keys = {f"sla.p{n}": n for n in range(1, 6)}
     if args.key is None:
-        order = "4 March" if dayfirst() else "April 3"
-        print(f"dayfirst = {'yes' if dayfirst() else 'no'}    (yours: 4/3/2027 is {order})")
-        for key, value in rules(store).items():
-            print(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
-        for n, (triage, resolve) in backlog.sla_policy(store).items():
-            default = backlog.SLA_DEFAULTS[n]
-            print(
-                f"sla.p{n} = {triage}/{resolve if resolve is not None else 'none'}    "
-                f"(business days to triage/resolve a P{n}; default {default[0]}/{default[1] or 'none'})"
-            )
-        closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
-        print(f"closures = {closed}    (days that stop service-level clocks)")
+        print("\n".join(settings.listing(store)))
         return 0
     if args.value is None:
         raise CliError(f"give a value: shadow settings {args.key} VALUE")
-    key = args.key.lower()
-    if key == "dayfirst":
-        value = args.value.strip().lower()
-        if value not in ("yes", "no", "true", "false"):
-            raise CliError("dayfirst takes yes or no")
-        config.put("dayfirst", value in ("yes", "true"))
-        print(f"dayfirst = {'yes' if value in ('yes', 'true') else 'no'}")
-        return 0
-    if key in sla_keys:
-        backlog.set_sla(store, acting(store, args), sla_keys[key], args.value)
-        triage, resolve = backlog.sla_policy(store)[sla_keys[key]]
-        print(f"{key} = {triage}/{resolve if resolve is not None else 'none'}")
-        return 0
-    if key == "closures":
-        days = []
-        for item in (x.strip() for x in args.value.replace(";", ",").split(",")):
-            if not item or item == "none":
-                continue
-            try:
-                days.append(date.fromisoformat(item).isoformat())
-            except ValueError:
-                raise CliError(
-                    f"closures are dates YYYY-MM-DD, comma-separated (got {item!r})"
-                ) from None
-        with store.transaction(acting(store, args)) as tx:
-            tx.set_setting("closures", sorted(set(days)))
-        print(f"closures = {', '.join(sorted(set(days))) or 'none'}")
-        return 0
-    if key not in RULE_DEFAULTS:
-        known = ", ".join(["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures"])
-        raise CliError(f"unknown setting {args.key!r} (settings: {known})")
-    if not args.value.isdigit():
-        raise CliError(f"{key} takes a whole number (got {args.value!r})")
-    with store.transaction(acting(store, args)) as tx:
-        tx.set_setting(f"schedule.{key}", int(args.value))
-    print(f"{key} = {int(args.value)}")
+    print(settings.change(store, args.key, args.value, lambda: acting(store, args)))
     return 0
 
 
 # ------------------------------------------------------------------ notes, suggestions, kudos
-def suggestion_json(
-    doc: dict[str, Any], people: dict[int, str], depts: dict[int, str]
-) -> dict[str, Any]:
-    from .core import backlog
-    from .core.models import Suggestion
-
-    s = Suggestion.from_doc(doc)
-    return {
-        "id": s.id,
-        "title": s.title,
-        "description": s.description,
-        "priority": backlog.priority(s),
-        "priority_reason": backlog.priority_reason(s),
-        "impact": s.impact,
-        "effective_impact": backlog.effective_impact(s),
-        "impact_override": s.impact_override,
-        "urgency": s.urgency,
-        "risks": list(s.risks),
-        "status": s.status,
-        "reason": s.reason,
-        "votes": len(s.votes),
-        "voters": [people.get(v, f"#{v}") for v in s.votes],
-        "direction": s.direction,
-        "department": depts.get(s.department_id) if s.department_id else None,
-        "visit_id": s.visit_id,
-        "tags": list(s.tags),
-        "author": people.get(s.author_id, f"#{s.author_id}"),
-        "duplicate_of": s.duplicate_of,
-        "merged_from": list(s.merged_from),
-        "observations": list(s.observations),
-        "created": doc.get("created"),
-    }
-
-
 def list_suggestions(store: Store, args: argparse.Namespace) -> int:
     from .core import backlog
     from .core.dates import now
@@ -801,13 +641,14 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
 
 
 def list_observations(store: Store, args: argparse.Namespace) -> int:
-    from .core import backlog, schedule
+    from .core import schedule
+    from .core.notes import observations
 
     if not args.visit:
         raise CliError("name the visit: shadow list observations --visit ID")
     visit = schedule.get_visit(store, args.visit)
     people = directory.names_by_id(store, Person.TABLE)
-    notes = backlog.observations(store, visit.id)
+    notes = observations(store, visit.id)
     items = [
         {"id": o.id, "visit_id": o.visit_id, "author": people.get(o.author_id, f"#{o.author_id}"),
          "side": o.side, "kind": o.kind, "text": o.text, "at": o.at}
@@ -851,11 +692,11 @@ def _jargon_warning(text: str, direction_to_library: bool) -> None:
 
 
 def cmd_observe(args: argparse.Namespace) -> int:
-    from .core import backlog
+    from .core import notes
 
     store = open_store(args)
     actor = acting_person(store, args)
-    oid = backlog.observe(store, actor, args.visit, args.text, args.kind)
+    oid = notes.observe(store, actor, args.visit, args.text, args.kind)
     print(
         f"noted #{oid} on visit #{args.visit.lstrip('#')} ({SIDE_LABELS[actor.side]} side, {args.kind})"
     )
@@ -864,14 +705,14 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
 
 def cmd_observation(args: argparse.Namespace) -> int:
-    from .core import backlog
+    from .core import notes
 
     if args.text is None and args.kind is None:  # argument misuse: exit 2, like argparse
         print("shadow observation edit: error: give the new TEXT, --kind, or both", file=sys.stderr)
         return 2
     store = open_store(args)
     actor = acting_person(store, args)
-    obs = backlog.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    obs = notes.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
     print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
     if args.text is not None:
         _jargon_warning(obs.text, actor.side == "it")
@@ -953,12 +794,12 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
 
 
 def cmd_kudos(args: argparse.Namespace) -> int:
-    from .core import backlog
+    from .core import notes
 
     store = open_store(args)
     actor = acting_person(store, args)
     to = directory.find_person(store, args.to)
-    kid = backlog.give_kudos(
+    kid = notes.give_kudos(
         store, actor, to, args.text, visit_id=int(args.visit) if args.visit else None
     )
     print(f"kudos #{kid} to {to.name} recorded for the next meeting")
@@ -1172,19 +1013,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ coverage, planner, surveys
-def find_programme(store: Store, ref: str | None) -> int | None:
-    from .core.models import Programme
-
-    if not ref:
-        return None
-    for d in store.all(Programme.TABLE):
-        if d["name"].casefold() == ref.strip().casefold() or str(d["id"]) == ref.strip().lstrip(
-            "#"
-        ):
-            return d["id"]
-    raise CliError(f"no programme named {ref!r} (see 'shadow programme list')")
-
-
 def report_coverage(store: Store, args: argparse.Namespace) -> int:
     from .core import coverage
 
@@ -1336,14 +1164,14 @@ def cmd_goals(args: argparse.Namespace) -> int:
     pid = find_programme(store, args.programme)
     if args.set is not None:
         if pid is None:
-            from .core.models import Programme
+            from .core import programmes
 
-            progs = store.all(Programme.TABLE)
+            progs = programmes.every(store)
             if len(progs) != 1:
                 raise CliError(
                     "name the programme whose goals to set (see 'shadow programme list')"
                 )
-            pid = progs[0]["id"]
+            pid = progs[0].id
         try:
             goals = json.loads(args.set)
         except ValueError as exc:

@@ -1,6 +1,7 @@
-"""The suggestion backlog: ITIL priority, lifecycle, votes, merging, observations and kudos,
+"""The suggestion backlog: ITIL priority, lifecycle, votes, merging, service levels,
 and the filtering/sorting the backlog screen pages through (kept here so 100,000
-suggestions are filtered in plain Python, never in a widget)."""
+suggestions are filtered in plain Python, never in a widget). Over 500 lines: the
+lifecycle, the clocks and the filter share the Row they all compute."""
 
 from __future__ import annotations
 
@@ -14,11 +15,8 @@ from .directory import DirectoryError, find_department
 from .models import (
     DIRECTIONS,
     LEVELS,
-    OBSERVATION_KINDS,
     RISKS,
     SUGGESTION_STATUSES,
-    Kudos,
-    Observation,
     Person,
     Suggestion,
     UserError,
@@ -26,7 +24,8 @@ from .models import (
     Visit,
     clean_line,
 )
-from .store import Store, now_iso
+from .settings import closures, sla_policy
+from .store import Store
 
 # ITIL impact x urgency -> priority (1 critical ... 5 planning)
 MATRIX = {
@@ -292,100 +291,6 @@ def merge(store: Store, actor: str, duplicate_id: int, survivor_id: int) -> Sugg
     return get(store, survivor_id)
 
 
-# ------------------------------------------------------------------ observations and kudos
-def _validate_note(obs: Observation) -> None:
-    """Validate a note; a wrong kind is answered with the kinds there are."""
-    try:
-        obs.validate()
-    except ValidationError as exc:
-        if "kind" in exc.errors:
-            raise ValidationError(
-                {"kind": f"must be one of: {', '.join(OBSERVATION_KINDS)}"}
-            ) from None
-        raise
-
-
-def observe(
-    store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
-) -> int:
-    """A note on a visit, marked with its author's side."""
-    ref = str(visit_id).strip().lstrip("#")
-    visit = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
-    if visit is None:
-        raise BacklogError(f"no visit #{ref} (see 'shadow list visits')")
-    kind = (kind or "workflow seen").strip().lower()
-    obs = Observation(
-        visit_id=visit["id"],
-        author_id=actor.id,
-        side=actor.side,
-        kind=kind,
-        text=(text or "").strip(),
-        at=now_iso(),
-    )
-    _validate_note(obs)
-    with store.transaction(actor.name) as tx:
-        return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{visit['id']}")
-
-
-def edit_observation(
-    store: Store,
-    actor: Person,
-    observation_id: int | str,
-    *,
-    text: str | None = None,
-    kind: str | None = None,
-) -> Observation:
-    """Correct a note. Each side writes its own notes, so only the author may change one;
-    the audit trail keeps what it said before."""
-    ref = str(observation_id).strip().lstrip("#")
-    doc = store.get(Observation.TABLE, int(ref)) if ref.isdigit() else None
-    if doc is None:
-        raise BacklogError(f"no note #{ref} (see 'shadow list observations --visit V')")
-    obs = Observation.from_doc(doc)
-    if obs.author_id != actor.id:
-        author = store.get(Person.TABLE, obs.author_id or 0) or {}
-        raise BacklogError(
-            f"note #{obs.id} is {author.get('name', 'someone else')}'s: only its author can change it"
-        )
-    if text is not None:
-        obs.text = text.strip()
-    if kind is not None:
-        obs.kind = kind.strip().lower()
-    _validate_note(obs)
-    with store.transaction(actor.name) as tx:
-        tx.update(Observation.TABLE, obs.id, {"text": obs.text, "kind": obs.kind})
-    return obs
-
-
-def observations(store: Store, visit_id: int) -> list[Observation]:
-    found = [Observation.from_doc(d) for d in store.find(Observation.TABLE, visit_id=visit_id)]
-    return sorted(found, key=lambda o: (o.at, o.id or 0))
-
-
-def give_kudos(
-    store: Store,
-    actor: Person,
-    to_person: Person,
-    text: str,
-    *,
-    visit_id: int | None = None,
-    observation_id: int | None = None,
-) -> int:
-    """Public praise, to be read out at the next meeting."""
-    if to_person.id == actor.id:
-        raise BacklogError("kudos are for someone else")
-    k = Kudos(
-        to_id=to_person.id,
-        from_id=actor.id,
-        text=(text or "").strip(),
-        visit_id=visit_id,
-        observation_id=observation_id,
-    )
-    k.validate()
-    with store.transaction(actor.name) as tx:
-        return tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")
-
-
 # ------------------------------------------------------------------ the backlog view
 @dataclass
 class Row:
@@ -536,59 +441,7 @@ def age_days(created: str, now: datetime) -> int:
 
 
 # ------------------------------------------------------------------ service levels
-SLA_DEFAULTS: dict[int, tuple[int, int | None]] = {
-    1: (1, 5),
-    2: (2, 10),
-    3: (5, 20),
-    4: (10, 40),
-    5: (20, None),
-}
 AT_RISK_SHARE = 0.2  # under 20% of the allowed time left
-
-
-def sla_policy(store: Store) -> dict[int, tuple[int, int | None]]:
-    """Business days to triage and to resolve, per priority (stored in the database)."""
-    raw = store.setting("sla.policy") or {}
-    policy = dict(SLA_DEFAULTS)
-    for key, value in raw.items():
-        triage, resolve = value
-        policy[int(key)] = (int(triage), None if resolve is None else int(resolve))
-    return policy
-
-
-def parse_policy_value(text: str) -> tuple[int, int | None]:
-    """``2/10`` or ``20/none`` -> (2, 10) / (20, None)."""
-    parts = [p.strip().lower() for p in str(text).split("/")]
-    if (
-        len(parts) != 2
-        or not parts[0].isdigit()
-        or not (parts[1].isdigit() or parts[1] in ("none", "-"))
-    ):
-        raise BacklogError(
-            f"a service level is TRIAGE/RESOLVE business days, e.g. 2/10 or 20/none (got {text!r})"
-        )
-    triage = int(parts[0])
-    resolve = None if parts[1] in ("none", "-") else int(parts[1])
-    if triage < 1 or (resolve is not None and resolve < triage):
-        raise BacklogError("triage takes at least 1 day, and resolving no less than triage")
-    return triage, resolve
-
-
-def set_sla(store: Store, actor: str, priority_level: int, value: str) -> None:
-    if priority_level not in SLA_DEFAULTS:
-        raise BacklogError("priority is 1 to 5")
-    triage, resolve = parse_policy_value(value)
-    policy = {str(k): list(v) for k, v in sla_policy(store).items()}
-    policy[str(priority_level)] = [triage, resolve]
-    with store.transaction(actor) as tx:
-        tx.set_setting("sla.policy", policy)
-
-
-def closures(store: Store) -> frozenset:
-    """Closure days that stop service-level clocks (programme-wide, in the database)."""
-    from datetime import date as _date
-
-    return frozenset(_date.fromisoformat(d) for d in store.setting("closures", []) or [])
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Any
 from .dates import from_iso
 from .dates import now as _now
 from .models import Department, Person, Programme, UserError, Visit
+from .programmes import active
 
 DEFAULT_GOALS = [
     {"type": "cadence", "days": 365, "roles": [], "departments": []},
@@ -151,15 +152,47 @@ def joined(person_doc: dict[str, Any]) -> date:
 
 def programme_goals(store, programme_id: int | None) -> list[dict[str, Any]]:
     if programme_id is None:
-        progs = [d for d in store.all(Programme.TABLE) if d.get("active", True)]
-        if not progs:
+        running = active(store)
+        if not running:
             return list(DEFAULT_GOALS)
-        doc = sorted(progs, key=lambda d: d["id"])[0]
+        doc = store.get(Programme.TABLE, running[0].id)
     else:
         doc = store.get(Programme.TABLE, programme_id)
         if doc is None:
             raise GoalError(f"no programme #{programme_id}")
     return doc.get("goals") or list(DEFAULT_GOALS)
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    """The coverage screen's read-model: the running programmes, the one shown (the
+    asked one if it still runs, else the first), its coverage, and the survey gaps."""
+
+    programmes: list[Programme]
+    programme_id: int | None
+    coverage: Coverage
+    gaps: list[Any]  # surveys.DepartmentGap
+    overall: dict[str, float]  # mean survey gap by month
+    gap_ids: list[int]  # the department id of each gap (0: gone)
+
+
+def read_view(store, programme_id: int | None, now: datetime) -> CoverageView:
+    from . import surveys
+
+    running = active(store)
+    ids = [p.id for p in running]
+    if programme_id not in ids:
+        programme_id = ids[0] if ids else None
+    gaps = surveys.report(store)
+    names = {d["name"]: d["id"] for d in store.all(Department.TABLE)}
+    return CoverageView(
+        running,
+        programme_id,
+        compute(store, programme_id, now),
+        gaps,
+        surveys.overall_by_month(store),
+        [names.get(g.department, 0) for g in gaps],
+    )
 
 
 def compute(store, programme_id: int | None = None, now: datetime | None = None) -> Coverage:

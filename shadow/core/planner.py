@@ -19,7 +19,8 @@ from datetime import date, datetime, time, timedelta
 from . import dates
 from .coverage import compute
 from .models import DAYS, Department, Person, UserError, Visit
-from .schedule import OCCUPYING, occurrences, rules
+from .schedule import OCCUPYING, occurrences
+from .settings import rules
 
 DEFAULT_MAX_PER_WEEK = 2
 DEFAULT_LENGTH = timedelta(hours=2)

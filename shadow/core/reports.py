@@ -117,9 +117,10 @@ def sla_report(
     """
     from statistics import median
 
-    from .backlog import clocks, closures, priority, sla_policy
+    from .backlog import clocks, priority
     from .dates import now as _now
     from .models import Suggestion
+    from .settings import closures, sla_policy
 
     now = now or _now()
     policy = sla_policy(store)
@@ -205,21 +206,18 @@ def export_csv(store: Store, what: str) -> str:
     import io
 
     from .actions import views
-    from .backlog import priority
     from .models import Observation, Suggestion
+    from .records import SUGGESTION_CSV_COLUMNS, suggestion_csv_row
 
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
     rows: list[list[object]]
     if what == "suggestions":
-        header = ["id", "title", "priority", "impact", "urgency", "risks", "status", "votes", "direction",
-                  "department", "author", "tags", "created", "description"]  # fmt: skip
-        rows = []
-        for d in sorted(store.all(Suggestion.TABLE), key=lambda d: d["id"]):
-            s = Suggestion.from_doc(d)
-            rows.append([d["id"], s.title, f"P{priority(s)}", s.impact, s.urgency, s.risks, s.status, len(s.votes),
-                         s.direction, depts.get(s.department_id, ""), people.get(s.author_id, ""), s.tags,
-                         d.get("created", ""), s.description])  # fmt: skip
+        header = list(SUGGESTION_CSV_COLUMNS)
+        rows = [
+            suggestion_csv_row(d, people, depts)
+            for d in sorted(store.all(Suggestion.TABLE), key=lambda d: d["id"])
+        ]
     elif what == "actions":
         header = ["id", "title", "owner", "due", "status", "overdue", "department", "from", "notes"]
         rows = [
@@ -292,11 +290,12 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     from datetime import timedelta
 
     from .actions import views
-    from .backlog import clocks, closures, priority, priority_reason, sla_policy
+    from .backlog import clocks, priority, priority_reason
     from .dates import format_day, format_moment, format_span
     from .dates import now as _now
     from .models import Kudos, Suggestion
     from .schedule import occurrences
+    from .settings import closures, sla_policy
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}

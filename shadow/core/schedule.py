@@ -5,6 +5,9 @@ dateutil's rrule in its own IANA zone, so 10:00 stays 10:00 across daylight
 saving). Changing or cancelling one occurrence writes an *override* record
 (``series_id`` + the ``occurrence``'s original start) that replaces that one
 occurrence when the series is expanded.
+
+(Over 500 lines: booking, recurrence and the conflict rules read the same occurrences;
+splitting them is left for a later step.)
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dateutil import tz
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from . import dates
+from . import dates, programmes
 from .dates import DateError, format_day, format_span, from_iso, to_iso
 from .directory import DirectoryError, find_department, find_person, names_by_id
 from .models import (
@@ -26,12 +29,12 @@ from .models import (
     VISIT_KINDS,
     Department,
     Person,
-    Programme,
     UserError,
     ValidationError,
     Visit,
     clean_line,
 )
+from .settings import rules
 from .store import Store
 
 OCCUPYING = ("requested", "confirmed", "completed")  # statuses that take up people's time
@@ -45,13 +48,6 @@ TRANSITIONS = {
 DEFAULT_DURATION = timedelta(hours=2)
 SERIES_HORIZON = timedelta(days=366)  # how far ahead a repeating visit is checked
 MAX_OCCURRENCES = 200
-
-RULE_DEFAULTS = {"buffer_minutes": 15, "host_week_cap": 3, "host_month_cap": 8}
-RULE_HELP = {
-    "buffer_minutes": "minutes a person needs between two visits",
-    "host_week_cap": "most visits one host takes in a week",
-    "host_month_cap": "most visits one host takes in a month",
-}
 
 
 class ScheduleError(UserError):
@@ -104,10 +100,6 @@ class Occurrence:
     @property
     def people(self) -> set[int]:
         return set(self.visit.visitors) | set(self.visit.hosts)
-
-
-def rules(store: Store) -> dict[str, int]:
-    return {k: int(store.setting(f"schedule.{k}", v)) for k, v in RULE_DEFAULTS.items()}
 
 
 # ------------------------------------------------------------------ recurrence
@@ -548,15 +540,11 @@ def visit_from_input(
         text = clean_line(str(values["programme"] or ""))
         visit.programme_id = None
         if text:
-            matches = [
-                p
-                for p in store.all(Programme.TABLE)
-                if p["name"].casefold() == text.casefold() or str(p["id"]) == text.lstrip("#")
-            ]
-            if not matches:
+            found = programmes.find(store, text)
+            if found is None:
                 errors["programme"] = f"no programme named {text!r}"
             else:
-                visit.programme_id = matches[0]["id"]
+                visit.programme_id = found["id"]
     start: datetime | None = from_iso(visit.start) if visit.start else None
     length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
     if "when" in values:

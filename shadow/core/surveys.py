@@ -137,3 +137,12 @@ def as_json(rows: list[DepartmentGap]) -> list[dict[str, Any]]:
         }  # fmt: skip
         for r in rows
     ]
+
+
+def overall_by_month(store) -> dict[str, float]:
+    """The mean gap over every survey, by month (``2026-11``)."""
+    months: dict[str, list[float]] = {}
+    for doc in store.all(Survey.TABLE):
+        s = Survey.from_doc(doc)
+        months.setdefault(s.answered[:7], []).append(gap(s))
+    return {m: round(sum(v) / len(v), 2) for m, v in sorted(months.items())}

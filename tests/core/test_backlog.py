@@ -2,7 +2,7 @@
 
 import pytest
 
-from shadow.core import backlog, directory
+from shadow.core import backlog, directory, notes
 from shadow.core.backlog import BacklogError
 from shadow.core.models import Suggestion, ValidationError
 from shadow.core.store import Store
@@ -146,39 +146,39 @@ def test_observations_carry_the_authors_side(store):
     with store.transaction("x") as tx:
         vid = tx.insert("visits", {"department_id": 1, "visitors": [1], "hosts": [3], "start": "2026-11-24T10:00+11:00",
                                    "end": "2026-11-24T12:00+11:00", "kind": "tour", "status": "completed"})  # fmt: skip
-    backlog.observe(store, person(store, "Ada"), vid, "Returns sorter jams [TODO]", "pain point")
-    backlog.observe(store, person(store, "Mai"), vid, "IT saw the 3pm rush", "workflow seen")
-    notes = backlog.observations(store, vid)
-    assert [(n.side, n.kind, n.text) for n in notes] == [
+    notes.observe(store, person(store, "Ada"), vid, "Returns sorter jams [TODO]", "pain point")
+    notes.observe(store, person(store, "Mai"), vid, "IT saw the 3pm rush", "workflow seen")
+    found = notes.observations(store, vid)
+    assert [(n.side, n.kind, n.text) for n in found] == [
         ("it", "pain point", "Returns sorter jams [TODO]"),
         ("library", "workflow seen", "IT saw the 3pm rush"),
     ]
     with pytest.raises(ValidationError, match="kind: must be one of"):
-        backlog.observe(store, person(store, "Ada"), vid, "x", "gossip")
+        notes.observe(store, person(store, "Ada"), vid, "x", "gossip")
     with pytest.raises(ValidationError, match="text"):
-        backlog.observe(store, person(store, "Ada"), vid, "   ")
+        notes.observe(store, person(store, "Ada"), vid, "   ")
     with pytest.raises(BacklogError, match="no visit #99"):
-        backlog.observe(store, person(store, "Ada"), 99, "x")
+        notes.observe(store, person(store, "Ada"), 99, "x")
     # Only the author corrects a note; the audit keeps the old text.
-    first = notes[0].id
+    first = found[0].id
     with pytest.raises(BacklogError, match="only its author can change it"):
-        backlog.edit_observation(store, person(store, "Mai"), first, text="mine")
+        notes.edit_observation(store, person(store, "Mai"), first, text="mine")
     with pytest.raises(ValidationError, match="kind: must be one of"):
-        backlog.edit_observation(store, person(store, "Ada"), first, kind="gossip")
+        notes.edit_observation(store, person(store, "Ada"), first, kind="gossip")
     with pytest.raises(BacklogError, match="no note #99"):
-        backlog.edit_observation(store, person(store, "Ada"), 99, text="x")
-    backlog.edit_observation(store, person(store, "Ada"), first, text=" Sorter jams daily ")
-    assert [n.text for n in backlog.observations(store, vid)][0] == "Sorter jams daily"
+        notes.edit_observation(store, person(store, "Ada"), 99, text="x")
+    notes.edit_observation(store, person(store, "Ada"), first, text=" Sorter jams daily ")
+    assert [n.text for n in notes.observations(store, vid)][0] == "Sorter jams daily"
     (change,) = [
         e for e in store.all("audit") if e["entity"] == "observations" and e["field"] == "text"
     ]
     assert (change["old"], change["new"]) == ("Returns sorter jams [TODO]", "Sorter jams daily")
-    kid = backlog.give_kudos(
+    kid = notes.give_kudos(
         store, person(store, "Mai"), person(store, "Ada"), "Stayed late", visit_id=vid
     )
     assert store.get("kudos", kid)["to_id"] == person(store, "Ada").id
     with pytest.raises(BacklogError, match="someone else"):
-        backlog.give_kudos(store, person(store, "Mai"), person(store, "Mai"), "me")
+        notes.give_kudos(store, person(store, "Mai"), person(store, "Mai"), "me")
 
 
 def test_filter_and_sort(store):

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from dateutil import tz
 
-from shadow.core import actions, backlog, directory, reports
+from shadow.core import actions, backlog, directory, notes, reports, settings
 from shadow.core.dates import add_business_days, business_days_between
 from shadow.core.models import Suggestion, ValidationError
 from shadow.core.store import Store
@@ -65,7 +65,9 @@ def raise_suggestion(
 def clock_states(store, sid, now=NOW):
     doc = store.get("suggestions", sid)
     s = Suggestion.from_doc(doc)
-    return tuple(c.state for c in backlog.clocks(s, doc["created"], backlog.sla_policy(store), now))
+    return tuple(
+        c.state for c in backlog.clocks(s, doc["created"], settings.sla_policy(store), now)
+    )
 
 
 # ---------------------------------------------------------------- each SLA state
@@ -91,18 +93,18 @@ def test_each_sla_state(store):
                             triaged=mon - timedelta(days=3), closed=mon)  # fmt: skip
     assert clock_states(store, done) == ("met", "met")
     clock = backlog.clocks(Suggestion.from_doc(store.get("suggestions", waiting)),
-                           store.get("suggestions", waiting)["created"], backlog.sla_policy(store), NOW)[0]  # fmt: skip
+                           store.get("suggestions", waiting)["created"], settings.sla_policy(store), NOW)[0]  # fmt: skip
     assert clock.describe().startswith("triage: breached by 5.1 business days")
 
 
 def test_policy_is_editable_and_stored(store):
-    backlog.set_sla(store, "boss", 2, "3/15")
-    assert backlog.sla_policy(Store(store.path))[2] == (3, 15)
-    backlog.set_sla(store, "boss", 5, "30/none")
-    assert backlog.sla_policy(store)[5] == (30, None)
+    settings.set_sla(store, "boss", 2, "3/15")
+    assert settings.sla_policy(Store(store.path))[2] == (3, 15)
+    settings.set_sla(store, "boss", 5, "30/none")
+    assert settings.sla_policy(store)[5] == (30, None)
     for bad in ("3", "x/10", "10/5", "0/4"):
-        with pytest.raises(backlog.BacklogError):
-            backlog.set_sla(store, "boss", 2, bad)
+        with pytest.raises(settings.SettingsError):
+            settings.set_sla(store, "boss", 2, bad)
 
 
 def test_backlog_filters_breached_and_at_risk(store):
@@ -215,7 +217,7 @@ def test_meeting_pack_sections(store):
     finished = actions.add(store, "Ada", actions.action_from_input(
         store, {"title": "Finished one", "owner": "Raj", "suggestion": str(new_p1)}))  # fmt: skip
     actions.set_status(store, "Ada", finished, "done")
-    backlog.give_kudos(
+    notes.give_kudos(
         store, directory.find_person(store, "Mai"), directory.find_person(store, "Ada"), "Quick fix"
     )
     text = reports.meeting_pack(store, since, now=NOW)
@@ -257,8 +259,8 @@ def test_programme_report_shows_both_sides(store):
         vid = tx.insert("visits", {"department_id": 1, "visitors": [1], "hosts": [3], "kind": "tour",
                                    "status": "completed", "start": "2026-11-20T10:00:00+00:00",
                                    "end": "2026-11-20T12:00:00+00:00", "purpose": "see it"})  # fmt: skip
-    backlog.observe(store, directory.find_person(store, "Ada"), vid, "IT view")
-    backlog.observe(store, directory.find_person(store, "Mai"), vid, "Library view")
+    notes.observe(store, directory.find_person(store, "Ada"), vid, "IT view")
+    notes.observe(store, directory.find_person(store, "Mai"), vid, "Library view")
     text = reports.programme_report(store, now=NOW)
     assert "- *IT, Ada, workflow seen:* IT view" in text
     assert "- *Library, Mai, workflow seen:* Library view" in text

@@ -16,13 +16,14 @@ from shadow.core import dates, directory
 from shadow.core.actions import ActionView
 from shadow.core.models import Action, Person
 
+from .. import palette
 from ..commands import Command, bindings
+from ..palette import rich
 from ..widgets.due import describe_day
 from ..widgets.literal import audit_value, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 
 FIELD_NAMES = {"owner_id": "owner", "done_at": "done at", "suggestion_id": "suggestion"}
-STATUS_STYLES = {"done": "bold green", "dropped": "dim"}
 
 
 class ActionDetail(ShadowModal[str]):
@@ -102,7 +103,7 @@ class ActionDetail(ShadowModal[str]):
 
     def _facts(self, a: Action) -> Table:
         v = self.view
-        status = Text(a.status, style=STATUS_STYLES.get(a.status, "bold"))
+        status = Text(a.status, style=rich(palette.ACTION.get(a.status, "bold")))
         if v.overdue:
             status.append("  overdue", style="bold red")
         if a.reason:

@@ -10,10 +10,11 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, TextArea
 
-from shadow.core import actions, config, dates, directory
+from shadow.core import actions, dates, directory
 from shadow.core.dates import DateError
 from shadow.core.directory import DirectoryError
 from shadow.core.models import Action, Suggestion
+from shadow.core.settings import dayfirst
 
 from ..widgets.due import describe_day
 from ..widgets.field import Field
@@ -23,10 +24,6 @@ from .form import FormModal, value_of
 DUE_EXAMPLES = "e.g. fri · in 2 weeks · end of month · 30/11/2026"
 READ_STYLE = "bold $text-success"
 PROBLEM_STYLE = "$text-warning"
-
-
-def dayfirst() -> bool:
-    return bool(config.get("dayfirst", True))
 
 
 def due_preview(text: str, now_: datetime | None) -> Content:

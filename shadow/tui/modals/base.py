@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select
 
 from ..commands import Command, bindings
+from ..loading import LoadsData
 from ..widgets.literal import select_options
 
 R = TypeVar("R")
@@ -27,7 +28,7 @@ HELP_COMMAND = Command(
 )
 
 
-class ShadowModal(ModalScreen[R]):
+class ShadowModal(LoadsData, ModalScreen[R]):
     """A dialog: escape closes it (dismissing with None), ? opens its help."""
 
     COMMAND_LIST: tuple[Command, ...] = (

@@ -5,6 +5,8 @@ read the date phrase (``Tue 24 Nov 2026 10:00–12:00, every other week``), each
 field's problem under the field, and the conflicts: hard ones (someone in two
 places) block saving; soft ones (outside opening hours, over capacity, …) need
 a reason and a second "Save anyway".
+
+(Over 500 lines: the booking form and the conflict dialog it opens share the live checks.)
 """
 
 from __future__ import annotations
@@ -22,18 +24,19 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
-from shadow.core import config, dates, directory, schedule
+from shadow.core import dates, directory, schedule
 from shadow.core.dates import DateError, format_duration, format_span, from_iso
 from shadow.core.directory import DirectoryError
 from shadow.core.models import (
     VISIT_KINDS,
     Department,
     Person,
-    Programme,
     UserError,
     ValidationError,
 )
+from shadow.core.programmes import active as active_programmes
 from shadow.core.schedule import Conflict, ConflictsFound, Occurrence, ScheduleError
+from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -51,10 +54,6 @@ SLOT_COUNT = 5
 WHEN_EXAMPLES = "e.g. tue 10:00 · tomorrow 9am · 24/11/2026 14:00"
 NO_CONFLICTS = "No conflicts: everyone is free, and the department is open and has room."
 SUMMARY_STYLE = "bold $text-success"
-
-
-def dayfirst() -> bool:
-    return bool(config.get("dayfirst", True))
 
 
 def typed_moment(value: datetime) -> str:
@@ -432,9 +431,7 @@ class BookingForm(ConflictForm[int]):
         it_names = [p.name for p in people if p.side == "it"]
         library_names = [p.name for p in people if p.side == "library"]
         dept_names = [d.name for d in directory.departments(store, active_only=True)]
-        programmes = [
-            Programme.from_doc(doc) for doc in store.all(Programme.TABLE) if doc.get("active", True)
-        ]
+        running = active_programmes(store)
         kind = start.get("kind") if start.get("kind") in VISIT_KINDS else "tour"
         return [
             Field(
@@ -500,7 +497,7 @@ class BookingForm(ConflictForm[int]):
                 "programme",
                 "Programme",
                 Select(
-                    select_options((p.name, f"#{p.id}") for p in programmes),
+                    select_options((p.name, f"#{p.id}") for p in running),
                     prompt="(none)",
                     value=start.get("programme") or Select.NULL,
                     id="programme",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -15,6 +15,7 @@ from shadow.core.directory import DirectoryError
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import Loader
 from ..widgets.field import Field
 from .base import HELP_COMMAND, ShadowModal
 
@@ -46,15 +47,18 @@ class ImportModal(ShadowModal[tuple[str, int] | None]):
             super().__init__()
             self.done, self.total = done, total
 
-    class Finished(Message):
-        def __init__(self, count: int | None, error: str | None = None) -> None:
-            super().__init__()
-            self.count, self.error = count, error
-
     def __init__(self, kind: str = "people") -> None:
         super().__init__()
         self.kind = kind if kind in KINDS else "people"
         self.running = False
+        self.loader: Loader[int] = Loader(
+            self,
+            lambda job: self._import(*job),
+            self._imported,
+            failed=self._not_imported,
+            errors=(DirectoryError, StoreError, ValueError),
+            name="import",
+        )
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="dialog import"):
@@ -108,7 +112,7 @@ class ImportModal(ShadowModal[tuple[str, int] | None]):
         error.update("")
         self._set_running(True)
         self.app.pause_polling()
-        self._import(actor, self.kind, path)
+        self.loader.load((actor, self.kind, path))
 
     def _set_running(self, running: bool) -> None:
         self.running = running
@@ -119,32 +123,27 @@ class ImportModal(ShadowModal[tuple[str, int] | None]):
             bar.update(total=None, progress=0)
         bar.display = running
 
-    @work(thread=True, exclusive=True, group="import")
-    def _import(self, actor: str, kind: str, path: str) -> None:
-        # This runs in a thread. The progress callback runs while the import holds
-        # the store's lock, so it must not wait for the app: post_message never waits.
+    def _import(self, actor: str, kind: str, path: str) -> int:
+        # This runs in the loader's thread. The progress callback runs while the import
+        # holds the store's lock, so it must not wait for the app: post_message never waits.
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progress(done, total))
 
-        try:
-            count = directory.import_csv(self.app.store, actor, kind, path, progress=progress)
-        except (DirectoryError, StoreError, ValueError) as exc:
-            self.post_message(self.Finished(None, str(exc)))
-        else:
-            self.post_message(self.Finished(count))
+        return directory.import_csv(self.app.store, actor, kind, path, progress=progress)
 
     def on_import_modal_progress(self, message: Progress) -> None:
         self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
 
-    def on_import_modal_finished(self, message: Finished) -> None:
+    def _not_imported(self, error: str) -> None:
         self.app.resume_polling()
-        if message.error is not None:
-            self._set_running(False)
-            self.query_one("#import-error", Label).update(f"Nothing was imported. {message.error}")
-            self.query_one("#path", Input).focus()
-            return
+        self._set_running(False)
+        self.query_one("#import-error", Label).update(f"Nothing was imported. {error}")
+        self.query_one("#path", Input).focus()
+
+    def _imported(self, count: int) -> None:
+        self.app.resume_polling()
         self.running = False
-        self.dismiss((self.kind, message.count or 0))
+        self.dismiss((self.kind, count or 0))
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:

@@ -10,7 +10,7 @@ from textual import on
 from textual.widgets import SelectionList, TextArea
 from textual.widgets.selection_list import Selection
 
-from shadow.core import backlog
+from shadow.core import notes
 from shadow.core.backlog import BacklogError
 from shadow.core.models import SIDE_LABELS, Kudos, Person, ValidationError
 
@@ -118,7 +118,7 @@ class KudosForm(FormModal):
             if person_id in self.saved:
                 continue  # saved before a later one failed
             try:
-                kid = backlog.give_kudos(
+                kid = notes.give_kudos(
                     store,
                     self.author,
                     people[person_id],

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Select, TextArea
 
-from shadow.core import backlog
+from shadow.core import notes
 from shadow.core.backlog import BacklogError
 from shadow.core.models import OBSERVATION_KINDS, Observation, Person, ValidationError
 from shadow.core.plain import check_text
@@ -144,11 +144,11 @@ class NoteForm(FormModal):
     def write(self, actor: str, record: Observation) -> int:
         try:
             if self.editing:
-                backlog.edit_observation(
+                notes.edit_observation(
                     self.app.store, self.author, self.record.id, text=record.text, kind=record.kind
                 )
                 return self.record.id
-            return backlog.observe(
+            return notes.observe(
                 self.app.store, self.author, self.visit_id, record.text, record.kind
             )
         except BacklogError as exc:

@@ -13,20 +13,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, LoadingIndicator, Static
 
-from shadow.core import config, dates, directory, planner
+from shadow.core import dates, directory, planner
 from shadow.core.dates import DateError
 from shadow.core.models import Department, Person, UserError
 from shadow.core.planner import Plan, PlanError
+from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import Loader
 from ..widgets.charts import theme_style
 from ..widgets.field import Field
 from ..widgets.literal import cell, one_line
@@ -42,10 +43,6 @@ def cut(text: str, width: int) -> Text:
     if out.cell_len > width:
         out.truncate(width, overflow="ellipsis")
     return out
-
-
-def dayfirst() -> bool:
-    return bool(config.get("dayfirst", True))
 
 
 @dataclass
@@ -132,17 +129,6 @@ class PlannerModal(ShadowModal[int]):
     }
     """
 
-    class Planned(Message):
-        def __init__(self, plan: Plan, request: PlanRequest) -> None:
-            super().__init__()
-            self.plan = plan
-            self.request = request
-
-    class PlanFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(
         self,
         programme_id: int | None,
@@ -157,13 +143,19 @@ class PlannerModal(ShadowModal[int]):
         self.plan: Plan | None = None
         self.request: PlanRequest | None = None
         self.ticked: set[int] = set()
-        self.planning = False
+        self.loader: Loader[tuple[Plan, PlanRequest]] = Loader(
+            self, self._plan, self._planned, failed=self._plan_failed, name="planner"
+        )
         self._names: tuple[dict[int, str], dict[int, str]] = ({}, {})
         self._summary = ""
 
     @property
     def help_title(self) -> str:
         return f"Plan visits: {self.programme_name}"
+
+    @property
+    def planning(self) -> bool:
+        return self.loader.reading
 
     def moment(self) -> datetime:
         return dates.aware(self.now_) if self.now_ is not None else dates.now()
@@ -295,40 +287,33 @@ class PlannerModal(ShadowModal[int]):
         if request is None:
             self.query_one("#plan-error", Label).update("Fix the fields marked in red first.")
             return
-        self.planning = True
         self.add_class("-planning")
         self.query_one("#plan-error", Label).update("")
         self.query_one("#plan-summary", Label).update("Planning …")
         self.query_one("#book", Button).disabled = True
-        self._plan(request)
+        self.loader.load((request, self.moment()))
 
-    @work(thread=True, exclusive=True, group="planner")
-    def _plan(self, request: PlanRequest) -> None:
-        try:
-            result = planner.plan(
-                self.app.store,
-                self.programme_id,
-                request.start,
-                request.end,
-                length=request.length,
-                max_per_week=request.max_per_week,
-                now=self.moment(),
-            )
-        except (UserError, StoreError) as exc:
-            self.post_message(self.PlanFailed(str(exc)))
-        else:
-            self.post_message(self.Planned(result, request))
+    def _plan(self, job: tuple[PlanRequest, datetime]) -> tuple[Plan, PlanRequest]:
+        request, now = job  # (runs in the loader's thread)
+        result = planner.plan(
+            self.app.store,
+            self.programme_id,
+            request.start,
+            request.end,
+            length=request.length,
+            max_per_week=request.max_per_week,
+            now=now,
+        )
+        return result, request
 
-    def on_planner_modal_plan_failed(self, message: PlanFailed) -> None:
-        self.planning = False
+    def _plan_failed(self, error: str) -> None:
         self.remove_class("-planning")
         self.query_one("#plan-summary", Label).update("")
-        self.query_one("#plan-error", Label).update(f"Cannot plan: {message.error}")
+        self.query_one("#plan-error", Label).update(f"Cannot plan: {error}")
 
-    def on_planner_modal_planned(self, message: Planned) -> None:
-        self.planning = False
+    def _planned(self, result: tuple[Plan, PlanRequest]) -> None:
         self.remove_class("-planning")
-        self.plan, self.request = message.plan, message.request
+        self.plan, self.request = result
         self.ticked = set(range(len(self.plan.proposals)))
         self.show_plan()
 

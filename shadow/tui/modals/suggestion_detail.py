@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from shadow.core import backlog, dates, directory
+from shadow.core import backlog, dates, directory, settings
 from shadow.core.models import Department, Observation, Person, Suggestion, Visit
 
 from ..commands import Command, bindings
@@ -159,7 +159,7 @@ class SuggestionDetail(ShadowModal[str]):
         if not created:
             return Content.styled("no creation time recorded", "$text-muted")
         clocks = backlog.clocks(
-            s, created, backlog.sla_policy(store), self.now, backlog.closures(store)
+            s, created, settings.sla_policy(store), self.now, settings.closures(store)
         )
         lines = []
         for clock in clocks:

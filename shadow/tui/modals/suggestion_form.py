@@ -23,12 +23,11 @@ from shadow.core.models import (
     ValidationError,
 )
 
+from ..palette import priority_style
 from ..widgets.field import Field
 from ..widgets.jargon import JargonPanel
 from ..widgets.suggest import SuggestListItem
 from .form import FormModal, value_of
-
-PRIORITY_STYLES = {1: "bold $error", 2: "bold $warning", 3: "bold", 4: "", 5: "$text-muted"}
 
 
 class RiskChoice(Horizontal):
@@ -65,7 +64,7 @@ def priority_content(s: Suggestion) -> Content:
     p = backlog.priority(s)
     return Content.assemble(
         ("Priority ", "bold"),
-        (f"P{p} {backlog.PRIORITY_NAMES[p]}", PRIORITY_STYLES[p]),
+        (f"P{p} {backlog.PRIORITY_NAMES[p]}", priority_style(p)),
         "  ",
         (backlog.priority_reason(s), "$text-muted"),
     )

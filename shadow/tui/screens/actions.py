@@ -3,6 +3,8 @@
 The rows come from :func:`shadow.core.actions.views` (overdue first); the screen
 narrows them to the acting person's own ("mine") or shows everyone's, and
 through an optional filter (overdue, due this week, status, owner, department).
+
+(Over 500 lines: the list, its filters and every action command live with the table they act on.)
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from shadow.core.models import (
     UserError,
     ValidationError,
 )
+from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import Loader, say_cannot_read
 from ..modals.action_detail import ActionDetail
 from ..modals.action_filter import ActionFilter, ActionFilterModal
-from ..modals.action_form import ActionForm, dayfirst, due_preview
+from ..modals.action_form import ActionForm, due_preview
 from ..modals.base import Confirm
 from ..modals.person_picker import PersonPicker
 from ..modals.pickers import TextPrompt
@@ -161,6 +165,13 @@ class ActionsScreen(AreaScreen):
         self._mine_for: int | None = None  # whose "mine" was decided
         self.views: list[ActionView] = []
         self.shown: list[ActionView] = []
+        self.loader: Loader[list[ActionView]] = Loader(
+            self,
+            lambda today: actions.views(self.app.store, today),
+            self._show_views,
+            size=lambda: self.app.store.count(Action.TABLE),
+            name="actions",
+        )
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -201,11 +212,10 @@ class ActionsScreen(AreaScreen):
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
         """Re-read every action from the store, then show them through the view and filter."""
-        try:
-            self.views = actions.views(self.app.store, self.today)
-        except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
-            return
+        self.loader.load(self.today)
+
+    def _show_views(self, views: list[ActionView]) -> None:
+        self.views = views
         self._decide_mine()
         self.refilter()
 
@@ -342,7 +352,7 @@ class ActionsScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     # ------------------------------------------------------------ the selected action
@@ -354,7 +364,7 @@ class ActionsScreen(AreaScreen):
         try:
             self.views = actions.views(self.app.store, self.today)
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
             return None
         found = next((v for v in self.views if v.action.id == action_id), None)
         if found is None:

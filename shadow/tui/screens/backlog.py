@@ -4,6 +4,8 @@ The rows come from :func:`shadow.core.backlog.rows`, computed once per change
 of the database (in a worker when the backlog is large; only the suggestions
 that changed when only suggestions changed). Filtering and sorting happen in
 the core over those rows; the table only ever holds one page of them.
+
+(Over 500 lines: paging 100,000 rows, bulk triage and every backlog command share the table.)
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
@@ -32,13 +33,16 @@ from shadow.core.models import (
     UserError,
     ValidationError,
 )
+from shadow.core.records import backlog_cells
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import Loader, say_cannot_read
 from ..modals.backlog_filter import BacklogFilterModal
 from ..modals.pickers import ChoiceModal, TextPrompt
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import SuggestionForm
+from ..palette import priority_style, rich
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
 from .base import AreaScreen
@@ -75,14 +79,7 @@ SORT_NAMES = {
     "author": ("author (A-Z)", "author (Z-A)"),
     "id": ("number (oldest first)", "number (newest first)"),
 }
-PRIORITY_STYLES = {1: "bold red", 2: "bold yellow", 3: "", 4: "dim", 5: "dim"}
-SLA_CELLS = {
-    "breached": ("breached", "bold red"),
-    "at risk": ("at risk", "bold yellow"),
-    "running": ("ok", ""),
-    "met": ("ok", "dim"),
-    "none": ("–", "dim"),
-}
+SLA_STYLES = {"breached": "bold red", "at risk": "bold yellow", "met": "dim", "none": "dim"}
 MARK = "●"
 TITLE_COLUMN = 3
 
@@ -213,20 +210,6 @@ class BacklogScreen(AreaScreen):
     # "Now" for ages and service levels; None: the real time (tests fix it).
     now: datetime | None = None
 
-    class RowsReady(Message):
-        """Rows computed in a worker: all of them (full) or the changed ones."""
-
-        def __init__(self, rows: list[Row], stamps: dict[int, str], full: bool) -> None:
-            super().__init__()
-            self.rows = rows
-            self.stamps = stamps
-            self.full = full
-
-    class RowsFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.filter = Filter()
@@ -236,10 +219,20 @@ class BacklogScreen(AreaScreen):
         self.rows_by_id: dict[int, Row] = {}
         self.shown: list[Row] = []
         self.page_start = 0
-        self.reading = False
         self._sorted: list[Row] = []
         self._stamps: dict[int, str] = {}
-        self._again: bool | None = None  # a reload asked for while one runs (True: full)
+        self.loader: Loader[tuple[list[Row], dict[int, str], bool]] = Loader(
+            self,
+            lambda request: self._compute(*request),
+            lambda result: self._apply_rows(*result),
+            size=lambda: self.app.store.count(Suggestion.TABLE),
+            limit=lambda: SYNC_LIMIT,
+            busy=self._update_labels,
+            failed=self._failed,
+            merge=lambda older, newer: older or newer,  # a full read asked for is kept
+            prepare=lambda full: (full, dict(self._stamps), self.moment()),
+            name="backlog-rows",
+        )
         self._full_pending = False
         self._search_timer: Timer | None = None
 
@@ -283,59 +276,27 @@ class BacklogScreen(AreaScreen):
         full, self._full_pending = self._full_pending, False
         self.load(full=full)
 
+    @property
+    def reading(self) -> bool:
+        return self.loader.reading
+
     def load(self, *, full: bool) -> None:
         """Re-read the rows: all of them, or (``full=False``) the suggestions changed since."""
-        if self.reading:
-            self._again = bool(self._again) or full
-            return
-        store = self.app.store
-        try:
-            small = store.count(Suggestion.TABLE) <= SYNC_LIMIT
-            if small:
-                rows, stamps = self._compute(True, {})
-        except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
-            return
-        if small:
-            self._apply_rows(rows, stamps, True)
-            return
-        self.reading = True
-        self._update_labels()
-        self._compute_in_thread(full, dict(self._stamps))
+        self.loader.load(full)
 
-    def _compute(self, full: bool, known: dict[int, str]) -> tuple[list[Row], dict[int, str]]:
+    def _compute(
+        self, full: bool, known: dict[int, str], now: datetime
+    ) -> tuple[list[Row], dict[int, str], bool]:
         store = self.app.store
         stamps = {d["id"]: d.get("updated", "") for d in store.all(Suggestion.TABLE)}
         if full:
-            return backlog.rows(store, self.moment()), stamps
+            return backlog.rows(store, now), stamps, full
         changed = [i for i, stamp in stamps.items() if known.get(i) != stamp]
-        return (backlog.rows(store, self.moment(), ids=changed) if changed else []), stamps
+        return (backlog.rows(store, now, ids=changed) if changed else []), stamps, full
 
-    @work(thread=True, group="backlog-rows")
-    def _compute_in_thread(self, full: bool, known: dict[int, str]) -> None:
-        # A thread: post_message is safe from here and never waits for the app.
-        try:
-            rows, stamps = self._compute(full, known)
-        except StoreError as exc:
-            self.post_message(self.RowsFailed(str(exc)))
-        else:
-            self.post_message(self.RowsReady(rows, stamps, full))
-
-    def on_backlog_screen_rows_ready(self, message: RowsReady) -> None:
-        self.reading = False
-        self._apply_rows(message.rows, message.stamps, message.full)
-        self._load_again()
-
-    def on_backlog_screen_rows_failed(self, message: RowsFailed) -> None:
-        self.reading = False
-        self.app.say(f"Cannot read the database: {message.error}", severity="error")
+    def _failed(self, error: str) -> None:
+        say_cannot_read(self)(error)
         self._update_labels()
-        self._load_again()
-
-    def _load_again(self) -> None:
-        if self._again is not None:
-            again, self._again = self._again, None
-            self.load(full=again)
 
     def _apply_rows(self, rows: list[Row], stamps: dict[int, str], full: bool) -> None:
         if full:
@@ -362,7 +323,7 @@ class BacklogScreen(AreaScreen):
                 else:
                     self._stamps[i] = doc.get("updated", "")
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            self.loader.failed(str(exc))
             return
         self.rows_by_id.update((r.id, r) for r in fresh)
         self.resort()
@@ -394,19 +355,21 @@ class BacklogScreen(AreaScreen):
         self._update_labels()
 
     def cells(self, r: Row) -> list[Text]:
-        sla, sla_style = SLA_CELLS.get(r.sla, (r.sla, ""))
+        num, prio, title, direction, dept, status, votes, age, author, sla = backlog_cells(
+            r, self.moment()
+        )
         return [
             Text(MARK if r.id in self.marked else "", style="bold magenta"),
-            Text(str(r.id), style="dim"),
-            Text(f"P{r.priority}", style=PRIORITY_STYLES.get(r.priority, "")),
-            cell(r.title, "bold" if r.id in self.marked else ""),
-            Text(backlog.DIRECTION_LABELS.get(r.direction, r.direction)),
-            cell(r.department or "—"),
-            Text(r.status),
-            Text(str(r.votes), justify="right"),
-            Text(f"{backlog.age_days(r.created, self.moment())}d", justify="right"),
-            cell(r.author),
-            Text(sla, style=sla_style),
+            Text(num, style="dim"),
+            Text(prio, style=rich(priority_style(r.priority))),
+            cell(title, "bold" if r.id in self.marked else ""),
+            Text(direction),
+            cell(dept),
+            Text(status),
+            Text(votes, justify="right"),
+            Text(age, justify="right"),
+            cell(author),
+            Text(sla, style=SLA_STYLES.get(r.sla, "")),
         ]
 
     def turn_page(self, step: int) -> bool:
@@ -882,6 +845,6 @@ class BacklogScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            self.loader.failed(str(exc))
             return
         self.load(full=True)

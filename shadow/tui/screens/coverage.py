@@ -8,6 +8,8 @@ is against the programme's cadence. Under it, each goal with its progress.
 The Feedback gap tab shows, per department, the gap between what library staff
 expect of IT's communication and what they experienced, before and after
 visits, and month by month; ``s`` records a survey.
+
+(Over 500 lines: the matrix, the goals and the feedback gap are three views of one read.)
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, ProgressBar, Select, TabbedContent, TabPane
 
-from shadow.core import coverage, dates, surveys
+from shadow.core import coverage, dates
 from shadow.core.coverage import Coverage, GoalProgress
 from shadow.core.models import (
     SURVEY_DIMENSIONS,
@@ -30,13 +32,15 @@ from shadow.core.models import (
     Person,
     Programme,
     Survey,
-    UserError,
     Visit,
 )
+from shadow.core.programmes import active as active_programmes
+from shadow.core.programmes import get as get_programme
 from shadow.core.store import StoreError
 from shadow.core.surveys import DepartmentGap
 
 from ..commands import Command, bindings
+from ..loading import Loader, say_cannot_read
 from ..modals.goals_form import GoalsForm
 from ..modals.planner import PlannerModal
 from ..modals.survey_form import SurveyForm
@@ -99,15 +103,6 @@ def gap_text(app, value: float | None, *, change: bool = False) -> Text:
         return Text(f"{value:+.2f}", style=theme_style(app, colour), justify="right")
     colour = "error" if value >= 1 else "warning" if value > 0 else "success"
     return Text(f"{value:.2f}", style=theme_style(app, colour), justify="right")
-
-
-def overall_by_month(store) -> dict[str, float]:
-    """The mean gap over every survey, by month (``2026-11``)."""
-    months: dict[str, list[float]] = {}
-    for doc in store.all(Survey.TABLE):
-        s = Survey.from_doc(doc)
-        months.setdefault(s.answered[:7], []).append(surveys.gap(s))
-    return {m: round(sum(v) / len(v), 2) for m, v in sorted(months.items())}
 
 
 class GoalRow(Vertical):
@@ -247,6 +242,15 @@ class CoverageScreen(AreaScreen):
 
     def __init__(self, now: datetime | None = None) -> None:
         super().__init__()
+        self.loader: Loader[coverage.CoverageView] = Loader(
+            self,
+            lambda request: coverage.read_view(self.app.store, *request),
+            self._apply,
+            size=lambda: sum(
+                self.app.store.count(t) for t in (Visit.TABLE, Person.TABLE, Survey.TABLE)
+            ),
+            name="coverage",
+        )
         if now is not None:
             self.now = now
         self.programme_id: int | None = None
@@ -311,25 +315,16 @@ class CoverageScreen(AreaScreen):
 
     # ------------------------------------------------------------ reading
     def programmes(self) -> list[Programme]:
-        docs = [d for d in self.app.store.all(Programme.TABLE) if d.get("active", True)]
-        return [Programme.from_doc(d) for d in sorted(docs, key=lambda d: d["id"])]
+        return active_programmes(self.app.store)
 
     def reload(self) -> None:
-        store = self.app.store
-        try:
-            programmes = self.programmes()
-            ids = [p.id for p in programmes]
-            if self.programme_id not in ids:
-                self.programme_id = ids[0] if ids else None
-            self._fill_programmes(programmes)
-            self.cov = coverage.compute(store, self.programme_id, self.moment())
-            self.gaps = surveys.report(store)
-            self.overall = overall_by_month(store)
-            names = {d["name"]: d["id"] for d in store.all(Department.TABLE)}
-            self._gap_ids = [names.get(g.department, 0) for g in self.gaps]
-        except (UserError, StoreError) as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
-            return
+        self.loader.load((self.programme_id, self.moment()))
+
+    def _apply(self, view: coverage.CoverageView) -> None:
+        self.programme_id = view.programme_id
+        self._fill_programmes(view.programmes)
+        self.cov, self.gaps, self.overall = view.coverage, view.gaps, view.overall
+        self._gap_ids = list(view.gap_ids)
         self.show()
 
     def _fill_programmes(self, programmes: list[Programme]) -> None:
@@ -350,8 +345,7 @@ class CoverageScreen(AreaScreen):
     def programme(self) -> Programme | None:
         if self.programme_id is None:
             return None
-        doc = self.app.store.get(Programme.TABLE, self.programme_id)
-        return Programme.from_doc(doc) if doc else None
+        return get_programme(self.app.store, self.programme_id)
 
     # ------------------------------------------------------------ showing
     def cadence(self) -> int:
@@ -565,7 +559,7 @@ class CoverageScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     def action_goals(self) -> None:

@@ -13,10 +13,12 @@ from textual.widgets import Input, Label, TabbedContent, TabPane
 
 from shadow.core import directory
 from shadow.core.directory import DirectoryError
-from shadow.core.models import SIDE_LABELS, Department, Model, Person, format_hours
+from shadow.core.models import Department, Model, Person
+from shadow.core.records import department_cells, person_cells
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import Loader, say_cannot_read
 from ..modals.base import Confirm
 from ..modals.department_form import DepartmentForm
 from ..modals.import_csv import ImportModal
@@ -114,6 +116,13 @@ class DirectoryScreen(AreaScreen):
         self.hide_inactive = False
         self._people_rows: list[Listed] = []
         self._department_rows: list[Listed] = []
+        self.loader: Loader[directory.Listing] = Loader(
+            self,
+            lambda _: directory.read_listing(self.app.store),
+            self.show,
+            size=lambda: sum(self.app.store.count(t) for t in (Person.TABLE, Department.TABLE)),
+            name="directory",
+        )
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -150,44 +159,15 @@ class DirectoryScreen(AreaScreen):
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
         """Re-read the directory from the store, then show it through the filters."""
-        store = self.app.store
-        try:
-            people = directory.people(store)
-            departments = directory.departments(store)
-        except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
-            return
+        self.loader.load()
+
+    def show(self, listing: directory.Listing) -> None:
+        people, departments = listing.people, listing.departments
         dept_names = {d.id: d.name for d in departments}
         people_names = {p.id: p.name for p in people}
-        self._people_rows = [
-            Listed(
-                p.id,
-                p.active,
-                (
-                    p.name,
-                    SIDE_LABELS.get(p.side, p.side),
-                    p.role,
-                    " / ".join(x for x in (dept_names.get(p.department_id or 0, ""), p.team) if x),
-                    p.email,
-                    "yes" if p.active else "no",
-                ),
-            )
-            for p in people
-        ]
+        self._people_rows = [Listed(p.id, p.active, person_cells(p, dept_names)) for p in people]
         self._department_rows = [
-            Listed(
-                d.id,
-                d.active,
-                (
-                    d.name,
-                    d.branch,
-                    str(d.capacity),
-                    format_hours(d.hours),
-                    ", ".join(people_names.get(h, f"#{h}") for h in d.hosts),
-                    "yes" if d.active else "no",
-                ),
-            )
-            for d in departments
+            Listed(d.id, d.active, department_cells(d, people_names)) for d in departments
         ]
         self.refilter()
 
@@ -253,7 +233,7 @@ class DirectoryScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     def action_toggle_inactive(self) -> None:

@@ -28,13 +28,13 @@ from shadow.core.models import (
     Observation,
     Person,
     Suggestion,
-    UserError,
     Visit,
 )
+from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..modals.action_form import dayfirst
+from ..loading import Loader, say_cannot_read
 from ..modals.base import Confirm
 from ..modals.pickers import TextPrompt
 from ..widgets.due import describe_day
@@ -123,6 +123,18 @@ class MeetingScreen(AreaScreen):
         super().__init__()
         self.since: datetime | None = None  # None: DEFAULT_DAYS before now
         self.text = ""
+        self.loader: Loader[str] = Loader(
+            self,
+            lambda request: reports.meeting_pack(self.app.store, *request),
+            self._show_pack,
+            size=lambda: sum(
+                self.app.store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
+            ),
+            failed=lambda error: self.app.say(
+                f"Cannot prepare the meeting pack: {error}", severity="error"
+            ),
+            name="meeting",
+        )
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="meeting-bar"):
@@ -147,11 +159,9 @@ class MeetingScreen(AreaScreen):
 
     # ------------------------------------------------------------ the pack
     def reload(self) -> None:
-        try:
-            text = reports.meeting_pack(self.app.store, self.since_moment, self.moment())
-        except (UserError, StoreError) as exc:
-            self.app.say(f"Cannot prepare the meeting pack: {exc}", severity="error")
-            return
+        self.loader.load((self.since_moment, self.moment()))
+
+    def _show_pack(self, text: str) -> None:
         self._show_since()
         if text != self.text:
             self.text = text
@@ -171,7 +181,7 @@ class MeetingScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.text = ""
         self.reload()
 

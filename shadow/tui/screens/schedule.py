@@ -1,4 +1,7 @@
-"""The schedule: every visit as an agenda or a week grid by department; book, move, confirm."""
+"""The schedule: every visit as an agenda or a week grid by department; book, move, confirm.
+
+(Over 500 lines: the agenda and the week grid share filters, selection and commands.)
+"""
 
 from __future__ import annotations
 
@@ -22,14 +25,18 @@ from shadow.core.models import (
     UserError,
     Visit,
 )
+from shadow.core.programmes import every as every_programme
 from shadow.core.schedule import Occurrence, week_start
 from shadow.core.store import StoreError
 
+from .. import palette
 from ..commands import Command, bindings
+from ..loading import say_cannot_read
 from ..modals.base import Confirm
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
 from ..modals.series_choice import SeriesChoice
+from ..palette import rich
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
 from ..widgets.week_grid import GridRow, WeekGrid
@@ -51,13 +58,7 @@ AGENDA_COLUMNS = (
 )
 
 # How a status looks (rich styles: these go into DataTable cells).
-STATUS_STYLE = {
-    "requested": "yellow",
-    "confirmed": "green",
-    "completed": "dim",
-    "cancelled": "dim strike",
-    "no-show": "red",
-}
+STATUS_STYLE = {status: rich(style) for status, style in palette.STATUS.items()}
 ROW_STYLE = {"cancelled": "dim", "no-show": "dim"}
 LEGEND = Text.assemble(
     ("requested", STATUS_STYLE["requested"]),
@@ -356,9 +357,9 @@ class ScheduleScreen(AreaScreen):
             self._visits = schedule.load_visits(store)
             self._people = directory.names_by_id(store, Person.TABLE)
             self._departments = directory.departments(store)
-            programmes = [Programme.from_doc(d) for d in store.all(Programme.TABLE)]
+            programmes = every_programme(store)
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
             return
         self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
         self._department_names = {d.id: d.name for d in self._departments if d.id is not None}

@@ -4,6 +4,8 @@ Pushed on top of an area (the Schedule opens it with ``VisitScreen(visit_id)``);
 escape or q goes back. IT visitors' notes are on the left, library hosts' on the
 right, so agreement and differences are plain. ``n`` writes a note from
 wherever you are on the page, ``s`` raises a suggestion, ``k`` gives kudos.
+
+(Over 500 lines: both sides' notes, suggestions and the visit's commands on one page.)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from shadow.core import backlog, dates, schedule
+from shadow.core import backlog, dates, notes, schedule
 from shadow.core.models import (
     Department,
     Kudos,
@@ -32,9 +34,11 @@ from shadow.core.models import (
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
+from ..loading import say_cannot_read
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
-from ..modals.suggestion_form import PRIORITY_STYLES, SuggestionForm
+from ..modals.suggestion_form import SuggestionForm
+from ..palette import priority_style
 from ..widgets.literal import one_line, visible
 from .base import AreaScreen
 
@@ -245,7 +249,7 @@ class VisitScreen(AreaScreen):
             self.visit = schedule.get_visit(store, self.visit_id)
             people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
             dept = store.get(Department.TABLE, self.visit.department_id or 0)
-            self.notes = backlog.observations(store, self.visit_id)
+            self.notes = notes.observations(store, self.visit_id)
             suggestions = [
                 Suggestion.from_doc(d) for d in store.find(Suggestion.TABLE, visit_id=self.visit_id)
             ]
@@ -377,7 +381,7 @@ class VisitScreen(AreaScreen):
             votes = len(s.votes)
             lines.append(
                 Content.assemble(
-                    (f"P{p}", PRIORITY_STYLES[p]),
+                    (f"P{p}", priority_style(p)),
                     f"  #{s.id} ",
                     (one_line(s.title), "bold"),
                     (
@@ -452,7 +456,7 @@ class VisitScreen(AreaScreen):
         try:
             self.app.store.refresh()
         except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
+            say_cannot_read(self)(str(exc))
         self.reload()
 
     def _ready(self) -> Person | None:

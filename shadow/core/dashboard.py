@@ -1,0 +1,86 @@
+"""The dashboard's read-model: everything the opening page shows, read in one go as of
+``now`` for whoever is acting. A pure function of the store (no Textual), so the screen
+can run it in a thread and tests can check it without a terminal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from . import actions, backlog, settings, trends
+from .actions import ActionView
+from .backlog import OPEN_STATUSES, Row
+from .models import Department, Kudos, Person, Suggestion
+from .schedule import Occurrence, occurrences
+from .store import Store
+from .trends import Monthly
+
+DAYS_AHEAD = 7
+MONTHS = 6
+LIST_LIMIT = 50  # items per list (the backlog and schedule show the rest)
+KUDOS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the dashboard shows."""
+
+    now: datetime
+    people: dict[int, str] = field(default_factory=dict)
+    departments: dict[int, str] = field(default_factory=dict)
+    visits: list[Occurrence] = field(default_factory=list)
+    overdue: list[ActionView] | None = None  # None: nobody is acting
+    triage: list[Row] = field(default_factory=list)
+    breaches: list[tuple[Row, str]] = field(default_factory=list)
+    kudos: list[dict[str, Any]] = field(default_factory=list)
+    visit_months: Monthly | None = None
+    suggestion_months: Monthly | None = None
+    backlog_months: Monthly | None = None
+
+
+def _breaches(store: Store, rows: list[Row], now: datetime) -> list[tuple[Row, str]]:
+    """The open suggestions past a service level, each with why."""
+    breached = sorted(
+        (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
+        key=lambda r: (r.priority, r.created, r.id),
+    )[:LIST_LIMIT]
+    policy, closed = settings.sla_policy(store), settings.closures(store)
+    out = []
+    for r in breached:
+        doc = store.get(Suggestion.TABLE, r.id)
+        if doc is None:
+            continue
+        clocks = backlog.clocks(Suggestion.from_doc(doc), doc["created"], policy, now, closed)
+        out.append((r, "; ".join(c.describe() for c in clocks if c.state == "breached")))
+    return out
+
+
+def read_dashboard(store: Store, now: datetime, actor: Person | None) -> DashboardData:
+    """Read what the dashboard shows, as of ``now``, for ``actor``."""
+    start = datetime.combine(now.date(), time(0, 0), now.tzinfo)
+    overdue = None
+    if actor is not None:
+        overdue = [
+            v
+            for v in actions.views(store, now.date())
+            if v.overdue and v.action.owner_id == actor.id
+        ]
+    rows = backlog.rows(store, now)
+    return DashboardData(
+        now,
+        people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
+        departments={d["id"]: d.get("name", "") for d in store.all(Department.TABLE)},
+        visits=occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1)),
+        overdue=overdue,
+        triage=sorted(
+            (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
+        ),
+        breaches=_breaches(store, rows, now),
+        kudos=sorted(
+            store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
+        )[:KUDOS_SHOWN],
+        visit_months=trends.visits_per_month(store, now, MONTHS),
+        suggestion_months=trends.suggestions_per_month(store, now, MONTHS),
+        backlog_months=trends.backlog_size(store, now, MONTHS),
+    )

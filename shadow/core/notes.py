@@ -1,0 +1,101 @@
+"""Notes written on visits (observations, each marked with its author's side) and kudos:
+public praise read out at the next meeting."""
+
+from __future__ import annotations
+
+from .backlog import BacklogError
+from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError, Visit
+from .store import Store, now_iso
+
+
+def _validate_note(obs: Observation) -> None:
+    """Validate a note; a wrong kind is answered with the kinds there are."""
+    try:
+        obs.validate()
+    except ValidationError as exc:
+        if "kind" in exc.errors:
+            raise ValidationError(
+                {"kind": f"must be one of: {', '.join(OBSERVATION_KINDS)}"}
+            ) from None
+        raise
+
+
+def observe(
+    store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
+) -> int:
+    """A note on a visit, marked with its author's side."""
+    ref = str(visit_id).strip().lstrip("#")
+    visit = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
+    if visit is None:
+        raise BacklogError(f"no visit #{ref} (see 'shadow list visits')")
+    kind = (kind or "workflow seen").strip().lower()
+    obs = Observation(
+        visit_id=visit["id"],
+        author_id=actor.id,
+        side=actor.side,
+        kind=kind,
+        text=(text or "").strip(),
+        at=now_iso(),
+    )
+    _validate_note(obs)
+    with store.transaction(actor.name) as tx:
+        return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{visit['id']}")
+
+
+def edit_observation(
+    store: Store,
+    actor: Person,
+    observation_id: int | str,
+    *,
+    text: str | None = None,
+    kind: str | None = None,
+) -> Observation:
+    """Correct a note. Each side writes its own notes, so only the author may change one;
+    the audit trail keeps what it said before."""
+    ref = str(observation_id).strip().lstrip("#")
+    doc = store.get(Observation.TABLE, int(ref)) if ref.isdigit() else None
+    if doc is None:
+        raise BacklogError(f"no note #{ref} (see 'shadow list observations --visit V')")
+    obs = Observation.from_doc(doc)
+    if obs.author_id != actor.id:
+        author = store.get(Person.TABLE, obs.author_id or 0) or {}
+        raise BacklogError(
+            f"note #{obs.id} is {author.get('name', 'someone else')}'s: only its author can change it"
+        )
+    if text is not None:
+        obs.text = text.strip()
+    if kind is not None:
+        obs.kind = kind.strip().lower()
+    _validate_note(obs)
+    with store.transaction(actor.name) as tx:
+        tx.update(Observation.TABLE, obs.id, {"text": obs.text, "kind": obs.kind})
+    return obs
+
+
+def observations(store: Store, visit_id: int) -> list[Observation]:
+    found = [Observation.from_doc(d) for d in store.find(Observation.TABLE, visit_id=visit_id)]
+    return sorted(found, key=lambda o: (o.at, o.id or 0))
+
+
+def give_kudos(
+    store: Store,
+    actor: Person,
+    to_person: Person,
+    text: str,
+    *,
+    visit_id: int | None = None,
+    observation_id: int | None = None,
+) -> int:
+    """Public praise, to be read out at the next meeting."""
+    if to_person.id == actor.id:
+        raise BacklogError("kudos are for someone else")
+    k = Kudos(
+        to_id=to_person.id,
+        from_id=actor.id,
+        text=(text or "").strip(),
+        visit_id=visit_id,
+        observation_id=observation_id,
+    )
+    k.validate()
+    with store.transaction(actor.name) as tx:
+        return tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")

@@ -1,0 +1,91 @@
+"""The one loader: small reads on the spot, large ones in a thread, a reload asked while
+one runs is run once afterwards (merged), and failures take the one error path."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.app import App
+from textual.screen import Screen
+
+from shadow.core.store import StoreError
+from shadow.tui.loading import Loader, LoadsData
+
+
+class Probe(LoadsData, Screen):
+    def __init__(self, size: int, gate: threading.Event | None = None) -> None:
+        super().__init__()
+        self.gate = gate
+        self.reads: list[object] = []
+        self.shown: list[object] = []
+        self.failures: list[str] = []
+        self.loader: Loader[object] = Loader(
+            self,
+            self.read,
+            self.shown.append,
+            size=lambda: size,
+            limit=10,
+            failed=self.failures.append,
+            merge=lambda older, newer: f"{older}+{newer}",
+            name="probe",
+        )
+
+    def read(self, request: object) -> object:
+        if self.gate is not None:
+            self.gate.wait(timeout=30)
+        self.reads.append(request)
+        if request == "bad":
+            raise StoreError("the file is damaged")
+        return f"data for {request}"
+
+
+async def run(screen: Probe, steps) -> None:
+    app = App()
+    async with app.run_test() as pilot:
+        await app.push_screen(screen)
+        await steps(pilot)
+
+
+async def test_a_small_read_is_shown_at_once():
+    probe = Probe(size=3)
+
+    async def steps(pilot):
+        probe.loader.load("a")
+        assert probe.shown == ["data for a"] and not probe.loader.reading
+        probe.loader.load("bad")
+        assert probe.failures == ["the file is damaged"] and probe.shown == ["data for a"]
+
+    await run(probe, steps)
+
+
+async def test_a_large_read_runs_in_a_thread_and_a_reload_meanwhile_runs_once_after():
+    gate = threading.Event()
+    probe = Probe(size=100, gate=gate)
+
+    async def steps(pilot):
+        probe.loader.load("a")
+        assert probe.loader.reading and probe.shown == []
+        probe.loader.load("b")
+        probe.loader.load("c")  # merged with b: one more read, not two
+        gate.set()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert probe.reads == ["a", "b+c"]
+        assert probe.shown == ["data for a", "data for b+c"] and not probe.loader.reading
+
+    await run(probe, steps)
+
+
+async def test_a_failed_thread_read_takes_the_error_path():
+    probe = Probe(size=100)
+
+    async def steps(pilot):
+        probe.loader.load("bad")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert probe.failures == ["the file is damaged"] and probe.shown == []
+        assert not probe.loader.reading
+
+    await run(probe, steps)
