@@ -82,10 +82,16 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         text = "" if value is None else str(value)
         return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
+    from rich.cells import cell_len  # display width: emoji and CJK take two columns
+
     table = [[cell(h) for h in headers]] + [[cell(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
+    widths = [max(cell_len(r[i]) for r in table) for i in range(len(headers))]
     for n, row in enumerate(table):
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        print(
+            "  ".join(
+                v + " " * (w - cell_len(v)) for v, w in zip(row, widths, strict=True)
+            ).rstrip()
+        )
         if n == 0:
             print("  ".join("-" * w for w in widths))
 
@@ -969,6 +975,11 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     from .core.plain import check_text
 
     text = args.text if args.text != "-" else sys.stdin.read()
+    if args.replace:
+        from .core.plain import replace_all
+
+        print(replace_all(text))
+        return 0
     findings = check_text(text)
     if args.json:
         print_json([{"term": f.term, "found": f.found, "start": f.start, "end": f.end, "plain": f.plain,
@@ -1701,6 +1712,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-text", help="find IT jargon in a text and offer plain words")
     p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--replace", action="store_true", help="print the text with plain words in place of jargon"
+    )
     p.set_defaults(func=cmd_check_text)
 
     p = sub.add_parser(

@@ -517,3 +517,21 @@ def test_coverage_plan_and_gap(capsys, demo_db, monkeypatch):
     assert code == 1 and "days must be a whole number" in err
     code, _, err = run(capsys, "--db", db, "goals", "Spring", "--set", "not json")
     assert code == 1 and "--set takes JSON" in err
+
+
+def test_tables_stay_aligned_with_wide_characters(capsys):
+    from rich.cells import cell_len
+
+    from shadow.cli import print_table
+
+    print_table(["name", "side"], [["图书馆员", "library"], ["Ada 🎉", "it"], ["Bo", "it"]])
+    lines = capsys.readouterr().out.splitlines()
+    # the second column starts at the same screen column on every line
+    starts = [cell_len(line[: line.index(word)]) for line, word in
+              zip(lines[2:], ["library", "it", "it"], strict=True)]  # fmt: skip
+    assert len(set(starts)) == 1 and cell_len(lines[0].split("side")[0]) == starts[0]
+
+
+def test_check_text_replace_reads_naturally(capsys):
+    code, out, _ = run(capsys, "check-text", "--replace", "Please log an incident.")
+    assert code == 0 and out == "Please log a fault report.\n"
