@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from .dates import from_iso
-from .directory import DirectoryError, find_department
+from .directory import DirectoryError, find_department, search_key
 from .models import (
     DIRECTIONS,
     LEVELS,
@@ -439,7 +439,7 @@ def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = 
                 created=d.get("created", ""),
                 author=author,
                 tags=tuple(s.tags),
-                text=" ".join((s.title, s.description, dept, author, " ".join(s.tags))).casefold(),
+                text=search_key(" ".join((s.title, s.description, dept, author, *s.tags))),
                 sla=sla_state(s, d["created"], policy, now, closed_days)
                 if d.get("created")
                 else "none",
@@ -477,8 +477,8 @@ class Filter:
 
 
 def apply(all_rows: Iterable[Row], f: Filter) -> list[Row]:
-    text = f.text.casefold().strip()
-    dept, tag, author = f.department.casefold(), f.tag.casefold(), f.author.casefold()
+    text = search_key(f.text)
+    dept, tag, author = search_key(f.department), f.tag.casefold(), search_key(f.author)
     out = []
     for r in all_rows:
         if text and text not in r.text:
@@ -495,11 +495,11 @@ def apply(all_rows: Iterable[Row], f: Filter) -> list[Row]:
             continue
         if f.direction and r.direction != f.direction:
             continue
-        if dept and r.department.casefold() != dept:
+        if dept and search_key(r.department) != dept:
             continue
         if tag and tag not in r.tags:
             continue
-        if author and r.author.casefold() != author:
+        if author and search_key(r.author) != author:
             continue
         if f.sla and r.sla != f.sla:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -57,6 +58,26 @@ def departments(store: Store, *, active_only: bool = False) -> list[Department]:
     return sorted(found, key=lambda d: name_key(d.name))
 
 
+def search_key(text: str) -> str:
+    """How people type names: case, accents and extra spaces do not matter
+    (``siobhan`` finds ``Siobhán``, ``JOSE  garcia`` finds ``José García``)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def matches(needle: str, *texts: str) -> bool:
+    """The one search test for pickers, filters and lookups: ``needle`` found in any of
+    ``texts`` ignoring case and accents; an empty needle matches everything."""
+    key = search_key(needle)
+    return not key or any(key in search_key(t) for t in texts)
+
+
+def starts_with(text: str, typed: str) -> bool:
+    """Completion test: ``text`` begins with what was typed, ignoring case and accents."""
+    return search_key(text).startswith(search_key(typed))
+
+
 def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any:
     text = str(ref).strip()
     digits = text.lstrip("#")
@@ -65,7 +86,11 @@ def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any
         if doc is not None:
             return model.from_doc(doc)
     key = name_key(text)
-    matches = [d for d in store.all(model.TABLE) if name_key(d.get("name", "")) == key]
+    docs = store.all(model.TABLE)
+    matches = [d for d in docs if name_key(d.get("name", "")) == key]
+    if not matches:  # as people type it: without the accents
+        loose = search_key(text)
+        matches = [d for d in docs if search_key(d.get("name", "")) == loose]
     if len(matches) == 1:
         return model.from_doc(matches[0])
     if not matches:
@@ -74,7 +99,7 @@ def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any
 
 
 def find_person(store: Store, ref: str | int) -> Person:
-    """A person by id (``12`` or ``#12``) or by name, ignoring case."""
+    """A person by id (``12`` or ``#12``) or by name, ignoring case and accents."""
     return _resolve(store, Person, ref, "person")
 
 

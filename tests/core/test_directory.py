@@ -208,3 +208,28 @@ def test_sample_programme_loads_clean(store):
     load_sample(store, "demo", force=True)
     assert len(directory.people(store)) == counts["people"]
     assert store.backups()
+
+
+def test_names_are_found_the_way_people_type_them(store):
+    pid = add_person(store, "Siobhán Ó Briain")
+    did = add_dept(store, "Área Infantil")
+    assert directory.find_person(store, "siobhan o briain").id == pid
+    assert directory.find_person(store, "SIOBHÁN  Ó BRIAIN").id == pid
+    assert directory.find_department(store, "area infantil").id == did
+    assert directory.resolve_actor(store, "siobhan o briain").id == pid
+    assert directory.matches("siob", "Siobhán Ó Briain")
+    assert directory.matches("", "anything") and not directory.matches("zed", "Siobhán")
+    assert directory.starts_with("Siobhán", "SIOBHA")
+    # an exact spelling still wins over an accent-free twin
+    twin = add_person(store, "Siobhan O Briain")
+    assert directory.find_person(store, "Siobhan O Briain").id == twin
+    assert directory.find_person(store, "Siobhán Ó Briain").id == pid
+
+
+def test_backlog_filter_ignores_accents(store):
+    from shadow.core import backlog
+
+    row = backlog.Row(1, "Impresora", 3, "medium", "medium", "library-to-it", "Área Infantil",
+                      "new", 0, "", "José", (), text=directory.search_key("Impresora rota"))  # fmt: skip
+    assert backlog.apply([row], backlog.Filter(department="area infantil", author="jose")) == [row]
+    assert backlog.apply([row], backlog.Filter(text="IMPRESORA")) == [row]

@@ -14,6 +14,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from shadow.core import dates, directory, schedule
 from shadow.core.dates import format_day, format_span, from_iso
+from shadow.core.directory import search_key
 from shadow.core.models import (
     VISIT_STATUSES,
     Department,
@@ -410,11 +411,11 @@ class ScheduleScreen(AreaScreen):
     def _filter(self) -> Callable[[Occurrence], bool]:
         """The filters as they stand now, as one test for an occurrence."""
         mine = self.app.actor.id if self.mine and self.app.actor is not None else None
-        person = self.filter_person.casefold()
-        department = self.filter_department.casefold()
+        person = search_key(self.filter_person)
+        department = search_key(self.filter_department)
         programme, status = self.filter_programme, self.filter_status
-        people = {pid: name.casefold() for pid, name in self._people.items()}
-        departments = {d.id: d.name.casefold() for d in self._departments}
+        people = {pid: search_key(name) for pid, name in self._people.items()}
+        departments = {d.id: search_key(d.name) for d in self._departments}
 
         def keep(occ: Occurrence) -> bool:
             visit = occ.visit
@@ -566,11 +567,11 @@ class ScheduleScreen(AreaScreen):
             if 0 <= day < 7:
                 self.cells.setdefault((occ.visit.department_id or 0, day), []).append(occ.key)
         with_visits = {dept_id for dept_id, _ in self.cells}
-        needle = self.filter_department.casefold()
+        needle = self.filter_department
         departments = [
             d
             for d in sorted(self._departments, key=lambda d: d.name.casefold())
-            if (d.active or d.id in with_visits) and (not needle or needle in d.name.casefold())
+            if (d.active or d.id in with_visits) and directory.matches(needle, d.name)
         ]
         known = {d.id for d in departments}
         rows = []
@@ -777,8 +778,10 @@ class ScheduleScreen(AreaScreen):
                 prefill["department"] = name
             prefill["when"] = f"{(self.week + timedelta(days=day)).isoformat()} "
         elif self.filter_department:
-            needle = self.filter_department.casefold()
-            named = [d.name for d in self._departments if d.active and needle in d.name.casefold()]
+            needle = self.filter_department
+            named = [
+                d.name for d in self._departments if d.active and directory.matches(needle, d.name)
+            ]
             if len(named) == 1:
                 prefill["department"] = named[0]
         actor = self.app.actor
