@@ -36,6 +36,7 @@ from .core.models import (
     Visit,
     format_hours,
 )
+from .core.plain import count
 from .core.store import Store, StoreError, default_db_path
 
 
@@ -324,31 +325,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem)
-        print(f"shadow: error: {len(problems)} problem(s) in {store.path}", file=sys.stderr)
+        print(f"shadow: error: {count(len(problems), 'problem')} in {store.path}", file=sys.stderr)
         return 1
-    print(f"ok: {store.path} (schema {store.schema}, {total} records, no problems)")
+    print(f"ok: {store.path} (schema {store.schema}, {count(total, 'record')}, no problems)")
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from .core import history
+
     store = open_store(args)
     entity = {"person": "people", "department": "departments"}.get(args.entity, args.entity)
     rows = (
         store.audit(entity, args.id)[-args.limit :] if args.limit else store.audit(entity, args.id)
     )
+    names = history.Names(store)
     if args.json:
-        print_json(rows)
+        print_json(
+            [
+                r | {"record": history.record_name(names, r), "change": history.change(names, r)}
+                for r in rows
+            ]  # fmt: skip
+        )
         return 0
     print_table(
-        ["when", "who", "what", "field", "old", "new"],
+        ["when", "who", "what", "change"],
         [
             [
                 r["ts"],
                 r["actor"],
-                f"{r['entity']} #{r['entity_id']}",
-                r["field"],
-                r["old"],
-                r["new"],
+                history.record_name(names, r),
+                history.change(names, r),
             ]
             for r in rows
         ],
@@ -497,6 +504,8 @@ def cmd_visit(args: argparse.Namespace) -> int:
         if args.end:
             values["end"] = args.end
         booking = schedule.visit_from_input(store, values, dayfirst=dayfirst())
+        for notice in booking.notices:
+            print(f"shadow: warning: {notice}", file=sys.stderr)
         if args.dry_run:
             print(
                 f"would book: {booking.summary} at {directory.find_department(store, args.department).name}"
@@ -508,14 +517,13 @@ def cmd_visit(args: argparse.Namespace) -> int:
         _print_conflicts(booking.conflicts)
         return 0
     if args.action == "reschedule":
-        visit = schedule.get_visit(store, args.id)
         when = dates.parse_when(args.when, dayfirst=dayfirst())
         length = dates.parse_duration(args.for_) if args.for_ else None
         print(
             schedule.reschedule(
                 store,
                 actor,
-                visit.id,
+                args.id,
                 when,
                 length,
                 on=on,
@@ -523,6 +531,9 @@ def cmd_visit(args: argparse.Namespace) -> int:
                 reason=args.reason or "",
             )
         )
+        return 0
+    if args.action == "reopen":
+        print(schedule.reopen(store, actor, args.id, args.reason, on=on))
         return 0
     status = {
         "confirm": "confirmed",
@@ -539,45 +550,72 @@ def cmd_visit(args: argparse.Namespace) -> int:
 
 
 def show_visit(store: Store, args: argparse.Namespace) -> int:
-    from .core import dates, schedule
-    from .core.dates import from_iso
+    from .core import dates, history, schedule
 
-    visit = schedule.get_visit(store, args.id)
+    occ = schedule.get_occurrence(store, args.id)
+    visit = occ.visit
     people = directory.names_by_id(store, Person.TABLE)
     depts = directory.names_by_id(store, Department.TABLE)
-    start, end = from_iso(visit.start), from_iso(visit.end)
+    own = visit.id if (occ.series_id is None or visit.series_id is not None) else None
+    changed = schedule.changed_occurrences(store, visit) if visit.rrule else []
     rows = [
         (
             "visit",
-            f"#{visit.id}"
-            + (f" (occurrence of series #{visit.series_id})" if visit.series_id else ""),
+            f"#{occ.key}"
+            + (f" (an occurrence of series #{occ.series_id})" if occ.series_id else ""),
         ),
-        ("when", dates.format_span(start, end)),
+        ("when", dates.format_span(occ.start, occ.end)),
         ("repeats", schedule.describe_repeat(visit.rrule) or "no"),
         ("department", depts.get(visit.department_id, "?")),
         ("kind", visit.kind),
         ("status", visit.status),
+        ("why", visit.status_reason),
         ("visitors", ", ".join(people.get(p, f"#{p}") for p in visit.visitors)),
         ("hosts", ", ".join(people.get(p, f"#{p}") for p in visit.hosts)),
         ("purpose", visit.purpose),
         ("saved despite", visit.override_reason),
     ]
+    entries = store.audit(Visit.TABLE, own) if own is not None else []
     if args.json:
         print_json(
-            {"id": visit.id, **visit.to_doc(), "history": store.audit(Visit.TABLE, visit.id)}
+            {
+                "id": own,
+                "key": occ.key,
+                **visit.to_doc(),
+                "start": dates.to_iso(occ.start),
+                "end": dates.to_iso(occ.end),
+                "series_id": occ.series_id,
+                "occurrences": [
+                    {
+                        "key": o.key,
+                        "id": o.visit.id,
+                        "start": dates.to_iso(o.start),
+                        "end": dates.to_iso(o.end),
+                        "status": o.status,
+                        "why": o.visit.status_reason,
+                        "moved": o.start != dates.from_iso(o.original),
+                    }
+                    for o in changed
+                ],
+                "history": entries,
+            }  # fmt: skip
         )
         return 0
     for label, value in rows:
         if value:
             print(f"{label:>13}: {value}")
-    print("      history:")
-    for entry in store.audit(Visit.TABLE, visit.id):
-        change = (
-            "created"
-            if entry["field"] == "*"
-            else f"{entry['field']}: {entry['old']} -> {entry['new']}"
-        )
-        print(f"               {entry['ts']}  {entry['actor']}  {change}")
+    if changed:
+        print("  occurrences changed one by one:")
+        for o in changed:
+            moved = o.start != dates.from_iso(o.original)
+            what = f"moved to {dates.format_span(o.start, o.end)}" if moved else o.status
+            if moved and o.status != visit.status:
+                what += f", {o.status}"
+            why = f" ({o.visit.status_reason})" if o.visit.status_reason else ""
+            print(f"               #{o.key}  {what}{why}")
+    print("      history:" if entries else "      history: none of its own (see its series)")
+    for line in history.describe(store, entries):
+        print(f"               {line}")
     return 0
 
 
@@ -924,8 +962,8 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
                 )
         return 0
     if args.action == "vote":
-        count = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)
-        print(f"suggestion #{args.id.lstrip('#')} has {count} vote(s)")
+        votes = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)
+        print(f"suggestion #{args.id.lstrip('#')} has {count(votes, 'vote')}")
         return 0
     actor = acting(store, args)
     if args.action == "status":
@@ -934,7 +972,9 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
         return 0
     if args.action == "merge":
         survivor = backlog.merge(store, actor, args.id, args.into)
-        print(f"merged #{args.id.lstrip('#')} into #{survivor.id} ({len(survivor.votes)} vote(s))")
+        print(
+            f"merged #{args.id.lstrip('#')} into #{survivor.id} ({count(len(survivor.votes), 'vote')})"
+        )
         return 0
     # set
     s = backlog.get(store, args.id)
@@ -1289,7 +1329,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{result.pairs} pair(s) to cover between {start} and {end}; {result.placed} placed in {len(result.proposals)} visit(s)"
+        f"{count(result.pairs, 'pair')} to cover between {start} and {end}; {result.placed} placed in {count(len(result.proposals), 'visit')}"
     )
     for p in result.proposals:
         print(f"  {dates.format_span(p.start, p.end)}  {depts.get(p.department_id)}: "
@@ -1299,7 +1339,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             f"  not placed: {people.get(u.person_id)} at {depts.get(u.department_id)}: {u.reason}"
         )
     if applied:
-        print(f"booked {len(applied)} visit(s) as requested")
+        print(f"booked {count(len(applied), 'visit')} as requested")
     elif result.proposals:
         print("nothing booked: add --apply to book these as requested")
     return 0
@@ -1614,15 +1654,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("complete", "completed"),
         ("cancel", "cancelled"),
         ("no-show", "a no-show"),
-    ):
+        ("reopen", "open again after a mistake (completed/no-show -> confirmed, cancelled -> requested)"),
+    ):  # fmt: skip
         p = vsub.add_parser(
-            verb, help=f"mark a visit {what} (a series, or one occurrence with --on)"
+            verb,
+            help=f"mark a visit {what} (a series, or one occurrence: ID@DATE or --on DATE)",
         )
-        p.add_argument("id", metavar="ID")
+        p.add_argument("id", metavar="ID", help="a visit id, or ID@YYYY-MM-DD for one occurrence")
         p.add_argument(
             "--on", metavar="DATE", help="only the occurrence of a repeating visit on this day"
         )
-        p.add_argument("--reason", metavar="TEXT")
+        needed = verb in ("cancel", "reopen")
+        p.add_argument(
+            "--reason", metavar="TEXT", required=needed, help="why (kept in the history)"
+        )
     p = vsub.add_parser("show", help="a visit's details and history")
     p.add_argument("id", metavar="ID")
     p.add_argument("--json", action="store_true")

@@ -21,6 +21,7 @@ from .models import (
     Visit,
     clean_line,
 )
+from .plain import count
 from .store import Store
 
 TRANSITIONS = {
@@ -240,11 +241,11 @@ def reminders(store: Store, person: Person, now: datetime | None = None) -> str:
     ]
     parts = []
     if overdue:
-        parts.append(f"{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}")
+        parts.append(count(len(overdue), "overdue action"))
     if soon:
         first = soon[0]
         parts.append(
-            f"{len(soon)} visit{'s' if len(soon) != 1 else ''} in the next 48 hours "
+            f"{count(len(soon), 'visit')} in the next 48 hours "
             f"(next: {dates.format_moment(first.start)})"
         )
     return "; ".join(parts)

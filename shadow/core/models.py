@@ -407,6 +407,7 @@ class Visit(Model):
     series_id: int | None = None  # set on a record that overrides one occurrence of a series
     occurrence: str = ""  # that occurrence's original start (aware ISO 8601)
     override_reason: str = ""  # why soft conflicts were accepted
+    status_reason: str = ""  # why it was last cancelled or reopened (the audit keeps each)
 
     def validate(self) -> None:
         c = _Checker()
@@ -430,6 +431,7 @@ class Visit(Model):
             if self.rrule:
                 c.fail("rrule", "an occurrence of a series cannot repeat itself")
         c.text("override_reason", self.override_reason)
+        c.text("status_reason", self.status_reason)
         c.done()
 
 

@@ -186,3 +186,13 @@ def replace_all(text: str, terms: tuple[Term, ...] | None = None) -> str:
         start, end, words = replacement(out, f)
         out = out[:start] + words + out[end:]
     return out
+
+
+_IRREGULAR = {"person": "people", "kudos": "kudos", "this": "these", "reply": "replies"}
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count that reads naturally: ``1 vote``, ``4 votes``, ``0 visits``, ``2 people``."""
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {plural or _IRREGULAR.get(noun) or _pluralise(noun)}"

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from . import dates
 from .coverage import compute
 from .models import DAYS, Department, Person, UserError, Visit
+from .plain import count as counted
 from .schedule import OCCUPYING, occurrences, rules
 
 DEFAULT_MAX_PER_WEEK = 2
@@ -273,7 +274,7 @@ def _why(
     if not weeks:
         return f"{dept.name} is not open on any day of the range"
     if all(index.visitor_week[(pid, w)] >= max_week for w in weeks):
-        return f"already at {max_week} visit(s) a week in every week of the range"
+        return f"already at {counted(max_week, 'visit')} a week in every week of the range"
 
     def host_full(h: int, w: tuple[int, int]) -> bool:
         monday = date.fromisocalendar(w[0], w[1], 1)

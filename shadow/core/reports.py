@@ -9,6 +9,7 @@ from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
 from .dates import from_iso
 from .models import Department, Person, Visit
+from .plain import count
 from .schedule import describe_repeat, load_visits
 from .store import Store
 
@@ -356,7 +357,7 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     section(
         "Top-voted open suggestions",
         [
-            f"- {len(s.votes)} vote(s): #{d['id']} {md_escape(s.title)} (P{priority(s)}, {s.status})"
+            f"- {count(len(s.votes), 'vote')}: #{d['id']} {md_escape(s.title)} (P{priority(s)}, {s.status})"
             for d, s in top
             if s.votes
         ],
@@ -475,7 +476,7 @@ def programme_report(
         if s.status == "duplicate":
             continue
         lines.append(
-            f"- **P{priority(s)}** #{s.id} {md_escape(s.title)} — {s.status}, {len(s.votes)} vote(s); {priority_reason(s)}"
+            f"- **P{priority(s)}** #{s.id} {md_escape(s.title)} — {s.status}, {count(len(s.votes), 'vote')}; {priority_reason(s)}"
         )
     lines += ["", "## Actions", ""]
     for view in views(store, now.date()):

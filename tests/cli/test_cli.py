@@ -230,7 +230,9 @@ def test_visit_add_list_and_lifecycle(capsys, demo_db):
     assert [(i["start"], i["status"]) for i in json.loads(out)] == [
         ("2027-03-03T14:00+00:00", "confirmed")
     ]
-    code, _, err = run(capsys, "--db", db, "visit", "cancel", "1", "--on", "3/3/2027")
+    code, _, err = run(
+        capsys, "--db", db, "visit", "cancel", "1", "--on", "3/3/2027", "--reason", "host ill"
+    )
     assert code == 1 and "does not repeat" in err
 
 
@@ -253,7 +255,21 @@ def test_repeating_visit_and_single_occurrence(capsys, demo_db):
     )  # fmt: skip
     assert code == 0, err
     assert "every other week until Sun 28 Mar 2027" in out
-    assert run(capsys, "--db", demo_db, "visit", "cancel", "1", "--on", "15/3/2027")[0] == 0
+    assert (
+        run(
+            capsys,
+            "--db",
+            demo_db,
+            "visit",
+            "cancel",
+            "1",
+            "--on",
+            "15/3/2027",
+            "--reason",
+            "host ill",
+        )[0]
+        == 0
+    )
     _, out, _ = run(
         capsys,
         "--db",

@@ -241,7 +241,7 @@ def test_meeting_pack_sections(store):
     assert sections["New suggestions awaiting triage"] == [
         f"- **P1** #{new_p1} Sorter \\*jams\\* \\[daily\\] — impact high x urgency high = P1; from Mai, Circulation"
     ]
-    assert sections["Top-voted open suggestions"][0].startswith(f"- 1 vote(s): #{new_p1}")
+    assert sections["Top-voted open suggestions"][0].startswith(f"- 1 vote: #{new_p1}")
     assert sections["Actions overdue or at risk"] == [
         f"- **Overdue**: #{late} Overdue one — Mai, due Fri 20 Nov 2026"
     ]

@@ -146,7 +146,7 @@ def test_planner_respects_weekly_maximum_and_closures(tmp_path):
     assert all(p.start.date().isoformat() not in ("2027-01-04", "2027-01-05") or p.department_id != 1
                for p in result.proposals)  # fmt: skip
     (left,) = result.unplaced
-    assert left.reason == "already at 1 visit(s) a week in every week of the range"
+    assert left.reason == "already at 1 visit a week in every week of the range"
     no_rule_broken(store, result)
 
 

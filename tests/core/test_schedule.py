@@ -101,7 +101,7 @@ def test_double_booking_is_hard(store):
 
 def test_cancelled_visits_do_not_block(store):
     vid = book(store)
-    schedule.set_status(store, "tester", vid, "cancelled")
+    schedule.set_status(store, "tester", vid, "cancelled", reason="host away")
     assert booking(store, department="Reference", when="tue 11:00").conflicts == []
 
 
@@ -129,7 +129,7 @@ def test_capacity(store):
     book(store, visitors="Raj", hosts="Tom")
     over = booking(store, visitors="Lin", hosts="Kim")
     assert rules_of(over) == ["capacity"]
-    assert "takes 2 visitor(s) at once" in over.conflicts[0].message
+    assert "takes 2 visitors at once" in over.conflicts[0].message
 
 
 def test_host_weekly_and_monthly_caps(store):
@@ -220,7 +220,9 @@ def test_series_conflicts_name_the_occurrence(store):
 
 def test_edit_or_cancel_one_occurrence_or_the_series(store):
     vid = book(store, when="mon 10:00", repeat="weekly 4 times")
-    msg = schedule.set_status(store, "tester", vid, "cancelled", on=date(2026, 11, 30))
+    msg = schedule.set_status(
+        store, "tester", vid, "cancelled", reason="host away", on=date(2026, 11, 30)
+    )
     assert msg.startswith(f"visit #{vid}@2026-11-30")
     moved = schedule.reschedule(
         store, "tester", vid, datetime(2026, 12, 8, 14, tzinfo=SYD), on=date(2026, 12, 7)
@@ -239,7 +241,7 @@ def test_edit_or_cancel_one_occurrence_or_the_series(store):
         2
     ] == "confirmed"
     # the series as a whole, before it has begun
-    schedule.set_status(store, "tester", vid, "cancelled", now=NOW)
+    schedule.set_status(store, "tester", vid, "cancelled", reason="host away", now=NOW)
     statuses = [o.status for o in schedule.occurrences(store, NOW, NOW + timedelta(days=60))]
     assert statuses == ["cancelled", "cancelled", "confirmed", "cancelled"]
     with pytest.raises(ScheduleError, match="no occurrence on"):
@@ -315,7 +317,9 @@ def test_ics_round_trip(store):
     )
     series = book(store, visitors="Raj", department="Reference", hosts="Tom", when="mon 10:00",
                   repeat="fortnightly until 1/3/2027")  # fmt: skip
-    schedule.set_status(store, "tester", series, "cancelled", on=date(2026, 12, 7))
+    schedule.set_status(
+        store, "tester", series, "cancelled", reason="host away", on=date(2026, 12, 7)
+    )
     payload = export_ics(store)
     cal = Calendar.from_ical(payload)
     events = [c for c in cal.walk("VEVENT")]
@@ -375,7 +379,7 @@ def test_cancelling_a_series_that_has_begun_keeps_the_past(store, monkeypatch):
     schedule.set_status(store, "tester", vid, "confirmed")
     schedule.set_status(store, "tester", vid, "completed", on=date(2026, 11, 23))
     monkeypatch.setattr(schedule.dates, "now", lambda: datetime(2026, 12, 2, 9, tzinfo=SYD))
-    msg = schedule.set_status(store, "tester", vid, "cancelled")
+    msg = schedule.set_status(store, "tester", vid, "cancelled", reason="host away")
     assert msg == f"series #{vid} ended: nothing after Mon 30 Nov 2026; the past keeps its status"
     occ = schedule.occurrences(store, NOW, NOW + timedelta(days=60))
     assert [(o.start.date(), o.status) for o in occ] == [

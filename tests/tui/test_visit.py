@@ -403,7 +403,9 @@ async def test_an_occurrence_of_a_series_shows_its_own_day(sample_store, program
             department_id=circulation, visitors=[ben.id], hosts=[], kind="tour",
             start="2026-12-01T10:00+00:00", end="2026-12-01T12:00+00:00",
             rrule="FREQ=WEEKLY;COUNT=4", timezone="Europe/London").to_doc())  # fmt: skip
-    schedule.set_status(sample_store, "test", series, "cancelled", on=date(2026, 12, 15))
+    schedule.set_status(
+        sample_store, "test", series, "cancelled", reason="host away", on=date(2026, 12, 15)
+    )
     app = create_app(sample_store, ben)
     async with app.run_test(size=SIZE) as pilot:
         screen = VisitScreen(series, on=date(2026, 12, 15))

@@ -27,6 +27,7 @@ from shadow.core.models import (
     UserError,
     ValidationError,
 )
+from shadow.core.plain import count as counted
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -267,7 +268,9 @@ class ActionsScreen(AreaScreen):
 
         total, shown = len(self.views), len(self.shown)
         overdue = sum(v.overdue for v in self.shown)
-        count = f"{shown} of {total} actions" if shown != total else f"{total} actions"
+        count = (
+            f"{shown} of {counted(total, 'action')}" if shown != total else counted(total, "action")
+        )
         if overdue:
             count += f" · {overdue} overdue"
         self.query_one("#actions-count", Label).update(count)

@@ -29,6 +29,7 @@ from shadow.core.models import (
     UserError,
     Visit,
 )
+from shadow.core.plain import count as counted
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -381,7 +382,7 @@ class VisitScreen(AreaScreen):
                     f"  #{s.id} ",
                     (one_line(s.title), "bold"),
                     (
-                        f"  {s.status} · {votes} vote{'s' if votes != 1 else ''} · "
+                        f"  {s.status} · {counted(votes, 'vote')} · "
                         f"{backlog.DIRECTION_LABELS.get(s.direction, s.direction)} · "
                         f"by {one_line(self._person_name(s.author_id))}",
                         "$text-muted",
