@@ -71,6 +71,14 @@ def acting_person(store: Store, args: argparse.Namespace) -> Person:
     return person
 
 
+def visit_record(store: Store, actor: str, ref: str) -> int:
+    """The record a note, suggestion, kudos, survey or action about a visit points at:
+    ``12``, or ``20@2026-12-16`` for one occurrence of a repeating visit."""
+    from .core import schedule
+
+    return schedule.record_id(store, actor, ref)
+
+
 def print_json(items: Any) -> None:
     json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -933,6 +941,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             values[key] = getattr(args, key)
     values["risks"] = args.risk or []
     values["tags"] = args.tag or []
+    if args.visit:  # a visit, or one occurrence of a series (20@2026-12-16)
+        values["visit"] = visit_record(store, actor.name, args.visit)
     s = backlog.suggestion_from_input(store, values)
     sid = backlog.add(store, actor, s)
     saved = backlog.get(store, sid)
@@ -1005,7 +1015,11 @@ def cmd_kudos(args: argparse.Namespace) -> int:
     actor = acting_person(store, args)
     to = directory.find_person(store, args.to)
     kid = backlog.give_kudos(
-        store, actor, to, args.text, visit_id=int(args.visit) if args.visit else None
+        store,
+        actor,
+        to,
+        args.text,
+        visit_id=visit_record(store, actor.name, args.visit) if args.visit else None,
     )
     print(f"kudos #{kid} to {to.name} recorded for the next meeting")
     return 0
@@ -1107,6 +1121,8 @@ def cmd_action(args: argparse.Namespace) -> int:
         for key in ("due", "suggestion", "observation", "visit"):
             if getattr(args, key):
                 values[key] = getattr(args, key)
+        if args.visit:
+            values["visit"] = visit_record(store, actor, args.visit)
         action = actions.action_from_input(store, values, dayfirst=dayfirst())
         aid = actions.add(store, actor, action)
         due = f", due {action.due}" if action.due else ""
@@ -1374,7 +1390,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
         args.phase,
         surveys.parse_scores(args.expect, "--expect"),
         surveys.parse_scores(args.perceive, "--perceive"),
-        visit_id=int(args.visit) if args.visit else None,
+        visit_id=visit_record(store, actor.name, args.visit) if args.visit else None,
     )
     print(f"survey #{sid} recorded ({args.phase}, {args.department})")
     return 0

@@ -727,6 +727,20 @@ def get_occurrence(store: Store, ref: int | str) -> Occurrence:
     return Occurrence(visit, from_iso(visit.start), from_iso(visit.end))
 
 
+def record_id(store: Store, actor: str, ref: int | str) -> int:
+    """:func:`attach_id` in a transaction of its own, for callers that save in several
+    steps (only an unchanged copy of the occurrence is written, and only once)."""
+    visit, day = locate(store, ref)
+    if day is None:
+        assert visit.id is not None
+        return visit.id
+    occ = find_occurrence(store, visit, day)
+    if occ.visit.series_id is not None and occ.visit.id is not None:
+        return occ.visit.id
+    with store.transaction(actor) as tx:
+        return attach_id(tx, store, ref)
+
+
 def changed_occurrences(store: Store, series: Visit) -> list[Occurrence]:
     """The occurrences of a series changed one by one (moved, confirmed, cancelled ...),
     in the order of their original dates."""

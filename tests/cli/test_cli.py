@@ -551,3 +551,70 @@ def test_tables_stay_aligned_with_wide_characters(capsys):
 def test_check_text_replace_reads_naturally(capsys):
     code, out, _ = run(capsys, "check-text", "--replace", "Please log an incident.")
     assert code == 0 and out == "Please log a fault report.\n"
+
+
+def test_occurrence_ids_past_bookings_reopen_and_readable_history(capsys, demo_db):
+    from datetime import date, timedelta
+
+    today = date.today()
+    monday = today - timedelta(days=today.weekday() + 14)  # a Monday two or three weeks ago
+    code, out, err = run(
+        capsys, "--db", demo_db, "visit", "add", "--department", "Reference", "--visitor",
+        "sofia rossi", "--when", f"{monday.isoformat()} 10:00", "--repeat", "weekly 6 times",
+    )  # fmt: skip
+    assert code == 0, err
+    # a past date is legitimate (recording what happened) but is said, on stderr
+    assert err.startswith("shadow: warning: ") and "in the past" in err and err.count("\n") == 1
+    first, future = f"1@{monday.isoformat()}", f"1@{(monday + timedelta(weeks=5)).isoformat()}"
+    # the whole series cannot be completed; one past occurrence can, by the id list prints
+    assert run(capsys, "--db", demo_db, "visit", "confirm", "1")[0] == 0
+    code, _, err = run(capsys, "--db", demo_db, "visit", "complete", "1")
+    assert code == 1 and "mark one occurrence completed" in err and first in err
+    code, out, err = run(capsys, "--db", demo_db, "visit", "complete", first)
+    assert code == 0, err
+    code, _, err = run(capsys, "--db", demo_db, "visit", "no-show", future)
+    assert code == 1 and "has not come yet" in err and "it can become cancelled, requested" in err
+    # cancelling needs a reason; a wrong completion can be taken back with one
+    with pytest.raises(SystemExit) as info:
+        run(capsys, "--db", demo_db, "visit", "cancel", future)
+    assert info.value.code == 2 and "--reason" in capsys.readouterr().err
+    assert run(capsys, "--db", demo_db, "visit", "cancel", future, "--reason", "closed")[0] == 0
+    code, out, _ = run(
+        capsys, "--db", demo_db, "visit", "reopen", first, "--reason", "ticked the wrong row"
+    )
+    assert code == 0 and "confirmed again" in out
+    # notes, suggestions and kudos take the same occurrence id
+    assert run(capsys, "--db", demo_db, "observe", first, "Saw the returns trolley")[0] == 0
+    code, _, err = run(
+        capsys, "--db", demo_db, "suggest", "--title", "Label the trolleys", "--visit", first,
+        "--direction", "library-to-it",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "--db", demo_db, "kudos", "--to", "Sofia Rossi", "Great tour", "--visit", first
+    )
+    assert code == 0, err
+    # the occurrence's page has the same id, its reason, and its history in words
+    code, out, _ = run(capsys, "--db", demo_db, "visit", "show", first)
+    assert code == 0 and f"#{first} (an occurrence of series #1)" in out
+    assert "ticked the wrong row" in out and "status: completed -> confirmed" in out
+    code, out, _ = run(capsys, "--db", demo_db, "visit", "show", "1", "--json")
+    shown = json.loads(out)
+    assert [(o["key"], o["status"], o["why"]) for o in shown["occurrences"]] == [
+        (first, "confirmed", "ticked the wrong row"),
+        (future, "cancelled", "closed"),
+    ]
+    code, out, _ = run(capsys, "--db", demo_db, "visit", "show", "1")
+    assert f"#{future}  cancelled (closed)" in out
+    code, out, _ = run(capsys, "--db", demo_db, "list", "observations", "--visit", first)
+    assert "Saw the returns trolley" in out
+    # history names people and records, not ids
+    code, out, _ = run(capsys, "--db", demo_db, "history", "suggestions", "1", "--json")
+    (created,) = json.loads(out)
+    assert created["record"] == "suggestion #1 (Label the trolleys)"
+    assert run(capsys, "--db", demo_db, "--as", "sofia rossi", "suggestion", "vote", "1")[1] == (
+        "suggestion #1 has 1 vote\n"
+    )
+    code, out, _ = run(capsys, "--db", demo_db, "history", "suggestions", "1")
+    assert "votes: no votes -> 1 vote (Sofia Rossi)" in out
+    assert "#1 " not in out.splitlines()[-1].split("votes:")[1]

@@ -386,3 +386,82 @@ def test_cancelling_a_series_that_has_begun_keeps_the_past(store, monkeypatch):
         (date(2026, 11, 23), "completed"),
         (date(2026, 11, 30), "confirmed"),
     ]
+
+
+# ---- time and state
+def test_a_visit_still_to_come_cannot_be_completed_or_missed(store):
+    vid = book(store)  # Tue 24 Nov 2026 10:00, two days after NOW
+    schedule.set_status(store, "tester", vid, "confirmed", now=NOW)
+    for status in ("completed", "no-show"):
+        with pytest.raises(ScheduleError, match="has not come yet") as info:
+            schedule.set_status(store, "tester", vid, status, now=NOW)
+        assert "it can become cancelled, requested" in str(info.value)
+    assert store.get("visits", vid)["status"] == "confirmed"
+    after = datetime(2026, 11, 24, 10, 30, tzinfo=SYD)
+    assert schedule.set_status(store, "tester", vid, "completed", now=after).endswith("completed")
+
+
+def test_a_series_is_completed_one_occurrence_at_a_time(store):
+    vid = book(store, repeat="weekly 4 times")
+    schedule.set_status(store, "tester", vid, "confirmed", now=NOW)
+    later = datetime(2026, 12, 2, 9, tzinfo=SYD)
+    with pytest.raises(ScheduleError, match=f"repeats: mark one occurrence.*{vid}@2026-11-24"):
+        schedule.set_status(store, "tester", vid, "completed", now=later)
+    # the occurrence id printed by 'list visits' is accepted, and the clock still rules
+    schedule.set_status(store, "tester", f"{vid}@2026-11-24", "completed", now=later)
+    with pytest.raises(ScheduleError, match="has not come yet"):
+        schedule.set_status(store, "tester", f"{vid}@2026-12-08", "completed", now=later)
+    occ = schedule.get_occurrence(store, f"{vid}@2026-11-24")
+    assert (occ.key, occ.status) == (f"{vid}@2026-11-24", "completed")
+    # an occurrence's own record is shown with the same id
+    assert schedule.get_occurrence(store, occ.visit.id).key == f"{vid}@2026-11-24"
+    with pytest.raises(ScheduleError, match="has no occurrence on"):
+        schedule.get_occurrence(store, f"{vid}@2026-11-25")
+    with pytest.raises(ScheduleError, match="not a visit id"):
+        schedule.get_visit(store, f"{vid}@2026-02-31")
+
+
+def test_cancelling_needs_a_reason_kept_apart_from_the_override_reason(store):
+    vid = book(store, when="sun 10:00")  # the department is closed on Sundays: forced
+    with pytest.raises(ScheduleError, match="needs a reason"):
+        schedule.set_status(store, "tester", vid, "cancelled", reason="  ", now=NOW)
+    schedule.set_status(store, "tester", vid, "cancelled", reason="host off sick", now=NOW)
+    doc = store.get("visits", vid)
+    assert (doc["status"], doc["status_reason"]) == ("cancelled", "host off sick")
+    assert doc["override_reason"] == "test setup"  # why its conflicts were accepted: kept
+
+
+def test_reopen_takes_a_wrong_close_back_with_its_reason(store):
+    vid = book(store)
+    schedule.set_status(store, "tester", vid, "confirmed", now=NOW)
+    after = datetime(2026, 11, 24, 13, tzinfo=SYD)
+    schedule.set_status(store, "tester", vid, "completed", now=after)
+    with pytest.raises(ScheduleError, match=r"final; it cannot become no-show .*visit reopen"):
+        schedule.set_status(store, "tester", vid, "no-show", now=after)
+    with pytest.raises(ScheduleError, match="needs a reason"):
+        schedule.reopen(store, "tester", vid, "")
+    assert schedule.reopen(store, "tester", vid, "marked by mistake").endswith("confirmed again")
+    schedule.set_status(store, "tester", vid, "no-show", now=after)
+    changes = [(e["field"], e["new"]) for e in store.audit("visits", vid) if e["field"] != "*"]
+    assert changes[-3:] == [
+        ("status", "confirmed"),
+        ("status_reason", "marked by mistake"),
+        ("status", "no-show"),
+    ]
+    with pytest.raises(ScheduleError, match="not closed: nothing to reopen"):
+        schedule.reopen(store, "tester", book(store, when="wed 14:00"), "why not")
+    # one occurrence of a series
+    series = book(store, when="thu 10:00", repeat="weekly 3 times")
+    schedule.set_status(store, "tester", f"{series}@2026-11-26", "cancelled", reason="x", now=NOW)
+    schedule.reopen(store, "tester", f"{series}@2026-11-26", "it is on after all")
+    assert schedule.get_occurrence(store, f"{series}@2026-11-26").status == "requested"
+
+
+def test_booking_dates_out_of_reach_are_refused_and_the_past_is_said(store):
+    with pytest.raises(ValidationError, match="more than two years ahead"):
+        booking(store, when="24/11/2036 10:00")
+    with pytest.raises(ValidationError, match="more than a year ago"):
+        booking(store, when="24/11/2024 10:00")
+    past = booking(store, when="20/11/2026 10:00")
+    assert past.notices and "in the past" in past.notices[0]
+    assert booking(store).notices == []

@@ -27,9 +27,9 @@ from shadow.core.schedule import Occurrence, week_start
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..modals.base import Confirm
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
+from ..modals.pickers import TextPrompt
 from ..modals.series_choice import SeriesChoice
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
@@ -889,21 +889,27 @@ class ScheduleScreen(AreaScreen):
                     return
                 if choice == "series":
                     on = None
-        elif status == "cancelled":
-            if not await self.app.push_screen_wait(
-                Confirm(
-                    f"Cancel this visit?\n\n{self.describe(occ)}\n\n"
-                    "It stays in the history as cancelled.",
-                    yes="Cancel the visit",
-                    no="Keep it",
+        reason = ""
+        if status == "cancelled":
+            answer = await self.app.push_screen_wait(
+                TextPrompt(
+                    "Cancel the visit" if on is not None or occ.series_id is None
+                    else "Cancel the series",
+                    f"{self.describe(occ)}\n\nWhy is it cancelled? The reason stays in its "
+                    "history and is read out in the meeting pack. Escape keeps the visit.",
+                    placeholder="e.g. the host is off sick",
                 )
-            ):
+            )  # fmt: skip
+            if not answer:
                 return
+            reason = answer
         actor = self.app.acting_name()
         if actor is None or target is None:
             return
         try:
-            message = schedule.set_status(self.app.store, actor, target, status, on=on)
+            message = schedule.set_status(
+                self.app.store, actor, target, status, on=on, reason=reason
+            )
         except (UserError, StoreError) as exc:
             self.app.say(str(exc), title="Not changed", severity="error")
             return
