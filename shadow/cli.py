@@ -1873,6 +1873,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         q = asub.add_parser(verb, help=text)
         q.add_argument("id", metavar="ID")
+        if verb == "reopen":
+            q.add_argument(
+                "--reason", required=True, metavar="TEXT", help="why (kept in the history)"
+            )
         if verb == "done":
             q.add_argument("--close-suggestion", action="store_true",
                            help="if this was the suggestion's last open action, mark the suggestion done")  # fmt: skip

@@ -31,6 +31,8 @@ TRANSITIONS = {
     "dropped": ("open",),
 }
 DUE_SOON_DAYS = 7
+DUE_AHEAD = timedelta(days=3 * 366)  # a due date further off is a typo, not a plan
+DUE_BEHIND = timedelta(days=366)
 
 
 class ActionError(UserError):
@@ -84,7 +86,14 @@ def action_from_input(
         a.due = None
         if text:
             try:
-                a.due = dates.parse_day(text, now_=now_, dayfirst=dayfirst).isoformat()
+                due = dates.parse_day(text, now_=now_, dayfirst=dayfirst)
+                today = (now_ or dates.now()).date()
+                if due > today + DUE_AHEAD:
+                    errors["due"] = f"{dates.format_day(due)} is more than three years ahead"
+                elif due < today - DUE_BEHIND and (base is None or base.due != due.isoformat()):
+                    errors["due"] = f"{dates.format_day(due)} is more than a year ago"
+                else:
+                    a.due = due.isoformat()
             except DateError as exc:
                 errors["due"] = str(exc)
     for key, model in (("suggestion", Suggestion), ("observation", Observation), ("visit", Visit)):
@@ -132,6 +141,11 @@ def set_status(
     reason = (reason or "").strip()
     if status == "dropped" and not reason:
         raise ActionError("dropping an action needs a reason")
+    if status == "open" and a.status in ("done", "dropped") and not reason:
+        raise ActionError(
+            f"reopening action #{a.id} ({a.status}) needs a reason, kept in its history "
+            "(--reason TEXT)"
+        )
     with store.transaction(actor) as tx:
         changes: dict[str, Any] = {"status": status}
         if reason:

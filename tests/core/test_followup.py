@@ -310,3 +310,33 @@ def test_business_day_arithmetic_matches_a_day_by_day_walk():
         assert business_days_between(start, other, closures) == pytest.approx(
             walk_between(start, other, closures)
         )
+
+
+def test_action_due_dates_out_of_reach_and_reopening_needs_a_reason(store):
+    from shadow.core import actions
+    from shadow.core.actions import ActionError
+
+    now = datetime(2026, 11, 22, 12, tzinfo=tz.UTC)
+    sid = raise_suggestion(store, "Sorter", "high", "high", now - timedelta(days=3))
+    with pytest.raises(ValidationError, match="more than three years ahead"):
+        actions.action_from_input(
+            store, {"title": "x", "owner": "Ada", "suggestion": sid, "due": "1/1/2099"}, now_=now
+        )
+    with pytest.raises(ValidationError, match="more than a year ago"):
+        actions.action_from_input(
+            store, {"title": "x", "owner": "Ada", "suggestion": sid, "due": "1/1/2020"}, now_=now
+        )
+    a = actions.action_from_input(
+        store, {"title": "x", "owner": "Ada", "suggestion": sid, "due": "1/12/2026"}, now_=now
+    )
+    aid = actions.add(store, "tester", a)
+    actions.set_status(store, "tester", aid, "done")
+    with pytest.raises(ActionError, match="needs a reason"):
+        actions.set_status(store, "tester", aid, "open")
+    actions.set_status(store, "tester", aid, "open", "done by mistake")
+    last = [(e["field"], e["new"]) for e in store.audit("actions", aid)][-3:]
+    assert sorted(last, key=str) == [
+        ("done_at", None),
+        ("reason", "done by mistake"),
+        ("status", "open"),
+    ]
