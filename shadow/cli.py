@@ -270,6 +270,11 @@ def _directory_command(
             f"nothing to change: give at least one of {', '.join('--' + f for f in ('name', *fields))}"
         )
     record = build(store, values, base)
+    from .core.history import changed_fields
+
+    if not changed_fields(store, model.TABLE, base.id, record.to_doc()):
+        print(f"nothing changed: {noun} #{base.id} ({record.name}) already reads so")
+        return 0
     save(store, actor, record)
     print(f"updated {noun} #{base.id}: {record.name}")
     return 0
@@ -1003,7 +1008,9 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
             "nothing to change: give --impact, --urgency, --risk, --override-impact, --tag ..."
         )
     updated = backlog.suggestion_from_input(store, values, s)
-    backlog.update(store, actor, updated)
+    if not backlog.update(store, actor, updated):
+        print(f"nothing changed: suggestion #{s.id} already reads so")
+        return 0
     print(f"suggestion #{s.id}: {backlog.priority_reason(updated)}")
     return 0
 
@@ -1159,7 +1166,9 @@ def cmd_action(args: argparse.Namespace) -> int:
     elif args.action == "note":
         values["notes"] = (base.notes + "\n" if base.notes else "") + args.text
     updated = actions.action_from_input(store, values, base, dayfirst=dayfirst())
-    actions.update(store, actor, updated)
+    if not actions.update(store, actor, updated):
+        print(f"nothing changed: action #{base.id} already reads so")
+        return 0
     print(f"action #{base.id} updated")
     return 0
 

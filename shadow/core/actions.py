@@ -180,10 +180,16 @@ def suggestion_ready(store: Store, suggestion_id: int) -> int | None:
     return s.id
 
 
-def update(store: Store, actor: str, action: Action) -> None:
+def update(store: Store, actor: str, action: Action) -> bool:
+    """Save a changed action; False (and nothing written) when nothing changed."""
+    from .history import changed_fields
+
     action.validate()
+    if not changed_fields(store, Action.TABLE, action.id, action.to_doc()):
+        return False
     with store.transaction(actor) as tx:
         tx.update(Action.TABLE, action.id, action.to_doc())
+    return True
 
 
 @dataclass

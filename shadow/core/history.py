@@ -91,6 +91,20 @@ class Names:
         return f"{what} #{rid}" + (f" ({name})" if name else "")
 
 
+_BOOKKEEPING = {"id", "created", "updated", "created_by", "updated_by"}
+
+
+def changed_fields(
+    store: Store, table: str, record_id: int | None, doc: dict[str, Any]
+) -> list[str]:
+    """The fields a save of ``doc`` would really change (none: say "nothing changed",
+    write nothing). A record not yet saved changes everything."""
+    current = store.get(table, record_id) if record_id is not None else None
+    if current is None:
+        return [k for k in doc if k not in _BOOKKEEPING]
+    return [k for k, v in doc.items() if k not in _BOOKKEEPING and current.get(k) != v]
+
+
 def field_name(name: str) -> str:
     return FIELD_NAMES.get(name, name.replace("_", " "))
 

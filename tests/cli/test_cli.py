@@ -618,3 +618,24 @@ def test_occurrence_ids_past_bookings_reopen_and_readable_history(capsys, demo_d
     code, out, _ = run(capsys, "--db", demo_db, "history", "suggestions", "1")
     assert "votes: no votes -> 1 vote (Sofia Rossi)" in out
     assert "#1 " not in out.splitlines()[-1].split("votes:")[1]
+
+
+def test_a_save_that_changes_nothing_says_so_and_records_nothing(capsys, demo_db):
+    def audit_count():
+        _, out, _ = run(capsys, "--db", demo_db, "history", "--limit", "0", "--json")
+        return len(json.loads(out))
+
+    before = audit_count()
+    depts = json.loads(run(capsys, "--db", demo_db, "list", "departments", "--json")[1])
+    circ = next(d for d in depts if d["name"] == "Circulation")
+    code, out, _ = run(
+        capsys, "--db", demo_db, "department", "edit", "circulation", "--capacity",
+        str(circ["capacity"]),
+    )  # fmt: skip
+    assert code == 0 and out.startswith(f"nothing changed: department #{circ['id']}")
+    assert audit_count() == before
+    assert run(capsys, "--db", demo_db, "suggest", "--title", "Fix the kiosk")[0] == 0
+    after_add = audit_count()
+    code, out, _ = run(capsys, "--db", demo_db, "suggestion", "set", "1", "--impact", "medium")
+    assert code == 0 and out.startswith("nothing changed: suggestion #1")
+    assert audit_count() == after_add > before

@@ -725,6 +725,17 @@ class BacklogScreen(AreaScreen):
             reason = await self._ask_reason(f"#{s.id}")
             if reason is None:
                 return
+        elif (s.status, choice) in backlog.BACKWARD:
+            reason = await self.app.push_screen_wait(
+                TextPrompt(
+                    f"Back from {s.status} to {choice}",
+                    f"#{s.id} {one_line(s.title)}\nA step back is a correction: why? The "
+                    "reason is kept in its history.",
+                    placeholder="e.g. accepted by mistake",
+                )
+            )
+            if not reason:
+                return
         try:
             backlog.set_status(self.app.store, actor, s.id, choice, reason)
         except (UserError, StoreError) as exc:
