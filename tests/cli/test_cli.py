@@ -83,7 +83,7 @@ def test_edit_deactivate_and_list_all(capsys, db, monkeypatch):
         (["person", "add", "Bad", "--side", "it", "--email", "nope"], "email: is not an email"),
         (["person", "edit", "Zed", "--role", "x"], "no person named 'Zed'"),
         (["person", "edit", "Ada"], "nothing to change"),
-        (["department", "add", "D", "--hours", "9 to 5"], "hours: cannot read"),
+        (["department", "add", "D", "--hours", "9 to 25"], "hours: cannot read"),
         (["department", "add", "D", "--capacity", "lots"], "capacity: must be a whole number"),
         (["department", "add", "D", "--host", "Ada"], "hosts: Ada is IT staff"),
         (["person", "add", "ada", "--side", "it"], "already exists"),
