@@ -333,6 +333,11 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         ],
         "No visits booked in the next fortnight.",
     )
+    section(
+        "Visits cancelled since the last meeting",
+        _cancellations(store, since, depts),
+        "No visits cancelled since the last meeting.",
+    )
     suggestions = [(d, Suggestion.from_doc(d)) for d in store.all(Suggestion.TABLE)]
     new = sorted(
         ((d, s) for d, s in suggestions if s.status == "new"),
@@ -406,6 +411,32 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         "No kudos since the last meeting — worth asking hosts for some.",
     )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _cancellations(store: Store, since: datetime, depts: dict[int, str]) -> list[str]:
+    """Each visit, occurrence or series cancelled since ``since``, with who and why."""
+    from .dates import format_span
+
+    out = []
+    for e in store.audit(Visit.TABLE):
+        ended = e["field"] == "rrule" and "UNTIL=" in str(e["new"] or "")
+        if from_iso(e["ts"]) < since or not (
+            ended or (e["field"] == "status" and e["new"] == "cancelled")
+        ):
+            continue
+        doc = store.get(Visit.TABLE, e["entity_id"])
+        if doc is None:
+            continue
+        v = Visit.from_doc(doc)
+        key = f"{v.series_id}@{v.occurrence[:10]}" if v.series_id else str(v.id)
+        what = "series ended" if ended else "cancelled"
+        why = v.status_reason or "no reason recorded"
+        out.append(
+            f"- #{key} {format_span(from_iso(v.start), from_iso(v.end))} — "
+            f"**{md_escape(depts.get(v.department_id or 0, '?'))}**, {what} by "
+            f"{md_escape(e['actor'])}: {md_escape(why)}"
+        )
+    return out
 
 
 def programme_report(

@@ -218,6 +218,10 @@ def test_meeting_pack_sections(store):
     backlog.give_kudos(
         store, directory.find_person(store, "Mai"), directory.find_person(store, "Ada"), "Quick fix"
     )
+    from shadow.core import schedule
+
+    later = store.find("visits", start="2026-12-20T10:00:00+00:00")[0]["id"]
+    schedule.set_status(store, "Ada", later, "cancelled", reason="host *away* [sick]", now=NOW)
     text = reports.meeting_pack(store, since, now=NOW)
     sections = {}
     current = None
@@ -229,6 +233,7 @@ def test_meeting_pack_sections(store):
             sections[current].append(line)
     assert list(sections) == [
         "Upcoming visits (next fortnight)",
+        "Visits cancelled since the last meeting",
         "New suggestions awaiting triage",
         "Top-voted open suggestions",
         "Actions overdue or at risk",
@@ -247,6 +252,10 @@ def test_meeting_pack_sections(store):
     ]
     assert sections["Actions completed since the last meeting"] == [
         f"- #{finished} Finished one — Raj"
+    ]
+    assert sections["Visits cancelled since the last meeting"] == [
+        f"- #{later} Sun 20 Dec 2026 10:00–12:00 — **Reference**, cancelled by Ada: "
+        "host \\*away\\* \\[sick\\]"
     ]
     assert sections["Service-level breaches"] == ["_No service levels breached._"]
     assert sections["Kudos to announce"] == ["- **Ada**, thanked by Mai: Quick fix"]
