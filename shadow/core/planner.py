@@ -30,6 +30,9 @@ DEFAULT_RANGE = timedelta(weeks=8)
 STEP = timedelta(minutes=30)
 
 
+MAX_PER_WEEK_LIMIT = 20
+
+
 class PlanError(UserError):
     pass
 
@@ -175,7 +178,15 @@ def plan(
         raise PlanError("the range ends before it starts")
     if (end - start).days > 400:
         raise PlanError("plan at most a year at a time")
+    if max_per_week is not None and not 1 <= max_per_week <= MAX_PER_WEEK_LIMIT:
+        raise PlanError(
+            f"visits per person per week must be 1 to {MAX_PER_WEEK_LIMIT}, not {max_per_week}"
+        )
     now = now or dates.now()
+    if start < now.date():
+        raise PlanError(
+            f"the range starts {dates.format_day(start)}, in the past: plan from today on"
+        )
     zone = now.tzinfo or dates.local_zone()
     settings = rules(store)
     max_week = max_per_week or int(store.setting("planner.max_per_week", DEFAULT_MAX_PER_WEEK))

@@ -51,6 +51,7 @@ BOOKING_AHEAD = timedelta(days=2 * 366)  # further ahead than this is a typo, no
 BOOKING_BEHIND = timedelta(days=366)  # recording a visit that happened: up to a year back
 SERIES_HORIZON = timedelta(days=366)  # how far ahead a repeating visit is checked
 MAX_OCCURRENCES = 200
+MAX_SLOTS = 50  # free slots offered at once
 
 RULE_DEFAULTS = {"buffer_minutes": 15, "host_week_cap": 3, "host_month_cap": 8}
 RULE_HELP = {
@@ -1013,6 +1014,8 @@ def find_slots(
     horizon: timedelta = timedelta(days=60),
 ) -> list[tuple[datetime, datetime]]:
     """The next free slots that pass every check, inside the department's opening hours."""
+    if not 1 <= count <= MAX_SLOTS:
+        raise ScheduleError(f"ask for 1 to {MAX_SLOTS} slots, not {count}")
     doc = store.get(Department.TABLE, department_id)
     if doc is None:
         raise ScheduleError(f"no department #{department_id}")

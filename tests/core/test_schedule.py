@@ -465,3 +465,10 @@ def test_booking_dates_out_of_reach_are_refused_and_the_past_is_said(store):
     past = booking(store, when="20/11/2026 10:00")
     assert past.notices and "in the past" in past.notices[0]
     assert booking(store).notices == []
+
+
+def test_slot_counts_out_of_range_are_refused(store):
+    dept = directory.find_department(store, "Circulation")
+    for bad in (0, -3, 51):
+        with pytest.raises(ScheduleError, match=f"1 to 50 slots, not {bad}"):
+            schedule.find_slots(store, dept.id, [1], [4], timedelta(hours=1), after=NOW, count=bad)
