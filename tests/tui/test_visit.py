@@ -415,6 +415,8 @@ async def test_an_occurrence_of_a_series_shows_its_own_day(sample_store, program
         assert "Tue 15 Dec 2026 10:00–12:00" in details
         assert "cancelled" in details  # that occurrence's status, not the series'
         assert "this occurrence; the first was Tue 1 Dec 2026" in details
+        # the same id as 'list visits' prints, and why it was cancelled
+        assert f"Visit #{series}@2026-12-15" in details and "host away" in details
         await pilot.press("escape")
         await pilot.pause()
         # The dashboard's item ids carry the occurrence: visit:ID:ID@DAY.
