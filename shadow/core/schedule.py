@@ -884,6 +884,17 @@ def _end_series(tx, series: Visit, now: datetime) -> str | None:
     return f"series #{series.id} ended: nothing after {format_day(last.date())}; the past keeps its status"
 
 
+def _within_reach(when: datetime, now: datetime | None = None) -> None:
+    """A visit's new time within reach: not years ahead (a typo), not over a year back."""
+    clock = now or dates.now()
+    if when > clock + BOOKING_AHEAD:
+        raise ScheduleError(
+            f"{format_day(when.date())} is more than two years ahead; check the year"
+        )
+    if when < clock - BOOKING_BEHIND:
+        raise ScheduleError(f"{format_day(when.date())} is more than a year ago")
+
+
 def _allowed(
     current: str, new: str, key: str, start: datetime | None = None, now: datetime | None = None
 ) -> None:
@@ -921,6 +932,7 @@ def reschedule(
     reason: str = "",
 ) -> str:
     """Move a visit (or one occurrence) keeping its record, notes and history."""
+    _within_reach(when)
     visit, on = locate(store, visit_id, on)
     if visit.status not in ("requested", "confirmed"):
         raise ScheduleError(f"visit #{visit.id} is {visit.status}; only upcoming visits can move")

@@ -472,3 +472,11 @@ def test_slot_counts_out_of_range_are_refused(store):
     for bad in (0, -3, 51):
         with pytest.raises(ScheduleError, match=f"1 to 50 slots, not {bad}"):
             schedule.find_slots(store, dept.id, [1], [4], timedelta(hours=1), after=NOW, count=bad)
+
+
+def test_rescheduling_out_of_reach_is_refused(store):
+    vid = book(store)
+    with pytest.raises(ScheduleError, match="more than two years ahead"):
+        schedule.reschedule(store, "tester", vid, datetime(2099, 11, 24, 10, tzinfo=SYD))
+    with pytest.raises(ScheduleError, match="more than a year ago"):
+        schedule.reschedule(store, "tester", vid, datetime(2001, 11, 24, 10, tzinfo=SYD))
