@@ -747,8 +747,12 @@ def changed_occurrences(store: Store, series: Visit) -> list[Occurrence]:
     in the order of their original dates."""
     found = []
     for v in load_visits(store):
-        if v.series_id == series.id and v.occurrence:
-            found.append(Occurrence(v, from_iso(v.start), from_iso(v.end), series.id, v.occurrence))
+        if v.series_id != series.id or not v.occurrence:
+            continue
+        occ = Occurrence(v, from_iso(v.start), from_iso(v.end), series.id, v.occurrence)
+        moved = occ.start != from_iso(v.occurrence)
+        if moved or v.status != series.status or v.status_reason or v.override_reason:
+            found.append(occ)  # (a record kept only to hold notes is no change)
     return sorted(found, key=lambda o: o.original)
 
 
