@@ -585,6 +585,8 @@ def test_occurrence_ids_past_bookings_reopen_and_readable_history(capsys, demo_d
     assert code == 0 and "confirmed again" in out
     # notes, suggestions and kudos take the same occurrence id
     assert run(capsys, "--db", demo_db, "observe", first, "Saw the returns trolley")[0] == 0
+    second = f"1@{(monday + timedelta(weeks=1)).isoformat()}"
+    assert run(capsys, "--db", demo_db, "observe", second, "Quiet week")[0] == 0  # no change
     code, _, err = run(
         capsys, "--db", demo_db, "suggest", "--title", "Label the trolleys", "--visit", first,
         "--direction", "library-to-it",
