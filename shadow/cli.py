@@ -928,7 +928,15 @@ def cmd_observation(args: argparse.Namespace) -> int:
         return 2
     store = open_store(args)
     actor = acting_person(store, args)
+    before = (
+        store.get("observations", int(args.id.lstrip("#")))
+        if args.id.lstrip("#").isdigit()
+        else None
+    )
     obs = backlog.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    if before is not None and (before["text"], before["kind"]) == (obs.text, obs.kind):
+        print(f"nothing changed: note #{obs.id} already reads so")
+        return 0
     print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
     if args.text is not None:
         _jargon_warning(obs.text, actor.side == "it")

@@ -348,6 +348,8 @@ def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
         ("pain point", "Sorter [red]x jams")
     ]
     assert run(capsys, "--db", db, "observation", "edit", note)[0] == 2  # nothing to change
+    code, out, _ = run(capsys, "--db", db, "observation", "edit", note, "Sorter [red]x jams")
+    assert code == 0 and out == f"nothing changed: note #{note} already reads so\n"
     code, _, err = run(capsys, "--db", db, "observation", "edit", note, "  ")
     assert code == 1 and err == "shadow: error: text: is required\n"
     monkeypatch.setenv("SHADOW_USER", "Marcus Webb")
