@@ -34,6 +34,7 @@ from .core.models import (
     ValidationError,
     Visit,
 )
+from .core.plain import count
 from .core.programmes import find_id as find_programme
 from .core.records import (
     PERSON_COLUMNS,
@@ -77,6 +78,14 @@ def acting_person(store: Store, args: argparse.Namespace) -> Person:
     return person
 
 
+def visit_record(store: Store, actor: str, ref: str) -> int:
+    """The record a note, suggestion, kudos, survey or action about a visit points at:
+    ``12``, or ``20@2026-12-16`` for one occurrence of a repeating visit."""
+    from .core import schedule
+
+    return schedule.record_id(store, actor, ref)
+
+
 def print_json(items: Any) -> None:
     json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -89,10 +98,16 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         text = "" if value is None else str(value)
         return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
+    from rich.cells import cell_len  # display width: emoji and CJK take two columns
+
     table = [[cell(h) for h in headers]] + [[cell(v) for v in row] for row in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
+    widths = [max(cell_len(r[i]) for r in table) for i in range(len(headers))]
     for n, row in enumerate(table):
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        print(
+            "  ".join(
+                v + " " * (w - cell_len(v)) for v, w in zip(row, widths, strict=True)
+            ).rstrip()
+        )
         if n == 0:
             print("  ".join("-" * w for w in widths))
 
@@ -218,6 +233,11 @@ def _directory_command(
             f"nothing to change: give at least one of {', '.join('--' + f for f in ('name', *fields))}"
         )
     record = build(store, values, base)
+    from .core.history import changed_fields
+
+    if not changed_fields(store, model.TABLE, base.id, record.to_doc()):
+        print(f"nothing changed: {noun} #{base.id} ({record.name}) already reads so")
+        return 0
     save(store, actor, record)
     print(f"updated {noun} #{base.id}: {record.name}")
     return 0
@@ -281,31 +301,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem)
-        print(f"shadow: error: {len(problems)} problem(s) in {store.path}", file=sys.stderr)
+        print(f"shadow: error: {count(len(problems), 'problem')} in {store.path}", file=sys.stderr)
         return 1
-    print(f"ok: {store.path} (schema {store.schema}, {total} records, no problems)")
+    print(f"ok: {store.path} (schema {store.schema}, {count(total, 'record')}, no problems)")
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from .core import history
+
     store = open_store(args)
     entity = {"person": "people", "department": "departments"}.get(args.entity, args.entity)
     rows = (
         store.audit(entity, args.id)[-args.limit :] if args.limit else store.audit(entity, args.id)
     )
+    names = history.Names(store)
     if args.json:
-        print_json(rows)
+        print_json(
+            [
+                r | {"record": history.record_name(names, r), "change": history.change(names, r)}
+                for r in rows
+            ]  # fmt: skip
+        )
         return 0
     print_table(
-        ["when", "who", "what", "field", "old", "new"],
+        ["when", "who", "what", "change"],
         [
             [
                 r["ts"],
                 r["actor"],
-                f"{r['entity']} #{r['entity_id']}",
-                r["field"],
-                r["old"],
-                r["new"],
+                history.record_name(names, r),
+                history.change(names, r),
             ]
             for r in rows
         ],
@@ -448,6 +474,8 @@ def cmd_visit(args: argparse.Namespace) -> int:
         if args.end:
             values["end"] = args.end
         booking = schedule.visit_from_input(store, values, dayfirst=dayfirst())
+        for notice in booking.notices:
+            print(f"shadow: warning: {notice}", file=sys.stderr)
         if args.dry_run:
             print(
                 f"would book: {booking.summary} at {directory.find_department(store, args.department).name}"
@@ -459,14 +487,13 @@ def cmd_visit(args: argparse.Namespace) -> int:
         _print_conflicts(booking.conflicts)
         return 0
     if args.action == "reschedule":
-        visit = schedule.get_visit(store, args.id)
         when = dates.parse_when(args.when, dayfirst=dayfirst())
         length = dates.parse_duration(args.for_) if args.for_ else None
         print(
             schedule.reschedule(
                 store,
                 actor,
-                visit.id,
+                args.id,
                 when,
                 length,
                 on=on,
@@ -474,6 +501,9 @@ def cmd_visit(args: argparse.Namespace) -> int:
                 reason=args.reason or "",
             )
         )
+        return 0
+    if args.action == "reopen":
+        print(schedule.reopen(store, actor, args.id, args.reason, on=on))
         return 0
     status = {
         "confirm": "confirmed",
@@ -490,45 +520,72 @@ def cmd_visit(args: argparse.Namespace) -> int:
 
 
 def show_visit(store: Store, args: argparse.Namespace) -> int:
-    from .core import dates, schedule
-    from .core.dates import from_iso
+    from .core import dates, history, schedule
 
-    visit = schedule.get_visit(store, args.id)
+    occ = schedule.get_occurrence(store, args.id)
+    visit = occ.visit
     people = directory.names_by_id(store, Person.TABLE)
     depts = directory.names_by_id(store, Department.TABLE)
-    start, end = from_iso(visit.start), from_iso(visit.end)
+    own = visit.id if (occ.series_id is None or visit.series_id is not None) else None
+    changed = schedule.changed_occurrences(store, visit) if visit.rrule else []
     rows = [
         (
             "visit",
-            f"#{visit.id}"
-            + (f" (occurrence of series #{visit.series_id})" if visit.series_id else ""),
+            f"#{occ.key}"
+            + (f" (an occurrence of series #{occ.series_id})" if occ.series_id else ""),
         ),
-        ("when", dates.format_span(start, end)),
+        ("when", dates.format_span(occ.start, occ.end)),
         ("repeats", schedule.describe_repeat(visit.rrule) or "no"),
         ("department", depts.get(visit.department_id, "?")),
         ("kind", visit.kind),
         ("status", visit.status),
+        ("why", visit.status_reason),
         ("visitors", ", ".join(people.get(p, f"#{p}") for p in visit.visitors)),
         ("hosts", ", ".join(people.get(p, f"#{p}") for p in visit.hosts)),
         ("purpose", visit.purpose),
         ("saved despite", visit.override_reason),
     ]
+    entries = store.audit(Visit.TABLE, own) if own is not None else []
     if args.json:
         print_json(
-            {"id": visit.id, **visit.to_doc(), "history": store.audit(Visit.TABLE, visit.id)}
+            {
+                "id": own,
+                "key": occ.key,
+                **visit.to_doc(),
+                "start": dates.to_iso(occ.start),
+                "end": dates.to_iso(occ.end),
+                "series_id": occ.series_id,
+                "occurrences": [
+                    {
+                        "key": o.key,
+                        "id": o.visit.id,
+                        "start": dates.to_iso(o.start),
+                        "end": dates.to_iso(o.end),
+                        "status": o.status,
+                        "why": o.visit.status_reason,
+                        "moved": o.start != dates.from_iso(o.original),
+                    }
+                    for o in changed
+                ],
+                "history": entries,
+            }  # fmt: skip
         )
         return 0
     for label, value in rows:
         if value:
             print(f"{label:>13}: {value}")
-    print("      history:")
-    for entry in store.audit(Visit.TABLE, visit.id):
-        change = (
-            "created"
-            if entry["field"] == "*"
-            else f"{entry['field']}: {entry['old']} -> {entry['new']}"
-        )
-        print(f"               {entry['ts']}  {entry['actor']}  {change}")
+    if changed:
+        print("  occurrences changed one by one:")
+        for o in changed:
+            moved = o.start != dates.from_iso(o.original)
+            what = f"moved to {dates.format_span(o.start, o.end)}" if moved else o.status
+            if moved and o.status != visit.status:
+                what += f", {o.status}"
+            why = f" ({o.visit.status_reason})" if o.visit.status_reason else ""
+            print(f"               #{o.key}  {what}{why}")
+    print("      history:" if entries else "      history: none of its own (see its series)")
+    for line in history.describe(store, entries):
+        print(f"               {line}")
     return 0
 
 
@@ -712,7 +769,15 @@ def cmd_observation(args: argparse.Namespace) -> int:
         return 2
     store = open_store(args)
     actor = acting_person(store, args)
+    before = (
+        store.get("observations", int(args.id.lstrip("#")))
+        if args.id.lstrip("#").isdigit()
+        else None
+    )
     obs = notes.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    if before is not None and (before["text"], before["kind"]) == (obs.text, obs.kind):
+        print(f"nothing changed: note #{obs.id} already reads so")
+        return 0
     print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
     if args.text is not None:
         _jargon_warning(obs.text, actor.side == "it")
@@ -730,6 +795,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             values[key] = getattr(args, key)
     values["risks"] = args.risk or []
     values["tags"] = args.tag or []
+    if args.visit:  # a visit, or one occurrence of a series (20@2026-12-16)
+        values["visit"] = visit_record(store, actor.name, args.visit)
     s = backlog.suggestion_from_input(store, values)
     sid = backlog.add(store, actor, s)
     saved = backlog.get(store, sid)
@@ -759,8 +826,8 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
                 )
         return 0
     if args.action == "vote":
-        count = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)
-        print(f"suggestion #{args.id.lstrip('#')} has {count} vote(s)")
+        votes = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)
+        print(f"suggestion #{args.id.lstrip('#')} has {count(votes, 'vote')}")
         return 0
     actor = acting(store, args)
     if args.action == "status":
@@ -769,7 +836,9 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
         return 0
     if args.action == "merge":
         survivor = backlog.merge(store, actor, args.id, args.into)
-        print(f"merged #{args.id.lstrip('#')} into #{survivor.id} ({len(survivor.votes)} vote(s))")
+        print(
+            f"merged #{args.id.lstrip('#')} into #{survivor.id} ({count(len(survivor.votes), 'vote')})"
+        )
         return 0
     # set
     s = backlog.get(store, args.id)
@@ -788,7 +857,9 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
             "nothing to change: give --impact, --urgency, --risk, --override-impact, --tag ..."
         )
     updated = backlog.suggestion_from_input(store, values, s)
-    backlog.update(store, actor, updated)
+    if not backlog.update(store, actor, updated):
+        print(f"nothing changed: suggestion #{s.id} already reads so")
+        return 0
     print(f"suggestion #{s.id}: {backlog.priority_reason(updated)}")
     return 0
 
@@ -800,7 +871,11 @@ def cmd_kudos(args: argparse.Namespace) -> int:
     actor = acting_person(store, args)
     to = directory.find_person(store, args.to)
     kid = notes.give_kudos(
-        store, actor, to, args.text, visit_id=int(args.visit) if args.visit else None
+        store,
+        actor,
+        to,
+        args.text,
+        visit_id=visit_record(store, actor.name, args.visit) if args.visit else None,
     )
     print(f"kudos #{kid} to {to.name} recorded for the next meeting")
     return 0
@@ -810,6 +885,11 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     from .core.plain import check_text
 
     text = args.text if args.text != "-" else sys.stdin.read()
+    if args.replace:
+        from .core.plain import replace_all
+
+        print(replace_all(text))
+        return 0
     findings = check_text(text)
     if args.json:
         print_json([{"term": f.term, "found": f.found, "start": f.start, "end": f.end, "plain": f.plain,
@@ -897,6 +977,8 @@ def cmd_action(args: argparse.Namespace) -> int:
         for key in ("due", "suggestion", "observation", "visit"):
             if getattr(args, key):
                 values[key] = getattr(args, key)
+        if args.visit:
+            values["visit"] = visit_record(store, actor, args.visit)
         action = actions.action_from_input(store, values, dayfirst=dayfirst())
         aid = actions.add(store, actor, action)
         due = f", due {action.due}" if action.due else ""
@@ -933,7 +1015,9 @@ def cmd_action(args: argparse.Namespace) -> int:
     elif args.action == "note":
         values["notes"] = (base.notes + "\n" if base.notes else "") + args.text
     updated = actions.action_from_input(store, values, base, dayfirst=dayfirst())
-    actions.update(store, actor, updated)
+    if not actions.update(store, actor, updated):
+        print(f"nothing changed: action #{base.id} already reads so")
+        return 0
     print(f"action #{base.id} updated")
     return 0
 
@@ -1106,7 +1190,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{result.pairs} pair(s) to cover between {start} and {end}; {result.placed} placed in {len(result.proposals)} visit(s)"
+        f"{count(result.pairs, 'pair')} to cover between {start} and {end}; {result.placed} placed in {count(len(result.proposals), 'visit')}"
     )
     for p in result.proposals:
         print(f"  {dates.format_span(p.start, p.end)}  {depts.get(p.department_id)}: "
@@ -1116,7 +1200,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             f"  not placed: {people.get(u.person_id)} at {depts.get(u.department_id)}: {u.reason}"
         )
     if applied:
-        print(f"booked {len(applied)} visit(s) as requested")
+        print(f"booked {count(len(applied), 'visit')} as requested")
     elif result.proposals:
         print("nothing booked: add --apply to book these as requested")
     return 0
@@ -1151,7 +1235,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
         args.phase,
         surveys.parse_scores(args.expect, "--expect"),
         surveys.parse_scores(args.perceive, "--perceive"),
-        visit_id=int(args.visit) if args.visit else None,
+        visit_id=visit_record(store, actor.name, args.visit) if args.visit else None,
     )
     print(f"survey #{sid} recorded ({args.phase}, {args.department})")
     return 0
@@ -1431,15 +1515,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("complete", "completed"),
         ("cancel", "cancelled"),
         ("no-show", "a no-show"),
-    ):
+        ("reopen", "open again after a mistake (completed/no-show -> confirmed, cancelled -> requested)"),
+    ):  # fmt: skip
         p = vsub.add_parser(
-            verb, help=f"mark a visit {what} (a series, or one occurrence with --on)"
+            verb,
+            help=f"mark a visit {what} (a series, or one occurrence: ID@DATE or --on DATE)",
         )
-        p.add_argument("id", metavar="ID")
+        p.add_argument("id", metavar="ID", help="a visit id, or ID@YYYY-MM-DD for one occurrence")
         p.add_argument(
             "--on", metavar="DATE", help="only the occurrence of a repeating visit on this day"
         )
-        p.add_argument("--reason", metavar="TEXT")
+        needed = verb in ("cancel", "reopen")
+        p.add_argument(
+            "--reason", metavar="TEXT", required=needed, help="why (kept in the history)"
+        )
     p = vsub.add_parser("show", help="a visit's details and history")
     p.add_argument("id", metavar="ID")
     p.add_argument("--json", action="store_true")
@@ -1529,6 +1618,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-text", help="find IT jargon in a text and offer plain words")
     p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--replace", action="store_true", help="print the text with plain words in place of jargon"
+    )
     p.set_defaults(func=cmd_check_text)
 
     p = sub.add_parser(
@@ -1626,6 +1718,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         q = asub.add_parser(verb, help=text)
         q.add_argument("id", metavar="ID")
+        if verb == "reopen":
+            q.add_argument(
+                "--reason", required=True, metavar="TEXT", help="why (kept in the history)"
+            )
         if verb == "done":
             q.add_argument("--close-suggestion", action="store_true",
                            help="if this was the suggestion's last open action, mark the suggestion done")  # fmt: skip

@@ -21,6 +21,7 @@ from .models import (
     Visit,
     clean_line,
 )
+from .plain import count
 from .store import Store
 
 TRANSITIONS = {
@@ -30,6 +31,8 @@ TRANSITIONS = {
     "dropped": ("open",),
 }
 DUE_SOON_DAYS = 7
+DUE_AHEAD = timedelta(days=3 * 366)  # a due date further off is a typo, not a plan
+DUE_BEHIND = timedelta(days=366)
 
 
 class ActionError(UserError):
@@ -83,7 +86,14 @@ def action_from_input(
         a.due = None
         if text:
             try:
-                a.due = dates.parse_day(text, now_=now_, dayfirst=dayfirst).isoformat()
+                due = dates.parse_day(text, now_=now_, dayfirst=dayfirst)
+                today = (now_ or dates.now()).date()
+                if due > today + DUE_AHEAD:
+                    errors["due"] = f"{dates.format_day(due)} is more than three years ahead"
+                elif due < today - DUE_BEHIND and (base is None or base.due != due.isoformat()):
+                    errors["due"] = f"{dates.format_day(due)} is more than a year ago"
+                else:
+                    a.due = due.isoformat()
             except DateError as exc:
                 errors["due"] = str(exc)
     for key, model in (("suggestion", Suggestion), ("observation", Observation), ("visit", Visit)):
@@ -131,6 +141,11 @@ def set_status(
     reason = (reason or "").strip()
     if status == "dropped" and not reason:
         raise ActionError("dropping an action needs a reason")
+    if status == "open" and a.status in ("done", "dropped") and not reason:
+        raise ActionError(
+            f"reopening action #{a.id} ({a.status}) needs a reason, kept in its history "
+            "(--reason TEXT)"
+        )
     with store.transaction(actor) as tx:
         changes: dict[str, Any] = {"status": status}
         if reason:
@@ -165,10 +180,16 @@ def suggestion_ready(store: Store, suggestion_id: int) -> int | None:
     return s.id
 
 
-def update(store: Store, actor: str, action: Action) -> None:
+def update(store: Store, actor: str, action: Action) -> bool:
+    """Save a changed action; False (and nothing written) when nothing changed."""
+    from .history import changed_fields
+
     action.validate()
+    if not changed_fields(store, Action.TABLE, action.id, action.to_doc()):
+        return False
     with store.transaction(actor) as tx:
         tx.update(Action.TABLE, action.id, action.to_doc())
+    return True
 
 
 @dataclass
@@ -240,11 +261,11 @@ def reminders(store: Store, person: Person, now: datetime | None = None) -> str:
     ]
     parts = []
     if overdue:
-        parts.append(f"{len(overdue)} overdue action{'s' if len(overdue) != 1 else ''}")
+        parts.append(count(len(overdue), "overdue action"))
     if soon:
         first = soon[0]
         parts.append(
-            f"{len(soon)} visit{'s' if len(soon) != 1 else ''} in the next 48 hours "
+            f"{count(len(soon), 'visit')} in the next 48 hours "
             f"(next: {dates.format_moment(first.start)})"
         )
     return "; ".join(parts)

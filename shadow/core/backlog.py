@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from .dates import from_iso
-from .directory import DirectoryError, find_department
+from .directory import DirectoryError, find_department, search_key
 from .models import (
     DIRECTIONS,
     LEVELS,
@@ -45,11 +45,19 @@ CLOSED_STATUSES = ("done", "declined", "duplicate")
 TRANSITIONS = {
     "new": ("under review", "accepted", "declined", "duplicate"),
     "under review": ("accepted", "declined", "duplicate", "new"),
-    "accepted": ("in progress", "done", "declined", "duplicate"),
+    "accepted": ("in progress", "done", "declined", "duplicate", "under review"),
     "in progress": ("done", "accepted", "declined"),
     "done": ("in progress",),  # reopen
     "declined": ("under review",),  # reconsider
     "duplicate": (),
+}
+# Moves back along the lifecycle: corrections, which need a reason kept in the history.
+BACKWARD = {
+    ("under review", "new"),
+    ("accepted", "under review"),
+    ("in progress", "accepted"),
+    ("done", "in progress"),
+    ("declined", "under review"),
 }
 DIRECTION_LABELS = {"it-to-library": "IT → library", "library-to-it": "library → IT"}
 
@@ -193,10 +201,16 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
         return tx.insert(Suggestion.TABLE, s.to_doc(), summary=s.title)
 
 
-def update(store: Store, actor: str, s: Suggestion) -> None:
+def update(store: Store, actor: str, s: Suggestion) -> bool:
+    """Save a changed suggestion; False (and nothing written) when nothing changed."""
+    from .history import changed_fields
+
     s.validate()
+    if not changed_fields(store, Suggestion.TABLE, s.id, s.to_doc()):
+        return False
     with store.transaction(actor) as tx:
         tx.update(Suggestion.TABLE, s.id, s.to_doc())
+    return True
 
 
 def set_status(
@@ -211,13 +225,21 @@ def set_status(
     allowed = TRANSITIONS[s.status]
     if status not in allowed:
         if not allowed:
-            raise BacklogError(f"suggestion #{s.id} is {s.status}, which is final")
+            raise BacklogError(
+                f"suggestion #{s.id} is {s.status}, which is final"
+                + (f" (merged into #{s.duplicate_of})" if s.duplicate_of else "")
+            )
         raise BacklogError(
             f"suggestion #{s.id} is {s.status}; it can become {', '.join(allowed)}, not {status}"
         )
     reason = (reason or "").strip()
     if status == "declined" and not reason:
         raise BacklogError("declining needs a reason (say why, so the author hears back)")
+    if (s.status, status) in BACKWARD and not reason:
+        raise BacklogError(
+            f"suggestion #{s.id} going back from {s.status} to {status} is a correction: "
+            "give the reason (--reason TEXT), it is kept in the history"
+        )
     with store.transaction(actor) as tx:
         changes: dict[str, Any] = {"status": status, "reason": reason}
         if not s.triaged:
@@ -258,6 +280,11 @@ def merge(store: Store, actor: str, duplicate_id: int, survivor_id: int) -> Sugg
         dup, keep = get(store, duplicate_id), get(store, survivor_id)
         if dup.status == "duplicate":
             raise BacklogError(f"#{dup.id} is already a duplicate of #{dup.duplicate_of}")
+        if dup.status in ("done", "declined"):
+            raise BacklogError(
+                f"#{dup.id} is {dup.status}, which is closed: only an open suggestion can be "
+                f"merged as a duplicate (it can become {', '.join(TRANSITIONS[dup.status])})"
+            )
         if keep.status == "duplicate":
             raise BacklogError(
                 f"#{keep.id} is itself a duplicate of #{keep.duplicate_of}; merge into that"
@@ -344,7 +371,7 @@ def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = 
                 created=d.get("created", ""),
                 author=author,
                 tags=tuple(s.tags),
-                text=" ".join((s.title, s.description, dept, author, " ".join(s.tags))).casefold(),
+                text=search_key(" ".join((s.title, s.description, dept, author, *s.tags))),
                 sla=sla_state(s, d["created"], policy, now, closed_days)
                 if d.get("created")
                 else "none",
@@ -382,8 +409,8 @@ class Filter:
 
 
 def apply(all_rows: Iterable[Row], f: Filter) -> list[Row]:
-    text = f.text.casefold().strip()
-    dept, tag, author = f.department.casefold(), f.tag.casefold(), f.author.casefold()
+    text = search_key(f.text)
+    dept, tag, author = search_key(f.department), f.tag.casefold(), search_key(f.author)
     out = []
     for r in all_rows:
         if text and text not in r.text:
@@ -400,11 +427,11 @@ def apply(all_rows: Iterable[Row], f: Filter) -> list[Row]:
             continue
         if f.direction and r.direction != f.direction:
             continue
-        if dept and r.department.casefold() != dept:
+        if dept and search_key(r.department) != dept:
             continue
         if tag and tag not in r.tags:
             continue
-        if author and r.author.casefold() != author:
+        if author and search_key(r.author) != author:
             continue
         if f.sla and r.sla != f.sla:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,7 @@ from .models import (
     name_key,
     parse_hours,
 )
+from .plain import count
 from .store import Store
 
 SETUP_ACTOR = "(first-run setup)"
@@ -70,6 +72,26 @@ def departments(store: Store, *, active_only: bool = False) -> list[Department]:
     return sorted(found, key=lambda d: name_key(d.name))
 
 
+def search_key(text: str) -> str:
+    """How people type names: case, accents and extra spaces do not matter
+    (``siobhan`` finds ``Siobhán``, ``JOSE  garcia`` finds ``José García``)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def matches(needle: str, *texts: str) -> bool:
+    """The one search test for pickers, filters and lookups: ``needle`` found in any of
+    ``texts`` ignoring case and accents; an empty needle matches everything."""
+    key = search_key(needle)
+    return not key or any(key in search_key(t) for t in texts)
+
+
+def starts_with(text: str, typed: str) -> bool:
+    """Completion test: ``text`` begins with what was typed, ignoring case and accents."""
+    return search_key(text).startswith(search_key(typed))
+
+
 def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any:
     text = str(ref).strip()
     digits = text.lstrip("#")
@@ -78,7 +100,11 @@ def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any
         if doc is not None:
             return model.from_doc(doc)
     key = name_key(text)
-    matches = [d for d in store.all(model.TABLE) if name_key(d.get("name", "")) == key]
+    docs = store.all(model.TABLE)
+    matches = [d for d in docs if name_key(d.get("name", "")) == key]
+    if not matches:  # as people type it: without the accents
+        loose = search_key(text)
+        matches = [d for d in docs if search_key(d.get("name", "")) == loose]
     if len(matches) == 1:
         return model.from_doc(matches[0])
     if not matches:
@@ -87,7 +113,7 @@ def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any
 
 
 def find_person(store: Store, ref: str | int) -> Person:
-    """A person by id (``12`` or ``#12``) or by name, ignoring case."""
+    """A person by id (``12`` or ``#12``) or by name, ignoring case and accents."""
     return _resolve(store, Person, ref, "person")
 
 
@@ -341,15 +367,41 @@ def _header_key(text: str) -> str:
     return "_".join(text.strip().casefold().replace("-", " ").split())
 
 
+class ImportProblems(DirectoryError):
+    """Every bad line of a file, found in one pass; ``str()`` is one line for the CLI."""
+
+    def __init__(self, path: str | Path, problems: list[str]):
+        self.problems = problems
+        shown = "; ".join(problems[:20]) + (
+            f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
+        )
+        what = count(len(problems), "problem")
+        super().__init__(f"{path}: nothing imported, {what}: {shown}")
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """Comma, semicolon (spreadsheets in many European locales) or tab separated."""
+    head = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
 def read_csv(
-    text: str, fields: Iterable[str], required: Iterable[str]
+    text: str,
+    fields: Iterable[str],
+    required: Iterable[str],
+    problems: list[str] | None = None,
 ) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a header-driven CSV as (line number, {field: text}). Raises DirectoryError."""
+    """Rows of a header-driven CSV as (line number, {field: text}). Raises DirectoryError for
+    a file it cannot read at all; a row with the wrong number of cells is added to
+    ``problems`` when given (so every bad line is reported at once), else raised."""
     allowed = {f: f for f in fields}
     allowed.update(
         {"closed_dates": "closed", "department_name": "department", "opening_hours": "hours"}
     )
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), _dialect(text))
     try:
         header = next(reader)
     except StopIteration:
@@ -374,9 +426,11 @@ def read_csv(
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(columns):
-                raise DirectoryError(
-                    f"line {line}: {len(values)} cells where the header has {len(columns)}"
-                )
+                problem = f"line {line}: {len(values)} cells where the header has {len(columns)}"
+                if problems is None:
+                    raise DirectoryError(problem)
+                problems.append(problem)
+                continue
             rows.append((line, dict(zip(columns, values, strict=True))))
     except csv.Error as exc:
         raise DirectoryError(f"line {reader.line_num}: {exc}") from None
@@ -390,10 +444,12 @@ def import_csv(
     path: str | Path,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Import people or departments from a CSV file, all or nothing.
+    """Import people or departments from a CSV file (comma, semicolon or tab separated),
+    all or nothing.
 
-    Every row is checked first; the first bad row rejects the whole file with
-    its line and field named, and nothing is written. Returns the count added.
+    Every row is checked first; bad rows reject the whole file with every bad line and
+    field named at once (:class:`ImportProblems`), and nothing is written. Returns the
+    count added.
     """
     if kind not in ("people", "departments"):
         raise DirectoryError(f"can import people or departments, not {kind!r}")
@@ -405,31 +461,37 @@ def import_csv(
         raise DirectoryError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
     except OSError as exc:
         raise DirectoryError(f"{path}: {exc.strerror}") from None
+    problems: list[str] = []
     if kind == "people":
-        rows = read_csv(text, PERSON_FIELDS, ("name", "side"))
+        rows = read_csv(text, PERSON_FIELDS, ("name", "side"), problems)
         build = person_from_input
         table, what = Person.TABLE, "person"
     else:
-        rows = read_csv(text, DEPARTMENT_FIELDS, ("name",))
+        rows = read_csv(text, DEPARTMENT_FIELDS, ("name",), problems)
         build = department_from_input
         table, what = Department.TABLE, "department"
-    total = len(rows)
+    seen = {name_key(d.get("name", "")): d["id"] for d in store.all(table)}
+    records = []
+    for line, values in rows:
+        try:
+            record = build(store, values)
+        except ValidationError as exc:
+            problems.extend(f"line {line}, {field}: {msg}" for field, msg in exc.errors.items())
+            continue
+        key = name_key(record.name)
+        if key in seen:
+            problems.append(f"line {line}, name: a {what} named {record.name!r} already exists")
+            continue
+        seen[key] = -line
+        records.append(record)
+    if problems:
+        problems.sort(key=lambda p: int(p.split()[1].rstrip(",:")))
+        raise ImportProblems(path, problems)
+    total = len(records)
     if progress:
         progress(0, total)
     with store.transaction(actor) as tx:
-        seen = {name_key(d.get("name", "")): d["id"] for d in store.all(table)}
-        for n, (line, values) in enumerate(rows, 1):
-            try:
-                record = build(store, values)
-            except ValidationError as exc:
-                field, msg = next(iter(exc.errors.items()))
-                raise DirectoryError(f"{path}: line {line}, {field}: {msg}") from None
-            key = name_key(record.name)
-            if key in seen:
-                raise DirectoryError(
-                    f"{path}: line {line}, name: a {what} named {record.name!r} already exists"
-                )
-            seen[key] = -line
+        for n, record in enumerate(records, 1):
             tx.insert(table, record.to_doc(), summary=record.name)
             if progress and (n % 50 == 0 or n == total):
                 progress(n, total)

@@ -210,8 +210,63 @@ def name_key(name: str) -> str:
 
 
 # ------------------------------------------------------------------ opening hours
+_DAY_WORDS = {"weekdays": ("mon", "fri"), "weekday": ("mon", "fri"), "weekends": ("sat", "sun"),
+              "weekend": ("sat", "sun"), "daily": ("mon", "sun"), "every day": ("mon", "sun")}  # fmt: skip
+_CLOCK = r"(?:(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?|(noon|midday|midnight))"
+_TIME_RANGE = re.compile(rf"{_CLOCK}\s*(?:-|to|until)\s*{_CLOCK}", re.IGNORECASE)
+_HOURS_EXAMPLE = (
+    "expected e.g. 'Mon-Fri 09:00-17:00; Sat 10:00-14:00' (or 'Mon-Fri 9-5', '9am-5pm')"
+)
+
+
+def _clock(hour: str | None, minute: str | None, half: str | None, word: str | None):
+    """(hours, minutes, had an am/pm) of one written time, or None if it is no time."""
+    if word:
+        word = word.lower()
+        return (0 if word == "midnight" else 12), 0, True
+    h, m = int(hour or 0), int(minute or 0)
+    if half:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if half.lower().startswith("p") else 0)
+    return h, m, bool(half)
+
+
+def _times(segment: str, spec: str) -> list[str]:
+    """A written time range (``09:00-17:00``, ``9-5``, ``9am-5pm``, ``8.30 to 4.30pm``) as
+    ``["HH:MM", "HH:MM"]``. A bare end hour below the start, like the 5 in ``9-5``, is
+    the afternoon; a time written on the 24-hour clock (``17:00-09:00``) is taken as is."""
+    m = _TIME_RANGE.fullmatch(spec.replace("–", "-").replace("—", "-").strip())
+    if not m:
+        raise ValueError(
+            f"cannot read {spec!r} in {segment!r}: times are HH:MM, 24-hour, or 9am-5pm"
+        )
+    start, end = _clock(*m.groups()[0:4]), _clock(*m.groups()[4:8])
+    if start is None or end is None:
+        raise ValueError(f"cannot read {spec!r} in {segment!r}: am/pm times run from 1 to 12")
+    (sh, sm, s_half), (eh, em, e_half) = start, end
+    written_end = m.group(5) or ""
+    if (not e_half and not s_half and (eh, em) <= (sh, sm) and eh < 12 and sh <= 12
+            and not written_end.startswith("0")):  # fmt: skip
+        eh += 12
+    if not s_half and e_half and sh < 12 and (sh + 12, sm) < (eh, em):
+        sh += 12  # "1-5pm" is all afternoon; "9-5pm" starts in the morning
+    if (eh, em) == (0, 0) and (e_half or m.group(8)):
+        eh, em = 23, 59  # "to 12am", "to midnight": the end of the day
+    for h, mm in ((sh, sm), (eh, em)):
+        if h > 23 or mm > 59:
+            raise ValueError(f"cannot read {spec!r} in {segment!r}: times are HH:MM, 24-hour")
+    times = [f"{sh:02d}:{sm:02d}", f"{eh:02d}:{em:02d}"]
+    if times[0] >= times[1]:
+        raise ValueError(f"{segment!r}: closing time must be after opening time")
+    return times
+
+
 def parse_hours(text: str) -> dict[str, list[list[str]]]:
-    """Read ``"Mon-Fri 08:30-17:00; Sat 10:00-14:00"`` into ``{"mon": [["08:30", "17:00"]], ...}``.
+    """Read opening hours as people write them into ``{"mon": [["08:30", "17:00"]], ...}``:
+    ``Mon-Fri 08:30-17:00; Sat 10:00-14:00``, ``Mon-Fri 9-5``, ``weekdays 9am-5pm``,
+    ``Monday to Friday 9:00-17:00``, ``Sat 10-2``, ``Sun closed``; times alone
+    (``9am-5pm``) are Monday to Friday.
 
     Raises ValueError with a message saying what was expected.
     """
@@ -222,24 +277,28 @@ def parse_hours(text: str) -> dict[str, list[list[str]]]:
     for segment in re.split(r"\s*[;,\n]\s*", text):
         if not segment:
             continue
+        flat = " ".join(segment.replace("–", "-").replace("—", "-").split())
+        if _TIME_RANGE.fullmatch(flat):
+            flat = f"weekdays {flat}"  # times alone ("9am-5pm") are the working week
         m = re.fullmatch(
-            r"([A-Za-z]{3})[a-z]*(?:\s*-\s*([A-Za-z]{3})[a-z]*)?\s+(\S+)\s*-\s*(\S+)", segment
+            r"(weekdays?|weekends?|daily|every day|[A-Za-z]{3}[a-z]*\.?"
+            r"(?:\s*(?:-|to)\s*[A-Za-z]{3}[a-z]*\.?)?)\s*:?\s+(.+)",
+            flat,
+            re.IGNORECASE,
         )
         if not m:
-            raise ValueError(
-                f"cannot read {segment!r}: expected e.g. 'Mon-Fri 09:00-17:00; Sat 10:00-14:00'"
-            )
-        first, last, start, end = m.group(1).lower(), (m.group(2) or m.group(1)).lower(), m[3], m[4]
+            raise ValueError(f"cannot read {segment!r}: {_HOURS_EXAMPLE}")
+        days, spec = m[1].lower(), m[2]
+        if days in _DAY_WORDS:
+            first, last = _DAY_WORDS[days]
+        else:
+            ends = re.split(r"\s*(?:-|\bto\b)\s*", days)
+            first, last = ends[0][:3], ends[-1][:3]
         if first not in DAYS or last not in DAYS:
             raise ValueError(f"cannot read {segment!r}: days are Mon Tue Wed Thu Fri Sat Sun")
-        times = []
-        for t in (start, end):
-            tm = _HHMM.fullmatch(t)
-            if not tm:
-                raise ValueError(f"cannot read {t!r} in {segment!r}: times are HH:MM, 24-hour")
-            times.append(f"{int(tm[1]):02d}:{tm[2]}")
-        if times[0] >= times[1]:
-            raise ValueError(f"{segment!r}: closing time must be after opening time")
+        if spec.strip().lower() == "closed":
+            continue
+        times = _times(segment, spec)
         i, j = DAYS.index(first), DAYS.index(last)
         if j < i:
             raise ValueError(f"{segment!r}: day range runs backwards")
@@ -407,6 +466,7 @@ class Visit(Model):
     series_id: int | None = None  # set on a record that overrides one occurrence of a series
     occurrence: str = ""  # that occurrence's original start (aware ISO 8601)
     override_reason: str = ""  # why soft conflicts were accepted
+    status_reason: str = ""  # why it was last cancelled or reopened (the audit keeps each)
 
     def validate(self) -> None:
         c = _Checker()
@@ -430,6 +490,7 @@ class Visit(Model):
             if self.rrule:
                 c.fail("rrule", "an occurrence of a series cannot repeat itself")
         c.text("override_reason", self.override_reason)
+        c.text("status_reason", self.status_reason)
         c.done()
 
 

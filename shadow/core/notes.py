@@ -4,7 +4,7 @@ public praise read out at the next meeting."""
 from __future__ import annotations
 
 from .backlog import BacklogError
-from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError, Visit
+from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError
 from .store import Store, now_iso
 
 
@@ -24,13 +24,15 @@ def observe(
     store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
 ) -> int:
     """A note on a visit, marked with its author's side."""
-    ref = str(visit_id).strip().lstrip("#")
-    visit = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
-    if visit is None:
-        raise BacklogError(f"no visit #{ref} (see 'shadow list visits')")
+    from . import schedule  # a visit, or one occurrence of a series (20@2026-12-16)
+
+    try:
+        visit = schedule.get_visit(store, visit_id)
+    except schedule.ScheduleError as exc:
+        raise BacklogError(str(exc)) from None
     kind = (kind or "workflow seen").strip().lower()
     obs = Observation(
-        visit_id=visit["id"],
+        visit_id=visit.id,
         author_id=actor.id,
         side=actor.side,
         kind=kind,
@@ -39,7 +41,8 @@ def observe(
     )
     _validate_note(obs)
     with store.transaction(actor.name) as tx:
-        return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{visit['id']}")
+        obs.visit_id = schedule.attach_id(tx, store, visit_id)
+        return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{obs.visit_id}")
 
 
 def edit_observation(

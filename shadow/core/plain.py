@@ -104,3 +104,95 @@ def summarise(findings: list[Finding]) -> str:
     for f in findings:
         seen.setdefault(f.term.casefold(), f)
     return "; ".join(f'{f.found} -> "{f.plain}"' for f in seen.values())
+
+
+def plain_words(plain: str) -> str:
+    """The words that stand in for a term: the glossary's explanation in brackets is for
+    reading beside the jargon, not for putting into the text (``fault report (something
+    is broken)`` replaces as ``fault report``)."""
+    return re.sub(r"\s*\([^)]*\)", "", plain).strip() or plain
+
+
+def replacement(text: str, finding: Finding) -> tuple[int, int, str]:
+    """How to replace one finding so the text still reads: ``(start, end, new words)``.
+
+    The plain words keep a plural (``VLANs`` -> ``... sections``) and a possessive, take a
+    capital where the jargon started a sentence, swallow an explanation already written in
+    brackets right after the jargon (no ``jargon (plain)`` left side by side), and fix the
+    article before them (``a incident`` -> ``a fault report``, ``an SLA`` -> ``agreed ...``).
+    """
+    words = plain_words(finding.plain)
+    found = finding.found
+    core = " ".join(found.split())
+    term = finding.term
+    if core.casefold().endswith("'s") and not term.casefold().endswith("'s"):
+        words += "'s"
+    elif core.casefold() != term.casefold() and core.casefold().endswith("s"):
+        words = _pluralise(words)
+    start, end = finding.start, finding.end
+    after = text[end:]
+    bracket = re.match(r"\s*\(([^)]*)\)", after)
+    if bracket and (
+        bracket[1].strip().casefold()
+        in {finding.plain.casefold(), plain_words(finding.plain).casefold()}
+    ):
+        end += bracket.end()
+    before = text[:start]
+    sentence_start = not before.strip() or bool(re.search(r"[.!?:]\s*$", before))
+    if sentence_start:
+        words = words[:1].upper() + words[1:]
+    article = re.search(r"(?<![\w-])(an?|An?)(\s+)$", before)
+    if article:
+        first = words.split()[0].casefold() if words.split() else ""
+        if first in {"the", "a", "an", "how", "what", "one", "your", "our", "their"}:
+            start = article.start()  # the plain words bring their own article
+            if article[1][0].isupper():
+                words = words[:1].upper() + words[1:]
+        else:
+            vowel = first[:1] in "aeiou"
+            new_article = "an" if vowel else "a"
+            if article[1][0].isupper():
+                new_article = new_article.capitalize()
+            start = article.start()
+            words = f"{new_article}{article[2]}{words}"
+    return start, end, words
+
+
+def _pluralise(words: str) -> str:
+    """The plural of a plain phrase: its head noun (before ``of``/``for``/``that``...)."""
+    parts = words.split(" ")
+    if len(parts) > 1 and parts[0].casefold() in ("a", "an"):
+        parts = parts[1:]  # "a separate part" -> "separate parts"
+    head = len(parts) - 1
+    for i, w in enumerate(parts):
+        if i and w in {"of", "for", "that", "which", "with", "to", "in", "on", "when", "where"}:
+            head = i - 1
+            break
+    noun = parts[head]
+    if noun.endswith(("s", "x", "ch", "sh")):
+        noun += "es"
+    elif noun.endswith("y") and len(noun) > 1 and noun[-2] not in "aeiou":
+        noun = noun[:-1] + "ies"
+    else:
+        noun += "s"
+    parts[head] = noun
+    return " ".join(parts)
+
+
+def replace_all(text: str, terms: tuple[Term, ...] | None = None) -> str:
+    """``text`` with every jargon term replaced by readable plain words."""
+    out = text
+    for f in reversed(check_text(text, terms)):
+        start, end, words = replacement(out, f)
+        out = out[:start] + words + out[end:]
+    return out
+
+
+_IRREGULAR = {"person": "people", "kudos": "kudos", "this": "these", "reply": "replies"}
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count that reads naturally: ``1 vote``, ``4 votes``, ``0 visits``, ``2 people``."""
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {plural or _IRREGULAR.get(noun) or _pluralise(noun)}"

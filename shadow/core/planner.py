@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from . import dates
 from .coverage import compute
 from .models import DAYS, Department, Person, UserError, Visit
+from .plain import count as counted
 from .schedule import OCCUPYING, occurrences
 from .settings import rules
 
@@ -28,6 +29,9 @@ DEFAULT_LENGTH = timedelta(hours=2)
 DEFAULT_START = "tomorrow"
 DEFAULT_RANGE = timedelta(weeks=8)
 STEP = timedelta(minutes=30)
+
+
+MAX_PER_WEEK_LIMIT = 20
 
 
 class PlanError(UserError):
@@ -175,7 +179,15 @@ def plan(
         raise PlanError("the range ends before it starts")
     if (end - start).days > 400:
         raise PlanError("plan at most a year at a time")
+    if max_per_week is not None and not 1 <= max_per_week <= MAX_PER_WEEK_LIMIT:
+        raise PlanError(
+            f"visits per person per week must be 1 to {MAX_PER_WEEK_LIMIT}, not {max_per_week}"
+        )
     now = now or dates.now()
+    if start < now.date():
+        raise PlanError(
+            f"the range starts {dates.format_day(start)}, in the past: plan from today on"
+        )
     zone = now.tzinfo or dates.local_zone()
     settings = rules(store)
     max_week = max_per_week or int(store.setting("planner.max_per_week", DEFAULT_MAX_PER_WEEK))
@@ -274,7 +286,7 @@ def _why(
     if not weeks:
         return f"{dept.name} is not open on any day of the range"
     if all(index.visitor_week[(pid, w)] >= max_week for w in weeks):
-        return f"already at {max_week} visit(s) a week in every week of the range"
+        return f"already at {counted(max_week, 'visit')} a week in every week of the range"
 
     def host_full(h: int, w: tuple[int, int]) -> bool:
         monday = date.fromisocalendar(w[0], w[1], 1)

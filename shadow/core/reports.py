@@ -9,6 +9,7 @@ from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
 from .dates import from_iso
 from .models import Department, Person, Visit
+from .plain import count
 from .schedule import describe_repeat, load_visits
 from .store import Store
 
@@ -331,6 +332,11 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         ],
         "No visits booked in the next fortnight.",
     )
+    section(
+        "Visits cancelled since the last meeting",
+        _cancellations(store, since, depts),
+        "No visits cancelled since the last meeting.",
+    )
     suggestions = [(d, Suggestion.from_doc(d)) for d in store.all(Suggestion.TABLE)]
     new = sorted(
         ((d, s) for d, s in suggestions if s.status == "new"),
@@ -355,7 +361,7 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     section(
         "Top-voted open suggestions",
         [
-            f"- {len(s.votes)} vote(s): #{d['id']} {md_escape(s.title)} (P{priority(s)}, {s.status})"
+            f"- {count(len(s.votes), 'vote')}: #{d['id']} {md_escape(s.title)} (P{priority(s)}, {s.status})"
             for d, s in top
             if s.votes
         ],
@@ -404,6 +410,32 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         "No kudos since the last meeting — worth asking hosts for some.",
     )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _cancellations(store: Store, since: datetime, depts: dict[int, str]) -> list[str]:
+    """Each visit, occurrence or series cancelled since ``since``, with who and why."""
+    from .dates import format_span
+
+    out = []
+    for e in store.audit(Visit.TABLE):
+        ended = e["field"] == "rrule" and "UNTIL=" in str(e["new"] or "")
+        if from_iso(e["ts"]) < since or not (
+            ended or (e["field"] == "status" and e["new"] == "cancelled")
+        ):
+            continue
+        doc = store.get(Visit.TABLE, e["entity_id"])
+        if doc is None:
+            continue
+        v = Visit.from_doc(doc)
+        key = f"{v.series_id}@{v.occurrence[:10]}" if v.series_id else str(v.id)
+        what = "series ended" if ended else "cancelled"
+        why = v.status_reason or "no reason recorded"
+        out.append(
+            f"- #{key} {format_span(from_iso(v.start), from_iso(v.end))} — "
+            f"**{md_escape(depts.get(v.department_id or 0, '?'))}**, {what} by "
+            f"{md_escape(e['actor'])}: {md_escape(why)}"
+        )
+    return out
 
 
 def programme_report(
@@ -474,7 +506,7 @@ def programme_report(
         if s.status == "duplicate":
             continue
         lines.append(
-            f"- **P{priority(s)}** #{s.id} {md_escape(s.title)} — {s.status}, {len(s.votes)} vote(s); {priority_reason(s)}"
+            f"- **P{priority(s)}** #{s.id} {md_escape(s.title)} — {s.status}, {count(len(s.votes), 'vote')}; {priority_reason(s)}"
         )
     lines += ["", "## Actions", ""]
     for view in views(store, now.date()):

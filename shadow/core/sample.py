@@ -27,6 +27,7 @@ from .models import (
     Survey,
     Visit,
 )
+from .plain import count
 from .store import Store
 
 # The liaison of the sample library: who `shadow --demo` acts as.
@@ -50,7 +51,7 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
     existing = record_count(store)
     if existing and not force:
         raise DirectoryError(
-            f"{store.path} already holds {existing} records; "
+            f"{store.path} already holds {count(existing, 'record')}; "
             "use --force to replace them with the sample (a backup is taken first)"
         )
     data = sample_data()

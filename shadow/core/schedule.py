@@ -34,6 +34,7 @@ from .models import (
     Visit,
     clean_line,
 )
+from .plain import count
 from .settings import rules
 from .store import Store
 
@@ -45,9 +46,15 @@ TRANSITIONS = {
     "cancelled": (),
     "no-show": (),
 }
+# A correction, with a reason kept in the history: what each closed status goes back to.
+REOPEN = {"completed": "confirmed", "no-show": "confirmed", "cancelled": "requested"}
+NOT_BEFORE_START = ("completed", "no-show")  # what cannot be true of a visit still to come
 DEFAULT_DURATION = timedelta(hours=2)
+BOOKING_AHEAD = timedelta(days=2 * 366)  # further ahead than this is a typo, not a plan
+BOOKING_BEHIND = timedelta(days=366)  # recording a visit that happened: up to a year back
 SERIES_HORIZON = timedelta(days=366)  # how far ahead a repeating visit is checked
 MAX_OCCURRENCES = 200
+MAX_SLOTS = 50  # free slots offered at once
 
 
 class ScheduleError(UserError):
@@ -400,7 +407,7 @@ def check(
                     Conflict(
                         "capacity",
                         False,
-                        f"{dept_name} takes {dept.capacity} visitor(s) at once; "
+                        f"{dept_name} takes {count(dept.capacity, 'visitor')} at once; "
                         f"{span} would have {there + len(visit.visitors)}",
                         s,
                     ),
@@ -435,7 +442,7 @@ def check(
                     Conflict(
                         "host-load",
                         False,
-                        f"{names.get(h, h)} would host {week_load[(h, wk)]} visits in the week of "
+                        f"{names.get(h, h)} would host {count(week_load[(h, wk)], 'visit')} in the week of "
                         f"{format_day(monday)} (cap {settings['host_week_cap']})",
                         s,
                     ),
@@ -448,7 +455,7 @@ def check(
                     Conflict(
                         "host-load",
                         False,
-                        f"{names.get(h, h)} would host {month_load[(h, mo)]} visits in "
+                        f"{names.get(h, h)} would host {count(month_load[(h, mo)], 'visit')} in "
                         f"{s:%B %Y} (cap {settings['host_month_cap']})",
                         s,
                     ),
@@ -465,6 +472,7 @@ class Booking:
     visit: Visit
     summary: str  # the interpreted value, e.g. "Tue 24 Nov 2026 10:00–12:00, every other week"
     conflicts: list[Conflict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # accepted, but worth saying (a past date)
 
 
 def _people(store: Store, raw: Any, field_name: str, errors: dict[str, str]) -> list[int]:
@@ -575,6 +583,23 @@ def visit_from_input(
         except DateError as exc:
             errors["end"] = str(exc)
     zone_name = visit.timezone or dates.zone_name()
+    notices: list[str] = []
+    if start is not None and "when" in values:
+        clock = now_ or dates.now()
+        if start > clock + BOOKING_AHEAD:
+            errors["when"] = (
+                f"{format_day(start.date())} is more than two years ahead; check the year"
+            )
+        elif start + length < clock - BOOKING_BEHIND:
+            errors["when"] = (
+                f"{format_day(start.date())} is more than a year ago; only recent visits "
+                "can be recorded after the fact"
+            )
+        elif start < clock:
+            notices.append(
+                f"{dates.format_moment(start)} is in the past: the visit is recorded as "
+                "having been booked; confirm and complete it to say it happened"
+            )
     if start is not None:
         visit.start = to_iso(start)
         visit.end = to_iso(start + length)
@@ -596,7 +621,7 @@ def visit_from_input(
     if visit.rrule:
         summary += f", {describe_repeat(visit.rrule)}"
     ignore = {visit.id} if visit.id else set()
-    return Booking(visit, summary, check(store, visit, ignore=ignore))
+    return Booking(visit, summary, check(store, visit, ignore=ignore), notices)
 
 
 # ------------------------------------------------------------------ writing
@@ -627,14 +652,108 @@ def book(
         return visit.id
 
 
-def get_visit(store: Store, visit_id: int | str) -> Visit:
-    text = str(visit_id).strip().lstrip("#")
-    if not text.isdigit():
-        raise ScheduleError(f"not a visit id: {visit_id!r} (see 'shadow list visits')")
-    doc = store.get(Visit.TABLE, int(text))
+_REF = re.compile(r"#?(\d+)(?:@(\d{4}-\d{2}-\d{2}))?")
+
+
+def parse_ref(ref: int | str) -> tuple[int, date | None]:
+    """``12`` -> (12, None); ``20@2026-12-16`` (as ``list visits`` prints an occurrence of a
+    repeating visit) -> (20, that day). Raises ScheduleError."""
+    text = str(ref).strip()
+    m = _REF.fullmatch(text)
+    day = None
+    if m and m[2]:
+        try:
+            day = date.fromisoformat(m[2])
+        except ValueError:
+            m = None
+    if not m:
+        raise ScheduleError(
+            f"not a visit id: {text!r} (a number like 12, or 20@2026-12-16 for one occurrence "
+            "of a repeating visit; see 'shadow list visits')"
+        )
+    return int(m[1]), day
+
+
+def locate(store: Store, ref: int | str, on: date | None = None) -> tuple[Visit, date | None]:
+    """The record a reference names and the occurrence day it names, if any: ``20@2026-12-16``
+    gives the series #20 and that day (the same as ``20`` with ``--on 2026-12-16``)."""
+    visit_id, day = parse_ref(ref)
+    doc = store.get(Visit.TABLE, visit_id)
     if doc is None:
-        raise ScheduleError(f"no visit #{text} (see 'shadow list visits')")
-    return Visit.from_doc(doc)
+        raise ScheduleError(f"no visit #{visit_id} (see 'shadow list visits')")
+    visit = Visit.from_doc(doc)
+    if day is not None and on is not None and day != on:
+        raise ScheduleError(f"{ref} names {format_day(day)}; --on names {format_day(on)}")
+    day = day or on
+    if day is not None:
+        if visit.series_id is not None:
+            visit = get_visit(store, visit.series_id)
+        if not visit.rrule:
+            raise ScheduleError(f"visit #{visit.id} does not repeat; name it without a date")
+        find_occurrence(store, visit, day)  # refuses a day the series does not have
+    return visit, day
+
+
+def get_visit(store: Store, visit_id: int | str) -> Visit:
+    """A visit record by id; an occurrence reference (``20@2026-12-16``) gives the record
+    that holds that occurrence's details (its own, or its series')."""
+    visit, day = locate(store, visit_id)
+    if day is None:
+        return visit
+    return find_occurrence(store, visit, day).visit
+
+
+def get_occurrence(store: Store, ref: int | str) -> Occurrence:
+    """The occurrence a reference names: a single visit, a series' occurrence
+    (``20@2026-12-16``), or an occurrence's own record (its key is then the series')."""
+    visit, day = locate(store, ref)
+    if day is not None:
+        return find_occurrence(store, visit, day)
+    if visit.series_id is not None:
+        series = store.get(Visit.TABLE, visit.series_id)
+        if series is not None:
+            return find_occurrence(store, Visit.from_doc(series), from_iso(visit.occurrence).date())
+    return Occurrence(visit, from_iso(visit.start), from_iso(visit.end))
+
+
+def record_id(store: Store, actor: str, ref: int | str) -> int:
+    """:func:`attach_id` in a transaction of its own, for callers that save in several
+    steps (only an unchanged copy of the occurrence is written, and only once)."""
+    visit, day = locate(store, ref)
+    if day is None:
+        assert visit.id is not None
+        return visit.id
+    occ = find_occurrence(store, visit, day)
+    if occ.visit.series_id is not None and occ.visit.id is not None:
+        return occ.visit.id
+    with store.transaction(actor) as tx:
+        return attach_id(tx, store, ref)
+
+
+def changed_occurrences(store: Store, series: Visit) -> list[Occurrence]:
+    """The occurrences of a series changed one by one (moved, confirmed, cancelled ...),
+    in the order of their original dates."""
+    found = []
+    for v in load_visits(store):
+        if v.series_id != series.id or not v.occurrence:
+            continue
+        occ = Occurrence(v, from_iso(v.start), from_iso(v.end), series.id, v.occurrence)
+        moved = occ.start != from_iso(v.occurrence)
+        if moved or v.status != series.status or v.status_reason or v.override_reason:
+            found.append(occ)  # (a record kept only to hold notes is no change)
+    return sorted(found, key=lambda o: o.original)
+
+
+def attach_id(tx, store: Store, ref: int | str) -> int:
+    """The record a note, suggestion, kudos, survey or action about a visit points at.
+    For one occurrence of a series that is the occurrence's own record, written in the
+    caller's transaction ``tx`` (an unchanged copy) when it has none yet."""
+    visit, day = locate(store, ref)
+    if day is None:
+        assert visit.id is not None
+        return visit.id
+    occ = find_occurrence(store, visit, day)
+    return _override(tx, store, occ, {})
 
 
 def find_occurrence(store: Store, series: Visit, on: date) -> Occurrence:
@@ -675,32 +794,71 @@ def set_status(
     reason: str = "",
     now: datetime | None = None,
 ) -> str:
-    """Move a visit (or one occurrence with ``on``) along its lifecycle. Returns a summary.
-    ``now`` (default: the clock) decides whether a cancelled series has already begun."""
-    visit = get_visit(store, visit_id)
+    """Move a visit (or one occurrence: ``on``, or a ``20@2026-12-16`` reference) along its
+    lifecycle. Returns a summary. ``now`` (default: the clock) decides what has begun: a
+    visit still to come cannot be completed or a no-show, and a cancelled series that has
+    begun keeps its past. Cancelling needs a reason, kept in the history."""
+    now = now or dates.now()
+    reason = clean_line(reason or "")
+    if status == "cancelled" and not reason:
+        raise ScheduleError("cancelling a visit needs a reason (--reason TEXT)")
+    visit, on = locate(store, visit_id, on)
+    noted = {"status_reason": reason} if reason else {}
     with store.transaction(actor) as tx:
         if on is not None:
-            if not visit.rrule and visit.series_id is None:
-                raise ScheduleError(f"visit #{visit.id} does not repeat; leave out --on")
-            series = get_visit(store, visit.series_id) if visit.series_id else visit
-            occ = find_occurrence(store, series, on)
-            _allowed(occ.status, status, occ.key)
-            _override(
-                tx, store, occ, {"status": status} | ({"override_reason": reason} if reason else {})
-            )
+            occ = find_occurrence(store, visit, on)
+            _allowed(occ.status, status, occ.key, occ.start, now)
+            _override(tx, store, occ, {"status": status} | noted)
             return f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status}"
-        _allowed(visit.status, status, str(visit.id))
+        if visit.rrule and status in NOT_BEFORE_START:
+            raise ScheduleError(
+                f"visit #{visit.id} repeats: mark one occurrence {status} "
+                f"(e.g. {visit.id}@{from_iso(visit.start).date().isoformat()}, or --on DATE)"
+            )
+        _allowed(visit.status, status, str(visit.id), from_iso(visit.start), now)
         if visit.rrule and status == "cancelled":
-            ended = _end_series(tx, visit, now or dates.now())
+            ended = _end_series(tx, visit, now)
             if ended is not None:
+                tx.update(Visit.TABLE, visit.id, noted)
                 return ended
-        tx.update(
-            Visit.TABLE,
-            visit.id,
-            {"status": status} | ({"override_reason": reason} if reason else {}),
-        )
+        tx.update(Visit.TABLE, visit.id, {"status": status} | noted)
         what = "series" if visit.rrule else "visit"
         return f"{what} #{visit.id} is now {status}"
+
+
+def reopen(
+    store: Store,
+    actor: str,
+    visit_id: int | str,
+    reason: str,
+    *,
+    on: date | None = None,
+) -> str:
+    """Correct a visit (or occurrence) wrongly closed: completed or no-show go back to
+    confirmed, cancelled to requested. The reason is kept in the history."""
+    reason = clean_line(reason or "")
+    if not reason:
+        raise ScheduleError("reopening a visit needs a reason (--reason TEXT)")
+    visit, on = locate(store, visit_id, on)
+    with store.transaction(actor) as tx:
+        if on is not None:
+            occ = find_occurrence(store, visit, on)
+            current, key, start = occ.status, occ.key, occ.start
+        else:
+            occ = None
+            current, key, start = visit.status, str(visit.id), from_iso(visit.start)
+        back = REOPEN.get(current)
+        if back is None:
+            raise ScheduleError(
+                f"visit #{key} is {current}, not closed: nothing to reopen "
+                f"(it can become {', '.join(TRANSITIONS[current])})"
+            )
+        changes = {"status": back, "status_reason": reason}
+        if occ is not None:
+            _override(tx, store, occ, changes)
+        else:
+            tx.update(Visit.TABLE, visit.id, changes)
+    return f"visit #{key} ({format_day(start.date())}) is {back} again"
 
 
 def _end_series(tx, series: Visit, now: datetime) -> str | None:
@@ -718,15 +876,39 @@ def _end_series(tx, series: Visit, now: datetime) -> str | None:
     return f"series #{series.id} ended: nothing after {format_day(last.date())}; the past keeps its status"
 
 
-def _allowed(current: str, new: str, key: str) -> None:
-    if new not in TRANSITIONS.get(current, ()):
-        options = TRANSITIONS.get(current, ())
+def _within_reach(when: datetime, now: datetime | None = None) -> None:
+    """A visit's new time within reach: not years ahead (a typo), not over a year back."""
+    clock = now or dates.now()
+    if when > clock + BOOKING_AHEAD:
+        raise ScheduleError(
+            f"{format_day(when.date())} is more than two years ahead; check the year"
+        )
+    if when < clock - BOOKING_BEHIND:
+        raise ScheduleError(f"{format_day(when.date())} is more than a year ago")
+
+
+def _allowed(
+    current: str, new: str, key: str, start: datetime | None = None, now: datetime | None = None
+) -> None:
+    """Refuse a move the lifecycle or the clock does not allow, naming what is allowed."""
+    options = TRANSITIONS.get(current, ())
+    if new not in options:
         if not options:
+            back = REOPEN.get(current)
+            fix = (
+                f" (if that was a mistake: shadow visit reopen {key} --reason TEXT)" if back else ""
+            )
             raise ScheduleError(
-                f"visit #{key} is {current}, which is final; it cannot become {new}"
+                f"visit #{key} is {current}, which is final; it cannot become {new}{fix}"
             )
         raise ScheduleError(
             f"visit #{key} is {current}; it can become {', '.join(options)}, not {new}"
+        )
+    if new in NOT_BEFORE_START and start is not None and now is not None and start > now:
+        still = [s for s in options if s not in NOT_BEFORE_START]
+        raise ScheduleError(
+            f"visit #{key} starts {dates.format_moment(start)}, which has not come yet: it "
+            f"cannot be {new} before it begins; it can become {', '.join(still)}"
         )
 
 
@@ -742,7 +924,8 @@ def reschedule(
     reason: str = "",
 ) -> str:
     """Move a visit (or one occurrence) keeping its record, notes and history."""
-    visit = get_visit(store, visit_id)
+    _within_reach(when)
+    visit, on = locate(store, visit_id, on)
     if visit.status not in ("requested", "confirmed"):
         raise ScheduleError(f"visit #{visit.id} is {visit.status}; only upcoming visits can move")
     with store.transaction(actor) as tx:
@@ -798,7 +981,7 @@ def reschedule_conflicts(
 
     For showing them while someone is still choosing the new time.
     """
-    visit = get_visit(store, visit_id)
+    visit, on = locate(store, visit_id, on)
     if on is not None:
         series = get_visit(store, visit.series_id) if visit.series_id else visit
         if not series.rrule:
@@ -835,6 +1018,8 @@ def find_slots(
     horizon: timedelta = timedelta(days=60),
 ) -> list[tuple[datetime, datetime]]:
     """The next free slots that pass every check, inside the department's opening hours."""
+    if not 1 <= count <= MAX_SLOTS:
+        raise ScheduleError(f"ask for 1 to {MAX_SLOTS} slots, not {count}")
     doc = store.get(Department.TABLE, department_id)
     if doc is None:
         raise ScheduleError(f"no department #{department_id}")

@@ -83,7 +83,7 @@ def test_edit_deactivate_and_list_all(capsys, db, monkeypatch):
         (["person", "add", "Bad", "--side", "it", "--email", "nope"], "email: is not an email"),
         (["person", "edit", "Zed", "--role", "x"], "no person named 'Zed'"),
         (["person", "edit", "Ada"], "nothing to change"),
-        (["department", "add", "D", "--hours", "9 to 5"], "hours: cannot read"),
+        (["department", "add", "D", "--hours", "9 to 25"], "hours: cannot read"),
         (["department", "add", "D", "--capacity", "lots"], "capacity: must be a whole number"),
         (["department", "add", "D", "--host", "Ada"], "hosts: Ada is IT staff"),
         (["person", "add", "ada", "--side", "it"], "already exists"),
@@ -230,7 +230,9 @@ def test_visit_add_list_and_lifecycle(capsys, demo_db):
     assert [(i["start"], i["status"]) for i in json.loads(out)] == [
         ("2027-03-03T14:00+00:00", "confirmed")
     ]
-    code, _, err = run(capsys, "--db", db, "visit", "cancel", "1", "--on", "3/3/2027")
+    code, _, err = run(
+        capsys, "--db", db, "visit", "cancel", "1", "--on", "3/3/2027", "--reason", "host ill"
+    )
     assert code == 1 and "does not repeat" in err
 
 
@@ -253,7 +255,21 @@ def test_repeating_visit_and_single_occurrence(capsys, demo_db):
     )  # fmt: skip
     assert code == 0, err
     assert "every other week until Sun 28 Mar 2027" in out
-    assert run(capsys, "--db", demo_db, "visit", "cancel", "1", "--on", "15/3/2027")[0] == 0
+    assert (
+        run(
+            capsys,
+            "--db",
+            demo_db,
+            "visit",
+            "cancel",
+            "1",
+            "--on",
+            "15/3/2027",
+            "--reason",
+            "host ill",
+        )[0]
+        == 0
+    )
     _, out, _ = run(
         capsys,
         "--db",
@@ -332,6 +348,8 @@ def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
         ("pain point", "Sorter [red]x jams")
     ]
     assert run(capsys, "--db", db, "observation", "edit", note)[0] == 2  # nothing to change
+    code, out, _ = run(capsys, "--db", db, "observation", "edit", note, "Sorter [red]x jams")
+    assert code == 0 and out == f"nothing changed: note #{note} already reads so\n"
     code, _, err = run(capsys, "--db", db, "observation", "edit", note, "  ")
     assert code == 1 and err == "shadow: error: text: is required\n"
     monkeypatch.setenv("SHADOW_USER", "Marcus Webb")
@@ -517,3 +535,111 @@ def test_coverage_plan_and_gap(capsys, demo_db, monkeypatch):
     assert code == 1 and "days must be a whole number" in err
     code, _, err = run(capsys, "--db", db, "goals", "Spring", "--set", "not json")
     assert code == 1 and "--set takes JSON" in err
+
+
+def test_tables_stay_aligned_with_wide_characters(capsys):
+    from rich.cells import cell_len
+
+    from shadow.cli import print_table
+
+    print_table(["name", "side"], [["图书馆员", "library"], ["Ada 🎉", "it"], ["Bo", "it"]])
+    lines = capsys.readouterr().out.splitlines()
+    # the second column starts at the same screen column on every line
+    starts = [cell_len(line[: line.index(word)]) for line, word in
+              zip(lines[2:], ["library", "it", "it"], strict=True)]  # fmt: skip
+    assert len(set(starts)) == 1 and cell_len(lines[0].split("side")[0]) == starts[0]
+
+
+def test_check_text_replace_reads_naturally(capsys):
+    code, out, _ = run(capsys, "check-text", "--replace", "Please log an incident.")
+    assert code == 0 and out == "Please log a fault report.\n"
+
+
+def test_occurrence_ids_past_bookings_reopen_and_readable_history(capsys, demo_db):
+    from datetime import date, timedelta
+
+    today = date.today()
+    monday = today - timedelta(days=today.weekday() + 14)  # a Monday two or three weeks ago
+    code, out, err = run(
+        capsys, "--db", demo_db, "visit", "add", "--department", "Reference", "--visitor",
+        "sofia rossi", "--when", f"{monday.isoformat()} 10:00", "--repeat", "weekly 6 times",
+    )  # fmt: skip
+    assert code == 0, err
+    # a past date is legitimate (recording what happened) but is said, on stderr
+    assert err.startswith("shadow: warning: ") and "in the past" in err and err.count("\n") == 1
+    first, future = f"1@{monday.isoformat()}", f"1@{(monday + timedelta(weeks=5)).isoformat()}"
+    # the whole series cannot be completed; one past occurrence can, by the id list prints
+    assert run(capsys, "--db", demo_db, "visit", "confirm", "1")[0] == 0
+    code, _, err = run(capsys, "--db", demo_db, "visit", "complete", "1")
+    assert code == 1 and "mark one occurrence completed" in err and first in err
+    code, out, err = run(capsys, "--db", demo_db, "visit", "complete", first)
+    assert code == 0, err
+    code, _, err = run(capsys, "--db", demo_db, "visit", "no-show", future)
+    assert code == 1 and "has not come yet" in err and "it can become cancelled, requested" in err
+    # cancelling needs a reason; a wrong completion can be taken back with one
+    with pytest.raises(SystemExit) as info:
+        run(capsys, "--db", demo_db, "visit", "cancel", future)
+    assert info.value.code == 2 and "--reason" in capsys.readouterr().err
+    assert run(capsys, "--db", demo_db, "visit", "cancel", future, "--reason", "closed")[0] == 0
+    code, out, _ = run(
+        capsys, "--db", demo_db, "visit", "reopen", first, "--reason", "ticked the wrong row"
+    )
+    assert code == 0 and "confirmed again" in out
+    # notes, suggestions and kudos take the same occurrence id
+    assert run(capsys, "--db", demo_db, "observe", first, "Saw the returns trolley")[0] == 0
+    second = f"1@{(monday + timedelta(weeks=1)).isoformat()}"
+    assert run(capsys, "--db", demo_db, "observe", second, "Quiet week")[0] == 0  # no change
+    code, _, err = run(
+        capsys, "--db", demo_db, "suggest", "--title", "Label the trolleys", "--visit", first,
+        "--direction", "library-to-it",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "--db", demo_db, "kudos", "--to", "Sofia Rossi", "Great tour", "--visit", first
+    )
+    assert code == 0, err
+    # the occurrence's page has the same id, its reason, and its history in words
+    code, out, _ = run(capsys, "--db", demo_db, "visit", "show", first)
+    assert code == 0 and f"#{first} (an occurrence of series #1)" in out
+    assert "ticked the wrong row" in out and "status: completed -> confirmed" in out
+    code, out, _ = run(capsys, "--db", demo_db, "visit", "show", "1", "--json")
+    shown = json.loads(out)
+    assert [(o["key"], o["status"], o["why"]) for o in shown["occurrences"]] == [
+        (first, "confirmed", "ticked the wrong row"),
+        (future, "cancelled", "closed"),
+    ]
+    code, out, _ = run(capsys, "--db", demo_db, "visit", "show", "1")
+    assert f"#{future}  cancelled (closed)" in out
+    code, out, _ = run(capsys, "--db", demo_db, "list", "observations", "--visit", first)
+    assert "Saw the returns trolley" in out
+    # history names people and records, not ids
+    code, out, _ = run(capsys, "--db", demo_db, "history", "suggestions", "1", "--json")
+    (created,) = json.loads(out)
+    assert created["record"] == "suggestion #1 (Label the trolleys)"
+    assert run(capsys, "--db", demo_db, "--as", "sofia rossi", "suggestion", "vote", "1")[1] == (
+        "suggestion #1 has 1 vote\n"
+    )
+    code, out, _ = run(capsys, "--db", demo_db, "history", "suggestions", "1")
+    assert "votes: no votes -> 1 vote (Sofia Rossi)" in out
+    assert "#1 " not in out.splitlines()[-1].split("votes:")[1]
+
+
+def test_a_save_that_changes_nothing_says_so_and_records_nothing(capsys, demo_db):
+    def audit_count():
+        _, out, _ = run(capsys, "--db", demo_db, "history", "--limit", "0", "--json")
+        return len(json.loads(out))
+
+    before = audit_count()
+    depts = json.loads(run(capsys, "--db", demo_db, "list", "departments", "--json")[1])
+    circ = next(d for d in depts if d["name"] == "Circulation")
+    code, out, _ = run(
+        capsys, "--db", demo_db, "department", "edit", "circulation", "--capacity",
+        str(circ["capacity"]),
+    )  # fmt: skip
+    assert code == 0 and out.startswith(f"nothing changed: department #{circ['id']}")
+    assert audit_count() == before
+    assert run(capsys, "--db", demo_db, "suggest", "--title", "Fix the kiosk")[0] == 0
+    after_add = audit_count()
+    code, out, _ = run(capsys, "--db", demo_db, "suggestion", "set", "1", "--impact", "medium")
+    assert code == 0 and out.startswith("nothing changed: suggestion #1")
+    assert audit_count() == after_add > before

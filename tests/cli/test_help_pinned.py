@@ -32,4 +32,4 @@ def test_every_command_is_pinned(monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     top = help_of("")
     listed = {p.split()[0] for p in PINNED if p}
-    assert len(PINNED) == 60 and all(f"    {name}" in top for name in listed)
+    assert len(PINNED) >= 60 and all(f"    {name}" in top for name in listed)

@@ -207,3 +207,38 @@ def test_filter_and_sort(store):
     assert ids(backlog.Filter(text="[reading]")) == [b]
     assert [r.id for r in backlog.sort(rows, "votes")][0] == b
     assert backlog.Filter(status="open", priority=2).describe() == "status open, P2"
+
+
+def test_steps_back_are_corrections_with_a_reason_and_closed_ones_do_not_merge(store):
+    sid = suggest(store)
+    backlog.set_status(store, "Ada", sid, "accepted")
+    with pytest.raises(BacklogError, match="is a correction: give the reason"):
+        backlog.set_status(store, "Ada", sid, "under review")
+    s = backlog.set_status(store, "Ada", sid, "under review", "accepted by mistake")
+    assert (s.status, s.reason) == ("under review", "accepted by mistake")
+    done = suggest(store, "Done already")
+    for status in ("accepted", "done"):
+        backlog.set_status(store, "Ada", done, status)
+    with pytest.raises(BacklogError, match="is done, which is closed.*can become in progress"):
+        backlog.merge(store, "Ada", done, sid)
+    with pytest.raises(BacklogError, match="correction"):
+        backlog.set_status(store, "Ada", done, "in progress")
+
+
+def test_history_names_votes_people_and_records(store):
+    from shadow.core import history
+
+    keep, dup = suggest(store, "Keep"), suggest(store, "Dup")
+    backlog.vote(store, person(store, "Raj"), dup)
+    backlog.merge(store, "Ada", dup, keep)
+    names = history.Names(store)
+    lines = [history.change(names, e) for e in store.audit("suggestions", dup)]
+    assert "votes: no votes -> 1 vote (Raj)" in lines
+    assert "votes: 1 vote (Raj) -> no votes" in lines  # moved by the merge, not "6 -> none"
+    assert f"duplicate of: none -> suggestion #{keep} (Keep)" in lines
+    keep_lines = [history.change(names, e) for e in store.audit("suggestions", keep)]
+    assert f"merged from: none -> suggestion #{dup} (Dup)" in keep_lines
+    entry = {"entity": "actions", "entity_id": 1, "field": "owner_id", "old": person(store, "Ada").id,
+             "new": person(store, "Raj").id}  # fmt: skip
+    assert history.change(names, entry) == "owner: Ada -> Raj"
+    assert history.change(names, entry | {"new": 999}) == "owner: Ada -> person #999"

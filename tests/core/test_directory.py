@@ -157,8 +157,8 @@ def test_import_departments_and_bad_files(store, tmp_path):
     )
     assert directory.import_csv(store, "tester", "departments", path) == 1
     assert directory.departments(store)[0].capacity == 3
-    bad = write(tmp_path, "name,hours\nKids,Mon 9-5\n", "bad.csv")
-    with pytest.raises(DirectoryError, match="line 2, hours: cannot read '9'"):
+    bad = write(tmp_path, "name,hours\nKids,Mon 25-26\n", "bad.csv")
+    with pytest.raises(DirectoryError, match="line 2, hours: cannot read '25-26'"):
         directory.import_csv(store, "tester", "departments", bad)
     (tmp_path / "latin1.csv").write_bytes("name,side\nJos\xe9,it\n".encode("latin-1"))
     with pytest.raises(DirectoryError, match="not UTF-8"):
@@ -208,3 +208,56 @@ def test_sample_programme_loads_clean(store):
     load_sample(store, "demo", force=True)
     assert len(directory.people(store)) == counts["people"]
     assert store.backups()
+
+
+def test_names_are_found_the_way_people_type_them(store):
+    pid = add_person(store, "Siobhán Ó Briain")
+    did = add_dept(store, "Área Infantil")
+    assert directory.find_person(store, "siobhan o briain").id == pid
+    assert directory.find_person(store, "SIOBHÁN  Ó BRIAIN").id == pid
+    assert directory.find_department(store, "area infantil").id == did
+    assert directory.resolve_actor(store, "siobhan o briain").id == pid
+    assert directory.matches("siob", "Siobhán Ó Briain")
+    assert directory.matches("", "anything") and not directory.matches("zed", "Siobhán")
+    assert directory.starts_with("Siobhán", "SIOBHA")
+    # an exact spelling still wins over an accent-free twin
+    twin = add_person(store, "Siobhan O Briain")
+    assert directory.find_person(store, "Siobhan O Briain").id == twin
+    assert directory.find_person(store, "Siobhán Ó Briain").id == pid
+
+
+def test_backlog_filter_ignores_accents(store):
+    from shadow.core import backlog
+
+    row = backlog.Row(1, "Impresora", 3, "medium", "medium", "library-to-it", "Área Infantil",
+                      "new", 0, "", "José", (), text=directory.search_key("Impresora rota"))  # fmt: skip
+    assert backlog.apply([row], backlog.Filter(department="area infantil", author="jose")) == [row]
+    assert backlog.apply([row], backlog.Filter(text="IMPRESORA")) == [row]
+
+
+def test_import_reports_every_bad_line_at_once_and_reads_semicolons(store, tmp_path):
+    add_dept(store, "Circulation")
+    path = write(
+        tmp_path,
+        "name;side;email;department\n"
+        "Mai Tran;library;mai@example.org;Circulation\n"
+        "Raj;robot;raj@example.org;\n"
+        "Lin;it;not-an-email;Nowhere\n"
+        "mai tran;it;;\n"
+        "Extra;it;;;;\n",
+    )
+    with pytest.raises(directory.ImportProblems) as info:
+        directory.import_csv(store, "tester", "people", path)
+    problems = info.value.problems
+    assert problems[0].startswith("line 3, side:")
+    assert any(p.startswith("line 4, email:") for p in problems)
+    assert "line 5, name: a person named 'mai tran' already exists" in problems
+    assert "line 6: 6 cells where the header has 4" in problems
+    assert "nothing imported, 4 problems" in str(info.value) and "\n" not in str(info.value)
+    assert directory.people(store) == []
+    good = write(tmp_path, "name;side;department\nMai Tran;library;Circulation\n", "good.csv")
+    assert directory.import_csv(store, "tester", "people", good) == 1
+    depts = write(tmp_path, 'name;hours\nKids;"Mon-Fri 9-5; Sat 10am-2pm"\n', "depts.csv")
+    assert directory.import_csv(store, "tester", "departments", depts) == 1
+    kids = directory.find_department(store, "kids")
+    assert kids.hours["fri"] == [["09:00", "17:00"]] and kids.hours["sat"] == [["10:00", "14:00"]]

@@ -220,6 +220,10 @@ def test_meeting_pack_sections(store):
     notes.give_kudos(
         store, directory.find_person(store, "Mai"), directory.find_person(store, "Ada"), "Quick fix"
     )
+    from shadow.core import schedule
+
+    later = store.find("visits", start="2026-12-20T10:00:00+00:00")[0]["id"]
+    schedule.set_status(store, "Ada", later, "cancelled", reason="host *away* [sick]", now=NOW)
     text = reports.meeting_pack(store, since, now=NOW)
     sections = {}
     current = None
@@ -231,6 +235,7 @@ def test_meeting_pack_sections(store):
             sections[current].append(line)
     assert list(sections) == [
         "Upcoming visits (next fortnight)",
+        "Visits cancelled since the last meeting",
         "New suggestions awaiting triage",
         "Top-voted open suggestions",
         "Actions overdue or at risk",
@@ -243,12 +248,16 @@ def test_meeting_pack_sections(store):
     assert sections["New suggestions awaiting triage"] == [
         f"- **P1** #{new_p1} Sorter \\*jams\\* \\[daily\\] — impact high x urgency high = P1; from Mai, Circulation"
     ]
-    assert sections["Top-voted open suggestions"][0].startswith(f"- 1 vote(s): #{new_p1}")
+    assert sections["Top-voted open suggestions"][0].startswith(f"- 1 vote: #{new_p1}")
     assert sections["Actions overdue or at risk"] == [
         f"- **Overdue**: #{late} Overdue one — Mai, due Fri 20 Nov 2026"
     ]
     assert sections["Actions completed since the last meeting"] == [
         f"- #{finished} Finished one — Raj"
+    ]
+    assert sections["Visits cancelled since the last meeting"] == [
+        f"- #{later} Sun 20 Dec 2026 10:00–12:00 — **Reference**, cancelled by Ada: "
+        "host \\*away\\* \\[sick\\]"
     ]
     assert sections["Service-level breaches"] == ["_No service levels breached._"]
     assert sections["Kudos to announce"] == ["- **Ada**, thanked by Mai: Quick fix"]
@@ -312,3 +321,33 @@ def test_business_day_arithmetic_matches_a_day_by_day_walk():
         assert business_days_between(start, other, closures) == pytest.approx(
             walk_between(start, other, closures)
         )
+
+
+def test_action_due_dates_out_of_reach_and_reopening_needs_a_reason(store):
+    from shadow.core import actions
+    from shadow.core.actions import ActionError
+
+    now = datetime(2026, 11, 22, 12, tzinfo=tz.UTC)
+    sid = raise_suggestion(store, "Sorter", "high", "high", now - timedelta(days=3))
+    with pytest.raises(ValidationError, match="more than three years ahead"):
+        actions.action_from_input(
+            store, {"title": "x", "owner": "Ada", "suggestion": sid, "due": "1/1/2099"}, now_=now
+        )
+    with pytest.raises(ValidationError, match="more than a year ago"):
+        actions.action_from_input(
+            store, {"title": "x", "owner": "Ada", "suggestion": sid, "due": "1/1/2020"}, now_=now
+        )
+    a = actions.action_from_input(
+        store, {"title": "x", "owner": "Ada", "suggestion": sid, "due": "1/12/2026"}, now_=now
+    )
+    aid = actions.add(store, "tester", a)
+    actions.set_status(store, "tester", aid, "done")
+    with pytest.raises(ActionError, match="needs a reason"):
+        actions.set_status(store, "tester", aid, "open")
+    actions.set_status(store, "tester", aid, "open", "done by mistake")
+    last = [(e["field"], e["new"]) for e in store.audit("actions", aid)][-3:]
+    assert sorted(last, key=str) == [
+        ("done_at", None),
+        ("reason", "done by mistake"),
+        ("status", "open"),
+    ]

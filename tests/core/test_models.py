@@ -90,7 +90,8 @@ def test_hours_grammar_round_trips():
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("Mon-Fri 9-5", "times are HH:MM"),
+        ("Mon-Fri 25-26", "times are HH:MM"),
+        ("Mon 13pm-2pm", "am/pm times run from 1 to 12"),
         ("Funday 09:00-10:00", "days are"),
         ("Fri-Mon 09:00-17:00", "backwards"),
         ("Mon 17:00-09:00", "after opening"),
@@ -150,3 +151,25 @@ def test_survey_scores_are_one_to_five_on_every_dimension():
         )  # fmt: skip
     )
     assert set(errs) == {"expectation", "perception"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mon-Fri 9-5", {"mon": [["09:00", "17:00"]], "fri": [["09:00", "17:00"]]}),
+        ("9am-5pm", {"mon": [["09:00", "17:00"]], "fri": [["09:00", "17:00"]]}),
+        ("Mon-Fri 08:30-17:00", {"wed": [["08:30", "17:00"]]}),
+        ("Monday to Friday 9:00–17:00", {"tue": [["09:00", "17:00"]]}),
+        ("weekdays 9-5; Sat 10-2; Sun closed", {"sat": [["10:00", "14:00"]]}),
+        ("Mon 1-5pm", {"mon": [["13:00", "17:00"]]}),
+        ("Mon 9-5pm", {"mon": [["09:00", "17:00"]]}),
+        ("Mon 8.30am - 4.30pm", {"mon": [["08:30", "16:30"]]}),
+        ("Sat 10am to noon", {"sat": [["10:00", "12:00"]]}),
+    ],
+)
+def test_hours_as_people_write_them(text, expected):
+    hours = parse_hours(text)
+    for day, spans in expected.items():
+        assert hours[day] == spans
+    assert "sun" not in hours
+    assert parse_hours(format_hours(hours)) == hours

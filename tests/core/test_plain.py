@@ -62,3 +62,36 @@ def test_shipped_glossary_is_big_and_works():
     names = {f.term.casefold() for f in check_text(text)}
     assert {"reimage", "vlan", "dhcp lease", "sso", "p2", "ticket queue"} <= names
     assert check_text("The children's librarian read a book about dinosaurs at the branch.") == []
+
+
+def replaced(text):
+    from shadow.core.plain import replace_all
+
+    return replace_all(text, TERMS + (Term("incident", "fault report (something is broken)"),
+                                      Term("SLA", "agreed response and fix times")))  # fmt: skip
+
+
+def test_replacement_reads_as_a_sentence():
+    # the explanation in brackets is not pasted into the text
+    assert replaced("please log an incident today") == "please log a fault report today"
+    # plurals and possessives survive
+    assert replaced("two VLANs are down") == "two separate parts of the network are down"
+    assert replaced("the cache's size") == "the stored copy's size"
+    # a sentence still starts with a capital
+    assert (
+        replaced("Reimage it. reimage it again")
+        == "Wipe and reinstall it. Wipe and reinstall it again"
+    )
+    # jargon already explained in brackets: the pair becomes just the plain words
+    assert replaced("we met the SLA (agreed response and fix times)") == (
+        "we met the agreed response and fix times"
+    )
+    # plain words bringing their own article do not get a second one
+    assert replaced("on a VLAN") == "on a separate part of the network"
+    assert "VLAN" not in replaced("VLAN, SSO and a patch")
+
+
+def test_shipped_glossary_replacements_do_not_repeat_the_object():
+    from shadow.core.plain import replace_all
+
+    assert replace_all("Please reimage the PC") == "Please wipe and reinstall the PC"

@@ -146,7 +146,7 @@ def test_planner_respects_weekly_maximum_and_closures(tmp_path):
     assert all(p.start.date().isoformat() not in ("2027-01-04", "2027-01-05") or p.department_id != 1
                for p in result.proposals)  # fmt: skip
     (left,) = result.unplaced
-    assert left.reason == "already at 1 visit(s) a week in every week of the range"
+    assert left.reason == "already at 1 visit a week in every week of the range"
     no_rule_broken(store, result)
 
 
@@ -208,3 +208,12 @@ def test_survey_gap_arithmetic(tmp_path):
             surveys.parse_scores(bad, "expectation")
     with pytest.raises(surveys.SurveyError, match="no department"):
         surveys.record(store, host, "Nowhere", "before", before, before)
+
+
+def test_planner_refuses_the_past_and_impossible_weekly_maximums(tmp_path):
+    store = Store(tmp_path / "db.json")
+    with pytest.raises(planner.PlanError, match="in the past: plan from today on"):
+        planner.plan(store, 1, date(2027, 1, 1), date(2027, 1, 17), now=NOW)
+    for bad in (0, -1, 21):
+        with pytest.raises(planner.PlanError, match=f"must be 1 to 20, not {bad}"):
+            planner.plan(store, 1, date(2027, 1, 4), date(2027, 1, 17), max_per_week=bad, now=NOW)

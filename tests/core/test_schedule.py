@@ -101,7 +101,7 @@ def test_double_booking_is_hard(store):
 
 def test_cancelled_visits_do_not_block(store):
     vid = book(store)
-    schedule.set_status(store, "tester", vid, "cancelled")
+    schedule.set_status(store, "tester", vid, "cancelled", reason="host away")
     assert booking(store, department="Reference", when="tue 11:00").conflicts == []
 
 
@@ -129,7 +129,7 @@ def test_capacity(store):
     book(store, visitors="Raj", hosts="Tom")
     over = booking(store, visitors="Lin", hosts="Kim")
     assert rules_of(over) == ["capacity"]
-    assert "takes 2 visitor(s) at once" in over.conflicts[0].message
+    assert "takes 2 visitors at once" in over.conflicts[0].message
 
 
 def test_host_weekly_and_monthly_caps(store):
@@ -220,7 +220,9 @@ def test_series_conflicts_name_the_occurrence(store):
 
 def test_edit_or_cancel_one_occurrence_or_the_series(store):
     vid = book(store, when="mon 10:00", repeat="weekly 4 times")
-    msg = schedule.set_status(store, "tester", vid, "cancelled", on=date(2026, 11, 30))
+    msg = schedule.set_status(
+        store, "tester", vid, "cancelled", reason="host away", on=date(2026, 11, 30)
+    )
     assert msg.startswith(f"visit #{vid}@2026-11-30")
     moved = schedule.reschedule(
         store, "tester", vid, datetime(2026, 12, 8, 14, tzinfo=SYD), on=date(2026, 12, 7)
@@ -239,7 +241,7 @@ def test_edit_or_cancel_one_occurrence_or_the_series(store):
         2
     ] == "confirmed"
     # the series as a whole, before it has begun
-    schedule.set_status(store, "tester", vid, "cancelled", now=NOW)
+    schedule.set_status(store, "tester", vid, "cancelled", reason="host away", now=NOW)
     statuses = [o.status for o in schedule.occurrences(store, NOW, NOW + timedelta(days=60))]
     assert statuses == ["cancelled", "cancelled", "confirmed", "cancelled"]
     with pytest.raises(ScheduleError, match="no occurrence on"):
@@ -315,7 +317,9 @@ def test_ics_round_trip(store):
     )
     series = book(store, visitors="Raj", department="Reference", hosts="Tom", when="mon 10:00",
                   repeat="fortnightly until 1/3/2027")  # fmt: skip
-    schedule.set_status(store, "tester", series, "cancelled", on=date(2026, 12, 7))
+    schedule.set_status(
+        store, "tester", series, "cancelled", reason="host away", on=date(2026, 12, 7)
+    )
     payload = export_ics(store)
     cal = Calendar.from_ical(payload)
     events = [c for c in cal.walk("VEVENT")]
@@ -375,10 +379,104 @@ def test_cancelling_a_series_that_has_begun_keeps_the_past(store, monkeypatch):
     schedule.set_status(store, "tester", vid, "confirmed")
     schedule.set_status(store, "tester", vid, "completed", on=date(2026, 11, 23))
     monkeypatch.setattr(schedule.dates, "now", lambda: datetime(2026, 12, 2, 9, tzinfo=SYD))
-    msg = schedule.set_status(store, "tester", vid, "cancelled")
+    msg = schedule.set_status(store, "tester", vid, "cancelled", reason="host away")
     assert msg == f"series #{vid} ended: nothing after Mon 30 Nov 2026; the past keeps its status"
     occ = schedule.occurrences(store, NOW, NOW + timedelta(days=60))
     assert [(o.start.date(), o.status) for o in occ] == [
         (date(2026, 11, 23), "completed"),
         (date(2026, 11, 30), "confirmed"),
     ]
+
+
+# ---- time and state
+def test_a_visit_still_to_come_cannot_be_completed_or_missed(store):
+    vid = book(store)  # Tue 24 Nov 2026 10:00, two days after NOW
+    schedule.set_status(store, "tester", vid, "confirmed", now=NOW)
+    for status in ("completed", "no-show"):
+        with pytest.raises(ScheduleError, match="has not come yet") as info:
+            schedule.set_status(store, "tester", vid, status, now=NOW)
+        assert "it can become cancelled, requested" in str(info.value)
+    assert store.get("visits", vid)["status"] == "confirmed"
+    after = datetime(2026, 11, 24, 10, 30, tzinfo=SYD)
+    assert schedule.set_status(store, "tester", vid, "completed", now=after).endswith("completed")
+
+
+def test_a_series_is_completed_one_occurrence_at_a_time(store):
+    vid = book(store, repeat="weekly 4 times")
+    schedule.set_status(store, "tester", vid, "confirmed", now=NOW)
+    later = datetime(2026, 12, 2, 9, tzinfo=SYD)
+    with pytest.raises(ScheduleError, match=f"repeats: mark one occurrence.*{vid}@2026-11-24"):
+        schedule.set_status(store, "tester", vid, "completed", now=later)
+    # the occurrence id printed by 'list visits' is accepted, and the clock still rules
+    schedule.set_status(store, "tester", f"{vid}@2026-11-24", "completed", now=later)
+    with pytest.raises(ScheduleError, match="has not come yet"):
+        schedule.set_status(store, "tester", f"{vid}@2026-12-08", "completed", now=later)
+    occ = schedule.get_occurrence(store, f"{vid}@2026-11-24")
+    assert (occ.key, occ.status) == (f"{vid}@2026-11-24", "completed")
+    # an occurrence's own record is shown with the same id
+    assert schedule.get_occurrence(store, occ.visit.id).key == f"{vid}@2026-11-24"
+    with pytest.raises(ScheduleError, match="has no occurrence on"):
+        schedule.get_occurrence(store, f"{vid}@2026-11-25")
+    with pytest.raises(ScheduleError, match="not a visit id"):
+        schedule.get_visit(store, f"{vid}@2026-02-31")
+
+
+def test_cancelling_needs_a_reason_kept_apart_from_the_override_reason(store):
+    vid = book(store, when="sun 10:00")  # the department is closed on Sundays: forced
+    with pytest.raises(ScheduleError, match="needs a reason"):
+        schedule.set_status(store, "tester", vid, "cancelled", reason="  ", now=NOW)
+    schedule.set_status(store, "tester", vid, "cancelled", reason="host off sick", now=NOW)
+    doc = store.get("visits", vid)
+    assert (doc["status"], doc["status_reason"]) == ("cancelled", "host off sick")
+    assert doc["override_reason"] == "test setup"  # why its conflicts were accepted: kept
+
+
+def test_reopen_takes_a_wrong_close_back_with_its_reason(store):
+    vid = book(store)
+    schedule.set_status(store, "tester", vid, "confirmed", now=NOW)
+    after = datetime(2026, 11, 24, 13, tzinfo=SYD)
+    schedule.set_status(store, "tester", vid, "completed", now=after)
+    with pytest.raises(ScheduleError, match=r"final; it cannot become no-show .*visit reopen"):
+        schedule.set_status(store, "tester", vid, "no-show", now=after)
+    with pytest.raises(ScheduleError, match="needs a reason"):
+        schedule.reopen(store, "tester", vid, "")
+    assert schedule.reopen(store, "tester", vid, "marked by mistake").endswith("confirmed again")
+    schedule.set_status(store, "tester", vid, "no-show", now=after)
+    changes = [(e["field"], e["new"]) for e in store.audit("visits", vid) if e["field"] != "*"]
+    assert changes[-3:] == [
+        ("status", "confirmed"),
+        ("status_reason", "marked by mistake"),
+        ("status", "no-show"),
+    ]
+    with pytest.raises(ScheduleError, match="not closed: nothing to reopen"):
+        schedule.reopen(store, "tester", book(store, when="wed 14:00"), "why not")
+    # one occurrence of a series
+    series = book(store, when="thu 10:00", repeat="weekly 3 times")
+    schedule.set_status(store, "tester", f"{series}@2026-11-26", "cancelled", reason="x", now=NOW)
+    schedule.reopen(store, "tester", f"{series}@2026-11-26", "it is on after all")
+    assert schedule.get_occurrence(store, f"{series}@2026-11-26").status == "requested"
+
+
+def test_booking_dates_out_of_reach_are_refused_and_the_past_is_said(store):
+    with pytest.raises(ValidationError, match="more than two years ahead"):
+        booking(store, when="24/11/2036 10:00")
+    with pytest.raises(ValidationError, match="more than a year ago"):
+        booking(store, when="24/11/2024 10:00")
+    past = booking(store, when="20/11/2026 10:00")
+    assert past.notices and "in the past" in past.notices[0]
+    assert booking(store).notices == []
+
+
+def test_slot_counts_out_of_range_are_refused(store):
+    dept = directory.find_department(store, "Circulation")
+    for bad in (0, -3, 51):
+        with pytest.raises(ScheduleError, match=f"1 to 50 slots, not {bad}"):
+            schedule.find_slots(store, dept.id, [1], [4], timedelta(hours=1), after=NOW, count=bad)
+
+
+def test_rescheduling_out_of_reach_is_refused(store):
+    vid = book(store)
+    with pytest.raises(ScheduleError, match="more than two years ahead"):
+        schedule.reschedule(store, "tester", vid, datetime(2099, 11, 24, 10, tzinfo=SYD))
+    with pytest.raises(ScheduleError, match="more than a year ago"):
+        schedule.reschedule(store, "tester", vid, datetime(2001, 11, 24, 10, tzinfo=SYD))

@@ -234,10 +234,14 @@ async def test_done_without_closing_the_suggestion(sample_store, programme):
         await pilot.press("d")
         await pilot.pause()
         assert "is done; it can become open, not done" in notifications(pilot)[-1]
-        # ... but it can be reopened, and started.
+        # ... but it can be reopened (saying why), and started.
         await pilot.press("o")
         await pilot.pause()
+        await type_into(pilot, "#answer", "the sorter jammed again")
+        await pilot.press("enter")
+        await pilot.pause()
         assert action(sample_store, p["jams"])["status"] == "open"
+        assert action(sample_store, p["jams"])["reason"] == "the sorter jammed again"
         await pilot.press("s")
         await pilot.pause()
         assert action(sample_store, p["jams"])["status"] == "in progress"

@@ -20,6 +20,7 @@ from .programme import NOW, build
 HOSTILE = "[red]x *bold* [TODO]"
 SECTIONS = [
     "Upcoming visits (next fortnight)",
+    "Visits cancelled since the last meeting",
     "New suggestions awaiting triage",
     "Top-voted open suggestions",
     "Actions overdue or at risk",

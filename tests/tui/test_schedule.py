@@ -21,6 +21,7 @@ from shadow.core.models import Kudos, Observation, Visit
 from shadow.tui.app import create_app
 from shadow.tui.modals.base import Confirm
 from shadow.tui.modals.booking import BookingForm, RescheduleForm
+from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.modals.series_choice import SeriesChoice
 from shadow.tui.screens.schedule import ScheduleScreen
 from shadow.tui.widgets.conflict_list import ConflictList
@@ -54,7 +55,8 @@ def book(store, dept, visitors, when, *, duration="2h", repeat="", status=None, 
     )
     visit_id = schedule.book(store, directory.SETUP_ACTOR, booking)
     if status:
-        schedule.set_status(store, directory.SETUP_ACTOR, visit_id, status)
+        reason = "the room flooded" if status == "cancelled" else ""
+        schedule.set_status(store, directory.SETUP_ACTOR, visit_id, status, reason=reason)
     return visit_id
 
 
@@ -292,14 +294,21 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         await pilot.pause()
         assert sample_store.get("visits", ref)["status"] == "confirmed"
         assert screen.agenda.full_row(str(ref))[6] == "confirmed"
-        # Cancelling asks first.
+        # Cancelling asks why first; escape keeps the visit.
         assert screen.agenda.select_id(str(circ))
         await pilot.press("x")
         await pilot.pause()
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("y")
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sample_store.get("visits", circ)["status"] != "cancelled"
+        await pilot.press("x")
+        await pilot.pause()
+        await type_into(pilot, "#answer", "Host [off] sick")
+        await pilot.press("enter")
         await pilot.pause()
         assert sample_store.get("visits", circ)["status"] == "cancelled"
+        assert sample_store.get("visits", circ)["status_reason"] == "Host [off] sick"
         assert screen.agenda.full_row(str(circ))[6] == "cancelled"
         # A status that cannot follow: an error, nothing changed.
         assert screen.agenda.select_id(str(calendar["archives"]))
@@ -316,6 +325,9 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         assert isinstance(app.screen, SeriesChoice)
         await pilot.press("o")
         await pilot.pause()
+        await type_into(pilot, "#answer", "bank holiday")
+        await pilot.press("enter")
+        await pilot.pause()
         [override] = sample_store.find("visits", series_id=tig)
         assert override["status"] == "cancelled"
         assert override["occurrence"].startswith("2027-03-01T09:00")
@@ -328,6 +340,9 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("s")
+        await pilot.pause()
+        await type_into(pilot, "#answer", "the group is disbanded")
+        await pilot.press("enter")
         await pilot.pause()
         assert sample_store.get("visits", tig)["status"] == "cancelled"
         assert agenda_rows(screen)[f"{tig}@2027-03-15"][6] == "cancelled"

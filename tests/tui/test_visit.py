@@ -403,7 +403,9 @@ async def test_an_occurrence_of_a_series_shows_its_own_day(sample_store, program
             department_id=circulation, visitors=[ben.id], hosts=[], kind="tour",
             start="2026-12-01T10:00+00:00", end="2026-12-01T12:00+00:00",
             rrule="FREQ=WEEKLY;COUNT=4", timezone="Europe/London").to_doc())  # fmt: skip
-    schedule.set_status(sample_store, "test", series, "cancelled", on=date(2026, 12, 15))
+    schedule.set_status(
+        sample_store, "test", series, "cancelled", reason="host away", on=date(2026, 12, 15)
+    )
     app = create_app(sample_store, ben)
     async with app.run_test(size=SIZE) as pilot:
         screen = VisitScreen(series, on=date(2026, 12, 15))
@@ -413,6 +415,8 @@ async def test_an_occurrence_of_a_series_shows_its_own_day(sample_store, program
         assert "Tue 15 Dec 2026 10:00–12:00" in details
         assert "cancelled" in details  # that occurrence's status, not the series'
         assert "this occurrence; the first was Tue 1 Dec 2026" in details
+        # the same id as 'list visits' prints, and why it was cancelled
+        assert f"Visit #{series}@2026-12-15" in details and "host away" in details
         await pilot.press("escape")
         await pilot.pause()
         # The dashboard's item ids carry the occurrence: visit:ID:ID@DAY.

@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from shadow.core import dates, directory
+from shadow.core import dates, directory, history
 from shadow.core.actions import ActionView
 from shadow.core.models import Action, Person
 
@@ -20,10 +20,8 @@ from .. import palette
 from ..commands import Command, bindings
 from ..palette import rich
 from ..widgets.due import describe_day
-from ..widgets.literal import audit_value, one_line, visible
+from ..widgets.literal import audit_change, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
-
-FIELD_NAMES = {"owner_id": "owner", "done_at": "done at", "suggestion_id": "suggestion"}
 
 
 class ActionDetail(ShadowModal[str]):
@@ -135,6 +133,7 @@ class ActionDetail(ShadowModal[str]):
 
     def _history(self, a: Action, people: dict[int, str]) -> Content:
         entries = sorted(self.app.store.audit(Action.TABLE, a.id), key=lambda e: (e["ts"], e["id"]))
+        names = history.Names(self.app.store)
         lines = []
         for e in entries:
             when = dates.format_moment(dates.from_iso(e["ts"]).astimezone(dates.local_zone()))
@@ -142,9 +141,7 @@ class ActionDetail(ShadowModal[str]):
             if field == "*":
                 what = "added"
             else:
-                old = audit_value(e["old"], people, field)
-                new = audit_value(e["new"], people, field)
-                what = f"{FIELD_NAMES.get(field, field)}: {old} → {new}"
+                what = audit_change(e, names)
             lines.append(
                 Content.assemble(
                     (when, "$text-muted"), "  ", (one_line(e["actor"]), "bold"), "  ", what

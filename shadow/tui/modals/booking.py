@@ -268,7 +268,15 @@ class ConflictForm(ShadowModal[R]):
         for name in names:
             self.field(name).set_error(checked.errors.get(name) if name in visible else None)
         stray = [v if not k else f"{k}: {v}" for k, v in checked.errors.items() if k not in names]
-        if checked.summary:
+        notices = getattr(checked.result, "notices", None) or []
+        if checked.summary and notices:  # accepted, but said: e.g. a visit in the past
+            self.set_hint(
+                self.SUMMARY_FIELD,
+                Content.assemble(
+                    (f"= {checked.summary}", SUMMARY_STYLE), ("  ⚠ " + notices[0], "$warning")
+                ),
+            )
+        elif checked.summary:
             self.set_hint(self.SUMMARY_FIELD, Content.styled(f"= {checked.summary}", SUMMARY_STYLE))
         else:
             self.set_hint(self.SUMMARY_FIELD, self.hint_for_summary())

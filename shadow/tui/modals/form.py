@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
+from shadow.core import history
 from shadow.core.models import Model, UserError, ValidationError
 from shadow.core.store import StoreError
 
@@ -118,6 +119,12 @@ class FormModal(ShadowModal[int | None]):
             record = self.build(values)
         except ValidationError as exc:
             self.show_errors(exc.errors)
+            return
+        if self.editing and not history.changed_fields(
+            self.app.store, record.TABLE, record.id, record.to_doc()
+        ):
+            self.app.say("Nothing changed")
+            self.dismiss(None)
             return
         actor = self.actor_for(record)
         if actor is None:

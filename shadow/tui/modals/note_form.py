@@ -12,7 +12,7 @@ from textual.widgets import Button, Label, Select, TextArea
 from shadow.core import notes
 from shadow.core.backlog import BacklogError
 from shadow.core.models import OBSERVATION_KINDS, Observation, Person, ValidationError
-from shadow.core.plain import check_text
+from shadow.core.plain import check_text, replacement
 from shadow.core.store import now_iso
 
 from ..commands import Command, bindings
@@ -168,8 +168,8 @@ class NoteForm(FormModal):
         if not findings:
             self.app.say("No jargon to replace")
             return
-        first = findings[0]
-        start = area.document.get_location_from_index(first.start)
-        end = area.document.get_location_from_index(first.end)
-        area.replace(first.plain, start, end)
+        begin, finish, words = replacement(area.text, findings[0])
+        start = area.document.get_location_from_index(begin)
+        end = area.document.get_location_from_index(finish)
+        area.replace(words, start, end)
         area.focus()

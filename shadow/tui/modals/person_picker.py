@@ -73,12 +73,12 @@ class PersonPicker(ShadowModal[int]):
     def _fill(self, query: str) -> None:
         store = self.app.store
         depts = directory.names_by_id(store, Department.TABLE)
-        needle = query.casefold().strip()
+        needle = query.strip()
         options = []
         for person in directory.people(store, active_only=True):
             where = depts.get(person.department_id, "") if person.department_id else ""
             detail = ", ".join(x for x in (person.role, where or person.team) if x)
-            if needle and needle not in f"{person.name}\n{detail}".casefold():
+            if not directory.matches(needle, person.name, detail):
                 continue
             prompt = Text(person.name)
             prompt.append(f"  {SIDE_LABELS.get(person.side, person.side)}", style="dim")

@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Input, Label, LoadingIndicator, S
 from shadow.core import dates, directory, planner
 from shadow.core.dates import DateError
 from shadow.core.models import Department, Person, UserError
+from shadow.core.plain import count as counted
 from shadow.core.planner import Plan, PlanError
 from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
@@ -329,9 +330,8 @@ class PlannerModal(ShadowModal[int]):
             summary = f"Nothing to plan: the goals are met or already booked ({span})."
         else:
             summary = (
-                f"{plan.pairs} pair{'s' if plan.pairs != 1 else ''} to cover, {span}: "
-                f"{plan.placed} placed in {len(plan.proposals)} visit"
-                f"{'s' if len(plan.proposals) != 1 else ''}"
+                f"{counted(plan.pairs, 'pair')} to cover, {span}: "
+                f"{plan.placed} placed in {counted(len(plan.proposals), 'visit')}"
                 + (f", {len(plan.unplaced)} not placed" if plan.unplaced else "")
                 + "."
             )

@@ -10,11 +10,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from shadow.core import backlog, dates, directory, settings
+from shadow.core import backlog, dates, directory, history, settings
 from shadow.core.models import Department, Observation, Person, Suggestion, Visit
+from shadow.core.plain import count as counted
 
 from ..commands import Command, bindings
-from ..widgets.literal import audit_value, one_line, visible
+from ..widgets.literal import audit_change, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 from .suggestion_form import priority_content
 
@@ -129,7 +130,7 @@ class SuggestionDetail(ShadowModal[str]):
         raised = one_line(people.get(s.author_id, f"#{s.author_id}"))
         if created:
             raised += f", {dates.format_moment(dates.from_iso(created))}"
-            raised += f" ({backlog.age_days(created, self.now)} days ago)"
+            raised += f" ({counted(backlog.age_days(created, self.now), 'day')} ago)"
         voters = [one_line(people.get(v, f"#{v}")) for v in s.votes]
         rows = [
             ("Status", status),
@@ -174,14 +175,11 @@ class SuggestionDetail(ShadowModal[str]):
         entries = sorted(
             self.app.store.audit(Suggestion.TABLE, s.id), key=lambda e: (e["ts"], e["id"])
         )
+        names = history.Names(self.app.store)
         lines = []
         for e in entries:
             when = dates.format_moment(dates.from_iso(e["ts"]).astimezone(dates.local_zone()))
-            what = (
-                "raised"
-                if e["field"] == "*"
-                else f"{e['field']}: {audit_value(e['old'])} → {audit_value(e['new'])}"
-            )
+            what = "raised" if e["field"] == "*" else audit_change(e, names)
             lines.append(
                 Content.assemble(
                     (when, "$text-muted"), "  ", (one_line(e["actor"]), "bold"), "  ", what

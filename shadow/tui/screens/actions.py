@@ -29,6 +29,7 @@ from shadow.core.models import (
     UserError,
     ValidationError,
 )
+from shadow.core.plain import count as counted
 from shadow.core.settings import dayfirst
 from shadow.core.store import StoreError
 
@@ -277,7 +278,9 @@ class ActionsScreen(AreaScreen):
 
         total, shown = len(self.views), len(self.shown)
         overdue = sum(v.overdue for v in self.shown)
-        count = f"{shown} of {total} actions" if shown != total else f"{total} actions"
+        count = (
+            f"{shown} of {counted(total, 'action')}" if shown != total else counted(total, "action")
+        )
         if overdue:
             count += f" · {overdue} overdue"
         self.query_one("#actions-count", Label).update(count)
@@ -435,7 +438,20 @@ class ActionsScreen(AreaScreen):
         actor = self.app.acting_name() if v is not None else None
         if v is None or actor is None:
             return
-        await self._set_status(v, actor, MOVES[what])
+        reason = ""
+        if what == "reopen" and v.action.status in ("done", "dropped"):
+            answer = await self.app.push_screen_wait(
+                TextPrompt(
+                    f"Reopen action #{v.action.id}",
+                    f"{one_line(v.action.title)}\nWhy is it open again? The reason is kept in "
+                    "its history.",
+                    placeholder="e.g. the fix did not hold",
+                )
+            )
+            if not answer:
+                return
+            reason = answer
+        await self._set_status(v, actor, MOVES[what], reason)
 
     async def _set_status(self, v: ActionView, actor: str, status: str, reason: str = "") -> bool:
         """Move the action along; offer to close its suggestion if that was the last one."""

@@ -33,6 +33,7 @@ from shadow.core.models import (
     UserError,
     ValidationError,
 )
+from shadow.core.plain import count as counted
 from shadow.core.records import backlog_cells
 from shadow.core.store import StoreError
 
@@ -687,6 +688,17 @@ class BacklogScreen(AreaScreen):
             reason = await self._ask_reason(f"#{s.id}")
             if reason is None:
                 return
+        elif (s.status, choice) in backlog.BACKWARD:
+            reason = await self.app.push_screen_wait(
+                TextPrompt(
+                    f"Back from {s.status} to {choice}",
+                    f"#{s.id} {one_line(s.title)}\nA step back is a correction: why? The "
+                    "reason is kept in its history.",
+                    placeholder="e.g. accepted by mistake",
+                )
+            )
+            if not reason:
+                return
         try:
             backlog.set_status(self.app.store, actor, s.id, choice, reason)
         except (UserError, StoreError) as exc:
@@ -761,11 +773,10 @@ class BacklogScreen(AreaScreen):
             self._fail(exc)
             return
         self._changed([s.id])
-        plural = "s" if count != 1 else ""
         if withdraw:
-            self.app.say(f"Your vote for #{s.id} is taken back ({count} vote{plural})")
+            self.app.say(f"Your vote for #{s.id} is taken back ({counted(count, 'vote')})")
         else:
-            self.app.say(f"Voted for #{s.id} ({count} vote{plural})")
+            self.app.say(f"Voted for #{s.id} ({counted(count, 'vote')})")
 
     def action_merge(self) -> None:
         self._merge()
@@ -792,7 +803,7 @@ class BacklogScreen(AreaScreen):
             votes = len(doc.get("votes", []))
             return "", (
                 f"Into #{ref} {one_line(doc.get('title'))} "
-                f"({doc.get('status')}, {votes} vote{'s' if votes != 1 else ''})"
+                f"({doc.get('status')}, {counted(votes, 'vote')})"
             )
 
         answer = await self.app.push_screen_wait(
@@ -814,7 +825,7 @@ class BacklogScreen(AreaScreen):
         self.marked.discard(s.id)
         self._changed([s.id, survivor.id])
         self.app.say(
-            f"Merged #{s.id} into #{survivor.id}, which now has {len(survivor.votes)} vote(s)"
+            f"Merged #{s.id} into #{survivor.id}, which now has {counted(len(survivor.votes), 'vote')}"
         )
 
     def action_tag(self) -> None:

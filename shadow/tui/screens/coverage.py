@@ -34,6 +34,7 @@ from shadow.core.models import (
     Survey,
     Visit,
 )
+from shadow.core.plain import count as counted
 from shadow.core.programmes import active as active_programmes
 from shadow.core.programmes import get as get_programme
 from shadow.core.store import StoreError
@@ -446,7 +447,7 @@ class CoverageScreen(AreaScreen):
         if c.booked is not None:
             text += f"; next visit booked for {dates.format_day(c.booked)}"
         seen = sum(1 for dd in cov.departments if cov.cells[(p.id, dd.id)].last is not None)
-        text += f" · {seen} of {len(cov.departments)} departments visited"
+        text += f" · {seen} of {counted(len(cov.departments), 'department')} visited"
         self.query_one("#cell-detail", Label).update(text)
 
     def _show_goals(self) -> None:

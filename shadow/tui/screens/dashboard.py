@@ -34,6 +34,7 @@ from shadow.core.models import (
     Suggestion,
     Visit,
 )
+from shadow.core.plain import count as counted
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -352,7 +353,7 @@ class DashboardScreen(AreaScreen):
         items = []
         for r in data.triage[:LIST_LIMIT]:
             age = backlog.age_days(r.created, data.now)
-            votes = f" · {r.votes} vote{'' if r.votes == 1 else 's'}" if r.votes else ""
+            votes = f" · {counted(r.votes, 'vote')}" if r.votes else ""
             second = Content.styled(
                 f"{one_line(r.department) or 'no department'} · {age}d old{votes}", "$text-muted"
             )

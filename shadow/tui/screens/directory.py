@@ -54,8 +54,8 @@ class Listed(NamedTuple):
 
 
 def matches(cells: Sequence[str], needle: str) -> bool:
-    """Case-insensitive substring search over the cells as shown."""
-    return not needle or any(needle in cell.casefold() for cell in cells)
+    """Substring search over the cells as shown, ignoring case and accents."""
+    return directory.matches(needle, *cells)
 
 
 def to_row(cells: Sequence[str], active: bool) -> list[Text]:

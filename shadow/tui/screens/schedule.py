@@ -17,6 +17,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from shadow.core import dates, directory, schedule
 from shadow.core.dates import format_day, format_span, from_iso
+from shadow.core.directory import search_key
 from shadow.core.models import (
     VISIT_STATUSES,
     Department,
@@ -32,9 +33,9 @@ from shadow.core.store import StoreError
 from .. import palette
 from ..commands import Command, bindings
 from ..loading import say_cannot_read
-from ..modals.base import Confirm
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
+from ..modals.pickers import TextPrompt
 from ..modals.series_choice import SeriesChoice
 from ..palette import rich
 from ..widgets.literal import select_options
@@ -411,11 +412,11 @@ class ScheduleScreen(AreaScreen):
     def _filter(self) -> Callable[[Occurrence], bool]:
         """The filters as they stand now, as one test for an occurrence."""
         mine = self.app.actor.id if self.mine and self.app.actor is not None else None
-        person = self.filter_person.casefold()
-        department = self.filter_department.casefold()
+        person = search_key(self.filter_person)
+        department = search_key(self.filter_department)
         programme, status = self.filter_programme, self.filter_status
-        people = {pid: name.casefold() for pid, name in self._people.items()}
-        departments = {d.id: d.name.casefold() for d in self._departments}
+        people = {pid: search_key(name) for pid, name in self._people.items()}
+        departments = {d.id: search_key(d.name) for d in self._departments}
 
         def keep(occ: Occurrence) -> bool:
             visit = occ.visit
@@ -567,11 +568,11 @@ class ScheduleScreen(AreaScreen):
             if 0 <= day < 7:
                 self.cells.setdefault((occ.visit.department_id or 0, day), []).append(occ.key)
         with_visits = {dept_id for dept_id, _ in self.cells}
-        needle = self.filter_department.casefold()
+        needle = self.filter_department
         departments = [
             d
             for d in sorted(self._departments, key=lambda d: d.name.casefold())
-            if (d.active or d.id in with_visits) and (not needle or needle in d.name.casefold())
+            if (d.active or d.id in with_visits) and directory.matches(needle, d.name)
         ]
         known = {d.id for d in departments}
         rows = []
@@ -778,8 +779,10 @@ class ScheduleScreen(AreaScreen):
                 prefill["department"] = name
             prefill["when"] = f"{(self.week + timedelta(days=day)).isoformat()} "
         elif self.filter_department:
-            needle = self.filter_department.casefold()
-            named = [d.name for d in self._departments if d.active and needle in d.name.casefold()]
+            needle = self.filter_department
+            named = [
+                d.name for d in self._departments if d.active and directory.matches(needle, d.name)
+            ]
             if len(named) == 1:
                 prefill["department"] = named[0]
         actor = self.app.actor
@@ -887,21 +890,27 @@ class ScheduleScreen(AreaScreen):
                     return
                 if choice == "series":
                     on = None
-        elif status == "cancelled":
-            if not await self.app.push_screen_wait(
-                Confirm(
-                    f"Cancel this visit?\n\n{self.describe(occ)}\n\n"
-                    "It stays in the history as cancelled.",
-                    yes="Cancel the visit",
-                    no="Keep it",
+        reason = ""
+        if status == "cancelled":
+            answer = await self.app.push_screen_wait(
+                TextPrompt(
+                    "Cancel the visit" if on is not None or occ.series_id is None
+                    else "Cancel the series",
+                    f"{self.describe(occ)}\n\nWhy is it cancelled? The reason stays in its "
+                    "history and is read out in the meeting pack. Escape keeps the visit.",
+                    placeholder="e.g. the host is off sick",
                 )
-            ):
+            )  # fmt: skip
+            if not answer:
                 return
+            reason = answer
         actor = self.app.acting_name()
         if actor is None or target is None:
             return
         try:
-            message = schedule.set_status(self.app.store, actor, target, status, on=on)
+            message = schedule.set_status(
+                self.app.store, actor, target, status, on=on, reason=reason
+            )
         except (UserError, StoreError) as exc:
             self.app.say(str(exc), title="Not changed", severity="error")
             return

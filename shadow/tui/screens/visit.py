@@ -31,6 +31,7 @@ from shadow.core.models import (
     UserError,
     Visit,
 )
+from shadow.core.plain import count as counted
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -222,6 +223,8 @@ class VisitScreen(AreaScreen):
         self._day = None
         self._first = None
         self._status = ""
+        self.key = str(visit_id)  # 12, or 20@2026-12-16 for one occurrence of a series
+        self._why = ""  # why it was cancelled or reopened
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -265,15 +268,19 @@ class VisitScreen(AreaScreen):
         dept_name = dept["name"] if dept else f"department #{visit.department_id}"
         start, end = dates.from_iso(visit.start), dates.from_iso(visit.end)
         self._first = start
+        self.key, self._why = str(visit.id), visit.status_reason
+        if visit.series_id is not None and visit.occurrence:  # the id 'list visits' prints
+            self.key = f"{visit.series_id}@{visit.occurrence[:10]}"
         if visit.rrule and self.on is not None:
             try:  # the occurrence opened, not the series' first date
                 occ = schedule.find_occurrence(store, visit, self.on)
                 start, end, self._status = occ.start, occ.end, occ.status
+                self.key, self._why = occ.key, occ.visit.status_reason
             except UserError:
                 self.on = None
         self._day = start.astimezone(dates.local_zone()).date()  # notes that day show a time
         self.where = f"{dept_name}, {dates.format_span(start, end)}"
-        self.sub_title = f"Visit #{visit.id}: {one_line(self.where)}"
+        self.sub_title = f"Visit #{self.key}: {one_line(self.where)}"
         self.query_one("#visit-details", Static).update(self._details(visit, dept_name, start, end))
         self.query_one("#visit-compare", Static).update(self._compare())
         self._fill_notes()
@@ -306,6 +313,7 @@ class VisitScreen(AreaScreen):
             ("Department", one_line(dept)),
             ("When", when),
             ("Status", status),
+            *([("Why", one_line(self._why))] if self._why else []),
             ("Kind", visit.kind),
             ("Purpose", visible(visit.purpose) or "—"),
             ("Visitors", one_line(self._names(visit.visitors))),
@@ -315,7 +323,7 @@ class VisitScreen(AreaScreen):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        table.add_row(Text(f"Visit #{visit.id}", style="bold"), Text(""))
+        table.add_row(Text(f"Visit #{self.key}", style="bold"), Text(""))
         for label, value in rows:
             table.add_row(Text(label), Text(value, style="bold" if label == "Status" else ""))
         return table
@@ -385,7 +393,7 @@ class VisitScreen(AreaScreen):
                     f"  #{s.id} ",
                     (one_line(s.title), "bold"),
                     (
-                        f"  {s.status} · {votes} vote{'s' if votes != 1 else ''} · "
+                        f"  {s.status} · {counted(votes, 'vote')} · "
                         f"{backlog.DIRECTION_LABELS.get(s.direction, s.direction)} · "
                         f"by {one_line(self._person_name(s.author_id))}",
                         "$text-muted",

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
 from typing import Any, TypeVar
 
 from rich.text import Text
 
-from shadow.core import dates
+from shadow.core import history
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -56,27 +53,18 @@ def cell(text: str | None, style: str = "") -> Text:
 
 
 def audit_value(
-    value: Any, people: dict[int, str] | None = None, field: str = "", limit: int = 60
+    value: Any, names: history.Names | None = None, field: str = "", limit: int = 60
 ) -> str:
-    """An old or new value from the audit trail as one short literal line: moments and
-    days readable, lists joined, an ``owner_id`` by name when ``people`` is given."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        text = ", ".join(str(v) for v in value) or "none"
-    elif field == "owner_id" and people is not None and isinstance(value, int):
-        text = people.get(value, f"#{value}")
-    elif isinstance(value, str) and _MOMENT.match(value):
-        try:
-            text = dates.format_moment(dates.from_iso(value).astimezone(dates.local_zone()))
-        except ValueError:
-            text = value
-    elif isinstance(value, str) and _DAY.match(value):
-        try:
-            text = dates.format_day(date.fromisoformat(value))
-        except ValueError:
-            text = value
-    else:
-        text = str(value)
-    text = one_line(text)
+    """An old or new value from the audit trail as one short literal line, the way the
+    core's history names it (people, departments and records by name, votes counted,
+    moments and days readable)."""
+    text = one_line(history.value_text(names, field, value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def audit_change(entry: dict[str, Any], names: history.Names | None) -> str:
+    """``owner: Ana Ruiz → Ben Cho`` for one audit entry (its field named in words)."""
+    name = entry["field"]
+    old = audit_value(entry["old"], names, name)
+    new = audit_value(entry["new"], names, name)
+    return f"{history.field_name(name)}: {old} → {new}"

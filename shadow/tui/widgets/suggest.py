@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from textual.suggester import Suggester
 
+from shadow.core.directory import starts_with
+
 
 class SuggestListItem(Suggester):
     """Suggests the rest of the last comma-separated item from a list of names."""
@@ -20,8 +22,7 @@ class SuggestListItem(Suggester):
         if not typed:
             return None
         lead = last[: len(last) - len(typed)]
-        needle = typed.casefold()
         for name in self.names:
-            if name.casefold().startswith(needle) and len(name) > len(typed):
+            if starts_with(name, typed) and len(name) > len(typed):
                 return f"{head}{sep}{lead}{name}"
         return None
