@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .access import guarded
 from .dates import from_iso
 from .directory import DirectoryError, find_department
 from .models import (
@@ -184,6 +185,7 @@ def get(store: Store, suggestion_id: int | str) -> Suggestion:
     return Suggestion.from_doc(doc)
 
 
+@guarded("suggestions")
 def add(store: Store, actor: Person, s: Suggestion) -> int:
     s.author_id = actor.id
     if not s.direction:
@@ -194,12 +196,14 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
         return tx.insert(Suggestion.TABLE, s.to_doc(), summary=s.title)
 
 
+@guarded("triage")
 def update(store: Store, actor: str, s: Suggestion) -> None:
     s.validate()
     with store.transaction(actor) as tx:
         tx.update(Suggestion.TABLE, s.id, s.to_doc())
 
 
+@guarded("triage")
 def set_status(
     store: Store, actor: str, suggestion_id: int, status: str, reason: str = ""
 ) -> Suggestion:
@@ -231,6 +235,7 @@ def set_status(
     return get(store, s.id)
 
 
+@guarded("votes")
 def vote(store: Store, actor: Person, suggestion_id: int, *, withdraw: bool = False) -> int:
     """One vote per person; returns the new count."""
     with store.transaction(actor.name) as tx:
@@ -250,6 +255,7 @@ def vote(store: Store, actor: Person, suggestion_id: int, *, withdraw: bool = Fa
         return len(votes)
 
 
+@guarded("triage")
 def merge(store: Store, actor: str, duplicate_id: int, survivor_id: int) -> Suggestion:
     """Fold a duplicate into the suggestion it repeats: votes move (each person once),
     its observations are linked, tags are joined, and it ends as ``duplicate``."""
@@ -305,6 +311,7 @@ def _validate_note(obs: Observation) -> None:
         raise
 
 
+@guarded("notes")
 def observe(
     store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
 ) -> int:
@@ -327,6 +334,7 @@ def observe(
         return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{visit['id']}")
 
 
+@guarded("notes")
 def edit_observation(
     store: Store,
     actor: Person,
@@ -362,6 +370,7 @@ def observations(store: Store, visit_id: int) -> list[Observation]:
     return sorted(found, key=lambda o: (o.at, o.id or 0))
 
 
+@guarded("kudos")
 def give_kudos(
     store: Store,
     actor: Person,
@@ -574,6 +583,7 @@ def parse_policy_value(text: str) -> tuple[int, int | None]:
     return triage, resolve
 
 
+@guarded("settings")
 def set_sla(store: Store, actor: str, priority_level: int, value: str) -> None:
     if priority_level not in SLA_DEFAULTS:
         raise BacklogError("priority is 1 to 5")

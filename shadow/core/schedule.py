@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from . import dates
+from .access import guarded
 from .dates import DateError, format_day, format_span, from_iso, to_iso
 from .directory import DirectoryError, find_department, find_person, names_by_id
 from .models import (
@@ -622,6 +623,7 @@ def _require_ok(conflicts: list[Conflict], force: bool, reason: str) -> str:
     return reason.strip() if conflicts else ""
 
 
+@guarded("booking_request", record="booking")
 def book(
     store: Store, actor: str, booking: Booking, *, force: bool = False, reason: str = ""
 ) -> int:
@@ -677,6 +679,7 @@ def _override(tx, store: Store, occ: Occurrence, changes: dict[str, Any]) -> int
     return tx.insert(Visit.TABLE, doc, summary=f"occurrence of visit #{occ.series_id}")
 
 
+@guarded("bookings")
 def set_status(
     store: Store,
     actor: str,
@@ -742,6 +745,7 @@ def _allowed(current: str, new: str, key: str) -> None:
         )
 
 
+@guarded("bookings")
 def reschedule(
     store: Store,
     actor: str,
