@@ -45,6 +45,7 @@ SESSION_COOKIE = "shadow_session"
 CSRF_COOKIE = "shadow_csrf"
 NAME_MAX = 200
 PASSWORD_MAX = 1024
+SESSION = web.RequestKey("shadow_session", object)  # the request's Session, or None (open)
 
 
 class ServeError(Exception):
@@ -187,14 +188,14 @@ class ShadowServer(Server):
         if path in ("/login", "/logout") or path.startswith("/static/"):
             return await handler(request)
         if await self._in_worker(self._open_mode):
-            request["session"] = None
+            request[SESSION] = None
             return await handler(request)
         session = self.sessions.get(request.cookies.get(SESSION_COOKIE))
         if session is None:
             if request.method == "GET" and path == "/":
                 raise web.HTTPSeeOther("/login")
             raise web.HTTPUnauthorized(text="Sign in first: /login")
-        request["session"] = session
+        request[SESSION] = session
         return await handler(request)
 
     async def on_startup(self, app: web.Application) -> None:
@@ -320,7 +321,7 @@ class ShadowServer(Server):
         return account is not None and account.person_id == session.person_id
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        session: Session | None = request.get("session")
+        session: Session | None = request.get(SESSION)
         if not self._same_origin(request):
             raise web.HTTPForbidden(text="cross-site websocket refused")
         if session is not None:
@@ -365,7 +366,7 @@ class ShadowServer(Server):
         return websocket
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
-        session: Session | None = request.get("session")
+        session: Session | None = request.get(SESSION)
         if session is not None:
             key = request.match_info["key"]
             download = self.download_manager._active_downloads.get(key)
