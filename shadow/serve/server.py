@@ -174,7 +174,9 @@ class ShadowServer(Server):
     async def _headers(self, request: web.Request, response: web.StreamResponse) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault(
+            "Referrer-Policy", "same-origin"
+        )  # (no-referrer sends Origin: null)
         if request.path in ("/login", "/logout"):
             response.headers["Cache-Control"] = "no-store"
 
@@ -185,7 +187,7 @@ class ShadowServer(Server):
     @web.middleware
     async def _guard(self, request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        if path in ("/login", "/logout") or path.startswith("/static/"):
+        if path in ("/login", "/logout", "/favicon.ico") or path.startswith("/static/"):
             return await handler(request)
         if await self._in_worker(self._open_mode):
             request[SESSION] = None
