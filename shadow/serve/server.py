@@ -151,9 +151,9 @@ class ShadowServer(Server):
         return origin.rstrip("/") == self._origin(request)
 
     def _cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
-        response.set_cookie(
-            name, value, httponly=True, samesite="Strict", secure=self.ssl is not None, path="/"
-        )
+        # Secure whenever browsers reach us over https: our own TLS, or a proxy's (--public-url).
+        secure = self.ssl is not None or (self.fixed_public_url or "").startswith("https:")
+        response.set_cookie(name, value, httponly=True, samesite="Strict", secure=secure, path="/")
 
     @staticmethod
     def _address(request: web.Request) -> str:

@@ -116,6 +116,10 @@ def test_cookies_are_secure_over_tls(served_db, tmp_path):
     server._cookie(response, "shadow_session", "x")
     header = response.cookies["shadow_session"].OutputString()
     assert "Secure" in header and "HttpOnly" in header and "SameSite=Strict" in header
+    proxied = ShadowServer(served_db, public_url="https://shadow.library.example")
+    response = web.Response()
+    proxied._cookie(response, "shadow_session", "x")
+    assert "Secure" in response.cookies["shadow_session"].OutputString()
     with pytest.raises(ServeError, match="go together"):
         ShadowServer(served_db, certfile=str(cert))
 
@@ -216,3 +220,14 @@ async def test_loopback_without_accounts_is_open_like_the_desktop(tmp_path):
             access.add_account(other, COORD, COORD, "coordinator", "long enough")
         response = await test_client.get("/", allow_redirects=False)
         assert response.status == 303  # the first account turns sign-in on
+
+
+def test_core_never_imports_the_web_server():
+    from pathlib import Path
+
+    import shadow.core
+
+    for path in Path(shadow.core.__path__[0]).glob("*.py"):
+        text = path.read_text("utf-8")
+        for name in ("aiohttp", "textual_serve", "selenium"):
+            assert f"import {name}" not in text and f"from {name}" not in text, path
