@@ -22,6 +22,8 @@ WINDOW = 15 * 60.0
 IDLE_SECONDS = 12 * 3600.0
 # Browser tabs (each one app process) one session may hold at once.
 APPS_PER_SESSION = 4
+# Keys the rate limiter keeps before it drops those whose failures have all expired.
+PRUNE_ABOVE = 10_000
 
 
 def new_token() -> str:
@@ -54,7 +56,11 @@ class Sessions:
         self._by_token: dict[str, Session] = {}
 
     def start(self, name: str, person_id: int | None, role: str) -> Session:
-        session = Session(new_token(), name, person_id, role, last_seen=self._clock())
+        now = self._clock()
+        for token, old in list(self._by_token.items()):  # forget sessions long abandoned
+            if not old.apps and now - old.last_seen > IDLE_SECONDS:
+                del self._by_token[token]
+        session = Session(new_token(), name, person_id, role, last_seen=now)
         self._by_token[session.token] = session
         return session
 
@@ -106,6 +112,10 @@ class RateLimiter:
 
     def failed(self, name: str, address: str) -> None:
         now = self._clock()
+        if len(self._failures) > PRUNE_ABOVE:  # many names tried: forget the expired ones
+            for key in list(self._failures):
+                if not self._recent(key):
+                    del self._failures[key]
         self._recent(("account", name.strip().casefold())).append(now)
         self._recent(("address", address)).append(now)
 

@@ -231,3 +231,20 @@ def test_core_never_imports_the_web_server():
         text = path.read_text("utf-8")
         for name in ("aiohttp", "textual_serve", "selenium"):
             assert f"import {name}" not in text and f"from {name}" not in text, path
+
+
+def test_limiter_and_sessions_forget_what_has_expired(clock, monkeypatch):
+    from shadow.serve import sessions as module
+
+    monkeypatch.setattr(module, "PRUNE_ABOVE", 10)
+    limiter = RateLimiter(clock)
+    for n in range(12):
+        limiter.failed(f"name {n}", f"10.0.0.{n}")
+    clock.now += WINDOW + 1
+    limiter.failed("one more", "10.0.1.1")
+    assert len(limiter._failures) == 2
+    table = module.Sessions(clock)
+    old = table.start("A", 1, "staff")
+    clock.now += module.IDLE_SECONDS + 1
+    table.start("B", 2, "staff")
+    assert [s.name for s in table.all()] == ["B"] and table.get(old.token) is None
