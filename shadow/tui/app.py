@@ -317,7 +317,7 @@ class ShadowApp(ExportActions, App[None]):
 
     # ------------------------------------------------------------ theme
     def watch_theme(self, theme: str) -> None:
-        if config.get("theme") != theme:
+        if config.get("theme") != theme and not self.served:  # served: one config, many people
             try:
                 config.put("theme", theme)
             except OSError as exc:
