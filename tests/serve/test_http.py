@@ -105,12 +105,7 @@ async def test_sign_in_sets_a_strict_httponly_session_cookie_and_opens_the_app(c
 
 
 def test_cookies_are_secure_over_tls(served_db, tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    cert, key = _self_signed(tmp_path)
     server = ShadowServer(served_db, certfile=str(cert), keyfile=str(key))
     response = web.Response()
     server._cookie(response, "shadow_session", "x")
@@ -248,3 +243,43 @@ def test_limiter_and_sessions_forget_what_has_expired(clock, monkeypatch):
     clock.now += module.IDLE_SECONDS + 1
     table.start("B", 2, "staff")
     assert [s.name for s in table.all()] == ["B"] and table.get(old.token) is None
+
+
+def _self_signed(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_shadow_serve_over_tls_end_to_end(served_db, tmp_path):
+    import ssl
+    import urllib.request
+
+    from .browser import Served
+
+    cert, key = _self_signed(tmp_path)
+    server = Served(served_db, "--certfile", str(cert), "--keyfile", str(key))
+    try:
+        context = ssl.create_default_context(cafile=str(cert))
+        with urllib.request.urlopen(
+            f"https://127.0.0.1:{server.port}/login", context=context
+        ) as response:
+            assert response.status == 200
+            cookie = response.headers["Set-Cookie"]
+        assert cookie.startswith("shadow_csrf=")
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    finally:
+        server.stop()
+
+
+def test_unusable_certificate_is_one_line(served_db, tmp_path, capsys):
+    missing = str(tmp_path / "nope.pem")
+    code = main(["--db", str(served_db), "serve", "--certfile", missing, "--keyfile", missing])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"shadow: error: cannot use {missing}")
