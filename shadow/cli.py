@@ -1798,6 +1798,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="write a backup copy now (the last 5 are kept)")
     p.set_defaults(func=cmd_backup)
+    from . import cli_users, serve
+
+    cli_users.register(sub)
+    serve.register(sub)
     return parser
 
 

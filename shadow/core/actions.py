@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import dates
+from .access import guarded
 from .backlog import BacklogError
 from .backlog import get as get_suggestion
 from .dates import DateError
@@ -120,6 +121,7 @@ def action_from_input(
     return a
 
 
+@guarded("actions", record="action")
 def add(store: Store, actor: str, action: Action) -> int:
     action.status = "open"
     action.validate()
@@ -127,6 +129,7 @@ def add(store: Store, actor: str, action: Action) -> int:
         return tx.insert(Action.TABLE, action.to_doc(), summary=action.title)
 
 
+@guarded("actions", record="action_id")
 def set_status(
     store: Store, actor: str, action_id: int | str, status: str, reason: str = ""
 ) -> Outcome:
@@ -180,6 +183,7 @@ def suggestion_ready(store: Store, suggestion_id: int) -> int | None:
     return s.id
 
 
+@guarded("actions", record="action")
 def update(store: Store, actor: str, action: Action) -> bool:
     """Save a changed action; False (and nothing written) when nothing changed."""
     from .history import changed_fields

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .access import guarded
 from .dates import from_iso
 from .directory import DirectoryError, find_department, search_key
 from .models import (
@@ -191,6 +192,7 @@ def get(store: Store, suggestion_id: int | str) -> Suggestion:
     return Suggestion.from_doc(doc)
 
 
+@guarded("suggestions")
 def add(store: Store, actor: Person, s: Suggestion) -> int:
     s.author_id = actor.id
     if not s.direction:
@@ -201,6 +203,7 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
         return tx.insert(Suggestion.TABLE, s.to_doc(), summary=s.title)
 
 
+@guarded("triage")
 def update(store: Store, actor: str, s: Suggestion) -> bool:
     """Save a changed suggestion; False (and nothing written) when nothing changed."""
     from .history import changed_fields
@@ -213,6 +216,7 @@ def update(store: Store, actor: str, s: Suggestion) -> bool:
     return True
 
 
+@guarded("triage")
 def set_status(
     store: Store, actor: str, suggestion_id: int, status: str, reason: str = ""
 ) -> Suggestion:
@@ -252,6 +256,7 @@ def set_status(
     return get(store, s.id)
 
 
+@guarded("votes")
 def vote(store: Store, actor: Person, suggestion_id: int, *, withdraw: bool = False) -> int:
     """One vote per person; returns the new count."""
     with store.transaction(actor.name) as tx:
@@ -271,6 +276,7 @@ def vote(store: Store, actor: Person, suggestion_id: int, *, withdraw: bool = Fa
         return len(votes)
 
 
+@guarded("triage")
 def merge(store: Store, actor: str, duplicate_id: int, survivor_id: int) -> Suggestion:
     """Fold a duplicate into the suggestion it repeats: votes move (each person once),
     its observations are linked, tags are joined, and it ends as ``duplicate``."""

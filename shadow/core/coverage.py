@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .access import guarded
 from .dates import from_iso
 from .dates import now as _now
 from .models import Department, Person, Programme, UserError, Visit
@@ -271,6 +272,7 @@ def compute(store, programme_id: int | None = None, now: datetime | None = None)
     return Coverage(people, depts, cells, progress, today)
 
 
+@guarded("settings")
 def set_goals(store, actor: str, programme_id: int, goals: Any) -> None:
     clean = validate_goals(goals)
     with store.transaction(actor) as tx:

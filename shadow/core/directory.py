@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .access import guarded
 from .models import (
     MODELS,
     SIDES,
@@ -333,6 +334,7 @@ def _unique_name(store: Store, table: str, name: str, own_id: int | None, what: 
             )
 
 
+@guarded("directory")
 def save_person(store: Store, actor: str, person: Person) -> int:
     """Add (no id) or update a person. Returns the id."""
     person.validate()
@@ -344,6 +346,7 @@ def save_person(store: Store, actor: str, person: Person) -> int:
         return person.id
 
 
+@guarded("directory")
 def save_department(store: Store, actor: str, dept: Department) -> int:
     dept.validate()
     with store.transaction(actor) as tx:
@@ -354,6 +357,7 @@ def save_department(store: Store, actor: str, dept: Department) -> int:
         return dept.id
 
 
+@guarded("directory")
 def set_active(store: Store, actor: str, model: type[Model], record_id: int, active: bool) -> None:
     """Deactivate (or reactivate) a person or department; nothing is ever deleted."""
     with store.transaction(actor) as tx:
@@ -437,6 +441,7 @@ def read_csv(
     return rows
 
 
+@guarded("directory")
 def import_csv(
     store: Store,
     actor: str,

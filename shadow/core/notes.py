@@ -3,6 +3,7 @@ public praise read out at the next meeting."""
 
 from __future__ import annotations
 
+from .access import guarded
 from .backlog import BacklogError
 from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError
 from .store import Store, now_iso
@@ -20,6 +21,7 @@ def _validate_note(obs: Observation) -> None:
         raise
 
 
+@guarded("notes")
 def observe(
     store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
 ) -> int:
@@ -45,6 +47,7 @@ def observe(
         return tx.insert(Observation.TABLE, obs.to_doc(), summary=f"note on visit #{obs.visit_id}")
 
 
+@guarded("notes")
 def edit_observation(
     store: Store,
     actor: Person,
@@ -80,6 +83,7 @@ def observations(store: Store, visit_id: int) -> list[Observation]:
     return sorted(found, key=lambda o: (o.at, o.id or 0))
 
 
+@guarded("kudos")
 def give_kudos(
     store: Store,
     actor: Person,

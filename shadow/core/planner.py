@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from . import dates
+from .access import guarded
 from .coverage import compute
 from .models import DAYS, Department, Person, UserError, Visit
 from .plain import count as counted
@@ -303,6 +304,7 @@ def _why(
     return f"no time when they, a host and room at {dept.name} coincide within opening hours"
 
 
+@guarded("bookings")
 def apply(
     store, actor: str, result: Plan, programme_id: int | None, accept: list[int] | None = None
 ) -> list[int]:

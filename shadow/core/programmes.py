@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import dates
+from .access import guarded
 from .models import Programme, UserError
 from .settings import dayfirst
 from .store import Store
@@ -58,6 +59,7 @@ def listing(store: Store) -> list[dict[str, Any]]:
     ]
 
 
+@guarded("settings")
 def add(
     store: Store,
     actor: str,

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from . import dates, schedule
+from .access import guarded
 from .directory import DirectoryError, department_from_input, person_from_input
 from .models import (
     DAYS,
@@ -42,6 +43,7 @@ def record_count(store: Store) -> int:
     return sum(store.count(table) for table in MODELS if table != "audit")
 
 
+@guarded("settings")
 def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, int]:
     """Load the sample into the database, in one transaction. Returns counts by table.
 

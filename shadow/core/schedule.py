@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from . import dates, programmes
+from .access import guarded
 from .dates import DateError, format_day, format_span, from_iso, to_iso
 from .directory import DirectoryError, find_department, find_person, names_by_id
 from .models import (
@@ -635,6 +636,7 @@ def _require_ok(conflicts: list[Conflict], force: bool, reason: str) -> str:
     return reason.strip() if conflicts else ""
 
 
+@guarded("booking_request", record="booking")
 def book(
     store: Store, actor: str, booking: Booking, *, force: bool = False, reason: str = ""
 ) -> int:
@@ -716,6 +718,7 @@ def get_occurrence(store: Store, ref: int | str) -> Occurrence:
     return Occurrence(visit, from_iso(visit.start), from_iso(visit.end))
 
 
+@guarded("notes")
 def record_id(store: Store, actor: str, ref: int | str) -> int:
     """:func:`attach_id` in a transaction of its own, for callers that save in several
     steps (only an unchanged copy of the occurrence is written, and only once)."""
@@ -784,6 +787,7 @@ def _override(tx, store: Store, occ: Occurrence, changes: dict[str, Any]) -> int
     return tx.insert(Visit.TABLE, doc, summary=f"occurrence of visit #{occ.series_id}")
 
 
+@guarded("bookings")
 def set_status(
     store: Store,
     actor: str,
@@ -826,6 +830,7 @@ def set_status(
         return f"{what} #{visit.id} is now {status}"
 
 
+@guarded("bookings")
 def reopen(
     store: Store,
     actor: str,
@@ -912,6 +917,7 @@ def _allowed(
         )
 
 
+@guarded("bookings")
 def reschedule(
     store: Store,
     actor: str,

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from . import config
+from .access import guarded
 from .models import UserError
 from .store import Store
 
@@ -85,14 +87,21 @@ def parse_policy_value(text: str) -> tuple[int, int | None]:
     return triage, resolve
 
 
+@guarded("settings")
 def set_sla(store: Store, actor: str, priority_level: int, value: str) -> None:
     if priority_level not in SLA_DEFAULTS:
         raise SettingsError("priority is 1 to 5")
     triage, resolve = parse_policy_value(value)
     policy = {str(k): list(v) for k, v in sla_policy(store).items()}
     policy[str(priority_level)] = [triage, resolve]
+    put(store, actor, "sla.policy", policy)
+
+
+@guarded("settings")
+def put(store: Store, actor: str, key: str, value: Any) -> None:
+    """Write one programme-wide setting (checked, audited)."""
     with store.transaction(actor) as tx:
-        tx.set_setting("sla.policy", policy)
+        tx.set_setting(key, value)
 
 
 def closures(store: Store) -> frozenset:
@@ -137,16 +146,14 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
         return f"{name} = {sla_text(*sla_policy(store)[SLA_KEYS[name]])}"
     if name == "closures":
         days = parse_closures(text)
-        with store.transaction(actor()) as tx:
-            tx.set_setting("closures", days)
+        put(store, actor(), "closures", days)
         return f"closures = {', '.join(days) or 'none'}"
     if name not in RULE_DEFAULTS:
         known = ", ".join(["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures"])
         raise SettingsError(f"unknown setting {key!r} (settings: {known})")
     if not text.isdigit():
         raise SettingsError(f"{name} takes a whole number (got {text!r})")
-    with store.transaction(actor()) as tx:
-        tx.set_setting(f"schedule.{name}", int(text))
+    put(store, actor(), f"schedule.{name}", int(text))
     return f"{name} = {int(text)}"
 
 

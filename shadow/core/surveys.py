@@ -14,6 +14,7 @@ from datetime import datetime
 from statistics import mean
 from typing import Any
 
+from .access import guarded
 from .dates import from_iso
 from .directory import DirectoryError, find_department
 from .models import SURVEY_DIMENSIONS, Department, Person, Survey, UserError, ValidationError, Visit
@@ -38,6 +39,7 @@ def parse_scores(text: str, what: str) -> dict[str, int]:
     return dict(zip(SURVEY_DIMENSIONS, (int(p) for p in parts), strict=True))
 
 
+@guarded("surveys")
 def record(
     store: Store,
     actor: Person,

@@ -8,6 +8,7 @@ is one entry there plus its screen module.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from shadow.core.models import Person
 from shadow.core.store import Store, StoreError
 
 from .commands import Command, bindings
+from .exports import EXPORT_COMMANDS, ExportActions
 from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
 from .modals.identity import IdentityModal
@@ -141,6 +143,7 @@ APP_COMMANDS: tuple[Command, ...] = (
         )
         for a in AREAS
     ),
+    *EXPORT_COMMANDS,
 )
 
 # App commands that make no sense while a dialog is open.
@@ -155,7 +158,7 @@ class StoreChanged(Message):
         self.tables = tables
 
 
-class ShadowApp(App[None]):
+class ShadowApp(ExportActions, App[None]):
     """shadow's terminal interface."""
 
     TITLE = "shadow"
@@ -171,6 +174,8 @@ class ShadowApp(App[None]):
         self.store = store
         self.actor: Person | None = actor
         self.demo = demo
+        # Set by `shadow serve`: "signed-in" (the person is fixed) or "open" (loopback, no accounts).
+        self.served = os.environ.get("SHADOW_SERVED", "")
         self.store_changed_signal: Signal[frozenset[str]] = Signal(self, "store-changed")
         self._poll_paused = 0
         self._poll_error: str | None = None
@@ -312,7 +317,7 @@ class ShadowApp(App[None]):
 
     # ------------------------------------------------------------ theme
     def watch_theme(self, theme: str) -> None:
-        if config.get("theme") != theme:
+        if config.get("theme") != theme and not self.served:  # served: one config, many people
             try:
                 config.put("theme", theme)
             except OSError as exc:
@@ -320,6 +325,8 @@ class ShadowApp(App[None]):
 
     # ------------------------------------------------------------ commands
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "who_am_i" and self.served == "signed-in":
+            return False  # served, you are who you signed in as
         if isinstance(self.screen, ModalScreen):
             if action in _NOT_IN_MODALS:
                 return False

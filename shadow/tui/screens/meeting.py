@@ -230,6 +230,12 @@ class MeetingScreen(AreaScreen):
         return Path.cwd() / f"meeting-pack-{self.moment():%Y-%m-%d}.md"
 
     def action_export(self) -> None:
+        if getattr(self.app, "served", ""):  # in a browser: a download, not a path on the server
+            from ..exports import deliver
+
+            deliver(self.app, self.text, self.default_path().name, "text/markdown")
+            self.app.say(f"Exported {self.default_path().name} to your browser's downloads")
+            return
         self._export()
 
     @work(exclusive=True, group="meeting-export")

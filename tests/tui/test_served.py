@@ -1,0 +1,58 @@
+"""The app as ``shadow serve`` runs it: identity fixed, exports delivered as downloads."""
+
+from __future__ import annotations
+
+from icalendar import Calendar
+
+from shadow.tui.app import create_app
+from shadow.tui.modals.identity import IdentityModal
+
+from .helpers import SIZE
+
+
+async def test_signed_in_app_cannot_switch_identity(sample_store, liaison, monkeypatch):
+    monkeypatch.setenv("SHADOW_SERVED", "signed-in")
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.check_action("who_am_i", ()) is False
+        assert "Who am I" not in [c.title for c in app.app_commands()]
+        await pilot.press("w")
+        await pilot.pause()
+        assert not isinstance(app.screen, IdentityModal)
+        assert app.actor == liaison
+
+
+async def test_desktop_app_still_switches_identity(sample_store, liaison, monkeypatch):
+    monkeypatch.delenv("SHADOW_SERVED", raising=False)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentityModal)
+
+
+async def test_exports_are_delivered_files(sample_store, liaison, monkeypatch):
+    delivered: list[tuple[str, str, bytes]] = []
+
+    def capture(self, binary, *, save_filename, mime_type, **_):
+        data = binary.read()
+        delivered.append(
+            (save_filename, mime_type, data.encode() if isinstance(data, str) else data)
+        )
+        return "key"
+
+    monkeypatch.setattr("textual.app.App._deliver_binary", capture)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.run_action("export_ics")
+        await app.run_action("export_csv('suggestions')")
+        await pilot.pause()
+    (ics_name, ics_type, ics), (csv_name, csv_type, csv) = delivered
+    assert ics_name.endswith(".ics") and ics_type == "text/calendar"
+    events = Calendar.from_ical(ics).walk("VEVENT")
+    assert events and all(str(e["uid"]).startswith("visit-") for e in events)
+    assert csv_name.endswith(".csv") and csv_type == "text/csv"
+    assert csv.decode("utf-8").splitlines()[0].startswith("id,title")
