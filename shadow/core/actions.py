@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from . import dates
+from . import dates, outbox
 from .backlog import BacklogError
 from .backlog import get as get_suggestion
 from .dates import DateError
@@ -114,7 +114,9 @@ def add(store: Store, actor: str, action: Action) -> int:
     action.status = "open"
     action.validate()
     with store.transaction(actor) as tx:
-        return tx.insert(Action.TABLE, action.to_doc(), summary=action.title)
+        aid = tx.insert(Action.TABLE, action.to_doc(), summary=action.title)
+        outbox.action_changed(tx, store, aid, None)
+        return aid
 
 
 def set_status(
@@ -168,7 +170,9 @@ def suggestion_ready(store: Store, suggestion_id: int) -> int | None:
 def update(store: Store, actor: str, action: Action) -> None:
     action.validate()
     with store.transaction(actor) as tx:
+        before = tx.get(Action.TABLE, action.id)
         tx.update(Action.TABLE, action.id, action.to_doc())
+        outbox.action_changed(tx, store, action.id, before)
 
 
 @dataclass

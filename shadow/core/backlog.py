@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import outbox
 from .dates import from_iso
 from .directory import DirectoryError, find_department
 from .models import (
@@ -228,6 +229,7 @@ def set_status(
         elif s.closed:
             changes["closed"] = None  # reopened
         tx.update(Suggestion.TABLE, s.id, changes)
+        outbox.suggestion_changed(tx, store, s.id, s.status)
     return get(store, s.id)
 
 
@@ -383,7 +385,9 @@ def give_kudos(
     )
     k.validate()
     with store.transaction(actor.name) as tx:
-        return tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")
+        kid = tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")
+        outbox.kudos_given(tx, store, kid)
+        return kid
 
 
 # ------------------------------------------------------------------ the backlog view

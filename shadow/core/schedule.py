@@ -18,7 +18,7 @@ from dateutil import tz
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from . import dates
+from . import dates, outbox
 from .dates import DateError, format_day, format_span, from_iso, to_iso
 from .directory import DirectoryError, find_department, find_person, names_by_id
 from .models import (
@@ -632,10 +632,13 @@ def book(
         visit.override_reason = _require_ok(conflicts, force, reason)
         if visit.id is None:
             dept = store.get(Department.TABLE, visit.department_id) or {}
-            return tx.insert(
+            vid = tx.insert(
                 Visit.TABLE, visit.to_doc(), summary=f"visit to {dept.get('name', '?')}"
             )
+            outbox.visit_changed(tx, store, vid, "booked")
+            return vid
         tx.update(Visit.TABLE, visit.id, visit.to_doc())
+        outbox.visit_changed(tx, store, visit.id, "moved")
         return visit.id
 
 
@@ -697,20 +700,23 @@ def set_status(
             series = get_visit(store, visit.series_id) if visit.series_id else visit
             occ = find_occurrence(store, series, on)
             _allowed(occ.status, status, occ.key)
-            _override(
+            oid = _override(
                 tx, store, occ, {"status": status} | ({"override_reason": reason} if reason else {})
             )
+            outbox.visit_changed(tx, store, oid, status)
             return f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status}"
         _allowed(visit.status, status, str(visit.id))
         if visit.rrule and status == "cancelled":
             ended = _end_series(tx, visit, now or dates.now())
             if ended is not None:
+                outbox.visit_changed(tx, store, visit.id, "ended")
                 return ended
         tx.update(
             Visit.TABLE,
             visit.id,
             {"status": status} | ({"override_reason": reason} if reason else {}),
         )
+        outbox.visit_changed(tx, store, visit.id, status)
         what = "series" if visit.rrule else "visit"
         return f"{what} #{visit.id} is now {status}"
 
@@ -775,13 +781,14 @@ def reschedule(
                 ignore_series_occurrence=(series.id, occ.original),
             )
             note = _require_ok(conflicts, force, reason)
-            _override(
+            oid = _override(
                 tx,
                 store,
                 occ,
                 {"start": to_iso(when), "end": to_iso(when + length)}
                 | ({"override_reason": note} if note else {}),
             )
+            outbox.visit_changed(tx, store, oid, "moved")
             return f"visit #{occ.key} moved to {format_span(when, when + length)}"
         length = length or (from_iso(visit.end) - from_iso(visit.start))
         moved = Visit.from_doc(
@@ -795,6 +802,7 @@ def reschedule(
             visit.id,
             {"start": moved.start, "end": moved.end} | ({"override_reason": note} if note else {}),
         )
+        outbox.visit_changed(tx, store, visit.id, "moved")
         return f"visit #{visit.id} moved to {format_span(when, when + length)}"
 
 
