@@ -163,7 +163,8 @@ def parse_setting(key: str, value: str) -> Any:
             raise MailError(
                 f"mail.from is an address, e.g. 'Priya Raman <priya@library.example>' (got {text!r})"
             )
-        return formataddr((one_line(name), address)) if name else address
+        name = one_line(name).replace("<", "").replace(">", "").replace('"', "")
+        return f"{name} <{address}>" if name else address
     if key == "mail.remind-hours":
         if not text.isdigit() or not 0 < int(text) <= 24 * 14:
             raise MailError(f"mail.remind-hours is a number of hours, 1 to 336 (got {text!r})")
@@ -210,8 +211,7 @@ def build(doc: dict[str, Any], cfg: Config) -> EmailMessage:
         method = one_line(doc.get("method") or "REQUEST", 20)
         # Outlook and Gmail read the text/calendar part with a METHOD parameter as the
         # invitation; the .ics attachment is for clients that only import files.
-        msg.add_alternative(ics.encode("utf-8"), maintype="text", subtype="calendar",
-                            params={"method": method, "charset": "utf-8"})  # fmt: skip
+        msg.add_alternative(ics, subtype="calendar", charset="utf-8", params={"method": method})
         msg.add_attachment(
             ics.encode("utf-8"),
             maintype="application",
