@@ -133,6 +133,8 @@ def config(store: Store) -> Config:
 
 def parse_setting(key: str, value: str) -> Any:
     """The stored value of a mail setting typed as text; MailError if it is wrong."""
+    if _CONTROL_LINE.search(value or ""):
+        raise MailError(f"{key} is one line without control characters")
     text = one_line(value, 500)
     if key == "smtp.host":
         if text in ("none", "-"):
