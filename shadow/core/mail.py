@@ -111,7 +111,8 @@ class Config:
     def target(self) -> str:
         """Where messages go, for people: ``smtp://host:port`` or ``.eml files``."""
         if self.host:
-            return f"{self.host}:{self.port or DEFAULT_PORTS[self.security]} ({self.security})"
+            security = "no encryption" if self.security == "none" else self.security
+            return f"{self.host}:{self.port or DEFAULT_PORTS[self.security]} ({security})"
         return ".eml files"
 
 
@@ -213,7 +214,11 @@ def build(doc: dict[str, Any], cfg: Config) -> EmailMessage:
         method = one_line(doc.get("method") or "REQUEST", 20)
         # Outlook and Gmail read the text/calendar part with a METHOD parameter as the
         # invitation; the .ics attachment is for clients that only import files.
-        msg.add_alternative(ics, subtype="calendar", charset="utf-8", params={"method": method})
+        # 7bit when it can be: a server without 8BITMIME must get it intact too.
+        cte = "7bit" if ics.isascii() else "quoted-printable"
+        msg.add_alternative(
+            ics, subtype="calendar", charset="utf-8", cte=cte, params={"method": method}
+        )
         msg.add_attachment(
             ics.encode("utf-8"),
             maintype="application",
@@ -303,13 +308,16 @@ class Connection:
         assert self.smtp is not None
         sender = self.cfg.sender_address
         recipient = parseaddr(str(message["To"]))[1]
+        utf8 = not (sender + recipient).isascii()  # only addresses need SMTPUTF8
         try:
-            code, reply = self.smtp.mail(sender, ["SMTPUTF8"] if _needs_utf8(message) else [])
+            code, reply = self.smtp.mail(sender, ["SMTPUTF8"] if utf8 else [])
             if code != 250:
                 self._refused(code, reply, "sender")
             code, reply = self.smtp.rcpt(recipient)
             if code not in (250, 251):
                 self._refused(code, reply, "recipient")
+        except smtplib.SMTPNotSupportedError as exc:
+            raise PermanentError(f"the mail server cannot take this message: {exc}") from None
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             raise TransientError(
                 f"the mail server went away: {_reason(exc)}", disconnected=True
@@ -345,10 +353,6 @@ class Connection:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.smtp.quit()
             self.smtp = None
-
-
-def _needs_utf8(message: EmailMessage) -> bool:
-    return not (str(message["To"]) + str(message["From"])).isascii()
 
 
 def _text(reply: bytes | str) -> str:

@@ -475,6 +475,18 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
     return count
 
 
+def sample_messages(store: Store, *, replace: bool = False) -> int:
+    """The sample programme's outbox: what its reminders, prompts and notices queue today.
+    ``replace``: the programme was replaced, so its unsent messages go (sent ones stay)."""
+    if replace:
+        stale = [d["id"] for d in store.all(TABLE) if d.get("state") in ("queued", "failed")]
+        if stale:
+            with store.transaction(ACTOR) as tx:
+                for doc_id in stale:
+                    tx.delete(TABLE, doc_id)
+    return sweep(store)
+
+
 def digest(store: Store, now: datetime) -> str:
     """The weekly digest's text: service-level breaches and risks, visits without an outcome."""
     from . import backlog, schedule

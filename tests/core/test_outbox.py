@@ -93,7 +93,7 @@ def store(tmp_path):
     )  # fmt: skip
     directory.save_department(s, "setup", dept)
     with s.transaction("setup") as tx:
-        tx.set_setting("mail.from", "Coordinator <coord@library.example>")
+        tx.set_setting("mail.from", "Siobhán Ó Coordinator <coord@library.example>")
     yield s
     s.close()
 
@@ -150,6 +150,8 @@ def test_booking_sends_invitations_a_calendar_app_can_read(store, smtp):
     assert sorted(got) == ["ada@it.example", "mai@library.example"]
     for address, (message,) in got.items():
         assert message["From"].addresses[0].addr_spec == "coord@library.example"
+        # a name outside ASCII goes in an encoded header, not through SMTPUTF8
+        assert message["From"].addresses[0].display_name == "Siobhán Ó Coordinator"
         assert (
             message["Message-ID"]
             == outbox.get(store, next(i.id for i in queued if i.to == address))["message_id"]
