@@ -384,94 +384,112 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
     """Queue every time-based message due at ``now`` that is not in the outbox yet:
     reminders, after-visit prompts, actions due soon or overdue, the weekly digest.
     Running it again at the same (or any later) time never queues the same message twice.
-    Returns how many were queued."""
+    Returns how many were queued.
+
+    The messages are worked out without the write lock (skipping those whose key is
+    already in the outbox, so a quiet sweep costs little); the keys are checked again
+    under the lock, so two sweeps at once still queue each message once."""
     from . import actions, schedule
 
     now = now or dates.now()
     cfg = mail.config(store)
-    batch = _Batch(_keys(store))
-    count = 0
+    known = _keys(store)
+    people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
+    found: list[tuple[Person, str, str, str, str, str]] = []
+
+    def want(pid: int | None, key: str) -> Person | None:
+        return people.get(pid) if key not in known else None
+
+    # reminders before each visit, and the prompt to write notes after it
     notes_by_visit: dict[int, set[int]] = {}
     for d in store.all("observations"):
         notes_by_visit.setdefault(d.get("visit_id"), set()).add(d.get("author_id"))
-    with store.transaction(actor) as tx:
-
-        def put(person: Person | None, kind: str, subject: str, body: str, key: str, about: str):
-            nonlocal count
-            if person is not None and enqueue(
-                tx, store, person, kind, subject, body, key=key, about=about, batch=batch
-            ):
-                count += 1
-
-        # reminders before each visit, and the prompt to write notes after it
-        window = schedule.occurrences(
-            store, now - NOTES_PROMPT_WINDOW, now + timedelta(hours=cfg.remind_hours)
-        )
-        for occ in window:
-            visit = occ.visit
-            title, details = _visit_text(store, visit, occ.start, occ.end)
-            people = list(dict.fromkeys([*visit.visitors, *visit.hosts]))
-            if occ.status in ("requested", "confirmed") and now < occ.start:
-                for pid in people:
-                    person = _person(store, pid)
-                    put(
-                        person,
-                        "reminder",
-                        f"Reminder: {title}",
-                        f"Hello {person.name if person else ''},\n\nA reminder of your visit "
-                        f"({'visitor' if pid in visit.visitors else 'host'}).\n\n{details}\n",
-                        f"reminder:{occ.key}:{dates.to_iso(occ.start)}:{pid}",
-                        f"visit #{occ.key}",
-                    )
-            if occ.status in ("confirmed", "completed") and occ.end <= now:
-                wrote = notes_by_visit.get(visit.id, set())
-                for pid in people:
-                    if pid in wrote:
-                        continue
-                    person = _person(store, pid)
-                    put(
-                        person,
-                        "notes-prompt",
-                        f"Your notes on: {title}",
-                        f"Hello {person.name if person else ''},\n\nHow did the visit go? "
-                        f"Write down what you saw and what you suggest while it is fresh: "
-                        f"in shadow, open the visit and press n, or run\n"
-                        f'  shadow observe {visit.id} "what you saw"\n\n{details}\n',
-                        f"notes:{occ.key}:{pid}",
-                        f"visit #{occ.key}",
-                    )
-        # actions due soon or overdue
-        for view in actions.views(store, now.date()):
-            a = view.action
-            if not (view.due_soon or view.overdue) or a.status not in ("open", "in progress"):
-                continue
-            person = _person(store, a.owner_id)
-            kind = "action-overdue" if view.overdue else "action-due"
-            due_day = dates.format_day(datetime.fromisoformat(a.due).date()) if a.due else ""
-            put(
+    window = schedule.occurrences(
+        store, now - NOTES_PROMPT_WINDOW, now + timedelta(hours=cfg.remind_hours)
+    )
+    for occ in window:
+        visit = occ.visit
+        ids = list(dict.fromkeys([*visit.visitors, *visit.hosts]))
+        todo: list[tuple[str, int, str]] = []
+        if occ.status in ("requested", "confirmed") and now < occ.start:
+            todo += [
+                ("reminder", pid, f"reminder:{occ.key}:{dates.to_iso(occ.start)}:{pid}")
+                for pid in ids
+            ]
+        if occ.status in ("confirmed", "completed") and occ.end <= now:
+            wrote = notes_by_visit.get(visit.id, set())
+            todo += [
+                ("notes-prompt", pid, f"notes:{occ.key}:{pid}") for pid in ids if pid not in wrote
+            ]
+        todo = [t for t in todo if want(t[1], t[2]) is not None]
+        if not todo:
+            continue
+        title, details = _visit_text(store, visit, occ.start, occ.end)
+        for kind, pid, key in todo:
+            person = people[pid]
+            if kind == "reminder":
+                role = "visitor" if pid in visit.visitors else "host"
+                subject = f"Reminder: {title}"
+                body = f"Hello {person.name},\n\nA reminder of your visit ({role}).\n\n{details}\n"
+            else:
+                subject = f"Your notes on: {title}"
+                body = (
+                    f"Hello {person.name},\n\nHow did the visit go? Write down what you saw "
+                    "and what you suggest while it is fresh: in shadow, open the visit and "
+                    f'press n, or run\n  shadow observe {visit.id} "what you saw"\n\n{details}\n'
+                )
+            found.append((person, kind, subject, body, key, f"visit #{occ.key}"))
+    # actions due soon or overdue
+    for view in actions.views(store, now.date()):
+        a = view.action
+        if not (view.due_soon or view.overdue) or a.status not in ("open", "in progress"):
+            continue
+        kind = "action-overdue" if view.overdue else "action-due"
+        key = f"{kind}:{a.id}:{a.due}:{a.owner_id}"
+        person = want(a.owner_id, key)
+        if person is None:
+            continue
+        due_day = dates.format_day(datetime.fromisoformat(a.due).date()) if a.due else ""
+        found.append(
+            (
                 person,
                 kind,
                 f"Action #{a.id} {'is overdue' if view.overdue else 'is due soon'}: {a.title}",
-                f"Hello {person.name if person else ''},\n\nAction #{a.id} "
+                f"Hello {person.name},\n\nAction #{a.id} "
                 f"{'was due' if view.overdue else 'is due'} on {due_day}.\n\nWhat: {a.title}\n"
                 + (f"From: {view.origin}\n" if view.origin else ""),
-                f"{kind}:{a.id}:{a.due}:{a.owner_id}",
+                key,
                 f"action #{a.id}",
             )
-        # the weekly digest
-        year, week, _ = now.isocalendar()
-        recipients = coordinators(store)
-        if recipients:
-            text = digest(store, now)
-            for person in recipients:
-                put(
+        )
+    # the weekly digest (worked out only when someone still needs this week's)
+    year, week, _ = now.isocalendar()
+    recipients = [
+        (p, f"digest:{year}-W{week:02d}:{p.id}")
+        for p in coordinators(store)
+        if f"digest:{year}-W{week:02d}:{p.id}" not in known
+    ]
+    if recipients:
+        text = digest(store, now)
+        for person, key in recipients:
+            found.append(
+                (
                     person,
                     "digest",
                     f"shadow weekly digest, week {week} of {year}",
                     f"Hello {person.name},\n\n{text}",
-                    f"digest:{year}-W{week:02d}:{person.id}",
+                    key,
                     "weekly digest",
                 )
+            )
+    if not found:
+        return 0
+    count = 0
+    with store.transaction(actor) as tx:
+        batch = _Batch(_keys(store))
+        for person, kind, subject, body, key, about in found:
+            if enqueue(tx, store, person, kind, subject, body, key=key, about=about, batch=batch):
+                count += 1
     return count
 
 
