@@ -7,8 +7,9 @@ its text) as literal text. ``s`` sends what is queued now, ``r`` queues a failed
 message again, ``x`` drops one, ``g`` queues the reminders and notices that are
 due. Sending and the sweep run in a worker thread, never on the UI thread.
 
-:func:`start_background_sender` (called by the app on mount) also queues what is
-due and sends what is waiting every :data:`SEND_SECONDS`, whatever screen is open.
+:func:`start_background_sender` (called by the app on mount) sends what is waiting
+every :data:`SEND_SECONDS` and queues what is due every :data:`SWEEP_SECONDS`,
+whatever screen is open.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from ..widgets.literal import cell, one_line, visible
 from ..widgets.record_table import RecordTable
 from .base import AreaScreen
 
-SEND_SECONDS = 60.0  # how often the app queues what is due and sends what is waiting
+SEND_SECONDS = 60.0  # how often the app sends what is waiting
+SWEEP_SECONDS = 15 * 60.0  # how often it queues the reminders and notices that are due
 
 COLUMNS = (
     ("#", None),
@@ -58,26 +60,31 @@ def send_once(store, *, sweep: bool = True) -> outbox.Result:
     return outbox.send(store)
 
 
-def start_background_sender(app: App, seconds: float = SEND_SECONDS) -> None:
-    """Every ``seconds``: queue the due reminders and notices, send what is waiting."""
+def start_background_sender(
+    app: App, seconds: float = SEND_SECONDS, sweep_seconds: float = SWEEP_SECONDS
+) -> None:
+    """Every ``seconds`` send what is waiting; every ``sweep_seconds`` first queue the
+    reminders and notices that are due (the weekly digest reads the whole backlog, so
+    the sweep runs less often). Both in a worker thread."""
 
-    def tick() -> None:
+    def tick(sweep: bool) -> None:
         if getattr(app, "demo", False):
             return  # a throwaway sample copy sends nothing on its own
         app.run_worker(
-            lambda: _background(app),
+            lambda: _background(app, sweep),
             thread=True,
             exclusive=True,
             group="outbox-background",
             exit_on_error=False,
         )
 
-    app.set_interval(seconds, tick)
+    app.set_interval(seconds, lambda: tick(False))
+    app.set_interval(sweep_seconds, lambda: tick(True))
 
 
-def _background(app: App) -> None:
+def _background(app: App, sweep: bool) -> None:
     try:
-        result = send_once(app.store)
+        result = send_once(app.store, sweep=sweep)
     except (StoreError, UserError, OSError):
         return  # the Outbox area shows each message's error; the next tick tries again
     if result.failed:
@@ -104,7 +111,8 @@ class OutboxScreen(AreaScreen):
         "message is shown in full below the table, with why it failed. s sends everything "
         "waiting now; r queues the selected failed message again (and sends it); x drops it "
         "(it is never sent); g queues the reminders and notices that are due now. shadow "
-        "also does both by itself every minute while it is open. A message marked "
+        "also sends by itself every minute while it is open, and queues what is due every "
+        "quarter of an hour. A message marked "
         "'uncertain' may have arrived: the sender stopped while the server was receiving "
         "it; check with the recipient before you retry it."
     )
