@@ -456,3 +456,32 @@ def test_messages_to_library_staff_explain_jargon(store):
     ada = next(i for i in outbox.items(store) if i.to == "ada@it.example")
     assert "In plain words: VLAN" in outbox.get(store, mai.id)["body"]
     assert "In plain words" not in outbox.get(store, ada.id)["body"]
+
+
+def test_kudos_reach_the_person_praised(store):
+    ada = directory.find_person(store, "Ada Lee")
+    mai = directory.find_person(store, "Mai Chen")
+    backlog.give_kudos(store, mai, ada, "Thanks for fixing the [b]kiosk[/b]")
+    (item,) = outbox.items(store)
+    assert (item.to, item.kind, item.subject) == ("ada@it.example", "kudos", "Kudos from Mai Chen")
+    assert "Thanks for fixing the [b]kiosk[/b]" in outbox.get(store, item.id)["body"]
+
+
+def test_the_weekly_digest_goes_to_coordinators_once_a_week(store):
+    from shadow.core.models import Programme
+
+    mai = directory.find_person(store, "Mai Chen")
+    with store.transaction("setup") as tx:
+        tx.insert(Programme.TABLE, Programme(name="Tours", coordinator_id=mai.id).to_doc())
+    vid = book(store, when="mon 10:00")  # 23 Nov: still without an outcome a week later
+    schedule.set_status(store, "tester", vid, "confirmed")
+    later = NOW + timedelta(days=2)  # Tue 24 Nov, week 48
+    outbox.sweep(store, later)
+    (digest,) = [i for i in outbox.items(store) if i.kind == "digest"]
+    assert digest.to == "mai@library.example"
+    assert digest.subject == "shadow weekly digest, week 48 of 2026"
+    body = outbox.get(store, digest.id)["body"]
+    assert "Visits that still need an outcome (1):" in body and f"#{vid} Circulation" in body
+    assert outbox.sweep(store, later + timedelta(days=1)) == 0  # same week: not again
+    outbox.sweep(store, later + timedelta(days=7))
+    assert len([i for i in outbox.items(store) if i.kind == "digest"]) == 2
