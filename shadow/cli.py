@@ -721,7 +721,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
         print(f"closures = {', '.join(sorted(set(days))) or 'none'}")
         return 0
     if key not in RULE_DEFAULTS:
-        known = ", ".join(["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures"])
+        known = ", ".join(
+            ["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures", "smtp.*", "mail.*"]
+        )
         raise CliError(f"unknown setting {args.key!r} (settings: {known})")
     if not args.value.isdigit():
         raise CliError(f"{key} takes a whole number (got {args.value!r})")
