@@ -596,7 +596,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "ics":
         if args.what:
             raise CliError("export ics takes no table name")
-        payload = reports.export_ics(store)
+        person = directory.find_person(store, args.person) if args.person else None
+        payload = reports.export_ics(store, person.id if person else None)
     elif args.format == "csv":
         if args.what not in ("suggestions", "actions", "visits", "observations"):
             raise CliError("export csv needs one of: suggestions, actions, visits, observations")
@@ -645,14 +646,18 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
+    from . import cli_outbox
     from .core import settings
 
     store = open_store(args)
     if args.key is None:
         print("\n".join(settings.listing(store)))
+        cli_outbox.print_settings(store)
         return 0
     if args.value is None:
         raise CliError(f"give a value: shadow settings {args.key} VALUE")
+    if cli_outbox.is_mail_setting(args.key.lower()):
+        return cli_outbox.set_setting(store, args, args.key.lower())
     print(settings.change(store, args.key, args.value, lambda: acting(store, args)))
     return 0
 
@@ -1327,6 +1332,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the TUI on a temporary copy of the sample programme (touches no real data)",
     )
+    parser.add_argument("--send", action="store_true", help="then send queued mail (see outbox)")
     sub = parser.add_subparsers(dest="command", metavar="command")
 
     def json_flag(p: argparse.ArgumentParser) -> None:
@@ -1697,6 +1703,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--programme", metavar="NAME", help="for md: one programme (default: everything)"
     )
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--person", metavar="NAME", help="for ics: only the visits this person is on")
     p.set_defaults(func=cmd_export)
 
     act = sub.add_parser(
@@ -1798,10 +1805,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="write a backup copy now (the last 5 are kept)")
     p.set_defaults(func=cmd_backup)
-    from . import cli_users, serve
+    from . import cli_outbox, cli_users, serve
 
     cli_users.register(sub)
     serve.register(sub)
+    cli_outbox.register(sub)
     return parser
 
 
@@ -1813,7 +1821,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args)
         if args.demo:
             parser.error("--demo opens the TUI; it takes no command")
-        return args.func(args)
+        status = args.func(args)
+        if args.send and status == 0:
+            from . import cli_outbox
+
+            cli_outbox.send_after(args)
+        return status
     except ValidationError as exc:
         print(f"shadow: error: {one_line(exc)}", file=sys.stderr)
         return 1

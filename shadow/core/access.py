@@ -56,6 +56,8 @@ RULES: dict[str, frozenset[str]] = {
     "surveys": frozenset({"coordinator", "staff"}),
     "kudos": frozenset({"coordinator", "staff"}),
     "actions": frozenset({"coordinator", "staff"}),
+    "outbox": frozenset({"coordinator"}),
+    "preferences": frozenset(ROLES),
     "read": frozenset(ROLES),
 }
 
@@ -73,6 +75,8 @@ WHAT = {
     "surveys": "answer surveys",
     "kudos": "give kudos",
     "actions": "change actions",
+    "outbox": "retry or drop messages",
+    "preferences": "choose what mail they receive",
     "read": "read",
 }
 
@@ -177,6 +181,9 @@ def _owns(store: Store, action: str, record: Any, person_id: int | None) -> str 
             owner = doc.get("owner_id") if doc else None
         if owner != person_id:
             return "staff may change only the actions they own"
+    if action == "preferences" and record is not None:
+        if getattr(record, "id", _id_of(record)) != person_id:
+            return "only a coordinator may choose what mail someone else receives"
     if action == "booking_request" and record is not None:
         visit = getattr(record, "visit", record)
         if getattr(visit, "status", "requested") != "requested":
@@ -198,11 +205,11 @@ def check(store: Store, actor: str | Person | None, action: str, record: Any = N
     if role not in RULES[action]:
         who = "staff" if role == "staff" else f"a {role}"
         raise AccessDenied(f"{name} is {who}, and {who} may not {WHAT[action]}")
-    if role == "staff":
+    if role != "coordinator":
         person = _person_doc(store, name)
         reason = _owns(store, action, record, person["id"] if person else None)
         if reason:
-            raise AccessDenied(f"{name} is staff: {reason}")
+            raise AccessDenied(f"{name} is {'staff' if role == 'staff' else 'a ' + role}: {reason}")
 
 
 F = TypeVar("F", bound=Callable[..., Any])

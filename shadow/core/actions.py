@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from . import dates
+from . import dates, outbox
 from .access import guarded
 from .backlog import BacklogError
 from .backlog import get as get_suggestion
@@ -126,7 +126,9 @@ def add(store: Store, actor: str, action: Action) -> int:
     action.status = "open"
     action.validate()
     with store.transaction(actor) as tx:
-        return tx.insert(Action.TABLE, action.to_doc(), summary=action.title)
+        aid = tx.insert(Action.TABLE, action.to_doc(), summary=action.title)
+        outbox.action_changed(tx, store, aid, None)
+        return aid
 
 
 @guarded("actions", record="action_id")
@@ -192,7 +194,9 @@ def update(store: Store, actor: str, action: Action) -> bool:
     if not changed_fields(store, Action.TABLE, action.id, action.to_doc()):
         return False
     with store.transaction(actor) as tx:
+        before = tx.get(Action.TABLE, action.id)
         tx.update(Action.TABLE, action.id, action.to_doc())
+        outbox.action_changed(tx, store, action.id, before)
     return True
 
 

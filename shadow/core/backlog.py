@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import outbox
 from .access import guarded
 from .dates import from_iso
 from .directory import DirectoryError, find_department, search_key
@@ -253,6 +254,7 @@ def set_status(
         elif s.closed:
             changes["closed"] = None  # reopened
         tx.update(Suggestion.TABLE, s.id, changes)
+        outbox.suggestion_changed(tx, store, s.id, s.status)
     return get(store, s.id)
 
 

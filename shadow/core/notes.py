@@ -3,6 +3,7 @@ public praise read out at the next meeting."""
 
 from __future__ import annotations
 
+from . import outbox
 from .access import guarded
 from .backlog import BacklogError
 from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError
@@ -105,4 +106,6 @@ def give_kudos(
     )
     k.validate()
     with store.transaction(actor.name) as tx:
-        return tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")
+        kid = tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")
+        outbox.kudos_given(tx, store, kid)
+        return kid

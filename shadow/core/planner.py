@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from . import dates
+from . import dates, outbox
 from .access import guarded
 from .coverage import compute
 from .models import DAYS, Department, Person, UserError, Visit
@@ -323,4 +323,5 @@ def apply(
             if clashes:
                 raise PlanError(f"the plan is out of date ({clashes[0].message}); plan again")
             ids.append(tx.insert(Visit.TABLE, visit.to_doc(), summary="planned visit"))
+            outbox.visit_changed(tx, store, ids[-1], "booked")
     return ids

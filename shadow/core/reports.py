@@ -27,9 +27,10 @@ def visit_uid(store: Store, visit_id: int) -> str:
     return f"visit-{visit_id}@{store.uid}.shadow"
 
 
-def export_ics(store: Store) -> bytes:
+def export_ics(store: Store, person_id: int | None = None) -> bytes:
     """Every visit as iCalendar: one VEVENT per visit or series (with its RRULE),
-    plus one per changed occurrence (same UID, RECURRENCE-ID)."""
+    plus one per changed occurrence (same UID, RECURRENCE-ID). With ``person_id``,
+    only the visits that person visits or hosts (their own calendar)."""
     people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
     depts = {d["id"]: Department.from_doc(d) for d in store.all(Department.TABLE)}
     visits = load_visits(store)
@@ -46,52 +47,82 @@ def export_ics(store: Store) -> bytes:
     for visit in sorted(visits, key=lambda v: v.id or 0):
         if visit.series_id is not None and visit.series_id not in series_ids:
             continue  # an override whose series is gone
-        zone = tz.gettz(visit.timezone) if visit.timezone else None
-        start, end = from_iso(visit.start), from_iso(visit.end)
-        if zone is not None:
-            start, end = start.astimezone(zone), end.astimezone(zone)
-        dept = depts.get(visit.department_id)
-        event = Event()
+        if person_id is not None and person_id not in (*visit.visitors, *visit.hosts):
+            continue
         uid_id = visit.series_id if visit.series_id is not None else visit.id
-        event.add("uid", visit_uid(store, uid_id))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", start)
-        event.add("dtend", end)
-        event.add("sequence", edits.get(visit.id, 0))
-        if visit.series_id is not None:
-            original = from_iso(visit.occurrence)
-            event.add("recurrence-id", original.astimezone(zone) if zone else original)
-        dept_name = dept.name if dept else "?"
-        event.add("summary", f"{visit.kind.title()}: {dept_name}")
-        if dept is not None:
-            event.add("location", ", ".join(x for x in (dept.name, dept.branch) if x))
-        lines = [f"{visit.kind.title()} of {dept_name} ({visit.status})."]
-        if visit.purpose:
-            lines.append(f"What to see: {visit.purpose}")
-        visitors = ", ".join(people[p].name for p in visit.visitors if p in people)
-        hosts = ", ".join(people[p].name for p in visit.hosts if p in people)
-        lines.append(f"Visitors: {visitors}")
-        lines.append(f"Hosts: {hosts}")
-        if visit.rrule:
-            lines.append(f"Repeats {describe_repeat(visit.rrule)}.")
-        event.add("description", "\n".join(lines))
-        event.add("status", ICS_STATUS.get(visit.status, "TENTATIVE"))
-        if visit.rrule:
-            event.add("rrule", _rrule_for_ics(visit.rrule, zone))
-        for role, ids in (("REQ-PARTICIPANT", visit.visitors), ("CHAIR", visit.hosts)):
-            for pid in ids:
-                person = people.get(pid)
-                if person is None:
-                    continue
-                address = vCalAddress(
-                    f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
-                )
-                address.params["cn"] = vText(person.name)
-                address.params["role"] = vText(role)
-                event.add("attendee", address, encode=0)
+        event = visit_event(
+            visit,
+            people,
+            depts,
+            uid=visit_uid(store, uid_id),
+            sequence=edits.get(visit.id, 0),
+            stamp=stamp,
+        )
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def visit_event(
+    visit: Visit,
+    people: dict[int, Person],
+    depts: dict[int, Department],
+    *,
+    uid: str,
+    sequence: int,
+    stamp: datetime,
+    host_role: str = "CHAIR",
+    rsvp: bool = False,
+) -> Event:
+    """One visit (or one changed occurrence, with RECURRENCE-ID) as a VEVENT: the one
+    builder behind the calendar export and the invitations (core/invites.py)."""
+    zone = tz.gettz(visit.timezone) if visit.timezone else None
+    start, end = from_iso(visit.start), from_iso(visit.end)
+    if zone is not None:
+        start, end = start.astimezone(zone), end.astimezone(zone)
+    dept = depts.get(visit.department_id)
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("sequence", sequence)
+    if visit.series_id is not None:
+        original = from_iso(visit.occurrence)
+        event.add("recurrence-id", original.astimezone(zone) if zone else original)
+    dept_name = dept.name if dept else "?"
+    event.add("summary", f"{visit.kind.title()}: {dept_name}")
+    if dept is not None:
+        event.add("location", ", ".join(x for x in (dept.name, dept.branch) if x))
+    lines = [f"{visit.kind.title()} of {dept_name} ({visit.status})."]
+    if visit.purpose:
+        lines.append(f"What to see: {visit.purpose}")
+    visitors = ", ".join(people[p].name for p in visit.visitors if p in people)
+    hosts = ", ".join(people[p].name for p in visit.hosts if p in people)
+    lines.append(f"Visitors: {visitors}")
+    lines.append(f"Hosts: {hosts}")
+    if visit.rrule:
+        lines.append(f"Repeats {describe_repeat(visit.rrule)}.")
+    event.add("description", "\n".join(lines))
+    event.add("status", ICS_STATUS.get(visit.status, "TENTATIVE"))
+    if visit.rrule:
+        event.add("rrule", _rrule_for_ics(visit.rrule, zone))
+    for role, ids in (("REQ-PARTICIPANT", visit.visitors), (host_role, visit.hosts)):
+        for pid in ids:
+            person = people.get(pid)
+            if person is None:
+                continue
+            address = vCalAddress(
+                f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
+            )
+            address.params["cn"] = vText(person.name)
+            address.params["role"] = vText(role)
+            if rsvp:
+                address.params["partstat"] = vText("NEEDS-ACTION")
+                address.params["rsvp"] = vText("TRUE")
+                address.params["cutype"] = vText("INDIVIDUAL")
+            event.add("attendee", address, encode=0)
+    return event
 
 
 def _rrule_for_ics(rule: str, zone) -> vRecur:

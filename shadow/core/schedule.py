@@ -21,7 +21,7 @@ from dateutil import tz
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from . import dates, programmes
+from . import dates, outbox, programmes
 from .access import guarded
 from .dates import DateError, format_day, format_span, from_iso, to_iso
 from .directory import DirectoryError, find_department, find_person, names_by_id
@@ -647,10 +647,13 @@ def book(
         visit.override_reason = _require_ok(conflicts, force, reason)
         if visit.id is None:
             dept = store.get(Department.TABLE, visit.department_id) or {}
-            return tx.insert(
+            vid = tx.insert(
                 Visit.TABLE, visit.to_doc(), summary=f"visit to {dept.get('name', '?')}"
             )
+            outbox.visit_changed(tx, store, vid, "booked")
+            return vid
         tx.update(Visit.TABLE, visit.id, visit.to_doc())
+        outbox.visit_changed(tx, store, visit.id, "moved")
         return visit.id
 
 
@@ -812,7 +815,8 @@ def set_status(
         if on is not None:
             occ = find_occurrence(store, visit, on)
             _allowed(occ.status, status, occ.key, occ.start, now)
-            _override(tx, store, occ, {"status": status} | noted)
+            oid = _override(tx, store, occ, {"status": status} | noted)
+            outbox.visit_changed(tx, store, oid, status)
             return f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status}"
         if visit.rrule and status in NOT_BEFORE_START:
             raise ScheduleError(
@@ -824,8 +828,10 @@ def set_status(
             ended = _end_series(tx, visit, now)
             if ended is not None:
                 tx.update(Visit.TABLE, visit.id, noted)
+                outbox.visit_changed(tx, store, visit.id, "ended")
                 return ended
         tx.update(Visit.TABLE, visit.id, {"status": status} | noted)
+        outbox.visit_changed(tx, store, visit.id, status)
         what = "series" if visit.rrule else "visit"
         return f"{what} #{visit.id} is now {status}"
 
@@ -952,13 +958,14 @@ def reschedule(
                 ignore_series_occurrence=(series.id, occ.original),
             )
             note = _require_ok(conflicts, force, reason)
-            _override(
+            oid = _override(
                 tx,
                 store,
                 occ,
                 {"start": to_iso(when), "end": to_iso(when + length)}
                 | ({"override_reason": note} if note else {}),
             )
+            outbox.visit_changed(tx, store, oid, "moved")
             return f"visit #{occ.key} moved to {format_span(when, when + length)}"
         length = length or (from_iso(visit.end) - from_iso(visit.start))
         moved = Visit.from_doc(
@@ -972,6 +979,7 @@ def reschedule(
             visit.id,
             {"start": moved.start, "end": moved.end} | ({"override_reason": note} if note else {}),
         )
+        outbox.visit_changed(tx, store, visit.id, "moved")
         return f"visit #{visit.id} moved to {format_span(when, when + length)}"
 
 

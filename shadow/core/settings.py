@@ -149,7 +149,9 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
         put(store, actor(), "closures", days)
         return f"closures = {', '.join(days) or 'none'}"
     if name not in RULE_DEFAULTS:
-        known = ", ".join(["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures"])
+        known = ", ".join(
+            ["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures", "smtp.*", "mail.*"]
+        )
         raise SettingsError(f"unknown setting {key!r} (settings: {known})")
     if not text.isdigit():
         raise SettingsError(f"{name} takes a whole number (got {text!r})")

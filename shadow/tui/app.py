@@ -34,6 +34,7 @@ from .screens.coverage import CoverageScreen
 from .screens.dashboard import DashboardScreen
 from .screens.directory import DirectoryScreen
 from .screens.meeting import MeetingScreen
+from .screens.outbox import OutboxScreen, start_background_sender
 from .screens.schedule import ScheduleScreen
 
 POLL_SECONDS = 2.0
@@ -99,6 +100,13 @@ AREAS: tuple[Area, ...] = (
         "Who has visited which department, the goals, the planner, and the feedback gap",
         "f8",
         CoverageScreen,
+    ),
+    Area(
+        "outbox",
+        "Outbox",
+        "Invitations, reminders and notices: what is waiting, what failed and why; send now",
+        "f9",
+        OutboxScreen,
     ),
 )
 
@@ -189,6 +197,7 @@ class ShadowApp(ExportActions, App[None]):
     def on_mount(self) -> None:
         self._unsubscribe = self.store.subscribe(self._store_listener)
         self.set_interval(POLL_SECONDS, self._poll)
+        start_background_sender(self)
         self._startup()
 
     def on_unmount(self) -> None:
