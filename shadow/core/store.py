@@ -49,6 +49,7 @@ file while a writer holds it cannot let a second writer in.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import hashlib
 import json
@@ -433,6 +434,8 @@ class Store:
         self._listeners: list[Callable[[set[str]], None]] = []
         self._journal_fd: int | None = None
         self._in_tx = False
+        self._wrote = False
+        self._pending_notice: str | None = None
         self._lock_depth = 0
         self._lock_exclusive = False
         self._backup_day: str | None = None
@@ -472,20 +475,22 @@ class Store:
     def _open_lock_file(self, exclusive: bool) -> IO[bytes] | None:
         """The lock file, created if we may; None where no lock can be had (a read-only
         medium without one, or no permission): readers then read without it."""
+        first: OSError | None = None
         try:
             if not self.read_only or not self.lock_path.exists():
                 try:
                     return open(self.lock_path, "a+b")
-                except PermissionError:
-                    pass
+                except IsADirectoryError:
+                    raise
                 except OSError as exc:
-                    if exc.errno not in (30, 13, 1):  # EROFS, EACCES, EPERM
+                    if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
                         raise
+                    first = exc
             try:
                 return open(self.lock_path, "rb")
-            except (FileNotFoundError, PermissionError):
+            except (FileNotFoundError, PermissionError) as exc:
                 if exclusive:
-                    raise
+                    raise first or exc from None
                 return None
         except IsADirectoryError:
             raise StoreError(
@@ -493,7 +498,7 @@ class Store:
                 "move it away (shadow keeps its lock in that file)"
             ) from None
         except OSError as exc:
-            raise StoreError(_os_message("lock the database with", self.lock_path, exc)) from None
+            raise StoreError(_os_message("write", self.lock_path, exc)) from None
 
     def _holder(self) -> int | None:
         try:
@@ -779,8 +784,13 @@ class Store:
     def _read_journal(self) -> set[str]:
         """Apply journal lines after ``self._jpos`` (lock held). Returns tables touched."""
         touched: set[str] = set()
+        if self._jstale:
+            # An already-folded journal is restarted by the next writer: read it afresh.
+            self._jpos = self._jlines = 0
         try:
             with open(self.journal_path, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size < self._jpos:
+                    self._jpos = self._jlines = 0  # cut short behind our back: read it all
                 fh.seek(self._jpos)
                 chunk = fh.read()
         except FileNotFoundError:
@@ -1016,8 +1026,11 @@ class Store:
                     if tx.ops:
                         if not self._meta().get("gen"):
                             self._compact()  # an old-style file gets its generation id
+                        self._pending_notice = None
                         self._daily_backup()
                         touched |= self._commit(tx)
+                        if self._pending_notice:
+                            self.notice(self._pending_notice)
                         if self._should_compact():
                             self._fold_after_commit()
             except OSError as exc:
@@ -1039,6 +1052,7 @@ class Store:
         header = b""
         if self._jpos == 0:
             header = _dump({"gen": self._meta()["gen"]}) + b"\n"
+        fd: int | None = None
         try:
             fd = self._journal()
             # A torn tail (a writer killed mid-line) sits past what we have read: cut it.
@@ -1050,10 +1064,12 @@ class Store:
                 raise OSError(f"short write ({written} of {len(payload)} bytes)")
             os.fsync(fd)
         except OSError as exc:
-            with contextlib.suppress(OSError, TypeError):
-                os.ftruncate(fd, self._jpos)
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._jpos)
             raise StoreError(_os_message("write", self.journal_path, exc)) from None
         touched = self._apply(tx.ops)
+        self._wrote = True
         self._seq = seq
         self._jstale = False
         self._jpos += len(header) + len(line)
@@ -1182,11 +1198,11 @@ class Store:
         its folder too). Without ``out`` it goes to the backup folder, which keeps the
         last 5. A backup opens with ``shadow --db BACKUP`` (read-only) and becomes the
         database again with ``shadow restore BACKUP``."""
-        with self._mutex, self._backup_mutex:
-            with self._locked(exclusive=False):
-                if not self._in_tx and self._changed_on_disk():
-                    self._catch_up()
-                payload = self._payload()
+        # The shared lock is held until the file is in place: no one cleans up its temp file.
+        with self._mutex, self._backup_mutex, self._locked(exclusive=False):
+            if not self._in_tx and self._changed_on_disk():
+                self._catch_up()
+            payload = self._payload()
             if out is not None:
                 target = Path(out).expanduser().absolute()
                 if target.exists() or target.is_symlink():
@@ -1233,7 +1249,8 @@ class Store:
                 return  # nothing worth keeping yet
             self.backup(reason="daily")
         except (StoreError, OSError) as exc:
-            self.notice(f"warning: no daily backup today: {exc}")
+            # Said only once the change itself is saved (a full disk fails both: one line).
+            self._pending_notice = f"warning: no daily backup today: {exc}"
         self._backup_day = today
 
     def restore(self, source: str | os.PathLike[str]) -> Path | None:
@@ -1293,6 +1310,8 @@ class Store:
         journal = _identity(self.journal_path)
         if journal is None or journal[2] == 0:
             return
+        if not self._wrote and not os.access(self.path.parent, os.W_OK):
+            return  # only reading, from a place we may not write to
         snapshot = _identity(self.path)
         if limit is not None and journal[2] + (snapshot[2] if snapshot else 0) > limit:
             return
