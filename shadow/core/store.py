@@ -435,6 +435,7 @@ class Store:
         self._journal_fd: int | None = None
         self._in_tx = False
         self._wrote = False
+        self._lockless = False
         self._pending_notice: str | None = None
         self._lock_depth = 0
         self._lock_exclusive = False
@@ -461,6 +462,7 @@ class Store:
                     self._lock_depth -= 1
                 return
             held = self._acquire(exclusive, blocking)
+            self._lockless = not held
             self._lock_depth, self._lock_exclusive = 1, exclusive
             try:
                 yield
@@ -477,7 +479,7 @@ class Store:
         medium without one, or no permission): readers then read without it."""
         first: OSError | None = None
         try:
-            if not self.read_only or not self.lock_path.exists():
+            if not self.read_only:  # a reader never creates files (lock-free reads are safe)
                 try:
                     return open(self.lock_path, "a+b")
                 except IsADirectoryError:
@@ -671,7 +673,21 @@ class Store:
         return cls(f"{what}{hint}")
 
     def _load_all(self) -> None:
-        """Read snapshot and journal from scratch (lock held). Validates everything."""
+        """Read snapshot and journal from scratch (lock held). Validates everything.
+
+        Without a lock (a reader that could not have one) a writer may fold between
+        our reading the snapshot and the journal: if the snapshot changed meanwhile,
+        read again instead of refusing."""
+        for attempt in range(5):
+            before = _identity(self.path)
+            try:
+                self._load_all_once()
+                return
+            except StoreError:
+                if not self._lockless or attempt == 4 or _identity(self.path) == before:
+                    raise
+
+    def _load_all_once(self) -> None:
         snap_id = _identity(self.path)
         try:
             raw = self.path.read_bytes()
