@@ -481,7 +481,8 @@ class Store:
         try:
             if not self.read_only:  # a reader never creates files (lock-free reads are safe)
                 try:
-                    return open(self.lock_path, "a+b")
+                    fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+                    return os.fdopen(fd, "r+b")
                 except IsADirectoryError:
                     raise
                 except OSError as exc:
@@ -507,7 +508,17 @@ class Store:
             text = self.lock_path.read_text(encoding="ascii", errors="replace").strip()
         except OSError:
             return None
-        return int(text) if text.isdigit() and len(text) < 10 else None
+        if not (text.isdigit() and len(text) < 10):
+            return None
+        pid = int(text)
+        if os.name != "nt":  # the last writer may be gone (a reader holds the lock now)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return None
+            except OSError:
+                pass
+        return pid
 
     def _acquire(self, exclusive: bool, blocking: bool) -> list[IO[bytes]]:
         flags = portalocker.LockFlags.EXCLUSIVE if exclusive else portalocker.LockFlags.SHARED
@@ -561,10 +572,15 @@ class Store:
             break
         held = [fh]
         if exclusive and fh.writable():
+            # Our pid, for "waiting for ... (pid N)": written in place (no truncate, which
+            # costs milliseconds on some file systems), and only when it changes.
+            mine = f"{os.getpid():<10d}\n".encode("ascii")
             with contextlib.suppress(OSError):
-                fh.truncate(0)
-                fh.write(f"{os.getpid()}\n".encode("ascii"))
-                fh.flush()
+                fh.seek(0)
+                if fh.read(len(mine)) != mine:
+                    fh.seek(0)
+                    fh.write(mine)
+                    fh.flush()
         # POSIX lets a held lock file be deleted; the journal is locked too, so a
         # second writer that made itself a new lock file still waits for the first.
         if os.name != "nt":
