@@ -60,8 +60,23 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path()
 
 
+# Stores this command opened; main() closes them, folding the journal in (see Store.close).
+_opened: list[Store] = []
+
+
 def open_store(args: argparse.Namespace) -> Store:
-    return Store(db_path(args))
+    """The database for this command. Read-only commands (``read_only`` set on their
+    parser) never create one and need no write access."""
+    read_only = bool(getattr(args, "read_only", False))
+    store = Store(db_path(args), create=not read_only, read_only=read_only)
+    _opened.append(store)
+    return store
+
+
+def close_stores() -> None:
+    """Close what this command opened; a fold that fails only warns (the writes were saved)."""
+    while _opened:
+        _opened.pop().close(fold=True)
 
 
 def acting(store: Store, args: argparse.Namespace) -> str:
@@ -341,7 +356,16 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     store = open_store(args)
-    print(f"backup written: {store.backup(reason='manual')}")
+    print(f"backup written: {store.backup(reason='manual', out=args.out)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    saved = store.restore(args.backup)
+    if saved is not None:
+        print(f"the database as it was is in {saved}")
+    print(f"restored {store.path} from {args.backup}")
     return 0
 
 
@@ -1299,6 +1323,7 @@ def run_tui(args: argparse.Namespace) -> int:
     from .tui.app import create_app
 
     create_app(store, actor).run()
+    store.close(fold=True, fold_limit=None)  # on exit the snapshot alone is the database
     return 0
 
 
@@ -1385,7 +1410,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sla", choices=["breached", "at risk"], help="suggestions by service-level state"
     )
-    p.set_defaults(func=cmd_list)
+    p.set_defaults(func=cmd_list, read_only=True)
 
     # person
     person = sub.add_parser("person", help="add, edit, list or deactivate people")
@@ -1414,6 +1439,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("person", metavar="PERSON")
     person_fields(p, adding=False)
     p = psub.add_parser("list", help="list people")
+    p.set_defaults(read_only=True)
     json_flag(p)
     for verb in ("deactivate", "reactivate"):
         p = psub.add_parser(verb, help=f"{verb} a person (nothing is deleted)")
@@ -1450,6 +1476,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("department", metavar="DEPARTMENT")
     department_fields(p, adding=False)
     p = dsub.add_parser("list", help="list departments")
+    p.set_defaults(read_only=True)
     json_flag(p)
     for verb in ("deactivate", "reactivate"):
         p = dsub.add_parser(verb, help=f"{verb} a department (nothing is deleted)")
@@ -1536,9 +1563,11 @@ def build_parser() -> argparse.ArgumentParser:
             "--reason", metavar="TEXT", required=needed, help="why (kept in the history)"
         )
     p = vsub.add_parser("show", help="a visit's details and history")
+    p.set_defaults(read_only=True)
     p.add_argument("id", metavar="ID")
     p.add_argument("--json", action="store_true")
     p = vsub.add_parser("slots", help="the next free slots that pass every check")
+    p.set_defaults(read_only=True)
     p.add_argument("--department", required=True, metavar="NAME")
     p.add_argument("--visitor", action="append", required=True, metavar="NAME")
     p.add_argument("--host", action="append", metavar="NAME")
@@ -1611,6 +1640,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--direction", choices=DIRECTIONS)
     q.add_argument("--department", metavar="NAME")
     q = ssub.add_parser("show", help="a suggestion's details")
+    q.set_defaults(read_only=True)
     q.add_argument("id", metavar="ID")
     q.add_argument("--json", action="store_true")
     sug.set_defaults(func=cmd_suggestion)
@@ -1670,6 +1700,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("--visit", metavar="ID")
     q = vsub2.add_parser("list", help="list survey answers")
+    q.set_defaults(read_only=True)
     q.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_survey)
 
@@ -1687,6 +1718,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--start", metavar="DATE")
     q.add_argument("--end", metavar="DATE")
     q = prsub.add_parser("list", help="list programmes")
+    q.set_defaults(read_only=True)
     q.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_programme)
 
@@ -1704,7 +1736,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     p.add_argument("--person", metavar="NAME", help="for ics: only the visits this person is on")
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=cmd_export, read_only=True)
 
     act = sub.add_parser(
         "action", help="follow-up actions: add, start, done, drop, reopen, reassign, due, note"
@@ -1766,7 +1798,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", metavar="FILE")
-    p.set_defaults(func=cmd_report)
+    p.set_defaults(func=cmd_report, read_only=True)
 
     p = sub.add_parser(
         "settings",
@@ -1794,17 +1826,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="verify the database file (schema, references, duplicates)")
-    p.set_defaults(func=cmd_check)
+    p.set_defaults(func=cmd_check, read_only=True)
 
     p = sub.add_parser("history", help="show the audit trail (who changed what, old -> new)")
     p.add_argument("entity", nargs="?", help="people, departments, ... (default: everything)")
     p.add_argument("id", nargs="?", type=int, help="one record's id")
     p.add_argument("--limit", type=int, default=50, help="last N entries (0 = all; default 50)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.set_defaults(func=cmd_history)
+    p.set_defaults(func=cmd_history, read_only=True)
 
     p = sub.add_parser("backup", help="write a backup copy now (the last 5 are kept)")
-    p.set_defaults(func=cmd_backup)
+    p.add_argument("--out", metavar="FILE", help="write it to FILE instead of the backups folder")
+    p.set_defaults(func=cmd_backup, read_only=True)
+
+    p = sub.add_parser(
+        "restore", help="make a backup the current database (the current one is backed up first)"
+    )
+    p.add_argument("backup", metavar="BACKUP", help="a backup file (e.g. from backups/)")
+    p.set_defaults(func=cmd_restore)
+
     from . import cli_outbox, cli_users, serve
 
     cli_users.register(sub)
@@ -1838,3 +1878,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        close_stores()

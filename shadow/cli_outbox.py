@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = osub.add_parser("list", help="list messages: failed first, then waiting, then sent")
     q.add_argument("--state", choices=outbox.STATES, action="append", help="only this state")
     q.add_argument("--json", action="store_true", help="print a JSON array")
-    q.set_defaults(func=cmd_outbox)
+    q.set_defaults(func=cmd_outbox, read_only=True)
 
     q = osub.add_parser("send", help="send every queued message now")
     q.set_defaults(func=cmd_outbox)
@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     q = osub.add_parser("show", help="print one message as it goes out (headers, text, invite)")
     q.add_argument("id", metavar="ID")
-    q.set_defaults(func=cmd_outbox)
+    q.set_defaults(func=cmd_outbox, read_only=True)
 
     q = osub.add_parser(
         "receive",

@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q = users.add_parser("list", help="list accounts and their roles")
     q.add_argument("--json", action="store_true", help="print a JSON array (each item has id)")
+    q.set_defaults(read_only=True)
     q = users.add_parser("remove", help="remove a person's account")
     q.add_argument("name")
     p.set_defaults(func=cmd_user)

@@ -6,49 +6,66 @@ Layout on disk, for a database ``shadow.json``:
 
 ``shadow.json``
     The snapshot: a plain TinyDB JSON file (``{"table": {"1": {...}}}``), so any
-    TinyDB can read it. Its ``_meta`` table carries the schema version and the
-    sequence number of the last change folded into it.
+    TinyDB can read it. Its ``_meta`` table carries the schema version, the
+    sequence number of the last change folded into it and its generation id
+    (``gen``; ``prev_gen`` names the generation it replaced).
 ``shadow.json.journal``
-    Changes since the snapshot, one JSON line per committed transaction, each
-    appended and fsynced before the write returns (~0.4 ms instead of rewriting
-    the whole file, which is what makes a save at 100,000 records fast).
+    Changes since the snapshot: a first line ``{"gen": ...}`` naming the snapshot
+    it continues, then one JSON line per committed transaction, each appended and
+    fsynced before the write returns (~0.4 ms instead of rewriting the whole
+    file, which is what makes a save at 100,000 records fast). A journal that
+    names another generation is never applied and never deleted: the store
+    refuses to open and says what to do.
 ``shadow.json.lock``
     The cross-process lock (the snapshot's inode changes on every replace, so the
-    lock lives in a file of its own).
-``backups/shadow-YYYYmmdd-HHMMSS.json``
-    Rotating full copies (last 5), taken before a migration and once a day.
+    lock lives in a file of its own); it holds the pid of the last writer.
+``backups/shadow-YYYYmmdd-HHMMSS[-reason].json``
+    Rotating self-contained copies (last 5), taken before a migration or a
+    restore, once a day and by ``shadow backup``; each is fsynced.
 
 Durability: a transaction is one journal line, written with a single ``write``
 and fsynced under an exclusive lock; a crash leaves at most a torn last line
 without its newline, which is never applied and is cut off by the next writer.
 Folding the journal into the snapshot (compaction) writes a temp file, fsyncs it,
 ``os.replace``s it over the snapshot and fsyncs the folder, then truncates the
-journal; entries carry sequence numbers, so a crash between the two steps only
-leaves entries that replay skips.
+journal; entries carry sequence numbers and the new snapshot names the old
+generation, so a crash between the two steps only leaves entries that replay
+skips. The journal is also folded when a process closes the store with
+``close(fold=True)`` and nobody else holds the lock (the CLI after each command
+on a database up to ``FOLD_ON_CLOSE_MAX_BYTES``, the TUI on exit), so the
+snapshot alone is usually the whole database.
 
 Sharing: every process holds the whole database in memory. Before a read it
 stats the two files (cheap) and, if another process changed them, reloads under
 a shared lock: the new journal lines only, or everything after a compaction. A
 transaction takes the exclusive lock, reloads, runs, appends, and releases, so
-no write is ever based on stale data.
+no write is ever based on stale data. The lock is taken through portalocker
+(flock on POSIX, LockFileEx on Windows); after taking it the store checks that
+the lock path still names the locked file (a deleted or replaced lock file is
+retried), and on POSIX it also locks the journal itself, so deleting the lock
+file while a writer holds it cannot let a second writer in.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import errno
 import gc
+import hashlib
 import json
+import math
 import os
 import re
-import shutil
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import portalocker
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -62,9 +79,20 @@ KEEP_BACKUPS = 5
 # journal is larger than the snapshot (and at least COMPACT_MIN_BYTES).
 COMPACT_EVERY = 2000
 COMPACT_MIN_BYTES = 1 << 20
+# close(fold=True) folds only while snapshot + journal are at most this big
+# (rewriting 16 MB takes a fraction of a second); larger ones fold as they grow.
+FOLD_ON_CLOSE_MAX_BYTES = 16 << 20
+# Say that we are waiting for another process after this many seconds.
+LOCK_NOTICE_AFTER = 1.0
+DEFAULT_LOCK_TIMEOUT = 30.0
+# File systems known not to honour advisory locks reliably.
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "9p", "fuse.sshfs"}
+_warned_mounts: set[str] = set()
 
 # Fields the store maintains on every record; never audited as user changes.
 _BOOKKEEPING = {"created", "updated", "created_by", "updated_by"}
+_TABLE_NAME = re.compile(r"[a-z_]+")
+_DOC_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 Doc = dict[str, Any]
 # from_version -> function(data) -> data, run in order before a file is used.
@@ -83,6 +111,10 @@ class NewerFile(StoreError):
     pass
 
 
+class ForeignJournal(StoreError):
+    """The journal beside the snapshot continues another snapshot."""
+
+
 class ConflictError(StoreError):
     """A record changed or vanished between reading it and writing it."""
 
@@ -96,6 +128,39 @@ def default_db_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("shadow", appauthor=False)) / "shadow.json"
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another process's lock (``SHADOW_LOCK_TIMEOUT``, default 30)."""
+    raw = os.environ.get("SHADOW_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise StoreError("SHADOW_LOCK_TIMEOUT must be a number of seconds (e.g. 30)")
+    return value
+
+
+def _stderr_notice(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"shadow: {message}", file=sys.stderr, flush=True)
+
+
+def _shown(text: object) -> str:
+    """Text from a file, safe to put in a one-line message (no control characters)."""
+    return ascii(str(text))[1:-1][:80]
+
+
+def _os_message(action: str, path: Path, exc: OSError) -> str:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"cannot {action} {path}: {reason}"
+
+
+def _new_gen() -> str:
+    return uuid.uuid4().hex[:16]
 
 
 class _MemoryStorage(Storage):
@@ -117,6 +182,8 @@ class _MemoryStorage(Storage):
 
 
 def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # folders cannot be opened (or fsynced) on Windows
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -128,26 +195,94 @@ def _dump(data: dict[str, dict[str, Doc]]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+TEMP_MARK = ".tmp-"
+
+
 def _atomic_write(path: Path, payload: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    """Replace ``path`` with ``payload``: temp file, fsync, rename, fsync the folder.
+
+    On any failure the old file stays as it was, the temp file is removed, and
+    the error is a one-line StoreError."""
+    tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{threading.get_ident()}")
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    _fsync_dir(path.parent)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise StoreError(_os_message("write", path, exc)) from None
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _same_file(fh: IO[bytes], path: Path) -> bool:
+    """Does ``path`` still name the file open as ``fh`` (not deleted or replaced)?"""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    fst = os.fstat(fh.fileno())
+    return (st.st_dev, st.st_ino) == (fst.st_dev, fst.st_ino)
+
+
+def _canonical(path: Path) -> Path:
+    """One name per database: symlinks resolved; of several hard links in one folder,
+    the one whose journal or lock exists (else the first by name)."""
+    path = Path(os.path.realpath(path.expanduser().absolute()))
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path
+    if st.st_nlink < 2:
+        return path
+    twins = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                continue
+            est = entry.stat(follow_symlinks=False)
+            if (est.st_dev, est.st_ino) == (st.st_dev, st.st_ino):
+                twins.append(path.parent / entry.name)
+    if len(twins) < 2:
+        return path
+    for twin in sorted(twins):
+        if twin.with_name(twin.name + ".journal").exists():
+            return twin
+    for twin in sorted(twins):
+        if twin.with_name(twin.name + ".lock").exists():
+            return twin
+    return sorted(twins)[0]
+
+
+def network_filesystem(path: Path) -> str | None:
+    """The file-system type if ``path`` is on a network mount (Linux, best effort)."""
+    try:
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as fh:
+            mounts = [line.split() for line in fh]
+    except OSError:
+        return None
+    best, kind = "", None
+    text = str(path)
+    for fields in mounts:
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = text == point or text.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, fields[2]
+    return kind if kind in NETWORK_FILESYSTEMS else None
 
 
 class Transaction:
@@ -253,18 +388,39 @@ class Transaction:
 
 
 def _check_table(table: str) -> None:
-    if table == META or not re.fullmatch(r"[a-z_]+", table):
+    if table == META or not _TABLE_NAME.fullmatch(table):
         raise ValueError(f"not a table name: {table!r}")
 
 
 class Store:
-    """The shadow database. Open one per process; it is safe to share between threads."""
+    """The shadow database. Open one per process; it is safe to share between threads.
 
-    def __init__(self, path: str | os.PathLike[str]):
-        self.path = Path(path).expanduser().absolute()
+    ``create=False`` refuses a missing file instead of creating it; ``read_only=True``
+    never writes (no lock file needed, no backups, no clean-up, migrations in memory
+    only) and refuses transactions. A database inside a ``backups`` folder always
+    opens read-only. ``notice`` receives one-line messages meant for the person
+    (waiting for a lock, a network mount, a fold that failed after a saved write);
+    ``on_wait(seconds, pid)`` is called while waiting for another process's lock.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        notice: Callable[[str], None] | None = None,
+        on_wait: Callable[[float, int | None], None] | None = None,
+    ):
+        self.path = _canonical(Path(path))
         self.journal_path = self.path.with_name(self.path.name + ".journal")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backup_dir = self.path.parent / "backups"
+        self.is_backup = self.path.parent.name == "backups"
+        self.read_only = read_only or self.is_backup
+        self.create = create and not self.read_only
+        self.notice = notice or _stderr_notice
+        self.on_wait = on_wait
         self._mutex = threading.RLock()
         self._data: dict[str, dict[str, Doc]] = {}
         self._tinydb = TinyDB(storage=_MemoryStorage, data=self._data)
@@ -273,22 +429,28 @@ class Store:
         self._snap_id: tuple[int, int, int] | None = None
         self._jpos = 0
         self._jlines = 0
+        self._jstale = False
         self._jid: tuple[int, int, int] | None = None
         self._listeners: list[Callable[[set[str]], None]] = []
-        self._lock_fd: int | None = None
         self._journal_fd: int | None = None
         self._in_tx = False
+        self._wrote = False
+        self._lockless = False
+        self._pending_notice: str | None = None
         self._lock_depth = 0
         self._lock_exclusive = False
         self._backup_day: str | None = None
         self._backup_mutex = threading.Lock()
-        self._open()
+        try:
+            self._open()
+        except OSError as exc:
+            raise StoreError(_os_message("open", self.path, exc)) from None
 
     # ----------------------------------------------------------- locking
     @contextlib.contextmanager
     def _locked(self, exclusive: bool, blocking: bool = True) -> Iterator[None]:
-        """The cross-process lock. Re-entrant: an inner use keeps the outer lock as it is
-        (flock would otherwise convert or drop it). Not blocking: BlockingIOError if taken."""
+        """The cross-process lock. Re-entrant: an inner use keeps the outer lock as it is.
+        Not blocking: BlockingIOError if another process holds it."""
         with self._mutex:
             if self._lock_depth:
                 if exclusive and not self._lock_exclusive:
@@ -299,52 +461,257 @@ class Store:
                 finally:
                     self._lock_depth -= 1
                 return
-            if self._lock_fd is None:
-                self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-            fcntl.flock(self._lock_fd, mode if blocking else mode | fcntl.LOCK_NB)
+            held = self._acquire(exclusive, blocking)
+            self._lockless = not held
             self._lock_depth, self._lock_exclusive = 1, exclusive
             try:
                 yield
             finally:
                 self._lock_depth = 0
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                for fh in reversed(held):
+                    with contextlib.suppress(Exception):
+                        portalocker.unlock(fh)
+                    with contextlib.suppress(OSError):
+                        fh.close()
+
+    def _open_lock_file(self, exclusive: bool) -> IO[bytes] | None:
+        """The lock file, created if we may; None where no lock can be had (a read-only
+        medium without one, or no permission): readers then read without it."""
+        first: OSError | None = None
+        try:
+            if not self.read_only:  # a reader never creates files (lock-free reads are safe)
+                try:
+                    fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+                    return os.fdopen(fd, "r+b")
+                except IsADirectoryError:
+                    raise
+                except OSError as exc:
+                    if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                        raise
+                    first = exc
+            try:
+                return open(self.lock_path, "rb")
+            except (FileNotFoundError, PermissionError) as exc:
+                if exclusive:
+                    raise first or exc from None
+                return None
+        except IsADirectoryError:
+            raise StoreError(
+                f"cannot lock the database: {self.lock_path} is a folder; "
+                "move it away (shadow keeps its lock in that file)"
+            ) from None
+        except OSError as exc:
+            raise StoreError(_os_message("write", self.lock_path, exc)) from None
+
+    def _holder(self) -> int | None:
+        try:
+            text = self.lock_path.read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            return None
+        if not (text.isdigit() and len(text) < 10):
+            return None
+        pid = int(text)
+        if os.name != "nt":  # the last writer may be gone (a reader holds the lock now)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return None
+            except OSError:
+                pass
+        return pid
+
+    def _acquire(self, exclusive: bool, blocking: bool) -> list[IO[bytes]]:
+        flags = portalocker.LockFlags.EXCLUSIVE if exclusive else portalocker.LockFlags.SHARED
+        flags |= portalocker.LockFlags.NON_BLOCKING
+        timeout = lock_timeout() if blocking else 0.0
+        started = time.monotonic()
+        told = False
+        pause = 0.001
+
+        def wait() -> None:
+            nonlocal told, pause
+            if not blocking:
+                raise BlockingIOError(f"{self.lock_path} is locked")
+            waited = time.monotonic() - started
+            pid = self._holder()
+            who = f"another shadow process (pid {pid})" if pid else "another shadow process"
+            if waited >= timeout:
+                raise StoreError(
+                    f"gave up waiting for the database after {timeout:g} s: {who} is still "
+                    f"writing {self.path} (SHADOW_LOCK_TIMEOUT=SECONDS waits longer)"
+                )
+            if waited >= LOCK_NOTICE_AFTER and not told:
+                told = True
+                self.notice(f"waiting for the database: {who} is writing")
+            if self.on_wait is not None:
+                self.on_wait(waited, pid)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+        while True:
+            fh = self._open_lock_file(exclusive)
+            if fh is None:
+                return []
+            try:
+                portalocker.lock(fh, flags)
+            except portalocker.AlreadyLocked:
+                fh.close()
+                wait()
+                continue
+            except portalocker.LockException as exc:
+                fh.close()
+                cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else None
+                reason = cause.strerror if cause is not None else str(exc)
+                raise StoreError(f"cannot lock {self.lock_path}: {reason}") from None
+            if not _same_file(fh, self.lock_path):
+                # Deleted or replaced since we opened it: that lock protects nothing.
+                with contextlib.suppress(Exception):
+                    portalocker.unlock(fh)
+                fh.close()
+                continue
+            break
+        held = [fh]
+        if exclusive and fh.writable():
+            # Our pid, for "waiting for ... (pid N)": written in place (no truncate, which
+            # costs milliseconds on some file systems), and only when it changes.
+            mine = f"{os.getpid():<10d}\n".encode("ascii")
+            with contextlib.suppress(OSError):
+                fh.seek(0)
+                if fh.read(len(mine)) != mine:
+                    fh.seek(0)
+                    fh.write(mine)
+                    fh.flush()
+        # POSIX lets a held lock file be deleted; the journal is locked too, so a
+        # second writer that made itself a new lock file still waits for the first.
+        if os.name != "nt":
+            jfh = self._open_journal_for_lock(exclusive)
+            if jfh is not None:
+                while True:
+                    try:
+                        portalocker.lock(jfh, flags)
+                        break
+                    except portalocker.AlreadyLocked:
+                        try:
+                            wait()
+                        except BaseException:
+                            jfh.close()
+                            portalocker.unlock(fh)
+                            fh.close()
+                            raise
+                    except portalocker.LockException:
+                        jfh.close()
+                        jfh = None
+                        break
+                if jfh is not None:
+                    held.append(jfh)
+        return held
+
+    def _open_journal_for_lock(self, exclusive: bool) -> IO[bytes] | None:
+        if exclusive and not self.read_only and self.path.exists():
+            with contextlib.suppress(OSError):
+                return open(self.journal_path, "a+b")
+        with contextlib.suppress(OSError):
+            return open(self.journal_path, "rb")
+        return None
 
     # ----------------------------------------------------------- opening
     def _open(self) -> None:
-        if self.path.exists():
-            with self._locked(exclusive=False):
-                self._load_all()
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._warn_network_mount()
+        if not self.path.exists():
+            self._refuse_missing()
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(_os_message("create the folder", self.path.parent, exc)) from None
             with self._locked(exclusive=True):
                 if not self.path.exists():
+                    self._refuse_missing()
                     meta = {
                         "schema": SCHEMA_VERSION,
                         "seq": 0,
                         "next_ids": {},
                         "created": now_iso(),
+                        "gen": _new_gen(),
                     }
                     _atomic_write(self.path, _dump({META: {"1": meta}}))
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(self.journal_path)
-                self._load_all()
+        with self._locked(exclusive=False):
+            self._load_all()
         schema = self._meta().get("schema")
         if schema < SCHEMA_VERSION:
             self._migrate()
+        if not self.read_only:
+            self._clean_temps()
+
+    def _refuse_missing(self) -> None:
+        if self.journal_path.exists():
+            raise StoreError(
+                f"{self.path} is missing but its journal {self.journal_path.name} is there "
+                f"(it may hold data); nothing was changed: put the snapshot back, or "
+                f"shadow restore BACKUP, or move {self.journal_path.name} aside to start afresh"
+            )
+        if not self.create:
+            raise StoreError(
+                f"no database at {self.path} (check --db or SHADOW_DB; "
+                "a command that changes something creates it)"
+            )
+
+    def _warn_network_mount(self) -> None:
+        kind = network_filesystem(self.path.parent)
+        if kind and str(self.path.parent) not in _warned_mounts:
+            _warned_mounts.add(str(self.path.parent))
+            self.notice(
+                f"warning: {self.path.parent} is on a network file system ({kind}) that may "
+                "not honour locks; do not use this database from two computers at once"
+            )
+
+    def _clean_temps(self) -> None:
+        """Remove temp files left by a crashed fold or backup (only while no one writes)."""
+        try:
+            with self._locked(exclusive=True, blocking=False):
+                for folder, prefix in (
+                    (self.path.parent, f".{self.path.name}{TEMP_MARK}"),
+                    (self.backup_dir, f".{self.path.stem}-"),
+                ):
+                    if not folder.is_dir():
+                        continue
+                    for entry in os.scandir(folder):
+                        if entry.name.startswith(prefix) and TEMP_MARK in entry.name:
+                            with contextlib.suppress(OSError):
+                                os.unlink(entry.path)
+        except (BlockingIOError, StoreError, OSError):
+            pass  # someone else is writing (or we may not): next time
 
     def _refuse(self, cls: type[StoreError], what: str) -> StoreError:
-        newest = self.newest_backup()
+        newest = None
+        with contextlib.suppress(OSError):
+            newest = self.newest_backup()
         hint = f"; newest backup: {newest}" if newest else "; no backup found"
         return cls(f"{what}{hint}")
 
     def _load_all(self) -> None:
-        """Read snapshot and journal from scratch (lock held). Validates everything."""
+        """Read snapshot and journal from scratch (lock held). Validates everything.
+
+        Without a lock (a reader that could not have one) a writer may fold between
+        our reading the snapshot and the journal: if the snapshot changed meanwhile,
+        read again instead of refusing."""
+        for attempt in range(5):
+            before = _identity(self.path)
+            try:
+                self._load_all_once()
+                return
+            except StoreError:
+                if not self._lockless or attempt == 4 or _identity(self.path) == before:
+                    raise
+
+    def _load_all_once(self) -> None:
         snap_id = _identity(self.path)
         try:
             raw = self.path.read_bytes()
+        except FileNotFoundError:
+            self._refuse_missing()
+            raise StoreError(f"{self.path} vanished while being read") from None
         except OSError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc.strerror}") from None
+            raise StoreError(_os_message("read", self.path, exc)) from None
         if not raw.strip():
             raise self._refuse(DamagedFile, f"{self.path} is empty (0 bytes of data)")
         try:
@@ -356,8 +723,9 @@ class Store:
             finally:
                 if gc_was_on:
                     gc.enable()
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise self._refuse(DamagedFile, f"{self.path} is damaged ({exc})") from None
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            raise self._refuse(DamagedFile, f"{self.path} is damaged ({reason})") from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
         meta = data.get(META, {}).get("1")
@@ -372,62 +740,139 @@ class Store:
                 f"this version reads up to {SCHEMA_VERSION}); upgrade shadow to open it",
             )
         for name, table in data.items():
-            if not all(isinstance(doc, dict) for doc in table.values()):
-                raise self._refuse(DamagedFile, f"{self.path} is damaged (table {name!r})")
-        next_ids = meta.setdefault("next_ids", {})
+            if name != META and not _TABLE_NAME.fullmatch(name):
+                raise self._refuse(
+                    DamagedFile, f"{self.path} is damaged (table name '{_shown(name)}')"
+                )
+            for key, doc in table.items():
+                if not _DOC_ID.fullmatch(key):
+                    raise self._refuse(
+                        DamagedFile,
+                        f"{self.path} is damaged (table {name!r} has id '{_shown(key)}', "
+                        "not a number)",
+                    )
+                if not isinstance(doc, dict):
+                    raise self._refuse(
+                        DamagedFile, f"{self.path} is damaged (table {name!r} id {key})"
+                    )
+        next_ids = meta.get("next_ids")
+        if not isinstance(next_ids, dict):
+            next_ids = meta["next_ids"] = {}
         for name, table in data.items():
             if name == META or not table:
                 continue
-            try:
-                top = max(map(int, table))
-            except ValueError:
-                raise self._refuse(
-                    DamagedFile, f"{self.path} is damaged (table {name!r} has a non-numeric id)"
-                ) from None
+            top = max(map(int, table))
             # Never hand out an id that is already taken, whatever next_ids says.
-            if top >= next_ids.get(name, 1):
+            if not isinstance(next_ids.get(name), int) or top >= next_ids[name]:
                 next_ids[name] = top + 1
+        seq = meta.get("seq", 0)
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta seq)")
         self._data.clear()
         self._data.update(data)
-        self._seq = int(meta.get("seq", 0))
+        self._seq = seq
         self._snap_id = snap_id
         self._jpos = 0
         self._jlines = 0
+        self._jstale = False
         self._tables.clear()
         self._read_journal()
+
+    def _foreign(self, why: str) -> StoreError:
+        return ForeignJournal(
+            f"{self.journal_path} does not belong to {self.path.name} ({why}); nothing was "
+            f"changed: move {self.journal_path.name} aside to open {self.path.name} as it is, "
+            "or put back the file it belongs to (shadow restore BACKUP restores a backup)"
+        )
+
+    def _entry(self, line: bytes, lineno: int) -> tuple[int, list[list[Any]]]:
+        """One journal line, validated: (seq, ops). Refuses naming line, table and id."""
+        where = f"{self.journal_path} is damaged at line {lineno}"
+        try:
+            entry = json.loads(line)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise self._refuse(DamagedFile, where) from None
+        if not isinstance(entry, dict):
+            raise self._refuse(DamagedFile, f"{where} (not an entry)")
+        seq, ops = entry.get("seq"), entry.get("ops")
+        if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(ops, list):
+            raise self._refuse(DamagedFile, f"{where} (no sequence number or changes)")
+        for op in ops:
+            if not isinstance(op, list) or len(op) < 3 or op[0] not in ("put", "del"):
+                raise self._refuse(DamagedFile, f"{where} (not a change)")
+            table, doc_id = op[1], op[2]
+            if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
+                raise self._refuse(DamagedFile, f"{where} (table name '{_shown(table)}')")
+            if not isinstance(doc_id, int) or isinstance(doc_id, bool) or not 0 < doc_id < 10**18:
+                raise self._refuse(
+                    DamagedFile, f"{where} (table {table!r} id '{_shown(doc_id)}', not a number)"
+                )
+            if op[0] == "put" and (len(op) != 4 or not isinstance(op[3], dict)):
+                raise self._refuse(
+                    DamagedFile, f"{where} (table {table!r} id {doc_id}: put without a record)"
+                )
+        return seq, ops
 
     def _read_journal(self) -> set[str]:
         """Apply journal lines after ``self._jpos`` (lock held). Returns tables touched."""
         touched: set[str] = set()
+        if self._jstale:
+            # An already-folded journal is restarted by the next writer: read it afresh.
+            self._jpos = self._jlines = 0
         try:
             with open(self.journal_path, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size < self._jpos:
+                    self._jpos = self._jlines = 0  # cut short behind our back: read it all
                 fh.seek(self._jpos)
                 chunk = fh.read()
         except FileNotFoundError:
             self._jid = None
             return touched
+        except OSError as exc:
+            raise StoreError(_os_message("read", self.journal_path, exc)) from None
         end = chunk.rfind(b"\n")
         if end < 0:
             self._jid = _identity(self.journal_path)
             return touched
+        lines = chunk[: end + 1].splitlines()
         lineno = self._jlines
-        for line in chunk[: end + 1].splitlines():
+        meta = self._meta()
+        if self._jpos == 0:
+            # The first line names the snapshot this journal continues.
+            head = None
+            with contextlib.suppress(ValueError, UnicodeDecodeError, RecursionError):
+                head = json.loads(lines[0])
+            if isinstance(head, dict) and "gen" in head and "seq" not in head:
+                lines = lines[1:]
+                lineno += 1
+                gen = head["gen"]
+                if gen == meta.get("gen") and gen:
+                    self._jstale = False
+                elif gen and gen == meta.get("prev_gen"):
+                    self._jstale = True  # folded already; a crash kept it
+                else:
+                    raise self._foreign("it continues another snapshot")
+            elif meta.get("gen"):
+                self._jstale = True  # an old-style journal: only already-folded entries
+            else:
+                self._jstale = False  # an old-style file with an old-style journal
+        pending: list[tuple[int, list[list[Any]]]] = []
+        seq_now = self._seq
+        for line in lines:
             lineno += 1
-            try:
-                entry = json.loads(line)
-                seq = int(entry["seq"])
-                ops = entry["ops"]
-            except (ValueError, KeyError, TypeError):
-                raise self._refuse(
-                    DamagedFile, f"{self.journal_path} is damaged at line {lineno}"
-                ) from None
-            if seq <= self._seq:
+            seq, ops = self._entry(line, lineno)
+            if seq <= seq_now:
                 continue  # already folded into the snapshot
-            if seq != self._seq + 1:
+            if self._jstale:
+                raise self._foreign(f"entry {seq} is newer than the snapshot")
+            if seq != seq_now + 1:
                 raise self._refuse(
                     DamagedFile,
-                    f"{self.journal_path} is damaged at line {lineno} (entry {seq} after {self._seq})",
+                    f"{self.journal_path} is damaged at line {lineno} (entry {seq} after {seq_now})",
                 )
+            pending.append((seq, ops))
+            seq_now = seq
+        for seq, ops in pending:
             touched |= self._apply(ops)
             self._seq = seq
         self._jpos += end + 1
@@ -477,6 +922,8 @@ class Store:
                     touched = self._catch_up()
             except BlockingIOError:
                 return False
+            except OSError as exc:
+                raise StoreError(_os_message("read", self.path, exc)) from None
         finally:
             self._mutex.release()
         if touched:
@@ -575,60 +1022,95 @@ class Store:
         return rows
 
     # ----------------------------------------------------------- writing
+    def _refuse_writes(self) -> None:
+        if self.is_backup:
+            raise StoreError(
+                f"{self.path} is a backup and opens read-only; to make it the current "
+                f"database: shadow restore {self.path}"
+            )
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+
     @contextlib.contextmanager
     def transaction(self, actor: str) -> Iterator[Transaction]:
         """Run changes as one durable, atomic, audited unit.
 
         The exclusive lock is held for the whole body, after catching up with
         other processes, so what the body reads is current and what it writes
-        cannot overwrite anyone else's change.
+        cannot overwrite anyone else's change. Once the line is fsynced the
+        write is saved: a fold that fails afterwards is only a warning.
         """
         if not actor or not str(actor).strip():
             raise ValueError("every change needs an actor")
+        self._refuse_writes()
         with self._mutex:
             if self._in_tx:
                 raise RuntimeError("transactions do not nest")
-            with self._locked(exclusive=True):
-                touched = self._catch_up() if self._changed_on_disk() else set()
-                self._in_tx = True
-                try:
-                    tx = Transaction(self, str(actor))
-                    yield tx
-                finally:
-                    self._in_tx = False
-                if tx.ops:
-                    self._daily_backup()
-                    touched |= self._commit(tx)
-                    if self._should_compact():
-                        self._compact()
+            try:
+                with self._locked(exclusive=True):
+                    touched = self._catch_up() if self._changed_on_disk() else set()
+                    self._in_tx = True
+                    try:
+                        tx = Transaction(self, str(actor))
+                        yield tx
+                    finally:
+                        self._in_tx = False
+                    if tx.ops:
+                        if not self._meta().get("gen"):
+                            self._compact()  # an old-style file gets its generation id
+                        self._pending_notice = None
+                        self._daily_backup()
+                        touched |= self._commit(tx)
+                        if self._pending_notice:
+                            self.notice(self._pending_notice)
+                        if self._should_compact():
+                            self._fold_after_commit()
+            except OSError as exc:
+                raise StoreError(_os_message("write", self.journal_path, exc)) from None
         if touched:
             self._notify(touched)
+
+    def _fold_after_commit(self) -> None:
+        try:
+            self._compact()
+        except (StoreError, OSError) as exc:
+            self.notice(f"warning: the change was saved, but folding the journal failed: {exc}")
 
     def _commit(self, tx: Transaction) -> set[str]:
         seq = self._seq + 1
         line = _dump({"seq": seq, "ts": tx.ts, "actor": tx.actor, "ops": tx.ops}) + b"\n"
-        fd = self._journal()
-        # A torn tail (a writer killed mid-line) sits past what we have read: cut it.
-        if os.fstat(fd).st_size != self._jpos:
-            os.ftruncate(fd, self._jpos)
+        if self._jstale:  # an already-folded journal left by a crash: start it afresh
+            self._jpos = self._jlines = 0
+        header = b""
+        if self._jpos == 0:
+            header = _dump({"gen": self._meta()["gen"]}) + b"\n"
+        fd: int | None = None
         try:
-            written = os.write(fd, line)
-            if written != len(line):
-                raise OSError(f"short write ({written} of {len(line)} bytes)")
+            fd = self._journal()
+            # A torn tail (a writer killed mid-line) sits past what we have read: cut it.
+            if os.fstat(fd).st_size != self._jpos:
+                os.ftruncate(fd, self._jpos)
+            payload = header + line
+            written = os.write(fd, payload)
+            if written != len(payload):
+                raise OSError(f"short write ({written} of {len(payload)} bytes)")
             os.fsync(fd)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, self._jpos)
-            raise StoreError(f"could not write {self.journal_path}: {exc}") from None
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._jpos)
+            raise StoreError(_os_message("write", self.journal_path, exc)) from None
         touched = self._apply(tx.ops)
+        self._wrote = True
         self._seq = seq
-        self._jpos += len(line)
-        self._jlines += 1
+        self._jstale = False
+        self._jpos += len(header) + len(line)
+        self._jlines += 2 if header else 1
         self._jid = _identity(self.journal_path)
         return touched
 
     def _journal(self) -> int:
-        if self._journal_fd is not None and _identity(self.journal_path) is None:
+        if self._journal_fd is not None and not self._journal_is_ours():
             os.close(self._journal_fd)
             self._journal_fd = None
         if self._journal_fd is None:
@@ -640,25 +1122,43 @@ class Store:
                 _fsync_dir(self.path.parent)
         return self._journal_fd
 
+    def _journal_is_ours(self) -> bool:
+        try:
+            st, fst = os.stat(self.journal_path), os.fstat(self._journal_fd)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == (fst.st_dev, fst.st_ino)
+
     def _should_compact(self) -> bool:
         if self._jlines >= COMPACT_EVERY:
             return True
         return self._jpos > COMPACT_MIN_BYTES and self._jpos > (self._snap_id or (0, 0, 0))[2]
 
     def _compact(self) -> None:
-        """Fold the journal into a new snapshot (exclusive lock held)."""
-        self._meta()["seq"] = self._seq
-        _atomic_write(self.path, _dump(self._data))
-        fd = self._journal()
-        os.ftruncate(fd, 0)
-        os.fsync(fd)
+        """Fold the journal into a new snapshot generation (exclusive lock held)."""
+        meta = self._meta()
+        before = {k: meta.get(k) for k in ("seq", "gen", "prev_gen")}
+        meta.update(seq=self._seq, prev_gen=meta.get("gen"), gen=_new_gen())
+        try:
+            _atomic_write(self.path, _dump(self._data))
+        except BaseException:
+            meta.update(before)
+            raise
         self._snap_id = _identity(self.path)
+        # The old journal now names prev_gen: valid (skipped) until it is emptied.
+        self._jstale = True
         self._jpos = 0
         self._jlines = 0
+        if self.journal_path.exists():
+            fd = self._journal()
+            os.ftruncate(fd, 0)
+            os.fsync(fd)
+        self._jstale = False
         self._jid = _identity(self.journal_path)
 
     def compact(self) -> None:
         """Fold the journal into the snapshot now."""
+        self._refuse_writes()
         with self._mutex, self._locked(exclusive=True):
             if self._changed_on_disk():
                 self._catch_up()
@@ -666,13 +1166,14 @@ class Store:
 
     # ----------------------------------------------------------- migrations and backups
     def _migrate(self) -> None:
-        with self._mutex, self._locked(exclusive=True):
+        with self._mutex, self._locked(exclusive=not self.read_only):
             if self._changed_on_disk():
                 self._catch_up()
             version = self.schema
             if version >= SCHEMA_VERSION:
                 return
-            self.backup(reason=f"before-migration-{version}-to-{SCHEMA_VERSION}")
+            if not self.read_only:
+                self._backup_once(f"before-migration-{version}-to-{SCHEMA_VERSION}")
             data: dict[str, dict[str, Doc]] = {k: v for k, v in self._data.items()}
             while version < SCHEMA_VERSION:
                 step = MIGRATIONS.get(version)
@@ -686,7 +1187,21 @@ class Store:
             self._data.clear()
             self._data.update(data)
             self._tables.clear()
-            self._compact()
+            if not self.read_only:  # read-only: migrated in memory, the file stays as it is
+                self._compact()
+
+    def _backup_once(self, reason: str) -> Path:
+        """A backup for ``reason`` of exactly this content, unless one exists already
+        (a file that fails to migrate must not rotate good backups away, one per try)."""
+        digest = hashlib.sha256()
+        for part in (self.path, self.journal_path):
+            with contextlib.suppress(FileNotFoundError):
+                digest.update(part.read_bytes())
+        reason = f"{reason}-{digest.hexdigest()[:10]}"
+        for old in self.backups():
+            if old.name.endswith(f"-{reason}.json"):
+                return old
+        return self.backup(reason=reason)
 
     def backups(self) -> list[Path]:
         """This database's backups, oldest first."""
@@ -703,17 +1218,35 @@ class Store:
         found = self.backups()
         return found[-1] if found else None
 
-    def backup(self, reason: str = "") -> Path:
-        """Copy the database as it is on disk into the backup folder; keep the last 5.
+    def _payload(self) -> bytes:
+        """The whole database as one self-contained snapshot of its own generation."""
+        meta = dict(self._meta(), seq=self._seq, gen=_new_gen(), prev_gen=None)
+        data = dict(self._data)
+        data[META] = {"1": meta}
+        return _dump(data)
 
-        A backup is the snapshot file plus, when there is one, its journal beside
-        it (``...json.journal``): the same pair the store itself reads, so a
-        backup opens with ``shadow --db BACKUP`` and restores by copying both
-        back. Copying files (instead of re-serialising everything) keeps the
-        once-a-day backup cheap on large databases.
-        """
+    def backup(self, reason: str = "", out: str | os.PathLike[str] | None = None) -> Path:
+        """Write the whole database, as of now, to one self-contained file (fsynced, and
+        its folder too). Without ``out`` it goes to the backup folder, which keeps the
+        last 5. A backup opens with ``shadow --db BACKUP`` (read-only) and becomes the
+        database again with ``shadow restore BACKUP``."""
+        # The shared lock is held until the file is in place: no one cleans up its temp file.
         with self._mutex, self._backup_mutex, self._locked(exclusive=False):
-            self.backup_dir.mkdir(parents=True, exist_ok=True)
+            if not self._in_tx and self._changed_on_disk():
+                self._catch_up()
+            payload = self._payload()
+            if out is not None:
+                target = Path(out).expanduser().absolute()
+                if target.exists() or target.is_symlink():
+                    raise StoreError(f"{target} exists already; choose another name")
+                if not target.parent.is_dir():
+                    raise StoreError(f"no folder {target.parent} to write the backup into")
+                _atomic_write(target, payload)
+                return target
+            try:
+                self.backup_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(_os_message("create", self.backup_dir, exc)) from None
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             suffix = f"-{reason}" if reason else ""
             target = self.backup_dir / f"{self.path.stem}-{stamp}{suffix}.json"
@@ -721,40 +1254,109 @@ class Store:
             while target.exists():
                 n += 1
                 target = self.backup_dir / f"{self.path.stem}-{stamp}{suffix}-{n}.json"
-            journal = target.with_name(target.name + ".journal")
-            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            shutil.copyfile(self.path, tmp)
-            if self.journal_path.exists() and self.journal_path.stat().st_size:
-                shutil.copyfile(self.journal_path, journal)
-            os.replace(tmp, target)
-            for old in self.backups()[:-KEEP_BACKUPS]:
-                for victim in (old, old.with_name(old.name + ".journal")):
-                    with contextlib.suppress(FileNotFoundError):
-                        victim.unlink()
+            _atomic_write(target, payload)
+            self._rotate(keep=target)
             return target
 
+    def _rotate(self, keep: Path | None = None) -> None:
+        for old in self.backups()[:-KEEP_BACKUPS]:
+            if keep is not None and old == keep:
+                continue
+            for victim in (old, old.with_name(old.name + ".journal")):
+                with contextlib.suppress(OSError):
+                    victim.unlink()
+
     def _daily_backup(self) -> None:
-        """Back up the state before today's first change, once a day (lock held)."""
+        """Back up the state before today's first change, once a day (lock held).
+        A backup that cannot be written is a warning: the change itself goes on."""
         today = datetime.now().strftime("%Y%m%d")
         if self._backup_day == today:
             return
-        newest = self.newest_backup()
-        if newest is not None and newest.name[len(self.path.stem) + 1 :].startswith(today):
-            self._backup_day = today
-            return
-        if not any(t != META and rows for t, rows in self._data.items()):
-            return  # nothing worth keeping yet
-        self.backup(reason="daily")
+        try:
+            newest = self.newest_backup()
+            if newest is not None and newest.name[len(self.path.stem) + 1 :].startswith(today):
+                self._backup_day = today
+                return
+            if not any(t != META and rows for t, rows in self._data.items()):
+                return  # nothing worth keeping yet
+            self.backup(reason="daily")
+        except (StoreError, OSError) as exc:
+            # Said only once the change itself is saved (a full disk fails both: one line).
+            self._pending_notice = f"warning: no daily backup today: {exc}"
         self._backup_day = today
 
+    def restore(self, source: str | os.PathLike[str]) -> Path | None:
+        """Make the database in ``source`` (a backup) this database, after backing up the
+        current one. Returns that backup (None if there was nothing to keep)."""
+        self._refuse_writes()
+        source_path = _canonical(Path(source))
+        if source_path == self.path:
+            raise StoreError(f"{source_path} is this database already")
+        src = Store(source_path, create=False, read_only=True, notice=self.notice)
+        try:
+            with src._mutex:
+                data = {name: dict(rows) for name, rows in src._data.items()}
+        finally:
+            src.close()
+        with self._mutex, self._locked(exclusive=True):
+            if self._changed_on_disk():
+                self._catch_up()
+            saved = None
+            if any(t != META and rows for t, rows in self._data.items()):
+                saved = self.backup(reason="before-restore")
+            mine = self._meta()
+            meta = dict(data[META]["1"])
+            next_ids = dict(meta.get("next_ids") or {})
+            for table, nid in mine.get("next_ids", {}).items():
+                next_ids[table] = max(int(nid), int(next_ids.get(table, 1)))  # ids stay unique
+            # The current journal names the current generation as prev_gen and its entries
+            # are <= seq, so a crash before it is emptied leaves a valid database.
+            meta.update(seq=self._seq, gen=_new_gen(), prev_gen=mine.get("gen"), next_ids=next_ids)
+            meta.setdefault("created", mine.get("created"))
+            data[META] = {"1": meta}
+            _atomic_write(self.path, _dump(data))
+            if self.journal_path.exists():
+                fd = self._journal()
+                os.ftruncate(fd, 0)
+                os.fsync(fd)
+            before = set(self._data)
+            self._load_all()
+        self._notify(before | set(self._data))
+        return saved
+
     # ----------------------------------------------------------- closing
-    def close(self) -> None:
+    def close(self, fold: bool = False, fold_limit: int | None = FOLD_ON_CLOSE_MAX_BYTES) -> None:
+        """Release the files. ``fold=True``: first fold the journal into the snapshot, so
+        the snapshot alone is the whole database, when no other process holds the lock
+        and (unless ``fold_limit`` is None) snapshot + journal are at most ``fold_limit``
+        bytes. A fold that fails is a warning: every change was saved already."""
         with self._mutex:
-            for attr in ("_journal_fd", "_lock_fd"):
-                fd = getattr(self, attr)
-                if fd is not None:
-                    os.close(fd)
-                    setattr(self, attr, None)
+            if fold and not self.read_only:
+                self._fold_on_close(fold_limit)
+            if self._journal_fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(self._journal_fd)
+                self._journal_fd = None
+
+    def _fold_on_close(self, limit: int | None) -> None:
+        journal = _identity(self.journal_path)
+        if journal is None or journal[2] == 0:
+            return
+        if not self._wrote and not os.access(self.path.parent, os.W_OK):
+            return  # only reading, from a place we may not write to
+        snapshot = _identity(self.path)
+        if limit is not None and journal[2] + (snapshot[2] if snapshot else 0) > limit:
+            return
+        try:
+            with self._locked(exclusive=True, blocking=False):
+                if self._changed_on_disk():
+                    self._catch_up()
+                if self._jpos or self._jstale or os.path.getsize(self.journal_path):
+                    self._compact()
+        except BlockingIOError:
+            pass  # someone else is busy with it; they or a later close will fold
+        except (StoreError, OSError) as exc:
+            self.notice(f"warning: every change was saved, but folding the journal failed: {exc}")
 
     def __enter__(self) -> Store:
         return self

@@ -8,7 +8,9 @@ is one entry there plus its screen module.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -196,6 +198,9 @@ class ShadowApp(ExportActions, App[None]):
     # ------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
         self._unsubscribe = self.store.subscribe(self._store_listener)
+        # The store's notices (waiting for another process's lock, ...) become toasts,
+        # never text on stderr under the screen; waits happen in workers, not here.
+        self.store.notice = self._store_notice
         self.set_interval(POLL_SECONDS, self._poll)
         start_background_sender(self)
         self._startup()
@@ -398,6 +403,13 @@ class ShadowApp(ExportActions, App[None]):
     @work(exclusive=True, group="identity")
     async def _who_am_i(self) -> None:
         await self.choose_identity()
+
+    def _store_notice(self, message: str) -> None:
+        if threading.get_ident() == self._thread_id:
+            self.say(message, severity="warning")
+        else:
+            with contextlib.suppress(RuntimeError):  # the app is already closing
+                self.call_from_thread(self.say, message, severity="warning")
 
     # ------------------------------------------------------------ helpers
     def say(

@@ -10,6 +10,7 @@ import pytest
 
 from shadow import __version__
 from shadow.cli import main
+from shadow.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,6 +150,7 @@ def test_shadow_db_environment_variable(capsys, tmp_path, monkeypatch):
 
 
 def test_cli_process_does_not_import_textual(tmp_path):
+    Store(tmp_path / "db.json").close()  # list only reads: it never creates a database
     code = (
         "import sys; from shadow.cli import main; "
         f"rc = main(['--db', {str(tmp_path / 'db.json')!r}, 'list', 'people', '--json']); "
