@@ -229,6 +229,16 @@ class Builder:
                 hosts = hosts[:4]
                 tx.update(Department.TABLE, did, {"hosts": hosts})
                 self.depts.append((did, hosts))
+            # Programme-wide closures that stop service-level clocks: the public holidays.
+            holidays = ("01-01", "05-01", "12-24", "12-25", "12-26", "12-31", "08-15", "11-11")
+            tx.set_setting(
+                "closures",
+                [
+                    f"{y}-{md}"
+                    for y in range(self.now.year - YEARS, self.now.year + 2)
+                    for md in holidays
+                ],
+            )
             for y in range(self.now.year - YEARS, self.now.year + 1):
                 prog = Programme(
                     name=f"Shadowing {y}",

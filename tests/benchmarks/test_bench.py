@@ -82,7 +82,7 @@ def test_bench_quick_measures_every_figure(tmp_path):
     fig = results["sizes"]["300"]
     rows = bench.rows(fig)
     assert len(rows) >= 20
-    for name, _, value, _ in rows:
+    for name, _, value, _, _ in rows:
         assert value is not None and value >= 0, name
     assert fig["tui"]["runs"] == 1 and set(fig["tui"]["areas"]) >= {"schedule", "coverage"}
     # Every target row is judged in the printed table.
