@@ -186,11 +186,30 @@ def views(store: Store, today: date | None = None) -> list[ActionView]:
     today = today or dates.now().date()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
-    suggestions = {d["id"]: d for d in store.all(Suggestion.TABLE)}
-    visits = {d["id"]: d for d in store.all(Visit.TABLE)}
-    observations = {d["id"]: d for d in store.all(Observation.TABLE)}
+    docs = store.all(Action.TABLE)
+    # Only the tables actions point into are read (ten years of notes are not, when no
+    # action comes from a note).
+    wanted = {
+        table
+        for doc in docs
+        for table, key in (
+            (Suggestion.TABLE, "suggestion_id"),
+            (Observation.TABLE, "observation_id"),
+            (Visit.TABLE, "visit_id"),
+        )
+        if doc.get(key)
+    }
+    if Observation.TABLE in wanted:
+        wanted.add(Visit.TABLE)  # a note's department is its visit's
+
+    def table(name: str) -> dict[int, dict]:
+        return {d["id"]: d for d in store.all(name)} if name in wanted else {}
+
+    suggestions = table(Suggestion.TABLE)
+    visits = table(Visit.TABLE)
+    observations = table(Observation.TABLE)
     out = []
-    for doc in store.all(Action.TABLE):
+    for doc in docs:
         a = Action.from_doc(doc)
         live = a.status in ("open", "in progress")
         due = date.fromisoformat(a.due) if a.due else None

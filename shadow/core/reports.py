@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dateutil import tz
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
@@ -287,10 +287,33 @@ def md_escape(text: object) -> str:
     return " ".join(out.split())
 
 
+def _stopped_before(doc: dict, since: datetime) -> bool:
+    """Both clocks of a closed suggestion stopped before ``since`` (nothing new to report)."""
+    closed, triaged = doc.get("closed"), doc.get("triaged")
+    if not (closed and triaged) or doc.get("status") not in ("done", "declined"):
+        return False
+    return from_iso(closed) < since and from_iso(triaged) < since
+
+
+def _visits_near(store: Store, lo: datetime, hi: datetime) -> list[Visit]:
+    """The visits that can have an occurrence in [lo, hi): every series and its overrides,
+    and the one-off visits overlapping the window (not ten years of past ones)."""
+    # ISO text starts with the local date: a day's slack either side makes comparing
+    # the text safe whatever the offsets, and the few left are compared exactly.
+    first = (lo - timedelta(days=2)).date().isoformat()
+    last = (hi + timedelta(days=2)).date().isoformat()
+    out = []
+    for d in store.all(Visit.TABLE):
+        if d.get("rrule") or d.get("series_id") is not None:
+            out.append(Visit.from_doc(d))
+        elif d["end"][:10] >= first and d["start"][:10] <= last:
+            if from_iso(d["start"]) < hi and from_iso(d["end"]) > lo:
+                out.append(Visit.from_doc(d))
+    return out
+
+
 def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
     """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
-    from datetime import timedelta
-
     from .actions import views
     from .backlog import clocks, closures, priority, priority_reason, sla_policy
     from .dates import format_day, format_moment, format_span
@@ -316,9 +339,10 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         lines.extend(items or [f"_{empty}_"])
         lines.append("")
 
+    horizon = now + timedelta(days=14)
     upcoming = [
         o
-        for o in occurrences(store, now, now + timedelta(days=14))
+        for o in occurrences(store, now, horizon, _visits_near(store, now, horizon))
         if o.status in ("requested", "confirmed")
     ]
     section(
@@ -332,7 +356,12 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         ],
         "No visits booked in the next fortnight.",
     )
-    suggestions = [(d, Suggestion.from_doc(d)) for d in store.all(Suggestion.TABLE)]
+    # Suggestions closed (both clocks stopped) before the window appear nowhere in the pack.
+    suggestions = [
+        (d, Suggestion.from_doc(d))
+        for d in store.all(Suggestion.TABLE)
+        if not _stopped_before(d, since)
+    ]
     new = sorted(
         ((d, s) for d, s in suggestions if s.status == "new"),
         key=lambda x: (priority(x[1]), x[0]["created"]),
@@ -384,12 +413,14 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         [f"- #{v.action.id} {md_escape(v.action.title)} — {md_escape(v.owner)}" for v in done],
         "None completed since the last meeting.",
     )
+    # Breaches the group can act on: clocks still running past their target, or stopped
+    # late within the window. Ten years of long-closed breaches are not news.
     breaches = []
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
         for clock in clocks(s, d["created"], policy, now, closed_days):
-            if clock.state == "breached":
+            if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
                 breaches.append(
                     f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
                 )
