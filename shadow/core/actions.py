@@ -248,13 +248,20 @@ def sort_key(v: ActionView) -> tuple:
 
 def reminders(store: Store, person: Person, now: datetime | None = None) -> str:
     """One line for the acting person on opening: overdue actions and visits in the next 48 hours."""
-    from .schedule import occurrences
+    from .schedule import occurrences, visits_near
 
     now = now or dates.now()
-    overdue = [v for v in views(store, now.date()) if v.overdue and v.action.owner_id == person.id]
+    today = now.date()
+    # Only this person's live actions with a due day matter: not every action's view.
+    overdue = [
+        a
+        for a in (Action.from_doc(d) for d in store.find(Action.TABLE, owner_id=person.id))
+        if a.status in ("open", "in progress") and a.due and date.fromisoformat(a.due) < today
+    ]
+    until = now + timedelta(hours=48)
     soon = [
         o
-        for o in occurrences(store, now, now + timedelta(hours=48))
+        for o in occurrences(store, now, until, visits_near(store, now, until))
         if person.id in o.people and o.status in ("requested", "confirmed")
     ]
     parts = []

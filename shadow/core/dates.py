@@ -15,8 +15,8 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from pathlib import Path
 
 from dateutil import parser as du_parser

@@ -374,23 +374,6 @@ def _stopped_before(doc: dict, since: datetime) -> bool:
     return from_iso(closed) < since and from_iso(triaged) < since
 
 
-def _visits_near(store: Store, lo: datetime, hi: datetime) -> list[Visit]:
-    """The visits that can have an occurrence in [lo, hi): every series and its overrides,
-    and the one-off visits overlapping the window (not ten years of past ones)."""
-    # ISO text starts with the local date: a day's slack either side makes comparing
-    # the text safe whatever the offsets, and the few left are compared exactly.
-    first = (lo - timedelta(days=2)).date().isoformat()
-    last = (hi + timedelta(days=2)).date().isoformat()
-    out = []
-    for d in store.all(Visit.TABLE):
-        if d.get("rrule") or d.get("series_id") is not None:
-            out.append(Visit.from_doc(d))
-        elif d["end"][:10] >= first and d["start"][:10] <= last:
-            if from_iso(d["start"]) < hi and from_iso(d["end"]) > lo:
-                out.append(Visit.from_doc(d))
-    return out
-
-
 def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
     """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
     from .actions import views
@@ -398,7 +381,7 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     from .dates import format_day, format_moment, format_span
     from .dates import now as _now
     from .models import Kudos, Suggestion
-    from .schedule import occurrences
+    from .schedule import occurrences, visits_near
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
@@ -421,7 +404,7 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     horizon = now + timedelta(days=14)
     upcoming = [
         o
-        for o in occurrences(store, now, horizon, _visits_near(store, now, horizon))
+        for o in occurrences(store, now, horizon, visits_near(store, now, horizon))
         if o.status in ("requested", "confirmed")
     ]
     section(
