@@ -462,14 +462,18 @@ def main(argv: list[str] | None = None) -> int:
     }
     for n in sizes:
         results["sizes"][str(n)] = measure_size(n, args)
+        save(results, args)  # after each size, so a long run keeps what it measured
     print(describe(results))
+    return 0
+
+
+def save(results: dict, args: argparse.Namespace) -> None:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     if args.label:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"{args.label}.json").write_text(json.dumps(results, indent=2))
         write_doc()
-    return 0
 
 
 if __name__ == "__main__":
