@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -175,6 +176,10 @@ def measure_size(records: int, args: argparse.Namespace) -> dict:
             "sqlite_list": repeat([PY, "-c", SQLITE_LIST, sq], env, runs),
         }
         fig["lookup"] = notes_lookup(db, Path(sq), visit, runs)
+        fig["runs"], fig["tui_runs"] = runs, 0 if args.no_tui else (args.tui_runs or runs)
+        if args.no_tui:
+            fig["tui"] = None
+            return fig
         step("TUI")
         sessions = []
         for _ in range(args.tui_runs or runs):
@@ -251,7 +256,8 @@ def tui_summary(sessions: list[dict]) -> dict:
 # ------------------------------------------------------------------ the table
 def rows(fig: dict) -> list[tuple[str, str, float | None, str, float | None]]:
     """(figure, unit, value, target key, CPU seconds of that step or None) for one size."""
-    c, t, b = fig["cli"], fig["tui"], fig["baseline"]
+    c, b = fig["cli"], fig["baseline"]
+    t = fig["tui"] or defaultdict(lambda: None)
     cli_rss = max(v["rss_mb"] for v in c.values())
 
     def cli(name: str, key: str, label: str) -> tuple:
@@ -349,7 +355,7 @@ def table(results: dict) -> str:
         for s in sizes:
             _, _, value, key, cpu = per[s][i]
             tgt = target(key, int(s))
-            verdict = "" if tgt is None else ("PASS" if value <= tgt else "FAIL")
+            verdict = "" if tgt is None or value is None else ("PASS" if value <= tgt else "FAIL")
             cells += [
                 fmt(value, unit),
                 "" if cpu is None else fmt(cpu, "s"),
@@ -365,7 +371,7 @@ def verdicts(results: dict) -> tuple[int, int]:
     for s, fig in results["sizes"].items():
         for _, _, value, key, _ in rows(fig):
             tgt = target(key, int(s))
-            if tgt is not None:
+            if tgt is not None and value is not None:
                 passed += value <= tgt
                 failed += value > tgt
     return passed, failed
@@ -376,16 +382,17 @@ def describe(results: dict) -> str:
         f"Command: `{results['command']}`",
         "",
         f"Measured {results['when']} on {results['machine']}, Python {results['python']}, "
-        f"{results['cpus']} CPUs; p50 of {results['runs']} runs "
-        f"({results['tui_runs']} TUI sessions); git {results['git']}.",
+        f"{results['cpus']} CPUs; git {results['git']}.",
         "",
     ]
     for s, fig in results["sizes"].items():
         info = fig["info"]
         counts = ", ".join(f"{k} {v:,}" for k, v in info["counts"].items())
+        runs = f"p50 of {fig.get('runs', results['runs'])} runs, "
+        runs += f"{fig.get('tui_runs', results['tui_runs'])} TUI session(s)"
         out.append(
             f"- {int(s):,}: {info['records']:,} records ({counts}); "
-            f"{info.get('bytes', 0) / 1e6:.0f} MB; generated in {info['seconds']} s."
+            f"{info.get('bytes', 0) / 1e6:.0f} MB; generated in {info['seconds']} s; {runs}."
         )
     out += ["", table(results)]
     passed, failed = verdicts(results)
@@ -435,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--tui-runs", type=int, default=None, help="TUI sessions (default: --runs)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-tui", action="store_true", help="CLI figures and baselines only")
     p.add_argument("--quick", action="store_true", help="2,000 records, 1 run (for CI)")
     p.add_argument("--label", default=None, help="save as benchmarks/results/LABEL.json")
     p.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -472,7 +480,13 @@ def save(results: dict, args: argparse.Namespace) -> None:
         args.json.write_text(json.dumps(results, indent=2))
     if args.label:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"{args.label}.json").write_text(json.dumps(results, indent=2))
+        path = RESULTS / f"{args.label}.json"
+        if path.exists():  # another run of the same label measured other sizes: keep them
+            kept = json.loads(path.read_text()).get("sizes", {})
+            results["sizes"] = {k: v for k, v in kept.items() if k not in results["sizes"]} | (
+                results["sizes"]
+            )
+        path.write_text(json.dumps(results, indent=2))
         write_doc()
 
 
