@@ -400,9 +400,38 @@ def describe(results: dict) -> str:
     return "\n".join(out)
 
 
+def compare(before: dict, after: dict) -> str:
+    """Before and after side by side: wall time, and (CPU) the time the work itself took."""
+    sizes = [s for s in before["sizes"] if s in after["sizes"]]
+    head = "| figure | " + " | ".join(f"{int(s):,} before | {int(s):,} after" for s in sizes)
+    lines = [head + " |", "|---" * (1 + 2 * len(sizes)) + "|"]
+
+    def cell(row) -> str:
+        _, unit, value, _, cpu = row
+        return fmt(value, unit) + ("" if cpu is None else f" ({fmt(cpu, 's')})")
+
+    per = {s: (rows(before["sizes"][s]), rows(after["sizes"][s])) for s in sizes}
+    for i, (name, *_) in enumerate(per[sizes[0]][0] if sizes else []):
+        cells = [name]
+        for s in sizes:
+            cells += [cell(per[s][0][i]), cell(per[s][1][i])]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def write_doc() -> None:
     saved = sorted(RESULTS.glob("*.json"), key=lambda p: (p.stem != "before", p.stem))
     parts = [DOC_HEAD]
+    labels = {p.stem: json.loads(p.read_text()) for p in saved}
+    if "before" in labels and "after" in labels:
+        parts += [
+            "## Before and after",
+            "",
+            "Wall time, with the CPU time of the same step in brackets.",
+            "",
+            compare(labels["before"], labels["after"]),
+            "",
+        ]
     for path in saved:
         results = json.loads(path.read_text())
         parts += [f"## {path.stem.capitalize()}", "", describe(results), ""]
