@@ -23,12 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.generate import suggestion  # noqa: E402 (the one suggestion maker)
 from shadow.core import backlog, directory  # noqa: E402
 from shadow.core.models import Suggestion  # noqa: E402
 from shadow.core.sample import load_sample  # noqa: E402
 from shadow.core.store import Store  # noqa: E402
-
-WORDS = ["printer", "wifi", "catalogue", "kiosk", "sorter", "website", "login", "scanner"]
 
 
 def build(path: Path, n: int) -> Store:
@@ -43,17 +42,10 @@ def build(path: Path, n: int) -> Store:
     people = [int(k) for k in data["people"]]
     first = max(map(int, table), default=0) + 1
     for i in range(first, first + n):
-        word = rng.choice(WORDS)
         ts = f"2026-{rng.randint(1, 11):02d}-{rng.randint(10, 28)}T10:00:00+00:00"
-        doc = Suggestion(
-            title=f"Suggestion {i} about the {word}",
-            direction=rng.choice(("it-to-library", "library-to-it")),
-            impact=rng.choice(("high", "medium", "low")),
-            urgency=rng.choice(("high", "medium", "low")),
-            tags=[word],
-            author_id=rng.choice(people),
-            status=rng.choice(("new", "under review", "accepted", "done")),
-        ).to_doc()
+        s = suggestion(rng, i, rng.choice(people))
+        s.status = rng.choice(("new", "under review", "accepted", "done"))
+        doc = s.to_doc()
         doc.update(created=ts, updated=ts, created_by="bench", updated_by="bench")
         table[str(i)] = doc
     data["_meta"]["1"]["next_ids"][Suggestion.TABLE] = first + n

@@ -21,28 +21,10 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from shadow.core.models import IT_ROLES, LIBRARY_ROLES
-from shadow.core.store import AUDIT, META, SCHEMA_VERSION, Store, now_iso
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-FIRST = "Ada Bram Chloé Dmitri Efua Fatima Gus Hana Ivo Jun Kofi Lena Mateus Noor Olek".split()
-LAST = "Abara Becker Castillo Dubois Eriksen Fujita García Haddad Iyer O'Brien Petrov".split()
-TEAMS = ["Service desk", "Infrastructure", "Apps", "Security", "Circulation", "Cataloguing"]
-TEAMS += ["Branch services", "Digital", "Outreach", "Collections"]
-
-
-def person(rng: random.Random, i: int) -> dict:
-    """A realistic Person document (name, side, role, team, email, active)."""
-    first, last = rng.choice(FIRST), rng.choice(LAST)
-    side = rng.choice(("it", "library"))
-    return {
-        "name": f"{first} {last} {i}",
-        "side": side,
-        "role": rng.choice(IT_ROLES if side == "it" else LIBRARY_ROLES),
-        "department_id": rng.randint(1, 60) if side == "library" else None,
-        "team": rng.choice(TEAMS),
-        "email": f"{first.lower()}.{last.lower().replace(chr(39), '')}{i}@example.org",
-        "active": rng.random() > 0.1,
-    }
+from benchmarks.generate import person  # noqa: E402 (the one person maker)
+from shadow.core.store import AUDIT, META, SCHEMA_VERSION, Store, now_iso  # noqa: E402
 
 
 def build(folder: Path, n: int) -> tuple[Path, Path]:

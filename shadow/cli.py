@@ -16,6 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from . import __version__
 from .core import directory
 from .core.models import (
@@ -102,7 +104,16 @@ def visit_record(store: Store, actor: str, ref: str) -> int:
 
 
 def print_json(items: Any) -> None:
-    json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
+    """JSON with a 2-space indent, as ``json.dump(indent=2, ensure_ascii=False)`` writes it.
+
+    orjson writes the same text many times faster (the standard library's indenting
+    encoder is pure Python); what orjson refuses (a lone surrogate, a huge integer)
+    goes through ``json`` as before."""
+    try:
+        text = orjson.dumps(items, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        text = json.dumps(items, ensure_ascii=False, indent=2)
+    sys.stdout.write(text)
     sys.stdout.write("\n")
 
 

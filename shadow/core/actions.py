@@ -215,11 +215,30 @@ def views(store: Store, today: date | None = None) -> list[ActionView]:
     today = today or dates.now().date()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
-    suggestions = {d["id"]: d for d in store.all(Suggestion.TABLE)}
-    visits = {d["id"]: d for d in store.all(Visit.TABLE)}
-    observations = {d["id"]: d for d in store.all(Observation.TABLE)}
+    docs = store.all(Action.TABLE)
+    # Only the tables actions point into are read (ten years of notes are not, when no
+    # action comes from a note).
+    wanted = {
+        table
+        for doc in docs
+        for table, key in (
+            (Suggestion.TABLE, "suggestion_id"),
+            (Observation.TABLE, "observation_id"),
+            (Visit.TABLE, "visit_id"),
+        )
+        if doc.get(key)
+    }
+    if Observation.TABLE in wanted:
+        wanted.add(Visit.TABLE)  # a note's department is its visit's
+
+    def table(name: str) -> dict[int, dict]:
+        return {d["id"]: d for d in store.all(name)} if name in wanted else {}
+
+    suggestions = table(Suggestion.TABLE)
+    visits = table(Visit.TABLE)
+    observations = table(Observation.TABLE)
     out = []
-    for doc in store.all(Action.TABLE):
+    for doc in docs:
         a = Action.from_doc(doc)
         live = a.status in ("open", "in progress")
         due = date.fromisoformat(a.due) if a.due else None
@@ -258,13 +277,20 @@ def sort_key(v: ActionView) -> tuple:
 
 def reminders(store: Store, person: Person, now: datetime | None = None) -> str:
     """One line for the acting person on opening: overdue actions and visits in the next 48 hours."""
-    from .schedule import occurrences
+    from .schedule import occurrences, visits_near
 
     now = now or dates.now()
-    overdue = [v for v in views(store, now.date()) if v.overdue and v.action.owner_id == person.id]
+    today = now.date()
+    # Only this person's live actions with a due day matter: not every action's view.
+    overdue = [
+        a
+        for a in (Action.from_doc(d) for d in store.find(Action.TABLE, owner_id=person.id))
+        if a.status in ("open", "in progress") and a.due and date.fromisoformat(a.due) < today
+    ]
+    until = now + timedelta(hours=48)
     soon = [
         o
-        for o in occurrences(store, now, now + timedelta(hours=48))
+        for o in occurrences(store, now, until, visits_near(store, now, until))
         if person.id in o.people and o.status in ("requested", "confirmed")
     ]
     parts = []

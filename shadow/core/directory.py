@@ -556,9 +556,10 @@ _REFS = {
 def check(store: Store) -> list[Problem]:
     """Verify every record: fields valid, references point at something, no duplicate names."""
     problems: list[Problem] = []
-    ids = {table: {d["id"] for d in store.all(table)} for table in MODELS}
+    docs = {table: store.all(table) for table in MODELS}  # read once (the audit is big)
+    ids = {table: {d["id"] for d in found} for table, found in docs.items()}
     for table, model in MODELS.items():
-        for doc in store.all(table):
+        for doc in docs[table]:
             try:
                 model.from_doc(doc).validate()
             except ValidationError as exc:

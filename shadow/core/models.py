@@ -331,6 +331,9 @@ def format_hours(hours: dict[str, list[list[str]]]) -> str:
 
 
 # ------------------------------------------------------------------ models
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 @dataclass
 class Model:
     TABLE: ClassVar[str] = ""
@@ -339,7 +342,9 @@ class Model:
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Self:
         """Build from a stored document, ignoring fields this version does not know."""
-        names = {f.name for f in fields(cls)}
+        names = _FIELD_NAMES.get(cls)
+        if names is None:  # worked out once per class, not once per record
+            names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
         return cls(**{k: v for k, v in doc.items() if k in names})
 
     def to_doc(self) -> dict[str, Any]:

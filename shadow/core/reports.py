@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dateutil import tz
-from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+from icalendar import Calendar, Event, vCalAddress, vDDDTypes, vRecur, vText
+from icalendar.parser import Parameters
 
 from .dates import from_iso
 from .models import Department, Person, Visit
@@ -30,7 +31,14 @@ def visit_uid(store: Store, visit_id: int) -> str:
 def export_ics(store: Store, person_id: int | None = None) -> bytes:
     """Every visit as iCalendar: one VEVENT per visit or series (with its RRULE),
     plus one per changed occurrence (same UID, RECURRENCE-ID). With ``person_id``,
-    only the visits that person visits or hosts (their own calendar)."""
+    only the visits that person visits or hosts (their own calendar).
+
+    The calendar and its VTIMEZONEs are built by ``icalendar``; each event's content
+    lines are written here with icalendar's own value encoders, in its property order,
+    and folded by :func:`_fold` (icalendar's object model and line folding took most
+    of a minute for ten years of visits). The output is what ``Calendar.to_ical()``
+    would write for the same events.
+    """
     people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
     depts = {d["id"]: Department.from_doc(d) for d in store.all(Department.TABLE)}
     visits = load_visits(store)
@@ -43,24 +51,129 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "shadow visits")
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = _ics_datetime("DTSTAMP", datetime.now(UTC).replace(microsecond=0))
+    zones: dict[str, datetime] = {}
+    addresses: dict[tuple[int, str], str] = {}
+    events: list[str] = []
     for visit in sorted(visits, key=lambda v: v.id or 0):
         if visit.series_id is not None and visit.series_id not in series_ids:
             continue  # an override whose series is gone
         if person_id is not None and person_id not in (*visit.visitors, *visit.hosts):
             continue
+        zone = tz.gettz(visit.timezone) if visit.timezone else None
+        start, end = from_iso(visit.start), from_iso(visit.end)
+        if zone is not None:
+            start, end = start.astimezone(zone), end.astimezone(zone)
+            zones.setdefault(visit.timezone, start)
+        dept = depts.get(visit.department_id)
         uid_id = visit.series_id if visit.series_id is not None else visit.id
-        event = visit_event(
-            visit,
-            people,
-            depts,
-            uid=visit_uid(store, uid_id),
-            sequence=edits.get(visit.id, 0),
-            stamp=stamp,
-        )
-        cal.add_component(event)
+        dept_name = dept.name if dept else "?"
+        lines = [f"{visit.kind.title()} of {dept_name} ({visit.status})."]
+        if visit.purpose:
+            lines.append(f"What to see: {visit.purpose}")
+        visitors = ", ".join(people[p].name for p in visit.visitors if p in people)
+        hosts = ", ".join(people[p].name for p in visit.hosts if p in people)
+        lines.append(f"Visitors: {visitors}")
+        lines.append(f"Hosts: {hosts}")
+        if visit.rrule:
+            lines.append(f"Repeats {describe_repeat(visit.rrule)}.")
+        # icalendar's order: its canonical properties first, then the rest by name.
+        out = [
+            "BEGIN:VEVENT",
+            "SUMMARY:" + _ics_text(f"{visit.kind.title()}: {dept_name}"),
+            _ics_datetime("DTSTART", start),
+            _ics_datetime("DTEND", end),
+            stamp,
+            "UID:" + _ics_text(visit_uid(store, uid_id)),
+        ]
+        if visit.series_id is not None:
+            original = from_iso(visit.occurrence)
+            out.append(
+                _ics_datetime("RECURRENCE-ID", original.astimezone(zone) if zone else original)
+            )
+        out.append(f"SEQUENCE:{edits.get(visit.id, 0)}")
+        if visit.rrule:
+            out.append("RRULE:" + _rrule_for_ics(visit.rrule, zone).to_ical().decode())
+        for role, ids in (("REQ-PARTICIPANT", visit.visitors), ("CHAIR", visit.hosts)):
+            for pid in ids:
+                person = people.get(pid)
+                if person is None:
+                    continue
+                key = (pid, role)
+                if key not in addresses:
+                    address = (
+                        f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
+                    )
+                    params = Parameters(cn=vText(person.name), role=vText(role))
+                    addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
+                out.append(addresses[key])
+        out.append("DESCRIPTION:" + _ics_text("\n".join(lines)))
+        if dept is not None:
+            out.append("LOCATION:" + _ics_text(", ".join(x for x in (dept.name, dept.branch) if x)))
+        out.append("STATUS:" + _ics_text(ICS_STATUS.get(visit.status, "TENTATIVE")))
+        out.append("END:VEVENT")
+        events.extend(_fold(line) for line in out)
+    # The zones: icalendar writes the VTIMEZONE of each zone an event refers to.
+    for sample in zones.values():
+        placeholder = Event()
+        placeholder.add("dtstart", sample)
+        cal.add_component(placeholder)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT"]
+    head = cal.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert head.endswith(tail)
+    body = "\r\n".join(events).encode("utf-8") + b"\r\n" if events else b""
+    return head[: -len(tail)] + body + tail
+
+
+def _ics_text(value: str) -> str:
+    """An iCalendar TEXT value, escaped exactly as icalendar's ``vText`` escapes it."""
+    return (
+        value.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _ics_datetime(name: str, value: datetime) -> str:
+    """A date-time property as icalendar writes it (UTC with Z, else with its TZID)."""
+    prop = vDDDTypes(value)
+    params = prop.params.to_ical().decode() if prop.params else ""
+    return f"{name}{';' if params else ''}{params}:{prop.to_ical().decode()}"
+
+
+_FOLD_AT = 74  # octets per physical line before the CRLF + space (icalendar's choice)
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 line folding, the same splits as icalendar's: at most 74 octets a line,
+    never splitting a character, and never leaving a backslash or caret (the start of
+    an escape) at the end of a line."""
+    if len(line) < _FOLD_AT + 1 and (line.isascii() or len(line.encode()) < _FOLD_AT + 1):
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for ch in line:
+        width = 1 if ch < "\x80" else len(ch.encode())
+        if current and size + width >= _FOLD_AT + 1:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, size = [carried], len(carried.encode())
+            else:
+                parts.append("".join(current))
+                current, size = [], 0
+        current.append(ch)
+        size += width
+    if current:
+        parts.append("".join(current))
+    return "\r\n ".join(parts)
 
 
 def visit_event(
@@ -317,16 +430,22 @@ def md_escape(text: object) -> str:
     return " ".join(out.split())
 
 
+def _stopped_before(doc: dict, since: datetime) -> bool:
+    """Both clocks of a closed suggestion stopped before ``since`` (nothing new to report)."""
+    closed, triaged = doc.get("closed"), doc.get("triaged")
+    if not (closed and triaged) or doc.get("status") not in ("done", "declined"):
+        return False
+    return from_iso(closed) < since and from_iso(triaged) < since
+
+
 def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
     """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
-    from datetime import timedelta
-
     from .actions import views
     from .backlog import clocks, priority, priority_reason
     from .dates import format_day, format_moment, format_span
     from .dates import now as _now
     from .models import Kudos, Suggestion
-    from .schedule import occurrences
+    from .schedule import occurrences, visits_near
     from .settings import closures, sla_policy
 
     now = now or _now()
@@ -347,9 +466,10 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         lines.extend(items or [f"_{empty}_"])
         lines.append("")
 
+    horizon = now + timedelta(days=14)
     upcoming = [
         o
-        for o in occurrences(store, now, now + timedelta(days=14))
+        for o in occurrences(store, now, horizon, visits_near(store, now, horizon))
         if o.status in ("requested", "confirmed")
     ]
     section(
@@ -368,7 +488,12 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         _cancellations(store, since, depts),
         "No visits cancelled since the last meeting.",
     )
-    suggestions = [(d, Suggestion.from_doc(d)) for d in store.all(Suggestion.TABLE)]
+    # Suggestions closed (both clocks stopped) before the window appear nowhere in the pack.
+    suggestions = [
+        (d, Suggestion.from_doc(d))
+        for d in store.all(Suggestion.TABLE)
+        if not _stopped_before(d, since)
+    ]
     new = sorted(
         ((d, s) for d, s in suggestions if s.status == "new"),
         key=lambda x: (priority(x[1]), x[0]["created"]),
@@ -420,12 +545,14 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         [f"- #{v.action.id} {md_escape(v.action.title)} — {md_escape(v.owner)}" for v in done],
         "None completed since the last meeting.",
     )
+    # Breaches the group can act on: clocks still running past their target, or stopped
+    # late within the window. Ten years of long-closed breaches are not news.
     breaches = []
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
         for clock in clocks(s, d["created"], policy, now, closed_days):
-            if clock.state == "breached":
+            if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
                 breaches.append(
                     f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
                 )

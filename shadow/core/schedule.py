@@ -264,6 +264,24 @@ def load_visits(store: Store) -> list[Visit]:
     return [Visit.from_doc(d) for d in store.all(Visit.TABLE)]
 
 
+def visits_near(store: Store, lo: datetime, hi: datetime) -> list[Visit]:
+    """The visits that can have an occurrence in [lo, hi): every series and its overrides,
+    and the one-off visits overlapping the window (not ten years of past ones). Pass it
+    to :func:`occurrences` for a short window."""
+    # ISO text starts with the local date: a day's slack either side makes comparing
+    # the text safe whatever the offsets, and the few left are compared exactly.
+    first = (lo - timedelta(days=2)).date().isoformat()
+    last = (hi + timedelta(days=2)).date().isoformat()
+    out = []
+    for d in store.all(Visit.TABLE):
+        if d.get("rrule") or d.get("series_id") is not None:
+            out.append(Visit.from_doc(d))
+        elif d["end"][:10] >= first and d["start"][:10] <= last:
+            if from_iso(d["start"]) < hi and from_iso(d["end"]) > lo:
+                out.append(Visit.from_doc(d))
+    return out
+
+
 def occurrences(
     store: Store,
     window_start: datetime,

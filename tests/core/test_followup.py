@@ -263,6 +263,42 @@ def test_meeting_pack_sections(store):
     assert sections["Kudos to announce"] == ["- **Ada**, thanked by Mai: Quick fix"]
 
 
+def test_meeting_pack_breaches_are_those_open_or_breached_within_the_window(store):
+    """Ten years of long-closed breaches are not news: the pack lists clocks still running
+    past their target, and clocks that stopped late within the window."""
+    since = NOW - timedelta(days=14)
+    years_ago = NOW - timedelta(days=3 * 365)
+    # P5 (low x low): triage 20 business days, resolve none.
+    # Closed long ago, both clocks late: not listed.
+    old = raise_suggestion(store, "Closed long ago", "high", "high", years_ago, "done",
+                           triaged=years_ago + timedelta(days=30),
+                           closed=years_ago + timedelta(days=90))  # fmt: skip
+    # Still open, triaged late long ago: its running resolve clock is listed, not the triage.
+    stale = raise_suggestion(store, "Open for years", "high", "high", years_ago, "accepted",
+                             triaged=years_ago + timedelta(days=30))  # fmt: skip
+    # Never triaged: its triage clock is still running past the target.
+    forgotten = raise_suggestion(store, "Forgotten", "high", "high", years_ago)
+    # Closed late within the window: listed.
+    recent = raise_suggestion(store, "Closed late last week", "high", "high",
+                              NOW - timedelta(days=60), "done",
+                              triaged=NOW - timedelta(days=59),
+                              closed=NOW - timedelta(days=7))  # fmt: skip
+    text = reports.meeting_pack(store, since, now=NOW)
+    breaches = text.split("## Service-level breaches")[1].split("## ")[0]
+    listed = [line for line in breaches.splitlines() if line.startswith("- ")]
+    assert not any(f"#{old} " in line for line in listed)
+    assert [line.split(": ")[1].split(":")[0] for line in listed if f"#{stale} " in line] == [
+        "resolve"
+    ]
+    assert [line.split(": ")[1].split(":")[0] for line in listed if f"#{forgotten} " in line] == [
+        "triage",
+        "resolve",
+    ]
+    assert [line.split(": ")[1].split(":")[0] for line in listed if f"#{recent} " in line] == [
+        "resolve"
+    ]
+
+
 def test_programme_report_shows_both_sides(store):
     with store.transaction("setup") as tx:
         vid = tx.insert("visits", {"department_id": 1, "visitors": [1], "hosts": [3], "kind": "tour",

@@ -480,3 +480,28 @@ def test_rescheduling_out_of_reach_is_refused(store):
         schedule.reschedule(store, "tester", vid, datetime(2099, 11, 24, 10, tzinfo=SYD))
     with pytest.raises(ScheduleError, match="more than a year ago"):
         schedule.reschedule(store, "tester", vid, datetime(2001, 11, 24, 10, tzinfo=SYD))
+
+
+def test_ics_lines_are_folded_as_icalendar_folds_them(store):
+    """Long lines fold at 74 octets without splitting a character or an escape, and
+    everything parses back exactly (names with accents, backslashes, commas)."""
+    from icalendar.parser import _foldline
+
+    from shadow.core.reports import _fold
+
+    name = "Zoë Ångström-Ðoe \\ Œuvre, " + "é" * 40
+    directory.save_person(
+        store, "setup",
+        directory.person_from_input(store, {"name": name, "side": "it", "email": "z@example.org"}),
+    )  # fmt: skip
+    purpose = ("back\\slash; " * 12) + "Ünïcode " * 20
+    vid = book(store, visitors=[name], purpose=purpose)
+    payload = export_ics(store)
+    for line in payload.split(b"\r\n"):
+        assert len(line) <= 75
+    (event,) = Calendar.from_ical(payload).walk("VEVENT")
+    assert str(event["uid"]) == visit_uid(store, vid)
+    assert f"What to see: {purpose.strip()}" in str(event["description"])
+    assert any(a.params["cn"] == name for a in event.get("attendee"))
+    for text in ("a" * 200, "é" * 100, "x" * 73 + "\\n" + "y" * 80, "ab^" * 60, name * 3, ""):
+        assert _fold(text) == _foldline(text)

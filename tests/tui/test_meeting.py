@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Label
-from textual.widgets.markdown import MarkdownBlock
+from textual.widgets import Label, Static
 
 from shadow.core import dates, directory
 from shadow.core.models import Action, Kudos
@@ -64,30 +64,29 @@ async def open_meeting(pilot: Pilot) -> MeetingScreen:
 
 
 async def document_shown(pilot: Pilot, screen: MeetingScreen) -> None:
-    """Wait until the Markdown widget has mounted the pack's blocks."""
+    """Wait until the pack's sections are mounted."""
     for _ in range(50):
-        if screen.query("MarkdownH2"):
+        if screen.query(".pack-heading"):
             return
         await pilot.pause(0.02)
     raise AssertionError("the meeting pack was not shown")
 
 
+def plain(block: Static) -> str:
+    content = block.content
+    return content.plain if isinstance(content, Content) else str(content)
+
+
 def shown(screen: MeetingScreen) -> list[str]:
     """The text of every block of the rendered document, as the reader sees it."""
-    out = []
-    for block in screen.query(MarkdownBlock):
-        content = block.content
-        plain = getattr(content, "plain", None)
-        if plain:
-            out.append(plain)
-    return out
+    return [text for block in screen.query("#meeting-pack Static") if (text := plain(block))]
 
 
 async def test_every_section_and_user_text_literally(sample_store, programme):
     app = create_app(sample_store, person(sample_store, "Priya Raman"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
-        headings = [h.content.plain for h in screen.query("MarkdownH2").results(MarkdownBlock)]
+        headings = [plain(h) for h in screen.query(".pack-heading").results(Static)]
         assert headings == SECTIONS
         text = "\n".join(shown(screen))
         assert "Technical Implementation Group — meeting pack" in text
@@ -130,6 +129,38 @@ async def test_it_follows_changes(sample_store, programme):
         await pilot.pause(0.2)
         assert "Renamed elsewhere" in screen.text
         assert f"#{programme['overdue']} Renamed elsewhere — Marcus Webb" in screen.text
+
+
+async def test_only_what_changed_is_rendered_again(sample_store, programme, monkeypatch):
+    """A minute later only the "Prepared" line changes: no section is rendered again. A
+    change to one section renders that section only."""
+    from datetime import timedelta
+
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        sections = list(screen.query(".pack-section").results(Static))
+        before = [s.content for s in sections]
+        prepared = plain(screen.query_one("#meeting-prepared", Static))
+        monkeypatch.setattr(MeetingScreen, "now", NOW + timedelta(minutes=1))
+        screen.reload()
+        await pilot.pause()
+        assert plain(screen.query_one("#meeting-prepared", Static)) != prepared
+        now_shown = list(screen.query(".pack-section").results(Static))
+        assert now_shown == sections
+        assert all(a is b for a, b in zip(before, [s.content for s in now_shown], strict=True))
+        with sample_store.transaction("Priya Raman") as tx:
+            tx.update(Action.TABLE, programme["overdue"], {"title": "Renamed elsewhere"})
+        await pilot.pause()
+        await pilot.pause(0.2)
+        after = [s.content for s in screen.query(".pack-section").results(Static)]
+        changed = [SECTIONS[i] for i, (a, b) in enumerate(zip(before, after, strict=True))
+                   if a is not b]  # fmt: skip
+        assert changed == ["Actions overdue or at risk"]
+        assert "Renamed elsewhere — Marcus Webb" in plain(sections[3])
+        # Bold comes from the pack's own Markdown; user text keeps its asterisks literally.
+        overdue = sections[3].content
+        assert "**" not in overdue.plain
 
 
 async def test_export_writes_the_file(sample_store, programme, tmp_path):

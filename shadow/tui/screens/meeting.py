@@ -1,7 +1,11 @@
 """The fortnightly meeting pack: the Technical Implementation Group's agenda, ready to share.
 
 The pack is Markdown from :func:`shadow.core.reports.meeting_pack` (which
-escapes every piece of user text), shown with Textual's Markdown widget. It
+escapes every piece of user text). It is shown as a few plain blocks, one per
+section, each line styled from its Markdown (headings, bold, italic) with the
+text itself taken literally: a Markdown widget would mount a block for each of
+thousands of lines. Only the "Prepared HH:MM" line changes every minute; the
+sections are re-rendered only when what they say changes. It
 covers changes since the last meeting (14 days ago unless changed with s), can
 be written to a file (e) or copied to the clipboard (c).
 """
@@ -15,9 +19,9 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Label, Markdown
+from textual.widgets import Label, Static
 
 from shadow.core import dates, reports
 from shadow.core.dates import DateError
@@ -41,6 +45,62 @@ from ..widgets.due import describe_day
 from .base import AreaScreen
 
 DEFAULT_DAYS = 14  # the group meets every other week
+
+
+def _inline(text: str, base: str = "") -> Content:
+    """One line of the pack's Markdown as styled text: ``**`` is bold, a backslash takes
+    the next character literally (that is how user text is escaped); nothing else is
+    interpreted, so user text is shown exactly as typed."""
+    parts: list[tuple[str, str]] = []
+    buf: list[str] = []
+    bold = False
+    i, n = 0, len(text)
+
+    def flush() -> None:
+        if buf:
+            style = " ".join(x for x in (base, "bold" if bold else "") if x)
+            parts.append(("".join(buf), style))
+            buf.clear()
+
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            buf.append(text[i + 1])
+            i += 2
+        elif text.startswith("**", i):
+            flush()
+            bold = not bold
+            i += 2
+        else:
+            buf.append(ch)
+            i += 1
+    flush()
+    return Content.assemble(*parts)
+
+
+def pack_line(line: str) -> Content:
+    """A line of a section's body: list items get a bullet; a whole ``_line_`` is muted."""
+    if line.startswith("- "):
+        return Content("• ") + _inline(line[2:])
+    if len(line) > 1 and line.startswith("_") and line.endswith("_"):
+        return _inline(line[1:-1], "italic $text-muted")
+    return _inline(line)
+
+
+def pack_blocks(text: str) -> tuple[str, str, list[tuple[str, list[str]]]]:
+    """(title, the "Prepared ..." line, [(section heading, its lines)]) of a pack."""
+    title, prepared, sections = "", "", []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            sections.append((line[3:], []))
+        elif line.startswith("# ") and not sections:
+            title = line[2:]
+        elif sections:
+            if line.strip():
+                sections[-1][1].append(line)
+        elif line.strip():
+            prepared = line
+    return title, prepared, sections
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -113,6 +173,26 @@ class MeetingScreen(AreaScreen):
     }
     MeetingScreen #meeting-pack {
         padding: 0 2;
+        height: auto;
+    }
+    MeetingScreen #meeting-pack Static {
+        height: auto;
+    }
+    MeetingScreen .pack-title {
+        text-style: bold;
+        color: $accent;
+        margin: 1 0 0 0;
+    }
+    MeetingScreen #meeting-prepared {
+        margin: 1 0;
+    }
+    MeetingScreen .pack-heading {
+        text-style: bold;
+        color: $primary;
+        border-bottom: solid $primary 30%;
+    }
+    MeetingScreen .pack-section {
+        margin: 0 0 1 0;
     }
     """
 
@@ -135,13 +215,14 @@ class MeetingScreen(AreaScreen):
             ),
             name="meeting",
         )
+        self._shown: tuple[str, list[tuple[str, list[str]]]] | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="meeting-bar"):
             yield Label("", id="meeting-since", markup=False)
             yield Label("↑↓ pgup pgdn scroll", id="meeting-hint", markup=False)
         with VerticalScroll(id="meeting-scroll"):
-            yield Markdown("", id="meeting-pack", open_links=False)
+            yield Vertical(id="meeting-pack")
 
     def on_mount(self) -> None:
         self.reload()
@@ -165,7 +246,40 @@ class MeetingScreen(AreaScreen):
         self._show_since()
         if text != self.text:
             self.text = text
-            self.query_one("#meeting-pack", Markdown).update(text)
+            self._show(text)
+
+    def _show(self, text: str) -> None:
+        """Show the pack; sections are rebuilt only when they say something new."""
+        title, prepared, sections = pack_blocks(text)
+        pack = self.query_one("#meeting-pack", Vertical)
+        if self._shown is None:
+            pack.mount(
+                Static(_inline(title), classes="pack-title"),
+                Static(_inline(prepared), id="meeting-prepared"),
+            )
+        else:
+            pack.query_one("#meeting-prepared", Static).update(_inline(prepared))
+        if self._shown == (title, sections):
+            return
+        old = self._shown[1] if self._shown is not None else []
+        self._shown = (title, sections)
+        pack.query_one(".pack-title", Static).update(_inline(title))
+        if [h for h, _ in old] != [h for h, _ in sections]:
+            pack.query(".pack-heading, .pack-section").remove()
+            widgets = []
+            for heading, lines in sections:
+                widgets.append(Static(_inline(heading), classes="pack-heading"))
+                widgets.append(Static(self._body(lines), classes="pack-section"))
+            pack.mount(*widgets)
+            return
+        bodies = list(pack.query(".pack-section").results(Static))
+        for body, (_, lines), (_, before) in zip(bodies, sections, old, strict=True):
+            if lines != before:
+                body.update(self._body(lines))
+
+    @staticmethod
+    def _body(lines: list[str]) -> Content:
+        return Content("\n").join(pack_line(line) for line in lines)
 
     def _show_since(self) -> None:
         day = self.since_moment.date()

@@ -1,0 +1,218 @@
+"""One TUI session, timed: the child process ``bench.py`` runs for the TUI figures.
+
+    .venv/bin/python benchmarks/tui_probe.py DB --as NAME --visit ID [--t0 EPOCH]
+
+Runs the real app under Textual's ``run_test`` and prints one JSON object:
+seconds from ``--t0`` (the parent's clock when it started this process) to a
+painted Dashboard, then each area opened (key press to data painted, every
+worker done), a person-filter keystroke on the Schedule, the Meeting pack
+painted, and a note saved (on the event loop, as the form does) with the
+Meeting pack hidden. A heartbeat task on the event loop records the longest
+freeze of each step; ``gc.callbacks`` the longest garbage-collection pause.
+"""
+
+from __future__ import annotations
+
+import time
+
+T_IMPORT = time.time()
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import gc  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+AREAS = (("f3", "schedule"), ("f5", "actions"), ("f8", "coverage"), ("f4", "backlog"))
+AREAS += (("f2", "directory"),)
+SETTLE_LIMIT = 300.0  # seconds: a step that takes longer is reported as this
+
+
+class Heartbeat:
+    """The longest gap between ticks of a 5 ms timer on the event loop."""
+
+    TICK = 0.005
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(self.TICK)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - self.TICK)
+            last = now
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def reset(self) -> None:
+        self.longest = 0.0
+
+
+class GcWatch:
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self.total = 0.0
+        self.count = 0
+        self._t = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t = time.perf_counter()
+        else:
+            took = time.perf_counter() - self._t
+            self.longest = max(self.longest, took)
+            self.total += took
+            self.count += 1
+
+
+async def press(pilot, key: str) -> None:
+    """Press a key; a screen too busy to answer Pilot's own wait is waited for by settle."""
+    from textual.pilot import WaitForScreenTimeout
+
+    try:
+        await pilot.press(key)
+    except WaitForScreenTimeout:
+        pass
+
+
+async def pause(pilot) -> None:
+    from textual.pilot import WaitForScreenTimeout
+
+    try:
+        await pilot.pause()
+    except WaitForScreenTimeout:
+        pass
+
+
+async def settle(pilot) -> None:
+    """Until the screen is painted and no worker is pending or running."""
+    from textual.worker import WorkerState
+
+    app = pilot.app
+    deadline = time.perf_counter() + SETTLE_LIMIT
+    while time.perf_counter() < deadline:
+        await pause(pilot)
+        busy = [
+            w
+            for w in app.workers
+            if w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "startup"
+        ]
+        if not busy and not getattr(app.screen, "_reload_pending", False):
+            await pause(pilot)
+            return
+        await asyncio.sleep(0.002)
+
+
+async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
+    from shadow.core import directory, notes
+    from shadow.core.store import Store
+    from shadow.tui.app import create_app
+
+    out: dict = {}
+    store = Store(args.db)
+    actor = directory.find_person(store, args.actor)
+    app = create_app(store, actor)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        out["dashboard_s"] = time.time() - args.t0
+        out["dashboard_cpu_s"] = time.process_time()
+        beat = Heartbeat()
+        beat.start()
+        out["areas"] = {}
+        for key, name in AREAS:
+            beat.reset()
+            t, c = time.perf_counter(), time.process_time()
+            await press(pilot, key)
+            await settle(pilot)
+            out["areas"][name] = {
+                "s": time.perf_counter() - t,
+                "cpu_s": time.process_time() - c,
+                "freeze_s": beat.longest,
+            }
+        # The Schedule's person filter: focus it, then time each typed letter.
+        await press(pilot, "f3")
+        await settle(pilot)
+        await press(pilot, "slash")
+        await settle(pilot)
+        keys, cpus = [], []
+        beat.reset()
+        for letter in args.filter:
+            t, c = time.perf_counter(), time.process_time()
+            await press(pilot, letter)
+            await settle(pilot)
+            keys.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
+        out["filter"] = {
+            "s": sorted(keys)[len(keys) // 2],
+            "cpu_s": sorted(cpus)[len(cpus) // 2],
+            "all_s": keys,
+            "freeze_s": beat.longest,
+        }
+        await press(pilot, "escape")
+        await settle(pilot)
+        # The Meeting pack, opened for the first time.
+        beat.reset()
+        t, c = time.perf_counter(), time.process_time()
+        await press(pilot, "f6")
+        await settle(pilot)
+        out["meeting"] = {
+            "s": time.perf_counter() - t,
+            "cpu_s": time.process_time() - c,
+            "freeze_s": beat.longest,
+        }
+        # Back to the Schedule, then a note saved on the event loop, as the note form does;
+        # the Meeting pack is hidden and watches observations.
+        await press(pilot, "f3")
+        await settle(pilot)
+        beat.reset()
+        t, c = time.perf_counter(), time.process_time()
+        notes.observe(store, actor, args.visit, "Benchmark note: the kiosk queue again")
+        saved = time.perf_counter() - t
+        await settle(pilot)
+        out["save_note"] = {
+            "s": time.perf_counter() - t,
+            "cpu_s": time.process_time() - c,
+            "save_s": saved,
+            "freeze_s": beat.longest,
+        }
+        # Then the Meeting pack shown again: whatever it deferred while hidden is paid now.
+        beat.reset()
+        t, c = time.perf_counter(), time.process_time()
+        await press(pilot, "f6")
+        await settle(pilot)
+        out["meeting_after_save"] = {
+            "s": time.perf_counter() - t,
+            "cpu_s": time.process_time() - c,
+            "freeze_s": beat.longest,
+        }
+    store.close()
+    return out
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("db")
+    p.add_argument("--as", dest="actor", required=True)
+    p.add_argument("--visit", required=True)
+    p.add_argument("--filter", default="ab", help="letters typed into the person filter")
+    p.add_argument("--t0", type=float, default=T_IMPORT)
+    args = p.parse_args()
+    gcw = GcWatch()
+    gc.callbacks.append(gcw)
+    out = asyncio.run(session(args, gcw))
+    out["gc_longest_s"] = gcw.longest
+    out["gc_total_s"] = gcw.total
+    out["gc_passes"] = gcw.count
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
