@@ -4,6 +4,7 @@ suggestions are filtered in plain Python, never in a widget)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,9 @@ from .models import (
     UserError,
     ValidationError,
     Visit,
+    check_text,
     clean_line,
+    parse_id,
 )
 from .store import Store, now_iso
 
@@ -145,7 +148,7 @@ def suggestion_from_input(
         s.visit_id = None
         ref = str(values["visit"] or "").strip().lstrip("#")
         if ref:
-            doc = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
+            doc = store.get(Visit.TABLE, n) if (n := parse_id(ref)) else None
             if doc is None:
                 errors["visit"] = f"no visit #{ref}"
             else:
@@ -178,7 +181,7 @@ def suggestion_from_input(
 # ------------------------------------------------------------------ writing
 def get(store: Store, suggestion_id: int | str) -> Suggestion:
     text = str(suggestion_id).strip().lstrip("#")
-    doc = store.get(Suggestion.TABLE, int(text)) if text.isdigit() else None
+    doc = store.get(Suggestion.TABLE, n) if (n := parse_id(text)) else None
     if doc is None:
         raise BacklogError(f"no suggestion #{text} (see 'shadow list suggestions')")
     return Suggestion.from_doc(doc)
@@ -217,6 +220,7 @@ def set_status(
             f"suggestion #{s.id} is {s.status}; it can become {', '.join(allowed)}, not {status}"
         )
     reason = (reason or "").strip()
+    check_text("reason", reason)
     if status == "declined" and not reason:
         raise BacklogError("declining needs a reason (say why, so the author hears back)")
     with store.transaction(actor) as tx:
@@ -310,7 +314,7 @@ def observe(
 ) -> int:
     """A note on a visit, marked with its author's side."""
     ref = str(visit_id).strip().lstrip("#")
-    visit = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
+    visit = store.get(Visit.TABLE, n) if (n := parse_id(ref)) else None
     if visit is None:
         raise BacklogError(f"no visit #{ref} (see 'shadow list visits')")
     kind = (kind or "workflow seen").strip().lower()
@@ -338,7 +342,7 @@ def edit_observation(
     """Correct a note. Each side writes its own notes, so only the author may change one;
     the audit trail keeps what it said before."""
     ref = str(observation_id).strip().lstrip("#")
-    doc = store.get(Observation.TABLE, int(ref)) if ref.isdigit() else None
+    doc = store.get(Observation.TABLE, n) if (n := parse_id(ref)) else None
     if doc is None:
         raise BacklogError(f"no note #{ref} (see 'shadow list observations --visit V')")
     obs = Observation.from_doc(doc)
@@ -561,8 +565,8 @@ def parse_policy_value(text: str) -> tuple[int, int | None]:
     parts = [p.strip().lower() for p in str(text).split("/")]
     if (
         len(parts) != 2
-        or not parts[0].isdigit()
-        or not (parts[1].isdigit() or parts[1] in ("none", "-"))
+        or not re.fullmatch(r"[0-9]{1,4}", parts[0])
+        or not (re.fullmatch(r"[0-9]{1,4}", parts[1]) or parts[1] in ("none", "-"))
     ):
         raise BacklogError(
             f"a service level is TRIAGE/RESOLVE business days, e.g. 2/10 or 20/none (got {text!r})"
