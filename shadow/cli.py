@@ -29,6 +29,7 @@ from .core.models import (
     SIDE_LABELS,
     SIDES,
     SUGGESTION_STATUSES,
+    UNSAFE_CHARS,
     VISIT_KINDS,
     VISIT_STATUSES,
     Department,
@@ -49,9 +50,10 @@ class CliError(Exception):
 # What must never reach a terminal as it is: C0 controls, DEL, C1 controls, line and
 # paragraph separators, bidi embeddings/overrides/isolates, and lone surrogates (the
 # undecodable bytes of argv, which cannot even be encoded).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_OUT = re.compile("(?!\n|\r\n)[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_JSON = re.compile("[\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+# (the same characters the text rule refuses at input, models.UNSAFE_CHARS)
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
+_UNSAFE_OUT = re.compile(f"(?!\n|\r\n)[{UNSAFE_CHARS}]")
+_UNSAFE_JSON = re.compile(f"(?![\x00-\x1f])[{UNSAFE_CHARS}]")  # json escapes C0 itself
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 LINE_LIMIT = 1000  # characters of one error line; the rest is cut
 

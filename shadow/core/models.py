@@ -80,9 +80,9 @@ TEXT_MAX = 10_000
 # paragraph separators, no bidi embeddings, overrides or isolates (they reorder what a
 # reader sees), no lone surrogates (undecodable bytes). Multi-line text may hold
 # newlines and tabs.
-_UNSAFE = "\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
-_CONTROL = re.compile(f"[{_UNSAFE}]")
-_CONTROL_TEXT = re.compile(f"(?![\\n\\t])[{_UNSAFE}]")
+UNSAFE_CHARS = "\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[{UNSAFE_CHARS}]")
+_CONTROL_TEXT = re.compile(f"(?![\\n\\t])[{UNSAFE_CHARS}]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
