@@ -235,7 +235,7 @@ def kind_of(action: argparse.Action) -> str | None:
         return None
     if isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
         return None
-    if action.type is int:
+    if action.type not in (None, str):  # int, record_id, whole_number, ...: a number
         return "id"
     # the metavar says what a person is asked for (--to NAME vs --to PHRASE); then the names
     meta = _words_of(str(action.metavar or ""))
