@@ -113,6 +113,15 @@ class _SafeOutput(io.TextIOBase):
 class Parser(argparse.ArgumentParser):
     """argparse, with its own error lines made safe (they repeat what was typed)."""
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # "--opt=--" is the value "--"; argparse (3.11) drops it as the end-of-options
+        # marker and hands the handler an empty list, unconverted and unchecked.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def error(self, message: str) -> Any:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {safe_line(message)}\n")

@@ -209,8 +209,11 @@ DATES_AND_IDS: list[str] = [
 
 # What must never reach a terminal raw: C0 controls other than newline, DEL, C1
 # controls, bidi embeddings/overrides/isolates (and lone surrogates, which cannot
-# be encoded at all).
-FORBIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# be encoded at all). A CR directly before LF is a line end (iCalendar and CSV
+# documents use CRLF), not a carriage return that overwrites the line.
+FORBIDDEN = re.compile(
+    r"(?!\r\n)[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 INVALID_UTF8 = b"caf\xe9 \xff\xfe\x80 \xc3\x28 ok\n"
 
