@@ -8,11 +8,13 @@ misused (argparse's own convention).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from .core.models import (
     SIDE_LABELS,
     SIDES,
     SUGGESTION_STATUSES,
+    UNSAFE_CHARS,
     VISIT_KINDS,
     VISIT_STATUSES,
     Department,
@@ -51,6 +54,153 @@ from .core.store import Store, StoreError, default_db_path
 
 class CliError(Exception):
     """Reported as ``shadow: error: <message>`` with exit status 1."""
+
+
+# ------------------------------------------------------------------ hostile input, safe output
+# What must never reach a terminal as it is: C0 controls, DEL, C1 controls, line and
+# paragraph separators, bidi embeddings/overrides/isolates, and lone surrogates (the
+# undecodable bytes of argv, which cannot even be encoded).
+# (the same characters the text rule refuses at input, models.UNSAFE_CHARS)
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
+_UNSAFE_OUT = re.compile(f"(?!\n|\r\n)[{UNSAFE_CHARS}]")
+_UNSAFE_JSON = re.compile(f"(?![\x00-\x1f])[{UNSAFE_CHARS}]")  # json escapes C0 itself
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+LINE_LIMIT = 1000  # characters of one error line; the rest is cut
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_line(text: object) -> str:
+    """``text`` as one harmless line: controls, bidi overrides and undecodable bytes
+    shown as escapes (``\\x1b``, ``\\u202e``), line breaks as ``\\n``, very long text cut."""
+    line = _UNSAFE.sub(_escape, str(text))
+    return line if len(line) <= LINE_LIMIT else line[: LINE_LIMIT - 1] + "…"
+
+
+def safe_text(text: str) -> str:
+    """Output text with line breaks kept and every other unsafe character escaped."""
+    return _UNSAFE_OUT.sub(_escape, text)
+
+
+def report_error(message: object) -> None:
+    """The one way an error reaches the person: ``shadow: error: ...``, one safe line."""
+    print(f"shadow: error: {safe_line(message)}", file=sys.stderr)
+
+
+class _SafeOutput(io.TextIOBase):
+    """Standard output while a command runs: unsafe characters in anything written
+    (user text from the database or the command line) are escaped; documents written
+    to ``.buffer`` (exports) pass as they are."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(safe_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def buffer(self) -> Any:
+        return self.stream.buffer
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its own error lines made safe (they repeat what was typed)."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # "--opt=--" is the value "--"; argparse (3.11) drops it as the end-of-options
+        # marker and hands the handler an empty list, unconverted and unchecked.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {safe_line(message)}\n")
+
+
+MAX_ID = 10**12
+
+
+def _id_number(text: str) -> int:
+    digits = text.strip().removeprefix("#")
+    if not re.fullmatch(r"[0-9]{1,13}", digits) or not 1 <= int(digits) < MAX_ID:
+        raise argparse.ArgumentTypeError(
+            f"not a record id: {safe_line(text[:40])!r} (ids are whole numbers like 12 or #12)"
+        )
+    return int(digits)
+
+
+def record_id(text: str) -> int:
+    """The argparse type of every record id: ASCII digits (``12`` or ``#12``), nothing else."""
+    return _id_number(text)
+
+
+def visit_key(text: str) -> str:
+    """The argparse type of a visit: ``12``, ``#12``, or one occurrence ``12@2026-12-08``
+    (ASCII digits only), given to the core as ``12`` or ``12@2026-12-08``; the core reads
+    both forms everywhere a visit is named (``schedule.locate``)."""
+    head, sep, day = text.partition("@")
+    number = _id_number(head)
+    if not sep:
+        return str(number)
+
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
+            raise ValueError
+        return f"{number}@{date.fromisoformat(day).isoformat()}"
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a visit or occurrence: {safe_line(text[:40])!r} "
+            "(e.g. 12, or 12@2026-12-08 for one occurrence of series 12)"
+        ) from None
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type for a count: ASCII digits from ``low`` to ``high``."""
+
+    def read(text: str) -> int:
+        digits = text.strip()
+        if not re.fullmatch(r"[0-9]{1,9}", digits) or not low <= int(digits) <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low} to {high}, got {safe_line(text[:40])!r}"
+            )
+        return int(digits)
+
+    read.__name__ = "whole number"
+    return read
+
+
+def read_stdin() -> str:
+    """Standard input as text; bytes that are not UTF-8 are refused, not guessed."""
+    stream = getattr(sys.stdin, "buffer", None)
+    data = (
+        stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+    )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"standard input is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8"
+        ) from None
 
 
 # ------------------------------------------------------------------ helpers
@@ -104,7 +254,8 @@ def visit_record(store: Store, actor: str, ref: str) -> int:
 
 
 def print_json(items: Any) -> None:
-    """JSON with a 2-space indent, as ``json.dump(indent=2, ensure_ascii=False)`` writes it.
+    """JSON with a 2-space indent, as ``json.dump(indent=2, ensure_ascii=False)`` writes it,
+    with unsafe characters (C1 controls, bidi overrides, ...) as ``\\u`` escapes.
 
     orjson writes the same text many times faster (the standard library's indenting
     encoder is pure Python); what orjson refuses (a lone surrogate, a huge integer)
@@ -113,16 +264,14 @@ def print_json(items: Any) -> None:
         text = orjson.dumps(items, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
         text = json.dumps(items, ensure_ascii=False, indent=2)
-    sys.stdout.write(text)
-    sys.stdout.write("\n")
+    sys.stdout.write(_UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A plain aligned table; control characters in user text are shown escaped."""
 
     def cell(value: Any) -> str:
-        text = "" if value is None else str(value)
-        return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+        return safe_line("" if value is None else value)
 
     from rich.cells import cell_len  # display width: emoji and CJK take two columns
 
@@ -326,8 +475,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     total = record_count(store)
     if problems:
         for problem in problems:
-            print(problem)
-        print(f"shadow: error: {count(len(problems), 'problem')} in {store.path}", file=sys.stderr)
+            print(safe_line(problem))
+        report_error(f"{count(len(problems), 'problem')} in {store.path}")
         return 1
     print(f"ok: {store.path} (schema {store.schema}, {count(total, 'record')}, no problems)")
     return 0
@@ -794,9 +943,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
     store = open_store(args)
     actor = acting_person(store, args)
     oid = notes.observe(store, actor, args.visit, args.text, args.kind)
-    print(
-        f"noted #{oid} on visit #{args.visit.lstrip('#')} ({SIDE_LABELS[actor.side]} side, {args.kind})"
-    )
+    print(f"noted #{oid} on visit #{args.visit} ({SIDE_LABELS[actor.side]} side, {args.kind})")
     _jargon_warning(args.text, actor.side == "it")
     return 0
 
@@ -809,11 +956,7 @@ def cmd_observation(args: argparse.Namespace) -> int:
         return 2
     store = open_store(args)
     actor = acting_person(store, args)
-    before = (
-        store.get("observations", int(args.id.lstrip("#")))
-        if args.id.lstrip("#").isdigit()
-        else None
-    )
+    before = store.get("observations", args.id)
     obs = notes.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
     if before is not None and (before["text"], before["kind"]) == (obs.text, obs.kind):
         print(f"nothing changed: note #{obs.id} already reads so")
@@ -867,7 +1010,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
         return 0
     if args.action == "vote":
         votes = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)
-        print(f"suggestion #{args.id.lstrip('#')} has {count(votes, 'vote')}")
+        print(f"suggestion #{args.id} has {count(votes, 'vote')}")
         return 0
     actor = acting(store, args)
     if args.action == "status":
@@ -876,9 +1019,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
         return 0
     if args.action == "merge":
         survivor = backlog.merge(store, actor, args.id, args.into)
-        print(
-            f"merged #{args.id.lstrip('#')} into #{survivor.id} ({count(len(survivor.votes), 'vote')})"
-        )
+        print(f"merged #{args.id} into #{survivor.id} ({count(len(survivor.votes), 'vote')})")
         return 0
     # set
     s = backlog.get(store, args.id)
@@ -924,7 +1065,7 @@ def cmd_kudos(args: argparse.Namespace) -> int:
 def cmd_check_text(args: argparse.Namespace) -> int:
     from .core.plain import check_text
 
-    text = args.text if args.text != "-" else sys.stdin.read()
+    text = args.text if args.text != "-" else read_stdin()
     if args.replace:
         from .core.plain import replace_all
 
@@ -1353,7 +1494,7 @@ examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="shadow",
         description="Run IT job-shadowing and tour programmes for libraries. "
         "With no command, opens the terminal interface.",
@@ -1415,7 +1556,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", default="priority", help="suggestions: priority, title, direction, department, "
                    "status, votes, age, author, id (default priority)")  # fmt: skip
     p.add_argument("--reverse", action="store_true")
-    p.add_argument("--visit", metavar="ID", help="observations of this visit")
+    p.add_argument("--visit", metavar="ID", type=visit_key, help="observations of this visit")
     p.add_argument("--owner", metavar="NAME", help="actions owned by this person")
     p.add_argument("--overdue", action="store_true", help="only overdue actions")
     p.add_argument(
@@ -1546,7 +1687,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the interpreted booking and every conflict; save nothing",
     )
     p = vsub.add_parser("reschedule", help="move a visit, keeping its record, notes and history")
-    p.add_argument("id", metavar="ID")
+    p.add_argument("id", metavar="ID", type=visit_key)
     p.add_argument("--when", required=True, metavar="PHRASE")
     p.add_argument("--for", dest="for_", metavar="DURATION")
     p.add_argument(
@@ -1565,7 +1706,12 @@ def build_parser() -> argparse.ArgumentParser:
             verb,
             help=f"mark a visit {what} (a series, or one occurrence: ID@DATE or --on DATE)",
         )
-        p.add_argument("id", metavar="ID", help="a visit id, or ID@YYYY-MM-DD for one occurrence")
+        p.add_argument(
+            "id",
+            metavar="ID",
+            type=visit_key,
+            help="a visit id, or ID@YYYY-MM-DD for one occurrence",
+        )
         p.add_argument(
             "--on", metavar="DATE", help="only the occurrence of a repeating visit on this day"
         )
@@ -1575,7 +1721,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     p = vsub.add_parser("show", help="a visit's details and history")
     p.set_defaults(read_only=True)
-    p.add_argument("id", metavar="ID")
+    p.add_argument("id", metavar="ID", type=visit_key)
     p.add_argument("--json", action="store_true")
     p = vsub.add_parser("slots", help="the next free slots that pass every check")
     p.set_defaults(read_only=True)
@@ -1584,12 +1730,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", action="append", metavar="NAME")
     p.add_argument("--for", dest="for_", metavar="DURATION", help="length (default 2h)")
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="search from (default now)")
-    p.add_argument("--count", type=int, default=5)
+    p.add_argument("--count", type=whole_number(1, 100), default=5)
     p.add_argument("--json", action="store_true")
     visit.set_defaults(func=cmd_visit)
 
     p = sub.add_parser("observe", help="write down what you saw on a visit (your side is recorded)")
-    p.add_argument("visit", metavar="VISIT")
+    p.add_argument("visit", metavar="VISIT", type=visit_key)
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--kind", default="workflow seen", choices=OBSERVATION_KINDS)
     p.set_defaults(func=cmd_observe)
@@ -1601,7 +1747,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     osub = p.add_subparsers(dest="action", metavar="action", required=True)
     p = osub.add_parser("edit", help="change the text or kind of your own note")
-    p.add_argument("id", metavar="ID")
+    p.add_argument("id", metavar="ID", type=record_id)
     p.add_argument("text", metavar="TEXT", nargs="?", help="the new text (default: unchanged)")
     p.add_argument("--kind", choices=OBSERVATION_KINDS)
     p.set_defaults(func=cmd_observation)
@@ -1614,7 +1760,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--title", required=True)
     p.add_argument("--description")
-    p.add_argument("--visit", metavar="ID", help="the visit it came from")
+    p.add_argument("--visit", metavar="ID", type=visit_key, help="the visit it came from")
     p.add_argument("--department", metavar="NAME")
     p.add_argument("--direction", choices=DIRECTIONS, help="default: from your side to the other")
     p.add_argument("--impact", choices=LEVELS, default="medium")
@@ -1628,17 +1774,17 @@ def build_parser() -> argparse.ArgumentParser:
     q = ssub.add_parser(
         "status", help="move a suggestion along its lifecycle (declined needs --reason)"
     )
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("status", choices=[x for x in SUGGESTION_STATUSES if x != "duplicate"])
     q.add_argument("--reason", metavar="TEXT")
     q = ssub.add_parser("vote", help="vote for a suggestion (one vote each)")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("--withdraw", action="store_true", help="take your vote back")
     q = ssub.add_parser("merge", help="merge a duplicate into the suggestion it repeats")
-    q.add_argument("id", metavar="DUPLICATE")
-    q.add_argument("into", metavar="SURVIVOR")
+    q.add_argument("id", metavar="DUPLICATE", type=record_id)
+    q.add_argument("into", metavar="SURVIVOR", type=record_id)
     q = ssub.add_parser("set", help="change impact, urgency, risks, tags ...")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("--title")
     q.add_argument("--description")
     q.add_argument("--impact", choices=LEVELS)
@@ -1652,14 +1798,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--department", metavar="NAME")
     q = ssub.add_parser("show", help="a suggestion's details")
     q.set_defaults(read_only=True)
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("--json", action="store_true")
     sug.set_defaults(func=cmd_suggestion)
 
     p = sub.add_parser("kudos", help="thank someone publicly (read out at the next meeting)")
     p.add_argument("--to", required=True, metavar="NAME")
     p.add_argument("text", metavar="FOR")
-    p.add_argument("--visit", metavar="ID")
+    p.add_argument("--visit", metavar="ID", type=visit_key)
     p.set_defaults(func=cmd_kudos)
 
     p = sub.add_parser("check-text", help="find IT jargon in a text and offer plain words")
@@ -1684,7 +1830,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--for", dest="for_", metavar="DURATION", help="visit length (default 2h)")
     p.add_argument(
         "--max-per-week",
-        type=int,
+        type=whole_number(1, 50),
         metavar="N",
         help="visits per person per week (default: setting, 2)",
     )
@@ -1709,7 +1855,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--perceive", required=True, metavar="S,S,S,S", help="what you experienced, e.g. 3,4,2,4"
     )
-    q.add_argument("--visit", metavar="ID")
+    q.add_argument("--visit", metavar="ID", type=visit_key)
     q = vsub2.add_parser("list", help="list survey answers")
     q.set_defaults(read_only=True)
     q.add_argument("--json", action="store_true")
@@ -1757,9 +1903,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("title", metavar="TITLE")
     q.add_argument("--owner", required=True, metavar="NAME")
     q.add_argument("--due", metavar="PHRASE", help="e.g. 'fri', 'in 2 weeks', 'end of month'")
-    q.add_argument("--suggestion", metavar="ID")
-    q.add_argument("--observation", metavar="ID")
-    q.add_argument("--visit", metavar="ID")
+    q.add_argument("--suggestion", metavar="ID", type=record_id)
+    q.add_argument("--observation", metavar="ID", type=record_id)
+    q.add_argument("--visit", metavar="ID", type=visit_key)
     q.add_argument("--notes")
     for verb, text in (
         ("start", "mark in progress"),
@@ -1767,7 +1913,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("reopen", "open again"),
     ):
         q = asub.add_parser(verb, help=text)
-        q.add_argument("id", metavar="ID")
+        q.add_argument("id", metavar="ID", type=record_id)
         if verb == "reopen":
             q.add_argument(
                 "--reason", required=True, metavar="TEXT", help="why (kept in the history)"
@@ -1776,16 +1922,16 @@ def build_parser() -> argparse.ArgumentParser:
             q.add_argument("--close-suggestion", action="store_true",
                            help="if this was the suggestion's last open action, mark the suggestion done")  # fmt: skip
     q = asub.add_parser("drop", help="drop an action (needs --reason)")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("--reason", required=True, metavar="TEXT")
     q = asub.add_parser("reassign", help="give an action to someone else")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("owner", metavar="NAME")
     q = asub.add_parser("due", help="change the due date")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("due", metavar="PHRASE")
     q = asub.add_parser("note", help="add a line to an action's notes")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("text", metavar="TEXT")
     act.set_defaults(func=cmd_action)
 
@@ -1841,8 +1987,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("history", help="show the audit trail (who changed what, old -> new)")
     p.add_argument("entity", nargs="?", help="people, departments, ... (default: everything)")
-    p.add_argument("id", nargs="?", type=int, help="one record's id")
-    p.add_argument("--limit", type=int, default=50, help="last N entries (0 = all; default 50)")
+    p.add_argument("id", nargs="?", type=record_id, help="one record's id")
+    p.add_argument(
+        "--limit",
+        type=whole_number(0, 10**9),
+        default=50,
+        help="last N entries (0 = all; default 50)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_history, read_only=True)
 
@@ -1867,6 +2018,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        return _run(parser, args)
+    stdout = sys.stdout
+    sys.stdout = _SafeOutput(stdout)
+    try:
+        return _run(parser, args)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command is None:
             return run_tui(args)
@@ -1879,10 +2041,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             cli_outbox.send_after(args)
         return status
     except ValidationError as exc:
-        print(f"shadow: error: {one_line(exc)}", file=sys.stderr)
+        report_error(one_line(exc))
         return 1
     except (StoreError, UserError, CliError) as exc:
-        print(f"shadow: error: {exc}", file=sys.stderr)
+        report_error(exc)
         return 1
     except KeyboardInterrupt:
         print("shadow: interrupted", file=sys.stderr)

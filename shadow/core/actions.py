@@ -20,7 +20,9 @@ from .models import (
     UserError,
     ValidationError,
     Visit,
+    check_text,
     clean_line,
+    parse_id,
 )
 from .plain import count
 from .store import Store
@@ -49,7 +51,7 @@ class Outcome:
 
 def get(store: Store, action_id: int | str) -> Action:
     text = str(action_id).strip().lstrip("#")
-    doc = store.get(Action.TABLE, int(text)) if text.isdigit() else None
+    doc = store.get(Action.TABLE, n) if (n := parse_id(text)) else None
     if doc is None:
         raise ActionError(f"no action #{text} (see 'shadow list actions')")
     return Action.from_doc(doc)
@@ -102,7 +104,7 @@ def action_from_input(
             ref = str(values[key] or "").strip().lstrip("#")
             setattr(a, f"{key}_id", None)
             if ref:
-                if not ref.isdigit() or store.get(model.TABLE, int(ref)) is None:
+                if not parse_id(ref) or store.get(model.TABLE, int(ref)) is None:
                     errors[key] = f"no {key} #{ref}"
                 else:
                     setattr(a, f"{key}_id", int(ref))
@@ -144,6 +146,7 @@ def set_status(
             f"action #{a.id} is {a.status}; it can become {', '.join(allowed)}, not {status}"
         )
     reason = (reason or "").strip()
+    check_text("reason", reason)
     if status == "dropped" and not reason:
         raise ActionError("dropping an action needs a reason")
     if status == "open" and a.status in ("done", "dropped") and not reason:

@@ -24,7 +24,9 @@ from .models import (
     UserError,
     ValidationError,
     Visit,
+    check_text,
     clean_line,
+    parse_id,
 )
 from .settings import closures, sla_policy
 from .store import Store
@@ -154,7 +156,7 @@ def suggestion_from_input(
         s.visit_id = None
         ref = str(values["visit"] or "").strip().lstrip("#")
         if ref:
-            doc = store.get(Visit.TABLE, int(ref)) if ref.isdigit() else None
+            doc = store.get(Visit.TABLE, n) if (n := parse_id(ref)) else None
             if doc is None:
                 errors["visit"] = f"no visit #{ref}"
             else:
@@ -187,7 +189,7 @@ def suggestion_from_input(
 # ------------------------------------------------------------------ writing
 def get(store: Store, suggestion_id: int | str) -> Suggestion:
     text = str(suggestion_id).strip().lstrip("#")
-    doc = store.get(Suggestion.TABLE, int(text)) if text.isdigit() else None
+    doc = store.get(Suggestion.TABLE, n) if (n := parse_id(text)) else None
     if doc is None:
         raise BacklogError(f"no suggestion #{text} (see 'shadow list suggestions')")
     return Suggestion.from_doc(doc)
@@ -238,6 +240,7 @@ def set_status(
             f"suggestion #{s.id} is {s.status}; it can become {', '.join(allowed)}, not {status}"
         )
     reason = (reason or "").strip()
+    check_text("reason", reason)
     if status == "declined" and not reason:
         raise BacklogError("declining needs a reason (say why, so the author hears back)")
     if (s.status, status) in BACKWARD and not reason:

@@ -45,12 +45,21 @@ UNITS = {
     "month": "months", "months": "months", "year": "years", "years": "years",
 }  # fmt: skip
 
+# Digits are ASCII digits: "²", "①" or "٣" are not read as numbers (re.ASCII).
 _TIME = re.compile(
     r"(?<![\d/.:-])(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)"
-    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midday|midnight))(?![\d:])"
+    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})|(?P<word>noon|midday|midnight))(?![\d:])",
+    re.ASCII,
 )
-_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?")
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?", re.ASCII)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+# The calendar shadow plans in: a date outside these years is refused, never computed
+# with (year 1, year 9999 or "in 100000 years" is a typing slip, not a visit).
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2199
+# The longest a single visit may be, whether given as a length or as an end.
+MAX_DURATION = timedelta(days=14)
 
 
 class DateError(UserError):
@@ -98,9 +107,24 @@ def _fail(text: str, detail: str = "") -> DateError:
 
 
 def _number(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
+    if re.fullmatch(r"[0-9]+", word):
+        return int(word) if len(word) <= 12 else 10**12  # either way far out of the calendar
     return NUMBERS.get(word)
+
+
+def _in_range(value: datetime, original: str) -> datetime:
+    """``value`` if it lies in the years shadow plans in, else a clear refusal."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise DateError(
+            f"{original.strip()!r} is {value:%Y}; dates run from {EARLIEST_YEAR} to {LATEST_YEAR}"
+        )
+    return value
+
+
+def _too_far(original: str) -> DateError:
+    return DateError(
+        f"{original.strip()!r} is outside the calendar; dates run from {EARLIEST_YEAR} to {LATEST_YEAR}"
+    )
 
 
 def _take_time(text: str, original: str) -> tuple[str, time | None]:
@@ -230,8 +254,20 @@ def parse_moment(
     """Read a date, with or without a time. ``future`` resolves yearless dates forward.
 
     Returns a timezone-aware datetime (midnight when no time was given) and
-    whether a time was given. Raises :class:`DateError`.
+    whether a time was given. Raises :class:`DateError`, also for dates outside
+    EARLIEST_YEAR..LATEST_YEAR.
     """
+    try:
+        moment = _parse_moment(text, now_=now_, dayfirst=dayfirst, future=future)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, DateError):
+            raise
+        raise _too_far(str(text)) from None
+    _in_range(moment.value, str(text))
+    return moment
+
+
+def _parse_moment(text: str, *, now_: datetime | None, dayfirst: bool, future: bool) -> Moment:
     original = text
     reference = aware(now_) if now_ is not None else now()
     text = " ".join((text or "").strip().lower().replace(",", " ").split())
@@ -241,7 +277,9 @@ def parse_moment(
         return Moment(reference.replace(second=0, microsecond=0), True)
     zone = reference.tzinfo
     iso = re.fullmatch(
-        r"(\d{4}-\d{2}-\d{2})(?:[t ](\d{2}:\d{2}(?::\d{2})?)([+-]\d{2}:?\d{2}|z)?)?", text
+        r"(\d{4}-\d{2}-\d{2})(?:[t ](\d{2}:\d{2}(?::\d{2})?)([+-]\d{2}:?\d{2}|z)?)?",
+        text,
+        re.ASCII,
     )
     if iso:
         try:
@@ -301,9 +339,10 @@ def parse_duration(text: str) -> timedelta:
     """``90m``, ``2h``, ``1h30``, ``1h 30m``, ``1.5h``, ``45 min``, ``2 hours``."""
     raw = " ".join((text or "").strip().lower().split())
     m = re.fullmatch(
-        r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"
-        r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes)?)?",
+        r"(?:(?P<h>\d{1,6}(?:\.\d{1,6})?)\s*(?:h|hr|hrs|hour|hours))?\s*"
+        r"(?:(?P<m>\d{1,6})\s*(?:m|min|mins|minute|minutes)?)?",
         raw,
+        re.ASCII,
     )
     if not raw or not m or (m["h"] is None and m["m"] is None):
         raise DateError(f"cannot read {text!r} as a duration: expected {DURATION_EXAMPLES}")
@@ -312,9 +351,14 @@ def parse_duration(text: str) -> timedelta:
     minutes = float(m["h"] or 0) * 60 + int(m["m"] or 0)
     if minutes <= 0 or minutes != int(minutes):
         raise DateError(f"cannot read {text!r} as a duration: expected {DURATION_EXAMPLES}")
-    if minutes > 14 * 24 * 60:
+    return check_duration(timedelta(minutes=int(minutes)), text)
+
+
+def check_duration(length: timedelta, text: str) -> timedelta:
+    """``length`` if a single visit may last that long (MAX_DURATION), else a refusal."""
+    if length > MAX_DURATION:
         raise DateError(f"{text!r} is longer than two weeks; book it as a series instead")
-    return timedelta(minutes=int(minutes))
+    return length
 
 
 # ------------------------------------------------------------------ showing

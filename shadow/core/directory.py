@@ -32,6 +32,7 @@ from .models import (
     format_hours,
     name_key,
     parse_hours,
+    parse_id,
 )
 from .plain import count
 from .store import Store
@@ -95,9 +96,9 @@ def starts_with(text: str, typed: str) -> bool:
 
 def _resolve(store: Store, model: type[Model], ref: str | int, what: str) -> Any:
     text = str(ref).strip()
-    digits = text.lstrip("#")
-    if digits.isdigit():
-        doc = store.get(model.TABLE, int(digits))
+    number = parse_id(text)
+    if number:
+        doc = store.get(model.TABLE, number)
         if doc is not None:
             return model.from_doc(doc)
     key = name_key(text)
@@ -244,7 +245,7 @@ def department_from_input(
         raw = str(values["capacity"] if values["capacity"] is not None else "").strip()
         if not raw:
             dept.capacity = Department().capacity
-        elif raw.isdigit():
+        elif raw.isascii() and raw.isdigit() and len(raw) <= 6:
             dept.capacity = int(raw)
         else:
             errors["capacity"] = f"must be a whole number of visitors (got {raw!r})"

@@ -76,8 +76,13 @@ NAME_MAX = 120
 LINE_MAX = 200
 TEXT_MAX = 10_000
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tabs and newlines allowed
+# The one text rule, for every field: no control characters (C0, DEL, C1), no line or
+# paragraph separators, no bidi embeddings, overrides or isolates (they reorder what a
+# reader sees), no lone surrogates (undecodable bytes). Multi-line text may hold
+# newlines and tabs.
+UNSAFE_CHARS = "\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[{UNSAFE_CHARS}]")
+_CONTROL_TEXT = re.compile(f"(?![\\n\\t])[{UNSAFE_CHARS}]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
@@ -110,21 +115,14 @@ class _Checker:
 
     def line(self, name: str, value: Any, *, required: bool = False, limit: int = LINE_MAX) -> None:
         """One line of text: no control characters at all."""
-        self._string(
-            name,
-            value,
-            required,
-            limit,
-            _CONTROL,
-            "contains a control character (tab, newline or similar)",
-        )
+        self._string(name, value, required, limit, _CONTROL)
 
     def text(self, name: str, value: Any, *, required: bool = False) -> None:
         """Free text: newlines and tabs allowed, other control characters not."""
-        self._string(name, value, required, TEXT_MAX, _CONTROL_TEXT, "contains a control character")
+        self._string(name, value, required, TEXT_MAX, _CONTROL_TEXT)
 
     def _string(
-        self, name: str, value: Any, required: bool, limit: int, bad: re.Pattern[str], why: str
+        self, name: str, value: Any, required: bool, limit: int, bad: re.Pattern[str]
     ) -> None:
         if value is None or value == "":
             if required:
@@ -134,8 +132,8 @@ class _Checker:
             self.fail(name, "must be text")
         elif required and not value.strip():
             self.fail(name, "is required")
-        elif bad.search(value):
-            self.fail(name, why)
+        elif found := bad.search(value):
+            self.fail(name, unsafe_message(found.group()))
         elif len(value) > limit:
             self.fail(name, f"is too long ({len(value)} characters; at most {limit})")
 
@@ -195,6 +193,38 @@ class _Checker:
     def done(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+def parse_id(ref: Any) -> int | None:
+    """A record id typed as ``12`` or ``#12`` (ASCII digits only), or None if it is not one."""
+    text = str(ref).strip().removeprefix("#")
+    if re.fullmatch(r"[0-9]{1,12}", text) and int(text) > 0:
+        return int(text)
+    return None
+
+
+def unsafe_message(char: str) -> str:
+    what = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}.get(char)
+    if what is None and "\ud800" <= char <= "\udfff":
+        what = "bytes that are not UTF-8 text"
+    elif what is None and "\u2028" <= char <= "\u2029":
+        what = "a line break"
+    elif what is None and char >= "\u202a":
+        what = "a text-direction control"
+    return (
+        f"contains {what or 'a control character'} (U+{ord(char):04X}), which is not allowed here"
+    )
+
+
+def check_text(name: str, value: Any, *, multiline: bool = True, required: bool = False) -> None:
+    """The text rule on one value that is saved outside a whole record's validation
+    (a reason given with a status change). Raises ValidationError."""
+    c = _Checker()
+    if multiline:
+        c.text(name, value, required=required)
+    else:
+        c.line(name, value, required=required)
+    c.done()
 
 
 def clean_line(value: str | None) -> str:

@@ -33,6 +33,7 @@ from .models import (
     UserError,
     ValidationError,
     Visit,
+    check_text,
     clean_line,
 )
 from .plain import count
@@ -56,6 +57,7 @@ BOOKING_BEHIND = timedelta(days=366)  # recording a visit that happened: up to a
 SERIES_HORIZON = timedelta(days=366)  # how far ahead a repeating visit is checked
 MAX_OCCURRENCES = 200
 MAX_SLOTS = 50  # free slots offered at once
+MAX_EXPANSION = 100_000  # occurrences walked for one series in one window, at most
 
 
 class ScheduleError(UserError):
@@ -175,15 +177,56 @@ def parse_repeat(text: str, start: datetime, *, dayfirst: bool = True) -> str:
                 "or an RFC 5545 rule like FREQ=WEEKLY;INTERVAL=2"
             )
         rule = base + tail
+    _check_rule(rule)
     naive = start.replace(tzinfo=None)
     try:
         parsed = rrulestr(rule, dtstart=naive)
         first = parsed.after(naive, inc=True)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise ScheduleError(f"repeat: not a valid RFC 5545 rule ({exc})") from None
     if first is None:
         raise ScheduleError("repeat: the rule produces no visits from the start date on")
     return rule
+
+
+# What a repeating visit may say: at most one visit a day (no HOURLY, MINUTELY or
+# SECONDLY, no BYHOUR/BYMINUTE/BYSECOND), an interval of at least 1, and an end that
+# is a date in the calendar. Expansion is bounded as well (``expand``).
+_RULE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
+               "BYSETPOS", "BYWEEKNO", "BYYEARDAY", "WKST"}  # fmt: skip
+_RULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+
+
+def _check_rule(rule: str) -> None:
+    """Refuse a rule that repeats more than daily, never advances, or ends out of range."""
+    parts: dict[str, str] = {}
+    for item in rule.split(";"):
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or key not in _RULE_PARTS or key in parts:
+            raise ScheduleError(
+                f"repeat: {item.strip()[:40]!r} is not allowed in a visit's rule "
+                f"(parts: {', '.join(sorted(_RULE_PARTS))})"
+            )
+        parts[key] = value.strip()
+    if parts.get("FREQ") not in _RULE_FREQS:
+        raise ScheduleError(
+            f"repeat: visits repeat {', '.join(f.lower() for f in _RULE_FREQS)}, "
+            f"not {parts.get('FREQ', 'without FREQ')!r}"[:200]
+        )
+    for key, low, high in (("INTERVAL", 1, 99), ("COUNT", 1, MAX_OCCURRENCES)):
+        value = parts.get(key)
+        if value is not None and not (
+            re.fullmatch(r"[0-9]{1,4}", value) and low <= int(value) <= high
+        ):
+            raise ScheduleError(f"repeat: {key} must be a whole number from {low} to {high}")
+    until = parts.get("UNTIL")
+    if until is not None:
+        m = re.fullmatch(r"([0-9]{4})[0-9]{4}(?:T[0-9]{6}Z?)?", until)
+        if not m or not dates.EARLIEST_YEAR <= int(m[1]) <= dates.LATEST_YEAR:
+            raise ScheduleError(
+                f"repeat: UNTIL must be a date from {dates.EARLIEST_YEAR} to {dates.LATEST_YEAR}"
+            )
 
 
 def describe_repeat(rule: str) -> str:
@@ -243,8 +286,12 @@ def expand(
     rule = rrulestr(visit.rrule, dtstart=local_start)
     lo = (window_start - length).astimezone(zone).replace(tzinfo=None)
     hi = window_end.astimezone(zone).replace(tzinfo=None)
-    found = []
-    for naive in rule.between(lo, hi, inc=True):
+    found: list[Occurrence] = []
+    # Walked lazily and capped: a rule (from an older version, or a file edited by hand)
+    # that repeats every minute or never ends cannot fill memory.
+    for n, naive in enumerate(rule.xafter(lo, inc=True)):
+        if naive > hi or n >= MAX_EXPANSION:
+            break
         occ_start = naive.replace(tzinfo=zone)
         original = to_iso(occ_start)
         override = (overrides or {}).get(original)
@@ -598,7 +645,7 @@ def visit_from_input(
             elif end_m.value <= start:
                 errors["end"] = f"must be after the start ({dates.format_moment(start)})"
             else:
-                length = end_m.value - start
+                length = dates.check_duration(end_m.value - start, str(values["end"]))
         except DateError as exc:
             errors["end"] = str(exc)
     zone_name = visit.timezone or dates.zone_name()
@@ -645,6 +692,7 @@ def visit_from_input(
 
 # ------------------------------------------------------------------ writing
 def _require_ok(conflicts: list[Conflict], force: bool, reason: str) -> str:
+    check_text("reason", reason)
     if any(c.hard for c in conflicts):
         raise ConflictsFound(conflicts)
     if conflicts and not force:
@@ -675,7 +723,7 @@ def book(
         return visit.id
 
 
-_REF = re.compile(r"#?(\d+)(?:@(\d{4}-\d{2}-\d{2}))?")
+_REF = re.compile(r"#?([0-9]{1,12})(?:@([0-9]{4}-[0-9]{2}-[0-9]{2}))?")
 
 
 def parse_ref(ref: int | str) -> tuple[int, date | None]:
@@ -824,6 +872,7 @@ def set_status(
     visit still to come cannot be completed or a no-show, and a cancelled series that has
     begun keeps its past. Cancelling needs a reason, kept in the history."""
     now = now or dates.now()
+    check_text("reason", reason)
     reason = clean_line(reason or "")
     if status == "cancelled" and not reason:
         raise ScheduleError("cancelling a visit needs a reason (--reason TEXT)")
@@ -865,6 +914,7 @@ def reopen(
 ) -> str:
     """Correct a visit (or occurrence) wrongly closed: completed or no-show go back to
     confirmed, cancelled to requested. The reason is kept in the history."""
+    check_text("reason", reason)
     reason = clean_line(reason or "")
     if not reason:
         raise ScheduleError("reopening a visit needs a reason (--reason TEXT)")

@@ -8,6 +8,7 @@ The CLI's ``shadow settings`` and every screen read and write them through here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -74,8 +75,8 @@ def parse_policy_value(text: str) -> tuple[int, int | None]:
     parts = [p.strip().lower() for p in str(text).split("/")]
     if (
         len(parts) != 2
-        or not parts[0].isdigit()
-        or not (parts[1].isdigit() or parts[1] in ("none", "-"))
+        or not re.fullmatch(r"[0-9]{1,4}", parts[0])
+        or not (re.fullmatch(r"[0-9]{1,4}", parts[1]) or parts[1] in ("none", "-"))
     ):
         raise SettingsError(
             f"a service level is TRIAGE/RESOLVE business days, e.g. 2/10 or 20/none (got {text!r})"
@@ -153,7 +154,7 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
             ["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures", "smtp.*", "mail.*"]
         )
         raise SettingsError(f"unknown setting {key!r} (settings: {known})")
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,6}", text):
         raise SettingsError(f"{name} takes a whole number (got {text!r})")
     put(store, actor(), f"schedule.{name}", int(text))
     return f"{name} = {int(text)}"

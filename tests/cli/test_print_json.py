@@ -1,4 +1,6 @@
-"""--json output: the same text json.dump(indent=2, ensure_ascii=False) writes, faster."""
+"""--json output: the same text json.dump(indent=2, ensure_ascii=False) writes, faster;
+characters that would act on a terminal (C1, DEL, bidi overrides, line separators) are
+written as \\u escapes, so the JSON still reads back the same."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ CASES = [
     [],
     {},
     [{"id": 1, "name": 'Zoë "Z" O\'Neil; [red]', "votes": [], "tags": ["a", "b"], "x": None}],
-    {"nested": {"deep": [1, 2.5, -0.125, True, False, None, {"k": []}]}, "é": "\u2028\x1b\x7f"},
+    {"nested": {"deep": [1, 2.5, -0.125, True, False, None, {"k": []}]}, "é": "\x1b\t"},
     {1: "int keys become strings", "text": 'tab\tnewline\nquote"backslash\\'},
     [{"gap": 1.25, "change": -0.5, "share": 0.3333333333333333, "big": 10**12}],
 ]
@@ -26,3 +28,13 @@ def test_what_the_fast_encoder_refuses_goes_through_json(capsys):
     for case in ({"huge": 10**30}, [{"id": 2**64}]):
         print_json(case)
         assert capsys.readouterr().out == json.dumps(case, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_characters_that_act_on_a_terminal_are_escaped_and_read_back(capsys):
+    case = {"é": "\u2028\x1b\x7f\u202e\x9b", "ok": "Siobhán [red]x[/]"}
+    print_json(case)
+    out = capsys.readouterr().out
+    assert json.loads(out) == case
+    assert '"\\u2028\\u001b\\u007f\\u202e\\u009b"' in out
+    assert '"Siobhán [red]x[/]"' in out
+    assert not any(c in out for c in "\u2028\x1b\x7f\u202e\x9b")

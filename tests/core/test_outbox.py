@@ -19,7 +19,7 @@ from dateutil import tz
 from icalendar import Calendar
 
 from shadow.core import actions, backlog, directory, mail, notes, outbox, schedule
-from shadow.core.models import Action
+from shadow.core.models import Action, ValidationError
 from shadow.core.store import Store
 
 SYD = tz.gettz("Australia/Sydney")
@@ -388,14 +388,19 @@ def test_hostile_reason_on_a_suggestion_reaches_author_as_plain_text(store, smtp
     raj = directory.find_person(store, "Raj Patel")
     sid = backlog.add(store, ada, backlog.suggestion_from_input(store, {"title": "Faster PCs"}))
     backlog.vote(store, raj, sid)
-    backlog.set_status(store, "tester", sid, "declined", "no budget\r\nBcc: x@y.example\x1b")
+    # Control characters never get in: the one text rule refuses them at input.
+    with pytest.raises(ValidationError, match="carriage return"):
+        backlog.set_status(store, "tester", sid, "declined", "no budget\r\nBcc: x@y.example\x1b")
+    assert not [m for m in outbox.items(store) if "declined" in m.subject]
+    # A line break is allowed in a reason, and stays in the body, never a header.
+    backlog.set_status(store, "tester", sid, "declined", "no budget\nBcc: x@y.example [red]x[/]")
     outbox.send(store)
     got = by_recipient(smtp)
     assert sorted(got) == ["ada@it.example", "raj@it.example"]
     for (message,) in got.values():
         assert message["Subject"] == f"Suggestion #{sid} is now declined: Faster PCs"
         body = message.get_content().replace("\r\n", "\n")
-        assert "Why: no budget\nBcc: x@y.example" in body and "\x1b" not in body
+        assert "Why: no budget\nBcc: x@y.example [red]x[/]" in body
         assert "Bcc" not in message
 
 
