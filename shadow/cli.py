@@ -666,22 +666,17 @@ def cmd_programme(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from .core import backlog, config
+    from . import cli_sla
+    from .core import config
     from .core.schedule import RULE_DEFAULTS, RULE_HELP, rules
 
     store = open_store(args)
-    sla_keys = {f"sla.p{n}": n for n in range(1, 6)}
     if args.key is None:
         order = "4 March" if dayfirst() else "April 3"
         print(f"dayfirst = {'yes' if dayfirst() else 'no'}    (yours: 4/3/2027 is {order})")
         for key, value in rules(store).items():
             print(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
-        for n, (triage, resolve) in backlog.sla_policy(store).items():
-            default = backlog.SLA_DEFAULTS[n]
-            print(
-                f"sla.p{n} = {triage}/{resolve if resolve is not None else 'none'}    "
-                f"(business days to triage/resolve a P{n}; default {default[0]}/{default[1] or 'none'})"
-            )
+        print("\n".join(cli_sla.settings_lines(store)))
         closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
         print(f"closures = {closed}    (days that stop service-level clocks)")
         return 0
@@ -695,11 +690,11 @@ def cmd_settings(args: argparse.Namespace) -> int:
         config.put("dayfirst", value in ("yes", "true"))
         print(f"dayfirst = {'yes' if value in ('yes', 'true') else 'no'}")
         return 0
-    if key in sla_keys:
-        backlog.set_sla(store, acting(store, args), sla_keys[key], args.value)
-        triage, resolve = backlog.sla_policy(store)[sla_keys[key]]
-        print(f"{key} = {triage}/{resolve if resolve is not None else 'none'}")
-        return 0
+    if key.startswith("sla."):
+        line = cli_sla.set_setting(store, acting(store, args), key, args.value)
+        if line is not None:
+            print(line)
+            return 0
     if key == "closures":
         days = []
         for item in (x.strip() for x in args.value.replace(";", ",").split(",")):
@@ -716,7 +711,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
         print(f"closures = {', '.join(sorted(set(days))) or 'none'}")
         return 0
     if key not in RULE_DEFAULTS:
-        known = ", ".join(["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures"])
+        known = ", ".join(["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "sla.hours",
+                           "sla.holidays", "sla.at-risk", "closures"])  # fmt: skip
         raise CliError(f"unknown setting {args.key!r} (settings: {known})")
     if not args.value.isdigit():
         raise CliError(f"{key} takes a whole number (got {args.value!r})")
@@ -898,8 +894,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_suggestion(args: argparse.Namespace) -> int:
+    from . import cli_sla
     from .core import backlog
 
+    if args.action in ("wait", "resume"):
+        return cli_sla.cmd_wait(args, "suggestions")
     store = open_store(args)
     if args.action == "show":
         s = backlog.get(store, args.id)
@@ -1043,8 +1042,11 @@ def list_actions(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_action(args: argparse.Namespace) -> int:
+    from . import cli_sla
     from .core import actions, backlog
 
+    if args.action in ("wait", "resume"):
+        return cli_sla.cmd_wait(args, "actions")
     store = open_store(args)
     actor = acting(store, args)
     if args.action == "add":
@@ -1113,9 +1115,12 @@ def _window(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from . import cli_sla
     from .core import dates, reports
 
     store = open_store(args)
+    if args.kind in cli_sla.REPORT_KINDS:
+        return cli_sla.cmd_report(args, store)
     if args.kind == "coverage":
         return report_coverage(store, args)
     if args.kind == "gap":
@@ -1154,6 +1159,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 ],
             )
             print()
+        cli_sla.print_waiting(report)
         return 0
     if args.kind == "meeting":
         since = (
@@ -1400,6 +1406,8 @@ examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import cli_sla
+
     parser = argparse.ArgumentParser(
         prog="shadow",
         description="Run IT job-shadowing and tour programmes for libraries. "
@@ -1690,6 +1698,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = ssub.add_parser("show", help="a suggestion's details")
     q.add_argument("id", metavar="ID")
     q.add_argument("--json", action="store_true")
+    cli_sla.register_wait(ssub, "suggestion")
     sug.set_defaults(func=cmd_suggestion)
 
     p = sub.add_parser("kudos", help="thank someone publicly (read out at the next meeting)")
@@ -1813,6 +1822,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = asub.add_parser("note", help="add a line to an action's notes")
     q.add_argument("id", metavar="ID")
     q.add_argument("text", metavar="TEXT")
+    cli_sla.register_wait(asub, "action")
     act.set_defaults(func=cmd_action)
 
     p = sub.add_parser(
@@ -1824,9 +1834,10 @@ def build_parser() -> argparse.ArgumentParser:
         "shadow report coverage [--programme NAME] [--json]: when each IT person last visited each "
         "department, against the programme's goals. shadow report gap [--json]: per department, "
         "what library staff expect of IT's communication minus what they experienced, before and "
-        "after visits.",
+        "after visits." + cli_sla.REPORT_HELP,
     )
-    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap"])
+    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap", *cli_sla.REPORT_KINDS])
+    cli_sla.register_report(p)
     p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
     p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
@@ -1841,7 +1852,8 @@ def build_parser() -> argparse.ArgumentParser:
         "settings",
         help="show or change settings",
         description="With no arguments, shows every setting. dayfirst (yes/no) is yours; "
-        "buffer_minutes, host_week_cap and host_month_cap are the programme's, stored in the database.",
+        "buffer_minutes, host_week_cap and host_month_cap are the programme's, stored in the database, "
+        "as are the service-level settings: " + cli_sla.SETTINGS_HELP + ".",
     )
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")

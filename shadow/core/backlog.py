@@ -195,9 +195,14 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
 
 
 def update(store: Store, actor: str, s: Suggestion) -> None:
+    from .sla import record_priority_change
+
     s.validate()
     with store.transaction(actor) as tx:
+        before = tx.get(Suggestion.TABLE, s.id)
         tx.update(Suggestion.TABLE, s.id, s.to_doc())
+        if before is not None and s.status in OPEN_STATUSES:
+            record_priority_change(tx, s.id, priority(Suggestion.from_doc(before)), priority(s))
 
 
 def set_status(
@@ -414,8 +419,9 @@ def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
-    policy = sla_policy(store)
-    closed_days = closures(store)
+    from .sla import service
+
+    svc = service(store)
     if ids is None:
         docs = store.all(Suggestion.TABLE)
     else:
@@ -440,7 +446,7 @@ def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = 
                 author=author,
                 tags=tuple(s.tags),
                 text=" ".join((s.title, s.description, dept, author, " ".join(s.tags))).casefold(),
-                sla=sla_state(s, d["created"], policy, now, closed_days)
+                sla=svc.state(s, d["created"], now)
                 if d.get("created")
                 else "none",
             )
@@ -536,132 +542,9 @@ def age_days(created: str, now: datetime) -> int:
 
 
 # ------------------------------------------------------------------ service levels
-SLA_DEFAULTS: dict[int, tuple[int, int | None]] = {
-    1: (1, 5),
-    2: (2, 10),
-    3: (5, 20),
-    4: (10, 40),
-    5: (20, None),
-}
-AT_RISK_SHARE = 0.2  # under 20% of the allowed time left
-
-
-def sla_policy(store: Store) -> dict[int, tuple[int, int | None]]:
-    """Business days to triage and to resolve, per priority (stored in the database)."""
-    raw = store.setting("sla.policy") or {}
-    policy = dict(SLA_DEFAULTS)
-    for key, value in raw.items():
-        triage, resolve = value
-        policy[int(key)] = (int(triage), None if resolve is None else int(resolve))
-    return policy
-
-
-def parse_policy_value(text: str) -> tuple[int, int | None]:
-    """``2/10`` or ``20/none`` -> (2, 10) / (20, None)."""
-    parts = [p.strip().lower() for p in str(text).split("/")]
-    if (
-        len(parts) != 2
-        or not parts[0].isdigit()
-        or not (parts[1].isdigit() or parts[1] in ("none", "-"))
-    ):
-        raise BacklogError(
-            f"a service level is TRIAGE/RESOLVE business days, e.g. 2/10 or 20/none (got {text!r})"
-        )
-    triage = int(parts[0])
-    resolve = None if parts[1] in ("none", "-") else int(parts[1])
-    if triage < 1 or (resolve is not None and resolve < triage):
-        raise BacklogError("triage takes at least 1 day, and resolving no less than triage")
-    return triage, resolve
-
-
-def set_sla(store: Store, actor: str, priority_level: int, value: str) -> None:
-    if priority_level not in SLA_DEFAULTS:
-        raise BacklogError("priority is 1 to 5")
-    triage, resolve = parse_policy_value(value)
-    policy = {str(k): list(v) for k, v in sla_policy(store).items()}
-    policy[str(priority_level)] = [triage, resolve]
-    with store.transaction(actor) as tx:
-        tx.set_setting("sla.policy", policy)
-
-
+# Targets, clocks and waiting live in .sla (working time, from the service calendar).
 def closures(store: Store) -> frozenset:
     """Closure days that stop service-level clocks (programme-wide, in the database)."""
     from datetime import date as _date
 
     return frozenset(_date.fromisoformat(d) for d in store.setting("closures", []) or [])
-
-
-@dataclass
-class Clock:
-    """One service-level clock of a suggestion."""
-
-    kind: str  # triage | resolve
-    target_days: int | None
-    due: datetime | None
-    stopped: datetime | None
-    state: str  # met | breached | at risk | running | none
-    remaining_days: float | None  # business days left (negative = over)
-
-    def describe(self) -> str:
-        if self.state == "none":
-            return f"{self.kind}: no target"
-        if self.state == "met":
-            return f"{self.kind}: met"
-        if self.state == "breached":
-            over = -(self.remaining_days or 0)
-            return f"{self.kind}: breached by {over:.1f} business days"
-        return f"{self.kind}: {self.remaining_days:.1f} business days left" + (
-            " (at risk)" if self.state == "at risk" else ""
-        )
-
-
-def clocks(s: Suggestion, created: str, policy: dict[int, tuple[int, int | None]], now: datetime,
-           closed_days: frozenset = frozenset()) -> tuple[Clock, Clock]:  # fmt: skip
-    """The triage and resolve clocks of a suggestion, as of ``now``."""
-    from .dates import add_business_days, business_days_between
-
-    start = from_iso(created)
-    triage_days, resolve_days = policy[priority(s)]
-    closed_at = from_iso(s.closed) if s.closed else None
-    if s.status == "duplicate":  # its survivor carries the clocks
-        stopped = closed_at or start
-        return (
-            Clock("triage", None, None, stopped, "none", None),
-            Clock("resolve", None, None, stopped, "none", None),
-        )
-    out = []
-    for kind, days, stopped in (
-        ("triage", triage_days, from_iso(s.triaged) if s.triaged else None),
-        (
-            "resolve",
-            resolve_days,
-            closed_at if s.status in ("done", "declined", "duplicate") else None,
-        ),
-    ):
-        if days is None:
-            out.append(Clock(kind, None, None, stopped, "none", None))
-            continue
-        due = add_business_days(start, days, closed_days)
-        end = stopped or now
-        remaining = business_days_between(end, due, closed_days)
-        if stopped is not None:
-            state = "met" if stopped <= due else "breached"
-        elif now > due:
-            state = "breached"
-        elif remaining < days * AT_RISK_SHARE:
-            state = "at risk"
-        else:
-            state = "running"
-        out.append(Clock(kind, days, due, stopped, state, remaining))
-    return out[0], out[1]
-
-
-def sla_state(
-    s: Suggestion, created: str, policy, now: datetime, closed_days: frozenset = frozenset()
-) -> str:
-    """The worse of the two clocks: breached > at risk > running > met/none."""
-    states = {c.state for c in clocks(s, created, policy, now, closed_days)}
-    for state in ("breached", "at risk", "running", "met"):
-        if state in states:
-            return state
-    return "none"

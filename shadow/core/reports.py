@@ -117,13 +117,14 @@ def sla_report(
     """
     from statistics import median
 
-    from .backlog import clocks, closures, priority, sla_policy
+    from .backlog import priority
     from .dates import now as _now
     from .models import Suggestion
+    from .sla import service, waiting_extras
 
     now = now or _now()
-    policy = sla_policy(store)
-    closed_days = closures(store)
+    svc = service(store)
+    breach_months: dict[str, int] = {}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     groups: dict[str, dict[str, dict]] = {"priority": {}, "department": {}}
 
@@ -144,7 +145,7 @@ def sla_report(
         s = Suggestion.from_doc(doc)
         if s.status == "duplicate":
             continue
-        triage, resolve = clocks(s, created, policy, now, closed_days)
+        triage, resolve = svc.clocks(s, created, now)
         keys = [
             ("priority", f"P{priority(s)}"),
             ("department", depts.get(s.department_id, "(none)")),
@@ -158,6 +159,9 @@ def sla_report(
                 elif clock.state == "breached":
                     b[f"{prefix}_breached"] += 1
                     b["_over"].append(-(clock.remaining_days or 0))
+                    if kind == "priority" and clock.due is not None:
+                        month = f"{clock.due.astimezone(svc.calendar.zone):%Y-%m}"
+                        breach_months[month] = breach_months.get(month, 0) + 1
                 elif clock.state in ("running", "at risk"):
                     b[f"{prefix}_open"] += 1
     out: dict[str, list[dict]] = {}
@@ -182,7 +186,7 @@ def sla_report(
                 }  # fmt: skip
             )
         out[kind] = rows
-    return out
+    return waiting_extras(store, svc, out, breach_months, now, start, end)
 
 
 # ------------------------------------------------------------------ CSV exports
@@ -292,17 +296,17 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     from datetime import timedelta
 
     from .actions import views
-    from .backlog import clocks, closures, priority, priority_reason, sla_policy
+    from .backlog import priority, priority_reason
     from .dates import format_day, format_moment, format_span
     from .dates import now as _now
     from .models import Kudos, Suggestion
     from .schedule import occurrences
+    from .sla import meeting_lines, service
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
-    policy = sla_policy(store)
-    closed_days = closures(store)
+    svc = service(store)
     lines = [
         "# Technical Implementation Group — meeting pack",
         "",
@@ -388,12 +392,13 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
-        for clock in clocks(s, d["created"], policy, now, closed_days):
+        for clock in svc.clocks(s, d["created"], now):
             if clock.state == "breached":
                 breaches.append(
                     f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
                 )
     section("Service-level breaches", breaches, "No service levels breached.")
+    section("Whose turn it is", meeting_lines(store, svc, since, now), "Nothing is waiting.")
     kudos = [k for k in store.all(Kudos.TABLE) if from_iso(k["created"]) >= since]
     section(
         "Kudos to announce",

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from shadow.core import actions, backlog, dates, trends
+from shadow.core import actions, backlog, dates, sla, trends
 from shadow.core.actions import ActionView
 from shadow.core.backlog import OPEN_STATUSES, Row
 from shadow.core.models import (
@@ -133,12 +133,12 @@ def read_dashboard(store, now: datetime, actor: Person | None) -> DashboardData:
         (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
         key=lambda r: (r.priority, r.created, r.id),
     )[:LIST_LIMIT]
-    policy, closed = backlog.sla_policy(store), backlog.closures(store)
+    svc = sla.service(store)
     for r in breached:
         doc = store.get(Suggestion.TABLE, r.id)
         if doc is None:
             continue
-        clocks = backlog.clocks(Suggestion.from_doc(doc), doc["created"], policy, now, closed)
+        clocks = svc.clocks(Suggestion.from_doc(doc), doc["created"], now)
         why = "; ".join(c.describe() for c in clocks if c.state == "breached")
         data.breaches.append((r, why))
     data.kudos = sorted(
