@@ -105,7 +105,7 @@ def parse_policy_value(text: str, day_seconds: float = 8.5 * 3600) -> tuple[Targ
     if resolve is not None and resolve.nominal_seconds(day_seconds) < triage.nominal_seconds(
         day_seconds
     ):
-        raise SlaError("resolving cannot take less time than triage")
+        raise SlaError("resolving takes no less than triage (compared in working hours)")
     return triage, resolve
 
 
