@@ -261,3 +261,31 @@ def test_escalations_go_to_owners_and_coordinators(store):
     assert [(e.suggestion_id, e.state, e.owners) for e in mine] == [(late, "breached", ("Ada",))]
     assert sla.escalations(store, now, people["Raj"]) == []
     assert [e.suggestion_id for e in sla.escalations(store, now, people["Coco"])] == [late]
+
+
+# ---------------------------------------------------------------- the sample programme
+def test_sample_programme_shows_whose_turn_it_is(store, monkeypatch):
+    monkeypatch.setenv("TZ", "Australia/Perth")
+    from shadow.core.sample import load_sample
+
+    with store.transaction("setup") as tx:  # the fixture's people and departments go
+        for table in ("people", "departments"):
+            for d in store.all(table):
+                tx.delete(table, d["id"])
+    load_sample(store, "demo", force=True)
+    assert directory.check(store) == []
+    waits = [Wait.from_doc(d) for d in store.all(Wait.TABLE)]
+    assert {w.on for w in waits} == {"library", "it", "vendor"}
+    assert {w.record for w in waits} == {"suggestions", "actions"}
+    assert any(w.end is None for w in waits) and any(w.end for w in waits)
+    assert store.setting("sla.holidays") == "AU-WA"
+    report = reports.sla_report(store)
+    assert set(report["waiting_hours"]) == {"library", "it", "vendor"}
+    assert all(v > 0 for v in report["waiting_hours"].values())
+    pack = reports.meeting_pack(store, datetime.now(UTC) - timedelta(days=14))
+    assert "## Whose turn it is" in pack and "Waiting on **a vendor**" in pack
+    assert "holidays AU-WA" in pack
+    # the returns sorter waits on a vendor: its resolution clock stands still
+    sorter = next(d for d in store.all("suggestions") if d["title"].startswith("Replace"))
+    clock = sla.service(store).clocks(Suggestion.from_doc(sorter), sorter["created"], datetime.now(UTC))[1]  # fmt: skip
+    assert clock.paused and clock.waiting_on == "vendor"
