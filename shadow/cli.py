@@ -905,8 +905,9 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
         people = directory.names_by_id(store, Person.TABLE)
         depts = directory.names_by_id(store, Department.TABLE)
         item = suggestion_json(store.get("suggestions", s.id), people, depts)
+        service_levels = cli_sla.suggestion_sla(store, s.id)
         if args.json:
-            print_json(item | {"history": store.audit("suggestions", s.id)})
+            print_json(item | service_levels | {"history": store.audit("suggestions", s.id)})
             return 0
         for key in ("title", "description", "priority_reason", "status", "reason", "direction", "department",
                     "author", "tags", "voters", "duplicate_of", "merged_from"):  # fmt: skip
@@ -915,6 +916,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
                 print(
                     f"{key.replace('_', ' '):>15}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
                 )
+        cli_sla.print_suggestion_sla(service_levels)
         return 0
     if args.action == "vote":
         count = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)

@@ -220,8 +220,7 @@ def print_waiting(report: dict) -> None:
     print_table(
         ["department", "on library", "on IT", "on vendor", "breaches"],
         [
-            [r["department"], r["waiting_hours"]["library"], r["waiting_hours"]["it"],
-             r["waiting_hours"]["vendor"], r["breaches"]]
+            [r["department"], *_hours(r["waiting_hours"]), r["breaches"]]
             for r in report["department"]
         ],
     )  # fmt: skip
@@ -230,8 +229,49 @@ def print_waiting(report: dict) -> None:
     print_table(
         ["month", "on library", "on IT", "on vendor", "breaches"],
         [
-            [m["month"], m["waiting_hours"]["library"], m["waiting_hours"]["it"],
-             m["waiting_hours"]["vendor"], m["breaches"]]
+            [m["month"], *_hours(m["waiting_hours"]), m["breaches"]]
             for m in report["months"]
         ],
     )  # fmt: skip
+
+
+def _hours(sides: dict) -> list[str]:
+    return [f"{sides[side]:.1f}" for side in ("library", "it", "vendor")]
+
+
+def suggestion_sla(store, suggestion_id: int) -> dict:
+    """``suggestion show``: the clocks (with the holidays they skip) and whose turn it was."""
+    from .core import sla
+    from .core.dates import now
+    from .core.models import Suggestion
+
+    doc = store.get(Suggestion.TABLE, suggestion_id)
+    svc = sla.service(store)
+    clocks = (
+        svc.clocks(Suggestion.from_doc(doc), doc["created"], now()) if doc.get("created") else ()
+    )
+    return {
+        "clocks": [
+            {"kind": c.kind, "state": c.state, "target": str(c.target) if c.target else None,
+             "due": c.due.isoformat() if c.due else None, "paused": c.paused,
+             "waiting_on": c.waiting_on or None, "describe": c.describe()}
+            for c in clocks
+        ],
+        "waits": [
+            {"on": w.on, "note": w.note, "start": w.start, "end": w.end}
+            for w in svc.waits.get(("suggestions", suggestion_id), [])
+        ],
+    }  # fmt: skip
+
+
+def print_suggestion_sla(info: dict) -> None:
+    from .core.dates import format_moment, from_iso
+
+    for c in info["clocks"]:
+        due = f" (due {format_moment(from_iso(c['due']))})" if c["due"] else ""
+        print(f"{'clock':>15}: {c['describe']}{due}")
+    for w in info["waits"]:
+        until = format_moment(from_iso(w["end"])) if w["end"] else "now"
+        text = w["note"] if w["note"].isprintable() else w["note"].encode("unicode_escape").decode()
+        note = f": {text}" if text else ""
+        print(f"{'waited on':>15}: {w['on']} {format_moment(from_iso(w['start']))} - {until}{note}")
