@@ -107,6 +107,9 @@ class ServiceCalendar:
         self._minutes = tuple(
             tuple((_minutes(s), _minutes(e)) for s, e in self.hours.get(day, [])) for day in DAYS
         )
+        lengths = [sum(e - s for s, e in spans) * 60 for spans in self._minutes if spans]
+        self._day_seconds = sum(lengths) / len(lengths) if lengths else 0.0
+        self._positions: dict[float, tuple[int, float]] = {}  # instant -> (year, position)
 
     # ---------------------------------------------------------- days
     def describe_hours(self) -> str:
@@ -137,8 +140,7 @@ class ServiceCalendar:
     @property
     def day_seconds(self) -> float:
         """The length of a standard working day: the mean over the weekdays that have hours."""
-        lengths = [sum(e - s for s, e in spans) * 60 for spans in self._minutes if spans]
-        return sum(lengths) / len(lengths)
+        return self._day_seconds
 
     def _holiday_days(self, year: int) -> frozenset[date]:
         return frozenset(d for d, _ in holidays_for(self.place, year))
@@ -213,6 +215,15 @@ class ServiceCalendar:
 
     def _position(self, ts: float) -> tuple[int, float]:
         """(year, working seconds from that year's start up to the instant)."""
+        found = self._positions.get(ts)
+        if found is not None:
+            return found
+        if len(self._positions) > 250_000:
+            self._positions.clear()
+        found = self._positions[ts] = self._position_of(ts)
+        return found
+
+    def _position_of(self, ts: float) -> tuple[int, float]:
         day = self._local_date(ts)
         y = self._year(day.year)
         i = (day - y.first).days

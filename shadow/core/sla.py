@@ -55,11 +55,14 @@ class Target:
         word = "working hour" if self.unit == "h" else "working day"
         return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
 
-    def seconds(self, cal: ServiceCalendar, start: datetime) -> float:
-        """The target in working seconds for a clock started at ``start``."""
+    def seconds(self, cal: ServiceCalendar, start: datetime) -> tuple[float, datetime]:
+        """The target in working seconds for a clock started at ``start``, and when it
+        falls due if nothing pauses it."""
         if self.unit == "h":
-            return self.amount * 3600.0
-        return cal.working_seconds(start, cal.add_working_days(start, self.amount))
+            seconds = self.amount * 3600.0
+            return seconds, cal.add_working(start, seconds)
+        due = cal.add_working_days(start, self.amount)
+        return cal.working_seconds(start, due), due
 
     def nominal_seconds(self, day_seconds: float) -> float:
         return self.amount * (3600.0 if self.unit == "h" else day_seconds)
@@ -344,12 +347,13 @@ class Service:
                 total += self.calendar.working_seconds(a, b)
         return total
 
-    def _segment(self, s: Suggestion, created: datetime, at: datetime) -> tuple[datetime, int]:
+    def _segment(self, s: Suggestion, created: datetime, at: datetime, now_priority: int) -> tuple[datetime, int]:  # fmt: skip
         """Where the clock started and at which priority, for a clock read at ``at``."""
-        from .backlog import priority
-
-        changes = sorted(self.starts.get(s.id or 0, []), key=lambda c: c.at)
-        start, prio = created, changes[0].previous if changes else priority(s)
+        changes = self.starts.get(s.id or 0)
+        if not changes:
+            return created, now_priority
+        changes = sorted(changes, key=lambda c: c.at)
+        start, prio = created, changes[0].previous
         for c in changes:
             when = from_iso(c.at)
             if when > at:
@@ -359,6 +363,8 @@ class Service:
 
     def clocks(self, s: Suggestion, created: str, now: datetime) -> tuple[Clock, Clock]:
         """The triage and resolve clocks of a suggestion, as of ``now``."""
+        from .backlog import priority
+
         made = from_iso(created)
         closed_at = from_iso(s.closed) if s.closed else None
         if s.status == "duplicate":  # its survivor carries the clocks
@@ -374,8 +380,9 @@ class Service:
         resolved = closed_at if s.status in ("done", "declined") else None
         triaged = from_iso(s.triaged) if s.triaged else None
         out = []
+        current_priority = priority(s)
         for kind, stopped in (("triage", triaged), ("resolve", resolved)):
-            start, prio = self._segment(s, made, stopped or now)
+            start, prio = self._segment(s, made, stopped or now, current_priority)
             target = self.policy[prio][0 if kind == "triage" else 1]
             waiting = current.on if current is not None and stopped is None else ""
             out.append(
@@ -392,14 +399,14 @@ class Service:
         if target is None:
             return Clock(kind, None, start, None, stopped, "none", None, cal.day_seconds, prio, waiting)  # fmt: skip
         end = max(stopped or now, start)
-        target_s = target.seconds(cal, start)
+        target_s, plain_due = target.seconds(cal, start)
         held = self._paused(pauses, start, end)
         used = cal.working_seconds(start, end) - held
         remaining = target_s - used
         due: datetime | None = None
         if not paused or stopped is not None or remaining <= 0:
-            extra, due = -1.0, cal.add_working(start, target_s)
-            while True:  # pauses before the due moment push it on; repeat until it settles
+            extra, due = -1.0, plain_due
+            while pauses:  # pauses before the due moment push it on; repeat until it settles
                 extra_now = self._paused(pauses, start, min(due, end))
                 if extra_now == extra:
                     break
