@@ -567,6 +567,18 @@ def coordinators(store: Store) -> set[int]:
     return {d["coordinator_id"] for d in store.all(Programme.TABLE) if d.get("coordinator_id")}
 
 
+def escalation_scope(store: Store, person: Person | None) -> dict[int, set[int]] | None:
+    """Whose escalations ``person`` sees: None = all (coordinators, or nobody acting), else
+    the suggestions where they own an open action (id -> owner ids)."""
+    owners: dict[int, set[int]] = {}
+    for d in store.all(Action.TABLE):
+        if d.get("suggestion_id") and d.get("status") in ("open", "in progress"):
+            owners.setdefault(d["suggestion_id"], set()).add(d["owner_id"])
+    if person is None or person.id in coordinators(store):
+        return None
+    return {sid: ids for sid, ids in owners.items() if person.id in ids}
+
+
 def escalations(
     store: Store, now: datetime, person: Person | None = None, svc: Service | None = None
 ) -> list[Escalation]:
@@ -577,17 +589,17 @@ def escalations(
     svc = svc or service(store)
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
+    scope = escalation_scope(store, person)
     owners: dict[int, set[int]] = {}
     for d in store.all(Action.TABLE):
         if d.get("suggestion_id") and d.get("status") in ("open", "in progress"):
             owners.setdefault(d["suggestion_id"], set()).add(d["owner_id"])
-    everything = person is None or person.id in coordinators(store)
     out = []
     for d in store.all(Suggestion.TABLE):
         if d.get("status") not in OPEN_STATUSES or not d.get("created"):
             continue
         mine = owners.get(d["id"], set())
-        if not everything and person is not None and person.id not in mine:
+        if scope is not None and d["id"] not in scope:
             continue
         s = Suggestion.from_doc(d)
         clocks = [c for c in svc.clocks(s, d["created"], now) if c.state in ("breached", "at risk")]

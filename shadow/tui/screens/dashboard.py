@@ -105,6 +105,7 @@ class DashboardData:
     overdue: list[ActionView] | None = None  # None: nobody is acting
     triage: list[Row] = field(default_factory=list)
     breaches: list[tuple[Row, str]] = field(default_factory=list)
+    at_risk: int = 0  # at-risk suggestions for the acting owner (all, for coordinators)
     kudos: list[dict[str, Any]] = field(default_factory=list)
     visit_months: Monthly | None = None
     suggestion_months: Monthly | None = None
@@ -141,6 +142,12 @@ def read_dashboard(store, now: datetime, actor: Person | None) -> DashboardData:
         clocks = svc.clocks(Suggestion.from_doc(doc), doc["created"], now)
         why = "; ".join(c.describe() for c in clocks if c.state == "breached")
         data.breaches.append((r, why))
+    scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
+    data.at_risk = sum(
+        1
+        for r in rows
+        if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
+    )
     data.kudos = sorted(
         store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
     )[:KUDOS_SHOWN]
@@ -411,6 +418,7 @@ class DashboardScreen(AreaScreen):
             f"visits: {todays} today, {len(data.visits) - todays} in the next {DAYS_AHEAD} days",
             f"to triage: {len(data.triage)}",
             f"past service level: {len(data.breaches)}",
+            f"at risk: {data.at_risk}",
         ]
         if data.overdue is not None:
             parts.append(f"my overdue: {len(data.overdue)}")
