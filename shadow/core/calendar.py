@@ -344,7 +344,18 @@ def calendar_for(store) -> ServiceCalendar:
     raw = store.setting("sla.hours")
     hours = raw if isinstance(raw, dict) and raw else parse_hours(DEFAULT_HOURS)
     place = store.setting("sla.holidays") or DEFAULT_HOLIDAYS
-    return ServiceCalendar(hours=hours, closures=closures(store), place=place, zone=_zone(None))
+    zone = _zone(None)
+    closed = closures(store)
+    key = (format_hours(hours), closed, place, str(zone))
+    found = _CALENDARS.get(key)
+    if found is None:  # built years are kept while the settings stay the same
+        if len(_CALENDARS) > 16:
+            _CALENDARS.clear()
+        found = _CALENDARS[key] = ServiceCalendar(hours=hours, closures=closed, place=place, zone=zone)  # fmt: skip
+    return found
+
+
+_CALENDARS: dict[tuple, ServiceCalendar] = {}
 
 
 def set_hours(store, actor: str, text: str) -> str:
