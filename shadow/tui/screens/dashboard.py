@@ -407,6 +407,7 @@ class DashboardScreen(AreaScreen):
             self.panel("overdue").show(self.action_items(data))
         self.panel("triage").show(self.triage_items(data))
         self.panel("breaches").show(self.breach_items(data))
+        self.panel("breaches").border_subtitle = f"{data.at_risk} at risk" if data.at_risk else ""
         self.panel("kudos").show(self.kudos_items(data))
         self.draw_charts(data)
 
@@ -418,7 +419,6 @@ class DashboardScreen(AreaScreen):
             f"visits: {todays} today, {len(data.visits) - todays} in the next {DAYS_AHEAD} days",
             f"to triage: {len(data.triage)}",
             f"past service level: {len(data.breaches)}",
-            f"at risk: {data.at_risk}",
         ]
         if data.overdue is not None:
             parts.append(f"my overdue: {len(data.overdue)}")
