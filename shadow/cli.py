@@ -989,16 +989,20 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_suggestion(args: argparse.Namespace) -> int:
+    from . import cli_sla
     from .core import backlog
 
+    if args.action in ("wait", "resume"):
+        return cli_sla.cmd_wait(args, "suggestions")
     store = open_store(args)
     if args.action == "show":
         s = backlog.get(store, args.id)
         people = directory.names_by_id(store, Person.TABLE)
         depts = directory.names_by_id(store, Department.TABLE)
         item = suggestion_json(store.get("suggestions", s.id), people, depts)
+        service_levels = cli_sla.suggestion_sla(store, s.id)
         if args.json:
-            print_json(item | {"history": store.audit("suggestions", s.id)})
+            print_json(item | service_levels | {"history": store.audit("suggestions", s.id)})
             return 0
         for key in ("title", "description", "priority_reason", "status", "reason", "direction", "department",
                     "author", "tags", "voters", "duplicate_of", "merged_from"):  # fmt: skip
@@ -1007,6 +1011,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
                 print(
                     f"{key.replace('_', ' '):>15}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
                 )
+        cli_sla.print_suggestion_sla(service_levels)
         return 0
     if args.action == "vote":
         votes = backlog.vote(store, acting_person(store, args), args.id, withdraw=args.withdraw)
@@ -1145,8 +1150,11 @@ def list_actions(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_action(args: argparse.Namespace) -> int:
+    from . import cli_sla
     from .core import actions, backlog
 
+    if args.action in ("wait", "resume"):
+        return cli_sla.cmd_wait(args, "actions")
     store = open_store(args)
     actor = acting(store, args)
     if args.action == "add":
@@ -1219,9 +1227,12 @@ def _window(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from . import cli_sla
     from .core import dates, reports
 
     store = open_store(args)
+    if args.kind in cli_sla.REPORT_KINDS:
+        return cli_sla.cmd_report(args, store)
     if args.kind == "coverage":
         return report_coverage(store, args)
     if args.kind == "gap":
@@ -1260,6 +1271,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 ],
             )
             print()
+        cli_sla.print_waiting(report)
         return 0
     if args.kind == "meeting":
         since = (
@@ -1494,6 +1506,8 @@ examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import cli_sla
+
     parser = Parser(
         prog="shadow",
         description="Run IT job-shadowing and tour programmes for libraries. "
@@ -1800,6 +1814,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(read_only=True)
     q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("--json", action="store_true")
+    cli_sla.register_wait(ssub, "suggestion")
     sug.set_defaults(func=cmd_suggestion)
 
     p = sub.add_parser("kudos", help="thank someone publicly (read out at the next meeting)")
@@ -1933,6 +1948,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = asub.add_parser("note", help="add a line to an action's notes")
     q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("text", metavar="TEXT")
+    cli_sla.register_wait(asub, "action")
     act.set_defaults(func=cmd_action)
 
     p = sub.add_parser(
@@ -1944,9 +1960,10 @@ def build_parser() -> argparse.ArgumentParser:
         "shadow report coverage [--programme NAME] [--json]: when each IT person last visited each "
         "department, against the programme's goals. shadow report gap [--json]: per department, "
         "what library staff expect of IT's communication minus what they experienced, before and "
-        "after visits.",
+        "after visits." + cli_sla.REPORT_HELP,
     )
-    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap"])
+    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap", *cli_sla.REPORT_KINDS])
+    cli_sla.register_report(p)
     p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
     p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
@@ -1961,7 +1978,8 @@ def build_parser() -> argparse.ArgumentParser:
         "settings",
         help="show or change settings",
         description="With no arguments, shows every setting. dayfirst (yes/no) is yours; "
-        "buffer_minutes, host_week_cap and host_month_cap are the programme's, stored in the database.",
+        "buffer_minutes, host_week_cap and host_month_cap are the programme's, stored in the database, "
+        "as are the service-level settings: " + cli_sla.SETTINGS_HELP + ".",
     )
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")

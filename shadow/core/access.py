@@ -57,6 +57,7 @@ RULES: dict[str, frozenset[str]] = {
     "kudos": frozenset({"coordinator", "staff"}),
     "actions": frozenset({"coordinator", "staff"}),
     "outbox": frozenset({"coordinator"}),
+    "waits": frozenset({"coordinator", "staff"}),
     "preferences": frozenset(ROLES),
     "read": frozenset(ROLES),
 }
@@ -76,6 +77,7 @@ WHAT = {
     "kudos": "give kudos",
     "actions": "change actions",
     "outbox": "retry or drop messages",
+    "waits": "mark what is waiting on whom",
     "preferences": "choose what mail they receive",
     "read": "read",
 }

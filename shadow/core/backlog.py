@@ -28,7 +28,6 @@ from .models import (
     clean_line,
     parse_id,
 )
-from .settings import closures, sla_policy
 from .store import Store
 
 # ITIL impact x urgency -> priority (1 critical ... 5 planning)
@@ -210,12 +209,16 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
 def update(store: Store, actor: str, s: Suggestion) -> bool:
     """Save a changed suggestion; False (and nothing written) when nothing changed."""
     from .history import changed_fields
+    from .sla import record_priority_change
 
     s.validate()
     if not changed_fields(store, Suggestion.TABLE, s.id, s.to_doc()):
         return False
     with store.transaction(actor) as tx:
+        before = tx.get(Suggestion.TABLE, s.id)
         tx.update(Suggestion.TABLE, s.id, s.to_doc())
+        if before is not None and s.status in OPEN_STATUSES:
+            record_priority_change(tx, s.id, priority(Suggestion.from_doc(before)), priority(s))
     return True
 
 
@@ -357,8 +360,9 @@ def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
-    policy = sla_policy(store)
-    closed_days = closures(store)
+    from .sla import service
+
+    svc = service(store)
     if ids is None:
         docs = store.all(Suggestion.TABLE)
     else:
@@ -383,9 +387,7 @@ def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = 
                 author=author,
                 tags=tuple(s.tags),
                 text=search_key(" ".join((s.title, s.description, dept, author, *s.tags))),
-                sla=sla_state(s, d["created"], policy, now, closed_days)
-                if d.get("created")
-                else "none",
+                sla=svc.state(s, d["created"], now) if d.get("created") else "none",
             )
         )
     return out
@@ -479,80 +481,4 @@ def age_days(created: str, now: datetime) -> int:
 
 
 # ------------------------------------------------------------------ service levels
-AT_RISK_SHARE = 0.2  # under 20% of the allowed time left
-
-
-@dataclass
-class Clock:
-    """One service-level clock of a suggestion."""
-
-    kind: str  # triage | resolve
-    target_days: int | None
-    due: datetime | None
-    stopped: datetime | None
-    state: str  # met | breached | at risk | running | none
-    remaining_days: float | None  # business days left (negative = over)
-
-    def describe(self) -> str:
-        if self.state == "none":
-            return f"{self.kind}: no target"
-        if self.state == "met":
-            return f"{self.kind}: met"
-        if self.state == "breached":
-            over = -(self.remaining_days or 0)
-            return f"{self.kind}: breached by {over:.1f} business days"
-        return f"{self.kind}: {self.remaining_days:.1f} business days left" + (
-            " (at risk)" if self.state == "at risk" else ""
-        )
-
-
-def clocks(s: Suggestion, created: str, policy: dict[int, tuple[int, int | None]], now: datetime,
-           closed_days: frozenset = frozenset()) -> tuple[Clock, Clock]:  # fmt: skip
-    """The triage and resolve clocks of a suggestion, as of ``now``."""
-    from .dates import add_business_days, business_days_between
-
-    start = from_iso(created)
-    triage_days, resolve_days = policy[priority(s)]
-    closed_at = from_iso(s.closed) if s.closed else None
-    if s.status == "duplicate":  # its survivor carries the clocks
-        stopped = closed_at or start
-        return (
-            Clock("triage", None, None, stopped, "none", None),
-            Clock("resolve", None, None, stopped, "none", None),
-        )
-    out = []
-    for kind, days, stopped in (
-        ("triage", triage_days, from_iso(s.triaged) if s.triaged else None),
-        (
-            "resolve",
-            resolve_days,
-            closed_at if s.status in ("done", "declined", "duplicate") else None,
-        ),
-    ):
-        if days is None:
-            out.append(Clock(kind, None, None, stopped, "none", None))
-            continue
-        due = add_business_days(start, days, closed_days)
-        end = stopped or now
-        remaining = business_days_between(end, due, closed_days)
-        if stopped is not None:
-            state = "met" if stopped <= due else "breached"
-        elif now > due:
-            state = "breached"
-        elif remaining < days * AT_RISK_SHARE:
-            state = "at risk"
-        else:
-            state = "running"
-        out.append(Clock(kind, days, due, stopped, state, remaining))
-    return out[0], out[1]
-
-
-def sla_state(
-    s: Suggestion, created: str, policy, now: datetime, closed_days: frozenset = frozenset()
-) -> str:
-    """The worse of the two clocks: breached > at risk > running > met/none."""
-    states = {c.state for c in clocks(s, created, policy, now, closed_days)}
-    for state in ("breached", "at risk", "running", "met"):
-        if state in states:
-            return state
-    return "none"
+# Targets, clocks and waiting live in .sla (working time, from the service calendar).

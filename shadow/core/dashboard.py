@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from . import actions, backlog, settings, trends
+from . import actions, backlog, sla, trends
 from .actions import ActionView
 from .backlog import OPEN_STATUSES, Row
 from .models import Department, Kudos, Person, Suggestion
@@ -33,6 +33,7 @@ class DashboardData:
     overdue: list[ActionView] | None = None  # None: nobody is acting
     triage: list[Row] = field(default_factory=list)
     breaches: list[tuple[Row, str]] = field(default_factory=list)
+    at_risk: int = 0  # at-risk suggestions for the acting owner (all, for coordinators)
     kudos: list[dict[str, Any]] = field(default_factory=list)
     visit_months: Monthly | None = None
     suggestion_months: Monthly | None = None
@@ -45,13 +46,13 @@ def _breaches(store: Store, rows: list[Row], now: datetime) -> list[tuple[Row, s
         (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
         key=lambda r: (r.priority, r.created, r.id),
     )[:LIST_LIMIT]
-    policy, closed = settings.sla_policy(store), settings.closures(store)
+    svc = sla.service(store)
     out = []
     for r in breached:
         doc = store.get(Suggestion.TABLE, r.id)
         if doc is None:
             continue
-        clocks = backlog.clocks(Suggestion.from_doc(doc), doc["created"], policy, now, closed)
+        clocks = svc.clocks(Suggestion.from_doc(doc), doc["created"], now)
         out.append((r, "; ".join(c.describe() for c in clocks if c.state == "breached")))
     return out
 
@@ -67,6 +68,12 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
             if v.overdue and v.action.owner_id == actor.id
         ]
     rows = backlog.rows(store, now)
+    scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
+    at_risk = sum(
+        1
+        for r in rows
+        if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
+    )
     return DashboardData(
         now,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
@@ -77,6 +84,7 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
         ),
         breaches=_breaches(store, rows, now),
+        at_risk=at_risk,
         kudos=sorted(
             store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
         )[:KUDOS_SHOWN],

@@ -708,6 +708,52 @@ class AuditEntry(Model):
         c.done()
 
 
+WAIT_SIDES = ("library", "it", "vendor")
+WAIT_RECORDS = ("suggestions", "actions")
+
+
+@dataclass
+class Wait(Model):
+    """A stretch of time a suggestion or action waited on one side (``end`` None: still waiting)."""
+
+    TABLE: ClassVar[str] = "waits"
+    record: str = "suggestions"  # suggestions | actions
+    record_id: int | None = None
+    on: str = ""  # library | it | vendor
+    note: str = ""
+    start: str = ""
+    end: str | None = None
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.choice("record", self.record, WAIT_RECORDS)
+        c.ref("record_id", self.record_id, required=True)
+        c.choice("on", self.on, WAIT_SIDES)
+        c.text("note", self.note)
+        c.timestamp("start", self.start)
+        c.timestamp("end", self.end, required=False)
+        c.done()
+
+
+@dataclass
+class ClockStart(Model):
+    """A suggestion's service-level clocks re-timed from a priority change (the history)."""
+
+    TABLE: ClassVar[str] = "clock_starts"
+    suggestion_id: int | None = None
+    at: str = ""
+    priority: int = 3
+    previous: int = 3
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.ref("suggestion_id", self.suggestion_id, required=True)
+        c.timestamp("at", self.at)
+        c.level("priority", self.priority, 1, 5)
+        c.level("previous", self.previous, 1, 5)
+        c.done()
+
+
 MODELS: dict[str, type[Model]] = {
     m.TABLE: m
     for m in (
@@ -721,5 +767,7 @@ MODELS: dict[str, type[Model]] = {
         Kudos,
         Survey,
         AuditEntry,
+        Wait,
+        ClockStart,
     )
 }

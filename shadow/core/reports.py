@@ -262,14 +262,14 @@ def sla_report(
     """
     from statistics import median
 
-    from .backlog import clocks, priority
+    from .backlog import priority
     from .dates import now as _now
     from .models import Suggestion
-    from .settings import closures, sla_policy
+    from .sla import service, waiting_extras
 
     now = now or _now()
-    policy = sla_policy(store)
-    closed_days = closures(store)
+    svc = service(store)
+    breach_months: dict[str, int] = {}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     groups: dict[str, dict[str, dict]] = {"priority": {}, "department": {}}
 
@@ -290,7 +290,7 @@ def sla_report(
         s = Suggestion.from_doc(doc)
         if s.status == "duplicate":
             continue
-        triage, resolve = clocks(s, created, policy, now, closed_days)
+        triage, resolve = svc.clocks(s, created, now)
         keys = [
             ("priority", f"P{priority(s)}"),
             ("department", depts.get(s.department_id, "(none)")),
@@ -304,6 +304,9 @@ def sla_report(
                 elif clock.state == "breached":
                     b[f"{prefix}_breached"] += 1
                     b["_over"].append(-(clock.remaining_days or 0))
+                    if kind == "priority" and clock.due is not None:
+                        month = f"{clock.due.astimezone(svc.calendar.zone):%Y-%m}"
+                        breach_months[month] = breach_months.get(month, 0) + 1
                 elif clock.state in ("running", "at risk"):
                     b[f"{prefix}_open"] += 1
     out: dict[str, list[dict]] = {}
@@ -328,7 +331,7 @@ def sla_report(
                 }  # fmt: skip
             )
         out[kind] = rows
-    return out
+    return waiting_extras(store, svc, out, breach_months, now, start, end)
 
 
 # ------------------------------------------------------------------ CSV exports
@@ -441,18 +444,17 @@ def _stopped_before(doc: dict, since: datetime) -> bool:
 def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
     """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
     from .actions import views
-    from .backlog import clocks, priority, priority_reason
+    from .backlog import priority, priority_reason
     from .dates import format_day, format_moment, format_span
     from .dates import now as _now
     from .models import Kudos, Suggestion
     from .schedule import occurrences, visits_near
-    from .settings import closures, sla_policy
+    from .sla import meeting_lines, service
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
-    policy = sla_policy(store)
-    closed_days = closures(store)
+    svc = service(store)
     lines = [
         "# Technical Implementation Group — meeting pack",
         "",
@@ -551,12 +553,13 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
-        for clock in clocks(s, d["created"], policy, now, closed_days):
+        for clock in svc.clocks(s, d["created"], now):
             if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
                 breaches.append(
                     f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
                 )
     section("Service-level breaches", breaches, "No service levels breached.")
+    section("Whose turn it is", meeting_lines(store, svc, since, now), "Nothing is waiting.")
     kudos = [k for k in store.all(Kudos.TABLE) if from_iso(k["created"]) >= since]
     section(
         "Kudos to announce",

@@ -218,6 +218,7 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             summary=action.title,
             created=dates.to_iso(today - timedelta(days=10)),
         )
+    _load_waits(tx, data, suggestion_ids, today)
     for raw in data.get("surveys", []):
         visit_index = raw["visit"]
         if "days_before" in raw:
@@ -236,6 +237,7 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         survey.validate()
         tx.insert(Survey.TABLE, survey.to_doc(), summary="survey", created=survey.answered)
     return {
+        "waits": len(data.get("waits", [])),
         "surveys": len(data.get("surveys", [])),
         "actions": len(data.get("actions", [])),
         "programmes": len(prog_ids),
@@ -244,3 +246,26 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         "suggestions": len(data.get("suggestions", [])),
         "kudos": len(data.get("kudos", [])),
     }
+
+
+def _load_waits(tx, data, suggestion_ids, today) -> None:
+    """Whose turn it is in the sample (waits on each side), and its service calendar settings."""
+    from .models import Wait
+
+    action_ids = [op[2] for op in tx.ops if op[0] == "put" and op[1] == Action.TABLE]
+    for raw in data.get("waits", []):
+        record = "suggestions" if "suggestion" in raw else "actions"
+        ids = suggestion_ids if record == "suggestions" else action_ids
+        ended = raw.get("ended_days_ago")
+        w = Wait(
+            record=record,
+            record_id=ids[raw["suggestion" if record == "suggestions" else "action"]],
+            on=raw["on"],
+            note=raw.get("note", ""),
+            start=dates.to_iso(today - timedelta(days=raw["days_ago"])),
+            end=dates.to_iso(today - timedelta(days=ended)) if ended is not None else None,
+        )
+        w.validate()
+        tx.insert(Wait.TABLE, w.to_doc(), summary=f"waits on {w.on}", created=w.start)
+    for key, value in data.get("settings", {}).items():
+        tx.set_setting(key, value)

@@ -51,51 +51,43 @@ def rules(store: Store) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ service levels
-SLA_DEFAULTS: dict[int, tuple[int, int | None]] = {
-    1: (1, 5),
-    2: (2, 10),
-    3: (5, 20),
-    4: (10, 40),
-    5: (20, None),
-}
+# Targets, the service calendar and the clocks live in core/sla.py and core/calendar.py;
+# their settings (sla.*) are read and changed through here like every other setting.
+SLA_SETTINGS = ("sla.hours", "sla.holidays", "sla.at-risk", *(f"sla.p{n}" for n in range(1, 6)))
 
 
-def sla_policy(store: Store) -> dict[int, tuple[int, int | None]]:
-    """Business days to triage and to resolve, per priority (stored in the database)."""
-    raw = store.setting("sla.policy") or {}
-    policy = dict(SLA_DEFAULTS)
-    for key, value in raw.items():
-        triage, resolve = value
-        policy[int(key)] = (int(triage), None if resolve is None else int(resolve))
-    return policy
+def _sla_lines(store: Store) -> list[str]:
+    from . import sla
+    from .calendar import calendar_for
 
-
-def parse_policy_value(text: str) -> tuple[int, int | None]:
-    """``2/10`` or ``20/none`` -> (2, 10) / (20, None)."""
-    parts = [p.strip().lower() for p in str(text).split("/")]
-    if (
-        len(parts) != 2
-        or not re.fullmatch(r"[0-9]{1,4}", parts[0])
-        or not (re.fullmatch(r"[0-9]{1,4}", parts[1]) or parts[1] in ("none", "-"))
-    ):
-        raise SettingsError(
-            f"a service level is TRIAGE/RESOLVE business days, e.g. 2/10 or 20/none (got {text!r})"
+    cal = calendar_for(store)
+    lines = [
+        f"sla.hours = {cal.describe_hours()}    (working hours the clocks count; "
+        f"default Mon-Fri 08:30-17:00; zone {cal.zone})",
+        f"sla.holidays = {cal.place}    (public holidays that stop clocks, e.g. AU-WA; none = off)",
+        f"sla.at-risk = {sla.at_risk_percent(store)}    (percent of a target used before "
+        f"'at risk'; default {sla.AT_RISK_DEFAULT})",
+    ]
+    for n, value in sla.policy(store).items():
+        lines.append(
+            f"sla.p{n} = {sla.describe_policy(value)}    (working hours h / days d to "
+            f"triage/resolve a P{n}; default {sla.describe_policy(sla.DEFAULT_POLICY[n])})"
         )
-    triage = int(parts[0])
-    resolve = None if parts[1] in ("none", "-") else int(parts[1])
-    if triage < 1 or (resolve is not None and resolve < triage):
-        raise SettingsError("triage takes at least 1 day, and resolving no less than triage")
-    return triage, resolve
+    return lines
 
 
-@guarded("settings")
-def set_sla(store: Store, actor: str, priority_level: int, value: str) -> None:
-    if priority_level not in SLA_DEFAULTS:
-        raise SettingsError("priority is 1 to 5")
-    triage, resolve = parse_policy_value(value)
-    policy = {str(k): list(v) for k, v in sla_policy(store).items()}
-    policy[str(priority_level)] = [triage, resolve]
-    put(store, actor, "sla.policy", policy)
+def _change_sla(store: Store, actor: str, name: str, text: str) -> str:
+    from . import calendar, sla
+
+    if name == "sla.hours":
+        return f"sla.hours = {calendar.set_hours(store, actor, text)}"
+    if name == "sla.holidays":
+        return f"sla.holidays = {calendar.set_place(store, actor, text)}"
+    if name == "sla.at-risk":
+        return f"sla.at-risk = {sla.set_at_risk(store, actor, text)}"
+    n = int(name[-1])
+    sla.set_target(store, actor, n, text)
+    return f"{name} = {sla.describe_policy(sla.policy(store)[n])}"
 
 
 @guarded("settings")
@@ -108,11 +100,6 @@ def put(store: Store, actor: str, key: str, value: Any) -> None:
 def closures(store: Store) -> frozenset:
     """Closure days that stop service-level clocks (programme-wide, in the database)."""
     return frozenset(date.fromisoformat(d) for d in store.setting("closures", []) or [])
-
-
-def sla_text(triage: int, resolve: int | None) -> str:
-    """A policy as it is typed: ``2/10`` or ``20/none``."""
-    return f"{triage}/{resolve if resolve is not None else 'none'}"
 
 
 # ------------------------------------------------------------------ closures
@@ -132,9 +119,6 @@ def parse_closures(text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ one entry point
-SLA_KEYS = {f"sla.p{n}": n for n in range(1, 6)}
-
-
 def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
     """Set one setting from typed text; returns how it now reads (``key = value``).
 
@@ -142,16 +126,25 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
     name = key.lower()
     if name == "dayfirst":
         return f"dayfirst = {'yes' if set_dayfirst(text) else 'no'}"
-    if name in SLA_KEYS:
-        set_sla(store, actor(), SLA_KEYS[name], text)
-        return f"{name} = {sla_text(*sla_policy(store)[SLA_KEYS[name]])}"
+    if name in SLA_SETTINGS:
+        return _change_sla(store, actor(), name, text)
     if name == "closures":
         days = parse_closures(text)
         put(store, actor(), "closures", days)
         return f"closures = {', '.join(days) or 'none'}"
     if name not in RULE_DEFAULTS:
         known = ", ".join(
-            ["dayfirst", *RULE_DEFAULTS, "sla.p1 .. sla.p5", "closures", "smtp.*", "mail.*"]
+            [
+                "dayfirst",
+                *RULE_DEFAULTS,
+                "sla.hours",
+                "sla.holidays",
+                "sla.at-risk",
+                "sla.p1 .. sla.p5",
+                "closures",
+                "smtp.*",
+                "mail.*",
+            ]  # fmt: skip
         )
         raise SettingsError(f"unknown setting {key!r} (settings: {known})")
     if not re.fullmatch(r"[0-9]{1,6}", text):
@@ -167,12 +160,7 @@ def listing(store: Store) -> list[str]:
     lines = [f"dayfirst = {'yes' if first else 'no'}    (yours: 4/3/2027 is {order})"]
     for key, value in rules(store).items():
         lines.append(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
-    for n, (triage, resolve) in sla_policy(store).items():
-        default = SLA_DEFAULTS[n]
-        lines.append(
-            f"sla.p{n} = {sla_text(triage, resolve)}    "
-            f"(business days to triage/resolve a P{n}; default {default[0]}/{default[1] or 'none'})"
-        )
+    lines += _sla_lines(store)
     closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
     lines.append(f"closures = {closed}    (days that stop service-level clocks)")
     return lines

@@ -59,8 +59,9 @@ def test_json_fields_are_pinned(capsys, tmp_path):
         2, "high", "Mai", "Circulation", ["kiosk", "speed"]
     )  # fmt: skip
     shown = json.loads(run(capsys, "--db", db, "suggestion", "show", "1", "--json"))
-    assert list(shown) == [*SUGGESTION_FIELDS, "history"]
-    assert {k: v for k, v in shown.items() if k != "history"} == s
+    # show adds the service-level clocks and waits (issue 16) and the history
+    assert list(shown) == [*SUGGESTION_FIELDS, "clocks", "waits", "history"]
+    assert {k: v for k, v in shown.items() if k not in ("clocks", "waits", "history")} == s
 
 
 def test_csv_columns_and_table_cells_are_pinned(capsys, tmp_path):

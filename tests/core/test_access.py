@@ -35,6 +35,7 @@ EXPECTED = {
     "kudos": {"coordinator", "staff"},
     "actions": {"coordinator", "staff"},
     "outbox": {"coordinator"},
+    "waits": {"coordinator", "staff"},
     "preferences": {"coordinator", "staff", "viewer"},
 }
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from dateutil import tz
 
-from shadow.core import actions, backlog, directory, notes, reports, settings
+from shadow.core import actions, backlog, directory, notes, reports, sla
 from shadow.core.dates import add_business_days, business_days_between
 from shadow.core.models import Suggestion, ValidationError
 from shadow.core.store import Store
@@ -40,6 +40,12 @@ def test_business_days_skip_closures():
 
 
 # ---------------------------------------------------------------- fixture
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch):
+    """Service-level clocks count working hours in the installation's zone: pin it."""
+    monkeypatch.setenv("TZ", "UTC")
+
+
 @pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "db.json")
@@ -65,9 +71,7 @@ def raise_suggestion(
 def clock_states(store, sid, now=NOW):
     doc = store.get("suggestions", sid)
     s = Suggestion.from_doc(doc)
-    return tuple(
-        c.state for c in backlog.clocks(s, doc["created"], settings.sla_policy(store), now)
-    )
+    return tuple(c.state for c in sla.service(store).clocks(s, doc["created"], now))
 
 
 # ---------------------------------------------------------------- each SLA state
@@ -83,28 +87,33 @@ def test_each_sla_state(store):
     assert clock_states(store, late)[0] == "breached"
     waiting = raise_suggestion(store, "waiting", "high", "medium", mon - timedelta(days=7))
     assert clock_states(store, waiting) == ("breached", "running")
-    # P1 triage 1 day: raised Tue 12:00, now Wed 08:00 -> 0.17 days left of 1 -> at risk
+    # P1 triage 1 working day (08:30-17:00): raised Tue 12:00, now Wed 11:00 -> 7.5 of 8.5
+    # working hours used (88%, over the 75% default) -> at risk; at Wed 08:00 only 5 (59%)
     risky = raise_suggestion(store, "risky", "high", "high", datetime(2026, 11, 24, 12, tzinfo=UTC))
-    assert clock_states(store, risky, datetime(2026, 11, 25, 8, tzinfo=UTC))[0] == "at risk"
+    assert clock_states(store, risky, datetime(2026, 11, 25, 11, tzinfo=UTC))[0] == "at risk"
+    assert clock_states(store, risky, datetime(2026, 11, 25, 8, tzinfo=UTC))[0] == "running"
     # P5 has no resolve target
     planning = raise_suggestion(store, "someday", "low", "low", mon)
     assert clock_states(store, planning) == ("running", "none")
     done = raise_suggestion(store, "done", "low", "high", mon - timedelta(days=3), "done",
                             triaged=mon - timedelta(days=3), closed=mon)  # fmt: skip
     assert clock_states(store, done) == ("met", "met")
-    clock = backlog.clocks(Suggestion.from_doc(store.get("suggestions", waiting)),
-                           store.get("suggestions", waiting)["created"], settings.sla_policy(store), NOW)[0]  # fmt: skip
-    assert clock.describe().startswith("triage: breached by 5.1 business days")
+    doc = store.get("suggestions", waiting)
+    clock = sla.service(store).clocks(Suggestion.from_doc(doc), doc["created"], NOW)[0]
+    # due Wed 18 09:00 (17 working hours); by Wed 25 12:00 62.5 were used: 45.5 h = 5.4 days over
+    assert clock.describe().startswith("triage: breached by 5.4 working days")
 
 
 def test_policy_is_editable_and_stored(store):
-    settings.set_sla(store, "boss", 2, "3/15")
-    assert settings.sla_policy(Store(store.path))[2] == (3, 15)
-    settings.set_sla(store, "boss", 5, "30/none")
-    assert settings.sla_policy(store)[5] == (30, None)
-    for bad in ("3", "x/10", "10/5", "0/4"):
-        with pytest.raises(settings.SettingsError):
-            settings.set_sla(store, "boss", 2, bad)
+    sla.set_target(store, "boss", 2, "3/15")
+    assert sla.policy(Store(store.path))[2] == (sla.Target(3, "d"), sla.Target(15, "d"))
+    sla.set_target(store, "boss", 5, "30/none")
+    assert sla.policy(store)[5] == (sla.Target(30, "d"), None)
+    sla.set_target(store, "boss", 1, "4h/2d")
+    assert sla.policy(store)[1] == (sla.Target(4, "h"), sla.Target(2, "d"))
+    for bad in ("3", "x/10", "10/5", "0/4", "2d/4h", "none/3"):
+        with pytest.raises(sla.SlaError):
+            sla.set_target(store, "boss", 2, bad)
 
 
 def test_backlog_filters_breached_and_at_risk(store):
@@ -241,6 +250,7 @@ def test_meeting_pack_sections(store):
         "Actions overdue or at risk",
         "Actions completed since the last meeting",
         "Service-level breaches",
+        "Whose turn it is",
         "Kudos to announce",
     ]
     assert len(sections["Upcoming visits (next fortnight)"]) == 1  # the 20 Dec visit is beyond

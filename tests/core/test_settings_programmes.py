@@ -3,7 +3,7 @@ service levels, closures): what the CLI and the screens both call."""
 
 import pytest
 
-from shadow.core import config, programmes, settings
+from shadow.core import config, programmes, settings, sla
 from shadow.core.models import ValidationError
 from shadow.core.store import Store
 
@@ -61,8 +61,8 @@ def test_rules_service_levels_and_closures_are_stored(store):
         settings.change(store, "host_week_cap", "many", lambda: "Ada")
     with pytest.raises(settings.SettingsError, match="unknown setting 'Colour'"):
         settings.change(store, "Colour", "blue", lambda: "Ada")
-    assert settings.change(store, "sla.p5", "30/none", lambda: "Ada") == "sla.p5 = 30/none"
-    assert settings.sla_policy(store)[5] == (30, None)
+    assert settings.change(store, "sla.p5", "30/none", lambda: "Ada") == "sla.p5 = 30d/none"
+    assert sla.policy(store)[5] == (sla.Target(30, "d"), None)
     closed = settings.change(store, "closures", "2026-12-28; 2026-12-25, 2026-12-25", lambda: "A")
     assert closed == "closures = 2026-12-25, 2026-12-28"
     assert [d.isoformat() for d in sorted(settings.closures(store))] == [
@@ -74,5 +74,8 @@ def test_rules_service_levels_and_closures_are_stored(store):
     lines = settings.listing(store)
     assert lines[0] == "dayfirst = yes    (yours: 4/3/2027 is 4 March)"
     assert "buffer_minutes = 30    (minutes a person needs between two visits; default 15)" in lines
-    assert "sla.p5 = 30/none    (business days to triage/resolve a P5; default 20/none)" in lines
+    assert (
+        "sla.p5 = 30d/none    (working hours h / days d to triage/resolve a P5; default 20d/none)"
+        in lines
+    )
     assert lines[-1] == "closures = none    (days that stop service-level clocks)"

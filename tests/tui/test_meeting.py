@@ -26,6 +26,7 @@ SECTIONS = [
     "Actions overdue or at risk",
     "Actions completed since the last meeting",
     "Service-level breaches",
+    "Whose turn it is",
     "Kudos to announce",
 ]
 

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from shadow.core import backlog, dates, directory, history, settings
+from shadow.core import backlog, dates, directory, history, sla
 from shadow.core.models import Department, Observation, Person, Suggestion, Visit
 from shadow.core.plain import count as counted
 
@@ -159,9 +159,7 @@ class SuggestionDetail(ShadowModal[str]):
         created = doc.get("created")
         if not created:
             return Content.styled("no creation time recorded", "$text-muted")
-        clocks = backlog.clocks(
-            s, created, settings.sla_policy(store), self.now, settings.closures(store)
-        )
+        clocks = sla.service(store).clocks(s, created, self.now)
         lines = []
         for clock in clocks:
             line = Content.styled(clock.describe(), SLA_STYLES.get(clock.state, ""))

@@ -284,6 +284,7 @@ class DashboardScreen(AreaScreen):
             self.panel("overdue").show(self.action_items(data))
         self.panel("triage").show(self.triage_items(data))
         self.panel("breaches").show(self.breach_items(data))
+        self.panel("breaches").border_subtitle = f"{data.at_risk} at risk" if data.at_risk else ""
         self.panel("kudos").show(self.kudos_items(data))
         self.draw_charts(data)
 
