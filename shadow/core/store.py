@@ -239,7 +239,8 @@ def _same_file(fh: IO[bytes], path: Path) -> bool:
 
 def _canonical(path: Path) -> Path:
     """One name per database: symlinks resolved; of several hard links in one folder,
-    the one whose journal or lock exists (else the first by name)."""
+    the one whose journal or lock exists (else the first by name); a hard link in another
+    folder, with no journal or lock of its own, is refused (it would split the database)."""
     path = Path(os.path.realpath(path.expanduser().absolute()))
     try:
         st = os.stat(path)
@@ -256,7 +257,14 @@ def _canonical(path: Path) -> Path:
             if (est.st_dev, est.st_ino) == (st.st_dev, st.st_ino):
                 twins.append(path.parent / entry.name)
     if len(twins) < 2:
-        return path
+        if any(path.with_name(path.name + x).exists() for x in (".journal", ".lock")):
+            return path  # the name it is used by: its journal and lock are here
+        # Its other name is in another folder, where its journal and lock would be too:
+        # two names, two journals, no shared lock. Refuse rather than split the database.
+        raise StoreError(
+            f"{path} has another name in another folder (a hard link): open the database by "
+            "the name it was created with, or replace the link with a symbolic link"
+        )
     for twin in sorted(twins):
         if twin.with_name(twin.name + ".journal").exists():
             return twin

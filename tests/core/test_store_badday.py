@@ -709,3 +709,19 @@ def test_a_reader_of_a_folded_journal_follows_when_a_writer_restarts_it(tmp_path
     assert len(reader.all("people")) == 8
     add(writer, "Ian")
     assert len(reader.all("people")) == 9
+
+
+def test_a_hard_link_in_another_folder_is_refused_not_split(tmp_path):
+    """Its journal and lock would sit in the other folder: two writers, two journals."""
+    home = tmp_path / "home"
+    home.mkdir()
+    with Store(home / "shadow.json") as store, store.transaction("t") as tx:
+        tx.insert("people", {"name": "Ada"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.link(home / "shadow.json", elsewhere / "shadow.json")
+    with pytest.raises(StoreError, match="another name in another folder"):
+        Store(elsewhere / "shadow.json")
+    assert not (elsewhere / "shadow.json.journal").exists()
+    with Store(home / "shadow.json") as store:  # its own name still opens
+        assert [d["name"] for d in store.all("people")] == ["Ada"]
