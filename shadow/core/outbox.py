@@ -41,13 +41,13 @@ the plain-language check: jargon found is explained at the end of the message.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+import portalocker
 
 from . import dates, mail, plain
 from .access import guarded
@@ -670,20 +670,19 @@ class Result:
 
 @contextlib.contextmanager
 def _sender_lock(store: Store) -> Iterator[bool]:
+    """One sender at a time, across processes: a lock the system releases if the sender
+    dies. portalocker (as the store uses) keeps this importable on Windows too."""
     path = store.path.with_name(store.path.name + ".outbox.lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+    with open(path, "a+b") as fh:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            portalocker.lock(fh, portalocker.LOCK_EX | portalocker.LOCK_NB)
+        except portalocker.exceptions.LockException:
             yield False
             return
         try:
             yield True
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+            portalocker.unlock(fh)
 
 
 def _recover(store: Store) -> int:
