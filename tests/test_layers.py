@@ -22,3 +22,23 @@ def test_import_contracts_are_kept():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 kept, 0 broken" in done.stdout
+
+
+POSIX_ONLY = {"fcntl", "termios", "pwd", "grp", "resource", "posix", "tty", "pty"}
+
+
+def test_no_posix_only_module_is_imported_at_module_top():
+    """shadow imports on Windows too: POSIX-only modules only inside functions, if at all."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "shadow").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module.split(".")[0]]
+            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in POSIX_ONLY]
+    assert found == []
