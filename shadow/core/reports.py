@@ -68,15 +68,6 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
         dept = depts.get(visit.department_id)
         uid_id = visit.series_id if visit.series_id is not None else visit.id
         dept_name = dept.name if dept else "?"
-        lines = [f"{visit.kind.title()} of {dept_name} ({visit.status})."]
-        if visit.purpose:
-            lines.append(f"What to see: {visit.purpose}")
-        visitors = ", ".join(people[p].name for p in visit.visitors if p in people)
-        hosts = ", ".join(people[p].name for p in visit.hosts if p in people)
-        lines.append(f"Visitors: {visitors}")
-        lines.append(f"Hosts: {hosts}")
-        if visit.rrule:
-            lines.append(f"Repeats {describe_repeat(visit.rrule)}.")
         # icalendar's order: its canonical properties first, then the rest by name.
         out = [
             "BEGIN:VEVENT",
@@ -107,7 +98,7 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
                     params = Parameters(cn=vText(person.name), role=vText(role))
                     addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
                 out.append(addresses[key])
-        out.append("DESCRIPTION:" + _ics_text("\n".join(lines)))
+        out.append("DESCRIPTION:" + _ics_text(event_description(visit, dept_name, people)))
         if dept is not None:
             out.append("LOCATION:" + _ics_text(", ".join(x for x in (dept.name, dept.branch) if x)))
         out.append("STATUS:" + _ics_text(ICS_STATUS.get(visit.status, "TENTATIVE")))
@@ -125,6 +116,18 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     assert head.endswith(tail)
     body = "\r\n".join(events).encode("utf-8") + b"\r\n" if events else b""
     return head[: -len(tail)] + body + tail
+
+
+def event_description(visit: Visit, dept_name: str, people: dict[int, Person]) -> str:
+    """What a calendar entry of a visit says: what, what to see, who, how it repeats."""
+    lines = [f"{visit.kind.title()} of {dept_name} ({visit.status})."]
+    if visit.purpose:
+        lines.append(f"What to see: {visit.purpose}")
+    lines.append(f"Visitors: {', '.join(people[p].name for p in visit.visitors if p in people)}")
+    lines.append(f"Hosts: {', '.join(people[p].name for p in visit.hosts if p in people)}")
+    if visit.rrule:
+        lines.append(f"Repeats {describe_repeat(visit.rrule)}.")
+    return "\n".join(lines)
 
 
 def _ics_text(value: str) -> str:
@@ -207,16 +210,7 @@ def visit_event(
     event.add("summary", f"{visit.kind.title()}: {dept_name}")
     if dept is not None:
         event.add("location", ", ".join(x for x in (dept.name, dept.branch) if x))
-    lines = [f"{visit.kind.title()} of {dept_name} ({visit.status})."]
-    if visit.purpose:
-        lines.append(f"What to see: {visit.purpose}")
-    visitors = ", ".join(people[p].name for p in visit.visitors if p in people)
-    hosts = ", ".join(people[p].name for p in visit.hosts if p in people)
-    lines.append(f"Visitors: {visitors}")
-    lines.append(f"Hosts: {hosts}")
-    if visit.rrule:
-        lines.append(f"Repeats {describe_repeat(visit.rrule)}.")
-    event.add("description", "\n".join(lines))
+    event.add("description", event_description(visit, dept_name, people))
     event.add("status", ICS_STATUS.get(visit.status, "TENTATIVE"))
     if visit.rrule:
         event.add("rrule", _rrule_for_ics(visit.rrule, zone))
