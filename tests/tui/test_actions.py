@@ -423,3 +423,59 @@ def test_snapshot_actions(snap_compare, sample_store, programme):
 
     app = create_app(sample_store, person(sample_store, "Priya Raman"))
     assert snap_compare(app, terminal_size=(110, 16), run_before=open_it)
+
+
+async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, programme):
+    from shadow.core import sla
+    from shadow.tui.modals.pickers import ChoiceModal
+
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["hostile"])
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ActionDetail)
+        assert "not waiting on anyone" in str(detail.query_one("#waiting").render())
+        await pilot.press("t")
+        await pilot.pause()
+        choice = app.screen
+        assert isinstance(choice, ChoiceModal)
+        options = choice.query_one(OptionList)
+        options.highlighted = options.get_option_index("vendor")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await type_into(pilot, "#answer", HOSTILE)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        w = sla.current_wait(sample_store, "actions", p["hostile"])
+        assert w is not None and w.on == "vendor" and w.note == HOSTILE
+        assert any("waiting on a vendor" in n for n in notifications(pilot))
+        # the details show it, the note as typed (never markup)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#waiting").render())
+        assert "waiting on a vendor" in shown and HOSTILE in shown
+        # waiting on the vendor again is refused by the core, shown as an error
+        await pilot.press("t")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.get_option_index("vendor")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # no note: allowed
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert any("already waiting on a vendor" in n for n in notifications(pilot))
+        # resume from the details
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert sla.current_wait(sample_store, "actions", p["hostile"]) is None
+        assert any("no longer waits on a vendor" in n for n in notifications(pilot))

@@ -401,3 +401,39 @@ def test_snapshot_backlog(snap_compare, sample_store, programme, monkeypatch):
 
     app = create_app(sample_store, person(sample_store, "Priya Raman"))
     assert snap_compare(app, terminal_size=(110, 20), run_before=marked_and_sorted)
+
+
+async def test_whose_turn_from_the_details(sample_store, programme):
+    from shadow.core import sla
+
+    sid = programme["hostile"]
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_backlog(pilot)
+        assert screen.table.select_id(sid)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestionDetail)
+        assert "not waiting on anyone" in str(app.screen.query_one("#waiting").render())
+        await pilot.press("t")
+        await pilot.pause()
+        await choose(pilot, "library")
+        await answer(pilot, "the branch manager's sign-off")
+        await app.workers.wait_for_complete()
+        w = sla.current_wait(sample_store, "suggestions", sid)
+        assert w is not None and w.on == "library" and w.note == "the branch manager's sign-off"
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#waiting").render())
+        assert "waiting on the library" in shown and "sign-off" in shown
+        await pilot.press("g")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert sla.current_wait(sample_store, "suggestions", sid) is None
+        # resuming when nothing waits is refused by the core, shown as the app shows errors
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert any("is not waiting on anyone" in n for n in notifications(pilot))

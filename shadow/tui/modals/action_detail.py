@@ -22,6 +22,7 @@ from ..palette import rich
 from ..widgets.due import describe_day
 from ..widgets.literal import audit_change, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
+from .wait import wait_content
 
 
 class ActionDetail(ShadowModal[str]):
@@ -30,7 +31,8 @@ class ActionDetail(ShadowModal[str]):
     DIALOG_TITLE = "Action"
     HELP = (
         "An action in full: its owner, due date, status (and why, when dropped), the "
-        "suggestion or visit it follows up, its notes and every change made to it. "
+        "suggestion or visit it follows up, whose turn it is, its notes and every change "
+        "made to it. "
         "The keys act on it straight from here."
     )
     COMMAND_LIST = (
@@ -40,6 +42,8 @@ class ActionDetail(ShadowModal[str]):
         Command("pick('reopen')", "Reopen", "Open it again", key="o"),
         Command("pick('reassign')", "Reassign", "Give it to someone else", key="r"),
         Command("pick('due')", "Due date", "Change the due date", key="u"),
+        Command("pick('wait')", "Waiting on", "Mark it waiting on library, IT or vendor", key="t"),
+        Command("pick('resume')", "Resume", "It no longer waits on anyone", key="g"),
         Command("cancel", "Close", "Back to the actions", key="escape,q"),
         HELP_COMMAND,
     )
@@ -90,6 +94,8 @@ class ActionDetail(ShadowModal[str]):
             )
             with VerticalScroll():
                 yield Static(self._facts(a), id="facts")
+                yield Label("Whose turn", classes="detail-heading")
+                yield Static(wait_content(store, "actions", a.id or 0), id="waiting")
                 yield Label("Notes", classes="detail-heading")
                 yield Static(
                     Content(visible(a.notes)) if a.notes else Content.styled("none", "$text-muted"),

@@ -18,21 +18,25 @@ from ..commands import Command, bindings
 from ..widgets.literal import audit_change, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 from .suggestion_form import priority_content
+from .wait import wait_content
 
 SLA_STYLES = {"breached": "bold $error", "at risk": "bold $warning", "met": "$success"}
 
 
 class SuggestionDetail(ShadowModal[str]):
-    """Dismisses with "edit" when the user asks to edit it, else None."""
+    """Dismisses with "edit", "wait" or "resume" (what the user asked for), else None."""
 
     DIALOG_TITLE = "Suggestion"
     HELP = (
         "A suggestion in full: its priority and why, its status, who voted, where it "
         "came from, its service-level clocks (triage and resolution, in business "
-        "days) and every change made to it. Press e to edit it."
+        "days), whose turn it is and every change made to it. Press e to edit it, t to mark "
+        "it waiting on the library, IT or a vendor, g to resume it."
     )
     COMMAND_LIST = (
         Command("edit", "Edit", "Edit this suggestion", key="e"),
+        Command("pick('wait')", "Waiting on", "Mark it waiting on library, IT or vendor", key="t"),
+        Command("pick('resume')", "Resume", "It no longer waits on anyone", key="g"),
         Command("cancel", "Close", "Back to the backlog", key="escape,q"),
         HELP_COMMAND,
     )
@@ -83,6 +87,8 @@ class SuggestionDetail(ShadowModal[str]):
                 yield Static(self._facts(s, doc, people), id="facts")
                 yield Label("Service level", classes="detail-heading")
                 yield Static(self._clocks(s, doc), id="clocks")
+                yield Label("Whose turn", classes="detail-heading")
+                yield Static(wait_content(store, "suggestions", s.id), id="waiting")
                 yield Label("Description", classes="detail-heading")
                 yield Static(
                     Content(visible(s.description))
@@ -187,6 +193,9 @@ class SuggestionDetail(ShadowModal[str]):
 
     def action_edit(self) -> None:
         self.dismiss("edit")
+
+    def action_pick(self, what: str) -> None:
+        self.dismiss(what)
 
     @on(Button.Pressed, "#close")
     def _close(self) -> None:

@@ -41,6 +41,7 @@ from ..modals.action_form import ActionForm, due_preview
 from ..modals.base import Confirm
 from ..modals.person_picker import PersonPicker
 from ..modals.pickers import TextPrompt
+from ..modals.wait import change_wait
 from ..widgets.due import describe_day, due_cell_text
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
@@ -411,6 +412,14 @@ class ActionsScreen(AreaScreen):
         choice = await self.app.push_screen_wait(ActionDetail(v, self.today))
         if choice in ("done", "start", "drop", "reopen", "reassign", "due"):
             await self.run_action(choice)
+        elif choice in ("wait", "resume") and (actor := self.app.acting_name()) is not None:
+            try:
+                said = await change_wait(self.app, actor, "actions", v.action.id or 0, choice)
+            except (UserError, StoreError) as exc:
+                self._fail(exc)
+                return
+            if said:
+                self._after_change(v.action.id, said)
 
     def action_add(self) -> None:
         if self.app.acting_name() is None:

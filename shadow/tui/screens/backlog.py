@@ -43,6 +43,7 @@ from ..modals.backlog_filter import BacklogFilterModal
 from ..modals.pickers import ChoiceModal, TextPrompt
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import SuggestionForm
+from ..modals.wait import change_wait
 from ..palette import priority_style, rich
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
@@ -559,6 +560,15 @@ class BacklogScreen(AreaScreen):
         choice = await self.app.push_screen_wait(SuggestionDetail(s.id, self.moment()))
         if choice == "edit":
             self.action_edit()
+        elif choice in ("wait", "resume") and (actor := self.app.acting_name()) is not None:
+            try:
+                said = await change_wait(self.app, actor, "suggestions", s.id, choice)
+            except (UserError, StoreError) as exc:
+                self._fail(exc)
+                return
+            if said:
+                self._changed([s.id])
+                self.app.say(said)
 
     def action_add(self) -> None:
         if self.app.acting_name() is None:
