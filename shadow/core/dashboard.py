@@ -34,6 +34,9 @@ class DashboardData:
     triage: list[Row] = field(default_factory=list)
     breaches: list[tuple[Row, str]] = field(default_factory=list)
     at_risk: int = 0  # at-risk suggestions for the acting owner (all, for coordinators)
+    # at-risk and breached suggestions for the acting owner (all, for coordinators)
+    escalations: list[sla.Escalation] = field(default_factory=list)
+    waiting: dict[str, float] = field(default_factory=dict)  # working hours waited per side
     kudos: list[dict[str, Any]] = field(default_factory=list)
     visit_months: Monthly | None = None
     suggestion_months: Monthly | None = None
@@ -68,6 +71,7 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
             if v.overdue and v.action.owner_id == actor.id
         ]
     rows = backlog.rows(store, now)
+    svc = sla.service(store)
     scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
     at_risk = sum(
         1
@@ -85,6 +89,8 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         ),
         breaches=_breaches(store, rows, now),
         at_risk=at_risk,
+        escalations=sla.escalations(store, now, actor, svc)[:LIST_LIMIT],
+        waiting=sla.waiting_figures(store, svc, now).overall,
         kudos=sorted(
             store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
         )[:KUDOS_SHOWN],

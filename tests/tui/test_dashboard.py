@@ -130,7 +130,11 @@ async def test_the_lists_show_what_needs_attention(sample_store, liaison, progra
         assert record_ids(screen, "triage") == [r.id for r in new]
         assert set(record_ids(screen, "triage")) == {p["kiosk"], p["printer"], p["hostile"]}
         breached = {r.id for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES}
-        assert breached and set(record_ids(screen, "breaches")) == breached
+        at_risk = {r.id for r in rows if r.sla == "at risk" and r.status in OPEN_STATUSES}
+        # the liaison coordinates: every at-risk and breached suggestion, breached first
+        shown = record_ids(screen, "breaches")
+        assert breached and at_risk and set(shown) == breached | at_risk
+        assert set(shown[: len(breached)]) == breached
         # Kudos, newest first.
         assert record_ids(screen, "kudos") == [p["kudos_plain"], p["kudos"]]
         summary = str(screen.query_one("#dash-summary").render())
@@ -327,3 +331,41 @@ async def test_an_empty_database_opens_on_an_empty_dashboard(store):
         await pilot.pause()
         detail = str(app.screen.query_one("#cell-detail").render())
         assert detail == "No active IT staff yet: add them in the Directory."
+
+
+async def test_an_owner_sees_all_theirs_at_risk_and_breached_with_the_hours_waited(
+    sample_store, liaison, programme
+):
+    from datetime import timedelta
+
+    from shadow.core import sla
+
+    store = sample_store
+    # a vendor wait on the sorter two days before "now": its hours show under the list
+    sla.wait(store, liaison.name, "suggestions", programme["sorter"], "vendor",
+             "quote [b]asked[/b]", now=NOW - timedelta(days=2))  # fmt: skip
+    figures = sla.waiting_figures(store, sla.service(store), NOW).overall
+    assert figures["vendor"] > 0
+    everyone = [e.suggestion_id for e in sla.escalations(store, NOW, liaison)]
+    assert len(everyone) > 1
+    # Ben owns an open action on the last of them: that one is his (and only his own are)
+    owner = directory.find_person(store, "Ben Kowalczyk")
+    assert sla.escalation_scope(store, owner) is not None  # not a coordinator
+    with store.transaction("test setup") as tx:
+        follow_up = Action(title="Follow it up", owner_id=owner.id, suggestion_id=everyone[-1])
+        tx.insert(Action.TABLE, follow_up.to_doc(), created="2026-11-19T09:00+00:00")
+    scope = sla.escalation_scope(store, owner)
+    theirs = [e.suggestion_id for e in sla.escalations(store, NOW, owner)]
+    assert everyone[-1] in theirs and set(theirs) == set(everyone) & set(scope)
+    assert len(theirs) < len(everyone)  # an owner's own, not everyone's
+    for who, expected in ((liaison, everyone), (owner, theirs)):
+        app = create_app(store, who)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_dashboard(pilot)
+            assert record_ids(screen, "breaches") == expected
+            states = [e.state for e in sla.escalations(store, NOW, who)]
+            lines = [prompt_text(screen, "breaches", i) for i in range(len(expected))]
+            assert all(state in line for state, line in zip(states, lines, strict=True))
+            subtitle = str(screen.panel("breaches").border_subtitle)
+            assert f"vendor {round(figures['vendor'], 1):g}h" in subtitle
+            assert f"lib {round(figures['library'], 1):g}h" in subtitle

@@ -1,7 +1,8 @@
 """The dashboard: what needs attention today, and how the programme is going.
 
 shadow opens here. Five lists (visits today and in the next 7 days, your
-overdue actions, suggestions awaiting triage, service-level breaches, the
+overdue actions, suggestions awaiting triage, at-risk and breached suggestions
+(the acting owner's own, all for coordinators, with the hours waited on each side), the
 latest kudos) each open the item's own page with enter; three charts show the
 last six months (visits held or lost, suggestions raised and closed, the
 backlog's size).
@@ -26,6 +27,7 @@ from shadow.core import actions, backlog, dates
 from shadow.core.backlog import Row
 from shadow.core.dashboard import DAYS_AHEAD, LIST_LIMIT, DashboardData, read_dashboard
 from shadow.core.models import (
+    WAIT_SIDES,
     Action,
     Department,
     Kudos,
@@ -40,7 +42,7 @@ from shadow.core.store import StoreError
 from ..commands import Command, bindings
 from ..loading import Loader
 from ..modals.info import InfoModal
-from ..modals.suggestion_detail import SuggestionDetail
+from ..modals.suggestion_detail import SLA_STYLES, SuggestionDetail
 from ..palette import priority_style, status_style
 from ..widgets.charts import Chart, Series
 from ..widgets.literal import one_line, visible
@@ -163,7 +165,11 @@ class DashboardScreen(AreaScreen):
             "panel('triage')", "Triage", "Jump to suggestions awaiting triage", "2", footer=False
         ),
         Command(
-            "panel('breaches')", "Breaches", "Jump to service-level breaches", "3", footer=False
+            "panel('breaches')",
+            "Breaches",
+            "Jump to at-risk and breached suggestions",
+            "3",
+            footer=False,
         ),
         Command(
             "panel('overdue')", "My overdue", "Jump to your overdue actions", "4", footer=False
@@ -239,7 +245,9 @@ class DashboardScreen(AreaScreen):
             )
             with Vertical(classes="dash-column"):
                 yield Panel("Awaiting triage", "Nothing waiting to be triaged", id="triage")
-                yield Panel("Service level breached", "No open suggestion is late", id="breaches")
+                yield Panel(
+                    "At risk and breached", "Nothing open is at risk or late", id="breaches"
+                )
             with Vertical(classes="dash-column"):
                 yield Panel("My overdue actions", "None of your actions is overdue", id="overdue")
                 yield Panel("Latest kudos", "No kudos yet", id="kudos")
@@ -284,7 +292,12 @@ class DashboardScreen(AreaScreen):
             self.panel("overdue").show(self.action_items(data))
         self.panel("triage").show(self.triage_items(data))
         self.panel("breaches").show(self.breach_items(data))
-        self.panel("breaches").border_subtitle = f"{data.at_risk} at risk" if data.at_risk else ""
+        self.panel("breaches").border_subtitle = self.waiting_line(data)
+        self.panel("breaches").tooltip = (
+            "Working hours spent waiting on the library, on IT and on vendors"
+            if data.waiting
+            else None
+        )
         self.panel("kudos").show(self.kudos_items(data))
         self.draw_charts(data)
 
@@ -364,13 +377,31 @@ class DashboardScreen(AreaScreen):
         return items
 
     def breach_items(self, data: DashboardData) -> list[tuple[str, Content]]:
+        """The acting owner's at-risk and breached suggestions (all, for coordinators)."""
         items = []
-        for r, why in data.breaches:
-            second = Content.assemble((r.status, "bold"), " · ", (why, "$error"))
-            items.append(
-                (f"suggestion:{r.id}", Content("\n").join([self._suggestion_line(r), second]))
+        for e in data.escalations:
+            first = Content.assemble(
+                (f"P{e.priority} ", priority_style(e.priority)),
+                (f"#{e.suggestion_id} ", "$text-muted"),
+                one_line(e.title),
             )
+            second = Content.assemble(
+                (e.describe(), SLA_STYLES.get(e.state, "")),
+                (f" · {shorten(', '.join(e.owners), 40)}" if e.owners else "", "$text-muted"),
+            )
+            items.append((f"suggestion:{e.suggestion_id}", Content("\n").join([first, second])))
         return items
+
+    def waiting_line(self, data: DashboardData) -> str:
+        """Working hours spent waiting on each side: whose turn it has been."""
+        if not any(data.waiting.values()):
+            return ""
+        short = {"library": "lib", "it": "IT", "vendor": "vendor"}  # fits a third of 120
+        hours = " ".join(
+            f"{short.get(side, side)} {round(data.waiting.get(side, 0), 1):g}h"
+            for side in WAIT_SIDES
+        )
+        return f"waited: {hours}"
 
     def kudos_items(self, data: DashboardData) -> list[tuple[str, Content]]:
         items = []
