@@ -437,3 +437,28 @@ async def test_whose_turn_from_the_details(sample_store, programme):
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert any("is not waiting on anyone" in n for n in notifications(pilot))
+
+
+async def test_a_refused_wait_is_shown_and_changes_nothing(sample_store, programme):
+    from shadow.core import access, sla
+
+    sid = programme["hostile"]
+    password = "Correct-horse-battery-staple-42"
+    access.add_account(sample_store, "Priya Raman", "Priya Raman", "coordinator", password)
+    access.add_account(sample_store, "Priya Raman", "Hannah Lindqvist", "staff", password)
+    app = create_app(sample_store, person(sample_store, "Hannah Lindqvist"))
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await open_backlog(pilot)
+        assert screen.table.select_id(sid)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestionDetail)
+        await pilot.press("t")
+        await pilot.pause()
+        await choose(pilot, "it")
+        await answer(pilot, "")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        assert sla.current_wait(sample_store, "suggestions", sid) is None
+        assert any("staff may not triage" in n for n in notifications(pilot))
