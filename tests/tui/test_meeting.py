@@ -158,9 +158,10 @@ async def test_only_what_changed_is_rendered_again(sample_store, programme, monk
         changed = [SECTIONS[i] for i, (a, b) in enumerate(zip(before, after, strict=True))
                    if a is not b]  # fmt: skip
         assert changed == ["Actions overdue or at risk"]
-        assert "Renamed elsewhere — Marcus Webb" in plain(sections[3])
+        overdue_at = SECTIONS.index("Actions overdue or at risk")
+        assert "Renamed elsewhere — Marcus Webb" in plain(sections[overdue_at])
         # Bold comes from the pack's own Markdown; user text keeps its asterisks literally.
-        overdue = sections[3].content
+        overdue = sections[overdue_at].content
         assert "**" not in overdue.plain
 
 
