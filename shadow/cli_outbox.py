@@ -23,6 +23,8 @@ DESCRIPTION = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from .cli import record_id
+
     p = sub.add_parser("outbox", help=HELP, description=DESCRIPTION)
     osub = p.add_subparsers(dest="action", metavar="action", required=True)
 
@@ -35,12 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=cmd_outbox)
 
     q = osub.add_parser("retry", help="queue a failed or dropped message again")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("--send", action="store_true", help="and send it now")
     q.set_defaults(func=cmd_outbox)
 
     q = osub.add_parser("drop", help="never send this message")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.set_defaults(func=cmd_outbox)
 
     q = osub.add_parser(
@@ -52,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=cmd_outbox)
 
     q = osub.add_parser("show", help="print one message as it goes out (headers, text, invite)")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.set_defaults(func=cmd_outbox, read_only=True)
 
     q = osub.add_parser(

@@ -26,6 +26,8 @@ SETTINGS_HELP = (
 # ------------------------------------------------------------------ parser entries
 def register_wait(sub: Any, noun: str) -> None:
     """Add ``wait`` and ``resume`` under ``shadow suggestion`` or ``shadow action``."""
+    from .cli import record_id
+
     q = sub.add_parser(
         "wait",
         help=f"mark a {noun} as waiting on the library, IT or a vendor",
@@ -33,11 +35,11 @@ def register_wait(sub: Any, noun: str) -> None:
         "that raised it, or on a vendor, its resolution clock pauses; the time is kept per side "
         "for 'shadow report sla'. Waiting on another side ends the current wait.",
     )
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
     q.add_argument("--on", required=True, choices=WAIT_SIDES, help="whose turn it is")
     q.add_argument("--note", metavar="TEXT", help="what is awaited")
     q = sub.add_parser("resume", help=f"end the {noun}'s current wait (its clock runs again)")
-    q.add_argument("id", metavar="ID")
+    q.add_argument("id", metavar="ID", type=record_id)
 
 
 def register_report(p: argparse.ArgumentParser) -> None:

@@ -169,7 +169,11 @@ def role_of(store: Store, actor: str | Person | None) -> str | None:
 def _id_of(record: Any) -> int | None:
     if isinstance(record, int):
         return record
-    if isinstance(record, str) and record.strip().lstrip("#").isdigit():
+    if (
+        isinstance(record, str)
+        and record.strip().lstrip("#").isascii()
+        and record.strip().lstrip("#").isdigit()
+    ):
         return int(record.strip().lstrip("#"))
     return None
 

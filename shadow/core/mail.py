@@ -145,7 +145,7 @@ def parse_setting(key: str, value: str) -> Any:
             raise MailError(f"smtp.host is a host name or address (got {text!r})")
         return text
     if key == "smtp.port":
-        if not text.isdigit() or not 0 < int(text) < 65536:
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
             raise MailError(f"smtp.port is a number from 1 to 65535 (got {text!r})")
         return int(text)
     if key == "smtp.security":
@@ -170,7 +170,7 @@ def parse_setting(key: str, value: str) -> Any:
         name = one_line(name).replace("<", "").replace(">", "").replace('"', "")
         return f"{name} <{address}>" if name else address
     if key == "mail.remind-hours":
-        if not text.isdigit() or not 0 < int(text) <= 24 * 14:
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 24 * 14:
             raise MailError(f"mail.remind-hours is a number of hours, 1 to 336 (got {text!r})")
         return int(text)
     raise MailError(f"unknown setting {key!r} (mail settings: {', '.join(SETTINGS_HELP)})")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import outbox
 from .access import guarded
 from .backlog import BacklogError
-from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError
+from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError, parse_id
 from .store import Store, now_iso
 
 
@@ -60,7 +60,7 @@ def edit_observation(
     """Correct a note. Each side writes its own notes, so only the author may change one;
     the audit trail keeps what it said before."""
     ref = str(observation_id).strip().lstrip("#")
-    doc = store.get(Observation.TABLE, int(ref)) if ref.isdigit() else None
+    doc = store.get(Observation.TABLE, n) if (n := parse_id(ref)) else None
     if doc is None:
         raise BacklogError(f"no note #{ref} (see 'shadow list observations --visit V')")
     obs = Observation.from_doc(doc)

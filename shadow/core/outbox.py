@@ -52,7 +52,16 @@ import portalocker
 from . import dates, mail, plain
 from .access import guarded
 from .dates import format_span, from_iso
-from .models import Action, Department, Person, Programme, Suggestion, UserError, Visit
+from .models import (
+    Action,
+    Department,
+    Person,
+    Programme,
+    Suggestion,
+    UserError,
+    Visit,
+    parse_id,
+)
 from .store import Store, Transaction
 
 TABLE = "outbox"
@@ -606,7 +615,7 @@ def items(store: Store, states: Iterable[str] | None = None) -> list[Item]:
 
 def get(store: Store, message_id: int | str) -> dict[str, Any]:
     text = str(message_id).strip().lstrip("#")
-    doc = store.get(TABLE, int(text)) if text.isdigit() else None
+    doc = store.get(TABLE, n) if (n := parse_id(text)) else None
     if doc is None:
         raise OutboxError(f"no message #{mail.one_line(text, 40)} (see 'shadow outbox list')")
     return doc

@@ -172,7 +172,7 @@ def at_risk_percent(store: Store) -> int:
 @guarded("settings")
 def set_at_risk(store: Store, actor: str, text: str) -> int:
     raw = str(text).strip().rstrip("%")
-    if not raw.isdigit() or not 1 <= int(raw) <= 99:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 99:
         raise SlaError(f"sla.at-risk is a share of the target from 1 to 99 percent (got {text!r})")
     with store.transaction(actor) as tx:
         tx.set_setting("sla.at-risk", int(raw))

@@ -516,7 +516,7 @@ class Store:
             text = self.lock_path.read_text(encoding="ascii", errors="replace").strip()
         except OSError:
             return None
-        if not (text.isdigit() and len(text) < 10):
+        if not (text.isascii() and text.isdigit() and len(text) < 10):
             return None
         pid = int(text)
         if os.name != "nt":  # the last writer may be gone (a reader holds the lock now)

@@ -29,7 +29,7 @@ def parse_scores(text: str, what: str) -> dict[str, int]:
     """``4,4,3,5`` in the order of SURVEY_DIMENSIONS -> {dimension: score}."""
     parts = [p.strip() for p in str(text or "").replace(";", ",").split(",") if p.strip()]
     if len(parts) != len(SURVEY_DIMENSIONS) or not all(
-        p.isdigit() and 1 <= int(p) <= 5 for p in parts
+        p.isascii() and p.isdigit() and 1 <= int(p) <= 5 for p in parts
     ):
         raise SurveyError(
             f"{what}: give {len(SURVEY_DIMENSIONS)} scores from 1 to 5, comma-separated, for "

@@ -153,7 +153,11 @@ class ActionForm(FormModal):
         ref = text.strip().lstrip("#")
         if not ref:
             return Content.styled("Every action follows up a suggestion", "$text-muted")
-        doc = self.app.store.get(Suggestion.TABLE, int(ref)) if ref.isdigit() else None
+        doc = (
+            self.app.store.get(Suggestion.TABLE, int(ref))
+            if ref.isascii() and ref.isdigit()
+            else None
+        )
         if doc is None:
             return Content.styled(f"No suggestion #{ref}", PROBLEM_STYLE)
         return Content.styled(

@@ -28,7 +28,7 @@ _GOAL_MESSAGE = re.compile(r"goal \d+: (?P<key>\w+) (?P<rest>.*)")
 
 def _number(text: str) -> int | str:
     text = text.strip()
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def split_roles(text: str) -> list[str]:

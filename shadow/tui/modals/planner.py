@@ -261,7 +261,7 @@ class PlannerModal(ShadowModal[int]):
         if start and end and end < start:
             errors["to"] = "is before the first day"
         raw = self.query_one("#max_per_week", Input).value.strip()
-        max_week = int(raw) if raw.isdigit() else 0
+        max_week = int(raw) if raw.isascii() and raw.isdigit() else 0
         if max_week < 1:
             errors["max_per_week"] = "must be a whole number, at least 1"
         length = None

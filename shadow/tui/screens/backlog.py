@@ -801,7 +801,7 @@ class BacklogScreen(AreaScreen):
 
         def check(text: str) -> tuple[str, str]:
             ref = text.lstrip("#").strip()
-            if not ref.isdigit():
+            if not (ref.isascii() and ref.isdigit()):
                 return "Type the number of the suggestion it repeats", ""
             if int(ref) == s.id:
                 return "A suggestion cannot be merged into itself", ""
