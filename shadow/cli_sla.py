@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from .core.models import WAIT_SIDES
@@ -169,12 +170,21 @@ def report_escalations(args: argparse.Namespace, store) -> int:
 def print_waiting(report: dict) -> None:
     """``report sla`` as text: the per-side waiting table and the month trend."""
     from .cli import print_table
+    from .core.dates import format_day
 
     cal = report.get("calendar", {})
     print(
         f"working time: {cal.get('hours')} ({cal.get('zone')}), holidays {cal.get('holidays')}, "
         f"at risk from {cal.get('at_risk_percent')}% of a target"
     )
+    skipped = cal.get("holiday_days") or []
+    if skipped:
+        print(
+            "public holidays the clocks skipped: "
+            + "; ".join(
+                f"{h['name']} ({format_day(date.fromisoformat(h['date']))})" for h in skipped
+            )
+        )
     w = report["waiting_hours"]
     print(
         "waiting (working hours): "

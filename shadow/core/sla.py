@@ -661,11 +661,20 @@ def waiting_extras(
         for m in months
     ]  # fmt: skip
     cal = svc.calendar
+    first = (start or now).date() if start else date(now.year, 1, 1)
+    last = (end or now).date()
     report["calendar"] = {
         "zone": str(cal.zone),
         "hours": cal.describe_hours(),
         "holidays": cal.place,
         "at_risk_percent": round(svc.at_risk * 100),
+        # the public holidays on working days in the report's window (the clocks skip them)
+        "holiday_days": [
+            {"date": d.isoformat(), "name": name}
+            for year in range(first.year, last.year + 1)
+            for d, name in cal.holidays(year)
+            if first <= d <= last and cal.closed_reason(d) == name
+        ],
     }
     return report
 

@@ -289,3 +289,20 @@ def test_sample_programme_shows_whose_turn_it_is(store, monkeypatch):
     sorter = next(d for d in store.all("suggestions") if d["title"].startswith("Replace"))
     clock = sla.service(store).clocks(Suggestion.from_doc(sorter), sorter["created"], datetime.now(UTC))[1]  # fmt: skip
     assert clock.paused and clock.waiting_on == "vendor"
+
+
+def test_the_report_names_the_holidays_its_clocks_skipped(store):
+    from shadow.core import calendar
+
+    calendar.set_place(store, "boss", "AU-WA")
+    now = datetime(2027, 1, 10, 10, tzinfo=UTC)
+    report = reports.sla_report(store, start=datetime(2026, 12, 20, tzinfo=UTC), now=now)
+    # working-day holidays in the window, by name; Sat/Sun holidays skip no working time
+    assert report["calendar"]["holiday_days"] == [
+        {"date": "2026-12-25", "name": "Christmas Day"},
+        {"date": "2026-12-28", "name": "Boxing Day (observed)"},
+        {"date": "2027-01-01", "name": "New Year's Day"},
+    ]
+    assert report["calendar"]["holidays"] == "AU-WA"  # the place, as before
+    calendar.set_place(store, "boss", "none")
+    assert reports.sla_report(store, now=now)["calendar"]["holiday_days"] == []
