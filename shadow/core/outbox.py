@@ -628,14 +628,20 @@ def counts(store: Store) -> dict[str, int]:
     return out
 
 
-@guarded("outbox")
-def retry(store: Store, actor: str, message_id: int | str) -> dict[str, Any]:
-    """Put a failed (or dropped) message back in the queue."""
+def _unsent(store: Store, message_id: int | str) -> dict[str, Any]:
+    """A message a person may still retry or drop: not sent, and not being sent now."""
     doc = get(store, message_id)
     if doc["state"] == "sent":
         raise OutboxError(f"message #{doc['id']} was sent already")
     if doc["state"] == "sending":
         raise OutboxError(f"message #{doc['id']} is being sent right now")
+    return doc
+
+
+@guarded("outbox")
+def retry(store: Store, actor: str, message_id: int | str) -> dict[str, Any]:
+    """Put a failed (or dropped) message back in the queue."""
+    doc = _unsent(store, message_id)
     with store.transaction(actor) as tx:
         return tx.update(TABLE, doc["id"], {"state": "queued", "phase": "", "via": ""})
 
@@ -643,11 +649,7 @@ def retry(store: Store, actor: str, message_id: int | str) -> dict[str, Any]:
 @guarded("outbox")
 def drop(store: Store, actor: str, message_id: int | str) -> dict[str, Any]:
     """Never send a message (its record stays, so a sweep does not queue it again)."""
-    doc = get(store, message_id)
-    if doc["state"] == "sent":
-        raise OutboxError(f"message #{doc['id']} was sent already")
-    if doc["state"] == "sending":
-        raise OutboxError(f"message #{doc['id']} is being sent right now")
+    doc = _unsent(store, message_id)
     with store.transaction(actor) as tx:
         return tx.update(TABLE, doc["id"], {"state": "dropped"})
 
