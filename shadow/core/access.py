@@ -55,6 +55,7 @@ RULES: dict[str, frozenset[str]] = {
     "votes": frozenset({"coordinator", "staff"}),
     "surveys": frozenset({"coordinator", "staff"}),
     "kudos": frozenset({"coordinator", "staff"}),
+    "feedback": frozenset({"coordinator", "staff"}),
     "actions": frozenset({"coordinator", "staff"}),
     "outbox": frozenset({"coordinator"}),
     "waits": frozenset({"coordinator", "staff"}),
@@ -75,6 +76,7 @@ WHAT = {
     "votes": "vote",
     "surveys": "answer surveys",
     "kudos": "give kudos",
+    "feedback": "rate visits",
     "actions": "change actions",
     "outbox": "retry or drop messages",
     "waits": "mark what is waiting on whom",
@@ -216,6 +218,21 @@ def check(store: Store, actor: str | Person | None, action: str, record: Any = N
         reason = _owns(store, action, record, person["id"] if person else None)
         if reason:
             raise AccessDenied(f"{name} is {'staff' if role == 'staff' else 'a ' + role}: {reason}")
+    if action == "feedback" and record is not None:
+        _authored(store, name, record)
+
+
+def _authored(store: Store, name: str, record: Any) -> None:
+    """A visit's rating is its author's to change, whatever anyone's role (a coordinator
+    may not rewrite someone's rating either)."""
+    author = getattr(record, "author_id", None)
+    if author is None and (rid := _id_of(record)) is not None:
+        doc = store.get("feedback", rid)
+        author = doc.get("author_id") if doc else None
+    person = _person_doc(store, name)
+    if author is not None and (person is None or person["id"] != author):
+        who = (store.get(Person.TABLE, author) or {}).get("name", "someone else")
+        raise AccessDenied(f"this rating is {who}'s: only its author can change it")
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -33,6 +33,7 @@ EXPECTED = {
     "votes": {"coordinator", "staff"},
     "surveys": {"coordinator", "staff"},
     "kudos": {"coordinator", "staff"},
+    "feedback": {"coordinator", "staff"},
     "actions": {"coordinator", "staff"},
     "outbox": {"coordinator"},
     "waits": {"coordinator", "staff"},
