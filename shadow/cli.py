@@ -929,12 +929,18 @@ def list_kudos(store: Store, args: argparse.Namespace) -> int:
 
 
 def _jargon_warning(text: str, direction_to_library: bool) -> None:
+    """Jargon the reader may not know: IT jargon for the library, library terms for IT."""
     from .core.plain import check_text, summarise
 
-    if direction_to_library:
-        findings = check_text(text)
-        if findings:
-            print(f"  plain language: {summarise(findings)}")
+    findings = check_text(text, reader="library" if direction_to_library else "it")
+    if findings:
+        print(f"  plain language: {summarise(findings)}")
+
+
+def privacy_warning(fields: dict[str, Any]) -> None:
+    from .cli_feedback import privacy_warning as warn
+
+    warn(fields)
 
 
 def cmd_observe(args: argparse.Namespace) -> int:
@@ -945,6 +951,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
     oid = notes.observe(store, actor, args.visit, args.text, args.kind)
     print(f"noted #{oid} on visit #{args.visit} ({SIDE_LABELS[actor.side]} side, {args.kind})")
     _jargon_warning(args.text, actor.side == "it")
+    privacy_warning({"text": args.text})
     return 0
 
 
@@ -964,6 +971,7 @@ def cmd_observation(args: argparse.Namespace) -> int:
     print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
     if args.text is not None:
         _jargon_warning(obs.text, actor.side == "it")
+        privacy_warning({"text": obs.text})
     return 0
 
 
@@ -985,6 +993,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     saved = backlog.get(store, sid)
     print(f"suggestion #{sid}: {saved.title} — {backlog.priority_reason(saved)}")
     _jargon_warning(f"{saved.title}\n{saved.description}", saved.direction == "it-to-library")
+    privacy_warning({"title": saved.title, "description": saved.description})
     return 0
 
 
@@ -1064,6 +1073,7 @@ def cmd_kudos(args: argparse.Namespace) -> int:
         visit_id=visit_record(store, actor.name, args.visit) if args.visit else None,
     )
     print(f"kudos #{kid} to {to.name} recorded for the next meeting")
+    privacy_warning({"for": args.text})
     return 0
 
 
@@ -1074,13 +1084,17 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     if args.replace:
         from .core.plain import replace_all
 
-        print(replace_all(text))
+        print(replace_all(text, reader=args.for_))
         return 0
-    findings = check_text(text)
+    findings = check_text(text, reader=args.for_)
     if args.json:
         print_json([{"term": f.term, "found": f.found, "start": f.start, "end": f.end, "plain": f.plain,
                      "note": f.note} for f in findings])  # fmt: skip
         return 0
+    from .core.privacy import check as private
+
+    for p in private(text):
+        print(f"privacy: {p.describe()}; patron details do not belong in notes")
     if not findings:
         print("no jargon found")
         return 0
@@ -1174,6 +1188,7 @@ def cmd_action(args: argparse.Namespace) -> int:
         print(
             f"action #{aid}: {action.title} ({directory.find_person(store, action.owner_id).name}{due})"
         )
+        privacy_warning({"title": action.title, "notes": action.notes})
         return 0
     if args.action in ("start", "done", "drop", "reopen"):
         status = {"start": "in progress", "done": "done", "drop": "dropped", "reopen": "open"}[
@@ -1208,6 +1223,7 @@ def cmd_action(args: argparse.Namespace) -> int:
         print(f"nothing changed: action #{base.id} already reads so")
         return 0
     print(f"action #{base.id} updated")
+    privacy_warning({"text": args.text} if args.action == "note" else {})
     return 0
 
 
@@ -1823,8 +1839,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--visit", metavar="ID", type=visit_key)
     p.set_defaults(func=cmd_kudos)
 
-    p = sub.add_parser("check-text", help="find IT jargon in a text and offer plain words")
+    p = sub.add_parser(
+        "check-text",
+        help="find IT jargon in a text and offer plain words",
+        description="--for library (the default) checks text the library will read against IT "
+        "jargon; --for it checks text IT will read against library terms (ILS, MARC, holds "
+        "shelf ...). Notes are checked by the writer's side: IT staff write for the library, "
+        "library staff for IT. Card numbers, emails and phone numbers are pointed out too.",
+    )
     p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
+    p.add_argument("--for", dest="for_", choices=("library", "it"), default="library",
+                   help="who reads it (default: library)")  # fmt: skip
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--replace", action="store_true", help="print the text with plain words in place of jargon"
@@ -2025,8 +2050,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", metavar="BACKUP", help="a backup file (e.g. from backups/)")
     p.set_defaults(func=cmd_restore)
 
-    from . import cli_outbox, cli_users, serve
+    from . import cli_feedback, cli_outbox, cli_users, serve
 
+    cli_feedback.register(sub)
     cli_users.register(sub)
     serve.register(sub)
     cli_outbox.register(sub)

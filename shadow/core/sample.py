@@ -198,6 +198,7 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             summary="kudos",
             created=dates.to_iso(visit_ends[raw["visit"]] + timedelta(hours=2)),
         )
+    _load_feedback(tx, data, visit_ids, visit_ends, person_ids)
     suggestion_ids = [op[2] for op in tx.ops if op[0] == "put" and op[1] == Suggestion.TABLE]
     for raw in data.get("actions", []):
         action = Action(
@@ -245,7 +246,27 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         "observations": len(data.get("observations", [])),
         "suggestions": len(data.get("suggestions", [])),
         "kudos": len(data.get("kudos", [])),
+        "feedback": len(data.get("feedback", [])),
     }
+
+
+def _load_feedback(tx, data, visit_ids, visit_ends, person_ids) -> None:
+    """Ratings of held visits from both sides, given the day after each visit."""
+    from .models import Feedback
+
+    sides = {p["name"]: p["side"] for p in data["people"]}
+    for raw in data.get("feedback", []):
+        fb = Feedback(
+            visit_id=visit_ids[raw["visit"]],
+            author_id=person_ids[raw["author"]],
+            side=sides[raw["author"]],
+            rating=raw["rating"],
+            again=raw.get("again"),
+            learned=raw.get("learned", ""),
+            at=dates.to_iso(visit_ends[raw["visit"]] + timedelta(days=1)),
+        )
+        fb.validate()
+        tx.insert(Feedback.TABLE, fb.to_doc(), summary="rating", created=fb.at)
 
 
 def _load_waits(tx, data, suggestion_ids, today) -> None:
