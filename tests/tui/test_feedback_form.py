@@ -189,3 +189,33 @@ async def test_library_notes_are_checked_for_library_terms(sample_store, program
         assert form.query_one("#text", TextArea).text.startswith(
             "The library system lost the holds shelf"
         )
+
+
+async def test_kudos_and_action_forms_point_out_patron_details(sample_store, programme):
+    from shadow.tui.modals.action_form import ActionForm
+    from shadow.tui.modals.kudos_form import KudosForm
+
+    ben = person(sample_store, "Ben Kowalczyk")
+    app = create_app(sample_store, ben)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visit(pilot, programme["visit"])
+        await pilot.press("k")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, KudosForm)
+        panel = form.query_one(JargonPanel)
+        assert not panel.display
+        form.query_one("#text", TextArea).insert("Thanks for calling mrs.p@example.org back")
+        await pilot.pause()
+        assert panel.display and [f.kind for f in panel.private] == ["email address"]
+        assert "m•••@example.org" in str(panel.render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")  # discard what was typed
+        await pilot.pause()
+        form = ActionForm(suggestion_id=None, owner="")
+        app.push_screen(form)
+        await pilot.pause()
+        form.query_one("#notes", TextArea).insert("Patron on (406) 555-0134 waits")
+        await pilot.pause()
+        assert [f.kind for f in form.query_one(JargonPanel).private] == ["phone number"]
