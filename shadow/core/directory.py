@@ -551,6 +551,7 @@ _REFS = {
         ("observation_id", "observations", False),
     ],
     "surveys": [("department_id", "departments", False), ("respondent_id", "people", False)],
+    "feedback": [("visit_id", "visits", False), ("author_id", "people", False)],
 }
 
 

@@ -171,9 +171,13 @@ def rate(
     )
     fb.validate()
     with store.transaction(actor.name) as tx:
-        fb.visit_id = schedule.attach_id(tx, store, t.key)
-        fb.id = tx.insert(Feedback.TABLE, fb.to_doc(), summary=f"rating of visit #{t.key}")
-    return fb, True
+        # Under the lock, with what other processes wrote: never a second rating.
+        raced = find(store, target(store, t.key).record_id, actor.id)
+        if raced is None:
+            fb.visit_id = schedule.attach_id(tx, store, t.key)
+            fb.id = tx.insert(Feedback.TABLE, fb.to_doc(), summary=f"rating of visit #{t.key}")
+            return fb, True
+    return _change(store, actor, raced, rating, again, learned), False
 
 
 @guarded("feedback", record="feedback_id")

@@ -194,3 +194,25 @@ def test_direction_follows_the_department_side(setup):
         tx.update("departments", depts["Circulation"], {"side": "it"})
     assert feedback.feedback_summary(store, direction="library-to-it").count == 1
     assert feedback.ratings(store)[0].direction == "library-to-it"
+
+
+def test_a_rating_saved_meanwhile_is_changed_not_doubled(setup, monkeypatch):
+    """Another process rated between the check and the lock: the write under the lock sees it."""
+    store, p, v, _ = setup
+    series = Visit.from_doc(store.get("visits", v["series"]))
+    week1 = f"{v['series']}@{dates.from_iso(series.start).date().isoformat()}"
+    for ref in (v["done"], week1):
+        first, _ = rate(store, p["Ada"], ref, 4)
+        real_find = feedback.find
+        calls = []
+
+        def stale_then_real(*args, calls=calls, real_find=real_find):
+            calls.append(args)
+            return None if len(calls) == 1 else real_find(*args)
+
+        monkeypatch.setattr(feedback, "find", stale_then_real)
+        second, new = rate(store, p["Ada"], ref, 1)
+        monkeypatch.setattr(feedback, "find", real_find)
+        assert len(calls) >= 2 and not new and second.id == first.id
+        assert len(store.find(Feedback.TABLE, author_id=p["Ada"].id, visit_id=first.visit_id)) == 1
+        assert feedback.find(store, first.visit_id, p["Ada"].id).rating == 1
