@@ -5,18 +5,29 @@
     shadow feedback --summary [--department NAME] [--direction D] [--since PHRASE] [--json]
 
 One parser: a positional VISIT plus ``--list``/``--summary`` flags (a subcommand word
-``list`` could not live beside a positional visit id). Also the patron-privacy warning
-every command that saves a note prints (:func:`privacy_warning`). Registered by
-:func:`register` from ``cli.build_parser``.
+``list`` could not live beside a positional visit id). Registered by :func:`register`
+from ``build_parser`` (shadow/cli/__init__.py); the privacy warning it prints after a
+save is :func:`shadow.cli.notes.privacy_warning`, shared by every command that saves a note.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from .core import dates, directory, feedback, privacy
-from .core.feedback import DIRECTIONS
+from ..core import dates, directory, feedback
+from ..core.feedback import DIRECTIONS
+from ..core.plain import count
+from ..core.settings import dayfirst
+from ._common import (
+    CliError,
+    acting_person,
+    open_store,
+    print_json,
+    print_table,
+    visit_key,
+    whole_number,
+)
+from .notes import privacy_warning
 
 HELP = (
     "rate a visit you were on (usefulness 1-5, would do again, one thing learned), or list ratings"
@@ -35,8 +46,6 @@ DESCRIPTION = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from .cli import visit_key, whole_number
-
     p = sub.add_parser("feedback", help=HELP, description=DESCRIPTION)
     p.add_argument("visit", metavar="VISIT", nargs="?", type=visit_key,
                    help="the visit: 12, or 20@2026-12-16 for one occurrence")  # fmt: skip
@@ -56,19 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_feedback)
 
 
-def privacy_warning(fields: dict[str, str | None]) -> None:
-    """One line on standard error per card number, email or phone number found in the
-    fields just saved (the field named, the value masked). Nothing is blocked: the writer
-    corrects their own note."""
-    from .cli import safe_line
-
-    for line in privacy.warnings({k: v for k, v in fields.items() if v}):
-        print(f"shadow: warning: {safe_line(line)}", file=sys.stderr)
-
-
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from .cli import CliError
-
     reading = args.list or args.summary
     if args.list and args.summary:
         raise CliError("choose --list or --summary, not both")
@@ -92,8 +89,6 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def _rate(args: argparse.Namespace) -> int:
-    from .cli import CliError, acting_person, open_store
-
     store = open_store(args)
     actor = acting_person(store, args)
     if args.rating is None and feedback.mine(store, actor, args.visit) is None:
@@ -109,8 +104,6 @@ def _rate(args: argparse.Namespace) -> int:
 
 
 def _filters(store, args: argparse.Namespace) -> dict:
-    from .core.settings import dayfirst
-
     out: dict = {"direction": args.direction}
     if args.department:
         out["department_id"] = directory.find_department(store, args.department).id
@@ -120,9 +113,6 @@ def _filters(store, args: argparse.Namespace) -> dict:
 
 
 def _read(args: argparse.Namespace) -> int:
-    from .cli import open_store, print_json, print_table
-    from .core.plain import count
-
     store = open_store(args)
     filters = _filters(store, args)
     found = feedback.ratings(store, visit=args.visit, **filters)
