@@ -118,10 +118,22 @@ def _read(args: argparse.Namespace) -> int:
     found = feedback.ratings(store, visit=args.visit, **filters)
     if args.summary:
         summary = feedback.summarise(found)
+        per_dept = [] if args.department else feedback.by_department(found)
         if args.json:
-            print_json(summary.as_json())
+            extra = {"by_department": [{"department": n, **x.as_json()} for n, x in per_dept]}
+            print_json(summary.as_json() | (extra if per_dept else {}))
             return 0
         print(_summary_text(summary, count))
+        if len(per_dept) > 1:
+            print("by department:")
+            print_table(
+                ["department", "ratings", "mean", "again %", "IT mean", "library mean"],
+                [
+                    [name, x.count, x.mean, _blank(x.again_pct), _blank(x.by_side["it"].mean),
+                     _blank(x.by_side["library"].mean)]
+                    for name, x in per_dept
+                ],
+            )  # fmt: skip
         return 0
     if args.json:
         print_json([_rating_json(r) for r in found])
@@ -138,6 +150,10 @@ def _read(args: argparse.Namespace) -> int:
         ],
     )  # fmt: skip
     return 0
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
 
 
 def _again(value: bool | None) -> str:

@@ -386,6 +386,15 @@ def feedback_summary(
     return summarise(found, recent)
 
 
+def by_department(found: list[Rating]) -> list[tuple[str, FeedbackSummary]]:
+    """The figures of some ratings per department (name order), for the coordinator's
+    overview: which departments' visits people find useful, from both sides."""
+    groups: dict[str, list[Rating]] = {}
+    for r in found:
+        groups.setdefault(r.department, []).append(r)
+    return [(name, summarise(groups[name], recent=0)) for name in sorted(groups, key=str.casefold)]
+
+
 def rating_line(fb: Feedback) -> str:
     """``4/5 · would do again · "..."`` (plain text; callers make it safe to show)."""
     again = {True: "would do again", False: "would not do again", None: ""}[fb.again]

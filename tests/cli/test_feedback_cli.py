@@ -92,7 +92,13 @@ def test_summary_and_list_show_both_sides(capsys, db):
     assert code == 0 and summary["count"] == 18
     assert summary["by_side"]["it"]["count"] == 9 and summary["by_side"]["library"]["count"] == 9
     assert 1 <= summary["mean"] <= 5 and summary["learned"]
+    per_dept = {d["department"]: d for d in summary["by_department"]}
+    assert per_dept["Children's & Youth"]["count"] == 2
+    assert sum(d["count"] for d in per_dept.values()) == 18
+    code, out, _ = run(capsys, db, "feedback", "--summary")
+    assert "by department:" in out and "Children's & Youth" in out
     code, out, _ = run(capsys, db, "feedback", "--summary", "--department", "Children's & Youth")
+    assert "by department" not in out
     assert out.splitlines()[0] == "2 ratings, mean usefulness 3.0/5, 50% would do it again"
     assert '"Too short to see the after-school rush" (Lucía Fernández' in out
     code, out, _ = run(capsys, db, "feedback", "--list", "--direction", "library-to-it")

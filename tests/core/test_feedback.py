@@ -216,3 +216,16 @@ def test_a_rating_saved_meanwhile_is_changed_not_doubled(setup, monkeypatch):
         assert len(calls) >= 2 and not new and second.id == first.id
         assert len(store.find(Feedback.TABLE, author_id=p["Ada"].id, visit_id=first.visit_id)) == 1
         assert feedback.find(store, first.visit_id, p["Ada"].id).rating == 1
+
+
+def test_by_department(setup):
+    store, p, v, _ = setup
+    rate(store, p["Ada"], v["done"], 4, again="yes")
+    rate(store, p["Mai"], v["done"], 2)
+    rate(store, p["Raj"], v["cat"], 5, again="no")
+    rows = feedback.by_department(feedback.ratings(store))
+    assert [name for name, _ in rows] == ["Cataloguing", "Circulation"]
+    circ = dict(rows)["Circulation"]
+    assert (circ.count, circ.mean, circ.again_pct) == (2, 3.0, 100)
+    assert (circ.by_side["it"].mean, circ.by_side["library"].mean) == (4.0, 2.0)
+    assert circ.learned == ()
