@@ -152,6 +152,20 @@ def _read(args: argparse.Namespace) -> int:
     return 0
 
 
+def visit_ratings(store, record_id: int | None) -> tuple[list[dict], str]:
+    """One visit's ratings for ``visit show``: the JSON list and a line of figures
+    (``2 ratings, mean 4.5/5, 50% would do it again``; "" for none or a whole series)."""
+    if record_id is None:
+        return [], ""
+    found = feedback.ratings(store, visit=record_id)
+    if not found:
+        return [], ""
+    s = feedback.summarise(found)
+    return [_rating_json(r) for r in found], f"{count(s.count, 'rating')}, mean {s.mean}/5" + _pct(
+        s.again_pct
+    )
+
+
 def _blank(value: object) -> object:
     return "" if value is None else value
 

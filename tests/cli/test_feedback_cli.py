@@ -59,6 +59,12 @@ def test_the_issue_spelling_rates_and_rerunning_edits(capsys, db):
     assert code == 0 and out.startswith(
         f"changed your rating of visit #{vid}: 2/5 · would do again"
     )
+    code, out, _ = run(capsys, db, "visit", "show", str(vid))
+    assert "      ratings: 3 ratings, mean 3.7/5, 100% would do it again" in out.splitlines()
+    code, out, _ = run(capsys, db, "visit", "show", str(vid), "--json")
+    assert {r["author"] for r in json.loads(out)["ratings"]} == {
+        "Aisha Rahman", "Ben Kowalczyk", "Marcus Webb"
+    }  # fmt: skip
     code, out, _ = run(capsys, db, "feedback", "--list", str(vid), "--json")
     mine = [r for r in json.loads(out) if r["author"] == "Aisha Rahman"]
     assert len(mine) == 1 and mine[0]["rating"] == 2 and mine[0]["again"] is True
