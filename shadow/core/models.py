@@ -683,7 +683,7 @@ class Feedback(Model):
         c.level("rating", self.rating, 1, 5)
         if self.again is not None and not isinstance(self.again, bool):
             c.fail("again", "must be yes, no or not said")
-        c._string("learned", self.learned, False, FEEDBACK_LEARNED_MAX, _CONTROL)
+        c.line("learned", self.learned, limit=FEEDBACK_LEARNED_MAX)
         c.timestamp("at", self.at)
         c.done()
 
