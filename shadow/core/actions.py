@@ -189,9 +189,7 @@ def suggestion_ready(store: Store, suggestion_id: int) -> int | None:
 
 
 @guarded("actions", record="action")
-def update(
-    store: Store, actor: str, action: Action, *, expect_version: int | None = None
-) -> bool:
+def update(store: Store, actor: str, action: Action, *, expect_version: int | None = None) -> bool:
     """Save a changed action; False (and nothing written) when nothing changed.
     ``expect_version``: refuse (versions.StaleRecord) if it changed since that version."""
     from . import versions

@@ -206,9 +206,7 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
 
 
 @guarded("triage")
-def update(
-    store: Store, actor: str, s: Suggestion, *, expect_version: int | None = None
-) -> bool:
+def update(store: Store, actor: str, s: Suggestion, *, expect_version: int | None = None) -> bool:
     """Save a changed suggestion; False (and nothing written) when nothing changed.
     ``expect_version``: refuse (versions.StaleRecord) if it changed since that version."""
     from . import versions
