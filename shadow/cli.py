@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from . import __version__
+from . import __version__, cli_versions
 from .core import directory
 from .core.models import (
     DIRECTIONS,
@@ -222,11 +222,13 @@ def open_store(args: argparse.Namespace) -> Store:
     read_only = bool(getattr(args, "read_only", False))
     store = Store(db_path(args), create=not read_only, read_only=read_only)
     _opened.append(store)
+    cli_versions.hold(store, args)  # edit/set: one read-modify-write under the lock
     return store
 
 
 def close_stores() -> None:
     """Close what this command opened; a fold that fails only warns (the writes were saved)."""
+    cli_versions.release()
     while _opened:
         _opened.pop().close(fold=True)
 
@@ -407,13 +409,14 @@ def _directory_command(
         raise CliError(
             f"nothing to change: give at least one of {', '.join('--' + f for f in ('name', *fields))}"
         )
+    cli_versions.require(store, args, model.TABLE, base.id)
     record = build(store, values, base)
     from .core.history import changed_fields
 
     if not changed_fields(store, model.TABLE, base.id, record.to_doc()):
         print(f"nothing changed: {noun} #{base.id} ({record.name}) already reads so")
         return 0
-    save(store, actor, record)
+    save(store, actor, record, expect_version=args.if_version)
     print(f"updated {noun} #{base.id}: {record.name}")
     return 0
 
@@ -553,6 +556,7 @@ def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[
         "repeat": describe_repeat(visit.rrule) if visit.rrule else "",
         "programme_id": visit.programme_id,
         "override_reason": visit.override_reason,
+        "version": visit.version,
     }
 
 
@@ -683,6 +687,7 @@ def cmd_visit(args: argparse.Namespace) -> int:
                 on=on,
                 force=args.force,
                 reason=args.reason or "",
+                expect_version=args.if_version,
             )
         )
         return 0
@@ -736,6 +741,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                 "id": own,
                 "key": occ.key,
                 **visit.to_doc(),
+                "version": visit.version,
                 "start": dates.to_iso(occ.start),
                 "end": dates.to_iso(occ.end),
                 "series_id": occ.series_id,
@@ -897,7 +903,7 @@ def list_observations(store: Store, args: argparse.Namespace) -> int:
     notes = observations(store, visit.id)
     items = [
         {"id": o.id, "visit_id": o.visit_id, "author": people.get(o.author_id, f"#{o.author_id}"),
-         "side": o.side, "kind": o.kind, "text": o.text, "at": o.at}
+         "side": o.side, "kind": o.kind, "text": o.text, "at": o.at, "version": o.version}
         for o in notes
     ]  # fmt: skip
     if args.json:
@@ -956,8 +962,11 @@ def cmd_observation(args: argparse.Namespace) -> int:
         return 2
     store = open_store(args)
     actor = acting_person(store, args)
+    cli_versions.require(store, args, "observations", args.id)
     before = store.get("observations", args.id)
-    obs = notes.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    obs = notes.edit_observation(
+        store, actor, args.id, text=args.text, kind=args.kind, expect_version=args.if_version
+    )
     if before is not None and (before["text"], before["kind"]) == (obs.text, obs.kind):
         print(f"nothing changed: note #{obs.id} already reads so")
         return 0
@@ -1028,6 +1037,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
         return 0
     # set
     s = backlog.get(store, args.id)
+    cli_versions.require(store, args, "suggestions", s.id)
     values: dict[str, Any] = {}
     for key in ("impact", "urgency", "direction", "department", "title", "description"):
         if getattr(args, key, None):
@@ -1043,7 +1053,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
             "nothing to change: give --impact, --urgency, --risk, --override-impact, --tag ..."
         )
     updated = backlog.suggestion_from_input(store, values, s)
-    if not backlog.update(store, actor, updated):
+    if not backlog.update(store, actor, updated, expect_version=args.if_version):
         print(f"nothing changed: suggestion #{s.id} already reads so")
         return 0
     print(f"suggestion #{s.id}: {backlog.priority_reason(updated)}")
@@ -1109,6 +1119,7 @@ def action_json(view: Any) -> dict[str, Any]:
         "notes": a.notes,
         "reason": a.reason,
         "done_at": a.done_at,
+        "version": a.version,
     }
 
 
@@ -1196,6 +1207,7 @@ def cmd_action(args: argparse.Namespace) -> int:
                 )
         return 0
     base = actions.get(store, args.id)
+    cli_versions.require(store, args, "actions", base.id)
     values = {}
     if args.action == "reassign":
         values["owner"] = args.owner
@@ -1204,7 +1216,7 @@ def cmd_action(args: argparse.Namespace) -> int:
     elif args.action == "note":
         values["notes"] = (base.notes + "\n" if base.notes else "") + args.text
     updated = actions.action_from_input(store, values, base, dayfirst=dayfirst())
-    if not actions.update(store, actor, updated):
+    if not actions.update(store, actor, updated, expect_version=args.if_version):
         print(f"nothing changed: action #{base.id} already reads so")
         return 0
     print(f"action #{base.id} updated")
@@ -2030,6 +2042,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.register(sub)
     serve.register(sub)
     cli_outbox.register(sub)
+    cli_versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
 
 

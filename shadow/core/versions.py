@@ -104,9 +104,12 @@ def describe(store: Store, table: str, changes: list[Change]) -> list[str]:
     return phrases
 
 
-def check(tx: Transaction, store: Store, table: str, record_id: int, expected: int | None) -> None:
-    """Inside the saving transaction: refuse with :class:`StaleRecord` when the record is
-    no longer at version ``expected`` (None: no check, the caller read it under the lock)."""
+def check(
+    tx: Transaction | Store, store: Store, table: str, record_id: int, expected: int | None
+) -> None:
+    """Inside the saving transaction (or under ``Store.editing()``): refuse with
+    :class:`StaleRecord` when the record is no longer at version ``expected`` (None: no
+    check)."""
     if expected is None:
         return
     current = tx.get(table, record_id)
