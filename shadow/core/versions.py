@@ -112,6 +112,7 @@ def check(
     check)."""
     if expected is None:
         return
+    expected = record_version({"version": expected})  # a damaged value reads as 1
     current = tx.get(table, record_id)
     if current is None:
         return  # the caller says "no such record" in its own words

@@ -254,3 +254,14 @@ def test_two_processes_edit_one_suggestion(tmp_path):
     with Store(path) as s:
         doc = s.get("suggestions", 1)
         assert (doc["impact"], doc["urgency"], doc["version"]) == ("high", "high", 3)
+
+
+def test_a_damaged_version_reads_as_1(store):
+    sid = suggest(store)
+    with store.transaction("x") as tx:
+        doc = {k: v for k, v in tx.get("suggestions", sid).items() if k != "id"}
+        tx._put("suggestions", sid, doc | {"version": "x"})  # as a hand-edited file might
+    s = backlog.get(store, sid)
+    assert versions.version_of(store, "suggestions", sid) == 1
+    backlog.update(store, "Ana Ruiz", replace(s, urgency="high"), expect_version=s.version)
+    assert store.get("suggestions", sid)["version"] == 2
