@@ -144,3 +144,47 @@ async def test_person_form_conflict(sample_store, liaison):
         await pilot.pause()
         doc = sample_store.get("people", p.id)
         assert (doc["email"], doc["team"]) == ("priya@example.org", "Night desk")
+
+
+async def test_moving_a_visit_someone_else_moved_is_refused(sample_store, liaison):
+    from datetime import timedelta
+
+    from shadow.core import dates, schedule
+    from shadow.tui.modals.booking import RescheduleForm
+
+    from .helpers import notifications
+
+    now = dates.now()
+    upcoming = [
+        d
+        for d in sample_store.all("visits")
+        if not d.get("rrule") and not d.get("series_id") and d["status"] in ("requested", "confirmed")
+        and dates.from_iso(d["start"]) > now + timedelta(days=1)
+    ]  # fmt: skip
+    vid = upcoming[0]["id"]
+    occ = schedule.get_occurrence(sample_store, str(vid))
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(120, 50)) as pilot:
+        form = RescheduleForm(occ, "test")
+        app.push_screen(form)
+        await pilot.pause()
+        other = Store(sample_store.path)
+        try:
+            schedule.reschedule(
+                other, "Ana Ruiz", vid, occ.start + timedelta(hours=1), force=True, reason="x"
+            )
+        finally:
+            other.close()
+        moved = sample_store.get("visits", vid)["start"]
+        await type_into(
+            pilot, "#when", dates.to_iso(occ.start + timedelta(days=1))[:16].replace("T", " ")
+        )
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # not saved, still open
+        assert any(
+            f"visit #{vid} changed since version" in m and "Ana Ruiz changed" in m
+            for m in notifications(pilot)
+        )
+        assert sample_store.get("visits", vid)["start"] == moved
