@@ -2066,6 +2066,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.demo:
             parser.error("--demo opens the TUI; it takes no command")
         status = args.func(args)
+        cli_versions.release()  # before --send opens the database again
         if args.send and status == 0:
             from . import cli_outbox
 

@@ -174,3 +174,12 @@ def test_concurrent_cli_sets_never_lose_each_others_fields(db, tmp_path):
     doc = json.loads(out.stdout)
     assert sorted(doc["tags"]) == sorted(a_tags + b_tags)
     assert doc["version"] == 1 + len(a_tags) + len(b_tags)
+
+
+def test_send_after_an_edit_does_not_wait_for_its_own_lock(capsys, db, monkeypatch):
+    """The edit's lock is let go before --send opens the database again."""
+    monkeypatch.setenv("SHADOW_LOCK_TIMEOUT", "0")  # waiting on ourselves would fail at once
+    code, out, err = run(capsys, "--db", db, "--send", "suggestion", "set", "1", "--urgency", "low")
+    assert code == 0, err
+    assert "sent" in out
+    assert suggestion(capsys, db)["urgency"] == "low"
