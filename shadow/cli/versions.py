@@ -1,7 +1,7 @@
 """``--if-version N`` on every ``edit``/``set`` command, and the lock that makes each of
 them one read-modify-write.
 
-Registered by :func:`register` from ``cli.build_parser`` after every command exists: it
+Registered by :func:`register` from ``build_parser`` after every command exists: it
 adds the flag to the commands in :data:`EDITS`. :func:`hold` (from ``open_store``) keeps
 the database's write lock for the whole of such a command, so what it reads is current
 and two concurrent ``set`` commands never lose one another's fields; :func:`release`
@@ -16,8 +16,8 @@ import contextlib
 import re
 from typing import Any
 
-from .core import versions
-from .core.store import Store
+from ..core import versions as core_versions
+from ..core.store import Store
 
 # command -> its subcommands that change an existing record
 EDITS = {
@@ -78,4 +78,4 @@ def release() -> None:
 
 def require(store: Store, args: Any, table: str, record_id: int) -> None:
     """Refuse (StaleRecord, one line) unless the record is at ``--if-version``."""
-    versions.check(store, store, table, record_id, getattr(args, "if_version", None))
+    core_versions.check(store, store, table, record_id, getattr(args, "if_version", None))
