@@ -87,7 +87,7 @@ def _when(ts: str) -> str:
 
 def describe(store: Store, table: str, changes: list[Change]) -> list[str]:
     """``Ana Ruiz changed impact: medium -> high and title at 10:42``: one phrase per
-    person and save, oldest first. Values of long text are named, not quoted."""
+    person and save, oldest first. Long or multi-line values are named, not quoted."""
     names = history.Names(store)
     phrases: list[str] = []
     groups: dict[tuple[str, str, int], list[Change]] = {}
@@ -98,7 +98,8 @@ def describe(store: Store, table: str, changes: list[Change]) -> list[str]:
         for c in group:
             entry = {"entity": table, "field": c.field, "old": c.old, "new": c.new}
             text = history.change(names, entry)
-            parts.append(text if len(text) <= 60 else history.field_name(c.field))
+            short = len(text) <= 60 and text.isprintable()  # one readable line
+            parts.append(text if short else history.field_name(c.field))
         said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         phrases.append(f"{actor} changed {said} at {_when(ts)}")
     return phrases

@@ -265,3 +265,13 @@ def test_a_damaged_version_reads_as_1(store):
     assert versions.version_of(store, "suggestions", sid) == 1
     backlog.update(store, "Ana Ruiz", replace(s, urgency="high"), expect_version=s.version)
     assert store.get("suggestions", sid)["version"] == 2
+
+
+def test_long_or_multiline_values_are_named_not_quoted(store):
+    sid = suggest(store)
+    s = backlog.get(store, sid)
+    backlog.update(store, "Ana Ruiz", replace(s, description="line one\nline two"))
+    with pytest.raises(StaleRecord) as caught:
+        backlog.update(store, "Ben Cho", replace(s, urgency="low"), expect_version=1)
+    assert "Ana Ruiz changed description at " in str(caught.value)
+    assert "\n" not in str(caught.value)
