@@ -18,6 +18,8 @@ from .models import Model, UserError
 from .store import Doc, Store, Transaction, record_version
 
 M = TypeVar("M", bound=Model)
+# More saves than this since the editor's version: say it per field, not per save.
+MANY_SAVES = 3
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def describe(store: Store, table: str, changes: list[Change]) -> list[str]:
     groups: dict[tuple[str, str, int], list[Change]] = {}
     for c in changes:
         groups.setdefault((c.actor, c.ts, c.version), []).append(c)
+    if len(groups) > MANY_SAVES:
+        return _per_field(names, table, changes)
     for (actor, ts, _v), group in groups.items():
         parts = []
         for c in group:
@@ -103,6 +107,23 @@ def describe(store: Store, table: str, changes: list[Change]) -> list[str]:
         said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         phrases.append(f"{actor} changed {said} at {_when(ts)}")
     return phrases
+
+
+def _per_field(names: history.Names, table: str, changes: list[Change]) -> list[str]:
+    """Many saves since: one phrase per field, from its first old value to its latest."""
+    by_field: dict[str, list[Change]] = {}
+    for c in changes:
+        by_field.setdefault(c.field, []).append(c)
+    out = []
+    for name, seq in by_field.items():
+        entry = {"entity": table, "field": name, "old": seq[0].old, "new": seq[-1].new}
+        text = history.change(names, entry)
+        if len(text) > 60 or not text.isprintable():
+            text = history.field_name(name)
+        who = ", ".join(dict.fromkeys(c.actor for c in seq))
+        saves = f" ({len(seq)} saves)" if len(seq) > 1 else ""
+        out.append(f"{who} changed {text}{saves}, last at {_when(seq[-1].ts)}")
+    return out
 
 
 def check(

@@ -275,3 +275,19 @@ def test_long_or_multiline_values_are_named_not_quoted(store):
         backlog.update(store, "Ben Cho", replace(s, urgency="low"), expect_version=1)
     assert "Ana Ruiz changed description at " in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_many_saves_since_are_said_per_field(store):
+    sid = suggest(store)
+    s = backlog.get(store, sid)
+    for i, level in enumerate(["high", "low", "high", "low", "high"]):
+        who = "Ana Ruiz" if i % 2 else "Ben Cho"
+        backlog.update(store, who, replace(backlog.get(store, sid), urgency=level))
+    backlog.update(store, "Ana Ruiz", replace(backlog.get(store, sid), title="New title"))
+    with pytest.raises(StaleRecord) as caught:
+        backlog.update(store, "Mai Lin", replace(s, impact="low"), expect_version=1)
+    msg = str(caught.value)
+    assert "(now 7)" in msg
+    assert "Ben Cho, Ana Ruiz changed urgency: medium -> high (5 saves), last at " in msg
+    assert "; Ana Ruiz changed title: Faster returns -> New title, last at " in msg
+    assert msg.count("changed") == 3  # "changed since" and one per field
