@@ -142,12 +142,14 @@ def test_every_edit_path_checks_the_version(store):
     with pytest.raises(StaleRecord):
         directory.save_department(store, "y", replace(d, notes="n"), expect_version=1)
     # note (only its author edits it)
-    from shadow.core import schedule
+    from datetime import timedelta
+
+    from shadow.core import dates, schedule
 
     booking = schedule.visit_from_input(
         store,
         {"department": "Circulation", "visitors": ["Ana Ruiz"], "hosts": ["Ben Cho"],
-         "when": "next monday 10:00", "kind": "tour"},
+         "when": (dates.now() - timedelta(days=3)).strftime("%Y-%m-%d 10:00"), "kind": "tour"},
     )  # fmt: skip
     vid = schedule.book(store, "x", booking, force=True, reason="test")
     oid = notes.observe(store, ana, vid, "Queue at the desk", "pain point")
