@@ -2030,6 +2030,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_users.register(sub)
     serve.register(sub)
     cli_outbox.register(sub)
+    from . import cli_calendar, cli_pulse  # calendar feeds, the anonymous pulse
+
+    cli_calendar.register(sub)
+    cli_pulse.register(sub)
     return parser
 
 

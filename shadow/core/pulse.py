@@ -28,7 +28,7 @@ from statistics import mean
 from typing import Any
 
 from . import dates, links
-from .access import guarded
+from .access import AccessDenied, check, guarded, role_of
 from .directory import DirectoryError, find_department
 from .models import SURVEY_DIMENSIONS, Department, Person, UserError, ValidationError, check_text
 from .store import Store
@@ -55,7 +55,8 @@ def url(base: str, token: str) -> str:
 
 
 # ------------------------------------------------------------------ links (coordinators)
-def _department(store: Store, department: str | int | Department) -> Department:
+def department_named(store: Store, department: str | int | Department) -> Department:
+    """The department named (or given), as a PulseError if there is none."""
     if isinstance(department, Department):
         return department
     try:
@@ -64,10 +65,15 @@ def _department(store: Store, department: str | int | Department) -> Department:
         raise PulseError(str(exc)) from None
 
 
+def check_manager(store: Store, actor: str | Person | None) -> None:
+    """Refuse (AccessDenied) unless ``actor`` may manage pulse links."""
+    check(store, actor, "pulse")
+
+
 @guarded("pulse")
 def issue_link(store: Store, actor: str | Person, department: str | int | Department) -> str:
     """A new pulse token for the department (any earlier link stops working). Shown once."""
-    dept = _department(store, department)
+    dept = department_named(store, department)
     with store.transaction(_actor_name(actor)) as tx:
         return links.issue(
             tx, store, LINKS, OWNER, dept.id, summary=f"pulse link issued for {dept.name}"
@@ -77,7 +83,7 @@ def issue_link(store: Store, actor: str | Person, department: str | int | Depart
 @guarded("pulse")
 def revoke_link(store: Store, actor: str | Person, department: str | int | Department) -> bool:
     """Stop the department's pulse link; False if it had none."""
-    dept = _department(store, department)
+    dept = department_named(store, department)
     if links.active(store, LINKS, OWNER, dept.id) is None:
         return False
     with store.transaction(_actor_name(actor)) as tx:
@@ -273,11 +279,20 @@ def pulse_summary(
 
 
 def report(
-    store: Store, department: str | None = None, since: datetime | date | None = None
+    store: Store,
+    actor: str | Person | None,
+    department: str | None = None,
+    since: datetime | date | None = None,
 ) -> list[PulseSummary]:
-    """One summary per department that has a pulse link or answers (or just ``department``)."""
+    """One summary per department that has a pulse link or answers (or just ``department``).
+
+    The pulse report is the coordinators' (the department card shows one department's
+    :func:`pulse_summary`); anyone else is refused with :class:`AccessDenied`."""
+    if role_of(store, actor) != "coordinator":
+        name = _actor_name(actor) if actor is not None else "nobody"
+        raise AccessDenied(f"{name} is not a coordinator: only coordinators read the pulse report")
     if department:
-        return [pulse_summary(store, _department(store, department).id, since)]
+        return [pulse_summary(store, department_named(store, department).id, since)]
     ids = {d[OWNER] for d in store.all(LINKS)} | {d[OWNER] for d in store.all(ANSWERS)}
     names = {d["id"]: str(d.get("name", "")) for d in store.all(Department.TABLE)}
     ordered = sorted((i for i in ids if i in names), key=lambda i: names[i].casefold())

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from . import config
+from . import config, links
 from .access import guarded
 from .models import UserError
 from .store import Store
@@ -128,6 +128,10 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
         return f"dayfirst = {'yes' if set_dayfirst(text) else 'no'}"
     if name in SLA_SETTINGS:
         return _change_sla(store, actor(), name, text)
+    if name == links.PUBLIC_URL_SETTING:
+        value = links.check_public_url(text)
+        put(store, actor(), name, value)
+        return f"{name} = {value}"
     if name == "closures":
         days = parse_closures(text)
         put(store, actor(), "closures", days)
@@ -142,6 +146,7 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
                 "sla.at-risk",
                 "sla.p1 .. sla.p5",
                 "closures",
+                links.PUBLIC_URL_SETTING,
                 "smtp.*",
                 "mail.*",
             ]  # fmt: skip
@@ -163,4 +168,8 @@ def listing(store: Store) -> list[str]:
     lines += _sla_lines(store)
     closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
     lines.append(f"closures = {closed}    (days that stop service-level clocks)")
+    lines.append(
+        f"{links.PUBLIC_URL_SETTING} = {links.public_url(store)}    (where calendar feed and "
+        f"pulse links point; default {links.DEFAULT_PUBLIC_URL})"
+    )
     return lines

@@ -248,3 +248,14 @@ def test_pulse_links_are_for_coordinators(store):
         pulse.issue_link(store, STAFF, "Reference")
     with pytest.raises(AccessDenied):
         pulse.revoke_link(store, VIEWER, "Reference")
+
+
+def test_the_pulse_report_is_for_coordinators(store):
+    token = pulse.issue_link(store, COORD, "Reference")
+    answer_n(store, token, 5, date(2026, 11, 2))
+    (summary,) = pulse.report(store, COORD)
+    assert summary.department == "Reference" and summary.answers == 5
+    assert pulse.report(store, COORD, "Circulation")[0].suppressed
+    for who in (STAFF, VIEWER, None):
+        with pytest.raises(AccessDenied, match="only coordinators read the pulse report"):
+            pulse.report(store, who)
