@@ -104,7 +104,7 @@ class _SessionApp(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
         # The server's own identity must never leak into a browser session.
-        for key in ("SHADOW_USER", "SHADOW_SERVED", "SHADOW_DB"):
+        for key in ("SHADOW_USER", "SHADOW_SERVED", "SHADOW_DB", "SHADOW_PUBLIC_URL"):
             environment.pop(key, None)
         environment.update(self._environment)
         return environment
@@ -484,7 +484,9 @@ class ShadowServer(Server):
                 close=websocket.close,
                 download_manager=self.download_manager,
                 debug=self.debug,
-                environment=self._environment(session),
+                # (where this server is reached: the TUI's calendar feed address points here)
+                environment=self._environment(session)
+                | {"SHADOW_PUBLIC_URL": self._origin(request)},
             )
             if session is not None:
                 session.apps.add(service)
