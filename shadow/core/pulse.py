@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Any
 
@@ -31,7 +31,7 @@ from . import dates, links
 from .access import AccessDenied, check, guarded, role_of
 from .directory import DirectoryError, find_department
 from .models import SURVEY_DIMENSIONS, Department, Person, UserError, ValidationError, check_text
-from .store import Store
+from .store import Store, Transaction
 
 LINKS = "pulse_links"
 ANSWERS = "pulse_answers"
@@ -345,3 +345,50 @@ def describe(summary: PulseSummary) -> list[str]:
         lines.append("  comments:")
         lines.extend(f"    - {' '.join(c.split())}" for c in summary.comments)
     return lines
+
+
+# ------------------------------------------------------------------ the sample programme
+# (department, answers last month, answers this month): enough for one to show, and
+# too few for the other (and for this month) to show the suppression.
+SAMPLE = (("Circulation", 6, 2), ("Reference", 3, 0))
+
+
+def load_sample(tx: Transaction, store: Store, dept_ids: dict[str, int], today: date) -> int:
+    """Inside the sample's transaction: forget old links, feeds and answers, give the
+    sample departments pulse links (their addresses are not kept: ``shadow pulse link
+    NAME --new`` shows one) and deterministic answers. Returns the answers added."""
+    from . import feeds
+
+    for table in (LINKS, ANSWERS, feeds.TABLE):
+        for doc in store.all(table):
+            tx.delete(table, doc["id"])
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    added = 0
+    for name, before, now in SAMPLE:
+        dept_id = dept_ids.get(name)
+        if dept_id is None:
+            continue
+        links.issue(tx, store, LINKS, OWNER, dept_id, summary=f"pulse link issued for {name}")
+        days = [last_month + timedelta(days=3 + 4 * n) for n in range(before)]
+        days += [today.replace(day=1)] * now
+        for n, day in enumerate(days):
+            expectation = {d: 4 + (n + i) % 2 for i, d in enumerate(SURVEY_DIMENSIONS)}
+            perception = {d: 2 + (n * 3 + i) % 3 for i, d in enumerate(SURVEY_DIMENSIONS)}
+            record = {
+                OWNER: dept_id,
+                "day": day.isoformat(),
+                "expectation": expectation,
+                "perception": perception,
+                "comment": _SAMPLE_COMMENTS[n % len(_SAMPLE_COMMENTS)] if n % 2 == 0 else "",
+            }
+            midnight = f"{day.isoformat()}T00:00:00+00:00"
+            tx.insert(ANSWERS, record, summary="anonymous pulse answer", created=midnight)
+            added += 1
+    return added
+
+
+_SAMPLE_COMMENTS = (
+    "The help desk explained the self-checkout fix in words we could pass on to patrons.",
+    "We still hear about changes after they happen.",
+    "Better since the visits started: they know what the holds shelf is now.",
+)

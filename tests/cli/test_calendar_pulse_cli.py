@@ -104,44 +104,48 @@ def test_feed_refusals_are_one_line_and_write_nothing(capsys, accounts):
 
 
 def test_pulse_link_and_thresholded_report(capsys, db):
-    code, out, _ = run(capsys, db, "pulse", "link", "Reference")
+    code, out, _ = run(capsys, db, "pulse", "link", "Technical Services")
     assert code == 0 and "http://127.0.0.1:8000/pulse/" in out
     token = token_in(out, "pulse")
-    code, out, _ = run(capsys, db, "pulse", "link", "Reference")
+    code, out, _ = run(capsys, db, "pulse", "link", "Technical Services")
     assert code == 0 and token not in out and "has a pulse link" in out
     scores = dict.fromkeys(SURVEY_DIMENSIONS, 3)
     with Store(db) as store:
         for _ in range(4):
             pulse.answer(store, token, scores, scores, "four of us", today=date(2026, 11, 5))
-    code, out, _ = run(capsys, db, "pulse", "report", "--department", "Reference", "--json")
+    code, out, _ = run(
+        capsys, db, "pulse", "report", "--department", "Technical Services", "--json"
+    )
     (shown,) = json.loads(out)
     assert shown["suppressed"] is True and shown["answers"] is None and shown["gap"] is None
     assert shown["comments"] == [] and shown["threshold"] == 5
     assert shown["months"] == [
         {"month": "2026-11", "suppressed": True, "answers": None, "gap": None}
     ]
-    code, out, _ = run(capsys, db, "pulse", "report", "--department", "Reference")
+    code, out, _ = run(capsys, db, "pulse", "report", "--department", "Technical Services")
     assert "fewer than 5 answers - not shown" in out and "four of us" not in out
     with Store(db) as store:
         pulse.answer(store, token, scores, scores, today=date(2026, 11, 6))
-    code, out, _ = run(capsys, db, "pulse", "report", "--department", "Reference", "--json")
+    code, out, _ = run(
+        capsys, db, "pulse", "report", "--department", "Technical Services", "--json"
+    )
     (shown,) = json.loads(out)
     assert shown["suppressed"] is False and shown["answers"] == 5 and shown["gap"] == 0.0
     code, out, _ = run(capsys, db, "pulse", "report")
-    assert "Reference" in out and "5 answers" in out and "four of us" in out
+    assert "Technical Services" in out and "5 answers" in out and "four of us" in out
 
 
 def test_pulse_revoke(capsys, db):
-    code, out, _ = run(capsys, db, "pulse", "link", "Reference", "--json")
+    code, out, _ = run(capsys, db, "pulse", "link", "Technical Services", "--json")
     token = token_in(json.loads(out)["url"], "pulse")
-    code, out, _ = run(capsys, db, "pulse", "link", "Reference", "--revoke")
+    code, out, _ = run(capsys, db, "pulse", "link", "Technical Services", "--revoke")
     assert code == 0 and "revoked" in out
     with Store(db) as store:
         assert pulse.department_for(store, token) is None
 
 
 def test_pulse_is_for_coordinators(capsys, accounts):
-    for argv in (("pulse", "link", "Reference"), ("pulse", "report")):
+    for argv in (("pulse", "link", "Technical Services"), ("pulse", "report")):
         code, out, err = run(capsys, accounts, *argv, who=STAFF)
         assert code == 1 and out == "" and err.count("\n") == 1, argv
     code, _, err = run(capsys, accounts, "pulse", "link", "Nowhere")

@@ -45,6 +45,12 @@ def raw_text(store: Store) -> str:
     return store.path.read_text("utf-8") + store.journal_path.read_text("utf-8")
 
 
+def answers_of(store: Store, department: str) -> list[dict]:
+    """The pulse answers of one department (the sample has some for two others)."""
+    dept = directory.find_department(store, department)
+    return store.find(pulse.ANSWERS, department_id=dept.id)
+
+
 def scores(*values: int) -> dict[str, int]:
     return dict(zip(SURVEY_DIMENSIONS, values, strict=True))
 
@@ -140,7 +146,7 @@ def answer_n(store, token, n, day, comment=""):
 
 
 def test_pulse_answer_stores_no_respondent_and_only_the_day(store):
-    token = pulse.issue_link(store, COORD, "Circulation")
+    token = pulse.issue_link(store, COORD, "Makerspace")
     assert token not in raw_text(store)
     dept = pulse.answer(
         store,
@@ -150,8 +156,8 @@ def test_pulse_answer_stores_no_respondent_and_only_the_day(store):
         "More of this!",
         today=date(2026, 11, 3),
     )
-    assert dept.name == "Circulation"
-    (doc,) = store.all(pulse.ANSWERS)
+    assert dept.name == "Makerspace"
+    (doc,) = answers_of(store, "Makerspace")
     assert set(doc) == {
         "id",
         "department_id",
@@ -167,7 +173,7 @@ def test_pulse_answer_stores_no_respondent_and_only_the_day(store):
     assert doc["day"] == "2026-11-03"
     assert doc["created"] == doc["updated"] == "2026-11-03T00:00:00+00:00"
     assert doc["created_by"] == doc["updated_by"] == "anonymous pulse"
-    (entry,) = store.audit(pulse.ANSWERS)
+    (entry,) = store.audit(pulse.ANSWERS, doc["id"])
     assert entry["ts"] == "2026-11-03T00:00:00+00:00" and entry["actor"] == "anonymous pulse"
     last = store.journal_path.read_text("utf-8").splitlines()[-1]
     assert '"ts":"2026-11-03T00:00:00+00:00"' in last.replace(" ", "")
@@ -175,7 +181,7 @@ def test_pulse_answer_stores_no_respondent_and_only_the_day(store):
 
 
 def test_pulse_threshold_four_answers_show_nothing_five_show(store):
-    dept = directory.find_department(store, "Circulation")
+    dept = directory.find_department(store, "Makerspace")
     token = pulse.issue_link(store, COORD, dept.name)
     answer_n(store, token, 4, date(2026, 11, 10), comment="a secret comment")
     summary = pulse.pulse_summary(store, dept.id)
@@ -199,7 +205,7 @@ def test_pulse_threshold_four_answers_show_nothing_five_show(store):
 
 
 def test_small_months_are_left_out_of_totals_so_reports_cannot_be_subtracted(store):
-    dept = directory.find_department(store, "Circulation")
+    dept = directory.find_department(store, "Makerspace")
     token = pulse.issue_link(store, COORD, dept.name)
     answer_n(store, token, 5, date(2026, 10, 20))
     answer_n(store, token, 2, date(2026, 11, 20), comment="only two of us")
@@ -214,14 +220,14 @@ def test_small_months_are_left_out_of_totals_so_reports_cannot_be_subtracted(sto
 
 
 def test_pulse_links_revoke_and_replace(store):
-    token = pulse.issue_link(store, COORD, "Reference")
-    newer = pulse.issue_link(store, COORD, "Reference")
+    token = pulse.issue_link(store, COORD, "Technical Services")
+    newer = pulse.issue_link(store, COORD, "Technical Services")
     with pytest.raises(pulse.PulseError, match="not \\(or no longer\\) in use"):
         pulse.answer(store, token, scores(3, 3, 3, 3), scores(3, 3, 3, 3))
     pulse.answer(store, newer, scores(3, 3, 3, 3), scores(3, 3, 3, 3))
-    assert pulse.revoke_link(store, COORD, "Reference") is True
+    assert pulse.revoke_link(store, COORD, "Technical Services") is True
     assert pulse.department_for(store, newer) is None
-    assert pulse.revoke_link(store, COORD, "Reference") is False
+    assert pulse.revoke_link(store, COORD, "Technical Services") is False
 
 
 @pytest.mark.parametrize(
@@ -237,25 +243,36 @@ def test_pulse_links_revoke_and_replace(store):
 def test_bad_pulse_answers_are_refused_and_nothing_is_written(
     store, expectation, perception, comment, message
 ):
-    token = pulse.issue_link(store, COORD, "Reference")
+    token = pulse.issue_link(store, COORD, "Technical Services")
     with pytest.raises(pulse.PulseError, match=message):
         pulse.answer(store, token, expectation, perception, comment)
-    assert store.count(pulse.ANSWERS) == 0
+    assert answers_of(store, "Technical Services") == []
 
 
 def test_pulse_links_are_for_coordinators(store):
     with pytest.raises(AccessDenied, match="manage perception pulse links"):
-        pulse.issue_link(store, STAFF, "Reference")
+        pulse.issue_link(store, STAFF, "Technical Services")
     with pytest.raises(AccessDenied):
-        pulse.revoke_link(store, VIEWER, "Reference")
+        pulse.revoke_link(store, VIEWER, "Technical Services")
 
 
 def test_the_pulse_report_is_for_coordinators(store):
-    token = pulse.issue_link(store, COORD, "Reference")
+    token = pulse.issue_link(store, COORD, "Technical Services")
     answer_n(store, token, 5, date(2026, 11, 2))
-    (summary,) = pulse.report(store, COORD)
-    assert summary.department == "Reference" and summary.answers == 5
-    assert pulse.report(store, COORD, "Circulation")[0].suppressed
+    summaries = {s.department: s for s in pulse.report(store, COORD)}
+    assert summaries["Technical Services"].answers == 5
+    assert pulse.report(store, COORD, "Makerspace")[0].suppressed
     for who in (STAFF, VIEWER, None):
         with pytest.raises(AccessDenied, match="only coordinators read the pulse report"):
             pulse.report(store, who)
+
+
+def test_the_sample_shows_one_department_and_suppresses_another(store):
+    summaries = {s.department: s for s in pulse.report(store, COORD)}
+    assert set(summaries) == {"Circulation", "Reference"}
+    circulation, reference = summaries["Circulation"], summaries["Reference"]
+    assert circulation.link and not circulation.suppressed and circulation.answers == 6
+    assert [m.shown for m in circulation.months] == [True, False]  # last month, this month
+    assert circulation.comments
+    assert reference.link and reference.suppressed and reference.answers is None
+    assert reference.comments == ()

@@ -55,7 +55,7 @@ async def test_calendar_feed_dialog_makes_shows_once_and_revokes(
 
 
 async def test_pulse_report_in_the_tui_shows_nothing_from_fewer_than_five(sample_store, liaison):
-    token = pulse.issue_link(sample_store, liaison, "Circulation")
+    token = pulse.issue_link(sample_store, liaison, "Makerspace")
     scores = dict.fromkeys(SURVEY_DIMENSIONS, 4)
     for _ in range(4):
         pulse.answer(sample_store, token, scores, scores, "[red]hidden[/]", today=date(2026, 11, 3))
@@ -66,7 +66,7 @@ async def test_pulse_report_in_the_tui_shows_nothing_from_fewer_than_five(sample
         await pilot.pause()
         assert isinstance(app.screen, InfoModal)
         body = str(app.screen.query_one("#info-body", Static).render())
-        assert "Circulation" in body and pulse.NOT_SHOWN in body and "hidden" not in body
+        assert "Makerspace" in body and pulse.NOT_SHOWN in body and "hidden" not in body
         await pilot.press("escape")
         pulse.answer(sample_store, token, scores, scores, today=date(2026, 11, 4))
         await app.run_action("pulse_report")
