@@ -7,8 +7,12 @@ questions are the expectation/perception dimensions of ``core/surveys.py``
 
 What an answer keeps (table ``pulse_answers``): the department, the day (not the
 time), the scores and the comment. No respondent, no address, no user agent: the
-record, its audit entry and its transaction are all stamped with the day's midnight
-UTC and the author ``anonymous pulse``, so an answer cannot be matched to a sign-in.
+record and its journal line are stamped with the day's midnight UTC and the author
+``anonymous pulse``, and it gets no audit entry (the one exception to "every change
+is audited": an entry's place among the sign-ins' entries would tell when it came
+in), so an answer cannot be matched to a sign-in. (Until the journal is next folded
+into the snapshot, the order of its lines still tells which changes came before and
+after an answer; reading that needs the raw file.)
 
 What reports show (:func:`pulse_summary`, and through it the CLI, TUI and JSON): a
 figure only from at least :data:`THRESHOLD` answers. Answers are grouped by calendar
@@ -143,8 +147,8 @@ def answer(
 ) -> Department:
     """Store one anonymous answer through the pulse link ``token``; returns its department.
 
-    The link is the permission (no account, no actor): the record and its audit entry
-    are written by ``anonymous pulse`` at the day's midnight UTC. Raises
+    The link is the permission (no account, no actor): the record is written by
+    ``anonymous pulse`` at the day's midnight UTC, with no audit entry. Raises
     :class:`PulseError` for an unknown or revoked link or a bad answer.
     """
     dept = department_for(store, token)
@@ -159,8 +163,8 @@ def answer(
     }
     midnight = f"{record['day']}T00:00:00+00:00"
     with store.transaction(ANONYMOUS) as tx:
-        tx.ts = midnight  # the audit entry carries the day, not the moment
-        tx.insert(ANSWERS, record, summary="anonymous pulse answer", created=midnight)
+        tx.ts = midnight  # the journal line carries the day, not the moment
+        tx.insert(ANSWERS, record, created=midnight, audit=False)
     return dept
 
 
@@ -382,7 +386,7 @@ def load_sample(tx: Transaction, store: Store, dept_ids: dict[str, int], today: 
                 "comment": _SAMPLE_COMMENTS[n % len(_SAMPLE_COMMENTS)] if n % 2 == 0 else "",
             }
             midnight = f"{day.isoformat()}T00:00:00+00:00"
-            tx.insert(ANSWERS, record, summary="anonymous pulse answer", created=midnight)
+            tx.insert(ANSWERS, record, created=midnight, audit=False)
             added += 1
     return added
 
