@@ -212,6 +212,11 @@ class ShadowServer(Server):
         elif OPEN_LINKS.fullmatch(request.path):
             # The token is in the path: never send it on as a referrer, never keep a copy.
             response.headers["Referrer-Policy"] = "no-referrer"
+            # Plain pages: no script, nothing fetched, the form posts only to itself.
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                "frame-ancestors 'none'; base-uri 'none'"
+            )
             if request.path.startswith("/pulse/"):
                 response.headers["Cache-Control"] = "no-store"
 

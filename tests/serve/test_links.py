@@ -145,6 +145,9 @@ async def test_pulse_form_and_answer_without_a_session_or_cookie(client):
     assert response.status == 200 and "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "form-action 'self'" in policy
+    assert "script" not in (await response.text()).lower()
     page = await response.text()
     assert "Makerspace" in page and "Anonymous" in page
     for dim in SURVEY_DIMENSIONS:
