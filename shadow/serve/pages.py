@@ -22,11 +22,11 @@ a { color: #9fd2ff; }
 """
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, style: str = "") -> str:
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<title>{escape(title)}</title><style>{_STYLE}{style}</style></head>"
         f"<body>{body}</body></html>"
     )
 
@@ -86,13 +86,17 @@ SCALE = (1, 2, 3, 4, 5)
 
 
 def _scale(prefix: str, index: int, dimension: str, chosen: str) -> str:
+    group = f"{'Expected' if prefix == 'e' else 'Experienced'}: {dimension}"
     name = f"{prefix}{index}"
     boxes = "".join(
         f"<label><input type='radio' name='{name}' value='{n}' required"
         f"{' checked' if chosen == str(n) else ''}> {n}</label>"
         for n in SCALE
     )
-    return f"<div class='dim'><span>{escape(dimension)}</span><span>{boxes}</span></div>"
+    return (
+        f"<div class='dim' role='radiogroup' aria-label='{escape(group)}'>"
+        f"<span>{escape(dimension)}</span><span>{boxes}</span></div>"
+    )
 
 
 def pulse_form(
@@ -111,7 +115,6 @@ def pulse_form(
     perceive = "".join(_scale("p", i, d, values.get(f"p{i}", "")) for i, d in enumerate(dimensions))
     return _page(
         f"How is IT doing? · {department}",
-        f"<style>{_PULSE_STYLE}</style>"
         "<form method='post' class='pulse' id='pulse'>"
         f"<h1>How is IT doing? ({escape(department)})</h1>{message}"
         "<p class='note'>Anonymous: this form does not ask or keep who you are, your "
@@ -127,6 +130,7 @@ def pulse_form(
         f"<input type='hidden' name='csrf' value='{escape(csrf)}'>"
         "<button type='submit' id='submit'>Send</button>"
         "</form>",
+        _PULSE_STYLE,
     )
 
 
