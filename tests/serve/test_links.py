@@ -228,3 +228,27 @@ async def test_pulse_answers_are_rate_limited_by_address(client, clock):
     assert response.status == 429 and int(response.headers["Retry-After"]) > 0
     clock.now += WINDOW + 1
     assert (await client.post(f"/pulse/{token}", data=form_fields(page))).status == 200
+
+
+def test_throttle_and_form_tokens_forget_what_has_expired(clock, wall):
+    throttle = Throttle(2, window=60, clock=clock)
+    throttle.hit("10.0.0.1")
+    assert throttle.retry_after("10.0.0.1") == 0
+    throttle.hit("10.0.0.1")
+    assert 0 < throttle.retry_after("10.0.0.1") <= 61
+    assert throttle.retry_after("10.0.0.2") == 0
+    clock.now += 61
+    assert throttle.retry_after("10.0.0.1") == 0
+    assert throttle._events == {}  # nothing kept for quiet addresses
+    forms = FormTokens(clock=wall)
+    token = forms.make("link")
+    assert not forms.check("other link", token)  # tied to its link
+    assert forms.check("link", token) and not forms.check("link", token)  # once
+    assert forms._used
+    wall.now += FORM_MAX_AGE + 1
+    fresh = forms.make("link")
+    assert not forms.check("link", fresh[:-1] + ("1" if fresh.endswith("0") else "0"))
+    assert forms.check("link", forms.make("link"))
+    assert len(forms._used) == 1  # the expired nonce was forgotten
+    for bad in ("", "x", "a.b.c", "1.2.3.4", "١٢.x.y"):
+        assert not forms.check("link", bad)
