@@ -210,8 +210,11 @@ class ShadowServer(Server):
         if request.path in ("/login", "/logout"):
             response.headers["Cache-Control"] = "no-store"
         elif OPEN_LINKS.fullmatch(request.path):
-            # The token is in the path: never send it on as a referrer, never keep a copy.
-            response.headers["Referrer-Policy"] = "no-referrer"
+            # The token is in the path: never send it to another site, never keep a copy.
+            # (The pulse form keeps "same-origin": with "no-referrer" browsers post it
+            # with "Origin: null", which the origin check refuses.)
+            if request.path.startswith("/calendar/"):
+                response.headers["Referrer-Policy"] = "no-referrer"
             # Plain pages: no script, nothing fetched, the form posts only to itself.
             response.headers["Content-Security-Policy"] = (
                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
