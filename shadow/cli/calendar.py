@@ -1,6 +1,6 @@
 """``shadow calendar feed``: a person's private, revocable calendar feed URL.
 
-Registered by :func:`register` from ``cli.build_parser``. The feed itself is served by
+Registered by :func:`register` from ``shadow.cli.build_parser``. The feed itself is served by
 ``shadow serve`` at ``/calendar/<token>.ics`` (see ``core/feeds.py``).
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from .core import access, directory, feeds, links
+from ..core import access, directory, feeds, links
+from ._common import acting, acting_person, open_store, print_json
 
 HELP = "your private calendar feed: an address calendar apps subscribe to (shadow serve)"
 DESCRIPTION = (
@@ -44,8 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    from .cli import acting, acting_person, open_store, print_json
-
     store = open_store(args)
     base = links.public_url(store, args.public_url)  # a wrong URL is refused before any change
     if args.person:

@@ -1,6 +1,6 @@
 """``shadow pulse link|report``: the anonymous perception pulse per department.
 
-Registered by :func:`register` from ``cli.build_parser``. The form is served by
+Registered by :func:`register` from ``shadow.cli.build_parser``. The form is served by
 ``shadow serve`` at ``/pulse/<token>`` (see ``core/pulse.py``); reports never show a
 figure from fewer than five answers.
 """
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_calendar import PUBLIC_URL_HELP
-from .core import links, pulse
+from ..core import dates, directory, links, pulse
+from ..core.settings import dayfirst
+from ._common import acting, open_store, print_json
+from .calendar import PUBLIC_URL_HELP
 
 HELP = "the anonymous perception pulse: a survey link per department, and its report"
 DESCRIPTION = (
@@ -52,8 +54,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_pulse(args: argparse.Namespace) -> int:
-    from .cli import acting, open_store, print_json
-
     store = open_store(args)
     if args.action == "report":
         return _report(store, args)
@@ -92,10 +92,6 @@ def cmd_pulse(args: argparse.Namespace) -> int:
 
 
 def _report(store, args: argparse.Namespace) -> int:
-    from .cli import print_json
-    from .core import dates, directory
-    from .core.settings import dayfirst
-
     since = (
         dates.parse_moment(args.since, dayfirst=dayfirst(), future=False).value
         if args.since
