@@ -166,10 +166,10 @@ def listing(store: Store) -> list[str]:
     for key, value in rules(store).items():
         lines.append(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
     lines += _sla_lines(store)
-    closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
-    lines.append(f"closures = {closed}    (days that stop service-level clocks)")
     lines.append(
         f"{links.PUBLIC_URL_SETTING} = {links.public_url(store)}    (where calendar feed and "
         f"pulse links point; default {links.DEFAULT_PUBLIC_URL})"
     )
+    closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
+    lines.append(f"closures = {closed}    (days that stop service-level clocks)")
     return lines
