@@ -145,10 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .. import serve
 
     users.register(sub)
-    serve.register(sub)
-    outbox.register(sub)
     calendar.register(sub)  # calendar feed
     pulse.register(sub)  # pulse link, pulse report
+    serve.register(sub)
+    outbox.register(sub)
     return parser
 
 

@@ -88,8 +88,8 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
         for raw in data["departments"]:
             hosts = [person_ids[h] for h in raw.get("hosts", [])]
             tx.update(Department.TABLE, dept_ids[raw["name"]], {"hosts": hosts})
+        pulse.load_sample(tx, store, dept_ids, dates.now().date())  # links, anonymous answers
         counts = _load_programme(store, tx, data, dept_ids, person_ids)
-        counts["pulse answers"] = pulse.load_sample(tx, store, dept_ids, dates.now().date())
     outbox.sample_messages(store, replace=bool(existing))
     return {"departments": len(dept_ids), "people": len(person_ids)} | counts
 

@@ -126,12 +126,12 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
     name = key.lower()
     if name == "dayfirst":
         return f"dayfirst = {'yes' if set_dayfirst(text) else 'no'}"
-    if name in SLA_SETTINGS:
-        return _change_sla(store, actor(), name, text)
     if name == links.PUBLIC_URL_SETTING:
         value = links.check_public_url(text)
         put(store, actor(), name, value)
         return f"{name} = {value}"
+    if name in SLA_SETTINGS:
+        return _change_sla(store, actor(), name, text)
     if name == "closures":
         days = parse_closures(text)
         put(store, actor(), "closures", days)
@@ -144,9 +144,9 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
                 "sla.hours",
                 "sla.holidays",
                 "sla.at-risk",
+                links.PUBLIC_URL_SETTING,
                 "sla.p1 .. sla.p5",
                 "closures",
-                links.PUBLIC_URL_SETTING,
                 "smtp.*",
                 "mail.*",
             ]  # fmt: skip
