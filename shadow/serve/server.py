@@ -461,6 +461,11 @@ class ShadowServer(Server):
             return {"SHADOW_SERVED": "open"}
         return {"SHADOW_SERVED": "signed-in", "SHADOW_USER": session.name}
 
+    def _app_environment(self, session: Session | None, request: web.Request) -> dict[str, str]:
+        """The app process's environment: who it acts as, and where this server is reached
+        (the TUI's calendar feed address points there)."""
+        return self._environment(session) | {"SHADOW_PUBLIC_URL": self._origin(request)}
+
     def _still_allowed(self, session: Session) -> bool:
         """The account may have been removed (or its person deactivated) since sign-in."""
         self.store.refresh(wait=True)
@@ -492,9 +497,7 @@ class ShadowServer(Server):
                 close=websocket.close,
                 download_manager=self.download_manager,
                 debug=self.debug,
-                # (where this server is reached: the TUI's calendar feed address points here)
-                environment=self._environment(session)
-                | {"SHADOW_PUBLIC_URL": self._origin(request)},
+                environment=self._app_environment(session, request),
             )
             if session is not None:
                 session.apps.add(service)

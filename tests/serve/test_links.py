@@ -252,3 +252,25 @@ def test_throttle_and_form_tokens_forget_what_has_expired(clock, wall):
     assert len(forms._used) == 1  # the expired nonce was forgotten
     for bad in ("", "x", "a.b.c", "1.2.3.4", "١٢.x.y"):
         assert not forms.check("link", bad)
+
+
+def test_app_processes_learn_where_the_server_is_reached(served_db, monkeypatch):
+    from aiohttp.test_utils import make_mocked_request
+
+    from shadow.serve.server import _SessionApp
+
+    async def nothing(*_):
+        return None
+
+    server = ShadowServer(served_db, public_url="https://shadow.library.example")
+    request = make_mocked_request("GET", "/ws", headers={"Host": "evil.example"})
+    environment = server._app_environment(None, request)
+    assert environment["SHADOW_PUBLIC_URL"] == "https://shadow.library.example"
+    monkeypatch.setenv("SHADOW_PUBLIC_URL", "https://the-servers-own.example")
+    service = _SessionApp(
+        "true", write_bytes=nothing, write_str=nothing, close=nothing,
+        download_manager=None, environment=environment,
+    )  # fmt: skip
+    built = service._build_environment()
+    assert built["SHADOW_PUBLIC_URL"] == "https://shadow.library.example"
+    assert built["SHADOW_SERVED"] == "open"
