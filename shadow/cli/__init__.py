@@ -21,6 +21,7 @@ from ..core.store import StoreError, default_db_path
 from . import (
     actions,
     backlog,
+    calendar,
     coverage,
     data,
     directory,
@@ -29,6 +30,7 @@ from . import (
     notes,
     outbox,
     programmes,
+    pulse,
     reports,
     settings,
     surveys,
@@ -146,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .. import serve
 
     users.register(sub)
+    calendar.register(sub)  # calendar feed
+    pulse.register(sub)  # pulse link, pulse report
     serve.register(sub)
     outbox.register(sub)
     versions.register(sub)  # after every command: adds --if-version to edit/set ones

@@ -60,6 +60,8 @@ RULES: dict[str, frozenset[str]] = {
     "outbox": frozenset({"coordinator"}),
     "waits": frozenset({"coordinator", "staff"}),
     "preferences": frozenset(ROLES),
+    "feeds": frozenset(ROLES),
+    "pulse": frozenset({"coordinator"}),
     "read": frozenset(ROLES),
 }
 
@@ -81,6 +83,8 @@ WHAT = {
     "outbox": "retry or drop messages",
     "waits": "mark what is waiting on whom",
     "preferences": "choose what mail they receive",
+    "feeds": "manage calendar feeds",
+    "pulse": "manage perception pulse links",
     "read": "read",
 }
 
@@ -192,6 +196,9 @@ def _owns(store: Store, action: str, record: Any, person_id: int | None) -> str 
     if action == "preferences" and record is not None:
         if getattr(record, "id", _id_of(record)) != person_id:
             return "only a coordinator may choose what mail someone else receives"
+    if action == "feeds" and record is not None:
+        if getattr(record, "id", _id_of(record)) != person_id:
+            return "only a coordinator may manage someone else's calendar feed"
     if action == "booking_request" and record is not None:
         visit = getattr(record, "visit", record)
         if getattr(visit, "status", "requested") != "requested":

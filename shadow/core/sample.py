@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from importlib import resources
 from typing import Any
 
-from . import dates, outbox, schedule
+from . import dates, outbox, pulse, schedule
 from .access import guarded
 from .directory import DirectoryError, department_from_input, person_from_input
 from .models import (
@@ -88,6 +88,7 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
         for raw in data["departments"]:
             hosts = [person_ids[h] for h in raw.get("hosts", [])]
             tx.update(Department.TABLE, dept_ids[raw["name"]], {"hosts": hosts})
+        pulse.load_sample(tx, store, dept_ids, dates.now().date())  # links, anonymous answers
         counts = _load_programme(store, tx, data, dept_ids, person_ids)
     outbox.sample_messages(store, replace=bool(existing))
     return {"departments": len(dept_ids), "people": len(person_ids)} | counts

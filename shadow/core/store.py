@@ -341,10 +341,18 @@ class Transaction:
         self.ops.append(["put", table, doc_id, doc])
 
     def insert(
-        self, table: str, doc: Doc, *, summary: str | None = None, created: str | None = None
+        self,
+        table: str,
+        doc: Doc,
+        *,
+        summary: str | None = None,
+        created: str | None = None,
+        audit: bool = True,
     ) -> int:
         """Add a record; returns its new id. ``summary`` names it in the audit trail;
-        ``created`` back-dates a record brought in from elsewhere (the sample programme)."""
+        ``created`` back-dates a record brought in from elsewhere (the sample programme).
+        ``audit=False`` only for an anonymous record (a pulse answer), whose audit entry's
+        place among the others would tell when it came in."""
         _check_table(table)
         doc = {k: v for k, v in doc.items() if k != "id"}
         when = created or self.ts
@@ -352,7 +360,8 @@ class Transaction:
         doc["version"] = 1
         doc_id = self._new_id(table)
         self._put(table, doc_id, doc)
-        self._audit(table, doc_id, "*", None, summary if summary is not None else "created")
+        if audit:
+            self._audit(table, doc_id, "*", None, summary if summary is not None else "created")
         return doc_id
 
     def update(self, table: str, doc_id: int, changes: Doc) -> Doc:
