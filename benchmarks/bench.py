@@ -88,9 +88,14 @@ def installation(records: int, seed: int, cache: Path = CACHE) -> tuple[Path, di
     generate.to_tinydb(folder / "shadow.json", folder / "tinydb.json")
     generate.to_sqlite(folder / "shadow.json", folder / "sqlite.db")
     info["baselines_s"] = round(time.perf_counter() - t, 1)
-    info["bytes"] = (folder / "shadow.json").stat().st_size
+    info["bytes"] = sum(part.stat().st_size for part in database_files(folder))
     info_path.write_text(json.dumps(info, indent=2))
     return folder, info
+
+
+def database_files(folder: Path) -> list[Path]:
+    """The files of the database ``shadow.json`` in ``folder`` (not its lock)."""
+    return [p for p in sorted(folder.glob("shadow.json*")) if not p.name.endswith(".lock")]
 
 
 def pick(db: Path) -> tuple[str, int]:
@@ -139,7 +144,8 @@ def measure_size(records: int, args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"shadow-bench-{records}-", dir=args.dir))
     try:
         db = work / "shadow.json"
-        shutil.copy2(folder / "shadow.json", db)
+        for part in database_files(folder):  # the snapshot, its audit trail, any journal
+            shutil.copy2(part, work / part.name)
         shutil.copy2(folder / "tinydb.json", work / "tinydb.json")
         shutil.copy2(folder / "sqlite.db", work / "sqlite.db")
         actor, visit = pick(db)
