@@ -63,6 +63,7 @@ import contextlib
 import errno
 import gc
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -97,6 +98,9 @@ COMPACT_MIN_BYTES = 1 << 20
 # close(fold=True) folds only while snapshot + journal are at most this big
 # (rewriting 16 MB takes a fraction of a second); larger ones fold as they grow.
 FOLD_ON_CLOSE_MAX_BYTES = 16 << 20
+# Databases (or audit trails) from this size on are frozen out of the garbage
+# collector's sight once loaded (see _freeze).
+FREEZE_MIN_BYTES = 4 << 20
 # Say that we are waiting for another process after this many seconds.
 LOCK_NOTICE_AFTER = 1.0
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -223,6 +227,18 @@ def _loads(raw: bytes) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         return json.loads(raw)
+
+
+def _freeze(loaded_bytes: int) -> None:
+    """Move everything alive now (above all the records just loaded, millions of dicts
+    and strings) out of the cyclic garbage collector's sight: its full passes would
+    otherwise walk them all, again and again, for a pause of seconds at 150,000
+    records. Records hold no reference cycles, so reference counting still frees them
+    when they are replaced or dropped. (Callers collect before they load, when that is
+    cheap, so that little garbage is frozen with them.) Small databases, where a pass
+    is quick anyway, are left alone."""
+    if loaded_bytes >= FREEZE_MIN_BYTES:
+        gc.freeze()
 
 
 def _audit_lines(rows: dict[str, Doc]) -> bytes:
@@ -779,6 +795,7 @@ class Store:
         try:
             # Parsing allocates millions of objects; the cyclic GC only slows that down.
             gc_was_on = gc.isenabled()
+            gc.collect()  # before the load, while it is cheap (see _freeze)
             gc.disable()
             try:
                 data = _loads(raw)
@@ -806,6 +823,10 @@ class Store:
                 raise self._refuse(
                     DamagedFile, f"{self.path} is damaged (table name '{_shown(name)}')"
                 )
+            if all(map(_DOC_ID.fullmatch, table)) and all(
+                map(isinstance, table.values(), itertools.repeat(dict))
+            ):
+                continue  # the usual case, checked in C; else find and name the culprit
             for key, doc in table.items():
                 if not _DOC_ID.fullmatch(key):
                     raise self._refuse(
@@ -847,6 +868,7 @@ class Store:
         self._jstale = False
         self._tables.clear()
         self._read_journal()
+        _freeze(len(raw))
 
     def _check_audit_file(self, meta: Doc, data: dict[str, Any]) -> None:
         """The snapshot names its audit file: well formed, there, and not shorter than
@@ -1153,10 +1175,18 @@ class Store:
                 if not self._in_tx and self._changed_on_disk():
                     touched = self._catch_up()
                 if AUDIT not in self._data and "audit_file" in self._meta():
-                    rows, _ = self._read_audit()
+                    gc.collect()  # before the load, while it is cheap (see _freeze)
+                    gc_was_on = gc.isenabled()
+                    gc.disable()
+                    try:
+                        rows, _ = self._read_audit()
+                    finally:
+                        if gc_was_on:
+                            gc.enable()
                     rows.update(self._audit_tail)
                     self._data[AUDIT] = rows
                     self._tables.pop(AUDIT, None)
+                    _freeze(self._meta()["audit_file"]["bytes"])
         except OSError as exc:
             raise StoreError(_os_message("read", self.path, exc)) from None
         if touched:

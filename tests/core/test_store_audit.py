@@ -303,3 +303,21 @@ def test_cli_history_and_check_read_the_trail_from_its_file(tmp_path):
     assert out.returncode == 0, out.stderr
     assert [e["field"] for e in json.loads(out.stdout)] == ["*"]
     assert run("check").returncode == 0
+
+
+def test_a_large_database_is_frozen_out_of_the_garbage_collectors_walks(tmp_path, monkeypatch):
+    import gc
+
+    store = Store(tmp_path / "db.json")
+    add(store, "Ann")
+    store.compact()
+    store.close()
+    monkeypatch.setattr(store_mod, "FREEZE_MIN_BYTES", 1)  # every database is "large"
+    again = Store(tmp_path / "db.json")
+    ann = again._data["people"]["1"]
+    tracked = {id(o) for o in gc.get_objects()}
+    assert id(ann) not in tracked  # in the permanent generation: full passes skip it
+    assert [e["entity_id"] for e in again.audit()] == [1]
+    entry = again._data[AUDIT]["1"]
+    assert id(entry) not in {id(o) for o in gc.get_objects()}
+    gc.unfreeze()  # let the rest of the test run collect as usual
