@@ -1232,6 +1232,66 @@ class Store:
             rows[key] = entry
         return rows, problems
 
+    def _scan_audit(self, entity: str, entity_id: int | None) -> list[Doc] | None:
+        """The entries of ``entity`` (and ``entity_id``) without reading the whole trail
+        into memory; None if the trail was read meanwhile (mutex held)."""
+        if entity_id is not None and (
+            not isinstance(entity_id, int) or isinstance(entity_id, bool)
+        ):
+            return None
+        touched: set[str] = set()
+        try:
+            with self._locked(exclusive=False):
+                if not self._in_tx and self._changed_on_disk():
+                    touched = self._catch_up()
+                info = self._meta().get("audit_file")
+                if info is None or AUDIT in self._data:
+                    return None
+                path = self._audit_path(info["gen"])
+                try:
+                    with open(path, "rb") as fh:
+                        raw = fh.read(info["bytes"])
+                except FileNotFoundError:
+                    raise self._refuse(
+                        DamagedFile, f"{self.path} is missing its audit trail {path.name}"
+                    ) from None
+                if len(raw) != info["bytes"] or (raw and not raw.endswith(b"\n")):
+                    raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+                tail = list(self._audit_tail.items())
+        except OSError as exc:
+            raise StoreError(_os_message("read", self.path, exc)) from None
+        if touched:
+            self._notify(touched)
+        # Every line holding the rarer of the two keys; the exact test comes after parsing.
+        needles = [b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
+        if entity_id is not None:
+            needles.insert(0, b'"entity_id":' + str(int(entity_id)).encode("ascii"))
+        lines: list[bytes] = []
+        pos = raw.find(needles[0])
+        while pos >= 0:
+            start = raw.rfind(b"\n", 0, pos) + 1
+            end = raw.find(b"\n", pos)
+            line = raw[start:end]
+            if all(n in line for n in needles[1:]):
+                lines.append(line)
+            pos = raw.find(needles[0], end)
+        entries: list[Any] = []
+        for line in lines:
+            try:
+                entries.append(_loads(line))
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                raise self._refuse(DamagedFile, f"{path} is damaged") from None
+        out = []
+        for doc in entries + [dict(d, id=int(k)) for k, d in tail]:
+            if not isinstance(doc, dict) or not isinstance(doc.get("id"), int):
+                raise self._refuse(DamagedFile, f"{path} is damaged (no id)")
+            if doc.get("entity") == entity and (
+                entity_id is None or doc.get("entity_id") == entity_id
+            ):
+                doc = {k: v for k, v in doc.items() if k != "id"} | {"id": doc["id"]}
+                out.append(doc)
+        return out
+
     def audit_problems(self) -> list[str]:
         """What ``shadow check`` says about the audit trail's own file (read afresh):
         every line an entry with an id, each id once, none beyond the next id."""
@@ -1249,9 +1309,17 @@ class Store:
             return problems
 
     def audit(self, entity: str | None = None, entity_id: int | None = None) -> list[Doc]:
-        """Audit entries in order, of one table (``entity``) and record if given."""
+        """Audit entries in order, of one table (``entity``) and record if given.
+
+        While the trail is not in memory, one table's or record's entries are found by a
+        scan of the audit file for lines naming them (the file is written by the store
+        alone, in one compact form) and only those lines are parsed."""
         self.refresh()
         with self._mutex:
+            if entity is not None and AUDIT not in self._data and "audit_file" in self._meta():
+                found = self._scan_audit(entity, entity_id)
+                if found is not None:
+                    return found
             self._ensure_audit()
             return [
                 dict(doc, id=int(k))

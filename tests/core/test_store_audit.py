@@ -321,3 +321,34 @@ def test_a_large_database_is_frozen_out_of_the_garbage_collectors_walks(tmp_path
     entry = again._data[AUDIT]["1"]
     assert id(entry) not in {id(o) for o in gc.get_objects()}
     gc.unfreeze()  # let the rest of the test run collect as usual
+
+
+def test_one_records_history_is_found_without_reading_the_whole_trail(tmp_path, monkeypatch):
+    store = Store(tmp_path / "db.json")
+    ann = add(store, "Ann")
+    bob = add(store, "Bob")
+    with store.transaction("tester") as tx:
+        tx.update("people", ann, {"email": "a@x", "note": {"entity": "people", "entity_id": bob}})
+        tx.update("people", bob, {"email": "b@x"})
+        tx.insert("departments", {"name": "people 1"})
+    store.compact()
+    with store.transaction("Reviewer") as tx:  # in the journal only
+        tx.update("people", bob, {"email": "bob@x"})
+        tx.insert("people", {"name": "Cy"})
+    full = Store(tmp_path / "db.json", read_only=True)
+    full.audit()  # the whole trail in memory: the reference
+    expected = {
+        (e, i): full.audit(e, i)
+        for e in ("people", "departments", "visits")
+        for i in (None, ann, bob, 3, 10, 1)
+    }
+
+    def refuse(self):
+        raise AssertionError("the whole trail was read for one table's history")
+
+    monkeypatch.setattr(Store, "_read_audit", refuse)
+    scanned = Store(tmp_path / "db.json", read_only=True)
+    for (entity, entity_id), want in expected.items():
+        assert scanned.audit(entity, entity_id) == want, (entity, entity_id)
+    assert [e["field"] for e in scanned.audit("people", bob)] == ["*", "email", "email"]
+    assert AUDIT not in scanned._data
