@@ -158,7 +158,7 @@ def measure_size(records: int, args: argparse.Namespace) -> dict:
         )
         shadow = [PY, "-m", "shadow"]
         runs = args.runs
-        fig: dict = {"records": info["records"], "info": info}
+        fig: dict = {"records": info["records"], "info": info, "load": [os.getloadavg()[0]]}
         step = lambda name: print(f"  {records:,}: {name}", file=sys.stderr, flush=True)  # noqa: E731
         cli = {}
         step("CLI")
@@ -185,6 +185,7 @@ def measure_size(records: int, args: argparse.Namespace) -> dict:
         fig["runs"], fig["tui_runs"] = runs, 0 if args.no_tui else (args.tui_runs or runs)
         if args.no_tui:
             fig["tui"] = None
+            fig["load"].append(os.getloadavg()[0])
             return fig
         step("TUI")
         sessions = []
@@ -196,6 +197,7 @@ def measure_size(records: int, args: argparse.Namespace) -> dict:
             session["rss_mb"] = mb
             sessions.append(session)
         fig["tui"] = tui_summary(sessions)
+        fig["load"].append(os.getloadavg()[0])
         return fig
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -396,9 +398,12 @@ def describe(results: dict) -> str:
         counts = ", ".join(f"{k} {v:,}" for k, v in info["counts"].items())
         runs = f"p50 of {fig.get('runs', results['runs'])} runs, "
         runs += f"{fig.get('tui_runs', results['tui_runs'])} TUI session(s)"
+        load = ""
+        if fig.get("load"):  # the machine is shared: how busy it was
+            load = "; load average (1 min) " + " → ".join(f"{x:.1f}" for x in fig["load"])
         out.append(
             f"- {int(s):,}: {info['records']:,} records ({counts}); "
-            f"{info.get('bytes', 0) / 1e6:.0f} MB; generated in {info['seconds']} s; {runs}."
+            f"{info.get('bytes', 0) / 1e6:.0f} MB; generated in {info['seconds']} s; {runs}{load}."
         )
     out += ["", table(results)]
     passed, failed = verdicts(results)
