@@ -229,6 +229,43 @@ def _loads(raw: bytes) -> Any:
         return json.loads(raw)
 
 
+_TABLE_LINE = re.compile(rb'"(_meta|[a-z_]+)":')
+
+
+def _dump_snapshot(data: dict[str, dict[str, Doc]]) -> bytes:
+    """The snapshot as written: plain JSON (TinyDB reads it), one table a line, ``_meta``
+    first, so that a reader can parse only the tables it needs (see _table_lines).
+    JSON text never holds a raw line break (it is escaped), nor does UTF-8 in another
+    character, so each table is exactly one line."""
+    names = [META] if META in data else []
+    names += [name for name in data if name != META]
+    lines = [_dump(name) + b":" + _dump(data[name]) for name in names]  # type: ignore[arg-type]
+    return b"{\n" + b",\n".join(lines) + b"\n}\n"
+
+
+def _table_lines(raw: bytes) -> dict[str, bytes] | None:
+    """The JSON text of each table of a snapshot in the form _dump_snapshot writes, by
+    name; None for any other form (a file written by TinyDB or by hand), which is then
+    parsed whole. Only the form is checked here; each table's text is parsed (and
+    refused if damaged) when it is first needed."""
+    if not raw.startswith(b"{\n") or not raw.endswith(b"\n}\n"):
+        return None
+    lines = raw[2:-3].split(b"\n")
+    out: dict[str, bytes] = {}
+    for i, line in enumerate(lines):
+        if i < len(lines) - 1:
+            if not line.endswith(b","):
+                return None
+            line = line[:-1]
+        m = _TABLE_LINE.match(line)
+        if m is None or not line.endswith(b"}") or m.group(1).decode() in out:
+            return None
+        out[m.group(1).decode()] = line[m.end() :]
+    if META not in out or next(iter(out)) != META:
+        return None
+    return out
+
+
 def _freeze(loaded_bytes: int) -> None:
     """Move everything alive now (above all the records just loaded, millions of dicts
     and strings) out of the cyclic garbage collector's sight: its full passes would
@@ -485,6 +522,8 @@ class Store:
         self._data: dict[str, dict[str, Doc]] = {}
         self._tinydb = TinyDB(storage=_MemoryStorage, data=self._data)
         self._tables: dict[str, Table] = {}
+        # Tables of the snapshot not parsed yet: their JSON text (see _table_lines).
+        self._lazy: dict[str, bytes] = {}
         # Audit entries written since the snapshot while the audit trail lives in its
         # own file (``_data`` holds the whole trail only once someone asked for it).
         self._audit_tail: dict[str, Doc] = {}
@@ -696,7 +735,7 @@ class Store:
                         "created": now_iso(),
                         "gen": _new_gen(),
                     }
-                    _atomic_write(self.path, _dump({META: {"1": meta}}))
+                    _atomic_write(self.path, _dump_snapshot({META: {"1": meta}}))
         with self._locked(exclusive=False):
             self._load_all()
         schema = self._meta().get("schema")
@@ -792,13 +831,17 @@ class Store:
             raise StoreError(_os_message("read", self.path, exc)) from None
         if not raw.strip():
             raise self._refuse(DamagedFile, f"{self.path} is empty (0 bytes of data)")
+        lazy = _table_lines(raw)
         try:
             # Parsing allocates millions of objects; the cyclic GC only slows that down.
             gc_was_on = gc.isenabled()
             gc.collect()  # before the load, while it is cheap (see _freeze)
             gc.disable()
             try:
-                data = _loads(raw)
+                if lazy is not None:  # only _meta now; each table when first asked for
+                    data = {META: _loads(lazy.pop(META))}
+                else:
+                    data = _loads(raw)
             finally:
                 if gc_was_on:
                     gc.enable()
@@ -818,15 +861,47 @@ class Store:
                 f"{self.path} was written by a newer shadow (schema {meta['schema']}; "
                 f"this version reads up to {SCHEMA_VERSION}); upgrade shadow to open it",
             )
-        for name, table in data.items():
+        for name in [*data, *(lazy or ())]:
             if name != META and not _TABLE_NAME.fullmatch(name):
                 raise self._refuse(
                     DamagedFile, f"{self.path} is damaged (table name '{_shown(name)}')"
                 )
-            if all(map(_DOC_ID.fullmatch, table)) and all(
-                map(isinstance, table.values(), itertools.repeat(dict))
-            ):
-                continue  # the usual case, checked in C; else find and name the culprit
+        audit_file = meta.get("audit_file")
+        if audit_file is not None:
+            self._check_audit_file(meta, {**data, **(lazy or {})})
+        next_ids = meta.get("next_ids")
+        if not isinstance(next_ids, dict):
+            next_ids = meta["next_ids"] = {}
+        if audit_file is not None and (
+            not isinstance(next_ids.get(AUDIT), int) or audit_file["top"] >= next_ids[AUDIT]
+        ):
+            next_ids[AUDIT] = audit_file["top"] + 1
+        for name, table in data.items():
+            if name != META:
+                self._check_rows(name, table, next_ids)
+        seq = meta.get("seq", 0)
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta seq)")
+        self._data.clear()
+        self._data.update(data)
+        self._lazy = lazy or {}
+        self._audit_tail = {}
+        self._seq = seq
+        self._snap_id = snap_id
+        self._jpos = 0
+        self._jlines = 0
+        self._jstale = False
+        self._tables.clear()
+        self._read_journal()
+        _freeze(len(raw))
+
+    def _check_rows(self, name: str, table: dict[str, Any], next_ids: dict[str, Any]) -> None:
+        """A table as read: ids plain numbers, records objects; and no id handed out
+        again, whatever ``next_ids`` says."""
+        if not (
+            all(map(_DOC_ID.fullmatch, table))
+            and all(map(isinstance, table.values(), itertools.repeat(dict)))
+        ):  # the usual case is checked in C above; here the culprit is found and named
             for key, doc in table.items():
                 if not _DOC_ID.fullmatch(key):
                     raise self._refuse(
@@ -838,37 +913,58 @@ class Store:
                     raise self._refuse(
                         DamagedFile, f"{self.path} is damaged (table {name!r} id {key})"
                     )
-        audit_file = meta.get("audit_file")
-        if audit_file is not None:
-            self._check_audit_file(meta, data)
-        next_ids = meta.get("next_ids")
-        if not isinstance(next_ids, dict):
-            next_ids = meta["next_ids"] = {}
-        if audit_file is not None and (
-            not isinstance(next_ids.get(AUDIT), int) or audit_file["top"] >= next_ids[AUDIT]
-        ):
-            next_ids[AUDIT] = audit_file["top"] + 1
-        for name, table in data.items():
-            if name == META or not table:
-                continue
+        if table:
             top = max(map(int, table))
-            # Never hand out an id that is already taken, whatever next_ids says.
             if not isinstance(next_ids.get(name), int) or top >= next_ids[name]:
                 next_ids[name] = top + 1
-        seq = meta.get("seq", 0)
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-            raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta seq)")
-        self._data.clear()
-        self._data.update(data)
-        self._audit_tail = {}
-        self._seq = seq
-        self._snap_id = snap_id
-        self._jpos = 0
-        self._jlines = 0
-        self._jstale = False
-        self._tables.clear()
-        self._read_journal()
-        _freeze(len(raw))
+
+    def _rows(self, name: str) -> dict[str, Doc] | None:
+        """A table's records (read from the snapshot the first time), None if none."""
+        rows = self._data.get(name)
+        if rows is None and name in self._lazy:
+            with self._mutex:  # (setting() reads without it; the TUI reads from threads)
+                return self._read_table(name)
+        return rows
+
+    def _read_table(self, name: str) -> dict[str, Doc] | None:
+        rows = self._data.get(name)
+        if rows is None and name in self._lazy:
+            raw = self._lazy[name]
+            gc_was_on = gc.isenabled()
+            if len(raw) >= FREEZE_MIN_BYTES:
+                gc.collect()  # before the load, while it is cheap (see _freeze)
+            gc.disable()
+            try:
+                rows = _loads(raw)
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+                raise self._refuse(
+                    DamagedFile, f"{self.path} is damaged (table {name!r}: {reason})"
+                ) from None
+            finally:
+                if gc_was_on:
+                    gc.enable()
+            if not isinstance(rows, dict):
+                raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
+            self._check_rows(name, rows, self._meta()["next_ids"])
+            del self._lazy[name]
+            self._data[name] = rows
+            self._tables.pop(name, None)
+            _freeze(len(raw))
+        return rows
+
+    def _holds_records(self) -> bool:
+        lazy = any(raw != b"{}" for name, raw in self._lazy.items() if name != META)
+        return lazy or any(t != META and rows for t, rows in self._data.items())
+
+    def _load_everything(self) -> None:
+        """Every table in memory (a fold, a backup, a migration needs them all)."""
+        for name in list(self._lazy):
+            self._rows(name)
+
+    def _names(self) -> set[str]:
+        """Every table in the snapshot and the journal, read yet or not."""
+        return set(self._data) | set(self._lazy)
 
     def _check_audit_file(self, meta: Doc, data: dict[str, Any]) -> None:
         """The snapshot names its audit file: well formed, there, and not shorter than
@@ -1018,7 +1114,9 @@ class Store:
                     next_ids[table] = doc_id + 1
                 touched.add(table)
                 continue
-            rows = self._data.setdefault(table, {})
+            rows = self._rows(table)
+            if rows is None:
+                rows = self._data[table] = {}
             if kind == "put":
                 rows[str(doc_id)] = op[3]
                 if doc_id >= next_ids.get(table, 1):
@@ -1032,6 +1130,7 @@ class Store:
         return self._data[META]["1"]
 
     def _next_id(self, table: str) -> int:
+        self._rows(table)  # read: its ids count, whatever next_ids says
         return int(self._meta()["next_ids"].get(table, 1))
 
     # ----------------------------------------------------------- staying current
@@ -1065,9 +1164,9 @@ class Store:
     def _catch_up(self) -> set[str]:
         """Bring memory up to date with disk (lock held)."""
         if _identity(self.path) != self._snap_id:
-            before = set(self._data)
+            before = self._names()
             self._load_all()
-            return before | set(self._data)
+            return before | self._names()
         return self._read_journal()
 
     def subscribe(self, listener: Callable[[set[str]], None]) -> Callable[[], None]:
@@ -1081,6 +1180,7 @@ class Store:
 
     # ----------------------------------------------------------- reading
     def _table(self, name: str) -> Table:
+        self._rows(name)  # TinyDB reads the table from _data
         table = self._tables.get(name)
         if table is None:
             table = self._tables[name] = self._tinydb.table(name, cache_size=0)
@@ -1092,14 +1192,14 @@ class Store:
         with self._mutex:
             if table == AUDIT:
                 self._ensure_audit()
-            return [dict(doc, id=int(k)) for k, doc in self._data.get(table, {}).items()]
+            return [dict(doc, id=int(k)) for k, doc in (self._rows(table) or {}).items()]
 
     def get(self, table: str, doc_id: int) -> Doc | None:
         self.refresh()
         with self._mutex:
             if table == AUDIT:
                 self._ensure_audit()
-            doc = self._data.get(table, {}).get(str(int(doc_id)))
+            doc = (self._rows(table) or {}).get(str(int(doc_id)))
             return None if doc is None else dict(doc, id=int(doc_id))
 
     def find(self, table: str, **equals: Any) -> list[Doc]:
@@ -1126,12 +1226,12 @@ class Store:
         with self._mutex:
             if table == AUDIT:
                 self._ensure_audit()
-            return len(self._data.get(table, {}))
+            return len(self._rows(table) or {})
 
     def tables(self) -> list[str]:
         self.refresh()
         with self._mutex:
-            names = {t for t in self._data if t != META}
+            names = {t for t in self._names() if t != META}
             info = self._meta().get("audit_file")
             if info is not None and (info["bytes"] or self._audit_tail):
                 names.add(AUDIT)
@@ -1141,10 +1241,10 @@ class Store:
         sid = self._setting_id(key)
         if sid is None:
             return default
-        return self._data[SETTINGS][str(sid)].get("value", default)
+        return self._rows(SETTINGS)[str(sid)].get("value", default)  # type: ignore[index]
 
     def _setting_id(self, key: str) -> int | None:
-        for k, doc in self._data.get(SETTINGS, {}).items():
+        for k, doc in (self._rows(SETTINGS) or {}).items():
             if doc.get("key") == key:
                 return int(k)
         return None
@@ -1323,7 +1423,7 @@ class Store:
             self._ensure_audit()
             return [
                 dict(doc, id=int(k))
-                for k, doc in self._data.get(AUDIT, {}).items()
+                for k, doc in (self._rows(AUDIT) or {}).items()
                 if (entity is None or doc["entity"] == entity)
                 and (entity_id is None or doc["entity_id"] == entity_id)
             ]
@@ -1457,11 +1557,12 @@ class Store:
         meta.update(seq=self._seq, prev_gen=meta.get("gen"), gen=_new_gen())
         created: Path | None = None
         try:
+            self._load_everything()
             data = self._data
             if meta.get("schema", 0) >= AUDIT_FILE_SCHEMA:
                 created = self._fold_audit(meta, rewrite=rewrite_audit)
                 data = {k: v for k, v in self._data.items() if k != AUDIT}
-            _atomic_write(self.path, _dump(data))
+            _atomic_write(self.path, _dump_snapshot(data))
         except BaseException:
             meta.clear()
             meta.update(before)
@@ -1545,6 +1646,7 @@ class Store:
                 return
             if not self.read_only:
                 self._backup_once(f"before-migration-{version}-to-{SCHEMA_VERSION}")
+            self._load_everything()
             self._ensure_audit()  # a step sees the whole database, audit trail included
             data: dict[str, dict[str, Doc]] = {k: v for k, v in self._data.items()}
             while version < SCHEMA_VERSION:
@@ -1593,12 +1695,13 @@ class Store:
     def _payload(self) -> bytes:
         """The whole database as one self-contained snapshot of its own generation (the
         audit trail inline: a backup is one file)."""
+        self._load_everything()
         self._ensure_audit()
         meta = dict(self._meta(), seq=self._seq, gen=_new_gen(), prev_gen=None)
         meta.pop("audit_file", None)
         data = dict(self._data)
         data[META] = {"1": meta}
-        return _dump(data)
+        return _dump_snapshot(data)
 
     def backup(self, reason: str = "", out: str | os.PathLike[str] | None = None) -> Path:
         """Write the whole database, as of now, to one self-contained file (fsynced, and
@@ -1652,7 +1755,7 @@ class Store:
             if newest is not None and newest.name[len(self.path.stem) + 1 :].startswith(today):
                 self._backup_day = today
                 return
-            if not any(t != META and rows for t, rows in self._data.items()):
+            if not self._holds_records():
                 return  # nothing worth keeping yet
             self.backup(reason="daily")
         except (StoreError, OSError) as exc:
@@ -1670,6 +1773,7 @@ class Store:
         src = Store(source_path, create=False, read_only=True, notice=self.notice)
         try:
             with src._mutex:
+                src._load_everything()
                 src._ensure_audit()
                 data = {name: dict(rows) for name, rows in src._data.items()}
         finally:
@@ -1678,7 +1782,7 @@ class Store:
             if self._changed_on_disk():
                 self._catch_up()
             saved = None
-            if any(t != META and rows for t, rows in self._data.items()):
+            if self._holds_records():
                 saved = self.backup(reason="before-restore")
             mine = self._meta()
             meta = dict(data[META]["1"])
@@ -1691,12 +1795,12 @@ class Store:
             meta.update(seq=self._seq, gen=_new_gen(), prev_gen=mine.get("gen"), next_ids=next_ids)
             meta.setdefault("created", mine.get("created"))
             data[META] = {"1": meta}
-            _atomic_write(self.path, _dump(data))
+            _atomic_write(self.path, _dump_snapshot(data))
             if self.journal_path.exists():
                 fd = self._journal()
                 os.ftruncate(fd, 0)
                 os.fsync(fd)
-            before = set(self._data)
+            before = self._names()
             old_audit = mine.get("audit_file")
             self._load_all()
             if self.schema >= AUDIT_FILE_SCHEMA:
@@ -1704,7 +1808,7 @@ class Store:
             if old_audit is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(self._audit_path(old_audit["gen"]))
-        self._notify(before | set(self._data) | {AUDIT})
+        self._notify(before | self._names() | {AUDIT})
         return saved
 
     # ----------------------------------------------------------- closing

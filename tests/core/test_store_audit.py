@@ -314,6 +314,7 @@ def test_a_large_database_is_frozen_out_of_the_garbage_collectors_walks(tmp_path
     store.close()
     monkeypatch.setattr(store_mod, "FREEZE_MIN_BYTES", 1)  # every database is "large"
     again = Store(tmp_path / "db.json")
+    assert again.count("people") == 1  # read now (tables are read when first asked for)
     ann = again._data["people"]["1"]
     tracked = {id(o) for o in gc.get_objects()}
     assert id(ann) not in tracked  # in the permanent generation: full passes skip it
@@ -352,3 +353,56 @@ def test_one_records_history_is_found_without_reading_the_whole_trail(tmp_path, 
         assert scanned.audit(entity, entity_id) == want, (entity, entity_id)
     assert [e["field"] for e in scanned.audit("people", bob)] == ["*", "email", "email"]
     assert AUDIT not in scanned._data
+
+
+def test_the_snapshot_is_one_table_a_line_and_a_command_reads_only_the_tables_it_asks_for(
+    tmp_path,
+):
+    from tinydb import TinyDB
+
+    path = tmp_path / "db.json"
+    store = Store(path)
+    ann = add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("visits", {"title": "Tour of cataloguing\nsecond line \u2028 é"})
+        tx.insert("departments", {"name": "Archives"})
+    store.compact()
+    store.close()
+    lines = path.read_bytes().splitlines()
+    assert lines[0] == b"{" and lines[1].startswith(b'"_meta":') and lines[-1] == b"}"
+    assert len(lines) == 2 + 4  # _meta, people, visits, departments
+    assert TinyDB(path).table("visits").all()[0]["title"].startswith("Tour of cataloguing\n")
+    reader = Store(path, read_only=True)
+    assert [d["name"] for d in reader.all("people")] == ["Ann"]
+    assert "visits" in reader._lazy and "departments" in reader._lazy  # not parsed
+    assert reader.tables() == ["audit", "departments", "people", "visits"]
+    assert reader.get("visits", 1)["title"].endswith("\u2028 é")
+    # A change to a table not read yet: it is read first, then changed.
+    writer = Store(path)
+    with writer.transaction("tester") as tx:
+        tx.update("departments", 1, {"name": "Special collections"})
+    assert reader.get("departments", 1)["name"] == "Special collections"
+    assert Store(path).find("people", name="Ann")[0]["id"] == ann
+
+
+def test_a_damaged_table_is_refused_when_it_is_read_and_by_check(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("visits", {"title": "Tour"})
+    store.compact()
+    store.close()
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'"title":"Tour"', b'"title":"Tour'))  # a damaged line
+    reader = Store(path, read_only=True)
+    assert [d["name"] for d in reader.all("people")] == ["Ann"]  # the rest still reads
+    with pytest.raises(DamagedFile, match="table 'visits'") as info:
+        reader.all("visits")
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+    with pytest.raises(DamagedFile, match="table 'visits'"):
+        check(Store(path, read_only=True))
+    writer = Store(path)
+    with pytest.raises(DamagedFile):  # nothing is folded over a damaged table
+        writer.compact()
+    assert path.read_bytes() == raw.replace(b'"title":"Tour"', b'"title":"Tour')
