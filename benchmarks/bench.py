@@ -472,7 +472,22 @@ Targets are issue 12's at 150,000 records; at 10,000 each must be at most a thir
 The (CPU) column is the CPU time the child process (or the TUI step) used: the machines
 these run on are shared, and when the wall time is far above it the difference was
 waiting for a core, not work.
-Each saved run is in `benchmarks/results/`; this page is rewritten from them.
+Each saved run is in `benchmarks/results/`; this page is rewritten from them (the first
+session's runs are kept in `benchmarks/results/session1/`).
+
+## What changed at the store (second session)
+
+- The audit trail moved out of the snapshot into `shadow.json.audit-GEN.jsonl` (schema 2),
+  appended at each fold and read only when history is asked for; one table's or record's
+  history is found by a scan of that file for the lines naming it.
+- The snapshot is written one table a line (still plain TinyDB JSON) and each table is
+  parsed when a command first asks for it; parsing uses orjson.
+- Loaded tables are frozen out of the garbage collector's walks (`gc.freeze()`).
+- `core/access.py` no longer computes a scrypt hash at import (~0.1 s per CLI command).
+
+The "before" run started on a quiet machine (load average 0.7 at 08:14) that became
+busy (6.4 at 08:21, 7.7 at 08:32; sampled with `uptime`); the "after" run records the
+load average at the start and end of each size. Compare the CPU columns.
 """
 
 
