@@ -541,6 +541,7 @@ class Store:
         # Audit entries written since the snapshot while the audit trail lives in its
         # own file (``_data`` holds the whole trail only once someone asked for it).
         self._audit_tail: dict[str, Doc] = {}
+        self._audit_damage: list[str] = []  # what reading the audit file found (check says it)
         self._seq = 0
         self._snap_id: tuple[int, int, int] | None = None
         self._jpos = 0
@@ -1293,7 +1294,7 @@ class Store:
                     gc_was_on = gc.isenabled()
                     gc.disable()
                     try:
-                        rows, _ = self._read_audit()
+                        rows, self._audit_damage = self._read_audit()
                     finally:
                         if gc_was_on:
                             gc.enable()
@@ -1410,13 +1411,13 @@ class Store:
         """What ``shadow check`` says about the audit trail's own file (read afresh):
         every line an entry with an id, each id once, none beyond the next id."""
         self.refresh()
-        with self._mutex, self._locked(exclusive=False):
-            if not self._in_tx and self._changed_on_disk():
-                self._catch_up()
+        with self._mutex:
             if "audit_file" not in self._meta():
                 return []
-            rows, problems = self._read_audit()
+            self._ensure_audit()  # read once: check reads the whole trail next anyway
             top = self._next_id(AUDIT)
+            rows = self._data.get(AUDIT, {})
+            problems = list(self._audit_damage)
             problems += [
                 f"audit id {k} is not below the next id {top}" for k in rows if int(k) >= top
             ]
