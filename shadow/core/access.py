@@ -149,8 +149,11 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-# A hash nobody's password matches, so that an unknown name costs as much as a known one.
-_DUMMY = hash_password(secrets.token_urlsafe(16))
+@functools.cache
+def _dummy() -> str:
+    """A hash nobody's password matches, so that an unknown name costs as much as a known
+    one (made at the first sign-in, not at import: every CLI command imports this)."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def check_password_strength(password: str) -> None:
@@ -313,7 +316,7 @@ def authenticate(store: Store, name: str, password: str) -> Account | None:
     person = _person_doc(store, name)
     doc = _account_doc(store, person["id"]) if person is not None else None
     if doc is None or person is None:
-        verify_password(password, _DUMMY)  # the same cost either way
+        verify_password(password, _dummy())  # the same cost either way
         return None
     if not verify_password(password, doc.get("password", "")):
         return None

@@ -564,7 +564,7 @@ _REFS = {
 
 def check(store: Store) -> list[Problem]:
     """Verify every record: fields valid, references point at something, no duplicate names."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem("audit", None, p) for p in store.audit_problems()]
     docs = {table: store.all(table) for table in MODELS}  # read once (the audit is big)
     ids = {table: {d["id"] for d in found} for table, found in docs.items()}
     for table, model in MODELS.items():
