@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,7 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
-from shadow.core import config, directory, sample
+from shadow.core import config, dates, directory, sample
 from shadow.core.directory import DirectoryError
 from shadow.core.models import Person
 from shadow.core.store import Store, StoreError
@@ -179,9 +180,18 @@ class ShadowApp(ExportActions, App[None]):
     BINDINGS = bindings(APP_COMMANDS)
     HELP = "shadow runs IT job-shadowing and tour programmes for libraries."
 
-    def __init__(self, store: Store, actor: Person | None = None, *, demo: bool = False):
+    def __init__(
+        self,
+        store: Store,
+        actor: Person | None = None,
+        *,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ):
         super().__init__()
         self.store = store
+        # The one "now" of every screen and dialog (tests pass a fixed one).
+        self.clock: Callable[[], datetime] = clock or dates.now
         self.actor: Person | None = actor
         self.demo = demo
         # Set by `shadow serve`: "signed-in" (the person is fixed) or "open" (loopback, no accounts).
@@ -424,6 +434,13 @@ class ShadowApp(ExportActions, App[None]):
         self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
 
-def create_app(store: Store, actor: Person | None = None, *, demo: bool = False) -> ShadowApp:
-    """The app for ``store``, acting as ``actor`` (None: ask). ``demo``: a throwaway sample copy."""
-    return ShadowApp(store, actor, demo=demo)
+def create_app(
+    store: Store,
+    actor: Person | None = None,
+    *,
+    demo: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> ShadowApp:
+    """The app for ``store``, acting as ``actor`` (None: ask). ``demo``: a throwaway sample copy.
+    ``clock``: what "now" is (default: the real time, in the local zone)."""
+    return ShadowApp(store, actor, demo=demo, clock=clock)

@@ -23,9 +23,9 @@ from shadow.core.models import (
     Department,
     Person,
     Programme,
-    UserError,
     Visit,
 )
+from shadow.core.plain import count as counted
 from shadow.core.programmes import every as every_programme
 from shadow.core.schedule import Occurrence, week_start
 from shadow.core.store import StoreError
@@ -35,9 +35,8 @@ from ..commands import Command, bindings
 from ..loading import say_cannot_read
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
-from ..modals.pickers import TextPrompt
-from ..modals.series_choice import SeriesChoice
 from ..palette import rich
+from ..visit_status import STATUS_VERBS, change_status
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
 from ..widgets.week_grid import GridRow, WeekGrid
@@ -73,12 +72,6 @@ LEGEND = Text.assemble(
     ("no-show", STATUS_STYLE["no-show"]),
     "   ·   [ ] other weeks · t this week · b books here",
 )
-STATUS_VERBS = {
-    "confirmed": "Confirm",
-    "completed": "Complete",
-    "cancelled": "Cancel",
-    "no-show": "Mark no-show",
-}
 
 
 def weeks_label(offset: int) -> str:
@@ -148,6 +141,14 @@ class ScheduleScreen(AreaScreen):
             "No-show",
             "Mark that the visitors did not come",
             key="n",
+            footer=False,
+        ),
+        Command(
+            "toggle_outcomes",
+            "Record outcomes",
+            "Past visits still requested or confirmed: close each with d (completed), "
+            "n (no-show) or x (cancelled, with a reason); again: the agenda",
+            key="o",
             footer=False,
         ),
         Command(
@@ -268,7 +269,8 @@ class ScheduleScreen(AreaScreen):
         self.view = "agenda"
         self.show_past = False
         self.mine = False
-        self.week: date = week_start(self.now().date())
+        self.outcomes = False  # the "record the outcome" list instead of the agenda
+        self.week: date = date.min  # this week's Monday, once mounted (the app's clock)
         self._visits: list[Visit] = []
         self._visits_by_id: dict[int, Visit] = {}
         self._people: dict[int, str] = {}
@@ -283,7 +285,7 @@ class ScheduleScreen(AreaScreen):
 
     # ------------------------------------------------------------ time
     def now(self) -> datetime:
-        return self.clock if self.clock is not None else dates.now()
+        return self.clock if self.clock is not None else self.app.clock()
 
     @property
     def zone(self) -> tzinfo:
@@ -330,6 +332,7 @@ class ScheduleScreen(AreaScreen):
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
+        self.week = week_start(self.today)
         self.reload()
         self.agenda.focus()
 
@@ -462,7 +465,9 @@ class ScheduleScreen(AreaScreen):
 
     # ------------------------------------------------------------ showing
     def refilter(self) -> None:
-        if self.view == "agenda":
+        if self.outcomes:
+            self._fill_outcomes()
+        elif self.view == "agenda":
             self._fill_agenda()
         else:
             self._fill_week()
@@ -525,19 +530,7 @@ class ScheduleScreen(AreaScreen):
         for occ in found:
             group = self.group(occ)
             counts[group] = counts.get(group, 0) + 1
-            visit = occ.visit
-            row_style = ROW_STYLE.get(occ.status, "")
-            cells = [
-                Text(group if group != last_group else "", style="bold"),
-                Text(self.span(occ), style=row_style, no_wrap=True),
-                Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
-                Text(self._names(visit.visitors), style=row_style, no_wrap=True),
-                Text(self._names(visit.hosts), style=row_style, no_wrap=True),
-                Text(visit.kind, style=row_style, no_wrap=True),
-                Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
-                Text(self.repeats(occ), style=row_style, no_wrap=True),
-            ]
-            rows.append((occ.key, cells))
+            rows.append((occ.key, self._row(occ, group if group != last_group else "")))
             last_group = group
         table = self.agenda
         table.fill(rows)
@@ -549,6 +542,50 @@ class ScheduleScreen(AreaScreen):
             span = f"the past {PAST_DAYS} days, {span}"
         summary = " · ".join(f"{counts[g]} {g.lower()}" for g in counts) or "no visits"
         self.query_one("#schedule-title", Label).update(f"Agenda, {span}: {summary}")
+
+    def _row(self, occ: Occurrence, label: str) -> list[Text]:
+        """An occurrence's cells in the agenda (``label``: the group it starts)."""
+        visit = occ.visit
+        row_style = ROW_STYLE.get(occ.status, "")
+        return [
+            Text(label, style="bold"),
+            Text(self.span(occ), style=row_style, no_wrap=True),
+            Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
+            Text(self._names(visit.visitors), style=row_style, no_wrap=True),
+            Text(self._names(visit.hosts), style=row_style, no_wrap=True),
+            Text(visit.kind, style=row_style, no_wrap=True),
+            Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
+            Text(self.repeats(occ), style=row_style, no_wrap=True),
+        ]
+
+    def _fill_outcomes(self) -> None:
+        """The past visits nobody closed (the same list as the Dashboard's), oldest first."""
+        keep = self._filter()
+        found = [
+            o
+            for o in schedule.awaiting_outcome(self.app.store, self.now(), visits=self._visits)
+            if keep(o)
+        ]
+        self.shown = {o.key: o for o in found}
+        self.agenda.fill(
+            [(o.key, self._row(o, "Outcome?" if i == 0 else "")) for i, o in enumerate(found)]
+        )
+        days = schedule.OUTCOME_DAYS
+        self.query_one("#schedule-title", Label).update(
+            f"Record the outcome (past {days} days): {counted(len(found), 'visit')} still "
+            "requested or confirmed · d done · n no-show · x cancel · o back"
+            if found
+            else f"Record the outcome: every visit of the past {days} days is closed (o: back)"
+        )
+
+    def action_toggle_outcomes(self) -> None:
+        self.outcomes = not self.outcomes
+        self._jump_to_today = not self.outcomes
+        if self.view != "agenda":
+            self.show_view("agenda")
+        else:
+            self.refilter()
+        self.refresh_bindings()
 
     def _cursor_to_today(self) -> None:
         table = self.agenda
@@ -658,6 +695,7 @@ class ScheduleScreen(AreaScreen):
 
     def show_view(self, view: str) -> None:
         self.view = view
+        self.outcomes = self.outcomes and view == "agenda"
         self.query_one(ContentSwitcher).current = view
         self.refilter()
         self.current_table.focus()
@@ -853,66 +891,17 @@ class ScheduleScreen(AreaScreen):
 
     @work(exclusive=True, group="schedule-change")
     async def _set_status(self, status: str) -> None:
-        verb = STATUS_VERBS.get(status, status)
-        occ = await self.pick(verb)
+        occ = await self.pick(STATUS_VERBS.get(status, status))
         if occ is None:
             return
-        allowed = schedule.TRANSITIONS.get(occ.status, ())
-        if status not in allowed:
-            why = (
-                f"it can become {', '.join(allowed)}"
-                if allowed
-                else "which is final: it cannot change"
-            )
-            self.app.say(
-                f"Visit #{occ.key} is {occ.status}; {why}.",
-                title=f"Cannot {verb.lower()}",
-                severity="error",
-            )
-            return
-        if self.app.acting_name() is None:
-            return
-        target = occ.visit.id
-        on: date | None = None
-        if occ.series_id is not None:
-            target, on = occ.series_id, from_iso(occ.original).date()
-            if status in ("cancelled", "confirmed"):
-                choice = await self.app.push_screen_wait(
-                    SeriesChoice(
-                        f"{self.describe(occ)}\n\nThis visit repeats "
-                        f"({self.repeats(occ)}). {verb} just this occurrence, or every "
-                        "occurrence of the series (except ones already changed one by one)?",
-                        verb=verb,
-                        keep="Keep it" if status == "cancelled" else "Change nothing",
-                    )
-                )
-                if choice is None:
-                    return
-                if choice == "series":
-                    on = None
-        reason = ""
-        if status == "cancelled":
-            answer = await self.app.push_screen_wait(
-                TextPrompt(
-                    "Cancel the visit" if on is not None or occ.series_id is None
-                    else "Cancel the series",
-                    f"{self.describe(occ)}\n\nWhy is it cancelled? The reason stays in its "
-                    "history and is read out in the meeting pack. Escape keeps the visit.",
-                    placeholder="e.g. the host is off sick",
-                )
-            )  # fmt: skip
-            if not answer:
-                return
-            reason = answer
-        actor = self.app.acting_name()
-        if actor is None or target is None:
-            return
-        try:
-            message = schedule.set_status(
-                self.app.store, actor, target, status, on=on, reason=reason
-            )
-        except (UserError, StoreError) as exc:
-            self.app.say(str(exc), title="Not changed", severity="error")
-            return
-        self.reload()
-        self.app.say(message[:1].upper() + message[1:])
+        changed = await change_status(
+            self.app,
+            occ,
+            status,
+            describe=self.describe(occ),
+            repeats=self.repeats(occ),
+            outcome=self.outcomes,
+            now=self.now(),
+        )
+        if changed:
+            self.reload()

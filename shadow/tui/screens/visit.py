@@ -16,6 +16,7 @@ from datetime import date
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -40,6 +41,7 @@ from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
 from ..modals.suggestion_form import SuggestionForm
 from ..palette import priority_style
+from ..visit_status import change_status
 from ..widgets.literal import one_line, visible
 from .base import AreaScreen
 
@@ -115,7 +117,8 @@ class VisitScreen(AreaScreen):
         "(it goes in your side's column); arrows move between notes; e corrects the "
         "highlighted note if it is yours (the history keeps the old text); s raises a "
         "suggestion (from the highlighted note, if any); k turns a praise note into "
-        "kudos, or thanks someone on the visit."
+        "kudos, or thanks someone on the visit. f confirms the visit, d marks it done, "
+        "o a no-show (both only once it has begun) and x cancels it (asking why)."
     )
     # Nothing highlighted until the user moves to a note (s and k use the highlighted one).
     AUTO_FOCUS = ""
@@ -143,6 +146,27 @@ class VisitScreen(AreaScreen):
             "Kudos",
             "Thank someone on this visit (from the highlighted praise note, if any)",
             key="k",
+        ),
+        Command("set_status('confirmed')", "Confirm", "Mark this visit confirmed", key="f"),
+        Command(
+            "set_status('completed')",
+            "Complete",
+            "Mark this visit done: it took place (only once it has begun)",
+            key="d",
+            short="Done",
+        ),
+        Command(
+            "set_status('cancelled')",
+            "Cancel visit",
+            "Cancel this visit (asks why; for a series: this occurrence or all)",
+            key="x",
+            short="Cancel",
+        ),
+        Command(
+            "set_status('no-show')",
+            "No-show",
+            "Mark that the visitors did not come (only once it has begun)",
+            key="o",
         ),
         Command("back", "Back", "Back to where you were", key="escape,q"),
         Command("move('down')", "Next note", "The next note in this column", "down", footer=False),
@@ -475,6 +499,24 @@ class VisitScreen(AreaScreen):
         if self.app.acting_name() is None:
             return None
         return self.app.actor
+
+    def action_set_status(self, status: str) -> None:
+        self._set_status(status)
+
+    @work(exclusive=True, group="visit-status")
+    async def _set_status(self, status: str) -> None:
+        """Confirm, complete, cancel or mark a no-show: the one flow the Schedule uses."""
+        if self.visit is None:
+            self.app.say(f"Visit #{self.visit_id} cannot be shown", severity="error")
+            return
+        try:
+            occ = schedule.get_occurrence(self.app.store, self.key)
+        except (UserError, StoreError) as exc:
+            self.app.say(str(exc), title="Not changed", severity="error")
+            return
+        repeats = schedule.describe_repeat(self.visit.rrule) if self.visit.rrule else ""
+        if await change_status(self.app, occ, status, describe=self.where, repeats=repeats):
+            self.reload()
 
     def action_note(self) -> None:
         author = self._ready()
