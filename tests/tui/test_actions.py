@@ -479,3 +479,39 @@ async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, 
         await app.workers.wait_for_complete()
         assert sla.current_wait(sample_store, "actions", p["hostile"]) is None
         assert any("no longer waits on a vendor" in n for n in notifications(pilot))
+
+
+async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
+    from shadow.core import actions
+    from shadow.core.actions import ActionError
+
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["gpo"])
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ActionDetail)
+        assert "none yet: n adds one" in str(detail.query_one("#notes").render())
+        for text in ("vendor ships Monday", HOSTILE):
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, TextPrompt)
+            await type_into(pilot, "#answer", text)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.pause()
+        assert app.screen is detail  # still on the details, showing the notes
+        assert str(detail.query_one("#notes").render()) == f"vendor ships Monday\n{HOSTILE}"
+        assert "Priya Raman" in str(detail.query_one("#history").render())
+        assert action(sample_store, p["gpo"])["notes"] == f"vendor ships Monday\n{HOSTILE}"
+        # Escape adds nothing; the core refuses an empty note (the CLI's rule too).
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert action(sample_store, p["gpo"])["notes"] == f"vendor ships Monday\n{HOSTILE}"
+        with pytest.raises(ActionError, match="needs some text"):
+            actions.add_note(sample_store, "Priya Raman", p["gpo"], "   ")
