@@ -515,3 +515,36 @@ async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
         assert action(sample_store, p["gpo"])["notes"] == f"vendor ships Monday\n{HOSTILE}"
         with pytest.raises(ActionError, match="needs some text"):
             actions.add_note(sample_store, "Priya Raman", p["gpo"], "   ")
+
+
+async def test_the_suggestion_it_follows_up_is_found_by_title(sample_store, programme):
+    from shadow.tui.modals.pickers import RecordPicker
+
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_actions(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        await type_into(pilot, "#title", "Order spare rolls")
+        await type_into(pilot, "#owner", "marcus webb")
+        await type_into(pilot, "#suggestion", "ROLLS")  # a title, not a number
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, RecordPicker)
+        options = picker.query_one("#record-list")
+        assert options.get_option_at_index(0).id == str(p["printer"])  # "...spare rolls"
+        await type_into(pilot, "#record-search", "kiosk")
+        found = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert found == [str(p["printer"]), str(p["kiosk"])]  # newest first
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#suggestion", Input).value == str(p["kiosk"])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [saved] = sample_store.find(Action.TABLE, title="Order spare rolls")
+        assert saved["suggestion_id"] == p["kiosk"]
