@@ -17,6 +17,7 @@ from datetime import datetime
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
@@ -351,12 +352,21 @@ class ShadowApp(ExportActions, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "who_am_i" and self.served == "signed-in":
             return False  # served, you are who you signed in as
-        if isinstance(self.screen, ModalScreen):
+        screen = self.commands_screen()
+        if isinstance(screen, ModalScreen):
             if action in _NOT_IN_MODALS:
                 return False
-            if action == "help" and isinstance(self.screen, HelpScreen):
+            if action == "help" and isinstance(screen, HelpScreen):
                 return False
         return True
+
+    def commands_screen(self) -> Screen:
+        """The screen whose commands apply: the one under the command palette while it is
+        open (the palette is a dialog itself, and would hide 'Who am I' and the areas)."""
+        stack = self.screen_stack
+        if isinstance(self.screen, CommandPalette) and len(stack) > 1:
+            return stack[-2]
+        return self.screen
 
     def app_commands(self) -> list[Command]:
         """The app-wide commands available on the current screen."""
