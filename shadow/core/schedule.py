@@ -567,12 +567,14 @@ def visit_from_input(
     *,
     now_: datetime | None = None,
     dayfirst: bool = True,
+    day: date | None = None,
 ) -> Booking:
     """Read a booking from typed text (form or CLI), with conflicts checked.
 
     Keys: department, visitors, hosts (names, comma-separated or lists), when,
     duration or end, kind, purpose, programme, repeat. Errors are raised as a
     ValidationError keyed by those names; conflicts are returned, not raised.
+    ``day``: the day a time typed alone falls on (booking from a week-grid cell).
     """
     visit = Visit.from_doc(base.to_doc()) if base else Visit()
     visit.id = base.id if base else None
@@ -623,7 +625,9 @@ def visit_from_input(
     length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
     if "when" in values:
         try:
-            start = dates.parse_when(str(values["when"] or ""), now_=now_, dayfirst=dayfirst)
+            start = dates.parse_when(
+                str(values["when"] or ""), now_=now_, dayfirst=dayfirst, day=day
+            )
         except DateError as exc:
             errors["when"] = str(exc)
             start = None

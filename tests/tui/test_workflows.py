@@ -179,3 +179,29 @@ async def test_the_schedule_has_the_same_list(sample_store, calendar, liaison):
         # o again: back to the agenda, where d keeps the ordinary lifecycle.
         await press(pilot, "o")
         assert str(calendar["circ"]) in agenda_rows(screen)
+
+
+async def test_booking_from_a_week_cell_keeps_its_day_for_a_time_alone(
+    sample_store, calendar, liaison
+):
+    from shadow.core import directory
+    from shadow.tui.modals.booking import BookingForm
+
+    app = fixed_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        await press(pilot, "v")
+        reference = directory.find_department(sample_store, "Reference").id
+        screen.grid.select(key=reference, day=4)  # Friday 19 February
+        await press(pilot, "b")
+        form = app.screen
+        assert isinstance(form, BookingForm)
+        assert form.query_one("#when").value == "2027-02-19 "
+        await type_into(pilot, "#when", "14:00")  # the person types only a time
+        await type_into(pilot, "#visitors", "Mei Tanaka")
+        await pilot.pause(test_schedule.SETTLE)
+        assert "= Fri 19 Feb 2027 14:00" in test_schedule.hint(form, "when")
+        before = {d["id"] for d in sample_store.all("visits")}
+        await press(pilot, "ctrl+s")
+        [saved] = [d for d in sample_store.all("visits") if d["id"] not in before]
+        assert saved["start"].startswith("2027-02-19T14:00")

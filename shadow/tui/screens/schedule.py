@@ -810,12 +810,14 @@ class ScheduleScreen(AreaScreen):
         if self.app.acting_name() is None:
             return
         prefill: dict[str, str] = {}
+        cell_day: date | None = None
         if self.view == "week" and self.grid.selected is not None:
             dept_id, day = self.grid.selected
             name = self._department_name(dept_id)
             if not name.startswith("#"):
                 prefill["department"] = name
-            prefill["when"] = f"{(self.week + timedelta(days=day)).isoformat()} "
+            cell_day = self.week + timedelta(days=day)  # a time typed alone stays on it
+            prefill["when"] = f"{cell_day.isoformat()} "
         elif self.filter_department:
             needle = self.filter_department
             named = [
@@ -826,7 +828,7 @@ class ScheduleScreen(AreaScreen):
         actor = self.app.actor
         if self.mine and actor is not None and actor.side == "it":
             prefill["visitors"] = actor.name
-        self.app.push_screen(BookingForm(prefill, now_=self.clock), self._booked)
+        self.app.push_screen(BookingForm(prefill, now_=self.now(), day=cell_day), self._booked)
 
     def _booked(self, visit_id: int | None) -> None:
         if visit_id is None:
@@ -880,7 +882,7 @@ class ScheduleScreen(AreaScreen):
             f"{self._department_name(occ.visit.department_id)}, "
             f"{self._names(occ.visit.visitors)} with {self._names(occ.visit.hosts)}"
         )
-        result = await self.app.push_screen_wait(RescheduleForm(occ, what, now_=self.clock))
+        result = await self.app.push_screen_wait(RescheduleForm(occ, what, now_=self.now()))
         if result:
             self.reload()
             self.app.say(result)
