@@ -103,3 +103,29 @@ def test_outcomes_respect_time_and_state(store):
     with pytest.raises(ScheduleError, match="final"):
         schedule.record_outcome(store, "tester", past, "completed", now=NOW)
     assert directory.find_person(store, "Ada")  # (the directory is untouched)
+
+
+def test_notes_and_kudos_wait_until_a_visit_has_begun_and_not_after_a_cancellation(store):
+    from shadow.core import notes
+    from shadow.core.backlog import BacklogError
+
+    ada, mai = directory.find_person(store, "Ada"), directory.find_person(store, "Mai")
+    later = book(store, "27/11/2026 10:00")
+    with pytest.raises(BacklogError, match="has not come yet: notes and kudos are written once"):
+        notes.observe(store, ada, later, "too early", now=NOW)
+    with pytest.raises(BacklogError, match="has not come yet"):
+        notes.give_kudos(store, mai, ada, "thanks in advance", visit_id=later, now=NOW)
+    gone = book(store, "24/11/2026 10:00", status="cancelled", visitor="Raj")
+    with pytest.raises(BacklogError, match=r"was cancelled \(setup\): there is nothing to note"):
+        notes.observe(store, ada, gone, "nobody came", now=NOW)
+    assert store.count("observations") == 0 and store.count("kudos") == 0
+    # One occurrence of a series: the rule looks at that occurrence, and the note is its own.
+    series = book(store, "16/11/2026 09:00", repeat="weekly", status="confirmed", visitor="Lin",
+                  dept="Reference")  # fmt: skip
+    note = notes.observe(store, ada, f"{series}@2026-11-23", "seen", now=NOW)
+    [override] = store.find("visits", series_id=series)
+    assert store.get("observations", note)["visit_id"] == override["id"]
+    kid = notes.give_kudos(store, mai, ada, "thanks", visit_id=f"{series}@2026-11-23", now=NOW)
+    assert store.get("kudos", kid)["visit_id"] == override["id"]
+    with pytest.raises(BacklogError, match="has not come yet"):
+        notes.observe(store, ada, f"{series}@2026-11-30", "next week", now=NOW)

@@ -205,3 +205,52 @@ async def test_booking_from_a_week_cell_keeps_its_day_for_a_time_alone(
         await press(pilot, "ctrl+s")
         [saved] = [d for d in sample_store.all("visits") if d["id"] not in before]
         assert saved["start"].startswith("2027-02-19T14:00")
+
+
+async def test_notes_and_kudos_wait_for_the_visit_and_go_to_the_occurrence(
+    sample_store, calendar, liaison
+):
+    from textual.widgets import TextArea
+
+    from shadow.tui.modals.note_form import NoteForm
+    from shadow.tui.modals.pick_visit import PickVisit
+
+    app = fixed_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        # Not begun (today 14:00; it is 09:00): refused with the core's words, no dialog.
+        screen = await open_visit(pilot, calendar["circ2"])
+        for key in ("n", "k"):
+            await press(pilot, key)
+            assert app.screen is screen
+            assert "has not come yet" in notifications(pilot)[-1]
+        # Cancelled: refused too.
+        app.pop_screen()
+        screen = await open_visit(pilot, calendar["maker"])
+        await press(pilot, "n")
+        assert app.screen is screen and "was cancelled" in notifications(pilot)[-1]
+        # A whole series' page asks which occurrence (only those that have taken place).
+        tig = calendar["tig"]
+        app.pop_screen()
+        screen = await open_visit(pilot, tig)
+        await press(pilot, "n")
+        picker = app.screen
+        assert isinstance(picker, PickVisit)
+        assert [key for key, _ in picker.choices] == [f"{tig}@2027-02-15"]
+        await press(pilot, "enter")
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        form.query_one("#text", TextArea).insert("The TIG [ran] long")
+        await press(pilot, "ctrl+s")
+        [override] = sample_store.find("visits", series_id=tig)
+        assert override["occurrence"].startswith("2027-02-15")
+        [note] = sample_store.all("observations")
+        assert note["visit_id"] == override["id"] and note["text"] == "The TIG [ran] long"
+        assert f"of visit #{tig}@2027-02-15" in notifications(pilot)[-1]
+        # ... and that occurrence's page shows it (the series' own page does not).
+        assert screen.notes == []
+        app.pop_screen()
+        screen = await open_visit(pilot, tig, on=date(2027, 2, 15))
+        assert [o.text for o in screen.notes] == ["The TIG [ran] long"]
+        # From an occurrence's page, no question: it is that occurrence.
+        await press(pilot, "n")
+        assert isinstance(app.screen, NoteForm)

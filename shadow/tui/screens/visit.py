@@ -39,6 +39,7 @@ from ..commands import Command, bindings
 from ..loading import say_cannot_read
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
+from ..modals.pick_visit import PickVisit
 from ..modals.suggestion_form import SuggestionForm
 from ..palette import priority_style
 from ..visit_status import change_status
@@ -276,11 +277,20 @@ class VisitScreen(AreaScreen):
             self.visit = schedule.get_visit(store, self.visit_id)
             people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
             dept = store.get(Department.TABLE, self.visit.department_id or 0)
-            self.notes = notes.observations(store, self.visit_id)
+            # An occurrence's notes and kudos are its own (on its own record, once it has one).
+            record = self._record_id(store)
+            self.notes = notes.observations(store, record) if record else []
             suggestions = [
-                Suggestion.from_doc(d) for d in store.find(Suggestion.TABLE, visit_id=self.visit_id)
+                Suggestion.from_doc(d)
+                for rid in dict.fromkeys([self.visit_id, record])
+                if rid
+                for d in store.find(Suggestion.TABLE, visit_id=rid)
             ]
-            kudos = [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=self.visit_id)]
+            kudos = (
+                [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=record)]
+                if record
+                else []
+            )
         except (UserError, StoreError) as exc:
             self.visit = None
             self.query_one("#visit-details", Static).update(
@@ -310,6 +320,17 @@ class VisitScreen(AreaScreen):
         self._fill_notes()
         self.query_one("#visit-suggestions", Static).update(self._suggestions(suggestions))
         self.query_one("#visit-kudos", Static).update(self._kudos(kudos))
+
+    def _record_id(self, store) -> int | None:
+        """The record this page's notes and kudos are on: the visit's, or for one occurrence
+        of a series its own record (None while it has none)."""
+        if self.visit is None or not self.visit.rrule or self.on is None:
+            return self.visit_id
+        try:
+            occ = schedule.find_occurrence(store, self.visit, self.on)
+        except UserError:
+            return self.visit_id
+        return occ.visit.id if occ.visit.series_id is not None else None
 
     def _person_name(self, person_id: int | None) -> str:
         person = self._people.get(person_id or 0)
@@ -518,9 +539,61 @@ class VisitScreen(AreaScreen):
         if await change_status(self.app, occ, status, describe=self.where, repeats=repeats):
             self.reload()
 
+    async def _about(self, verb: str) -> str | None:
+        """The visit a note or kudos is about (call from a worker): this visit, the occurrence
+        shown, or for a whole series the occurrence chosen. None (after saying why) when
+        the core's rule refuses it: not begun yet, or cancelled."""
+        store, now = self.app.store, self.app.clock()
+        ref: str | None = self.key
+        if self.visit is not None and self.visit.rrule and self.on is None:
+            begun = [
+                o
+                for o in schedule.expand(
+                    self.visit,
+                    now - schedule.SERIES_HORIZON,
+                    now,
+                    {v.occurrence: v for v in schedule.load_visits(store)
+                     if v.series_id == self.visit.id},
+                )
+                if o.start <= now and o.status != "cancelled"
+            ][-20:]  # fmt: skip
+            if not begun:
+                self.app.say(
+                    f"No occurrence of visit #{self.visit_id} has taken place yet: "
+                    f"{verb.lower()} once one has.",
+                    severity="warning",
+                )
+                return None
+            zone = dates.local_zone()
+            ref = await self.app.push_screen_wait(
+                PickVisit(
+                    [
+                        (o.key, dates.format_span(o.start.astimezone(zone), o.end.astimezone(zone)))
+                        for o in reversed(begun)
+                    ],
+                    verb=verb,
+                )
+            )
+            if ref is None:
+                return None
+        try:
+            notes.check_noteworthy(store, ref, now)
+        except (UserError, StoreError) as exc:
+            self.app.say(str(exc)[:1].upper() + str(exc)[1:], title=f"No {verb.lower()}",
+                         severity="error")  # fmt: skip
+            return None
+        return ref
+
     def action_note(self) -> None:
+        self._note()
+
+    @work(exclusive=True, group="visit-note")
+    async def _note(self) -> None:
         author = self._ready()
         if author is None:
+            return
+        ref = await self._about("Note")
+        if ref is None:
             return
 
         def saved(note_id: int | None) -> None:
@@ -528,9 +601,10 @@ class VisitScreen(AreaScreen):
                 return
             self.reload()
             column = "IT visitors'" if author.side == "it" else "library hosts'"
-            self.app.say(f"Note saved in the {column} column")
+            where = "" if ref == self.key else f" of visit #{ref}"
+            self.app.say(f"Note saved in the {column} column{where}")
 
-        self.app.push_screen(NoteForm(self.visit_id, self.where, author), saved)
+        self.app.push_screen(NoteForm(ref, self.where, author, now=self.app.clock()), saved)
 
     def action_edit_note(self) -> None:
         note = self.focused_note()
@@ -577,6 +651,10 @@ class VisitScreen(AreaScreen):
         self.app.push_screen(form, saved)
 
     def action_kudos(self) -> None:
+        self._kudos_form()
+
+    @work(exclusive=True, group="visit-note")
+    async def _kudos_form(self) -> None:
         author = self._ready()
         if author is None:
             return
@@ -601,6 +679,9 @@ class VisitScreen(AreaScreen):
         subjects = [p for p in candidates if p.id in subject_ids]
         named = [p for p in subjects if mentions(text, p.name)]
         chosen = {p.id for p in (named or subjects)}
+        ref = await self._about("Kudos")
+        if ref is None:
+            return
 
         def saved(kudos_id: int | None) -> None:
             if kudos_id is None:
@@ -614,8 +695,9 @@ class VisitScreen(AreaScreen):
             chosen,
             text,
             where=self.where,
-            visit_id=self.visit_id,
+            visit_id=ref,
             observation_id=observation_id,
+            now=self.app.clock(),
         )
         self.app.push_screen(form, saved)
 
