@@ -345,8 +345,9 @@ def last_tuesday() -> str:
 
 def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
     db = demo_db
+    # (notes need a visit that has begun)
     run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
-        "--when", f"{last_tuesday()} 10:00")  # fmt: skip  (notes need a visit that has begun)
+        "--when", f"{last_tuesday()} 10:00")  # fmt: skip
     monkeypatch.setenv("SHADOW_USER", "Callum Murray")
     code, out, _ = run(capsys, "--db", db, "observe", "1", "Sorter jams")
     note = re.search(r"noted #(\d+)", out).group(1)
@@ -371,8 +372,9 @@ def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
 
 def test_notes_suggestions_votes_merge(capsys, demo_db, monkeypatch):
     db = demo_db
+    # (notes need a visit that has begun)
     run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
-        "--when", f"{last_tuesday()} 10:00")  # fmt: skip  (notes need a visit that has begun)
+        "--when", f"{last_tuesday()} 10:00")  # fmt: skip
     monkeypatch.setenv("SHADOW_USER", "Callum Murray")
     code, out, _ = run(
         capsys, "--db", db, "observe", "1", "Sorter jams [red]x[/]", "--kind", "pain point"
