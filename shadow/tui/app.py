@@ -44,6 +44,11 @@ from .screens.schedule import ScheduleScreen
 POLL_SECONDS = 2.0
 
 
+def real_now() -> datetime:
+    """The app's default clock: the real time in the local zone (read at each call)."""
+    return dates.now()
+
+
 @dataclass(frozen=True)
 class Area:
     """A top-level part of the app, shown as one Textual mode."""
@@ -192,7 +197,7 @@ class ShadowApp(ExportActions, App[None]):
         super().__init__()
         self.store = store
         # The one "now" of every screen and dialog (tests pass a fixed one).
-        self.clock: Callable[[], datetime] = clock or dates.now
+        self.clock: Callable[[], datetime] = clock or real_now
         self.actor: Person | None = actor
         self.demo = demo
         # Set by `shadow serve`: "signed-in" (the person is fixed) or "open" (loopback, no accounts).

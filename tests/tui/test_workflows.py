@@ -254,3 +254,25 @@ async def test_notes_and_kudos_wait_for_the_visit_and_go_to_the_occurrence(
         # From an occurrence's page, no question: it is that occurrence.
         await press(pilot, "n")
         assert isinstance(app.screen, NoteForm)
+
+
+async def test_one_clock_from_the_app_factory(sample_store, calendar, liaison):
+    """No screen is patched: the fixed clock given to create_app is every screen's now."""
+    app = fixed_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        dash = app.screen
+        assert isinstance(dash, DashboardScreen) and dash.now is None
+        assert str(dash.query_one("#dash-summary").render()).startswith("Wed 17 Feb 2027")
+        await press(pilot, "f3")
+        schedule_screen = app.screen
+        assert schedule_screen.clock is None and schedule_screen.today == NOW.date()
+        await press(pilot, "v")
+        assert "Week of Mon 15 Feb 2027" in str(
+            schedule_screen.query_one("#schedule-title").render()
+        )
+        for key, area in (("f4", "backlog"), ("f5", "actions"), ("f6", "meeting")):
+            await press(pilot, key)
+            assert app.current_mode == area
+            assert app.screen.moment() == NOW, area

@@ -630,7 +630,7 @@ class BookingForm(ConflictForm[int]):
             return
         if not hosts:
             hosts = [h for h in dept.hosts if (store.get(Person.TABLE, h) or {}).get("active")]
-        after = self.now_ or dates.now()
+        after = self.now_ or self.app.clock()
         try:
             slots = schedule.find_slots(
                 store, dept.id, visitors, hosts, length, after=after, count=SLOT_COUNT

@@ -22,7 +22,7 @@ from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
 
-from shadow.core import backlog, dates, directory
+from shadow.core import backlog, directory
 from shadow.core.backlog import Filter, Row
 from shadow.core.models import (
     LEVELS,
@@ -266,7 +266,7 @@ class BacklogScreen(AreaScreen):
 
     def moment(self) -> datetime:
         """ "Now" for ages and service levels (fixed in tests)."""
-        return self.now or dates.now()
+        return self.now or self.app.clock()
 
     # ------------------------------------------------------------ reading the rows
     def _store_changed(self, tables: frozenset[str]) -> None:

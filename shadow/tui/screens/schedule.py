@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from rich.text import Text
@@ -28,11 +29,11 @@ from shadow.core.models import (
 from shadow.core.plain import count as counted
 from shadow.core.programmes import every as every_programme
 from shadow.core.schedule import Occurrence, week_start
-from shadow.core.store import StoreError
+from shadow.core.store import Store
 
 from .. import palette
 from ..commands import Command, bindings
-from ..loading import say_cannot_read
+from ..loading import Loader
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
 from ..palette import rich
@@ -72,6 +73,26 @@ LEGEND = Text.assemble(
     ("no-show", STATUS_STYLE["no-show"]),
     "   ·   [ ] other weeks · t this week · b books here",
 )
+
+
+@dataclass(frozen=True)
+class ScheduleData:
+    """What the Schedule reads: every visit, and the names it shows them with."""
+
+    visits: list[Visit]
+    people: dict[int, str]
+    departments: list[Department]
+    programmes: list[Programme]
+
+
+def read_schedule(store: Store) -> ScheduleData:
+    """The Schedule's read (pure: run on the spot or in the loader's thread)."""
+    return ScheduleData(
+        schedule.load_visits(store),
+        directory.names_by_id(store, Person.TABLE),
+        directory.departments(store),
+        every_programme(store),
+    )
 
 
 def weeks_label(offset: int) -> str:
@@ -282,6 +303,14 @@ class ScheduleScreen(AreaScreen):
         self.cells: dict[tuple[int, int], list[str]] = {}  # (department id, day) -> keys
         self._jump_to_today = True  # the agenda's cursor goes to today's first visit
         self._week_cursor_today = True  # the grid's cursor starts on today's column
+        self.loader: Loader[ScheduleData] = Loader(
+            self,
+            lambda _request: read_schedule(self.app.store),
+            self._show_read,
+            size=lambda: self.app.store.count(Visit.TABLE),
+            busy=lambda: self.query_one("#schedule-title", Label).update("Reading the visits …"),
+            name="schedule",
+        )
 
     # ------------------------------------------------------------ time
     def now(self) -> datetime:
@@ -355,20 +384,17 @@ class ScheduleScreen(AreaScreen):
 
     # ------------------------------------------------------------ reading
     def reload(self) -> None:
-        """Re-read visits, people, departments and programmes; show them through the filters."""
-        store = self.app.store
-        try:
-            self._visits = schedule.load_visits(store)
-            self._people = directory.names_by_id(store, Person.TABLE)
-            self._departments = directory.departments(store)
-            programmes = every_programme(store)
-        except StoreError as exc:
-            say_cannot_read(self)(str(exc))
-            return
+        """Re-read visits, people, departments and programmes (through the one loader: on
+        the spot, or in a thread for a large database); show them through the filters."""
+        self.loader.load()
+
+    def _show_read(self, data: ScheduleData) -> None:
+        self._visits, self._people = data.visits, data.people
+        self._departments = data.departments
         self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
         self._department_names = {d.id: d.name for d in self._departments if d.id is not None}
-        self._programmes = {p.id: p.name for p in programmes if p.id is not None}
-        self._update_pickers(programmes)
+        self._programmes = {p.id: p.name for p in data.programmes if p.id is not None}
+        self._update_pickers(data.programmes)
         self.refilter()
 
     def _update_pickers(self, programmes: list[Programme]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from rich.table import Table
@@ -33,10 +34,11 @@ from shadow.core.models import (
     Visit,
 )
 from shadow.core.plain import count as counted
-from shadow.core.store import StoreError
+from shadow.core.schedule import Occurrence
+from shadow.core.store import Store, StoreError
 
 from ..commands import Command, bindings
-from ..loading import say_cannot_read
+from ..loading import Loader, say_cannot_read
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
 from ..modals.pick_visit import PickVisit
@@ -79,6 +81,49 @@ def note_content(obs: Observation, author: str, day=None) -> Content:
         (when(obs.at, day), "$text-muted"),
         "\n",
         visible(obs.text),
+    )
+
+
+@dataclass(frozen=True)
+class VisitData:
+    """What the visit page shows, read in one go."""
+
+    visit: Visit
+    people: dict[int, Person]
+    department: str
+    notes: list[Observation]
+    suggestions: list[Suggestion]
+    kudos: list[Kudos]
+    occurrence: Occurrence | None  # for a series opened on a day: that occurrence
+
+
+def read_visit(store: Store, visit_id: int, on: date | None) -> VisitData:
+    """Read one visit's page (pure: on the spot or in the loader's thread). An occurrence's
+    notes and kudos are its own (on its own record, once it has one)."""
+    visit = schedule.get_visit(store, visit_id)
+    dept = store.get(Department.TABLE, visit.department_id or 0)
+    occ = None
+    record: int | None = visit_id
+    if visit.rrule and on is not None:
+        try:
+            occ = schedule.find_occurrence(store, visit, on)
+        except UserError:
+            occ = None
+        else:
+            record = occ.visit.id if occ.visit.series_id is not None else None
+    return VisitData(
+        visit,
+        {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)},
+        dept["name"] if dept else "",
+        notes.observations(store, record) if record else [],
+        [
+            Suggestion.from_doc(d)
+            for rid in dict.fromkeys([visit_id, record])
+            if rid
+            for d in store.find(Suggestion.TABLE, visit_id=rid)
+        ],
+        [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=record)] if record else [],
+        occ,
     )
 
 
@@ -250,6 +295,14 @@ class VisitScreen(AreaScreen):
         self._status = ""
         self.key = str(visit_id)  # 12, or 20@2026-12-16 for one occurrence of a series
         self._why = ""  # why it was cancelled or reopened
+        self.loader: Loader[VisitData] = Loader(
+            self,
+            lambda on: read_visit(self.app.store, visit_id, on),
+            self._show_read,
+            size=lambda: self.app.store.count(Visit.TABLE),
+            failed=self._cannot_show,
+            name="visit",
+        )
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -272,45 +325,30 @@ class VisitScreen(AreaScreen):
 
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
-        store = self.app.store
-        try:
-            self.visit = schedule.get_visit(store, self.visit_id)
-            people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
-            dept = store.get(Department.TABLE, self.visit.department_id or 0)
-            # An occurrence's notes and kudos are its own (on its own record, once it has one).
-            record = self._record_id(store)
-            self.notes = notes.observations(store, record) if record else []
-            suggestions = [
-                Suggestion.from_doc(d)
-                for rid in dict.fromkeys([self.visit_id, record])
-                if rid
-                for d in store.find(Suggestion.TABLE, visit_id=rid)
-            ]
-            kudos = (
-                [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=record)]
-                if record
-                else []
-            )
-        except (UserError, StoreError) as exc:
-            self.visit = None
-            self.query_one("#visit-details", Static).update(
-                Content.styled(f"Cannot show visit #{self.visit_id}: {exc}", "$error")
-            )
-            return
-        self._people = people
-        visit = self.visit
-        dept_name = dept["name"] if dept else f"department #{visit.department_id}"
+        """Re-read the visit and what was recorded for it (through the one loader)."""
+        self.loader.load(self.on)
+
+    def _cannot_show(self, error: str) -> None:
+        self.visit = None
+        self.query_one("#visit-details", Static).update(
+            Content.styled(f"Cannot show visit #{self.visit_id}: {error}", "$error")
+        )
+
+    def _show_read(self, data: VisitData) -> None:
+        self.visit = visit = data.visit
+        self._people, self.notes = data.people, data.notes
+        dept_name = data.department or f"department #{visit.department_id}"
         start, end = dates.from_iso(visit.start), dates.from_iso(visit.end)
         self._first = start
         self.key, self._why = str(visit.id), visit.status_reason
         if visit.series_id is not None and visit.occurrence:  # the id 'list visits' prints
             self.key = f"{visit.series_id}@{visit.occurrence[:10]}"
         if visit.rrule and self.on is not None:
-            try:  # the occurrence opened, not the series' first date
-                occ = schedule.find_occurrence(store, visit, self.on)
+            occ = data.occurrence  # the occurrence opened, not the series' first date
+            if occ is not None:
                 start, end, self._status = occ.start, occ.end, occ.status
                 self.key, self._why = occ.key, occ.visit.status_reason
-            except UserError:
+            else:
                 self.on = None
         self._day = start.astimezone(dates.local_zone()).date()  # notes that day show a time
         self.where = f"{dept_name}, {dates.format_span(start, end)}"
@@ -318,19 +356,8 @@ class VisitScreen(AreaScreen):
         self.query_one("#visit-details", Static).update(self._details(visit, dept_name, start, end))
         self.query_one("#visit-compare", Static).update(self._compare())
         self._fill_notes()
-        self.query_one("#visit-suggestions", Static).update(self._suggestions(suggestions))
-        self.query_one("#visit-kudos", Static).update(self._kudos(kudos))
-
-    def _record_id(self, store) -> int | None:
-        """The record this page's notes and kudos are on: the visit's, or for one occurrence
-        of a series its own record (None while it has none)."""
-        if self.visit is None or not self.visit.rrule or self.on is None:
-            return self.visit_id
-        try:
-            occ = schedule.find_occurrence(store, self.visit, self.on)
-        except UserError:
-            return self.visit_id
-        return occ.visit.id if occ.visit.series_id is not None else None
+        self.query_one("#visit-suggestions", Static).update(self._suggestions(data.suggestions))
+        self.query_one("#visit-kudos", Static).update(self._kudos(data.kudos))
 
     def _person_name(self, person_id: int | None) -> str:
         person = self._people.get(person_id or 0)
