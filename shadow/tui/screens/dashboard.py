@@ -304,6 +304,8 @@ class DashboardScreen(AreaScreen):
 
     def on_resize(self) -> None:
         self._fit(self.size.height)
+        if self.data is not None:
+            self.query_one("#dash-summary", Label).update(self.summary(self.data))
 
     def _fit(self, height: int) -> None:
         self.set_class(height < COMPACT_HEIGHT, "-compact")
@@ -347,17 +349,32 @@ class DashboardScreen(AreaScreen):
         self.draw_charts(data)
 
     def summary(self, data: DashboardData) -> Content:
+        """The line over the lists; shorter words when the terminal is narrow (80 columns
+        keep every figure)."""
         today = data.now.date()
         todays = sum(1 for o in data.visits if o.start.astimezone(data.now.tzinfo).date() == today)
+        later = len(data.visits) - todays
         parts = [
             f"{today:%a} {today.day} {today:%b %Y}",
-            f"visits: {todays} today, {len(data.visits) - todays} in the next {DAYS_AHEAD} days",
+            f"visits: {todays} today, {later} in the next {DAYS_AHEAD} days",
             f"to triage: {len(data.triage)}",
             f"past service level: {len(data.breaches)}",
         ]
         if data.overdue is not None:
             parts.append(f"my overdue: {len(data.overdue)}")
-        return Content(" · ".join(parts))
+        full = " · ".join(parts)
+        width = (self.size.width or self.app.size.width) - 2
+        if len(full) <= width:
+            return Content(full)
+        short = [
+            f"{today:%a} {today.day} {today:%b}",
+            f"visits {todays} today, {later} in {DAYS_AHEAD}d",
+            f"triage {len(data.triage)}",
+            f"past SLA {len(data.breaches)}",
+        ]
+        if data.overdue is not None:
+            short.append(f"my overdue {len(data.overdue)}")
+        return Content(" · ".join(short))
 
     def visit_items(
         self, data: DashboardData, visits: list[Occurrence] | None = None

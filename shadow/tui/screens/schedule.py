@@ -46,16 +46,17 @@ from .base import AreaScreen
 HORIZON_DAYS = 90  # how far ahead the agenda looks
 PAST_DAYS = 30  # how far back it looks when the past is shown
 
-# (label, narrowest width the column may be cut to; None: never cut)
+# (label, narrowest width the column may be cut to; None: never cut). At 80 columns the
+# names give way so that When and Status stay whole (the visit page has the rest).
 AGENDA_COLUMNS = (
     ("", None),
     ("When", None),
-    ("Department", 12),
-    ("Visitors", 14),
-    ("Hosts", 12),
-    ("Kind", 8),
+    ("Department", 4),
+    ("Visitors", 4),
+    ("Hosts", 3),
+    ("Kind", 1),
     ("Status", None),
-    ("Repeats", 10),
+    ("Repeats", 1),
 )
 
 # How a status looks (rich styles: these go into DataTable cells).
