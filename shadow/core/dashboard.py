@@ -12,7 +12,7 @@ from . import actions, backlog, sla, trends
 from .actions import ActionView
 from .backlog import OPEN_STATUSES, Row
 from .models import Department, Kudos, Person, Suggestion
-from .schedule import Occurrence, occurrences
+from .schedule import Occurrence, awaiting_outcome, load_visits, occurrences
 from .store import Store
 from .trends import Monthly
 
@@ -30,6 +30,8 @@ class DashboardData:
     people: dict[int, str] = field(default_factory=dict)
     departments: dict[int, str] = field(default_factory=dict)
     visits: list[Occurrence] = field(default_factory=list)
+    # past visits still requested or confirmed: record whether they took place
+    outcomes: list[Occurrence] = field(default_factory=list)
     overdue: list[ActionView] | None = None  # None: nobody is acting
     triage: list[Row] = field(default_factory=list)
     breaches: list[tuple[Row, str]] = field(default_factory=list)
@@ -78,11 +80,13 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         for r in rows
         if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
     )
+    visits = load_visits(store)
     return DashboardData(
         now,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
         departments={d["id"]: d.get("name", "") for d in store.all(Department.TABLE)},
-        visits=occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1)),
+        visits=occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1), visits=visits),
+        outcomes=awaiting_outcome(store, now, visits=visits)[:LIST_LIMIT],
         overdue=overdue,
         triage=sorted(
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)

@@ -567,12 +567,14 @@ def visit_from_input(
     *,
     now_: datetime | None = None,
     dayfirst: bool = True,
+    day: date | None = None,
 ) -> Booking:
     """Read a booking from typed text (form or CLI), with conflicts checked.
 
     Keys: department, visitors, hosts (names, comma-separated or lists), when,
     duration or end, kind, purpose, programme, repeat. Errors are raised as a
     ValidationError keyed by those names; conflicts are returned, not raised.
+    ``day``: the day a time typed alone falls on (booking from a week-grid cell).
     """
     visit = Visit.from_doc(base.to_doc()) if base else Visit()
     visit.id = base.id if base else None
@@ -623,7 +625,9 @@ def visit_from_input(
     length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
     if "when" in values:
         try:
-            start = dates.parse_when(str(values["when"] or ""), now_=now_, dayfirst=dayfirst)
+            start = dates.parse_when(
+                str(values["when"] or ""), now_=now_, dayfirst=dayfirst, day=day
+            )
         except DateError as exc:
             errors["when"] = str(exc)
             start = None
@@ -913,6 +917,74 @@ def set_status(
         outbox.visit_changed(tx, store, visit.id, status)
         what = "series" if visit.rrule else "visit"
         return f"{what} #{visit.id} is now {status}"
+
+
+OUTCOMES = ("completed", "no-show", "cancelled")  # how a visit that took place is closed
+OUTCOME_DAYS = 90  # how far back the "record the outcome" list looks
+
+
+def awaiting_outcome(
+    store: Store,
+    now: datetime,
+    *,
+    days: int = OUTCOME_DAYS,
+    visits: list[Visit] | None = None,
+) -> list[Occurrence]:
+    """The visits (and occurrences) that have ended by ``now`` but are still requested or
+    confirmed: nobody recorded whether they took place. Oldest first, the last ``days``."""
+    found = occurrences(store, now - timedelta(days=days), now, visits=visits)
+    return [o for o in found if o.end <= now and o.status in ("requested", "confirmed")]
+
+
+def outcome_refusal(occ: Occurrence, status: str, now: datetime) -> str | None:
+    """Why :func:`record_outcome` would refuse ``status`` for ``occ`` (None: it would not)."""
+    if status not in OUTCOMES:
+        return f"an outcome is one of {', '.join(OUTCOMES)}, not {status}"
+    if occ.status in ("requested", "confirmed") and occ.start <= now:
+        return None
+    try:
+        _allowed(occ.status, status, occ.key, occ.start, now)
+    except ScheduleError as exc:
+        return str(exc)
+    return None
+
+
+@guarded("bookings")
+def record_outcome(
+    store: Store,
+    actor: str,
+    visit_id: int | str,
+    status: str,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+) -> str:
+    """Record what happened to a visit (or occurrence) that has begun: completed, no-show
+    or cancelled (with a reason). One that was never confirmed may be recorded as completed
+    or a no-show directly: it took place (or did not) all the same, and the summary says
+    so. Anything else follows :func:`set_status`."""
+    now = now or dates.now()
+    occ = get_occurrence(store, visit_id)
+    refused = outcome_refusal(occ, status, now)
+    if refused is not None:
+        raise ScheduleError(refused)
+    if occ.status != "requested" or status not in NOT_BEFORE_START:
+        on = from_iso(occ.original).date() if occ.series_id is not None else None
+        target = occ.series_id if on is not None else occ.visit.id
+        return set_status(store, actor, target, status, on=on, reason=reason, now=now)
+    check_text("reason", reason)
+    noted = {"status_reason": clean_line(reason)} if reason else {}
+    with store.transaction(actor) as tx:
+        if occ.series_id is not None:
+            oid = _override(tx, store, occ, {"status": status} | noted)
+        else:
+            oid = occ.visit.id
+            tx.update(Visit.TABLE, oid, {"status": status} | noted)
+        outbox.visit_changed(tx, store, oid, status)
+    return (
+        f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status} "
+        "(it was never confirmed; recorded as it happened)"
+    )
 
 
 @guarded("bookings")

@@ -344,8 +344,13 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         await type_into(pilot, "#answer", "the group is disbanded")
         await pilot.press("enter")
         await pilot.pause()
-        assert sample_store.get("visits", tig)["status"] == "cancelled"
-        assert agenda_rows(screen)[f"{tig}@2027-03-15"][6] == "cancelled"
+        # The screen's "now" (17 Feb) is after the series began (15 Feb): cancelling it
+        # ends it after its last past occurrence, which keeps its status (core's rule).
+        series = sample_store.get("visits", tig)
+        assert series["status"] == "confirmed" and "UNTIL=20270215T090000" in series["rrule"]
+        assert series["status_reason"] == "the group is disbanded"
+        assert f"{tig}@2027-03-15" not in agenda_rows(screen)
+        assert any(f"Series #{tig} ended" in n for n in notifications(pilot))
 
 
 async def test_reschedule_checks_live_and_moves(sample_store, calendar, liaison):

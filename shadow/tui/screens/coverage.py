@@ -263,7 +263,7 @@ class CoverageScreen(AreaScreen):
         self._pending_tab: str | None = None
 
     def moment(self) -> datetime:
-        return dates.aware(self.now) if self.now is not None else dates.now()
+        return dates.aware(self.now) if self.now is not None else self.app.clock()
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
