@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from ..core import directory
-from ..core.models import UNSAFE_CHARS, Person, ValidationError
+from ..core.models import UNSAFE_CHARS, Department, Person, ValidationError
 from ..core.store import Store, default_db_path
 
 
@@ -221,6 +221,14 @@ def visit_record(store: Store, actor: str, ref: str) -> int:
     from ..core import schedule
 
     return schedule.record_id(store, actor, ref)
+
+
+def names(store: Store) -> tuple[dict[int, str], dict[int, str]]:
+    """People's and departments' names by id, for printing records that point at them."""
+    return (
+        directory.names_by_id(store, Person.TABLE),
+        directory.names_by_id(store, Department.TABLE),
+    )
 
 
 def print_json(items: Any) -> None:

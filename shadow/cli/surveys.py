@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core import directory
-from ..core.models import Department, Person
 from ..core.store import Store
-from ._common import acting_person, open_store, print_json, print_table, visit_key, visit_record
+from ._common import (
+    acting_person,
+    names,
+    open_store,
+    print_json,
+    print_table,
+    visit_key,
+    visit_record,
+)
 
 
 def register(sub: Any) -> None:
@@ -44,8 +50,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
     if args.action == "list":
         from ..core.models import Survey
 
-        people = directory.names_by_id(store, Person.TABLE)
-        depts = directory.names_by_id(store, Department.TABLE)
+        people, depts = names(store)
         items = [
             {"id": d["id"], "department": depts.get(d["department_id"]), "respondent": people.get(d["respondent_id"]),
              "phase": d["phase"], "visit_id": d.get("visit_id"), "expectation": d["expectation"],
