@@ -627,20 +627,7 @@ def visit_from_input(
     visit = Visit.from_doc(base.to_doc()) if base else Visit()
     visit.id = base.id if base else None
     errors: dict[str, str] = {}
-    dept: Department | None = None
-    if "department" in values or base is None:
-        text = clean_line(str(values.get("department") or ""))
-        if not text:
-            errors["department"] = "is required"
-        else:
-            try:
-                dept = find_department(store, text)
-                visit.department_id = dept.id
-            except DirectoryError as exc:
-                errors["department"] = str(exc)
-    elif visit.department_id:
-        doc = store.get(Department.TABLE, visit.department_id)
-        dept = Department.from_doc(doc) if doc else None
+    dept = _read_department(store, visit, values, base, errors)
     if "visitors" in values:
         visit.visitors = _people(store, values["visitors"], "visitors", errors)
     if "hosts" in values:
@@ -669,6 +656,62 @@ def visit_from_input(
                 errors["programme"] = f"no programme named {text!r}"
             else:
                 visit.programme_id = found["id"]
+    start, length, notices = _read_time(visit, values, errors, now_, dayfirst)
+    zone_name = visit.timezone or dates.zone_name()
+    if start is not None:
+        visit.start = to_iso(start)
+        visit.end = to_iso(start + length)
+        visit.timezone = zone_name
+    if "repeat" in values and start is not None:
+        try:
+            visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
+        except ScheduleError as exc:
+            errors["repeat"] = str(exc).removeprefix("repeat: ")
+    if not errors:
+        try:
+            visit.validate()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    assert start is not None
+    summary = format_span(start, start + length)
+    if visit.rrule:
+        summary += f", {describe_repeat(visit.rrule)}"
+    ignore = {visit.id} if visit.id else set()
+    return Booking(visit, summary, check(store, visit, ignore=ignore), notices)
+
+
+def _read_department(
+    store: Store, visit: Visit, values: dict[str, Any], base: Visit | None, errors: dict[str, str]
+) -> Department | None:
+    """The department typed (set on ``visit``), or the one ``visit`` already has."""
+    dept: Department | None = None
+    if "department" in values or base is None:
+        text = clean_line(str(values.get("department") or ""))
+        if not text:
+            errors["department"] = "is required"
+        else:
+            try:
+                dept = find_department(store, text)
+                visit.department_id = dept.id
+            except DirectoryError as exc:
+                errors["department"] = str(exc)
+    elif visit.department_id:
+        doc = store.get(Department.TABLE, visit.department_id)
+        dept = Department.from_doc(doc) if doc else None
+    return dept
+
+
+def _read_time(
+    visit: Visit,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    now_: datetime | None,
+    dayfirst: bool,
+) -> tuple[datetime | None, timedelta, list[str]]:
+    """Start and length from when/duration/end (or what ``visit`` has), with notices for a
+    visit booked in the past; what does not read goes into ``errors``."""
     start: datetime | None = from_iso(visit.start) if visit.start else None
     length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
     if "when" in values:
@@ -698,7 +741,6 @@ def visit_from_input(
                 length = dates.check_duration(end_m.value - start, str(values["end"]))
         except DateError as exc:
             errors["end"] = str(exc)
-    zone_name = visit.timezone or dates.zone_name()
     notices: list[str] = []
     if start is not None and "when" in values:
         clock = now_ or dates.now()
@@ -716,28 +758,7 @@ def visit_from_input(
                 f"{dates.format_moment(start)} is in the past: the visit is recorded as "
                 "having been booked; confirm and complete it to say it happened"
             )
-    if start is not None:
-        visit.start = to_iso(start)
-        visit.end = to_iso(start + length)
-        visit.timezone = zone_name
-    if "repeat" in values and start is not None:
-        try:
-            visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
-        except ScheduleError as exc:
-            errors["repeat"] = str(exc).removeprefix("repeat: ")
-    if not errors:
-        try:
-            visit.validate()
-        except ValidationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
-    assert start is not None
-    summary = format_span(start, start + length)
-    if visit.rrule:
-        summary += f", {describe_repeat(visit.rrule)}"
-    ignore = {visit.id} if visit.id else set()
-    return Booking(visit, summary, check(store, visit, ignore=ignore), notices)
+    return start, length, notices
 
 
 # ------------------------------------------------------------------ writing
