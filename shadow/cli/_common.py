@@ -265,6 +265,20 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+def print_items(
+    args: argparse.Namespace,
+    items: list[dict[str, Any]],
+    headers: Sequence[str],
+    row: Callable[[dict[str, Any]], Sequence[Any]],
+) -> int:
+    """A listing: with ``--json`` the items as a JSON array, else a table of ``row(item)``."""
+    if args.json:
+        print_json(items)
+    else:
+        print_table(headers, [row(i) for i in items])
+    return 0
+
+
 def one_line(exc: ValidationError) -> str:
     return "; ".join(f"{field}: {msg}" for field, msg in exc.errors.items())
 

@@ -15,6 +15,7 @@ from ._common import (
     acting,
     json_flag,
     open_store,
+    print_items,
     print_json,
     print_table,
     stderr_progress,
@@ -128,25 +129,20 @@ def list_departments(store: Store, args: argparse.Namespace) -> int:
     found = directory.departments(store, active_only=not args.all)
     names = directory.names_by_id(store, Person.TABLE)
     items = [department_json(d, names) for d in found]
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return print_items(
+        args,
+        items,
         ["id", "name", "branch", "capacity", "hours", "hosts", "active"],
-        [
-            [
-                i["id"],
-                i["name"],
-                i["branch"],
-                i["capacity"],
-                i["hours"],
-                ", ".join(i["hosts"]),
-                "yes" if i["active"] else "no",
-            ]
-            for i in items
+        lambda i: [
+            i["id"],
+            i["name"],
+            i["branch"],
+            i["capacity"],
+            i["hours"],
+            ", ".join(i["hosts"]),
+            "yes" if i["active"] else "no",
         ],
     )
-    return 0
 
 
 def _values(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, Any]:

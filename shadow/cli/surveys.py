@@ -10,6 +10,7 @@ from ._common import (
     acting_person,
     names,
     open_store,
+    print_items,
     print_json,
     print_table,
     visit_key,
@@ -57,12 +58,19 @@ def cmd_survey(args: argparse.Namespace) -> int:
              "perception": d["perception"], "gap": round(surveys.gap(Survey.from_doc(d)), 2), "answered": d["answered"]}
             for d in store.all(Survey.TABLE)
         ]  # fmt: skip
-        if args.json:
-            print_json(items)
-        else:
-            print_table(["id", "department", "respondent", "phase", "gap", "answered"],
-                        [[i["id"], i["department"], i["respondent"], i["phase"], i["gap"], i["answered"][:10]] for i in items])  # fmt: skip
-        return 0
+        return print_items(
+            args,
+            items,
+            ["id", "department", "respondent", "phase", "gap", "answered"],
+            lambda i: [
+                i["id"],
+                i["department"],
+                i["respondent"],
+                i["phase"],
+                i["gap"],
+                i["answered"][:10],
+            ],
+        )
     actor = acting_person(store, args)
     sid = surveys.record(
         store,
