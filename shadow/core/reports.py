@@ -255,8 +255,6 @@ def sla_report(
 
     Suggestions count when they were raised in [start, end).
     """
-    from statistics import median
-
     from .backlog import priority
     from .dates import now as _now
     from .models import Suggestion
@@ -293,40 +291,51 @@ def sla_report(
         for kind, key in keys:
             b = bucket(kind, key)
             b["suggestions"] += 1
-            for clock, prefix in ((triage, "triage"), (resolve, "resolve")):
-                if clock.state == "met":
-                    b["triaged_within" if prefix == "triage" else "resolved_within"] += 1
-                elif clock.state == "breached":
-                    b[f"{prefix}_breached"] += 1
-                    b["_over"].append(-(clock.remaining_days or 0))
-                    if kind == "priority" and clock.due is not None:
-                        month = f"{clock.due.astimezone(svc.calendar.zone):%Y-%m}"
-                        breach_months[month] = breach_months.get(month, 0) + 1
-                elif clock.state in ("running", "at risk"):
-                    b[f"{prefix}_open"] += 1
-    out: dict[str, list[dict]] = {}
-    for kind, table in groups.items():
-        rows = []
-        for key in sorted(table):
-            b = table[key]
-            over = b.pop("_over")
-            measured = (
-                b["triaged_within"]
-                + b["triage_breached"]
-                + b["resolved_within"]
-                + b["resolve_breached"]
-            )
-            breaches = b["triage_breached"] + b["resolve_breached"]
-            rows.append(
-                {
-                    kind: key,
-                    **b,
-                    "breach_rate": round(breaches / measured, 3) if measured else 0.0,
-                    "median_days_over": round(median(over), 1) if over else 0.0,
-                }  # fmt: skip
-            )
-        out[kind] = rows
+            months = breach_months if kind == "priority" else None  # counted once
+            _tally(b, triage, resolve, months, svc.calendar.zone)
+    out = {kind: _sla_rows(kind, table) for kind, table in groups.items()}
     return waiting_extras(store, svc, out, breach_months, now, start, end)
+
+
+def _tally(b: dict, triage: Any, resolve: Any, breach_months: dict | None, zone: Any) -> None:
+    """Count one suggestion's two clocks into its bucket (and breaches into their month)."""
+    for clock, prefix in ((triage, "triage"), (resolve, "resolve")):
+        if clock.state == "met":
+            b["triaged_within" if prefix == "triage" else "resolved_within"] += 1
+        elif clock.state == "breached":
+            b[f"{prefix}_breached"] += 1
+            b["_over"].append(-(clock.remaining_days or 0))
+            if breach_months is not None and clock.due is not None:
+                month = f"{clock.due.astimezone(zone):%Y-%m}"
+                breach_months[month] = breach_months.get(month, 0) + 1
+        elif clock.state in ("running", "at risk"):
+            b[f"{prefix}_open"] += 1
+
+
+def _sla_rows(kind: str, table: dict[str, dict]) -> list[dict]:
+    """The report's rows for one grouping, by key, with breach rate and median days over."""
+    from statistics import median
+
+    rows = []
+    for key in sorted(table):
+        b = table[key]
+        over = b.pop("_over")
+        measured = (
+            b["triaged_within"]
+            + b["triage_breached"]
+            + b["resolved_within"]
+            + b["resolve_breached"]
+        )
+        breaches = b["triage_breached"] + b["resolve_breached"]
+        rows.append(
+            {
+                kind: key,
+                **b,
+                "breach_rate": round(breaches / measured, 3) if measured else 0.0,
+                "median_days_over": round(median(over), 1) if over else 0.0,
+            }  # fmt: skip
+        )
+    return rows
 
 
 # ------------------------------------------------------------------ CSV exports
