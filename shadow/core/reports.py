@@ -653,11 +653,9 @@ def programme_report(
     store: Store, programme_id: int | None = None, now: datetime | None = None
 ) -> str:
     """A full Markdown report: visits with both sides' notes, the backlog, actions and kudos."""
-    from .actions import views
-    from .backlog import priority, priority_reason
-    from .dates import format_moment, format_span
+    from .dates import format_moment
     from .dates import now as _now
-    from .models import SIDE_LABELS, Kudos, Observation, Programme, Suggestion
+    from .models import Observation, Programme
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
@@ -692,7 +690,19 @@ def programme_report(
         f"- Notes: {len(notes)} ({sum(n.side == 'it' for n in notes)} IT, {sum(n.side == 'library' for n in notes)} library)",
         "",
     ]
-    lines += ["## Visits", ""]
+    lines += _visit_sections(visits, notes, people, depts)
+    lines += _backlog_sections(store, people, now)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _visit_sections(
+    visits: list[Visit], notes: list[Any], people: dict[int, str], depts: dict[int, str]
+) -> list[str]:
+    """## Visits: each visit with who went, what to see and both sides' notes."""
+    from .dates import format_span
+    from .models import SIDE_LABELS
+
+    lines = ["## Visits", ""]
     for v in sorted(visits, key=lambda v: v.start):
         lines.append(
             f"### {format_span(from_iso(v.start), from_iso(v.end))} — {md_escape(depts.get(v.department_id, '?'))} ({v.status})"
@@ -708,11 +718,20 @@ def programme_report(
                 f"- *{SIDE_LABELS[n.side]}, {md_escape(people.get(n.author_id, '?'))}, {n.kind}:* {md_escape(n.text)}"
             )
         lines.append("")
+    return lines
+
+
+def _backlog_sections(store: Store, people: dict[int, str], now: datetime) -> list[str]:
+    """## Suggestions, ## Actions and ## Kudos of the programme report."""
+    from .actions import views
+    from .backlog import priority, priority_reason
+    from .models import Kudos, Suggestion
+
     suggestions = sorted(
         (Suggestion.from_doc(d) for d in store.all(Suggestion.TABLE)),
         key=lambda s: (priority(s), s.id),
     )
-    lines += ["## Suggestions", ""]
+    lines = ["## Suggestions", ""]
     for s in suggestions:
         if s.status == "duplicate":
             continue
@@ -732,4 +751,4 @@ def programme_report(
         lines.append(
             f"- **{md_escape(people.get(k['to_id'], '?'))}**, from {md_escape(people.get(k['from_id'], '?'))}: {md_escape(k['text'])}"
         )
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
