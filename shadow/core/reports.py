@@ -86,19 +86,7 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
         out.append(f"SEQUENCE:{edits.get(visit.id, 0)}")
         if visit.rrule:
             out.append("RRULE:" + _rrule_for_ics(visit.rrule, zone).to_ical().decode())
-        for role, ids in (("REQ-PARTICIPANT", visit.visitors), ("CHAIR", visit.hosts)):
-            for pid in ids:
-                person = people.get(pid)
-                if person is None:
-                    continue
-                key = (pid, role)
-                if key not in addresses:
-                    address = (
-                        f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
-                    )
-                    params = Parameters(cn=vText(person.name), role=vText(role))
-                    addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
-                out.append(addresses[key])
+        out += _attendees(visit, people, addresses)
         out.append("DESCRIPTION:" + _ics_text(event_description(visit, dept_name, people)))
         if dept is not None:
             out.append("LOCATION:" + _ics_text(", ".join(x for x in (dept.name, dept.branch) if x)))
@@ -117,6 +105,26 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     assert head.endswith(tail)
     body = "\r\n".join(events).encode("utf-8") + b"\r\n" if events else b""
     return head[: -len(tail)] + body + tail
+
+
+def _attendees(
+    visit: Visit, people: dict[int, Person], addresses: dict[tuple[int, str], str]
+) -> list[str]:
+    """The ATTENDEE lines of a visit: visitors, then hosts (CHAIR); ``addresses`` keeps
+    each person's line per role, written once per export."""
+    lines = []
+    for role, ids in (("REQ-PARTICIPANT", visit.visitors), ("CHAIR", visit.hosts)):
+        for pid in ids:
+            person = people.get(pid)
+            if person is None:
+                continue
+            key = (pid, role)
+            if key not in addresses:
+                address = f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
+                params = Parameters(cn=vText(person.name), role=vText(role))
+                addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
+            lines.append(addresses[key])
+    return lines
 
 
 def event_description(visit: Visit, dept_name: str, people: dict[int, Person]) -> str:
