@@ -44,8 +44,9 @@ def _register_records(
     fields: Callable[..., None],
     edit_help: str,
     func: Callable[[argparse.Namespace], int],
-) -> None:
-    """``shadow NOUN add|edit|list|deactivate|reactivate``."""
+) -> Any:
+    """``shadow NOUN add|edit|list|deactivate|reactivate``; returns NOUN's subparsers, for
+    actions only one of them has."""
     top = sub.add_parser(noun, help=f"add, edit, list or deactivate {plural}")
     actions = top.add_subparsers(dest="action", metavar="action", required=True)
     p = actions.add_parser("add", help=f"add a {noun}")
@@ -61,6 +62,7 @@ def _register_records(
         p = actions.add_parser(verb, help=f"{verb} a {noun} (nothing is deleted)")
         p.add_argument(noun, metavar=noun.upper())
     top.set_defaults(func=func)
+    return actions
 
 
 def _person_fields(p: argparse.ArgumentParser, *, adding: bool) -> None:
