@@ -32,6 +32,7 @@ from . import (
     settings,
     surveys,
     users,
+    versions,
     visits,
 )
 from ._common import (
@@ -149,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.register(sub)
     serve.register(sub)
     outbox.register(sub)
+    versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
 
 
@@ -172,6 +174,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.demo:
             parser.error("--demo opens the TUI; it takes no command")
         status = args.func(args)
+        versions.release()  # before --send opens the database again
         if args.send and status == 0:
             outbox.send_after(args)
         return status

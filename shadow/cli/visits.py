@@ -162,6 +162,7 @@ def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[
         "repeat": describe_repeat(visit.rrule) if visit.rrule else "",
         "programme_id": visit.programme_id,
         "override_reason": visit.override_reason,
+        "version": visit.version,
     }
 
 
@@ -316,6 +317,7 @@ def change_visit(store: Store, actor: str, args: argparse.Namespace) -> int:
                 on=on,
                 force=args.force,
                 reason=args.reason or "",
+                expect_version=args.if_version,
             )
         )
         return 0
@@ -362,6 +364,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                 "id": own,
                 "key": occ.key,
                 **visit.to_doc(),
+                "version": visit.version,
                 "start": dates.to_iso(occ.start),
                 "end": dates.to_iso(occ.end),
                 "series_id": occ.series_id,

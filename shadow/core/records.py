@@ -42,6 +42,7 @@ def person_json(person: Person, dept_names: dict[int, str]) -> dict[str, Any]:
         "team": person.team,
         "email": person.email,
         "active": person.active,
+        "version": person.version,
     }
 
 
@@ -74,6 +75,7 @@ def department_json(dept: Department, people_names: dict[int, str]) -> dict[str,
         "notes": dept.notes,
         "closed_dates": list(dept.closed_dates),
         "active": dept.active,
+        "version": dept.version,
     }
 
 
@@ -131,6 +133,7 @@ def suggestion_json(
         "merged_from": list(s.merged_from),
         "observations": list(s.observations),
         "created": doc.get("created"),
+        "version": s.version,
     }
 
 
