@@ -21,6 +21,7 @@ from ._common import (
     visit_key,
     whole_number,
 )
+from .feedback import visit_ratings
 
 
 def register(sub: Any) -> None:
@@ -357,6 +358,8 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
         ("purpose", visit.purpose),
         ("saved despite", visit.override_reason),
     ]
+    rated, rated_line = visit_ratings(store, None if visit.rrule else own)
+    rows.append(("ratings", rated_line))
     entries = store.audit(Visit.TABLE, own) if own is not None else []
     if args.json:
         print_json(
@@ -380,6 +383,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                     }
                     for o in changed
                 ],
+                "ratings": rated,
                 "history": entries,
             }  # fmt: skip
         )
