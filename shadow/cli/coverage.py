@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core import directory
-from ..core.models import Department, Person
 from ..core.plain import count
 from ..core.programmes import find_id as find_programme
 from ..core.settings import dayfirst
 from ..core.store import Store
-from ._common import acting, open_store, print_json, print_table, whole_number
+from ._common import acting, names, open_store, print_json, print_table, whole_number
 
 
 def register(sub: Any) -> None:
@@ -80,8 +78,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     result = planner.plan(
         store, programme, start, end, length=length, max_per_week=args.max_per_week
     )
-    people = directory.names_by_id(store, Person.TABLE)
-    depts = directory.names_by_id(store, Department.TABLE)
+    people, depts = names(store)
     applied: list[int] = []
     if args.apply and result.proposals:
         applied = planner.apply(store, acting(store, args), result, programme)

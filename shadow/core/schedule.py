@@ -384,7 +384,6 @@ def check(
     rescheduled, its series). ``ignore_series_occurrence`` skips one occurrence
     of a series (when that occurrence is the one being moved).
     """
-    ignore = set(ignore or ())
     conflicts: list[Conflict] = []
     both = set(visit.visitors) & set(visit.hosts)
     names = names_by_id(store, Person.TABLE)
@@ -400,11 +399,46 @@ def check(
     if not mine:
         return conflicts
     settings = rules(store)
-    buffer = timedelta(minutes=settings["buffer_minutes"])
+    others = _occupying_others(store, mine, set(ignore or ()), ignore_series_occurrence, existing)
+    week_load, month_load = _host_loads(others)
+    seen: set[tuple[str, Any]] = set()
+    people = set(visit.visitors) | set(visit.hosts)
+    for occ in mine:
+        overlapping = [o for o in others if o.start < occ.end and occ.start < o.end]
+        found = [
+            *_opening_conflicts(dept, occ),
+            *_double_bookings(occ, overlapping, people, names),
+            *_capacity_conflicts(dept, visit, occ, overlapping),
+            *_buffer_conflicts(occ, others, overlapping, people, names, settings),
+            *_host_load_conflicts(visit, occ, week_load, month_load, names, settings),
+        ]
+        for conflict, dedupe in found:  # one conflict per rule and thing it is about
+            if (conflict.rule, dedupe) not in seen:
+                seen.add((conflict.rule, dedupe))
+                conflicts.append(conflict)
+    return sorted(
+        conflicts, key=lambda c: (not c.hard, c.when or datetime.min.replace(tzinfo=tz.UTC))
+    )
+
+
+# One rule each: (conflict, what it is about) for one proposed occurrence; check() keeps the
+# first conflict per rule and subject.
+_Found = list[tuple[Conflict, Any]]
+_Loads = dict[tuple[int, tuple[int, int]], int]
+
+
+def _occupying_others(
+    store: Store,
+    mine: list[Occurrence],
+    ignore: set[int],
+    ignore_series_occurrence: tuple[int, str] | None,
+    existing: list[Occurrence] | None,
+) -> list[Occurrence]:
+    """The occurrences near ``mine`` that take people's time, less the ones to ignore."""
     lo = min(o.start for o in mine) - timedelta(days=32)
     hi = max(o.end for o in mine) + timedelta(days=32)
     others = existing if existing is not None else occurrences(store, lo, hi)
-    others = [
+    return [
         o
         for o in others
         if o.status in OCCUPYING
@@ -415,121 +449,137 @@ def check(
             or (o.series_id, o.original) != ignore_series_occurrence
         )
     ]
-    dept_name = dept.name if dept else "the department"
-    week_load: dict[tuple[int, tuple[int, int]], int] = {}
-    month_load: dict[tuple[int, tuple[int, int]], int] = {}
+
+
+def _host_loads(others: list[Occurrence]) -> tuple[_Loads, _Loads]:
+    """Visits each host already has per ISO week and per month."""
+    week_load: _Loads = {}
+    month_load: _Loads = {}
     for o in others:
         for h in o.visit.hosts:
             wk = o.start.isocalendar()[:2]
             week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
             mo = (o.start.year, o.start.month)
             month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
-    seen: set[tuple[str, Any]] = set()
+    return week_load, month_load
 
-    def add(conflict: Conflict, dedupe: Any) -> None:
-        if (conflict.rule, dedupe) not in seen:
-            seen.add((conflict.rule, dedupe))
-            conflicts.append(conflict)
 
-    people = set(visit.visitors) | set(visit.hosts)
-    for occ in mine:
-        s, e = occ.start, occ.end
+def _opening_conflicts(dept: Department | None, occ: Occurrence) -> _Found:
+    """A closure day, or a time outside the department's opening hours."""
+    s, e = occ.start, occ.end
+    if dept is None:
+        return []
+    if s.date().isoformat() in dept.closed_dates:
+        text = f"{dept.name} is closed on {format_day(s.date())}"
+        return [(Conflict("closed", False, text, s), s.date())]
+    if dept.hours and not _fits_hours(dept, s, e):
         span = format_span(s, e)
-        if dept is not None:
-            if s.date().isoformat() in dept.closed_dates:
-                add(
-                    Conflict(
-                        "closed", False, f"{dept.name} is closed on {format_day(s.date())}", s
-                    ),
-                    s.date(),
-                )
-            elif dept.hours and not _fits_hours(dept, s, e):
-                spans = dept.hours.get(DAYS[s.weekday()])
-                if spans:
-                    opening = ", ".join(f"{a}-{b}" for a, b in spans)
-                    text = f"{span} is outside {dept.name}'s opening hours ({s:%a} {opening})"
-                else:
-                    text = f"{dept.name} is not open on {s:%A}s ({span})"
-                add(Conflict("outside-hours", False, text, s), s)
-        overlapping = [o for o in others if o.start < e and s < o.end]
-        for o in overlapping:
-            for pid in sorted(people & o.people):
-                add(
-                    Conflict(
-                        "double-booked",
-                        True,
-                        f"{names.get(pid, pid)} is already on visit #{o.key} "
-                        f"({format_span(o.start, o.end)})",
-                        s,
-                    ),
-                    (pid, o.key),
-                )
-        if dept is not None:
-            there = sum(
-                len(o.visit.visitors) for o in overlapping if o.visit.department_id == dept.id
-            )
-            if there + len(visit.visitors) > dept.capacity:
-                add(
-                    Conflict(
-                        "capacity",
-                        False,
-                        f"{dept_name} takes {count(dept.capacity, 'visitor')} at once; "
-                        f"{span} would have {there + len(visit.visitors)}",
-                        s,
-                    ),
-                    s,
-                )
-        for o in others:
-            if o in overlapping:
-                continue
-            shared = people & o.people
-            if not shared:
-                continue
-            gap = s - o.end if o.end <= s else o.start - e
-            if timedelta(0) <= gap < buffer:
-                who = names.get(min(shared), min(shared))
-                add(
-                    Conflict(
-                        "buffer",
-                        False,
-                        f"only {int(gap.total_seconds() // 60)} min between {who}'s visits "
-                        f"({span} and #{o.key} at {format_span(o.start, o.end)}; "
-                        f"buffer {settings['buffer_minutes']} min)",
-                        s,
-                    ),
-                    (o.key, s),
-                )
-        for h in visit.hosts:
-            wk = s.isocalendar()[:2]
-            week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
-            if week_load[(h, wk)] > settings["host_week_cap"]:
-                monday = s.date() - timedelta(days=s.weekday())
-                add(
-                    Conflict(
-                        "host-load",
-                        False,
-                        f"{names.get(h, h)} would host {count(week_load[(h, wk)], 'visit')} in the week of "
-                        f"{format_day(monday)} (cap {settings['host_week_cap']})",
-                        s,
-                    ),
-                    (h, "w", wk),
-                )
-            mo = (s.year, s.month)
-            month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
-            if month_load[(h, mo)] > settings["host_month_cap"]:
-                add(
-                    Conflict(
-                        "host-load",
-                        False,
-                        f"{names.get(h, h)} would host {count(month_load[(h, mo)], 'visit')} in "
-                        f"{s:%B %Y} (cap {settings['host_month_cap']})",
-                        s,
-                    ),
-                    (h, "m", mo),
-                )
-    return sorted(
-        conflicts, key=lambda c: (not c.hard, c.when or datetime.min.replace(tzinfo=tz.UTC))
+        spans = dept.hours.get(DAYS[s.weekday()])
+        if spans:
+            opening = ", ".join(f"{a}-{b}" for a, b in spans)
+            text = f"{span} is outside {dept.name}'s opening hours ({s:%a} {opening})"
+        else:
+            text = f"{dept.name} is not open on {s:%A}s ({span})"
+        return [(Conflict("outside-hours", False, text, s), s)]
+    return []
+
+
+def _double_bookings(
+    occ: Occurrence, overlapping: list[Occurrence], people: set[int], names: dict[int, str]
+) -> _Found:
+    """Someone on this visit is already on another at the same time (hard)."""
+    return [
+        (
+            Conflict(
+                "double-booked",
+                True,
+                f"{names.get(pid, pid)} is already on visit #{o.key} "
+                f"({format_span(o.start, o.end)})",
+                occ.start,
+            ),
+            (pid, o.key),
+        )
+        for o in overlapping
+        for pid in sorted(people & o.people)
+    ]
+
+
+def _capacity_conflicts(
+    dept: Department | None, visit: Visit, occ: Occurrence, overlapping: list[Occurrence]
+) -> _Found:
+    """More visitors in the department at once than it takes."""
+    if dept is None:
+        return []
+    there = sum(len(o.visit.visitors) for o in overlapping if o.visit.department_id == dept.id)
+    if there + len(visit.visitors) <= dept.capacity:
+        return []
+    text = (
+        f"{dept.name} takes {count(dept.capacity, 'visitor')} at once; "
+        f"{format_span(occ.start, occ.end)} would have {there + len(visit.visitors)}"
     )
+    return [(Conflict("capacity", False, text, occ.start), occ.start)]
+
+
+def _buffer_conflicts(
+    occ: Occurrence,
+    others: list[Occurrence],
+    overlapping: list[Occurrence],
+    people: set[int],
+    names: dict[int, str],
+    settings: dict[str, Any],
+) -> _Found:
+    """Less than the buffer between two visits of the same person."""
+    s, e = occ.start, occ.end
+    buffer = timedelta(minutes=settings["buffer_minutes"])
+    found: _Found = []
+    for o in others:
+        if o in overlapping:
+            continue
+        shared = people & o.people
+        if not shared:
+            continue
+        gap = s - o.end if o.end <= s else o.start - e
+        if timedelta(0) <= gap < buffer:
+            who = names.get(min(shared), min(shared))
+            text = (
+                f"only {int(gap.total_seconds() // 60)} min between {who}'s visits "
+                f"({format_span(s, e)} and #{o.key} at {format_span(o.start, o.end)}; "
+                f"buffer {settings['buffer_minutes']} min)"
+            )
+            found.append((Conflict("buffer", False, text, s), (o.key, s)))
+    return found
+
+
+def _host_load_conflicts(
+    visit: Visit,
+    occ: Occurrence,
+    week_load: _Loads,
+    month_load: _Loads,
+    names: dict[int, str],
+    settings: dict[str, Any],
+) -> _Found:
+    """A host over the weekly or monthly cap; counts this occurrence into the loads."""
+    s = occ.start
+    found: _Found = []
+    for h in visit.hosts:
+        wk = s.isocalendar()[:2]
+        week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
+        if week_load[(h, wk)] > settings["host_week_cap"]:
+            monday = s.date() - timedelta(days=s.weekday())
+            text = (
+                f"{names.get(h, h)} would host {count(week_load[(h, wk)], 'visit')} in the week "
+                f"of {format_day(monday)} (cap {settings['host_week_cap']})"
+            )
+            found.append((Conflict("host-load", False, text, s), (h, "w", wk)))
+        mo = (s.year, s.month)
+        month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
+        if month_load[(h, mo)] > settings["host_month_cap"]:
+            text = (
+                f"{names.get(h, h)} would host {count(month_load[(h, mo)], 'visit')} in "
+                f"{s:%B %Y} (cap {settings['host_month_cap']})"
+            )
+            found.append((Conflict("host-load", False, text, s), (h, "m", mo)))
+    return found
 
 
 # ------------------------------------------------------------------ input -> Visit
@@ -579,20 +629,7 @@ def visit_from_input(
     visit = Visit.from_doc(base.to_doc()) if base else Visit()
     visit.id = base.id if base else None
     errors: dict[str, str] = {}
-    dept: Department | None = None
-    if "department" in values or base is None:
-        text = clean_line(str(values.get("department") or ""))
-        if not text:
-            errors["department"] = "is required"
-        else:
-            try:
-                dept = find_department(store, text)
-                visit.department_id = dept.id
-            except DirectoryError as exc:
-                errors["department"] = str(exc)
-    elif visit.department_id:
-        doc = store.get(Department.TABLE, visit.department_id)
-        dept = Department.from_doc(doc) if doc else None
+    dept = _read_department(store, visit, values, base, errors)
     if "visitors" in values:
         visit.visitors = _people(store, values["visitors"], "visitors", errors)
     if "hosts" in values:
@@ -621,6 +658,62 @@ def visit_from_input(
                 errors["programme"] = f"no programme named {text!r}"
             else:
                 visit.programme_id = found["id"]
+    start, length, notices = _read_time(visit, values, errors, now_, dayfirst)
+    zone_name = visit.timezone or dates.zone_name()
+    if start is not None:
+        visit.start = to_iso(start)
+        visit.end = to_iso(start + length)
+        visit.timezone = zone_name
+    if "repeat" in values and start is not None:
+        try:
+            visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
+        except ScheduleError as exc:
+            errors["repeat"] = str(exc).removeprefix("repeat: ")
+    if not errors:
+        try:
+            visit.validate()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    assert start is not None
+    summary = format_span(start, start + length)
+    if visit.rrule:
+        summary += f", {describe_repeat(visit.rrule)}"
+    ignore = {visit.id} if visit.id else set()
+    return Booking(visit, summary, check(store, visit, ignore=ignore), notices)
+
+
+def _read_department(
+    store: Store, visit: Visit, values: dict[str, Any], base: Visit | None, errors: dict[str, str]
+) -> Department | None:
+    """The department typed (set on ``visit``), or the one ``visit`` already has."""
+    dept: Department | None = None
+    if "department" in values or base is None:
+        text = clean_line(str(values.get("department") or ""))
+        if not text:
+            errors["department"] = "is required"
+        else:
+            try:
+                dept = find_department(store, text)
+                visit.department_id = dept.id
+            except DirectoryError as exc:
+                errors["department"] = str(exc)
+    elif visit.department_id:
+        doc = store.get(Department.TABLE, visit.department_id)
+        dept = Department.from_doc(doc) if doc else None
+    return dept
+
+
+def _read_time(
+    visit: Visit,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    now_: datetime | None,
+    dayfirst: bool,
+) -> tuple[datetime | None, timedelta, list[str]]:
+    """Start and length from when/duration/end (or what ``visit`` has), with notices for a
+    visit booked in the past; what does not read goes into ``errors``."""
     start: datetime | None = from_iso(visit.start) if visit.start else None
     length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
     if "when" in values:
@@ -652,7 +745,6 @@ def visit_from_input(
                 length = dates.check_duration(end_m.value - start, str(values["end"]))
         except DateError as exc:
             errors["end"] = str(exc)
-    zone_name = visit.timezone or dates.zone_name()
     notices: list[str] = []
     if start is not None and "when" in values:
         clock = now_ or dates.now()
@@ -670,28 +762,7 @@ def visit_from_input(
                 f"{dates.format_moment(start)} is in the past: the visit is recorded as "
                 "having been booked; confirm and complete it to say it happened"
             )
-    if start is not None:
-        visit.start = to_iso(start)
-        visit.end = to_iso(start + length)
-        visit.timezone = zone_name
-    if "repeat" in values and start is not None:
-        try:
-            visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
-        except ScheduleError as exc:
-            errors["repeat"] = str(exc).removeprefix("repeat: ")
-    if not errors:
-        try:
-            visit.validate()
-        except ValidationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
-    assert start is not None
-    summary = format_span(start, start + length)
-    if visit.rrule:
-        summary += f", {describe_repeat(visit.rrule)}"
-    ignore = {visit.id} if visit.id else set()
-    return Booking(visit, summary, check(store, visit, ignore=ignore), notices)
+    return start, length, notices
 
 
 # ------------------------------------------------------------------ writing
