@@ -23,6 +23,7 @@ import orjson
 from . import __version__
 from .core import directory
 from .core.models import (
+    DIRECTION_LABELS,
     DIRECTIONS,
     LEVELS,
     OBSERVATION_KINDS,
@@ -530,7 +531,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ visits
-def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[str, Any]:
+def visit_json(
+    occ: Any, people: dict[int, str], depts: dict[int, str], ways: dict[int, str] | None = None
+) -> dict[str, Any]:
     from .core.dates import to_iso
     from .core.schedule import describe_repeat
 
@@ -543,6 +546,7 @@ def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[
         "occurrence": occ.original[:10] if occ.series_id else None,
         "department": depts.get(visit.department_id),
         "department_id": visit.department_id,
+        "direction": (ways or {}).get(visit.department_id, "it-to-library"),
         "visitors": [people.get(p, f"#{p}") for p in visit.visitors],
         "hosts": [people.get(p, f"#{p}") for p in visit.hosts],
         "start": to_iso(occ.start),
@@ -584,17 +588,19 @@ def list_visits(store: Store, args: argparse.Namespace) -> int:
         found = [o for o in found if o.status == args.status]
     people = directory.names_by_id(store, Person.TABLE)
     depts = directory.names_by_id(store, Department.TABLE)
-    items = [visit_json(o, people, depts) for o in found]
+    ways = directory.directions_by_department(store)
+    items = [visit_json(o, people, depts, ways) for o in found]
     if args.json:
         print_json(items)
         return 0
     print_table(
-        ["id", "when", "department", "visitors", "hosts", "status", "repeat"],
+        ["id", "when", "department", "direction", "visitors", "hosts", "status", "repeat"],
         [
             [
                 o.key,
                 dates.format_span(o.start, o.end),
                 i["department"],
+                DIRECTION_LABELS[i["direction"]],
                 ", ".join(i["visitors"]),
                 ", ".join(i["hosts"]),
                 i["status"],
@@ -711,6 +717,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
     people = directory.names_by_id(store, Person.TABLE)
     depts = directory.names_by_id(store, Department.TABLE)
     own = visit.id if (occ.series_id is None or visit.series_id is not None) else None
+    way = directory.directions_by_department(store).get(visit.department_id, "it-to-library")
     changed = schedule.changed_occurrences(store, visit) if visit.rrule else []
     rows = [
         (
@@ -721,6 +728,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
         ("when", dates.format_span(occ.start, occ.end)),
         ("repeats", schedule.describe_repeat(visit.rrule) or "no"),
         ("department", depts.get(visit.department_id, "?")),
+        ("direction", DIRECTION_LABELS[way]),
         ("kind", visit.kind),
         ("status", visit.status),
         ("why", visit.status_reason),
@@ -736,6 +744,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                 "id": own,
                 "key": occ.key,
                 **visit.to_doc(),
+                "direction": way,
                 "start": dates.to_iso(occ.start),
                 "end": dates.to_iso(occ.end),
                 "series_id": occ.series_id,

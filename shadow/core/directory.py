@@ -29,6 +29,7 @@ from .models import (
     UserError,
     ValidationError,
     clean_line,
+    direction_of,
     format_hours,
     name_key,
     parse_hours,
@@ -126,6 +127,12 @@ def find_department(store: Store, ref: str | int) -> Department:
 
 def names_by_id(store: Store, table: str) -> dict[int, str]:
     return {d["id"]: d.get("name", "") for d in store.all(table)}
+
+
+def directions_by_department(store: Store) -> dict[int, str]:
+    """Each department's visit direction (``it-to-library``, or ``library-to-it`` for an IT
+    team); departments saved before sides existed are library departments."""
+    return {d["id"]: direction_of(d.get("side", "library")) for d in store.all(Department.TABLE)}
 
 
 # ------------------------------------------------------------------ who is acting

@@ -128,6 +128,11 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
         return f"dayfirst = {'yes' if set_dayfirst(text) else 'no'}"
     if name in SLA_SETTINGS:
         return _change_sla(store, actor(), name, text)
+    if name == "liaison.rotation_years":
+        from . import liaison
+
+        put(store, actor(), name, liaison.parse_years(text))
+        return f"{name} = {liaison.rotation_years(store)}"
     if name == "closures":
         days = parse_closures(text)
         put(store, actor(), "closures", days)
@@ -142,6 +147,7 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
                 "sla.at-risk",
                 "sla.p1 .. sla.p5",
                 "closures",
+                "liaison.rotation_years",
                 "smtp.*",
                 "mail.*",
             ]  # fmt: skip
@@ -163,4 +169,10 @@ def listing(store: Store) -> list[str]:
     lines += _sla_lines(store)
     closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
     lines.append(f"closures = {closed}    (days that stop service-level clocks)")
+    from . import liaison
+
+    lines.append(
+        f"liaison.rotation_years = {liaison.rotation_years(store)}    (years before a "
+        f"department's liaison hands on; default {liaison.DEFAULT_YEARS})"
+    )
     return lines
