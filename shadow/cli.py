@@ -344,15 +344,17 @@ def list_departments(store: Store, args: argparse.Namespace) -> int:
         print_json(items)
         return 0
     print_table(
-        ["id", "name", "branch", "capacity", "hours", "hosts", "active"],
+        ["id", "name", "side", "branch", "capacity", "hours", "hosts", "liaison", "active"],
         [
             [
                 i["id"],
                 i["name"],
+                SIDE_LABELS[i["side"]],
                 i["branch"],
                 i["capacity"],
                 i["hours"],
                 ", ".join(i["hosts"]),
+                i["liaison"] or "",
                 "yes" if i["active"] else "no",
             ]
             for i in items
@@ -427,8 +429,9 @@ def cmd_person(args: argparse.Namespace) -> int:
 
 def cmd_department(args: argparse.Namespace) -> int:
     return _directory_command(
-        args, Department, "department", ("branch", "capacity", "hours", "notes", "closed", "active")
-    )
+        args, Department, "department",
+        ("branch", "capacity", "hours", "notes", "closed", "active", "side", "liaison", "liaison_since"),
+    )  # fmt: skip
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -1236,12 +1239,14 @@ def _window(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from . import cli_sla
+    from . import cli_sla, cli_twoway
     from .core import dates, reports
 
     store = open_store(args)
     if args.kind in cli_sla.REPORT_KINDS:
         return cli_sla.cmd_report(args, store)
+    if args.kind in cli_twoway.REPORT_KINDS:
+        return cli_twoway.cmd_report(args, store)
     if args.kind == "coverage":
         return report_coverage(store, args)
     if args.kind == "gap":
@@ -1515,7 +1520,7 @@ examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import cli_sla
+    from . import cli_sla, cli_twoway
 
     parser = Parser(
         prog="shadow",
@@ -1629,6 +1634,15 @@ def build_parser() -> argparse.ArgumentParser:
         if not adding:
             p.add_argument("--name", help="new name")
         p.add_argument("--branch", help="branch or location")
+        p.add_argument(
+            "--side",
+            choices=["library", "it"],
+            help="library department (default) or an IT team visited by library staff",
+        )
+        p.add_argument("--liaison", metavar="PERSON", help="who coordinates its side of the programme")
+        p.add_argument(
+            "--liaison-since", metavar="DATE", help="liaison since YYYY-MM-DD (default: today)"
+        )
         p.add_argument("--capacity", help="most visitors at once (default 2)")
         p.add_argument(
             "--hours", help='weekly opening hours, e.g. "Mon-Fri 09:00-17:00; Sat 10:00-14:00"'
@@ -1656,6 +1670,7 @@ def build_parser() -> argparse.ArgumentParser:
     for verb in ("deactivate", "reactivate"):
         p = dsub.add_parser(verb, help=f"{verb} a department (nothing is deleted)")
         p.add_argument("department", metavar="DEPARTMENT")
+    cli_twoway.register_department(dsub)
     dept.set_defaults(func=cmd_department)
 
     # visits
@@ -1969,10 +1984,12 @@ def build_parser() -> argparse.ArgumentParser:
         "shadow report coverage [--programme NAME] [--json]: when each IT person last visited each "
         "department, against the programme's goals. shadow report gap [--json]: per department, "
         "what library staff expect of IT's communication minus what they experienced, before and "
-        "after visits." + cli_sla.REPORT_HELP,
+        "after visits." + cli_sla.REPORT_HELP + cli_twoway.REPORT_HELP,
     )
-    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap", *cli_sla.REPORT_KINDS])
+    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap", *cli_sla.REPORT_KINDS,
+                                    *cli_twoway.REPORT_KINDS])  # fmt: skip
     cli_sla.register_report(p)
+    cli_twoway.register_report(p)
     p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
     p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
@@ -2034,11 +2051,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", metavar="BACKUP", help="a backup file (e.g. from backups/)")
     p.set_defaults(func=cmd_restore)
 
-    from . import cli_outbox, cli_users, serve
+    from . import cli_outbox, cli_secondment, cli_users, serve
 
     cli_users.register(sub)
     serve.register(sub)
     cli_outbox.register(sub)
+    cli_secondment.register(sub)
     return parser
 
 

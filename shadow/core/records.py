@@ -74,6 +74,12 @@ def department_json(dept: Department, people_names: dict[int, str]) -> dict[str,
         "notes": dept.notes,
         "closed_dates": list(dept.closed_dates),
         "active": dept.active,
+        "side": dept.side,
+        "direction": dept.direction,
+        "liaison": people_names.get(dept.liaison_id, f"#{dept.liaison_id}")
+        if dept.liaison_id
+        else None,
+        "liaison_since": dept.liaison_since,
     }
 
 
