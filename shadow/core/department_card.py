@@ -348,7 +348,7 @@ def card_lines(card: DepartmentCard) -> list[tuple[str, list[str]]]:
         + (f"; branch {d.branch}" if d.branch else ""),
         f"liaison: {rot.liaison or '(none named)'}"
         + (f", since {format_day(rot.since)}" if rot.since else "")
-        + (f"; {rot.describe(today)}" if rot.liaison else ""),
+        + (f"; {rot.describe(today)}" if rot.liaison and not rot.due else ""),
         f"hosts: {', '.join(card.hosts) or '(none)'}",
     ]
     if rot.due:

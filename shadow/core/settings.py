@@ -168,11 +168,11 @@ def listing(store: Store) -> list[str]:
         lines.append(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
     lines += _sla_lines(store)
     closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
-    lines.append(f"closures = {closed}    (days that stop service-level clocks)")
     from . import liaison
 
     lines.append(
         f"liaison.rotation_years = {liaison.rotation_years(store)}    (years before a "
         f"department's liaison hands on; default {liaison.DEFAULT_YEARS})"
     )
+    lines.append(f"closures = {closed}    (days that stop service-level clocks)")
     return lines
