@@ -354,6 +354,8 @@ def _liaison_from_input(
 
                 dept.liaison_since = now().date().isoformat()
             dept.liaison_id = person.id
+    if "liaison" in values and dept.liaison_id is None:
+        return  # cleared: no "since" to keep
     if values.get("liaison_since") not in (None, ""):
         raw = str(values["liaison_since"]).strip()
         try:

@@ -37,7 +37,9 @@ DEMO_ACTOR = "Siobhán O'Connell"
 
 
 def sample_data() -> dict[str, Any]:
-    return json.loads(resources.files("shadow.data").joinpath("sample.json").read_text("utf-8"))
+    data = json.loads(resources.files("shadow.data").joinpath("sample.json").read_text("utf-8"))
+    twoway = resources.files("shadow.data").joinpath("sample_twoway.json").read_text("utf-8")
+    return data | {"twoway": json.loads(twoway)}
 
 
 def record_count(store: Store) -> int:
@@ -90,7 +92,8 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
             hosts = [person_ids[h] for h in raw.get("hosts", [])]
             tx.update(Department.TABLE, dept_ids[raw["name"]], {"hosts": hosts})
         counts = _load_programme(store, tx, data, dept_ids, person_ids)
-        counts |= _load_twoway(tx, dept_ids, person_ids)
+        if data.get("twoway"):
+            counts |= _load_twoway(tx, data["twoway"], dept_ids, person_ids)
     outbox.sample_messages(store, replace=bool(existing))
     return {"departments": len(dept_ids), "people": len(person_ids)} | counts
 
@@ -273,15 +276,12 @@ def _load_waits(tx, data, suggestion_ids, today) -> None:
         tx.set_setting(key, value)
 
 
-def _load_twoway(tx, dept_ids, person_ids) -> dict[str, int]:
+def _load_twoway(tx, data, dept_ids, person_ids) -> dict[str, int]:
     """The other direction (``data/sample_twoway.json``): IT teams that library staff visit,
     a liaison for every department (one due to rotate), visits, notes, a suggestion done and
     kudos both ways, and two secondments (one signed off, one running this week)."""
     from .models import Secondment
 
-    data = json.loads(
-        resources.files("shadow.data").joinpath("sample_twoway.json").read_text("utf-8")
-    )
     today = dates.now()
     monday = today.date() - timedelta(days=today.weekday())
     zone = today.tzinfo
