@@ -59,7 +59,7 @@ def person_cells(person: Person, dept_names: dict[int, str]) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ departments
-DEPARTMENT_COLUMNS = ("name", "side", "branch", "capacity", "hours", "hosts", "active")
+DEPARTMENT_COLUMNS = ("name", "branch", "capacity", "hours", "hosts", "active", "side")
 
 
 def department_json(dept: Department, people_names: dict[int, str]) -> dict[str, Any]:
@@ -87,12 +87,12 @@ def department_cells(dept: Department, people_names: dict[int, str]) -> tuple[st
     """A department as a table row, in DEPARTMENT_COLUMNS order."""
     return (
         dept.name,
-        SIDE_LABELS.get(dept.side, dept.side),
         dept.branch,
         str(dept.capacity),
         format_hours(dept.hours),
         ", ".join(people_names.get(h, f"#{h}") for h in dept.hosts),
         yes_no(dept.active),
+        SIDE_LABELS.get(dept.side, dept.side),
     )
 
 

@@ -135,3 +135,39 @@ def test_snapshot_department_page(snap_compare, fixed):
 
     app = create_app(fixed, acting(fixed))
     assert snap_compare(app, terminal_size=(140, 42), run_before=open_page)
+
+
+async def test_dashboard_and_schedule_show_both_directions(fixed, monkeypatch):
+    from textual.widgets import Label, Select
+
+    from shadow.tui.screens.dashboard import DashboardScreen
+    from shadow.tui.screens.schedule import ScheduleScreen
+
+    monkeypatch.setattr(DashboardScreen, "now", NOW)
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=(140, 42)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dash = app.screen
+        assert isinstance(dash, DashboardScreen)
+        line = str(dash.query_one("#dash-liaison", Label).render())
+        assert line.startswith("Liaison rotation due: ") and "Circulation (Marcus Webb" in line
+        assert "Infrastructure (Mei Tanaka, rotation overdue" in line
+        await pilot.press("f3")
+        await pilot.pause()
+        schedule = app.screen
+        assert isinstance(schedule, ScheduleScreen)
+        schedule.show_past = True
+        schedule.refilter()
+        await pilot.pause()
+        ways = {schedule.agenda.full_row(key)[-1] for key in schedule.agenda.ids}
+        assert ways == {"IT → library", "library → IT"}
+        schedule.query_one("#filter-direction", Select).value = "library-to-it"
+        await pilot.pause()
+        rows = [schedule.agenda.full_row(key) for key in schedule.agenda.ids]
+        assert rows and all(r[-1] == "library → IT" for r in rows)
+        assert {r[2] for r in rows} <= {"Service Desk", "Infrastructure", "Applications"}
+        assert "library → IT" in str(schedule.query_one("#schedule-filter", Label).render())

@@ -27,6 +27,7 @@ from shadow.core import actions, backlog, dates
 from shadow.core.backlog import Row
 from shadow.core.dashboard import DAYS_AHEAD, LIST_LIMIT, DashboardData, read_dashboard
 from shadow.core.models import (
+    DIRECTION_LABELS,
     WAIT_SIDES,
     Action,
     Department,
@@ -186,6 +187,13 @@ class DashboardScreen(AreaScreen):
         padding: 0 1;
         color: $text-muted;
     }
+    DashboardScreen #dash-liaison {
+        width: 100%;
+        height: 1;
+        padding: 0 1;
+        color: $warning;
+        display: none;
+    }
     DashboardScreen #dash-lists {
         height: 1fr;
         min-height: 8;
@@ -237,6 +245,7 @@ class DashboardScreen(AreaScreen):
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         yield Label("", id="dash-summary", markup=False)
+        yield Label("", id="dash-liaison", markup=False)
         with Horizontal(id="dash-lists"):
             yield Panel(
                 f"Today and the next {DAYS_AHEAD} days",
@@ -283,6 +292,9 @@ class DashboardScreen(AreaScreen):
     def show(self, data: DashboardData) -> None:
         self.data = data
         self.query_one("#dash-summary", Label).update(self.summary(data))
+        liaison = self.query_one("#dash-liaison", Label)
+        liaison.update(self.liaison_line(data))
+        liaison.display = bool(data.liaison_due)
         self.panel("visits").show(self.visit_items(data))
         if data.overdue is None:
             self.panel("overdue").show(
@@ -314,6 +326,19 @@ class DashboardScreen(AreaScreen):
             parts.append(f"my overdue: {len(data.overdue)}")
         return Content(" · ".join(parts))
 
+    def liaison_line(self, data: DashboardData) -> str:
+        """The departments whose liaison is due to rotate (core/liaison.py), or ""."""
+        today = data.now.date()
+        return (
+            "Liaison rotation due: "
+            + "; ".join(
+                f"{one_line(r.department)} ({one_line(r.liaison)}, {r.describe(today)})"
+                for r in data.liaison_due
+            )
+            if data.liaison_due
+            else ""
+        )
+
     def visit_items(self, data: DashboardData) -> list[tuple[str, Content]]:
         today, zone = data.now.date(), data.now.tzinfo
         me = self.app.actor.id if self.app.actor is not None else None
@@ -330,8 +355,11 @@ class DashboardScreen(AreaScreen):
             )
             if me is not None and me in occ.people:
                 first = Content.assemble(first, ("  ★ you", "$accent"))
+            way = data.directions.get(v.department_id or 0, "it-to-library")
             second = Content.assemble(
                 (occ.status, status_style(occ.status)),
+                (" · ", "$text-muted"),
+                (DIRECTION_LABELS[way], "$accent" if way == "library-to-it" else "$text-muted"),
                 (" · ", "$text-muted"),
                 (f"{visitors} with {hosts}", "$text-muted"),
             )

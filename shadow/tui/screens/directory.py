@@ -37,12 +37,12 @@ PEOPLE_COLUMNS = (
 )
 DEPARTMENT_COLUMNS = (
     ("Name", 16),
-    ("Side", None),
     ("Branch", 10),
     ("Capacity", None),
     ("Hours", 16),
     ("Hosts", 16),
     ("Active", None),
+    ("Side", None),
 )
 
 
