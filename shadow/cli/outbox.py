@@ -1,7 +1,6 @@
 """``shadow outbox ...``: what is waiting to be sent, sending it, retrying or dropping it.
 
-Registered by :func:`register` from ``cli.build_parser`` (the CLI is being split
-into one module per area; this one is already separate). Also the mail settings
+Registered by :func:`register` from ``shadow.cli.build_parser``. Also the mail settings
 behind ``shadow settings smtp.* / mail.*``.
 """
 
@@ -10,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .core import directory, mail, outbox
-from .core.store import Store
+from ..core import directory, mail, outbox
+from ..core.store import Store
+from ._common import CliError, acting, open_store, print_json, print_table, record_id
 
 HELP = "messages waiting to go out: list, send, retry, drop, sweep, show, receive"
 DESCRIPTION = (
@@ -23,8 +23,6 @@ DESCRIPTION = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from .cli import record_id
-
     p = sub.add_parser("outbox", help=HELP, description=DESCRIPTION)
     osub = p.add_subparsers(dest="action", metavar="action", required=True)
 
@@ -69,16 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=cmd_outbox)
 
 
-def _open(args: argparse.Namespace) -> Store:
-    from .cli import open_store
-
-    return open_store(args)
-
-
 def cmd_outbox(args: argparse.Namespace) -> int:
-    from .cli import acting, print_json, print_table
-
-    store = _open(args)
+    store = open_store(args)
     if args.action == "list":
         found = outbox.items(store, args.state)
         if args.json:
@@ -127,8 +117,6 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 def report_send(result: outbox.Result) -> int:
     """Print what a send run did; exit 1 (one line on stderr) when nothing could go out."""
-    from .cli import CliError
-
     if result.busy:
         raise CliError(result.describe())
     print(result.describe())
@@ -139,7 +127,7 @@ def report_send(result: outbox.Result) -> int:
 
 def send_after(args: argparse.Namespace) -> None:
     """``shadow --send COMMAND``: after the command, send what is queued."""
-    result = outbox.send(_open(args))
+    result = outbox.send(open_store(args))
     print(result.describe())
 
 
@@ -154,8 +142,6 @@ def print_settings(store: Store) -> None:
 
 
 def set_setting(store: Store, args: argparse.Namespace, key: str) -> int:
-    from .cli import acting
-
     mail.parse_setting(key, args.value)  # a wrong value is refused before anything else
     value = mail.set_setting(store, acting(store, args), key, args.value)
     shown = dict((k, v) for k, v, _ in mail.describe_settings(store))[key]

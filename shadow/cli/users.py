@@ -10,8 +10,9 @@ import argparse
 import getpass
 import sys
 
-from .core import access, directory
-from .core.store import Store
+from ..core import access, directory
+from ..core.store import Store
+from ._common import CliError, acting, open_store, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,8 +46,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _password(args: argparse.Namespace) -> str:
-    from .cli import CliError
-
     if args.password_stdin:
         line = sys.stdin.readline()
         return line[:-1] if line.endswith("\n") else line
@@ -60,8 +59,6 @@ def _password(args: argparse.Namespace) -> str:
 
 def _actor(store: Store, args: argparse.Namespace) -> str:
     """Who is acting; the very first account may be made by its own holder."""
-    from .cli import acting
-
     person = directory.resolve_actor(store, args.as_name)
     if person is None and not access.has_accounts(store) and args.user_action == "add":
         return directory.find_person(store, args.name).name
@@ -69,8 +66,6 @@ def _actor(store: Store, args: argparse.Namespace) -> str:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from .cli import open_store, print_json, print_table
-
     store = open_store(args)
     if args.user_action == "list":
         found = access.accounts(store)

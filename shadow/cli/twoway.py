@@ -1,7 +1,7 @@
 """``shadow department show NAME [--json]`` (the department card) and
 ``shadow report said-did --department NAME [--format md|html] [--out FILE]``.
 
-Registered from ``cli.build_parser`` (the department subcommand beside add/edit/list, the
+Registered from ``shadow/cli/directory.py`` and ``shadow/cli/reports.py`` (the department subcommand beside add/edit/list, the
 report kind beside the others), like ``cli_sla`` does.
 """
 
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .core.store import Store
+from ..core.store import Store
 
 REPORT_KINDS = ("said-did",)
 REPORT_HELP = (
@@ -33,9 +33,9 @@ def register_department(dsub: argparse._SubParsersAction) -> None:
 
 
 def cmd_department_show(args: argparse.Namespace) -> int:
-    from .cli import open_store, print_json
-    from .core import dates
-    from .core.department_card import card_json, card_lines, read_card
+    from ..core import dates
+    from ..core.department_card import card_json, card_lines, read_card
+    from ._common import open_store, print_json
 
     store = open_store(args)
     card = read_card(store, args.department, dates.now())
@@ -59,8 +59,8 @@ def register_report(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_report(args: argparse.Namespace, store: Store) -> int:
-    from .cli import CliError, write_out
-    from .core import dates, said_did
+    from ..core import dates, said_did
+    from ._common import CliError, write_out
 
     if not args.department:
         raise CliError("report said-did needs --department NAME")

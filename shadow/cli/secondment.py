@@ -1,6 +1,6 @@
 """``shadow secondment add|log|sign-off|list|show``: multi-day temporary assignments.
 
-Registered by :func:`register` from ``cli.build_parser``.
+Registered by :func:`register` from ``shadow/cli/__init__.py``'s ``build_parser``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ DESCRIPTION = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from .cli import record_id
+    from ._common import record_id
 
     p = sub.add_parser("secondment", help=HELP, description=DESCRIPTION)
     ssub = p.add_subparsers(dest="action", metavar="action", required=True)
@@ -55,9 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_secondment(args: argparse.Namespace) -> int:
-    from .cli import acting, acting_person, dayfirst, open_store, print_json, print_table
-    from .core import dates, directory, secondments
-    from .core.plain import count
+    from ..core import dates, directory, secondments
+    from ..core.plain import count
+    from ..core.settings import dayfirst
+    from ._common import acting, acting_person, open_store, print_json, print_table
 
     store = open_store(args)
     now = dates.now()

@@ -1,9 +1,9 @@
 """The service-level part of the command line: whose turn it is, the calendar settings,
 ``report calendar`` and ``report escalations``.
 
-``cli.py`` calls :func:`register_wait` for ``suggestion`` and ``action`` and dispatches their
-``wait``/``resume`` to :func:`cmd_wait`; the ``sla.*`` settings go through
-``core/settings.py`` like every other setting.
+``cli/backlog.py`` and ``cli/actions.py`` call :func:`register_wait` for ``suggestion`` and
+``action`` and dispatch their ``wait``/``resume`` to :func:`cmd_wait`; the ``sla.*`` settings
+go through ``core/settings.py`` like every other setting.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import argparse
 from datetime import date
 from typing import Any
 
-from .core.models import WAIT_SIDES
+from ..core.models import WAIT_SIDES
+from ._common import CliError, acting, open_store, print_json, print_table, record_id
 
 SETTINGS_HELP = (
     "sla.hours (the service desk's working hours, e.g. 'Mon-Fri 08:30-17:00'; clocks count only "
@@ -27,8 +28,6 @@ SETTINGS_HELP = (
 # ------------------------------------------------------------------ parser entries
 def register_wait(sub: Any, noun: str) -> None:
     """Add ``wait`` and ``resume`` under ``shadow suggestion`` or ``shadow action``."""
-    from .cli import record_id
-
     q = sub.add_parser(
         "wait",
         help=f"mark a {noun} as waiting on the library, IT or a vendor",
@@ -63,9 +62,8 @@ REPORT_HELP = (
 
 # ------------------------------------------------------------------ handlers
 def cmd_wait(args: argparse.Namespace, record: str) -> int:
-    from .cli import acting, open_store
-    from .core import sla
-    from .core.dates import format_moment, from_iso
+    from ..core import sla
+    from ..core.dates import format_moment, from_iso
 
     store = open_store(args)
     actor = acting(store, args)
@@ -84,7 +82,7 @@ def cmd_wait(args: argparse.Namespace, record: str) -> int:
 
 
 def _pause(store, w) -> str:
-    from .core import backlog, sla
+    from ..core import backlog, sla
 
     if w.record != "suggestions":
         return ""
@@ -101,9 +99,8 @@ def cmd_report(args: argparse.Namespace, store) -> int:
 
 
 def report_calendar(args: argparse.Namespace, store) -> int:
-    from .cli import CliError, print_json, print_table
-    from .core.calendar import calendar_year
-    from .core.dates import format_day, now
+    from ..core.calendar import calendar_year
+    from ..core.dates import format_day, now
 
     year = args.year or now().year
     if not 1900 <= year <= 2200:
@@ -130,9 +127,8 @@ def report_calendar(args: argparse.Namespace, store) -> int:
 
 
 def report_escalations(args: argparse.Namespace, store) -> int:
-    from .cli import print_json, print_table
-    from .core import directory, sla
-    from .core.dates import format_moment, now
+    from ..core import directory, sla
+    from ..core.dates import format_moment, now
 
     person = directory.resolve_actor(store, args.as_name)
     found = sla.escalations(store, now(), person)
@@ -169,8 +165,7 @@ def report_escalations(args: argparse.Namespace, store) -> int:
 
 def print_waiting(report: dict) -> None:
     """``report sla`` as text: the per-side waiting table and the month trend."""
-    from .cli import print_table
-    from .core.dates import format_day
+    from ..core.dates import format_day
 
     cal = report.get("calendar", {})
     print(
@@ -216,9 +211,9 @@ def _hours(sides: dict) -> list[str]:
 
 def suggestion_sla(store, suggestion_id: int) -> dict:
     """``suggestion show``: the clocks (with the holidays they skip) and whose turn it was."""
-    from .core import sla
-    from .core.dates import now
-    from .core.models import Suggestion
+    from ..core import sla
+    from ..core.dates import now
+    from ..core.models import Suggestion
 
     doc = store.get(Suggestion.TABLE, suggestion_id)
     svc = sla.service(store)
@@ -240,7 +235,7 @@ def suggestion_sla(store, suggestion_id: int) -> dict:
 
 
 def print_suggestion_sla(info: dict) -> None:
-    from .core.dates import format_moment, from_iso
+    from ..core.dates import format_moment, from_iso
 
     for c in info["clocks"]:
         due = f" (due {format_moment(from_iso(c['due']))})" if c["due"] else ""

@@ -1,0 +1,292 @@
+"""What every command shares: safe output of user text, argument types for ids and
+counts, the store a command opens, who is acting, JSON and table output, and the
+``CliError`` that becomes ``shadow: error: ...``. Never imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..core import directory
+from ..core.models import UNSAFE_CHARS, Person, ValidationError
+from ..core.store import Store, default_db_path
+
+
+class CliError(Exception):
+    """Reported as ``shadow: error: <message>`` with exit status 1."""
+
+
+# ------------------------------------------------------------------ hostile input, safe output
+# What must never reach a terminal as it is: C0 controls, DEL, C1 controls, line and
+# paragraph separators, bidi embeddings/overrides/isolates, and lone surrogates (the
+# undecodable bytes of argv, which cannot even be encoded).
+# (the same characters the text rule refuses at input, models.UNSAFE_CHARS)
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
+_UNSAFE_OUT = re.compile(f"(?!\n|\r\n)[{UNSAFE_CHARS}]")
+_UNSAFE_JSON = re.compile(f"(?![\x00-\x1f])[{UNSAFE_CHARS}]")  # json escapes C0 itself
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+LINE_LIMIT = 1000  # characters of one error line; the rest is cut
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_line(text: object) -> str:
+    """``text`` as one harmless line: controls, bidi overrides and undecodable bytes
+    shown as escapes (``\\x1b``, ``\\u202e``), line breaks as ``\\n``, very long text cut."""
+    line = _UNSAFE.sub(_escape, str(text))
+    return line if len(line) <= LINE_LIMIT else line[: LINE_LIMIT - 1] + "…"
+
+
+def safe_text(text: str) -> str:
+    """Output text with line breaks kept and every other unsafe character escaped."""
+    return _UNSAFE_OUT.sub(_escape, text)
+
+
+def report_error(message: object) -> None:
+    """The one way an error reaches the person: ``shadow: error: ...``, one safe line."""
+    print(f"shadow: error: {safe_line(message)}", file=sys.stderr)
+
+
+class _SafeOutput(io.TextIOBase):
+    """Standard output while a command runs: unsafe characters in anything written
+    (user text from the database or the command line) are escaped; documents written
+    to ``.buffer`` (exports) pass as they are."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(safe_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def buffer(self) -> Any:
+        return self.stream.buffer
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its own error lines made safe (they repeat what was typed)."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # "--opt=--" is the value "--"; argparse (3.11) drops it as the end-of-options
+        # marker and hands the handler an empty list, unconverted and unchecked.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {safe_line(message)}\n")
+
+
+MAX_ID = 10**12
+
+
+def _id_number(text: str) -> int:
+    digits = text.strip().removeprefix("#")
+    if not re.fullmatch(r"[0-9]{1,13}", digits) or not 1 <= int(digits) < MAX_ID:
+        raise argparse.ArgumentTypeError(
+            f"not a record id: {safe_line(text[:40])!r} (ids are whole numbers like 12 or #12)"
+        )
+    return int(digits)
+
+
+def record_id(text: str) -> int:
+    """The argparse type of every record id: ASCII digits (``12`` or ``#12``), nothing else."""
+    return _id_number(text)
+
+
+def visit_key(text: str) -> str:
+    """The argparse type of a visit: ``12``, ``#12``, or one occurrence ``12@2026-12-08``
+    (ASCII digits only), given to the core as ``12`` or ``12@2026-12-08``; the core reads
+    both forms everywhere a visit is named (``schedule.locate``)."""
+    head, sep, day = text.partition("@")
+    number = _id_number(head)
+    if not sep:
+        return str(number)
+
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
+            raise ValueError
+        return f"{number}@{date.fromisoformat(day).isoformat()}"
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a visit or occurrence: {safe_line(text[:40])!r} "
+            "(e.g. 12, or 12@2026-12-08 for one occurrence of series 12)"
+        ) from None
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type for a count: ASCII digits from ``low`` to ``high``."""
+
+    def read(text: str) -> int:
+        digits = text.strip()
+        if not re.fullmatch(r"[0-9]{1,9}", digits) or not low <= int(digits) <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low} to {high}, got {safe_line(text[:40])!r}"
+            )
+        return int(digits)
+
+    read.__name__ = "whole number"
+    return read
+
+
+def read_stdin() -> str:
+    """Standard input as text; bytes that are not UTF-8 are refused, not guessed."""
+    stream = getattr(sys.stdin, "buffer", None)
+    data = (
+        stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+    )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"standard input is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8"
+        ) from None
+
+
+# ------------------------------------------------------------------ helpers
+def db_path(args: argparse.Namespace) -> Path:
+    if args.db:
+        return Path(args.db).expanduser()
+    if os.environ.get("SHADOW_DB"):
+        return Path(os.environ["SHADOW_DB"]).expanduser()
+    return default_db_path()
+
+
+# Stores this command opened; main() closes them, folding the journal in (see Store.close).
+_opened: list[Store] = []
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The database for this command. Read-only commands (``read_only`` set on their
+    parser) never create one and need no write access."""
+    read_only = bool(getattr(args, "read_only", False))
+    store = Store(db_path(args), create=not read_only, read_only=read_only)
+    _opened.append(store)
+    return store
+
+
+def close_stores() -> None:
+    """Close what this command opened; a fold that fails only warns (the writes were saved)."""
+    while _opened:
+        _opened.pop().close(fold=True)
+
+
+def acting(store: Store, args: argparse.Namespace) -> str:
+    """The audit name of whoever is acting (``--as``, ``SHADOW_USER`` or remembered)."""
+    return directory.actor_name(store, directory.resolve_actor(store, args.as_name))
+
+
+def acting_person(store: Store, args: argparse.Namespace) -> Person:
+    """Whoever is acting, who must be in the directory (notes and votes are theirs)."""
+    person = directory.resolve_actor(store, args.as_name)
+    if person is None:
+        directory.actor_name(store, None)  # explains how to say who you are
+        raise CliError("add yourself to the directory first (shadow person add NAME --side ...)")
+    return person
+
+
+def visit_record(store: Store, actor: str, ref: str) -> int:
+    """The record a note, suggestion, kudos, survey or action about a visit points at:
+    ``12``, or ``20@2026-12-16`` for one occurrence of a repeating visit."""
+    from ..core import schedule
+
+    return schedule.record_id(store, actor, ref)
+
+
+def print_json(items: Any) -> None:
+    """JSON with a 2-space indent, as ``json.dump(indent=2, ensure_ascii=False)`` writes it,
+    with unsafe characters (C1 controls, bidi overrides, ...) as ``\\u`` escapes.
+
+    orjson writes the same text many times faster (the standard library's indenting
+    encoder is pure Python); what orjson refuses (a lone surrogate, a huge integer)
+    goes through ``json`` as before."""
+    try:
+        text = orjson.dumps(items, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        text = json.dumps(items, ensure_ascii=False, indent=2)
+    sys.stdout.write(_UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A plain aligned table; control characters in user text are shown escaped."""
+
+    def cell(value: Any) -> str:
+        return safe_line("" if value is None else value)
+
+    from rich.cells import cell_len  # display width: emoji and CJK take two columns
+
+    table = [[cell(h) for h in headers]] + [[cell(v) for v in row] for row in rows]
+    widths = [max(cell_len(r[i]) for r in table) for i in range(len(headers))]
+    for n, row in enumerate(table):
+        print(
+            "  ".join(
+                v + " " * (w - cell_len(v)) for v, w in zip(row, widths, strict=True)
+            ).rstrip()
+        )
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def one_line(exc: ValidationError) -> str:
+    return "; ".join(f"{field}: {msg}" for field, msg in exc.errors.items())
+
+
+def stderr_progress(label: str) -> Callable[[int, int], None] | None:
+    """A progress line on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{label}: {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def write_out(path: Path, payload: bytes) -> None:
+    """Write a whole file or nothing (temp file + rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(payload)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def json_flag(p: argparse.ArgumentParser) -> None:
+    """``--json`` and ``--all`` for the commands that list records."""
+    p.add_argument("--json", action="store_true", help="print a JSON array (each item has id)")
+    p.add_argument("--all", action="store_true", help="include inactive records")

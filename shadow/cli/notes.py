@@ -1,0 +1,180 @@
+"""``shadow observe``, ``observation``, ``kudos``, ``check-text`` and their listings: what people write down."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..core import directory
+from ..core.models import OBSERVATION_KINDS, SIDE_LABELS, Person
+from ..core.store import Store
+from ._common import (
+    CliError,
+    acting_person,
+    open_store,
+    print_json,
+    print_table,
+    read_stdin,
+    record_id,
+    visit_key,
+    visit_record,
+)
+
+
+def register(sub: Any) -> None:
+    """``shadow observe`` and ``shadow observation edit``."""
+    p = sub.add_parser("observe", help="write down what you saw on a visit (your side is recorded)")
+    p.add_argument("visit", metavar="VISIT", type=visit_key)
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--kind", default="workflow seen", choices=OBSERVATION_KINDS)
+    p.set_defaults(func=cmd_observe)
+
+    p = sub.add_parser(
+        "observation",
+        help="correct a note you wrote (observation edit ID [TEXT] [--kind K])",
+        description="Only a note's author can change it; the history keeps what it said before.",
+    )
+    osub = p.add_subparsers(dest="action", metavar="action", required=True)
+    p = osub.add_parser("edit", help="change the text or kind of your own note")
+    p.add_argument("id", metavar="ID", type=record_id)
+    p.add_argument("text", metavar="TEXT", nargs="?", help="the new text (default: unchanged)")
+    p.add_argument("--kind", choices=OBSERVATION_KINDS)
+    p.set_defaults(func=cmd_observation)
+
+
+def register_kudos(sub: Any) -> None:
+    """``shadow kudos`` and ``shadow check-text``."""
+    p = sub.add_parser("kudos", help="thank someone publicly (read out at the next meeting)")
+    p.add_argument("--to", required=True, metavar="NAME")
+    p.add_argument("text", metavar="FOR")
+    p.add_argument("--visit", metavar="ID", type=visit_key)
+    p.set_defaults(func=cmd_kudos)
+
+    p = sub.add_parser("check-text", help="find IT jargon in a text and offer plain words")
+    p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--replace", action="store_true", help="print the text with plain words in place of jargon"
+    )
+    p.set_defaults(func=cmd_check_text)
+
+
+def list_observations(store: Store, args: argparse.Namespace) -> int:
+    from ..core import schedule
+    from ..core.notes import observations
+
+    if not args.visit:
+        raise CliError("name the visit: shadow list observations --visit ID")
+    visit = schedule.get_visit(store, args.visit)
+    people = directory.names_by_id(store, Person.TABLE)
+    notes = observations(store, visit.id)
+    items = [
+        {"id": o.id, "visit_id": o.visit_id, "author": people.get(o.author_id, f"#{o.author_id}"),
+         "side": o.side, "kind": o.kind, "text": o.text, "at": o.at}
+        for o in notes
+    ]  # fmt: skip
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        ["id", "side", "author", "kind", "text"],
+        [[i["id"], SIDE_LABELS[i["side"]], i["author"], i["kind"], i["text"]] for i in items],
+    )
+    return 0
+
+
+def list_kudos(store: Store, args: argparse.Namespace) -> int:
+    from ..core.models import Kudos
+
+    people = directory.names_by_id(store, Person.TABLE)
+    items = [
+        {"id": k["id"], "to": people.get(k["to_id"]), "from": people.get(k["from_id"]), "text": k["text"],
+         "visit_id": k.get("visit_id"), "created": k.get("created")}
+        for k in sorted(store.all(Kudos.TABLE), key=lambda k: k.get("created", ""))
+    ]  # fmt: skip
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        ["id", "to", "from", "for"], [[i["id"], i["to"], i["from"], i["text"]] for i in items]
+    )
+    return 0
+
+
+def jargon_warning(text: str, direction_to_library: bool) -> None:
+    from ..core.plain import check_text, summarise
+
+    if direction_to_library:
+        findings = check_text(text)
+        if findings:
+            print(f"  plain language: {summarise(findings)}")
+
+
+def cmd_observe(args: argparse.Namespace) -> int:
+    from ..core import notes
+
+    store = open_store(args)
+    actor = acting_person(store, args)
+    oid = notes.observe(store, actor, args.visit, args.text, args.kind)
+    print(f"noted #{oid} on visit #{args.visit} ({SIDE_LABELS[actor.side]} side, {args.kind})")
+    jargon_warning(args.text, actor.side == "it")
+    return 0
+
+
+def cmd_observation(args: argparse.Namespace) -> int:
+    from ..core import notes
+
+    if args.text is None and args.kind is None:  # argument misuse: exit 2, like argparse
+        print("shadow observation edit: error: give the new TEXT, --kind, or both", file=sys.stderr)
+        return 2
+    store = open_store(args)
+    actor = acting_person(store, args)
+    before = store.get("observations", args.id)
+    obs = notes.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    if before is not None and (before["text"], before["kind"]) == (obs.text, obs.kind):
+        print(f"nothing changed: note #{obs.id} already reads so")
+        return 0
+    print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
+    if args.text is not None:
+        jargon_warning(obs.text, actor.side == "it")
+    return 0
+
+
+def cmd_kudos(args: argparse.Namespace) -> int:
+    from ..core import notes
+
+    store = open_store(args)
+    actor = acting_person(store, args)
+    to = directory.find_person(store, args.to)
+    kid = notes.give_kudos(
+        store,
+        actor,
+        to,
+        args.text,
+        visit_id=visit_record(store, actor.name, args.visit) if args.visit else None,
+    )
+    print(f"kudos #{kid} to {to.name} recorded for the next meeting")
+    return 0
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    from ..core.plain import check_text
+
+    text = args.text if args.text != "-" else read_stdin()
+    if args.replace:
+        from ..core.plain import replace_all
+
+        print(replace_all(text))
+        return 0
+    findings = check_text(text)
+    if args.json:
+        print_json([{"term": f.term, "found": f.found, "start": f.start, "end": f.end, "plain": f.plain,
+                     "note": f.note} for f in findings])  # fmt: skip
+        return 0
+    if not findings:
+        print("no jargon found")
+        return 0
+    for f in findings:
+        print(f'{f.found}: say "{f.plain}"' + (f" ({f.note})" if f.note else ""))
+    return 0

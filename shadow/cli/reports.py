@@ -1,0 +1,168 @@
+"""``shadow report`` and ``export``: reports and documents for other tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from ..core import directory
+from ..core.programmes import find_id as find_programme
+from ..core.settings import dayfirst
+from . import sla as cli_sla
+from . import twoway
+from ._common import CliError, open_store, print_json, print_table, write_out
+from .coverage import report_coverage
+from .surveys import report_gap
+
+
+def register_export(sub: Any) -> None:
+    """``shadow export ics|csv|md``."""
+    p = sub.add_parser(
+        "export",
+        help="export visits as iCalendar, tables as CSV, or the programme as Markdown",
+        description="shadow export ics | shadow export csv suggestions|actions|visits|observations | "
+        "shadow export md [--programme NAME]. CSV is UTF-8 with a header row; cells a spreadsheet "
+        "would run as a formula are prefixed with an apostrophe.",
+    )
+    p.add_argument("format", choices=["ics", "csv", "md"])
+    p.add_argument("what", nargs="?", help="for csv: suggestions, actions, visits or observations")
+    p.add_argument(
+        "--programme", metavar="NAME", help="for md: one programme (default: everything)"
+    )
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--person", metavar="NAME", help="for ics: only the visits this person is on")
+    p.set_defaults(func=cmd_export, read_only=True)
+
+
+def register(sub: Any) -> None:
+    """``shadow report ...``."""
+    p = sub.add_parser(
+        "report",
+        help="reports: sla, meeting (the fortnightly pack), coverage, gap (expectation vs perception)",
+        description="shadow report sla [--from PHRASE] [--to PHRASE] [--json]: per priority and department, "
+        "how many were triaged and resolved within target. shadow report meeting [--since PHRASE] "
+        "[--out FILE.md]: the Technical Implementation Group's agenda as Markdown. "
+        "shadow report coverage [--programme NAME] [--json]: when each IT person last visited each "
+        "department, against the programme's goals. shadow report gap [--json]: per department, "
+        "what library staff expect of IT's communication minus what they experienced, before and "
+        "after visits." + cli_sla.REPORT_HELP + twoway.REPORT_HELP,
+    )
+    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap", *cli_sla.REPORT_KINDS,
+                                    *twoway.REPORT_KINDS])  # fmt: skip
+    cli_sla.register_report(p)
+    twoway.register_report(p)
+    p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
+    p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
+    p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
+    p.add_argument(
+        "--since", metavar="PHRASE", help="meeting: the last meeting (default 14 days ago)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(func=cmd_report, read_only=True)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..core import reports
+
+    store = open_store(args)
+    if args.format == "ics":
+        if args.what:
+            raise CliError("export ics takes no table name")
+        person = directory.find_person(store, args.person) if args.person else None
+        payload = reports.export_ics(store, person.id if person else None)
+    elif args.format == "csv":
+        if args.what not in ("suggestions", "actions", "visits", "observations"):
+            raise CliError("export csv needs one of: suggestions, actions, visits, observations")
+        payload = reports.export_csv(store, args.what).encode("utf-8")
+    else:
+        programme = find_programme(store, args.programme)
+        payload = reports.programme_report(store, programme).encode("utf-8")
+    if args.out:
+        write_out(Path(args.out), payload)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.buffer.write(payload)
+    return 0
+
+
+def _window(args: argparse.Namespace) -> tuple[Any, Any]:
+    from ..core import dates
+
+    start = (
+        dates.parse_moment(args.from_, dayfirst=dayfirst(), future=False).value
+        if args.from_
+        else None
+    )
+    end = None
+    if args.to:
+        moment = dates.parse_moment(args.to, dayfirst=dayfirst(), future=False)
+        end = moment.value if moment.has_time else moment.value + timedelta(days=1)
+    return start, end
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..core import dates, reports
+
+    store = open_store(args)
+    if args.kind in cli_sla.REPORT_KINDS:
+        return cli_sla.cmd_report(args, store)
+    if args.kind in twoway.REPORT_KINDS:
+        return twoway.cmd_report(args, store)
+    if args.kind == "coverage":
+        return report_coverage(store, args)
+    if args.kind == "gap":
+        return report_gap(store, args)
+    if args.kind == "sla":
+        start, end = _window(args)
+        report = reports.sla_report(store, start, end)
+        if args.json:
+            print_json(report)
+            return 0
+        for kind in ("priority", "department"):
+            print(f"by {kind}:")
+            print_table(
+                [
+                    kind,
+                    "raised",
+                    "triaged in time",
+                    "triage late",
+                    "resolved in time",
+                    "resolve late",
+                    "breach rate",
+                    "median days over",
+                ],  # fmt: skip
+                [
+                    [
+                        r[kind],
+                        r["suggestions"],
+                        r["triaged_within"],
+                        r["triage_breached"],
+                        r["resolved_within"],
+                        r["resolve_breached"],
+                        f"{r['breach_rate']:.0%}",
+                        r["median_days_over"],
+                    ]  # fmt: skip
+                    for r in report[kind]
+                ],
+            )
+            print()
+        cli_sla.print_waiting(report)
+        return 0
+    if args.kind == "meeting":
+        since = (
+            dates.parse_moment(args.since, dayfirst=dayfirst(), future=False).value
+            if args.since
+            else dates.now() - timedelta(days=14)
+        )
+        text = reports.meeting_pack(store, since)
+        if args.out:
+            write_out(Path(args.out), text.encode("utf-8"))
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    raise CliError(f"unknown report {args.kind!r}")
