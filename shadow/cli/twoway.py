@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.models import DIRECTIONS
 from ..core.store import Store
 
 REPORT_KINDS = ("said-did",)
@@ -56,6 +57,12 @@ def register_report(p: argparse.ArgumentParser) -> None:
         "--department", metavar="NAME", help="said-did: the department whose suggestions"
     )
     p.add_argument("--format", choices=("md", "html"), help="said-did: md (default) or html")
+    p.add_argument(
+        "--direction",
+        choices=DIRECTIONS,
+        help="coverage: IT people visiting library departments (default) or library people "
+        "visiting IT teams",
+    )
 
 
 def cmd_report(args: argparse.Namespace, store: Store) -> int:

@@ -147,3 +147,22 @@ def test_report_said_did(capsys, db, tmp_path):
     assert page.startswith("<!DOCTYPE html>") and "Jonah Fairweather" in page
     code, _, err = run(capsys, "--db", db, "report", "said-did")
     assert code == 1 and one_line_error(err) and "--department" in err
+
+
+def test_report_coverage_per_direction(capsys, db):
+    capsys.readouterr()
+    code, out, _ = run(
+        capsys, "--db", db, "report", "coverage", "--direction", "library-to-it", "--json"
+    )
+    cov = json.loads(out)
+    assert code == 0 and cov["direction"] == "library-to-it"
+    assert {d["name"] for d in cov["departments"]} == {
+        "Service Desk",
+        "Infrastructure",
+        "Applications",
+    }
+    assert any(g["description"].startswith("Library technician") for g in cov["goals"])
+    code, out, _ = run(capsys, "--db", db, "report", "coverage", "--direction", "library-to-it")
+    assert out.splitlines()[1].startswith("library person")
+    code, out, _ = run(capsys, "--db", db, "report", "coverage", "--json")
+    assert "Service Desk" not in {d["name"] for d in json.loads(out)["departments"]}
