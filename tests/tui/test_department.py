@@ -171,3 +171,29 @@ async def test_dashboard_and_schedule_show_both_directions(fixed, monkeypatch):
         assert rows and all(r[-1] == "library → IT" for r in rows)
         assert {r[2] for r in rows} <= {"Service Desk", "Infrastructure", "Applications"}
         assert "library → IT" in str(schedule.query_one("#schedule-filter", Label).render())
+
+
+async def test_coverage_switches_direction(fixed):
+    from shadow.tui.screens.coverage import CoverageScreen
+
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=(140, 42)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CoverageScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Circulation" in [d.name for d in screen.cov.departments]
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.cov.direction == "library-to-it"
+        assert [d.name for d in screen.cov.departments] == [
+            "Applications",
+            "Infrastructure",
+            "Service Desk",
+        ]
+        assert all(p.side == "library" for p in screen.cov.people)
+        assert any(g.goal.get("direction") == "library-to-it" for g in screen.cov.goals)
