@@ -33,6 +33,7 @@ from . import (
     settings,
     surveys,
     users,
+    versions,
     visits,
 )
 from ._common import (
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.register(sub)
     outbox.register(sub)
     secondment.register(sub)
+    versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
 
 
@@ -170,6 +172,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.demo:
             parser.error("--demo opens the TUI; it takes no command")
         status = args.func(args)
+        versions.release()  # before --send opens the database again
         if args.send and status == 0:
             outbox.send_after(args)
         return status

@@ -20,6 +20,7 @@ import orjson
 from ..core import directory
 from ..core.models import UNSAFE_CHARS, Person, ValidationError
 from ..core.store import Store, default_db_path
+from . import versions
 
 
 class CliError(Exception):
@@ -192,11 +193,13 @@ def open_store(args: argparse.Namespace) -> Store:
     read_only = bool(getattr(args, "read_only", False))
     store = Store(db_path(args), create=not read_only, read_only=read_only)
     _opened.append(store)
+    versions.hold(store, args)  # edit/set: one read-modify-write under the lock
     return store
 
 
 def close_stores() -> None:
     """Close what this command opened; a fold that fails only warns (the writes were saved)."""
+    versions.release()
     while _opened:
         _opened.pop().close(fold=True)
 

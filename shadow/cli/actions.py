@@ -9,6 +9,7 @@ from ..core import directory
 from ..core.settings import dayfirst
 from ..core.store import Store
 from . import sla as cli_sla
+from . import versions
 from ._common import (
     CliError,
     acting,
@@ -84,6 +85,7 @@ def action_json(view: Any) -> dict[str, Any]:
         "notes": a.notes,
         "reason": a.reason,
         "done_at": a.done_at,
+        "version": a.version,
     }
 
 
@@ -170,6 +172,7 @@ def cmd_action(args: argparse.Namespace) -> int:
                 )
         return 0
     base = actions.get(store, args.id)
+    versions.require(store, args, "actions", base.id)
     values = {}
     if args.action == "reassign":
         values["owner"] = args.owner
@@ -178,7 +181,7 @@ def cmd_action(args: argparse.Namespace) -> int:
     elif args.action == "note":
         values["notes"] = (base.notes + "\n" if base.notes else "") + args.text
     updated = actions.action_from_input(store, values, base, dayfirst=dayfirst())
-    if not actions.update(store, actor, updated):
+    if not actions.update(store, actor, updated, expect_version=args.if_version):
         print(f"nothing changed: action #{base.id} already reads so")
         return 0
     print(f"action #{base.id} updated")

@@ -11,6 +11,7 @@ from ..core.plain import count
 from ..core.records import suggestion_json
 from ..core.store import Store
 from . import sla as cli_sla
+from . import versions
 from ._common import (
     CliError,
     acting,
@@ -178,6 +179,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
         return 0
     # set
     s = backlog.get(store, args.id)
+    versions.require(store, args, "suggestions", s.id)
     values: dict[str, Any] = {}
     for key in ("impact", "urgency", "direction", "department", "title", "description"):
         if getattr(args, key, None):
@@ -193,7 +195,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
             "nothing to change: give --impact, --urgency, --risk, --override-impact, --tag ..."
         )
     updated = backlog.suggestion_from_input(store, values, s)
-    if not backlog.update(store, actor, updated):
+    if not backlog.update(store, actor, updated, expect_version=args.if_version):
         print(f"nothing changed: suggestion #{s.id} already reads so")
         return 0
     print(f"suggestion #{s.id}: {backlog.priority_reason(updated)}")

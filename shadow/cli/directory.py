@@ -9,7 +9,7 @@ from ..core import directory
 from ..core.models import SIDE_LABELS, SIDES, Department, Person
 from ..core.records import PERSON_COLUMNS, department_json, person_cells, person_json
 from ..core.store import Store
-from . import twoway
+from . import twoway, versions
 from ._common import (
     CliError,
     acting,
@@ -210,13 +210,14 @@ def _directory_command(
         raise CliError(
             f"nothing to change: give at least one of {', '.join('--' + f for f in ('name', *fields))}"
         )
+    versions.require(store, args, model.TABLE, base.id)
     record = build(store, values, base)
     from ..core.history import changed_fields
 
     if not changed_fields(store, model.TABLE, base.id, record.to_doc()):
         print(f"nothing changed: {noun} #{base.id} ({record.name}) already reads so")
         return 0
-    save(store, actor, record)
+    save(store, actor, record, expect_version=args.if_version)
     print(f"updated {noun} #{base.id}: {record.name}")
     return 0
 

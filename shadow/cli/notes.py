@@ -9,6 +9,7 @@ from typing import Any
 from ..core import directory
 from ..core.models import OBSERVATION_KINDS, SIDE_LABELS, Person
 from ..core.store import Store
+from . import versions
 from ._common import (
     CliError,
     acting_person,
@@ -71,7 +72,7 @@ def list_observations(store: Store, args: argparse.Namespace) -> int:
     notes = observations(store, visit.id)
     items = [
         {"id": o.id, "visit_id": o.visit_id, "author": people.get(o.author_id, f"#{o.author_id}"),
-         "side": o.side, "kind": o.kind, "text": o.text, "at": o.at}
+         "side": o.side, "kind": o.kind, "text": o.text, "at": o.at, "version": o.version}
         for o in notes
     ]  # fmt: skip
     if args.json:
@@ -131,7 +132,10 @@ def cmd_observation(args: argparse.Namespace) -> int:
     store = open_store(args)
     actor = acting_person(store, args)
     before = store.get("observations", args.id)
-    obs = notes.edit_observation(store, actor, args.id, text=args.text, kind=args.kind)
+    versions.require(store, args, "observations", args.id)
+    obs = notes.edit_observation(
+        store, actor, args.id, text=args.text, kind=args.kind, expect_version=args.if_version
+    )
     if before is not None and (before["text"], before["kind"]) == (obs.text, obs.kind):
         print(f"nothing changed: note #{obs.id} already reads so")
         return 0

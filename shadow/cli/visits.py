@@ -148,6 +148,7 @@ def visit_json(
         "repeat": describe_repeat(visit.rrule) if visit.rrule else "",
         "programme_id": visit.programme_id,
         "override_reason": visit.override_reason,
+        "version": visit.version,
     }
 
 
@@ -280,6 +281,7 @@ def cmd_visit(args: argparse.Namespace) -> int:
                 on=on,
                 force=args.force,
                 reason=args.reason or "",
+                expect_version=args.if_version,
             )
         )
         return 0
@@ -336,6 +338,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                 "key": occ.key,
                 **visit.to_doc(),
                 "direction": way,
+                "version": visit.version,
                 "start": dates.to_iso(occ.start),
                 "end": dates.to_iso(occ.end),
                 "series_id": occ.series_id,

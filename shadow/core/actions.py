@@ -189,14 +189,17 @@ def suggestion_ready(store: Store, suggestion_id: int) -> int | None:
 
 
 @guarded("actions", record="action")
-def update(store: Store, actor: str, action: Action) -> bool:
-    """Save a changed action; False (and nothing written) when nothing changed."""
+def update(store: Store, actor: str, action: Action, *, expect_version: int | None = None) -> bool:
+    """Save a changed action; False (and nothing written) when nothing changed.
+    ``expect_version``: refuse (versions.StaleRecord) if it changed since that version."""
+    from . import versions
     from .history import changed_fields
 
     action.validate()
     if not changed_fields(store, Action.TABLE, action.id, action.to_doc()):
         return False
     with store.transaction(actor) as tx:
+        versions.check(tx, store, Action.TABLE, action.id, expect_version)
         before = tx.get(Action.TABLE, action.id)
         tx.update(Action.TABLE, action.id, action.to_doc())
         outbox.action_changed(tx, store, action.id, before)

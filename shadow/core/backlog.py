@@ -206,8 +206,10 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
 
 
 @guarded("triage")
-def update(store: Store, actor: str, s: Suggestion) -> bool:
-    """Save a changed suggestion; False (and nothing written) when nothing changed."""
+def update(store: Store, actor: str, s: Suggestion, *, expect_version: int | None = None) -> bool:
+    """Save a changed suggestion; False (and nothing written) when nothing changed.
+    ``expect_version``: refuse (versions.StaleRecord) if it changed since that version."""
+    from . import versions
     from .history import changed_fields
     from .sla import record_priority_change
 
@@ -215,6 +217,7 @@ def update(store: Store, actor: str, s: Suggestion) -> bool:
     if not changed_fields(store, Suggestion.TABLE, s.id, s.to_doc()):
         return False
     with store.transaction(actor) as tx:
+        versions.check(tx, store, Suggestion.TABLE, s.id, expect_version)
         before = tx.get(Suggestion.TABLE, s.id)
         tx.update(Suggestion.TABLE, s.id, s.to_doc())
         if before is not None and s.status in OPEN_STATUSES:

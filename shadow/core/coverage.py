@@ -304,11 +304,16 @@ def compute(
 
 
 @guarded("settings")
-def set_goals(store, actor: str, programme_id: int, goals: Any) -> None:
+def set_goals(
+    store, actor: str, programme_id: int, goals: Any, *, expect_version: int | None = None
+) -> None:
+    from . import versions
+
     clean = validate_goals(goals)
     with store.transaction(actor) as tx:
         if tx.get(Programme.TABLE, programme_id) is None:
             raise GoalError(f"no programme #{programme_id}")
+        versions.check(tx, store, Programme.TABLE, programme_id, expect_version)
         tx.update(Programme.TABLE, programme_id, {"goals": clean})
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import config
+from . import config, versions
 from .access import guarded
 from .models import (
     MODELS,
@@ -409,24 +409,31 @@ def _unique_name(store: Store, table: str, name: str, own_id: int | None, what: 
 
 
 @guarded("directory")
-def save_person(store: Store, actor: str, person: Person) -> int:
-    """Add (no id) or update a person. Returns the id."""
+def save_person(
+    store: Store, actor: str, person: Person, *, expect_version: int | None = None
+) -> int:
+    """Add (no id) or update a person. Returns the id. ``expect_version``: refuse
+    (versions.StaleRecord) if the person changed since that version."""
     person.validate()
     with store.transaction(actor) as tx:
         _unique_name(store, Person.TABLE, person.name, person.id, "person")
         if person.id is None:
             return tx.insert(Person.TABLE, person.to_doc(), summary=person.name)
+        versions.check(tx, store, Person.TABLE, person.id, expect_version)
         tx.update(Person.TABLE, person.id, person.to_doc())
         return person.id
 
 
 @guarded("directory")
-def save_department(store: Store, actor: str, dept: Department) -> int:
+def save_department(
+    store: Store, actor: str, dept: Department, *, expect_version: int | None = None
+) -> int:
     dept.validate()
     with store.transaction(actor) as tx:
         _unique_name(store, Department.TABLE, dept.name, dept.id, "department")
         if dept.id is None:
             return tx.insert(Department.TABLE, dept.to_doc(), summary=dept.name)
+        versions.check(tx, store, Department.TABLE, dept.id, expect_version)
         tx.update(Department.TABLE, dept.id, dept.to_doc())
         return dept.id
 

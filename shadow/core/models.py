@@ -381,6 +381,9 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {}
 class Model:
     TABLE: ClassVar[str] = ""
     id: int | None = field(default=None, kw_only=True)
+    # The stored record's version when this was read (core/versions.py); not a field
+    # a person edits, never written back through to_doc().
+    version: int = field(default=1, kw_only=True, compare=False, repr=False)
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Self:
@@ -393,6 +396,7 @@ class Model:
     def to_doc(self) -> dict[str, Any]:
         doc = asdict(self)
         doc.pop("id", None)
+        doc.pop("version", None)
         return doc
 
     def validate(self) -> None:
@@ -400,7 +404,7 @@ class Model:
 
     @classmethod
     def field_names(cls) -> list[str]:
-        return [f.name for f in fields(cls) if f.name != "id"]
+        return [f.name for f in fields(cls) if f.name not in ("id", "version")]
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:

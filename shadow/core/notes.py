@@ -3,7 +3,7 @@ public praise read out at the next meeting."""
 
 from __future__ import annotations
 
-from . import outbox
+from . import outbox, versions
 from .access import guarded
 from .backlog import BacklogError
 from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError, parse_id
@@ -56,9 +56,11 @@ def edit_observation(
     *,
     text: str | None = None,
     kind: str | None = None,
+    expect_version: int | None = None,
 ) -> Observation:
     """Correct a note. Each side writes its own notes, so only the author may change one;
-    the audit trail keeps what it said before."""
+    the audit trail keeps what it said before. ``expect_version``: refuse
+    (versions.StaleRecord) if the note changed since that version."""
     ref = str(observation_id).strip().lstrip("#")
     doc = store.get(Observation.TABLE, n) if (n := parse_id(ref)) else None
     if doc is None:
@@ -75,6 +77,7 @@ def edit_observation(
         obs.kind = kind.strip().lower()
     _validate_note(obs)
     with store.transaction(actor.name) as tx:
+        versions.check(tx, store, Observation.TABLE, obs.id, expect_version)
         tx.update(Observation.TABLE, obs.id, {"text": obs.text, "kind": obs.kind})
     return obs
 

@@ -42,6 +42,7 @@ def person_json(person: Person, dept_names: dict[int, str]) -> dict[str, Any]:
         "team": person.team,
         "email": person.email,
         "active": person.active,
+        "version": person.version,
     }
 
 
@@ -80,6 +81,7 @@ def department_json(dept: Department, people_names: dict[int, str]) -> dict[str,
         if dept.liaison_id
         else None,
         "liaison_since": dept.liaison_since,
+        "version": dept.version,
     }
 
 
@@ -138,6 +140,7 @@ def suggestion_json(
         "merged_from": list(s.merged_from),
         "observations": list(s.observations),
         "created": doc.get("created"),
+        "version": s.version,
     }
 
 

@@ -728,11 +728,23 @@ def _require_ok(conflicts: list[Conflict], force: bool, reason: str) -> str:
 
 @guarded("booking_request", record="booking")
 def book(
-    store: Store, actor: str, booking: Booking, *, force: bool = False, reason: str = ""
+    store: Store,
+    actor: str,
+    booking: Booking,
+    *,
+    force: bool = False,
+    reason: str = "",
+    expect_version: int | None = None,
 ) -> int:
-    """Save a new visit (status requested). Soft conflicts need ``force`` and a reason."""
+    """Save a new visit (status requested). Soft conflicts need ``force`` and a reason.
+    Saving an existing one with ``expect_version`` refuses (versions.StaleRecord) if it
+    changed since that version."""
+    from . import versions
+
     visit = booking.visit
     with store.transaction(actor) as tx:
+        if visit.id is not None:
+            versions.check(tx, store, Visit.TABLE, visit.id, expect_version)
         conflicts = check(store, visit, ignore={visit.id} if visit.id else set())
         visit.override_reason = _require_ok(conflicts, force, reason)
         if visit.id is None:
@@ -1026,13 +1038,19 @@ def reschedule(
     on: date | None = None,
     force: bool = False,
     reason: str = "",
+    expect_version: int | None = None,
 ) -> str:
-    """Move a visit (or one occurrence) keeping its record, notes and history."""
+    """Move a visit (or one occurrence) keeping its record, notes and history.
+    ``expect_version`` (of the visit record ``visit_id`` names): refuse
+    (versions.StaleRecord) if it changed since that version."""
+    from . import versions
+
     _within_reach(when)
     visit, on = locate(store, visit_id, on)
     if visit.status not in ("requested", "confirmed"):
         raise ScheduleError(f"visit #{visit.id} is {visit.status}; only upcoming visits can move")
     with store.transaction(actor) as tx:
+        versions.check(tx, store, Visit.TABLE, visit.id, expect_version)
         if on is not None:
             series = get_visit(store, visit.series_id) if visit.series_id else visit
             if not series.rrule:

@@ -90,7 +90,7 @@ NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "9
 _warned_mounts: set[str] = set()
 
 # Fields the store maintains on every record; never audited as user changes.
-_BOOKKEEPING = {"created", "updated", "created_by", "updated_by"}
+_BOOKKEEPING = {"created", "updated", "created_by", "updated_by", "version"}
 _TABLE_NAME = re.compile(r"[a-z_]+")
 _DOC_ID = re.compile(r"[1-9][0-9]{0,17}")
 
@@ -312,7 +312,9 @@ class Transaction:
             return None if doc is None else dict(doc, id=int(doc_id))
         return self._store.get(table, doc_id)
 
-    def _audit(self, entity: str, entity_id: int, field: str, old: Any, new: Any) -> None:
+    def _audit(
+        self, entity: str, entity_id: int, field: str, old: Any, new: Any, version: int = 0
+    ) -> None:
         if entity == AUDIT:
             return
         aid = self._new_id(AUDIT)
@@ -325,6 +327,8 @@ class Transaction:
             "old": old,
             "new": new,
         }
+        if version:  # the record's version this change made (core/versions.py reads it)
+            entry["v"] = version
         self._put(AUDIT, aid, entry)
 
     def _new_id(self, table: str) -> int:
@@ -345,13 +349,15 @@ class Transaction:
         doc = {k: v for k, v in doc.items() if k != "id"}
         when = created or self.ts
         doc.update(created=when, updated=when, created_by=self.actor, updated_by=self.actor)
+        doc["version"] = 1
         doc_id = self._new_id(table)
         self._put(table, doc_id, doc)
         self._audit(table, doc_id, "*", None, summary if summary is not None else "created")
         return doc_id
 
     def update(self, table: str, doc_id: int, changes: Doc) -> Doc:
-        """Change some fields of a record; each changed field gets an audit entry."""
+        """Change some fields of a record; each changed field gets an audit entry. A change
+        raises the record's ``version`` by one (a record from before versions is version 1)."""
         _check_table(table)
         doc_id = int(doc_id)
         current = self.get(table, doc_id)
@@ -360,6 +366,7 @@ class Transaction:
         current.pop("id", None)
         new = dict(current)
         changed = False
+        version = record_version(current) + 1
         for field, value in changes.items():
             if field == "id" or field in _BOOKKEEPING:
                 continue
@@ -368,9 +375,9 @@ class Transaction:
                 continue
             new[field] = value
             changed = True
-            self._audit(table, doc_id, field, old, value)
+            self._audit(table, doc_id, field, old, value, version)
         if changed:
-            new.update(updated=self.ts, updated_by=self.actor)
+            new.update(updated=self.ts, updated_by=self.actor, version=version)
             self._put(table, doc_id, new)
         return dict(new, id=doc_id)
 
@@ -393,6 +400,13 @@ class Transaction:
             sid = self._new_id(SETTINGS)
         self._put(SETTINGS, sid, {"key": key, "value": value})
         self._audit(SETTINGS, sid, key, current, value)
+
+
+def record_version(doc: Doc) -> int:
+    """A record's version: 1 when inserted, one more per change (missing: written before
+    versions, so 1)."""
+    value = doc.get("version")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
 
 
 def _check_table(table: str) -> None:
@@ -1038,6 +1052,18 @@ class Store:
             )
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
+
+    @contextlib.contextmanager
+    def editing(self) -> Iterator[None]:
+        """Hold the write lock across a read-modify-write: what is read inside is current
+        and no other process writes until the block ends (the transactions inside commit
+        as usual). The CLI's ``edit``/``set`` commands run inside one."""
+        self._refuse_writes()
+        with self._mutex, self._locked(exclusive=True):
+            touched = self._catch_up() if self._changed_on_disk() else set()
+            yield
+        if touched:
+            self._notify(touched)
 
     @contextlib.contextmanager
     def transaction(self, actor: str) -> Iterator[Transaction]:

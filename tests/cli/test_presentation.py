@@ -12,14 +12,14 @@ from shadow.core import backlog, records
 from shadow.core.store import Store
 
 PERSON_FIELDS = ["id", "name", "side", "role", "department", "department_id", "team", "email",
-                 "active"]  # fmt: skip
+                 "active", "version"]  # fmt: skip
 DEPARTMENT_FIELDS = ["id", "name", "branch", "capacity", "hours", "opening_hours", "hosts",
                      "host_ids", "notes", "closed_dates", "active", "side", "direction", "liaison",
-                     "liaison_since"]  # fmt: skip
+                     "liaison_since", "version"]  # fmt: skip
 SUGGESTION_FIELDS = ["id", "title", "description", "priority", "priority_reason", "impact",
                      "effective_impact", "impact_override", "urgency", "risks", "status", "reason",
                      "votes", "voters", "direction", "department", "visit_id", "tags", "author",
-                     "duplicate_of", "merged_from", "observations", "created"]  # fmt: skip
+                     "duplicate_of", "merged_from", "observations", "created", "version"]  # fmt: skip
 SUGGESTION_CSV = ["id", "title", "priority", "impact", "urgency", "risks", "status", "votes",
                   "direction", "department", "author", "tags", "created", "description"]  # fmt: skip
 
@@ -51,9 +51,11 @@ def test_json_fields_are_pinned(capsys, tmp_path):
     assert people[1] | {"id": 0} == {
         "id": 0, "name": "Mai", "side": "library", "role": "Technician",
         "department": "Circulation", "department_id": 1, "team": "", "email": "", "active": True,
+        "version": 1,
     }  # fmt: skip
     (dept,) = json.loads(run(capsys, "--db", db, "list", "departments", "--json"))
     assert list(dept) == DEPARTMENT_FIELDS and dept["hosts"] == ["Mai"]
+    assert dept["version"] == 2  # added, then given a host
     (s,) = json.loads(run(capsys, "--db", db, "list", "suggestions", "--json"))
     assert list(s) == SUGGESTION_FIELDS
     assert (s["priority"], s["effective_impact"], s["author"], s["department"], s["tags"]) == (

@@ -759,4 +759,6 @@ class RescheduleForm(ConflictForm[str]):
             on=self.on,
             force=force,
             reason=reason,
+            # a visit moved by someone else since this opened is refused, not moved again
+            expect_version=self.occurrence.visit.version if self.on is None else None,
         )

@@ -117,4 +117,6 @@ class DepartmentForm(FormModal):
         return directory.department_from_input(self.app.store, values, self.record)
 
     def write(self, actor: str, record: Department) -> int:
-        return directory.save_department(self.app.store, actor, record)
+        return directory.save_department(
+            self.app.store, actor, record, expect_version=self.expect_version
+        )

@@ -10,9 +10,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
-from shadow.core import history
+from shadow.core import history, versions
 from shadow.core.models import Model, UserError, ValidationError
 from shadow.core.store import StoreError
+from shadow.core.versions import StaleRecord
 
 from ..commands import Command, bindings
 from ..widgets.field import Field
@@ -24,7 +25,14 @@ class FormModal(ShadowModal[int | None]):
 
     Subclasses build ``fields()`` (Field widgets named like the core's input keys),
     read them back in ``read_values()``, and call the core in ``build()`` (typed
-    text to a model; raises ValidationError) and ``write()`` (saves; returns the id).
+    text to a model; raises ValidationError) and ``write()`` (saves; returns the id,
+    passing ``expect_version=self.expect_version`` to the core).
+
+    No lost edits: the form remembers the version of the record it opened. When someone
+    else saved it since, the core refuses (``StaleRecord``); the form stays open with
+    what was typed, shows who changed what beside the fields, and offers "Reload" (the
+    fields take the new values) or "Apply mine on top" (the fields this person changed,
+    saved over the new version).
     """
 
     COMMAND_LIST = (
@@ -34,11 +42,31 @@ class FormModal(ShadowModal[int | None]):
     )
     BINDINGS = bindings(COMMAND_LIST)
     FORM_TITLE = "Record"
+    DEFAULT_CSS = """
+    FormModal #form-conflict {
+        height: auto;
+        border: round $warning;
+        padding: 0 1;
+        margin-top: 1;
+    }
+    FormModal #form-conflict .conflict-title {
+        text-style: bold;
+    }
+    FormModal #form-conflict .conflict-hint {
+        color: $text-muted;
+    }
+    """
 
     def __init__(self, record: Model | None = None) -> None:
         super().__init__()
         self.record = record
         self._initial: dict[str, Any] | None = None
+        # The version opened; None for a new record (nothing to be stale against).
+        self.expect_version: int | None = (
+            record.version if record is not None and record.id is not None else None
+        )
+        self.stale: StaleRecord | None = None
+        self._mine: Any = None
 
     # -- for subclasses
     def fields(self) -> list[Field]:
@@ -129,8 +157,18 @@ class FormModal(ShadowModal[int | None]):
         actor = self.actor_for(record)
         if actor is None:
             return
+        self._save(actor, record)
+
+    def _save(self, actor: str, record: Any, mine: Any = None) -> None:
+        """Save ``record``; ``mine`` is what the person typed when ``record`` is that put
+        on top of a newer version (a refusal then compares against what they typed)."""
+        mine = record if mine is None else mine
         try:
             record_id = self.write(actor, record)
+        except StaleRecord as exc:
+            self.stale, self._mine = exc, mine
+            self.call_later(self.show_conflict, exc, mine)
+            return
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
@@ -138,6 +176,85 @@ class FormModal(ShadowModal[int | None]):
             self.app.say(str(exc), title="Not saved", severity="error")
             return
         self.dismiss(record_id)
+
+    # -- someone else saved this record since it was opened
+    async def show_conflict(self, stale: StaleRecord, mine: Any) -> None:
+        """Keep the form and what was typed; say beside it who changed what since."""
+        self.stale, self._mine = stale, mine
+        await self.query("#form-conflict").remove()
+        lines = versions.describe(self.app.store, stale.table, stale.changes) or [
+            "It was changed by someone else."
+        ]
+        mine_fields = self.my_fields(mine)
+        both = [history.field_name(f) for f in stale.fields if f in mine_fields]
+        panel = Vertical(
+            Label("Changed since you opened this:", classes="conflict-title"),
+            *(Label(line, classes="conflict-change", markup=False) for line in lines),
+            Label(
+                (f"You changed {', '.join(both)} too: " if both else "")
+                + "Reload takes the new values (what you typed is lost); "
+                "Apply mine on top saves the fields you changed over them.",
+                classes="conflict-hint",
+                markup=False,
+            ),
+            Horizontal(
+                Button("Reload", id="conflict-reload"),
+                Button("Apply mine on top", variant="warning", id="conflict-on-top"),
+                classes="buttons",
+            ),
+            id="form-conflict",
+        )
+        dialog = self.query_one(".dialog")
+        await dialog.mount(panel, after=dialog.query_one(".form-body"))
+        self.query_one("#conflict-on-top", Button).focus()
+
+    def my_fields(self, mine: Any) -> list[str]:
+        """The fields this person changed in the form (against the record opened)."""
+        if isinstance(self.record, Model) and isinstance(mine, Model):
+            return versions.mine_changed(self.record, mine)
+        return []
+
+    def on_top(self, stale: StaleRecord, mine: Any) -> Any:
+        """What "Apply mine on top" saves: the record as it is now with the fields this
+        person changed put over it. Forms whose record is not a Model override this."""
+        return versions.on_top(type(self.record), stale, self.record, mine)
+
+    async def reload(self, stale: StaleRecord) -> None:
+        """Show the record as it is now (what was typed is dropped, as asked)."""
+        fresh = type(self.record).from_doc(stale.current)
+        fresh.id, fresh.version = stale.record_id, stale.version
+        self.record = fresh
+        await self.recompose()
+
+    def _conflict_done(self) -> None:
+        self.stale = self._mine = None
+        for old in self.query("#form-conflict"):
+            old.remove()
+
+    @on(Button.Pressed, "#conflict-reload")
+    async def action_reload(self) -> None:
+        stale = self.stale
+        if stale is None:
+            return
+        self._conflict_done()
+        self.expect_version = stale.version
+        await self.reload(stale)
+        self._initial = self.read_values()
+        self.app.say("Reloaded: the form shows the record as it is now")
+        self.query(".field").first(Field).widget.focus()
+
+    @on(Button.Pressed, "#conflict-on-top")
+    def action_apply_on_top(self) -> None:
+        stale, mine = self.stale, self._mine
+        if stale is None:
+            return
+        merged = self.on_top(stale, mine)
+        actor = self.actor_for(merged)
+        if actor is None:
+            return
+        self._conflict_done()
+        self.expect_version = stale.version
+        self._save(actor, merged, mine)
 
     # -- live checks: once a field shows an error, re-check it as the user types
     @on(Input.Changed)

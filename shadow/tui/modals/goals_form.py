@@ -62,12 +62,26 @@ class GoalsForm(FormModal):
 
     def __init__(self, programme: Programme) -> None:
         super().__init__(None)
+        self._take(programme)
+
+    def _take(self, programme: Programme) -> None:
         self.programme = programme
+        self.expect_version = programme.version  # the programme's goals, as opened
         self.goals: list[dict[str, Any]] = list(programme.goals or coverage.DEFAULT_GOALS)
         # the form shows the IT-to-library goals; goals for visits to IT teams are kept as they are
         own = [g for g in self.goals if coverage.goal_direction(g) == "it-to-library"]
         self.cadence = next((g for g in own if g.get("type") == "cadence"), None)
         self.onboarding = next((g for g in own if g.get("type") == "onboarding"), None)
+
+    # -- someone else saved the goals since: the goals are one field, mine or theirs
+    def on_top(self, stale: Any, mine: Any) -> Any:
+        return mine
+
+    async def reload(self, stale: Any) -> None:
+        fresh = Programme.from_doc(stale.current)
+        fresh.id, fresh.version = stale.record_id, stale.version
+        self._take(fresh)
+        await self.recompose()
 
     def heading(self) -> str:
         return f"Coverage goals: {self.programme.name}"
@@ -196,5 +210,7 @@ class GoalsForm(FormModal):
             self.query_one("#form-message", Label).update(general)
 
     def write(self, actor: str, record: Any) -> int:
-        coverage.set_goals(self.app.store, actor, self.programme.id, record)
+        coverage.set_goals(
+            self.app.store, actor, self.programme.id, record, expect_version=self.expect_version
+        )
         return self.programme.id

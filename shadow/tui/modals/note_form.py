@@ -145,7 +145,12 @@ class NoteForm(FormModal):
         try:
             if self.editing:
                 notes.edit_observation(
-                    self.app.store, self.author, self.record.id, text=record.text, kind=record.kind
+                    self.app.store,
+                    self.author,
+                    self.record.id,
+                    text=record.text,
+                    kind=record.kind,
+                    expect_version=self.expect_version,
                 )
                 return self.record.id
             return notes.observe(

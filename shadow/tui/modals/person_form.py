@@ -123,4 +123,6 @@ class PersonForm(FormModal):
         return super().actor_for(record)
 
     def write(self, actor: str, record: Person) -> int:
-        return directory.save_person(self.app.store, actor, record)
+        return directory.save_person(
+            self.app.store, actor, record, expect_version=self.expect_version
+        )

@@ -249,7 +249,7 @@ class SuggestionForm(FormModal):
         store = self.app.store
         try:
             if self.editing:
-                backlog.update(store, actor, record)
+                backlog.update(store, actor, record, expect_version=self.expect_version)
                 return record.id
             return backlog.add(store, self.app.actor, record)
         except BacklogError as exc:

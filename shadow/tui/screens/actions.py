@@ -557,7 +557,7 @@ class ActionsScreen(AreaScreen):
         try:
             fresh = actions.get(self.app.store, a.id or 0)  # as it is now, not as listed
             updated = actions.action_from_input(self.app.store, {"owner": f"#{person_id}"}, fresh)
-            actions.update(self.app.store, actor, updated)
+            actions.update(self.app.store, actor, updated, expect_version=fresh.version)
         except (UserError, ValidationError, StoreError) as exc:
             self._fail(exc)
             return
@@ -606,7 +606,7 @@ class ActionsScreen(AreaScreen):
                 updated = actions.action_from_input(
                     self.app.store, {"due": typed}, fresh, now_=now_, dayfirst=dayfirst()
                 )
-                actions.update(self.app.store, actor, updated)
+                actions.update(self.app.store, actor, updated, expect_version=fresh.version)
             except ValidationError as exc:
                 self._fail(exc)
                 continue  # ask again with what was typed

@@ -602,7 +602,7 @@ class BacklogScreen(AreaScreen):
     def _save(self, s: Suggestion, actor: str, values: dict) -> Suggestion | None:
         try:
             updated = backlog.suggestion_from_input(self.app.store, values, s)
-            backlog.update(self.app.store, actor, updated)
+            backlog.update(self.app.store, actor, updated, expect_version=s.version)
         except (UserError, ValidationError, StoreError) as exc:
             self._fail(exc)
             return None
