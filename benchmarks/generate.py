@@ -554,9 +554,9 @@ def build(out: Path, records: int, seed: int = 1, today: date | None = None) -> 
 
 # ------------------------------------------------------------------ baselines
 def _tables(shadow_path: Path) -> dict[str, dict[str, dict]]:
-    data = json.loads(shadow_path.read_text("utf-8"))
-    data.pop("_meta", None)
-    return data
+    """Every table, the audit trail included (it lives in a file of its own)."""
+    with Store(shadow_path, create=False, read_only=True) as store:
+        return {t: {str(d.pop("id")): d for d in store.all(t)} for t in store.tables()}
 
 
 def to_tinydb(shadow_path: Path, out: Path) -> None:

@@ -12,7 +12,8 @@ plus a random sub-millisecond delay, then replaced. Every 25 kills and at the en
 the database is opened by a fresh process view and checked:
 
 - lost: acknowledged ids that are not in the database;
-- damaged: times the database did not open, or opened with duplicate ids;
+- damaged: times the database did not open, or opened with duplicate ids, or with
+  records and audit entries that disagree (each record created once, with its entry);
 - and the last write after all kills must succeed.
 
 Prints the counts (kills, acknowledged writes, lost, damaged). POSIX only.
@@ -86,10 +87,21 @@ def verify(path: Path, acked: set[int]) -> tuple[int, bool]:
     try:
         store = Store(path, create=False, read_only=True)
         ids = [d["id"] for d in store.all("people")]
+        # Every record has its audit entry and every entry its record: a kill never
+        # leaves a change without its audit, nor audit of a change that did not land.
+        # (The writers go on meanwhile and each read catches up: records are only
+        # added, so the records before <= the audited <= the records after.)
+        audited = [e["entity_id"] for e in store.audit("people")]
+        after = {d["id"] for d in store.all("people")}
+        problems = store.audit_problems()
         store.close()
     except StoreError as exc:
         print(f"damaged: {exc}", file=sys.stderr)
         return len(acked), True
+    twice = len(audited) != len(set(audited))
+    if twice or not set(ids) <= set(audited) <= after or problems:
+        print(f"damaged: audit trail and records disagree {problems[:3]}", file=sys.stderr)
+        return len(acked - set(ids)), True
     return len(acked - set(ids)), len(ids) != len(set(ids))
 
 

@@ -21,13 +21,16 @@ from ..core.store import StoreError, default_db_path
 from . import (
     actions,
     backlog,
+    calendar,
     coverage,
     data,
     directory,
+    feedback,
     listing,
     notes,
     outbox,
     programmes,
+    pulse,
     reports,
     secondment,
     settings,
@@ -141,10 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
     settings.register(sub)
     directory.register_import(sub)
     data.register(sub)  # check, history, backup, restore
+    feedback.register(sub)
 
     from .. import serve
 
     users.register(sub)
+    calendar.register(sub)  # calendar feed
+    pulse.register(sub)  # pulse link, pulse report
     serve.register(sub)
     outbox.register(sub)
     secondment.register(sub)

@@ -20,6 +20,7 @@ from ._common import (
     visit_key,
     visit_record,
 )
+from .notes import privacy_warning
 
 
 def register(sub: Any) -> None:
@@ -150,6 +151,7 @@ def cmd_action(args: argparse.Namespace) -> int:
         print(
             f"action #{aid}: {action.title} ({directory.find_person(store, action.owner_id).name}{due})"
         )
+        privacy_warning({"title": action.title, "notes": action.notes})
         return 0
     if args.action in ("start", "done", "drop", "reopen"):
         status = {"start": "in progress", "done": "done", "drop": "dropped", "reopen": "open"}[
@@ -185,4 +187,5 @@ def cmd_action(args: argparse.Namespace) -> int:
         print(f"nothing changed: action #{base.id} already reads so")
         return 0
     print(f"action #{base.id} updated")
+    privacy_warning({"text": args.text} if args.action == "note" else {})
     return 0

@@ -23,7 +23,7 @@ from ._common import (
     visit_key,
     visit_record,
 )
-from .notes import jargon_warning
+from .notes import jargon_warning, privacy_warning
 
 
 def register(sub: Any) -> None:
@@ -137,6 +137,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     saved = backlog.get(store, sid)
     print(f"suggestion #{sid}: {saved.title} — {backlog.priority_reason(saved)}")
     jargon_warning(f"{saved.title}\n{saved.description}", saved.direction == "it-to-library")
+    privacy_warning({"title": saved.title, "description": saved.description})
     return 0
 
 

@@ -18,6 +18,7 @@ from ._common import (
     print_table,
     read_stdin,
     record_id,
+    safe_line,
     visit_key,
     visit_record,
 )
@@ -52,8 +53,17 @@ def register_kudos(sub: Any) -> None:
     p.add_argument("--visit", metavar="ID", type=visit_key)
     p.set_defaults(func=cmd_kudos)
 
-    p = sub.add_parser("check-text", help="find IT jargon in a text and offer plain words")
+    p = sub.add_parser(
+        "check-text",
+        help="find IT jargon in a text and offer plain words",
+        description="--for library (the default) checks text the library will read against IT "
+        "jargon; --for it checks text IT will read against library terms (ILS, MARC, holds "
+        "shelf ...). Notes are checked by the writer's side: IT staff write for the library, "
+        "library staff for IT. Card numbers, emails and phone numbers are pointed out too.",
+    )
     p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
+    p.add_argument("--for", dest="for_", choices=("library", "it"), default="library",
+                   help="who reads it (default: library)")  # fmt: skip
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--replace", action="store_true", help="print the text with plain words in place of jargon"
@@ -104,12 +114,22 @@ def list_kudos(store: Store, args: argparse.Namespace) -> int:
 
 
 def jargon_warning(text: str, direction_to_library: bool) -> None:
+    """Jargon the reader may not know: IT jargon for the library, library terms for IT."""
     from ..core.plain import check_text, summarise
 
-    if direction_to_library:
-        findings = check_text(text)
-        if findings:
-            print(f"  plain language: {summarise(findings)}")
+    findings = check_text(text, reader="library" if direction_to_library else "it")
+    if findings:
+        print(f"  plain language: {summarise(findings)}")
+
+
+def privacy_warning(fields: dict[str, str | None]) -> None:
+    """One line on standard error per card number, email or phone number found in the
+    fields just saved (the field named, the value masked). Nothing is blocked: the writer
+    corrects their own note. (After the save, so that a refusal stays one line.)"""
+    from ..core import privacy
+
+    for line in privacy.warnings({k: v for k, v in fields.items() if v}):
+        print(f"shadow: warning: {safe_line(line)}", file=sys.stderr)
 
 
 def cmd_observe(args: argparse.Namespace) -> int:
@@ -120,6 +140,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
     oid = notes.observe(store, actor, args.visit, args.text, args.kind)
     print(f"noted #{oid} on visit #{args.visit} ({SIDE_LABELS[actor.side]} side, {args.kind})")
     jargon_warning(args.text, actor.side == "it")
+    privacy_warning({"text": args.text})
     return 0
 
 
@@ -142,6 +163,7 @@ def cmd_observation(args: argparse.Namespace) -> int:
     print(f"note #{obs.id} on visit #{obs.visit_id} changed ({obs.kind})")
     if args.text is not None:
         jargon_warning(obs.text, actor.side == "it")
+        privacy_warning({"text": obs.text})
     return 0
 
 
@@ -159,6 +181,7 @@ def cmd_kudos(args: argparse.Namespace) -> int:
         visit_id=visit_record(store, actor.name, args.visit) if args.visit else None,
     )
     print(f"kudos #{kid} to {to.name} recorded for the next meeting")
+    privacy_warning({"for": args.text})
     return 0
 
 
@@ -169,13 +192,17 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     if args.replace:
         from ..core.plain import replace_all
 
-        print(replace_all(text))
+        print(replace_all(text, reader=args.for_))
         return 0
-    findings = check_text(text)
+    findings = check_text(text, reader=args.for_)
     if args.json:
         print_json([{"term": f.term, "found": f.found, "start": f.start, "end": f.end, "plain": f.plain,
                      "note": f.note} for f in findings])  # fmt: skip
         return 0
+    from ..core.privacy import check as private
+
+    for p in private(text):
+        print(f"privacy: {p.describe()}; patron details do not belong in notes")
     if not findings:
         print("no jargon found")
         return 0

@@ -19,6 +19,7 @@ from ..core.models import (
 from ..core.settings import dayfirst
 from ..core.store import Store
 from ._common import CliError, acting, open_store, print_json, print_table, visit_key, whole_number
+from .feedback import visit_ratings
 
 
 def register(sub: Any) -> None:
@@ -330,6 +331,8 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
         ("purpose", visit.purpose),
         ("saved despite", visit.override_reason),
     ]
+    rated, rated_line = visit_ratings(store, None if visit.rrule else own)
+    rows.append(("ratings", rated_line))
     entries = store.audit(Visit.TABLE, own) if own is not None else []
     if args.json:
         print_json(
@@ -354,6 +357,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                     }
                     for o in changed
                 ],
+                "ratings": rated,
                 "history": entries,
             }  # fmt: skip
         )

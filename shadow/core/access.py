@@ -55,10 +55,13 @@ RULES: dict[str, frozenset[str]] = {
     "votes": frozenset({"coordinator", "staff"}),
     "surveys": frozenset({"coordinator", "staff"}),
     "kudos": frozenset({"coordinator", "staff"}),
+    "feedback": frozenset({"coordinator", "staff"}),
     "actions": frozenset({"coordinator", "staff"}),
     "outbox": frozenset({"coordinator"}),
     "waits": frozenset({"coordinator", "staff"}),
     "preferences": frozenset(ROLES),
+    "feeds": frozenset(ROLES),
+    "pulse": frozenset({"coordinator"}),
     "read": frozenset(ROLES),
 }
 
@@ -75,10 +78,13 @@ WHAT = {
     "votes": "vote",
     "surveys": "answer surveys",
     "kudos": "give kudos",
+    "feedback": "rate visits",
     "actions": "change actions",
     "outbox": "retry or drop messages",
     "waits": "mark what is waiting on whom",
     "preferences": "choose what mail they receive",
+    "feeds": "manage calendar feeds",
+    "pulse": "manage perception pulse links",
     "read": "read",
 }
 
@@ -143,8 +149,11 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-# A hash nobody's password matches, so that an unknown name costs as much as a known one.
-_DUMMY = hash_password(secrets.token_urlsafe(16))
+@functools.cache
+def _dummy() -> str:
+    """A hash nobody's password matches, so that an unknown name costs as much as a known
+    one (made at the first sign-in, not at import: every CLI command imports this)."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def check_password_strength(password: str) -> None:
@@ -190,6 +199,9 @@ def _owns(store: Store, action: str, record: Any, person_id: int | None) -> str 
     if action == "preferences" and record is not None:
         if getattr(record, "id", _id_of(record)) != person_id:
             return "only a coordinator may choose what mail someone else receives"
+    if action == "feeds" and record is not None:
+        if getattr(record, "id", _id_of(record)) != person_id:
+            return "only a coordinator may manage someone else's calendar feed"
     if action == "booking_request" and record is not None:
         visit = getattr(record, "visit", record)
         if getattr(visit, "status", "requested") != "requested":
@@ -216,6 +228,21 @@ def check(store: Store, actor: str | Person | None, action: str, record: Any = N
         reason = _owns(store, action, record, person["id"] if person else None)
         if reason:
             raise AccessDenied(f"{name} is {'staff' if role == 'staff' else 'a ' + role}: {reason}")
+    if action == "feedback" and record is not None:
+        _authored(store, name, record)
+
+
+def _authored(store: Store, name: str, record: Any) -> None:
+    """A visit's rating is its author's to change, whatever anyone's role (a coordinator
+    may not rewrite someone's rating either)."""
+    author = getattr(record, "author_id", None)
+    if author is None and (rid := _id_of(record)) is not None:
+        doc = store.get("feedback", rid)
+        author = doc.get("author_id") if doc else None
+    person = _person_doc(store, name)
+    if author is not None and (person is None or person["id"] != author):
+        who = (store.get(Person.TABLE, author) or {}).get("name", "someone else")
+        raise AccessDenied(f"this rating is {who}'s: only its author can change it")
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -289,7 +316,7 @@ def authenticate(store: Store, name: str, password: str) -> Account | None:
     person = _person_doc(store, name)
     doc = _account_doc(store, person["id"]) if person is not None else None
     if doc is None or person is None:
-        verify_password(password, _DUMMY)  # the same cost either way
+        verify_password(password, _dummy())  # the same cost either way
         return None
     if not verify_password(password, doc.get("password", "")):
         return None

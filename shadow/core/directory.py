@@ -636,12 +636,13 @@ _REFS = {
         ("department_id", "departments", False),
         ("host_id", "people", False),
     ],
+    "feedback": [("visit_id", "visits", False), ("author_id", "people", False)],
 }
 
 
 def check(store: Store) -> list[Problem]:
     """Verify every record: fields valid, references point at something, no duplicate names."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem("audit", None, p) for p in store.audit_problems()]
     docs = {table: store.all(table) for table in MODELS}  # read once (the audit is big)
     ids = {table: {d["id"] for d in found} for table, found in docs.items()}
     for table, model in MODELS.items():

@@ -61,6 +61,9 @@ _ENTITY = {
     "surveys": "survey",
     "programmes": "programme",
     "settings": "setting",
+    "calendar_feeds": "calendar feed",
+    "pulse_links": "pulse link",
+    "pulse_answers": "pulse answer",
 }
 
 

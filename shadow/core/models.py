@@ -686,6 +686,35 @@ class Kudos(Model):
         c.done()
 
 
+FEEDBACK_LEARNED_MAX = 500  # "one thing I learned": a sentence or two, not an essay
+
+
+@dataclass
+class Feedback(Model):
+    """One person's rating of one visit (or one occurrence of a series), by its visitor or host."""
+
+    TABLE: ClassVar[str] = "feedback"
+    visit_id: int | None = None
+    author_id: int | None = None
+    side: str = "it"  # the rater's side when they rated
+    rating: int = 3  # usefulness, 1-5
+    again: bool | None = None  # would do it again; None: not said
+    learned: str = ""  # one thing I learned (optional)
+    at: str = ""
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.ref("visit_id", self.visit_id, required=True)
+        c.ref("author_id", self.author_id, required=True)
+        c.choice("side", self.side, SIDES)
+        c.level("rating", self.rating, 1, 5)
+        if self.again is not None and not isinstance(self.again, bool):
+            c.fail("again", "must be yes, no or not said")
+        c.line("learned", self.learned, limit=FEEDBACK_LEARNED_MAX)
+        c.timestamp("at", self.at)
+        c.done()
+
+
 @dataclass
 class Survey(Model):
     TABLE: ClassVar[str] = "surveys"
@@ -830,6 +859,7 @@ MODELS: dict[str, type[Model]] = {
         Suggestion,
         Action,
         Kudos,
+        Feedback,
         Survey,
         Secondment,
         AuditEntry,

@@ -448,7 +448,10 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
                 body = (
                     f"Hello {person.name},\n\nHow did the visit go? Write down what you saw "
                     "and what you suggest while it is fresh: in shadow, open the visit and "
-                    f'press n, or run\n  shadow observe {visit.id} "what you saw"\n\n{details}\n'
+                    f'press n, or run\n  shadow observe {visit.id} "what you saw"\n\n'
+                    "And rate it (how useful, would you do it again, one thing you learned): "
+                    f"press f on the visit page, or run\n  shadow feedback {occ.key} --rating N "
+                    f'--again yes --learned "one thing"\n\n{details}\n'
                 )
             found.append((person, kind, subject, body, key, f"visit #{occ.key}"))
     # actions due soon or overdue

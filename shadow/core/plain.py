@@ -1,6 +1,11 @@
-"""The plain-language check: IT jargon in text meant for the other side, with plain alternatives.
+"""The plain-language check: jargon in text meant for the other side, with plain alternatives.
 
-The glossary is ``data/jargon.csv`` (term, plain, note). Matching is on word
+It works both ways. Text read by the library (notes by IT staff, IT -> library
+suggestions) is checked against IT jargon, ``data/jargon.csv``; text read by IT
+(notes by library staff, library -> IT suggestions) against library terms,
+``data/library_terms.csv`` (ILS, MARC, holds shelf, ILL, ...). Both glossaries are
+``term,plain,note``; ``reader`` names who reads the text (``library``, the default, or
+``it``) and :func:`reader_for` works it out from the writer's side. Matching is on word
 boundaries and allows simple plurals (``VLANs``, ``caches``). Short all-capital
 acronyms match only in capitals (so ``AD`` is flagged but "ad" is not); every
 other term matches in any case. Nothing is ever blocked: callers show findings.
@@ -38,9 +43,33 @@ def _is_acronym(term: str) -> bool:
     return bool(letters) and letters.isupper() and len(letters) <= 5 and " " not in term
 
 
-@lru_cache(maxsize=1)
-def glossary() -> tuple[Term, ...]:
-    text = resources.files("shadow.data").joinpath("jargon.csv").read_text("utf-8")
+READERS = ("library", "it")
+GLOSSARIES = {"library": "jargon.csv", "it": "library_terms.csv"}  # by who reads the text
+READER_LABELS = {"library": "the library side", "it": "IT"}
+
+
+def reader_for(side: str) -> str:
+    """Who reads what someone on ``side`` writes: IT staff write for the library and the
+    library for IT (a note's readers are the other side of the visit)."""
+    return "it" if side == "library" else "library"
+
+
+def reader_of_direction(direction: str) -> str:
+    """Who reads a suggestion going ``it-to-library`` (the library) or ``library-to-it`` (IT)."""
+    return "it" if direction == "library-to-it" else "library"
+
+
+def _check_reader(reader: str) -> str:
+    if reader not in GLOSSARIES:
+        raise ValueError(f"reader must be one of {', '.join(READERS)} (got {reader!r})")
+    return reader
+
+
+@lru_cache(maxsize=2)
+def glossary(reader: str = "library") -> tuple[Term, ...]:
+    """The terms ``reader`` may not know: IT jargon for the library, library terms for IT."""
+    name = GLOSSARIES[_check_reader(reader)]
+    text = resources.files("shadow.data").joinpath(name).read_text("utf-8")
     rows = csv.DictReader(io.StringIO(text))
     return tuple(
         Term(r["term"].strip(), r["plain"].strip(), (r.get("note") or "").strip()) for r in rows
@@ -77,9 +106,12 @@ def _lookup(found: str, index: dict[str, Term]) -> Term | None:
     return None
 
 
-def check_text(text: str, terms: tuple[Term, ...] | None = None) -> list[Finding]:
-    """Jargon found in ``text``, in order, without overlaps (longest term wins)."""
-    terms = glossary() if terms is None else terms
+def check_text(
+    text: str, terms: tuple[Term, ...] | None = None, *, reader: str = "library"
+) -> list[Finding]:
+    """Jargon found in ``text``, in order, without overlaps (longest term wins): terms from
+    ``reader``'s glossary (IT jargon for the library, library terms for IT) unless ``terms``."""
+    terms = glossary(reader) if terms is None else terms
     patterns, index = _matchers(terms)
     hits: list[Finding] = []
     for pattern in patterns:
@@ -179,10 +211,12 @@ def _pluralise(words: str) -> str:
     return " ".join(parts)
 
 
-def replace_all(text: str, terms: tuple[Term, ...] | None = None) -> str:
+def replace_all(
+    text: str, terms: tuple[Term, ...] | None = None, *, reader: str = "library"
+) -> str:
     """``text`` with every jargon term replaced by readable plain words."""
     out = text
-    for f in reversed(check_text(text, terms)):
+    for f in reversed(check_text(text, terms, reader=reader)):
         start, end, words = replacement(out, f)
         out = out[:start] + words + out[end:]
     return out

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from importlib import resources
 from typing import Any
 
-from . import dates, outbox, schedule
+from . import dates, outbox, pulse, schedule
 from .access import guarded
 from .directory import DirectoryError, department_from_input, person_from_input
 from .models import (
@@ -91,6 +91,7 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
         for raw in data["departments"]:
             hosts = [person_ids[h] for h in raw.get("hosts", [])]
             tx.update(Department.TABLE, dept_ids[raw["name"]], {"hosts": hosts})
+        pulse.load_sample(tx, store, dept_ids, dates.now().date())  # links, anonymous answers
         counts = _load_programme(store, tx, data, dept_ids, person_ids)
         if data.get("twoway"):
             counts |= _load_twoway(tx, data["twoway"], dept_ids, person_ids)
@@ -203,6 +204,7 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             summary="kudos",
             created=dates.to_iso(visit_ends[raw["visit"]] + timedelta(hours=2)),
         )
+    _load_feedback(tx, data, visit_ids, visit_ends, person_ids)
     suggestion_ids = [op[2] for op in tx.ops if op[0] == "put" and op[1] == Suggestion.TABLE]
     for raw in data.get("actions", []):
         action = Action(
@@ -250,7 +252,27 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         "observations": len(data.get("observations", [])),
         "suggestions": len(data.get("suggestions", [])),
         "kudos": len(data.get("kudos", [])),
+        "feedback": len(data.get("feedback", [])),
     }
+
+
+def _load_feedback(tx, data, visit_ids, visit_ends, person_ids) -> None:
+    """Ratings of held visits from both sides, given the day after each visit."""
+    from .models import Feedback
+
+    sides = {p["name"]: p["side"] for p in data["people"]}
+    for raw in data.get("feedback", []):
+        fb = Feedback(
+            visit_id=visit_ids[raw["visit"]],
+            author_id=person_ids[raw["author"]],
+            side=sides[raw["author"]],
+            rating=raw["rating"],
+            again=raw.get("again"),
+            learned=raw.get("learned", ""),
+            at=dates.to_iso(visit_ends[raw["visit"]] + timedelta(days=1)),
+        )
+        fb.validate()
+        tx.insert(Feedback.TABLE, fb.to_doc(), summary="rating", created=fb.at)
 
 
 def _load_waits(tx, data, suggestion_ids, today) -> None:

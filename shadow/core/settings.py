@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from . import config
+from . import config, links
 from .access import guarded
 from .models import UserError
 from .store import Store
@@ -126,6 +126,10 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
     name = key.lower()
     if name == "dayfirst":
         return f"dayfirst = {'yes' if set_dayfirst(text) else 'no'}"
+    if name == links.PUBLIC_URL_SETTING:
+        value = links.check_public_url(text)
+        put(store, actor(), name, value)
+        return f"{name} = {value}"
     if name in SLA_SETTINGS:
         return _change_sla(store, actor(), name, text)
     if name == "liaison.rotation_years":
@@ -145,6 +149,7 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
                 "sla.hours",
                 "sla.holidays",
                 "sla.at-risk",
+                links.PUBLIC_URL_SETTING,
                 "sla.p1 .. sla.p5",
                 "closures",
                 "liaison.rotation_years",
@@ -167,6 +172,10 @@ def listing(store: Store) -> list[str]:
     for key, value in rules(store).items():
         lines.append(f"{key} = {value}    ({RULE_HELP[key]}; default {RULE_DEFAULTS[key]})")
     lines += _sla_lines(store)
+    lines.append(
+        f"{links.PUBLIC_URL_SETTING} = {links.public_url(store)}    (where calendar feed and "
+        f"pulse links point; default {links.DEFAULT_PUBLIC_URL})"
+    )
     closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
     from . import liaison
 

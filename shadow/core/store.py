@@ -16,6 +16,17 @@ Layout on disk, for a database ``shadow.json``:
     file, which is what makes a save at 100,000 records fast). A journal that
     names another generation is never applied and never deleted: the store
     refuses to open and says what to do.
+``shadow.json.audit-GEN.jsonl``
+    The audit trail (schema 2 on), one entry per line (``{"id": N, "ts": ..., ...}``),
+    append-only: each fold appends the entries since the last one, fsyncs, and only
+    then writes the snapshot, whose ``_meta.audit_file`` names the file's generation,
+    its length and its highest id. Readers read exactly that length, so what a fold
+    that died appended is never read and is cut by the next fold. It is read only
+    when the audit trail is asked for (history, detail dialogs, check, backups):
+    opening the database for a list does not parse ten years of it. Backups hold the
+    trail inline (one self-contained file); a restore or a migration writes a new
+    audit file of its own generation and removes the old one once the new snapshot
+    is in place (a stray one left by a crash goes at the next writable open).
 ``shadow.json.lock``
     The cross-process lock (the snapshot's inode changes on every replace, so the
     lock lives in a file of its own); it holds the pid of the last writer.
@@ -52,6 +63,7 @@ import contextlib
 import errno
 import gc
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -65,14 +77,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 import portalocker
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META = "_meta"
 AUDIT = "audit"
+# From this schema on the audit trail lives in a file of its own (``_meta.audit_file``),
+# read only when history is asked for; older files and backups hold it inline.
+AUDIT_FILE_SCHEMA = 2
 SETTINGS = "settings"
 KEEP_BACKUPS = 5
 # Fold the journal into the snapshot after this many transactions, or once the
@@ -82,6 +98,9 @@ COMPACT_MIN_BYTES = 1 << 20
 # close(fold=True) folds only while snapshot + journal are at most this big
 # (rewriting 16 MB takes a fraction of a second); larger ones fold as they grow.
 FOLD_ON_CLOSE_MAX_BYTES = 16 << 20
+# Databases (or audit trails) from this size on are frozen out of the garbage
+# collector's sight once loaded (see _freeze).
+FREEZE_MIN_BYTES = 4 << 20
 # Say that we are waiting for another process after this many seconds.
 LOCK_NOTICE_AFTER = 1.0
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -93,10 +112,15 @@ _warned_mounts: set[str] = set()
 _BOOKKEEPING = {"created", "updated", "created_by", "updated_by", "version"}
 _TABLE_NAME = re.compile(r"[a-z_]+")
 _DOC_ID = re.compile(r"[1-9][0-9]{0,17}")
+_GEN = re.compile(r"[0-9a-f]{16}")
 
 Doc = dict[str, Any]
 # from_version -> function(data) -> data, run in order before a file is used.
-MIGRATIONS: dict[int, Callable[[dict[str, dict[str, Doc]]], dict[str, dict[str, Doc]]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, dict[str, Doc]]], dict[str, dict[str, Doc]]]] = {
+    # 1 -> 2: the records stay as they are; the fold after migrating moves the audit
+    # trail into its own file (see AUDIT_FILE_SCHEMA).
+    1: lambda data: data,
+}
 
 
 class StoreError(Exception):
@@ -193,6 +217,71 @@ def _fsync_dir(path: Path) -> None:
 
 def _dump(data: dict[str, dict[str, Doc]]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _loads(raw: bytes) -> Any:
+    """Parse JSON: orjson (several times faster), and the standard library for what
+    orjson refuses but JSON allows (NaN, huge integers, lone surrogates, deep nesting),
+    so that what reads, and every error, stay exactly the standard library's."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
+
+
+_TABLE_LINE = re.compile(rb'"(_meta|[a-z_]+)":')
+
+
+def _dump_snapshot(data: dict[str, dict[str, Doc]]) -> bytes:
+    """The snapshot as written: plain JSON (TinyDB reads it), one table a line, ``_meta``
+    first, so that a reader can parse only the tables it needs (see _table_lines).
+    JSON text never holds a raw line break (it is escaped), nor does UTF-8 in another
+    character, so each table is exactly one line."""
+    names = [META] if META in data else []
+    names += [name for name in data if name != META]
+    lines = [_dump(name) + b":" + _dump(data[name]) for name in names]  # type: ignore[arg-type]
+    return b"{\n" + b",\n".join(lines) + b"\n}\n"
+
+
+def _table_lines(raw: bytes) -> dict[str, bytes] | None:
+    """The JSON text of each table of a snapshot in the form _dump_snapshot writes, by
+    name; None for any other form (a file written by TinyDB or by hand), which is then
+    parsed whole. Only the form is checked here; each table's text is parsed (and
+    refused if damaged) when it is first needed."""
+    if not raw.startswith(b"{\n") or not raw.endswith(b"\n}\n"):
+        return None
+    lines = raw[2:-3].split(b"\n")
+    out: dict[str, bytes] = {}
+    for i, line in enumerate(lines):
+        if i < len(lines) - 1:
+            if not line.endswith(b","):
+                return None
+            line = line[:-1]
+        m = _TABLE_LINE.match(line)
+        if m is None or not line.endswith(b"}") or m.group(1).decode() in out:
+            return None
+        out[m.group(1).decode()] = line[m.end() :]
+    if META not in out or next(iter(out)) != META:
+        return None
+    return out
+
+
+def _freeze(loaded_bytes: int) -> None:
+    """Move everything alive now (above all the records just loaded, millions of dicts
+    and strings) out of the cyclic garbage collector's sight: its full passes would
+    otherwise walk them all, again and again, for a pause of seconds at 150,000
+    records. Records hold no reference cycles, so reference counting still frees them
+    when they are replaced or dropped. (Callers collect before they load, when that is
+    cheap, so that little garbage is frozen with them.) Small databases, where a pass
+    is quick anyway, are left alone."""
+    if loaded_bytes >= FREEZE_MIN_BYTES:
+        gc.freeze()
+
+
+def _audit_lines(rows: dict[str, Doc]) -> bytes:
+    """Audit entries as lines of the audit file, in id order: ``{"id": N, ...entry}``."""
+    ordered = sorted(rows.items(), key=lambda kv: int(kv[0]))
+    return b"".join(_dump({"id": int(k), **doc}) + b"\n" for k, doc in ordered)  # type: ignore[arg-type]
 
 
 TEMP_MARK = ".tmp-"
@@ -341,10 +430,18 @@ class Transaction:
         self.ops.append(["put", table, doc_id, doc])
 
     def insert(
-        self, table: str, doc: Doc, *, summary: str | None = None, created: str | None = None
+        self,
+        table: str,
+        doc: Doc,
+        *,
+        summary: str | None = None,
+        created: str | None = None,
+        audit: bool = True,
     ) -> int:
         """Add a record; returns its new id. ``summary`` names it in the audit trail;
-        ``created`` back-dates a record brought in from elsewhere (the sample programme)."""
+        ``created`` back-dates a record brought in from elsewhere (the sample programme).
+        ``audit=False`` only for an anonymous record (a pulse answer), whose audit entry's
+        place among the others would tell when it came in."""
         _check_table(table)
         doc = {k: v for k, v in doc.items() if k != "id"}
         when = created or self.ts
@@ -352,7 +449,8 @@ class Transaction:
         doc["version"] = 1
         doc_id = self._new_id(table)
         self._put(table, doc_id, doc)
-        self._audit(table, doc_id, "*", None, summary if summary is not None else "created")
+        if audit:
+            self._audit(table, doc_id, "*", None, summary if summary is not None else "created")
         return doc_id
 
     def update(self, table: str, doc_id: int, changes: Doc) -> Doc:
@@ -410,7 +508,7 @@ def record_version(doc: Doc) -> int:
 
 
 def _check_table(table: str) -> None:
-    if table == META or not _TABLE_NAME.fullmatch(table):
+    if table in (META, AUDIT) or not _TABLE_NAME.fullmatch(table):
         raise ValueError(f"not a table name: {table!r}")
 
 
@@ -447,6 +545,12 @@ class Store:
         self._data: dict[str, dict[str, Doc]] = {}
         self._tinydb = TinyDB(storage=_MemoryStorage, data=self._data)
         self._tables: dict[str, Table] = {}
+        # Tables of the snapshot not parsed yet: their JSON text (see _table_lines).
+        self._lazy: dict[str, bytes] = {}
+        # Audit entries written since the snapshot while the audit trail lives in its
+        # own file (``_data`` holds the whole trail only once someone asked for it).
+        self._audit_tail: dict[str, Doc] = {}
+        self._audit_damage: list[str] = []  # what reading the audit file found (check says it)
         self._seq = 0
         self._snap_id: tuple[int, int, int] | None = None
         self._jpos = 0
@@ -655,7 +759,7 @@ class Store:
                         "created": now_iso(),
                         "gen": _new_gen(),
                     }
-                    _atomic_write(self.path, _dump({META: {"1": meta}}))
+                    _atomic_write(self.path, _dump_snapshot({META: {"1": meta}}))
         with self._locked(exclusive=False):
             self._load_all()
         schema = self._meta().get("schema")
@@ -692,6 +796,7 @@ class Store:
             with self._locked(exclusive=True, blocking=False):
                 for folder, prefix in (
                     (self.path.parent, f".{self.path.name}{TEMP_MARK}"),
+                    (self.path.parent, f".{self.path.name}.audit-"),
                     (self.backup_dir, f".{self.path.stem}-"),
                 ):
                     if not folder.is_dir():
@@ -700,8 +805,22 @@ class Store:
                         if entry.name.startswith(prefix) and TEMP_MARK in entry.name:
                             with contextlib.suppress(OSError):
                                 os.unlink(entry.path)
+                self._remove_stray_audit_files()
         except (BlockingIOError, StoreError, OSError):
             pass  # someone else is writing (or we may not): next time
+
+    def _remove_stray_audit_files(self) -> None:
+        """Audit files the snapshot does not name: a fold or restore that died before its
+        snapshot was in place, or an old one it could not remove (exclusive lock held)."""
+        if self._changed_on_disk():
+            self._catch_up()
+        info = self._meta().get("audit_file")
+        keep = self._audit_path(info["gen"]).name if info else None
+        stray = re.compile(re.escape(self.path.name) + r"\.audit-[0-9a-f]{16}\.jsonl")
+        for entry in os.scandir(self.path.parent):
+            if stray.fullmatch(entry.name) and entry.name != keep:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
     def _refuse(self, cls: type[StoreError], what: str) -> StoreError:
         newest = None
@@ -736,12 +855,17 @@ class Store:
             raise StoreError(_os_message("read", self.path, exc)) from None
         if not raw.strip():
             raise self._refuse(DamagedFile, f"{self.path} is empty (0 bytes of data)")
+        lazy = _table_lines(raw)
         try:
             # Parsing allocates millions of objects; the cyclic GC only slows that down.
             gc_was_on = gc.isenabled()
+            gc.collect()  # before the load, while it is cheap (see _freeze)
             gc.disable()
             try:
-                data = json.loads(raw)
+                if lazy is not None:  # only _meta now; each table when first asked for
+                    data = {META: _loads(lazy.pop(META))}
+                else:
+                    data = _loads(raw)
             finally:
                 if gc_was_on:
                     gc.enable()
@@ -761,11 +885,47 @@ class Store:
                 f"{self.path} was written by a newer shadow (schema {meta['schema']}; "
                 f"this version reads up to {SCHEMA_VERSION}); upgrade shadow to open it",
             )
-        for name, table in data.items():
+        for name in [*data, *(lazy or ())]:
             if name != META and not _TABLE_NAME.fullmatch(name):
                 raise self._refuse(
                     DamagedFile, f"{self.path} is damaged (table name '{_shown(name)}')"
                 )
+        audit_file = meta.get("audit_file")
+        if audit_file is not None:
+            self._check_audit_file(meta, {**data, **(lazy or {})})
+        next_ids = meta.get("next_ids")
+        if not isinstance(next_ids, dict):
+            next_ids = meta["next_ids"] = {}
+        if audit_file is not None and (
+            not isinstance(next_ids.get(AUDIT), int) or audit_file["top"] >= next_ids[AUDIT]
+        ):
+            next_ids[AUDIT] = audit_file["top"] + 1
+        for name, table in data.items():
+            if name != META:
+                self._check_rows(name, table, next_ids)
+        seq = meta.get("seq", 0)
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta seq)")
+        self._data.clear()
+        self._data.update(data)
+        self._lazy = lazy or {}
+        self._audit_tail = {}
+        self._seq = seq
+        self._snap_id = snap_id
+        self._jpos = 0
+        self._jlines = 0
+        self._jstale = False
+        self._tables.clear()
+        self._read_journal()
+        _freeze(len(raw))
+
+    def _check_rows(self, name: str, table: dict[str, Any], next_ids: dict[str, Any]) -> None:
+        """A table as read: ids plain numbers, records objects; and no id handed out
+        again, whatever ``next_ids`` says."""
+        if not (
+            all(map(_DOC_ID.fullmatch, table))
+            and all(map(isinstance, table.values(), itertools.repeat(dict)))
+        ):  # the usual case is checked in C above; here the culprit is found and named
             for key, doc in table.items():
                 if not _DOC_ID.fullmatch(key):
                     raise self._refuse(
@@ -777,28 +937,83 @@ class Store:
                     raise self._refuse(
                         DamagedFile, f"{self.path} is damaged (table {name!r} id {key})"
                     )
-        next_ids = meta.get("next_ids")
-        if not isinstance(next_ids, dict):
-            next_ids = meta["next_ids"] = {}
-        for name, table in data.items():
-            if name == META or not table:
-                continue
+        if table:
             top = max(map(int, table))
-            # Never hand out an id that is already taken, whatever next_ids says.
             if not isinstance(next_ids.get(name), int) or top >= next_ids[name]:
                 next_ids[name] = top + 1
-        seq = meta.get("seq", 0)
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-            raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta seq)")
-        self._data.clear()
-        self._data.update(data)
-        self._seq = seq
-        self._snap_id = snap_id
-        self._jpos = 0
-        self._jlines = 0
-        self._jstale = False
-        self._tables.clear()
-        self._read_journal()
+
+    def _rows(self, name: str) -> dict[str, Doc] | None:
+        """A table's records (read from the snapshot the first time), None if none."""
+        rows = self._data.get(name)
+        if rows is None and name in self._lazy:
+            with self._mutex:  # (setting() reads without it; the TUI reads from threads)
+                return self._read_table(name)
+        return rows
+
+    def _read_table(self, name: str) -> dict[str, Doc] | None:
+        rows = self._data.get(name)
+        if rows is None and name in self._lazy:
+            raw = self._lazy[name]
+            gc_was_on = gc.isenabled()
+            if len(raw) >= FREEZE_MIN_BYTES:
+                gc.collect()  # before the load, while it is cheap (see _freeze)
+            gc.disable()
+            try:
+                rows = _loads(raw)
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+                raise self._refuse(
+                    DamagedFile, f"{self.path} is damaged (table {name!r}: {reason})"
+                ) from None
+            finally:
+                if gc_was_on:
+                    gc.enable()
+            if not isinstance(rows, dict):
+                raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
+            self._check_rows(name, rows, self._meta()["next_ids"])
+            del self._lazy[name]
+            self._data[name] = rows
+            self._tables.pop(name, None)
+            _freeze(len(raw))
+        return rows
+
+    def _holds_records(self) -> bool:
+        lazy = any(raw != b"{}" for name, raw in self._lazy.items() if name != META)
+        return lazy or any(t != META and rows for t, rows in self._data.items())
+
+    def _load_everything(self) -> None:
+        """Every table in memory (a fold, a backup, a migration needs them all)."""
+        for name in list(self._lazy):
+            self._rows(name)
+
+    def _names(self) -> set[str]:
+        """Every table in the snapshot and the journal, read yet or not."""
+        return set(self._data) | set(self._lazy)
+
+    def _check_audit_file(self, meta: Doc, data: dict[str, Any]) -> None:
+        """The snapshot names its audit file: well formed, there, and not shorter than
+        the snapshot says (a stat, not a read: the trail is read when asked for)."""
+        info = meta["audit_file"]
+        ok = isinstance(info, dict) and set(info) == {"gen", "bytes", "top"}
+        ok = ok and isinstance(info["gen"], str) and bool(_GEN.fullmatch(info["gen"]))
+        ok = ok and all(
+            isinstance(info[k], int) and not isinstance(info[k], bool) and info[k] >= 0
+            for k in ("bytes", "top")
+        )
+        if not ok or AUDIT in data or meta["schema"] < AUDIT_FILE_SCHEMA:
+            raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta audit_file)")
+        path = self._audit_path(info["gen"])
+        try:
+            size = os.stat(path).st_size
+        except FileNotFoundError:
+            raise self._refuse(
+                DamagedFile,
+                f"{self.path} is missing its audit trail {path.name} (put it back beside it)",
+            ) from None
+        except OSError as exc:
+            raise StoreError(_os_message("read", path, exc)) from None
+        if size < info["bytes"]:
+            raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
 
     def _foreign(self, why: str) -> StoreError:
         return ForeignJournal(
@@ -811,7 +1026,7 @@ class Store:
         """One journal line, validated: (seq, ops). Refuses naming line, table and id."""
         where = f"{self.journal_path} is damaged at line {lineno}"
         try:
-            entry = json.loads(line)
+            entry = _loads(line)
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise self._refuse(DamagedFile, where) from None
         if not isinstance(entry, dict):
@@ -905,10 +1120,27 @@ class Store:
     def _apply(self, ops: list[list[Any]]) -> set[str]:
         meta = self._meta()
         next_ids = meta["next_ids"]
+        split = "audit_file" in meta
         touched = set()
         for op in ops:
             kind, table, doc_id = op[0], op[1], int(op[2])
-            rows = self._data.setdefault(table, {})
+            if split and table == AUDIT:
+                # The tail goes to the audit file at the next fold; the whole trail in
+                # memory (if it was read) gets it too.
+                for rows in (self._audit_tail, self._data.get(AUDIT)):
+                    if rows is None:
+                        continue
+                    if kind == "put":
+                        rows[str(doc_id)] = op[3]
+                    else:
+                        rows.pop(str(doc_id), None)
+                if kind == "put" and doc_id >= next_ids.get(table, 1):
+                    next_ids[table] = doc_id + 1
+                touched.add(table)
+                continue
+            rows = self._rows(table)
+            if rows is None:
+                rows = self._data[table] = {}
             if kind == "put":
                 rows[str(doc_id)] = op[3]
                 if doc_id >= next_ids.get(table, 1):
@@ -922,6 +1154,7 @@ class Store:
         return self._data[META]["1"]
 
     def _next_id(self, table: str) -> int:
+        self._rows(table)  # read: its ids count, whatever next_ids says
         return int(self._meta()["next_ids"].get(table, 1))
 
     # ----------------------------------------------------------- staying current
@@ -955,9 +1188,9 @@ class Store:
     def _catch_up(self) -> set[str]:
         """Bring memory up to date with disk (lock held)."""
         if _identity(self.path) != self._snap_id:
-            before = set(self._data)
+            before = self._names()
             self._load_all()
-            return before | set(self._data)
+            return before | self._names()
         return self._read_journal()
 
     def subscribe(self, listener: Callable[[set[str]], None]) -> Callable[[], None]:
@@ -971,6 +1204,7 @@ class Store:
 
     # ----------------------------------------------------------- reading
     def _table(self, name: str) -> Table:
+        self._rows(name)  # TinyDB reads the table from _data
         table = self._tables.get(name)
         if table is None:
             table = self._tables[name] = self._tinydb.table(name, cache_size=0)
@@ -980,12 +1214,16 @@ class Store:
         """Every record of a table, each a fresh dict with its ``id``."""
         self.refresh()
         with self._mutex:
-            return [dict(doc, id=int(k)) for k, doc in self._data.get(table, {}).items()]
+            if table == AUDIT:
+                self._ensure_audit()
+            return [dict(doc, id=int(k)) for k, doc in (self._rows(table) or {}).items()]
 
     def get(self, table: str, doc_id: int) -> Doc | None:
         self.refresh()
         with self._mutex:
-            doc = self._data.get(table, {}).get(str(int(doc_id)))
+            if table == AUDIT:
+                self._ensure_audit()
+            doc = (self._rows(table) or {}).get(str(int(doc_id)))
             return None if doc is None else dict(doc, id=int(doc_id))
 
     def find(self, table: str, **equals: Any) -> list[Doc]:
@@ -994,33 +1232,43 @@ class Store:
         with self._mutex:
             if not equals:
                 return self.all(table)
+            if table == AUDIT:
+                self._ensure_audit()
             found = self._table(table).search(Query().fragment(equals))
             return [dict(doc, id=int(doc.doc_id)) for doc in found]
 
     def filter(self, table: str, predicate: Callable[[Doc], bool]) -> list[Doc]:
         self.refresh()
         with self._mutex:
+            if table == AUDIT:
+                self._ensure_audit()
             found = self._table(table).search(_Where(predicate))
             return [dict(doc, id=int(doc.doc_id)) for doc in found]
 
     def count(self, table: str) -> int:
         self.refresh()
         with self._mutex:
-            return len(self._data.get(table, {}))
+            if table == AUDIT:
+                self._ensure_audit()
+            return len(self._rows(table) or {})
 
     def tables(self) -> list[str]:
         self.refresh()
         with self._mutex:
-            return sorted(t for t in self._data if t != META)
+            names = {t for t in self._names() if t != META}
+            info = self._meta().get("audit_file")
+            if info is not None and (info["bytes"] or self._audit_tail):
+                names.add(AUDIT)
+            return sorted(names)
 
     def setting(self, key: str, default: Any = None) -> Any:
         sid = self._setting_id(key)
         if sid is None:
             return default
-        return self._data[SETTINGS][str(sid)].get("value", default)
+        return self._rows(SETTINGS)[str(sid)].get("value", default)  # type: ignore[index]
 
     def _setting_id(self, key: str) -> int | None:
-        for k, doc in self._data.get(SETTINGS, {}).items():
+        for k, doc in (self._rows(SETTINGS) or {}).items():
             if doc.get("key") == key:
                 return int(k)
         return None
@@ -1035,13 +1283,174 @@ class Store:
     def schema(self) -> int:
         return int(self._meta()["schema"])
 
-    def audit(self, entity: str | None = None, entity_id: int | None = None) -> list[Doc]:
-        rows = self.all(AUDIT)
-        if entity is not None:
-            rows = [r for r in rows if r["entity"] == entity]
+    # ----------------------------------------------------------- the audit trail
+    def _audit_path(self, gen: str) -> Path:
+        return self.path.with_name(f"{self.path.name}.audit-{gen}.jsonl")
+
+    def _ensure_audit(self) -> None:
+        """Read the audit trail from its own file the first time it is asked for (mutex
+        held): the part the snapshot names, plus what the journal added since."""
+        if AUDIT in self._data or "audit_file" not in self._meta():
+            return
+        touched: set[str] = set()
+        try:
+            with self._locked(exclusive=False):
+                # Under the lock, and current: the file named is the one on disk.
+                if not self._in_tx and self._changed_on_disk():
+                    touched = self._catch_up()
+                if AUDIT not in self._data and "audit_file" in self._meta():
+                    gc.collect()  # before the load, while it is cheap (see _freeze)
+                    gc_was_on = gc.isenabled()
+                    gc.disable()
+                    try:
+                        rows, self._audit_damage = self._read_audit()
+                    finally:
+                        if gc_was_on:
+                            gc.enable()
+                    rows.update(self._audit_tail)
+                    self._data[AUDIT] = rows
+                    self._tables.pop(AUDIT, None)
+                    _freeze(self._meta()["audit_file"]["bytes"])
+        except OSError as exc:
+            raise StoreError(_os_message("read", self.path, exc)) from None
+        if touched:
+            self._notify(touched)
+
+    def _read_audit(self) -> tuple[dict[str, Doc], list[str]]:
+        """The audit file's entries up to where the snapshot says it ends, and what is
+        wrong with them that still reads (a repeated id). Damage is refused in one line."""
+        info = self._meta()["audit_file"]
+        path = self._audit_path(info["gen"])
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(info["bytes"])
+        except FileNotFoundError:
+            raise self._refuse(
+                DamagedFile, f"{self.path} is missing its audit trail {path.name}"
+            ) from None
+        except OSError as exc:
+            raise StoreError(_os_message("read", path, exc)) from None
+        if len(raw) != info["bytes"] or (raw and not raw.endswith(b"\n")):
+            raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+        entries: list[Any] | None = None
+        if raw:
+            with contextlib.suppress(orjson.JSONDecodeError):
+                # One parse for the whole file: its lines as one JSON array.
+                entries = orjson.loads(b"[" + raw[:-1].replace(b"\n", b",") + b"]")
+        if entries is None or len(entries) != raw.count(b"\n"):
+            entries = []
+            for lineno, line in enumerate(raw.splitlines(), 1):
+                try:
+                    entries.append(_loads(line))
+                except (ValueError, UnicodeDecodeError, RecursionError):
+                    raise self._refuse(DamagedFile, f"{path} is damaged at line {lineno}") from None
+        rows: dict[str, Doc] = {}
+        problems: list[str] = []
+        for lineno, entry in enumerate(entries, 1):
+            aid = entry.pop("id", None) if isinstance(entry, dict) else None
+            if not isinstance(aid, int) or isinstance(aid, bool) or not 0 < aid < 10**18:
+                raise self._refuse(DamagedFile, f"{path} is damaged at line {lineno} (no id)")
+            key = str(aid)
+            if key in rows:
+                problems.append(f"{path.name} line {lineno}: audit id {aid} appears twice")
+            rows[key] = entry
+        return rows, problems
+
+    def _scan_audit(self, entity: str, entity_id: int | None) -> list[Doc] | None:
+        """The entries of ``entity`` (and ``entity_id``) without reading the whole trail
+        into memory; None if the trail was read meanwhile (mutex held)."""
+        if entity_id is not None and (
+            not isinstance(entity_id, int) or isinstance(entity_id, bool)
+        ):
+            return None
+        touched: set[str] = set()
+        try:
+            with self._locked(exclusive=False):
+                if not self._in_tx and self._changed_on_disk():
+                    touched = self._catch_up()
+                info = self._meta().get("audit_file")
+                if info is None or AUDIT in self._data:
+                    return None
+                path = self._audit_path(info["gen"])
+                try:
+                    with open(path, "rb") as fh:
+                        raw = fh.read(info["bytes"])
+                except FileNotFoundError:
+                    raise self._refuse(
+                        DamagedFile, f"{self.path} is missing its audit trail {path.name}"
+                    ) from None
+                if len(raw) != info["bytes"] or (raw and not raw.endswith(b"\n")):
+                    raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+                tail = list(self._audit_tail.items())
+        except OSError as exc:
+            raise StoreError(_os_message("read", self.path, exc)) from None
+        if touched:
+            self._notify(touched)
+        # Every line holding the rarer of the two keys; the exact test comes after parsing.
+        needles = [b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
         if entity_id is not None:
-            rows = [r for r in rows if r["entity_id"] == entity_id]
-        return rows
+            needles.insert(0, b'"entity_id":' + str(int(entity_id)).encode("ascii"))
+        lines: list[bytes] = []
+        pos = raw.find(needles[0])
+        while pos >= 0:
+            start = raw.rfind(b"\n", 0, pos) + 1
+            end = raw.find(b"\n", pos)
+            line = raw[start:end]
+            if all(n in line for n in needles[1:]):
+                lines.append(line)
+            pos = raw.find(needles[0], end)
+        entries: list[Any] = []
+        for line in lines:
+            try:
+                entries.append(_loads(line))
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                raise self._refuse(DamagedFile, f"{path} is damaged") from None
+        out = []
+        for doc in entries + [dict(d, id=int(k)) for k, d in tail]:
+            if not isinstance(doc, dict) or not isinstance(doc.get("id"), int):
+                raise self._refuse(DamagedFile, f"{path} is damaged (no id)")
+            if doc.get("entity") == entity and (
+                entity_id is None or doc.get("entity_id") == entity_id
+            ):
+                doc = {k: v for k, v in doc.items() if k != "id"} | {"id": doc["id"]}
+                out.append(doc)
+        return out
+
+    def audit_problems(self) -> list[str]:
+        """What ``shadow check`` says about the audit trail's own file (read afresh):
+        every line an entry with an id, each id once, none beyond the next id."""
+        self.refresh()
+        with self._mutex:
+            if "audit_file" not in self._meta():
+                return []
+            self._ensure_audit()  # read once: check reads the whole trail next anyway
+            top = self._next_id(AUDIT)
+            rows = self._data.get(AUDIT, {})
+            problems = list(self._audit_damage)
+            problems += [
+                f"audit id {k} is not below the next id {top}" for k in rows if int(k) >= top
+            ]
+            return problems
+
+    def audit(self, entity: str | None = None, entity_id: int | None = None) -> list[Doc]:
+        """Audit entries in order, of one table (``entity``) and record if given.
+
+        While the trail is not in memory, one table's or record's entries are found by a
+        scan of the audit file for lines naming them (the file is written by the store
+        alone, in one compact form) and only those lines are parsed."""
+        self.refresh()
+        with self._mutex:
+            if entity is not None and AUDIT not in self._data and "audit_file" in self._meta():
+                found = self._scan_audit(entity, entity_id)
+                if found is not None:
+                    return found
+            self._ensure_audit()
+            return [
+                dict(doc, id=int(k))
+                for k, doc in (self._rows(AUDIT) or {}).items()
+                if (entity is None or doc["entity"] == entity)
+                and (entity_id is None or doc["entity_id"] == entity_id)
+            ]
 
     # ----------------------------------------------------------- writing
     def _refuse_writes(self) -> None:
@@ -1168,16 +1577,39 @@ class Store:
             return True
         return self._jpos > COMPACT_MIN_BYTES and self._jpos > (self._snap_id or (0, 0, 0))[2]
 
-    def _compact(self) -> None:
-        """Fold the journal into a new snapshot generation (exclusive lock held)."""
+    def _compact(self, rewrite_audit: bool = False) -> None:
+        """Fold the journal into a new snapshot generation (exclusive lock held).
+
+        From AUDIT_FILE_SCHEMA on, the audit entries since the last fold are first
+        appended to the audit file (after cutting off anything past the length the
+        current snapshot names: a fold that died there), fsynced, and only then does
+        the new snapshot, naming the new length, replace the old one. An inline trail
+        (an older file, a restored backup) or ``rewrite_audit`` writes a new audit file
+        of its own generation instead; the old one is removed once the snapshot no
+        longer names it."""
         meta = self._meta()
-        before = {k: meta.get(k) for k in ("seq", "gen", "prev_gen")}
+        before = dict(meta)
+        old_file = meta.get("audit_file")
         meta.update(seq=self._seq, prev_gen=meta.get("gen"), gen=_new_gen())
+        created: Path | None = None
         try:
-            _atomic_write(self.path, _dump(self._data))
+            self._load_everything()
+            data = self._data
+            if meta.get("schema", 0) >= AUDIT_FILE_SCHEMA:
+                created = self._fold_audit(meta, rewrite=rewrite_audit)
+                data = {k: v for k, v in self._data.items() if k != AUDIT}
+            _atomic_write(self.path, _dump_snapshot(data))
         except BaseException:
+            meta.clear()
             meta.update(before)
+            if created is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(created)
             raise
+        self._audit_tail = {}
+        if created is not None and old_file is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._audit_path(old_file["gen"]))
         self._snap_id = _identity(self.path)
         # The old journal now names prev_gen: valid (skipped) until it is emptied.
         self._jstale = True
@@ -1189,6 +1621,48 @@ class Store:
             os.fsync(fd)
         self._jstale = False
         self._jid = _identity(self.journal_path)
+
+    def _fold_audit(self, meta: Doc, rewrite: bool) -> Path | None:
+        """Bring the audit file up to this fold; sets ``meta["audit_file"]``. Returns the
+        path of a newly created audit file (None when the tail was appended)."""
+        info = meta.get("audit_file")
+        if info is None or rewrite:
+            self._ensure_audit()
+            rows = self._data.get(AUDIT, {})
+            gen = _new_gen()
+            path = self._audit_path(gen)
+            payload = _audit_lines(rows)
+            _atomic_write(path, payload)
+            top = max(map(int, rows), default=0)
+            meta["audit_file"] = {"gen": gen, "bytes": len(payload), "top": top}
+            return path
+        path = self._audit_path(info["gen"])
+        payload = _audit_lines(self._audit_tail)
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            raise StoreError(f"{self.path} is missing its audit trail {path.name}") from None
+        except OSError as exc:
+            raise StoreError(_os_message("write", path, exc)) from None
+        try:
+            size = os.fstat(fd).st_size
+            if size < info["bytes"]:
+                raise StoreError(f"{path} is damaged (cut short)")
+            if size > info["bytes"]:
+                os.ftruncate(fd, info["bytes"])  # what a fold that died left behind
+            view = memoryview(payload)
+            os.lseek(fd, info["bytes"], os.SEEK_SET)
+            while view:
+                view = view[os.write(fd, view) :]
+            if size != info["bytes"] or payload:
+                os.fsync(fd)
+        except OSError as exc:
+            raise StoreError(_os_message("write", path, exc)) from None
+        finally:
+            os.close(fd)
+        top = max([info["top"], *map(int, self._audit_tail)])
+        meta["audit_file"] = {"gen": info["gen"], "bytes": info["bytes"] + len(payload), "top": top}
+        return None
 
     def compact(self) -> None:
         """Fold the journal into the snapshot now."""
@@ -1208,6 +1682,8 @@ class Store:
                 return
             if not self.read_only:
                 self._backup_once(f"before-migration-{version}-to-{SCHEMA_VERSION}")
+            self._load_everything()
+            self._ensure_audit()  # a step sees the whole database, audit trail included
             data: dict[str, dict[str, Doc]] = {k: v for k, v in self._data.items()}
             while version < SCHEMA_VERSION:
                 step = MIGRATIONS.get(version)
@@ -1222,7 +1698,7 @@ class Store:
             self._data.update(data)
             self._tables.clear()
             if not self.read_only:  # read-only: migrated in memory, the file stays as it is
-                self._compact()
+                self._compact(rewrite_audit=True)
 
     def _backup_once(self, reason: str) -> Path:
         """A backup for ``reason`` of exactly this content, unless one exists already
@@ -1253,11 +1729,15 @@ class Store:
         return found[-1] if found else None
 
     def _payload(self) -> bytes:
-        """The whole database as one self-contained snapshot of its own generation."""
+        """The whole database as one self-contained snapshot of its own generation (the
+        audit trail inline: a backup is one file)."""
+        self._load_everything()
+        self._ensure_audit()
         meta = dict(self._meta(), seq=self._seq, gen=_new_gen(), prev_gen=None)
+        meta.pop("audit_file", None)
         data = dict(self._data)
         data[META] = {"1": meta}
-        return _dump(data)
+        return _dump_snapshot(data)
 
     def backup(self, reason: str = "", out: str | os.PathLike[str] | None = None) -> Path:
         """Write the whole database, as of now, to one self-contained file (fsynced, and
@@ -1311,7 +1791,7 @@ class Store:
             if newest is not None and newest.name[len(self.path.stem) + 1 :].startswith(today):
                 self._backup_day = today
                 return
-            if not any(t != META and rows for t, rows in self._data.items()):
+            if not self._holds_records():
                 return  # nothing worth keeping yet
             self.backup(reason="daily")
         except (StoreError, OSError) as exc:
@@ -1329,6 +1809,8 @@ class Store:
         src = Store(source_path, create=False, read_only=True, notice=self.notice)
         try:
             with src._mutex:
+                src._load_everything()
+                src._ensure_audit()
                 data = {name: dict(rows) for name, rows in src._data.items()}
         finally:
             src.close()
@@ -1336,10 +1818,11 @@ class Store:
             if self._changed_on_disk():
                 self._catch_up()
             saved = None
-            if any(t != META and rows for t, rows in self._data.items()):
+            if self._holds_records():
                 saved = self.backup(reason="before-restore")
             mine = self._meta()
             meta = dict(data[META]["1"])
+            meta.pop("audit_file", None)  # written inline here, into a file of its own below
             next_ids = dict(meta.get("next_ids") or {})
             for table, nid in mine.get("next_ids", {}).items():
                 next_ids[table] = max(int(nid), int(next_ids.get(table, 1)))  # ids stay unique
@@ -1348,14 +1831,20 @@ class Store:
             meta.update(seq=self._seq, gen=_new_gen(), prev_gen=mine.get("gen"), next_ids=next_ids)
             meta.setdefault("created", mine.get("created"))
             data[META] = {"1": meta}
-            _atomic_write(self.path, _dump(data))
+            _atomic_write(self.path, _dump_snapshot(data))
             if self.journal_path.exists():
                 fd = self._journal()
                 os.ftruncate(fd, 0)
                 os.fsync(fd)
-            before = set(self._data)
+            before = self._names()
+            old_audit = mine.get("audit_file")
             self._load_all()
-        self._notify(before | set(self._data))
+            if self.schema >= AUDIT_FILE_SCHEMA:
+                self._fold_after_commit()  # the restored trail into an audit file of its own
+            if old_audit is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._audit_path(old_audit["gen"]))
+        self._notify(before | self._names() | {AUDIT})
         return saved
 
     # ----------------------------------------------------------- closing

@@ -22,11 +22,11 @@ a { color: #9fd2ff; }
 """
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, style: str = "") -> str:
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<title>{escape(title)}</title><style>{_STYLE}{style}</style></head>"
         f"<body>{body}</body></html>"
     )
 
@@ -68,3 +68,79 @@ def signed_out_page() -> str:
         "Signed out · shadow",
         "<div class='box'><h1>Signed out</h1><p><a href='/login'>Sign in again</a></p></div>",
     )
+
+
+# ------------------------------------------------------------------ the anonymous pulse
+_PULSE_STYLE = """
+body { align-items: flex-start; }
+form.pulse { margin: 2rem 1rem; max-width: 40rem; }
+fieldset { border: 1px solid #2b4350; margin: 1rem 0; padding: .6rem 1rem; }
+legend { font-weight: bold; }
+.dim { display: flex; justify-content: space-between; flex-wrap: wrap; margin: .4rem 0; }
+.dim span { margin-right: 1rem; }
+.dim label { display: inline; margin: 0 .35rem; }
+textarea { width: 100%; box-sizing: border-box; min-height: 5rem; }
+"""
+
+SCALE = (1, 2, 3, 4, 5)
+
+
+def _scale(prefix: str, index: int, dimension: str, chosen: str) -> str:
+    group = f"{'Expected' if prefix == 'e' else 'Experienced'}: {dimension}"
+    name = f"{prefix}{index}"
+    boxes = "".join(
+        f"<label><input type='radio' name='{name}' value='{n}' required"
+        f"{' checked' if chosen == str(n) else ''}> {n}</label>"
+        for n in SCALE
+    )
+    return (
+        f"<div class='dim' role='radiogroup' aria-label='{escape(group)}'>"
+        f"<span>{escape(dimension)}</span><span>{boxes}</span></div>"
+    )
+
+
+def pulse_form(
+    department: str,
+    dimensions: tuple[str, ...],
+    csrf: str,
+    *,
+    values: dict[str, str] | None = None,
+    error: str = "",
+    comment_max: int = 1000,
+) -> str:
+    """The short anonymous form of a department's pulse link (posts to itself)."""
+    values = values or {}
+    message = f"<p class='error' id='error' role='alert'>{escape(error)}</p>" if error else ""
+    expect = "".join(_scale("e", i, d, values.get(f"e{i}", "")) for i, d in enumerate(dimensions))
+    perceive = "".join(_scale("p", i, d, values.get(f"p{i}", "")) for i, d in enumerate(dimensions))
+    return _page(
+        f"How is IT doing? · {department}",
+        "<form method='post' class='pulse' id='pulse'>"
+        f"<h1>How is IT doing? ({escape(department)})</h1>{message}"
+        "<p class='note'>Anonymous: this form does not ask or keep who you are, your "
+        "address or the time (only the day). Results are shown only once at least 5 "
+        "people have answered in a month.</p>"
+        "<fieldset><legend>What do you expect from IT? (1 = little, 5 = a lot)</legend>"
+        f"{expect}</fieldset>"
+        "<fieldset><legend>How has IT actually been? (1 = poor, 5 = excellent)</legend>"
+        f"{perceive}</fieldset>"
+        f"<label for='comment'>Anything else? (optional, up to {comment_max} characters)</label>"
+        f"<textarea id='comment' name='comment' maxlength='{comment_max}'>"
+        f"{escape(values.get('comment', ''))}</textarea>"
+        f"<input type='hidden' name='csrf' value='{escape(csrf)}'>"
+        "<button type='submit' id='submit'>Send</button>"
+        "</form>",
+        _PULSE_STYLE,
+    )
+
+
+def pulse_thanks(department: str) -> str:
+    return _page(
+        "Thank you · shadow",
+        f"<div class='box'><h1>Thank you</h1><p>Your answer for {escape(department)} "
+        "was saved, without your name.</p></div>",
+    )
+
+
+def not_found_page() -> str:
+    return _page("Not found · shadow", "<div class='box'><h1>Not found</h1></div>")

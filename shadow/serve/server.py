@@ -7,6 +7,11 @@ aiohttp application:
 - ``/login`` (GET form, POST ``name``, ``password``, ``csrf``) and ``/logout``;
 - a middleware that lets nothing but ``/login`` and the static files through
   without a session, so no app process starts before a person has signed in;
+- ``/calendar/<token>.ics`` (a person's private calendar feed) and ``/pulse/<token>``
+  (a department's anonymous survey form), the only routes besides these that need no
+  session: the secret link is the permission. Wrong links answer 404 alike and count
+  against the address (429 past the limit); the pulse form has an anti-forgery token
+  tied to the link and the time, never to a person, and sets no cookie;
 - the websocket handler, which starts ``python -m shadow --db DB`` with
   ``SHADOW_USER`` set to the signed-in person and ``SHADOW_SERVED=signed-in`` (the
   app then refuses ``w``), and the download handler, which hands a file only to
@@ -21,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import shlex
 import ssl
 import sys
@@ -33,11 +39,23 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from shadow.core import access
+from shadow.core import access, feeds, pulse
+from shadow.core.models import SURVEY_DIMENSIONS
 from shadow.core.store import Store
 
 from . import pages
-from .sessions import APPS_PER_SESSION, RateLimiter, Session, Sessions, new_token, same
+from .sessions import (
+    ADDRESS_FAILURES,
+    APPS_PER_SESSION,
+    PULSE_POSTS_PER_ADDRESS,
+    FormTokens,
+    RateLimiter,
+    Session,
+    Sessions,
+    Throttle,
+    new_token,
+    same,
+)
 
 log = logging.getLogger("shadow.serve")
 
@@ -46,6 +64,8 @@ CSRF_COOKIE = "shadow_csrf"
 NAME_MAX = 200
 PASSWORD_MAX = 1024
 SESSION = web.RequestKey("shadow_session", object)  # the request's Session, or None (open)
+# The routes a secret link opens without a session (nothing else below them).
+OPEN_LINKS = re.compile(r"/(calendar/[^/]+\.ics|pulse/[^/]+)")
 
 
 class ServeError(Exception):
@@ -84,7 +104,7 @@ class _SessionApp(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
         # The server's own identity must never leak into a browser session.
-        for key in ("SHADOW_USER", "SHADOW_SERVED", "SHADOW_DB"):
+        for key in ("SHADOW_USER", "SHADOW_SERVED", "SHADOW_DB", "SHADOW_PUBLIC_URL"):
             environment.pop(key, None)
         environment.update(self._environment)
         return environment
@@ -104,6 +124,9 @@ class ShadowServer(Server):
         public_url: str | None = None,
         sessions: Sessions | None = None,
         limiter: RateLimiter | None = None,
+        bad_links: Throttle | None = None,
+        pulse_posts: Throttle | None = None,
+        forms: FormTokens | None = None,
     ):
         command = f"{shlex.quote(sys.executable)} -m shadow --db {shlex.quote(str(db))}"
         self.ssl = ssl_context(certfile, keyfile)
@@ -114,6 +137,10 @@ class ShadowServer(Server):
         self.loopback = is_loopback(host)
         self.sessions = sessions or Sessions()
         self.limiter = limiter or RateLimiter()
+        # Wrong feed or pulse links per address (guessing), and pulse answers per address.
+        self.bad_links = bad_links or Throttle(ADDRESS_FAILURES)
+        self.pulse_posts = pulse_posts or Throttle(PULSE_POSTS_PER_ADDRESS)
+        self.forms = forms or FormTokens()
         # The store and scrypt are blocking: one worker thread keeps them off the event loop
         # and in order.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shadow-serve")
@@ -167,6 +194,9 @@ class ShadowServer(Server):
         app.router.add_post("/login", self.handle_login)
         app.router.add_get("/logout", self.handle_logout_form)
         app.router.add_post("/logout", self.handle_logout)
+        app.router.add_get("/calendar/{name}", self.handle_calendar)
+        app.router.add_get("/pulse/{token}", self.handle_pulse_form)
+        app.router.add_post("/pulse/{token}", self.handle_pulse_answer)
         app.on_response_prepare.append(self._headers)
         app.on_cleanup.append(self._cleanup)
         return app
@@ -179,6 +209,19 @@ class ShadowServer(Server):
         )  # (no-referrer sends Origin: null)
         if request.path in ("/login", "/logout"):
             response.headers["Cache-Control"] = "no-store"
+        elif OPEN_LINKS.fullmatch(request.path):
+            # The token is in the path: never send it to another site, never keep a copy.
+            # (The pulse form keeps "same-origin": with "no-referrer" browsers post it
+            # with "Origin: null", which the origin check refuses.)
+            if request.path.startswith("/calendar/"):
+                response.headers["Referrer-Policy"] = "no-referrer"
+            # Plain pages: no script, nothing fetched, the form posts only to itself.
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                "frame-ancestors 'none'; base-uri 'none'"
+            )
+            if request.path.startswith("/pulse/"):
+                response.headers["Cache-Control"] = "no-store"
 
     async def _cleanup(self, app: web.Application) -> None:
         self._worker.shutdown(wait=False)
@@ -188,6 +231,9 @@ class ShadowServer(Server):
     async def _guard(self, request: web.Request, handler) -> web.StreamResponse:
         path = request.path
         if path in ("/login", "/logout", "/favicon.ico") or path.startswith("/static/"):
+            return await handler(request)
+        if OPEN_LINKS.fullmatch(path):
+            request[SESSION] = None  # a secret link: no session is looked at, none is needed
             return await handler(request)
         if await self._in_worker(self._open_mode):
             request[SESSION] = None
@@ -299,6 +345,105 @@ class ShadowServer(Server):
         for service in list(session.apps):
             await service.stop()
 
+    # ------------------------------------------------------------ secret links (no session)
+    def _throttled(self, request: web.Request, throttle: Throttle) -> None:
+        wait = throttle.retry_after(self._address(request))
+        if wait:
+            raise web.HTTPTooManyRequests(
+                text="Too many requests from this address: try again later",
+                headers={"Retry-After": str(wait)},
+            )
+
+    def _not_found(self, request: web.Request) -> web.HTTPNotFound:
+        """The one answer to an unknown, revoked or malformed link (and it counts)."""
+        self.bad_links.hit(self._address(request))
+        return web.HTTPNotFound(text=pages.not_found_page(), content_type="text/html")
+
+    def _feed(self, token: str) -> bytes | None:
+        self.store.refresh(wait=True)
+        return feeds.calendar(self.store, token)
+
+    async def handle_calendar(self, request: web.Request) -> web.Response:
+        """A person's visits as iCalendar, for calendar apps (which cannot sign in)."""
+        self._throttled(request, self.bad_links)
+        name = request.match_info["name"]
+        token = name[: -len(".ics")] if name.endswith(".ics") else ""
+        body = await self._in_worker(self._feed, token)
+        if body is None:
+            raise self._not_found(request)
+        return web.Response(
+            body=body,
+            headers={
+                "Content-Type": "text/calendar; charset=utf-8",
+                "Cache-Control": "private, no-cache",
+                "Content-Disposition": 'inline; filename="shadow.ics"',
+            },
+        )
+
+    def _pulse_department(self, token: str) -> str | None:
+        self.store.refresh(wait=True)
+        dept = pulse.department_for(self.store, token)
+        return None if dept is None else dept.name
+
+    def _pulse_page(
+        self, token: str, department: str, *, status: int = 200, **kwargs: Any
+    ) -> web.Response:
+        return web.Response(
+            text=pages.pulse_form(
+                department,
+                SURVEY_DIMENSIONS,
+                self.forms.make(token),
+                comment_max=pulse.COMMENT_MAX,
+                **kwargs,
+            ),
+            content_type="text/html",
+            status=status,
+        )
+
+    async def handle_pulse_form(self, request: web.Request) -> web.Response:
+        self._throttled(request, self.bad_links)
+        token = request.match_info["token"]
+        department = await self._in_worker(self._pulse_department, token)
+        if department is None:
+            raise self._not_found(request)
+        return self._pulse_page(token, department)
+
+    def _pulse_answer(self, token: str, expectation, perception, comment: str) -> str:
+        return pulse.answer(self.store, token, expectation, perception, comment).name
+
+    async def handle_pulse_answer(self, request: web.Request) -> web.Response:
+        self._throttled(request, self.bad_links)
+        self._throttled(request, self.pulse_posts)
+        token = request.match_info["token"]
+        department = await self._in_worker(self._pulse_department, token)
+        if department is None:
+            raise self._not_found(request)
+        self.pulse_posts.hit(self._address(request))
+        form = await request.post()
+        if not self._same_origin(request) or not self.forms.check(token, str(form.get("csrf", ""))):
+            return self._pulse_page(
+                token,
+                department,
+                status=403,
+                error="This form has expired: please fill it in again.",
+            )
+        values = {
+            key: str(form.get(key, ""))[: 2 * pulse.COMMENT_MAX + 1 if key == "comment" else 2]
+            for key in (
+                "comment",
+                *(f"{side}{i}" for side in "ep" for i in range(len(SURVEY_DIMENSIONS))),
+            )
+        }
+        expectation = {d: values[f"e{i}"] for i, d in enumerate(SURVEY_DIMENSIONS)}
+        perception = {d: values[f"p{i}"] for i, d in enumerate(SURVEY_DIMENSIONS)}
+        try:
+            await self._in_worker(
+                self._pulse_answer, token, expectation, perception, values["comment"]
+            )
+        except pulse.PulseError as exc:
+            return self._pulse_page(token, department, status=400, values=values, error=str(exc))
+        return web.Response(text=pages.pulse_thanks(department), content_type="text/html")
+
     # ------------------------------------------------------------ the app itself
     async def handle_index(self, request: web.Request) -> web.Response:
         origin = self._origin(request)
@@ -315,6 +460,11 @@ class ShadowServer(Server):
         if session is None:
             return {"SHADOW_SERVED": "open"}
         return {"SHADOW_SERVED": "signed-in", "SHADOW_USER": session.name}
+
+    def _app_environment(self, session: Session | None, request: web.Request) -> dict[str, str]:
+        """The app process's environment: who it acts as, and where this server is reached
+        (the TUI's calendar feed address points there)."""
+        return self._environment(session) | {"SHADOW_PUBLIC_URL": self._origin(request)}
 
     def _still_allowed(self, session: Session) -> bool:
         """The account may have been removed (or its person deactivated) since sign-in."""
@@ -347,7 +497,7 @@ class ShadowServer(Server):
                 close=websocket.close,
                 download_manager=self.download_manager,
                 debug=self.debug,
-                environment=self._environment(session),
+                environment=self._app_environment(session, request),
             )
             if session is not None:
                 session.apps.add(service)

@@ -121,3 +121,89 @@ class RateLimiter:
 
     def succeeded(self, name: str) -> None:
         self._failures.pop(("account", name.strip().casefold()), None)
+
+
+class Throttle:
+    """Events per key (an address) in a sliding window: past ``limit``, wait.
+
+    Used for the routes that need no session: wrong calendar-feed or pulse links
+    (guessing), and pulse answers. Kept in memory only.
+    """
+
+    def __init__(
+        self, limit: int, window: float = WINDOW, clock: Callable[[], float] = time.monotonic
+    ):
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._events: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str) -> deque[float]:
+        found = self._events.setdefault(key, deque())
+        cutoff = self._clock() - self.window
+        while found and found[0] <= cutoff:
+            found.popleft()
+        return found
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until ``key`` may try again (0: now)."""
+        recent = self._recent(key)
+        if len(recent) < self.limit:
+            if not recent:
+                self._events.pop(key, None)
+            return 0
+        return max(1, int(recent[0] + self.window - self._clock()) + 1)
+
+    def hit(self, key: str) -> None:
+        if len(self._events) > PRUNE_ABOVE:
+            for old in list(self._events):
+                if not self._recent(old):
+                    del self._events[old]
+        self._recent(key).append(self._clock())
+
+
+# How long a pulse form may be filled in, and how many answers one address may send.
+FORM_MAX_AGE = 2 * 3600.0
+PULSE_POSTS_PER_ADDRESS = 30
+
+
+class FormTokens:
+    """Anti-forgery tokens for forms that nobody signs in to (the pulse survey).
+
+    A token is ``issued.nonce.mac``: an HMAC of a per-server secret over the form's
+    scope (its link), the time and a random nonce. It says nothing about who fills
+    the form in (no cookie, no session); it only proves the form came from this
+    server recently. Each token is accepted once.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time, secret: bytes | None = None):
+        self._clock = clock
+        self._secret = secret or secrets.token_bytes(32)
+        self._used: dict[str, float] = {}
+
+    def _mac(self, scope: str, issued: str, nonce: str) -> str:
+        message = f"{scope}\x00{issued}\x00{nonce}".encode("utf-8", "surrogatepass")
+        return hmac.new(self._secret, message, "sha256").hexdigest()
+
+    def make(self, scope: str) -> str:
+        issued, nonce = str(int(self._clock())), secrets.token_urlsafe(12)
+        return f"{issued}.{nonce}.{self._mac(scope, issued, nonce)}"
+
+    def check(self, scope: str, token: str | None) -> bool:
+        """Whether ``token`` is a fresh, unused token for ``scope``; it is then used up."""
+        parts = (token or "").split(".")
+        if len(parts) != 3 or not parts[0].isascii() or not parts[0].isdigit():
+            return False
+        issued, nonce, mac = parts
+        if not same(mac, self._mac(scope, issued, nonce)):
+            return False
+        now = self._clock()
+        if not 0 <= now - int(issued) <= FORM_MAX_AGE:
+            return False
+        for old, when in list(self._used.items()):  # forget what can no longer be replayed
+            if now - when > FORM_MAX_AGE:
+                del self._used[old]
+        if nonce in self._used:
+            return False
+        self._used[nonce] = int(issued)
+        return True

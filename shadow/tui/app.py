@@ -27,6 +27,7 @@ from shadow.core.store import Store, StoreError
 
 from .commands import Command, bindings
 from .exports import EXPORT_COMMANDS, ExportActions
+from .links import LINK_COMMANDS, LinkActions
 from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
 from .modals.identity import IdentityModal
@@ -159,6 +160,7 @@ APP_COMMANDS: tuple[Command, ...] = (
         for a in AREAS
     ),
     *EXPORT_COMMANDS,
+    *LINK_COMMANDS,
 )
 
 # App commands that make no sense while a dialog is open.
@@ -173,7 +175,7 @@ class StoreChanged(Message):
         self.tables = tables
 
 
-class ShadowApp(ExportActions, App[None]):
+class ShadowApp(ExportActions, LinkActions, App[None]):
     """shadow's terminal interface."""
 
     TITLE = "shadow"

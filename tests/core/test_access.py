@@ -33,10 +33,13 @@ EXPECTED = {
     "votes": {"coordinator", "staff"},
     "surveys": {"coordinator", "staff"},
     "kudos": {"coordinator", "staff"},
+    "feedback": {"coordinator", "staff"},
     "actions": {"coordinator", "staff"},
     "outbox": {"coordinator"},
     "waits": {"coordinator", "staff"},
     "preferences": {"coordinator", "staff", "viewer"},
+    "feeds": {"coordinator", "staff", "viewer"},
+    "pulse": {"coordinator"},
 }
 
 # Core functions that write without the decorator, and why.
@@ -45,6 +48,7 @@ CHECKS_ITSELF = {
     "access.record_signin": "the server's own record of a sign-in attempt, made before anyone is signed in",
     "outbox.sweep": "the programme's own clock: any running app queues the reminders that are due",
     "outbox.sample_messages": "only called by sample.load, which is guarded",
+    "pulse.answer": "an anonymous answer: the department's secret pulse link is the permission",
 }
 
 

@@ -26,7 +26,7 @@ def errors_of(model) -> dict[str, str]:
 def test_every_domain_model_is_registered():
     assert set(MODELS) == {
         "people", "departments", "programmes", "visits", "observations",
-        "suggestions", "actions", "kudos", "surveys", "audit", "waits", "clock_starts",
+        "suggestions", "actions", "kudos", "feedback", "surveys", "audit", "waits", "clock_starts",
         "secondments",
     }  # fmt: skip
 

@@ -441,6 +441,8 @@ def test_sweep_is_idempotent_and_follows_a_moved_visit(store):
     assert outbox.sweep(store, later) >= 2
     prompts = [i for i in outbox.items(store) if i.kind == "notes-prompt"]
     assert sorted(i.to for i in prompts) == ["ada@it.example", "mai@library.example"]
+    for item in prompts:  # ... and to rate it
+        assert f"shadow feedback {vid} --rating N" in outbox.get(store, item.id)["body"]
     assert outbox.sweep(store, later + timedelta(hours=1)) == 0
 
 

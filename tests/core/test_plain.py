@@ -95,3 +95,51 @@ def test_shipped_glossary_replacements_do_not_repeat_the_object():
     from shadow.core.plain import replace_all
 
     assert replace_all("Please reimage the PC") == "Please wipe and reinstall the PC"
+
+
+# ------------------------------------------------------------------ both vocabularies
+def test_library_terms_glossary_for_it_readers():
+    terms = glossary("it")
+    assert len(terms) >= 30
+    assert len({t.term.casefold() for t in terms}) == len(terms)
+    assert all(t.plain for t in terms)
+    names = {t.term for t in terms}
+    for needed in ("ILS", "MARC", "holds shelf", "ILL", "circulation", "OPAC", "discovery layer",
+                   "cataloguing", "authority record", "weeding", "patron record"):  # fmt: skip
+        assert needed in names
+    # no term is in both glossaries: each reader's list is the other side's words
+    assert not {t.term.casefold() for t in terms} & {t.term.casefold() for t in glossary()}
+
+
+def test_check_works_both_ways():
+    text = "The ILS puts holds on the holds shelf; the VLAN and the ticket queue were slow."
+    for_it = {f.term for f in check_text(text, reader="it")}
+    for_library = {f.term for f in check_text(text, reader="library")}
+    assert {"ILS", "holds shelf"} <= for_it and "VLAN" not in for_it
+    assert {"VLAN", "ticket queue"} <= for_library and "ILS" not in for_library
+    assert check_text("she felt ill after the MARC fair", reader="it")[0].term == "MARC"
+    assert [f.term for f in check_text("she felt ill", reader="it")] == []  # acronyms: capitals
+
+
+def test_reader_follows_the_writer_side_and_direction():
+    from shadow.core.plain import reader_for, reader_of_direction, replace_all
+
+    assert reader_for("it") == "library" and reader_for("library") == "it"
+    assert reader_of_direction("library-to-it") == "it"
+    assert reader_of_direction("it-to-library") == "library"
+    assert replace_all("Check the OPAC", reader="it") == "Check the public online catalogue"
+    import pytest
+
+    with pytest.raises(ValueError, match="reader must be one of"):
+        check_text("x", reader="vendor")
+
+
+def test_both_glossary_files_have_three_columns_on_every_row():
+    import csv
+    from importlib import resources
+
+    for name in ("jargon.csv", "library_terms.csv"):
+        text = resources.files("shadow.data").joinpath(name).read_text("utf-8")
+        rows = list(csv.reader(text.splitlines()))
+        assert rows[0] == ["term", "plain", "note"]
+        assert all(len(r) == 3 for r in rows), name  # a comma in plain words needs quotes

@@ -18,6 +18,7 @@ from shadow.core.settings import dayfirst
 
 from ..widgets.due import describe_day
 from ..widgets.field import Field
+from ..widgets.jargon import JargonPanel
 from ..widgets.literal import one_line
 from .form import FormModal, value_of
 
@@ -93,6 +94,7 @@ class ActionForm(FormModal):
                 hint=" ",
             ),
             Field("notes", "Notes", notes),
+            JargonPanel(id="privacy"),  # card numbers, emails, phone numbers: pointed out
         ]
 
     def on_mount(self) -> None:
@@ -117,6 +119,10 @@ class ActionForm(FormModal):
     # -- what the typed text reads as, live
     def set_hint(self, name: str, content: Content) -> None:
         self.field(name).query_one(".field-hint", Label).update(content)
+
+    @on(TextArea.Changed, "#notes")
+    def _check_private(self, event: TextArea.Changed) -> None:
+        self.query_one(JargonPanel).check(event.text_area.text, enabled=False)
 
     @on(Input.Changed, "#owner")
     @on(Input.Changed, "#due")

@@ -15,6 +15,7 @@ from shadow.core.backlog import BacklogError
 from shadow.core.models import SIDE_LABELS, Kudos, Person, ValidationError
 
 from ..widgets.field import Field
+from ..widgets.jargon import JargonPanel
 from .form import FormModal, value_of
 
 
@@ -74,6 +75,7 @@ class KudosForm(FormModal):
         return [
             Field("to", "Thank", people, hint="Space ticks or unticks; one kudos each"),
             Field("text", "For", text),
+            JargonPanel(id="privacy"),  # card numbers, emails, phone numbers: pointed out
         ]
 
     def on_mount(self) -> None:
@@ -131,6 +133,10 @@ class KudosForm(FormModal):
             self.saved.append(person_id)
             last = kid
         return last
+
+    @on(TextArea.Changed, "#text")
+    def _check_private(self, event: TextArea.Changed) -> None:
+        self.query_one(JargonPanel).check(event.text_area.text, enabled=False)
 
     @on(SelectionList.SelectedChanged)
     def _to_changed(self) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Label, Select, TextArea
 from shadow.core import notes
 from shadow.core.backlog import BacklogError
 from shadow.core.models import OBSERVATION_KINDS, Observation, Person, ValidationError
-from shadow.core.plain import check_text, replacement
+from shadow.core.plain import check_text, reader_for, replacement
 from shadow.core.store import now_iso
 
 from ..commands import Command, bindings
@@ -30,8 +30,11 @@ class NoteForm(FormModal):
         "Write down what you saw on the visit. The note is marked with your side (IT "
         "or library) and shown in that side's column on the visit page. Notes by IT "
         "staff are read by the library side, so IT jargon is pointed out under the "
-        "box as you type, with plain words to use instead (ctrl+r puts them in for "
-        "the first term; ctrl+z undoes). Nothing is blocked."
+        "box as you type, and notes by library staff are read by IT, so library terms "
+        "(ILS, MARC, holds shelf ...) are, with plain words to use instead (ctrl+r puts "
+        "them in for the first term; ctrl+z undoes). A card number, email address or "
+        "phone number is pointed out too: patron details do not belong in notes. "
+        "Nothing is blocked."
     )
     COMMAND_LIST = (
         Command("save", "Save", "Check and save the note", key="ctrl+s"),
@@ -73,8 +76,13 @@ class NoteForm(FormModal):
 
     @property
     def checked(self) -> bool:
-        """Notes by IT staff are read by the library side: check them for jargon."""
-        return self.author.side == "it"
+        """Every note is checked: for the other side's reader (see ``reader``)."""
+        return True
+
+    @property
+    def reader(self) -> str:
+        """Notes by IT staff are read by the library side, and the other way round."""
+        return reader_for(self.author.side)
 
     def heading(self) -> str:
         if self.editing:
@@ -84,9 +92,9 @@ class NoteForm(FormModal):
     def compose_dialog(self) -> ComposeResult:
         side = "IT side" if self.author.side == "it" else "Library side"
         reader = (
-            "read by the library: jargon is pointed out"
-            if self.checked
-            else "shown in the library hosts' column"
+            "read by the library: IT jargon is pointed out"
+            if self.reader == "library"
+            else "read by IT: library terms are pointed out"
         )
         with Vertical(classes="dialog form note-form"):
             yield Label(self.heading(), classes="dialog-title", markup=False)
@@ -165,11 +173,13 @@ class NoteForm(FormModal):
 
     @on(TextArea.Changed, "#text")
     def _check_plain(self) -> None:
-        self.query_one(JargonPanel).check(self.text_area.text, enabled=self.checked)
+        self.query_one(JargonPanel).check(
+            self.text_area.text, enabled=self.checked, reader=self.reader
+        )
 
     def action_plain_words(self) -> None:
         area = self.text_area
-        findings = check_text(area.text) if self.checked else []
+        findings = check_text(area.text, reader=self.reader) if self.checked else []
         if not findings:
             self.app.say("No jargon to replace")
             return

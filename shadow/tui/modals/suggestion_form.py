@@ -22,6 +22,7 @@ from shadow.core.models import (
     Suggestion,
     ValidationError,
 )
+from shadow.core.plain import reader_of_direction
 
 from ..palette import priority_style
 from ..widgets.field import Field
@@ -272,4 +273,4 @@ class SuggestionForm(FormModal):
         )
         self.query_one("#priority-line", Label).update(priority_content(preview))
         text = f"{values['title']}\n{values['description']}".strip()
-        self.query_one(JargonPanel).check(text, enabled=values["direction"] == "it-to-library")
+        self.query_one(JargonPanel).check(text, reader=reader_of_direction(values["direction"]))

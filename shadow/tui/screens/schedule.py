@@ -943,3 +943,7 @@ class ScheduleScreen(AreaScreen):
             return
         self.reload()
         self.app.say(message[:1].upper() + message[1:])
+        if status == "completed":  # the people on it rate it (the coordinator only if on it)
+            from ..modals.feedback_form import offer
+
+            offer(self.app, occ.key, lead="It took place: how useful was it for you?")

@@ -3,7 +3,8 @@
 Pushed on top of an area (the Schedule opens it with ``VisitScreen(visit_id)``);
 escape or q goes back. IT visitors' notes are on the left, library hosts' on the
 right, so agreement and differences are plain. ``n`` writes a note from
-wherever you are on the page, ``s`` raises a suggestion, ``k`` gives kudos.
+wherever you are on the page, ``s`` raises a suggestion, ``k`` gives kudos, ``f`` rates
+the visit (each visitor and host once; the ratings are listed on the page).
 
 (Over 500 lines: both sides' notes, suggestions and the visit's commands on one page.)
 """
@@ -21,9 +22,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from shadow.core import backlog, dates, notes, schedule
+from shadow.core import backlog, dates, feedback, notes, schedule
 from shadow.core.models import (
     Department,
+    Feedback,
     Kudos,
     Observation,
     Person,
@@ -36,6 +38,7 @@ from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..loading import say_cannot_read
+from ..modals.feedback_form import offer as offer_rating
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
 from ..modals.suggestion_form import SuggestionForm
@@ -44,6 +47,7 @@ from ..widgets.literal import one_line, visible
 from .base import AreaScreen
 
 SIDES = (("it", "IT visitors"), ("library", "Library hosts"))
+SIDES_SHORT = {"it": "IT", "library": "library"}
 KIND_STYLES = {
     "workflow seen": "$text-muted",
     "pain point": "bold $error",
@@ -115,7 +119,9 @@ class VisitScreen(AreaScreen):
         "(it goes in your side's column); arrows move between notes; e corrects the "
         "highlighted note if it is yours (the history keeps the old text); s raises a "
         "suggestion (from the highlighted note, if any); k turns a praise note into "
-        "kudos, or thanks someone on the visit."
+        "kudos, or thanks someone on the visit; f rates the visit (how useful, would you "
+        "do it again, one thing you learned: each visitor and host once it has taken "
+        "place, and again to change your own rating). The ratings are listed on the page."
     )
     # Nothing highlighted until the user moves to a note (s and k use the highlighted one).
     AUTO_FOCUS = ""
@@ -125,6 +131,7 @@ class VisitScreen(AreaScreen):
             Observation.TABLE,
             Suggestion.TABLE,
             Kudos.TABLE,
+            Feedback.TABLE,
             Person.TABLE,
             Department.TABLE,
         }
@@ -143,6 +150,12 @@ class VisitScreen(AreaScreen):
             "Kudos",
             "Thank someone on this visit (from the highlighted praise note, if any)",
             key="k",
+        ),
+        Command(
+            "rate",
+            "Rate",
+            "Rate this visit: how useful, would you do it again, one thing learned",
+            key="f",
         ),
         Command("back", "Back", "Back to where you were", key="escape,q"),
         Command("move('down')", "Next note", "The next note in this column", "down", footer=False),
@@ -240,6 +253,8 @@ class VisitScreen(AreaScreen):
             yield Static("", id="visit-suggestions", classes="section", markup=False)
             yield Label("Kudos", classes="section-title")
             yield Static("", id="visit-kudos", classes="section", markup=False)
+            yield Label("Ratings", classes="section-title")
+            yield Static("", id="visit-ratings", classes="section", markup=False)
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
@@ -286,6 +301,7 @@ class VisitScreen(AreaScreen):
         self._fill_notes()
         self.query_one("#visit-suggestions", Static).update(self._suggestions(suggestions))
         self.query_one("#visit-kudos", Static).update(self._kudos(kudos))
+        self.query_one("#visit-ratings", Static).update(self._ratings())
 
     def _person_name(self, person_id: int | None) -> str:
         person = self._people.get(person_id or 0)
@@ -417,6 +433,38 @@ class VisitScreen(AreaScreen):
         ]
         return Content("\n").join(lines)
 
+    def _ratings(self) -> Content:
+        """Each rating of this visit (or occurrence), with the figures over them."""
+        try:
+            found = feedback.ratings(self.app.store, visit=self.key)
+        except UserError:  # a whole series: its occurrences are rated one by one
+            return Content.styled("Each occurrence is rated on its own page.", "$text-muted")
+        if not found:
+            return Content.styled(
+                "None yet. Press f to rate the visit (its visitors and hosts, once it has "
+                "taken place).",
+                "$text-muted",
+            )
+        s = feedback.summarise(found)
+        again = f" · {s.again_pct}% would do it again" if s.again_pct is not None else ""
+        lines = [Content.styled(f"{counted(s.count, 'rating')}, mean {s.mean}/5{again}", "bold")]
+        for r in sorted(found, key=lambda r: (r.feedback.side, r.author.casefold())):
+            fb = r.feedback
+            lines.append(
+                Content.assemble(
+                    (f"{fb.rating}/5 ", "bold $success" if fb.rating >= 4 else "bold"),
+                    (one_line(r.author), "bold"),
+                    (f" ({SIDES_SHORT.get(fb.side, fb.side)})", "$text-muted"),
+                    *(
+                        [" · ", "would do again" if fb.again else "would not do again"]
+                        if fb.again is not None
+                        else []
+                    ),
+                    *([" · learned: ", visible(fb.learned)] if fb.learned else []),
+                )
+            )
+        return Content("\n").join(lines)
+
     # ------------------------------------------------------------ notes and focus
     def cards(self, side: str) -> list[NoteCard]:
         return list(self.query_one(f"#notes-{side}", Vertical).query(NoteCard))
@@ -533,6 +581,16 @@ class VisitScreen(AreaScreen):
             author=author,
         )
         self.app.push_screen(form, saved)
+
+    def action_rate(self) -> None:
+        person = self._ready()
+        if person is None:
+            return
+        why = feedback.can_rate(self.app.store, person, self.key)
+        if why:
+            self.app.say(why[:1].upper() + why[1:], severity="warning")
+            return
+        offer_rating(self.app, self.key)
 
     def action_kudos(self) -> None:
         author = self._ready()

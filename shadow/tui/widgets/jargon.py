@@ -1,7 +1,10 @@
-"""The plain-language panel: IT jargon in text meant for the library, with plain words.
+"""The plain-language panel: jargon in text meant for the other side, with plain words,
+and the patron-privacy check (card numbers, emails, phone numbers) beside it.
 
 Nothing is blocked: the panel shows each term where it was written (highlighted,
-with a few words either side) and the plain alternative from the glossary.
+with a few words either side) and the plain alternative from the glossary of the
+reader (IT jargon for the library, library terms for IT), and each private-looking
+value masked.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from collections.abc import Sequence
 from textual.content import Content
 from textual.widgets import Static
 
-from shadow.core.plain import Finding, check_text
+from shadow.core import privacy
+from shadow.core.plain import READER_LABELS, Finding, check_text
 
 from .literal import one_line
 
@@ -33,12 +37,24 @@ def snippet(text: str, finding: Finding) -> Content:
     return Content.assemble(before, (one_line(finding.found), TERM_STYLE), after)
 
 
-def findings_content(text: str, findings: Sequence[Finding]) -> Content:
-    count = len({f.term.casefold() for f in findings})
-    noun = "term" if count == 1 else "terms"
+def privacy_content(found: Sequence[privacy.Finding]) -> Content:
+    """``Privacy: looks like a card number (••••7890)`` lines (values masked)."""
     lines = [
         Content.styled(
-            f"Plain language: {count} {noun} the library side may not know (nothing is blocked)",
+            f"Privacy: {f.describe()}: patron details do not belong in notes", "bold $error"
+        )
+        for f in found
+    ]
+    return Content("\n").join(lines)
+
+
+def findings_content(text: str, findings: Sequence[Finding], reader: str = "library") -> Content:
+    count = len({f.term.casefold() for f in findings})
+    noun = "term" if count == 1 else "terms"
+    who = READER_LABELS.get(reader, reader)
+    lines = [
+        Content.styled(
+            f"Plain language: {count} {noun} {who} may not know (nothing is blocked)",
             "bold $warning",
         )
     ]
@@ -81,13 +97,18 @@ class JargonPanel(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
         self.findings: list[Finding] = []
+        self.private: list[privacy.Finding] = []
 
-    def check(self, text: str, *, enabled: bool = True) -> list[Finding]:
-        """Check ``text`` (when ``enabled``: it goes to the library side) and show the result."""
-        self.findings = check_text(text) if enabled and text.strip() else []
+    def check(self, text: str, *, enabled: bool = True, reader: str = "library") -> list[Finding]:
+        """Check ``text`` for jargon ``reader`` may not know (when ``enabled``) and, always,
+        for patron details; show the result."""
+        self.findings = check_text(text, reader=reader) if enabled and text.strip() else []
+        self.private = privacy.check(text)
+        parts = []
+        if self.private:
+            parts.append(privacy_content(self.private))
         if self.findings:
-            self.update(findings_content(text, self.findings))
-        else:
-            self.update("")
-        self.display = bool(self.findings)
+            parts.append(findings_content(text, self.findings, reader))
+        self.update(Content("\n").join(parts) if parts else "")
+        self.display = bool(parts)
         return self.findings

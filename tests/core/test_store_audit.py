@@ -1,0 +1,408 @@
+"""The audit trail in a file of its own: read only when asked for, yet every guarantee
+of the store kept (all or nothing, crashes, backups, restore, check, migration)."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from shadow.core import store as store_mod
+from shadow.core.directory import check
+from shadow.core.store import AUDIT, DamagedFile, Store, StoreError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def add(store: Store, name: str, actor: str = "tester") -> int:
+    with store.transaction(actor) as tx:
+        return tx.insert("people", {"name": name})
+
+
+def audit_files(folder: Path, name: str = "db.json") -> list[Path]:
+    return sorted(folder.glob(f"{name}.audit-*.jsonl"))
+
+
+def trail(store: Store) -> list[tuple]:
+    return [(e["id"], e["entity"], e["entity_id"], e["field"], e["new"]) for e in store.audit()]
+
+
+def old_style(path: Path, people: int = 2) -> dict:
+    """A schema 1 file as shadow wrote it before: the audit trail inline."""
+    data = {
+        "_meta": {"1": {"schema": 1, "seq": people, "next_ids": {}, "created": "2026-01-01T10:00:00+00:00",
+                        "gen": "0123456789abcdef"}},
+        "people": {str(i): {"name": f"P{i}", "created": "2026-01-01T10:00:00+00:00"}
+                   for i in range(1, people + 1)},
+        "audit": {str(i): {"ts": "2026-01-01T10:00:00+00:00", "actor": "old", "entity": "people",
+                           "entity_id": i, "field": "*", "old": None, "new": "created"}
+                  for i in range(1, people + 1)},
+    }  # fmt: skip
+    path.write_text(json.dumps(data))
+    return data
+
+
+def test_a_fold_moves_the_trail_out_of_the_snapshot_and_opening_does_not_read_it(
+    tmp_path, monkeypatch
+):
+    store = Store(tmp_path / "db.json")
+    pid = add(store, "Ann")
+    with store.transaction("Reviewer") as tx:
+        tx.update("people", pid, {"name": "Anne"})
+    expected = trail(store)
+    store.compact()
+    store.close()
+    snapshot = json.loads((tmp_path / "db.json").read_text())
+    assert AUDIT not in snapshot
+    [audit_file] = audit_files(tmp_path)
+    lines = [json.loads(line) for line in audit_file.read_text().splitlines()]
+    assert [(e["id"], e["field"], e["new"]) for e in lines] == [
+        (1, "*", "created"), (2, "name", "Anne")
+    ]  # fmt: skip
+    assert snapshot["_meta"]["1"]["audit_file"]["bytes"] == audit_file.stat().st_size
+
+    def refuse(self):
+        raise AssertionError("the audit file was read for a command that did not ask for it")
+
+    monkeypatch.setattr(Store, "_read_audit", refuse)
+    again = Store(tmp_path / "db.json", read_only=True)
+    assert [d["name"] for d in again.all("people")] == ["Anne"]
+    assert again.tables() == ["audit", "people"]
+    monkeypatch.undo()
+    assert trail(again) == expected
+    assert [e["field"] for e in again.audit("people", pid)] == ["*", "name"]
+
+
+def test_new_entries_after_a_fold_are_appended_and_read_with_the_journal(tmp_path):
+    store = Store(tmp_path / "db.json")
+    add(store, "Ann")
+    store.compact()
+    size = audit_files(tmp_path)[0].stat().st_size
+    add(store, "Bob")  # in the journal only
+    reader = Store(tmp_path / "db.json", read_only=True)
+    assert [e["entity_id"] for e in reader.audit("people")] == [1, 2]
+    assert reader.count(AUDIT) == 2
+    store.compact()
+    [audit_file] = audit_files(tmp_path)
+    assert audit_file.stat().st_size > size  # appended, same file
+    add(store, "Cy")
+    # The reader's trail follows both the fold and the new journal line.
+    assert [e["entity_id"] for e in reader.audit("people")] == [1, 2, 3]
+    assert [e["id"] for e in Store(tmp_path / "db.json").audit()] == [1, 2, 3]
+
+
+def test_a_failed_transaction_leaves_no_audit_entry(tmp_path):
+    store = Store(tmp_path / "db.json")
+    add(store, "Ann")
+    store.compact()
+    before = audit_files(tmp_path)[0].read_bytes()
+    with pytest.raises(RuntimeError), store.transaction("tester") as tx:
+        tx.insert("people", {"name": "Half"})
+        raise RuntimeError("boom")
+    store.compact()
+    assert audit_files(tmp_path)[0].read_bytes() == before
+    assert [e["entity_id"] for e in Store(tmp_path / "db.json").audit()] == [1]
+
+
+def test_the_audit_trail_is_written_by_the_store_only(tmp_path):
+    store = Store(tmp_path / "db.json")
+    with pytest.raises(ValueError), store.transaction("tester") as tx:
+        tx.insert(AUDIT, {"entity": "people"})
+
+
+def test_a_fold_that_dies_after_appending_leaves_no_entry_twice(tmp_path, monkeypatch):
+    store = Store(tmp_path / "db.json")
+    add(store, "Ann")
+    store.compact()
+    add(store, "Bob")
+    real = store_mod._atomic_write
+
+    def die_at_the_snapshot(path, payload):
+        if Path(path).name == "db.json":
+            raise StoreError("cannot write: No space left on device")
+        real(path, payload)
+
+    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    with pytest.raises(StoreError):
+        store.compact()
+    monkeypatch.undo()
+    [audit_file] = audit_files(tmp_path)
+    grown = audit_file.stat().st_size  # Bob's entry went in before the snapshot failed
+    again = Store(tmp_path / "db.json")
+    assert [e["entity_id"] for e in again.audit()] == [1, 2]  # once, from the journal
+    add(again, "Cy")
+    again.compact()  # cuts what the dead fold appended, then appends 2 and 3
+    assert audit_file.stat().st_size > grown
+    ids = [json.loads(line)["id"] for line in audit_file.read_text().splitlines()]
+    assert ids == [1, 2, 3]
+    fresh = Store(tmp_path / "db.json")
+    assert [e["entity_id"] for e in fresh.audit()] == [1, 2, 3]
+    assert fresh.audit_problems() == []
+    # The failed fold in the first process did not leave it believing otherwise.
+    assert [e["entity_id"] for e in store.audit()] == [1, 2, 3]
+
+
+def test_a_killed_writer_leaves_neither_a_change_without_its_audit_nor_the_reverse(tmp_path):
+    path = tmp_path / "db.json"
+    Store(path).close()
+    writer = textwrap.dedent(
+        """
+        import os, sys
+        from shadow.core import store as store_mod
+        store_mod.COMPACT_EVERY = 7
+        store = store_mod.Store(sys.argv[1])
+        for n in range(1, 60):
+            with store.transaction("w") as tx:
+                pid = tx.insert("people", {"name": f"p{n}"})
+                tx.update("people", pid, {"email": f"p{n}@x"})
+            if n == 40:
+                os.kill(os.getpid(), 9)  # dies between two commits, after folds
+        """
+    )
+    subprocess.run([sys.executable, "-c", writer, str(path)], cwd=ROOT, check=False)
+    store = Store(path, read_only=True)
+    people = {d["id"] for d in store.all("people")}
+    assert len(people) == 40
+    created = [e["entity_id"] for e in store.audit("people") if e["field"] == "*"]
+    emailed = [e["entity_id"] for e in store.audit("people") if e["field"] == "email"]
+    assert sorted(created) == sorted(emailed) == sorted(people)
+    assert store.audit_problems() == []
+
+
+def test_backup_holds_the_trail_inline_and_restore_brings_it_back(tmp_path):
+    store = Store(tmp_path / "db.json")
+    add(store, "Ann")
+    store.compact()
+    add(store, "Bob")
+    expected = trail(store)
+    out = store.backup(out=tmp_path / "copy.json")
+    data = json.loads(out.read_text())
+    assert len(data[AUDIT]) == 2 and "audit_file" not in data["_meta"]["1"]
+    assert trail(Store(out, read_only=True)) == expected  # one self-contained file
+    add(store, "Cy")
+    store.compact()
+    [old_file] = audit_files(tmp_path)
+    store.restore(out)
+    [new_file] = audit_files(tmp_path)
+    assert new_file != old_file and not old_file.exists()
+    assert [d["name"] for d in store.all("people")] == ["Ann", "Bob"]
+    restored = Store(tmp_path / "db.json")
+    assert trail(restored)[:2] == expected
+    assert AUDIT not in json.loads((tmp_path / "db.json").read_text())
+    add(restored, "Dan")  # ids stay unique after the restore: 3 was Cy's
+    ids = [e["id"] for e in Store(tmp_path / "db.json").audit()]
+    assert len(ids) == len(set(ids)) and ids[:2] == [1, 2]
+
+
+def test_an_old_file_opens_read_only_as_it_is_and_migrates_at_a_writable_open(tmp_path):
+    path = tmp_path / "db.json"
+    old_style(path)
+    before = path.read_bytes()
+    reader = Store(path, read_only=True)
+    assert [e["entity_id"] for e in reader.audit("people")] == [1, 2]
+    assert path.read_bytes() == before and audit_files(tmp_path) == []
+    store = Store(path)
+    assert store.schema == store_mod.SCHEMA_VERSION >= store_mod.AUDIT_FILE_SCHEMA
+    [backup] = store.backups()
+    assert "before-migration-1-to-2" in backup.name
+    kept = json.loads(backup.read_text())
+    assert kept["_meta"]["1"]["schema"] == 1 and len(kept[AUDIT]) == 2
+    snapshot = json.loads(path.read_text())
+    assert AUDIT not in snapshot and len(audit_files(tmp_path)) == 1
+    add(store, "P3")
+    entries = Store(path).audit("people")
+    assert [(e["entity_id"], e["actor"]) for e in entries] == [
+        (1, "old"),
+        (2, "old"),
+        (3, "tester"),
+    ]
+    assert entries[2]["id"] == 3  # audit ids carry on after the inline ones
+
+
+def test_a_migration_that_dies_before_its_snapshot_leaves_the_old_file_and_no_stray(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "db.json"
+    old_style(path)
+    before = path.read_bytes()
+    real = store_mod._atomic_write
+
+    def die_at_the_snapshot(target, payload):
+        if Path(target).name == "db.json":
+            raise StoreError("cannot write: Input/output error")
+        real(target, payload)
+
+    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    with pytest.raises(StoreError):
+        Store(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert audit_files(tmp_path) == []  # the half-done audit file went with the failure
+    (tmp_path / "db.json.audit-00000000000000aa.jsonl").write_text("stray\n")  # a crash's
+    store = Store(path)
+    assert [f.name for f in audit_files(tmp_path)] == [
+        f"db.json.audit-{store._meta()['audit_file']['gen']}.jsonl"
+    ]
+    assert [e["entity_id"] for e in store.audit()] == [1, 2]
+
+
+def test_a_missing_or_damaged_audit_file_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    add(store, "Ann")
+    add(store, "Bob")
+    store.compact()
+    store.close()
+    [audit_file] = audit_files(tmp_path)
+    good = audit_file.read_bytes()
+    audit_file.write_bytes(good[:-5])
+    with pytest.raises(DamagedFile, match="cut short") as info:
+        Store(path)
+    assert "\n" not in str(info.value)
+    audit_file.write_bytes(good.replace(b'{"id":2,', b'{"xx":2,'))
+    with pytest.raises(DamagedFile, match="line 2"):
+        Store(path).audit()
+    audit_file.unlink()
+    with pytest.raises(DamagedFile, match="missing its audit trail"):
+        Store(path, read_only=True)
+    assert path.exists() and not audit_file.exists()  # nothing was changed or recreated
+
+
+def test_check_names_a_repeated_audit_id(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    add(store, "Ann")
+    add(store, "Bob")
+    store.compact()
+    store.close()
+    assert check(Store(path)) == []
+    [audit_file] = audit_files(tmp_path)
+    lines = audit_file.read_bytes().splitlines(keepends=True)
+    audit_file.write_bytes(lines[0] * 2)  # id 1 twice (a hand edit), id 2 gone
+    data = json.loads(path.read_text())
+    data["_meta"]["1"]["audit_file"]["bytes"] = len(lines[0]) * 2
+    path.write_text(json.dumps(data))
+    problems = [str(p) for p in check(Store(path))]
+    assert any("audit id 1 appears twice" in p for p in problems), problems
+
+
+def test_cli_history_and_check_read_the_trail_from_its_file(tmp_path):
+    db = tmp_path / "db.json"
+    env = dict(
+        os.environ, SHADOW_DB=str(db), SHADOW_USER="Ann", SHADOW_CONFIG=str(tmp_path / "c.json")
+    )
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "shadow", *a], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert run("person", "add", "Ann", "--side", "it", "--role", "Network").returncode == 0
+    assert audit_files(tmp_path), "the CLI folds on close: the trail is in its own file"
+    out = run("history", "people", "--json")
+    assert out.returncode == 0, out.stderr
+    assert [e["field"] for e in json.loads(out.stdout)] == ["*"]
+    assert run("check").returncode == 0
+
+
+def test_a_large_database_is_frozen_out_of_the_garbage_collectors_walks(tmp_path, monkeypatch):
+    import gc
+
+    store = Store(tmp_path / "db.json")
+    add(store, "Ann")
+    store.compact()
+    store.close()
+    monkeypatch.setattr(store_mod, "FREEZE_MIN_BYTES", 1)  # every database is "large"
+    again = Store(tmp_path / "db.json")
+    assert again.count("people") == 1  # read now (tables are read when first asked for)
+    ann = again._data["people"]["1"]
+    tracked = {id(o) for o in gc.get_objects()}
+    assert id(ann) not in tracked  # in the permanent generation: full passes skip it
+    assert [e["entity_id"] for e in again.audit()] == [1]
+    entry = again._data[AUDIT]["1"]
+    assert id(entry) not in {id(o) for o in gc.get_objects()}
+    gc.unfreeze()  # let the rest of the test run collect as usual
+
+
+def test_one_records_history_is_found_without_reading_the_whole_trail(tmp_path, monkeypatch):
+    store = Store(tmp_path / "db.json")
+    ann = add(store, "Ann")
+    bob = add(store, "Bob")
+    with store.transaction("tester") as tx:
+        tx.update("people", ann, {"email": "a@x", "note": {"entity": "people", "entity_id": bob}})
+        tx.update("people", bob, {"email": "b@x"})
+        tx.insert("departments", {"name": "people 1"})
+    store.compact()
+    with store.transaction("Reviewer") as tx:  # in the journal only
+        tx.update("people", bob, {"email": "bob@x"})
+        tx.insert("people", {"name": "Cy"})
+    full = Store(tmp_path / "db.json", read_only=True)
+    full.audit()  # the whole trail in memory: the reference
+    expected = {
+        (e, i): full.audit(e, i)
+        for e in ("people", "departments", "visits")
+        for i in (None, ann, bob, 3, 10, 1)
+    }
+
+    def refuse(self):
+        raise AssertionError("the whole trail was read for one table's history")
+
+    monkeypatch.setattr(Store, "_read_audit", refuse)
+    scanned = Store(tmp_path / "db.json", read_only=True)
+    for (entity, entity_id), want in expected.items():
+        assert scanned.audit(entity, entity_id) == want, (entity, entity_id)
+    assert [e["field"] for e in scanned.audit("people", bob)] == ["*", "email", "email"]
+    assert AUDIT not in scanned._data
+
+
+def test_the_snapshot_is_one_table_a_line_and_a_command_reads_only_the_tables_it_asks_for(
+    tmp_path,
+):
+    from tinydb import TinyDB
+
+    path = tmp_path / "db.json"
+    store = Store(path)
+    ann = add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("visits", {"title": "Tour of cataloguing\nsecond line \u2028 é"})
+        tx.insert("departments", {"name": "Archives"})
+    store.compact()
+    store.close()
+    lines = path.read_bytes().splitlines()
+    assert lines[0] == b"{" and lines[1].startswith(b'"_meta":') and lines[-1] == b"}"
+    assert len(lines) == 2 + 4  # _meta, people, visits, departments
+    assert TinyDB(path).table("visits").all()[0]["title"].startswith("Tour of cataloguing\n")
+    reader = Store(path, read_only=True)
+    assert [d["name"] for d in reader.all("people")] == ["Ann"]
+    assert "visits" in reader._lazy and "departments" in reader._lazy  # not parsed
+    assert reader.tables() == ["audit", "departments", "people", "visits"]
+    assert reader.get("visits", 1)["title"].endswith("\u2028 é")
+    # A change to a table not read yet: it is read first, then changed.
+    writer = Store(path)
+    with writer.transaction("tester") as tx:
+        tx.update("departments", 1, {"name": "Special collections"})
+    assert reader.get("departments", 1)["name"] == "Special collections"
+    assert Store(path).find("people", name="Ann")[0]["id"] == ann
+
+
+def test_a_damaged_table_is_refused_when_it_is_read_and_by_check(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("visits", {"title": "Tour"})
+    store.compact()
+    store.close()
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'"title":"Tour"', b'"title":"Tour'))  # a damaged line
+    reader = Store(path, read_only=True)
+    assert [d["name"] for d in reader.all("people")] == ["Ann"]  # the rest still reads
+    with pytest.raises(DamagedFile, match="table 'visits'") as info:
+        reader.all("visits")
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+    with pytest.raises(DamagedFile, match="table 'visits'"):
+        check(Store(path, read_only=True))
+    writer = Store(path)
+    with pytest.raises(DamagedFile):  # nothing is folded over a damaged table
+        writer.compact()
+    assert path.read_bytes() == raw.replace(b'"title":"Tour"', b'"title":"Tour')
