@@ -32,6 +32,7 @@ from . import (
     programmes,
     pulse,
     reports,
+    secondment,
     settings,
     surveys,
     users,
@@ -156,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     pulse.register(sub)  # pulse link, pulse report
     serve.register(sub)
     outbox.register(sub)
+    secondment.register(sub)
     versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
 

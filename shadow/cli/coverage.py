@@ -40,7 +40,8 @@ def register(sub: Any) -> None:
 def report_coverage(store: Store, args: argparse.Namespace) -> int:
     from ..core import coverage
 
-    cov = coverage.compute(store, find_programme(store, args.programme))
+    direction = getattr(args, "direction", None) or "it-to-library"
+    cov = coverage.compute(store, find_programme(store, args.programme), None, direction)
     if args.json:
         print_json(coverage.as_json(cov))
         return 0
@@ -49,7 +50,8 @@ def report_coverage(store: Store, args: argparse.Namespace) -> int:
         f"coverage as of {cov.as_of}: ● visited recently  ◐ due soon  ○ overdue  · never"
         "  (+ a visit is booked)"
     )
-    headers = ["IT person"] + [d.name[:12] for d in cov.departments]
+    who = "library person" if direction == "library-to-it" else "IT person"
+    headers = [who] + [d.name[:12] for d in cov.departments]
 
     def mark(cell: coverage.Cell) -> str:
         return marks[cell.state] + ("+" if cell.booked else "")

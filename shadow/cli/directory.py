@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core import directory
-from ..core.models import SIDES, Department, Person
+from ..core.models import SIDE_LABELS, SIDES, Department, Person
 from ..core.records import PERSON_COLUMNS, department_json, person_cells, person_json
 from ..core.store import Store
-from . import versions
+from . import twoway, versions
 from ._common import (
     CliError,
     acting,
@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
     _register_records(
         sub, "person", "people", _person_fields, "change a person (by name or id)", cmd_person
     )
-    _register_records(
+    dsub = _register_records(
         sub,
         "department",
         "departments",
@@ -36,6 +36,7 @@ def register(sub: Any) -> None:
         "change a department (by name or id); --host replaces the hosts",
         cmd_department,
     )
+    twoway.register_department(dsub)
 
 
 def _register_records(
@@ -87,6 +88,15 @@ def _department_fields(p: argparse.ArgumentParser, *, adding: bool) -> None:
     if not adding:
         p.add_argument("--name", help="new name")
     p.add_argument("--branch", help="branch or location")
+    p.add_argument(
+        "--side",
+        choices=["library", "it"],
+        help="library department (default) or an IT team visited by library staff",
+    )
+    p.add_argument("--liaison", metavar="PERSON", help="who coordinates its side of the programme")
+    p.add_argument(
+        "--liaison-since", metavar="DATE", help="liaison since YYYY-MM-DD (default: today)"
+    )
     p.add_argument("--capacity", help="most visitors at once (default 2)")
     p.add_argument(
         "--hours", help='weekly opening hours, e.g. "Mon-Fri 09:00-17:00; Sat 10:00-14:00"'
@@ -135,14 +145,16 @@ def list_departments(store: Store, args: argparse.Namespace) -> int:
     return print_items(
         args,
         items,
-        ["id", "name", "branch", "capacity", "hours", "hosts", "active"],
+        ["id", "name", "side", "branch", "capacity", "hours", "hosts", "liaison", "active"],
         lambda i: [
             i["id"],
             i["name"],
+            SIDE_LABELS[i["side"]],
             i["branch"],
             i["capacity"],
             i["hours"],
             ", ".join(i["hosts"]),
+            i["liaison"] or "",
             "yes" if i["active"] else "no",
         ],
     )
@@ -215,8 +227,9 @@ def cmd_person(args: argparse.Namespace) -> int:
 
 def cmd_department(args: argparse.Namespace) -> int:
     return _directory_command(
-        args, Department, "department", ("branch", "capacity", "hours", "notes", "closed", "active")
-    )
+        args, Department, "department",
+        ("branch", "capacity", "hours", "notes", "closed", "active", "side", "liaison", "liaison_since"),
+    )  # fmt: skip
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..core import directory
-from ..core.models import VISIT_KINDS, VISIT_STATUSES, Visit
+from ..core.models import DIRECTION_LABELS, VISIT_KINDS, VISIT_STATUSES, Visit
 from ..core.settings import dayfirst
 from ..core.store import Store
 from ._common import (
@@ -140,7 +140,9 @@ def _register_reading(vsub: Any) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[str, Any]:
+def visit_json(
+    occ: Any, people: dict[int, str], depts: dict[int, str], ways: dict[int, str] | None = None
+) -> dict[str, Any]:
     from ..core.dates import to_iso
     from ..core.schedule import describe_repeat
 
@@ -153,6 +155,7 @@ def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[
         "occurrence": occ.original[:10] if occ.series_id else None,
         "department": depts.get(visit.department_id),
         "department_id": visit.department_id,
+        "direction": (ways or {}).get(visit.department_id, "it-to-library"),
         "visitors": [people.get(p, f"#{p}") for p in visit.visitors],
         "hosts": [people.get(p, f"#{p}") for p in visit.hosts],
         "start": to_iso(occ.start),
@@ -194,17 +197,19 @@ def list_visits(store: Store, args: argparse.Namespace) -> int:
             raise CliError(f"visit status must be one of: {', '.join(VISIT_STATUSES)}")
         found = [o for o in found if o.status == args.status]
     people, depts = names(store)
-    items = [visit_json(o, people, depts) for o in found]
+    ways = directory.directions_by_department(store)
+    items = [visit_json(o, people, depts, ways) for o in found]
     if args.json:
         print_json(items)
         return 0
     print_table(
-        ["id", "when", "department", "visitors", "hosts", "status", "repeat"],
+        ["id", "when", "department", "direction", "visitors", "hosts", "status", "repeat"],
         [
             [
                 o.key,
                 dates.format_span(o.start, o.end),
                 i["department"],
+                DIRECTION_LABELS[i["direction"]],
                 ", ".join(i["visitors"]),
                 ", ".join(i["hosts"]),
                 i["status"],
@@ -340,6 +345,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
     visit = occ.visit
     people, depts = names(store)
     own = visit.id if (occ.series_id is None or visit.series_id is not None) else None
+    way = directory.directions_by_department(store).get(visit.department_id, "it-to-library")
     changed = schedule.changed_occurrences(store, visit) if visit.rrule else []
     rows = [
         (
@@ -350,6 +356,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
         ("when", dates.format_span(occ.start, occ.end)),
         ("repeats", schedule.describe_repeat(visit.rrule) or "no"),
         ("department", depts.get(visit.department_id, "?")),
+        ("direction", DIRECTION_LABELS[way]),
         ("kind", visit.kind),
         ("status", visit.status),
         ("why", visit.status_reason),
@@ -367,6 +374,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                 "id": own,
                 "key": occ.key,
                 **visit.to_doc(),
+                "direction": way,
                 "version": visit.version,
                 "start": dates.to_iso(occ.start),
                 "end": dates.to_iso(occ.end),

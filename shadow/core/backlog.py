@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import outbox
+from . import models, outbox
 from .access import guarded
 from .dates import from_iso
 from .directory import DirectoryError, find_department, matches, search_key
@@ -62,7 +62,7 @@ BACKWARD = {
     ("done", "in progress"),
     ("declined", "under review"),
 }
-DIRECTION_LABELS = {"it-to-library": "IT → library", "library-to-it": "library → IT"}
+DIRECTION_LABELS = models.DIRECTION_LABELS  # visits and suggestions share them
 
 
 class BacklogError(UserError):

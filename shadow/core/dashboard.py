@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from . import actions, backlog, sla, trends
+from . import actions, backlog, liaison, sla, trends
 from .actions import ActionView
 from .backlog import OPEN_STATUSES, Row
+from .directory import directions_by_department
 from .models import Department, Kudos, Person, Suggestion
 from .schedule import Occurrence, awaiting_outcome, load_visits, occurrences
 from .store import Store
@@ -43,6 +44,10 @@ class DashboardData:
     visit_months: Monthly | None = None
     suggestion_months: Monthly | None = None
     backlog_months: Monthly | None = None
+    # each department's visit direction (it-to-library, library-to-it), and the liaisons due
+    # to rotate (core/liaison.py)
+    directions: dict[int, str] = field(default_factory=dict)
+    liaison_due: list[liaison.Rotation] = field(default_factory=list)
 
 
 def _breaches(store: Store, rows: list[Row], now: datetime) -> list[tuple[Row, str]]:
@@ -101,4 +106,6 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         visit_months=trends.visits_per_month(store, now, MONTHS),
         suggestion_months=trends.suggestions_per_month(store, now, MONTHS),
         backlog_months=trends.backlog_size(store, now, MONTHS),
+        directions=directions_by_department(store),
+        liaison_due=liaison.rotations(store, now.date(), due_only=True),
     )

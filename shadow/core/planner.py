@@ -21,7 +21,7 @@ from typing import Any
 from . import dates, outbox
 from .access import guarded
 from .coverage import compute
-from .models import DAYS, Department, Person, UserError, Visit
+from .models import DAYS, DIRECTIONS, Department, Person, UserError, Visit
 from .plain import count as counted
 from .schedule import OCCUPYING, occurrences
 from .settings import rules
@@ -85,25 +85,27 @@ class Plan:
 def needed_pairs(
     store, programme_id: int | None, start: date, end: date, now: datetime
 ) -> list[tuple[int, int]]:
-    """(IT person, department) pairs the goals still ask for and no upcoming visit covers."""
-    cov = compute(store, programme_id, now)
+    """(visitor, department) pairs the goals still ask for and no upcoming visit covers, both
+    ways: IT people to library departments, then library people to IT teams."""
     pairs: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
-    for g in cov.goals:
-        for pair in g.missing:
-            if pair not in seen:
-                seen.add(pair)
-                pairs.append(pair)
-    for g in cov.goals:
-        for pid, (count, _by) in g.short.items():
-            have = {d for (p, d) in seen if p == pid}
-            for dept in cov.departments:
-                if count <= 0:
-                    break
-                if dept.id not in have and (pid, dept.id) not in seen:
-                    seen.add((pid, dept.id))
-                    pairs.append((pid, dept.id))
-                    count -= 1
+    for direction in DIRECTIONS:
+        cov = compute(store, programme_id, now, direction)
+        for g in cov.goals:
+            for pair in g.missing:
+                if pair not in seen:
+                    seen.add(pair)
+                    pairs.append(pair)
+        for g in cov.goals:
+            for pid, (count, _by) in g.short.items():
+                have = {d for (p, d) in seen if p == pid}
+                for dept in cov.departments:
+                    if count <= 0:
+                        break
+                    if dept.id not in have and (pid, dept.id) not in seen:
+                        seen.add((pid, dept.id))
+                        pairs.append((pid, dept.id))
+                        count -= 1
     # Already booked (requested or confirmed, from now on): not a gap.
     booked = set()
     for o in occurrences(

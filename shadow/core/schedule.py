@@ -35,6 +35,7 @@ from .models import (
     Visit,
     check_text,
     clean_line,
+    visitor_side,
 )
 from .plain import count
 from .settings import rules
@@ -610,6 +611,25 @@ def _people(store: Store, raw: Any, field_name: str, errors: dict[str, str]) -> 
     return ids
 
 
+def _check_sides(store: Store, dept: Department, visit: Visit, errors: dict[str, str]) -> None:
+    """A visit to a library department has IT visitors and library hosts; a visit to an IT
+    team the reverse (library visitors, IT hosts)."""
+    kind = "an IT team" if dept.side == "it" else "a library department"
+    both = set(visit.visitors) & set(visit.hosts)  # the "both-sides" conflict says it better
+    for field_name, wanted in (("visitors", visitor_side(dept.side)), ("hosts", dept.side)):
+        if field_name in errors:
+            continue
+        for pid in getattr(visit, field_name):
+            doc = {} if pid in both else store.get(Person.TABLE, pid) or {}
+            if doc and doc.get("side") != wanted:
+                theirs = "IT staff" if doc.get("side") == "it" else "library staff"
+                errors[field_name] = (
+                    f"{doc.get('name')} is {theirs}; {field_name} at {dept.name} ({kind}) are "
+                    f"{'IT' if wanted == 'it' else 'library'} staff"
+                )
+                break
+
+
 def visit_from_input(
     store: Store,
     values: dict[str, Any],
@@ -638,8 +658,12 @@ def visit_from_input(
         visit.hosts = [
             h for h in dept.hosts if (store.get(Person.TABLE, h) or {}).get("active", True)
         ]
+    if dept is not None:
+        _check_sides(store, dept, visit, errors)
     if not visit.visitors and "visitors" not in errors:
-        errors["visitors"] = "name at least one IT visitor"
+        errors["visitors"] = (
+            f"name at least one {'library' if dept and dept.side == 'it' else 'IT'} visitor"
+        )
     if not visit.hosts and "hosts" not in errors and "department" not in errors:
         errors["hosts"] = "name at least one host (the department has none set)"
     if "kind" in values and values["kind"]:
@@ -658,7 +682,7 @@ def visit_from_input(
                 errors["programme"] = f"no programme named {text!r}"
             else:
                 visit.programme_id = found["id"]
-    start, length, notices = _read_time(visit, values, errors, now_, dayfirst)
+    start, length, notices = _read_time(visit, values, errors, now_, dayfirst, day)
     zone_name = visit.timezone or dates.zone_name()
     if start is not None:
         visit.start = to_iso(start)
@@ -711,9 +735,11 @@ def _read_time(
     errors: dict[str, str],
     now_: datetime | None,
     dayfirst: bool,
+    day: date | None = None,
 ) -> tuple[datetime | None, timedelta, list[str]]:
     """Start and length from when/duration/end (or what ``visit`` has), with notices for a
-    visit booked in the past; what does not read goes into ``errors``."""
+    visit booked in the past; what does not read goes into ``errors``. ``day``: the day a
+    bare time ("14:00") falls on (the week-grid cell booked from)."""
     start: datetime | None = from_iso(visit.start) if visit.start else None
     length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
     if "when" in values:

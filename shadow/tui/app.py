@@ -144,6 +144,11 @@ APP_COMMANDS: tuple[Command, ...] = (
     ),
     Command("change_theme", "Change theme", "Pick a colour theme (remembered for next time)"),
     Command(
+        "department_page",
+        "Department page",
+        "A department's card: liaison, coverage both ways, open work, kudos, perception",
+    ),
+    Command(
         "quit",
         "Quit",
         "Leave shadow (every change is already saved)",
@@ -423,6 +428,11 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
+
+    def action_department_page(self) -> None:
+        from .screens.department import choose_department
+
+        choose_department(self)
 
     def action_who_am_i(self) -> None:
         self._who_am_i()

@@ -123,7 +123,7 @@ def test_import_csv_all_or_nothing(capsys, db, tmp_path):
 
 def test_demo_check_and_history(capsys, db):
     code, out, _ = run(capsys, "--db", db, "demo")
-    assert code == 0 and "11 departments" in out
+    assert code == 0 and "14 departments" in out
     code, _, err = run(capsys, "--db", db, "demo")
     assert code == 1 and "--force" in err
     assert run(capsys, "--db", db, "demo", "--force")[0] == 0

@@ -27,6 +27,7 @@ from shadow.core import actions, backlog, dates
 from shadow.core.backlog import Row
 from shadow.core.dashboard import DAYS_AHEAD, LIST_LIMIT, DashboardData, read_dashboard
 from shadow.core.models import (
+    DIRECTION_LABELS,
     WAIT_SIDES,
     Action,
     Department,
@@ -217,6 +218,13 @@ class DashboardScreen(AreaScreen):
         padding: 0 1;
         color: $text-muted;
     }
+    DashboardScreen #dash-liaison {
+        width: 100%;
+        height: 1;
+        padding: 0 1;
+        color: $warning;
+        display: none;
+    }
     DashboardScreen #dash-lists {
         height: 1fr;
         min-height: 8;
@@ -272,6 +280,7 @@ class DashboardScreen(AreaScreen):
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         yield Label("", id="dash-summary", markup=False)
+        yield Label("", id="dash-liaison", markup=False)
         with Horizontal(id="dash-lists"):
             with Vertical(classes="dash-column"):
                 yield Panel(
@@ -326,6 +335,9 @@ class DashboardScreen(AreaScreen):
     def show(self, data: DashboardData) -> None:
         self.data = data
         self.query_one("#dash-summary", Label).update(self.summary(data))
+        liaison = self.query_one("#dash-liaison", Label)
+        liaison.update(self.liaison_line(data))
+        liaison.display = bool(data.liaison_due)
         self.panel("visits").show(self.visit_items(data))
         self.panel("outcomes").show(self.visit_items(data, data.outcomes))
         self.panel("outcomes").border_subtitle = (
@@ -376,6 +388,19 @@ class DashboardScreen(AreaScreen):
             short.append(f"my overdue {len(data.overdue)}")
         return Content(" · ".join(short))
 
+    def liaison_line(self, data: DashboardData) -> str:
+        """The departments whose liaison is due to rotate (core/liaison.py), or ""."""
+        today = data.now.date()
+        return (
+            "Liaison rotation due: "
+            + "; ".join(
+                f"{one_line(r.department)} ({one_line(r.liaison)}, {r.describe(today)})"
+                for r in data.liaison_due
+            )
+            if data.liaison_due
+            else ""
+        )
+
     def visit_items(
         self, data: DashboardData, visits: list[Occurrence] | None = None
     ) -> list[tuple[str, Content]]:
@@ -395,8 +420,11 @@ class DashboardScreen(AreaScreen):
             )
             if me is not None and me in occ.people:
                 first = Content.assemble(first, ("  ★ you", "$accent"))
+            way = data.directions.get(v.department_id or 0, "it-to-library")
             second = Content.assemble(
                 (occ.status, status_style(occ.status)),
+                (" · ", "$text-muted"),
+                (DIRECTION_LABELS[way], "$accent" if way == "library-to-it" else "$text-muted"),
                 (" · ", "$text-muted"),
                 (f"{visitors} with {hosts}", "$text-muted"),
             )

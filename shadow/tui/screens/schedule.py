@@ -20,6 +20,8 @@ from shadow.core import dates, directory, schedule
 from shadow.core.dates import format_day, format_span, from_iso
 from shadow.core.directory import search_key
 from shadow.core.models import (
+    DIRECTION_LABELS,
+    DIRECTIONS,
     VISIT_STATUSES,
     Department,
     Person,
@@ -57,6 +59,7 @@ AGENDA_COLUMNS = (
     ("Kind", 1),
     ("Status", None),
     ("Repeats", 1),
+    ("Direction", None),
 )
 
 # How a status looks (rich styles: these go into DataTable cells).
@@ -248,6 +251,9 @@ class ScheduleScreen(AreaScreen):
         width: 26;
         margin-right: 1;
     }
+    ScheduleScreen #schedule-filters #filter-direction {
+        width: 20;
+    }
     ScheduleScreen #schedule-bar {
         height: 1;
         padding: 0 1;
@@ -350,6 +356,12 @@ class ScheduleScreen(AreaScreen):
                 id="filter-status",
                 compact=True,
             )
+            yield Select(
+                [(DIRECTION_LABELS[d], d) for d in DIRECTIONS],
+                prompt="Any direction",
+                id="filter-direction",
+                compact=True,
+            )
         with Horizontal(id="schedule-bar"):
             yield Label("", id="schedule-title", markup=False)
             yield Label("", id="schedule-filter", markup=False)
@@ -394,6 +406,7 @@ class ScheduleScreen(AreaScreen):
         self._departments = data.departments
         self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
         self._department_names = {d.id: d.name for d in self._departments if d.id is not None}
+        self._directions = {d.id: d.direction for d in self._departments if d.id is not None}
         self._programmes = {p.id: p.name for p in data.programmes if p.id is not None}
         self._update_pickers(data.programmes)
         self.refilter()
@@ -439,12 +452,21 @@ class ScheduleScreen(AreaScreen):
         value = self.query_one("#filter-status", Select).value
         return None if value == Select.NULL else str(value)
 
+    @property
+    def filter_direction(self) -> str | None:
+        value = self.query_one("#filter-direction", Select).value
+        return None if value == Select.NULL else str(value)
+
+    def direction_of(self, visit) -> str:
+        return getattr(self, "_directions", {}).get(visit.department_id, "it-to-library")
+
     def _filter(self) -> Callable[[Occurrence], bool]:
         """The filters as they stand now, as one test for an occurrence."""
         mine = self.app.actor.id if self.mine and self.app.actor is not None else None
         person = search_key(self.filter_person)
         department = search_key(self.filter_department)
         programme, status = self.filter_programme, self.filter_status
+        direction = self.filter_direction
         people = {pid: search_key(name) for pid, name in self._people.items()}
         departments = {d.id: search_key(d.name) for d in self._departments}
 
@@ -457,6 +479,8 @@ class ScheduleScreen(AreaScreen):
             if department and department not in departments.get(visit.department_id, ""):
                 return False
             if programme is not None and visit.programme_id != programme:
+                return False
+            if direction is not None and self.direction_of(visit) != direction:
                 return False
             return status is None or occ.status == status
 
@@ -475,6 +499,8 @@ class ScheduleScreen(AreaScreen):
             parts.append(f"programme {self._programmes.get(self.filter_programme, '?')}")
         if self.filter_status:
             parts.append(f"status {self.filter_status}")
+        if self.filter_direction:
+            parts.append(DIRECTION_LABELS[self.filter_direction])
         return parts
 
     @property
@@ -482,7 +508,7 @@ class ScheduleScreen(AreaScreen):
         return bool(self.filter_parts())
 
     @on(Input.Changed, "#filter-person, #filter-department")
-    @on(Select.Changed, "#filter-programme, #filter-status")
+    @on(Select.Changed, "#filter-programme, #filter-status, #filter-direction")
     def _filter_changed(self) -> None:
         self.refilter()
 
@@ -583,6 +609,7 @@ class ScheduleScreen(AreaScreen):
             Text(visit.kind, style=row_style, no_wrap=True),
             Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
             Text(self.repeats(occ), style=row_style, no_wrap=True),
+            Text(DIRECTION_LABELS[self.direction_of(visit)], style=row_style, no_wrap=True),
         ]
 
     def _fill_outcomes(self) -> None:
@@ -780,7 +807,7 @@ class ScheduleScreen(AreaScreen):
         self.mine = False
         for selector in ("#filter-person", "#filter-department"):
             self.query_one(selector, Input).value = ""
-        for selector in ("#filter-programme", "#filter-status"):
+        for selector in ("#filter-programme", "#filter-status", "#filter-direction"):
             self.query_one(selector, Select).clear()
         self.refilter()
         self.current_table.focus()
