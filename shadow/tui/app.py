@@ -210,6 +210,8 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
         # Set by `shadow serve`: "signed-in" (the person is fixed) or "open" (loopback, no accounts).
         self.served = os.environ.get("SHADOW_SERVED", "")
         self.store_changed_signal: Signal[frozenset[str]] = Signal(self, "store-changed")
+        # Who is acting changed: screens showing "my ..." lists read again.
+        self.actor_changed_signal: Signal[Person | None] = Signal(self, "actor-changed")
         self._poll_paused = 0
         self._poll_error: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -282,6 +284,7 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
         if remember and not self.demo:
             config.remember_identity(self.store.path, person.id if person else None)
         self._update_sub_title()
+        self.actor_changed_signal.publish(person)
 
     async def choose_identity(self) -> None:
         """Ask who is acting (call from a worker)."""

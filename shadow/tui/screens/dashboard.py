@@ -138,13 +138,16 @@ class Panel(OptionList):
 class DashboardScreen(AreaScreen):
     AREA_TITLE = "Dashboard"
     HELP = (
-        "What needs attention: the visits of today and the next 7 days, your overdue "
-        "actions, suggestions waiting to be triaged, suggestions past their service "
-        "level, and the latest kudos. Enter opens the highlighted item (a visit's "
+        "What needs attention: the visits of today and the next 7 days (both directions: "
+        "IT → library and library → IT), past visits whose outcome nobody recorded, your "
+        "overdue actions, suggestions waiting to be triaged, suggestions past their "
+        "service level, and the latest kudos; a line above the lists names departments "
+        "whose liaison is due to rotate. Enter opens the highlighted item (a visit's "
         "page, the suggestion in the Backlog, the action); tab or left/right move "
-        "between the lists, 1-5 jump to one. The charts cover the last six months: "
-        "visits completed against cancelled or missed, suggestions raised against "
-        "closed, and how many suggestions were open at the end of each month."
+        "between the lists, 1-6 jump to one. In \"Record the outcome\", d marks a visit "
+        "done, n a no-show and x cancels it (asking why). The charts cover the last six "
+        "months: visits completed against cancelled or missed, suggestions raised "
+        "against closed, and how many suggestions were open at the end of each month."
     )
     WATCHES = frozenset(
         {

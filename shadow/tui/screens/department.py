@@ -212,24 +212,37 @@ class DepartmentScreen(AreaScreen):
 
 
 def choose_department(app) -> None:
-    """Ask which department (a list of names, shown literally), then open its page."""
-    from ..modals.pickers import ChoiceModal
+    """Ask which department (type part of its name: case and accents ignored), then open
+    its page."""
+    from shadow.core import directory
 
-    docs = sorted(
-        (d for d in app.store.all(Department.TABLE) if d.get("active", True)),
-        key=lambda d: str(d.get("name", "")).casefold(),
-    )
-    if not docs:
+    from ..modals.pickers import RecordPicker
+
+    found = [d for d in directory.departments(app.store, active_only=True) if d.id is not None]
+    if not found:
         app.say("No departments yet (add one in the Directory)", severity="warning")
         return
-    choices = [
-        (f"{one_line(d.get('name', ''))} ({'IT team' if d.get('side') == 'it' else 'library'})",
-         str(d["id"]))
-        for d in docs
-    ]  # fmt: skip
+
+    def search(typed: str) -> list[tuple[str, Content]]:
+        return [
+            (
+                str(d.id),
+                Content.assemble(
+                    one_line(d.name),
+                    (f"  {'IT team' if d.side == 'it' else 'library'}", "$text-muted"),
+                ),
+            )
+            for d in sorted(found, key=lambda d: d.name.casefold())
+            if not typed.strip() or directory.matches(typed, d.name, d.branch)
+        ]
 
     def chosen(value: str | None) -> None:
         if value:
             app.push_screen(DepartmentScreen(int(value)))
 
-    app.push_screen(ChoiceModal("Which department's page?", choices), chosen)
+    app.push_screen(
+        RecordPicker(
+            "Which department's page?", search, placeholder="Type part of its name or branch"
+        ),
+        chosen,
+    )
