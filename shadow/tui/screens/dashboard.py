@@ -144,7 +144,7 @@ class DashboardScreen(AreaScreen):
         "service level, and the latest kudos; a line above the lists names departments "
         "whose liaison is due to rotate. Enter opens the highlighted item (a visit's "
         "page, the suggestion in the Backlog, the action); tab or left/right move "
-        "between the lists, 1-6 jump to one. In \"Record the outcome\", d marks a visit "
+        'between the lists, 1-6 jump to one. In "Record the outcome", d marks a visit '
         "done, n a no-show and x cancels it (asking why). The charts cover the last six "
         "months: visits completed against cancelled or missed, suggestions raised "
         "against closed, and how many suggestions were open at the end of each month."
