@@ -58,6 +58,8 @@ VISIT_STATUSES = ("requested", "confirmed", "completed", "cancelled", "no-show")
 OBSERVATION_KINDS = ("workflow seen", "pain point", "system issue", "idea", "praise")
 DIRECTIONS = ("it-to-library", "library-to-it")
 DIRECTION_LABELS = {"it-to-library": "IT → library", "library-to-it": "library → IT"}
+# For narrow table columns (the Schedule's agenda at 80 columns).
+DIRECTION_SHORT = {"it-to-library": "IT→lib", "library-to-it": "lib→IT"}
 
 
 def direction_of(department_side: str | None) -> str:

@@ -21,6 +21,7 @@ from shadow.core.dates import format_day, format_span, from_iso
 from shadow.core.directory import search_key
 from shadow.core.models import (
     DIRECTION_LABELS,
+    DIRECTION_SHORT,
     DIRECTIONS,
     VISIT_STATUSES,
     Department,
@@ -53,13 +54,13 @@ PAST_DAYS = 30  # how far back it looks when the past is shown
 AGENDA_COLUMNS = (
     ("", None),
     ("When", None),
-    ("Department", 4),
+    ("Department", 9),
     ("Visitors", 4),
     ("Hosts", 3),
     ("Kind", 1),
     ("Status", None),
     ("Repeats", 1),
-    ("Direction", None),
+    ("Way", None),
 )
 
 # How a status looks (rich styles: these go into DataTable cells).
@@ -552,6 +553,12 @@ class ScheduleScreen(AreaScreen):
     def span(self, occ: Occurrence) -> str:
         return format_span(self.local(occ.start), self.local(occ.end))
 
+    def agenda_span(self, occ: Occurrence) -> str:
+        """The agenda's When: without the year (the agenda covers a few months and its
+        groups say where it is), so the names keep room at 80 columns."""
+        start = self.local(occ.start)
+        return self.span(occ).replace(f" {start.year} ", " ")
+
     def describe(self, occ: Occurrence) -> str:
         """One line about an occurrence (for questions and pickers)."""
         visit = occ.visit
@@ -602,14 +609,14 @@ class ScheduleScreen(AreaScreen):
         row_style = ROW_STYLE.get(occ.status, "")
         return [
             Text(label, style="bold"),
-            Text(self.span(occ), style=row_style, no_wrap=True),
+            Text(self.agenda_span(occ), style=row_style, no_wrap=True),
             Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
             Text(self._names(visit.visitors), style=row_style, no_wrap=True),
             Text(self._names(visit.hosts), style=row_style, no_wrap=True),
             Text(visit.kind, style=row_style, no_wrap=True),
             Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
             Text(self.repeats(occ), style=row_style, no_wrap=True),
-            Text(DIRECTION_LABELS[self.direction_of(visit)], style=row_style, no_wrap=True),
+            Text(DIRECTION_SHORT[self.direction_of(visit)], style=row_style, no_wrap=True),
         ]
 
     def _fill_outcomes(self) -> None:

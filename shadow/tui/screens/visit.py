@@ -422,6 +422,10 @@ class VisitScreen(AreaScreen):
         kinds = {side: sorted({o.kind for o in self.notes if o.side == side}) for side, _ in SIDES}
         it, lib = set(kinds["it"]), set(kinds["library"])
         if not it and not lib:
+            try:
+                notes.check_noteworthy(self.app.store, self.key, self.app.clock())
+            except UserError as exc:  # not begun yet, or cancelled: say so, not "press n"
+                return Content.styled(f"No notes yet: {exc}.", "$text-muted")
             return Content.styled(
                 "No notes yet. Press n to write the first (it goes in your side's column).",
                 "$text-muted",
