@@ -51,11 +51,11 @@ from .base import AreaScreen
 COLUMNS = (
     ("#", None),
     ("Due", None),
-    ("Title", 20),
-    ("Owner", 10),
+    ("Title", 14),
+    ("Owner", 8),
     ("Status", None),
-    ("Department", 8),
-    ("Suggestion", 12),
+    ("Department", 7),
+    ("Suggestion", 6),
 )
 LIVE = ("open", "in progress")
 OVERDUE_STYLE = "bold red"
@@ -187,13 +187,7 @@ class ActionsScreen(AreaScreen):
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
         self.reload()
         self.table.focus()
-        # The app's sub-title names the acting person: when it changes, so may "mine".
-        self.watch(self.app, "sub_title", self._actor_changed, init=False)
-
-    def _actor_changed(self) -> None:
-        actor = self.app.actor
-        if (actor.id if actor is not None else None) != self._mine_for:
-            self.reload()
+        # When the acting person changes, AreaScreen reads again (what is "mine" moved).
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         # Back from another area: pick up anything missed meanwhile.

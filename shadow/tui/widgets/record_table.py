@@ -100,10 +100,14 @@ class RecordTable(DataTable):
         # Columns only ever grow to fit their cells; start again from the labels so
         # they can narrow when a search leaves only short values.
         # A label gives way too when its column is cut to fit (at 80 columns).
-        for column, width in zip(self.columns.values(), widths, strict=False):
-            column.content_width = min(column.label.cell_len, width)
+        # The widths are set here, not left to DataTable's measuring when idle: a table
+        # filled while its screen was hidden kept its heading widths (Actions at 80x24).
+        cut = [self._cut(cells, widths) for _, cells in self._rows]
+        for i, (column, width) in enumerate(zip(self.columns.values(), widths, strict=False)):
+            cells_width = max((row[i].cell_len for row in cut if i < len(row)), default=0)
+            column.content_width = max(min(column.label.cell_len, width), cells_width)
         self.ids = [record_id for record_id, _ in self._rows]
-        self.add_rows(self._cut(cells, widths) for _, cells in self._rows)
+        self.add_rows(cut)
         if keep is not None and keep in self.ids:
             self.move_cursor(row=self.ids.index(keep), animate=False)
         elif self.ids:
