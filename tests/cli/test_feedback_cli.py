@@ -22,6 +22,8 @@ def db(demo, tmp_path):
         src = demo.with_name(demo.name + suffix)
         if src.exists():
             shutil.copy(src, tmp_path / ("db.json" + suffix))
+    for src in demo.parent.glob(demo.name + ".audit-*"):  # the audit trail's own file
+        shutil.copy(src, tmp_path / src.name)
     return str(tmp_path / "db.json")
 
 
