@@ -32,8 +32,9 @@ Layout on disk, for a database ``shadow.json``:
     file's generation, that length and its highest id. Readers read exactly that
     length (and add the footer themselves), so what a fold that died appended is
     never read; a committed file, footer included, is what ``TinyDB(path)`` reads
-    (until a fold that died and the next fold, TinyDB also sees the dead fold's
-    entries, which the next fold cuts; shadow never does). It is read only
+    (between a fold that died and the next fold TinyDB also sees the dead fold's
+    entries, which are still in the journal and which the next fold cuts and appends
+    again; shadow never reads them there). It is read only
     when the audit trail is asked for (history, detail dialogs, check, backups):
     opening the database for a list does not parse ten years of it. Backups hold the
     trail inline (one self-contained file); a restore or a migration writes a new
