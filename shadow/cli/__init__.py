@@ -32,6 +32,7 @@ from . import (
     programmes,
     pulse,
     reports,
+    secondment,
     settings,
     surveys,
     users,
@@ -48,8 +49,10 @@ from ._common import (
     close_stores,
     db_path,
     json_flag,
+    names,
     one_line,
     open_store,
+    print_items,
     print_json,
     print_table,
     read_stdin,
@@ -77,8 +80,10 @@ __all__ = [
     "db_path",
     "json_flag",
     "main",
+    "names",
     "one_line",
     "open_store",
+    "print_items",
     "print_json",
     "print_table",
     "read_stdin",
@@ -152,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     pulse.register(sub)  # pulse link, pulse report
     serve.register(sub)
     outbox.register(sub)
+    secondment.register(sub)
     versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
 

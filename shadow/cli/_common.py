@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from ..core import directory
-from ..core.models import UNSAFE_CHARS, Person, ValidationError
+from ..core.models import UNSAFE_CHARS, Department, Person, ValidationError
 from ..core.store import Store, default_db_path
 from . import versions
 
@@ -226,6 +226,14 @@ def visit_record(store: Store, actor: str, ref: str) -> int:
     return schedule.record_id(store, actor, ref)
 
 
+def names(store: Store) -> tuple[dict[int, str], dict[int, str]]:
+    """People's and departments' names by id, for printing records that point at them."""
+    return (
+        directory.names_by_id(store, Person.TABLE),
+        directory.names_by_id(store, Department.TABLE),
+    )
+
+
 def print_json(items: Any) -> None:
     """JSON with a 2-space indent, as ``json.dump(indent=2, ensure_ascii=False)`` writes it,
     with unsafe characters (C1 controls, bidi overrides, ...) as ``\\u`` escapes.
@@ -258,6 +266,20 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         )
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def print_items(
+    args: argparse.Namespace,
+    items: list[dict[str, Any]],
+    headers: Sequence[str],
+    row: Callable[[dict[str, Any]], Sequence[Any]],
+) -> int:
+    """A listing: with ``--json`` the items as a JSON array, else a table of ``row(item)``."""
+    if args.json:
+        print_json(items)
+    else:
+        print_table(headers, [row(i) for i in items])
+    return 0
 
 
 def one_line(exc: ValidationError) -> str:

@@ -14,8 +14,7 @@ from ._common import (
     CliError,
     acting,
     open_store,
-    print_json,
-    print_table,
+    print_items,
     record_id,
     visit_key,
     visit_record,
@@ -107,24 +106,19 @@ def list_actions(store: Store, args: argparse.Namespace) -> int:
         dept = directory.find_department(store, args.department)
         found = [v for v in found if v.department == dept.name]
     items = [action_json(v) for v in found]
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return print_items(
+        args,
+        items,
         ["id", "due", "title", "owner", "status", "department"],
-        [
-            [
-                i["id"],
-                (i["due"] or "") + (" OVERDUE" if i["overdue"] else ""),
-                i["title"],
-                i["owner"],
-                i["status"],
-                i["department"] or "",
-            ]  # fmt: skip
-            for i in items
+        lambda i: [
+            i["id"],
+            (i["due"] or "") + (" OVERDUE" if i["overdue"] else ""),
+            i["title"],
+            i["owner"],
+            i["status"],
+            i["department"] or "",
         ],
     )
-    return 0
 
 
 def cmd_action(args: argparse.Namespace) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core import directory
-from ..core.models import DIRECTIONS, LEVELS, RISKS, SUGGESTION_STATUSES, Department, Person
+from ..core.models import DIRECTIONS, LEVELS, RISKS, SUGGESTION_STATUSES
 from ..core.plain import count
 from ..core.records import suggestion_json
 from ..core.store import Store
@@ -16,6 +15,7 @@ from ._common import (
     CliError,
     acting,
     acting_person,
+    names,
     open_store,
     print_json,
     print_table,
@@ -101,8 +101,7 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
         )
     rows = backlog.sort(backlog.apply(backlog.rows(store), f), args.sort, reverse=args.reverse)
     if args.json:
-        people = directory.names_by_id(store, Person.TABLE)
-        depts = directory.names_by_id(store, Department.TABLE)
+        people, depts = names(store)
         print_json(
             [suggestion_json(store.get(Suggestion.TABLE, r.id), people, depts) for r in rows]
         )
@@ -149,8 +148,7 @@ def cmd_suggestion(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.action == "show":
         s = backlog.get(store, args.id)
-        people = directory.names_by_id(store, Person.TABLE)
-        depts = directory.names_by_id(store, Department.TABLE)
+        people, depts = names(store)
         item = suggestion_json(store.get("suggestions", s.id), people, depts)
         service_levels = cli_sla.suggestion_sla(store, s.id)
         if args.json:

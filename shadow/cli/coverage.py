@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core import directory
-from ..core.models import Department, Person
 from ..core.plain import count
 from ..core.programmes import find_id as find_programme
 from ..core.settings import dayfirst
 from ..core.store import Store
-from ._common import acting, open_store, print_json, print_table, whole_number
+from ._common import acting, names, open_store, print_json, print_table, whole_number
 
 
 def register(sub: Any) -> None:
@@ -42,7 +40,8 @@ def register(sub: Any) -> None:
 def report_coverage(store: Store, args: argparse.Namespace) -> int:
     from ..core import coverage
 
-    cov = coverage.compute(store, find_programme(store, args.programme))
+    direction = getattr(args, "direction", None) or "it-to-library"
+    cov = coverage.compute(store, find_programme(store, args.programme), None, direction)
     if args.json:
         print_json(coverage.as_json(cov))
         return 0
@@ -51,7 +50,8 @@ def report_coverage(store: Store, args: argparse.Namespace) -> int:
         f"coverage as of {cov.as_of}: ● visited recently  ◐ due soon  ○ overdue  · never"
         "  (+ a visit is booked)"
     )
-    headers = ["IT person"] + [d.name[:12] for d in cov.departments]
+    who = "library person" if direction == "library-to-it" else "IT person"
+    headers = [who] + [d.name[:12] for d in cov.departments]
 
     def mark(cell: coverage.Cell) -> str:
         return marks[cell.state] + ("+" if cell.booked else "")
@@ -80,8 +80,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     result = planner.plan(
         store, programme, start, end, length=length, max_per_week=args.max_per_week
     )
-    people = directory.names_by_id(store, Person.TABLE)
-    depts = directory.names_by_id(store, Department.TABLE)
+    people, depts = names(store)
     applied: list[int] = []
     if args.apply and result.proposals:
         applied = planner.apply(store, acting(store, args), result, programme)

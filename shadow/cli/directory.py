@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from ..core import directory
-from ..core.models import SIDES, Department, Person
+from ..core.models import SIDE_LABELS, SIDES, Department, Person
 from ..core.records import PERSON_COLUMNS, department_json, person_cells, person_json
 from ..core.store import Store
-from . import versions
+from . import twoway, versions
 from ._common import (
     CliError,
     acting,
     json_flag,
     open_store,
+    print_items,
     print_json,
     print_table,
     stderr_progress,
@@ -22,77 +24,89 @@ from ._common import (
 
 
 def register(sub: Any) -> None:
-    """``shadow person`` and ``shadow department``."""
-    # person
-    person = sub.add_parser("person", help="add, edit, list or deactivate people")
-    psub = person.add_subparsers(dest="action", metavar="action", required=True)
-
-    def person_fields(p: argparse.ArgumentParser, *, adding: bool) -> None:
-        if adding:
-            p.add_argument("--side", required=True, choices=SIDES, help="it or library")
-        else:
-            p.add_argument("--name", help="new name")
-            p.add_argument("--side", choices=SIDES)
-        p.add_argument("--role", help='e.g. "Help desk level 1", "Library technician"')
-        p.add_argument(
-            "--department",
-            help="library department (for IT staff, a team name if no such department)",
-        )
-        p.add_argument("--team", help="IT team, e.g. Service Desk")
-        p.add_argument("--email")
-        if not adding:
-            p.add_argument("--active", choices=["yes", "no"])
-
-    p = psub.add_parser("add", help="add a person")
-    p.add_argument("name", metavar="NAME")
-    person_fields(p, adding=True)
-    p = psub.add_parser("edit", help="change a person (by name or id)")
-    p.add_argument("person", metavar="PERSON")
-    person_fields(p, adding=False)
-    p = psub.add_parser("list", help="list people")
-    p.set_defaults(read_only=True)
-    json_flag(p)
-    for verb in ("deactivate", "reactivate"):
-        p = psub.add_parser(verb, help=f"{verb} a person (nothing is deleted)")
-        p.add_argument("person", metavar="PERSON")
-    person.set_defaults(func=cmd_person)
-
-    # department
-    dept = sub.add_parser("department", help="add, edit, list or deactivate departments")
-    dsub = dept.add_subparsers(dest="action", metavar="action", required=True)
-
-    def department_fields(p: argparse.ArgumentParser, *, adding: bool) -> None:
-        if not adding:
-            p.add_argument("--name", help="new name")
-        p.add_argument("--branch", help="branch or location")
-        p.add_argument("--capacity", help="most visitors at once (default 2)")
-        p.add_argument(
-            "--hours", help='weekly opening hours, e.g. "Mon-Fri 09:00-17:00; Sat 10:00-14:00"'
-        )
-        p.add_argument("--host", action="append", metavar="NAME", help="a host (repeat for more)")
-        p.add_argument("--notes", help="what visitors should see")
-        p.add_argument(
-            "--closed", metavar="DATES", help="closure days, YYYY-MM-DD, comma-separated"
-        )
-        if not adding:
-            p.add_argument("--no-hosts", action="store_true", help="remove all hosts")
-            p.add_argument("--active", choices=["yes", "no"])
-
-    p = dsub.add_parser("add", help="add a department")
-    p.add_argument("name", metavar="NAME")
-    department_fields(p, adding=True)
-    p = dsub.add_parser(
-        "edit", help="change a department (by name or id); --host replaces the hosts"
+    """``shadow person`` and ``shadow department``: the same five actions for both."""
+    _register_records(
+        sub, "person", "people", _person_fields, "change a person (by name or id)", cmd_person
     )
-    p.add_argument("department", metavar="DEPARTMENT")
-    department_fields(p, adding=False)
-    p = dsub.add_parser("list", help="list departments")
+    dsub = _register_records(
+        sub,
+        "department",
+        "departments",
+        _department_fields,
+        "change a department (by name or id); --host replaces the hosts",
+        cmd_department,
+    )
+    twoway.register_department(dsub)
+
+
+def _register_records(
+    sub: Any,
+    noun: str,
+    plural: str,
+    fields: Callable[..., None],
+    edit_help: str,
+    func: Callable[[argparse.Namespace], int],
+) -> Any:
+    """``shadow NOUN add|edit|list|deactivate|reactivate``; returns NOUN's subparsers, for
+    actions only one of them has."""
+    top = sub.add_parser(noun, help=f"add, edit, list or deactivate {plural}")
+    actions = top.add_subparsers(dest="action", metavar="action", required=True)
+    p = actions.add_parser("add", help=f"add a {noun}")
+    p.add_argument("name", metavar="NAME")
+    fields(p, adding=True)
+    p = actions.add_parser("edit", help=edit_help)
+    p.add_argument(noun, metavar=noun.upper())
+    fields(p, adding=False)
+    p = actions.add_parser("list", help=f"list {plural}")
     p.set_defaults(read_only=True)
     json_flag(p)
     for verb in ("deactivate", "reactivate"):
-        p = dsub.add_parser(verb, help=f"{verb} a department (nothing is deleted)")
-        p.add_argument("department", metavar="DEPARTMENT")
-    dept.set_defaults(func=cmd_department)
+        p = actions.add_parser(verb, help=f"{verb} a {noun} (nothing is deleted)")
+        p.add_argument(noun, metavar=noun.upper())
+    top.set_defaults(func=func)
+    return actions
+
+
+def _person_fields(p: argparse.ArgumentParser, *, adding: bool) -> None:
+    if adding:
+        p.add_argument("--side", required=True, choices=SIDES, help="it or library")
+    else:
+        p.add_argument("--name", help="new name")
+        p.add_argument("--side", choices=SIDES)
+    p.add_argument("--role", help='e.g. "Help desk level 1", "Library technician"')
+    p.add_argument(
+        "--department",
+        help="library department (for IT staff, a team name if no such department)",
+    )
+    p.add_argument("--team", help="IT team, e.g. Service Desk")
+    p.add_argument("--email")
+    if not adding:
+        p.add_argument("--active", choices=["yes", "no"])
+
+
+def _department_fields(p: argparse.ArgumentParser, *, adding: bool) -> None:
+    if not adding:
+        p.add_argument("--name", help="new name")
+    p.add_argument("--branch", help="branch or location")
+    p.add_argument(
+        "--side",
+        choices=["library", "it"],
+        help="library department (default) or an IT team visited by library staff",
+    )
+    p.add_argument("--liaison", metavar="PERSON", help="who coordinates its side of the programme")
+    p.add_argument(
+        "--liaison-since", metavar="DATE", help="liaison since YYYY-MM-DD (default: today)"
+    )
+    p.add_argument("--capacity", help="most visitors at once (default 2)")
+    p.add_argument(
+        "--hours", help='weekly opening hours, e.g. "Mon-Fri 09:00-17:00; Sat 10:00-14:00"'
+    )
+    p.add_argument("--host", action="append", metavar="NAME", help="a host (repeat for more)")
+    p.add_argument("--notes", help="what visitors should see")
+    p.add_argument("--closed", metavar="DATES", help="closure days, YYYY-MM-DD, comma-separated")
+    if not adding:
+        p.add_argument("--no-hosts", action="store_true", help="remove all hosts")
+        p.add_argument("--active", choices=["yes", "no"])
 
 
 def register_import(sub: Any) -> None:
@@ -128,25 +142,22 @@ def list_departments(store: Store, args: argparse.Namespace) -> int:
     found = directory.departments(store, active_only=not args.all)
     names = directory.names_by_id(store, Person.TABLE)
     items = [department_json(d, names) for d in found]
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
-        ["id", "name", "branch", "capacity", "hours", "hosts", "active"],
-        [
-            [
-                i["id"],
-                i["name"],
-                i["branch"],
-                i["capacity"],
-                i["hours"],
-                ", ".join(i["hosts"]),
-                "yes" if i["active"] else "no",
-            ]
-            for i in items
+    return print_items(
+        args,
+        items,
+        ["id", "name", "side", "branch", "capacity", "hours", "hosts", "liaison", "active"],
+        lambda i: [
+            i["id"],
+            i["name"],
+            SIDE_LABELS[i["side"]],
+            i["branch"],
+            i["capacity"],
+            i["hours"],
+            ", ".join(i["hosts"]),
+            i["liaison"] or "",
+            "yes" if i["active"] else "no",
         ],
     )
-    return 0
 
 
 def _values(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -216,8 +227,9 @@ def cmd_person(args: argparse.Namespace) -> int:
 
 def cmd_department(args: argparse.Namespace) -> int:
     return _directory_command(
-        args, Department, "department", ("branch", "capacity", "hours", "notes", "closed", "active")
-    )
+        args, Department, "department",
+        ("branch", "capacity", "hours", "notes", "closed", "active", "side", "liaison", "liaison_since"),
+    )  # fmt: skip
 
 
 def cmd_import(args: argparse.Namespace) -> int:

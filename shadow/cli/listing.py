@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from ..core.models import DIRECTIONS
+from ..core.store import Store
 from ._common import json_flag, open_store, visit_key
 from .actions import list_actions
 from .backlog import list_suggestions
 from .directory import list_departments, list_people
 from .notes import list_kudos, list_observations
 from .visits import list_visits
+
+# What ``shadow list`` lists (in the order its help names them) and who prints each.
+LISTERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
+    "people": list_people,
+    "departments": list_departments,
+    "visits": list_visits,
+    "suggestions": list_suggestions,
+    "observations": list_observations,
+    "kudos": list_kudos,
+    "actions": list_actions,
+}
 
 
 def register(sub: Any) -> None:
@@ -22,18 +35,7 @@ def register(sub: Any) -> None:
         description="List records. Visits default to today and the next 90 days; "
         "repeating visits are listed once per occurrence.",
     )
-    p.add_argument(
-        "what",
-        choices=[
-            "people",
-            "departments",
-            "visits",
-            "suggestions",
-            "observations",
-            "kudos",
-            "actions",
-        ],
-    )
+    p.add_argument("what", choices=list(LISTERS))
     json_flag(p)
     p.add_argument(
         "--from", dest="from_", metavar="PHRASE", help="visits from this day (default today)"
@@ -62,17 +64,4 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    if args.what == "people":
-        return list_people(store, args)
-    if args.what == "visits":
-        return list_visits(store, args)
-    if args.what == "suggestions":
-        return list_suggestions(store, args)
-    if args.what == "observations":
-        return list_observations(store, args)
-    if args.what == "kudos":
-        return list_kudos(store, args)
-    if args.what == "actions":
-        return list_actions(store, args)
-    return list_departments(store, args)
+    return LISTERS[args.what](open_store(args), args)

@@ -14,8 +14,8 @@ from ._common import (
     CliError,
     acting_person,
     open_store,
+    print_items,
     print_json,
-    print_table,
     read_stdin,
     record_id,
     safe_line,
@@ -85,14 +85,12 @@ def list_observations(store: Store, args: argparse.Namespace) -> int:
          "side": o.side, "kind": o.kind, "text": o.text, "at": o.at, "version": o.version}
         for o in notes
     ]  # fmt: skip
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return print_items(
+        args,
+        items,
         ["id", "side", "author", "kind", "text"],
-        [[i["id"], SIDE_LABELS[i["side"]], i["author"], i["kind"], i["text"]] for i in items],
+        lambda i: [i["id"], SIDE_LABELS[i["side"]], i["author"], i["kind"], i["text"]],
     )
-    return 0
 
 
 def list_kudos(store: Store, args: argparse.Namespace) -> int:
@@ -104,13 +102,9 @@ def list_kudos(store: Store, args: argparse.Namespace) -> int:
          "visit_id": k.get("visit_id"), "created": k.get("created")}
         for k in sorted(store.all(Kudos.TABLE), key=lambda k: k.get("created", ""))
     ]  # fmt: skip
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
-        ["id", "to", "from", "for"], [[i["id"], i["to"], i["from"], i["text"]] for i in items]
+    return print_items(
+        args, items, ["id", "to", "from", "for"], lambda i: [i["id"], i["to"], i["from"], i["text"]]
     )
-    return 0
 
 
 def jargon_warning(text: str, direction_to_library: bool) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from ..core import directory
 from ..core.models import Department
 from ..core.programmes import find_id as find_programme
-from ._common import CliError, acting, open_store, print_json, print_table
+from ._common import CliError, acting, open_store, print_items, print_json
 
 
 def register(sub: Any) -> None:
@@ -70,15 +70,12 @@ def cmd_programme(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     if args.action == "list":
-        items = programmes.listing(store)
-        if args.json:
-            print_json(items)
-        else:
-            print_table(
-                ["id", "name", "start", "end"],
-                [[i["id"], i["name"], i["start"], i["end"]] for i in items],
-            )
-        return 0
+        return print_items(
+            args,
+            programmes.listing(store),
+            ["id", "name", "start", "end"],
+            lambda i: [i["id"], i["name"], i["start"], i["end"]],
+        )
     pid, programme = programmes.add(
         store, acting(store, args), args.name, args.description, args.start, args.end
     )

@@ -12,6 +12,7 @@ from ..core import directory
 from ..core.programmes import find_id as find_programme
 from ..core.settings import dayfirst
 from . import sla as cli_sla
+from . import twoway
 from ._common import CliError, open_store, print_json, print_table, write_out
 from .coverage import report_coverage
 from .surveys import report_gap
@@ -47,10 +48,12 @@ def register(sub: Any) -> None:
         "shadow report coverage [--programme NAME] [--json]: when each IT person last visited each "
         "department, against the programme's goals. shadow report gap [--json]: per department, "
         "what library staff expect of IT's communication minus what they experienced, before and "
-        "after visits." + cli_sla.REPORT_HELP,
+        "after visits." + cli_sla.REPORT_HELP + twoway.REPORT_HELP,
     )
-    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap", *cli_sla.REPORT_KINDS])
+    p.add_argument("kind", choices=["sla", "meeting", "coverage", "gap", *cli_sla.REPORT_KINDS,
+                                    *twoway.REPORT_KINDS])  # fmt: skip
     cli_sla.register_report(p)
+    twoway.register_report(p)
     p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
     p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
@@ -107,6 +110,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.kind in cli_sla.REPORT_KINDS:
         return cli_sla.cmd_report(args, store)
+    if args.kind in twoway.REPORT_KINDS:
+        return twoway.cmd_report(args, store)
     if args.kind == "coverage":
         return report_coverage(store, args)
     if args.kind == "gap":

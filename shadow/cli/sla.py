@@ -185,24 +185,16 @@ def print_waiting(report: dict) -> None:
         "waiting (working hours): "
         + ", ".join(f"on {side} {w[side]:.1f}" for side in ("library", "it", "vendor"))
     )
-    print()
-    print("waiting by department:")
-    print_table(
-        ["department", "on library", "on IT", "on vendor", "breaches"],
-        [
-            [r["department"], *_hours(r["waiting_hours"]), r["breaches"]]
-            for r in report["department"]
-        ],
-    )  # fmt: skip
-    print()
-    print("by month:")
-    print_table(
-        ["month", "on library", "on IT", "on vendor", "breaches"],
-        [
-            [m["month"], *_hours(m["waiting_hours"]), m["breaches"]]
-            for m in report["months"]
-        ],
-    )  # fmt: skip
+    for title, rows, label in (
+        ("waiting by department:", report["department"], "department"),
+        ("by month:", report["months"], "month"),
+    ):
+        print()
+        print(title)
+        print_table(
+            [label, "on library", "on IT", "on vendor", "breaches"],
+            [[r[label], *_hours(r["waiting_hours"]), r["breaches"]] for r in rows],
+        )
 
 
 def _hours(sides: dict) -> list[str]:

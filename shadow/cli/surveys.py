@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core import directory
-from ..core.models import Department, Person
 from ..core.store import Store
-from ._common import acting_person, open_store, print_json, print_table, visit_key, visit_record
+from ._common import (
+    acting_person,
+    names,
+    open_store,
+    print_items,
+    print_json,
+    print_table,
+    visit_key,
+    visit_record,
+)
 
 
 def register(sub: Any) -> None:
@@ -44,20 +51,26 @@ def cmd_survey(args: argparse.Namespace) -> int:
     if args.action == "list":
         from ..core.models import Survey
 
-        people = directory.names_by_id(store, Person.TABLE)
-        depts = directory.names_by_id(store, Department.TABLE)
+        people, depts = names(store)
         items = [
             {"id": d["id"], "department": depts.get(d["department_id"]), "respondent": people.get(d["respondent_id"]),
              "phase": d["phase"], "visit_id": d.get("visit_id"), "expectation": d["expectation"],
              "perception": d["perception"], "gap": round(surveys.gap(Survey.from_doc(d)), 2), "answered": d["answered"]}
             for d in store.all(Survey.TABLE)
         ]  # fmt: skip
-        if args.json:
-            print_json(items)
-        else:
-            print_table(["id", "department", "respondent", "phase", "gap", "answered"],
-                        [[i["id"], i["department"], i["respondent"], i["phase"], i["gap"], i["answered"][:10]] for i in items])  # fmt: skip
-        return 0
+        return print_items(
+            args,
+            items,
+            ["id", "department", "respondent", "phase", "gap", "answered"],
+            lambda i: [
+                i["id"],
+                i["department"],
+                i["respondent"],
+                i["phase"],
+                i["gap"],
+                i["answered"][:10],
+            ],
+        )
     actor = acting_person(store, args)
     sid = surveys.record(
         store,

@@ -8,10 +8,19 @@ from datetime import timedelta
 from typing import Any
 
 from ..core import directory
-from ..core.models import VISIT_KINDS, VISIT_STATUSES, Department, Person, Visit
+from ..core.models import DIRECTION_LABELS, VISIT_KINDS, VISIT_STATUSES, Visit
 from ..core.settings import dayfirst
 from ..core.store import Store
-from ._common import CliError, acting, open_store, print_json, print_table, visit_key, whole_number
+from ._common import (
+    CliError,
+    acting,
+    names,
+    open_store,
+    print_json,
+    print_table,
+    visit_key,
+    whole_number,
+)
 from .feedback import visit_ratings
 
 
@@ -24,6 +33,14 @@ def register(sub: Any) -> None:
         "'in 3 days 11:00', '2027-03-04 10:00'. Durations: 90m, 2h, 1h30.",
     )
     vsub = visit.add_subparsers(dest="action", metavar="action", required=True)
+    _register_add(vsub)
+    _register_changes(vsub)
+    _register_reading(vsub)
+    visit.set_defaults(func=cmd_visit)
+
+
+def _register_add(vsub: Any) -> None:
+    """``visit add``: every field of a booking."""
     p = vsub.add_parser(
         "add",
         help="book a visit (checked for conflicts first)",
@@ -67,6 +84,10 @@ def register(sub: Any) -> None:
         action="store_true",
         help="show the interpreted booking and every conflict; save nothing",
     )
+
+
+def _register_changes(vsub: Any) -> None:
+    """``visit reschedule`` and the status steps (confirm ... reopen)."""
     p = vsub.add_parser("reschedule", help="move a visit, keeping its record, notes and history")
     p.add_argument("id", metavar="ID", type=visit_key)
     p.add_argument("--when", required=True, metavar="PHRASE")
@@ -100,6 +121,10 @@ def register(sub: Any) -> None:
         p.add_argument(
             "--reason", metavar="TEXT", required=needed, help="why (kept in the history)"
         )
+
+
+def _register_reading(vsub: Any) -> None:
+    """``visit show`` and ``visit slots`` (read only)."""
     p = vsub.add_parser("show", help="a visit's details and history")
     p.set_defaults(read_only=True)
     p.add_argument("id", metavar="ID", type=visit_key)
@@ -113,10 +138,11 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="from_", metavar="PHRASE", help="search from (default now)")
     p.add_argument("--count", type=whole_number(1, 100), default=5)
     p.add_argument("--json", action="store_true")
-    visit.set_defaults(func=cmd_visit)
 
 
-def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[str, Any]:
+def visit_json(
+    occ: Any, people: dict[int, str], depts: dict[int, str], ways: dict[int, str] | None = None
+) -> dict[str, Any]:
     from ..core.dates import to_iso
     from ..core.schedule import describe_repeat
 
@@ -129,6 +155,7 @@ def visit_json(occ: Any, people: dict[int, str], depts: dict[int, str]) -> dict[
         "occurrence": occ.original[:10] if occ.series_id else None,
         "department": depts.get(visit.department_id),
         "department_id": visit.department_id,
+        "direction": (ways or {}).get(visit.department_id, "it-to-library"),
         "visitors": [people.get(p, f"#{p}") for p in visit.visitors],
         "hosts": [people.get(p, f"#{p}") for p in visit.hosts],
         "start": to_iso(occ.start),
@@ -169,19 +196,20 @@ def list_visits(store: Store, args: argparse.Namespace) -> int:
         if args.status not in VISIT_STATUSES:
             raise CliError(f"visit status must be one of: {', '.join(VISIT_STATUSES)}")
         found = [o for o in found if o.status == args.status]
-    people = directory.names_by_id(store, Person.TABLE)
-    depts = directory.names_by_id(store, Department.TABLE)
-    items = [visit_json(o, people, depts) for o in found]
+    people, depts = names(store)
+    ways = directory.directions_by_department(store)
+    items = [visit_json(o, people, depts, ways) for o in found]
     if args.json:
         print_json(items)
         return 0
     print_table(
-        ["id", "when", "department", "visitors", "hosts", "status", "repeat"],
+        ["id", "when", "department", "direction", "visitors", "hosts", "status", "repeat"],
         [
             [
                 o.key,
                 dates.format_span(o.start, o.end),
                 i["department"],
+                DIRECTION_LABELS[i["direction"]],
                 ", ".join(i["visitors"]),
                 ", ".join(i["hosts"]),
                 i["status"],
@@ -199,64 +227,89 @@ def _print_conflicts(conflicts: list[Any]) -> None:
 
 
 def cmd_visit(args: argparse.Namespace) -> int:
-    from ..core import dates, schedule
-
     store = open_store(args)
     if args.action == "show":
         return show_visit(store, args)
     if args.action == "slots":
-        dept = directory.find_department(store, args.department)
-        visitors = [directory.find_person(store, v).id for v in args.visitor]
-        hosts = [directory.find_person(store, h).id for h in (args.host or [])] or dept.hosts
-        length = dates.parse_duration(args.for_) if args.for_ else schedule.DEFAULT_DURATION
-        after = (
-            dates.parse_moment(args.from_, dayfirst=dayfirst()).value if args.from_ else dates.now()
-        )
-        slots = schedule.find_slots(
-            store, dept.id, visitors, hosts, length, after=after, count=args.count
-        )
-        if args.json:
-            print_json([{"start": dates.to_iso(a), "end": dates.to_iso(b)} for a, b in slots])
-        elif not slots:
-            print(f"no free slot at {dept.name} in the next 60 days")
-        else:
-            for a, b in slots:
-                print(dates.format_span(a, b))
-        return 0 if slots else 1
+        return show_slots(store, args)
     actor = acting(store, args)
+    if args.action == "add":
+        return book_visit(store, actor, args)
+    return change_visit(store, actor, args)
+
+
+def show_slots(store: Store, args: argparse.Namespace) -> int:
+    """``visit slots``: the next free slots; exit 1 when there is none."""
+    from ..core import dates, schedule
+
+    dept = directory.find_department(store, args.department)
+    visitors = [directory.find_person(store, v).id for v in args.visitor]
+    hosts = [directory.find_person(store, h).id for h in (args.host or [])] or dept.hosts
+    length = dates.parse_duration(args.for_) if args.for_ else schedule.DEFAULT_DURATION
+    after = dates.parse_moment(args.from_, dayfirst=dayfirst()).value if args.from_ else dates.now()
+    slots = schedule.find_slots(
+        store, dept.id, visitors, hosts, length, after=after, count=args.count
+    )
+    if args.json:
+        print_json([{"start": dates.to_iso(a), "end": dates.to_iso(b)} for a, b in slots])
+    elif not slots:
+        print(f"no free slot at {dept.name} in the next 60 days")
+    else:
+        for a, b in slots:
+            print(dates.format_span(a, b))
+    return 0 if slots else 1
+
+
+def book_visit(store: Store, actor: str, args: argparse.Namespace) -> int:
+    """``visit add``: the typed fields to the core's reader, then book (or, dry, only show)."""
+    from ..core import schedule
+
+    values: dict[str, Any] = {
+        "department": args.department,
+        "visitors": args.visitor,
+        "hosts": args.host or [],
+        "when": args.when,
+        "kind": args.kind,
+        "purpose": args.purpose or "",
+        "programme": args.programme or "",
+        "repeat": args.repeat or "",
+    }
+    if args.for_:
+        values["duration"] = args.for_
+    if args.end:
+        values["end"] = args.end
+    booking = schedule.visit_from_input(store, values, dayfirst=dayfirst())
+    for notice in booking.notices:
+        print(f"shadow: warning: {notice}", file=sys.stderr)
+    if args.dry_run:
+        print(
+            f"would book: {booking.summary} at {directory.find_department(store, args.department).name}"
+        )
+        _print_conflicts(booking.conflicts)
+        return 1 if any(c.hard for c in booking.conflicts) else 0
+    vid = schedule.book(store, actor, booking, force=args.force, reason=args.reason or "")
+    print(f"booked visit #{vid}: {booking.summary} (requested)")
+    _print_conflicts(booking.conflicts)
+    return 0
+
+
+STATUS_OF_VERB = {
+    "confirm": "confirmed",
+    "complete": "completed",
+    "cancel": "cancelled",
+    "no-show": "no-show",
+}
+
+
+def change_visit(store: Store, actor: str, args: argparse.Namespace) -> int:
+    """``visit reschedule``, ``reopen`` and the status steps, of a series or one occurrence."""
+    from ..core import dates, schedule
+
     on = (
         dates.parse_day(args.on, dayfirst=dayfirst(), future=False)
         if getattr(args, "on", None)
         else None
     )
-    if args.action == "add":
-        values: dict[str, Any] = {
-            "department": args.department,
-            "visitors": args.visitor,
-            "hosts": args.host or [],
-            "when": args.when,
-            "kind": args.kind,
-            "purpose": args.purpose or "",
-            "programme": args.programme or "",
-            "repeat": args.repeat or "",
-        }
-        if args.for_:
-            values["duration"] = args.for_
-        if args.end:
-            values["end"] = args.end
-        booking = schedule.visit_from_input(store, values, dayfirst=dayfirst())
-        for notice in booking.notices:
-            print(f"shadow: warning: {notice}", file=sys.stderr)
-        if args.dry_run:
-            print(
-                f"would book: {booking.summary} at {directory.find_department(store, args.department).name}"
-            )
-            _print_conflicts(booking.conflicts)
-            return 1 if any(c.hard for c in booking.conflicts) else 0
-        vid = schedule.book(store, actor, booking, force=args.force, reason=args.reason or "")
-        print(f"booked visit #{vid}: {booking.summary} (requested)")
-        _print_conflicts(booking.conflicts)
-        return 0
     if args.action == "reschedule":
         when = dates.parse_when(args.when, dayfirst=dayfirst())
         length = dates.parse_duration(args.for_) if args.for_ else None
@@ -277,15 +330,9 @@ def cmd_visit(args: argparse.Namespace) -> int:
     if args.action == "reopen":
         print(schedule.reopen(store, actor, args.id, args.reason, on=on))
         return 0
-    status = {
-        "confirm": "confirmed",
-        "complete": "completed",
-        "cancel": "cancelled",
-        "no-show": "no-show",
-    }
     print(
         schedule.set_status(
-            store, actor, args.id, status[args.action], on=on, reason=args.reason or ""
+            store, actor, args.id, STATUS_OF_VERB[args.action], on=on, reason=args.reason or ""
         )
     )
     return 0
@@ -296,9 +343,9 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
 
     occ = schedule.get_occurrence(store, args.id)
     visit = occ.visit
-    people = directory.names_by_id(store, Person.TABLE)
-    depts = directory.names_by_id(store, Department.TABLE)
+    people, depts = names(store)
     own = visit.id if (occ.series_id is None or visit.series_id is not None) else None
+    way = directory.directions_by_department(store).get(visit.department_id, "it-to-library")
     changed = schedule.changed_occurrences(store, visit) if visit.rrule else []
     rows = [
         (
@@ -309,6 +356,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
         ("when", dates.format_span(occ.start, occ.end)),
         ("repeats", schedule.describe_repeat(visit.rrule) or "no"),
         ("department", depts.get(visit.department_id, "?")),
+        ("direction", DIRECTION_LABELS[way]),
         ("kind", visit.kind),
         ("status", visit.status),
         ("why", visit.status_reason),
@@ -326,6 +374,7 @@ def show_visit(store: Store, args: argparse.Namespace) -> int:
                 "id": own,
                 "key": occ.key,
                 **visit.to_doc(),
+                "direction": way,
                 "version": visit.version,
                 "start": dates.to_iso(occ.start),
                 "end": dates.to_iso(occ.end),

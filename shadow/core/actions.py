@@ -206,6 +206,19 @@ def update(store: Store, actor: str, action: Action, *, expect_version: int | No
     return True
 
 
+def add_note(store: Store, actor: str, action_id: int | str, text: str) -> Action:
+    """Add a line to an action's notes (what ``shadow action note`` does; the TUI's action
+    dialog too). The whole note is kept in the history. Raises ActionError on empty text."""
+    check_text("note", text)
+    line = (text or "").strip()
+    if not line:
+        raise ActionError("a note needs some text")
+    action = get(store, action_id)
+    action.notes = (action.notes + "\n" if action.notes else "") + line
+    update(store, actor, action)  # (checks who may change it)
+    return action
+
+
 @dataclass
 class ActionView:
     action: Action

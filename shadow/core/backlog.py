@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import outbox
+from . import models, outbox
 from .access import guarded
 from .dates import from_iso
-from .directory import DirectoryError, find_department, search_key
+from .directory import DirectoryError, find_department, matches, search_key
 from .models import (
     DIRECTIONS,
     LEVELS,
@@ -62,7 +62,7 @@ BACKWARD = {
     ("done", "in progress"),
     ("declined", "under review"),
 }
-DIRECTION_LABELS = {"it-to-library": "IT → library", "library-to-it": "library → IT"}
+DIRECTION_LABELS = models.DIRECTION_LABELS  # visits and suggestions share them
 
 
 class BacklogError(UserError):
@@ -203,6 +203,27 @@ def add(store: Store, actor: Person, s: Suggestion) -> int:
     s.validate()
     with store.transaction(actor.name) as tx:
         return tx.insert(Suggestion.TABLE, s.to_doc(), summary=s.title)
+
+
+def search(
+    store: Store, typed: str, *, exclude: Iterable[int] = (), limit: int = 50
+) -> list[Suggestion]:
+    """The suggestions a picker offers for what was typed: a number (``12``, ``#12``) finds
+    that one first, any text matches titles ignoring case and accents (``directory.matches``).
+    Newest first; duplicates and ``exclude`` are left out."""
+    text = (typed or "").strip()
+    number = text.lstrip("#").strip()
+    skip = set(exclude)
+    found = []
+    for doc in sorted(store.all(Suggestion.TABLE), key=lambda d: -d["id"]):
+        if doc["id"] in skip or doc.get("status") == "duplicate":
+            continue
+        by_number = number.isascii() and number.isdigit() and str(doc["id"]) == number
+        if by_number:
+            found.insert(0, doc)
+        elif matches(text, str(doc.get("title", ""))):
+            found.append(doc)
+    return [Suggestion.from_doc(d) for d in found[:limit]]
 
 
 @guarded("triage")

@@ -19,7 +19,7 @@ from typing import Any
 from .access import guarded
 from .dates import from_iso
 from .dates import now as _now
-from .models import Department, Person, Programme, UserError, Visit
+from .models import DIRECTIONS, Department, Person, Programme, UserError, Visit, visitor_side
 from .programmes import active
 
 DEFAULT_GOALS = [
@@ -53,6 +53,11 @@ def validate_goals(goals: Any) -> list[dict[str, Any]]:
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise GoalError(f"goal {n}: roles must be a list of role names")
         clean = {"type": goal["type"], "days": days, "roles": roles}
+        direction = goal.get("direction", "it-to-library")
+        if direction not in DIRECTIONS:
+            raise GoalError(f"goal {n}: direction must be one of: {', '.join(DIRECTIONS)}")
+        if direction != "it-to-library":  # goals from before both directions read as before
+            clean["direction"] = direction
         if goal["type"] == "cadence":
             depts = goal.get("departments", [])
             if not isinstance(depts, list) or not all(isinstance(d, int) for d in depts):
@@ -67,14 +72,21 @@ def validate_goals(goals: Any) -> list[dict[str, Any]]:
     return out
 
 
+def goal_direction(goal: dict[str, Any]) -> str:
+    return goal.get("direction") or "it-to-library"
+
+
 def describe_goal(goal: dict[str, Any], dept_names: dict[int, str] | None = None) -> str:
-    who = "every IT person" if not goal.get("roles") else ", ".join(goal["roles"])
+    to_it = goal_direction(goal) == "library-to-it"
+    everyone = "every library person" if to_it else "every IT person"
+    who = everyone if not goal.get("roles") else ", ".join(goal["roles"])
     if goal["type"] == "cadence":
-        where = "every department"
+        where = "every IT team" if to_it else "every department"
         if goal.get("departments"):
             where = ", ".join((dept_names or {}).get(d, f"#{d}") for d in goal["departments"])
         return f"{who}: {where} at least once every {goal['days']} days"
-    return f"new {who}: {goal['count']} departments in their first {goal['days']} days"
+    places = "IT teams" if to_it else "departments"
+    return f"new {who}: {goal['count']} {places} in their first {goal['days']} days"
 
 
 @dataclass
@@ -102,6 +114,7 @@ class Coverage:
     cells: dict[tuple[int, int], Cell]
     goals: list[GoalProgress]
     as_of: date
+    direction: str = "it-to-library"  # IT people x library departments, or the reverse
 
 
 def last_visits(visits: list[Visit], until: datetime) -> dict[tuple[int, int], date]:
@@ -138,7 +151,7 @@ def next_visits(
 
 def _matches(person: Person, goal: dict[str, Any]) -> bool:
     return (
-        person.side == "it"
+        person.side == ("library" if goal_direction(goal) == "library-to-it" else "it")
         and person.active
         and (not goal.get("roles") or person.role in goal["roles"])
     )
@@ -175,9 +188,12 @@ class CoverageView:
     gaps: list[Any]  # surveys.DepartmentGap
     overall: dict[str, float]  # mean survey gap by month
     gap_ids: list[int]  # the department id of each gap (0: gone)
+    direction: str = "it-to-library"
 
 
-def read_view(store, programme_id: int | None, now: datetime) -> CoverageView:
+def read_view(
+    store, programme_id: int | None, now: datetime, direction: str = "it-to-library"
+) -> CoverageView:
     from . import surveys
 
     running = active(store)
@@ -189,34 +205,49 @@ def read_view(store, programme_id: int | None, now: datetime) -> CoverageView:
     return CoverageView(
         running,
         programme_id,
-        compute(store, programme_id, now),
+        compute(store, programme_id, now, direction),
         gaps,
         surveys.overall_by_month(store),
         [names.get(g.department, 0) for g in gaps],
+        direction,
     )
 
 
-def compute(store, programme_id: int | None = None, now: datetime | None = None) -> Coverage:
-    """The coverage matrix and each goal's progress, as of ``now``."""
+def compute(
+    store,
+    programme_id: int | None = None,
+    now: datetime | None = None,
+    direction: str = "it-to-library",
+) -> Coverage:
+    """The coverage matrix and each goal's progress, as of ``now``, for one direction:
+    IT people visiting library departments (``it-to-library``), or library people
+    visiting IT teams (``library-to-it``); goals count only in their own direction."""
+    if direction not in DIRECTIONS:
+        raise GoalError(f"direction must be one of: {', '.join(DIRECTIONS)}")
     now = now or _now()
     today = now.date()
+    host_side = "it" if direction == "library-to-it" else "library"
     people_docs = {d["id"]: d for d in store.all(Person.TABLE)}
     people = sorted(
         (
             Person.from_doc(d)
             for d in people_docs.values()
-            if d.get("side") == "it" and d.get("active", True)
+            if d.get("side") == visitor_side(host_side) and d.get("active", True)
         ),
         key=lambda p: p.name.casefold(),
     )
     depts = sorted(
-        (Department.from_doc(d) for d in store.all(Department.TABLE) if d.get("active", True)),
+        (
+            Department.from_doc(d)
+            for d in store.all(Department.TABLE)
+            if d.get("active", True) and d.get("side", "library") == host_side
+        ),
         key=lambda d: d.name.casefold(),
     )
     visits = [Visit.from_doc(d) for d in store.all(Visit.TABLE)]
     last = last_visits(visits, now)
     booked = next_visits(store, visits, now)
-    goals = programme_goals(store, programme_id)
+    goals = [g for g in programme_goals(store, programme_id) if goal_direction(g) == direction]
     cadence = min((g["days"] for g in goals if g["type"] == "cadence"), default=365)
     cells: dict[tuple[int, int], Cell] = {}
     for p in people:
@@ -269,7 +300,7 @@ def compute(store, programme_id: int | None = None, now: datetime | None = None)
             progress.append(
                 GoalProgress(goal, describe_goal(goal, names), required, met, short=short)
             )
-    return Coverage(people, depts, cells, progress, today)
+    return Coverage(people, depts, cells, progress, today, direction)
 
 
 @guarded("settings")
@@ -291,6 +322,7 @@ def as_json(cov: Coverage) -> dict[str, Any]:
     people = {p.id: p.name for p in cov.people}
     return {
         "as_of": cov.as_of.isoformat(),
+        "direction": cov.direction,
         "departments": [{"id": d.id, "name": d.name} for d in cov.departments],
         "people": [{"id": p.id, "name": p.name, "role": p.role} for p in cov.people],
         "cells": [

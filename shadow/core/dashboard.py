@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from . import actions, backlog, sla, trends
+from . import actions, backlog, liaison, sla, trends
 from .actions import ActionView
 from .backlog import OPEN_STATUSES, Row
+from .directory import directions_by_department
 from .models import Department, Kudos, Person, Suggestion
-from .schedule import Occurrence, occurrences
+from .schedule import Occurrence, awaiting_outcome, load_visits, occurrences
 from .store import Store
 from .trends import Monthly
 
@@ -30,6 +31,8 @@ class DashboardData:
     people: dict[int, str] = field(default_factory=dict)
     departments: dict[int, str] = field(default_factory=dict)
     visits: list[Occurrence] = field(default_factory=list)
+    # past visits still requested or confirmed: record whether they took place
+    outcomes: list[Occurrence] = field(default_factory=list)
     overdue: list[ActionView] | None = None  # None: nobody is acting
     triage: list[Row] = field(default_factory=list)
     breaches: list[tuple[Row, str]] = field(default_factory=list)
@@ -41,6 +44,10 @@ class DashboardData:
     visit_months: Monthly | None = None
     suggestion_months: Monthly | None = None
     backlog_months: Monthly | None = None
+    # each department's visit direction (it-to-library, library-to-it), and the liaisons due
+    # to rotate (core/liaison.py)
+    directions: dict[int, str] = field(default_factory=dict)
+    liaison_due: list[liaison.Rotation] = field(default_factory=list)
 
 
 def _breaches(store: Store, rows: list[Row], now: datetime) -> list[tuple[Row, str]]:
@@ -78,11 +85,13 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         for r in rows
         if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
     )
+    visits = load_visits(store)
     return DashboardData(
         now,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
         departments={d["id"]: d.get("name", "") for d in store.all(Department.TABLE)},
-        visits=occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1)),
+        visits=occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1), visits=visits),
+        outcomes=awaiting_outcome(store, now, visits=visits)[:LIST_LIMIT],
         overdue=overdue,
         triage=sorted(
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
@@ -97,4 +106,6 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         visit_months=trends.visits_per_month(store, now, MONTHS),
         suggestion_months=trends.suggestions_per_month(store, now, MONTHS),
         backlog_months=trends.backlog_size(store, now, MONTHS),
+        directions=directions_by_department(store),
+        liaison_due=liaison.rotations(store, now.date(), due_only=True),
     )

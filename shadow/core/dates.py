@@ -250,15 +250,17 @@ def parse_moment(
     now_: datetime | None = None,
     dayfirst: bool = True,
     future: bool = True,
+    day: date | None = None,
 ) -> Moment:
-    """Read a date, with or without a time. ``future`` resolves yearless dates forward.
+    """Read a date, with or without a time. ``future`` resolves yearless dates forward;
+    ``day`` is the day of a time typed alone (default: the next such time from now).
 
     Returns a timezone-aware datetime (midnight when no time was given) and
     whether a time was given. Raises :class:`DateError`, also for dates outside
     EARLIEST_YEAR..LATEST_YEAR.
     """
     try:
-        moment = _parse_moment(text, now_=now_, dayfirst=dayfirst, future=future)
+        moment = _parse_moment(text, now_=now_, dayfirst=dayfirst, future=future, day=day)
     except (OverflowError, ValueError) as exc:
         if isinstance(exc, DateError):
             raise
@@ -267,7 +269,9 @@ def parse_moment(
     return moment
 
 
-def _parse_moment(text: str, *, now_: datetime | None, dayfirst: bool, future: bool) -> Moment:
+def _parse_moment(
+    text: str, *, now_: datetime | None, dayfirst: bool, future: bool, day: date | None = None
+) -> Moment:
     original = text
     reference = aware(now_) if now_ is not None else now()
     text = " ".join((text or "").strip().lower().replace(",", " ").split())
@@ -301,6 +305,8 @@ def _parse_moment(text: str, *, now_: datetime | None, dayfirst: bool, future: b
     if not rest:
         if at is None:
             raise _fail(original)
+        if day is not None:
+            return Moment(datetime.combine(day, at, zone), True)
         candidate = datetime.combine(today, at, zone)
         if future and candidate <= reference:
             candidate += timedelta(days=1)
@@ -317,9 +323,12 @@ def _parse_moment(text: str, *, now_: datetime | None, dayfirst: bool, future: b
     return Moment(datetime.combine(day, at, zone), True)
 
 
-def parse_when(text: str, *, now_: datetime | None = None, dayfirst: bool = True) -> datetime:
-    """A moment that must include a time (booking a visit)."""
-    moment = parse_moment(text, now_=now_, dayfirst=dayfirst)
+def parse_when(
+    text: str, *, now_: datetime | None = None, dayfirst: bool = True, day: date | None = None
+) -> datetime:
+    """A moment that must include a time (booking a visit). ``day``: where a time typed
+    alone falls (booking from a calendar cell keeps that cell's day)."""
+    moment = parse_moment(text, now_=now_, dayfirst=dayfirst, day=day)
     if not moment.has_time:
         raise DateError(
             f"{text.strip()!r} is {format_day(moment.value.date())}; add a start time, "

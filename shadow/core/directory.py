@@ -29,6 +29,7 @@ from .models import (
     UserError,
     ValidationError,
     clean_line,
+    direction_of,
     format_hours,
     name_key,
     parse_hours,
@@ -40,7 +41,8 @@ from .store import Store
 SETUP_ACTOR = "(first-run setup)"
 
 PERSON_FIELDS = ("name", "side", "role", "department", "team", "email", "active")
-DEPARTMENT_FIELDS = ("name", "branch", "capacity", "hours", "hosts", "notes", "closed", "active")
+DEPARTMENT_FIELDS = ("name", "branch", "capacity", "hours", "hosts", "notes", "closed", "active",
+                     "side", "liaison", "liaison_since")  # fmt: skip
 
 
 class DirectoryError(UserError):
@@ -125,6 +127,12 @@ def find_department(store: Store, ref: str | int) -> Department:
 
 def names_by_id(store: Store, table: str) -> dict[int, str]:
     return {d["id"]: d.get("name", "") for d in store.all(table)}
+
+
+def directions_by_department(store: Store) -> dict[int, str]:
+    """Each department's visit direction (``it-to-library``, or ``library-to-it`` for an IT
+    team); departments saved before sides existed are library departments."""
+    return {d["id"]: direction_of(d.get("side", "library")) for d in store.all(Department.TABLE)}
 
 
 # ------------------------------------------------------------------ who is acting
@@ -237,6 +245,12 @@ def department_from_input(
         dept.name = (
             clean_line(values["name"]) if isinstance(values["name"], str) else values["name"]
         )
+    if "side" in values:
+        side = str(values["side"] or "").strip().casefold() or "library"
+        side = {"lib": "library", "it team": "it"}.get(side, side)
+        if side not in SIDES:
+            errors["side"] = f"must be 'library' or 'it' (got {values['side']!r})"
+        dept.side = side
     if "branch" in values:
         dept.branch = clean_line(values["branch"] or "")
     if "notes" in values:
@@ -266,8 +280,8 @@ def department_from_input(
             except DirectoryError as exc:
                 errors["hosts"] = str(exc)
                 break
-            if host.side != "library":
-                errors["hosts"] = f"{host.name} is IT staff; hosts are library staff"
+            if host.side != dept.side:
+                errors["hosts"] = _wrong_side(host, dept, "hosts")
                 break
             if host.id not in hosts:
                 hosts.append(host.id)
@@ -287,6 +301,13 @@ def department_from_input(
         dept.closed_dates = sorted(set(closed))
     if "active" in values:
         dept.active = _bool(values["active"], "active", errors)
+    _liaison_from_input(store, values, dept, base, errors)
+    if "side" in values and "hosts" not in values and "hosts" not in errors:
+        for host_id in dept.hosts:
+            host = store.get(Person.TABLE, host_id)
+            if host and host.get("side") != dept.side:
+                errors["hosts"] = _wrong_side(Person.from_doc(host), dept, "hosts")
+                break
     try:
         dept.validate()
     except ValidationError as exc:
@@ -295,6 +316,55 @@ def department_from_input(
     if errors:
         raise ValidationError(errors)
     return dept
+
+
+def _wrong_side(person: Person, dept: Department, role: str) -> str:
+    """Why ``person`` cannot be a host or liaison of ``dept``: its own side does that."""
+    kind = "an IT team" if dept.side == "it" else "a library department"
+    theirs = "IT staff" if person.side == "it" else "library staff"
+    own = "IT staff" if dept.side == "it" else "library staff"
+    what = "hosts are" if role == "hosts" else f"the {role} is"
+    return f"{person.name} is {theirs}; {what} {own} at {dept.name or 'the department'} ({kind})"
+
+
+def _liaison_from_input(
+    store: Store,
+    values: dict[str, Any],
+    dept: Department,
+    base: Department | None,
+    errors: dict[str, str],
+) -> None:
+    """``liaison`` (a name or id, empty to clear) and ``liaison_since`` (YYYY-MM-DD); a new
+    liaison without a date starts today."""
+    if "liaison" in values:
+        text = clean_line(str(values["liaison"] or ""))
+        if not text:
+            dept.liaison_id, dept.liaison_since = None, None
+        else:
+            try:
+                person = find_person(store, text)
+            except DirectoryError as exc:
+                errors["liaison"] = str(exc)
+                return
+            if person.side != dept.side:
+                errors["liaison"] = _wrong_side(person, dept, "liaison")
+                return
+            if base is None or base.liaison_id != person.id:
+                from .dates import now
+
+                dept.liaison_since = now().date().isoformat()
+            dept.liaison_id = person.id
+    if "liaison" in values and dept.liaison_id is None:
+        return  # cleared: no "since" to keep
+    if values.get("liaison_since") not in (None, ""):
+        raw = str(values["liaison_since"]).strip()
+        try:
+            dept.liaison_since = date.fromisoformat(raw).isoformat()
+        except ValueError:
+            errors["liaison_since"] = f"{raw!r} is not a date (use YYYY-MM-DD)"
+            return
+        if dept.liaison_id is None and "liaison" not in errors:
+            errors["liaison_since"] = "name the liaison first (--liaison PERSON)"
 
 
 def person_to_input(store: Store, person: Person) -> dict[str, str]:
@@ -322,6 +392,9 @@ def department_to_input(store: Store, dept: Department) -> dict[str, str]:
         "notes": dept.notes,
         "closed": ", ".join(dept.closed_dates),
         "active": "yes" if dept.active else "no",
+        "side": dept.side,
+        "liaison": names.get(dept.liaison_id, "") if dept.liaison_id else "",
+        "liaison_since": dept.liaison_since or "",
     }
 
 
@@ -526,7 +599,7 @@ class Problem:
 _REFS = {
     # table: [(field, target table, is a list)]
     "people": [("department_id", "departments", False)],
-    "departments": [("hosts", "people", True)],
+    "departments": [("hosts", "people", True), ("liaison_id", "people", False)],
     "programmes": [("coordinator_id", "people", False)],
     "visits": [
         ("department_id", "departments", False),
@@ -558,6 +631,11 @@ _REFS = {
         ("observation_id", "observations", False),
     ],
     "surveys": [("department_id", "departments", False), ("respondent_id", "people", False)],
+    "secondments": [
+        ("person_id", "people", False),
+        ("department_id", "departments", False),
+        ("host_id", "people", False),
+    ],
     "feedback": [("visit_id", "visits", False), ("author_id", "people", False)],
 }
 
@@ -598,6 +676,8 @@ def check(store: Store) -> list[Problem]:
     people_side = {d["id"]: d.get("side") for d in store.all("people")}
     for doc in store.all("departments"):
         for host in doc.get("hosts", []):
-            if people_side.get(host) == "it":
-                problems.append(Problem("departments", doc["id"], f"host #{host} is IT staff"))
+            side = people_side.get(host)
+            if side is not None and side != doc.get("side", "library"):
+                what = "IT staff" if side == "it" else "library staff"
+                problems.append(Problem("departments", doc["id"], f"host #{host} is {what}"))
     return problems

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import dates, schedule
+from . import dates, models, schedule
 from .access import guarded
 from .models import Department, Feedback, Person, UserError, ValidationError, Visit, clean_line
 from .store import Store
@@ -238,8 +238,8 @@ def _key(visit: Visit) -> str:
 
 
 def direction_of(dept: dict | None) -> str:
-    """A visit to a department on the IT side (an IT team) is library staff visiting IT."""
-    return "library-to-it" if (dept or {}).get("side") == "it" else "it-to-library"
+    """The direction of a visit to this department record (the rule: models.direction_of)."""
+    return models.direction_of((dept or {}).get("side"))
 
 
 def ratings(

@@ -57,6 +57,21 @@ VISIT_KINDS = ("tour", "shadowing", "temporary assignment", "group meeting")
 VISIT_STATUSES = ("requested", "confirmed", "completed", "cancelled", "no-show")
 OBSERVATION_KINDS = ("workflow seen", "pain point", "system issue", "idea", "praise")
 DIRECTIONS = ("it-to-library", "library-to-it")
+DIRECTION_LABELS = {"it-to-library": "IT → library", "library-to-it": "library → IT"}
+# For narrow table columns (the Schedule's agenda at 80 columns).
+DIRECTION_SHORT = {"it-to-library": "IT→lib", "library-to-it": "lib→IT"}
+
+
+def direction_of(department_side: str | None) -> str:
+    """A visit's direction follows its department: to an IT team it is library-to-it."""
+    return "library-to-it" if department_side == "it" else "it-to-library"
+
+
+def visitor_side(department_side: str | None) -> str:
+    """Who visits a department of this side: library staff visit IT teams, and the reverse."""
+    return "library" if department_side == "it" else "it"
+
+
 LEVELS = ("high", "medium", "low")
 RISKS = ("financial", "compliance", "reputation")
 SUGGESTION_STATUSES = (
@@ -441,10 +456,20 @@ class Department(Model):
     notes: str = ""
     closed_dates: list[str] = field(default_factory=list)
     active: bool = True
+    side: str = "library"  # library department, or an IT team ("it") visited by library staff
+    liaison_id: int | None = None  # who coordinates the department's side of the programme
+    liaison_since: str | None = None  # date
+
+    @property
+    def direction(self) -> str:
+        return direction_of(self.side)
 
     def validate(self) -> None:
         c = _Checker()
         c.line("name", self.name, required=True, limit=NAME_MAX)
+        c.choice("side", self.side, SIDES)
+        c.ref("liaison_id", self.liaison_id)
+        c.day("liaison_since", self.liaison_since, required=False)
         c.line("branch", self.branch)
         c.refs("hosts", self.hosts)
         c.level("capacity", self.capacity, 1, 200)
@@ -741,6 +766,44 @@ class AuditEntry(Model):
         c.done()
 
 
+@dataclass
+class Secondment(Model):
+    """A multi-day temporary assignment: a person works in a host department for a while,
+    writes one short line a day, and the host signs it off at the end."""
+
+    TABLE: ClassVar[str] = "secondments"
+    person_id: int | None = None
+    department_id: int | None = None
+    host_id: int | None = None
+    start: str = ""  # date
+    end: str = ""  # date
+    goals: str = ""  # the learning goals
+    log: list[dict[str, str]] = field(default_factory=list)  # {"day", "text", "at"}
+    signed_off: str | None = None  # when the host signed it off
+    sign_off_comment: str = ""
+
+    def validate(self) -> None:
+        c = _Checker()
+        c.ref("person_id", self.person_id, required=True)
+        c.ref("department_id", self.department_id, required=True)
+        c.ref("host_id", self.host_id, required=True)
+        c.day("start", self.start)
+        c.day("end", self.end)
+        if "start" not in c.errors and "end" not in c.errors and self.end < self.start:
+            c.fail("end", "is before the start")
+        c.text("goals", self.goals)
+        if not isinstance(self.log, list) or not all(isinstance(e, dict) for e in self.log):
+            c.fail("log", "must be a list of daily entries")
+        else:
+            for entry in self.log:
+                c.day("log", entry.get("day"))
+                c.line("log", entry.get("text"), required=True, limit=LINE_MAX)
+                c.timestamp("log", entry.get("at"))
+        c.timestamp("signed_off", self.signed_off, required=False)
+        c.text("sign_off_comment", self.sign_off_comment)
+        c.done()
+
+
 WAIT_SIDES = ("library", "it", "vendor")
 WAIT_RECORDS = ("suggestions", "actions")
 
@@ -800,6 +863,7 @@ MODELS: dict[str, type[Model]] = {
         Kudos,
         Feedback,
         Survey,
+        Secondment,
         AuditEntry,
         Wait,
         ClockStart,

@@ -3,7 +3,9 @@ public praise read out at the next meeting."""
 
 from __future__ import annotations
 
-from . import outbox, versions
+from datetime import datetime
+
+from . import dates, outbox, versions
 from .access import guarded
 from .backlog import BacklogError
 from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError, parse_id
@@ -22,17 +24,48 @@ def _validate_note(obs: Observation) -> None:
         raise
 
 
+def check_noteworthy(store: Store, visit_ref: int | str, now: datetime | None = None) -> None:
+    """The one rule for notes and kudos about a visit (CLI and screens alike): the visit (or
+    occurrence, ``20@2026-12-16``) must have begun and not have been cancelled. Raises
+    BacklogError saying why not."""
+    from . import schedule
+
+    try:
+        occ = schedule.get_occurrence(store, visit_ref)
+    except schedule.ScheduleError as exc:
+        raise BacklogError(str(exc)) from None
+    if occ.status == "cancelled":
+        why = f" ({occ.visit.status_reason})" if occ.visit.status_reason else ""
+        raise BacklogError(
+            f"visit #{occ.key} was cancelled{why}: there is nothing to note or thank anyone for"
+        )
+    now = now or dates.now()
+    if occ.start > now:
+        raise BacklogError(
+            f"visit #{occ.key} starts {dates.format_moment(occ.start)}, which has not come yet: "
+            "notes and kudos are written once it has begun"
+        )
+
+
 @guarded("notes")
 def observe(
-    store: Store, actor: Person, visit_id: int | str, text: str, kind: str = "workflow seen"
+    store: Store,
+    actor: Person,
+    visit_id: int | str,
+    text: str,
+    kind: str = "workflow seen",
+    *,
+    now: datetime | None = None,
 ) -> int:
-    """A note on a visit, marked with its author's side."""
+    """A note on a visit that has begun (see :func:`check_noteworthy`), marked with its
+    author's side. ``now``: the clock (default: the real time)."""
     from . import schedule  # a visit, or one occurrence of a series (20@2026-12-16)
 
     try:
         visit = schedule.get_visit(store, visit_id)
     except schedule.ScheduleError as exc:
         raise BacklogError(str(exc)) from None
+    check_noteworthy(store, visit_id, now)
     kind = (kind or "workflow seen").strip().lower()
     obs = Observation(
         visit_id=visit.id,
@@ -94,21 +127,30 @@ def give_kudos(
     to_person: Person,
     text: str,
     *,
-    visit_id: int | None = None,
+    visit_id: int | str | None = None,
     observation_id: int | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """Public praise, to be read out at the next meeting."""
+    """Public praise, to be read out at the next meeting. About a visit (``visit_id``: a
+    visit or an occurrence, ``20@2026-12-16``), only once it has begun and if it was not
+    cancelled (:func:`check_noteworthy`)."""
+    from . import schedule
+
     if to_person.id == actor.id:
         raise BacklogError("kudos are for someone else")
+    if visit_id is not None:
+        check_noteworthy(store, visit_id, now)
     k = Kudos(
         to_id=to_person.id,
         from_id=actor.id,
         text=(text or "").strip(),
-        visit_id=visit_id,
+        visit_id=None,
         observation_id=observation_id,
     )
     k.validate()
     with store.transaction(actor.name) as tx:
+        if visit_id is not None:
+            k.visit_id = schedule.attach_id(tx, store, visit_id)
         kid = tx.insert(Kudos.TABLE, k.to_doc(), summary=f"kudos to {to_person.name}")
         outbox.kudos_given(tx, store, kid)
         return kid

@@ -86,6 +86,7 @@ KINDS = (
     "action-overdue",
     "digest",
     "kudos",
+    "liaison-rotation",
 )
 NOTES_PROMPT_WINDOW = timedelta(days=7)  # after-visit prompts for visits ended this recently
 OUTCOME_WINDOW = timedelta(days=30)  # the digest lists visits still without an outcome
@@ -449,7 +450,7 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
                     "and what you suggest while it is fresh: in shadow, open the visit and "
                     f'press n, or run\n  shadow observe {visit.id} "what you saw"\n\n'
                     "And rate it (how useful, would you do it again, one thing you learned): "
-                    f"press f on the visit page, or run\n  shadow feedback {occ.key} --rating N "
+                    f"press g on the visit page, or run\n  shadow feedback {occ.key} --rating N "
                     f'--again yes --learned "one thing"\n\n{details}\n'
                 )
             found.append((person, kind, subject, body, key, f"visit #{occ.key}"))
@@ -476,6 +477,28 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
                 f"action #{a.id}",
             )
         )
+    # liaison rotations due: one notice per department and due date, to the coordinators
+    from . import liaison
+    from .sla import coordinators as programme_coordinators
+
+    for rot in liaison.rotations(store, now.date(), due_only=True):
+        for pid in sorted(programme_coordinators(store)):
+            key = f"liaison:{rot.department_id}:{rot.rotate_on}:{pid}"
+            person = want(pid, key)
+            if person is not None:
+                found.append(
+                    (
+                        person,
+                        "liaison-rotation",
+                        f"Liaison rotation due: {rot.department}",
+                        f"Hello {person.name},\n\n{rot.liaison} has been {rot.department}'s "
+                        f"liaison since {dates.format_day(rot.since)}: "
+                        f"{rot.describe(now.date())}. Agree who takes the role on, then\n"
+                        f'  shadow department edit "{rot.department}" --liaison NAME\n',
+                        key,
+                        f"department #{rot.department_id}",
+                    )
+                )
     # the weekly digest (worked out only when someone still needs this week's)
     year, week, _ = now.isocalendar()
     recipients = [

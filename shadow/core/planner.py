@@ -13,13 +13,15 @@ well under a second; tests re-check every proposal with ``schedule.check``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from . import dates, outbox
 from .access import guarded
 from .coverage import compute
-from .models import DAYS, Department, Person, UserError, Visit
+from .models import DAYS, DIRECTIONS, Department, Person, UserError, Visit
 from .plain import count as counted
 from .schedule import OCCUPYING, occurrences
 from .settings import rules
@@ -83,25 +85,27 @@ class Plan:
 def needed_pairs(
     store, programme_id: int | None, start: date, end: date, now: datetime
 ) -> list[tuple[int, int]]:
-    """(IT person, department) pairs the goals still ask for and no upcoming visit covers."""
-    cov = compute(store, programme_id, now)
+    """(visitor, department) pairs the goals still ask for and no upcoming visit covers, both
+    ways: IT people to library departments, then library people to IT teams."""
     pairs: list[tuple[int, int]] = []
     seen: set[tuple[int, int]] = set()
-    for g in cov.goals:
-        for pair in g.missing:
-            if pair not in seen:
-                seen.add(pair)
-                pairs.append(pair)
-    for g in cov.goals:
-        for pid, (count, _by) in g.short.items():
-            have = {d for (p, d) in seen if p == pid}
-            for dept in cov.departments:
-                if count <= 0:
-                    break
-                if dept.id not in have and (pid, dept.id) not in seen:
-                    seen.add((pid, dept.id))
-                    pairs.append((pid, dept.id))
-                    count -= 1
+    for direction in DIRECTIONS:
+        cov = compute(store, programme_id, now, direction)
+        for g in cov.goals:
+            for pair in g.missing:
+                if pair not in seen:
+                    seen.add(pair)
+                    pairs.append(pair)
+        for g in cov.goals:
+            for pid, (count, _by) in g.short.items():
+                have = {d for (p, d) in seen if p == pid}
+                for dept in cov.departments:
+                    if count <= 0:
+                        break
+                    if dept.id not in have and (pid, dept.id) not in seen:
+                        seen.add((pid, dept.id))
+                        pairs.append((pid, dept.id))
+                        count -= 1
     # Already booked (requested or confirmed, from now on): not a gap.
     booked = set()
     for o in occurrences(
@@ -176,19 +180,8 @@ def plan(
     pairs: list[tuple[int, int]] | None = None,
 ) -> Plan:
     """Propose visits for the uncovered pairs between ``start`` and ``end`` (inclusive)."""
-    if end < start:
-        raise PlanError("the range ends before it starts")
-    if (end - start).days > 400:
-        raise PlanError("plan at most a year at a time")
-    if max_per_week is not None and not 1 <= max_per_week <= MAX_PER_WEEK_LIMIT:
-        raise PlanError(
-            f"visits per person per week must be 1 to {MAX_PER_WEEK_LIMIT}, not {max_per_week}"
-        )
     now = now or dates.now()
-    if start < now.date():
-        raise PlanError(
-            f"the range starts {dates.format_day(start)}, in the past: plan from today on"
-        )
+    _check_range(start, end, max_per_week, now)
     zone = now.tzinfo or dates.local_zone()
     settings = rules(store)
     max_week = max_per_week or int(store.setting("planner.max_per_week", DEFAULT_MAX_PER_WEEK))
@@ -203,15 +196,8 @@ def plan(
     for pid, did in pairs:
         wanted[did].append(pid)
     result = Plan(pairs=len(pairs))
-
-    def open_hours(d: Department) -> float:
-        return sum(
-            (datetime.strptime(b, "%H:%M") - datetime.strptime(a, "%H:%M")).seconds / 3600
-            for spans in d.hours.values()
-            for a, b in spans
-        )
-
-    order = sorted(wanted, key=lambda did: (open_hours(depts[did]) if did in depts else 0, did))
+    # The departments open fewest hours first: they have the fewest slots to give.
+    order = sorted(wanted, key=lambda did: (_open_hours(depts[did]) if did in depts else 0, did))
     for did in order:
         dept = depts.get(did)
         waiting = list(wanted[did])
@@ -229,42 +215,85 @@ def plan(
             )
             result.unplaced += [Unplaced(p, did, why) for p in waiting]
             continue
-        for s, e in _slots(dept, start, end, length, zone, now):
-            if not waiting:
-                break
-            wk, mo = s.isocalendar()[:2], (s.year, s.month)
-            host = next(
-                (
-                    h
-                    for h in sorted(hosts, key=lambda h: index.host_month[(h, mo)])
-                    if index.host_week[(h, wk)] < settings["host_week_cap"]
-                    and index.host_month[(h, mo)] < settings["host_month_cap"]
-                    and index.free(h, s, e)
-                ),
-                None,
-            )
-            if host is None:
-                continue
-            room = dept.capacity - index.room(did, s, e)
-            if room <= 0:
-                continue
-            group = []
-            for pid in waiting:
-                if len(group) >= room:
-                    break
-                if index.visitor_week[(pid, wk)] < max_week and index.free(pid, s, e):
-                    group.append(pid)
-            if not group:
-                continue
-            index.add(did, group, [host], s, e)
-            result.proposals.append(Proposal(did, group, [host], s, e))
-            waiting = [p for p in waiting if p not in group]
+        slots = _slots(dept, start, end, length, zone, now)
+        waiting = _fill(result, index, dept, hosts, waiting, slots, settings, max_week)
         for pid in waiting:
             result.unplaced.append(
                 Unplaced(pid, did, _why(index, dept, hosts, pid, start, end, max_week, settings))
             )
     result.proposals.sort(key=lambda p: (p.start, p.department_id))
     return result
+
+
+def _check_range(start: date, end: date, max_per_week: int | None, now: datetime) -> None:
+    """Refuse a range the planner will not search (backwards, over a year, in the past)."""
+    if end < start:
+        raise PlanError("the range ends before it starts")
+    if (end - start).days > 400:
+        raise PlanError("plan at most a year at a time")
+    if max_per_week is not None and not 1 <= max_per_week <= MAX_PER_WEEK_LIMIT:
+        raise PlanError(
+            f"visits per person per week must be 1 to {MAX_PER_WEEK_LIMIT}, not {max_per_week}"
+        )
+    if start < now.date():
+        raise PlanError(
+            f"the range starts {dates.format_day(start)}, in the past: plan from today on"
+        )
+
+
+def _open_hours(d: Department) -> float:
+    """Hours a week the department is open."""
+    return sum(
+        (datetime.strptime(b, "%H:%M") - datetime.strptime(a, "%H:%M")).seconds / 3600
+        for spans in d.hours.values()
+        for a, b in spans
+    )
+
+
+def _fill(
+    result: Plan,
+    index: _Index,
+    dept: Department,
+    hosts: list[int],
+    waiting: list[int],
+    slots: Iterator[tuple[datetime, datetime]],
+    settings: dict[str, Any],
+    max_week: int,
+) -> list[int]:
+    """Propose visits to ``dept`` slot by slot, as many waiting visitors at once as it takes
+    and who are free; returns those still waiting when the slots run out."""
+    did = dept.id
+    for s, e in slots:
+        if not waiting:
+            break
+        wk, mo = s.isocalendar()[:2], (s.year, s.month)
+        host = next(
+            (
+                h
+                for h in sorted(hosts, key=lambda h: index.host_month[(h, mo)])
+                if index.host_week[(h, wk)] < settings["host_week_cap"]
+                and index.host_month[(h, mo)] < settings["host_month_cap"]
+                and index.free(h, s, e)
+            ),
+            None,
+        )
+        if host is None:
+            continue
+        room = dept.capacity - index.room(did, s, e)
+        if room <= 0:
+            continue
+        group = []
+        for pid in waiting:
+            if len(group) >= room:
+                break
+            if index.visitor_week[(pid, wk)] < max_week and index.free(pid, s, e):
+                group.append(pid)
+        if not group:
+            continue
+        index.add(did, group, [host], s, e)
+        result.proposals.append(Proposal(did, group, [host], s, e))
+        waiting = [p for p in waiting if p not in group]
+    return waiting
 
 
 def _why(

@@ -60,7 +60,7 @@ def person_cells(person: Person, dept_names: dict[int, str]) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ departments
-DEPARTMENT_COLUMNS = ("name", "branch", "capacity", "hours", "hosts", "active")
+DEPARTMENT_COLUMNS = ("name", "branch", "capacity", "hours", "hosts", "active", "side")
 
 
 def department_json(dept: Department, people_names: dict[int, str]) -> dict[str, Any]:
@@ -75,6 +75,12 @@ def department_json(dept: Department, people_names: dict[int, str]) -> dict[str,
         "notes": dept.notes,
         "closed_dates": list(dept.closed_dates),
         "active": dept.active,
+        "side": dept.side,
+        "direction": dept.direction,
+        "liaison": people_names.get(dept.liaison_id, f"#{dept.liaison_id}")
+        if dept.liaison_id
+        else None,
+        "liaison_since": dept.liaison_since,
         "version": dept.version,
     }
 
@@ -88,6 +94,7 @@ def department_cells(dept: Department, people_names: dict[int, str]) -> tuple[st
         format_hours(dept.hours),
         ", ".join(people_names.get(h, f"#{h}") for h in dept.hosts),
         yes_no(dept.active),
+        SIDE_LABELS.get(dept.side, dept.side),
     )
 
 

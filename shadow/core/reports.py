@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from dateutil import tz
 from icalendar import Calendar, Event, vCalAddress, vDDDTypes, vRecur, vText
@@ -85,19 +86,7 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
         out.append(f"SEQUENCE:{edits.get(visit.id, 0)}")
         if visit.rrule:
             out.append("RRULE:" + _rrule_for_ics(visit.rrule, zone).to_ical().decode())
-        for role, ids in (("REQ-PARTICIPANT", visit.visitors), ("CHAIR", visit.hosts)):
-            for pid in ids:
-                person = people.get(pid)
-                if person is None:
-                    continue
-                key = (pid, role)
-                if key not in addresses:
-                    address = (
-                        f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
-                    )
-                    params = Parameters(cn=vText(person.name), role=vText(role))
-                    addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
-                out.append(addresses[key])
+        out += _attendees(visit, people, addresses)
         out.append("DESCRIPTION:" + _ics_text(event_description(visit, dept_name, people)))
         if dept is not None:
             out.append("LOCATION:" + _ics_text(", ".join(x for x in (dept.name, dept.branch) if x)))
@@ -116,6 +105,26 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     assert head.endswith(tail)
     body = "\r\n".join(events).encode("utf-8") + b"\r\n" if events else b""
     return head[: -len(tail)] + body + tail
+
+
+def _attendees(
+    visit: Visit, people: dict[int, Person], addresses: dict[tuple[int, str], str]
+) -> list[str]:
+    """The ATTENDEE lines of a visit: visitors, then hosts (CHAIR); ``addresses`` keeps
+    each person's line per role, written once per export."""
+    lines = []
+    for role, ids in (("REQ-PARTICIPANT", visit.visitors), ("CHAIR", visit.hosts)):
+        for pid in ids:
+            person = people.get(pid)
+            if person is None:
+                continue
+            key = (pid, role)
+            if key not in addresses:
+                address = f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
+                params = Parameters(cn=vText(person.name), role=vText(role))
+                addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
+            lines.append(addresses[key])
+    return lines
 
 
 def event_description(visit: Visit, dept_name: str, people: dict[int, Person]) -> str:
@@ -254,8 +263,6 @@ def sla_report(
 
     Suggestions count when they were raised in [start, end).
     """
-    from statistics import median
-
     from .backlog import priority
     from .dates import now as _now
     from .models import Suggestion
@@ -292,40 +299,51 @@ def sla_report(
         for kind, key in keys:
             b = bucket(kind, key)
             b["suggestions"] += 1
-            for clock, prefix in ((triage, "triage"), (resolve, "resolve")):
-                if clock.state == "met":
-                    b["triaged_within" if prefix == "triage" else "resolved_within"] += 1
-                elif clock.state == "breached":
-                    b[f"{prefix}_breached"] += 1
-                    b["_over"].append(-(clock.remaining_days or 0))
-                    if kind == "priority" and clock.due is not None:
-                        month = f"{clock.due.astimezone(svc.calendar.zone):%Y-%m}"
-                        breach_months[month] = breach_months.get(month, 0) + 1
-                elif clock.state in ("running", "at risk"):
-                    b[f"{prefix}_open"] += 1
-    out: dict[str, list[dict]] = {}
-    for kind, table in groups.items():
-        rows = []
-        for key in sorted(table):
-            b = table[key]
-            over = b.pop("_over")
-            measured = (
-                b["triaged_within"]
-                + b["triage_breached"]
-                + b["resolved_within"]
-                + b["resolve_breached"]
-            )
-            breaches = b["triage_breached"] + b["resolve_breached"]
-            rows.append(
-                {
-                    kind: key,
-                    **b,
-                    "breach_rate": round(breaches / measured, 3) if measured else 0.0,
-                    "median_days_over": round(median(over), 1) if over else 0.0,
-                }  # fmt: skip
-            )
-        out[kind] = rows
+            months = breach_months if kind == "priority" else None  # counted once
+            _tally(b, triage, resolve, months, svc.calendar.zone)
+    out = {kind: _sla_rows(kind, table) for kind, table in groups.items()}
     return waiting_extras(store, svc, out, breach_months, now, start, end)
+
+
+def _tally(b: dict, triage: Any, resolve: Any, breach_months: dict | None, zone: Any) -> None:
+    """Count one suggestion's two clocks into its bucket (and breaches into their month)."""
+    for clock, prefix in ((triage, "triage"), (resolve, "resolve")):
+        if clock.state == "met":
+            b["triaged_within" if prefix == "triage" else "resolved_within"] += 1
+        elif clock.state == "breached":
+            b[f"{prefix}_breached"] += 1
+            b["_over"].append(-(clock.remaining_days or 0))
+            if breach_months is not None and clock.due is not None:
+                month = f"{clock.due.astimezone(zone):%Y-%m}"
+                breach_months[month] = breach_months.get(month, 0) + 1
+        elif clock.state in ("running", "at risk"):
+            b[f"{prefix}_open"] += 1
+
+
+def _sla_rows(kind: str, table: dict[str, dict]) -> list[dict]:
+    """The report's rows for one grouping, by key, with breach rate and median days over."""
+    from statistics import median
+
+    rows = []
+    for key in sorted(table):
+        b = table[key]
+        over = b.pop("_over")
+        measured = (
+            b["triaged_within"]
+            + b["triage_breached"]
+            + b["resolved_within"]
+            + b["resolve_breached"]
+        )
+        breaches = b["triage_breached"] + b["resolve_breached"]
+        rows.append(
+            {
+                kind: key,
+                **b,
+                "breach_rate": round(breaches / measured, 3) if measured else 0.0,
+                "median_days_over": round(median(over), 1) if over else 0.0,
+            }  # fmt: skip
+        )
+    return rows
 
 
 # ------------------------------------------------------------------ CSV exports
@@ -438,111 +456,157 @@ def _stopped_before(doc: dict, since: datetime) -> bool:
 def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
     """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
     from .actions import views
-    from .backlog import priority, priority_reason
-    from .dates import format_day, format_moment, format_span
+    from .dates import format_day, format_moment
     from .dates import now as _now
-    from .models import Kudos, Suggestion
-    from .schedule import occurrences, visits_near
+    from .models import Suggestion
     from .sla import meeting_lines, service
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
     svc = service(store)
-    lines = [
-        "# Technical Implementation Group — meeting pack",
-        "",
-        f"Prepared {format_moment(now)}; covers changes since {format_day(since.date())}.",
-        "",
-    ]
-
-    def section(title: str, items: list[str], empty: str) -> None:
-        lines.append(f"## {title}")
-        lines.append("")
-        lines.extend(items or [f"_{empty}_"])
-        lines.append("")
-
-    horizon = now + timedelta(days=14)
-    upcoming = [
-        o
-        for o in occurrences(store, now, horizon, visits_near(store, now, horizon))
-        if o.status in ("requested", "confirmed")
-    ]
-    section(
-        "Upcoming visits (next fortnight)",
-        [
-            f"- {format_span(o.start, o.end)} — **{md_escape(depts.get(o.visit.department_id, '?'))}** "
-            f"({o.visit.kind}, {o.status}): "
-            f"{md_escape(', '.join(people.get(p, '?') for p in o.visit.visitors))} "
-            f"hosted by {md_escape(', '.join(people.get(p, '?') for p in o.visit.hosts))}"
-            for o in upcoming
-        ],
-        "No visits booked in the next fortnight.",
-    )
-    section(
-        "Visits cancelled since the last meeting",
-        _cancellations(store, since, depts),
-        "No visits cancelled since the last meeting.",
-    )
     # Suggestions closed (both clocks stopped) before the window appear nowhere in the pack.
     suggestions = [
         (d, Suggestion.from_doc(d))
         for d in store.all(Suggestion.TABLE)
         if not _stopped_before(d, since)
     ]
+    acts = views(store, now.date())
+    sections = [  # (title, one line per item, what to say when there is none)
+        (
+            "Upcoming visits (next fortnight)",
+            _upcoming(store, now, people, depts),
+            "No visits booked in the next fortnight.",
+        ),
+        (
+            "Visits cancelled since the last meeting",
+            _cancellations(store, since, depts),
+            "No visits cancelled since the last meeting.",
+        ),
+        (
+            "New suggestions awaiting triage",
+            _awaiting_triage(suggestions, people, depts),
+            "Nothing is waiting for triage.",
+        ),
+        (
+            "Top-voted open suggestions",
+            _top_voted(suggestions),
+            "No votes on open suggestions yet.",
+        ),
+        (
+            "Actions overdue or at risk",
+            _actions_at_risk(acts),
+            "No actions are overdue or due within a week.",
+        ),
+        (
+            "Actions completed since the last meeting",
+            _actions_done(acts, since),
+            "None completed since the last meeting.",
+        ),
+        (
+            "Service-level breaches",
+            _breaches(suggestions, svc, since, now),
+            "No service levels breached.",
+        ),
+        ("Whose turn it is", meeting_lines(store, svc, since, now), "Nothing is waiting."),
+        (
+            "Kudos to announce",
+            _kudos(store, since, people),
+            "No kudos since the last meeting — worth asking hosts for some.",
+        ),
+    ]
+    lines = [
+        "# Technical Implementation Group — meeting pack",
+        "",
+        f"Prepared {format_moment(now)}; covers changes since {format_day(since.date())}.",
+        "",
+    ]
+    for title, items, empty in sections:
+        lines += [f"## {title}", "", *(items or [f"_{empty}_"]), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _upcoming(
+    store: Store, now: datetime, people: dict[int, str], depts: dict[int, str]
+) -> list[str]:
+    """Requested and confirmed visits in the next fortnight."""
+    from .dates import format_span
+    from .schedule import occurrences, visits_near
+
+    horizon = now + timedelta(days=14)
+    return [
+        f"- {format_span(o.start, o.end)} — **{md_escape(depts.get(o.visit.department_id, '?'))}** "
+        f"({o.visit.kind}, {o.status}): "
+        f"{md_escape(', '.join(people.get(p, '?') for p in o.visit.visitors))} "
+        f"hosted by {md_escape(', '.join(people.get(p, '?') for p in o.visit.hosts))}"
+        for o in occurrences(store, now, horizon, visits_near(store, now, horizon))
+        if o.status in ("requested", "confirmed")
+    ]
+
+
+def _awaiting_triage(
+    suggestions: list[tuple[dict, Any]], people: dict[int, str], depts: dict[int, str]
+) -> list[str]:
+    """New suggestions, most urgent first."""
+    from .backlog import priority, priority_reason
+
     new = sorted(
         ((d, s) for d, s in suggestions if s.status == "new"),
         key=lambda x: (priority(x[1]), x[0]["created"]),
     )
-    section(
-        "New suggestions awaiting triage",
-        [
-            f"- **P{priority(s)}** #{d['id']} {md_escape(s.title)} — {priority_reason(s)}; "
-            f"from {md_escape(people.get(s.author_id, '?'))}"
-            + (f", {md_escape(depts[s.department_id])}" if s.department_id in depts else "")
-            for d, s in new
-        ],
-        "Nothing is waiting for triage.",
-    )
+    return [
+        f"- **P{priority(s)}** #{d['id']} {md_escape(s.title)} — {priority_reason(s)}; "
+        f"from {md_escape(people.get(s.author_id, '?'))}"
+        + (f", {md_escape(depts[s.department_id])}" if s.department_id in depts else "")
+        for d, s in new
+    ]
+
+
+def _top_voted(suggestions: list[tuple[dict, Any]]) -> list[str]:
+    """The five open suggestions with most votes (those with any)."""
+    from .backlog import priority
+
     open_ones = [
         (d, s)
         for d, s in suggestions
         if s.status in ("new", "under review", "accepted", "in progress")
     ]
     top = sorted(open_ones, key=lambda x: (-len(x[1].votes), priority(x[1])))[:5]
-    section(
-        "Top-voted open suggestions",
-        [
-            f"- {count(len(s.votes), 'vote')}: #{d['id']} {md_escape(s.title)} (P{priority(s)}, {s.status})"
-            for d, s in top
-            if s.votes
-        ],
-        "No votes on open suggestions yet.",
-    )
-    acts = views(store, now.date())
-    live = [
-        v for v in acts if v.action.status in ("open", "in progress") and (v.overdue or v.due_soon)
+    return [
+        f"- {count(len(s.votes), 'vote')}: #{d['id']} {md_escape(s.title)} (P{priority(s)}, {s.status})"
+        for d, s in top
+        if s.votes
     ]
-    section(
-        "Actions overdue or at risk",
-        [
-            f"- {'**Overdue**' if v.overdue else 'Due soon'}: #{v.action.id} {md_escape(v.action.title)} — "
-            f"{md_escape(v.owner)}, due {format_day(from_iso(v.action.due + 'T00:00').date())}"
-            for v in live
-        ],
-        "No actions are overdue or due within a week.",
-    )
-    done = [
-        v for v in acts
+
+
+def _actions_at_risk(acts: list[Any]) -> list[str]:
+    """Open actions overdue or due within a week."""
+    from .dates import format_day
+
+    return [
+        f"- {'**Overdue**' if v.overdue else 'Due soon'}: #{v.action.id} {md_escape(v.action.title)} — "
+        f"{md_escape(v.owner)}, due {format_day(from_iso(v.action.due + 'T00:00').date())}"
+        for v in acts
+        if v.action.status in ("open", "in progress") and (v.overdue or v.due_soon)
+    ]
+
+
+def _actions_done(acts: list[Any], since: datetime) -> list[str]:
+    """Actions marked done since ``since``."""
+    return [
+        f"- #{v.action.id} {md_escape(v.action.title)} — {md_escape(v.owner)}"
+        for v in acts
         if v.action.status == "done" and v.action.done_at and from_iso(v.action.done_at) >= since
-    ]  # fmt: skip
-    section(
-        "Actions completed since the last meeting",
-        [f"- #{v.action.id} {md_escape(v.action.title)} — {md_escape(v.owner)}" for v in done],
-        "None completed since the last meeting.",
-    )
-    # Breaches the group can act on: clocks still running past their target, or stopped
-    # late within the window. Ten years of long-closed breaches are not news.
+    ]
+
+
+def _breaches(
+    suggestions: list[tuple[dict, Any]], svc: Any, since: datetime, now: datetime
+) -> list[str]:
+    """Breaches the group can act on: clocks still running past their target, or stopped
+    late within the window. Ten years of long-closed breaches are not news."""
+    from .backlog import priority
+
     breaches = []
     for d, s in suggestions:
         if s.status == "duplicate":
@@ -552,19 +616,19 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
                 breaches.append(
                     f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
                 )
-    section("Service-level breaches", breaches, "No service levels breached.")
-    section("Whose turn it is", meeting_lines(store, svc, since, now), "Nothing is waiting.")
+    return breaches
+
+
+def _kudos(store: Store, since: datetime, people: dict[int, str]) -> list[str]:
+    """Kudos given since ``since``, oldest first."""
+    from .models import Kudos
+
     kudos = [k for k in store.all(Kudos.TABLE) if from_iso(k["created"]) >= since]
-    section(
-        "Kudos to announce",
-        [
-            f"- **{md_escape(people.get(k['to_id'], '?'))}**, thanked by {md_escape(people.get(k['from_id'], '?'))}: "
-            f"{md_escape(k['text'])}"
-            for k in sorted(kudos, key=lambda k: k["created"])
-        ],
-        "No kudos since the last meeting — worth asking hosts for some.",
-    )
-    return "\n".join(lines).rstrip() + "\n"
+    return [
+        f"- **{md_escape(people.get(k['to_id'], '?'))}**, thanked by {md_escape(people.get(k['from_id'], '?'))}: "
+        f"{md_escape(k['text'])}"
+        for k in sorted(kudos, key=lambda k: k["created"])
+    ]
 
 
 def _cancellations(store: Store, since: datetime, depts: dict[int, str]) -> list[str]:
@@ -597,11 +661,9 @@ def programme_report(
     store: Store, programme_id: int | None = None, now: datetime | None = None
 ) -> str:
     """A full Markdown report: visits with both sides' notes, the backlog, actions and kudos."""
-    from .actions import views
-    from .backlog import priority, priority_reason
-    from .dates import format_moment, format_span
+    from .dates import format_moment
     from .dates import now as _now
-    from .models import SIDE_LABELS, Kudos, Observation, Programme, Suggestion
+    from .models import Observation, Programme
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
@@ -636,7 +698,19 @@ def programme_report(
         f"- Notes: {len(notes)} ({sum(n.side == 'it' for n in notes)} IT, {sum(n.side == 'library' for n in notes)} library)",
         "",
     ]
-    lines += ["## Visits", ""]
+    lines += _visit_sections(visits, notes, people, depts)
+    lines += _backlog_sections(store, people, now)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _visit_sections(
+    visits: list[Visit], notes: list[Any], people: dict[int, str], depts: dict[int, str]
+) -> list[str]:
+    """## Visits: each visit with who went, what to see and both sides' notes."""
+    from .dates import format_span
+    from .models import SIDE_LABELS
+
+    lines = ["## Visits", ""]
     for v in sorted(visits, key=lambda v: v.start):
         lines.append(
             f"### {format_span(from_iso(v.start), from_iso(v.end))} — {md_escape(depts.get(v.department_id, '?'))} ({v.status})"
@@ -652,11 +726,20 @@ def programme_report(
                 f"- *{SIDE_LABELS[n.side]}, {md_escape(people.get(n.author_id, '?'))}, {n.kind}:* {md_escape(n.text)}"
             )
         lines.append("")
+    return lines
+
+
+def _backlog_sections(store: Store, people: dict[int, str], now: datetime) -> list[str]:
+    """## Suggestions, ## Actions and ## Kudos of the programme report."""
+    from .actions import views
+    from .backlog import priority, priority_reason
+    from .models import Kudos, Suggestion
+
     suggestions = sorted(
         (Suggestion.from_doc(d) for d in store.all(Suggestion.TABLE)),
         key=lambda s: (priority(s), s.id),
     )
-    lines += ["## Suggestions", ""]
+    lines = ["## Suggestions", ""]
     for s in suggestions:
         if s.status == "duplicate":
             continue
@@ -676,4 +759,4 @@ def programme_report(
         lines.append(
             f"- **{md_escape(people.get(k['to_id'], '?'))}**, from {md_escape(people.get(k['from_id'], '?'))}: {md_escape(k['text'])}"
         )
-    return "\n".join(lines).rstrip() + "\n"
+    return lines

@@ -27,6 +27,7 @@ from .models import (
     Suggestion,
     Survey,
     Visit,
+    parse_hours,
 )
 from .plain import count
 from .store import Store
@@ -36,7 +37,9 @@ DEMO_ACTOR = "Siobhán O'Connell"
 
 
 def sample_data() -> dict[str, Any]:
-    return json.loads(resources.files("shadow.data").joinpath("sample.json").read_text("utf-8"))
+    data = json.loads(resources.files("shadow.data").joinpath("sample.json").read_text("utf-8"))
+    twoway = resources.files("shadow.data").joinpath("sample_twoway.json").read_text("utf-8")
+    return data | {"twoway": json.loads(twoway)}
 
 
 def record_count(store: Store) -> int:
@@ -90,6 +93,8 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
             tx.update(Department.TABLE, dept_ids[raw["name"]], {"hosts": hosts})
         pulse.load_sample(tx, store, dept_ids, dates.now().date())  # links, anonymous answers
         counts = _load_programme(store, tx, data, dept_ids, person_ids)
+        if data.get("twoway"):
+            counts |= _load_twoway(tx, data["twoway"], dept_ids, person_ids)
     outbox.sample_messages(store, replace=bool(existing))
     return {"departments": len(dept_ids), "people": len(person_ids)} | counts
 
@@ -291,3 +296,119 @@ def _load_waits(tx, data, suggestion_ids, today) -> None:
         tx.insert(Wait.TABLE, w.to_doc(), summary=f"waits on {w.on}", created=w.start)
     for key, value in data.get("settings", {}).items():
         tx.set_setting(key, value)
+
+
+def _load_twoway(tx, data, dept_ids, person_ids) -> dict[str, int]:
+    """The other direction (``data/sample_twoway.json``): IT teams that library staff visit,
+    a liaison for every department (one due to rotate), visits, notes, a suggestion done and
+    kudos both ways, and two secondments (one signed off, one running this week)."""
+    from .models import Secondment
+
+    today = dates.now()
+    monday = today.date() - timedelta(days=today.weekday())
+    zone = today.tzinfo
+    for raw in data["it_teams"]:
+        dept = Department(
+            name=raw["name"], branch=raw["branch"], capacity=raw["capacity"], side="it",
+            hours=parse_hours(raw["hours"]), notes=raw["notes"],
+            hosts=[person_ids[h] for h in raw["hosts"]],
+        )  # fmt: skip
+        dept.validate()
+        dept_ids[dept.name] = tx.insert(Department.TABLE, dept.to_doc(), summary=dept.name)
+    for raw in data["liaisons"]:
+        since = today.date() - timedelta(days=raw["days_ago"])
+        tx.update(
+            Department.TABLE,
+            dept_ids[raw["department"]],
+            {"liaison_id": person_ids[raw["liaison"]], "liaison_since": since.isoformat()},
+        )
+    programme_ids = sorted({op[2] for op in tx.ops if op[0] == "put" and op[1] == Programme.TABLE})
+    for pid in programme_ids:  # the programme asks for visits to IT teams too
+        goals = (tx.get(Programme.TABLE, pid) or {}).get("goals") or []
+        tx.update(Programme.TABLE, pid, {"goals": [*goals, *data["goals"]]})
+    visit_ids, visit_ends = [], []
+    for raw in data["visits"]:
+        day = monday + timedelta(weeks=raw["week"], days=DAYS.index(raw["day"]))
+        start = datetime.combine(day, time.fromisoformat(raw["time"]), zone)
+        end = start + dates.parse_duration(raw["duration"])
+        visit = Visit(
+            department_id=dept_ids[raw["department"]],
+            visitors=[person_ids[n] for n in raw["visitors"]],
+            hosts=[person_ids[n] for n in raw["hosts"]],
+            start=dates.to_iso(start), end=dates.to_iso(end), kind=raw["kind"],
+            purpose=raw["purpose"], status=raw["status"],
+            programme_id=programme_ids[0] if programme_ids else None, timezone=dates.zone_name(),
+        )  # fmt: skip
+        visit.validate()
+        booked = min(start, today) - timedelta(days=7)
+        visit_ids.append(
+            tx.insert(Visit.TABLE, visit.to_doc(), summary=f"visit to {raw['department']}",
+                      created=booked.isoformat())
+        )  # fmt: skip
+        visit_ends.append(end)
+    sides = {
+        name: Person.from_doc(tx.get(Person.TABLE, pid)).side for name, pid in person_ids.items()
+    }
+    for n, raw in enumerate(data["observations"]):
+        at = visit_ends[raw["visit"]] + timedelta(minutes=25 + 9 * n)
+        obs = Observation(
+            visit_id=visit_ids[raw["visit"]], author_id=person_ids[raw["author"]],
+            side=sides[raw["author"]], kind=raw["kind"], text=raw["text"], at=dates.to_iso(at),
+        )  # fmt: skip
+        obs.validate()
+        tx.insert(Observation.TABLE, obs.to_doc(), summary="note", created=obs.at)
+    for raw in data["suggestions"]:
+        created = today - timedelta(days=raw["age_days"], hours=2)
+        done = raw["status"] == "done"
+        s = Suggestion(
+            title=raw["title"], description=raw["description"],
+            direction="it-to-library" if sides[raw["author"]] == "it" else "library-to-it",
+            visit_id=visit_ids[raw["visit"]], department_id=dept_ids[raw["department"]],
+            impact=raw["impact"], urgency=raw["urgency"], author_id=person_ids[raw["author"]],
+            status=raw["status"], triaged=dates.to_iso(created + timedelta(days=1)),
+            closed=dates.to_iso(created + timedelta(days=6)) if done else None,
+        )  # fmt: skip
+        s.validate()
+        sid = tx.insert(
+            Suggestion.TABLE, s.to_doc(), summary=s.title, created=dates.to_iso(created)
+        )
+        if raw.get("action"):
+            act = raw["action"]
+            action = Action(
+                title=act["title"], owner_id=person_ids[act["owner"]], status=act["status"],
+                suggestion_id=sid, due=(created + timedelta(days=7)).date().isoformat(),
+                done_at=dates.to_iso(created + timedelta(days=6)) if act["status"] == "done" else None,
+            )  # fmt: skip
+            action.validate()
+            tx.insert(Action.TABLE, action.to_doc(), summary=action.title, created=s.triaged)
+    for raw in data["kudos"]:
+        k = Kudos(
+            to_id=person_ids[raw["to"]], from_id=person_ids[raw["from"]], text=raw["text"],
+            visit_id=visit_ids[raw["visit"]],
+        )  # fmt: skip
+        k.validate()
+        when = dates.to_iso(visit_ends[raw["visit"]] + timedelta(hours=3))
+        tx.insert(Kudos.TABLE, k.to_doc(), summary="kudos", created=when)
+    for raw in data["secondments"]:
+        first = monday + timedelta(weeks=raw["start_week"])
+        last = first + timedelta(days=raw["days"] - 1)
+        log = []
+        for n, line in enumerate(raw["log"]):
+            day = first + timedelta(days=n)
+            if day > today.date():
+                break
+            at = datetime.combine(day, time(16, 30), zone)
+            log.append({"day": day.isoformat(), "text": line, "at": dates.to_iso(at)})
+        record = Secondment(
+            person_id=person_ids[raw["person"]], department_id=dept_ids[raw["department"]],
+            host_id=person_ids[raw["host"]], start=first.isoformat(), end=last.isoformat(),
+            goals=raw["goals"], log=log,
+        )  # fmt: skip
+        if raw.get("sign_off") and last < today.date():
+            record.signed_off = dates.to_iso(
+                datetime.combine(last + timedelta(days=3), time(9, 0), zone)
+            )
+            record.sign_off_comment = raw["sign_off"]
+        record.validate()
+        tx.insert(Secondment.TABLE, record.to_doc(), summary=f"secondment to {raw['department']}")
+    return {"it teams": len(data["it_teams"]), "secondments": len(data["secondments"])}

@@ -35,6 +35,7 @@ from .models import (
     Visit,
     check_text,
     clean_line,
+    visitor_side,
 )
 from .plain import count
 from .settings import rules
@@ -384,7 +385,6 @@ def check(
     rescheduled, its series). ``ignore_series_occurrence`` skips one occurrence
     of a series (when that occurrence is the one being moved).
     """
-    ignore = set(ignore or ())
     conflicts: list[Conflict] = []
     both = set(visit.visitors) & set(visit.hosts)
     names = names_by_id(store, Person.TABLE)
@@ -400,11 +400,46 @@ def check(
     if not mine:
         return conflicts
     settings = rules(store)
-    buffer = timedelta(minutes=settings["buffer_minutes"])
+    others = _occupying_others(store, mine, set(ignore or ()), ignore_series_occurrence, existing)
+    week_load, month_load = _host_loads(others)
+    seen: set[tuple[str, Any]] = set()
+    people = set(visit.visitors) | set(visit.hosts)
+    for occ in mine:
+        overlapping = [o for o in others if o.start < occ.end and occ.start < o.end]
+        found = [
+            *_opening_conflicts(dept, occ),
+            *_double_bookings(occ, overlapping, people, names),
+            *_capacity_conflicts(dept, visit, occ, overlapping),
+            *_buffer_conflicts(occ, others, overlapping, people, names, settings),
+            *_host_load_conflicts(visit, occ, week_load, month_load, names, settings),
+        ]
+        for conflict, dedupe in found:  # one conflict per rule and thing it is about
+            if (conflict.rule, dedupe) not in seen:
+                seen.add((conflict.rule, dedupe))
+                conflicts.append(conflict)
+    return sorted(
+        conflicts, key=lambda c: (not c.hard, c.when or datetime.min.replace(tzinfo=tz.UTC))
+    )
+
+
+# One rule each: (conflict, what it is about) for one proposed occurrence; check() keeps the
+# first conflict per rule and subject.
+_Found = list[tuple[Conflict, Any]]
+_Loads = dict[tuple[int, tuple[int, int]], int]
+
+
+def _occupying_others(
+    store: Store,
+    mine: list[Occurrence],
+    ignore: set[int],
+    ignore_series_occurrence: tuple[int, str] | None,
+    existing: list[Occurrence] | None,
+) -> list[Occurrence]:
+    """The occurrences near ``mine`` that take people's time, less the ones to ignore."""
     lo = min(o.start for o in mine) - timedelta(days=32)
     hi = max(o.end for o in mine) + timedelta(days=32)
     others = existing if existing is not None else occurrences(store, lo, hi)
-    others = [
+    return [
         o
         for o in others
         if o.status in OCCUPYING
@@ -415,121 +450,137 @@ def check(
             or (o.series_id, o.original) != ignore_series_occurrence
         )
     ]
-    dept_name = dept.name if dept else "the department"
-    week_load: dict[tuple[int, tuple[int, int]], int] = {}
-    month_load: dict[tuple[int, tuple[int, int]], int] = {}
+
+
+def _host_loads(others: list[Occurrence]) -> tuple[_Loads, _Loads]:
+    """Visits each host already has per ISO week and per month."""
+    week_load: _Loads = {}
+    month_load: _Loads = {}
     for o in others:
         for h in o.visit.hosts:
             wk = o.start.isocalendar()[:2]
             week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
             mo = (o.start.year, o.start.month)
             month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
-    seen: set[tuple[str, Any]] = set()
+    return week_load, month_load
 
-    def add(conflict: Conflict, dedupe: Any) -> None:
-        if (conflict.rule, dedupe) not in seen:
-            seen.add((conflict.rule, dedupe))
-            conflicts.append(conflict)
 
-    people = set(visit.visitors) | set(visit.hosts)
-    for occ in mine:
-        s, e = occ.start, occ.end
+def _opening_conflicts(dept: Department | None, occ: Occurrence) -> _Found:
+    """A closure day, or a time outside the department's opening hours."""
+    s, e = occ.start, occ.end
+    if dept is None:
+        return []
+    if s.date().isoformat() in dept.closed_dates:
+        text = f"{dept.name} is closed on {format_day(s.date())}"
+        return [(Conflict("closed", False, text, s), s.date())]
+    if dept.hours and not _fits_hours(dept, s, e):
         span = format_span(s, e)
-        if dept is not None:
-            if s.date().isoformat() in dept.closed_dates:
-                add(
-                    Conflict(
-                        "closed", False, f"{dept.name} is closed on {format_day(s.date())}", s
-                    ),
-                    s.date(),
-                )
-            elif dept.hours and not _fits_hours(dept, s, e):
-                spans = dept.hours.get(DAYS[s.weekday()])
-                if spans:
-                    opening = ", ".join(f"{a}-{b}" for a, b in spans)
-                    text = f"{span} is outside {dept.name}'s opening hours ({s:%a} {opening})"
-                else:
-                    text = f"{dept.name} is not open on {s:%A}s ({span})"
-                add(Conflict("outside-hours", False, text, s), s)
-        overlapping = [o for o in others if o.start < e and s < o.end]
-        for o in overlapping:
-            for pid in sorted(people & o.people):
-                add(
-                    Conflict(
-                        "double-booked",
-                        True,
-                        f"{names.get(pid, pid)} is already on visit #{o.key} "
-                        f"({format_span(o.start, o.end)})",
-                        s,
-                    ),
-                    (pid, o.key),
-                )
-        if dept is not None:
-            there = sum(
-                len(o.visit.visitors) for o in overlapping if o.visit.department_id == dept.id
-            )
-            if there + len(visit.visitors) > dept.capacity:
-                add(
-                    Conflict(
-                        "capacity",
-                        False,
-                        f"{dept_name} takes {count(dept.capacity, 'visitor')} at once; "
-                        f"{span} would have {there + len(visit.visitors)}",
-                        s,
-                    ),
-                    s,
-                )
-        for o in others:
-            if o in overlapping:
-                continue
-            shared = people & o.people
-            if not shared:
-                continue
-            gap = s - o.end if o.end <= s else o.start - e
-            if timedelta(0) <= gap < buffer:
-                who = names.get(min(shared), min(shared))
-                add(
-                    Conflict(
-                        "buffer",
-                        False,
-                        f"only {int(gap.total_seconds() // 60)} min between {who}'s visits "
-                        f"({span} and #{o.key} at {format_span(o.start, o.end)}; "
-                        f"buffer {settings['buffer_minutes']} min)",
-                        s,
-                    ),
-                    (o.key, s),
-                )
-        for h in visit.hosts:
-            wk = s.isocalendar()[:2]
-            week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
-            if week_load[(h, wk)] > settings["host_week_cap"]:
-                monday = s.date() - timedelta(days=s.weekday())
-                add(
-                    Conflict(
-                        "host-load",
-                        False,
-                        f"{names.get(h, h)} would host {count(week_load[(h, wk)], 'visit')} in the week of "
-                        f"{format_day(monday)} (cap {settings['host_week_cap']})",
-                        s,
-                    ),
-                    (h, "w", wk),
-                )
-            mo = (s.year, s.month)
-            month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
-            if month_load[(h, mo)] > settings["host_month_cap"]:
-                add(
-                    Conflict(
-                        "host-load",
-                        False,
-                        f"{names.get(h, h)} would host {count(month_load[(h, mo)], 'visit')} in "
-                        f"{s:%B %Y} (cap {settings['host_month_cap']})",
-                        s,
-                    ),
-                    (h, "m", mo),
-                )
-    return sorted(
-        conflicts, key=lambda c: (not c.hard, c.when or datetime.min.replace(tzinfo=tz.UTC))
+        spans = dept.hours.get(DAYS[s.weekday()])
+        if spans:
+            opening = ", ".join(f"{a}-{b}" for a, b in spans)
+            text = f"{span} is outside {dept.name}'s opening hours ({s:%a} {opening})"
+        else:
+            text = f"{dept.name} is not open on {s:%A}s ({span})"
+        return [(Conflict("outside-hours", False, text, s), s)]
+    return []
+
+
+def _double_bookings(
+    occ: Occurrence, overlapping: list[Occurrence], people: set[int], names: dict[int, str]
+) -> _Found:
+    """Someone on this visit is already on another at the same time (hard)."""
+    return [
+        (
+            Conflict(
+                "double-booked",
+                True,
+                f"{names.get(pid, pid)} is already on visit #{o.key} "
+                f"({format_span(o.start, o.end)})",
+                occ.start,
+            ),
+            (pid, o.key),
+        )
+        for o in overlapping
+        for pid in sorted(people & o.people)
+    ]
+
+
+def _capacity_conflicts(
+    dept: Department | None, visit: Visit, occ: Occurrence, overlapping: list[Occurrence]
+) -> _Found:
+    """More visitors in the department at once than it takes."""
+    if dept is None:
+        return []
+    there = sum(len(o.visit.visitors) for o in overlapping if o.visit.department_id == dept.id)
+    if there + len(visit.visitors) <= dept.capacity:
+        return []
+    text = (
+        f"{dept.name} takes {count(dept.capacity, 'visitor')} at once; "
+        f"{format_span(occ.start, occ.end)} would have {there + len(visit.visitors)}"
     )
+    return [(Conflict("capacity", False, text, occ.start), occ.start)]
+
+
+def _buffer_conflicts(
+    occ: Occurrence,
+    others: list[Occurrence],
+    overlapping: list[Occurrence],
+    people: set[int],
+    names: dict[int, str],
+    settings: dict[str, Any],
+) -> _Found:
+    """Less than the buffer between two visits of the same person."""
+    s, e = occ.start, occ.end
+    buffer = timedelta(minutes=settings["buffer_minutes"])
+    found: _Found = []
+    for o in others:
+        if o in overlapping:
+            continue
+        shared = people & o.people
+        if not shared:
+            continue
+        gap = s - o.end if o.end <= s else o.start - e
+        if timedelta(0) <= gap < buffer:
+            who = names.get(min(shared), min(shared))
+            text = (
+                f"only {int(gap.total_seconds() // 60)} min between {who}'s visits "
+                f"({format_span(s, e)} and #{o.key} at {format_span(o.start, o.end)}; "
+                f"buffer {settings['buffer_minutes']} min)"
+            )
+            found.append((Conflict("buffer", False, text, s), (o.key, s)))
+    return found
+
+
+def _host_load_conflicts(
+    visit: Visit,
+    occ: Occurrence,
+    week_load: _Loads,
+    month_load: _Loads,
+    names: dict[int, str],
+    settings: dict[str, Any],
+) -> _Found:
+    """A host over the weekly or monthly cap; counts this occurrence into the loads."""
+    s = occ.start
+    found: _Found = []
+    for h in visit.hosts:
+        wk = s.isocalendar()[:2]
+        week_load[(h, wk)] = week_load.get((h, wk), 0) + 1
+        if week_load[(h, wk)] > settings["host_week_cap"]:
+            monday = s.date() - timedelta(days=s.weekday())
+            text = (
+                f"{names.get(h, h)} would host {count(week_load[(h, wk)], 'visit')} in the week "
+                f"of {format_day(monday)} (cap {settings['host_week_cap']})"
+            )
+            found.append((Conflict("host-load", False, text, s), (h, "w", wk)))
+        mo = (s.year, s.month)
+        month_load[(h, mo)] = month_load.get((h, mo), 0) + 1
+        if month_load[(h, mo)] > settings["host_month_cap"]:
+            text = (
+                f"{names.get(h, h)} would host {count(month_load[(h, mo)], 'visit')} in "
+                f"{s:%B %Y} (cap {settings['host_month_cap']})"
+            )
+            found.append((Conflict("host-load", False, text, s), (h, "m", mo)))
+    return found
 
 
 # ------------------------------------------------------------------ input -> Visit
@@ -560,6 +611,25 @@ def _people(store: Store, raw: Any, field_name: str, errors: dict[str, str]) -> 
     return ids
 
 
+def _check_sides(store: Store, dept: Department, visit: Visit, errors: dict[str, str]) -> None:
+    """A visit to a library department has IT visitors and library hosts; a visit to an IT
+    team the reverse (library visitors, IT hosts)."""
+    kind = "an IT team" if dept.side == "it" else "a library department"
+    both = set(visit.visitors) & set(visit.hosts)  # the "both-sides" conflict says it better
+    for field_name, wanted in (("visitors", visitor_side(dept.side)), ("hosts", dept.side)):
+        if field_name in errors:
+            continue
+        for pid in getattr(visit, field_name):
+            doc = {} if pid in both else store.get(Person.TABLE, pid) or {}
+            if doc and doc.get("side") != wanted:
+                theirs = "IT staff" if doc.get("side") == "it" else "library staff"
+                errors[field_name] = (
+                    f"{doc.get('name')} is {theirs}; {field_name} at {dept.name} ({kind}) are "
+                    f"{'IT' if wanted == 'it' else 'library'} staff"
+                )
+                break
+
+
 def visit_from_input(
     store: Store,
     values: dict[str, Any],
@@ -567,30 +637,19 @@ def visit_from_input(
     *,
     now_: datetime | None = None,
     dayfirst: bool = True,
+    day: date | None = None,
 ) -> Booking:
     """Read a booking from typed text (form or CLI), with conflicts checked.
 
     Keys: department, visitors, hosts (names, comma-separated or lists), when,
     duration or end, kind, purpose, programme, repeat. Errors are raised as a
     ValidationError keyed by those names; conflicts are returned, not raised.
+    ``day``: the day a time typed alone falls on (booking from a week-grid cell).
     """
     visit = Visit.from_doc(base.to_doc()) if base else Visit()
     visit.id = base.id if base else None
     errors: dict[str, str] = {}
-    dept: Department | None = None
-    if "department" in values or base is None:
-        text = clean_line(str(values.get("department") or ""))
-        if not text:
-            errors["department"] = "is required"
-        else:
-            try:
-                dept = find_department(store, text)
-                visit.department_id = dept.id
-            except DirectoryError as exc:
-                errors["department"] = str(exc)
-    elif visit.department_id:
-        doc = store.get(Department.TABLE, visit.department_id)
-        dept = Department.from_doc(doc) if doc else None
+    dept = _read_department(store, visit, values, base, errors)
     if "visitors" in values:
         visit.visitors = _people(store, values["visitors"], "visitors", errors)
     if "hosts" in values:
@@ -599,8 +658,12 @@ def visit_from_input(
         visit.hosts = [
             h for h in dept.hosts if (store.get(Person.TABLE, h) or {}).get("active", True)
         ]
+    if dept is not None:
+        _check_sides(store, dept, visit, errors)
     if not visit.visitors and "visitors" not in errors:
-        errors["visitors"] = "name at least one IT visitor"
+        errors["visitors"] = (
+            f"name at least one {'library' if dept and dept.side == 'it' else 'IT'} visitor"
+        )
     if not visit.hosts and "hosts" not in errors and "department" not in errors:
         errors["hosts"] = "name at least one host (the department has none set)"
     if "kind" in values and values["kind"]:
@@ -619,11 +682,71 @@ def visit_from_input(
                 errors["programme"] = f"no programme named {text!r}"
             else:
                 visit.programme_id = found["id"]
+    start, length, notices = _read_time(visit, values, errors, now_, dayfirst, day)
+    zone_name = visit.timezone or dates.zone_name()
+    if start is not None:
+        visit.start = to_iso(start)
+        visit.end = to_iso(start + length)
+        visit.timezone = zone_name
+    if "repeat" in values and start is not None:
+        try:
+            visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
+        except ScheduleError as exc:
+            errors["repeat"] = str(exc).removeprefix("repeat: ")
+    if not errors:
+        try:
+            visit.validate()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    assert start is not None
+    summary = format_span(start, start + length)
+    if visit.rrule:
+        summary += f", {describe_repeat(visit.rrule)}"
+    ignore = {visit.id} if visit.id else set()
+    return Booking(visit, summary, check(store, visit, ignore=ignore), notices)
+
+
+def _read_department(
+    store: Store, visit: Visit, values: dict[str, Any], base: Visit | None, errors: dict[str, str]
+) -> Department | None:
+    """The department typed (set on ``visit``), or the one ``visit`` already has."""
+    dept: Department | None = None
+    if "department" in values or base is None:
+        text = clean_line(str(values.get("department") or ""))
+        if not text:
+            errors["department"] = "is required"
+        else:
+            try:
+                dept = find_department(store, text)
+                visit.department_id = dept.id
+            except DirectoryError as exc:
+                errors["department"] = str(exc)
+    elif visit.department_id:
+        doc = store.get(Department.TABLE, visit.department_id)
+        dept = Department.from_doc(doc) if doc else None
+    return dept
+
+
+def _read_time(
+    visit: Visit,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    now_: datetime | None,
+    dayfirst: bool,
+    day: date | None = None,
+) -> tuple[datetime | None, timedelta, list[str]]:
+    """Start and length from when/duration/end (or what ``visit`` has), with notices for a
+    visit booked in the past; what does not read goes into ``errors``. ``day``: the day a
+    bare time ("14:00") falls on (the week-grid cell booked from)."""
     start: datetime | None = from_iso(visit.start) if visit.start else None
     length = from_iso(visit.end) - start if start and visit.end else DEFAULT_DURATION
     if "when" in values:
         try:
-            start = dates.parse_when(str(values["when"] or ""), now_=now_, dayfirst=dayfirst)
+            start = dates.parse_when(
+                str(values["when"] or ""), now_=now_, dayfirst=dayfirst, day=day
+            )
         except DateError as exc:
             errors["when"] = str(exc)
             start = None
@@ -648,7 +771,6 @@ def visit_from_input(
                 length = dates.check_duration(end_m.value - start, str(values["end"]))
         except DateError as exc:
             errors["end"] = str(exc)
-    zone_name = visit.timezone or dates.zone_name()
     notices: list[str] = []
     if start is not None and "when" in values:
         clock = now_ or dates.now()
@@ -666,28 +788,7 @@ def visit_from_input(
                 f"{dates.format_moment(start)} is in the past: the visit is recorded as "
                 "having been booked; confirm and complete it to say it happened"
             )
-    if start is not None:
-        visit.start = to_iso(start)
-        visit.end = to_iso(start + length)
-        visit.timezone = zone_name
-    if "repeat" in values and start is not None:
-        try:
-            visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
-        except ScheduleError as exc:
-            errors["repeat"] = str(exc).removeprefix("repeat: ")
-    if not errors:
-        try:
-            visit.validate()
-        except ValidationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
-    assert start is not None
-    summary = format_span(start, start + length)
-    if visit.rrule:
-        summary += f", {describe_repeat(visit.rrule)}"
-    ignore = {visit.id} if visit.id else set()
-    return Booking(visit, summary, check(store, visit, ignore=ignore), notices)
+    return start, length, notices
 
 
 # ------------------------------------------------------------------ writing
@@ -913,6 +1014,74 @@ def set_status(
         outbox.visit_changed(tx, store, visit.id, status)
         what = "series" if visit.rrule else "visit"
         return f"{what} #{visit.id} is now {status}"
+
+
+OUTCOMES = ("completed", "no-show", "cancelled")  # how a visit that took place is closed
+OUTCOME_DAYS = 90  # how far back the "record the outcome" list looks
+
+
+def awaiting_outcome(
+    store: Store,
+    now: datetime,
+    *,
+    days: int = OUTCOME_DAYS,
+    visits: list[Visit] | None = None,
+) -> list[Occurrence]:
+    """The visits (and occurrences) that have ended by ``now`` but are still requested or
+    confirmed: nobody recorded whether they took place. Oldest first, the last ``days``."""
+    found = occurrences(store, now - timedelta(days=days), now, visits=visits)
+    return [o for o in found if o.end <= now and o.status in ("requested", "confirmed")]
+
+
+def outcome_refusal(occ: Occurrence, status: str, now: datetime) -> str | None:
+    """Why :func:`record_outcome` would refuse ``status`` for ``occ`` (None: it would not)."""
+    if status not in OUTCOMES:
+        return f"an outcome is one of {', '.join(OUTCOMES)}, not {status}"
+    if occ.status in ("requested", "confirmed") and occ.start <= now:
+        return None
+    try:
+        _allowed(occ.status, status, occ.key, occ.start, now)
+    except ScheduleError as exc:
+        return str(exc)
+    return None
+
+
+@guarded("bookings")
+def record_outcome(
+    store: Store,
+    actor: str,
+    visit_id: int | str,
+    status: str,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+) -> str:
+    """Record what happened to a visit (or occurrence) that has begun: completed, no-show
+    or cancelled (with a reason). One that was never confirmed may be recorded as completed
+    or a no-show directly: it took place (or did not) all the same, and the summary says
+    so. Anything else follows :func:`set_status`."""
+    now = now or dates.now()
+    occ = get_occurrence(store, visit_id)
+    refused = outcome_refusal(occ, status, now)
+    if refused is not None:
+        raise ScheduleError(refused)
+    if occ.status != "requested" or status not in NOT_BEFORE_START:
+        on = from_iso(occ.original).date() if occ.series_id is not None else None
+        target = occ.series_id if on is not None else occ.visit.id
+        return set_status(store, actor, target, status, on=on, reason=reason, now=now)
+    check_text("reason", reason)
+    noted = {"status_reason": clean_line(reason)} if reason else {}
+    with store.transaction(actor) as tx:
+        if occ.series_id is not None:
+            oid = _override(tx, store, occ, {"status": status} | noted)
+        else:
+            oid = occ.visit.id
+            tx.update(Visit.TABLE, oid, {"status": status} | noted)
+        outbox.visit_changed(tx, store, oid, status)
+    return (
+        f"visit #{occ.key} ({format_span(occ.start, occ.end)}) is now {status} "
+        "(it was never confirmed; recorded as it happened)"
+    )
 
 
 @guarded("bookings")

@@ -132,6 +132,11 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
         return f"{name} = {value}"
     if name in SLA_SETTINGS:
         return _change_sla(store, actor(), name, text)
+    if name == "liaison.rotation_years":
+        from . import liaison
+
+        put(store, actor(), name, liaison.parse_years(text))
+        return f"{name} = {liaison.rotation_years(store)}"
     if name == "closures":
         days = parse_closures(text)
         put(store, actor(), "closures", days)
@@ -147,6 +152,7 @@ def change(store: Store, key: str, text: str, actor: Callable[[], str]) -> str:
                 links.PUBLIC_URL_SETTING,
                 "sla.p1 .. sla.p5",
                 "closures",
+                "liaison.rotation_years",
                 "smtp.*",
                 "mail.*",
             ]  # fmt: skip
@@ -171,5 +177,11 @@ def listing(store: Store) -> list[str]:
         f"pulse links point; default {links.DEFAULT_PUBLIC_URL})"
     )
     closed = ", ".join(sorted(store.setting("closures", []) or [])) or "none"
+    from . import liaison
+
+    lines.append(
+        f"liaison.rotation_years = {liaison.rotation_years(store)}    (years before a "
+        f"department's liaison hands on; default {liaison.DEFAULT_YEARS})"
+    )
     lines.append(f"closures = {closed}    (days that stop service-level clocks)")
     return lines

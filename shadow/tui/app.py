@@ -13,14 +13,16 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
-from shadow.core import config, directory, sample
+from shadow.core import config, dates, directory, sample
 from shadow.core.directory import DirectoryError
 from shadow.core.models import Person
 from shadow.core.store import Store, StoreError
@@ -41,6 +43,11 @@ from .screens.outbox import OutboxScreen, start_background_sender
 from .screens.schedule import ScheduleScreen
 
 POLL_SECONDS = 2.0
+
+
+def real_now() -> datetime:
+    """The app's default clock: the real time in the local zone (read at each call)."""
+    return dates.now()
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,11 @@ APP_COMMANDS: tuple[Command, ...] = (
     ),
     Command("change_theme", "Change theme", "Pick a colour theme (remembered for next time)"),
     Command(
+        "department_page",
+        "Department page",
+        "A department's card: liaison, coverage both ways, open work, kudos, perception",
+    ),
+    Command(
         "quit",
         "Quit",
         "Leave shadow (every change is already saved)",
@@ -181,14 +193,25 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
     BINDINGS = bindings(APP_COMMANDS)
     HELP = "shadow runs IT job-shadowing and tour programmes for libraries."
 
-    def __init__(self, store: Store, actor: Person | None = None, *, demo: bool = False):
+    def __init__(
+        self,
+        store: Store,
+        actor: Person | None = None,
+        *,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ):
         super().__init__()
         self.store = store
+        # The one "now" of every screen and dialog (tests pass a fixed one).
+        self.clock: Callable[[], datetime] = clock or real_now
         self.actor: Person | None = actor
         self.demo = demo
         # Set by `shadow serve`: "signed-in" (the person is fixed) or "open" (loopback, no accounts).
         self.served = os.environ.get("SHADOW_SERVED", "")
         self.store_changed_signal: Signal[frozenset[str]] = Signal(self, "store-changed")
+        # Who is acting changed: screens showing "my ..." lists read again.
+        self.actor_changed_signal: Signal[Person | None] = Signal(self, "actor-changed")
         self._poll_paused = 0
         self._poll_error: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -261,6 +284,7 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
         if remember and not self.demo:
             config.remember_identity(self.store.path, person.id if person else None)
         self._update_sub_title()
+        self.actor_changed_signal.publish(person)
 
     async def choose_identity(self) -> None:
         """Ask who is acting (call from a worker)."""
@@ -343,12 +367,21 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "who_am_i" and self.served == "signed-in":
             return False  # served, you are who you signed in as
-        if isinstance(self.screen, ModalScreen):
+        screen = self.commands_screen()
+        if isinstance(screen, ModalScreen):
             if action in _NOT_IN_MODALS:
                 return False
-            if action == "help" and isinstance(self.screen, HelpScreen):
+            if action == "help" and isinstance(screen, HelpScreen):
                 return False
         return True
+
+    def commands_screen(self) -> Screen:
+        """The screen whose commands apply: the one under the command palette while it is
+        open (the palette is a dialog itself, and would hide 'Who am I' and the areas)."""
+        stack = self.screen_stack
+        if isinstance(self.screen, CommandPalette) and len(stack) > 1:
+            return stack[-2]
+        return self.screen
 
     def app_commands(self) -> list[Command]:
         """The app-wide commands available on the current screen."""
@@ -399,6 +432,11 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))
 
+    def action_department_page(self) -> None:
+        from .screens.department import choose_department
+
+        choose_department(self)
+
     def action_who_am_i(self) -> None:
         self._who_am_i()
 
@@ -426,6 +464,13 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
         self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
 
-def create_app(store: Store, actor: Person | None = None, *, demo: bool = False) -> ShadowApp:
-    """The app for ``store``, acting as ``actor`` (None: ask). ``demo``: a throwaway sample copy."""
-    return ShadowApp(store, actor, demo=demo)
+def create_app(
+    store: Store,
+    actor: Person | None = None,
+    *,
+    demo: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> ShadowApp:
+    """The app for ``store``, acting as ``actor`` (None: ask). ``demo``: a throwaway sample copy.
+    ``clock``: what "now" is (default: the real time, in the local zone)."""
+    return ShadowApp(store, actor, demo=demo, clock=clock)

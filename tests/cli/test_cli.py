@@ -123,7 +123,7 @@ def test_import_csv_all_or_nothing(capsys, db, tmp_path):
 
 def test_demo_check_and_history(capsys, db):
     code, out, _ = run(capsys, "--db", db, "demo")
-    assert code == 0 and "11 departments" in out
+    assert code == 0 and "14 departments" in out
     code, _, err = run(capsys, "--db", db, "demo")
     assert code == 1 and "--force" in err
     assert run(capsys, "--db", db, "demo", "--force")[0] == 0
@@ -335,10 +335,19 @@ def test_settings(capsys, demo_db):
 
 
 # ---------------------------------------------------------------- notes and the backlog
+def last_tuesday() -> str:
+    """A Tuesday one or two weeks ago (Circulation is open; a note needs a visit begun)."""
+    from datetime import date, timedelta
+
+    today = date.today()
+    return (today - timedelta(days=(today.weekday() - 1) % 7 + 7)).isoformat()
+
+
 def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
     db = demo_db
+    # (notes need a visit that has begun)
     run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
-        "--when", "2027-03-02 10:00")  # fmt: skip
+        "--when", f"{last_tuesday()} 10:00")  # fmt: skip
     monkeypatch.setenv("SHADOW_USER", "Callum Murray")
     code, out, _ = run(capsys, "--db", db, "observe", "1", "Sorter jams")
     note = re.search(r"noted #(\d+)", out).group(1)
@@ -363,8 +372,9 @@ def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
 
 def test_notes_suggestions_votes_merge(capsys, demo_db, monkeypatch):
     db = demo_db
+    # (notes need a visit that has begun)
     run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor", "Callum Murray",
-        "--when", "2027-03-02 10:00")  # fmt: skip
+        "--when", f"{last_tuesday()} 10:00")  # fmt: skip
     monkeypatch.setenv("SHADOW_USER", "Callum Murray")
     code, out, _ = run(
         capsys, "--db", db, "observe", "1", "Sorter jams [red]x[/]", "--kind", "pain point"
@@ -645,3 +655,17 @@ def test_a_save_that_changes_nothing_says_so_and_records_nothing(capsys, demo_db
     code, out, _ = run(capsys, "--db", demo_db, "suggestion", "set", "1", "--impact", "medium")
     assert code == 0 and out.startswith("nothing changed: suggestion #1")
     assert audit_count() == after_add > before
+
+
+def test_notes_and_kudos_are_refused_before_a_visit_and_after_a_cancellation(capsys, demo_db):
+    db = demo_db
+    run(capsys, "--db", db, "visit", "add", "--department", "Circulation", "--visitor",
+        "Callum Murray", "--when", "2027-03-02 10:00")  # fmt: skip
+    code, out, err = run(capsys, "--db", db, "observe", "1", "Sorter jams")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert err.startswith("shadow: error: visit #1 starts") and "has not come yet" in err
+    code, _, err = run(capsys, "--db", db, "kudos", "--to", "Callum Murray", "ta", "--visit", "1")
+    assert code == 1 and "has not come yet" in err and err.count("\n") == 1
+    assert run(capsys, "--db", db, "visit", "cancel", "1", "--reason", "snow")[0] == 0
+    code, _, err = run(capsys, "--db", db, "observe", "1", "Sorter jams")
+    assert code == 1 and "was cancelled (snow)" in err

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from shadow.cli import main
+from tests.dbfiles import copy_database
 
 
 @pytest.fixture(scope="module")
@@ -16,14 +17,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture
 def db(demo, tmp_path):
-    import shutil
-
-    for suffix in ("", ".journal"):
-        src = demo.with_name(demo.name + suffix)
-        if src.exists():
-            shutil.copy(src, tmp_path / ("db.json" + suffix))
-    for src in demo.parent.glob(demo.name + ".audit-*"):  # the audit trail's own file
-        shutil.copy(src, tmp_path / src.name)
+    copy_database(demo, tmp_path / "db.json")
     return str(tmp_path / "db.json")
 
 

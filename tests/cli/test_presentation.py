@@ -14,7 +14,8 @@ from shadow.core.store import Store
 PERSON_FIELDS = ["id", "name", "side", "role", "department", "department_id", "team", "email",
                  "active", "version"]  # fmt: skip
 DEPARTMENT_FIELDS = ["id", "name", "branch", "capacity", "hours", "opening_hours", "hosts",
-                     "host_ids", "notes", "closed_dates", "active", "version"]  # fmt: skip
+                     "host_ids", "notes", "closed_dates", "active", "side", "direction", "liaison",
+                     "liaison_since", "version"]  # fmt: skip
 SUGGESTION_FIELDS = ["id", "title", "description", "priority", "priority_reason", "impact",
                      "effective_impact", "impact_override", "urgency", "risks", "status", "reason",
                      "votes", "voters", "direction", "department", "visit_id", "tags", "author",

@@ -6,7 +6,6 @@ import importlib
 import inspect
 import json
 import pkgutil
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from shadow.core import access, actions, directory, notes, sample, schedule
 from shadow.core.access import AccessDenied, AccountError
 from shadow.core.models import Action, UserError
 from shadow.core.store import Store
+from tests.dbfiles import copy_database
 
 COORD, STAFF, VIEWER, NOBODY = "Siobhán O'Connell", "Ben Kowalczyk", "Marcus Webb", "Mei Tanaka"
 
@@ -65,10 +65,7 @@ def _sample_file(tmp_path_factory):
 
 @pytest.fixture
 def store(_sample_file, tmp_path):
-    for suffix in ("", ".journal"):
-        src = _sample_file.with_name(_sample_file.name + suffix)
-        if src.exists():
-            shutil.copy(src, tmp_path / ("shadow.json" + suffix))
+    copy_database(_sample_file, tmp_path / "shadow.json")
     with Store(tmp_path / "shadow.json") as opened:
         yield opened
 

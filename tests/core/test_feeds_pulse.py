@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -15,6 +14,7 @@ from shadow.core import access, directory, feeds, links, pulse, sample
 from shadow.core.access import AccessDenied
 from shadow.core.models import SURVEY_DIMENSIONS
 from shadow.core.store import Store
+from tests.dbfiles import copy_database
 
 COORD, STAFF, VIEWER = "Siobhán O'Connell", "Ben Kowalczyk", "Marcus Webb"
 
@@ -32,10 +32,7 @@ def _sample_file(tmp_path_factory):
 
 @pytest.fixture
 def store(_sample_file, tmp_path):
-    for suffix in ("", ".journal"):
-        src = _sample_file.with_name(_sample_file.name + suffix)
-        if src.exists():
-            shutil.copy(src, tmp_path / ("shadow.json" + suffix))
+    copy_database(_sample_file, tmp_path / "shadow.json")
     with Store(tmp_path / "shadow.json") as opened:
         yield opened
 

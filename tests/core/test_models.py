@@ -27,6 +27,7 @@ def test_every_domain_model_is_registered():
     assert set(MODELS) == {
         "people", "departments", "programmes", "visits", "observations",
         "suggestions", "actions", "kudos", "feedback", "surveys", "audit", "waits", "clock_starts",
+        "secondments",
     }  # fmt: skip
 
 

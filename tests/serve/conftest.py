@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from shadow.core import access, directory, sample
 from shadow.core.store import Store
+from tests.dbfiles import copy_database
 
 COORD, STAFF, VIEWER = "Siobhán O'Connell", "Ben Kowalczyk", "Marcus Webb"
 PASSWORDS = {COORD: "coordinator pw", STAFF: "staff password", VIEWER: "viewer password"}
@@ -24,8 +23,5 @@ def _served_file(tmp_path_factory):
 @pytest.fixture
 def served_db(_served_file, tmp_path):
     """A copy of the sample programme with a coordinator, a staff and a viewer account."""
-    for suffix in ("", ".journal"):
-        src = _served_file.with_name(_served_file.name + suffix)
-        if src.exists():
-            shutil.copy(src, tmp_path / ("shadow.json" + suffix))
+    copy_database(_served_file, tmp_path / "shadow.json")
     return tmp_path / "shadow.json"

@@ -11,7 +11,16 @@ from datetime import datetime
 from dateutil import tz
 
 from shadow.core import directory
-from shadow.core.models import Action, Kudos, Observation, Suggestion, Visit
+from shadow.core.models import (
+    Action,
+    Department,
+    Kudos,
+    Observation,
+    Secondment,
+    Suggestion,
+    Visit,
+    Wait,
+)
 from shadow.core.store import Store
 
 LONDON = tz.gettz("Europe/London")
@@ -36,9 +45,15 @@ def build(store: Store) -> dict[str, int]:
     circulation, reference = dept_id(store, "Circulation"), dept_id(store, "Reference")
     ids: dict[str, int] = {}
     with store.transaction("test setup") as tx:
-        for table in (Action.TABLE, Kudos.TABLE, Suggestion.TABLE, Observation.TABLE, Visit.TABLE):
+        # the sample's waits start from the real today: gone, so hours waited are fixed
+        for table in (Action.TABLE, Kudos.TABLE, Suggestion.TABLE, Observation.TABLE, Visit.TABLE,
+                      Secondment.TABLE, Wait.TABLE):  # fmt: skip
             for doc in store.all(table):
                 tx.delete(table, doc["id"])
+        for doc in store.all(Department.TABLE):  # liaisons since fixed dates: Circulation's is due
+            if doc.get("liaison_id"):
+                since = "2024-01-10" if doc["id"] == circulation else "2025-06-01"
+                tx.update(Department.TABLE, doc["id"], {"liaison_since": since})
         visit = Visit(
             department_id=circulation,
             visitors=[ben, aisha],

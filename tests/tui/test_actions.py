@@ -479,3 +479,72 @@ async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, 
         await app.workers.wait_for_complete()
         assert sla.current_wait(sample_store, "actions", p["hostile"]) is None
         assert any("no longer waits on a vendor" in n for n in notifications(pilot))
+
+
+async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
+    from shadow.core import actions
+    from shadow.core.actions import ActionError
+
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(p["gpo"])
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ActionDetail)
+        assert "none yet: n adds one" in str(detail.query_one("#notes").render())
+        for text in ("vendor ships Monday", HOSTILE):
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, TextPrompt)
+            await type_into(pilot, "#answer", text)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.pause()
+        assert app.screen is detail  # still on the details, showing the notes
+        assert str(detail.query_one("#notes").render()) == f"vendor ships Monday\n{HOSTILE}"
+        assert "Priya Raman" in str(detail.query_one("#history").render())
+        assert action(sample_store, p["gpo"])["notes"] == f"vendor ships Monday\n{HOSTILE}"
+        # Escape adds nothing; the core refuses an empty note (the CLI's rule too).
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert action(sample_store, p["gpo"])["notes"] == f"vendor ships Monday\n{HOSTILE}"
+        with pytest.raises(ActionError, match="needs some text"):
+            actions.add_note(sample_store, "Priya Raman", p["gpo"], "   ")
+
+
+async def test_the_suggestion_it_follows_up_is_found_by_title(sample_store, programme):
+    from shadow.tui.modals.pickers import RecordPicker
+
+    p = programme
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_actions(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        await type_into(pilot, "#title", "Order spare rolls")
+        await type_into(pilot, "#owner", "marcus webb")
+        await type_into(pilot, "#suggestion", "ROLLS")  # a title, not a number
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, RecordPicker)
+        options = picker.query_one("#record-list")
+        assert options.get_option_at_index(0).id == str(p["printer"])  # "...spare rolls"
+        await type_into(pilot, "#record-search", "kiosk")
+        found = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert found == [str(p["printer"]), str(p["kiosk"])]  # newest first
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#suggestion", Input).value == str(p["kiosk"])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [saved] = sample_store.find(Action.TABLE, title="Order spare rolls")
+        assert saved["suggestion_id"] == p["kiosk"]

@@ -28,7 +28,7 @@ async def test_first_run_loads_the_sample(store):
         await pilot.click("#sample")
         await pilot.pause()
         assert store.count("people") == 32
-        assert store.count("departments") == 11
+        assert store.count("departments") == 14
         assert store.find("people", name="Priya Raman")[0]["created_by"] == directory.SETUP_ACTOR
         # Nobody is acting yet, so the identity prompt follows.
         assert isinstance(app.screen, IdentityModal)
@@ -37,7 +37,7 @@ async def test_first_run_loads_the_sample(store):
         screen = directory_screen(pilot)
         assert app.screen is screen
         assert screen.people_table.row_count == 32
-        assert screen.departments_table.row_count == 11
+        assert screen.departments_table.row_count == 14
         names = [screen.people_table.full_row(i)[0] for i in screen.people_table.ids]
         assert "Priya Raman" in names
         assert app.sub_title == "no identity chosen"

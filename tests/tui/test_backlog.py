@@ -11,7 +11,7 @@ from shadow.core.models import Suggestion
 from shadow.core.store import Store
 from shadow.tui.app import create_app
 from shadow.tui.modals.backlog_filter import BacklogFilterModal
-from shadow.tui.modals.pickers import ChoiceModal, TextPrompt
+from shadow.tui.modals.pickers import ChoiceModal, RecordPicker, TextPrompt
 from shadow.tui.modals.suggestion_detail import SuggestionDetail
 from shadow.tui.modals.suggestion_form import SuggestionForm
 from shadow.tui.screens.backlog import DEBOUNCE, PAGE, BacklogScreen
@@ -162,6 +162,11 @@ async def test_sort_by_key_and_by_column(sample_store, programme):
         assert shown_ids(screen)[0] == programme["printer"]  # the newest
 
 
+def picker_ids(picker) -> list[str]:
+    options = picker.query_one("#record-list")
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
 async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
     priya = person(sample_store, "Priya Raman")
     app = create_app(sample_store, priya)
@@ -207,10 +212,15 @@ async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
         await pilot.press("m")
         await pilot.pause()
         prompt = app.screen
-        await type_into(pilot, "#answer", str(programme["sorter"]))
-        assert "cannot be merged into itself" in str(prompt.query_one("#prompt-error").render())
-        await type_into(pilot, "#answer", str(programme["search"]))
-        assert "Home page search" in str(prompt.query_one("#prompt-preview").render())
+        assert isinstance(prompt, RecordPicker)  # a picker: by title or number
+        await type_into(pilot, "#record-search", str(programme["sorter"]))
+        # Not into itself: it is not offered.
+        assert str(programme["sorter"]) not in picker_ids(prompt)
+        assert "Nothing matches" in str(prompt.query_one("#record-empty").render())
+        await type_into(pilot, "#record-search", str(programme["search"]))
+        assert picker_ids(prompt)[0] == str(programme["search"])
+        await type_into(pilot, "#record-search", "HOME page séarch")  # case, accents ignored
+        assert picker_ids(prompt) == [str(programme["search"])]
         await pilot.press("enter")
         await pilot.pause()
         dup, keep = doc(sample_store, programme["sorter"]), doc(sample_store, programme["search"])

@@ -303,6 +303,23 @@ async def test_without_an_identity_the_own_list_says_so(sample_store, programme)
         assert "Choose who you are" in panel.get_option_at_index(0).prompt.plain
 
 
+async def test_choosing_who_you_are_fills_the_own_list_at_once(sample_store, programme):
+    """The Dashboard shown under the identity dialog reads again when someone is chosen:
+    no stale "Choose who you are" once you have."""
+    app = create_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # no identity chosen yet
+        screen = await open_dashboard(pilot)
+        assert "Choose who you are" in screen.panel("overdue").get_option_at_index(0).prompt.plain
+        app.set_actor(directory.find_person(sample_store, "Ben Kowalczyk"), remember=False)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        first = screen.panel("overdue").get_option_at_index(0).prompt.plain
+        assert "Choose who you are" not in first
+
+
 def test_snapshot_dashboard(snap_compare, sample_store, liaison, programme):
     async def settle(pilot: Pilot) -> None:
         await pilot.pause()

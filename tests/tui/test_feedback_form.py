@@ -1,4 +1,4 @@
-"""The rating form: on the visit page (f), right after a visit is marked completed, the
+"""The rating form: on the visit page (g), right after a visit is marked completed, the
 ratings listed on the page, and the privacy and both-ways jargon checks in the forms."""
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ async def test_rate_from_the_visit_page_and_change_it(sample_store, programme):
     app = create_app(sample_store, ben)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_visit(pilot, programme["visit"])
-        assert "None yet. Press f to rate" in ratings_text(screen)
-        await pilot.press("f")
+        assert "None yet. Press g to rate" in ratings_text(screen)
+        await pilot.press("g")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FeedbackForm) and not form.editing
@@ -74,7 +74,7 @@ async def test_rate_from_the_visit_page_and_change_it(sample_store, programme):
         assert "1 rating, mean 4.0/5" in shown and "Ben Kowalczyk" in shown
         assert "[red]jams[/]" in shown  # user text is data, never markup
         # f again opens the same rating to change (one per person per visit).
-        await pilot.press("f")
+        await pilot.press("g")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FeedbackForm) and form.editing
@@ -92,7 +92,7 @@ async def test_someone_not_on_the_visit_is_told_why(sample_store, programme, lia
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         await open_visit(pilot, programme["visit"])
-        await pilot.press("f")
+        await pilot.press("g")
         await pilot.pause()
         assert not isinstance(app.screen, FeedbackForm)
         assert "was not on visit" in notifications(pilot)[-1]
@@ -103,7 +103,7 @@ async def test_someone_not_on_the_visit_is_told_why(sample_store, programme, lia
             later = dates.to_iso(dates.now() + timedelta(days=3))
             tx.update(Visit.TABLE, programme["other_visit"], {"start": later, "end": later})
         await open_visit(pilot, programme["other_visit"])
-        await pilot.press("f")
+        await pilot.press("g")
         await pilot.pause()
         assert not isinstance(app.screen, FeedbackForm)
         assert "has not taken place yet" in notifications(pilot)[-1]

@@ -6,15 +6,16 @@ from datetime import date
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from shadow.core import dates, directory, history
+from shadow.core import actions, dates, directory, history
 from shadow.core.actions import ActionView
-from shadow.core.models import Action, Person
+from shadow.core.models import Action, Person, UserError
+from shadow.core.store import StoreError
 
 from .. import palette
 from ..commands import Command, bindings
@@ -22,6 +23,7 @@ from ..palette import rich
 from ..widgets.due import describe_day
 from ..widgets.literal import audit_change, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
+from .pickers import TextPrompt
 from .wait import wait_content
 
 
@@ -33,7 +35,7 @@ class ActionDetail(ShadowModal[str]):
         "An action in full: its owner, due date, status (and why, when dropped), the "
         "suggestion or visit it follows up, whose turn it is, its notes and every change "
         "made to it. "
-        "The keys act on it straight from here."
+        "The keys act on it straight from here; n adds a line to its notes."
     )
     COMMAND_LIST = (
         Command("pick('done')", "Done", "Mark it done", key="d"),
@@ -44,6 +46,7 @@ class ActionDetail(ShadowModal[str]):
         Command("pick('due')", "Due date", "Change the due date", key="u"),
         Command("pick('wait')", "Waiting on", "Mark it waiting on library, IT or vendor", key="t"),
         Command("pick('resume')", "Resume", "It no longer waits on anyone", key="g"),
+        Command("add_note", "Add note", "Add a line to its notes (kept in its history)", key="n"),
         Command("cancel", "Close", "Back to the actions", key="escape,q"),
         HELP_COMMAND,
     )
@@ -97,13 +100,46 @@ class ActionDetail(ShadowModal[str]):
                 yield Label("Whose turn", classes="detail-heading")
                 yield Static(wait_content(store, "actions", a.id or 0), id="waiting")
                 yield Label("Notes", classes="detail-heading")
-                yield Static(
-                    Content(visible(a.notes)) if a.notes else Content.styled("none", "$text-muted"),
-                    id="notes",
-                )
+                yield Static(self._notes(a), id="notes")
                 yield Label("History", classes="detail-heading")
                 yield Static(self._history(a, people), id="history")
             yield Button("Close", id="close")
+
+    @staticmethod
+    def _notes(a: Action) -> Content:
+        if not a.notes:
+            return Content.styled("none yet: n adds one", "$text-muted")
+        return Content(visible(a.notes))
+
+    def action_add_note(self) -> None:
+        self._add_note()
+
+    @work(exclusive=True, group="action-note")
+    async def _add_note(self) -> None:
+        """Ask for a line, add it through the core (as ``shadow action note``), show it here."""
+        a = self.view.action
+        text = await self.app.push_screen_wait(
+            TextPrompt(
+                f"Note on action #{a.id}",
+                "A line added to its notes; the history keeps who wrote it and when.",
+                placeholder="e.g. vendor says the part ships on Monday",
+            )
+        )
+        if not text:
+            return
+        actor = self.app.acting_name()
+        if actor is None:
+            return
+        try:
+            updated = actions.add_note(self.app.store, actor, a.id or 0, text)
+        except (UserError, StoreError) as exc:
+            self.app.say(str(exc), title="Note not added", severity="error")
+            return
+        self.view.action = updated
+        self.query_one("#notes", Static).update(self._notes(updated))
+        people = directory.names_by_id(self.app.store, Person.TABLE)
+        self.query_one("#history", Static).update(self._history(updated, people))
+        self.app.say(f"Note added to action #{a.id}")
 
     def _facts(self, a: Action) -> Table:
         v = self.view

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, TextArea
@@ -16,11 +16,13 @@ from shadow.core.directory import DirectoryError
 from shadow.core.models import Action, Suggestion
 from shadow.core.settings import dayfirst
 
+from ..commands import Command, bindings
 from ..widgets.due import describe_day
 from ..widgets.field import Field
 from ..widgets.jargon import JargonPanel
 from ..widgets.literal import one_line
 from .form import FormModal, value_of
+from .pickers import RecordPicker, suggestion_search
 
 DUE_EXAMPLES = "e.g. fri · in 2 weeks · end of month · 30/11/2026"
 READ_STYLE = "bold $text-success"
@@ -48,9 +50,21 @@ class ActionForm(FormModal):
         "Add a follow-up action: what is to be done (title), who does it (owner: a "
         "name from the directory, completed as you type; right arrow accepts), by when "
         "(a phrase like 'fri' or 'in 2 weeks'; the line under it shows the day it was "
-        "read as) and the suggestion it follows up (its number, e.g. 12). Save with "
+        "read as) and the suggestion it follows up (its number, e.g. 12, or ctrl+l to "
+        "search the suggestions by title). Save with "
         "ctrl+s; problems are shown under their field and what you typed is kept."
     )
+    COMMAND_LIST = (
+        *FormModal.COMMAND_LIST[:1],
+        Command(
+            "pick_suggestion",
+            "Find suggestion",
+            "Search the suggestions by title or number and fill in the one it follows up",
+            key="ctrl+l",
+        ),
+        *FormModal.COMMAND_LIST[1:],
+    )
+    BINDINGS = bindings(COMMAND_LIST)
 
     def __init__(
         self,
@@ -89,7 +103,7 @@ class ActionForm(FormModal):
                 Input(
                     str(self.suggestion_id or ""),
                     id="suggestion",
-                    placeholder="The number of the suggestion it follows up, e.g. 12",
+                    placeholder="Its number, e.g. 12 (ctrl+l: search by title)",
                 ),
                 hint=" ",
             ),
@@ -115,6 +129,25 @@ class ActionForm(FormModal):
 
     def write(self, actor: str, record: Action) -> int:
         return actions.add(self.app.store, actor, record)
+
+    def action_pick_suggestion(self) -> None:
+        self._pick_suggestion()
+
+    @work(exclusive=True, group="action-form-pick")
+    async def _pick_suggestion(self) -> None:
+        """The picker (by title or number, case and accents ignored) fills the field."""
+        box = self.field("suggestion").widget
+        typed = value_of(box).strip()
+        chosen = await self.app.push_screen_wait(
+            RecordPicker(
+                "Which suggestion does it follow up?",
+                suggestion_search(self.app.store),
+                value="" if typed.lstrip("#").isdigit() else typed,
+            )
+        )
+        if chosen is not None:
+            box.value = chosen
+            box.focus()
 
     # -- what the typed text reads as, live
     def set_hint(self, name: str, content: Content) -> None:

@@ -426,10 +426,16 @@ class BookingForm(ConflictForm[int]):
     """
 
     def __init__(
-        self, prefill: dict[str, str] | None = None, *, now_: datetime | None = None
+        self,
+        prefill: dict[str, str] | None = None,
+        *,
+        now_: datetime | None = None,
+        day: date | None = None,
     ) -> None:
+        """``day``: booked from a week-grid cell, a time typed alone falls on that day."""
         super().__init__(now_=now_)
         self.prefill = dict(prefill or {})
+        self.day = day
         self.slots: list[tuple[datetime, datetime]] = []
 
     def fields(self) -> list[Field]:
@@ -539,7 +545,9 @@ class BookingForm(ConflictForm[int]):
         store = self.app.store
         self._show_default_hosts(values)
         try:
-            booking = schedule.visit_from_input(store, values, now_=self.now_, dayfirst=dayfirst())
+            booking = schedule.visit_from_input(
+                store, values, now_=self.now_, dayfirst=dayfirst(), day=self.day
+            )
         except ValidationError as exc:
             return Checked(errors=exc.errors, summary=self._partial_summary(values, exc.errors))
         return Checked(summary=booking.summary, conflicts=booking.conflicts, result=booking)
@@ -549,7 +557,9 @@ class BookingForm(ConflictForm[int]):
         if "when" in errors:
             return ""
         try:
-            start = dates.parse_when(values["when"], now_=self.now_, dayfirst=dayfirst())
+            start = dates.parse_when(
+                values["when"], now_=self.now_, dayfirst=dayfirst(), day=self.day
+            )
         except DateError:
             return ""
         length = schedule.DEFAULT_DURATION
@@ -620,7 +630,7 @@ class BookingForm(ConflictForm[int]):
             return
         if not hosts:
             hosts = [h for h in dept.hosts if (store.get(Person.TABLE, h) or {}).get("active")]
-        after = self.now_ or dates.now()
+        after = self.now_ or self.app.clock()
         try:
             slots = schedule.find_slots(
                 store, dept.id, visitors, hosts, length, after=after, count=SLOT_COUNT

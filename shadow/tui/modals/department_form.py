@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 from shadow.core import directory
 from shadow.core.models import Department
@@ -14,7 +14,8 @@ from ..widgets.field import Field
 from ..widgets.suggest import SuggestListItem
 from .form import FormModal, value_of
 
-TEXT_FIELDS = ("name", "branch", "capacity", "hours", "hosts", "closed")
+TEXT_FIELDS = ("name", "side", "branch", "capacity", "hours", "hosts", "liaison", "liaison_since",
+               "closed")  # fmt: skip
 
 
 class DepartmentForm(FormModal):
@@ -22,7 +23,10 @@ class DepartmentForm(FormModal):
     HELP = (
         "A library department IT staff can visit: where it is, how many visitors it "
         "can take at once, its opening hours, who hosts, and the dates it is closed. "
-        "Hosts are library staff, comma-separated (names complete as you type; right "
+        "An IT team (side: IT) is visited the other way, by library staff, and hosted by "
+        "IT staff. The liaison coordinates the department's side of the programme and "
+        "rotates every few years (shadow settings liaison.rotation_years). "
+        "Hosts are of the department's side, comma-separated (names complete as you type; right "
         "arrow accepts). Save checks everything and shows any problem under its field."
     )
 
@@ -33,10 +37,21 @@ class DepartmentForm(FormModal):
             if self.record is not None
             else {"capacity": "2"}
         )
-        hosts = [p.name for p in directory.people(store, active_only=True) if p.side == "library"]
+        hosts = [p.name for p in directory.people(store, active_only=True)]
         branches = sorted({d.branch for d in directory.departments(store) if d.branch})
         out = [
             Field("name", "Name", Input(start.get("name", ""), id="name")),
+            Field(
+                "side",
+                "Side",
+                Select(
+                    [("Library department", "library"), ("IT team", "it")],
+                    value=start.get("side", "library") or "library",
+                    allow_blank=False,
+                    id="side",
+                ),
+                hint="An IT team is visited by library staff",
+            ),
             Field(
                 "branch",
                 "Branch",
@@ -62,7 +77,19 @@ class DepartmentForm(FormModal):
                 "hosts",
                 "Hosts",
                 Input(start.get("hosts", ""), id="hosts", suggester=SuggestListItem(hosts)),
-                hint="Library staff names, comma-separated",
+                hint="Names of the department's side, comma-separated",
+            ),
+            Field(
+                "liaison",
+                "Liaison",
+                Input(start.get("liaison", ""), id="liaison", suggester=SuggestListItem(hosts)),
+                hint="Who coordinates its side of the programme",
+            ),
+            Field(
+                "liaison_since",
+                "Liaison since",
+                Input(start.get("liaison_since", ""), id="liaison_since"),
+                hint="YYYY-MM-DD (a new liaison: today)",
             ),
             Field(
                 "closed",

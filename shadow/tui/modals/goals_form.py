@@ -68,8 +68,10 @@ class GoalsForm(FormModal):
         self.programme = programme
         self.expect_version = programme.version  # the programme's goals, as opened
         self.goals: list[dict[str, Any]] = list(programme.goals or coverage.DEFAULT_GOALS)
-        self.cadence = next((g for g in self.goals if g.get("type") == "cadence"), None)
-        self.onboarding = next((g for g in self.goals if g.get("type") == "onboarding"), None)
+        # the form shows the IT-to-library goals; goals for visits to IT teams are kept as they are
+        own = [g for g in self.goals if coverage.goal_direction(g) == "it-to-library"]
+        self.cadence = next((g for g in own if g.get("type") == "cadence"), None)
+        self.onboarding = next((g for g in own if g.get("type") == "onboarding"), None)
 
     # -- someone else saved the goals since: the goals are one field, mine or theirs
     def on_top(self, stale: Any, mine: Any) -> Any:
@@ -171,7 +173,7 @@ class GoalsForm(FormModal):
             built.append(("onboarding", goal))
         for kind, goal in built:
             errors.update(self._check(kind, goal, errors))
-        goals = self.kept() + [g for _, g in built]
+        goals = [g for _, g in built] + self.kept()  # the form's own first, as they were
         if not errors and not goals:
             errors["form"] = (
                 "Keep at least one goal: a programme without goals falls back to the defaults."

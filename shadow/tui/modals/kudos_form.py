@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -43,10 +44,13 @@ class KudosForm(FormModal):
         text: str = "",
         *,
         where: str = "",
-        visit_id: int | None = None,
+        visit_id: int | str | None = None,
         observation_id: int | None = None,
+        now: datetime | None = None,
     ) -> None:
+        """``visit_id``: a visit or one occurrence (``20@2026-12-16``); ``now``: the clock."""
         super().__init__(None)
+        self.now = now
         self.author = author
         self.candidates = list(candidates)
         self.chosen = set(chosen)
@@ -100,7 +104,7 @@ class KudosForm(FormModal):
             to_id=values["to"][0] if values["to"] else None,
             from_id=self.author.id,
             text=values["text"].strip(),
-            visit_id=self.visit_id,
+            visit_id=None,  # (the visit is checked and attached by the core on saving)
             observation_id=self.observation_id,
         )
         try:
@@ -127,6 +131,7 @@ class KudosForm(FormModal):
                     record.text,
                     visit_id=self.visit_id,
                     observation_id=self.observation_id,
+                    now=self.now,
                 )
             except BacklogError as exc:
                 raise ValidationError({"to": str(exc)}) from None

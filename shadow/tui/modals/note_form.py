@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from textual import on
@@ -59,15 +60,18 @@ class NoteForm(FormModal):
 
     def __init__(
         self,
-        visit_id: int,
+        visit_id: int | str,
         where: str,
         author: Person,
         kind: str = "",
         *,
         note: Observation | None = None,
+        now: datetime | None = None,
     ) -> None:
-        """``note``: the author's own note to correct (else a new note is written)."""
+        """``visit_id``: a visit or one occurrence (``20@2026-12-16``); ``note``: the author's
+        own note to correct (else a new note is written); ``now``: the clock."""
         super().__init__(note)
+        self.now = now
         self.visit_id = visit_id
         self.where = where
         self.author = author
@@ -134,7 +138,7 @@ class NoteForm(FormModal):
 
     def build(self, values: dict[str, Any]) -> Observation:
         obs = Observation(
-            visit_id=self.visit_id,
+            visit_id=self.visit_id if isinstance(self.visit_id, int) else None,
             author_id=self.author.id,
             side=self.author.side,
             kind=values["kind"],
@@ -162,7 +166,7 @@ class NoteForm(FormModal):
                 )
                 return self.record.id
             return notes.observe(
-                self.app.store, self.author, self.visit_id, record.text, record.kind
+                self.app.store, self.author, self.visit_id, record.text, record.kind, now=self.now
             )
         except BacklogError as exc:
             raise ValidationError({"visit": str(exc)}) from None

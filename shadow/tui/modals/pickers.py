@@ -1,4 +1,5 @@
-"""Small dialogs for triage: pick one of a few choices, or type one short answer."""
+"""Small dialogs: pick one of a few choices, pick one record by searching, or type one short
+answer."""
 
 from __future__ import annotations
 
@@ -167,3 +168,128 @@ class TextPrompt(ShadowModal[str]):
     def _submitted(self, event: Input.Submitted) -> None:
         if self._show(event.value, final=True):
             self.dismiss(event.value.strip())
+
+
+class RecordPicker(ShadowModal[str]):
+    """Pick one record by typing part of its title or its number: ``search(typed)`` gives
+    ``(value, label)`` pairs (the core does the matching: case and accents ignored).
+    Dismisses with the chosen value, or None. Used for "merge into" and "follows up"."""
+
+    DEFAULT_CSS = """
+    RecordPicker .picker {
+        width: 80;
+    }
+    RecordPicker OptionList {
+        height: auto;
+        max-height: 14;
+        margin-top: 1;
+    }
+    RecordPicker #record-empty {
+        color: $text-muted;
+    }
+    """
+    HELP = (
+        "Type part of a title or a number to narrow the list, up and down to move, enter to "
+        "choose; escape changes nothing."
+    )
+    COMMAND_LIST = (
+        Command("choose", "Choose", "Choose the highlighted one", key="enter", footer=False),
+        Command("cancel", "Cancel", "Change nothing", key="escape"),
+        Command("cursor_down", "Next", "Move down the list", key="down", footer=False),
+        Command("cursor_up", "Previous", "Move up the list", key="up", footer=False),
+        HELP_COMMAND,
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+
+    def __init__(
+        self,
+        title: str,
+        search: Callable[[str], Sequence[tuple[str, Content | str]]],
+        *,
+        note: str = "",
+        placeholder: str = "Type part of the title, or its number",
+        value: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.search = search
+        self.note = note
+        self.placeholder = placeholder
+        self.value = value
+
+    @property
+    def help_title(self) -> str:
+        return self.title_text
+
+    def compose_dialog(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            if self.note:
+                yield Static(self.note, markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="record-search")
+            yield OptionList(id="record-list")
+            yield Label("", id="record-empty", markup=False)
+
+    def on_mount(self) -> None:
+        self._fill(self.value)
+        self.query_one("#record-search", Input).focus()
+
+    def _fill(self, typed: str) -> None:
+        found = self.search(typed)
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(
+            [Option(label if isinstance(label, Content) else Content(label), id=value)
+             for value, label in found]
+        )  # fmt: skip
+        if found:
+            option_list.highlighted = 0
+        self.query_one("#record-empty", Label).update("" if found else "Nothing matches.")
+
+    @on(Input.Changed, "#record-search")
+    def _search(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#record-search")
+    def _submitted(self) -> None:
+        self.action_choose()
+
+    def action_choose(self) -> None:
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is None:
+            return
+        self.dismiss(option_list.get_option_at_index(option_list.highlighted).id)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+
+def suggestion_search(
+    store, *, exclude: Sequence[int] = ()
+) -> Callable[[str], list[tuple[str, Content]]]:
+    """A :class:`RecordPicker` search over the suggestions (``backlog.search``)."""
+    from shadow.core import backlog
+    from shadow.core.plain import count
+
+    def search(typed: str) -> list[tuple[str, Content]]:
+        return [
+            (
+                str(s.id),
+                Content.assemble(
+                    (f"#{s.id} ", "$text-muted"),
+                    " ".join(s.title.split()),
+                    (f"  {s.status} · {count(len(s.votes), 'vote')}", "$text-muted"),
+                ),
+            )
+            for s in backlog.search(store, typed, exclude=exclude)
+        ]
+
+    return search

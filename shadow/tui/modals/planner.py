@@ -159,7 +159,7 @@ class PlannerModal(ShadowModal[int]):
         return self.loader.reading
 
     def moment(self) -> datetime:
-        return dates.aware(self.now_) if self.now_ is not None else dates.now()
+        return dates.aware(self.now_) if self.now_ is not None else self.app.clock()
 
     # ------------------------------------------------------------ layout
     def compose_dialog(self) -> ComposeResult:

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.events import ScreenResume
 from textual.widgets import DataTable, Label
 
-from shadow.core import actions, backlog, dates
+from shadow.core import actions, backlog
 from shadow.core.actions import ActionView
 from shadow.core.models import (
     Action,
@@ -205,7 +205,7 @@ class ActionsScreen(AreaScreen):
 
     def moment(self) -> datetime:
         """ "Now" for due dates (fixed in tests)."""
-        return self.now or dates.now()
+        return self.now or self.app.clock()
 
     @property
     def today(self) -> date:

@@ -22,7 +22,7 @@ from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
 
-from shadow.core import backlog, dates, directory
+from shadow.core import backlog, directory
 from shadow.core.backlog import Filter, Row
 from shadow.core.models import (
     LEVELS,
@@ -40,7 +40,7 @@ from shadow.core.store import StoreError
 from ..commands import Command, bindings
 from ..loading import Loader, say_cannot_read
 from ..modals.backlog_filter import BacklogFilterModal
-from ..modals.pickers import ChoiceModal, TextPrompt
+from ..modals.pickers import ChoiceModal, RecordPicker, TextPrompt, suggestion_search
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import SuggestionForm
 from ..modals.wait import change_wait
@@ -266,7 +266,7 @@ class BacklogScreen(AreaScreen):
 
     def moment(self) -> datetime:
         """ "Now" for ages and service levels (fixed in tests)."""
-        return self.now or dates.now()
+        return self.now or self.app.clock()
 
     # ------------------------------------------------------------ reading the rows
     def _store_changed(self, tables: frozenset[str]) -> None:
@@ -798,31 +798,12 @@ class BacklogScreen(AreaScreen):
         if actor is None:
             return
         store = self.app.store
-
-        def check(text: str) -> tuple[str, str]:
-            ref = text.lstrip("#").strip()
-            if not (ref.isascii() and ref.isdigit()):
-                return "Type the number of the suggestion it repeats", ""
-            if int(ref) == s.id:
-                return "A suggestion cannot be merged into itself", ""
-            doc = store.get(Suggestion.TABLE, int(ref))
-            if doc is None:
-                return f"There is no suggestion #{ref}", ""
-            if doc.get("status") == "duplicate":
-                return f"#{ref} is itself a duplicate of #{doc.get('duplicate_of')}", ""
-            votes = len(doc.get("votes", []))
-            return "", (
-                f"Into #{ref} {one_line(doc.get('title'))} "
-                f"({doc.get('status')}, {counted(votes, 'vote')})"
-            )
-
         answer = await self.app.push_screen_wait(
-            TextPrompt(
+            RecordPicker(
                 f"Merge #{s.id} into another suggestion",
-                f"#{s.id} {one_line(s.title)} repeats which suggestion? Its votes move "
+                suggestion_search(store, exclude=[s.id]),
+                note=f"#{s.id} {one_line(s.title)} repeats which suggestion? Its votes move "
                 "over (each person once), its tags and notes join, and it becomes a duplicate.",
-                placeholder="the number of the suggestion to keep",
-                check=check,
             )
         )
         if answer is None:

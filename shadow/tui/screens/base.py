@@ -44,6 +44,11 @@ class AreaScreen(LoadsData, Screen):
 
     def on_mount(self) -> None:
         self.app.store_changed_signal.subscribe(self, self._store_changed)
+        self.app.actor_changed_signal.subscribe(self, self._actor_changed)
+
+    def _actor_changed(self, _person: object) -> None:
+        """Another person acts now: what is "mine" on this screen is read again."""
+        self._store_changed(frozenset(self.WATCHES))
 
     def _store_changed(self, tables: frozenset[str]) -> None:
         if not tables & self.WATCHES:

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Label, ProgressBar, Select, TabbedContent
 from shadow.core import coverage, dates
 from shadow.core.coverage import Coverage, GoalProgress
 from shadow.core.models import (
+    DIRECTION_LABELS,
     SURVEY_DIMENSIONS,
     Department,
     Person,
@@ -161,7 +162,8 @@ class CoverageScreen(AreaScreen):
         "within it, red beyond it, grey never; →30 Nov in a red or grey cell means a "
         "visit is booked for that day. The line under the matrix names the "
         "highlighted cell in full. Below are the programme's goals with their "
-        "progress. g edits the goals; p plans visits for the gaps: you review the "
+        "progress. d switches direction: library staff (rows) against IT teams. "
+        "g edits the goals; p plans visits for the gaps (both ways): you review the "
         "proposal and book the ones you want as requested visits. The Feedback gap tab "
         "(2) compares what library staff expect of IT's communication with what they "
         "experienced, before and after visits and month by month; s records a survey."
@@ -173,6 +175,13 @@ class CoverageScreen(AreaScreen):
         Command("goals", "Goals", "Edit the programme's coverage goals", key="g"),
         Command("plan", "Plan visits", "Propose visits that close the gaps; review and book", "p"),
         Command("survey", "Survey", "Record a survey: expected vs experienced", key="s"),
+        Command(
+            "toggle_direction",
+            "Direction",
+            "Switch between IT staff visiting library departments and library staff visiting "
+            "IT teams",
+            key="d",
+        ),
         Command("show_tab('matrix')", "Coverage tab", "Show the coverage matrix", key="1"),
         Command("show_tab('gap')", "Feedback gap tab", "Show the feedback gap", key="2"),
         Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
@@ -255,6 +264,7 @@ class CoverageScreen(AreaScreen):
         if now is not None:
             self.now = now
         self.programme_id: int | None = None
+        self.direction = "it-to-library"  # d switches to library staff visiting IT teams
         self.cov: Coverage | None = None
         self.gaps: list[DepartmentGap] = []
         self.overall: dict[str, float] = {}
@@ -263,7 +273,7 @@ class CoverageScreen(AreaScreen):
         self._pending_tab: str | None = None
 
     def moment(self) -> datetime:
-        return dates.aware(self.now) if self.now is not None else dates.now()
+        return dates.aware(self.now) if self.now is not None else self.app.clock()
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -319,7 +329,12 @@ class CoverageScreen(AreaScreen):
         return active_programmes(self.app.store)
 
     def reload(self) -> None:
-        self.loader.load((self.programme_id, self.moment()))
+        self.loader.load((self.programme_id, self.moment(), self.direction))
+
+    def action_toggle_direction(self) -> None:
+        self.direction = "library-to-it" if self.direction == "it-to-library" else "it-to-library"
+        self.app.say(f"Coverage {DIRECTION_LABELS[self.direction]}")
+        self.reload()
 
     def _apply(self, view: coverage.CoverageView) -> None:
         self.programme_id = view.programme_id
@@ -364,7 +379,10 @@ class CoverageScreen(AreaScreen):
     def _show_legend(self) -> None:
         cadence = self.cadence()
         fresh = int(cadence * coverage.FRESH_SHARE)
-        parts: list = [("Last visit ", "bold")]
+        parts: list = [
+            (f"{DIRECTION_LABELS[self.direction]} (d) · ", "bold"),
+            ("Last visit ", "bold"),
+        ]
         for state, text in (
             ("fresh", f"≤{fresh} days ago"),
             ("ageing", f"≤{cadence} days"),
@@ -408,7 +426,9 @@ class CoverageScreen(AreaScreen):
             table.move_cursor(row=row, column=column, animate=False)
         self._show_cell()
         if not cov.people or not cov.departments:
-            what = "IT staff" if not cov.people else "departments"
+            visitors = "library staff" if self.direction == "library-to-it" else "IT staff"
+            places = "IT teams" if self.direction == "library-to-it" else "departments"
+            what = visitors if not cov.people else places
             self.query_one("#cell-detail", Label).update(
                 f"No active {what} yet: add them in the Directory."
             )

@@ -27,6 +27,7 @@ from shadow.core import actions, backlog, dates
 from shadow.core.backlog import Row
 from shadow.core.dashboard import DAYS_AHEAD, LIST_LIMIT, DashboardData, read_dashboard
 from shadow.core.models import (
+    DIRECTION_LABELS,
     WAIT_SIDES,
     Action,
     Department,
@@ -34,9 +35,11 @@ from shadow.core.models import (
     Observation,
     Person,
     Suggestion,
+    UserError,
     Visit,
 )
 from shadow.core.plain import count as counted
+from shadow.core.schedule import Occurrence, get_occurrence
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
@@ -44,6 +47,7 @@ from ..loading import Loader
 from ..modals.info import InfoModal
 from ..modals.suggestion_detail import SLA_STYLES, SuggestionDetail
 from ..palette import priority_style, status_style
+from ..visit_status import change_status
 from ..widgets.charts import Chart, Series
 from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
@@ -134,13 +138,16 @@ class Panel(OptionList):
 class DashboardScreen(AreaScreen):
     AREA_TITLE = "Dashboard"
     HELP = (
-        "What needs attention: the visits of today and the next 7 days, your overdue "
-        "actions, suggestions waiting to be triaged, suggestions past their service "
-        "level, and the latest kudos. Enter opens the highlighted item (a visit's "
+        "What needs attention: the visits of today and the next 7 days (both directions: "
+        "IT → library and library → IT), past visits whose outcome nobody recorded, your "
+        "overdue actions, suggestions waiting to be triaged, suggestions past their "
+        "service level, and the latest kudos; a line above the lists names departments "
+        "whose liaison is due to rotate. Enter opens the highlighted item (a visit's "
         "page, the suggestion in the Backlog, the action); tab or left/right move "
-        "between the lists, 1-5 jump to one. The charts cover the last six months: "
-        "visits completed against cancelled or missed, suggestions raised against "
-        "closed, and how many suggestions were open at the end of each month."
+        'between the lists, 1-6 jump to one. In "Record the outcome", d marks a visit '
+        "done, n a no-show and x cancels it (asking why). The charts cover the last six "
+        "months: visits completed against cancelled or missed, suggestions raised "
+        "against closed, and how many suggestions were open at the end of each month."
     )
     WATCHES = frozenset(
         {
@@ -175,10 +182,38 @@ class DashboardScreen(AreaScreen):
             "panel('overdue')", "My overdue", "Jump to your overdue actions", "4", footer=False
         ),
         Command("panel('kudos')", "Kudos", "Jump to the latest kudos", key="5", footer=False),
+        Command(
+            "panel('outcomes')",
+            "Record the outcome",
+            "Jump to the past visits nobody closed (d done, n no-show, x cancel)",
+            key="6",
+            footer=False,
+        ),
+        Command(
+            "outcome('completed')",
+            "Took place",
+            "Record that the highlighted past visit took place (completed)",
+            key="d",
+            footer=False,
+        ),
+        Command(
+            "outcome('no-show')",
+            "No-show",
+            "Record that the visitors of the highlighted past visit did not come",
+            key="n",
+            footer=False,
+        ),
+        Command(
+            "outcome('cancelled')",
+            "Cancelled",
+            "Record that the highlighted past visit was cancelled (asks why)",
+            key="x",
+            footer=False,
+        ),
         Command("refresh", "Refresh", "Re-read the database now", key="r"),
     )
     BINDINGS = bindings(COMMAND_LIST)
-    PANELS = ("visits", "triage", "breaches", "overdue", "kudos")
+    PANELS = ("visits", "outcomes", "triage", "breaches", "overdue", "kudos")
     DEFAULT_CSS = """
     DashboardScreen #dash-summary {
         width: 100%;
@@ -186,12 +221,23 @@ class DashboardScreen(AreaScreen):
         padding: 0 1;
         color: $text-muted;
     }
+    DashboardScreen #dash-liaison {
+        width: 100%;
+        height: 1;
+        padding: 0 1;
+        color: $warning;
+        display: none;
+    }
     DashboardScreen #dash-lists {
         height: 1fr;
         min-height: 8;
     }
     DashboardScreen #dash-visits {
         width: 1fr;
+    }
+    DashboardScreen #outcomes {
+        height: auto;
+        max-height: 40%;
     }
     DashboardScreen .dash-column {
         width: 1fr;
@@ -232,17 +278,24 @@ class DashboardScreen(AreaScreen):
 
     def moment(self) -> datetime:
         """ "Now" (fixed in tests)."""
-        return dates.aware(self.now) if self.now is not None else dates.now()
+        return dates.aware(self.now) if self.now is not None else self.app.clock()
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         yield Label("", id="dash-summary", markup=False)
+        yield Label("", id="dash-liaison", markup=False)
         with Horizontal(id="dash-lists"):
-            yield Panel(
-                f"Today and the next {DAYS_AHEAD} days",
-                "No visits booked for the coming week",
-                id="visits",
-            )
+            with Vertical(classes="dash-column"):
+                yield Panel(
+                    f"Today and the next {DAYS_AHEAD} days",
+                    "No visits booked for the coming week",
+                    id="visits",
+                )
+                yield Panel(
+                    "Record the outcome",
+                    "Every past visit is closed",
+                    id="outcomes",
+                )
             with Vertical(classes="dash-column"):
                 yield Panel("Awaiting triage", "Nothing waiting to be triaged", id="triage")
                 yield Panel(
@@ -263,6 +316,8 @@ class DashboardScreen(AreaScreen):
 
     def on_resize(self) -> None:
         self._fit(self.size.height)
+        if self.data is not None:
+            self.query_one("#dash-summary", Label).update(self.summary(self.data))
 
     def _fit(self, height: int) -> None:
         self.set_class(height < COMPACT_HEIGHT, "-compact")
@@ -283,7 +338,14 @@ class DashboardScreen(AreaScreen):
     def show(self, data: DashboardData) -> None:
         self.data = data
         self.query_one("#dash-summary", Label).update(self.summary(data))
+        liaison = self.query_one("#dash-liaison", Label)
+        liaison.update(self.liaison_line(data))
+        liaison.display = bool(data.liaison_due)
         self.panel("visits").show(self.visit_items(data))
+        self.panel("outcomes").show(self.visit_items(data, data.outcomes))
+        self.panel("outcomes").border_subtitle = (
+            "d done · n no-show · x cancel" if data.outcomes else ""
+        )
         if data.overdue is None:
             self.panel("overdue").show(
                 [], empty="Choose who you are (w) to see your overdue actions"
@@ -302,23 +364,54 @@ class DashboardScreen(AreaScreen):
         self.draw_charts(data)
 
     def summary(self, data: DashboardData) -> Content:
+        """The line over the lists; shorter words when the terminal is narrow (80 columns
+        keep every figure)."""
         today = data.now.date()
         todays = sum(1 for o in data.visits if o.start.astimezone(data.now.tzinfo).date() == today)
+        later = len(data.visits) - todays
         parts = [
             f"{today:%a} {today.day} {today:%b %Y}",
-            f"visits: {todays} today, {len(data.visits) - todays} in the next {DAYS_AHEAD} days",
+            f"visits: {todays} today, {later} in the next {DAYS_AHEAD} days",
             f"to triage: {len(data.triage)}",
             f"past service level: {len(data.breaches)}",
         ]
         if data.overdue is not None:
             parts.append(f"my overdue: {len(data.overdue)}")
-        return Content(" · ".join(parts))
+        full = " · ".join(parts)
+        width = (self.size.width or self.app.size.width) - 2
+        if len(full) <= width:
+            return Content(full)
+        short = [
+            f"{today:%a} {today.day} {today:%b}",
+            f"visits {todays} today, {later} in {DAYS_AHEAD}d",
+            f"triage {len(data.triage)}",
+            f"past SLA {len(data.breaches)}",
+        ]
+        if data.overdue is not None:
+            short.append(f"my overdue {len(data.overdue)}")
+        return Content(" · ".join(short))
 
-    def visit_items(self, data: DashboardData) -> list[tuple[str, Content]]:
+    def liaison_line(self, data: DashboardData) -> str:
+        """The departments whose liaison is due to rotate (core/liaison.py), or ""."""
+        today = data.now.date()
+        return (
+            "Liaison rotation due: "
+            + "; ".join(
+                f"{one_line(r.department)} ({one_line(r.liaison)}, {r.describe(today)})"
+                for r in data.liaison_due
+            )
+            if data.liaison_due
+            else ""
+        )
+
+    def visit_items(
+        self, data: DashboardData, visits: list[Occurrence] | None = None
+    ) -> list[tuple[str, Content]]:
+        """The coming visits (or ``visits``: the past ones awaiting their outcome)."""
         today, zone = data.now.date(), data.now.tzinfo
         me = self.app.actor.id if self.app.actor is not None else None
         items = []
-        for occ in data.visits[:LIST_LIMIT]:
+        for occ in (data.visits if visits is None else visits)[:LIST_LIMIT]:
             v = occ.visit
             start, end = occ.start.astimezone(zone), occ.end.astimezone(zone)
             visitors = ", ".join(one_line(data.people.get(p, f"#{p}")) for p in v.visitors)
@@ -330,8 +423,11 @@ class DashboardScreen(AreaScreen):
             )
             if me is not None and me in occ.people:
                 first = Content.assemble(first, ("  ★ you", "$accent"))
+            way = data.directions.get(v.department_id or 0, "it-to-library")
             second = Content.assemble(
                 (occ.status, status_style(occ.status)),
+                (" · ", "$text-muted"),
+                (DIRECTION_LABELS[way], "$accent" if way == "library-to-it" else "$text-muted"),
                 (" · ", "$text-muted"),
                 (f"{visitors} with {hosts}", "$text-muted"),
             )
@@ -466,6 +562,37 @@ class DashboardScreen(AreaScreen):
         except StoreError as exc:
             self.loader.failed(str(exc))
         self.reload()
+
+    # ------------------------------------------------------------ recording outcomes
+    def action_outcome(self, status: str) -> None:
+        self._outcome(status)
+
+    @work(exclusive=True, group="dashboard-outcome")
+    async def _outcome(self, status: str) -> None:
+        """Close the highlighted past visit: completed, no-show or cancelled (with a reason)."""
+        panel = self.panel("outcomes")
+        option = panel.highlighted_option
+        if self.focused is not panel or option is None or not option.id or option.disabled:
+            self.app.say(
+                'Move to a visit in "Record the outcome" first (6), then press d, n or x',
+                severity="warning",
+            )
+            return
+        key = option.id.split(":", 2)[2]  # visit:12:12, visit:20:20@2026-12-16
+        try:
+            occ = get_occurrence(self.app.store, key)
+        except (UserError, StoreError) as exc:
+            self.app.say(str(exc), title="Not changed", severity="error")
+            return
+        data = self.data
+        describe = one_line(key)
+        if data is not None:
+            place = data.departments.get(occ.visit.department_id or 0, "?")
+            describe = one_line(f"{dates.format_span(occ.start, occ.end)} · {place}")
+        if await change_status(
+            self.app, occ, status, describe=describe, outcome=True, now=self.moment()
+        ):
+            self.reload()
 
     # ------------------------------------------------------------ opening
     @on(OptionList.OptionSelected)

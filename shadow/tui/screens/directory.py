@@ -42,6 +42,7 @@ DEPARTMENT_COLUMNS = (
     ("Hours", 16),
     ("Hosts", 16),
     ("Active", None),
+    ("Side", None),
 )
 
 
@@ -104,6 +105,13 @@ class DirectoryScreen(AreaScreen):
         ),
         Command("clear_search", "Clear search", "Clear the search box", key="escape", footer=False),
         Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
+        Command(
+            "department_page",
+            "Open department page",
+            "The selected department's card: liaison, coverage, open work (enter on a department)",
+            key="o",
+            footer=False,
+        ),
         Command("add_person", "Add person", "Add someone to the directory"),
         Command("add_department", "Add department", "Add a library department"),
         Command("import_people", "Import people CSV", "Import people from a CSV file"),
@@ -283,7 +291,20 @@ class DirectoryScreen(AreaScreen):
 
     @on(RecordTable.RowSelected)
     def _row_selected(self) -> None:
-        self.action_edit()
+        if self.tab == "departments":
+            self.action_department_page()  # a department opens on its card (e edits)
+        else:
+            self.action_edit()
+
+    def action_department_page(self) -> None:
+        from .department import DepartmentScreen
+
+        self.action_show_tab("departments")
+        record_id = self.departments_table.selected_id
+        if record_id is None:
+            self.app.say("Choose a department first", severity="warning")
+            return
+        self.app.push_screen(DepartmentScreen(record_id))
 
     def _saved(self, tab: str, verb: str):
         def done(record_id: int | None) -> None:

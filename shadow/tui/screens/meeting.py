@@ -229,7 +229,7 @@ class MeetingScreen(AreaScreen):
         self.query_one("#meeting-scroll", VerticalScroll).focus()
 
     def moment(self) -> datetime:
-        return self.now or dates.now()
+        return self.now or self.app.clock()
 
     @property
     def since_moment(self) -> datetime:

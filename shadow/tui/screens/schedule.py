@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from rich.text import Text
@@ -19,25 +20,27 @@ from shadow.core import dates, directory, schedule
 from shadow.core.dates import format_day, format_span, from_iso
 from shadow.core.directory import search_key
 from shadow.core.models import (
+    DIRECTION_LABELS,
+    DIRECTION_SHORT,
+    DIRECTIONS,
     VISIT_STATUSES,
     Department,
     Person,
     Programme,
-    UserError,
     Visit,
 )
+from shadow.core.plain import count as counted
 from shadow.core.programmes import every as every_programme
 from shadow.core.schedule import Occurrence, week_start
-from shadow.core.store import StoreError
+from shadow.core.store import Store
 
 from .. import palette
 from ..commands import Command, bindings
-from ..loading import say_cannot_read
+from ..loading import Loader
 from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
-from ..modals.pickers import TextPrompt
-from ..modals.series_choice import SeriesChoice
 from ..palette import rich
+from ..visit_status import STATUS_VERBS, change_status
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
 from ..widgets.week_grid import GridRow, WeekGrid
@@ -46,16 +49,18 @@ from .base import AreaScreen
 HORIZON_DAYS = 90  # how far ahead the agenda looks
 PAST_DAYS = 30  # how far back it looks when the past is shown
 
-# (label, narrowest width the column may be cut to; None: never cut)
+# (label, narrowest width the column may be cut to; None: never cut). At 80 columns the
+# names give way so that When and Status stay whole (the visit page has the rest).
 AGENDA_COLUMNS = (
     ("", None),
     ("When", None),
-    ("Department", 12),
-    ("Visitors", 14),
-    ("Hosts", 12),
-    ("Kind", 8),
+    ("Department", 9),
+    ("Visitors", 4),
+    ("Hosts", 3),
+    ("Kind", 1),
     ("Status", None),
-    ("Repeats", 10),
+    ("Repeats", 1),
+    ("Way", None),
 )
 
 # How a status looks (rich styles: these go into DataTable cells).
@@ -73,12 +78,26 @@ LEGEND = Text.assemble(
     ("no-show", STATUS_STYLE["no-show"]),
     "   ·   [ ] other weeks · t this week · b books here",
 )
-STATUS_VERBS = {
-    "confirmed": "Confirm",
-    "completed": "Complete",
-    "cancelled": "Cancel",
-    "no-show": "Mark no-show",
-}
+
+
+@dataclass(frozen=True)
+class ScheduleData:
+    """What the Schedule reads: every visit, and the names it shows them with."""
+
+    visits: list[Visit]
+    people: dict[int, str]
+    departments: list[Department]
+    programmes: list[Programme]
+
+
+def read_schedule(store: Store) -> ScheduleData:
+    """The Schedule's read (pure: run on the spot or in the loader's thread)."""
+    return ScheduleData(
+        schedule.load_visits(store),
+        directory.names_by_id(store, Person.TABLE),
+        directory.departments(store),
+        every_programme(store),
+    )
 
 
 def weeks_label(offset: int) -> str:
@@ -148,6 +167,14 @@ class ScheduleScreen(AreaScreen):
             "No-show",
             "Mark that the visitors did not come",
             key="n",
+            footer=False,
+        ),
+        Command(
+            "toggle_outcomes",
+            "Record outcomes",
+            "Past visits still requested or confirmed: close each with d (completed), "
+            "n (no-show) or x (cancelled, with a reason); again: the agenda",
+            key="o",
             footer=False,
         ),
         Command(
@@ -225,6 +252,9 @@ class ScheduleScreen(AreaScreen):
         width: 26;
         margin-right: 1;
     }
+    ScheduleScreen #schedule-filters #filter-direction {
+        width: 20;
+    }
     ScheduleScreen #schedule-bar {
         height: 1;
         padding: 0 1;
@@ -268,7 +298,8 @@ class ScheduleScreen(AreaScreen):
         self.view = "agenda"
         self.show_past = False
         self.mine = False
-        self.week: date = week_start(self.now().date())
+        self.outcomes = False  # the "record the outcome" list instead of the agenda
+        self.week: date = date.min  # this week's Monday, once mounted (the app's clock)
         self._visits: list[Visit] = []
         self._visits_by_id: dict[int, Visit] = {}
         self._people: dict[int, str] = {}
@@ -280,10 +311,18 @@ class ScheduleScreen(AreaScreen):
         self.cells: dict[tuple[int, int], list[str]] = {}  # (department id, day) -> keys
         self._jump_to_today = True  # the agenda's cursor goes to today's first visit
         self._week_cursor_today = True  # the grid's cursor starts on today's column
+        self.loader: Loader[ScheduleData] = Loader(
+            self,
+            lambda _request: read_schedule(self.app.store),
+            self._show_read,
+            size=lambda: self.app.store.count(Visit.TABLE),
+            busy=lambda: self.query_one("#schedule-title", Label).update("Reading the visits …"),
+            name="schedule",
+        )
 
     # ------------------------------------------------------------ time
     def now(self) -> datetime:
-        return self.clock if self.clock is not None else dates.now()
+        return self.clock if self.clock is not None else self.app.clock()
 
     @property
     def zone(self) -> tzinfo:
@@ -318,6 +357,12 @@ class ScheduleScreen(AreaScreen):
                 id="filter-status",
                 compact=True,
             )
+            yield Select(
+                [(DIRECTION_LABELS[d], d) for d in DIRECTIONS],
+                prompt="Any direction",
+                id="filter-direction",
+                compact=True,
+            )
         with Horizontal(id="schedule-bar"):
             yield Label("", id="schedule-title", markup=False)
             yield Label("", id="schedule-filter", markup=False)
@@ -330,6 +375,7 @@ class ScheduleScreen(AreaScreen):
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
+        self.week = week_start(self.today)
         self.reload()
         self.agenda.focus()
 
@@ -352,20 +398,18 @@ class ScheduleScreen(AreaScreen):
 
     # ------------------------------------------------------------ reading
     def reload(self) -> None:
-        """Re-read visits, people, departments and programmes; show them through the filters."""
-        store = self.app.store
-        try:
-            self._visits = schedule.load_visits(store)
-            self._people = directory.names_by_id(store, Person.TABLE)
-            self._departments = directory.departments(store)
-            programmes = every_programme(store)
-        except StoreError as exc:
-            say_cannot_read(self)(str(exc))
-            return
+        """Re-read visits, people, departments and programmes (through the one loader: on
+        the spot, or in a thread for a large database); show them through the filters."""
+        self.loader.load()
+
+    def _show_read(self, data: ScheduleData) -> None:
+        self._visits, self._people = data.visits, data.people
+        self._departments = data.departments
         self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
         self._department_names = {d.id: d.name for d in self._departments if d.id is not None}
-        self._programmes = {p.id: p.name for p in programmes if p.id is not None}
-        self._update_pickers(programmes)
+        self._directions = {d.id: d.direction for d in self._departments if d.id is not None}
+        self._programmes = {p.id: p.name for p in data.programmes if p.id is not None}
+        self._update_pickers(data.programmes)
         self.refilter()
 
     def _update_pickers(self, programmes: list[Programme]) -> None:
@@ -409,12 +453,21 @@ class ScheduleScreen(AreaScreen):
         value = self.query_one("#filter-status", Select).value
         return None if value == Select.NULL else str(value)
 
+    @property
+    def filter_direction(self) -> str | None:
+        value = self.query_one("#filter-direction", Select).value
+        return None if value == Select.NULL else str(value)
+
+    def direction_of(self, visit) -> str:
+        return getattr(self, "_directions", {}).get(visit.department_id, "it-to-library")
+
     def _filter(self) -> Callable[[Occurrence], bool]:
         """The filters as they stand now, as one test for an occurrence."""
         mine = self.app.actor.id if self.mine and self.app.actor is not None else None
         person = search_key(self.filter_person)
         department = search_key(self.filter_department)
         programme, status = self.filter_programme, self.filter_status
+        direction = self.filter_direction
         people = {pid: search_key(name) for pid, name in self._people.items()}
         departments = {d.id: search_key(d.name) for d in self._departments}
 
@@ -427,6 +480,8 @@ class ScheduleScreen(AreaScreen):
             if department and department not in departments.get(visit.department_id, ""):
                 return False
             if programme is not None and visit.programme_id != programme:
+                return False
+            if direction is not None and self.direction_of(visit) != direction:
                 return False
             return status is None or occ.status == status
 
@@ -445,6 +500,8 @@ class ScheduleScreen(AreaScreen):
             parts.append(f"programme {self._programmes.get(self.filter_programme, '?')}")
         if self.filter_status:
             parts.append(f"status {self.filter_status}")
+        if self.filter_direction:
+            parts.append(DIRECTION_LABELS[self.filter_direction])
         return parts
 
     @property
@@ -452,7 +509,7 @@ class ScheduleScreen(AreaScreen):
         return bool(self.filter_parts())
 
     @on(Input.Changed, "#filter-person, #filter-department")
-    @on(Select.Changed, "#filter-programme, #filter-status")
+    @on(Select.Changed, "#filter-programme, #filter-status, #filter-direction")
     def _filter_changed(self) -> None:
         self.refilter()
 
@@ -462,7 +519,9 @@ class ScheduleScreen(AreaScreen):
 
     # ------------------------------------------------------------ showing
     def refilter(self) -> None:
-        if self.view == "agenda":
+        if self.outcomes:
+            self._fill_outcomes()
+        elif self.view == "agenda":
             self._fill_agenda()
         else:
             self._fill_week()
@@ -493,6 +552,12 @@ class ScheduleScreen(AreaScreen):
 
     def span(self, occ: Occurrence) -> str:
         return format_span(self.local(occ.start), self.local(occ.end))
+
+    def agenda_span(self, occ: Occurrence) -> str:
+        """The agenda's When: without the year (the agenda covers a few months and its
+        groups say where it is), so the names keep room at 80 columns."""
+        start = self.local(occ.start)
+        return self.span(occ).replace(f" {start.year} ", " ")
 
     def describe(self, occ: Occurrence) -> str:
         """One line about an occurrence (for questions and pickers)."""
@@ -525,19 +590,7 @@ class ScheduleScreen(AreaScreen):
         for occ in found:
             group = self.group(occ)
             counts[group] = counts.get(group, 0) + 1
-            visit = occ.visit
-            row_style = ROW_STYLE.get(occ.status, "")
-            cells = [
-                Text(group if group != last_group else "", style="bold"),
-                Text(self.span(occ), style=row_style, no_wrap=True),
-                Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
-                Text(self._names(visit.visitors), style=row_style, no_wrap=True),
-                Text(self._names(visit.hosts), style=row_style, no_wrap=True),
-                Text(visit.kind, style=row_style, no_wrap=True),
-                Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
-                Text(self.repeats(occ), style=row_style, no_wrap=True),
-            ]
-            rows.append((occ.key, cells))
+            rows.append((occ.key, self._row(occ, group if group != last_group else "")))
             last_group = group
         table = self.agenda
         table.fill(rows)
@@ -549,6 +602,51 @@ class ScheduleScreen(AreaScreen):
             span = f"the past {PAST_DAYS} days, {span}"
         summary = " · ".join(f"{counts[g]} {g.lower()}" for g in counts) or "no visits"
         self.query_one("#schedule-title", Label).update(f"Agenda, {span}: {summary}")
+
+    def _row(self, occ: Occurrence, label: str) -> list[Text]:
+        """An occurrence's cells in the agenda (``label``: the group it starts)."""
+        visit = occ.visit
+        row_style = ROW_STYLE.get(occ.status, "")
+        return [
+            Text(label, style="bold"),
+            Text(self.agenda_span(occ), style=row_style, no_wrap=True),
+            Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
+            Text(self._names(visit.visitors), style=row_style, no_wrap=True),
+            Text(self._names(visit.hosts), style=row_style, no_wrap=True),
+            Text(visit.kind, style=row_style, no_wrap=True),
+            Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
+            Text(self.repeats(occ), style=row_style, no_wrap=True),
+            Text(DIRECTION_SHORT[self.direction_of(visit)], style=row_style, no_wrap=True),
+        ]
+
+    def _fill_outcomes(self) -> None:
+        """The past visits nobody closed (the same list as the Dashboard's), oldest first."""
+        keep = self._filter()
+        found = [
+            o
+            for o in schedule.awaiting_outcome(self.app.store, self.now(), visits=self._visits)
+            if keep(o)
+        ]
+        self.shown = {o.key: o for o in found}
+        self.agenda.fill(
+            [(o.key, self._row(o, "Outcome?" if i == 0 else "")) for i, o in enumerate(found)]
+        )
+        days = schedule.OUTCOME_DAYS
+        self.query_one("#schedule-title", Label).update(
+            f"Record the outcome (past {days} days): {counted(len(found), 'visit')} still "
+            "requested or confirmed · d done · n no-show · x cancel · o back"
+            if found
+            else f"Record the outcome: every visit of the past {days} days is closed (o: back)"
+        )
+
+    def action_toggle_outcomes(self) -> None:
+        self.outcomes = not self.outcomes
+        self._jump_to_today = not self.outcomes
+        if self.view != "agenda":
+            self.show_view("agenda")
+        else:
+            self.refilter()
+        self.refresh_bindings()
 
     def _cursor_to_today(self) -> None:
         table = self.agenda
@@ -658,6 +756,7 @@ class ScheduleScreen(AreaScreen):
 
     def show_view(self, view: str) -> None:
         self.view = view
+        self.outcomes = self.outcomes and view == "agenda"
         self.query_one(ContentSwitcher).current = view
         self.refilter()
         self.current_table.focus()
@@ -715,7 +814,7 @@ class ScheduleScreen(AreaScreen):
         self.mine = False
         for selector in ("#filter-person", "#filter-department"):
             self.query_one(selector, Input).value = ""
-        for selector in ("#filter-programme", "#filter-status"):
+        for selector in ("#filter-programme", "#filter-status", "#filter-direction"):
             self.query_one(selector, Select).clear()
         self.refilter()
         self.current_table.focus()
@@ -772,12 +871,14 @@ class ScheduleScreen(AreaScreen):
         if self.app.acting_name() is None:
             return
         prefill: dict[str, str] = {}
+        cell_day: date | None = None
         if self.view == "week" and self.grid.selected is not None:
             dept_id, day = self.grid.selected
             name = self._department_name(dept_id)
             if not name.startswith("#"):
                 prefill["department"] = name
-            prefill["when"] = f"{(self.week + timedelta(days=day)).isoformat()} "
+            cell_day = self.week + timedelta(days=day)  # a time typed alone stays on it
+            prefill["when"] = f"{cell_day.isoformat()} "
         elif self.filter_department:
             needle = self.filter_department
             named = [
@@ -788,7 +889,7 @@ class ScheduleScreen(AreaScreen):
         actor = self.app.actor
         if self.mine and actor is not None and actor.side == "it":
             prefill["visitors"] = actor.name
-        self.app.push_screen(BookingForm(prefill, now_=self.clock), self._booked)
+        self.app.push_screen(BookingForm(prefill, now_=self.now(), day=cell_day), self._booked)
 
     def _booked(self, visit_id: int | None) -> None:
         if visit_id is None:
@@ -842,7 +943,7 @@ class ScheduleScreen(AreaScreen):
             f"{self._department_name(occ.visit.department_id)}, "
             f"{self._names(occ.visit.visitors)} with {self._names(occ.visit.hosts)}"
         )
-        result = await self.app.push_screen_wait(RescheduleForm(occ, what, now_=self.clock))
+        result = await self.app.push_screen_wait(RescheduleForm(occ, what, now_=self.now()))
         if result:
             self.reload()
             self.app.say(result)
@@ -853,70 +954,17 @@ class ScheduleScreen(AreaScreen):
 
     @work(exclusive=True, group="schedule-change")
     async def _set_status(self, status: str) -> None:
-        verb = STATUS_VERBS.get(status, status)
-        occ = await self.pick(verb)
+        occ = await self.pick(STATUS_VERBS.get(status, status))
         if occ is None:
             return
-        allowed = schedule.TRANSITIONS.get(occ.status, ())
-        if status not in allowed:
-            why = (
-                f"it can become {', '.join(allowed)}"
-                if allowed
-                else "which is final: it cannot change"
-            )
-            self.app.say(
-                f"Visit #{occ.key} is {occ.status}; {why}.",
-                title=f"Cannot {verb.lower()}",
-                severity="error",
-            )
-            return
-        if self.app.acting_name() is None:
-            return
-        target = occ.visit.id
-        on: date | None = None
-        if occ.series_id is not None:
-            target, on = occ.series_id, from_iso(occ.original).date()
-            if status in ("cancelled", "confirmed"):
-                choice = await self.app.push_screen_wait(
-                    SeriesChoice(
-                        f"{self.describe(occ)}\n\nThis visit repeats "
-                        f"({self.repeats(occ)}). {verb} just this occurrence, or every "
-                        "occurrence of the series (except ones already changed one by one)?",
-                        verb=verb,
-                        keep="Keep it" if status == "cancelled" else "Change nothing",
-                    )
-                )
-                if choice is None:
-                    return
-                if choice == "series":
-                    on = None
-        reason = ""
-        if status == "cancelled":
-            answer = await self.app.push_screen_wait(
-                TextPrompt(
-                    "Cancel the visit" if on is not None or occ.series_id is None
-                    else "Cancel the series",
-                    f"{self.describe(occ)}\n\nWhy is it cancelled? The reason stays in its "
-                    "history and is read out in the meeting pack. Escape keeps the visit.",
-                    placeholder="e.g. the host is off sick",
-                )
-            )  # fmt: skip
-            if not answer:
-                return
-            reason = answer
-        actor = self.app.acting_name()
-        if actor is None or target is None:
-            return
-        try:
-            message = schedule.set_status(
-                self.app.store, actor, target, status, on=on, reason=reason
-            )
-        except (UserError, StoreError) as exc:
-            self.app.say(str(exc), title="Not changed", severity="error")
-            return
-        self.reload()
-        self.app.say(message[:1].upper() + message[1:])
-        if status == "completed":  # the people on it rate it (the coordinator only if on it)
-            from ..modals.feedback_form import offer
-
-            offer(self.app, occ.key, lead="It took place: how useful was it for you?")
+        changed = await change_status(
+            self.app,
+            occ,
+            status,
+            describe=self.describe(occ),
+            repeats=self.repeats(occ),
+            outcome=self.outcomes,
+            now=self.now(),
+        )
+        if changed:
+            self.reload()

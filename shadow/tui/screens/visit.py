@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -34,15 +36,18 @@ from shadow.core.models import (
     Visit,
 )
 from shadow.core.plain import count as counted
-from shadow.core.store import StoreError
+from shadow.core.schedule import Occurrence
+from shadow.core.store import Store, StoreError
 
 from ..commands import Command, bindings
-from ..loading import say_cannot_read
+from ..loading import Loader, say_cannot_read
 from ..modals.feedback_form import offer as offer_rating
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
+from ..modals.pick_visit import PickVisit
 from ..modals.suggestion_form import SuggestionForm
 from ..palette import priority_style
+from ..visit_status import change_status
 from ..widgets.literal import one_line, visible
 from .base import AreaScreen
 
@@ -83,6 +88,49 @@ def note_content(obs: Observation, author: str, day=None) -> Content:
     )
 
 
+@dataclass(frozen=True)
+class VisitData:
+    """What the visit page shows, read in one go."""
+
+    visit: Visit
+    people: dict[int, Person]
+    department: str
+    notes: list[Observation]
+    suggestions: list[Suggestion]
+    kudos: list[Kudos]
+    occurrence: Occurrence | None  # for a series opened on a day: that occurrence
+
+
+def read_visit(store: Store, visit_id: int, on: date | None) -> VisitData:
+    """Read one visit's page (pure: on the spot or in the loader's thread). An occurrence's
+    notes and kudos are its own (on its own record, once it has one)."""
+    visit = schedule.get_visit(store, visit_id)
+    dept = store.get(Department.TABLE, visit.department_id or 0)
+    occ = None
+    record: int | None = visit_id
+    if visit.rrule and on is not None:
+        try:
+            occ = schedule.find_occurrence(store, visit, on)
+        except UserError:
+            occ = None
+        else:
+            record = occ.visit.id if occ.visit.series_id is not None else None
+    return VisitData(
+        visit,
+        {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)},
+        dept["name"] if dept else "",
+        notes.observations(store, record) if record else [],
+        [
+            Suggestion.from_doc(d)
+            for rid in dict.fromkeys([visit_id, record])
+            if rid
+            for d in store.find(Suggestion.TABLE, visit_id=rid)
+        ],
+        [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=record)] if record else [],
+        occ,
+    )
+
+
 class NoteCard(Static, can_focus=True):
     """One note; focus it (arrows) to raise a suggestion or kudos from it."""
 
@@ -119,9 +167,11 @@ class VisitScreen(AreaScreen):
         "(it goes in your side's column); arrows move between notes; e corrects the "
         "highlighted note if it is yours (the history keeps the old text); s raises a "
         "suggestion (from the highlighted note, if any); k turns a praise note into "
-        "kudos, or thanks someone on the visit; f rates the visit (how useful, would you "
-        "do it again, one thing you learned: each visitor and host once it has taken "
-        "place, and again to change your own rating). The ratings are listed on the page."
+        "kudos, or thanks someone on the visit. f confirms the visit, d marks it done, "
+        "o a no-show (both only once it has begun) and x cancels it (asking why); g rates the "
+        "visit (how useful, would you do it again, one thing you learned: each visitor and "
+        "host once it has taken place, and again to change your own rating). The ratings are "
+        "listed on the page."
     )
     # Nothing highlighted until the user moves to a note (s and k use the highlighted one).
     AUTO_FOCUS = ""
@@ -155,7 +205,28 @@ class VisitScreen(AreaScreen):
             "rate",
             "Rate",
             "Rate this visit: how useful, would you do it again, one thing learned",
-            key="f",
+            key="g",
+        ),
+        Command("set_status('confirmed')", "Confirm", "Mark this visit confirmed", key="f"),
+        Command(
+            "set_status('completed')",
+            "Complete",
+            "Mark this visit done: it took place (only once it has begun)",
+            key="d",
+            short="Done",
+        ),
+        Command(
+            "set_status('cancelled')",
+            "Cancel visit",
+            "Cancel this visit (asks why; for a series: this occurrence or all)",
+            key="x",
+            short="Cancel",
+        ),
+        Command(
+            "set_status('no-show')",
+            "No-show",
+            "Mark that the visitors did not come (only once it has begun)",
+            key="o",
         ),
         Command("back", "Back", "Back to where you were", key="escape,q"),
         Command("move('down')", "Next note", "The next note in this column", "down", footer=False),
@@ -238,6 +309,14 @@ class VisitScreen(AreaScreen):
         self._status = ""
         self.key = str(visit_id)  # 12, or 20@2026-12-16 for one occurrence of a series
         self._why = ""  # why it was cancelled or reopened
+        self.loader: Loader[VisitData] = Loader(
+            self,
+            lambda on: read_visit(self.app.store, visit_id, on),
+            self._show_read,
+            size=lambda: self.app.store.count(Visit.TABLE),
+            failed=self._cannot_show,
+            name="visit",
+        )
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -262,36 +341,30 @@ class VisitScreen(AreaScreen):
 
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
-        store = self.app.store
-        try:
-            self.visit = schedule.get_visit(store, self.visit_id)
-            people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
-            dept = store.get(Department.TABLE, self.visit.department_id or 0)
-            self.notes = notes.observations(store, self.visit_id)
-            suggestions = [
-                Suggestion.from_doc(d) for d in store.find(Suggestion.TABLE, visit_id=self.visit_id)
-            ]
-            kudos = [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=self.visit_id)]
-        except (UserError, StoreError) as exc:
-            self.visit = None
-            self.query_one("#visit-details", Static).update(
-                Content.styled(f"Cannot show visit #{self.visit_id}: {exc}", "$error")
-            )
-            return
-        self._people = people
-        visit = self.visit
-        dept_name = dept["name"] if dept else f"department #{visit.department_id}"
+        """Re-read the visit and what was recorded for it (through the one loader)."""
+        self.loader.load(self.on)
+
+    def _cannot_show(self, error: str) -> None:
+        self.visit = None
+        self.query_one("#visit-details", Static).update(
+            Content.styled(f"Cannot show visit #{self.visit_id}: {error}", "$error")
+        )
+
+    def _show_read(self, data: VisitData) -> None:
+        self.visit = visit = data.visit
+        self._people, self.notes = data.people, data.notes
+        dept_name = data.department or f"department #{visit.department_id}"
         start, end = dates.from_iso(visit.start), dates.from_iso(visit.end)
         self._first = start
         self.key, self._why = str(visit.id), visit.status_reason
         if visit.series_id is not None and visit.occurrence:  # the id 'list visits' prints
             self.key = f"{visit.series_id}@{visit.occurrence[:10]}"
         if visit.rrule and self.on is not None:
-            try:  # the occurrence opened, not the series' first date
-                occ = schedule.find_occurrence(store, visit, self.on)
+            occ = data.occurrence  # the occurrence opened, not the series' first date
+            if occ is not None:
                 start, end, self._status = occ.start, occ.end, occ.status
                 self.key, self._why = occ.key, occ.visit.status_reason
-            except UserError:
+            else:
                 self.on = None
         self._day = start.astimezone(dates.local_zone()).date()  # notes that day show a time
         self.where = f"{dept_name}, {dates.format_span(start, end)}"
@@ -299,8 +372,8 @@ class VisitScreen(AreaScreen):
         self.query_one("#visit-details", Static).update(self._details(visit, dept_name, start, end))
         self.query_one("#visit-compare", Static).update(self._compare())
         self._fill_notes()
-        self.query_one("#visit-suggestions", Static).update(self._suggestions(suggestions))
-        self.query_one("#visit-kudos", Static).update(self._kudos(kudos))
+        self.query_one("#visit-suggestions", Static).update(self._suggestions(data.suggestions))
+        self.query_one("#visit-kudos", Static).update(self._kudos(data.kudos))
         self.query_one("#visit-ratings", Static).update(self._ratings())
 
     def _person_name(self, person_id: int | None) -> str:
@@ -349,6 +422,10 @@ class VisitScreen(AreaScreen):
         kinds = {side: sorted({o.kind for o in self.notes if o.side == side}) for side, _ in SIDES}
         it, lib = set(kinds["it"]), set(kinds["library"])
         if not it and not lib:
+            try:
+                notes.check_noteworthy(self.app.store, self.key, self.app.clock())
+            except UserError as exc:  # not begun yet, or cancelled: say so, not "press n"
+                return Content.styled(f"No notes yet: {exc}.", "$text-muted")
             return Content.styled(
                 "No notes yet. Press n to write the first (it goes in your side's column).",
                 "$text-muted",
@@ -441,7 +518,7 @@ class VisitScreen(AreaScreen):
             return Content.styled("Each occurrence is rated on its own page.", "$text-muted")
         if not found:
             return Content.styled(
-                "None yet. Press f to rate the visit (its visitors and hosts, once it has "
+                "None yet. Press g to rate the visit (its visitors and hosts, once it has "
                 "taken place).",
                 "$text-muted",
             )
@@ -524,9 +601,79 @@ class VisitScreen(AreaScreen):
             return None
         return self.app.actor
 
+    def action_set_status(self, status: str) -> None:
+        self._set_status(status)
+
+    @work(exclusive=True, group="visit-status")
+    async def _set_status(self, status: str) -> None:
+        """Confirm, complete, cancel or mark a no-show: the one flow the Schedule uses."""
+        if self.visit is None:
+            self.app.say(f"Visit #{self.visit_id} cannot be shown", severity="error")
+            return
+        try:
+            occ = schedule.get_occurrence(self.app.store, self.key)
+        except (UserError, StoreError) as exc:
+            self.app.say(str(exc), title="Not changed", severity="error")
+            return
+        repeats = schedule.describe_repeat(self.visit.rrule) if self.visit.rrule else ""
+        if await change_status(self.app, occ, status, describe=self.where, repeats=repeats):
+            self.reload()
+
+    async def _about(self, verb: str) -> str | None:
+        """The visit a note or kudos is about (call from a worker): this visit, the occurrence
+        shown, or for a whole series the occurrence chosen. None (after saying why) when
+        the core's rule refuses it: not begun yet, or cancelled."""
+        store, now = self.app.store, self.app.clock()
+        ref: str | None = self.key
+        if self.visit is not None and self.visit.rrule and self.on is None:
+            begun = [
+                o
+                for o in schedule.expand(
+                    self.visit,
+                    now - schedule.SERIES_HORIZON,
+                    now,
+                    {v.occurrence: v for v in schedule.load_visits(store)
+                     if v.series_id == self.visit.id},
+                )
+                if o.start <= now and o.status != "cancelled"
+            ][-20:]  # fmt: skip
+            if not begun:
+                self.app.say(
+                    f"No occurrence of visit #{self.visit_id} has taken place yet: "
+                    f"{verb.lower()} once one has.",
+                    severity="warning",
+                )
+                return None
+            zone = dates.local_zone()
+            ref = await self.app.push_screen_wait(
+                PickVisit(
+                    [
+                        (o.key, dates.format_span(o.start.astimezone(zone), o.end.astimezone(zone)))
+                        for o in reversed(begun)
+                    ],
+                    verb=verb,
+                )
+            )
+            if ref is None:
+                return None
+        try:
+            notes.check_noteworthy(store, ref, now)
+        except (UserError, StoreError) as exc:
+            self.app.say(str(exc)[:1].upper() + str(exc)[1:], title=f"No {verb.lower()}",
+                         severity="error")  # fmt: skip
+            return None
+        return ref
+
     def action_note(self) -> None:
+        self._note()
+
+    @work(exclusive=True, group="visit-note")
+    async def _note(self) -> None:
         author = self._ready()
         if author is None:
+            return
+        ref = await self._about("Note")
+        if ref is None:
             return
 
         def saved(note_id: int | None) -> None:
@@ -534,9 +681,10 @@ class VisitScreen(AreaScreen):
                 return
             self.reload()
             column = "IT visitors'" if author.side == "it" else "library hosts'"
-            self.app.say(f"Note saved in the {column} column")
+            where = "" if ref == self.key else f" of visit #{ref}"
+            self.app.say(f"Note saved in the {column} column{where}")
 
-        self.app.push_screen(NoteForm(self.visit_id, self.where, author), saved)
+        self.app.push_screen(NoteForm(ref, self.where, author, now=self.app.clock()), saved)
 
     def action_edit_note(self) -> None:
         note = self.focused_note()
@@ -593,6 +741,10 @@ class VisitScreen(AreaScreen):
         offer_rating(self.app, self.key)
 
     def action_kudos(self) -> None:
+        self._kudos_form()
+
+    @work(exclusive=True, group="visit-note")
+    async def _kudos_form(self) -> None:
         author = self._ready()
         if author is None:
             return
@@ -617,6 +769,9 @@ class VisitScreen(AreaScreen):
         subjects = [p for p in candidates if p.id in subject_ids]
         named = [p for p in subjects if mentions(text, p.name)]
         chosen = {p.id for p in (named or subjects)}
+        ref = await self._about("Kudos")
+        if ref is None:
+            return
 
         def saved(kudos_id: int | None) -> None:
             if kudos_id is None:
@@ -630,8 +785,9 @@ class VisitScreen(AreaScreen):
             chosen,
             text,
             where=self.where,
-            visit_id=self.visit_id,
+            visit_id=ref,
             observation_id=observation_id,
+            now=self.app.clock(),
         )
         self.app.push_screen(form, saved)
 

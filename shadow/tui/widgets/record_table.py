@@ -99,8 +99,9 @@ class RecordTable(DataTable):
         self.clear(columns=False)
         # Columns only ever grow to fit their cells; start again from the labels so
         # they can narrow when a search leaves only short values.
-        for column in self.columns.values():
-            column.content_width = column.label.cell_len
+        # A label gives way too when its column is cut to fit (at 80 columns).
+        for column, width in zip(self.columns.values(), widths, strict=False):
+            column.content_width = min(column.label.cell_len, width)
         self.ids = [record_id for record_id, _ in self._rows]
         self.add_rows(self._cut(cells, widths) for _, cells in self._rows)
         if keep is not None and keep in self.ids:

@@ -1,0 +1,248 @@
+"""One department's page (the department card): what its head reads before the meeting.
+
+Pushed on top of the Directory (enter on a department) or from the command palette
+("Department page: NAME"); escape or q goes back. It shows ``core/department_card.py``'s
+read-model as titled sections, in two columns when the terminal is wide and one when it
+is narrow; every piece of user text is shown literally.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
+from textual.widgets import Label, Static
+
+from shadow.core import dates
+from shadow.core.department_card import DepartmentCard, card_lines, read_card
+from shadow.core.models import (
+    Action,
+    Department,
+    Kudos,
+    Person,
+    Secondment,
+    Suggestion,
+    Survey,
+    Visit,
+)
+
+from ..commands import Command, bindings
+from ..loading import Loader
+from ..modals.department_form import DepartmentForm
+from ..widgets.literal import one_line
+from .base import AreaScreen
+
+NARROW = 100  # below this many columns the sections stack in one column
+# Which column each section goes in (by its index in card_lines): the department's people
+# and visits on the left, what is open and how it is perceived on the right.
+LEFT = (0, 1, 2, 3, 10)
+
+
+class CardPage(VerticalScroll, can_focus=True, inherit_bindings=False):
+    """The scrolling page."""
+
+
+class DepartmentScreen(AreaScreen):
+    AREA_TITLE = "Department"
+    HELP = (
+        "One department's card, for its head before the fortnightly meeting: the liaison "
+        "(and when the role is due to rotate) and hosts, coverage both ways (who has "
+        "visited it, and how its own people have visited the other side), recent and "
+        "coming visits, visit ratings, open suggestions and actions, service-level "
+        "breaches, kudos both ways, the perception gap, the anonymous pulse and "
+        "secondments. e edits the department (liaison, hosts, side); escape goes back."
+    )
+    WATCHES = frozenset(
+        {
+            Department.TABLE,
+            Person.TABLE,
+            Visit.TABLE,
+            Suggestion.TABLE,
+            Action.TABLE,
+            Kudos.TABLE,
+            Survey.TABLE,
+            Secondment.TABLE,
+        }
+    )
+    COMMAND_LIST = (
+        Command("edit", "Edit department", "Edit this department: liaison, hosts, side", "e"),
+        Command("back", "Back", "Back to where you were", key="escape,q"),
+        Command("scroll_page('down')", "Page down", "Scroll down", key="pagedown", footer=False),
+        Command("scroll_page('up')", "Page up", "Scroll up", key="pageup", footer=False),
+        Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
+    )
+    BINDINGS = bindings(COMMAND_LIST)
+    DEFAULT_CSS = """
+    DepartmentScreen #card-page {
+        height: 1fr;
+    }
+    DepartmentScreen #card-columns {
+        height: auto;
+    }
+    DepartmentScreen .card-column {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+    }
+    DepartmentScreen.-narrow #card-columns {
+        layout: vertical;
+    }
+    DepartmentScreen.-narrow .card-column {
+        width: 100%;
+    }
+    DepartmentScreen .card-title {
+        width: 100%;
+        text-style: bold;
+        color: $accent;
+        margin-top: 1;
+    }
+    DepartmentScreen .card-section {
+        width: 100%;
+        padding: 0 0 0 2;
+    }
+    DepartmentScreen #card-status {
+        width: 100%;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, department_id: int, *, now: datetime | None = None) -> None:
+        super().__init__()
+        self.department_id = department_id
+        self.now = now
+        self.card: DepartmentCard | None = None
+        self.loader: Loader[DepartmentCard] = Loader(
+            self,
+            lambda moment: read_card(self.app.store, self.department_id, moment),
+            self.show,
+            size=lambda: sum(
+                self.app.store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
+            ),
+            failed=self._failed,
+            name="department",
+        )
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="card-status", markup=False)
+        with CardPage(id="card-page"):
+            with Horizontal(id="card-columns"):
+                yield Vertical(id="card-left", classes="card-column")
+                yield Vertical(id="card-right", classes="card-column")
+
+    def on_mount(self) -> None:
+        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
+        self.set_class(self.app.size.width < NARROW, "-narrow")
+        self.reload()
+        self.query_one(CardPage).focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def reload(self) -> None:
+        self.loader.load(dates.aware(self.now) if self.now is not None else dates.now())
+
+    def _failed(self, error: str) -> None:
+        self.query_one("#card-status", Static).update(
+            Content.styled(f"Cannot show this department: {error}", "$error")
+        )
+
+    def show(self, card: DepartmentCard) -> None:
+        self.card = card
+        dept = card.department
+        kind = "IT team" if dept.side == "it" else "library department"
+        self.sub_title = f"{one_line(dept.name)} ({kind})"
+        self.query_one("#card-status", Static).update("")
+        left, right = self.query_one("#card-left"), self.query_one("#card-right")
+        left.remove_children()
+        right.remove_children()
+        for n, (title, lines) in enumerate(card_lines(card)):
+            column = left if n in LEFT else right
+            column.mount(Label(Content(one_line(title)), classes="card-title"))
+            column.mount(
+                Static(self._section(lines), classes="card-section", markup=False, id=f"card-{n}")
+            )
+
+    @staticmethod
+    def _section(lines: list[str]) -> Content:
+        parts: list[Content] = []
+        for line in lines:
+            style = ""
+            if line.startswith("ROTATION DUE"):
+                style = "bold $warning"
+            elif line.startswith(("no ratings yet", "fewer than", "none")):
+                style = "$text-muted"
+            parts.append(
+                Content.styled(one_line(line), style) if style else Content(one_line(line))
+            )
+        return Content("\n").join(parts)
+
+    def section_text(self, title: str) -> str:
+        """The text of one section as shown (for tests and screen readers)."""
+        if self.card is None:
+            return ""
+        for n, (name, _lines) in enumerate(card_lines(self.card)):
+            if name == title:
+                return str(self.query_one(f"#card-{n}", Static).render())
+        return ""
+
+    # ------------------------------------------------------------ actions
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.app.store.refresh()
+        self.reload()
+
+    def action_scroll_page(self, direction: str) -> None:
+        page = self.query_one(CardPage)
+        page.scroll_page_down() if direction == "down" else page.scroll_page_up()
+
+    def action_edit(self) -> None:
+        if self.app.acting_name() is None:
+            return
+        doc = self.app.store.get(Department.TABLE, self.department_id)
+        if doc is None:
+            self.app.say("That department is gone (changed elsewhere)", severity="warning")
+            return
+        self.app.push_screen(DepartmentForm(Department.from_doc(doc)), lambda _saved: self.reload())
+
+
+def choose_department(app) -> None:
+    """Ask which department (type part of its name: case and accents ignored), then open
+    its page."""
+    from shadow.core import directory
+
+    from ..modals.pickers import RecordPicker
+
+    found = [d for d in directory.departments(app.store, active_only=True) if d.id is not None]
+    if not found:
+        app.say("No departments yet (add one in the Directory)", severity="warning")
+        return
+
+    def search(typed: str) -> list[tuple[str, Content]]:
+        return [
+            (
+                str(d.id),
+                Content.assemble(
+                    one_line(d.name),
+                    (f"  {'IT team' if d.side == 'it' else 'library'}", "$text-muted"),
+                ),
+            )
+            for d in sorted(found, key=lambda d: d.name.casefold())
+            if not typed.strip() or directory.matches(typed, d.name, d.branch)
+        ]
+
+    def chosen(value: str | None) -> None:
+        if value:
+            app.push_screen(DepartmentScreen(int(value)))
+
+    app.push_screen(
+        RecordPicker(
+            "Which department's page?", search, placeholder="Type part of its name or branch"
+        ),
+        chosen,
+    )

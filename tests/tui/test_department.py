@@ -1,0 +1,205 @@
+"""The department page: reached from the Directory and the palette, readable wide and
+narrow, user text literal, and a snapshot at a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from dateutil import tz
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from shadow.core import dates, directory
+from shadow.core.sample import DEMO_ACTOR, load_sample
+from shadow.tui.app import create_app
+from shadow.tui.modals.department_form import DepartmentForm
+from shadow.tui.modals.help import HelpScreen
+from shadow.tui.modals.pickers import RecordPicker
+from shadow.tui.screens.department import CardPage, DepartmentScreen
+
+from .helpers import directory_screen
+
+LONDON = tz.gettz("Europe/London")
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=LONDON)  # a Friday
+HOSTILE = "[red]x [/] [TODO]"
+
+pytestmark = pytest.mark.usefixtures("opens_on_directory")
+
+
+@pytest.fixture
+def fixed(store, monkeypatch):
+    """The sample programme loaded as of a fixed moment (the sample dates from 'now')."""
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.setattr(dates, "now", lambda: NOW)
+    load_sample(store, directory.SETUP_ACTOR)
+    return store
+
+
+def acting(store):
+    return directory.find_person(store, DEMO_ACTOR)
+
+
+async def open_from_directory(pilot: Pilot, name: str) -> DepartmentScreen:
+    await pilot.pause()
+    screen = directory_screen(pilot)
+    await pilot.press("2")
+    screen.departments_table.select_id(directory.find_department(pilot.app.store, name).id)
+    await pilot.press("enter")
+    await pilot.pause()
+    page = pilot.app.screen
+    assert isinstance(page, DepartmentScreen)
+    return page
+
+
+@pytest.mark.parametrize("size", [(140, 42), (80, 24)])
+async def test_enter_on_a_department_opens_its_card(fixed, size):
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=size) as pilot:
+        page = await open_from_directory(pilot, "Circulation")
+        assert page.has_class("-narrow") == (size[0] < 100)
+        assert "ROTATION DUE" in page.section_text("Circulation")
+        assert "Marcus Webb" in page.section_text("Circulation")
+        assert "IT staff who visited Circulation" in page.section_text("Coverage both ways")
+        assert "Circulation's people visiting IT teams" in page.section_text("Coverage both ways")
+        assert "Ben Kowalczyk with Marcus Webb" in page.section_text("Secondments")
+        assert "would do it again" in page.section_text("Ratings")
+        assert "mean gap" in page.section_text("Pulse")
+        # every section fits the width it has (nothing cut off to the right)
+        for static in page.query(".card-section"):
+            assert static.region.right <= size[0]
+        await pilot.press("pagedown")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is directory_screen(pilot)
+
+
+async def test_an_it_team_reads_the_other_way_and_help_explains(fixed):
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=(120, 36)) as pilot:
+        page = await open_from_directory(pilot, "Service Desk")
+        assert "IT team; visits here are library → IT" in page.section_text("Service Desk")
+        assert "library staff who visited Service Desk" in page.section_text("Coverage both ways")
+        assert "Priya Raman with Jonah Fairweather" in page.section_text("Secondments")
+        assert isinstance(page.query_one(CardPage), CardPage)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, DepartmentForm)
+
+
+async def test_the_palette_command_asks_which_department(fixed):
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await app.run_action("department_page")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, RecordPicker)
+        options = picker.query_one(OptionList)
+
+        def labels() -> list[str]:
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        assert "Service Desk  IT team" in labels() and "Circulation  library" in labels()
+        await pilot.press(*"APPLIC")  # typed: case does not matter, the list narrows
+        await pilot.pause()
+        assert labels() == ["Applications  IT team"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DepartmentScreen)
+        assert app.screen.card.department.name == "Applications"
+
+
+async def test_user_text_on_the_card_is_literal(fixed):
+    circ = directory.find_department(fixed, "Circulation")
+    circ.notes = HOSTILE
+    directory.save_department(fixed, "setup", circ)
+    amara = directory.find_person(fixed, "Amara Okafor")
+    with fixed.transaction("setup") as tx:
+        tx.insert("kudos", {"to_id": amara.id, "from_id": acting(fixed).id, "text": HOSTILE})
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=(140, 42)) as pilot:
+        page = await open_from_directory(pilot, "Circulation")
+        assert HOSTILE in page.section_text("Kudos both ways")
+
+
+def test_snapshot_department_page(snap_compare, fixed):
+    async def open_page(pilot: Pilot) -> None:
+        await pilot.pause()
+        pilot.app.push_screen(
+            DepartmentScreen(directory.find_department(pilot.app.store, "Circulation").id, now=NOW)
+        )
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    app = create_app(fixed, acting(fixed))
+    assert snap_compare(app, terminal_size=(140, 42), run_before=open_page)
+
+
+async def test_dashboard_and_schedule_show_both_directions(fixed, monkeypatch):
+    from textual.widgets import Label, Select
+
+    from shadow.tui.screens.dashboard import DashboardScreen
+    from shadow.tui.screens.schedule import ScheduleScreen
+
+    monkeypatch.setattr(DashboardScreen, "now", NOW)
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=(140, 42)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dash = app.screen
+        assert isinstance(dash, DashboardScreen)
+        line = str(dash.query_one("#dash-liaison", Label).render())
+        assert line.startswith("Liaison rotation due: ") and "Circulation (Marcus Webb" in line
+        assert "Infrastructure (Mei Tanaka, rotation overdue" in line
+        await pilot.press("f3")
+        await pilot.pause()
+        schedule = app.screen
+        assert isinstance(schedule, ScheduleScreen)
+        schedule.show_past = True
+        schedule.refilter()
+        await pilot.pause()
+        ways = {schedule.agenda.full_row(key)[-1] for key in schedule.agenda.ids}
+        assert ways == {"IT→lib", "lib→IT"}
+        schedule.query_one("#filter-direction", Select).value = "library-to-it"
+        await pilot.pause()
+        rows = [schedule.agenda.full_row(key) for key in schedule.agenda.ids]
+        assert rows and all(r[-1] == "lib→IT" for r in rows)
+        assert {r[2] for r in rows} <= {"Service Desk", "Infrastructure", "Applications"}
+        assert "library → IT" in str(schedule.query_one("#schedule-filter", Label).render())
+
+
+async def test_coverage_switches_direction(fixed):
+    from shadow.tui.screens.coverage import CoverageScreen
+
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=(140, 42)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CoverageScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Circulation" in [d.name for d in screen.cov.departments]
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.cov.direction == "library-to-it"
+        assert [d.name for d in screen.cov.departments] == [
+            "Applications",
+            "Infrastructure",
+            "Service Desk",
+        ]
+        assert all(p.side == "library" for p in screen.cov.people)
+        assert any(g.goal.get("direction") == "library-to-it" for g in screen.cov.goals)
