@@ -490,7 +490,7 @@ session's runs are kept in `benchmarks/results/session1/`).
 
 ## What changed at the store (second session)
 
-- The audit trail moved out of the snapshot into `shadow.json.audit-GEN.jsonl` (schema 2),
+- The audit trail moved out of the snapshot into `shadow.json.audit-GEN.json` (schema 2),
   appended at each fold and read only when history is asked for; one table's or record's
   history is found by a scan of that file for the lines naming it.
 - The snapshot is written one table a line (still plain TinyDB JSON) and each table is

@@ -16,12 +16,25 @@ Layout on disk, for a database ``shadow.json``:
     file, which is what makes a save at 100,000 records fast). A journal that
     names another generation is never applied and never deleted: the store
     refuses to open and says what to do.
-``shadow.json.audit-GEN.jsonl``
-    The audit trail (schema 2 on), one entry per line (``{"id": N, "ts": ..., ...}``),
-    append-only: each fold appends the entries since the last one, fsyncs, and only
-    then writes the snapshot, whose ``_meta.audit_file`` names the file's generation,
-    its length and its highest id. Readers read exactly that length, so what a fold
-    that died appended is never read and is cut by the next fold. It is read only
+``shadow.json.audit-GEN.json``
+    The audit trail (schema 2 on), a TinyDB JSON file of its own with one table,
+    ``audit``, written one entry a line so that it stays append-only::
+
+        {"audit": {
+        "1": {"ts": ..., "actor": ..., ...}
+        ,"2": {...}
+        }}
+
+    Each fold cuts the file back to the length the snapshot names (the end of the
+    last committed entry line: this drops the footer ``}}`` and whatever a fold that
+    died left behind), appends the entries since the last fold and the footer again,
+    fsyncs, and only then writes the snapshot, whose ``_meta.audit_file`` names the
+    file's generation, that length and its highest id. Readers read exactly that
+    length (and add the footer themselves), so what a fold that died appended is
+    never read; a committed file, footer included, is what ``TinyDB(path)`` reads
+    (between a fold that died and the next fold TinyDB also sees the dead fold's
+    entries, which are still in the journal and which the next fold cuts and appends
+    again; shadow never reads them there). It is read only
     when the audit trail is asked for (history, detail dialogs, check, backups):
     opening the database for a list does not parse ten years of it. Backups hold the
     trail inline (one self-contained file); a restore or a migration writes a new
@@ -278,10 +291,36 @@ def _freeze(loaded_bytes: int) -> None:
         gc.freeze()
 
 
-def _audit_lines(rows: dict[str, Doc]) -> bytes:
-    """Audit entries as lines of the audit file, in id order: ``{"id": N, ...entry}``."""
+# The audit file is one TinyDB JSON document: this head, one entry a line, the foot.
+# ``_meta.audit_file.bytes`` counts up to the end of the last entry line, foot excluded.
+AUDIT_HEAD = b'{"audit": {\n'
+AUDIT_FOOT = b"}}\n"
+
+
+def _audit_lines(rows: dict[str, Doc], first: bool) -> bytes:
+    """Audit entries as lines of the audit file, in id order: ``"N": {...entry}``, with a
+    leading comma unless ``first`` (the file holds no entry yet) for the first of them."""
     ordered = sorted(rows.items(), key=lambda kv: int(kv[0]))
-    return b"".join(_dump({"id": int(k), **doc}) + b"\n" for k, doc in ordered)  # type: ignore[arg-type]
+    lines = [b',"%d": %s\n' % (int(k), _dump(doc)) for k, doc in ordered]  # type: ignore[arg-type]
+    if first and lines:
+        lines[0] = lines[0][1:]
+    return b"".join(lines)
+
+
+def _audit_entry(line: bytes) -> tuple[str, Any] | None:
+    """One entry line of the audit file without its leading comma: (id, entry), or None
+    if it is not one."""
+    end = line.find(b'": ')
+    if not line.startswith(b'"') or end < 0:
+        return None
+    key = line[1:end].decode("ascii", "replace")
+    if not _DOC_ID.fullmatch(key):
+        return None
+    try:
+        doc = _loads(line[end + 3 :])
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return (key, doc) if isinstance(doc, dict) else None
 
 
 TEMP_MARK = ".tmp-"
@@ -816,7 +855,8 @@ class Store:
             self._catch_up()
         info = self._meta().get("audit_file")
         keep = self._audit_path(info["gen"]).name if info else None
-        stray = re.compile(re.escape(self.path.name) + r"\.audit-[0-9a-f]{16}\.jsonl")
+        # .jsonl: the audit file's form on development branches before it was TinyDB JSON.
+        stray = re.compile(re.escape(self.path.name) + r"\.audit-[0-9a-f]{16}\.jsonl?")
         for entry in os.scandir(self.path.parent):
             if stray.fullmatch(entry.name) and entry.name != keep:
                 with contextlib.suppress(OSError):
@@ -1000,6 +1040,7 @@ class Store:
             isinstance(info[k], int) and not isinstance(info[k], bool) and info[k] >= 0
             for k in ("bytes", "top")
         )
+        ok = ok and info["bytes"] >= len(AUDIT_HEAD)
         if not ok or AUDIT in data or meta["schema"] < AUDIT_FILE_SCHEMA:
             raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta audit_file)")
         path = self._audit_path(info["gen"])
@@ -1257,7 +1298,7 @@ class Store:
         with self._mutex:
             names = {t for t in self._names() if t != META}
             info = self._meta().get("audit_file")
-            if info is not None and (info["bytes"] or self._audit_tail):
+            if info is not None and (info["bytes"] > len(AUDIT_HEAD) or self._audit_tail):
                 names.add(AUDIT)
             return sorted(names)
 
@@ -1285,7 +1326,7 @@ class Store:
 
     # ----------------------------------------------------------- the audit trail
     def _audit_path(self, gen: str) -> Path:
-        return self.path.with_name(f"{self.path.name}.audit-{gen}.jsonl")
+        return self.path.with_name(f"{self.path.name}.audit-{gen}.json")
 
     def _ensure_audit(self) -> None:
         """Read the audit trail from its own file the first time it is asked for (mutex
@@ -1316,9 +1357,9 @@ class Store:
         if touched:
             self._notify(touched)
 
-    def _read_audit(self) -> tuple[dict[str, Doc], list[str]]:
-        """The audit file's entries up to where the snapshot says it ends, and what is
-        wrong with them that still reads (a repeated id). Damage is refused in one line."""
+    def _audit_raw(self) -> tuple[Path, bytes]:
+        """The audit file's committed part: exactly as long as the snapshot says, from
+        its head to the end of its last entry line (the foot is not read)."""
         info = self._meta()["audit_file"]
         path = self._audit_path(info["gen"])
         try:
@@ -1330,30 +1371,42 @@ class Store:
             ) from None
         except OSError as exc:
             raise StoreError(_os_message("read", path, exc)) from None
-        if len(raw) != info["bytes"] or (raw and not raw.endswith(b"\n")):
+        if len(raw) != info["bytes"] or not raw.endswith(b"\n"):
             raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
-        entries: list[Any] | None = None
-        if raw:
-            with contextlib.suppress(orjson.JSONDecodeError):
-                # One parse for the whole file: its lines as one JSON array.
-                entries = orjson.loads(b"[" + raw[:-1].replace(b"\n", b",") + b"]")
-        if entries is None or len(entries) != raw.count(b"\n"):
-            entries = []
-            for lineno, line in enumerate(raw.splitlines(), 1):
-                try:
-                    entries.append(_loads(line))
-                except (ValueError, UnicodeDecodeError, RecursionError):
-                    raise self._refuse(DamagedFile, f"{path} is damaged at line {lineno}") from None
-        rows: dict[str, Doc] = {}
+        if not raw.startswith(AUDIT_HEAD):
+            raise self._refuse(DamagedFile, f"{path} is damaged at line 1")
+        return path, raw
+
+    def _read_audit(self) -> tuple[dict[str, Doc], list[str]]:
+        """The audit file's entries up to where the snapshot says it ends, and what is
+        wrong with them that still reads (a repeated id). Damage is refused in one line."""
+        path, raw = self._audit_raw()
+        body = raw[len(AUDIT_HEAD) :]
+        count = body.count(b"\n")
+        doc: Any = None
+        with contextlib.suppress(orjson.JSONDecodeError):
+            doc = orjson.loads(raw + b"}}")  # one parse: the file is one JSON document
+        rows = doc.get(AUDIT) if isinstance(doc, dict) and len(doc) == 1 else None
+        if (
+            isinstance(rows, dict)
+            and len(rows) == count  # else a line held two entries, or an id came twice
+            and all(_DOC_ID.fullmatch(k) and isinstance(v, dict) for k, v in rows.items())
+        ):
+            return rows, []
+        # Line by line, to say where it is damaged (or which id appears twice).
+        rows = {}
         problems: list[str] = []
-        for lineno, entry in enumerate(entries, 1):
-            aid = entry.pop("id", None) if isinstance(entry, dict) else None
-            if not isinstance(aid, int) or isinstance(aid, bool) or not 0 < aid < 10**18:
-                raise self._refuse(DamagedFile, f"{path} is damaged at line {lineno} (no id)")
-            key = str(aid)
+        for n, line in enumerate(body.split(b"\n")[:count]):
+            lineno = n + 2  # line 1 is the head
+            entry = None
+            if (n == 0) != line.startswith(b","):  # a comma before every entry but the first
+                entry = _audit_entry(line[1:] if n else line)
+            if entry is None:
+                raise self._refuse(DamagedFile, f"{path} is damaged at line {lineno}")
+            key, value = entry
             if key in rows:
-                problems.append(f"{path.name} line {lineno}: audit id {aid} appears twice")
-            rows[key] = entry
+                problems.append(f"{path.name} line {lineno}: audit id {key} appears twice")
+            rows[key] = value
         return rows, problems
 
     def _scan_audit(self, entity: str, entity_id: int | None) -> list[Doc] | None:
@@ -1371,16 +1424,7 @@ class Store:
                 info = self._meta().get("audit_file")
                 if info is None or AUDIT in self._data:
                     return None
-                path = self._audit_path(info["gen"])
-                try:
-                    with open(path, "rb") as fh:
-                        raw = fh.read(info["bytes"])
-                except FileNotFoundError:
-                    raise self._refuse(
-                        DamagedFile, f"{self.path} is missing its audit trail {path.name}"
-                    ) from None
-                if len(raw) != info["bytes"] or (raw and not raw.endswith(b"\n")):
-                    raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+                path, raw = self._audit_raw()
                 tail = list(self._audit_tail.items())
         except OSError as exc:
             raise StoreError(_os_message("read", self.path, exc)) from None
@@ -1391,7 +1435,7 @@ class Store:
         if entity_id is not None:
             needles.insert(0, b'"entity_id":' + str(int(entity_id)).encode("ascii"))
         lines: list[bytes] = []
-        pos = raw.find(needles[0])
+        pos = raw.find(needles[0], len(AUDIT_HEAD))
         while pos >= 0:
             start = raw.rfind(b"\n", 0, pos) + 1
             end = raw.find(b"\n", pos)
@@ -1399,21 +1443,21 @@ class Store:
             if all(n in line for n in needles[1:]):
                 lines.append(line)
             pos = raw.find(needles[0], end)
-        entries: list[Any] = []
-        for line in lines:
-            try:
-                entries.append(_loads(line))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                raise self._refuse(DamagedFile, f"{path} is damaged") from None
         out = []
-        for doc in entries + [dict(d, id=int(k)) for k, d in tail]:
-            if not isinstance(doc, dict) or not isinstance(doc.get("id"), int):
-                raise self._refuse(DamagedFile, f"{path} is damaged (no id)")
+        for line in lines:
+            entry = _audit_entry(line[1:] if line.startswith(b",") else line)
+            if entry is None:
+                raise self._refuse(DamagedFile, f"{path} is damaged")
+            key, doc = entry
             if doc.get("entity") == entity and (
                 entity_id is None or doc.get("entity_id") == entity_id
             ):
-                doc = {k: v for k, v in doc.items() if k != "id"} | {"id": doc["id"]}
-                out.append(doc)
+                out.append(dict(doc, id=int(key)))
+        for key, doc in tail:
+            if doc.get("entity") == entity and (
+                entity_id is None or doc.get("entity_id") == entity_id
+            ):
+                out.append(dict(doc, id=int(key)))
         return out
 
     def audit_problems(self) -> list[str]:
@@ -1582,7 +1626,8 @@ class Store:
 
         From AUDIT_FILE_SCHEMA on, the audit entries since the last fold are first
         appended to the audit file (after cutting off anything past the length the
-        current snapshot names: a fold that died there), fsynced, and only then does
+        current snapshot names: its foot, and what a fold that died left there), its
+        foot after them, fsynced, and only then does
         the new snapshot, naming the new length, replace the old one. An inline trail
         (an older file, a restored backup) or ``rewrite_audit`` writes a new audit file
         of its own generation instead; the old one is removed once the snapshot no
@@ -1631,13 +1676,13 @@ class Store:
             rows = self._data.get(AUDIT, {})
             gen = _new_gen()
             path = self._audit_path(gen)
-            payload = _audit_lines(rows)
-            _atomic_write(path, payload)
+            payload = AUDIT_HEAD + _audit_lines(rows, first=True)
+            _atomic_write(path, payload + AUDIT_FOOT)
             top = max(map(int, rows), default=0)
             meta["audit_file"] = {"gen": gen, "bytes": len(payload), "top": top}
             return path
         path = self._audit_path(info["gen"])
-        payload = _audit_lines(self._audit_tail)
+        payload = _audit_lines(self._audit_tail, first=info["bytes"] == len(AUDIT_HEAD))
         try:
             fd = os.open(path, os.O_RDWR)
         except FileNotFoundError:
@@ -1648,13 +1693,14 @@ class Store:
             size = os.fstat(fd).st_size
             if size < info["bytes"]:
                 raise StoreError(f"{path} is damaged (cut short)")
-            if size > info["bytes"]:
-                os.ftruncate(fd, info["bytes"])  # what a fold that died left behind
-            view = memoryview(payload)
             os.lseek(fd, info["bytes"], os.SEEK_SET)
-            while view:
-                view = view[os.write(fd, view) :]
-            if size != info["bytes"] or payload:
+            if payload or size != info["bytes"] + len(AUDIT_FOOT) or os.read(fd, 8) != AUDIT_FOOT:
+                # Cut the foot and what a fold that died left behind, append, foot again.
+                os.ftruncate(fd, info["bytes"])
+                os.lseek(fd, info["bytes"], os.SEEK_SET)
+                view = memoryview(payload + AUDIT_FOOT)
+                while view:
+                    view = view[os.write(fd, view) :]
                 os.fsync(fd)
         except OSError as exc:
             raise StoreError(_os_message("write", path, exc)) from None

@@ -23,7 +23,27 @@ def add(store: Store, name: str, actor: str = "tester") -> int:
 
 
 def audit_files(folder: Path, name: str = "db.json") -> list[Path]:
-    return sorted(folder.glob(f"{name}.audit-*.jsonl"))
+    return sorted(folder.glob(f"{name}.audit-*.json"))
+
+
+def entry_lines(path: Path) -> list[dict]:
+    """The audit file's entries line by line (a repeated id shows twice), after checking
+    its form: the head line, ``"1": {...}``, then ``,"N": {...}`` a line, the foot."""
+    lines = path.read_bytes().split(b"\n")
+    assert lines[0] == b'{"audit": {' and lines[-2:] == [b"}}", b""], lines
+    entries = []
+    for n, line in enumerate(lines[1:-2]):
+        assert line.startswith(b",") == (n > 0), line
+        key, _, body = line.lstrip(b",").partition(b": ")
+        entries.append({"id": int(json.loads(key)), **json.loads(body)})
+    return entries
+
+
+def committed(path: Path) -> bytes:
+    """The part of the audit file the snapshot names (the foot and a dead fold's leftovers
+    excluded)."""
+    info = json.loads(path.with_name("db.json").read_text())["_meta"]["1"]["audit_file"]
+    return path.read_bytes()[: info["bytes"]]
 
 
 def trail(store: Store) -> list[tuple]:
@@ -58,11 +78,13 @@ def test_a_fold_moves_the_trail_out_of_the_snapshot_and_opening_does_not_read_it
     snapshot = json.loads((tmp_path / "db.json").read_text())
     assert AUDIT not in snapshot
     [audit_file] = audit_files(tmp_path)
-    lines = [json.loads(line) for line in audit_file.read_text().splitlines()]
+    lines = entry_lines(audit_file)
     assert [(e["id"], e["field"], e["new"]) for e in lines] == [
         (1, "*", "created"), (2, "name", "Anne")
     ]  # fmt: skip
-    assert snapshot["_meta"]["1"]["audit_file"]["bytes"] == audit_file.stat().st_size
+    assert snapshot["_meta"]["1"]["audit_file"]["bytes"] == audit_file.stat().st_size - len(b"}}\n")
+    whole = json.loads(audit_file.read_text())  # one JSON document, as TinyDB stores a table
+    assert list(whole) == ["audit"] and list(whole["audit"]) == ["1", "2"]
 
     def refuse(self):
         raise AssertionError("the audit file was read for a command that did not ask for it")
@@ -136,7 +158,7 @@ def test_a_fold_that_dies_after_appending_leaves_no_entry_twice(tmp_path, monkey
     add(again, "Cy")
     again.compact()  # cuts what the dead fold appended, then appends 2 and 3
     assert audit_file.stat().st_size > grown
-    ids = [json.loads(line)["id"] for line in audit_file.read_text().splitlines()]
+    ids = [e["id"] for e in entry_lines(audit_file)]
     assert ids == [1, 2, 3]
     fresh = Store(tmp_path / "db.json")
     assert [e["entity_id"] for e in fresh.audit()] == [1, 2, 3]
@@ -241,11 +263,13 @@ def test_a_migration_that_dies_before_its_snapshot_leaves_the_old_file_and_no_st
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert audit_files(tmp_path) == []  # the half-done audit file went with the failure
-    (tmp_path / "db.json.audit-00000000000000aa.jsonl").write_text("stray\n")  # a crash's
+    (tmp_path / "db.json.audit-00000000000000aa.json").write_text("stray\n")  # a crash's
+    (tmp_path / "db.json.audit-00000000000000bb.jsonl").write_text("stray\n")  # the old form's
     store = Store(path)
     assert [f.name for f in audit_files(tmp_path)] == [
-        f"db.json.audit-{store._meta()['audit_file']['gen']}.jsonl"
+        f"db.json.audit-{store._meta()['audit_file']['gen']}.json"
     ]
+    assert not (tmp_path / "db.json.audit-00000000000000bb.jsonl").exists()
     assert [e["entity_id"] for e in store.audit()] == [1, 2]
 
 
@@ -262,8 +286,15 @@ def test_a_missing_or_damaged_audit_file_is_refused_in_one_line(tmp_path):
     with pytest.raises(DamagedFile, match="cut short") as info:
         Store(path)
     assert "\n" not in str(info.value)
-    audit_file.write_bytes(good.replace(b'{"id":2,', b'{"xx":2,'))
-    with pytest.raises(DamagedFile, match="line 2"):
+    assert good.count(b',"2": ') == 1
+    audit_file.write_bytes(good.replace(b',"2": ', b',"x": '))  # same length
+    with pytest.raises(DamagedFile, match="line 3"):
+        Store(path).audit()
+    audit_file.write_bytes(good.replace(b',"2": ', b' "2": '))  # not JSON: TinyDB could not read it
+    with pytest.raises(DamagedFile, match="line 3"):
+        Store(path).audit()
+    audit_file.write_bytes(good.replace(b'{"audit": {', b'{"audit": ['))
+    with pytest.raises(DamagedFile, match="line 1"):
         Store(path).audit()
     audit_file.unlink()
     with pytest.raises(DamagedFile, match="missing its audit trail"):
@@ -280,10 +311,11 @@ def test_check_names_a_repeated_audit_id(tmp_path):
     store.close()
     assert check(Store(path)) == []
     [audit_file] = audit_files(tmp_path)
-    lines = audit_file.read_bytes().splitlines(keepends=True)
-    audit_file.write_bytes(lines[0] * 2)  # id 1 twice (a hand edit), id 2 gone
+    head, first, _second, foot = audit_file.read_bytes().splitlines(keepends=True)
+    body = head + first + b"," + first  # id 1 twice (a hand edit), id 2 gone
+    audit_file.write_bytes(body + foot)
     data = json.loads(path.read_text())
-    data["_meta"]["1"]["audit_file"]["bytes"] = len(lines[0]) * 2
+    data["_meta"]["1"]["audit_file"]["bytes"] = len(body)
     path.write_text(json.dumps(data))
     problems = [str(p) for p in check(Store(path))]
     assert any("audit id 1 appears twice" in p for p in problems), problems
@@ -406,3 +438,59 @@ def test_a_damaged_table_is_refused_when_it_is_read_and_by_check(tmp_path):
     with pytest.raises(DamagedFile):  # nothing is folded over a damaged table
         writer.compact()
     assert path.read_bytes() == raw.replace(b'"title":"Tour"', b'"title":"Tour')
+
+
+def test_the_committed_audit_file_is_a_tinydb_json_file(tmp_path, monkeypatch):
+    from tinydb import TinyDB
+
+    def tinydb_trail(audit_file: Path) -> list[tuple]:
+        db = TinyDB(audit_file, access_mode="r")
+        try:
+            return [(d.doc_id, d["entity_id"], d["field"]) for d in db.table(AUDIT).all()]
+        finally:
+            db.close()
+
+    path = tmp_path / "db.json"
+    store = Store(path)
+    store.compact()  # an empty trail: the head, no entry, the foot
+    [audit_file] = audit_files(tmp_path)
+    assert audit_file.read_bytes() == b'{"audit": {\n}}\n'
+    assert committed(audit_file) == b'{"audit": {\n'
+    assert tinydb_trail(audit_file) == [] and store.tables() == []
+    ann = add(store, "Ann")
+    store.compact()  # the first entry: no leading comma
+    assert tinydb_trail(audit_file) == [(1, ann, "*")]
+    with store.transaction("tester") as tx:
+        tx.update("people", ann, {"email": "a@x"})
+        tx.insert("people", {"name": 'Bob \u2028 "quoted"\nsecond line'})
+    store.compact()  # appended after the foot was cut
+    want = [(1, ann, "*"), (2, ann, "email"), (3, 2, "*")]
+    assert tinydb_trail(audit_file) == want
+    assert [(e["id"], e["entity_id"], e["field"]) for e in entry_lines(audit_file)] == want
+    assert [(e["id"], e["entity_id"], e["field"]) for e in Store(path).audit()] == want
+    assert [e["id"] for e in Store(path, read_only=True).audit("people", 2)] == [3]
+    # A fold that dies after appending leaves its entries and a foot; the next fold cuts
+    # them (and the foot) before it appends: the file is again exactly the trail.
+    add(store, "Cy")
+    real = store_mod._atomic_write
+
+    def die_at_the_snapshot(target, payload):
+        if Path(target).name == "db.json":
+            raise StoreError("cannot write: No space left on device")
+        real(target, payload)
+
+    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    with pytest.raises(StoreError):
+        store.compact()
+    monkeypatch.undo()
+    assert Store(path).audit_problems() == []
+    store.compact()
+    assert tinydb_trail(audit_file) == [*want, (4, 3, "*")]
+    assert audit_file.read_bytes() == committed(audit_file) + b"}}\n"
+    # A schema 1 database migrates into the same form.
+    old = tmp_path / "old" / "db.json"
+    old.parent.mkdir()
+    old_style(old, people=3)
+    Store(old).close()
+    [migrated] = audit_files(old.parent)
+    assert tinydb_trail(migrated) == [(1, 1, "*"), (2, 2, "*"), (3, 3, "*")]
