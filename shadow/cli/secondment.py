@@ -91,31 +91,7 @@ def cmd_secondment(args: argparse.Namespace) -> int:
         print(f"signed off secondment #{args.id}")
         return 0
     if args.action == "show":
-        record = secondments.get(store, args.id)
-        view = next(v for v in secondments.views(store, now.date()) if v.record.id == record.id)
-        if args.json:
-            print_json(view.json())
-            return 0
-        r = view.record
-        rows = [
-            ("secondment", f"#{r.id}"),
-            ("person", view.person),
-            ("department", view.department),
-            ("host", view.host),
-            ("dates", f"{r.start} to {r.end}"),
-            ("state", view.state),
-            ("goals", r.goals),
-            ("signed off", (r.signed_off or "")[:10]),
-            ("comment", r.sign_off_comment),
-        ]
-        for label, value in rows:
-            if value:
-                print(f"{label:>10}: {value}")
-        if r.log:
-            print("       log:")
-            for entry in r.log:
-                print(f"    {entry['day']}  {entry['text']}")
-        return 0
+        return _show(store, args, now)
     dept_id = directory.find_department(store, args.department).id if args.department else None
     person_id = directory.find_person(store, args.person).id if args.person else None
     found = secondments.views(store, now.date(), department_id=dept_id, person_id=person_id)
@@ -138,4 +114,36 @@ def cmd_secondment(args: argparse.Namespace) -> int:
             for v in found
         ],
     )
+    return 0
+
+
+def _show(store, args: argparse.Namespace, now) -> int:
+    """``shadow secondment show ID``: one secondment with its daily log."""
+    from ..core import secondments
+    from ._common import print_json
+
+    record = secondments.get(store, args.id)
+    view = next(v for v in secondments.views(store, now.date()) if v.record.id == record.id)
+    if args.json:
+        print_json(view.json())
+        return 0
+    r = view.record
+    rows = [
+        ("secondment", f"#{r.id}"),
+        ("person", view.person),
+        ("department", view.department),
+        ("host", view.host),
+        ("dates", f"{r.start} to {r.end}"),
+        ("state", view.state),
+        ("goals", r.goals),
+        ("signed off", (r.signed_off or "")[:10]),
+        ("comment", r.sign_off_comment),
+    ]
+    for label, value in rows:
+        if value:
+            print(f"{label:>10}: {value}")
+    if r.log:
+        print("       log:")
+        for entry in r.log:
+            print(f"    {entry['day']}  {entry['text']}")
     return 0

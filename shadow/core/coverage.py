@@ -266,41 +266,41 @@ def compute(
                 )
             cells[(p.id, d.id)] = Cell(seen, state, booked.get((p.id, d.id)))
     names = {d.id: d.name for d in depts}
-    progress = []
-    for goal in goals:
-        matching = [p for p in people if _matches(p, goal)]
-        if goal["type"] == "cadence":
-            wanted = [
-                d for d in depts if not goal.get("departments") or d.id in goal["departments"]
-            ]
-            required, met, missing = 0, 0, []
-            for p in matching:
-                for d in wanted:
-                    required += 1
-                    seen = last.get((p.id, d.id))
-                    if seen is not None and (today - seen).days <= goal["days"]:
-                        met += 1
-                    else:
-                        missing.append((p.id, d.id))
-            progress.append(GoalProgress(goal, describe_goal(goal, names), required, met, missing))
-        else:
-            required, met, short = 0, 0, {}
-            for p in matching:
-                start = joined(people_docs[p.id])
-                deadline = start + timedelta(days=goal["days"])
-                seen = {
-                    d
-                    for (pid, d), when in last.items()
-                    if pid == p.id and start <= when <= deadline
-                }
-                required += goal["count"]
-                met += min(goal["count"], len(seen))
-                if len(seen) < goal["count"]:
-                    short[p.id] = (goal["count"] - len(seen), deadline)
-            progress.append(
-                GoalProgress(goal, describe_goal(goal, names), required, met, short=short)
-            )
+    progress = [
+        _goal_progress(goal, people, depts, names, last, people_docs, today) for goal in goals
+    ]
     return Coverage(people, depts, cells, progress, today, direction)
+
+
+def _goal_progress(goal, people, depts, names, last, people_docs, today) -> GoalProgress:
+    """How far one goal is met: a cadence goal counts each (person, department) pair seen
+    within its days; a count goal counts the departments each person saw after joining."""
+    matching = [p for p in people if _matches(p, goal)]
+    if goal["type"] == "cadence":
+        wanted = [d for d in depts if not goal.get("departments") or d.id in goal["departments"]]
+        required, met, missing = 0, 0, []
+        for p in matching:
+            for d in wanted:
+                required += 1
+                seen = last.get((p.id, d.id))
+                if seen is not None and (today - seen).days <= goal["days"]:
+                    met += 1
+                else:
+                    missing.append((p.id, d.id))
+        return GoalProgress(goal, describe_goal(goal, names), required, met, missing)
+    else:
+        required, met, short = 0, 0, {}
+        for p in matching:
+            start = joined(people_docs[p.id])
+            deadline = start + timedelta(days=goal["days"])
+            seen = {
+                d for (pid, d), when in last.items() if pid == p.id and start <= when <= deadline
+            }
+            required += goal["count"]
+            met += min(goal["count"], len(seen))
+            if len(seen) < goal["count"]:
+                short[p.id] = (goal["count"] - len(seen), deadline)
+        return GoalProgress(goal, describe_goal(goal, names), required, met, short=short)
 
 
 @guarded("settings")

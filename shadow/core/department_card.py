@@ -159,29 +159,7 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
     member_ids = {p.id for p in members} | set(dept.hosts)
     today = now.date()
 
-    # visits: the department's, recent and coming
-    start = datetime.combine(today - timedelta(days=PAST_DAYS), time(0, 0), now.tzinfo)
-    occs = [
-        o
-        for o in schedule.occurrences(store, start, now + timedelta(days=AHEAD_DAYS))
-        if o.visit.department_id == dept.id
-    ]
-    occs.sort(key=lambda o: abs((o.start - now).total_seconds()))
-    visits = sorted(
-        (
-            VisitLine(
-                o.key,
-                o.start,
-                o.end,
-                o.status,
-                [people.get(p, f"#{p}") for p in o.visit.visitors],
-                [people.get(p, f"#{p}") for p in o.visit.hosts],
-                dept.direction,
-            )
-            for o in occs[:VISITS_SHOWN]
-        ),
-        key=lambda v: v.start,
-    )
+    visits = _visit_lines(store, dept, people, now)
     visit_ids = {d["id"] for d in store.all(Visit.TABLE) if d.get("department_id") == dept.id}
 
     # suggestions and actions: about the department, or raised on a visit to it
@@ -204,25 +182,7 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
         key=actions.sort_key,
     )
 
-    # kudos both ways: given on its visits, or to or by its people
-    kudos = []
-    for d in sorted(store.all(Kudos.TABLE), key=lambda d: d.get("created", ""), reverse=True):
-        if (
-            d.get("visit_id") in visit_ids
-            or d.get("to_id") in member_ids
-            or d.get("from_id") in member_ids
-        ):
-            kudos.append(
-                KudosLine(
-                    people.get(d.get("from_id"), "?"),
-                    people.get(d.get("to_id"), "?"),
-                    sides.get(d.get("to_id"), "it"),
-                    d.get("text", ""),
-                    d.get("created", ""),
-                )
-            )
-        if len(kudos) >= KUDOS_SHOWN:
-            break
+    kudos = _kudos_lines(store, visit_ids, member_ids, people, sides)
 
     gap = next((g for g in surveys.report(store) if g.department == dept.name), None)
     years = liaison.rotation_years(store)
@@ -263,29 +223,8 @@ def card_json(card: DepartmentCard) -> dict[str, Any]:
         },
         "hosts": card.hosts,
         "members": card.members,
-        "coverage": [
-            {
-                "direction": c.direction,
-                "label": c.label,
-                "visited": c.visited,
-                "total": c.total,
-                "never": c.never,
-                "last_visit": c.last.isoformat() if c.last else None,
-            }
-            for c in card.coverage
-        ],
-        "visits": [
-            {
-                "key": v.key,
-                "start": v.start.isoformat(),
-                "end": v.end.isoformat(),
-                "status": v.status,
-                "visitors": v.visitors,
-                "hosts": v.hosts,
-                "direction": v.direction,
-            }
-            for v in card.visits
-        ],
+        "coverage": _coverage_json(card),
+        "visits": _visits_json(card),
         "open_suggestions": [
             {
                 "id": r.id,
@@ -334,6 +273,84 @@ def card_json(card: DepartmentCard) -> dict[str, Any]:
         "ratings": card.ratings.as_json() if card.ratings else None,
         "pulse": dataclasses.asdict(card.pulse) if card.pulse else None,
     }
+
+
+def _visit_lines(store: Store, dept, people: dict[int, str], now: datetime) -> list[VisitLine]:
+    """The department's visits, recent and coming: the nearest to ``now``, in time order."""
+    start = datetime.combine(now.date() - timedelta(days=PAST_DAYS), time(0, 0), now.tzinfo)
+    occs = [
+        o
+        for o in schedule.occurrences(store, start, now + timedelta(days=AHEAD_DAYS))
+        if o.visit.department_id == dept.id
+    ]
+    occs.sort(key=lambda o: abs((o.start - now).total_seconds()))
+    return sorted(
+        (
+            VisitLine(
+                o.key,
+                o.start,
+                o.end,
+                o.status,
+                [people.get(p, f"#{p}") for p in o.visit.visitors],
+                [people.get(p, f"#{p}") for p in o.visit.hosts],
+                dept.direction,
+            )
+            for o in occs[:VISITS_SHOWN]
+        ),
+        key=lambda v: v.start,
+    )
+
+
+def _kudos_lines(store: Store, visit_ids, member_ids, people, sides) -> list[KudosLine]:
+    """Kudos both ways, newest first: given on its visits, or to or by its people."""
+    kudos = []
+    for d in sorted(store.all(Kudos.TABLE), key=lambda d: d.get("created", ""), reverse=True):
+        if (
+            d.get("visit_id") in visit_ids
+            or d.get("to_id") in member_ids
+            or d.get("from_id") in member_ids
+        ):
+            kudos.append(
+                KudosLine(
+                    people.get(d.get("from_id"), "?"),
+                    people.get(d.get("to_id"), "?"),
+                    sides.get(d.get("to_id"), "it"),
+                    d.get("text", ""),
+                    d.get("created", ""),
+                )
+            )
+        if len(kudos) >= KUDOS_SHOWN:
+            break
+    return kudos
+
+
+def _coverage_json(card: DepartmentCard) -> list[dict[str, Any]]:
+    return [
+        {
+            "direction": c.direction,
+            "label": c.label,
+            "visited": c.visited,
+            "total": c.total,
+            "never": c.never,
+            "last_visit": c.last.isoformat() if c.last else None,
+        }
+        for c in card.coverage
+    ]
+
+
+def _visits_json(card: DepartmentCard) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": v.key,
+            "start": v.start.isoformat(),
+            "end": v.end.isoformat(),
+            "status": v.status,
+            "visitors": v.visitors,
+            "hosts": v.hosts,
+            "direction": v.direction,
+        }
+        for v in card.visits
+    ]
 
 
 def card_lines(card: DepartmentCard) -> list[tuple[str, list[str]]]:

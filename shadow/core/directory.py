@@ -269,36 +269,9 @@ def department_from_input(
         except ValueError as exc:
             errors["hours"] = str(exc)
     if "hosts" in values:
-        raw = values["hosts"]
-        refs = raw if isinstance(raw, list) else [h for h in str(raw or "").split(",")]
-        hosts: list[int] = []
-        for ref in (str(r).strip() for r in refs):
-            if not ref:
-                continue
-            try:
-                host = find_person(store, ref)
-            except DirectoryError as exc:
-                errors["hosts"] = str(exc)
-                break
-            if host.side != dept.side:
-                errors["hosts"] = _wrong_side(host, dept, "hosts")
-                break
-            if host.id not in hosts:
-                hosts.append(host.id)
-        dept.hosts = hosts
+        dept.hosts = _hosts_from_input(store, values["hosts"], dept, errors)
     if "closed" in values:
-        raw = values["closed"]
-        items = raw if isinstance(raw, list) else str(raw or "").replace(";", ",").split(",")
-        closed = []
-        for item in (str(i).strip() for i in items):
-            if not item:
-                continue
-            try:
-                closed.append(date.fromisoformat(item).isoformat())
-            except ValueError:
-                errors["closed"] = f"{item!r} is not a date (use YYYY-MM-DD, comma-separated)"
-                break
-        dept.closed_dates = sorted(set(closed))
+        dept.closed_dates = _closed_from_input(values["closed"], errors)
     if "active" in values:
         dept.active = _bool(values["active"], "active", errors)
     _liaison_from_input(store, values, dept, base, errors)
@@ -316,6 +289,45 @@ def department_from_input(
     if errors:
         raise ValidationError(errors)
     return dept
+
+
+def _hosts_from_input(
+    store: Store, raw: Any, dept: Department, errors: dict[str, str]
+) -> list[int]:
+    """Host ids from a list or comma-separated names (or ids), each on ``dept``'s side;
+    the first that is not goes into ``errors``."""
+    refs = raw if isinstance(raw, list) else [h for h in str(raw or "").split(",")]
+    hosts: list[int] = []
+    for ref in (str(r).strip() for r in refs):
+        if not ref:
+            continue
+        try:
+            host = find_person(store, ref)
+        except DirectoryError as exc:
+            errors["hosts"] = str(exc)
+            break
+        if host.side != dept.side:
+            errors["hosts"] = _wrong_side(host, dept, "hosts")
+            break
+        if host.id not in hosts:
+            hosts.append(host.id)
+    return hosts
+
+
+def _closed_from_input(raw: Any, errors: dict[str, str]) -> list[str]:
+    """Closed days from a list or comma-separated ISO dates, sorted, without repeats; the
+    first that is not a date goes into ``errors``."""
+    items = raw if isinstance(raw, list) else str(raw or "").replace(";", ",").split(",")
+    closed = []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        try:
+            closed.append(date.fromisoformat(item).isoformat())
+        except ValueError:
+            errors["closed"] = f"{item!r} is not a date (use YYYY-MM-DD, comma-separated)"
+            break
+    return sorted(set(closed))
 
 
 def _wrong_side(person: Person, dept: Department, role: str) -> str:

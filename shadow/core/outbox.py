@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -401,18 +401,43 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
     The messages are worked out without the write lock (skipping those whose key is
     already in the outbox, so a quiet sweep costs little); the keys are checked again
     under the lock, so two sweeps at once still queue each message once."""
-    from . import actions, schedule
-
     now = now or dates.now()
     cfg = mail.config(store)
     known = _keys(store)
     people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
-    found: list[tuple[Person, str, str, str, str, str]] = []
 
     def want(pid: int | None, key: str) -> Person | None:
         return people.get(pid) if key not in known else None
 
-    # reminders before each visit, and the prompt to write notes after it
+    found = _visit_messages(store, now, cfg, people, want)
+    found += _action_messages(store, now, want)
+    found += _liaison_messages(store, now, want)
+    found += _digest_messages(store, now, known)
+    if not found:
+        return 0
+    count = 0
+    with store.transaction(actor) as tx:
+        batch = _Batch(_keys(store))
+        for person, kind, subject, body, key, about in found:
+            if enqueue(tx, store, person, kind, subject, body, key=key, about=about, batch=batch):
+                count += 1
+    return count
+
+
+_Message = tuple[Person, str, str, str, str, str]  # person, kind, subject, body, key, about
+
+
+def _visit_messages(
+    store: Store,
+    now: datetime,
+    cfg: mail.Config,
+    people: dict[int, Person],
+    want: Callable[[int | None, str], Person | None],
+) -> list[_Message]:
+    """Reminders before each visit, and the prompt to write notes after it."""
+    from . import schedule
+
+    found: list[_Message] = []
     notes_by_visit: dict[int, set[int]] = {}
     for d in store.all("observations"):
         notes_by_visit.setdefault(d.get("visit_id"), set()).add(d.get("author_id"))
@@ -454,7 +479,16 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
                     f'--again yes --learned "one thing"\n\n{details}\n'
                 )
             found.append((person, kind, subject, body, key, f"visit #{occ.key}"))
-    # actions due soon or overdue
+    return found
+
+
+def _action_messages(
+    store: Store, now: datetime, want: Callable[[int | None, str], Person | None]
+) -> list[_Message]:
+    """Actions due soon or overdue, to their owners."""
+    from . import actions
+
+    found: list[_Message] = []
     for view in actions.views(store, now.date()):
         a = view.action
         if not (view.due_soon or view.overdue) or a.status not in ("open", "in progress"):
@@ -477,7 +511,14 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
                 f"action #{a.id}",
             )
         )
-    # liaison rotations due: one notice per department and due date, to the coordinators
+    return found
+
+
+def _liaison_messages(
+    store: Store, now: datetime, want: Callable[[int | None, str], Person | None]
+) -> list[_Message]:
+    """Liaison rotations due: one notice per department and due date, to the coordinators."""
+    found: list[_Message] = []
     from . import liaison
     from .sla import coordinators as programme_coordinators
 
@@ -499,7 +540,12 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
                         f"department #{rot.department_id}",
                     )
                 )
-    # the weekly digest (worked out only when someone still needs this week's)
+    return found
+
+
+def _digest_messages(store: Store, now: datetime, known: set[str]) -> list[_Message]:
+    """The weekly digest (worked out only when someone still needs this week's)."""
+    found: list[_Message] = []
     year, week, _ = now.isocalendar()
     recipients = [
         (p, f"digest:{year}-W{week:02d}:{p.id}")
@@ -519,15 +565,7 @@ def sweep(store: Store, now: datetime | None = None, actor: str = ACTOR) -> int:
                     "weekly digest",
                 )
             )
-    if not found:
-        return 0
-    count = 0
-    with store.transaction(actor) as tx:
-        batch = _Batch(_keys(store))
-        for person, kind, subject, body, key, about in found:
-            if enqueue(tx, store, person, kind, subject, body, key=key, about=about, batch=batch):
-                count += 1
-    return count
+    return found
 
 
 def sample_messages(store: Store, *, replace: bool = False) -> int:

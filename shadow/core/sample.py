@@ -103,7 +103,33 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
     """Visits, notes, suggestions and kudos, dated relative to today so the demo is always current."""
     today = dates.now()
     monday = today.date() - timedelta(days=today.weekday())
-    zone = today.tzinfo
+    prog_ids = _load_programmes(tx, data, person_ids, monday)
+    visit_ids, visit_starts, visit_ends = _load_visits(
+        tx, data, dept_ids, person_ids, prog_ids, today, monday
+    )
+    _load_observations(tx, data, visit_ids, visit_ends, person_ids)
+    _load_suggestions(tx, data, dept_ids, person_ids, visit_ids, today)
+    _load_kudos(tx, data, visit_ids, visit_ends, person_ids)
+    _load_feedback(tx, data, visit_ids, visit_ends, person_ids)
+    suggestion_ids = [op[2] for op in tx.ops if op[0] == "put" and op[1] == Suggestion.TABLE]
+    _load_actions(tx, data, suggestion_ids, person_ids, today)
+    _load_waits(tx, data, suggestion_ids, today)
+    _load_surveys(tx, data, dept_ids, person_ids, visit_ids, visit_starts, visit_ends, today)
+    return {
+        "waits": len(data.get("waits", [])),
+        "surveys": len(data.get("surveys", [])),
+        "actions": len(data.get("actions", [])),
+        "programmes": len(prog_ids),
+        "visits": len(visit_ids),
+        "observations": len(data.get("observations", [])),
+        "suggestions": len(data.get("suggestions", [])),
+        "kudos": len(data.get("kudos", [])),
+        "feedback": len(data.get("feedback", [])),
+    }
+
+
+def _load_programmes(tx, data, person_ids, monday) -> list[int]:
+    """The sample's programmes, running from six weeks ago to twenty weeks ahead."""
     prog_ids = []
     for raw in data.get("programmes", []):
         prog = Programme(
@@ -116,6 +142,12 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         )
         prog.validate()
         prog_ids.append(tx.insert(Programme.TABLE, prog.to_doc(), summary=prog.name))
+    return prog_ids
+
+
+def _load_visits(tx, data, dept_ids, person_ids, prog_ids, today, monday):
+    """The visits, placed in weeks around this one; returns their ids, starts and ends."""
+    zone = today.tzinfo
     visit_ids: list[int] = []
     visit_ends: list[datetime] = []
     visit_starts: list[datetime] = []
@@ -150,6 +182,11 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         )
         visit_ends.append(end)
         visit_starts.append(start)
+    return visit_ids, visit_starts, visit_ends
+
+
+def _load_observations(tx, data, visit_ids, visit_ends, person_ids) -> None:
+    """Notes written after each visit, a few minutes apart."""
     for n, raw in enumerate(data.get("observations", [])):
         author = person_ids[raw["author"]]
         side = next(p["side"] for p in data["people"] if p["name"] == raw["author"])
@@ -160,6 +197,10 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         )  # fmt: skip
         obs.validate()
         tx.insert(Observation.TABLE, obs.to_doc(), summary="note", created=obs.at)
+
+
+def _load_suggestions(tx, data, dept_ids, person_ids, visit_ids, today) -> None:
+    """Suggestions of various ages, triaged and closed as their status says."""
     for raw in data.get("suggestions", []):
         created = today - timedelta(days=raw["age_days"], hours=3)
         visit_index = raw.get("visit")
@@ -190,6 +231,10 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         )
         s.validate()
         tx.insert(Suggestion.TABLE, s.to_doc(), summary=s.title, created=dates.to_iso(created))
+
+
+def _load_kudos(tx, data, visit_ids, visit_ends, person_ids) -> None:
+    """Kudos given two hours after the visit they thank for."""
     for raw in data.get("kudos", []):
         k = Kudos(
             to_id=person_ids[raw["to"]],
@@ -204,8 +249,10 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             summary="kudos",
             created=dates.to_iso(visit_ends[raw["visit"]] + timedelta(hours=2)),
         )
-    _load_feedback(tx, data, visit_ids, visit_ends, person_ids)
-    suggestion_ids = [op[2] for op in tx.ops if op[0] == "put" and op[1] == Suggestion.TABLE]
+
+
+def _load_actions(tx, data, suggestion_ids, person_ids, today) -> None:
+    """Actions taken on suggestions, due relative to today."""
     for raw in data.get("actions", []):
         action = Action(
             title=raw["title"],
@@ -225,7 +272,12 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
             summary=action.title,
             created=dates.to_iso(today - timedelta(days=10)),
         )
-    _load_waits(tx, data, suggestion_ids, today)
+
+
+def _load_surveys(
+    tx, data, dept_ids, person_ids, visit_ids, visit_starts, visit_ends, today
+) -> None:
+    """Service surveys answered before or after a visit (never in the future)."""
     for raw in data.get("surveys", []):
         visit_index = raw["visit"]
         if "days_before" in raw:
@@ -243,17 +295,6 @@ def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:
         )
         survey.validate()
         tx.insert(Survey.TABLE, survey.to_doc(), summary="survey", created=survey.answered)
-    return {
-        "waits": len(data.get("waits", [])),
-        "surveys": len(data.get("surveys", [])),
-        "actions": len(data.get("actions", [])),
-        "programmes": len(prog_ids),
-        "visits": len(visit_ids),
-        "observations": len(data.get("observations", [])),
-        "suggestions": len(data.get("suggestions", [])),
-        "kudos": len(data.get("kudos", [])),
-        "feedback": len(data.get("feedback", [])),
-    }
 
 
 def _load_feedback(tx, data, visit_ids, visit_ends, person_ids) -> None:
@@ -302,11 +343,23 @@ def _load_twoway(tx, data, dept_ids, person_ids) -> dict[str, int]:
     """The other direction (``data/sample_twoway.json``): IT teams that library staff visit,
     a liaison for every department (one due to rotate), visits, notes, a suggestion done and
     kudos both ways, and two secondments (one signed off, one running this week)."""
-    from .models import Secondment
-
     today = dates.now()
     monday = today.date() - timedelta(days=today.weekday())
-    zone = today.tzinfo
+    programme_ids = _load_it_teams(tx, data, dept_ids, person_ids, today)
+    visit_ids, visit_ends = _load_twoway_visits(
+        tx, data, dept_ids, person_ids, programme_ids, today, monday
+    )
+    sides = {
+        name: Person.from_doc(tx.get(Person.TABLE, pid)).side for name, pid in person_ids.items()
+    }
+    _load_twoway_notes(tx, data, dept_ids, person_ids, sides, visit_ids, visit_ends, today)
+    _load_secondments(tx, data, dept_ids, person_ids, today, monday)
+    return {"it teams": len(data["it_teams"]), "secondments": len(data["secondments"])}
+
+
+def _load_it_teams(tx, data, dept_ids, person_ids, today) -> list[int]:
+    """IT teams to visit, a liaison for every department, and the programmes' goals for
+    them; returns the programme ids."""
     for raw in data["it_teams"]:
         dept = Department(
             name=raw["name"], branch=raw["branch"], capacity=raw["capacity"], side="it",
@@ -326,6 +379,12 @@ def _load_twoway(tx, data, dept_ids, person_ids) -> dict[str, int]:
     for pid in programme_ids:  # the programme asks for visits to IT teams too
         goals = (tx.get(Programme.TABLE, pid) or {}).get("goals") or []
         tx.update(Programme.TABLE, pid, {"goals": [*goals, *data["goals"]]})
+    return programme_ids
+
+
+def _load_twoway_visits(tx, data, dept_ids, person_ids, programme_ids, today, monday):
+    """Visits in both directions; returns their ids and ends."""
+    zone = today.tzinfo
     visit_ids, visit_ends = [], []
     for raw in data["visits"]:
         day = monday + timedelta(weeks=raw["week"], days=DAYS.index(raw["day"]))
@@ -346,9 +405,11 @@ def _load_twoway(tx, data, dept_ids, person_ids) -> dict[str, int]:
                       created=booked.isoformat())
         )  # fmt: skip
         visit_ends.append(end)
-    sides = {
-        name: Person.from_doc(tx.get(Person.TABLE, pid)).side for name, pid in person_ids.items()
-    }
+    return visit_ids, visit_ends
+
+
+def _load_twoway_notes(tx, data, dept_ids, person_ids, sides, visit_ids, visit_ends, today):
+    """Notes, suggestions (with their actions) and kudos from both sides."""
     for n, raw in enumerate(data["observations"]):
         at = visit_ends[raw["visit"]] + timedelta(minutes=25 + 9 * n)
         obs = Observation(
@@ -389,6 +450,13 @@ def _load_twoway(tx, data, dept_ids, person_ids) -> dict[str, int]:
         k.validate()
         when = dates.to_iso(visit_ends[raw["visit"]] + timedelta(hours=3))
         tx.insert(Kudos.TABLE, k.to_doc(), summary="kudos", created=when)
+
+
+def _load_secondments(tx, data, dept_ids, person_ids, today, monday) -> None:
+    """Two secondments: one signed off, one running this week with its daily log."""
+    from .models import Secondment
+
+    zone = today.tzinfo
     for raw in data["secondments"]:
         first = monday + timedelta(weeks=raw["start_week"])
         last = first + timedelta(days=raw["days"] - 1)
@@ -411,4 +479,3 @@ def _load_twoway(tx, data, dept_ids, person_ids) -> dict[str, int]:
             record.sign_off_comment = raw["sign_off"]
         record.validate()
         tx.insert(Secondment.TABLE, record.to_doc(), summary=f"secondment to {raw['department']}")
-    return {"it teams": len(data["it_teams"]), "secondments": len(data["secondments"])}

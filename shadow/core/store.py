@@ -749,27 +749,38 @@ class Store:
         # POSIX lets a held lock file be deleted; the journal is locked too, so a
         # second writer that made itself a new lock file still waits for the first.
         if os.name != "nt":
-            jfh = self._open_journal_for_lock(exclusive)
+            jfh = self._lock_journal(exclusive, flags, fh, wait)
             if jfh is not None:
-                while True:
-                    try:
-                        portalocker.lock(jfh, flags)
-                        break
-                    except portalocker.AlreadyLocked:
-                        try:
-                            wait()
-                        except BaseException:
-                            jfh.close()
-                            portalocker.unlock(fh)
-                            fh.close()
-                            raise
-                    except portalocker.LockException:
-                        jfh.close()
-                        jfh = None
-                        break
-                if jfh is not None:
-                    held.append(jfh)
+                held.append(jfh)
         return held
+
+    def _lock_journal(
+        self,
+        exclusive: bool,
+        flags: portalocker.LockFlags,
+        fh: IO[bytes],
+        wait: Callable[[], None],
+    ) -> IO[bytes] | None:
+        """Lock the journal beside the lock file ``fh`` (waiting as ``wait`` says); None
+        when there is no journal to lock. If waiting gives up, ``fh`` is released too."""
+        jfh = self._open_journal_for_lock(exclusive)
+        if jfh is None:
+            return None
+        while True:
+            try:
+                portalocker.lock(jfh, flags)
+                return jfh
+            except portalocker.AlreadyLocked:
+                try:
+                    wait()
+                except BaseException:
+                    jfh.close()
+                    portalocker.unlock(fh)
+                    fh.close()
+                    raise
+            except portalocker.LockException:
+                jfh.close()
+                return None
 
     def _open_journal_for_lock(self, exclusive: bool) -> IO[bytes] | None:
         if exclusive and not self.read_only and self.path.exists():

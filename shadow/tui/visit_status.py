@@ -65,35 +65,15 @@ async def change_status(
         return False
     if app.acting_name() is None:  # type: ignore[attr-defined]
         return False
-    target: int | str | None = occ.visit.id
-    on: date | None = None
-    if occ.series_id is not None:
-        target, on = occ.series_id, from_iso(occ.original).date()
-        if status in ("cancelled", "confirmed") and not outcome:
-            choice = await app.push_screen_wait(
-                SeriesChoice(
-                    f"{describe}\n\nThis visit repeats ({repeats or 'a series'}). {verb} just "
-                    "this occurrence, or every occurrence of the series (except ones already "
-                    "changed one by one)?",
-                    verb=verb,
-                    keep="Keep it" if status == "cancelled" else "Change nothing",
-                )
-            )
-            if choice is None:
-                return False
-            if choice == "series":
-                on = None
+    which = await _which(app, occ, status, describe=describe, repeats=repeats, outcome=outcome)
+    if which is None:
+        return False
+    target, on = which
     reason = ""
     if status == "cancelled":
-        answer = await app.push_screen_wait(
-            TextPrompt(
-                "Cancel the visit" if on is not None or occ.series_id is None
-                else "Cancel the series",
-                f"{describe}\n\nWhy is it cancelled? The reason stays in its "
-                "history and is read out in the meeting pack. Escape keeps the visit.",
-                placeholder="e.g. the host is off sick",
-            )
-        )  # fmt: skip
+        answer = await _cancel_reason(
+            app, describe, series=on is None and occ.series_id is not None
+        )
         if not answer:
             return False
         reason = answer
@@ -129,3 +109,42 @@ async def change_status(
 
         offer(app, occ.key, lead="It took place: how useful was it for you?")
     return True
+
+
+async def _which(
+    app: App, occ: Occurrence, status: str, *, describe: str, repeats: str, outcome: bool
+) -> tuple[int | str | None, date | None] | None:
+    """What to change: the visit, one occurrence of its series, or (asked when confirming
+    or cancelling) the whole series. None: the question was escaped."""
+    verb = STATUS_VERBS.get(status, status)
+    target: int | str | None = occ.visit.id
+    on: date | None = None
+    if occ.series_id is not None:
+        target, on = occ.series_id, from_iso(occ.original).date()
+        if status in ("cancelled", "confirmed") and not outcome:
+            choice = await app.push_screen_wait(
+                SeriesChoice(
+                    f"{describe}\n\nThis visit repeats ({repeats or 'a series'}). {verb} just "
+                    "this occurrence, or every occurrence of the series (except ones already "
+                    "changed one by one)?",
+                    verb=verb,
+                    keep="Keep it" if status == "cancelled" else "Change nothing",
+                )
+            )
+            if choice is None:
+                return None
+            if choice == "series":
+                on = None
+    return target, on
+
+
+async def _cancel_reason(app: App, describe: str, *, series: bool) -> str | None:
+    """Why the visit (or the series) is cancelled; empty or None: keep it."""
+    return await app.push_screen_wait(
+        TextPrompt(
+            "Cancel the series" if series else "Cancel the visit",
+            f"{describe}\n\nWhy is it cancelled? The reason stays in its "
+            "history and is read out in the meeting pack. Escape keeps the visit.",
+            placeholder="e.g. the host is off sick",
+        )
+    )

@@ -538,3 +538,40 @@ async def test_enter_opens_the_visit_page(sample_store, calendar, liaison):
         await pilot.pause()
         assert isinstance(app.screen, VisitScreen)
         assert app.screen.visit_id == calendar["ref"]
+
+
+async def test_booking_is_a_form_modal_that_asks_before_discarding(sample_store, calendar, liaison):
+    """ConflictForm is a FormModal (issue 11): it starts on the first empty field, Enter
+    saves through the live checks (never FormModal's plain build), and Escape after typing
+    asks before dropping it, as every other form does."""
+    from shadow.tui.modals.form import FormModal
+
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, BookingForm) and isinstance(form, FormModal)
+        assert app.focused is form.query_one("#department")
+        assert not form.dirty
+        await type_into(pilot, "#department", "Reference")
+        await pilot.press("enter")  # a save attempt: every problem shows, nothing saved
+        await pilot.pause()
+        assert app.screen is form
+        assert "visitor" in field_error(form, "visitors")
+        assert len(sample_store.all("visits")) == len(calendar)
+        assert form.dirty
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep editing: what was typed stays
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#department", Input).value == "Reference"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen
+        assert len(sample_store.all("visits")) == len(calendar)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
@@ -44,8 +45,8 @@ from ..widgets.conflict_list import ConflictList
 from ..widgets.field import Field
 from ..widgets.literal import select_options
 from ..widgets.suggest import SuggestListItem
-from .base import HELP_COMMAND, Confirm, ShadowModal
-from .form import value_of
+from .base import HELP_COMMAND, Confirm
+from .form import FormModal, value_of
 
 R = TypeVar("R")
 
@@ -79,12 +80,14 @@ class Checked:
         return [c for c in self.conflicts or () if not c.hard]
 
 
-class ConflictForm(ShadowModal[R]):
+class ConflictForm(FormModal, Generic[R]):
     """A form whose values are checked live against the calendar.
 
-    Subclasses give ``fields()`` (Fields named like the core's input keys),
-    ``read_values()``, ``evaluate(values) -> Checked`` and ``commit(actor,
-    checked, force, reason)`` (writes; returns what the dialog dismisses with).
+    A FormModal (its fields, errors under them, dirty tracking and the discard question
+    are the shared ones); what differs is the saving: subclasses give ``fields()``
+    (Fields named like the core's input keys), ``read_values()``, ``evaluate(values) ->
+    Checked`` and ``commit(actor, checked, force, reason)`` (writes; returns what the
+    dialog dismisses with), and the checks run as you type, not only on save.
     """
 
     COMMAND_LIST = (
@@ -142,6 +145,9 @@ class ConflictForm(ShadowModal[R]):
     def heading(self) -> str:
         return self.FORM_TITLE
 
+    def build(self, values: dict[str, Any]) -> Any:
+        raise NotImplementedError("a ConflictForm saves through evaluate() and commit()")
+
     def note(self) -> str:
         """A line under the heading (what is being changed)."""
         return ""
@@ -155,10 +161,6 @@ class ConflictForm(ShadowModal[R]):
 
     def hint_for_summary(self) -> str:
         return WHEN_EXAMPLES
-
-    @property
-    def help_title(self) -> str:
-        return self.heading()
 
     # -- layout
     def compose_dialog(self) -> ComposeResult:
@@ -199,6 +201,10 @@ class ConflictForm(ShadowModal[R]):
         self.query_one("#conflicts-box").display = False
         self.query_one(ConflictList).show(None)
         self.check_now()
+        # FormModal.on_mount runs next: it keeps the same values and calls focus_first.
+
+    def focus_first(self) -> None:
+        """The first field still empty (else the first field)."""
         for f in self.query(Field):
             if f.field_name != "reason" and not value_of(f.widget):
                 f.widget.focus()
@@ -207,9 +213,6 @@ class ConflictForm(ShadowModal[R]):
             self.query(Field).first().widget.focus()
 
     # -- fields
-    def field(self, name: str) -> Field:
-        return self.query_one(f"#field-{name}", Field)
-
     def field_names(self) -> list[str]:
         return [f.field_name for f in self.query(Field) if f.field_name != "reason"]
 
@@ -224,14 +227,10 @@ class ConflictForm(ShadowModal[R]):
         initial = self._initial or {}
         return self._edited | {k for k, v in values.items() if v != initial.get(k)}
 
-    def errors_shown(self) -> dict[str, str]:
-        return {f.field_name: f.error for f in self.query(Field) if f.error}
-
     # -- live checking
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(TextArea.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+    def value_changed(self, event: Message) -> None:
+        if not isinstance(event, Input.Changed | Select.Changed | TextArea.Changed):
+            return
         name = event.control.id or ""
         if self._initial is None:
             return
@@ -305,14 +304,12 @@ class ConflictForm(ShadowModal[R]):
             )
         self.query_one("#form-message", Label).update(message)
 
-    # -- saving
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
+    # -- saving (FormModal's save button and Enter call this)
     def action_save(self) -> None:
-        self._save()
+        self._check_and_save()
 
     @work(exclusive=True, group="save")
-    async def _save(self) -> None:
+    async def _check_and_save(self) -> None:
         self.submitted = True
         checked = self.check_now()
         if checked.errors:
@@ -375,20 +372,6 @@ class ConflictForm(ShadowModal[R]):
         if self._initial is None:
             return False
         return self.read_values() != self._initial or bool(self.query_one("#reason", Input).value)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if self.dirty:
-            self._confirm_discard()
-        else:
-            self.dismiss(None)
-
-    @work(exclusive=True, group="discard")
-    async def _confirm_discard(self) -> None:
-        if await self.app.push_screen_wait(
-            Confirm("Discard what you typed?", yes="Discard", no="Keep editing")
-        ):
-            self.dismiss(None)
 
 
 # ---------------------------------------------------------------------- booking

@@ -7,6 +7,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
@@ -110,6 +111,10 @@ class FormModal(ShadowModal[int | None]):
 
     def on_mount(self) -> None:
         self._initial = self.read_values()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """Where the cursor starts: the first field."""
         first = self.query(".field").first(Field)
         first.widget.focus()
 
@@ -141,6 +146,11 @@ class FormModal(ShadowModal[int | None]):
     # -- saving
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
+    def _save_pressed(self) -> None:
+        # (a handler of its own: Textual calls a base class's handler even when a
+        # subclass overrides the method, so subclasses override action_save)
+        self.action_save()
+
     def action_save(self) -> None:
         values = self.read_values()
         try:
@@ -261,7 +271,11 @@ class FormModal(ShadowModal[int | None]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(TextArea.Changed)
-    def _recheck(self) -> None:
+    def _value_changed(self, event: Message) -> None:
+        self.value_changed(event)
+
+    def value_changed(self, event: Message) -> None:
+        """A field's value changed (subclasses that check differently override this)."""
         shown = self.errors_shown()
         if not shown or self._initial is None:
             return
