@@ -107,7 +107,13 @@ class RecordTable(DataTable):
             cells_width = max((row[i].cell_len for row in cut if i < len(row)), default=0)
             column.content_width = max(min(column.label.cell_len, width), cells_width)
         self.ids = [record_id for record_id, _ in self._rows]
-        self.add_rows(cut)
+        added = self.add_rows(cut)
+        # The columns' widths are set above from the cut cells, which is all DataTable
+        # would measure them for when idle (each cell rendered again: 0.5 s for 1,500
+        # rows); rows here are one line high and unlabelled, so nothing else is measured.
+        new_rows = getattr(self, "_new_rows", None)
+        if isinstance(new_rows, set):
+            new_rows.difference_update(added)
         if keep is not None and keep in self.ids:
             self.move_cursor(row=self.ids.index(keep), animate=False)
         elif self.ids:
