@@ -227,7 +227,7 @@ class MeetingScreen(AreaScreen):
             lambda request: prepare_pack(reports.meeting_pack(self.app.store, *request)),
             self._show_pack,
             size=lambda: sum(
-                self.app.store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
+                self.app.store.size_hint(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
             ),
             failed=lambda error: self.app.say(
                 f"Cannot prepare the meeting pack: {error}", severity="error"

@@ -330,7 +330,7 @@ class ScheduleScreen(AreaScreen):
             self,
             lambda window: read_schedule(self.app.store, window),
             self._show_read,
-            size=lambda: self.app.store.count(Visit.TABLE),
+            size=lambda: self.app.store.size_hint(Visit.TABLE),
             busy=lambda: self.query_one("#schedule-title", Label).update("Reading the visits …"),
             name="schedule",
         )
