@@ -34,7 +34,7 @@ class OccurrenceIndex:
     def __init__(self, visits: list[Visit | dict[str, Any]]) -> None:
         # Visits, or stored documents (``read``): a one-off visit's document becomes a
         # Visit only when a window asks for it (not 40,000 of them per read).
-        self._objects = visits
+        self._objects = list(visits)  # (its documents become Visits here, not the caller's)
         overrides: dict[int, dict[str, Visit]] = {}
         built: list[Visit | None] = [None] * len(visits)
         for n, v in enumerate(visits):
