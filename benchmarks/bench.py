@@ -269,8 +269,27 @@ def tui_summary(sessions: list[dict]) -> dict:
         "meeting_after_save_s": p50(lambda s: s["meeting_after_save"]["s"]),
         "meeting_after_save_freeze_s": p50(lambda s: s["meeting_after_save"]["freeze_s"]),
         "gc_longest_s": worst(lambda s: s["gc_longest_s"]),
+        **(
+            {"gc_longest_cpu_s": worst(lambda s: s["gc_longest_cpu_s"])}
+            if all("gc_longest_cpu_s" in s for s in sessions)
+            else {}
+        ),
+        **pages_summary(sessions, p50),
         "rss_mb": worst(lambda s: s["rss_mb"]),
         "sessions": sessions,
+    }
+
+
+def pages_summary(sessions: list[dict], p50) -> dict:
+    """The pages opened from the areas (visit page, department card, the "record the
+    outcome" lists); sessions from before the probe timed them have none."""
+    if not all(s.get("pages") for s in sessions):
+        return {}
+    return {
+        "pages": {p: p50(lambda s, p=p: s["pages"][p]["s"]) for p in sessions[0]["pages"]},
+        "page_max_s": p50(lambda s: max(v["s"] for v in s["pages"].values())),
+        "page_max_cpu_s": p50(lambda s: max(v["cpu_s"] for v in s["pages"].values())),
+        "page_freeze_s": p50(lambda s: max(v["freeze_s"] for v in s["pages"].values())),
     }
 
 
@@ -303,6 +322,10 @@ def rows(fig: dict) -> list[tuple[str, str, float | None, str, float | None]]:
          t["area_max_s"], "area", t.get("area_max_cpu_s")),
         ("  longest event-loop freeze while opening areas", "s", t["area_freeze_s"], "freeze",
          None),
+        ("slowest page opened (visit, department card, record-the-outcome lists)", "s",
+         t.get("page_max_s"), "area", t.get("page_max_cpu_s")),
+        ("  longest event-loop freeze while opening pages", "s", t.get("page_freeze_s"),
+         "freeze", None),
         ("Schedule person-filter keystroke to rows painted", "s", t["filter_s"], "filter",
          t.get("filter_cpu_s")),
         ("  longest freeze while typing in the filter", "s", t["filter_freeze_s"], "freeze",
@@ -317,7 +340,8 @@ def rows(fig: dict) -> list[tuple[str, str, float | None, str, float | None]]:
          t.get("meeting_after_save_cpu_s")),
         ("  longest freeze while it is shown again", "s", t["meeting_after_save_freeze_s"],
          "freeze", None),
-        ("longest garbage-collection pause in a session", "s", t["gc_longest_s"], "gc", None),
+        ("longest garbage-collection pause in a session", "s", t["gc_longest_s"], "gc",
+         t.get("gc_longest_cpu_s")),
         ("peak RSS of a TUI session", "MB", t["rss_mb"], "tui_rss", None),
         base("tinydb_write", "baseline: plain TinyDB write, whole process"),
         base("sqlite_write", "baseline: SQLite (WAL, FULL) write, whole process"),

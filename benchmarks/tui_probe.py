@@ -7,8 +7,10 @@ seconds from ``--t0`` (the parent's clock when it started this process) to a
 painted Dashboard, then each area opened (key press to data painted, every
 worker done), a person-filter keystroke on the Schedule, the Meeting pack
 painted, and a note saved (on the event loop, as the form does) with the
-Meeting pack hidden. A heartbeat task on the event loop records the longest
-freeze of each step; ``gc.callbacks`` the longest garbage-collection pause.
+Meeting pack hidden; and the pages opened from the areas (the Schedule's and the
+Dashboard's "record the outcome" lists, the visit page, a department's card). A
+heartbeat task on the event loop records the longest freeze of each step;
+``gc.callbacks`` the longest garbage-collection pause (and per generation).
 """
 
 from __future__ import annotations
@@ -60,16 +62,24 @@ class GcWatch:
         self.longest = 0.0
         self.total = 0.0
         self.count = 0
-        self._t = 0.0
+        self.longest_cpu = 0.0  # the CPU time of the longest pass (its thread's)
+        self._t = self._c = 0.0
+        # per generation: [passes, seconds, longest]
+        self.by_gen: dict[int, list[float]] = {}
 
     def __call__(self, phase: str, info: dict) -> None:
         if phase == "start":
-            self._t = time.perf_counter()
+            self._t, self._c = time.perf_counter(), time.thread_time()
         else:
             took = time.perf_counter() - self._t
-            self.longest = max(self.longest, took)
+            if took > self.longest:
+                self.longest, self.longest_cpu = took, time.thread_time() - self._c
             self.total += took
             self.count += 1
+            gen = self.by_gen.setdefault(info["generation"], [0, 0.0, 0.0])
+            gen[0] += 1
+            gen[1] += took
+            gen[2] = max(gen[2], took)
 
 
 async def press(pilot, key: str) -> None:
@@ -108,6 +118,53 @@ async def settle(pilot) -> None:
             await pause(pilot)
             return
         await asyncio.sleep(0.002)
+
+
+async def timed(pilot, beat: Heartbeat, *keys: str) -> dict:
+    """Press ``keys`` and wait until painted and idle: seconds, CPU seconds, longest freeze."""
+    beat.reset()
+    t, c = time.perf_counter(), time.process_time()
+    for key in keys:
+        await press(pilot, key)
+    await settle(pilot)
+    return {
+        "s": time.perf_counter() - t,
+        "cpu_s": time.process_time() - c,
+        "freeze_s": beat.longest,
+    }
+
+
+async def pages(pilot, beat: Heartbeat, args: argparse.Namespace) -> dict:
+    """The pages opened from the areas: the Schedule's and the Dashboard's "record the
+    outcome" lists, the visit page (enter on the agenda) and a department's card."""
+    from shadow.tui.screens.department import DepartmentScreen
+
+    app = pilot.app
+    out = {}
+    await press(pilot, "f3")
+    await settle(pilot)
+    out["schedule_outcomes"] = await timed(pilot, beat, "o")
+    await press(pilot, "o")  # back to the agenda
+    await settle(pilot)
+    out["visit"] = await timed(pilot, beat, "enter")
+    await press(pilot, "escape")
+    await settle(pilot)
+    out["dashboard_outcomes"] = await timed(pilot, beat, "f7", "6")
+    # The card of the department of the visit notes are written on (the picker that
+    # asks which department is a dialog of names: the card's read is what is timed).
+    doc = app.store.get("visits", int(args.visit))
+    beat.reset()
+    t, c = time.perf_counter(), time.process_time()
+    app.push_screen(DepartmentScreen(int(doc["department_id"])))
+    await settle(pilot)
+    out["department"] = {
+        "s": time.perf_counter() - t,
+        "cpu_s": time.process_time() - c,
+        "freeze_s": beat.longest,
+    }
+    await press(pilot, "escape")
+    await settle(pilot)
+    return out
 
 
 async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
@@ -157,6 +214,7 @@ async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
         }
         await press(pilot, "escape")
         await settle(pilot)
+        out["pages"] = await pages(pilot, beat, args)
         # The Meeting pack, opened for the first time.
         beat.reset()
         t, c = time.perf_counter(), time.process_time()
@@ -208,8 +266,13 @@ def main() -> int:
     gc.callbacks.append(gcw)
     out = asyncio.run(session(args, gcw))
     out["gc_longest_s"] = gcw.longest
+    out["gc_longest_cpu_s"] = gcw.longest_cpu
     out["gc_total_s"] = gcw.total
     out["gc_passes"] = gcw.count
+    out["gc_by_generation"] = {
+        str(g): {"passes": int(n), "total_s": t, "longest_s": m}
+        for g, (n, t, m) in sorted(gcw.by_gen.items())
+    }
     print(json.dumps(out))
     return 0
 

@@ -377,8 +377,16 @@ class Row:
     sla: str = "none"  # met | breached | at risk | running | none
 
 
-def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = None) -> list[Row]:
-    """The backlog's rows; ``ids``: only those suggestions (a screen refreshing a few)."""
+def rows(
+    store: Store,
+    now: datetime | None = None,
+    ids: Iterable[int] | None = None,
+    *,
+    open_only: bool = False,
+) -> list[Row]:
+    """The backlog's rows; ``ids``: only those suggestions (a screen refreshing a few);
+    ``open_only``: only the open ones (the Dashboard: no clocks worked out for ten years
+    of closed suggestions)."""
     from .dates import now as _now
 
     now = now or _now()
@@ -391,6 +399,8 @@ def rows(store: Store, now: datetime | None = None, ids: Iterable[int] | None = 
         docs = store.all(Suggestion.TABLE)
     else:
         docs = [d for d in (store.get(Suggestion.TABLE, i) for i in ids) if d is not None]
+    if open_only:
+        docs = [d for d in docs if d.get("status", "new") in OPEN_STATUSES]
     out = []
     for d in docs:
         s = Suggestion.from_doc(d)

@@ -20,6 +20,7 @@ from .access import guarded
 from .dates import from_iso
 from .dates import now as _now
 from .models import DIRECTIONS, Department, Person, Programme, UserError, Visit, visitor_side
+from .occurrence_index import OccurrenceIndex
 from .programmes import active
 
 DEFAULT_GOALS = [
@@ -117,31 +118,42 @@ class Coverage:
     direction: str = "it-to-library"  # IT people x library departments, or the reverse
 
 
-def last_visits(visits: list[Visit], until: datetime) -> dict[tuple[int, int], date]:
-    """When each (IT visitor, department) pair last had a completed visit, up to ``until``."""
+def last_visits(
+    visits: list[Visit] | list[dict[str, Any]], until: datetime
+) -> dict[tuple[int, int], date]:
+    """When each (IT visitor, department) pair last had a completed visit, up to ``until``
+    (``visits``: Visits, or their stored documents, not made into Visits one by one)."""
     last: dict[tuple[int, int], date] = {}
     for v in visits:
-        if v.status != "completed" or v.rrule:
+        d = v if isinstance(v, dict) else v.__dict__
+        if d.get("status", "requested") != "completed" or d.get("rrule"):
             continue
-        start = from_iso(v.start)
+        start = from_iso(d["start"])
         if start > until:
             continue
-        for pid in v.visitors:
-            key = (pid, v.department_id)
+        for pid in d.get("visitors") or ():
+            key = (pid, d.get("department_id"))
             if key not in last or last[key] < start.date():
                 last[key] = start.date()
     return last
 
 
 def next_visits(
-    store, visits: list[Visit], after: datetime, days: int = 366
+    store,
+    visits: list[Visit],
+    after: datetime,
+    days: int = 366,
+    index: OccurrenceIndex | None = None,
 ) -> dict[tuple[int, int], date]:
     """The next requested or confirmed visit of each (IT visitor, department) pair, from
-    ``after`` up to ``days`` ahead, series expanded."""
+    ``after`` up to ``days`` ahead, series expanded (``index``: the visits by day, then
+    ``visits`` is not read)."""
     from .schedule import occurrences
 
     upcoming: dict[tuple[int, int], date] = {}
-    for occ in occurrences(store, after, after + timedelta(days=days), visits):
+    hi = after + timedelta(days=days)
+    found = index.between(after, hi) if index is not None else occurrences(store, after, hi, visits)
+    for occ in found:
         if occ.status not in ("requested", "confirmed") or occ.start < after:
             continue
         for pid in occ.visit.visitors:
@@ -218,6 +230,7 @@ def compute(
     programme_id: int | None = None,
     now: datetime | None = None,
     direction: str = "it-to-library",
+    index: OccurrenceIndex | None = None,
 ) -> Coverage:
     """The coverage matrix and each goal's progress, as of ``now``, for one direction:
     IT people visiting library departments (``it-to-library``), or library people
@@ -244,9 +257,10 @@ def compute(
         ),
         key=lambda d: d.name.casefold(),
     )
-    visits = [Visit.from_doc(d) for d in store.all(Visit.TABLE)]
+    # The stored documents, not 40,000 Visits; the visits by day for the year ahead.
+    visits = store.all(Visit.TABLE)
     last = last_visits(visits, now)
-    booked = next_visits(store, visits, now)
+    booked = next_visits(store, [], now, index=index or OccurrenceIndex(visits))
     goals = [g for g in programme_goals(store, programme_id) if goal_direction(g) == direction]
     cadence = min((g["days"] for g in goals if g["type"] == "cadence"), default=365)
     cells: dict[tuple[int, int], Cell] = {}

@@ -13,7 +13,8 @@ from .actions import ActionView
 from .backlog import OPEN_STATUSES, Row
 from .directory import directions_by_department
 from .models import Department, Kudos, Person, Suggestion
-from .schedule import Occurrence, awaiting_outcome, load_visits, occurrences
+from .occurrence_index import OccurrenceIndex
+from .schedule import Occurrence, awaiting_outcome
 from .store import Store
 from .trends import Monthly
 
@@ -77,7 +78,7 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
             for v in actions.views(store, now.date())
             if v.overdue and v.action.owner_id == actor.id
         ]
-    rows = backlog.rows(store, now)
+    rows = backlog.rows(store, now, open_only=True)  # (the lists below are of open ones)
     svc = sla.service(store)
     scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
     at_risk = sum(
@@ -85,13 +86,13 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         for r in rows
         if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
     )
-    visits = load_visits(store)
+    index = OccurrenceIndex.read(store)  # the visits parsed once for the three windows
     return DashboardData(
         now,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
         departments={d["id"]: d.get("name", "") for d in store.all(Department.TABLE)},
-        visits=occurrences(store, start, start + timedelta(days=DAYS_AHEAD + 1), visits=visits),
-        outcomes=awaiting_outcome(store, now, visits=visits)[:LIST_LIMIT],
+        visits=index.between(start, start + timedelta(days=DAYS_AHEAD + 1)),
+        outcomes=awaiting_outcome(store, now, index=index)[:LIST_LIMIT],
         overdue=overdue,
         triage=sorted(
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
@@ -103,7 +104,7 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         kudos=sorted(
             store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
         )[:KUDOS_SHOWN],
-        visit_months=trends.visits_per_month(store, now, MONTHS),
+        visit_months=trends.visits_per_month(store, now, MONTHS, index=index),
         suggestion_months=trends.suggestions_per_month(store, now, MONTHS),
         backlog_months=trends.backlog_size(store, now, MONTHS),
         directions=directions_by_department(store),

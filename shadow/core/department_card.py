@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from . import actions, backlog, coverage, feedback, liaison, pulse, schedule, secondments, surveys
+from . import actions, backlog, coverage, feedback, liaison, pulse, secondments, surveys
 from .backlog import OPEN_STATUSES, Row
 from .directory import find_department
 from .models import (
@@ -30,6 +30,7 @@ from .models import (
     Suggestion,
     Visit,
 )
+from .occurrence_index import OccurrenceIndex
 from .plain import count
 from .store import Store
 
@@ -116,10 +117,10 @@ def _members(store: Store, dept: Department) -> list[Person]:
 
 
 def _coverage(
-    store: Store, dept: Department, members: list[Person], now: datetime
+    store: Store, dept: Department, members: list[Person], now: datetime, index: OccurrenceIndex
 ) -> list[CoverageWay]:
     ways = []
-    inbound = coverage.compute(store, None, now, dept.direction)
+    inbound = coverage.compute(store, None, now, dept.direction, index)
     cells = [c for (_pid, did), c in inbound.cells.items() if did == dept.id]
     visitors = "library staff" if dept.side == "it" else "IT staff"
     ways.append(
@@ -133,7 +134,7 @@ def _coverage(
         )
     )
     other = "library-to-it" if dept.direction == "it-to-library" else "it-to-library"
-    outbound = coverage.compute(store, None, now, other)
+    outbound = coverage.compute(store, None, now, other, index)
     mine = {p.id for p in members}
     cells = [c for (pid, _did), c in outbound.cells.items() if pid in mine]
     places = "IT teams" if other == "library-to-it" else "library departments"
@@ -159,8 +160,10 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
     member_ids = {p.id for p in members} | set(dept.hosts)
     today = now.date()
 
-    visits = _visit_lines(store, dept, people, now)
-    visit_ids = {d["id"] for d in store.all(Visit.TABLE) if d.get("department_id") == dept.id}
+    visit_docs = store.all(Visit.TABLE)
+    index = OccurrenceIndex(visit_docs)  # the visits by day, for the card and its coverage
+    visits = _visit_lines(index, dept, people, now)
+    visit_ids = {d["id"] for d in visit_docs if d.get("department_id") == dept.id}
 
     # suggestions and actions: about the department, or raised on a visit to it
     ids = [
@@ -193,7 +196,7 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
         hosts=[people.get(h, f"#{h}") for h in dept.hosts],
         members=[p.name for p in members],
         rotation=liaison.rotation(dept, people, years, today),
-        coverage=_coverage(store, dept, members, now),
+        coverage=_coverage(store, dept, members, now, index),
         visits=visits,
         suggestions=open_rows[:LIST_LIMIT],
         actions=open_actions[:LIST_LIMIT],
@@ -275,12 +278,14 @@ def card_json(card: DepartmentCard) -> dict[str, Any]:
     }
 
 
-def _visit_lines(store: Store, dept, people: dict[int, str], now: datetime) -> list[VisitLine]:
+def _visit_lines(
+    index: OccurrenceIndex, dept, people: dict[int, str], now: datetime
+) -> list[VisitLine]:
     """The department's visits, recent and coming: the nearest to ``now``, in time order."""
     start = datetime.combine(now.date() - timedelta(days=PAST_DAYS), time(0, 0), now.tzinfo)
     occs = [
         o
-        for o in schedule.occurrences(store, start, now + timedelta(days=AHEAD_DAYS))
+        for o in index.between(start, now + timedelta(days=AHEAD_DAYS))
         if o.visit.department_id == dept.id
     ]
     occs.sort(key=lambda o: abs((o.start - now).total_seconds()))

@@ -533,8 +533,9 @@ def waiting_figures(
     """Working hours spent waiting on each side, overall, per department and per month,
     counting the part of each wait inside [start, end) and before ``now``."""
     cal = svc.calendar
-    depts = record_departments(store)
-    ends = _ends(store)
+    # (with no waits there is nothing to place: ten years of records are not walked)
+    depts = record_departments(store) if svc.waits else {}
+    ends = _ends(store) if svc.waits else {}
     overall, per_dept, months = _zero(), {}, {}
     for key, found in svc.waits.items():
         dept = depts.get(key, "(none)")

@@ -30,6 +30,7 @@ from shadow.core.store import Store, StoreError
 from .commands import Command, bindings
 from .exports import EXPORT_COMMANDS, ExportActions
 from .links import LINK_COMMANDS, LinkActions
+from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
 from .modals.identity import IdentityModal
@@ -182,7 +183,7 @@ class StoreChanged(Message):
         self.tables = tables
 
 
-class ShadowApp(ExportActions, LinkActions, App[None]):
+class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
     """shadow's terminal interface."""
 
     TITLE = "shadow"
@@ -215,6 +216,15 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
         self._poll_paused = 0
         self._poll_error: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._unfreeze: Callable[[], None] = lambda: None
+        self._reminders: Loader[tuple[Person, str]] = Loader(
+            self,
+            self._read_reminders,
+            self._show_reminders,
+            size=lambda: self.store.size_hint("actions"),
+            failed=lambda _error: None,  # reminders are a courtesy: no error for them
+            name="reminders",
+        )
         saved = config.get("theme")
         if isinstance(saved, str) and saved in self.available_themes:
             self.theme = saved
@@ -222,6 +232,7 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
 
     # ------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
+        self._unfreeze = freeze_survivors_of_full_passes()
         self._unsubscribe = self.store.subscribe(self._store_listener)
         # The store's notices (waiting for another process's lock, ...) become toasts,
         # never text on stderr under the screen; waits happen in workers, not here.
@@ -231,6 +242,7 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
         self._startup()
 
     def on_unmount(self) -> None:
+        self._unfreeze()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -238,7 +250,7 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
     @work(exclusive=True, group="startup")
     async def _startup(self) -> None:
         """First run: offer the sample; then ask who is acting if nobody is yet."""
-        if sample.record_count(self.store) == 0:
+        if sample.is_empty(self.store):
             choice = await self.push_screen_wait(FirstRunModal())
             if choice == "sample":
                 try:
@@ -256,19 +268,20 @@ class ShadowApp(ExportActions, LinkActions, App[None]):
             self.remind()
 
     def remind(self) -> None:
-        """One notification for the acting person: overdue actions, visits in the next 48 hours."""
+        """One notification for the acting person: overdue actions, visits in the next 48
+        hours (read through the one loader: in a thread for a large database)."""
+        if self.actor is not None:
+            self._reminders.load(self.actor)
+
+    def _read_reminders(self, person: Person) -> tuple[Person, str]:
         from shadow.core import actions
 
-        if self.actor is None:
-            return
-        try:
-            text = actions.reminders(self.store, self.actor)
-        except StoreError:
-            return
+        return person, actions.reminders(self.store, person)
+
+    def _show_reminders(self, found: tuple[Person, str]) -> None:
+        person, text = found
         if text:
-            self.say(
-                text[:1].upper() + text[1:], title=f"Reminders for {self.actor.name}", timeout=12
-            )
+            self.say(text[:1].upper() + text[1:], title=f"Reminders for {person.name}", timeout=12)
 
     # ------------------------------------------------------------ identity
     @property

@@ -171,7 +171,7 @@ class ActionsScreen(AreaScreen):
             self,
             lambda today: actions.views(self.app.store, today),
             self._show_views,
-            size=lambda: self.app.store.count(Action.TABLE),
+            size=lambda: self.app.store.size_hint(Action.TABLE),
             name="actions",
         )
 

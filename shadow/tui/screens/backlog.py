@@ -227,7 +227,7 @@ class BacklogScreen(AreaScreen):
             self,
             lambda request: self._compute(*request),
             lambda result: self._apply_rows(*result),
-            size=lambda: self.app.store.count(Suggestion.TABLE),
+            size=lambda: self.app.store.size_hint(Suggestion.TABLE),
             limit=lambda: SYNC_LIMIT,
             busy=self._update_labels,
             failed=self._failed,

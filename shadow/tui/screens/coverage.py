@@ -257,7 +257,7 @@ class CoverageScreen(AreaScreen):
             lambda request: coverage.read_view(self.app.store, *request),
             self._apply,
             size=lambda: sum(
-                self.app.store.count(t) for t in (Visit.TABLE, Person.TABLE, Survey.TABLE)
+                self.app.store.size_hint(t) for t in (Visit.TABLE, Person.TABLE, Survey.TABLE)
             ),
             name="coverage",
         )

@@ -265,7 +265,7 @@ class DashboardScreen(AreaScreen):
             lambda request: read_dashboard(self.app.store, *request),
             self.show,
             size=lambda: sum(
-                self.app.store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
+                self.app.store.size_hint(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
             ),
             limit=lambda: SYNC_LIMIT,
             busy=lambda: self.query_one("#dash-summary", Label).update("Reading the programme …"),

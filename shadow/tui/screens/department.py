@@ -120,7 +120,7 @@ class DepartmentScreen(AreaScreen):
             lambda moment: read_card(self.app.store, self.department_id, moment),
             self.show,
             size=lambda: sum(
-                self.app.store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
+                self.app.store.size_hint(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
             ),
             failed=self._failed,
             name="department",

@@ -128,7 +128,7 @@ class DirectoryScreen(AreaScreen):
             self,
             lambda _: directory.read_listing(self.app.store),
             self.show,
-            size=lambda: sum(self.app.store.count(t) for t in (Person.TABLE, Department.TABLE)),
+            size=lambda: sum(self.app.store.size_hint(t) for t in (Person.TABLE, Department.TABLE)),
             name="directory",
         )
 

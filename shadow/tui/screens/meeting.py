@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -101,6 +102,24 @@ def pack_blocks(text: str) -> tuple[str, str, list[tuple[str, list[str]]]]:
         elif line.strip():
             prepared = line
     return title, prepared, sections
+
+
+@dataclass(frozen=True)
+class PreparedPack:
+    """A pack read and laid out in the loader's thread: its text, and its blocks as styled
+    text (thousands of lines at 150,000 records: not styled on the event loop)."""
+
+    text: str
+    title: str
+    prepared: str
+    sections: list[tuple[str, list[str]]]
+    bodies: list[Content]
+
+
+def prepare_pack(text: str) -> PreparedPack:
+    title, prepared, sections = pack_blocks(text)
+    bodies = [Content("\n").join(pack_line(line) for line in lines) for _, lines in sections]
+    return PreparedPack(text, title, prepared, sections, bodies)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -203,12 +222,12 @@ class MeetingScreen(AreaScreen):
         super().__init__()
         self.since: datetime | None = None  # None: DEFAULT_DAYS before now
         self.text = ""
-        self.loader: Loader[str] = Loader(
+        self.loader: Loader[PreparedPack] = Loader(
             self,
-            lambda request: reports.meeting_pack(self.app.store, *request),
+            lambda request: prepare_pack(reports.meeting_pack(self.app.store, *request)),
             self._show_pack,
             size=lambda: sum(
-                self.app.store.count(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
+                self.app.store.size_hint(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
             ),
             failed=lambda error: self.app.say(
                 f"Cannot prepare the meeting pack: {error}", severity="error"
@@ -242,15 +261,20 @@ class MeetingScreen(AreaScreen):
     def reload(self) -> None:
         self.loader.load((self.since_moment, self.moment()))
 
-    def _show_pack(self, text: str) -> None:
+    def _show_pack(self, pack: PreparedPack) -> None:
         self._show_since()
-        if text != self.text:
-            self.text = text
-            self._show(text)
+        if pack.text != self.text:
+            self.text = pack.text
+            self._show(pack)
 
-    def _show(self, text: str) -> None:
+    def _show(self, prepared_pack: PreparedPack) -> None:
         """Show the pack; sections are rebuilt only when they say something new."""
-        title, prepared, sections = pack_blocks(text)
+        title, prepared, sections = (
+            prepared_pack.title,
+            prepared_pack.prepared,
+            prepared_pack.sections,
+        )
+        bodies = prepared_pack.bodies
         pack = self.query_one("#meeting-pack", Vertical)
         if self._shown is None:
             pack.mount(
@@ -267,19 +291,15 @@ class MeetingScreen(AreaScreen):
         if [h for h, _ in old] != [h for h, _ in sections]:
             pack.query(".pack-heading, .pack-section").remove()
             widgets = []
-            for heading, lines in sections:
+            for (heading, _), body in zip(sections, bodies, strict=True):
                 widgets.append(Static(_inline(heading), classes="pack-heading"))
-                widgets.append(Static(self._body(lines), classes="pack-section"))
+                widgets.append(Static(body, classes="pack-section"))
             pack.mount(*widgets)
             return
-        bodies = list(pack.query(".pack-section").results(Static))
-        for body, (_, lines), (_, before) in zip(bodies, sections, old, strict=True):
+        shown = list(pack.query(".pack-section").results(Static))
+        for widget, body, (_, lines), (_, before) in zip(shown, bodies, sections, old, strict=True):
             if lines != before:
-                body.update(self._body(lines))
-
-    @staticmethod
-    def _body(lines: list[str]) -> Content:
-        return Content("\n").join(pack_line(line) for line in lines)
+                widget.update(body)
 
     def _show_since(self) -> None:
         day = self.since_moment.date()

@@ -29,6 +29,7 @@ from shadow.core.models import (
     Programme,
     Visit,
 )
+from shadow.core.occurrence_index import OccurrenceIndex
 from shadow.core.plain import count as counted
 from shadow.core.programmes import every as every_programme
 from shadow.core.schedule import Occurrence, week_start
@@ -88,15 +89,25 @@ class ScheduleData:
     people: dict[int, str]
     departments: list[Department]
     programmes: list[Programme]
+    index: OccurrenceIndex | None = None  # the visits by day (built with them)
+    # the agenda's widest window (past days included) and its occurrences, read with them
+    window: tuple[datetime, datetime] | None = None
+    agenda: list[Occurrence] | None = None
 
 
-def read_schedule(store: Store) -> ScheduleData:
-    """The Schedule's read (pure: run on the spot or in the loader's thread)."""
+def read_schedule(store: Store, window: tuple[datetime, datetime] | None = None) -> ScheduleData:
+    """The Schedule's read (pure: run on the spot or in the loader's thread); ``window``:
+    the agenda's, whose occurrences are worked out here rather than on the event loop."""
+    visits = schedule.load_visits(store)
+    index = OccurrenceIndex(visits)
     return ScheduleData(
-        schedule.load_visits(store),
+        visits,
         directory.names_by_id(store, Person.TABLE),
         directory.departments(store),
         every_programme(store),
+        index,
+        window,
+        index.between(*window) if window is not None else None,
     )
 
 
@@ -301,6 +312,10 @@ class ScheduleScreen(AreaScreen):
         self.outcomes = False  # the "record the outcome" list instead of the agenda
         self.week: date = date.min  # this week's Monday, once mounted (the app's clock)
         self._visits: list[Visit] = []
+        self._index = OccurrenceIndex([])
+        self._window: tuple[tuple[datetime, datetime], list[Occurrence]] | None = None
+        self._cells: dict[str, list[Text]] = {}
+        self._filled_for: tuple[int | None, date] | None = None
         self._visits_by_id: dict[int, Visit] = {}
         self._people: dict[int, str] = {}
         self._departments: list[Department] = []
@@ -313,9 +328,9 @@ class ScheduleScreen(AreaScreen):
         self._week_cursor_today = True  # the grid's cursor starts on today's column
         self.loader: Loader[ScheduleData] = Loader(
             self,
-            lambda _request: read_schedule(self.app.store),
+            lambda window: read_schedule(self.app.store, window),
             self._show_read,
-            size=lambda: self.app.store.count(Visit.TABLE),
+            size=lambda: self.app.store.size_hint(Visit.TABLE),
             busy=lambda: self.query_one("#schedule-title", Label).update("Reading the visits …"),
             name="schedule",
         )
@@ -380,9 +395,13 @@ class ScheduleScreen(AreaScreen):
         self.agenda.focus()
 
     def on_screen_resume(self) -> None:
-        # The acting person may have changed meanwhile ("my visits" depends on it).
-        if self._visits:
+        # The acting person (or the day) may have changed meanwhile ("my visits" and the
+        # agenda's groups depend on them); otherwise what is shown is still right.
+        if self._visits and self._filled_for != self._fill_context():
             self.refilter()
+
+    def _fill_context(self) -> tuple[int | None, date]:
+        return (self.app.actor.id if self.app.actor is not None else None, self.today)
 
     @property
     def agenda(self) -> RecordTable:
@@ -400,10 +419,20 @@ class ScheduleScreen(AreaScreen):
     def reload(self) -> None:
         """Re-read visits, people, departments and programmes (through the one loader: on
         the spot, or in a thread for a large database); show them through the filters."""
-        self.loader.load()
+        self.loader.load(self._agenda_window(past=True))
+
+    def _agenda_window(self, *, past: bool) -> tuple[datetime, datetime]:
+        """The agenda's window: today and the next HORIZON_DAYS (and the past PAST_DAYS)."""
+        start = self.midnight(self.today)
+        if past:
+            start -= timedelta(days=PAST_DAYS)
+        return start, self.midnight(self.today + timedelta(days=HORIZON_DAYS + 1))
 
     def _show_read(self, data: ScheduleData) -> None:
         self._visits, self._people = data.visits, data.people
+        self._index = data.index or OccurrenceIndex(data.visits)
+        self._window = (data.window, data.agenda) if data.agenda is not None else None
+        self._cells: dict[str, list[Text]] = {}  # an occurrence's agenda cells, by key
         self._departments = data.departments
         self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
         self._department_names = {d.id: d.name for d in self._departments if d.id is not None}
@@ -430,9 +459,20 @@ class ScheduleScreen(AreaScreen):
         )
 
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
-        found = schedule.occurrences(self.app.store, start, end, visits=self._visits)
+        found = self._between(start, end)
         keep = self._filter()
         return [o for o in found if keep(o)]
+
+    def _between(self, start: datetime, end: datetime) -> list[Occurrence]:
+        """The occurrences in a window: the agenda's as read (or the part of it asked
+        for), else from the index of the visits (each typed letter filters, not expands)."""
+        if self._window is not None:
+            (lo, hi), found = self._window
+            if lo <= start and end <= hi:
+                if (lo, hi) == (start, end):
+                    return found
+                return [o for o in found if o.start < end and o.end > start]
+        return self._index.between(start, end)
 
     # ------------------------------------------------------------ filters
     @property
@@ -519,6 +559,7 @@ class ScheduleScreen(AreaScreen):
 
     # ------------------------------------------------------------ showing
     def refilter(self) -> None:
+        self._filled_for = self._fill_context()
         if self.outcomes:
             self._fill_outcomes()
         elif self.view == "agenda":
@@ -568,27 +609,35 @@ class ScheduleScreen(AreaScreen):
         )
 
     def group(self, occ: Occurrence) -> str:
-        day = self.local(occ.start).date()
-        if day < self.today:
-            return "Past"
-        if day == self.today:
-            return "Today"
-        if day < week_start(self.today) + timedelta(days=7):
-            return "This week"
-        return "Upcoming"
+        return self._grouper()(occ)
+
+    def _grouper(self) -> Callable[[Occurrence], str]:
+        """The agenda group of an occurrence, with today and the zone read once (not
+        once per row)."""
+        today, zone = self.today, self.zone
+        week_end = week_start(today) + timedelta(days=7)
+
+        def group(occ: Occurrence) -> str:
+            day = occ.start.astimezone(zone).date()
+            if day < today:
+                return "Past"
+            if day == today:
+                return "Today"
+            if day < week_end:
+                return "This week"
+            return "Upcoming"
+
+        return group
 
     def _fill_agenda(self) -> None:
-        start = self.midnight(self.today)
-        if self.show_past:
-            start -= timedelta(days=PAST_DAYS)
-        end = self.midnight(self.today + timedelta(days=HORIZON_DAYS + 1))
-        found = self._occurrences(start, end)
+        found = self._occurrences(*self._agenda_window(past=self.show_past))
         self.shown = {o.key: o for o in found}
         rows = []
         last_group = None
         counts: dict[str, int] = {}
+        grouper = self._grouper()
         for occ in found:
-            group = self.group(occ)
+            group = grouper(occ)
             counts[group] = counts.get(group, 0) + 1
             rows.append((occ.key, self._row(occ, group if group != last_group else "")))
             last_group = group
@@ -604,11 +653,17 @@ class ScheduleScreen(AreaScreen):
         self.query_one("#schedule-title", Label).update(f"Agenda, {span}: {summary}")
 
     def _row(self, occ: Occurrence, label: str) -> list[Text]:
-        """An occurrence's cells in the agenda (``label``: the group it starts)."""
+        """An occurrence's cells in the agenda (``label``: the group it starts); the rest
+        are made once per read, not once per typed letter."""
+        cells = self._cells.get(occ.key)
+        if cells is None:
+            cells = self._cells[occ.key] = self._row_cells(occ)
+        return [Text(label, style="bold"), *cells]
+
+    def _row_cells(self, occ: Occurrence) -> list[Text]:
         visit = occ.visit
         row_style = ROW_STYLE.get(occ.status, "")
         return [
-            Text(label, style="bold"),
             Text(self.agenda_span(occ), style=row_style, no_wrap=True),
             Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
             Text(self._names(visit.visitors), style=row_style, no_wrap=True),
@@ -624,7 +679,7 @@ class ScheduleScreen(AreaScreen):
         keep = self._filter()
         found = [
             o
-            for o in schedule.awaiting_outcome(self.app.store, self.now(), visits=self._visits)
+            for o in schedule.awaiting_outcome(self.app.store, self.now(), index=self._index)
             if keep(o)
         ]
         self.shown = {o.key: o for o in found}
@@ -650,8 +705,9 @@ class ScheduleScreen(AreaScreen):
 
     def _cursor_to_today(self) -> None:
         table = self.agenda
+        grouper = self._grouper()
         for row, key in enumerate(table.ids):
-            if self.group(self.shown[key]) != "Past":
+            if grouper(self.shown[key]) != "Past":
                 table.move_cursor(row=row, animate=False)
                 return
 

@@ -313,7 +313,7 @@ class VisitScreen(AreaScreen):
             self,
             lambda on: read_visit(self.app.store, visit_id, on),
             self._show_read,
-            size=lambda: self.app.store.count(Visit.TABLE),
+            size=lambda: self.app.store.size_hint(Visit.TABLE),
             failed=self._cannot_show,
             name="visit",
         )

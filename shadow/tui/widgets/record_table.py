@@ -42,6 +42,7 @@ class RecordTable(DataTable):
         self._mins = [low for _, low in columns]
         self._rows: list[Row] = []
         self._fitted_width = 0
+        self._measured: dict[int, tuple[Text, int]] = {}
         self.ids: list[int] = []
 
     def on_mount(self) -> None:
@@ -90,10 +91,12 @@ class RecordTable(DataTable):
     def _render_rows(self) -> None:
         available = self._available()
         self._fitted_width = self.size.width
+        lengths = self._lengths()
         natural = [cell_len(label) for label in self._columns]
-        for _, cells in self._rows:
-            for i, cell in enumerate(cells):
-                natural[i] = max(natural[i], cell.cell_len)
+        for row_lengths in lengths:
+            for i, n in enumerate(row_lengths):
+                if n > natural[i]:
+                    natural[i] = n
         widths = self.fit(natural, available)
         keep, row_before = self.selected_id, self.cursor_row
         self.clear(columns=False)
@@ -102,26 +105,58 @@ class RecordTable(DataTable):
         # A label gives way too when its column is cut to fit (at 80 columns).
         # The widths are set here, not left to DataTable's measuring when idle: a table
         # filled while its screen was hidden kept its heading widths (Actions at 80x24).
-        cut = [self._cut(cells, widths) for _, cells in self._rows]
+        cut, cells_width = self._cut_rows(lengths, widths)
         for i, (column, width) in enumerate(zip(self.columns.values(), widths, strict=False)):
-            cells_width = max((row[i].cell_len for row in cut if i < len(row)), default=0)
-            column.content_width = max(min(column.label.cell_len, width), cells_width)
+            column.content_width = max(min(column.label.cell_len, width), cells_width[i])
         self.ids = [record_id for record_id, _ in self._rows]
-        self.add_rows(cut)
+        added = self.add_rows(cut)
+        # The columns' widths are set above from the cut cells, which is all DataTable
+        # would measure them for when idle (each cell rendered again: 0.5 s for 1,500
+        # rows); rows here are one line high and unlabelled, so nothing else is measured.
+        new_rows = getattr(self, "_new_rows", None)
+        if isinstance(new_rows, set):
+            new_rows.difference_update(added)
         if keep is not None and keep in self.ids:
             self.move_cursor(row=self.ids.index(keep), animate=False)
         elif self.ids:
             self.move_cursor(row=min(row_before, len(self.ids) - 1), animate=False)
 
-    @staticmethod
-    def _cut(cells: Sequence[Text], widths: list[int]) -> list[Text]:
+    def _lengths(self) -> list[list[int]]:
+        """Each cell's width, measured once per cell: a screen that hands the same cells
+        again (the Schedule does, per typed letter) is not measured again. (Cells are
+        never changed once in a table: DataTable caches their rendering too.)"""
+        before: dict[int, tuple[Text, int]] = self._measured
+        now: dict[int, tuple[Text, int]] = {}
         out = []
-        for cell, width in zip(cells, widths, strict=False):
-            if cell.cell_len > width:
-                cell = cell.copy()
-                cell.truncate(width, overflow="ellipsis")
-            out.append(cell)
+        for _, cells in self._rows:
+            row = []
+            for cell in cells:
+                hit = before.get(id(cell))
+                n = hit[1] if hit is not None and hit[0] is cell else cell.cell_len
+                now[id(cell)] = (cell, n)  # (held, so the id is not reused meanwhile)
+                row.append(n)
+            out.append(row)
+        self._measured = now
         return out
+
+    def _cut_rows(
+        self, lengths: list[list[int]], widths: list[int]
+    ) -> tuple[list[list[Text]], list[int]]:
+        """The rows cut to ``widths`` (an ellipsis where cut), and each column's widest."""
+        widest = [0] * len(widths)
+        cut = []
+        for (_, cells), row_lengths in zip(self._rows, lengths, strict=True):
+            row = []
+            for i, (cell, n, width) in enumerate(zip(cells, row_lengths, widths, strict=False)):
+                if n > width:
+                    cell = cell.copy()
+                    cell.truncate(width, overflow="ellipsis")
+                    n = cell.cell_len
+                if n > widest[i]:
+                    widest[i] = n
+                row.append(cell)
+            cut.append(row)
+        return cut, widest
 
     def on_resize(self, event: events.Resize) -> None:
         if self._rows and event.size.width != self._fitted_width:
