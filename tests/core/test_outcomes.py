@@ -8,7 +8,7 @@ from dateutil import tz
 from shadow.core import dashboard, directory, schedule
 from shadow.core.schedule import ScheduleError
 
-from . import test_schedule
+from .people import schedule_directory
 
 SYD = tz.gettz("Australia/Sydney")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=SYD)  # a Thursday
@@ -21,8 +21,7 @@ def _zone(monkeypatch):
 
 @pytest.fixture
 def store(tmp_path):
-    """The small directory of ``test_schedule``."""
-    s = test_schedule.store.__wrapped__(tmp_path)
+    s = schedule_directory(tmp_path / "db.json")
     yield s
     s.close()
 
