@@ -43,3 +43,20 @@ def sample_with_accounts(path: Path) -> Path:
         sample.load_sample(store, directory.SETUP_ACTOR)
         add_accounts(store)
     return path
+
+
+def add(store, name: str, actor: str = "tester") -> int:
+    """Insert one bare ``people`` row (the store tests' record); returns its id."""
+    with store.transaction(actor) as tx:
+        return tx.insert("people", {"name": name})
+
+
+def store_with(path: Path, *names: str):
+    """A store at ``path`` holding a ``people`` row for each of ``names``, one
+    transaction each (so the journal has that many lines)."""
+    from shadow.core.store import Store
+
+    store = Store(path)
+    for name in names:
+        add(store, name)
+    return store
