@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from dateutil import tz
+
 from shadow.core import directory
 from shadow.core.store import Store
+
+SYD = tz.gettz("Australia/Sydney")  # the zone of the booking tests (fixture ``sydney``)
 
 
 def small_directory(

@@ -3,20 +3,14 @@
 from datetime import datetime, timedelta
 
 import pytest
-from dateutil import tz
 
 from shadow.core import dashboard, directory, schedule
 from shadow.core.schedule import ScheduleError
 
-from .people import schedule_directory
+from .people import SYD, schedule_directory
 
-SYD = tz.gettz("Australia/Sydney")
+pytestmark = pytest.mark.usefixtures("sydney")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=SYD)  # a Thursday
-
-
-@pytest.fixture(autouse=True)
-def _zone(monkeypatch):
-    monkeypatch.setenv("TZ", "Australia/Sydney")
 
 
 @pytest.fixture

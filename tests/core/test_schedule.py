@@ -3,7 +3,6 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from dateutil import tz
 from icalendar import Calendar
 
 from shadow.core import directory, schedule
@@ -11,15 +10,10 @@ from shadow.core.models import Person, ValidationError, Visit
 from shadow.core.reports import export_ics, visit_uid
 from shadow.core.schedule import ConflictsFound, ScheduleError
 
-from .people import schedule_directory
+from .people import SYD, schedule_directory
 
-SYD = tz.gettz("Australia/Sydney")
+pytestmark = pytest.mark.usefixtures("sydney")
 NOW = datetime(2026, 11, 22, 14, 30, tzinfo=SYD)  # a Sunday
-
-
-@pytest.fixture(autouse=True)
-def _zone(monkeypatch):
-    monkeypatch.setenv("TZ", "Australia/Sydney")
 
 
 @pytest.fixture
