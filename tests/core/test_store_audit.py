@@ -18,6 +18,19 @@ from tests.dbfiles import add, store_with
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def dying_snapshot(monkeypatch, error: str = "No space left on device") -> None:
+    """From now on writing db.json's snapshot fails as ``error`` would; what a fold writes
+    before it (the audit file) is still written."""
+    real = store_mod._atomic_write
+
+    def die(target, payload):
+        if Path(target).name == "db.json":
+            raise StoreError(f"cannot write: {error}")
+        real(target, payload)
+
+    monkeypatch.setattr(store_mod, "_atomic_write", die)
+
+
 def audit_files(folder: Path, name: str = "db.json") -> list[Path]:
     return sorted(folder.glob(f"{name}.audit-*.json"))
 
@@ -133,14 +146,7 @@ def test_a_fold_that_dies_after_appending_leaves_no_entry_twice(tmp_path, monkey
     store = store_with(tmp_path / "db.json", "Ann")
     store.compact()
     add(store, "Bob")
-    real = store_mod._atomic_write
-
-    def die_at_the_snapshot(path, payload):
-        if Path(path).name == "db.json":
-            raise StoreError("cannot write: No space left on device")
-        real(path, payload)
-
-    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    dying_snapshot(monkeypatch)
     with pytest.raises(StoreError):
         store.compact()
     monkeypatch.undo()
@@ -242,14 +248,7 @@ def test_a_migration_that_dies_before_its_snapshot_leaves_the_old_file_and_no_st
     path = tmp_path / "db.json"
     old_style(path)
     before = path.read_bytes()
-    real = store_mod._atomic_write
-
-    def die_at_the_snapshot(target, payload):
-        if Path(target).name == "db.json":
-            raise StoreError("cannot write: Input/output error")
-        real(target, payload)
-
-    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    dying_snapshot(monkeypatch, "Input/output error")
     with pytest.raises(StoreError):
         Store(path)
     monkeypatch.undo()
@@ -458,14 +457,7 @@ def test_the_committed_audit_file_is_a_tinydb_json_file(tmp_path, monkeypatch):
     # A fold that dies after appending leaves its entries and a foot; the next fold cuts
     # them (and the foot) before it appends: the file is again exactly the trail.
     add(store, "Cy")
-    real = store_mod._atomic_write
-
-    def die_at_the_snapshot(target, payload):
-        if Path(target).name == "db.json":
-            raise StoreError("cannot write: No space left on device")
-        real(target, payload)
-
-    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    dying_snapshot(monkeypatch)
     with pytest.raises(StoreError):
         store.compact()
     monkeypatch.undo()
