@@ -34,14 +34,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
     )
     q.add_argument("--person", metavar="NAME", help="whose feed (default: you)")
-    change = q.add_mutually_exclusive_group()
-    change.add_argument(
-        "--new", action="store_true", help="make a new address (the old one stops working)"
+    secret_link_options(
+        q,
+        new="make a new address (the old one stops working)",
+        revoke="stop the feed at once",
     )
-    change.add_argument("--revoke", action="store_true", help="stop the feed at once")
+    q.set_defaults(func=cmd_calendar)
+
+
+def secret_link_options(q: argparse.ArgumentParser, *, new: str, revoke: str) -> None:
+    """The options of a command that hands out a secret link (a calendar feed, a pulse
+    link): ``--new`` or ``--revoke`` (their help: ``new``, ``revoke``), ``--public-url``
+    and ``--json``."""
+    change = q.add_mutually_exclusive_group()
+    change.add_argument("--new", action="store_true", help=new)
+    change.add_argument("--revoke", action="store_true", help=revoke)
     q.add_argument("--public-url", metavar="URL", help=PUBLIC_URL_HELP)
     q.add_argument("--json", action="store_true", help="print a JSON object")
-    q.set_defaults(func=cmd_calendar)
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:

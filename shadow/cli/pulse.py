@@ -12,7 +12,7 @@ import argparse
 from ..core import dates, directory, links, pulse
 from ..core.settings import dayfirst
 from ._common import acting, open_store, print_json
-from .calendar import PUBLIC_URL_HELP
+from .calendar import secret_link_options
 
 HELP = "the anonymous perception pulse: a survey link per department, and its report"
 DESCRIPTION = (
@@ -33,13 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "else says one exists (only a digest is kept: the address is printed once).",
     )
     q.add_argument("department", metavar="DEPARTMENT")
-    change = q.add_mutually_exclusive_group()
-    change.add_argument(
-        "--new", action="store_true", help="make a new link (the old one stops working)"
+    secret_link_options(
+        q, new="make a new link (the old one stops working)", revoke="stop the link at once"
     )
-    change.add_argument("--revoke", action="store_true", help="stop the link at once")
-    q.add_argument("--public-url", metavar="URL", help=PUBLIC_URL_HELP)
-    q.add_argument("--json", action="store_true", help="print a JSON object")
     q.set_defaults(func=cmd_pulse)
     q = psub.add_parser(
         "report",

@@ -158,11 +158,16 @@ def cmd_report(args: argparse.Namespace) -> int:
             if args.since
             else dates.now() - timedelta(days=14)
         )
-        text = reports.meeting_pack(store, since)
-        if args.out:
-            write_out(Path(args.out), text.encode("utf-8"))
-            print(f"wrote {args.out}")
-        else:
-            sys.stdout.write(text)
-        return 0
+        return show_text(reports.meeting_pack(store, since), args.out)
     raise CliError(f"unknown report {args.kind!r}")
+
+
+def show_text(text: str, out: str | None) -> int:
+    """A text report (Markdown, plain): to the file ``--out`` names (whole or nothing),
+    else to standard output (the safe stream). Returns the exit code, 0."""
+    if out:
+        write_out(Path(out), text.encode("utf-8"))
+        print(f"wrote {out}")
+    else:
+        sys.stdout.write(text)
+    return 0

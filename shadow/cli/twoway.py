@@ -8,8 +8,6 @@ report kind beside the others), like ``cli_sla`` does.
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 from ..core.models import DIRECTIONS
 from ..core.store import Store
@@ -67,15 +65,10 @@ def register_report(p: argparse.ArgumentParser) -> None:
 
 def cmd_report(args: argparse.Namespace, store: Store) -> int:
     from ..core import dates, said_did
-    from ._common import CliError, write_out
+    from ._common import CliError
+    from .reports import show_text
 
     if not args.department:
         raise CliError("report said-did needs --department NAME")
     report = said_did.read(store, args.department, dates.now())
-    text = said_did.render(report, args.format or "md")
-    if args.out:
-        write_out(Path(args.out), text.encode("utf-8"))
-        print(f"wrote {args.out}")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return show_text(said_did.render(report, args.format or "md"), args.out)

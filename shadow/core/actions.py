@@ -66,8 +66,7 @@ def action_from_input(
     dayfirst: bool = True,
 ) -> Action:
     """Typed text to an Action. Keys: title, owner, due, suggestion, observation, visit, notes."""
-    a = Action.from_doc(base.to_doc()) if base else Action()
-    a.id = base.id if base else None
+    a = Action.edited(base)
     errors: dict[str, str] = {}
     if "title" in values:
         a.title = clean_line(values["title"] or "")
@@ -193,17 +192,15 @@ def update(store: Store, actor: str, action: Action, *, expect_version: int | No
     """Save a changed action; False (and nothing written) when nothing changed.
     ``expect_version``: refuse (versions.StaleRecord) if it changed since that version."""
     from . import versions
-    from .history import changed_fields
 
-    action.validate()
-    if not changed_fields(store, Action.TABLE, action.id, action.to_doc()):
-        return False
-    with store.transaction(actor) as tx:
-        versions.check(tx, store, Action.TABLE, action.id, expect_version)
-        before = tx.get(Action.TABLE, action.id)
-        tx.update(Action.TABLE, action.id, action.to_doc())
-        outbox.action_changed(tx, store, action.id, before)
-    return True
+    return versions.save_changed(
+        store,
+        actor,
+        Action.TABLE,
+        action,
+        expect_version=expect_version,
+        also=lambda tx, before: outbox.action_changed(tx, store, action.id, before),
+    )
 
 
 def add_note(store: Store, actor: str, action_id: int | str, text: str) -> Action:

@@ -112,8 +112,7 @@ def suggestion_from_input(
 ) -> Suggestion:
     """Typed text (form, CLI) to a Suggestion. Keys: title, description, direction,
     visit, department, impact, urgency, risks, impact_override, tags. Errors keyed by those."""
-    s = Suggestion.from_doc(base.to_doc()) if base else Suggestion()
-    s.id = base.id if base else None
+    s = Suggestion.edited(base)
     errors: dict[str, str] = {}
     if "title" in values:
         s.title = (
@@ -231,19 +230,15 @@ def update(store: Store, actor: str, s: Suggestion, *, expect_version: int | Non
     """Save a changed suggestion; False (and nothing written) when nothing changed.
     ``expect_version``: refuse (versions.StaleRecord) if it changed since that version."""
     from . import versions
-    from .history import changed_fields
     from .sla import record_priority_change
 
-    s.validate()
-    if not changed_fields(store, Suggestion.TABLE, s.id, s.to_doc()):
-        return False
-    with store.transaction(actor) as tx:
-        versions.check(tx, store, Suggestion.TABLE, s.id, expect_version)
-        before = tx.get(Suggestion.TABLE, s.id)
-        tx.update(Suggestion.TABLE, s.id, s.to_doc())
+    def retime(tx: Any, before: dict | None) -> None:
         if before is not None and s.status in OPEN_STATUSES:
             record_priority_change(tx, s.id, priority(Suggestion.from_doc(before)), priority(s))
-    return True
+
+    return versions.save_changed(
+        store, actor, Suggestion.TABLE, s, expect_version=expect_version, also=retime
+    )
 
 
 @guarded("triage")

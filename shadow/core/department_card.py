@@ -41,6 +41,25 @@ KUDOS_SHOWN = 8
 LIST_LIMIT = 20
 
 
+class CardLine(str):
+    """One line of the card: its text, and how it reads beside the others. ``quiet``:
+    the line says there is nothing to show (shown muted); ``alert``: something is due
+    (shown as a warning). The CLI prints the text; the TUI styles it by these flags."""
+
+    quiet: bool
+    alert: bool
+
+    def __new__(cls, text: str, *, quiet: bool = False, alert: bool = False) -> CardLine:
+        line = super().__new__(cls, text)
+        line.quiet, line.alert = quiet, alert
+        return line
+
+
+def _nothing(text: str) -> list[str]:
+    """The one line of a section with nothing to show."""
+    return [CardLine(text, quiet=True)]
+
+
 @dataclass(frozen=True)
 class CoverageWay:
     """Coverage in one direction, seen from the department."""
@@ -360,7 +379,7 @@ def _visits_json(card: DepartmentCard) -> list[dict[str, Any]]:
 
 def card_lines(card: DepartmentCard) -> list[tuple[str, list[str]]]:
     """The card as titled sections of plain lines (the CLI prints them; the TUI shows them
-    as text, never markup)."""
+    as text, never markup). Each line is a :class:`CardLine` where it carries a flag."""
     from .dates import format_day, format_span
 
     d, rot, today = card.department, card.rotation, card.now.date()
@@ -374,7 +393,7 @@ def card_lines(card: DepartmentCard) -> list[tuple[str, list[str]]]:
         f"hosts: {', '.join(card.hosts) or '(none)'}",
     ]
     if rot.due:
-        head.insert(0, f"ROTATION DUE: {rot.describe(today)}")
+        head.insert(0, CardLine(f"ROTATION DUE: {rot.describe(today)}", alert=True))
     cov = [
         f"{c.label}: {c.visited} of {c.total} recently"
         + (f", {c.never} never" if c.never else "")
@@ -385,22 +404,22 @@ def card_lines(card: DepartmentCard) -> list[tuple[str, list[str]]]:
         f"#{v.key} {format_span(v.start, v.end)} {v.status}: "
         f"{', '.join(v.visitors)} with {', '.join(v.hosts)}"
         for v in card.visits
-    ] or ["none in the last 90 days or the next 30"]
+    ] or _nothing("none in the last 90 days or the next 30")
     sugg = [
         f"#{r.id} P{r.priority} {r.title} ({r.status}{', ' + r.sla if r.sla in ('breached', 'at risk') else ''})"
         for r in card.suggestions
-    ] or ["none open"]
+    ] or _nothing("none open")
     acts = [
         f"#{v.action.id} {v.action.title}: {v.owner}"
         + (f", due {v.action.due}" if v.action.due else "")
         + (" (overdue)" if v.overdue else "")
         for v in card.actions
-    ] or ["none open"]
-    breaches = [f"#{r.id} P{r.priority} {r.title}" for r in card.breaches] or ["none"]
+    ] or _nothing("none open")
+    breaches = [f"#{r.id} P{r.priority} {r.title}" for r in card.breaches] or _nothing("none")
     kudos = [
         f"{k.sender} → {k.recipient} ({'IT' if k.to_side == 'it' else 'library'}): {k.text}"
         for k in card.kudos
-    ] or ["none yet"]
+    ] or _nothing("none yet")
     if card.gap:
         g = card.gap
         trend = ", ".join(f"{m} {v:+.2f}" for m, v in list(g.by_month.items())[-6:])
@@ -416,7 +435,7 @@ def card_lines(card: DepartmentCard) -> list[tuple[str, list[str]]]:
         f"#{s.record.id} {s.person} with {s.host}, {s.record.start} to {s.record.end}: {s.state}"
         + (f" ({count(len(s.record.log), 'log line')})" if s.record.log else "")
         for s in card.secondments
-    ] or ["none"]
+    ] or _nothing("none")
     ratings = _rating_lines(card.ratings)
     pulse_lines = _pulse_lines(card.pulse)
     return [
@@ -442,7 +461,7 @@ def _figures(count_: int, mean_: float | None, again: int | None) -> str:
 def _rating_lines(summary: feedback.FeedbackSummary | None) -> list[str]:
     """The visit ratings of the department's visits, both sides apart, and what was learned."""
     if summary is None or not summary.count:
-        return ["no ratings yet"]
+        return _nothing("no ratings yet")
     lines = [_figures(summary.count, summary.mean, summary.again_pct)]
     for side, label in (("it", "IT raters"), ("library", "library raters")):
         f = summary.by_side.get(side)
@@ -458,7 +477,7 @@ def _pulse_lines(summary: pulse.PulseSummary | None) -> list[str]:
         return ["no pulse"]
     link = "" if summary.link else " (no active pulse link)"
     if summary.suppressed:
-        return [f"fewer than {pulse.THRESHOLD} answers in any month: not shown{link}"]
+        return _nothing(f"fewer than {pulse.THRESHOLD} answers in any month: not shown{link}")
     months = ", ".join(
         f"{m.month} {m.gap:+.2f}" if m.shown and m.gap is not None else f"{m.month} (too few)"
         for m in summary.months[-6:]

@@ -192,8 +192,7 @@ def person_from_input(store: Store, values: dict[str, Any], base: Person | None 
     Missing keys keep ``base``'s value. Errors come back keyed by those same
     field names, so they can be shown next to the field that was typed.
     """
-    person = Person.from_doc(base.to_doc()) if base else Person()
-    person.id = base.id if base else None
+    person = Person.edited(base)
     errors: dict[str, str] = {}
     if "name" in values:
         person.name = (
@@ -242,8 +241,7 @@ def department_from_input(
     ``hosts`` is a comma-separated list of names (or ids); ``closed`` a
     comma-separated list of ISO dates; ``hours`` e.g. "Mon-Fri 09:00-17:00".
     """
-    dept = Department.from_doc(base.to_doc()) if base else Department()
-    dept.id = base.id if base else None
+    dept = Department.edited(base)
     errors: dict[str, str] = {}
     if "name" in values:
         dept.name = (
@@ -300,22 +298,42 @@ def _hosts_from_input(
 ) -> list[int]:
     """Host ids from a list or comma-separated names (or ids), each on ``dept``'s side;
     the first that is not goes into ``errors``."""
-    refs = raw if isinstance(raw, list) else [h for h in str(raw or "").split(",")]
-    hosts: list[int] = []
+    return people_from_input(
+        store,
+        raw,
+        "hosts",
+        errors,
+        lambda host: _wrong_side(host, dept, "hosts") if host.side != dept.side else "",
+    )
+
+
+def people_from_input(
+    store: Store,
+    raw: Any,
+    field_name: str,
+    errors: dict[str, str],
+    refuse: Callable[[Person], str] | None = None,
+) -> list[int]:
+    """Person ids, without repeats, from a list or comma-separated names (or ids): the
+    one reading of "these people" typed into a field. The first that is not found, or
+    that ``refuse(person)`` refuses (its reason), goes into ``errors[field_name]``."""
+    refs = raw if isinstance(raw, list) else str(raw or "").split(",")
+    ids: list[int] = []
     for ref in (str(r).strip() for r in refs):
         if not ref:
             continue
         try:
-            host = find_person(store, ref)
+            person = find_person(store, ref)
         except DirectoryError as exc:
-            errors["hosts"] = str(exc)
+            errors[field_name] = str(exc)
             break
-        if host.side != dept.side:
-            errors["hosts"] = _wrong_side(host, dept, "hosts")
+        reason = refuse(person) if refuse is not None else ""
+        if reason:
+            errors[field_name] = reason
             break
-        if host.id not in hosts:
-            hosts.append(host.id)
-    return hosts
+        if person.id not in ids:
+            ids.append(person.id)
+    return ids
 
 
 def _closed_from_input(raw: Any, errors: dict[str, str]) -> list[str]:

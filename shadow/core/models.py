@@ -117,6 +117,18 @@ class ValidationError(ValueError):
         self.errors = dict(errors)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
+    @classmethod
+    def check(cls, record: Any, errors: dict[str, str]) -> None:
+        """The end of reading typed input into ``record``: the problems already found in
+        ``errors``, else the record's own validation, raised together (none: return)."""
+        if not errors:
+            try:
+                record.validate()
+            except ValidationError as exc:
+                errors.update(exc.errors)
+        if errors:
+            raise cls(errors)
+
 
 # ------------------------------------------------------------------ field checks
 class _Checker:
@@ -394,6 +406,16 @@ class Model:
         if names is None:  # worked out once per class, not once per record
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
         return cls(**{k: v for k, v in doc.items() if k in names})
+
+    @classmethod
+    def edited(cls, base: Self | None) -> Self:
+        """What typed input is read into (the ``*_from_input`` functions): a copy of
+        ``base`` with its id (the version is the stored record's business), or a new one."""
+        if base is None:
+            return cls()
+        copy = cls.from_doc(base.to_doc())
+        copy.id = base.id
+        return copy
 
     def to_doc(self) -> dict[str, Any]:
         doc = asdict(self)

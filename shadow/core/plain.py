@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Protocol, TypeVar
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,26 @@ def check_text(
                 hits.append(
                     Finding(term.term, m.group(0), m.start(), m.end(), term.plain, term.note)
                 )
-    hits.sort(key=lambda f: (f.start, -(f.end - f.start)))
-    kept: list[Finding] = []
-    for hit in hits:
-        if kept and hit.start < kept[-1].end:
+    return longest_apart(hits)
+
+
+F = TypeVar("F", bound="Span")
+
+
+class Span(Protocol):
+    start: int
+    end: int
+
+
+def longest_apart(found: list[F]) -> list[F]:
+    """What a text check reports of its ``found`` spans: in reading order, the longest
+    where two overlap (jargon terms and privacy findings alike)."""
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[F] = []
+    for f in found:
+        if kept and f.start < kept[-1].end:
             continue
-        kept.append(hit)
+        kept.append(f)
     return kept
 
 

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from .plain import longest_apart
+
 CARD, EMAIL, PHONE = "card number", "email address", "phone number"
 KINDS = (CARD, EMAIL, PHONE)
 MASK = "•"
@@ -121,13 +123,7 @@ def check(text: str) -> list[Finding]:
         ):
             continue
         found.append(Finding(CARD, m.start(), m.end(), _mask_digits(digits, keep=4)))
-    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
-    kept: list[Finding] = []
-    for f in found:
-        if kept and f.start < kept[-1].end:
-            continue
-        kept.append(f)
-    return kept
+    return longest_apart(found)
 
 
 def check_fields(fields: dict[str, str]) -> list[tuple[str, Finding]]:

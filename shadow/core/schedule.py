@@ -24,7 +24,7 @@ from dateutil.rrule import rrulestr
 from . import dates, outbox, programmes
 from .access import guarded
 from .dates import DateError, format_day, format_span, from_iso, to_iso
-from .directory import DirectoryError, find_department, find_person, names_by_id
+from .directory import DirectoryError, find_department, names_by_id, people_from_input
 from .models import (
     DAYS,
     VISIT_KINDS,
@@ -596,22 +596,10 @@ class Booking:
 
 
 def _people(store: Store, raw: Any, field_name: str, errors: dict[str, str]) -> list[int]:
-    refs = raw if isinstance(raw, list) else str(raw or "").split(",")
-    ids: list[int] = []
-    for ref in (str(r).strip() for r in refs):
-        if not ref:
-            continue
-        try:
-            person = find_person(store, ref)
-        except DirectoryError as exc:
-            errors[field_name] = str(exc)
-            return ids
-        if not person.active:
-            errors[field_name] = f"{person.name} is marked inactive"
-            return ids
-        if person.id not in ids:
-            ids.append(person.id)
-    return ids
+    """The active people typed into ``field_name`` (visitors, hosts)."""
+    return people_from_input(
+        store, raw, field_name, errors, lambda p: "" if p.active else f"{p.name} is marked inactive"
+    )
 
 
 def _check_sides(store: Store, dept: Department, visit: Visit, errors: dict[str, str]) -> None:
@@ -649,8 +637,7 @@ def visit_from_input(
     ValidationError keyed by those names; conflicts are returned, not raised.
     ``day``: the day a time typed alone falls on (booking from a week-grid cell).
     """
-    visit = Visit.from_doc(base.to_doc()) if base else Visit()
-    visit.id = base.id if base else None
+    visit = Visit.edited(base)
     errors: dict[str, str] = {}
     dept = _read_department(store, visit, values, base, errors)
     if "visitors" in values:
@@ -696,13 +683,7 @@ def visit_from_input(
             visit.rrule = parse_repeat(str(values["repeat"] or ""), start, dayfirst=dayfirst)
         except ScheduleError as exc:
             errors["repeat"] = str(exc).removeprefix("repeat: ")
-    if not errors:
-        try:
-            visit.validate()
-        except ValidationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
+    ValidationError.check(visit, errors)
     assert start is not None
     summary = format_span(start, start + length)
     if visit.rrule:
@@ -1205,46 +1186,19 @@ def reschedule(
         raise ScheduleError(f"visit #{visit.id} is {visit.status}; only upcoming visits can move")
     with store.transaction(actor) as tx:
         versions.check(tx, store, Visit.TABLE, visit.id, expect_version)
-        if on is not None:
-            series = get_visit(store, visit.series_id) if visit.series_id else visit
-            if not series.rrule:
-                raise ScheduleError(f"visit #{visit.id} does not repeat; leave out --on")
-            occ = find_occurrence(store, series, on)
-            length = length or (occ.end - occ.start)
-            moved = Visit.from_doc(
-                occ.visit.to_doc()
-                | {"rrule": "", "start": to_iso(when), "end": to_iso(when + length)}
-            )
-            conflicts = check(
-                store,
-                moved,
-                ignore={occ.visit.id} if occ.visit.series_id else set(),
-                ignore_series_occurrence=(series.id, occ.original),
-            )
-            note = _require_ok(conflicts, force, reason)
-            oid = _override(
-                tx,
-                store,
-                occ,
-                {"start": to_iso(when), "end": to_iso(when + length)}
-                | ({"override_reason": note} if note else {}),
-            )
+        move = _plan_move(store, visit, on, when, length)
+        note = _require_ok(move.conflicts, force, reason)
+        times = {"start": to_iso(when), "end": to_iso(when + move.length)}
+        times |= {"override_reason": note} if note else {}
+        if move.occurrence is not None:
+            oid = _override(tx, store, move.occurrence, times)
             outbox.visit_changed(tx, store, oid, "moved")
-            return f"visit #{occ.key} moved to {format_span(when, when + length)}"
-        length = length or (from_iso(visit.end) - from_iso(visit.start))
-        moved = Visit.from_doc(
-            visit.to_doc() | {"start": to_iso(when), "end": to_iso(when + length)}
-        )
-        moved.id = visit.id
-        ignore = {visit.id} | {v.id for v in load_visits(store) if v.series_id == visit.id}
-        note = _require_ok(check(store, moved, ignore=ignore), force, reason)
-        tx.update(
-            Visit.TABLE,
-            visit.id,
-            {"start": moved.start, "end": moved.end} | ({"override_reason": note} if note else {}),
-        )
-        outbox.visit_changed(tx, store, visit.id, "moved")
-        return f"visit #{visit.id} moved to {format_span(when, when + length)}"
+            key = move.occurrence.key
+        else:
+            tx.update(Visit.TABLE, visit.id, times)
+            outbox.visit_changed(tx, store, visit.id, "moved")
+            key = str(visit.id)
+        return f"visit #{key} moved to {format_span(when, when + move.length)}"
 
 
 def reschedule_conflicts(
@@ -1260,6 +1214,21 @@ def reschedule_conflicts(
     For showing them while someone is still choosing the new time.
     """
     visit, on = locate(store, visit_id, on)
+    return _plan_move(store, visit, on, when, length).conflicts
+
+
+@dataclass(frozen=True)
+class _Move:
+    occurrence: Occurrence | None  # the occurrence that moves (None: the whole visit)
+    length: timedelta
+    conflicts: list[Conflict]
+
+
+def _plan_move(
+    store: Store, visit: Visit, on: date | None, when: datetime, length: timedelta | None
+) -> _Move:
+    """What moving ``visit`` (or its occurrence ``on``) to start at ``when`` means: what
+    moves, for how long (as long as before unless ``length``), and what it would meet."""
     if on is not None:
         series = get_visit(store, visit.series_id) if visit.series_id else visit
         if not series.rrule:
@@ -1269,17 +1238,18 @@ def reschedule_conflicts(
         moved = Visit.from_doc(
             occ.visit.to_doc() | {"rrule": "", "start": to_iso(when), "end": to_iso(when + length)}
         )
-        return check(
+        conflicts = check(
             store,
             moved,
             ignore={occ.visit.id} if occ.visit.series_id else set(),
             ignore_series_occurrence=(series.id, occ.original),
         )
+        return _Move(occ, length, conflicts)
     length = length or (from_iso(visit.end) - from_iso(visit.start))
     moved = Visit.from_doc(visit.to_doc() | {"start": to_iso(when), "end": to_iso(when + length)})
     moved.id = visit.id
     ignore = {visit.id} | {v.id for v in load_visits(store) if v.series_id == visit.id}
-    return check(store, moved, ignore=ignore)
+    return _Move(None, length, check(store, moved, ignore=ignore))
 
 
 # ------------------------------------------------------------------ finding a slot

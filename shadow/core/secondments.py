@@ -99,13 +99,7 @@ def secondment_from_input(
         end=end,
         goals=str(values.get("goals") or "").strip(),
     )
-    if not errors:
-        try:
-            record.validate()
-        except ValidationError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationError(errors)
+    ValidationError.check(record, errors)
     return record
 
 

@@ -10,6 +10,7 @@ so the person can reload or put their own fields on top (:func:`on_top`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -124,6 +125,32 @@ def _per_field(names: history.Names, table: str, changes: list[Change]) -> list[
         saves = f" ({len(seq)} saves)" if len(seq) > 1 else ""
         out.append(f"{who} changed {text}{saves}, last at {_when(seq[-1].ts)}")
     return out
+
+
+def save_changed(
+    store: Store,
+    actor: str,
+    table: str,
+    record: Model,
+    *,
+    expect_version: int | None = None,
+    also: Callable[[Transaction, Doc | None], None] | None = None,
+) -> bool:
+    """The one way an edited record is saved: validated, then written over its stored
+    version in one transaction, refused (:class:`StaleRecord`) if that is no longer
+    ``expect_version``. False (and nothing written) when nothing changed. ``also(tx,
+    before)``: what else the change writes, in the same transaction (notices, clocks)."""
+    record.validate()
+    doc = record.to_doc()
+    if not history.changed_fields(store, table, record.id, doc):
+        return False
+    with store.transaction(actor) as tx:
+        check(tx, store, table, record.id, expect_version)
+        before = tx.get(table, record.id)
+        tx.update(table, record.id, doc)
+        if also is not None:
+            also(tx, before)
+    return True
 
 
 def check(

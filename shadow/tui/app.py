@@ -24,7 +24,7 @@ from textual.signal import Signal
 
 from shadow.core import config, dates, directory, sample
 from shadow.core.directory import DirectoryError
-from shadow.core.models import Person
+from shadow.core.models import Person, ValidationError
 from shadow.core.store import Store, StoreError
 
 from .commands import Command, bindings
@@ -276,7 +276,7 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
     def _read_reminders(self, person: Person) -> tuple[Person, str]:
         from shadow.core import actions
 
-        return person, actions.reminders(self.store, person)
+        return person, actions.reminders(self.store, person, self.clock())
 
     def _show_reminders(self, found: tuple[Person, str]) -> None:
         person, text = found
@@ -475,6 +475,12 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
     ) -> None:
         """A notification whose text is shown literally (it often quotes user data)."""
         self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def say_refused(self, exc: Exception) -> None:
+        """A change the core refused: its reasons (each field's, for a form's input), as an
+        error titled "Not changed"."""
+        text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+        self.say(text, title="Not changed", severity="error")
 
 
 def create_app(

@@ -51,14 +51,13 @@ async def change_status(
     describe: str,
     repeats: str = "",
     outcome: bool = False,
-    now: datetime | None = None,
 ) -> bool:
     """Ask what is needed and change ``occ``'s status (call from a worker). ``outcome``:
     record what happened to a visit that has begun (``schedule.record_outcome``).
-    ``now`` (default: the app's clock) decides what has begun. Returns whether anything
+    The app's clock decides what has begun. Returns whether anything
     changed; the result or the refusal is shown as a notice."""
     verb = STATUS_VERBS.get(status, status)
-    now = now or app.clock()  # type: ignore[attr-defined]
+    now = app.clock()  # type: ignore[attr-defined]
     refused = refusal(occ, status, now, outcome=outcome)
     if refused is not None:
         app.say(refused[:1].upper() + refused[1:], title=f"Cannot {verb.lower()}", severity="error")  # type: ignore[attr-defined]

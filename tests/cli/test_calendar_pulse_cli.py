@@ -8,35 +8,24 @@ from datetime import date
 
 import pytest
 
-from shadow.cli import main
-from shadow.core import access, feeds, pulse
+from shadow.core import feeds, pulse
 from shadow.core.models import SURVEY_DIMENSIONS
 from shadow.core.store import Store
+from tests.dbfiles import COORD, STAFF, VIEWER, add_accounts
 
-COORD, STAFF, VIEWER = "Siobhán O'Connell", "Ben Kowalczyk", "Marcus Webb"
+from .shell import run_as as run
 
 
 @pytest.fixture
-def db(tmp_path, capsys):
-    path = str(tmp_path / "db" / "shadow.json")
-    assert main(["--db", path, "demo"]) == 0
-    capsys.readouterr()
-    return path
+def db(sample_db):
+    return sample_db
 
 
 @pytest.fixture
 def accounts(db):
     with Store(db) as store:
-        access.add_account(store, COORD, COORD, "coordinator", "coordinator-pw")
-        access.add_account(store, COORD, STAFF, "staff", "staff-password")
-        access.add_account(store, COORD, VIEWER, "viewer", "viewer-password")
+        add_accounts(store)
     return db
-
-
-def run(capsys, db, *argv, who=COORD):
-    code = main(["--db", db, "--as", who, *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def token_in(out: str, kind: str) -> str:

@@ -12,18 +12,14 @@ from shadow import __version__
 from shadow.cli import main
 from shadow.core.store import Store
 
+from .shell import run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def db(tmp_path):
     return str(tmp_path / "db.json")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version(capsys):

@@ -5,20 +5,11 @@ import json
 import pytest
 
 from shadow.cli import main
-from tests.dbfiles import copy_database
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fb") / "db.json"
-    assert main(["--db", str(path), "demo"]) == 0
-    return path
 
 
 @pytest.fixture
-def db(demo, tmp_path):
-    copy_database(demo, tmp_path / "db.json")
-    return str(tmp_path / "db.json")
+def db(sample_db):
+    return sample_db
 
 
 def run(capsys, db, *argv):

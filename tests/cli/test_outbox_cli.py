@@ -9,23 +9,14 @@ from email.policy import default as default_policy
 import pytest
 from icalendar import Calendar
 
-from shadow.cli import main
+from .shell import run_as as run
 
 ITEM_KEYS = {"id", "to", "subject", "kind", "state", "attempts", "error"}
 
 
 @pytest.fixture
-def db(tmp_path, capsys):
-    path = str(tmp_path / "db" / "shadow.json")
-    assert main(["--db", path, "demo"]) == 0
-    capsys.readouterr()
-    return path
-
-
-def run(capsys, db, *argv, who="Siobhán O'Connell"):
-    code = main(["--db", db, "--as", who, *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+def db(sample_db):
+    return sample_db
 
 
 def listed(capsys, db, *extra) -> list[dict]:

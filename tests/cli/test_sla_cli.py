@@ -6,6 +6,8 @@ import pytest
 
 from shadow.cli import main
 
+from .shell import one_error, run
+
 
 @pytest.fixture
 def db(tmp_path, monkeypatch, capsys):
@@ -20,16 +22,6 @@ def db(tmp_path, monkeypatch, capsys):
                  "--owner", "Ada", "--suggestion", "1"]) == 0  # fmt: skip
     capsys.readouterr()
     return path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_error(err: str) -> bool:
-    return err.startswith("shadow: error: ") and err.count("\n") == 1 and "\x1b" not in err
 
 
 def test_wait_and_resume_on_suggestions_and_actions(capsys, db):

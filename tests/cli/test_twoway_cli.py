@@ -10,6 +10,9 @@ import pytest
 
 from shadow.cli import main
 
+from .shell import one_error as one_line_error
+from .shell import run
+
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
@@ -18,16 +21,6 @@ def db(tmp_path, monkeypatch):
     assert main(["--db", path, "demo"]) == 0
     monkeypatch.setenv("SHADOW_USER", "Siobhán O'Connell")
     return path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(err: str) -> bool:
-    return err.startswith("shadow: error: ") and err.count("\n") == 1
 
 
 def test_department_side_liaison_and_list(capsys, db):

@@ -11,11 +11,7 @@ import pytest
 
 from shadow.cli import main
 
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from .shell import run
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import pytest
 from shadow.core import backlog, directory, notes
 from shadow.core.backlog import BacklogError
 from shadow.core.models import Suggestion, ValidationError
-from shadow.core.store import Store
+
+from .people import small_directory
 
 MATRIX = [
     ("high", "high", 1), ("high", "medium", 2), ("high", "low", 3),
@@ -40,14 +41,8 @@ def test_risk_raises_impact_one_level_unless_overridden():
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "db.json")
-    for name, side in [("Ada", "it"), ("Raj", "it"), ("Mai", "library"), ("Tom", "library")]:
-        directory.save_person(
-            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
-        )
-    directory.save_department(
-        s, "setup", directory.department_from_input(s, {"name": "Circulation"})
-    )
+    people = [("Ada", "it"), ("Raj", "it"), ("Mai", "library"), ("Tom", "library")]
+    s, _ids = small_directory(tmp_path / "db.json", people)
     return s
 
 

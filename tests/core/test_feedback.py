@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from shadow.core import access, dates, directory, feedback
+from shadow.core import access, dates, feedback
 from shadow.core.access import AccessDenied
 from shadow.core.feedback import FeedbackError
 from shadow.core.models import Feedback, Person, ValidationError, Visit
-from shadow.core.store import Store
+
+from .people import small_directory
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=dates.local_zone())
 
@@ -26,17 +27,9 @@ def _visit(tx, dept, visitors, hosts, start, status, rrule=""):
 
 @pytest.fixture
 def setup(tmp_path):
-    store = Store(tmp_path / "db.json")
-    ids = {}
-    for name, side in [("Ada", "it"), ("Raj", "it"), ("Mai", "library"), ("Tom", "library"),
-                       ("Cleo", "library")]:  # fmt: skip
-        ids[name] = directory.save_person(
-            store, "setup", directory.person_from_input(store, {"name": name, "side": side})
-        )
-    for name in ("Circulation", "Cataloguing"):
-        directory.save_department(
-            store, "setup", directory.department_from_input(store, {"name": name})
-        )
+    people = [("Ada", "it"), ("Raj", "it"), ("Mai", "library"), ("Tom", "library"),
+              ("Cleo", "library")]  # fmt: skip
+    store, ids = small_directory(tmp_path / "db.json", people, ("Circulation", "Cataloguing"))
     depts = {d["name"]: d["id"] for d in store.all("departments")}
     circ, cat = depts["Circulation"], depts["Cataloguing"]
     past = NOW - timedelta(days=3)

@@ -10,30 +10,16 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from shadow.core import access, directory, feeds, links, pulse, sample
+from shadow.core import directory, feeds, links, pulse
 from shadow.core.access import AccessDenied
 from shadow.core.models import SURVEY_DIMENSIONS
 from shadow.core.store import Store
-from tests.dbfiles import copy_database
-
-COORD, STAFF, VIEWER = "Siobhán O'Connell", "Ben Kowalczyk", "Marcus Webb"
-
-
-@pytest.fixture(scope="module")
-def _sample_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("feeds") / "shadow.json"
-    with Store(path) as store:
-        sample.load_sample(store, directory.SETUP_ACTOR)
-        access.add_account(store, COORD, COORD, "coordinator", "coordinator-pw")
-        access.add_account(store, COORD, STAFF, "staff", "staff-password")
-        access.add_account(store, COORD, VIEWER, "viewer", "viewer-password")
-    return path
+from tests.dbfiles import COORD, STAFF, VIEWER
 
 
 @pytest.fixture
-def store(_sample_file, tmp_path):
-    copy_database(_sample_file, tmp_path / "shadow.json")
-    with Store(tmp_path / "shadow.json") as opened:
+def store(accounts_db):
+    with Store(accounts_db) as opened:
         yield opened
 
 

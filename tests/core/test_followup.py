@@ -11,6 +11,9 @@ from shadow.core import actions, backlog, directory, notes, reports, sla
 from shadow.core.dates import add_business_days, business_days_between
 from shadow.core.models import Suggestion, ValidationError
 from shadow.core.store import Store
+from tests.meeting_pack import PACK_SECTIONS
+
+from .people import small_directory
 
 UTC = tz.UTC
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -48,14 +51,8 @@ def _utc(monkeypatch):
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "db.json")
-    for name, side in [("Ada", "it"), ("Raj", "it"), ("Mai", "library")]:
-        directory.save_person(
-            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
-        )
-    for name in ("Circulation", "Reference"):
-        directory.save_department(s, "setup", directory.department_from_input(s, {"name": name}))
-    return s
+    people = [("Ada", "it"), ("Raj", "it"), ("Mai", "library")]
+    return small_directory(tmp_path / "db.json", people, ("Circulation", "Reference"))[0]
 
 
 def raise_suggestion(
@@ -242,17 +239,7 @@ def test_meeting_pack_sections(store):
             sections[current] = []
         elif current and line.strip():
             sections[current].append(line)
-    assert list(sections) == [
-        "Upcoming visits (next fortnight)",
-        "Visits cancelled since the last meeting",
-        "New suggestions awaiting triage",
-        "Top-voted open suggestions",
-        "Actions overdue or at risk",
-        "Actions completed since the last meeting",
-        "Service-level breaches",
-        "Whose turn it is",
-        "Kudos to announce",
-    ]
+    assert list(sections) == PACK_SECTIONS
     assert len(sections["Upcoming visits (next fortnight)"]) == 1  # the 20 Dec visit is beyond
     assert "Mon 30 Nov 2026 10:00–12:00" in sections["Upcoming visits (next fortnight)"][0]
     assert sections["New suggestions awaiting triage"] == [

@@ -15,20 +15,16 @@ from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from dateutil import tz
 from icalendar import Calendar
 
 from shadow.core import actions, backlog, directory, mail, notes, outbox, schedule
 from shadow.core.models import Action, ValidationError
 from shadow.core.store import Store
 
-SYD = tz.gettz("Australia/Sydney")
+from .people import SYD
+
+pytestmark = pytest.mark.usefixtures("sydney")
 NOW = datetime(2026, 11, 22, 14, 30, tzinfo=SYD)  # a Sunday
-
-
-@pytest.fixture(autouse=True)
-def _zone(monkeypatch):
-    monkeypatch.setenv("TZ", "Australia/Sydney")
 
 
 def free_port() -> int:

@@ -3,26 +3,19 @@
 from datetime import datetime, timedelta
 
 import pytest
-from dateutil import tz
 
 from shadow.core import dashboard, directory, schedule
 from shadow.core.schedule import ScheduleError
 
-from . import test_schedule
+from .people import SYD, schedule_directory
 
-SYD = tz.gettz("Australia/Sydney")
+pytestmark = pytest.mark.usefixtures("sydney")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=SYD)  # a Thursday
-
-
-@pytest.fixture(autouse=True)
-def _zone(monkeypatch):
-    monkeypatch.setenv("TZ", "Australia/Sydney")
 
 
 @pytest.fixture
 def store(tmp_path):
-    """The small directory of ``test_schedule``."""
-    s = test_schedule.store.__wrapped__(tmp_path)
+    s = schedule_directory(tmp_path / "db.json")
     yield s
     s.close()
 

@@ -3,47 +3,22 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from dateutil import tz
 from icalendar import Calendar
 
 from shadow.core import directory, schedule
 from shadow.core.models import Person, ValidationError, Visit
 from shadow.core.reports import export_ics, visit_uid
 from shadow.core.schedule import ConflictsFound, ScheduleError
-from shadow.core.store import Store
 
-SYD = tz.gettz("Australia/Sydney")
+from .people import SYD, schedule_directory
+
+pytestmark = pytest.mark.usefixtures("sydney")
 NOW = datetime(2026, 11, 22, 14, 30, tzinfo=SYD)  # a Sunday
-
-
-@pytest.fixture(autouse=True)
-def _zone(monkeypatch):
-    monkeypatch.setenv("TZ", "Australia/Sydney")
 
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "db.json")
-    people = [
-        ("Ada", "it"),
-        ("Raj", "it"),
-        ("Lin", "it"),
-        ("Mai", "library"),
-        ("Tom", "library"),
-        ("Kim", "library"),
-    ]
-    for name, side in people:
-        directory.save_person(
-            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
-        )
-    for name, hosts, cap in [("Circulation", "Mai", 2), ("Reference", "Tom", 3)]:
-        dept = directory.department_from_input(
-            s,
-            {"name": name, "hosts": hosts, "capacity": str(cap),
-             "hours": "Mon-Fri 09:00-17:00; Sat 10:00-13:00", "closed": "2026-12-25"},
-        )  # fmt: skip
-        directory.save_department(s, "setup", dept)
-    return s
+    return schedule_directory(tmp_path / "db.json")
 
 
 def booking(store, **values):

@@ -6,7 +6,8 @@ import pytest
 
 from shadow.core import actions, backlog, directory, reports, sla
 from shadow.core.models import Action, ClockStart, Programme, Suggestion, Wait
-from shadow.core.store import Store
+
+from .people import small_directory
 
 H = 3600
 MON = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Mon 2 Nov 2026, 09:00 (hours 08:30-17:00)
@@ -19,14 +20,8 @@ def _utc(monkeypatch):
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "db.json")
-    for name, side in [("Ada", "it"), ("Raj", "it"), ("Mai", "library"), ("Coco", "library")]:
-        directory.save_person(
-            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
-        )
-    for name in ("Circulation", "Reference"):
-        directory.save_department(s, "setup", directory.department_from_input(s, {"name": name}))
-    return s
+    people = [("Ada", "it"), ("Raj", "it"), ("Mai", "library"), ("Coco", "library")]
+    return small_directory(tmp_path / "db.json", people, ("Circulation", "Reference"))[0]
 
 
 def raise_suggestion(store, direction="library-to-it", created=MON, dept=1, impact="medium",

@@ -14,17 +14,13 @@ from tinydb import TinyDB
 
 from shadow.core import store as store_mod
 from shadow.core.store import DamagedFile, NewerFile, Store, StoreError
+from tests.dbfiles import add
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def make(tmp_path, name="db.json") -> Store:
     return Store(tmp_path / name)
-
-
-def add(store: Store, name: str, actor: str = "tester") -> int:
-    with store.transaction(actor) as tx:
-        return tx.insert("people", {"name": name})
 
 
 def test_new_file_and_folder_are_created(tmp_path):

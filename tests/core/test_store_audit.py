@@ -13,13 +13,22 @@ import pytest
 from shadow.core import store as store_mod
 from shadow.core.directory import check
 from shadow.core.store import AUDIT, DamagedFile, Store, StoreError
+from tests.dbfiles import add, store_with
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def add(store: Store, name: str, actor: str = "tester") -> int:
-    with store.transaction(actor) as tx:
-        return tx.insert("people", {"name": name})
+def dying_snapshot(monkeypatch, error: str = "No space left on device") -> None:
+    """From now on writing db.json's snapshot fails as ``error`` would; what a fold writes
+    before it (the audit file) is still written."""
+    real = store_mod._atomic_write
+
+    def die(target, payload):
+        if Path(target).name == "db.json":
+            raise StoreError(f"cannot write: {error}")
+        real(target, payload)
+
+    monkeypatch.setattr(store_mod, "_atomic_write", die)
 
 
 def audit_files(folder: Path, name: str = "db.json") -> list[Path]:
@@ -99,8 +108,7 @@ def test_a_fold_moves_the_trail_out_of_the_snapshot_and_opening_does_not_read_it
 
 
 def test_new_entries_after_a_fold_are_appended_and_read_with_the_journal(tmp_path):
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     store.compact()
     size = audit_files(tmp_path)[0].stat().st_size
     add(store, "Bob")  # in the journal only
@@ -117,8 +125,7 @@ def test_new_entries_after_a_fold_are_appended_and_read_with_the_journal(tmp_pat
 
 
 def test_a_failed_transaction_leaves_no_audit_entry(tmp_path):
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     store.compact()
     before = audit_files(tmp_path)[0].read_bytes()
     with pytest.raises(RuntimeError), store.transaction("tester") as tx:
@@ -136,18 +143,10 @@ def test_the_audit_trail_is_written_by_the_store_only(tmp_path):
 
 
 def test_a_fold_that_dies_after_appending_leaves_no_entry_twice(tmp_path, monkeypatch):
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     store.compact()
     add(store, "Bob")
-    real = store_mod._atomic_write
-
-    def die_at_the_snapshot(path, payload):
-        if Path(path).name == "db.json":
-            raise StoreError("cannot write: No space left on device")
-        real(path, payload)
-
-    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    dying_snapshot(monkeypatch)
     with pytest.raises(StoreError):
         store.compact()
     monkeypatch.undo()
@@ -195,8 +194,7 @@ def test_a_killed_writer_leaves_neither_a_change_without_its_audit_nor_the_rever
 
 
 def test_backup_holds_the_trail_inline_and_restore_brings_it_back(tmp_path):
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     store.compact()
     add(store, "Bob")
     expected = trail(store)
@@ -250,14 +248,7 @@ def test_a_migration_that_dies_before_its_snapshot_leaves_the_old_file_and_no_st
     path = tmp_path / "db.json"
     old_style(path)
     before = path.read_bytes()
-    real = store_mod._atomic_write
-
-    def die_at_the_snapshot(target, payload):
-        if Path(target).name == "db.json":
-            raise StoreError("cannot write: Input/output error")
-        real(target, payload)
-
-    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    dying_snapshot(monkeypatch, "Input/output error")
     with pytest.raises(StoreError):
         Store(path)
     monkeypatch.undo()
@@ -275,9 +266,7 @@ def test_a_migration_that_dies_before_its_snapshot_leaves_the_old_file_and_no_st
 
 def test_a_missing_or_damaged_audit_file_is_refused_in_one_line(tmp_path):
     path = tmp_path / "db.json"
-    store = Store(path)
-    add(store, "Ann")
-    add(store, "Bob")
+    store = store_with(path, "Ann", "Bob")
     store.compact()
     store.close()
     [audit_file] = audit_files(tmp_path)
@@ -304,9 +293,7 @@ def test_a_missing_or_damaged_audit_file_is_refused_in_one_line(tmp_path):
 
 def test_check_names_a_repeated_audit_id(tmp_path):
     path = tmp_path / "db.json"
-    store = Store(path)
-    add(store, "Ann")
-    add(store, "Bob")
+    store = store_with(path, "Ann", "Bob")
     store.compact()
     store.close()
     assert check(Store(path)) == []
@@ -340,8 +327,7 @@ def test_cli_history_and_check_read_the_trail_from_its_file(tmp_path):
 def test_a_large_database_is_frozen_out_of_the_garbage_collectors_walks(tmp_path, monkeypatch):
     import gc
 
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     store.compact()
     store.close()
     monkeypatch.setattr(store_mod, "FREEZE_MIN_BYTES", 1)  # every database is "large"
@@ -419,8 +405,7 @@ def test_the_snapshot_is_one_table_a_line_and_a_command_reads_only_the_tables_it
 
 def test_a_damaged_table_is_refused_when_it_is_read_and_by_check(tmp_path):
     path = tmp_path / "db.json"
-    store = Store(path)
-    add(store, "Ann")
+    store = store_with(path, "Ann")
     with store.transaction("tester") as tx:
         tx.insert("visits", {"title": "Tour"})
     store.compact()
@@ -472,14 +457,7 @@ def test_the_committed_audit_file_is_a_tinydb_json_file(tmp_path, monkeypatch):
     # A fold that dies after appending leaves its entries and a foot; the next fold cuts
     # them (and the foot) before it appends: the file is again exactly the trail.
     add(store, "Cy")
-    real = store_mod._atomic_write
-
-    def die_at_the_snapshot(target, payload):
-        if Path(target).name == "db.json":
-            raise StoreError("cannot write: No space left on device")
-        real(target, payload)
-
-    monkeypatch.setattr(store_mod, "_atomic_write", die_at_the_snapshot)
+    dying_snapshot(monkeypatch)
     with pytest.raises(StoreError):
         store.compact()
     monkeypatch.undo()

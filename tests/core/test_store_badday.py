@@ -20,13 +20,9 @@ import pytest
 from shadow.cli import main
 from shadow.core import store as store_mod
 from shadow.core.store import DamagedFile, ForeignJournal, Store, StoreError
+from tests.dbfiles import add, store_with
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def add(store: Store, name: str, actor: str = "tester") -> int:
-    with store.transaction(actor) as tx:
-        return tx.insert("people", {"name": name})
 
 
 def names(path: Path) -> list[str]:
@@ -269,8 +265,7 @@ def test_a_foreign_snapshot_never_takes_the_journal(tmp_path):
 
 def test_missing_snapshot_with_a_journal_is_refused_not_recreated(tmp_path):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     store.close()
     journal = (tmp_path / "db.json.journal").read_bytes()
     db.unlink()
@@ -283,8 +278,7 @@ def test_missing_snapshot_with_a_journal_is_refused_not_recreated(tmp_path):
 
 def test_a_backup_copied_over_the_file_with_a_newer_journal_is_detected(tmp_path):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     backup = store.backup(reason="manual")
     add(store, "Bob")  # in the journal, after the backup
     shutil.copyfile(backup, tmp_path / "copy.json")
@@ -303,8 +297,7 @@ def test_a_backup_copied_over_the_file_with_a_newer_journal_is_detected(tmp_path
 
 def test_shadow_restore_makes_a_backup_current_and_keeps_the_current_one(tmp_path):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     out = tmp_path / "saved.json"
     assert shadow("--db", str(db), "backup", "--out", str(out)).returncode == 0
     add(store, "Bob")
@@ -323,9 +316,7 @@ def test_shadow_restore_makes_a_backup_current_and_keeps_the_current_one(tmp_pat
 
 def test_shadow_backup_out_is_one_self_contained_file(tmp_path):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
-    add(store, "Bob")
+    _store = store_with(db, "Ann", "Bob")
     assert (tmp_path / "db.json.journal").stat().st_size > 0
     out = tmp_path / "elsewhere" / "b.json"
     out.parent.mkdir()
@@ -350,8 +341,7 @@ def test_an_old_style_file_and_journal_open_and_gain_a_generation(tmp_path):
     entry = {"seq": 2, "ts": "x", "actor": "t", "ops": [["put", "people", 2, {"name": "Bob"}]]}
     (tmp_path / "db.json.journal").write_text(json.dumps(entry) + "\n")
     assert names(db) == ["Ann", "Bob"]
-    store = Store(db)
-    add(store, "Cy")
+    _store = store_with(db, "Cy")
     assert json.loads(db.read_text())["_meta"]["1"]["gen"]
     assert names(db) == ["Ann", "Bob", "Cy"]
 
@@ -394,8 +384,7 @@ def test_a_user_with_read_permission_only_can_read_and_is_refused_writing():
     folder = _shared_dir()
     try:
         db = folder / "db.json"
-        store = Store(db)
-        add(store, "Ann")
+        store = store_with(db, "Ann")
         add(store, "Bob")  # the journal holds changes too
         store.close()
         for path in (db, folder / "db.json.journal", folder / "db.json.lock"):
@@ -439,8 +428,7 @@ def small_tmpfs():
 
 def test_disk_full_is_one_line_and_keeps_the_last_good_state(small_tmpfs):
     db = small_tmpfs / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     store.close(fold=True)
     filler = small_tmpfs / "filler"
     with open(filler, "wb", buffering=0) as fh, pytest.raises(OSError):
@@ -463,9 +451,7 @@ def test_disk_full_is_one_line_and_keeps_the_last_good_state(small_tmpfs):
 
 def test_read_only_medium_reads_and_refuses_writes_in_one_line(small_tmpfs):
     db = small_tmpfs / "db.json"
-    store = Store(db)
-    add(store, "Ann")
-    add(store, "Bob")
+    store = store_with(db, "Ann", "Bob")
     store.close()
     (small_tmpfs / "db.json.lock").unlink()  # a copy on a stick has no lock file
     # a leftover temp file from a crash, which a read-only open must leave alone
@@ -489,8 +475,7 @@ def test_immutable_file_is_one_line(tmp_path):
     if shutil.which("chattr") is None or os.geteuid() != 0:
         pytest.skip("chattr needs root and e2fsprogs")
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     store.close(fold=True)
     journal = tmp_path / "db.json.journal"
     if subprocess.run(["chattr", "+i", str(journal)], capture_output=True).returncode != 0:
@@ -544,8 +529,7 @@ def test_a_cli_write_leaves_the_snapshot_complete(tmp_path):
 
 def test_fold_on_close_skips_a_large_database(tmp_path):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     store.close(fold=True, fold_limit=10)
     assert (tmp_path / "db.json.journal").stat().st_size > 0
     store.close(fold=True, fold_limit=None)
@@ -567,8 +551,7 @@ def test_a_symlink_is_the_same_database_and_stays_a_symlink(tmp_path):
 
 def test_a_second_hard_link_is_the_same_database(tmp_path):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    _store = store_with(db, "Ann")
     twin = tmp_path / "also.json"
     os.link(db, twin)
     one = Store(twin)
@@ -578,8 +561,7 @@ def test_a_second_hard_link_is_the_same_database(tmp_path):
 
 
 def test_a_backup_opens_read_only_and_points_to_restore(tmp_path):
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     backup = store.backup()
     result = shadow("--db", str(backup), "list", "people", "--json")
     assert result.returncode == 0 and json.loads(result.stdout)[0]["name"] == "Ann"
@@ -589,8 +571,7 @@ def test_a_backup_opens_read_only_and_points_to_restore(tmp_path):
 
 
 def test_a_file_that_cannot_be_migrated_takes_one_backup(tmp_path, monkeypatch):
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     store.close()
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", store_mod.SCHEMA_VERSION + 1)
 
@@ -609,8 +590,7 @@ def test_backups_are_fsynced(tmp_path, monkeypatch):
     synced = []
     real = os.fsync
     monkeypatch.setattr(store_mod.os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}") if os.path.exists(f"/proc/self/fd/{fd}") else fd), real(fd)))  # fmt: skip
-    store = Store(tmp_path / "db.json")
-    add(store, "Ann")
+    store = store_with(tmp_path / "db.json", "Ann")
     synced.clear()
     backup = store.backup()
     if not Path("/proc/self/fd").exists():
@@ -667,8 +647,7 @@ def test_deeply_nested_snapshot_is_refused_not_a_crash(tmp_path):
 )
 def test_malformed_journal_entries_are_refused_naming_the_line(tmp_path, ops, expected):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     store.close()
     entry = {"seq": 2, "ts": "x", "actor": "t", "ops": ops}
     with open(tmp_path / "db.json.journal", "a") as fh:
@@ -685,8 +664,7 @@ def test_malformed_journal_entries_are_refused_naming_the_line(tmp_path, ops, ex
 
 def test_deeply_nested_journal_line_is_refused(tmp_path):
     db = tmp_path / "db.json"
-    store = Store(db)
-    add(store, "Ann")
+    store = store_with(db, "Ann")
     store.close()
     deep = "[" * 200000 + "]" * 200000
     with open(tmp_path / "db.json.journal", "a") as fh:

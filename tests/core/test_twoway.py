@@ -2,6 +2,7 @@
 liaison rotation (and its outbox reminder), secondments, the department card and the
 "you said, we did" report."""
 
+import dataclasses
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -333,7 +334,19 @@ def test_every_department_of_the_sample_has_a_card_with_content(sample_store):
     assert "would do it again" in lines["Ratings"][0]
     assert any("(too few)" in line for line in lines["Pulse"])  # this month: fewer than 5
     reference = next(c for c in cards if c.department.name == "Reference")
-    assert dict(department_card.card_lines(reference))["Pulse"][0].startswith("fewer than 5")
+    pulse_line = dict(department_card.card_lines(reference))["Pulse"][0]
+    assert pulse_line.startswith("fewer than 5") and pulse_line.quiet and not pulse_line.alert
+    # Each line says how it reads: "nothing here" lines are quiet, a due rotation alerts
+    assert not any(getattr(x, "quiet", False) for x in lines["Ratings"] + lines["Pulse"])
+    due = next(c for c in cards if c.rotation.due)
+    head = dict(department_card.card_lines(due))[due.department.name]
+    assert head[0].startswith("ROTATION DUE") and head[0].alert
+    assert not any(getattr(x, "alert", False) for x in head[1:])
+    empty = dataclasses.replace(circ, actions=[], breaches=[], secondments=[])
+    flagged = dict(department_card.card_lines(empty))
+    for title in ("Open actions", "Service-level breaches", "Secondments"):
+        assert [(x, x.quiet) for x in flagged[title]] == [(flagged[title][0], True)], title
+        assert flagged[title][0].startswith("none")
     titles = [t for t, _ in department_card.card_lines(desk)]
     assert titles[1:] == ["Coverage both ways", "Visits", "Ratings", "Open suggestions",
                           "Open actions", "Service-level breaches", "Kudos both ways",

@@ -13,18 +13,13 @@ from shadow.core.models import Suggestion, UserError
 from shadow.core.store import Store
 from shadow.core.versions import StaleRecord
 
+from .people import small_directory
+
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(tmp_path / "db.json")
-    for name, side in [("Ana Ruiz", "it"), ("Ben Cho", "library"), ("Mai Lin", "library")]:
-        directory.save_person(
-            s, "setup", directory.person_from_input(s, {"name": name, "side": side})
-        )
-    directory.save_department(
-        s, "setup", directory.department_from_input(s, {"name": "Circulation"})
-    )
-    return s
+    people = [("Ana Ruiz", "it"), ("Ben Cho", "library"), ("Mai Lin", "library")]
+    return small_directory(tmp_path / "db.json", people)[0]
 
 
 def suggest(store, title="Faster returns", who="Mai Lin", **values):

@@ -2,26 +2,25 @@ from __future__ import annotations
 
 import pytest
 
-from shadow.core import access, directory, sample
-from shadow.core.store import Store
-from tests.dbfiles import copy_database
-
-COORD, STAFF, VIEWER = "Siobhán O'Connell", "Ben Kowalczyk", "Marcus Webb"
-PASSWORDS = {COORD: "coordinator pw", STAFF: "staff password", VIEWER: "viewer password"}
+from tests.dbfiles import COORD, PASSWORDS, STAFF, VIEWER  # noqa: F401 (the tests import them here)
 
 
-@pytest.fixture(scope="session")
-def _served_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("served") / "shadow.json"
-    with Store(path) as store:
-        sample.load_sample(store, directory.SETUP_ACTOR)
-        for name, role in ((COORD, "coordinator"), (STAFF, "staff"), (VIEWER, "viewer")):
-            access.add_account(store, COORD, name, role, PASSWORDS[name])
-    return path
+class Clock:
+    """A settable clock in seconds for the rate limits, throttles and form tokens."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
 
 
 @pytest.fixture
-def served_db(_served_file, tmp_path):
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def served_db(accounts_db):
     """A copy of the sample programme with a coordinator, a staff and a viewer account."""
-    copy_database(_served_file, tmp_path / "shadow.json")
-    return tmp_path / "shadow.json"
+    return accounts_db

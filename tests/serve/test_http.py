@@ -19,19 +19,6 @@ from shadow.serve.sessions import ACCOUNT_FAILURES, ADDRESS_FAILURES, WINDOW, Ra
 from .conftest import COORD, PASSWORDS, STAFF, VIEWER
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
 @pytest.fixture
 async def client(served_db, clock):
     server = ShadowServer(served_db, host="127.0.0.1", port=0, limiter=RateLimiter(clock))

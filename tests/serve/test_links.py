@@ -21,20 +21,7 @@ from shadow.serve.sessions import (
     Throttle,
 )
 
-from .conftest import COORD, PASSWORDS, STAFF
-
-
-class Clock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
+from .conftest import COORD, PASSWORDS, STAFF, Clock
 
 
 @pytest.fixture

@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import TypeVar
+
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from shadow.tui.screens.directory import DirectoryScreen
+from shadow.tui.screens.visit import VisitScreen
+
+S = TypeVar("S", bound=Screen)
 
 SIZE = (120, 36)  # the terminal size of the Pilot tests
+
+
+class Clock:
+    """A fixed "now" to give ``create_app(clock=...)``; a test moves it by setting ``at``."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+async def open_by_key(pilot: Pilot, key: str, kind: type[S]) -> S:
+    """Press ``key`` and return the screen or dialog it opens, of ``kind`` (``f3`` the
+    Schedule ... ``f9`` the Outbox, or a command's key)."""
+    await pilot.pause()
+    await pilot.press(key)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
+async def open_visit(pilot: Pilot, visit_id: int | str, on: date | None = None) -> VisitScreen:
+    """Open the page of one visit (``on``: one occurrence of a series)."""
+    await pilot.pause()
+    screen = VisitScreen(visit_id, on=on)
+    pilot.app.push_screen(screen)
+    await pilot.pause()
+    return screen
 
 
 def directory_screen(pilot: Pilot) -> DirectoryScreen:

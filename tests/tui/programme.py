@@ -16,24 +16,41 @@ from shadow.core.models import (
     Department,
     Kudos,
     Observation,
+    Person,
     Secondment,
     Suggestion,
     Visit,
     Wait,
 )
 from shadow.core.store import Store
+from shadow.tui.app import ShadowApp, create_app
 
 LONDON = tz.gettz("Europe/London")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=LONDON)  # a Friday
 HOSTILE = "[red]x [/] [TODO]"
 
 
+def person(store: Store, name: str) -> Person:
+    return directory.find_person(store, name)
+
+
 def person_id(store: Store, name: str) -> int:
     return directory.find_person(store, name).id
 
 
+def app_as(store: Store, name: str) -> ShadowApp:
+    """The app on ``store`` acting as ``name``, its clock fixed at NOW."""
+    return create_app(store, directory.find_person(store, name), clock=lambda: NOW)
+
+
 def dept_id(store: Store, name: str) -> int:
     return directory.find_department(store, name).id
+
+
+def add_visit(tx, created: str, **fields) -> int:
+    """Insert a visit (in London's zone) as made at ``created``; returns its id."""
+    visit = Visit(timezone="Europe/London", **fields)
+    return tx.insert(Visit.TABLE, visit.to_doc(), created=created)
 
 
 def build(store: Store) -> dict[str, int]:
@@ -54,32 +71,17 @@ def build(store: Store) -> dict[str, int]:
             if doc.get("liaison_id"):
                 since = "2024-01-10" if doc["id"] == circulation else "2025-06-01"
                 tx.update(Department.TABLE, doc["id"], {"liaison_since": since})
-        visit = Visit(
-            department_id=circulation,
-            visitors=[ben, aisha],
-            hosts=[marcus],
-            start="2026-10-20T14:00+01:00",
-            end="2026-10-20T16:00+01:00",
-            kind="tour",
-            purpose="The 3pm school rush at the returns sorter and the kiosks.",
+        ids["visit"] = add_visit(
+            tx, "2026-10-01T09:00+01:00", department_id=circulation, visitors=[ben, aisha],
+            hosts=[marcus], start="2026-10-20T14:00+01:00", end="2026-10-20T16:00+01:00",
+            kind="tour", purpose="The 3pm school rush at the returns sorter and the kiosks.",
             status="completed",
-            timezone="Europe/London",
-        )
-        ids["visit"] = tx.insert(Visit.TABLE, visit.to_doc(), created="2026-10-01T09:00+01:00")
-        other = Visit(
-            department_id=reference,
-            visitors=[chloe],
-            hosts=[hannah],
-            start="2026-11-24T10:00+00:00",
-            end="2026-11-24T12:00+00:00",
-            kind="shadowing",
-            purpose="Catalogue searches at the desk.",
-            status="confirmed",
-            timezone="Europe/London",
-        )
-        ids["other_visit"] = tx.insert(
-            Visit.TABLE, other.to_doc(), created="2026-11-01T09:00+00:00"
-        )
+        )  # fmt: skip
+        ids["other_visit"] = add_visit(
+            tx, "2026-11-01T09:00+00:00", department_id=reference, visitors=[chloe],
+            hosts=[hannah], start="2026-11-24T10:00+00:00", end="2026-11-24T12:00+00:00",
+            kind="shadowing", purpose="Catalogue searches at the desk.", status="confirmed",
+        )  # fmt: skip
         notes = [
             ("ben_note", ben, "it", "pain point", "The returns sorter jammed three times in 40 minutes.", "2026-10-20T16:20+01:00"),
             ("aisha_note", aisha, "it", "system issue", "Kiosk 2 lost its receipt printer after a reboot; group policy could fix it.", "2026-10-20T16:27+01:00"),

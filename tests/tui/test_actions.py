@@ -6,7 +6,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, Select
 
-from shadow.core import dates, directory
+from shadow.core import dates
 from shadow.core.models import Action, Suggestion
 from shadow.core.store import Store
 from shadow.tui.app import create_app
@@ -19,14 +19,10 @@ from shadow.tui.modals.person_picker import PersonPicker
 from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.actions import ActionsScreen
 
-from .helpers import SIZE, notifications, type_into
-from .programme import NOW, build
+from .helpers import SIZE, notifications, open_by_key, type_into
+from .programme import NOW, app_as, build, person_id
 
 HOSTILE = "[red]x *bold* [TODO]"
-
-
-def person_id(store: Store, name: str) -> int:
-    return directory.find_person(store, name).id
 
 
 def add_actions(store: Store, ids: dict[str, int]) -> dict[str, int]:
@@ -63,23 +59,14 @@ def add_actions(store: Store, ids: dict[str, int]) -> dict[str, int]:
 def programme(sample_store, monkeypatch):
     """The fixed programme, its actions, and a fixed "now" everywhere."""
     monkeypatch.setenv("TZ", "Europe/London")
-    monkeypatch.setattr(ActionsScreen, "now", NOW)
     monkeypatch.setattr(dates, "now", lambda: NOW)
     ids = build(sample_store)
     ids.update(add_actions(sample_store, ids))
     return ids
 
 
-def person(store: Store, name: str):
-    return directory.find_person(store, name)
-
-
 async def open_actions(pilot: Pilot) -> ActionsScreen:
-    await pilot.pause()
-    await pilot.press("f5")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, ActionsScreen)
+    screen = await open_by_key(pilot, "f5", ActionsScreen)
     return screen
 
 
@@ -93,7 +80,7 @@ def label_text(screen, selector: str) -> str:
 
 async def test_the_list_is_overdue_first_with_its_columns(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         # Priya owns no actions: everyone's are shown, overdue first, finished last.
@@ -113,7 +100,7 @@ async def test_the_list_is_overdue_first_with_its_columns(sample_store, programm
 
 async def test_mine_and_everyones(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Chloe Martin"))
+    app = app_as(sample_store, "Chloe Martin")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         # Chloe owns actions: the area starts on hers.
@@ -129,13 +116,11 @@ async def test_mine_and_everyones(sample_store, programme):
 
 async def test_choosing_who_you_are_shows_your_own(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         assert not screen.mine
-        await pilot.press("w")
-        await pilot.pause()
-        assert isinstance(app.screen, IdentityModal)
+        await open_by_key(pilot, "w", IdentityModal)
         await pilot.press(*"chloe", "enter")
         await pilot.pause()
         assert app.screen is screen
@@ -145,7 +130,7 @@ async def test_choosing_who_you_are_shows_your_own(sample_store, programme):
 
 async def test_quick_filters_and_clearing_with_one_key(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         await pilot.press("1")
@@ -161,13 +146,10 @@ async def test_quick_filters_and_clearing_with_one_key(sample_store, programme):
 
 async def test_filter_dialog_by_owner_and_department(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
-        await pilot.press("f")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, ActionFilterModal)
+        modal = await open_by_key(pilot, "f", ActionFilterModal)
         modal.query_one("#owner", Select).value = "Chloe Martin"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -189,7 +171,7 @@ async def test_filter_dialog_by_owner_and_department(sample_store, programme):
 
 async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Marcus Webb"))
+    app = app_as(sample_store, "Marcus Webb")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         assert screen.table.select_id(p["jams"])
@@ -219,7 +201,7 @@ async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, prog
 
 async def test_done_without_closing_the_suggestion(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Marcus Webb"))
+    app = app_as(sample_store, "Marcus Webb")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         screen.table.select_id(p["jams"])
@@ -249,14 +231,11 @@ async def test_done_without_closing_the_suggestion(sample_store, programme):
 
 async def test_dropping_needs_a_reason(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         screen.table.select_id(p["hostile"])
-        await pilot.press("x")
-        await pilot.pause()
-        prompt = app.screen
-        assert isinstance(prompt, TextPrompt)
+        prompt = await open_by_key(pilot, "x", TextPrompt)
         await pilot.press("enter")  # no reason
         await pilot.pause()
         assert app.screen is prompt
@@ -278,14 +257,11 @@ async def test_dropping_needs_a_reason(sample_store, programme):
 
 async def test_reassign_and_change_the_due_date(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         screen.table.select_id(p["jams"])
-        await pilot.press("r")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, PersonPicker)
+        picker = await open_by_key(pilot, "r", PersonPicker)
         await pilot.press(*"mei")
         await pilot.pause()
         assert picker.query_one(OptionList).option_count == 1
@@ -295,10 +271,7 @@ async def test_reassign_and_change_the_due_date(sample_store, programme):
         assert action(sample_store, p["jams"])["owner_id"] == mei
         assert screen.table.full_row(p["jams"])[3] == "Mei Tanaka"
 
-        await pilot.press("u")
-        await pilot.pause()
-        prompt = app.screen
-        assert isinstance(prompt, TextPrompt)
+        prompt = await open_by_key(pilot, "u", TextPrompt)
         await type_into(pilot, "#answer", "someday")
         assert "cannot read 'someday'" in str(prompt.query_one("#prompt-error", Label).render())
         await type_into(pilot, "#answer", "in 2 weeks")
@@ -319,13 +292,10 @@ async def test_reassign_and_change_the_due_date(sample_store, programme):
 
 async def test_add_an_action_with_errors_under_fields(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, ActionForm)
+        form = await open_by_key(pilot, "a", ActionForm)
         await type_into(pilot, "#owner", "Nobody Atall")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -352,28 +322,23 @@ async def test_add_an_action_with_errors_under_fields(sample_store, programme):
 
 async def test_details_show_notes_and_history(sample_store, programme):
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         screen.table.select_id(p["hostile"])
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, ActionDetail)
+        detail = await open_by_key(pilot, "enter", ActionDetail)
         assert (
             str(detail.query_one("#title", Label).render()) == f"Action #{p['hostile']}: {HOSTILE}"
         )
         history = str(detail.query_one("#history").render())
         assert "test setup" in history and "added" in history
         # The keys act from the details too: r reassigns.
-        await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, PersonPicker)
+        await open_by_key(pilot, "r", PersonPicker)
 
 
 async def test_changes_need_an_identity(sample_store, programme):
     p = programme
-    app = create_app(sample_store, None, demo=True)
+    app = create_app(sample_store, None, demo=True, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         screen.table.select_id(p["jams"])
@@ -391,21 +356,21 @@ def reminders(pilot: Pilot) -> list[str]:
 
 
 async def test_reminder_on_opening_for_someone_with_an_overdue_action(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Marcus Webb"))
+    app = app_as(sample_store, "Marcus Webb")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert reminders(pilot) == ["1 overdue action"]
 
 
 async def test_no_reminder_for_someone_without(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
+    app = app_as(sample_store, "Ben Kowalczyk")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert reminders(pilot) == []
 
 
 async def test_reminder_after_choosing_who_you_are(sample_store, programme):
-    app = create_app(sample_store)
+    app = create_app(sample_store, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, IdentityModal)
@@ -421,7 +386,7 @@ def test_snapshot_actions(snap_compare, sample_store, programme):
         await pilot.press("f5")
         await pilot.pause()
 
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     assert snap_compare(app, terminal_size=(110, 16), run_before=open_it)
 
 
@@ -430,24 +395,16 @@ async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, 
     from shadow.tui.modals.pickers import ChoiceModal
 
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         screen.table.select_id(p["hostile"])
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, ActionDetail)
+        detail = await open_by_key(pilot, "enter", ActionDetail)
         assert "not waiting on anyone" in str(detail.query_one("#waiting").render())
-        await pilot.press("t")
-        await pilot.pause()
-        choice = app.screen
-        assert isinstance(choice, ChoiceModal)
+        choice = await open_by_key(pilot, "t", ChoiceModal)
         options = choice.query_one(OptionList)
         options.highlighted = options.get_option_index("vendor")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
+        await open_by_key(pilot, "enter", TextPrompt)
         await type_into(pilot, "#answer", HOSTILE)
         await pilot.press("enter")
         await pilot.pause()
@@ -486,19 +443,14 @@ async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
     from shadow.core.actions import ActionError
 
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
         screen.table.select_id(p["gpo"])
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, ActionDetail)
+        detail = await open_by_key(pilot, "enter", ActionDetail)
         assert "none yet: n adds one" in str(detail.query_one("#notes").render())
         for text in ("vendor ships Monday", HOSTILE):
-            await pilot.press("n")
-            await pilot.pause()
-            assert isinstance(app.screen, TextPrompt)
+            await open_by_key(pilot, "n", TextPrompt)
             await type_into(pilot, "#answer", text)
             await pilot.press("enter")
             await pilot.pause()
@@ -521,20 +473,14 @@ async def test_the_suggestion_it_follows_up_is_found_by_title(sample_store, prog
     from shadow.tui.modals.pickers import RecordPicker
 
     p = programme
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         await open_actions(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, ActionForm)
+        form = await open_by_key(pilot, "a", ActionForm)
         await type_into(pilot, "#title", "Order spare rolls")
         await type_into(pilot, "#owner", "marcus webb")
         await type_into(pilot, "#suggestion", "ROLLS")  # a title, not a number
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, RecordPicker)
+        picker = await open_by_key(pilot, "ctrl+l", RecordPicker)
         options = picker.query_one("#record-list")
         assert options.get_option_at_index(0).id == str(p["printer"])  # "...spare rolls"
         await type_into(pilot, "#record-search", "kiosk")

@@ -14,7 +14,7 @@ from shadow.tui.modals.help import HelpScreen
 from shadow.tui.modals.identity import IdentityModal
 from shadow.tui.modals.person_form import PersonForm
 
-from .helpers import SIZE, directory_screen, notifications, type_into
+from .helpers import SIZE, directory_screen, notifications, open_by_key, type_into
 
 # These were written when the app opened on the Directory; the Dashboard opens it now.
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -51,9 +51,7 @@ async def test_start_empty_then_add_myself(store, private_config):
         await pilot.pause()
         assert isinstance(app.screen, IdentityModal)
         assert app.screen.query_one(OptionList).option_count == 0
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert isinstance(app.screen, PersonForm)
+        await open_by_key(pilot, "ctrl+n", PersonForm)
         await type_into(pilot, "#name", "Ada Coordinator")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -97,9 +95,7 @@ async def test_without_identity_changes_are_refused(sample_store):
         assert app.screen is directory_screen(pilot)  # no form opened
         assert any("Choose who you are" in n for n in notifications(pilot))
         # ... and 'w' asks again.
-        await pilot.press("w")
-        await pilot.pause()
-        assert isinstance(app.screen, IdentityModal)
+        await open_by_key(pilot, "w", IdentityModal)
 
 
 async def test_demo_shows_demo_and_never_remembers(sample_store, liaison):
@@ -114,10 +110,7 @@ async def test_demo_shows_demo_and_never_remembers(sample_store, liaison):
 async def test_help_lists_the_screen_keys(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await open_by_key(pilot, "question_mark", HelpScreen)
         titles = [c.title for c in app.screen.screen_commands]
         assert {"Add", "Edit", "Import CSV", "Search"} <= set(titles)
         assert "directory" in app.screen.purpose.lower()
@@ -126,10 +119,7 @@ async def test_help_lists_the_screen_keys(sample_store, liaison):
         assert app.screen is directory_screen(pilot)
         # Dialogs have help too (f1; ? may be typed into a field).
         await pilot.press("a")
-        await pilot.pause()
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await open_by_key(pilot, "f1", HelpScreen)
         assert "Save" in [c.title for c in app.screen.screen_commands]
 
 

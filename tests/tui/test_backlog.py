@@ -17,27 +17,18 @@ from shadow.tui.modals.suggestion_form import SuggestionForm
 from shadow.tui.screens.backlog import DEBOUNCE, PAGE, BacklogScreen
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, type_into
-from .programme import HOSTILE, NOW, build
+from .helpers import SIZE, notifications, open_by_key, type_into
+from .programme import HOSTILE, NOW, app_as, build, person
 
 
 @pytest.fixture
 def programme(sample_store, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/London")
-    monkeypatch.setattr(BacklogScreen, "now", NOW)
     return build(sample_store)
 
 
-def person(store, name: str):
-    return directory.find_person(store, name)
-
-
 async def open_backlog(pilot: Pilot) -> BacklogScreen:
-    await pilot.pause()
-    await pilot.press("f4")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, BacklogScreen)
+    screen = await open_by_key(pilot, "f4", BacklogScreen)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     return screen
@@ -68,7 +59,7 @@ def doc(store, sid: int) -> dict:
 
 
 async def test_the_list_shows_every_suggestion_with_its_columns(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         p = programme
@@ -88,7 +79,7 @@ async def test_the_list_shows_every_suggestion_with_its_columns(sample_store, pr
 
 
 async def test_filter_by_typing_then_clear_with_one_key(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         await pilot.press("slash", *"kiosk")
@@ -108,13 +99,10 @@ async def test_filter_by_typing_then_clear_with_one_key(sample_store, programme)
 
 
 async def test_filter_dialog(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
-        await pilot.press("f")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, BacklogFilterModal)
+        modal = await open_by_key(pilot, "f", BacklogFilterModal)
         modal.query_one("#status").value = "open"
         modal.query_one("#direction").value = "library-to-it"
         await pilot.press("ctrl+s")
@@ -140,7 +128,7 @@ async def test_filter_dialog(sample_store, programme):
 
 
 async def test_sort_by_key_and_by_column(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         await pilot.press("o")  # next: votes
@@ -169,7 +157,7 @@ def picker_ids(picker) -> list[str]:
 
 async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
     priya = person(sample_store, "Priya Raman")
-    app = create_app(sample_store, priya)
+    app = create_app(sample_store, priya, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         table = screen.table
@@ -232,7 +220,7 @@ async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
 
 
 async def test_impact_urgency_and_tags(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         table = screen.table
@@ -256,7 +244,7 @@ async def test_impact_urgency_and_tags(sample_store, programme):
 
 
 async def test_bulk_status_for_marked_rows(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         table = screen.table
@@ -279,17 +267,14 @@ async def test_bulk_status_for_marked_rows(sample_store, programme):
 
 
 async def test_open_shows_history_and_clocks(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_backlog(pilot)
         assert screen.table.select_id(programme["hostile"])
         await pilot.press("s")
         await pilot.pause()
         await choose(pilot, "accepted")
-        await pilot.press("enter")
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, SuggestionDetail)
+        detail = await open_by_key(pilot, "enter", SuggestionDetail)
         assert str(detail.query_one("#title").render()) == f"#{programme['hostile']} {HOSTILE}"
         history = str(detail.query_one("#history").render())
         assert "Priya Raman  status: new → accepted" in history
@@ -301,15 +286,12 @@ async def test_open_shows_history_and_clocks(sample_store, programme):
             "impact high x urgency low = P3 (impact raised from medium by financial risk)"
             in priority
         )
-        await pilot.press("e")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, SuggestionForm)
+        form = await open_by_key(pilot, "e", SuggestionForm)
         assert form.query_one("#title", Input).value == HOSTILE
 
 
 async def test_hostile_text_in_a_new_suggestion(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Hannah Lindqvist"))
+    app = app_as(sample_store, "Hannah Lindqvist")
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_backlog(pilot)
         await pilot.press("a")
@@ -336,7 +318,7 @@ async def test_hostile_text_in_a_new_suggestion(sample_store, programme):
 
 
 async def test_no_identity_no_triage(sample_store, programme):
-    app = create_app(sample_store, None, demo=True)
+    app = create_app(sample_store, None, demo=True, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         before = doc(sample_store, screen.table.selected_id)
@@ -357,11 +339,10 @@ def big_database(tmp_path, n: int = 100_000) -> Store:
 
 
 async def test_a_hundred_thousand_suggestions_show_a_page_at_a_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(BacklogScreen, "now", NOW)
     store = big_database(tmp_path)
     total = store.count(Suggestion.TABLE)
     assert total >= 100_000
-    app = create_app(store, directory.find_person(store, "Priya Raman"))
+    app = create_app(store, directory.find_person(store, "Priya Raman"), clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_backlog(pilot)
         assert len(screen.rows_by_id) == total
@@ -409,7 +390,7 @@ def test_snapshot_backlog(snap_compare, sample_store, programme, monkeypatch):
         await pilot.pause()
         screen.search.cursor_blink = False
 
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     assert snap_compare(app, terminal_size=(110, 20), run_before=marked_and_sorted)
 
 
@@ -417,13 +398,11 @@ async def test_whose_turn_from_the_details(sample_store, programme):
     from shadow.core import sla
 
     sid = programme["hostile"]
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_backlog(pilot)
         assert screen.table.select_id(sid)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SuggestionDetail)
+        await open_by_key(pilot, "enter", SuggestionDetail)
         assert "not waiting on anyone" in str(app.screen.query_one("#waiting").render())
         await pilot.press("t")
         await pilot.pause()
@@ -456,13 +435,11 @@ async def test_a_refused_wait_is_shown_and_changes_nothing(sample_store, program
     password = "Correct-horse-battery-staple-42"
     access.add_account(sample_store, "Priya Raman", "Priya Raman", "coordinator", password)
     access.add_account(sample_store, "Priya Raman", "Hannah Lindqvist", "staff", password)
-    app = create_app(sample_store, person(sample_store, "Hannah Lindqvist"))
+    app = app_as(sample_store, "Hannah Lindqvist")
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_backlog(pilot)
         assert screen.table.select_id(sid)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SuggestionDetail)
+        await open_by_key(pilot, "enter", SuggestionDetail)
         await pilot.press("t")
         await pilot.pause()
         await choose(pilot, "it")

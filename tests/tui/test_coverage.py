@@ -24,14 +24,13 @@ from shadow.tui.screens.coverage import CoverageScreen, GoalRow, short_day
 from shadow.tui.widgets.charts import theme_style
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, select_shows, type_into
+from .helpers import SIZE, notifications, open_by_key, select_shows, type_into
 from .programme import HOSTILE, NOW, build, dept_id, person_id
 
 
 @pytest.fixture
 def programme(sample_store, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/London")
-    monkeypatch.setattr(CoverageScreen, "now", NOW)
     return build(sample_store)
 
 
@@ -40,11 +39,7 @@ def programme_id(store) -> int:
 
 
 async def open_coverage(pilot: Pilot) -> CoverageScreen:
-    await pilot.pause()
-    await pilot.press("f8")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CoverageScreen)
+    screen = await open_by_key(pilot, "f8", CoverageScreen)
     return screen
 
 
@@ -54,7 +49,7 @@ def cell_at(screen: CoverageScreen, person: int, dept: int) -> Text:
 
 # ------------------------------------------------------------------ the matrix
 async def test_matrix_cells_match_the_core(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_coverage(pilot)
         cov = coverage.compute(sample_store, programme_id(sample_store), NOW)
@@ -91,7 +86,7 @@ async def test_matrix_cells_match_the_core(sample_store, liaison, programme):
 
 
 async def test_the_line_under_the_matrix_names_the_cell(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_coverage(pilot)
         cov = screen.cov
@@ -106,7 +101,7 @@ async def test_the_line_under_the_matrix_names_the_cell(sample_store, liaison, p
 
 
 async def test_goals_are_listed_with_progress(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_coverage(pilot)
         rows = list(screen.query(GoalRow))
@@ -127,7 +122,7 @@ async def test_hostile_names_are_shown_literally(sample_store, liaison, programm
     with sample_store.transaction("test") as tx:  # a Select reads plain labels as markup
         tx.update(Programme.TABLE, programme_id(sample_store), {"name": HOSTILE})
         tx.update(Department.TABLE, dept_id(sample_store, "Circulation"), {"name": HOSTILE})
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_coverage(pilot)
         current, _ = select_shows(screen.query_one("#programme", Select))
@@ -149,13 +144,10 @@ async def test_hostile_names_are_shown_literally(sample_store, liaison, programm
 async def test_goals_form_shows_errors_then_saves(sample_store, liaison, programme):
     pid = programme_id(sample_store)
     before = sample_store.get(Programme.TABLE, pid)["goals"]
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_coverage(pilot)
-        await pilot.press("g")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, GoalsForm)
+        form = await open_by_key(pilot, "g", GoalsForm)
         await type_into(pilot, "#cadence_days", "a year")
         await type_into(pilot, "#onboarding_count", "")
         await type_into(pilot, "#roles", "Help desk level 1, Helpdesk")
@@ -170,9 +162,7 @@ async def test_goals_form_shows_errors_then_saves(sample_store, liaison, program
         await type_into(pilot, "#cadence_days", "180")
         await type_into(pilot, "#onboarding_count", "4")
         await type_into(pilot, "#roles", "Help desk level 1")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, CoverageScreen)
+        await open_by_key(pilot, "ctrl+s", CoverageScreen)
         goals = sample_store.get(Programme.TABLE, pid)["goals"]
         cadence = next(g for g in goals if g["type"] == "cadence")
         onboarding = next(g for g in goals if g["type"] == "onboarding")
@@ -185,10 +175,7 @@ async def test_goals_form_shows_errors_then_saves(sample_store, liaison, program
 
 # ------------------------------------------------------------------ the planner
 async def run_planner(pilot: Pilot, start: str, end: str) -> PlannerModal:
-    await pilot.press("p")
-    await pilot.pause()
-    modal = pilot.app.screen
-    assert isinstance(modal, PlannerModal)
+    modal = await open_by_key(pilot, "p", PlannerModal)
     await type_into(pilot, "#from", start)
     await type_into(pilot, "#to", end)
     await pilot.press("enter")
@@ -209,7 +196,7 @@ def planned_visits(store, known: set[int]) -> list[Visit]:
 
 async def test_plan_review_untick_one_and_book_the_rest(sample_store, liaison, programme):
     known = {d["id"] for d in sample_store.all(Visit.TABLE)}
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_coverage(pilot)
         modal = await run_planner(pilot, "23/11/2026", "4/12/2026")
@@ -238,9 +225,7 @@ async def test_plan_review_untick_one_and_book_the_rest(sample_store, liaison, p
         assert ticks(modal) == [TICKED] * len(plan.proposals)
         await pilot.press("down", "space")
         assert ticks(modal)[:2] == [TICKED, UNTICKED]
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, CoverageScreen)
+        await open_by_key(pilot, "ctrl+s", CoverageScreen)
         booked = planned_visits(sample_store, known)
         wanted = [p for i, p in enumerate(plan.proposals) if i != 1]
         assert sorted((v.department_id, v.start, v.visitors, v.hosts) for v in booked) == sorted(
@@ -269,7 +254,7 @@ async def test_pairs_that_cannot_be_placed_are_listed_with_why(sample_store, lia
         [{"type": "cadence", "days": 365, "departments": [makerspace.id]}],
     )
     known = {d["id"] for d in store.all(Visit.TABLE)}
-    app = create_app(store, liaison)
+    app = create_app(store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_coverage(pilot)
         modal = await run_planner(pilot, "23/11/2026", "4/12/2026")
@@ -290,7 +275,7 @@ async def test_pairs_that_cannot_be_placed_are_listed_with_why(sample_store, lia
 
 
 async def test_plan_errors_are_shown_clearly(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_coverage(pilot)
         modal = await run_planner(pilot, "23/11/2026", "someday")
@@ -308,7 +293,7 @@ async def test_plan_errors_are_shown_clearly(sample_store, liaison, programme):
 
 # ------------------------------------------------------------------ surveys and the gap
 async def test_gap_tab_shows_the_report(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_coverage(pilot)
         await pilot.press("2")
@@ -330,13 +315,10 @@ async def test_survey_form_errors_then_records(sample_store, programme):
     marcus = directory.find_person(sample_store, "Marcus Webb")  # a library host
     circulation = dept_id(sample_store, "Circulation")
     count = sample_store.count(Survey.TABLE)
-    app = create_app(sample_store, marcus)
+    app = create_app(sample_store, marcus, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_coverage(pilot)
-        await pilot.press("s")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, SurveyForm)
+        form = await open_by_key(pilot, "s", SurveyForm)
         # His own department first; he answered "before" already, so this is "after".
         assert form.query_one("#department", Select).value == circulation
         assert form.query_one("#phase", Select).value == "after"
@@ -379,27 +361,23 @@ async def test_survey_form_errors_then_records(sample_store, programme):
 
 
 async def test_survey_needs_an_identity(sample_store, programme):
-    app = create_app(sample_store)
+    app = create_app(sample_store, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("escape")  # no identity chosen
         await open_coverage(pilot)
-        await pilot.press("s")
-        await pilot.pause()
-        assert isinstance(app.screen, CoverageScreen)
+        await open_by_key(pilot, "s", CoverageScreen)
         assert any("Choose who you are" in n for n in notifications(pilot))
 
 
 async def test_a_small_terminal_still_works(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_coverage(pilot)
         await pilot.press("right", "down", "2", "down", "1")
         await pilot.pause()
         assert screen.matrix.row_count > 0
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, PlannerModal)
+        await open_by_key(pilot, "p", PlannerModal)
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

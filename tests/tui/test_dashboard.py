@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 
 from shadow.core import backlog, directory, trends
 from shadow.core.backlog import OPEN_STATUSES
-from shadow.core.models import Action, Kudos, Visit
+from shadow.core.models import Action, Kudos
 from shadow.tui.app import create_app
 from shadow.tui.modals.first_run import FirstRunModal
 from shadow.tui.modals.info import InfoModal
@@ -18,8 +18,8 @@ from shadow.tui.screens.visit import VisitScreen
 from shadow.tui.widgets.charts import Chart
 from shadow.tui.widgets.record_table import RecordTable
 
-from .helpers import SIZE
-from .programme import HOSTILE, NOW, build, dept_id, person_id
+from .helpers import SIZE, open_by_key
+from .programme import HOSTILE, NOW, add_visit, build, dept_id, person_id
 
 
 @pytest.fixture
@@ -27,34 +27,19 @@ def programme(sample_store, liaison, monkeypatch):
     """The fixed programme, plus what the dashboard lists: a visit today, a cancelled
     one, overdue actions (the liaison's and someone else's) and kudos without a visit."""
     monkeypatch.setenv("TZ", "Europe/London")
-    monkeypatch.setattr(DashboardScreen, "now", NOW)
     ids = build(sample_store)
     store = sample_store
     ben, marcus = person_id(store, "Ben Kowalczyk"), person_id(store, "Marcus Webb")
     circulation = dept_id(store, "Circulation")
     with store.transaction("test setup") as tx:
-        today = Visit(
-            department_id=circulation,
-            visitors=[ben],
-            hosts=[marcus],
-            start="2026-11-20T15:00+00:00",
-            end="2026-11-20T16:00+00:00",
-            status="confirmed",
-            timezone="Europe/London",
-        )
-        ids["today"] = tx.insert(Visit.TABLE, today.to_doc(), created="2026-11-02T09:00+00:00")
-        called_off = Visit(
-            department_id=circulation,
-            visitors=[ben],
-            hosts=[marcus],
-            start="2026-11-10T10:00+00:00",
-            end="2026-11-10T12:00+00:00",
-            status="cancelled",
-            timezone="Europe/London",
-        )
-        ids["cancelled"] = tx.insert(
-            Visit.TABLE, called_off.to_doc(), created="2026-11-02T09:00+00:00"
-        )
+        for key, start, end, status in [
+            ("today", "2026-11-20T15:00+00:00", "2026-11-20T16:00+00:00", "confirmed"),
+            ("cancelled", "2026-11-10T10:00+00:00", "2026-11-10T12:00+00:00", "cancelled"),
+        ]:
+            ids[key] = add_visit(
+                tx, "2026-11-02T09:00+00:00", department_id=circulation, visitors=[ben],
+                hosts=[marcus], start=start, end=end, status=status,
+            )  # fmt: skip
         mine = Action(
             title=f"Chase the sorter service {HOSTILE}",
             owner_id=liaison.id,
@@ -105,7 +90,7 @@ async def highlight(pilot: Pilot, screen: DashboardScreen, panel: str, record_id
 
 
 async def test_the_app_opens_on_the_dashboard(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         assert app.current_mode == "dashboard"
@@ -113,7 +98,7 @@ async def test_the_app_opens_on_the_dashboard(sample_store, liaison, programme):
 
 
 async def test_the_lists_show_what_needs_attention(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         p = programme
@@ -142,7 +127,7 @@ async def test_the_lists_show_what_needs_attention(sample_store, liaison, progra
 
 
 async def test_hostile_text_is_shown_literally(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         index = record_ids(screen, "triage").index(programme["hostile"])
@@ -156,13 +141,11 @@ async def test_hostile_text_is_shown_literally(sample_store, liaison, programme)
 
 
 async def test_enter_on_a_visit_opens_its_page(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         await highlight(pilot, screen, "visits", programme["other_visit"])
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, VisitScreen)
+        await open_by_key(pilot, "enter", VisitScreen)
         assert app.screen.visit_id == programme["other_visit"]
         await pilot.press("escape")
         await pilot.pause()
@@ -170,7 +153,7 @@ async def test_enter_on_a_visit_opens_its_page(sample_store, liaison, programme)
 
 
 async def test_enter_on_a_suggestion_opens_it_in_the_backlog(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         await pilot.press("2")  # the triage list
@@ -187,7 +170,7 @@ async def test_enter_on_a_suggestion_opens_it_in_the_backlog(sample_store, liais
 
 
 async def test_enter_on_my_action_opens_it(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_dashboard(pilot)
         await pilot.press("4")  # my overdue actions
@@ -207,28 +190,24 @@ async def test_enter_on_my_action_opens_it(sample_store, liaison, programme):
 
 
 async def test_enter_on_kudos(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         await pilot.press("5")
         # Kudos given on a visit open the visit.
         await highlight(pilot, screen, "kudos", programme["kudos"])
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, VisitScreen)
+        await open_by_key(pilot, "enter", VisitScreen)
         assert app.screen.visit_id == programme["visit"]
         await pilot.press("escape")
         await pilot.pause()
         # Kudos without a visit show in full, literally.
         await highlight(pilot, screen, "kudos", programme["kudos_plain"])
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, InfoModal)
+        await open_by_key(pilot, "enter", InfoModal)
         assert HOSTILE in app.screen.body.plain
 
 
 async def test_left_right_and_numbers_move_between_lists(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         order = [screen.panel(name) for name in DashboardScreen.PANELS]
@@ -242,7 +221,7 @@ async def test_left_right_and_numbers_move_between_lists(sample_store, liaison, 
 
 
 async def test_the_charts_count_by_month(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         visits = screen.query_one("#chart-visits", Chart).drawing
@@ -260,7 +239,7 @@ async def test_the_charts_count_by_month(sample_store, liaison, programme):
 
 
 async def test_a_change_elsewhere_shows_up(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         ben = directory.find_person(sample_store, "Ben Kowalczyk")
@@ -274,7 +253,7 @@ async def test_a_change_elsewhere_shows_up(sample_store, liaison, programme):
 
 async def test_a_big_database_is_read_in_a_thread(sample_store, liaison, programme, monkeypatch):
     monkeypatch.setattr(dashboard_module, "SYNC_LIMIT", 0)
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         assert not screen.reading
@@ -282,7 +261,7 @@ async def test_a_big_database_is_read_in_a_thread(sample_store, liaison, program
 
 
 async def test_a_small_terminal_still_works(sample_store, liaison, programme):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_dashboard(pilot)
         assert screen.has_class("-compact")
@@ -293,7 +272,7 @@ async def test_a_small_terminal_still_works(sample_store, liaison, programme):
 
 
 async def test_without_an_identity_the_own_list_says_so(sample_store, programme):
-    app = create_app(sample_store)
+    app = create_app(sample_store, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("escape")  # no identity chosen
@@ -306,7 +285,7 @@ async def test_without_an_identity_the_own_list_says_so(sample_store, programme)
 async def test_choosing_who_you_are_fills_the_own_list_at_once(sample_store, programme):
     """The Dashboard shown under the identity dialog reads again when someone is chosen:
     no stale "Choose who you are" once you have."""
-    app = create_app(sample_store)
+    app = create_app(sample_store, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("escape")  # no identity chosen yet
@@ -327,7 +306,7 @@ def test_snapshot_dashboard(snap_compare, sample_store, liaison, programme):
         pilot.app.clear_notifications()  # reminders depend on the real clock
         await pilot.pause()
 
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     assert snap_compare(app, terminal_size=(120, 36), run_before=settle)
 
 
@@ -376,7 +355,7 @@ async def test_an_owner_sees_all_theirs_at_risk_and_breached_with_the_hours_wait
     assert everyone[-1] in theirs and set(theirs) == set(everyone) & set(scope)
     assert len(theirs) < len(everyone)  # an owner's own, not everyone's
     for who, expected in ((liaison, everyone), (owner, theirs)):
-        app = create_app(store, who)
+        app = create_app(store, who, clock=lambda: NOW)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_dashboard(pilot)
             assert record_ids(screen, "breaches") == expected

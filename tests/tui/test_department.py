@@ -18,7 +18,7 @@ from shadow.tui.modals.help import HelpScreen
 from shadow.tui.modals.pickers import RecordPicker
 from shadow.tui.screens.department import CardPage, DepartmentScreen
 
-from .helpers import directory_screen
+from .helpers import directory_screen, open_by_key
 
 LONDON = tz.gettz("Europe/London")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=LONDON)  # a Friday
@@ -45,16 +45,13 @@ async def open_from_directory(pilot: Pilot, name: str) -> DepartmentScreen:
     screen = directory_screen(pilot)
     await pilot.press("2")
     screen.departments_table.select_id(directory.find_department(pilot.app.store, name).id)
-    await pilot.press("enter")
-    await pilot.pause()
-    page = pilot.app.screen
-    assert isinstance(page, DepartmentScreen)
+    page = await open_by_key(pilot, "enter", DepartmentScreen)
     return page
 
 
 @pytest.mark.parametrize("size", [(140, 42), (80, 24)])
 async def test_enter_on_a_department_opens_its_card(fixed, size):
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     async with app.run_test(size=size) as pilot:
         page = await open_from_directory(pilot, "Circulation")
         assert page.has_class("-narrow") == (size[0] < 100)
@@ -75,25 +72,20 @@ async def test_enter_on_a_department_opens_its_card(fixed, size):
 
 
 async def test_an_it_team_reads_the_other_way_and_help_explains(fixed):
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     async with app.run_test(size=(120, 36)) as pilot:
         page = await open_from_directory(pilot, "Service Desk")
         assert "IT team; visits here are library → IT" in page.section_text("Service Desk")
         assert "library staff who visited Service Desk" in page.section_text("Coverage both ways")
         assert "Priya Raman with Jonah Fairweather" in page.section_text("Secondments")
         assert isinstance(page.query_one(CardPage), CardPage)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await open_by_key(pilot, "question_mark", HelpScreen)
         await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, DepartmentForm)
+        await open_by_key(pilot, "e", DepartmentForm)
 
 
 async def test_the_palette_command_asks_which_department(fixed):
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await app.run_action("department_page")
@@ -109,9 +101,7 @@ async def test_the_palette_command_asks_which_department(fixed):
         await pilot.press(*"APPLIC")  # typed: case does not matter, the list narrows
         await pilot.pause()
         assert labels() == ["Applications  IT team"]
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, DepartmentScreen)
+        await open_by_key(pilot, "enter", DepartmentScreen)
         assert app.screen.card.department.name == "Applications"
 
 
@@ -122,7 +112,7 @@ async def test_user_text_on_the_card_is_literal(fixed):
     amara = directory.find_person(fixed, "Amara Okafor")
     with fixed.transaction("setup") as tx:
         tx.insert("kudos", {"to_id": amara.id, "from_id": acting(fixed).id, "text": HOSTILE})
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     async with app.run_test(size=(140, 42)) as pilot:
         page = await open_from_directory(pilot, "Circulation")
         assert HOSTILE in page.section_text("Kudos both ways")
@@ -132,14 +122,14 @@ def test_snapshot_department_page(snap_compare, fixed):
     async def open_page(pilot: Pilot) -> None:
         await pilot.pause()
         pilot.app.push_screen(
-            DepartmentScreen(directory.find_department(pilot.app.store, "Circulation").id, now=NOW)
+            DepartmentScreen(directory.find_department(pilot.app.store, "Circulation").id)
         )
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         pilot.app.clear_notifications()
         await pilot.pause()
 
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     assert snap_compare(app, terminal_size=(140, 42), run_before=open_page)
 
 
@@ -149,8 +139,7 @@ async def test_dashboard_and_schedule_show_both_directions(fixed, monkeypatch):
     from shadow.tui.screens.dashboard import DashboardScreen
     from shadow.tui.screens.schedule import ScheduleScreen
 
-    monkeypatch.setattr(DashboardScreen, "now", NOW)
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     async with app.run_test(size=(140, 42)) as pilot:
         await pilot.pause()
         await pilot.press("f7")
@@ -162,10 +151,7 @@ async def test_dashboard_and_schedule_show_both_directions(fixed, monkeypatch):
         line = str(dash.query_one("#dash-liaison", Label).render())
         assert line.startswith("Liaison rotation due: ") and "Circulation (Marcus Webb" in line
         assert "Infrastructure (Mei Tanaka, rotation overdue" in line
-        await pilot.press("f3")
-        await pilot.pause()
-        schedule = app.screen
-        assert isinstance(schedule, ScheduleScreen)
+        schedule = await open_by_key(pilot, "f3", ScheduleScreen)
         schedule.show_past = True
         schedule.refilter()
         await pilot.pause()
@@ -182,13 +168,9 @@ async def test_dashboard_and_schedule_show_both_directions(fixed, monkeypatch):
 async def test_coverage_switches_direction(fixed):
     from shadow.tui.screens.coverage import CoverageScreen
 
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     async with app.run_test(size=(140, 42)) as pilot:
-        await pilot.pause()
-        await pilot.press("f8")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CoverageScreen)
+        screen = await open_by_key(pilot, "f8", CoverageScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Circulation" in [d.name for d in screen.cov.departments]

@@ -13,7 +13,7 @@ from shadow.tui.modals.import_csv import ImportModal
 from shadow.tui.modals.person_form import PersonForm
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, directory_screen, notifications, type_into
+from .helpers import SIZE, directory_screen, notifications, open_by_key, type_into
 
 # These were written when the app opened on the Directory; the Dashboard opens it now.
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -24,11 +24,7 @@ HOSTILE = "[red]x [TODO] [/]"
 async def test_add_person_shows_errors_under_fields_then_saves(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, PersonForm)
+        form = await open_by_key(pilot, "a", PersonForm)
         await type_into(pilot, "#name", "Noor Haddad")
         await type_into(pilot, "#role", "Help desk level 1")
         await type_into(pilot, "#email", "noor-at-example")
@@ -78,9 +74,7 @@ async def test_cancel_with_typed_text_asks_first(sample_store, liaison):
         await pilot.pause()
         form = app.screen
         await type_into(pilot, "#name", "Half Typed")
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, Confirm)
+        await open_by_key(pilot, "escape", Confirm)
         await pilot.press("n")  # keep editing
         await pilot.pause()
         assert app.screen is form
@@ -100,10 +94,7 @@ async def test_edit_person_and_keep_the_cursor(sample_store, liaison):
         screen = directory_screen(pilot)
         priya = directory.find_person(sample_store, "Priya Raman")
         screen.people_table.select_id(priya.id)
-        await pilot.press("enter")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, PersonForm)
+        form = await open_by_key(pilot, "enter", PersonForm)
         assert form.query_one("#department").value == "Systems"
         await type_into(pilot, "#role", "Librarian")
         await pilot.press("ctrl+s")
@@ -137,9 +128,7 @@ async def test_deactivate_asks_and_cancel_changes_nothing(sample_store, liaison)
         screen = directory_screen(pilot)
         marcus = directory.find_person(sample_store, "Marcus Webb")
         screen.people_table.select_id(marcus.id)
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, Confirm)
+        await open_by_key(pilot, "x", Confirm)
         await pilot.press("escape")
         await pilot.pause()
         assert sample_store.get("people", marcus.id)["active"] is True
@@ -202,10 +191,7 @@ async def test_tabs_and_department_form_errors(sample_store, liaison):
         screen = directory_screen(pilot)
         assert screen.tab == "departments"
         assert app.focused is screen.departments_table
-        await pilot.press("a")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, DepartmentForm)
+        form = await open_by_key(pilot, "a", DepartmentForm)
         await type_into(pilot, "#name", "Stacks")
         await type_into(pilot, "#hours", "Mon-Fri 9am")
         await type_into(pilot, "#hosts", "Mei Tanaka")
@@ -248,10 +234,7 @@ async def test_hostile_text_shows_literally(sample_store, liaison):
         assert cells[2].plain == "[bold]Boss[/bold]"
         assert any(HOSTILE in n for n in notifications(pilot))
         # In the edit form: the heading and the field show it as typed.
-        await pilot.press("e")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, PersonForm)
+        form = await open_by_key(pilot, "e", PersonForm)
         assert form.query_one("#name").value == HOSTILE
         heading = form.query_one(".dialog-title")
         assert HOSTILE in str(heading.render())
@@ -284,11 +267,7 @@ async def test_import_people_csv(sample_store, liaison, tmp_path):
     )
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, ImportModal)
+        await open_by_key(pilot, "i", ImportModal)
         await type_into(pilot, "#path", str(csv))
         await pilot.press("enter")
         await app.workers.wait_for_complete()

@@ -13,29 +13,16 @@ from shadow.core.models import Feedback, Visit
 from shadow.tui.app import create_app
 from shadow.tui.modals.feedback_form import FeedbackForm
 from shadow.tui.modals.note_form import NoteForm
-from shadow.tui.screens.visit import VisitScreen
 from shadow.tui.widgets.jargon import JargonPanel
 
-from .helpers import SIZE, notifications, type_into
-from .programme import build
+from .helpers import SIZE, notifications, open_by_key, open_visit, type_into
+from .programme import build, person
 
 
 @pytest.fixture
 def programme(sample_store, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/London")
     return build(sample_store)
-
-
-def person(store, name):
-    return directory.find_person(store, name)
-
-
-async def open_visit(pilot, visit_id) -> VisitScreen:
-    await pilot.pause()
-    screen = VisitScreen(visit_id)
-    pilot.app.push_screen(screen)
-    await pilot.pause()
-    return screen
 
 
 def ratings_text(screen) -> str:
@@ -124,12 +111,7 @@ def _held_now(store, visitors, hosts) -> int:
 async def _complete(pilot, key):
     from shadow.tui.screens.schedule import ScheduleScreen
 
-    await pilot.press("f3")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, ScheduleScreen)
-    screen.set_clock(dates.now())
-    await pilot.pause()
+    screen = await open_by_key(pilot, "f3", ScheduleScreen)
     assert screen.agenda.select_id(key)
     await pilot.press("d")
     await pilot.pause()
@@ -199,10 +181,7 @@ async def test_kudos_and_action_forms_point_out_patron_details(sample_store, pro
     app = create_app(sample_store, ben)
     async with app.run_test(size=SIZE) as pilot:
         await open_visit(pilot, programme["visit"])
-        await pilot.press("k")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, KudosForm)
+        form = await open_by_key(pilot, "k", KudosForm)
         panel = form.query_one(JargonPanel)
         assert not panel.display
         form.query_one("#text", TextArea).insert("Thanks for calling mrs.p@example.org back")

@@ -13,28 +13,18 @@ from shadow.tui.app import create_app
 from shadow.tui.modals.base import Confirm
 from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.meeting import MeetingScreen
+from tests.meeting_pack import PACK_SECTIONS
 
-from .helpers import SIZE, notifications, type_into
-from .programme import NOW, build
+from .helpers import SIZE, Clock, notifications, open_by_key, type_into
+from .programme import NOW, app_as, build, person
 
 HOSTILE = "[red]x *bold* [TODO]"
-SECTIONS = [
-    "Upcoming visits (next fortnight)",
-    "Visits cancelled since the last meeting",
-    "New suggestions awaiting triage",
-    "Top-voted open suggestions",
-    "Actions overdue or at risk",
-    "Actions completed since the last meeting",
-    "Service-level breaches",
-    "Whose turn it is",
-    "Kudos to announce",
-]
+SECTIONS = PACK_SECTIONS
 
 
 @pytest.fixture
 def programme(sample_store, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/London")
-    monkeypatch.setattr(MeetingScreen, "now", NOW)
     monkeypatch.setattr(dates, "now", lambda: NOW)
     ids = build(sample_store)
     marcus = directory.find_person(sample_store, "Marcus Webb")
@@ -50,16 +40,8 @@ def programme(sample_store, monkeypatch):
     return ids
 
 
-def person(store, name: str):
-    return directory.find_person(store, name)
-
-
 async def open_meeting(pilot: Pilot) -> MeetingScreen:
-    await pilot.pause()
-    await pilot.press("f6")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, MeetingScreen)
+    screen = await open_by_key(pilot, "f6", MeetingScreen)
     await document_shown(pilot, screen)
     return screen
 
@@ -84,7 +66,7 @@ def shown(screen: MeetingScreen) -> list[str]:
 
 
 async def test_every_section_and_user_text_literally(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
         headings = [plain(h) for h in screen.query(".pack-heading").results(Static)]
@@ -99,13 +81,10 @@ async def test_every_section_and_user_text_literally(sample_store, programme):
 
 
 async def test_since_can_be_changed(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
-        await pilot.press("s")
-        await pilot.pause()
-        prompt = app.screen
-        assert isinstance(prompt, TextPrompt)
+        prompt = await open_by_key(pilot, "s", TextPrompt)
         await type_into(pilot, "#answer", "tomorrow")
         assert "future" in str(prompt.query_one("#prompt-error", Label).render())
         await type_into(pilot, "#answer", "1/11/2026")
@@ -121,7 +100,7 @@ async def test_since_can_be_changed(sample_store, programme):
 
 
 async def test_it_follows_changes(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
         with sample_store.transaction("Priya Raman") as tx:
@@ -137,19 +116,20 @@ async def test_only_what_changed_is_rendered_again(sample_store, programme, monk
     change to one section renders that section only."""
     from datetime import timedelta
 
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    clock = Clock(NOW)
+    app = create_app(sample_store, person(sample_store, "Priya Raman"), clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
         sections = list(screen.query(".pack-section").results(Static))
         before = [s.content for s in sections]
         prepared = plain(screen.query_one("#meeting-prepared", Static))
-        monkeypatch.setattr(MeetingScreen, "now", NOW + timedelta(minutes=1))
+        clock.at = NOW + timedelta(minutes=1)
         screen.reload()
         await pilot.pause()
         assert plain(screen.query_one("#meeting-prepared", Static)) != prepared
-        now_shown = list(screen.query(".pack-section").results(Static))
-        assert now_shown == sections
-        assert all(a is b for a, b in zip(before, [s.content for s in now_shown], strict=True))
+        shown_later = list(screen.query(".pack-section").results(Static))
+        assert shown_later == sections
+        assert all(a is b for a, b in zip(before, [s.content for s in shown_later], strict=True))
         with sample_store.transaction("Priya Raman") as tx:
             tx.update(Action.TABLE, programme["overdue"], {"title": "Renamed elsewhere"})
         await pilot.pause()
@@ -166,13 +146,11 @@ async def test_only_what_changed_is_rendered_again(sample_store, programme, monk
 
 
 async def test_export_writes_the_file(sample_store, programme, tmp_path):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     target = tmp_path / "out" / "pack.md"
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
+        await open_by_key(pilot, "e", TextPrompt)
         await type_into(pilot, "#answer", str(target))
         await pilot.press("enter")
         await pilot.pause()
@@ -184,16 +162,14 @@ async def test_export_writes_the_file(sample_store, programme, tmp_path):
         await pilot.press("e")
         await pilot.pause()
         await type_into(pilot, "#answer", str(target))
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, Confirm)
+        await open_by_key(pilot, "enter", Confirm)
         await pilot.press("y")
         await pilot.pause()
         assert target.read_text(encoding="utf-8") == screen.text
 
 
 async def test_copy_to_clipboard(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
         await pilot.press("c")

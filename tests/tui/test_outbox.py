@@ -9,7 +9,7 @@ from shadow.tui.app import create_app
 from shadow.tui.modals.base import Confirm
 from shadow.tui.screens.outbox import OutboxScreen
 
-from .helpers import SIZE, notifications
+from .helpers import SIZE, notifications, open_by_key
 
 HOSTILE = "[red]x[/] [TODO] <b>"
 
@@ -21,12 +21,7 @@ def queue(store, name: str, subject: str) -> int:
 
 
 async def open_outbox(pilot) -> OutboxScreen:
-    await pilot.pause()
-    await pilot.press("f9")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, OutboxScreen)
-    return screen
+    return await open_by_key(pilot, "f9", OutboxScreen)
 
 
 def row_texts(screen: OutboxScreen) -> list[list[str]]:
@@ -89,9 +84,7 @@ async def test_outbox_shows_failures_literally_sends_retries_and_drops(sample_st
         third = queue(store, "Marcus Webb", "Third")
         await wait_for(pilot, lambda: len(row_texts(screen)) == 3)
         assert screen.table.select_id(third)
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, Confirm)
+        await open_by_key(pilot, "x", Confirm)
         await pilot.press("y")
         await wait_for(pilot, lambda: outbox.get(store, third)["state"] == "dropped")
         await wait_for(pilot, lambda: row_texts(screen)[-1][1] == "dropped")

@@ -27,7 +27,7 @@ from shadow.tui.screens.schedule import ScheduleScreen
 from shadow.tui.widgets.conflict_list import ConflictList
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, type_into
+from .helpers import SIZE, notifications, open_by_key, type_into
 
 LONDON = tz.gettz("Europe/London")
 NOW = datetime(2027, 2, 17, 9, 0, tzinfo=LONDON)  # a Wednesday
@@ -88,14 +88,8 @@ def calendar(sample_store):
 
 
 async def open_schedule(pilot: Pilot) -> ScheduleScreen:
-    """Switch to the Schedule area (F3) and fix its clock."""
-    await pilot.press("f3")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, ScheduleScreen)
-    screen.set_clock(NOW)
-    await pilot.pause()
-    return screen
+    """Switch to the Schedule area (F3); the app's clock says it is NOW."""
+    return await open_by_key(pilot, "f3", ScheduleScreen)
 
 
 def agenda_rows(screen: ScheduleScreen) -> dict[str, list[str]]:
@@ -111,7 +105,7 @@ def hint(form, name: str) -> str:
 
 
 async def test_agenda_groups_today_this_week_and_upcoming(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         rows = agenda_rows(screen)
@@ -151,13 +145,10 @@ async def test_agenda_groups_today_this_week_and_upcoming(sample_store, calendar
 
 
 async def test_book_sees_conflict_then_saves_at_a_free_time(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, BookingForm)
+        form = await open_by_key(pilot, "b", BookingForm)
         await type_into(pilot, "#department", "Reference")
         await type_into(pilot, "#visitors", "Samuel Osei")
         await type_into(pilot, "#when", "17/2/2027 10:30")
@@ -197,7 +188,7 @@ async def test_book_sees_conflict_then_saves_at_a_free_time(sample_store, calend
 
 
 async def test_errors_show_under_fields_only_once_touched(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_schedule(pilot)
         await pilot.press("b")
@@ -220,7 +211,7 @@ async def test_errors_show_under_fields_only_once_touched(sample_store, calendar
 
 
 async def test_soft_conflict_needs_a_reason_and_save_anyway(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_schedule(pilot)
         await pilot.press("b")
@@ -242,26 +233,21 @@ async def test_soft_conflict_needs_a_reason_and_save_anyway(sample_store, calend
         assert app.focused is form.query_one("#reason")
         await type_into(pilot, "#reason", "Late shift agreed with Hannah")
         assert reason.error == ""
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, Confirm)
+        await open_by_key(pilot, "ctrl+s", Confirm)
         assert "Save anyway" in str(app.screen.query_one("#yes").label)
         await pilot.press("n")  # back to the form: nothing saved, nothing lost
         await pilot.pause()
         assert app.screen is form
         assert len(sample_store.all("visits")) == len(calendar)
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, ScheduleScreen)
+        await open_by_key(pilot, "y", ScheduleScreen)
         [doc] = [d for d in sample_store.all("visits") if d["id"] not in calendar.values()]
         assert doc["override_reason"] == "Late shift agreed with Hannah"
         assert doc["status"] == "requested"
 
 
 async def test_find_a_slot_fills_the_when_field(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_schedule(pilot)
         await pilot.press("b")
@@ -285,7 +271,7 @@ async def test_find_a_slot_fills_the_when_field(sample_store, calendar, liaison)
 
 
 async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         ref, circ, tig = calendar["ref"], calendar["circ"], calendar["tig"]
@@ -296,9 +282,7 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         assert screen.agenda.full_row(str(ref))[6] == "confirmed"
         # Cancelling asks why first; escape keeps the visit.
         assert screen.agenda.select_id(str(circ))
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
+        await open_by_key(pilot, "x", TextPrompt)
         await pilot.press("escape")
         await pilot.pause()
         assert sample_store.get("visits", circ)["status"] != "cancelled"
@@ -320,9 +304,7 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         )
         # One occurrence of a series: this one, or the whole series?
         assert screen.agenda.select_id(f"{tig}@2027-03-01")
-        await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, SeriesChoice)
+        await open_by_key(pilot, "x", SeriesChoice)
         await pilot.press("o")
         await pilot.pause()
         await type_into(pilot, "#answer", "bank holiday")
@@ -354,15 +336,12 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
 
 
 async def test_reschedule_checks_live_and_moves(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         ref = calendar["ref"]
         assert screen.agenda.select_id(str(ref))
-        await pilot.press("r")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, RescheduleForm)
+        form = await open_by_key(pilot, "r", RescheduleForm)
         assert form.query_one("#when", Input).value == "2027-02-18 14:00"
         assert hint(form, "when") == "= Thu 18 Feb 2027 14:00–16:00"
         await type_into(pilot, "#when", "2027-02-17 10:00")  # Chloe is free; Reference too
@@ -377,7 +356,7 @@ async def test_reschedule_checks_live_and_moves(sample_store, calendar, liaison)
 
 
 async def test_filters_and_my_visits(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         await pilot.press("slash")
@@ -405,7 +384,7 @@ async def test_filters_and_my_visits(sample_store, calendar, liaison):
 
 
 async def test_week_grid_and_its_navigation(sample_store, calendar, liaison):
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         await pilot.press("v")
@@ -452,10 +431,7 @@ async def test_week_grid_and_its_navigation(sample_store, calendar, liaison):
         assert "Systems, Mon 15 Feb 2027:" in detail
         assert "09:00–11:00 Ravi Shankar with Priya Raman" in detail
         # b books at the highlighted department and day.
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, BookingForm)
+        form = await open_by_key(pilot, "b", BookingForm)
         assert form.query_one("#department", Input).value == "Systems"
         assert form.query_one("#when", Input).value == "2027-02-15 "
 
@@ -465,7 +441,7 @@ async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
         sample_store, {"name": HOSTILE, "side": "it", "role": "Developer"}
     )
     directory.save_person(sample_store, directory.SETUP_ACTOR, person)
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         await pilot.press("b")
@@ -523,20 +499,18 @@ def test_week_view_snapshot(snap_compare, sample_store, calendar, liaison):
         screen.grid.select(key=directory.find_department(sample_store, "Circulation").id, day=2)
         await pilot.pause()
 
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     assert snap_compare(app, terminal_size=(120, 36), run_before=week_view)
 
 
 async def test_enter_opens_the_visit_page(sample_store, calendar, liaison):
     from shadow.tui.screens.visit import VisitScreen
 
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         assert screen.agenda.select_id(str(calendar["ref"]))
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, VisitScreen)
+        await open_by_key(pilot, "enter", VisitScreen)
         assert app.screen.visit_id == calendar["ref"]
 
 
@@ -546,7 +520,7 @@ async def test_booking_is_a_form_modal_that_asks_before_discarding(sample_store,
     asks before dropping it, as every other form does."""
     from shadow.tui.modals.form import FormModal
 
-    app = create_app(sample_store, liaison)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
         await pilot.press("b")
@@ -562,9 +536,7 @@ async def test_booking_is_a_form_modal_that_asks_before_discarding(sample_store,
         assert "visitor" in field_error(form, "visitors")
         assert len(sample_store.all("visits")) == len(calendar)
         assert form.dirty
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, Confirm)
+        await open_by_key(pilot, "escape", Confirm)
         await pilot.press("n")  # keep editing: what was typed stays
         await pilot.pause()
         assert app.screen is form

@@ -7,7 +7,7 @@ from icalendar import Calendar
 from shadow.tui.app import create_app
 from shadow.tui.modals.identity import IdentityModal
 
-from .helpers import SIZE
+from .helpers import SIZE, open_by_key
 
 
 async def test_signed_in_app_cannot_switch_identity(sample_store, liaison, monkeypatch):
@@ -27,10 +27,7 @@ async def test_desktop_app_still_switches_identity(sample_store, liaison, monkey
     monkeypatch.delenv("SHADOW_SERVED", raising=False)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("w")
-        await pilot.pause()
-        assert isinstance(app.screen, IdentityModal)
+        await open_by_key(pilot, "w", IdentityModal)
 
 
 async def test_exports_are_delivered_files(sample_store, liaison, monkeypatch):

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from shadow.core import directory
-from shadow.core.models import Observation, Person, Visit
+from shadow.core.models import Observation, Visit
 from shadow.tui.app import create_app
 from shadow.tui.modals.kudos_form import KudosForm
 from shadow.tui.modals.note_form import NoteForm
@@ -20,8 +20,8 @@ from shadow.tui.screens.visit import NoteCard, VisitScreen
 from shadow.tui.widgets.field import Field
 from shadow.tui.widgets.jargon import JargonPanel
 
-from .helpers import SIZE, notifications, type_into
-from .programme import HOSTILE, build
+from .helpers import SIZE, notifications, open_by_key, open_visit, type_into
+from .programme import HOSTILE, build, person
 
 TERMINAL = (110, 40)
 
@@ -30,18 +30,6 @@ TERMINAL = (110, 40)
 def programme(sample_store, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/London")
     return build(sample_store)
-
-
-def person(store, name: str) -> Person:
-    return directory.find_person(store, name)
-
-
-async def open_visit(pilot: Pilot, visit_id: int) -> VisitScreen:
-    await pilot.pause()
-    screen = VisitScreen(visit_id)
-    pilot.app.push_screen(screen)
-    await pilot.pause()
-    return screen
 
 
 def column_texts(screen: VisitScreen, side: str) -> list[str]:
@@ -60,10 +48,7 @@ def card_text(card: NoteCard) -> str:
 
 
 async def write_note(pilot: Pilot, text: str, *, typed: str = "") -> NoteForm:
-    await pilot.press("n")
-    await pilot.pause()
-    form = pilot.app.screen
-    assert isinstance(form, NoteForm)
+    form = await open_by_key(pilot, "n", NoteForm)
     if typed:
         await pilot.press(*typed)  # key by key, as a person types
     if text:
@@ -247,10 +232,7 @@ async def test_raise_a_suggestion_from_a_note(sample_store, programme):
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_visit(pilot, programme["visit"])
         await pilot.press("down")  # Ben's pain-point note
-        await pilot.press("s")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, SuggestionForm)
+        form = await open_by_key(pilot, "s", SuggestionForm)
         assert form.query_one("#visit", Input).value == str(programme["visit"])
         assert form.query_one("#department", Input).value == "Circulation"
         assert form.query_one("#direction", Select).value == "it-to-library"
@@ -322,10 +304,7 @@ async def test_kudos_from_a_praise_note(sample_store, programme):
         await pilot.press("right")  # the library column
         await pilot.press("down")  # the praise note
         assert screen.focused_note().id == programme["praise"]
-        await pilot.press("k")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, KudosForm)
+        form = await open_by_key(pilot, "k", KudosForm)
         # Praise from a host is about the visitors; it names Aisha, so she is ticked.
         assert form.read_values()["to"] == [aisha.id]
         assert form.read_values()["text"] == f"Aisha fixed kiosk 2 on the spot. {HOSTILE}"

@@ -4,12 +4,13 @@ Wednesday 17 February 2027, 09:00 in London (the calendar of ``test_schedule``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Footer
 
+from shadow.core import backlog
 from shadow.tui.app import create_app
 from shadow.tui.modals.help import HelpScreen
 from shadow.tui.modals.pickers import TextPrompt
@@ -17,7 +18,7 @@ from shadow.tui.screens.dashboard import DashboardScreen
 from shadow.tui.screens.visit import VisitScreen
 
 from . import test_schedule
-from .helpers import SIZE, notifications, type_into
+from .helpers import SIZE, notifications, open_visit, type_into
 from .test_schedule import NOW, agenda_rows, open_schedule
 from .test_visit import plain
 
@@ -35,14 +36,6 @@ def calendar(sample_store):
 
 def fixed_app(store, actor):
     return create_app(store, actor, clock=lambda: NOW)
-
-
-async def open_visit(pilot: Pilot, visit_id: int, on: date | None = None) -> VisitScreen:
-    await pilot.pause()
-    screen = VisitScreen(visit_id, on=on)
-    pilot.app.push_screen(screen)
-    await pilot.pause()
-    return screen
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
@@ -263,11 +256,11 @@ async def test_one_clock_from_the_app_factory(sample_store, calendar, liaison):
         await pilot.pause()
         await app.workers.wait_for_complete()
         dash = app.screen
-        assert isinstance(dash, DashboardScreen) and dash.now is None
+        assert isinstance(dash, DashboardScreen) and not hasattr(dash, "now")
         assert str(dash.query_one("#dash-summary").render()).startswith("Wed 17 Feb 2027")
         await press(pilot, "f3")
         schedule_screen = app.screen
-        assert schedule_screen.clock is None and schedule_screen.today == NOW.date()
+        assert not hasattr(schedule_screen, "clock") and schedule_screen.today == NOW.date()
         await press(pilot, "v")
         assert "Week of Mon 15 Feb 2027" in str(
             schedule_screen.query_one("#schedule-title").render()
@@ -275,4 +268,11 @@ async def test_one_clock_from_the_app_factory(sample_store, calendar, liaison):
         for key, area in (("f4", "backlog"), ("f5", "actions"), ("f6", "meeting")):
             await press(pilot, key)
             assert app.current_mode == area
-            assert app.screen.moment() == NOW, area
+            assert not hasattr(app.screen, "now") and not hasattr(app.screen, "moment"), area
+        await press(pilot, "f4")
+        row = next(iter(app.screen.rows_by_id.values()))
+        assert app.screen.cells(row)[8].plain == f"{backlog.age_days(row.created, NOW)}d"
+        await press(pilot, "f5")
+        assert app.screen.today == NOW.date()
+        await press(pilot, "f6")
+        assert app.screen.since_moment == datetime(2027, 2, 3, tzinfo=NOW.tzinfo)

@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from shadow.core import actions, dates, directory, history
+from shadow.core import actions, dates, directory
 from shadow.core.actions import ActionView
 from shadow.core.models import Action, Person, UserError
 from shadow.core.store import StoreError
@@ -21,7 +21,7 @@ from .. import palette
 from ..commands import Command, bindings
 from ..palette import rich
 from ..widgets.due import describe_day
-from ..widgets.literal import audit_change, one_line, visible
+from ..widgets.literal import history_content, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 from .pickers import TextPrompt
 from .wait import wait_content
@@ -174,22 +174,7 @@ class ActionDetail(ShadowModal[str]):
         return grid
 
     def _history(self, a: Action, people: dict[int, str]) -> Content:
-        entries = sorted(self.app.store.audit(Action.TABLE, a.id), key=lambda e: (e["ts"], e["id"]))
-        names = history.Names(self.app.store)
-        lines = []
-        for e in entries:
-            when = dates.format_moment(dates.from_iso(e["ts"]).astimezone(dates.local_zone()))
-            field = e["field"]
-            if field == "*":
-                what = "added"
-            else:
-                what = audit_change(e, names)
-            lines.append(
-                Content.assemble(
-                    (when, "$text-muted"), "  ", (one_line(e["actor"]), "bold"), "  ", what
-                )
-            )
-        return Content("\n").join(lines) if lines else Content.styled("none", "$text-muted")
+        return history_content(self.app.store, Action.TABLE, a.id, "added")
 
     def action_pick(self, what: str) -> None:
         self.dismiss(what)

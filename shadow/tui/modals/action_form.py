@@ -7,7 +7,6 @@ from typing import Any
 
 from textual import on, work
 from textual.content import Content
-from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, TextArea
 
 from shadow.core import actions, dates, directory
@@ -18,7 +17,7 @@ from shadow.core.settings import dayfirst
 
 from ..commands import Command, bindings
 from ..widgets.due import describe_day
-from ..widgets.field import Field
+from ..widgets.field import Field, text_field
 from ..widgets.jargon import JargonPanel
 from ..widgets.literal import one_line
 from .form import FormModal, value_of
@@ -29,16 +28,17 @@ READ_STYLE = "bold $text-success"
 PROBLEM_STYLE = "$text-warning"
 
 
-def due_preview(text: str, now_: datetime | None) -> Content:
-    """How a typed due date reads (or why it cannot be read), for the line under the box."""
+def due_preview(text: str, now: datetime) -> Content:
+    """How a typed due date reads as of ``now`` (or why it cannot be read), for the line
+    under the box."""
     text = text.strip()
     if not text:
         return Content.styled(f"Optional: {DUE_EXAMPLES}", "$text-muted")
     try:
-        day = dates.parse_day(text, now_=now_, dayfirst=dayfirst())
+        day = dates.parse_day(text, now_=now, dayfirst=dayfirst())
     except DateError as exc:
         return Content.styled(str(exc), PROBLEM_STYLE)
-    today = (now_ or dates.now()).date()
+    today = now.date()
     return Content.styled(f"→ {describe_day(day, today)}", READ_STYLE)
 
 
@@ -71,12 +71,10 @@ class ActionForm(FormModal):
         *,
         suggestion_id: int | None = None,
         owner: str = "",
-        now_: datetime | None = None,
     ) -> None:
         super().__init__(None)
         self.suggestion_id = suggestion_id
         self.owner = owner
-        self.now_ = now_
 
     def fields(self) -> list[Field]:
         store = self.app.store
@@ -84,28 +82,22 @@ class ActionForm(FormModal):
         notes = TextArea("", id="notes")
         notes.styles.height = 4
         return [
-            Field("title", "Title", Input(id="title", placeholder="What is to be done")),
-            Field(
+            text_field("title", "Title", placeholder="What is to be done"),
+            text_field(
                 "owner",
                 "Owner",
-                Input(
-                    self.owner,
-                    id="owner",
-                    placeholder="Who does it (a name; completes as you type)",
-                    suggester=SuggestFromList(names, case_sensitive=False),
-                ),
+                self.owner,
                 hint=" ",
+                choices=names,
+                placeholder="Who does it (a name; completes as you type)",
             ),
-            Field("due", "Due", Input(id="due", placeholder=DUE_EXAMPLES), hint=" "),
-            Field(
+            text_field("due", "Due", hint=" ", placeholder=DUE_EXAMPLES),
+            text_field(
                 "suggestion",
                 "Suggestion",
-                Input(
-                    str(self.suggestion_id or ""),
-                    id="suggestion",
-                    placeholder="Its number, e.g. 12 (ctrl+l: search by title)",
-                ),
+                str(self.suggestion_id or ""),
                 hint=" ",
+                placeholder="Its number, e.g. 12 (ctrl+l: search by title)",
             ),
             Field("notes", "Notes", notes),
             JargonPanel(id="privacy"),  # card numbers, emails, phone numbers: pointed out
@@ -124,7 +116,7 @@ class ActionForm(FormModal):
 
     def build(self, values: dict[str, Any]) -> Action:
         return actions.action_from_input(
-            self.app.store, values, now_=self.now_, dayfirst=dayfirst()
+            self.app.store, values, now_=self.app.clock(), dayfirst=dayfirst()
         )
 
     def write(self, actor: str, record: Action) -> int:
@@ -166,7 +158,7 @@ class ActionForm(FormModal):
 
     def _preview(self, name: str, text: str) -> None:
         if name == "due":
-            content = due_preview(text, self.now_)
+            content = due_preview(text, self.app.clock())
         elif name == "owner":
             content = self._owner_preview(text)
         else:

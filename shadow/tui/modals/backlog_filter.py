@@ -14,7 +14,7 @@ from shadow.core import backlog
 from shadow.core.backlog import Filter
 from shadow.core.models import DIRECTIONS, SUGGESTION_STATUSES
 
-from ..widgets.field import Field
+from ..widgets.field import Field, text_field
 from .base import FilterModal
 
 
@@ -87,15 +87,12 @@ class BacklogFilterModal(FilterModal[Filter]):
                     Input(f.tag, id="tag", suggester=SuggestFromList(self.tags)),
                     hint="One tag, exactly (completes as you type)",
                 )
-                yield Field(
+                yield text_field(
                     "author",
                     "Raised by",
-                    Input(
-                        f.author,
-                        id="author",
-                        suggester=SuggestFromList(self.authors, case_sensitive=False),
-                    ),
+                    f.author,
                     hint="A person's name (completes as you type)",
+                    choices=self.authors,
                 )
                 yield Field(
                     "sla",

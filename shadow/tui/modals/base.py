@@ -37,11 +37,12 @@ class ShadowModal(LoadsData, ModalScreen[R]):
     )
     BINDINGS = bindings(COMMAND_LIST)
     DIALOG_TITLE = "Dialog"
+    title_text = ""  # a dialog titled when it opens sets this
 
     @property
     def help_title(self) -> str:
-        """What the help screen calls this dialog."""
-        return self.DIALOG_TITLE
+        """What the help screen calls this dialog: its title."""
+        return self.title_text or self.DIALOG_TITLE
 
     def compose(self) -> ComposeResult:
         yield from self.compose_dialog()

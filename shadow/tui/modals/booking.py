@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
@@ -42,9 +41,8 @@ from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..widgets.conflict_list import ConflictList
-from ..widgets.field import Field
+from ..widgets.field import Field, text_field
 from ..widgets.literal import select_options
-from ..widgets.suggest import SuggestListItem
 from .base import HELP_COMMAND, Confirm
 from .form import FormModal, value_of
 
@@ -120,9 +118,8 @@ class ConflictForm(FormModal, Generic[R]):
     }
     """
 
-    def __init__(self, *, now_: datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.now_ = now_
         self.submitted = False  # after a save attempt every field's problem shows
         self.checked = Checked()
         self._edited: set[str] = set()
@@ -183,10 +180,8 @@ class ConflictForm(FormModal, Generic[R]):
             yield Label("", id="conflicts-title", markup=False)
             with VerticalScroll(id="conflicts-box"):
                 yield ConflictList(id="conflicts")
-            yield Field(
-                "reason",
-                "Reason",
-                Input(id="reason", placeholder="why the warnings are acceptable (kept)"),
+            yield text_field(
+                "reason", "Reason", placeholder="why the warnings are acceptable (kept)"
             )
             yield Label("", id="form-message", markup=False)
             with Horizontal(classes="buttons"):
@@ -412,11 +407,10 @@ class BookingForm(ConflictForm[int]):
         self,
         prefill: dict[str, str] | None = None,
         *,
-        now_: datetime | None = None,
         day: date | None = None,
     ) -> None:
         """``day``: booked from a week-grid cell, a time typed alone falls on that day."""
-        super().__init__(now_=now_)
+        super().__init__()
         self.prefill = dict(prefill or {})
         self.day = day
         self.slots: list[tuple[datetime, datetime]] = []
@@ -431,58 +425,36 @@ class BookingForm(ConflictForm[int]):
         running = active_programmes(store)
         kind = start.get("kind") if start.get("kind") in VISIT_KINDS else "tour"
         return [
-            Field(
-                "department",
-                "Department",
-                Input(
-                    start.get("department", ""),
-                    id="department",
-                    suggester=SuggestFromList(dept_names, case_sensitive=False),
-                ),
-            ),
-            Field(
+            text_field("department", "Department", start.get("department", ""), choices=dept_names),
+            text_field(
                 "visitors",
                 "Visitors",
-                Input(
-                    start.get("visitors", ""),
-                    id="visitors",
-                    placeholder="IT staff, comma-separated",
-                    suggester=SuggestListItem(it_names),
-                ),
+                start.get("visitors", ""),
+                items=it_names,
+                placeholder="IT staff, comma-separated",
             ),
-            Field(
+            text_field(
                 "hosts",
                 "Hosts",
-                Input(
-                    start.get("hosts", ""),
-                    id="hosts",
-                    suggester=SuggestListItem(library_names),
-                ),
+                start.get("hosts", ""),
                 hint="Left empty: the department's own hosts",
+                items=library_names,
             ),
-            Field("when", "When", Input(start.get("when", ""), id="when"), hint=WHEN_EXAMPLES),
-            Field(
-                "duration",
-                "Duration",
-                Input(start.get("duration", ""), id="duration", placeholder="e.g. 90m, 2h, 1h30"),
+            text_field("when", "When", start.get("when", ""), hint=WHEN_EXAMPLES),
+            text_field(
+                "duration", "Duration", start.get("duration", ""), placeholder="e.g. 90m, 2h, 1h30"
             ),
-            Field(
+            text_field(
                 "end",
                 "Or ends at",
-                Input(
-                    start.get("end", ""),
-                    id="end",
-                    placeholder="an end time instead of the duration, e.g. 12:30",
-                ),
+                start.get("end", ""),
+                placeholder="an end time instead of the duration, e.g. 12:30",
             ),
-            Field(
+            text_field(
                 "repeat",
                 "Repeats",
-                Input(
-                    start.get("repeat", ""),
-                    id="repeat",
-                    placeholder="no; or weekly · fortnightly until 1/3/2027 · 6 times",
-                ),
+                start.get("repeat", ""),
+                placeholder="no; or weekly · fortnightly until 1/3/2027 · 6 times",
             ),
             Field(
                 "kind",
@@ -529,7 +501,7 @@ class BookingForm(ConflictForm[int]):
         self._show_default_hosts(values)
         try:
             booking = schedule.visit_from_input(
-                store, values, now_=self.now_, dayfirst=dayfirst(), day=self.day
+                store, values, now_=self.app.clock(), dayfirst=dayfirst(), day=self.day
             )
         except ValidationError as exc:
             return Checked(errors=exc.errors, summary=self._partial_summary(values, exc.errors))
@@ -541,7 +513,7 @@ class BookingForm(ConflictForm[int]):
             return ""
         try:
             start = dates.parse_when(
-                values["when"], now_=self.now_, dayfirst=dayfirst(), day=self.day
+                values["when"], now_=self.app.clock(), dayfirst=dayfirst(), day=self.day
             )
         except DateError:
             return ""
@@ -613,7 +585,7 @@ class BookingForm(ConflictForm[int]):
             return
         if not hosts:
             hosts = [h for h in dept.hosts if (store.get(Person.TABLE, h) or {}).get("active")]
-        after = self.now_ or self.app.clock()
+        after = self.app.clock()
         try:
             slots = schedule.find_slots(
                 store, dept.id, visitors, hosts, length, after=after, count=SLOT_COUNT
@@ -676,8 +648,8 @@ class RescheduleForm(ConflictForm[str]):
         "For a visit that repeats, only this occurrence moves."
     )
 
-    def __init__(self, occurrence: Occurrence, what: str, *, now_: datetime | None = None) -> None:
-        super().__init__(now_=now_)
+    def __init__(self, occurrence: Occurrence, what: str) -> None:
+        super().__init__()
         self.occurrence = occurrence
         self.what = what
         occ = occurrence
@@ -703,15 +675,12 @@ class RescheduleForm(ConflictForm[str]):
     def fields(self) -> list[Field]:
         occ = self.occurrence
         return [
-            Field("when", "When", Input(typed_moment(occ.start), id="when"), hint=WHEN_EXAMPLES),
-            Field(
+            text_field("when", "When", typed_moment(occ.start), hint=WHEN_EXAMPLES),
+            text_field(
                 "duration",
                 "Duration",
-                Input(
-                    format_duration(occ.end - occ.start),
-                    id="duration",
-                    placeholder="e.g. 90m, 2h, 1h30",
-                ),
+                format_duration(occ.end - occ.start),
+                placeholder="e.g. 90m, 2h, 1h30",
             ),
         ]
 
@@ -723,7 +692,7 @@ class RescheduleForm(ConflictForm[str]):
         when: datetime | None = None
         length: timedelta | None = None
         try:
-            when = dates.parse_when(values["when"], now_=self.now_, dayfirst=dayfirst())
+            when = dates.parse_when(values["when"], now_=self.app.clock(), dayfirst=dayfirst())
         except DateError as exc:
             errors["when"] = str(exc)
         try:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Checkbox, Select, TextArea
 
 from shadow.core import directory
 from shadow.core.models import Department
 
-from ..widgets.field import Field
-from ..widgets.suggest import SuggestListItem
+from ..widgets.field import Field, text_field
 from .form import FormModal, value_of
 
 TEXT_FIELDS = ("name", "side", "branch", "capacity", "hours", "hosts", "liaison", "liaison_since",
@@ -40,7 +38,7 @@ class DepartmentForm(FormModal):
         hosts = [p.name for p in directory.people(store, active_only=True)]
         branches = sorted({d.branch for d in directory.departments(store) if d.branch})
         out = [
-            Field("name", "Name", Input(start.get("name", ""), id="name")),
+            text_field("name", "Name", start.get("name", "")),
             Field(
                 "side",
                 "Side",
@@ -52,49 +50,40 @@ class DepartmentForm(FormModal):
                 ),
                 hint="An IT team is visited by library staff",
             ),
-            Field(
-                "branch",
-                "Branch",
-                Input(
-                    start.get("branch", ""),
-                    id="branch",
-                    suggester=SuggestFromList(branches, case_sensitive=False),
-                ),
+            text_field("branch", "Branch", start.get("branch", ""), choices=branches),
+            text_field(
+                "capacity", "Capacity", start.get("capacity", ""), hint="Visitors at once (1-200)"
             ),
-            Field(
-                "capacity",
-                "Capacity",
-                Input(start.get("capacity", ""), id="capacity"),
-                hint="Visitors at once (1-200)",
-            ),
-            Field(
+            text_field(
                 "hours",
                 "Opening hours",
-                Input(start.get("hours", ""), id="hours"),
+                start.get("hours", ""),
                 hint="e.g. Mon-Fri 09:00-17:00; Sat 10:00-14:00",
             ),
-            Field(
+            text_field(
                 "hosts",
                 "Hosts",
-                Input(start.get("hosts", ""), id="hosts", suggester=SuggestListItem(hosts)),
+                start.get("hosts", ""),
                 hint="Names of the department's side, comma-separated",
+                items=hosts,
             ),
-            Field(
+            text_field(
                 "liaison",
                 "Liaison",
-                Input(start.get("liaison", ""), id="liaison", suggester=SuggestListItem(hosts)),
+                start.get("liaison", ""),
                 hint="Who coordinates its side of the programme",
+                items=hosts,
             ),
-            Field(
+            text_field(
                 "liaison_since",
                 "Liaison since",
-                Input(start.get("liaison_since", ""), id="liaison_since"),
+                start.get("liaison_since", ""),
                 hint="YYYY-MM-DD (a new liaison: today)",
             ),
-            Field(
+            text_field(
                 "closed",
                 "Closed dates",
-                Input(start.get("closed", ""), id="closed"),
+                start.get("closed", ""),
                 hint="YYYY-MM-DD, comma-separated",
             ),
         ]

@@ -10,8 +10,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from shadow.core import feedback
 from shadow.core.feedback import FeedbackError
@@ -65,20 +64,16 @@ class FeedbackForm(FormModal):
         verb = "Change your rating of" if self.editing else "Rate"
         return f"{verb} visit #{self.key}: {self.where}"
 
-    def compose_dialog(self) -> ComposeResult:
+    FORM_CLASS = "feedback-form"
+
+    def compose_lead(self) -> ComposeResult:
         side = SIDE_LABELS.get(self.author.side, self.author.side)
-        with Vertical(classes="dialog form feedback-form"):
-            yield Label(self.heading(), classes="dialog-title", markup=False)
-            if self.lead:
-                yield Label(self.lead, classes="feedback-lead", markup=False)
-            yield Label(f"As {self.author.name} · {side} side", classes="note-as", markup=False)
-            with VerticalScroll(classes="form-body"):
-                yield from self.fields()
-                yield JargonPanel(id="privacy")
-            yield Label("", id="form-message", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
+        if self.lead:
+            yield Label(self.lead, classes="feedback-lead", markup=False)
+        yield Label(f"As {self.author.name} · {side} side", classes="note-as", markup=False)
+
+    def compose_below_fields(self) -> ComposeResult:
+        yield JargonPanel(id="privacy")
 
     def fields(self) -> list[Field]:
         fb = self.record
@@ -148,6 +143,7 @@ class FeedbackForm(FormModal):
                 record.rating,
                 again=again,
                 learned=record.learned,
+                now=self.app.clock(),
             )
         except FeedbackError as exc:
             raise ValidationError({"visit": str(exc)}) from None
@@ -164,7 +160,7 @@ def offer(app, key: str, lead: str = "") -> bool:
     (they were on it and it took place); their own earlier rating fills it. Returns whether
     it was opened. The caller's screen reloads itself from the store change."""
     person = app.actor
-    if person is None or feedback.can_rate(app.store, person, key):
+    if person is None or feedback.can_rate(app.store, person, key, app.clock()):
         return False
     target = feedback.target(app.store, key)
     occ = target.occurrence

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -99,15 +99,33 @@ class FormModal(ShadowModal[int | None]):
     def help_title(self) -> str:
         return self.heading()
 
+    # A CSS class of this form's dialog box, beside "dialog form".
+    FORM_CLASS: ClassVar[str] = ""
+
     def compose_dialog(self) -> ComposeResult:
-        with Vertical(classes="dialog form"):
+        with Vertical(classes=f"dialog form {self.FORM_CLASS}".strip()):
             yield Label(self.heading(), classes="dialog-title", markup=False)
+            yield from self.compose_lead()
             with VerticalScroll(classes="form-body"):
                 yield from self.fields()
+                yield from self.compose_below_fields()
+            yield from self.compose_above_message()
             yield Label("", id="form-message", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def compose_lead(self) -> ComposeResult:
+        """Lines under the title (who writes, what for); none by default."""
+        yield from ()
+
+    def compose_below_fields(self) -> ComposeResult:
+        """What scrolls with the fields, under them (a jargon panel); none by default."""
+        yield from ()
+
+    def compose_above_message(self) -> ComposeResult:
+        """What stays in view above the form's message line; none by default."""
+        yield from ()
 
     def on_mount(self) -> None:
         self._initial = self.read_values()

@@ -12,8 +12,7 @@ from shadow.core import coverage
 from shadow.core.coverage import GoalError
 from shadow.core.models import IT_ROLES, Person, Programme, ValidationError
 
-from ..widgets.field import Field
-from ..widgets.suggest import SuggestListItem
+from ..widgets.field import Field, text_field
 from .form import FormModal
 
 # Which form field a core message about a goal's key belongs to.
@@ -96,36 +95,34 @@ class GoalsForm(FormModal):
         cadence = self.cadence or {}
         onboarding = self.onboarding or {}
         out: list[Any] = [
-            Field(
+            text_field(
                 "cadence_days",
                 "Cadence (days)",
-                Input(str(cadence.get("days", "")), id="cadence_days", placeholder="e.g. 365"),
+                str(cadence.get("days", "")),
                 hint="each IT person visits each department at least this often",
+                placeholder="e.g. 365",
             ),
-            Field(
+            text_field(
                 "onboarding_count",
                 "Onboarding count",
-                Input(
-                    str(onboarding.get("count", "")), id="onboarding_count", placeholder="e.g. 3"
-                ),
+                str(onboarding.get("count", "")),
                 hint="each new IT person visits this many different departments …",
+                placeholder="e.g. 3",
             ),
-            Field(
+            text_field(
                 "onboarding_days",
                 "Onboarding days",
-                Input(str(onboarding.get("days", "")), id="onboarding_days", placeholder="e.g. 90"),
+                str(onboarding.get("days", "")),
                 hint="… within this many days of joining",
+                placeholder="e.g. 90",
             ),
-            Field(
+            text_field(
                 "roles",
                 "Onboarding roles",
-                Input(
-                    ", ".join(onboarding.get("roles", [])),
-                    id="roles",
-                    placeholder="e.g. Help desk level 1, Help desk level 2",
-                    suggester=SuggestListItem(self.known_roles()),
-                ),
+                ", ".join(onboarding.get("roles", [])),
                 hint="… for new starters in these roles (comma-separated; empty: every role)",
+                items=self.known_roles(),
+                placeholder="e.g. Help desk level 1, Help desk level 2",
             ),
         ]
         kept = self.kept()

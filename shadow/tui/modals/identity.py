@@ -40,14 +40,15 @@ class IdentityModal(PersonPicker):
                 "Every change records its author. Choose yourself from the directory.",
                 markup=False,
             )
-            yield Input(placeholder="Type to search", id="who-search")
-            yield OptionList(id="who-list")
-            yield Label("", id="who-empty", markup=False)
+            yield Input(placeholder="Type to search", id=self.SEARCH_ID)
+            yield OptionList(id=self.LIST_ID)
+            yield Label("", id=self.EMPTY_ID, markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Add myself", variant="primary", id="add-myself")
                 yield Button("Not now", id="not-now")
 
     SEARCH_ID = "who-search"
+    LIST_ID = "who-list"
     EMPTY_ID = "who-empty"
 
     def __init__(self) -> None:
@@ -56,12 +57,12 @@ class IdentityModal(PersonPicker):
     def on_mount(self) -> None:
         self._fill("")
         if self.query_one(OptionList).option_count:
-            self.query_one("#who-search", Input).focus()
+            self.query_one(f"#{self.SEARCH_ID}", Input).focus()
         else:
             self.query_one("#add-myself", Button).focus()
 
-    def empty_text(self, needle: str) -> str:
-        if needle:
+    def empty_text(self, typed: str) -> str:
+        if typed:
             return "Nobody matches; add yourself if you are not in the directory."
         return "The directory is empty: add yourself to begin."
 

@@ -16,7 +16,7 @@ from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..loading import Loader
-from ..widgets.field import Field
+from ..widgets.field import Field, text_field
 from .base import HELP_COMMAND, ShadowModal
 
 KINDS = {"people": "People", "departments": "Departments"}
@@ -73,11 +73,11 @@ class ImportModal(ShadowModal[tuple[str, int] | None]):
                     id="kind",
                 ),
             )
-            yield Field(
+            yield text_field(
                 "path",
                 "CSV file",
-                Input(placeholder="path/to/file.csv", id="path"),
                 hint=f"Columns: {COLUMNS[self.kind]}",
+                placeholder="path/to/file.csv",
             )
             yield ProgressBar(total=None, show_eta=False, id="import-progress")
             yield Label("", id="import-error", markup=False)

@@ -47,10 +47,6 @@ class InfoModal(ShadowModal[str]):
         self.body = body
         self.choices = list(choices)
 
-    @property
-    def help_title(self) -> str:
-        return self.title_text
-
     def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="dialog info"):
             yield Label(self.title_text, classes="dialog-title", markup=False)

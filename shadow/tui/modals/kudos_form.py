@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -46,11 +45,9 @@ class KudosForm(FormModal):
         where: str = "",
         visit_id: int | str | None = None,
         observation_id: int | None = None,
-        now: datetime | None = None,
     ) -> None:
-        """``visit_id``: a visit or one occurrence (``20@2026-12-16``); ``now``: the clock."""
+        """``visit_id``: a visit or one occurrence (``20@2026-12-16``)."""
         super().__init__(None)
-        self.now = now
         self.author = author
         self.candidates = list(candidates)
         self.chosen = set(chosen)
@@ -131,7 +128,7 @@ class KudosForm(FormModal):
                     record.text,
                     visit_id=self.visit_id,
                     observation_id=self.observation_id,
-                    now=self.now,
+                    now=self.app.clock(),
                 )
             except BacklogError as exc:
                 raise ValidationError({"to": str(exc)}) from None

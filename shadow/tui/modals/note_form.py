@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Label, Select, TextArea
+from textual.widgets import Label, Select, TextArea
 
 from shadow.core import notes
 from shadow.core.backlog import BacklogError
@@ -66,12 +64,10 @@ class NoteForm(FormModal):
         kind: str = "",
         *,
         note: Observation | None = None,
-        now: datetime | None = None,
     ) -> None:
         """``visit_id``: a visit or one occurrence (``20@2026-12-16``); ``note``: the author's
-        own note to correct (else a new note is written); ``now``: the clock."""
+        own note to correct (else a new note is written)."""
         super().__init__(note)
-        self.now = now
         self.visit_id = visit_id
         self.where = where
         self.author = author
@@ -93,25 +89,19 @@ class NoteForm(FormModal):
             return f"Edit note #{self.record.id} on {self.where}"
         return f"Note on {self.where}"
 
-    def compose_dialog(self) -> ComposeResult:
+    FORM_CLASS = "note-form"
+
+    def compose_lead(self) -> ComposeResult:
         side = "IT side" if self.author.side == "it" else "Library side"
         reader = (
             "read by the library: IT jargon is pointed out"
             if self.reader == "library"
             else "read by IT: library terms are pointed out"
         )
-        with Vertical(classes="dialog form note-form"):
-            yield Label(self.heading(), classes="dialog-title", markup=False)
-            yield Label(
-                f"As {self.author.name} · {side} ({reader})", classes="note-as", markup=False
-            )
-            with VerticalScroll(classes="form-body"):
-                yield from self.fields()
-                yield JargonPanel(id="jargon")
-            yield Label("", id="form-message", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
+        yield Label(f"As {self.author.name} · {side} ({reader})", classes="note-as", markup=False)
+
+    def compose_below_fields(self) -> ComposeResult:
+        yield JargonPanel(id="jargon")
 
     def fields(self) -> list[Field]:
         start = self.record.text if self.record is not None else ""
@@ -166,7 +156,12 @@ class NoteForm(FormModal):
                 )
                 return self.record.id
             return notes.observe(
-                self.app.store, self.author, self.visit_id, record.text, record.kind, now=self.now
+                self.app.store,
+                self.author,
+                self.visit_id,
+                record.text,
+                record.kind,
+                now=self.app.clock(),
             )
         except BacklogError as exc:
             raise ValidationError({"visit": str(exc)}) from None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Select
 
 from shadow.core import directory
 from shadow.core.models import IT_ROLES, LIBRARY_ROLES, SIDE_LABELS, SIDES, Person
 
-from ..widgets.field import Field
+from ..widgets.field import Field, text_field
 from .form import FormModal, value_of
 
 
@@ -43,7 +42,7 @@ class PersonForm(FormModal):
         dept_names = [d.name for d in directory.departments(store, active_only=True)]
         teams = sorted({p.team for p in directory.people(store) if p.team})
         out = [
-            Field("name", "Name", Input(start.get("name", ""), id="name")),
+            text_field("name", "Name", start.get("name", "")),
             Field(
                 "side",
                 "Side",
@@ -54,35 +53,16 @@ class PersonForm(FormModal):
                     id="side",
                 ),
             ),
-            Field(
-                "role",
-                "Role",
-                Input(
-                    start.get("role", ""),
-                    id="role",
-                    suggester=SuggestFromList(IT_ROLES + LIBRARY_ROLES, case_sensitive=False),
-                ),
-            ),
-            Field(
+            text_field("role", "Role", start.get("role", ""), choices=IT_ROLES + LIBRARY_ROLES),
+            text_field(
                 "department",
                 "Department",
-                Input(
-                    start.get("department", ""),
-                    id="department",
-                    suggester=SuggestFromList(dept_names + teams, case_sensitive=False),
-                ),
+                start.get("department", ""),
                 hint="A library department; for IT staff it may be their team",
+                choices=dept_names + teams,
             ),
-            Field(
-                "team",
-                "Team",
-                Input(
-                    start.get("team", ""),
-                    id="team",
-                    suggester=SuggestFromList(teams, case_sensitive=False),
-                ),
-            ),
-            Field("email", "Email", Input(start.get("email", ""), id="email")),
+            text_field("team", "Team", start.get("team", ""), choices=teams),
+            text_field("email", "Email", start.get("email", "")),
         ]
         if self.editing:
             out.append(

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..commands import Command, bindings
-from .base import HELP_COMMAND, ShadowModal
+from .base import HELP_COMMAND, R, ShadowModal
 
 
 class ChoiceModal(ShadowModal[str]):
@@ -57,10 +57,6 @@ class ChoiceModal(ShadowModal[str]):
         self.choices = list(choices)
         self.current = current
         self.note = note
-
-    @property
-    def help_title(self) -> str:
-        return self.title_text
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="dialog choice"):
@@ -130,10 +126,6 @@ class TextPrompt(ShadowModal[str]):
         self.suggester = suggester
         self.required = required
 
-    @property
-    def help_title(self) -> str:
-        return self.title_text
-
     def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="dialog prompt"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
@@ -170,10 +162,30 @@ class TextPrompt(ShadowModal[str]):
             self.dismiss(event.value.strip())
 
 
-class RecordPicker(ShadowModal[str]):
+def picker_commands(noun: str = "") -> tuple[Command, ...]:
+    """A picker's keys; ``noun`` names what it picks in their titles and help."""
+    return (
+        Command(
+            "choose", "Choose", f"Choose the highlighted {noun or 'one'}", "enter", footer=False
+        ),
+        Command("cancel", "Cancel", "Change nothing", key="escape"),
+        Command("cursor_down", f"Next {noun}".strip(), "Move down the list", "down", footer=False),
+        Command("cursor_up", f"Previous {noun}".strip(), "Move up the list", "up", footer=False),
+        HELP_COMMAND,
+    )
+
+
+class RecordPicker(ShadowModal[R]):
     """Pick one record by typing part of its title or its number: ``search(typed)`` gives
     ``(value, label)`` pairs (the core does the matching: case and accents ignored).
-    Dismisses with the chosen value, or None. Used for "merge into" and "follows up"."""
+    Dismisses with the chosen value (``pick`` turns it into the result), or None.
+
+    The one home of choosing a record from a searched list: "merge into", "follows up",
+    a department's page, and people (``PersonPicker``, the identity dialog)."""
+
+    SEARCH_ID = "record-search"
+    LIST_ID = "record-list"
+    EMPTY_ID = "record-empty"
 
     DEFAULT_CSS = """
     RecordPicker .picker {
@@ -192,13 +204,7 @@ class RecordPicker(ShadowModal[str]):
         "Type part of a title or a number to narrow the list, up and down to move, enter to "
         "choose; escape changes nothing."
     )
-    COMMAND_LIST = (
-        Command("choose", "Choose", "Choose the highlighted one", key="enter", footer=False),
-        Command("cancel", "Cancel", "Change nothing", key="escape"),
-        Command("cursor_down", "Next", "Move down the list", key="down", footer=False),
-        Command("cursor_up", "Previous", "Move up the list", key="up", footer=False),
-        HELP_COMMAND,
-    )
+    COMMAND_LIST = picker_commands()
     BINDINGS = bindings(COMMAND_LIST)
 
     def __init__(
@@ -209,6 +215,7 @@ class RecordPicker(ShadowModal[str]):
         note: str = "",
         placeholder: str = "Type part of the title, or its number",
         value: str = "",
+        empty: str = "Nothing matches.",
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -216,23 +223,20 @@ class RecordPicker(ShadowModal[str]):
         self.note = note
         self.placeholder = placeholder
         self.value = value
-
-    @property
-    def help_title(self) -> str:
-        return self.title_text
+        self.empty = empty
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
             if self.note:
                 yield Static(self.note, markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="record-search")
-            yield OptionList(id="record-list")
-            yield Label("", id="record-empty", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id=self.SEARCH_ID)
+            yield OptionList(id=self.LIST_ID)
+            yield Label("", id=self.EMPTY_ID, markup=False)
 
     def on_mount(self) -> None:
         self._fill(self.value)
-        self.query_one("#record-search", Input).focus()
+        self.query_one(f"#{self.SEARCH_ID}", Input).focus()
 
     def _fill(self, typed: str) -> None:
         found = self.search(typed)
@@ -244,21 +248,32 @@ class RecordPicker(ShadowModal[str]):
         )  # fmt: skip
         if found:
             option_list.highlighted = 0
-        self.query_one("#record-empty", Label).update("" if found else "Nothing matches.")
+        empty = "" if found else self.empty_text(typed.strip())
+        self.query_one(f"#{self.EMPTY_ID}", Label).update(empty)
 
-    @on(Input.Changed, "#record-search")
+    def empty_text(self, typed: str) -> str:
+        """What to say when nothing is listed (``typed``: the search, if any)."""
+        return self.empty
+
+    def pick(self, value: str) -> None:
+        """Dismiss with the chosen option's value (a subclass may convert it)."""
+        self.dismiss(value)  # type: ignore[arg-type]
+
+    @on(Input.Changed)
     def _search(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if event.input.id == self.SEARCH_ID:
+            self._fill(event.value)
 
-    @on(Input.Submitted, "#record-search")
-    def _submitted(self) -> None:
-        self.action_choose()
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == self.SEARCH_ID:
+            self.action_choose()
 
     def action_choose(self) -> None:
         option_list = self.query_one(OptionList)
         if option_list.highlighted is None:
             return
-        self.dismiss(option_list.get_option_at_index(option_list.highlighted).id)
+        self.pick(option_list.get_option_at_index(option_list.highlighted).id or "")
 
     def action_cursor_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
@@ -269,7 +284,7 @@ class RecordPicker(ShadowModal[str]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        self.pick(event.option.id or "")
 
 
 def suggestion_search(

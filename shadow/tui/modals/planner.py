@@ -30,7 +30,7 @@ from shadow.core.store import StoreError
 from ..commands import Command, bindings
 from ..loading import Loader
 from ..widgets.charts import theme_style
-from ..widgets.field import Field
+from ..widgets.field import Field, text_field
 from ..widgets.literal import cell, one_line
 from .base import HELP_COMMAND, ShadowModal
 
@@ -134,13 +134,10 @@ class PlannerModal(ShadowModal[int]):
         self,
         programme_id: int | None,
         programme_name: str,
-        *,
-        now: datetime | None = None,
     ) -> None:
         super().__init__()
         self.programme_id = programme_id
         self.programme_name = programme_name
-        self.now_ = now
         self.plan: Plan | None = None
         self.request: PlanRequest | None = None
         self.ticked: set[int] = set()
@@ -157,9 +154,6 @@ class PlannerModal(ShadowModal[int]):
     @property
     def planning(self) -> bool:
         return self.loader.reading
-
-    def moment(self) -> datetime:
-        return dates.aware(self.now_) if self.now_ is not None else self.app.clock()
 
     # ------------------------------------------------------------ layout
     def compose_dialog(self) -> ComposeResult:
@@ -181,12 +175,9 @@ class PlannerModal(ShadowModal[int]):
                 markup=False,
             )
             with Horizontal(classes="plan-row"):
-                yield Field("from", "From", Input(planner.DEFAULT_START, id="from"), hint=" ")
-                yield Field(
-                    "to",
-                    "To",
-                    Input(f"in {planner.DEFAULT_RANGE.days // 7} weeks", id="to"),
-                    hint=" ",
+                yield text_field("from", "From", planner.DEFAULT_START, hint=" ")
+                yield text_field(
+                    "to", "To", f"in {planner.DEFAULT_RANGE.days // 7} weeks", hint=" "
                 )
             with Horizontal(classes="plan-row"):
                 yield Field(
@@ -195,10 +186,10 @@ class PlannerModal(ShadowModal[int]):
                     Input(str(max_week), id="max_per_week", type="integer"),
                     hint="visits per person",
                 )
-                yield Field(
+                yield text_field(
                     "length",
                     "Length",
-                    Input(dates.format_duration(planner.DEFAULT_LENGTH), id="length"),
+                    dates.format_duration(planner.DEFAULT_LENGTH),
                     hint="of each visit",
                 )
                 yield Button("Plan (enter)", id="plan", variant="primary")
@@ -239,7 +230,7 @@ class PlannerModal(ShadowModal[int]):
 
     def read_request(self) -> PlanRequest | None:
         """Read the fields, showing each date as read and each problem under its field."""
-        now = self.moment()
+        now = self.app.clock()
         errors: dict[str, str] = {}
         start = end = None
         text = self.query_one("#from", Input).value
@@ -292,7 +283,7 @@ class PlannerModal(ShadowModal[int]):
         self.query_one("#plan-error", Label).update("")
         self.query_one("#plan-summary", Label).update("Planning …")
         self.query_one("#book", Button).disabled = True
-        self.loader.load((request, self.moment()))
+        self.loader.load((request, self.app.clock()))
 
     def _plan(self, job: tuple[PlanRequest, datetime]) -> tuple[Plan, PlanRequest]:
         request, now = job  # (runs in the loader's thread)
@@ -339,7 +330,7 @@ class PlannerModal(ShadowModal[int]):
         self.query_one("#plan-summary", Label).update(summary)
         table = self.query_one("#proposals", DataTable)
         table.clear()
-        zone = self.moment().tzinfo
+        zone = self.app.clock().tzinfo
         for i, p in enumerate(plan.proposals):
             start, end = p.start.astimezone(zone), p.end.astimezone(zone)
             visitors = cut(", ".join(people.get(v, f"#{v}") for v in p.visitors), VISITORS_WIDTH)
@@ -392,7 +383,7 @@ class PlannerModal(ShadowModal[int]):
         table = self.query_one("#proposals", DataTable)
         p = self.plan.proposals[min(max(table.cursor_row, 0), len(self.plan.proposals) - 1)]
         people, depts = self._names
-        zone = self.moment().tzinfo
+        zone = self.app.clock().tzinfo
         text = (
             f"{dates.format_span(p.start.astimezone(zone), p.end.astimezone(zone))} at "
             f"{one_line(depts.get(p.department_id, '?'))}: "

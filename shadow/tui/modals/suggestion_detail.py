@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from shadow.core import backlog, dates, directory, history, sla
+from shadow.core import backlog, dates, directory, sla
 from shadow.core.models import Department, Observation, Person, Suggestion, Visit
 from shadow.core.plain import count as counted
 
 from ..commands import Command, bindings
-from ..widgets.literal import audit_change, one_line, visible
+from ..widgets.literal import history_content, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 from .suggestion_form import priority_content
 from .wait import wait_content
@@ -60,10 +58,9 @@ class SuggestionDetail(ShadowModal[str]):
     }
     """
 
-    def __init__(self, suggestion_id: int, now: datetime) -> None:
+    def __init__(self, suggestion_id: int) -> None:
         super().__init__()
         self.suggestion_id = suggestion_id
-        self.now = now
 
     @property
     def help_title(self) -> str:
@@ -136,7 +133,7 @@ class SuggestionDetail(ShadowModal[str]):
         raised = one_line(people.get(s.author_id, f"#{s.author_id}"))
         if created:
             raised += f", {dates.format_moment(dates.from_iso(created))}"
-            raised += f" ({counted(backlog.age_days(created, self.now), 'day')} ago)"
+            raised += f" ({counted(backlog.age_days(created, self.app.clock()), 'day')} ago)"
         voters = [one_line(people.get(v, f"#{v}")) for v in s.votes]
         rows = [
             ("Status", status),
@@ -165,7 +162,7 @@ class SuggestionDetail(ShadowModal[str]):
         created = doc.get("created")
         if not created:
             return Content.styled("no creation time recorded", "$text-muted")
-        clocks = sla.service(store).clocks(s, created, self.now)
+        clocks = sla.service(store).clocks(s, created, self.app.clock())
         lines = []
         for clock in clocks:
             line = Content.styled(clock.describe(), SLA_STYLES.get(clock.state, ""))
@@ -176,20 +173,7 @@ class SuggestionDetail(ShadowModal[str]):
         return Content("\n").join(lines)
 
     def _history(self, s: Suggestion) -> Content:
-        entries = sorted(
-            self.app.store.audit(Suggestion.TABLE, s.id), key=lambda e: (e["ts"], e["id"])
-        )
-        names = history.Names(self.app.store)
-        lines = []
-        for e in entries:
-            when = dates.format_moment(dates.from_iso(e["ts"]).astimezone(dates.local_zone()))
-            what = "raised" if e["field"] == "*" else audit_change(e, names)
-            lines.append(
-                Content.assemble(
-                    (when, "$text-muted"), "  ", (one_line(e["actor"]), "bold"), "  ", what
-                )
-            )
-        return Content("\n").join(lines) if lines else Content.styled("none", "$text-muted")
+        return history_content(self.app.store, Suggestion.TABLE, s.id, "raised")
 
     def action_edit(self) -> None:
         self.dismiss("edit")

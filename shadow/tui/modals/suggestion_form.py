@@ -6,10 +6,9 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from shadow.core import backlog, directory
 from shadow.core.backlog import BacklogError
@@ -25,9 +24,8 @@ from shadow.core.models import (
 from shadow.core.plain import reader_of_direction
 
 from ..palette import priority_style
-from ..widgets.field import Field
+from ..widgets.field import Field, text_field
 from ..widgets.jargon import JargonPanel
-from ..widgets.suggest import SuggestListItem
 from .form import FormModal, value_of
 
 
@@ -118,17 +116,13 @@ class SuggestionForm(FormModal):
             return f"Raise a suggestion from visit #{self.visit_id}"
         return "Raise a suggestion"
 
-    def compose_dialog(self) -> ComposeResult:
-        with Vertical(classes="dialog form suggestion-form"):
-            yield Label(self.heading(), classes="dialog-title", markup=False)
-            with VerticalScroll(classes="form-body"):
-                yield from self.fields()
-                yield JargonPanel(id="jargon")
-            yield Label("", id="priority-line", markup=False)
-            yield Label("", id="form-message", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
+    FORM_CLASS = "suggestion-form"
+
+    def compose_below_fields(self) -> ComposeResult:
+        yield JargonPanel(id="jargon")
+
+    def compose_above_message(self) -> ComposeResult:
+        yield Label("", id="priority-line", markup=False)
 
     def _start(self) -> dict[str, Any]:
         store = self.app.store
@@ -167,7 +161,7 @@ class SuggestionForm(FormModal):
         levels = [(level, level) for level in LEVELS]
         description = TextArea(start["description"], id="description")
         return [
-            Field("title", "Title", Input(start["title"], id="title")),
+            text_field("title", "Title", start["title"]),
             Field("description", "Description", description),
             Field(
                 "direction",
@@ -180,19 +174,11 @@ class SuggestionForm(FormModal):
                 ),
                 hint="Who it is for: IT → library is checked for jargon",
             ),
-            Field(
-                "department",
-                "Department",
-                Input(
-                    start["department"],
-                    id="department",
-                    suggester=SuggestFromList(dept_names, case_sensitive=False),
-                ),
-            ),
-            Field(
+            text_field("department", "Department", start["department"], choices=dept_names),
+            text_field(
                 "visit",
                 "Visit",
-                Input(start["visit"], id="visit"),
+                start["visit"],
                 hint="The number of the visit it came from (may be empty)",
             ),
             Field(
@@ -211,12 +197,7 @@ class SuggestionForm(FormModal):
                 RiskChoice(start["risks"], id="risks"),
                 hint="Any risk raises the impact one level",
             ),
-            Field(
-                "tags",
-                "Tags",
-                Input(start["tags"], id="tags", suggester=SuggestListItem(tags)),
-                hint="Comma-separated words",
-            ),
+            text_field("tags", "Tags", start["tags"], hint="Comma-separated words", items=tags),
         ]
 
     def on_mount(self) -> None:

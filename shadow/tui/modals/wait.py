@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import App
 from textual.content import Content
 
 from shadow.core import dates, sla
-from shadow.core.models import WAIT_SIDES
+from shadow.core.models import WAIT_SIDES, UserError
+from shadow.core.store import StoreError
 
 from ..widgets.literal import one_line
 from .pickers import ChoiceModal, TextPrompt
@@ -35,7 +38,7 @@ async def change_wait(app: App, actor: str, record: str, record_id: int, what: s
     the user changed their mind; core refusals (UserError, AccessDenied) propagate."""
     label = f"{record[:-1]} #{record_id}"
     if what == "resume":
-        ended = sla.resume(app.store, actor, record, record_id)
+        ended = sla.resume(app.store, actor, record, record_id, app.clock())  # type: ignore[attr-defined]
         return f"{label.capitalize()} no longer waits on {sla.SIDE_NAMES.get(ended.on, ended.on)}"
     current = sla.current_wait(app.store, record, record_id)
     on = await app.push_screen_wait(
@@ -59,5 +62,20 @@ async def change_wait(app: App, actor: str, record: str, record_id: int, what: s
     )
     if note is None:
         return None
-    sla.wait(app.store, actor, record, record_id, on, note)
+    sla.wait(app.store, actor, record, record_id, on, note, now=app.clock())  # type: ignore[attr-defined]
     return f"{label.capitalize()} is waiting on {sla.SIDE_NAMES[on]}"
+
+
+async def wait_chosen(
+    app: App, record: str, record_id: int, what: str, fail: Callable[[Exception], None]
+) -> str | None:
+    """``what`` ("wait" or "resume") as chosen in a record's details dialog, by the acting
+    person (None: nobody acts). A refusal goes to ``fail``. Returns what happened."""
+    actor = app.acting_name()  # type: ignore[attr-defined]
+    if actor is None:
+        return None
+    try:
+        return await change_wait(app, actor, record, record_id, what)
+    except (UserError, StoreError) as exc:
+        fail(exc)
+        return None

@@ -9,14 +9,12 @@ through an optional filter (overdue, due this week, status, owner, department).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import ScreenResume
 from textual.widgets import DataTable, Label
 
 from shadow.core import actions, backlog
@@ -41,11 +39,11 @@ from ..modals.action_form import ActionForm, due_preview
 from ..modals.base import Confirm
 from ..modals.person_picker import PersonPicker
 from ..modals.pickers import TextPrompt
-from ..modals.wait import change_wait
+from ..modals.wait import wait_chosen
 from ..widgets.due import describe_day, due_cell_text
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
-from .base import AreaScreen
+from .base import AreaScreen, area_bar
 
 # (label, narrowest width the column may be cut to when space is short; None: never cut)
 COLUMNS = (
@@ -96,6 +94,8 @@ class ActionsScreen(AreaScreen):
         "open action of a suggestion offers to mark the suggestion done."
     )
     WATCHES = frozenset({Action.TABLE, Suggestion.TABLE, Person.TABLE, Department.TABLE})
+    FOCUS = "#actions-table"
+    RELOAD_ON_RESUME = True  # back from another area: pick up what was missed
     COMMAND_LIST = (
         Command("details", "Details", "Notes and history of the selected action", key="enter"),
         Command("add", "Add", "Add an action", key="a"),
@@ -135,30 +135,10 @@ class ActionsScreen(AreaScreen):
     )
     BINDINGS = bindings(COMMAND_LIST)
     DEFAULT_CSS = """
-    ActionsScreen #actions-bar {
-        height: auto;
-        padding: 0 1;
-    }
-    ActionsScreen #actions-showing {
-        width: 1fr;
-    }
-    ActionsScreen #actions-count {
-        width: auto;
-        color: $text-muted;
-    }
-    ActionsScreen #actions-empty {
-        width: 100%;
-        padding: 1 2;
-        color: $text-muted;
-        display: none;
-    }
     ActionsScreen RecordTable {
         height: 1fr;
     }
     """
-
-    # "Now" for due dates and overdue; None: the real time (tests fix it).
-    now: datetime | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,33 +157,17 @@ class ActionsScreen(AreaScreen):
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="actions-bar"):
-            yield Label("", id="actions-showing", markup=False)
-            yield Label("", id="actions-count", markup=False)
-        yield Label("", id="actions-empty", markup=False)
+        yield area_bar("actions", "showing", "count")
+        yield Label("", id="actions-empty", classes="list-empty", markup=False)
         yield ActionsTable(COLUMNS, id="actions-table")
-
-    def on_mount(self) -> None:
-        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
-        self.reload()
-        self.table.focus()
-        # When the acting person changes, AreaScreen reads again (what is "mine" moved).
-
-    def on_screen_resume(self, event: ScreenResume) -> None:
-        # Back from another area: pick up anything missed meanwhile.
-        self.reload()
 
     @property
     def table(self) -> ActionsTable:
         return self.query_one("#actions-table", ActionsTable)
 
-    def moment(self) -> datetime:
-        """ "Now" for due dates (fixed in tests)."""
-        return self.now or self.app.clock()
-
     @property
     def today(self) -> date:
-        return self.moment().date()
+        return self.app.clock().date()
 
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
@@ -346,13 +310,6 @@ class ActionsScreen(AreaScreen):
             self.filter = chosen
             self.refilter()
 
-    def action_refresh(self) -> None:
-        try:
-            self.app.store.refresh()
-        except StoreError as exc:
-            say_cannot_read(self)(str(exc))
-        self.reload()
-
     # ------------------------------------------------------------ the selected action
     def _current(self) -> ActionView | None:
         action_id = self.table.selected_id
@@ -369,10 +326,6 @@ class ActionsScreen(AreaScreen):
             self.app.say(f"Action #{action_id} is gone (changed elsewhere)", severity="warning")
             self.refilter()
         return found
-
-    def _fail(self, exc: Exception) -> None:
-        text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-        self.app.say(text, title="Not changed", severity="error")
 
     def _after_change(self, action_id: int | None, message: str, *, follow: bool = True) -> None:
         """Show the change; the cursor follows the action (or, finishing one, stays put)."""
@@ -406,12 +359,10 @@ class ActionsScreen(AreaScreen):
         choice = await self.app.push_screen_wait(ActionDetail(v, self.today))
         if choice in ("done", "start", "drop", "reopen", "reassign", "due"):
             await self.run_action(choice)
-        elif choice in ("wait", "resume") and (actor := self.app.acting_name()) is not None:
-            try:
-                said = await change_wait(self.app, actor, "actions", v.action.id or 0, choice)
-            except (UserError, StoreError) as exc:
-                self._fail(exc)
-                return
+        elif choice in ("wait", "resume"):
+            said = await wait_chosen(
+                self.app, "actions", v.action.id or 0, choice, self.app.say_refused
+            )
             if said:
                 self._after_change(v.action.id, said)
 
@@ -423,7 +374,7 @@ class ActionsScreen(AreaScreen):
             if new_id is not None:
                 self._after_change(new_id, f"Action #{new_id} added")
 
-        self.app.push_screen(ActionForm(now_=self.now), saved)
+        self.app.push_screen(ActionForm(), saved)
 
     # -- status
     def action_done(self) -> None:
@@ -462,7 +413,7 @@ class ActionsScreen(AreaScreen):
         try:
             outcome = actions.set_status(self.app.store, actor, a.id or 0, status, reason)
         except (UserError, StoreError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return False
         message = outcome.message[:1].upper() + outcome.message[1:]
         finished = status in ("done", "dropped")
@@ -475,7 +426,7 @@ class ActionsScreen(AreaScreen):
         try:
             s = backlog.get(self.app.store, suggestion_id)
         except (UserError, StoreError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return
         question = (
             f"That was the last open action of suggestion #{s.id} '{one_line(s.title)}'. "
@@ -488,7 +439,7 @@ class ActionsScreen(AreaScreen):
                 self.app.store, actor, suggestion_id, "done", "all its actions are done"
             )
         except (UserError, StoreError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return
         self.reload()
         self.app.say(f"Suggestion #{s.id} is done: {one_line(s.title)}")
@@ -504,7 +455,9 @@ class ActionsScreen(AreaScreen):
             return
         a = v.action
         if a.status not in LIVE:
-            self._fail(UserError(f"action #{a.id} is {a.status}; only open actions can be dropped"))
+            self.app.say_refused(
+                UserError(f"action #{a.id} is {a.status}; only open actions can be dropped")
+            )
             return
         reason = ""
         while True:
@@ -553,7 +506,7 @@ class ActionsScreen(AreaScreen):
             updated = actions.action_from_input(self.app.store, {"owner": f"#{person_id}"}, fresh)
             actions.update(self.app.store, actor, updated, expect_version=fresh.version)
         except (UserError, ValidationError, StoreError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return
         owner = self.app.store.get(Person.TABLE, person_id) or {}
         self._after_change(a.id, f"Action #{a.id} is now with {one_line(owner.get('name', '?'))}")
@@ -568,14 +521,14 @@ class ActionsScreen(AreaScreen):
         if v is None or actor is None:
             return
         a = v.action
-        now_ = self.moment()
+        now = self.app.clock()
         if a.due:
             was = describe_day(date.fromisoformat(a.due), self.today)
         else:
             was = "no due date"
 
         def check(text: str) -> tuple[str, str]:
-            preview = due_preview(text, now_)
+            preview = due_preview(text, now)
             if preview.plain.startswith("→"):
                 return "", preview.plain
             return preview.plain, ""
@@ -598,14 +551,14 @@ class ActionsScreen(AreaScreen):
             try:
                 fresh = actions.get(self.app.store, a.id or 0)  # as it is now, not as listed
                 updated = actions.action_from_input(
-                    self.app.store, {"due": typed}, fresh, now_=now_, dayfirst=dayfirst()
+                    self.app.store, {"due": typed}, fresh, now_=now, dayfirst=dayfirst()
                 )
                 actions.update(self.app.store, actor, updated, expect_version=fresh.version)
             except ValidationError as exc:
-                self._fail(exc)
+                self.app.say_refused(exc)
                 continue  # ask again with what was typed
             except (UserError, StoreError) as exc:
-                self._fail(exc)
+                self.app.say_refused(exc)
                 return
             break
         if updated.due:

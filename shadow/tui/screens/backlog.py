@@ -43,7 +43,7 @@ from ..modals.backlog_filter import BacklogFilterModal
 from ..modals.pickers import ChoiceModal, RecordPicker, TextPrompt, suggestion_search
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import SuggestionForm
-from ..modals.wait import change_wait
+from ..modals.wait import wait_chosen
 from ..palette import priority_style, rich
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
@@ -132,6 +132,7 @@ class BacklogScreen(AreaScreen):
         "past the last or first row) turn the page."
     )
     WATCHES = frozenset({Suggestion.TABLE, Person.TABLE, Department.TABLE, "settings"})
+    FOCUS = "#backlog-table"
     COMMAND_LIST = (
         Command("open", "Open", "Open the suggestion: details, clocks, history", key="enter"),
         Command("impact", "Impact", "Set the impact a reviewer decides on", key="i"),
@@ -188,17 +189,8 @@ class BacklogScreen(AreaScreen):
     )
     BINDINGS = bindings(COMMAND_LIST)
     DEFAULT_CSS = """
-    BacklogScreen #backlog-bar {
-        height: auto;
-        padding: 0 1;
-    }
-    BacklogScreen #backlog-search {
-        width: 1fr;
-    }
     BacklogScreen #backlog-status {
-        width: auto;
         padding: 1 1 0 2;
-        color: $text-muted;
     }
     BacklogScreen #backlog-filter {
         width: 100%;
@@ -208,9 +200,6 @@ class BacklogScreen(AreaScreen):
         height: 1fr;
     }
     """
-
-    # "Now" for ages and service levels; None: the real time (tests fix it).
-    now: datetime | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -232,29 +221,25 @@ class BacklogScreen(AreaScreen):
             busy=self._update_labels,
             failed=self._failed,
             merge=lambda older, newer: older or newer,  # a full read asked for is kept
-            prepare=lambda full: (full, dict(self._stamps), self.moment()),
+            prepare=lambda full: (full, dict(self._stamps), self.app.clock()),
             name="backlog-rows",
         )
-        self._full_pending = False
+        self._full_pending = True  # the first read is a full one
         self._search_timer: Timer | None = None
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="backlog-bar"):
+        with Horizontal(id="backlog-bar", classes="area-bar"):
             yield Input(
                 placeholder="Search titles, descriptions, departments, people, tags ( / )",
                 id="backlog-search",
+                classes="bar-fill",
             )
-            yield Label("", id="backlog-status", markup=False)
+            yield Label("", id="backlog-status", classes="bar-note", markup=False)
         yield Label("", id="backlog-filter", markup=False)
         yield BacklogTable(
             [(label, low) for label, low, _ in COLUMNS], pager=self.turn_page, id="backlog-table"
         )
-
-    def on_mount(self) -> None:
-        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
-        self.load(full=True)
-        self.table.focus()
 
     @property
     def table(self) -> BacklogTable:
@@ -263,10 +248,6 @@ class BacklogScreen(AreaScreen):
     @property
     def search(self) -> Input:
         return self.query_one("#backlog-search", Input)
-
-    def moment(self) -> datetime:
-        """ "Now" for ages and service levels (fixed in tests)."""
-        return self.now or self.app.clock()
 
     # ------------------------------------------------------------ reading the rows
     def _store_changed(self, tables: frozenset[str]) -> None:
@@ -316,7 +297,7 @@ class BacklogScreen(AreaScreen):
         store = self.app.store
         ids = list(ids)
         try:
-            fresh = backlog.rows(store, self.moment(), ids=ids)
+            fresh = backlog.rows(store, self.app.clock(), ids=ids)
             for i in ids:
                 doc = store.get(Suggestion.TABLE, i)
                 if doc is None:
@@ -358,7 +339,7 @@ class BacklogScreen(AreaScreen):
 
     def cells(self, r: Row) -> list[Text]:
         num, prio, title, direction, dept, status, votes, age, author, sla = backlog_cells(
-            r, self.moment()
+            r, self.app.clock()
         )
         return [
             Text(MARK if r.id in self.marked else "", style="bold magenta"),
@@ -557,15 +538,11 @@ class BacklogScreen(AreaScreen):
         s = self._current()
         if s is None:
             return
-        choice = await self.app.push_screen_wait(SuggestionDetail(s.id, self.moment()))
+        choice = await self.app.push_screen_wait(SuggestionDetail(s.id))
         if choice == "edit":
             self.action_edit()
-        elif choice in ("wait", "resume") and (actor := self.app.acting_name()) is not None:
-            try:
-                said = await change_wait(self.app, actor, "suggestions", s.id, choice)
-            except (UserError, StoreError) as exc:
-                self._fail(exc)
-                return
+        elif choice in ("wait", "resume"):
+            said = await wait_chosen(self.app, "suggestions", s.id, choice, self.app.say_refused)
             if said:
                 self._changed([s.id])
                 self.app.say(said)
@@ -595,16 +572,12 @@ class BacklogScreen(AreaScreen):
         self.app.push_screen(SuggestionForm(s, author=self.app.actor), saved)
 
     # ------------------------------------------------------------ triage
-    def _fail(self, exc: Exception) -> None:
-        text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-        self.app.say(text, title="Not changed", severity="error")
-
     def _save(self, s: Suggestion, actor: str, values: dict) -> Suggestion | None:
         try:
             updated = backlog.suggestion_from_input(self.app.store, values, s)
             backlog.update(self.app.store, actor, updated, expect_version=s.version)
         except (UserError, ValidationError, StoreError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return None
         self._changed([s.id])
         return updated
@@ -712,7 +685,7 @@ class BacklogScreen(AreaScreen):
         try:
             backlog.set_status(self.app.store, actor, s.id, choice, reason)
         except (UserError, StoreError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return
         self._changed([s.id])
         self.app.say(f"#{s.id} is now {choice}")
@@ -780,7 +753,7 @@ class BacklogScreen(AreaScreen):
         try:
             count = backlog.vote(self.app.store, person, s.id, withdraw=withdraw)
         except (UserError, StoreError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return
         self._changed([s.id])
         if withdraw:
@@ -811,7 +784,7 @@ class BacklogScreen(AreaScreen):
         try:
             survivor = backlog.merge(store, actor, s.id, int(answer.lstrip("#")))
         except (UserError, StoreError, ValueError) as exc:
-            self._fail(exc)
+            self.app.say_refused(exc)
             return
         self.marked.discard(s.id)
         self._changed([s.id, survivor.id])

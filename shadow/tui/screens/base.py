@@ -5,11 +5,44 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Label
+
+from shadow.core.models import Action, Department, Kudos, Observation, Person, Suggestion, Visit
+from shadow.core.store import StoreError
 
 from ..commands import Command
-from ..loading import LoadsData
+from ..loading import LoadsData, say_cannot_read
+
+# What the programme-wide views read (the Dashboard, the meeting pack): a change to any
+# of these tables reads them again.
+PROGRAMME_TABLES = frozenset(
+    {t.TABLE for t in (Visit, Action, Suggestion, Kudos, Person, Department, Observation)}
+    | {"settings"}
+)
+
+# The keys of a page opened over an area (a department's, a visit's): back to where it was
+# opened (``AreaScreen.action_back``), and paging (the screen's ``action_page(direction)``).
+BACK_COMMAND = Command("back", "Back", "Back to where you were", key="escape,q")
+PAGE_COMMANDS = (
+    Command("page('down')", "Page down", "Scroll down", key="pagedown", footer=False),
+    Command("page('up')", "Page up", "Scroll up", key="pageup", footer=False),
+)
+
+# The r key of a screen whose only refresh is reading the database again (AreaScreen's).
+REFRESH_COMMAND = Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False)
+
+
+def area_bar(area: str, fill: str, note: str, note_text: str = "") -> Horizontal:
+    """An area's bar over its list (app.tcss ``.area-bar``): a line that fills it
+    (``#{area}-{fill}``) and a muted note at its end (``#{area}-{note}``)."""
+    return Horizontal(
+        Label("", id=f"{area}-{fill}", classes="bar-fill", markup=False),
+        Label(note_text, id=f"{area}-{note}", classes="bar-note", markup=False),
+        id=f"{area}-bar",
+        classes="area-bar",
+    )
 
 
 class AreaScreen(LoadsData, Screen):
@@ -17,8 +50,13 @@ class AreaScreen(LoadsData, Screen):
 
     Subclasses set ``AREA_TITLE``, ``HELP`` (what the area is for, shown by ?),
     ``COMMAND_LIST`` (with ``BINDINGS = bindings(COMMAND_LIST)``), ``WATCHES``
-    (the tables whose changes matter) and implement ``compose_body`` and ``reload``
-    (which reads through a ``tui.loading.Loader``).
+    (the tables whose changes matter), ``FOCUS`` (a selector: what has the focus when
+    the screen opens) and implement ``compose_body`` and ``reload`` (which reads through
+    a ``tui.loading.Loader``).
+
+    Opening, the screen reads (after its own ``on_mount``: Textual calls each class's
+    handler, the subclass's first); one created stale reads when first shown instead.
+    ``RELOAD_ON_RESUME`` screens read again whenever they are shown.
 
     A change to a watched table reloads the screen only while it is shown; a hidden
     screen (another area, or a dialog on top) marks itself stale and reloads when it is
@@ -28,6 +66,8 @@ class AreaScreen(LoadsData, Screen):
     AREA_TITLE: ClassVar[str] = ""
     COMMAND_LIST: ClassVar[tuple[Command, ...]] = ()
     WATCHES: ClassVar[frozenset[str]] = frozenset()
+    FOCUS: ClassVar[str] = ""
+    RELOAD_ON_RESUME: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,6 +85,10 @@ class AreaScreen(LoadsData, Screen):
     def on_mount(self) -> None:
         self.app.store_changed_signal.subscribe(self, self._store_changed)
         self.app.actor_changed_signal.subscribe(self, self._on_actor_changed)
+        if not self._stale:
+            self.reload()
+        if self.FOCUS:
+            self.query_one(self.FOCUS).focus()
 
     def _on_actor_changed(self, _person: object) -> None:
         """Another person acts now: what is "mine" on this screen is read again."""
@@ -67,12 +111,24 @@ class AreaScreen(LoadsData, Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self._stale or self.outdated():
+        if self.RELOAD_ON_RESUME or self._stale or self.outdated():
             self._reload_now()
 
     def outdated(self) -> bool:
         """Whether what is shown is too old to show again as it is (e.g. the day moved on)."""
         return False
+
+    def action_back(self) -> None:
+        """Close a page opened over an area (``PAGE_COMMANDS``)."""
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        """Re-read the database now (another process's changes too), then the screen."""
+        try:
+            self.app.store.refresh()
+        except StoreError as exc:
+            say_cannot_read(self)(str(exc))
+        self.reload()
 
     def reload(self) -> None:
         """Re-read what the screen shows from the store."""

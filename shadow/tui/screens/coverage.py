@@ -15,7 +15,7 @@ visits, and month by month; ``s`` records a survey.
 from __future__ import annotations
 
 import textwrap
-from datetime import date, datetime
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -38,17 +38,16 @@ from shadow.core.models import (
 from shadow.core.plain import count as counted
 from shadow.core.programmes import active as active_programmes
 from shadow.core.programmes import get as get_programme
-from shadow.core.store import StoreError
 from shadow.core.surveys import DepartmentGap
 
 from ..commands import Command, bindings
-from ..loading import Loader, say_cannot_read
+from ..loading import Loader
 from ..modals.goals_form import GoalsForm
 from ..modals.planner import PlannerModal
 from ..modals.survey_form import SurveyForm
 from ..widgets.charts import Chart, Series, theme_style
 from ..widgets.literal import one_line, select_options
-from .base import AreaScreen
+from .base import REFRESH_COMMAND, AreaScreen
 
 # state -> (theme colour, what it means)
 STATES = {
@@ -171,6 +170,7 @@ class CoverageScreen(AreaScreen):
     WATCHES = frozenset(
         {Visit.TABLE, Person.TABLE, Department.TABLE, Programme.TABLE, Survey.TABLE}
     )
+    FOCUS = "#matrix-table"
     COMMAND_LIST = (
         Command("goals", "Goals", "Edit the programme's coverage goals", key="g"),
         Command("plan", "Plan visits", "Propose visits that close the gaps; review and book", "p"),
@@ -184,14 +184,10 @@ class CoverageScreen(AreaScreen):
         ),
         Command("show_tab('matrix')", "Coverage tab", "Show the coverage matrix", key="1"),
         Command("show_tab('gap')", "Feedback gap tab", "Show the feedback gap", key="2"),
-        Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
+        REFRESH_COMMAND,
     )
     BINDINGS = bindings(COMMAND_LIST)
     DEFAULT_CSS = """
-    CoverageScreen #coverage-bar {
-        height: auto;
-        padding: 0 1;
-    }
     CoverageScreen #programme {
         width: 40;
     }
@@ -247,10 +243,7 @@ class CoverageScreen(AreaScreen):
     }
     """
 
-    # "Now" for how recent visits are; None: the real time (tests fix it).
-    now: datetime | None = None
-
-    def __init__(self, now: datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.loader: Loader[coverage.CoverageView] = Loader(
             self,
@@ -261,8 +254,6 @@ class CoverageScreen(AreaScreen):
             ),
             name="coverage",
         )
-        if now is not None:
-            self.now = now
         self.programme_id: int | None = None
         self.direction = "it-to-library"  # d switches to library staff visiting IT teams
         self.cov: Coverage | None = None
@@ -272,12 +263,9 @@ class CoverageScreen(AreaScreen):
         self._column_width = 0
         self._pending_tab: str | None = None
 
-    def moment(self) -> datetime:
-        return dates.aware(self.now) if self.now is not None else self.app.clock()
-
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="coverage-bar"):
+        with Horizontal(id="coverage-bar", classes="area-bar"):
             yield Select([], prompt="programme", allow_blank=True, compact=True, id="programme")
             yield Label("", id="coverage-legend")
         with TabbedContent(id="coverage-tabs"):
@@ -308,9 +296,7 @@ class CoverageScreen(AreaScreen):
         for d in SURVEY_DIMENSIONS:
             gap.add_column(DIMENSION_LABELS.get(d, d), key=d)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show())
-        self.set_class(self.app.size.height < 30, "-short")
-        self.reload()
-        self.matrix.focus()
+        self.set_class(self.app.size.height < 30, "-short")  # (then AreaScreen reads)
 
     @property
     def matrix(self) -> DataTable:
@@ -329,7 +315,7 @@ class CoverageScreen(AreaScreen):
         return active_programmes(self.app.store)
 
     def reload(self) -> None:
-        self.loader.load((self.programme_id, self.moment(), self.direction))
+        self.loader.load((self.programme_id, self.app.clock(), self.direction))
 
     def action_toggle_direction(self) -> None:
         self.direction = "library-to-it" if self.direction == "it-to-library" else "it-to-library"
@@ -576,13 +562,6 @@ class CoverageScreen(AreaScreen):
         if self.focused is None or event.pane not in self.focused.ancestors:
             table.focus()
 
-    def action_refresh(self) -> None:
-        try:
-            self.app.store.refresh()
-        except StoreError as exc:
-            say_cannot_read(self)(str(exc))
-        self.reload()
-
     def action_goals(self) -> None:
         prog = self.programme()
         if prog is None:
@@ -617,7 +596,7 @@ class CoverageScreen(AreaScreen):
                     "the hosts confirm them in the Schedule."
                 )
 
-        self.app.push_screen(PlannerModal(self.programme_id, name, now=self.now), done)
+        self.app.push_screen(PlannerModal(self.programme_id, name), done)
 
     def action_survey(self) -> None:
         if self.app.acting_name() is None or self.app.actor is None:

@@ -13,7 +13,7 @@ backlog's size).
 from __future__ import annotations
 
 import time as _time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,7 +30,6 @@ from shadow.core.models import (
     DIRECTION_LABELS,
     WAIT_SIDES,
     Action,
-    Department,
     Kudos,
     Observation,
     Person,
@@ -51,7 +50,7 @@ from ..visit_status import change_status
 from ..widgets.charts import Chart, Series
 from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
-from .base import AreaScreen
+from .base import PROGRAMME_TABLES, AreaScreen
 
 SYNC_LIMIT = 3000  # up to this many records the dashboard is read on the spot
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
@@ -149,18 +148,8 @@ class DashboardScreen(AreaScreen):
         "months: visits completed against cancelled or missed, suggestions raised "
         "against closed, and how many suggestions were open at the end of each month."
     )
-    WATCHES = frozenset(
-        {
-            Visit.TABLE,
-            Action.TABLE,
-            Suggestion.TABLE,
-            Kudos.TABLE,
-            Person.TABLE,
-            Department.TABLE,
-            Observation.TABLE,
-            "settings",
-        }
-    )
+    WATCHES = PROGRAMME_TABLES
+    FOCUS = "#visits"
     COMMAND_LIST = (
         Command("open", "Open", "Open the highlighted item's page", key="enter"),
         Command("next_panel", "Next list", "Move to the next list", key="right", footer=False),
@@ -250,13 +239,8 @@ class DashboardScreen(AreaScreen):
     }
     """
 
-    # "Now" for what is today, overdue or breached; None: the real time (tests fix it).
-    now: datetime | None = None
-
-    def __init__(self, now: datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        if now is not None:
-            self.now = now
         self.data: DashboardData | None = None
         self._stale = True  # read when first shown
         self._read_at = 0.0
@@ -275,10 +259,6 @@ class DashboardScreen(AreaScreen):
     @property
     def reading(self) -> bool:
         return self.loader.reading
-
-    def moment(self) -> datetime:
-        """ "Now" (fixed in tests)."""
-        return dates.aware(self.now) if self.now is not None else self.app.clock()
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -311,8 +291,7 @@ class DashboardScreen(AreaScreen):
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too and subscribes to the store's changes.)
-        self._fit(self.app.size.height)
-        self.panel("visits").focus()
+        self._fit(self.app.size.height)  # (it reads when first shown: it starts stale)
 
     def on_resize(self) -> None:
         self._fit(self.size.height)
@@ -332,7 +311,7 @@ class DashboardScreen(AreaScreen):
     def reload(self) -> None:
         """Re-read everything (through the one loader: on the spot or in a thread)."""
         self._read_at = _time.monotonic()
-        self.loader.load((self.moment(), self.app.actor))
+        self.loader.load((self.app.clock(), self.app.actor))
 
     # ------------------------------------------------------------ showing
     def show(self, data: DashboardData) -> None:
@@ -556,13 +535,6 @@ class DashboardScreen(AreaScreen):
     def action_panel(self, name: str) -> None:
         self.panel(name).focus()
 
-    def action_refresh(self) -> None:
-        try:
-            self.app.store.refresh()
-        except StoreError as exc:
-            self.loader.failed(str(exc))
-        self.reload()
-
     # ------------------------------------------------------------ recording outcomes
     def action_outcome(self, status: str) -> None:
         self._outcome(status)
@@ -589,9 +561,7 @@ class DashboardScreen(AreaScreen):
         if data is not None:
             place = data.departments.get(occ.visit.department_id or 0, "?")
             describe = one_line(f"{dates.format_span(occ.start, occ.end)} · {place}")
-        if await change_status(
-            self.app, occ, status, describe=describe, outcome=True, now=self.moment()
-        ):
+        if await change_status(self.app, occ, status, describe=describe, outcome=True):
             self.reload()
 
     # ------------------------------------------------------------ opening
@@ -633,11 +603,17 @@ class DashboardScreen(AreaScreen):
 
         self.app.push_screen(VisitScreen(visit_id, on=on))
 
+    def _still_there(self, table: str, record_id: int, what: str) -> dict | None:
+        """The record a list showed, or None after saying it is gone (and reading again)."""
+        doc = self.app.store.get(table, record_id)
+        if doc is None:
+            self.app.say(f"{what} #{record_id} is gone", severity="warning")
+            self.reload()
+        return doc
+
     @work(exclusive=True, group="dashboard-open")
     async def _open_suggestion(self, suggestion_id: int) -> None:
-        if self.app.store.get(Suggestion.TABLE, suggestion_id) is None:
-            self.app.say(f"Suggestion #{suggestion_id} is gone", severity="warning")
-            self.reload()
+        if self._still_there(Suggestion.TABLE, suggestion_id, "Suggestion") is None:
             return
         if has_mode(self.app, "backlog"):
             await self.app.switch_mode("backlog")
@@ -645,15 +621,12 @@ class DashboardScreen(AreaScreen):
             if select_record(screen, suggestion_id) and hasattr(screen, "action_open"):
                 screen.action_open()  # the backlog's own page, where e edits it
                 return
-        await self.app.push_screen_wait(SuggestionDetail(suggestion_id, self.moment()))
+        await self.app.push_screen_wait(SuggestionDetail(suggestion_id))
 
     @work(exclusive=True, group="dashboard-open")
     async def _open_action(self, action_id: int) -> None:
         store = self.app.store
-        doc = store.get(Action.TABLE, action_id)
-        if doc is None:
-            self.app.say(f"Action #{action_id} is gone", severity="warning")
-            self.reload()
+        if (doc := self._still_there(Action.TABLE, action_id, "Action")) is None:
             return
         if has_mode(self.app, "actions"):
             await self.app.switch_mode("actions")
@@ -661,7 +634,7 @@ class DashboardScreen(AreaScreen):
                 return
         a = Action.from_doc(doc)
         view = next(
-            (v for v in actions.views(store, self.moment().date()) if v.action.id == a.id), None
+            (v for v in actions.views(store, self.app.clock().date()) if v.action.id == a.id), None
         )
         facts = [
             ("Owner", view.owner if view else "?"),
@@ -696,10 +669,7 @@ class DashboardScreen(AreaScreen):
     @work(exclusive=True, group="dashboard-open")
     async def _open_kudos(self, kudos_id: int) -> None:
         store = self.app.store
-        doc = store.get(Kudos.TABLE, kudos_id)
-        if doc is None:
-            self.app.say(f"Kudos #{kudos_id} is gone", severity="warning")
-            self.reload()
+        if (doc := self._still_there(Kudos.TABLE, kudos_id, "Kudos")) is None:
             return
         if doc.get("visit_id") and store.get(Visit.TABLE, doc["visit_id"]) is not None:
             self.open_visit(doc["visit_id"])

@@ -8,15 +8,12 @@ is narrow; every piece of user text is shown literally.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Label, Static
 
-from shadow.core import dates
 from shadow.core.department_card import DepartmentCard, card_lines, read_card
 from shadow.core.models import (
     Action,
@@ -33,7 +30,7 @@ from ..commands import Command, bindings
 from ..loading import Loader
 from ..modals.department_form import DepartmentForm
 from ..widgets.literal import one_line
-from .base import AreaScreen
+from .base import BACK_COMMAND, PAGE_COMMANDS, REFRESH_COMMAND, AreaScreen
 
 NARROW = 100  # below this many columns the sections stack in one column
 # Which column each section goes in (by its index in card_lines): the department's people
@@ -67,12 +64,12 @@ class DepartmentScreen(AreaScreen):
             Secondment.TABLE,
         }
     )
+    FOCUS = "#card-page"
     COMMAND_LIST = (
         Command("edit", "Edit department", "Edit this department: liaison, hosts, side", "e"),
-        Command("back", "Back", "Back to where you were", key="escape,q"),
-        Command("scroll_page('down')", "Page down", "Scroll down", key="pagedown", footer=False),
-        Command("scroll_page('up')", "Page up", "Scroll up", key="pageup", footer=False),
-        Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
+        BACK_COMMAND,
+        *PAGE_COMMANDS,
+        REFRESH_COMMAND,
     )
     BINDINGS = bindings(COMMAND_LIST)
     DEFAULT_CSS = """
@@ -110,10 +107,9 @@ class DepartmentScreen(AreaScreen):
     }
     """
 
-    def __init__(self, department_id: int, *, now: datetime | None = None) -> None:
+    def __init__(self, department_id: int) -> None:
         super().__init__()
         self.department_id = department_id
-        self.now = now
         self.card: DepartmentCard | None = None
         self.loader: Loader[DepartmentCard] = Loader(
             self,
@@ -135,15 +131,13 @@ class DepartmentScreen(AreaScreen):
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
-        self.set_class(self.app.size.width < NARROW, "-narrow")
-        self.reload()
-        self.query_one(CardPage).focus()
+        self.set_class(self.app.size.width < NARROW, "-narrow")  # (then AreaScreen reads)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
 
     def reload(self) -> None:
-        self.loader.load(dates.aware(self.now) if self.now is not None else dates.now())
+        self.loader.load(self.app.clock())
 
     def _failed(self, error: str) -> None:
         self.query_one("#card-status", Static).update(
@@ -171,9 +165,9 @@ class DepartmentScreen(AreaScreen):
         parts: list[Content] = []
         for line in lines:
             style = ""
-            if line.startswith("ROTATION DUE"):
+            if getattr(line, "alert", False):
                 style = "bold $warning"
-            elif line.startswith(("no ratings yet", "fewer than", "none")):
+            elif getattr(line, "quiet", False):
                 style = "$text-muted"
             parts.append(
                 Content.styled(one_line(line), style) if style else Content(one_line(line))
@@ -190,14 +184,7 @@ class DepartmentScreen(AreaScreen):
         return ""
 
     # ------------------------------------------------------------ actions
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_refresh(self) -> None:
-        self.app.store.refresh()
-        self.reload()
-
-    def action_scroll_page(self, direction: str) -> None:
+    def action_page(self, direction: str) -> None:
         page = self.query_one(CardPage)
         page.scroll_page_down() if direction == "down" else page.scroll_page_up()
 
@@ -233,7 +220,7 @@ def choose_department(app) -> None:
                 ),
             )
             for d in sorted(found, key=lambda d: d.name.casefold())
-            if not typed.strip() or directory.matches(typed, d.name, d.branch)
+            if directory.matches(typed, d.name, d.branch)
         ]
 
     def chosen(value: str | None) -> None:

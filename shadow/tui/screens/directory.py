@@ -18,13 +18,13 @@ from shadow.core.records import department_cells, person_cells
 from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..loading import Loader, say_cannot_read
+from ..loading import Loader
 from ..modals.base import Confirm
 from ..modals.department_form import DepartmentForm
 from ..modals.import_csv import ImportModal
 from ..modals.person_form import PersonForm
 from ..widgets.record_table import RecordTable
-from .base import AreaScreen
+from .base import REFRESH_COMMAND, AreaScreen
 
 # (label, narrowest width the column may be cut to when space is short; None: never cut)
 PEOPLE_COLUMNS = (
@@ -74,6 +74,7 @@ class DirectoryScreen(AreaScreen):
         "keeps a record in the history and hides it from pickers."
     )
     WATCHES = frozenset({Person.TABLE, Department.TABLE})
+    FOCUS = "#people-table"
     COMMAND_LIST = (
         Command("add", "Add", "Add a person or a department (depending on the tab)", key="a"),
         Command("edit", "Edit", "Edit the selected record (or press enter on it)", key="e"),
@@ -104,7 +105,7 @@ class DirectoryScreen(AreaScreen):
             footer=False,
         ),
         Command("clear_search", "Clear search", "Clear the search box", key="escape", footer=False),
-        Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
+        REFRESH_COMMAND,
         Command(
             "department_page",
             "Open department page",
@@ -134,19 +135,16 @@ class DirectoryScreen(AreaScreen):
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="directory-bar"):
-            yield Input(placeholder="Search people and departments ( / )", id="search")
-            yield Label("", id="directory-status", markup=False)
+        with Horizontal(id="directory-bar", classes="area-bar"):
+            yield Input(
+                placeholder="Search people and departments ( / )", id="search", classes="bar-fill"
+            )
+            yield Label("", id="directory-status", classes="bar-note", markup=False)
         with TabbedContent(id="directory-tabs"):
             with TabPane("People", id="people"):
                 yield RecordTable(PEOPLE_COLUMNS, id="people-table")
             with TabPane("Departments", id="departments"):
                 yield RecordTable(DEPARTMENT_COLUMNS, id="departments-table")
-
-    def on_mount(self) -> None:
-        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
-        self.reload()
-        self.people_table.focus()
 
     @property
     def people_table(self) -> RecordTable:
@@ -236,13 +234,6 @@ class DirectoryScreen(AreaScreen):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self.current_table.focus()
-
-    def action_refresh(self) -> None:
-        try:
-            self.app.store.refresh()
-        except StoreError as exc:
-            say_cannot_read(self)(str(exc))
-        self.reload()
 
     def action_toggle_inactive(self) -> None:
         self.hide_inactive = not self.hide_inactive

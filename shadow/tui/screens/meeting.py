@@ -20,7 +20,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
@@ -28,22 +28,17 @@ from shadow.core import dates, reports
 from shadow.core.dates import DateError
 from shadow.core.models import (
     Action,
-    Department,
-    Kudos,
-    Observation,
-    Person,
     Suggestion,
     Visit,
 )
 from shadow.core.settings import dayfirst
-from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
-from ..loading import Loader, say_cannot_read
+from ..loading import Loader
 from ..modals.base import Confirm
 from ..modals.pickers import TextPrompt
 from ..widgets.due import describe_day
-from .base import AreaScreen
+from .base import PROGRAMME_TABLES, AreaScreen, area_bar
 
 DEFAULT_DAYS = 14  # the group meets every other week
 
@@ -151,18 +146,8 @@ class MeetingScreen(AreaScreen):
         "Markdown file to share; c copies it to the clipboard (if the terminal allows). "
         "It follows every change to the database as you look at it."
     )
-    WATCHES = frozenset(
-        {
-            Action.TABLE,
-            Suggestion.TABLE,
-            Person.TABLE,
-            Department.TABLE,
-            Visit.TABLE,
-            Kudos.TABLE,
-            Observation.TABLE,
-            "settings",
-        }
-    )
+    WATCHES = PROGRAMME_TABLES
+    FOCUS = "#meeting-scroll"
     COMMAND_LIST = (
         Command("since", "Since", "Change the day the last meeting was", key="s"),
         Command("export", "Export", "Write the pack to a Markdown file", key="e"),
@@ -171,17 +156,6 @@ class MeetingScreen(AreaScreen):
     )
     BINDINGS = bindings(COMMAND_LIST)
     DEFAULT_CSS = """
-    MeetingScreen #meeting-bar {
-        height: auto;
-        padding: 0 1;
-    }
-    MeetingScreen #meeting-since {
-        width: 1fr;
-    }
-    MeetingScreen #meeting-hint {
-        width: auto;
-        color: $text-muted;
-    }
     MeetingScreen #meeting-scroll {
         height: 1fr;
         border: round $primary 50%;
@@ -215,9 +189,6 @@ class MeetingScreen(AreaScreen):
     }
     """
 
-    # "Now" for the pack and the default "since"; None: the real time (tests fix it).
-    now: datetime | None = None
-
     def __init__(self) -> None:
         super().__init__()
         self.since: datetime | None = None  # None: DEFAULT_DAYS before now
@@ -237,29 +208,20 @@ class MeetingScreen(AreaScreen):
         self._shown: tuple[str, list[tuple[str, list[str]]]] | None = None
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="meeting-bar"):
-            yield Label("", id="meeting-since", markup=False)
-            yield Label("↑↓ pgup pgdn scroll", id="meeting-hint", markup=False)
+        yield area_bar("meeting", "since", "hint", "↑↓ pgup pgdn scroll")
         with VerticalScroll(id="meeting-scroll"):
             yield Vertical(id="meeting-pack")
-
-    def on_mount(self) -> None:
-        self.reload()
-        self.query_one("#meeting-scroll", VerticalScroll).focus()
-
-    def moment(self) -> datetime:
-        return self.now or self.app.clock()
 
     @property
     def since_moment(self) -> datetime:
         if self.since is not None:
             return self.since
-        start = self.moment() - timedelta(days=DEFAULT_DAYS)
+        start = self.app.clock() - timedelta(days=DEFAULT_DAYS)
         return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
     # ------------------------------------------------------------ the pack
     def reload(self) -> None:
-        self.loader.load((self.since_moment, self.moment()))
+        self.loader.load((self.since_moment, self.app.clock()))
 
     def _show_pack(self, pack: PreparedPack) -> None:
         self._show_since()
@@ -303,7 +265,7 @@ class MeetingScreen(AreaScreen):
 
     def _show_since(self) -> None:
         day = self.since_moment.date()
-        today = self.moment().date()
+        today = self.app.clock().date()
         label = Content.assemble(
             ("Changes since ", "bold"),
             (describe_day(day, today), "bold $accent"),
@@ -312,12 +274,8 @@ class MeetingScreen(AreaScreen):
         self.query_one("#meeting-since", Label).update(label)
 
     def action_refresh(self) -> None:
-        try:
-            self.app.store.refresh()
-        except StoreError as exc:
-            say_cannot_read(self)(str(exc))
         self.text = ""
-        self.reload()
+        super().action_refresh()
 
     # ------------------------------------------------------------ since
     def action_since(self) -> None:
@@ -325,10 +283,10 @@ class MeetingScreen(AreaScreen):
 
     @work(exclusive=True, group="meeting-since")
     async def _since(self) -> None:
-        now_ = self.moment()
+        now = self.app.clock()
 
         def read(text: str) -> datetime:
-            moment = dates.parse_moment(text, now_=now_, dayfirst=dayfirst(), future=False)
+            moment = dates.parse_moment(text, now_=now, dayfirst=dayfirst(), future=False)
             value = moment.value
             return value if moment.has_time else value.replace(hour=0, minute=0)
 
@@ -337,9 +295,9 @@ class MeetingScreen(AreaScreen):
                 value = read(text)
             except DateError as exc:
                 return str(exc), ""
-            if value > now_:
+            if value > now:
                 return "That is in the future: the pack covers changes since a past day.", ""
-            return "", f"→ {describe_day(value.date(), now_.date())}"
+            return "", f"→ {describe_day(value.date(), now.date())}"
 
         current = self.since_moment
         answer = await self.app.push_screen_wait(
@@ -361,7 +319,7 @@ class MeetingScreen(AreaScreen):
 
     # ------------------------------------------------------------ sharing
     def default_path(self) -> Path:
-        return Path.cwd() / f"meeting-pack-{self.moment():%Y-%m-%d}.md"
+        return Path.cwd() / f"meeting-pack-{self.app.clock():%Y-%m-%d}.md"
 
     def action_export(self) -> None:
         if getattr(self.app, "served", ""):  # in a browser: a download, not a path on the server

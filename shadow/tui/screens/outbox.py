@@ -14,12 +14,13 @@ whatever screen is open.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.events import ScreenResume
 from textual.widgets import DataTable, Label, Static
 
 from shadow.core import mail, outbox
@@ -30,7 +31,7 @@ from ..commands import Command, bindings
 from ..modals.base import Confirm
 from ..widgets.literal import cell, one_line, visible
 from ..widgets.record_table import RecordTable
-from .base import AreaScreen
+from .base import AreaScreen, area_bar
 
 SEND_SECONDS = 60.0  # how often the app sends what is waiting
 SWEEP_SECONDS = 15 * 60.0  # how often it queues the reminders and notices that are due
@@ -53,10 +54,11 @@ STATE_STYLE = {
 }
 
 
-def send_once(store, *, sweep: bool = True) -> outbox.Result:
-    """Queue what is due (optional) and send what is waiting (runs in a worker thread)."""
+def send_once(store, *, sweep: bool = True, now: datetime | None = None) -> outbox.Result:
+    """Queue what is due as of ``now`` (optional) and send what is waiting (runs in a
+    worker thread)."""
     if sweep:
-        outbox.sweep(store)
+        outbox.sweep(store, now)
     return outbox.send(store)
 
 
@@ -84,7 +86,7 @@ def start_background_sender(
 
 def _background(app: App, sweep: bool) -> None:
     try:
-        result = send_once(app.store, sweep=sweep)
+        result = send_once(app.store, sweep=sweep, now=app.clock())  # type: ignore[attr-defined]
     except (StoreError, UserError, OSError):
         return  # the Outbox area shows each message's error; the next tick tries again
     if result.failed:
@@ -117,6 +119,8 @@ class OutboxScreen(AreaScreen):
         "it; check with the recipient before you retry it."
     )
     WATCHES = frozenset({outbox.TABLE, "settings", Person.TABLE})
+    FOCUS = "#outbox-table"
+    RELOAD_ON_RESUME = True  # back from another area: pick up what was missed
     COMMAND_LIST = (
         Command("send", "Send now", "Send every waiting message now", key="s", short="Send"),
         Command("retry", "Retry", "Queue the selected message again and send it", key="r"),
@@ -132,23 +136,6 @@ class OutboxScreen(AreaScreen):
     )
     BINDINGS = bindings(COMMAND_LIST)
     DEFAULT_CSS = """
-    OutboxScreen #outbox-bar {
-        height: auto;
-        padding: 0 1;
-    }
-    OutboxScreen #outbox-summary {
-        width: 1fr;
-    }
-    OutboxScreen #outbox-target {
-        width: auto;
-        color: $text-muted;
-    }
-    OutboxScreen #outbox-empty {
-        width: 100%;
-        padding: 1 2;
-        color: $text-muted;
-        display: none;
-    }
     OutboxScreen OutboxTable {
         height: 1fr;
     }
@@ -167,20 +154,11 @@ class OutboxScreen(AreaScreen):
         self.items: list[outbox.Item] = []
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="outbox-bar"):
-            yield Label("", id="outbox-summary", markup=False)
-            yield Label("", id="outbox-target", markup=False)
-        yield Label("", id="outbox-empty", markup=False)
+        yield area_bar("outbox", "summary", "target")
+        yield Label("", id="outbox-empty", classes="list-empty", markup=False)
         yield OutboxTable(COLUMNS, id="outbox-table")
         with VerticalScroll(id="outbox-detail-scroll"):
             yield Static("", id="outbox-detail", markup=False)
-
-    def on_mount(self) -> None:
-        self.reload()
-        self.table.focus()
-
-    def on_screen_resume(self, event: ScreenResume) -> None:
-        self.reload()
 
     @property
     def table(self) -> OutboxTable:
@@ -262,13 +240,6 @@ class OutboxScreen(AreaScreen):
         detail.update(text)
 
     # ------------------------------------------------------------ commands
-    def action_refresh(self) -> None:
-        try:
-            self.app.store.refresh()
-        except StoreError as exc:
-            self.app.say(f"Cannot read the database: {exc}", severity="error")
-        self.reload()
-
     def action_send(self) -> None:
         self._send(None)
 
@@ -278,7 +249,7 @@ class OutboxScreen(AreaScreen):
     @work(exclusive=True, group="outbox-sweep", thread=True)
     def _sweep(self) -> None:
         try:
-            queued = outbox.sweep(self.app.store)
+            queued = outbox.sweep(self.app.store, self.app.clock())
         except (StoreError, UserError) as exc:
             self.app.call_from_thread(self.app.say, f"Not queued: {exc}", severity="error")
             return
@@ -306,14 +277,19 @@ class OutboxScreen(AreaScreen):
             self.app.say, text[:1].upper() + text[1:], title="Outbox", severity=severity
         )
 
-    def action_retry(self) -> None:
+    def _chosen(self) -> tuple[outbox.Item, str] | None:
+        """The selected message and who acts on it (None: say why not, or ask who)."""
         item = self.selected()
         if item is None:
             self.app.say("No message selected", severity="warning")
-            return
+            return None
         actor = self.app.acting_name()
-        if actor is None:
+        return (item, actor) if actor is not None else None
+
+    def action_retry(self) -> None:
+        if (chosen := self._chosen()) is None:
             return
+        item, actor = chosen
         try:
             outbox.retry(self.app.store, actor, item.id)
         except (UserError, StoreError) as exc:
@@ -327,13 +303,9 @@ class OutboxScreen(AreaScreen):
 
     @work(exclusive=True, group="outbox-drop")
     async def _drop(self) -> None:
-        item = self.selected()
-        if item is None:
-            self.app.say("No message selected", severity="warning")
+        if (chosen := self._chosen()) is None:
             return
-        actor = self.app.acting_name()
-        if actor is None:
-            return
+        item, actor = chosen
         question = f"Drop message #{item.id} to {one_line(item.to)}? It will never be sent."
         if not await self.app.push_screen_wait(Confirm(question, yes="Drop", no="Keep it")):
             return

@@ -42,6 +42,7 @@ from ..modals.booking import BookingForm, RescheduleForm
 from ..modals.pick_visit import PickVisit
 from ..palette import rich
 from ..visit_status import STATUS_VERBS, change_status
+from ..widgets.due import from_now
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
 from ..widgets.week_grid import GridRow, WeekGrid
@@ -112,13 +113,7 @@ def read_schedule(store: Store, window: tuple[datetime, datetime] | None = None)
 
 
 def weeks_label(offset: int) -> str:
-    if offset == 0:
-        return "this week"
-    if offset == 1:
-        return "next week"
-    if offset == -1:
-        return "last week"
-    return f"in {offset} weeks" if offset > 0 else f"{-offset} weeks ago"
+    return from_now(offset, "week", ("this week", "next week", "last week"))
 
 
 class ScheduleScreen(AreaScreen):
@@ -134,6 +129,7 @@ class ScheduleScreen(AreaScreen):
         "confirmation) is for this occurrence or the whole series."
     )
     WATCHES = frozenset({Visit.TABLE, Person.TABLE, Department.TABLE, Programme.TABLE})
+    FOCUS = "#agenda"
     COMMAND_LIST = (
         Command(
             "book",
@@ -303,9 +299,8 @@ class ScheduleScreen(AreaScreen):
     }
     """
 
-    def __init__(self, clock: datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.clock = clock  # a fixed "now" (tests, snapshots); None: the real time
         self.view = "agenda"
         self.show_past = False
         self.mine = False
@@ -336,23 +331,13 @@ class ScheduleScreen(AreaScreen):
         )
 
     # ------------------------------------------------------------ time
-    def now(self) -> datetime:
-        return self.clock if self.clock is not None else self.app.clock()
-
     @property
     def zone(self) -> tzinfo:
-        return self.now().tzinfo or dates.local_zone()
+        return self.app.clock().tzinfo or dates.local_zone()
 
     @property
     def today(self) -> date:
-        return self.now().date()
-
-    def set_clock(self, clock: datetime | None) -> None:
-        """Pretend it is ``clock`` (None: the real time again); back to this week."""
-        self.clock = clock
-        self.week = week_start(self.today)
-        self._jump_to_today = self._week_cursor_today = True
-        self.reload()
+        return self.app.clock().date()
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
@@ -390,9 +375,7 @@ class ScheduleScreen(AreaScreen):
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
-        self.week = week_start(self.today)
-        self.reload()
-        self.agenda.focus()
+        self.week = week_start(self.today)  # (then AreaScreen reads and focuses)
 
     def on_screen_resume(self) -> None:
         # The acting person (or the day) may have changed meanwhile ("my visits" and the
@@ -679,7 +662,7 @@ class ScheduleScreen(AreaScreen):
         keep = self._filter()
         found = [
             o
-            for o in schedule.awaiting_outcome(self.app.store, self.now(), index=self._index)
+            for o in schedule.awaiting_outcome(self.app.store, self.app.clock(), index=self._index)
             if keep(o)
         ]
         self.shown = {o.key: o for o in found}
@@ -945,7 +928,7 @@ class ScheduleScreen(AreaScreen):
         actor = self.app.actor
         if self.mine and actor is not None and actor.side == "it":
             prefill["visitors"] = actor.name
-        self.app.push_screen(BookingForm(prefill, now_=self.now(), day=cell_day), self._booked)
+        self.app.push_screen(BookingForm(prefill, day=cell_day), self._booked)
 
     def _booked(self, visit_id: int | None) -> None:
         if visit_id is None:
@@ -999,7 +982,7 @@ class ScheduleScreen(AreaScreen):
             f"{self._department_name(occ.visit.department_id)}, "
             f"{self._names(occ.visit.visitors)} with {self._names(occ.visit.hosts)}"
         )
-        result = await self.app.push_screen_wait(RescheduleForm(occ, what, now_=self.now()))
+        result = await self.app.push_screen_wait(RescheduleForm(occ, what))
         if result:
             self.reload()
             self.app.say(result)
@@ -1020,7 +1003,6 @@ class ScheduleScreen(AreaScreen):
             describe=self.describe(occ),
             repeats=self.repeats(occ),
             outcome=self.outcomes,
-            now=self.now(),
         )
         if changed:
             self.reload()

@@ -40,7 +40,7 @@ from shadow.core.schedule import Occurrence
 from shadow.core.store import Store, StoreError
 
 from ..commands import Command, bindings
-from ..loading import Loader, say_cannot_read
+from ..loading import Loader
 from ..modals.feedback_form import offer as offer_rating
 from ..modals.kudos_form import KudosForm
 from ..modals.note_form import NoteForm
@@ -49,7 +49,7 @@ from ..modals.suggestion_form import SuggestionForm
 from ..palette import priority_style
 from ..visit_status import change_status
 from ..widgets.literal import one_line, visible
-from .base import AreaScreen
+from .base import BACK_COMMAND, PAGE_COMMANDS, REFRESH_COMMAND, AreaScreen
 
 SIDES = (("it", "IT visitors"), ("library", "Library hosts"))
 SIDES_SHORT = {"it": "IT", "library": "library"}
@@ -228,7 +228,7 @@ class VisitScreen(AreaScreen):
             "Mark that the visitors did not come (only once it has begun)",
             key="o",
         ),
-        Command("back", "Back", "Back to where you were", key="escape,q"),
+        BACK_COMMAND,
         Command("move('down')", "Next note", "The next note in this column", "down", footer=False),
         Command("move('up')", "Previous note", "The note above", key="up", footer=False),
         Command(
@@ -241,9 +241,8 @@ class VisitScreen(AreaScreen):
             key="right",
             footer=False,
         ),
-        Command("page('down')", "Page down", "Scroll down", key="pagedown", footer=False),
-        Command("page('up')", "Page up", "Scroll up", key="pageup", footer=False),
-        Command("refresh", "Refresh", "Re-read the database now", key="r", footer=False),
+        *PAGE_COMMANDS,
+        REFRESH_COMMAND,
     )
     BINDINGS = bindings(COMMAND_LIST)
     DEFAULT_CSS = """
@@ -334,10 +333,6 @@ class VisitScreen(AreaScreen):
             yield Static("", id="visit-kudos", classes="section", markup=False)
             yield Label("Ratings", classes="section-title")
             yield Static("", id="visit-ratings", classes="section", markup=False)
-
-    def on_mount(self) -> None:
-        # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
-        self.reload()
 
     # ------------------------------------------------------------ filling
     def reload(self) -> None:
@@ -582,16 +577,6 @@ class VisitScreen(AreaScreen):
             (page.scroll_page_down if direction == "down" else page.scroll_page_up)(animate=False)
 
     # ------------------------------------------------------------ actions
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_refresh(self) -> None:
-        try:
-            self.app.store.refresh()
-        except StoreError as exc:
-            say_cannot_read(self)(str(exc))
-        self.reload()
-
     def _ready(self) -> Person | None:
         """The acting person, if there is one and the visit could be read."""
         if self.visit is None:
@@ -684,7 +669,7 @@ class VisitScreen(AreaScreen):
             where = "" if ref == self.key else f" of visit #{ref}"
             self.app.say(f"Note saved in the {column} column{where}")
 
-        self.app.push_screen(NoteForm(ref, self.where, author, now=self.app.clock()), saved)
+        self.app.push_screen(NoteForm(ref, self.where, author), saved)
 
     def action_edit_note(self) -> None:
         note = self.focused_note()
@@ -734,7 +719,7 @@ class VisitScreen(AreaScreen):
         person = self._ready()
         if person is None:
             return
-        why = feedback.can_rate(self.app.store, person, self.key)
+        why = feedback.can_rate(self.app.store, person, self.key, self.app.clock())
         if why:
             self.app.say(why[:1].upper() + why[1:], severity="warning")
             return
@@ -787,7 +772,6 @@ class VisitScreen(AreaScreen):
             where=self.where,
             visit_id=ref,
             observation_id=observation_id,
-            now=self.app.clock(),
         )
         self.app.push_screen(form, saved)
 

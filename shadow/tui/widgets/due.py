@@ -7,16 +7,22 @@ from datetime import date
 from shadow.core.dates import format_day
 
 
+def from_now(offset: int, unit: str, words: tuple[str, str, str]) -> str:
+    """``offset`` ``unit``s from now in words: ``words`` (this one, the next, the last)
+    for 0, 1 and -1, else ``in 5 days`` or ``3 days ago``."""
+    this, following, last = words
+    if offset == 0:
+        return this
+    if offset == 1:
+        return following
+    if offset == -1:
+        return last
+    return f"in {offset} {unit}s" if offset > 0 else f"{-offset} {unit}s ago"
+
+
 def relative(day: date, today: date) -> str:
     """``today``, ``tomorrow``, ``in 5 days``, ``yesterday``, ``3 days ago``."""
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
+    return from_now((day - today).days, "day", ("today", "tomorrow", "yesterday"))
 
 
 def short_day(day: date, today: date) -> str:

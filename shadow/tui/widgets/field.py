@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.suggester import Suggester, SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Input, Label
+
+from .suggest import SuggestListItem
 
 # Messages from the core that read as the end of a sentence about the field.
 _PREDICATES = ("is ", "must ", "contains ", "lists ", "needs ", "was ")
@@ -50,3 +55,24 @@ class Field(Horizontal):
         text = error_text(self.label, message) if message else ""
         self.error_label.update(text)
         self.set_class(bool(message), "-invalid")
+
+
+def text_field(
+    name: str,
+    label: str,
+    value: str = "",
+    *,
+    hint: str = "",
+    choices: Sequence[str] | None = None,
+    items: Sequence[str] | None = None,
+    placeholder: str = "",
+) -> Field:
+    """A one-line typed field, its input named like it. ``choices``: what typing completes
+    to (case ignored); ``items``: names completed one by one in a comma-separated list."""
+    suggester: Suggester | None = None
+    if choices is not None:
+        suggester = SuggestFromList(choices, case_sensitive=False)
+    elif items is not None:
+        suggester = SuggestListItem(items)
+    widget = Input(value, id=name, placeholder=placeholder, suggester=suggester)
+    return Field(name, label, widget, hint=hint)

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from rich.text import Text
+from textual.content import Content
 
-from shadow.core import history
+from shadow.core import dates, history
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
@@ -68,3 +69,20 @@ def audit_change(entry: dict[str, Any], names: history.Names | None) -> str:
     old = audit_value(entry["old"], names, name)
     new = audit_value(entry["new"], names, name)
     return f"{history.field_name(name)}: {old} → {new}"
+
+
+def history_content(store: Any, table: str, record_id: int | None, created: str) -> Content:
+    """Every change made to one record, oldest first, a line each: when, who, what (its
+    insertion reads ``created``, e.g. "added"); "none" when the trail has nothing."""
+    entries = sorted(store.audit(table, record_id), key=lambda e: (e["ts"], e["id"]))
+    names = history.Names(store)
+    lines = []
+    for e in entries:
+        when = dates.format_moment(dates.from_iso(e["ts"]).astimezone(dates.local_zone()))
+        what = created if e["field"] == "*" else audit_change(e, names)
+        lines.append(
+            Content.assemble(
+                (when, "$text-muted"), "  ", (one_line(e["actor"]), "bold"), "  ", what
+            )
+        )
+    return Content("\n").join(lines) if lines else Content.styled("none", "$text-muted")
