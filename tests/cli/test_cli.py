@@ -100,11 +100,26 @@ def test_bad_input_is_one_line_and_exit_1(capsys, db, monkeypatch, argv, message
     assert Path(db + ".journal").read_bytes() == before
 
 
-def test_argument_misuse_exits_2(capsys, db):
-    for argv in (["frobnicate"], ["person", "add", "X"], ["list", "things"], ["--demo", "check"]):
+def test_argument_misuse_exits_1_with_one_line(capsys, db):
+    for argv, prog, said in (
+        (["frobnicate"], "shadow", "invalid choice: 'frobnicate'"),
+        (["vist", "show", "1"], "shadow", "did you mean 'visit'?"),
+        (["person", "add", "X"], "shadow person add", "required: --side"),
+        (["list", "things"], "shadow list", "choose from 'people'"),
+        (["list", "visits", "--bogus"], "shadow list", "unrecognized arguments: --bogus"),
+        (["visit", "complete", "x\x1b[2J"], "shadow visit complete", "argument ID: not a"),
+        (["--demo", "check"], "shadow", "--demo opens the TUI"),
+    ):
         with pytest.raises(SystemExit) as info:
             main(["--db", db, *argv])
-        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert info.value.code == 1, argv
+        assert err.startswith(f"{prog}: error: ") and said in err, err
+        assert err.endswith(f" (see {prog} --help)\n") and err.count("\n") == 1, err
+        assert "usage:" not in err and "\x1b" not in err
+    with pytest.raises(SystemExit) as info:
+        main(["visit", "complete", "--help"])
+    assert info.value.code == 0 and "usage: shadow visit complete" in capsys.readouterr().out
 
 
 def test_import_csv_all_or_nothing(capsys, db, tmp_path):
@@ -172,7 +187,9 @@ def test_console_script_help_and_exit_codes(tmp_path):
     bad = subprocess.run(
         [*cmd, "--db", str(tmp_path / "x.json"), "nope"], capture_output=True, text=True
     )
-    assert bad.returncode == 2
+    assert (
+        bad.returncode == 1 and bad.stderr.count("\n") == 1 and "(see shadow --help)" in bad.stderr
+    )
 
 
 # ---------------------------------------------------------------- visits
@@ -358,7 +375,8 @@ def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
     assert [(n["kind"], n["text"]) for n in json.loads(out)] == [
         ("pain point", "Sorter [red]x jams")
     ]
-    assert run(capsys, "--db", db, "observation", "edit", note)[0] == 2  # nothing to change
+    code, _, err = run(capsys, "--db", db, "observation", "edit", note)  # nothing to change
+    assert code == 1 and err.count("\n") == 1 and "give the new TEXT" in err
     code, out, _ = run(capsys, "--db", db, "observation", "edit", note, "Sorter [red]x jams")
     assert code == 0 and out == f"nothing changed: note #{note} already reads so\n"
     code, _, err = run(capsys, "--db", db, "observation", "edit", note, "  ")
@@ -591,7 +609,7 @@ def test_occurrence_ids_past_bookings_reopen_and_readable_history(capsys, demo_d
     # cancelling needs a reason; a wrong completion can be taken back with one
     with pytest.raises(SystemExit) as info:
         run(capsys, "--db", demo_db, "visit", "cancel", future)
-    assert info.value.code == 2 and "--reason" in capsys.readouterr().err
+    assert info.value.code == 1 and "--reason" in capsys.readouterr().err
     assert run(capsys, "--db", demo_db, "visit", "cancel", future, "--reason", "closed")[0] == 0
     code, out, _ = run(
         capsys, "--db", demo_db, "visit", "reopen", first, "--reason", "ticked the wrong row"
