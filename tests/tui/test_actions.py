@@ -548,3 +548,21 @@ async def test_the_suggestion_it_follows_up_is_found_by_title(sample_store, prog
         await pilot.pause()
         [saved] = sample_store.find(Action.TABLE, title="Order spare rolls")
         assert saved["suggestion_id"] == p["kiosk"]
+
+
+async def test_the_details_footer_keeps_the_steps_and_notes_at_80_columns(sample_store, programme):
+    from textual.widgets._footer import FooterKey
+
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(programme["gpo"])
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ActionDetail)
+        shown = {k.description: k.region.right for k in detail.query(FooterKey)}
+        for label in ("Close", "Done", "Start", "Drop", "Waiting on", "Add note"):
+            assert label in shown, shown
+        assert all(right <= 80 for right in shown.values()), shown  # nothing cut off

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..commands import Command
 from ..loading import LoadsData
+from ..widgets.footer import ShadowFooter
 
 
 class AreaScreen(LoadsData, Screen):
@@ -37,7 +38,7 @@ class AreaScreen(LoadsData, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield Footer()
+        yield ShadowFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
