@@ -283,6 +283,13 @@ def print_json(items: Any) -> None:
     sys.stdout.write(_UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
+def cut_cells(text: str, width: int) -> str:
+    """``text`` cut to ``width`` screen columns (emoji and CJK take two), not characters."""
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width).rstrip()
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A plain aligned table; control characters in user text are shown escaped."""
 

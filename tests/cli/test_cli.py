@@ -580,6 +580,18 @@ def test_tables_stay_aligned_with_wide_characters(capsys):
     assert len(set(starts)) == 1 and cell_len(lines[0].split("side")[0]) == starts[0]
 
 
+def test_coverage_headings_are_cut_by_screen_width_not_characters(capsys, demo_db):
+    from rich.cells import cell_len
+
+    wide = "図書館情報システム管理部門"  # 13 characters, 26 columns
+    code, _, err = run(capsys, "--db", demo_db, "department", "add", wide, "--capacity", "2")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", demo_db, "report", "coverage")
+    heading, rule = out.splitlines()[1:3]
+    assert code == 0 and heading.split("  ")[-1] == "図書館情報シ"  # 12 columns
+    assert cell_len(heading) <= cell_len(rule)  # no heading wider than its column
+
+
 def test_check_text_replace_reads_naturally(capsys):
     code, out, _ = run(capsys, "check-text", "--replace", "Please log an incident.")
     assert code == 0 and out == "Please log a fault report.\n"
