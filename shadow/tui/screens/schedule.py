@@ -48,6 +48,7 @@ from .base import AreaScreen
 
 HORIZON_DAYS = 90  # how far ahead the agenda looks
 PAST_DAYS = 30  # how far back it looks when the past is shown
+NARROW_WIDTH = 110  # narrower than this: the filter choices narrow
 
 # (label, narrowest width the column may be cut to; None: never cut). At 80 columns the
 # names give way so that When and Status stay whole (the visit page has the rest).
@@ -255,13 +256,21 @@ class ScheduleScreen(AreaScreen):
     ScheduleScreen #schedule-filters #filter-direction {
         width: 20;
     }
+    /* At 80 columns the choices narrow so that the person and department boxes keep
+       room to show what is typed in them. */
+    ScheduleScreen #schedule-filters Select.-narrow,
+    ScheduleScreen #schedule-filters #filter-direction.-narrow {
+        width: 16;
+    }
     ScheduleScreen #schedule-bar {
-        height: 1;
+        height: auto;
+        max-height: 3;
         padding: 0 1;
         margin-bottom: 1;
     }
     ScheduleScreen #schedule-title {
         width: auto;
+        max-width: 65%;
         text-style: bold;
     }
     ScheduleScreen #schedule-filter {
@@ -372,6 +381,11 @@ class ScheduleScreen(AreaScreen):
                 yield WeekGrid(id="week-grid")
                 yield Label("", id="week-detail", markup=False)
                 yield Label(LEGEND, id="week-legend", markup=False)
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW_WIDTH
+        for widget in self.query("#schedule-filters > *"):
+            widget.set_class(narrow, "-narrow")
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
