@@ -7,7 +7,6 @@ from typing import Any
 
 from textual import on, work
 from textual.content import Content
-from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, TextArea
 
 from shadow.core import actions, dates, directory
@@ -21,6 +20,7 @@ from ..widgets.due import describe_day
 from ..widgets.field import Field
 from ..widgets.jargon import JargonPanel
 from ..widgets.literal import one_line
+from ..widgets.suggest import SuggestName
 from .form import FormModal, value_of
 from .pickers import RecordPicker, suggestion_search
 
@@ -92,7 +92,7 @@ class ActionForm(FormModal):
                     self.owner,
                     id="owner",
                     placeholder="Who does it (a name; completes as you type)",
-                    suggester=SuggestFromList(names, case_sensitive=False),
+                    suggester=SuggestName(names),
                 ),
                 hint=" ",
             ),

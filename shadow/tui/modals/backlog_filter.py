@@ -15,6 +15,7 @@ from shadow.core.backlog import Filter
 from shadow.core.models import DIRECTIONS, SUGGESTION_STATUSES
 
 from ..widgets.field import Field
+from ..widgets.suggest import SuggestName
 from .base import FilterModal
 
 
@@ -93,7 +94,7 @@ class BacklogFilterModal(FilterModal[Filter]):
                     Input(
                         f.author,
                         id="author",
-                        suggester=SuggestFromList(self.authors, case_sensitive=False),
+                        suggester=SuggestName(self.authors),
                     ),
                     hint="A person's name (completes as you type)",
                 )

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
@@ -44,7 +43,7 @@ from ..commands import Command, bindings
 from ..widgets.conflict_list import ConflictList
 from ..widgets.field import Field
 from ..widgets.literal import select_options
-from ..widgets.suggest import SuggestListItem
+from ..widgets.suggest import SuggestListItem, SuggestName
 from .base import HELP_COMMAND, Confirm
 from .form import FormModal, value_of
 
@@ -437,7 +436,7 @@ class BookingForm(ConflictForm[int]):
                 Input(
                     start.get("department", ""),
                     id="department",
-                    suggester=SuggestFromList(dept_names, case_sensitive=False),
+                    suggester=SuggestName(dept_names),
                 ),
             ),
             Field(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from shadow.core import directory
 from shadow.core.models import Department
 
 from ..widgets.field import Field
-from ..widgets.suggest import SuggestListItem
+from ..widgets.suggest import SuggestListItem, SuggestName
 from .form import FormModal, value_of
 
 TEXT_FIELDS = ("name", "side", "branch", "capacity", "hours", "hosts", "liaison", "liaison_since",
@@ -58,7 +57,7 @@ class DepartmentForm(FormModal):
                 Input(
                     start.get("branch", ""),
                     id="branch",
-                    suggester=SuggestFromList(branches, case_sensitive=False),
+                    suggester=SuggestName(branches),
                 ),
             ),
             Field(

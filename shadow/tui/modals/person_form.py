@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select
 
 from shadow.core import directory
 from shadow.core.models import IT_ROLES, LIBRARY_ROLES, SIDE_LABELS, SIDES, Person
 
 from ..widgets.field import Field
+from ..widgets.suggest import SuggestName
 from .form import FormModal, value_of
 
 
@@ -60,7 +60,7 @@ class PersonForm(FormModal):
                 Input(
                     start.get("role", ""),
                     id="role",
-                    suggester=SuggestFromList(IT_ROLES + LIBRARY_ROLES, case_sensitive=False),
+                    suggester=SuggestName(IT_ROLES + LIBRARY_ROLES),
                 ),
             ),
             Field(
@@ -69,7 +69,7 @@ class PersonForm(FormModal):
                 Input(
                     start.get("department", ""),
                     id="department",
-                    suggester=SuggestFromList(dept_names + teams, case_sensitive=False),
+                    suggester=SuggestName(dept_names + teams),
                 ),
                 hint="A library department; for IT staff it may be their team",
             ),
@@ -79,7 +79,7 @@ class PersonForm(FormModal):
                 Input(
                     start.get("team", ""),
                     id="team",
-                    suggester=SuggestFromList(teams, case_sensitive=False),
+                    suggester=SuggestName(teams),
                 ),
             ),
             Field("email", "Email", Input(start.get("email", ""), id="email")),

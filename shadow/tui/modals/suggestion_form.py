@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
 from shadow.core import backlog, directory
@@ -27,7 +26,7 @@ from shadow.core.plain import reader_of_direction
 from ..palette import priority_style
 from ..widgets.field import Field
 from ..widgets.jargon import JargonPanel
-from ..widgets.suggest import SuggestListItem
+from ..widgets.suggest import SuggestListItem, SuggestName
 from .form import FormModal, value_of
 
 
@@ -186,7 +185,7 @@ class SuggestionForm(FormModal):
                 Input(
                     start["department"],
                     id="department",
-                    suggester=SuggestFromList(dept_names, case_sensitive=False),
+                    suggester=SuggestName(dept_names),
                 ),
             ),
             Field(

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.suggester import SuggestFromList
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from shadow.core import dates, directory, schedule
@@ -43,6 +42,7 @@ from ..palette import rich
 from ..visit_status import STATUS_VERBS, change_status
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
+from ..widgets.suggest import SuggestName
 from ..widgets.week_grid import GridRow, WeekGrid
 from .base import AreaScreen
 
@@ -436,11 +436,9 @@ class ScheduleScreen(AreaScreen):
             if keep != Select.NULL and any(pid == keep for _, pid in options):
                 select.value = keep
         people = sorted(self._people.values(), key=str.casefold)
-        self.query_one("#filter-person", Input).suggester = SuggestFromList(
-            people, case_sensitive=False
-        )
-        self.query_one("#filter-department", Input).suggester = SuggestFromList(
-            [d.name for d in self._departments], case_sensitive=False
+        self.query_one("#filter-person", Input).suggester = SuggestName(people)
+        self.query_one("#filter-department", Input).suggester = SuggestName(
+            [d.name for d in self._departments]
         )
 
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:
