@@ -429,7 +429,7 @@ class Run:
     def ok(self) -> bool:
         return (
             not self.crash
-            and self.code in (0, 1, 2)
+            and self.code in (0, 1)
             and not self.multiline_error
             and not self.raw_control
         )
@@ -438,7 +438,7 @@ class Run:
         what = []
         if self.crash:
             what.append("traceback:\n" + self.crash)
-        if self.code not in (0, 1, 2):
+        if self.code not in (0, 1):
             what.append(f"exit {self.code}")
         if self.multiline_error:
             what.append(f"multi-line error: {self.err!r}")
@@ -580,7 +580,7 @@ def battery(stride: int = 1) -> dict[str, int]:  # pragma: no cover - a tool, ru
             ("tracebacks", bool(run.crash)),
             ("multi-line errors", run.multiline_error),
             ("raw controls", run.raw_control),
-            ("bad exit", not run.crash and run.code not in (0, 1, 2)),
+            ("bad exit", not run.crash and run.code not in (0, 1)),
         ):
             if bad:
                 counts[key] += 1

@@ -1,8 +1,9 @@
 """The scripting interface: ``shadow <command>``. Never imports Textual.
 
-Every command exits 0 on success, 1 with one line ``shadow: error: ...`` on
-stderr when something is wrong, and 2 when the arguments themselves are
-misused (argparse's own convention).
+Every command exits 0 on success and 1 with one line on stderr when something is
+wrong: ``shadow: error: ...`` for a refused request, ``shadow COMMAND: error: ...
+(see shadow COMMAND --help)`` when the arguments themselves are misused (argparse's
+refusals, made one line by ``_common.Parser``).
 
 This module holds :func:`main`, the top-level parser and the error mapping; each area's
 commands (arguments beside the functions that handle them) live in their own module,
@@ -102,6 +103,7 @@ __all__ = [
 EPILOG = """\
 database: --db PATH, else $SHADOW_DB, else {default}
 identity: --as NAME, else $SHADOW_USER, else the person you picked in the TUI
+exit status: 0 done; 1 refused or misused, with one line on stderr saying why
 
 examples:
   shadow demo                                   load the sample programme

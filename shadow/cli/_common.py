@@ -5,6 +5,7 @@ counts, the store a command opens, who is acting, JSON and table output, and the
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import json
 import os
@@ -91,8 +92,42 @@ class _SafeOutput(io.TextIOBase):
         return self.stream.encoding
 
 
+_CHOICE = re.compile(r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)$")
+_LONG_CHOICES = 8  # more choices than this: name the likely one instead of all of them
+_innermost: list[argparse.ArgumentParser] = []  # the (sub)parser that ran last
+
+
+def _shorter(message: str) -> str:
+    """argparse's message, with a long "choose from" list replaced by the likely choice."""
+    found = _CHOICE.search(message)
+    if not found:
+        return message
+    choices = [c.strip().strip("'") for c in found["choices"].split(",")]
+    if len(choices) <= _LONG_CHOICES:
+        return message
+    value = found["value"].strip("'")
+    close = difflib.get_close_matches(value, choices, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return message[: found.start()] + f"invalid choice: {found['value']}{hint}"
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, with its own error lines made safe (they repeat what was typed)."""
+    """argparse, with its own refusals made the product's: one safe line (they repeat what
+    was typed) naming the command's ``--help``, and exit 1 like every other refusal;
+    ``--help`` and ``--version`` still exit 0."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        _innermost.append(self)  # a subcommand's parser starts after its parent's
+        return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        _innermost.clear()
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # named by the subcommand they were given to, whose --help lists its own
+            (_innermost[-1] if _innermost else self).error(
+                f"unrecognized arguments: {' '.join(extras)}"
+            )
+        return parsed
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         # "--opt=--" is the value "--"; argparse (3.11) drops it as the end-of-options
@@ -104,8 +139,8 @@ class Parser(argparse.ArgumentParser):
         return super()._get_values(action, arg_strings)
 
     def error(self, message: str) -> Any:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {safe_line(message)}\n")
+        line = f"{self.prog}: error: {safe_line(_shorter(message))} (see {self.prog} --help)"
+        self.exit(1, line + "\n")
 
 
 MAX_ID = 10**12
@@ -246,6 +281,13 @@ def print_json(items: Any) -> None:
     except TypeError:
         text = json.dumps(items, ensure_ascii=False, indent=2)
     sys.stdout.write(_UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def cut_cells(text: str, width: int) -> str:
+    """``text`` cut to ``width`` screen columns (emoji and CJK take two), not characters."""
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width).rstrip()
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -9,7 +9,15 @@ from ..core.plain import count
 from ..core.programmes import find_id as find_programme
 from ..core.settings import dayfirst
 from ..core.store import Store
-from ._common import acting, names, open_store, print_json, print_table, whole_number
+from ._common import (
+    acting,
+    cut_cells,
+    names,
+    open_store,
+    print_json,
+    print_table,
+    whole_number,
+)
 
 
 def register(sub: Any) -> None:
@@ -51,7 +59,7 @@ def report_coverage(store: Store, args: argparse.Namespace) -> int:
         "  (+ a visit is booked)"
     )
     who = "library person" if direction == "library-to-it" else "IT person"
-    headers = [who] + [d.name[:12] for d in cov.departments]
+    headers = [who] + [cut_cells(d.name, 12) for d in cov.departments]
 
     def mark(cell: coverage.Cell) -> str:
         return marks[cell.state] + ("+" if cell.booked else "")

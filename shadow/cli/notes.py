@@ -141,9 +141,13 @@ def cmd_observe(args: argparse.Namespace) -> int:
 def cmd_observation(args: argparse.Namespace) -> int:
     from ..core import notes
 
-    if args.text is None and args.kind is None:  # argument misuse: exit 2, like argparse
-        print("shadow observation edit: error: give the new TEXT, --kind, or both", file=sys.stderr)
-        return 2
+    if args.text is None and args.kind is None:  # argument misuse: one line, exit 1
+        print(
+            "shadow observation edit: error: give the new TEXT, --kind, or both"
+            " (see shadow observation edit --help)",
+            file=sys.stderr,
+        )
+        return 1
     store = open_store(args)
     actor = acting_person(store, args)
     before = store.get("observations", args.id)

@@ -68,8 +68,21 @@ class Rotation:
         if days < 0:
             return f"rotation overdue by {count(-days, 'day')} (was due {when})"
         if self.due:
-            return f"rotation due in {count(days, 'day')} ({when})"
+            soon = "today" if days == 0 else f"in {count(days, 'day')}"
+            return f"rotation due {soon} ({when})"
         return f"rotates {when}"
+
+    def brief(self, today: date) -> str:
+        """``describe`` in a few words, for a line that names several departments:
+        ``overdue by 5 days``, ``due in 20 days``, ``due today``."""
+        from .plain import count
+
+        if self.rotate_on is None or not (self.due or self.rotate_on < today):
+            return self.describe(today)
+        days = (self.rotate_on - today).days
+        if days < 0:
+            return f"overdue by {count(-days, 'day')}"
+        return "due today" if days == 0 else f"due in {count(days, 'day')}"
 
 
 def rotation(dept: Department, people: dict[int, str], years: int, today: date) -> Rotation:

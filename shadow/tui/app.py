@@ -135,6 +135,7 @@ APP_COMMANDS: tuple[Command, ...] = (
         "Choose who you are: every change records its author",
         key="w",
         short="Who am I",
+        spare=True,  # the header names who you are; the footer gives room to the screen's own
     ),
     Command(
         "toggle_dark",

@@ -35,6 +35,9 @@ class Command:
     priority: bool = False
     # The label shown in the footer when it should be shorter than the title.
     short: str | None = None
+    # In the footer only when the width leaves room for it (widgets/footer.py leaves
+    # spare commands out first); the palette and ? help list it all the same.
+    spare: bool = False
 
     @property
     def shown_key(self) -> str:

@@ -85,7 +85,7 @@ def test_feed_refusals_are_one_line_and_write_nothing(capsys, accounts):
     assert code == 1 and err.count("\n") == 1 and "serve.public_url" in err
     with pytest.raises(SystemExit) as usage:
         run(capsys, db, "calendar", "feed", "--new", "--revoke", who=STAFF)
-    assert usage.value.code == 2
+    assert usage.value.code == 1 and capsys.readouterr().err.count("\n") == 1
     with Store(db) as store:
         assert store.count("audit") == before
     code, out, _ = run(capsys, db, "calendar", "feed", "--person", VIEWER, who=COORD)

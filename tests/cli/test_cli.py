@@ -96,11 +96,26 @@ def test_bad_input_is_one_line_and_exit_1(capsys, db, monkeypatch, argv, message
     assert Path(db + ".journal").read_bytes() == before
 
 
-def test_argument_misuse_exits_2(capsys, db):
-    for argv in (["frobnicate"], ["person", "add", "X"], ["list", "things"], ["--demo", "check"]):
+def test_argument_misuse_exits_1_with_one_line(capsys, db):
+    for argv, prog, said in (
+        (["frobnicate"], "shadow", "invalid choice: 'frobnicate'"),
+        (["vist", "show", "1"], "shadow", "did you mean 'visit'?"),
+        (["person", "add", "X"], "shadow person add", "required: --side"),
+        (["list", "things"], "shadow list", "choose from 'people'"),
+        (["list", "visits", "--bogus"], "shadow list", "unrecognized arguments: --bogus"),
+        (["visit", "complete", "x\x1b[2J"], "shadow visit complete", "argument ID: not a"),
+        (["--demo", "check"], "shadow", "--demo opens the TUI"),
+    ):
         with pytest.raises(SystemExit) as info:
             main(["--db", db, *argv])
-        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert info.value.code == 1, argv
+        assert err.startswith(f"{prog}: error: ") and said in err, err
+        assert err.endswith(f" (see {prog} --help)\n") and err.count("\n") == 1, err
+        assert "usage:" not in err and "\x1b" not in err
+    with pytest.raises(SystemExit) as info:
+        main(["visit", "complete", "--help"])
+    assert info.value.code == 0 and "usage: shadow visit complete" in capsys.readouterr().out
 
 
 def test_import_csv_all_or_nothing(capsys, db, tmp_path):
@@ -168,7 +183,9 @@ def test_console_script_help_and_exit_codes(tmp_path):
     bad = subprocess.run(
         [*cmd, "--db", str(tmp_path / "x.json"), "nope"], capture_output=True, text=True
     )
-    assert bad.returncode == 2
+    assert (
+        bad.returncode == 1 and bad.stderr.count("\n") == 1 and "(see shadow --help)" in bad.stderr
+    )
 
 
 # ---------------------------------------------------------------- visits
@@ -354,7 +371,8 @@ def test_only_the_author_corrects_a_note(capsys, demo_db, monkeypatch):
     assert [(n["kind"], n["text"]) for n in json.loads(out)] == [
         ("pain point", "Sorter [red]x jams")
     ]
-    assert run(capsys, "--db", db, "observation", "edit", note)[0] == 2  # nothing to change
+    code, _, err = run(capsys, "--db", db, "observation", "edit", note)  # nothing to change
+    assert code == 1 and err.count("\n") == 1 and "give the new TEXT" in err
     code, out, _ = run(capsys, "--db", db, "observation", "edit", note, "Sorter [red]x jams")
     assert code == 0 and out == f"nothing changed: note #{note} already reads so\n"
     code, _, err = run(capsys, "--db", db, "observation", "edit", note, "  ")
@@ -558,6 +576,18 @@ def test_tables_stay_aligned_with_wide_characters(capsys):
     assert len(set(starts)) == 1 and cell_len(lines[0].split("side")[0]) == starts[0]
 
 
+def test_coverage_headings_are_cut_by_screen_width_not_characters(capsys, demo_db):
+    from rich.cells import cell_len
+
+    wide = "図書館情報システム管理部門"  # 13 characters, 26 columns
+    code, _, err = run(capsys, "--db", demo_db, "department", "add", wide, "--capacity", "2")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", demo_db, "report", "coverage")
+    heading, rule = out.splitlines()[1:3]
+    assert code == 0 and heading.split("  ")[-1] == "図書館情報シ"  # 12 columns
+    assert cell_len(heading) <= cell_len(rule)  # no heading wider than its column
+
+
 def test_check_text_replace_reads_naturally(capsys):
     code, out, _ = run(capsys, "check-text", "--replace", "Please log an incident.")
     assert code == 0 and out == "Please log a fault report.\n"
@@ -587,7 +617,7 @@ def test_occurrence_ids_past_bookings_reopen_and_readable_history(capsys, demo_d
     # cancelling needs a reason; a wrong completion can be taken back with one
     with pytest.raises(SystemExit) as info:
         run(capsys, "--db", demo_db, "visit", "cancel", future)
-    assert info.value.code == 2 and "--reason" in capsys.readouterr().err
+    assert info.value.code == 1 and "--reason" in capsys.readouterr().err
     assert run(capsys, "--db", demo_db, "visit", "cancel", future, "--reason", "closed")[0] == 0
     code, out, _ = run(
         capsys, "--db", demo_db, "visit", "reopen", first, "--reason", "ticked the wrong row"

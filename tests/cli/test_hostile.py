@@ -104,7 +104,7 @@ def test_ids_are_plain_ascii_numbers_everywhere(sample_db, tmp_path, env, value)
         ["suggestion", "merge", "1", "--", value],
     ):  # fmt: skip
         run, _ = cli(sample_db, tmp_path, *argv)
-        assert run.code == 2 and not run.crash, run.describe()
+        assert run.code == 1 and not run.crash, run.describe()
         assert "not a record id" in run.err or "not a visit" in run.err
         assert run.ok, run.describe()
 
@@ -127,7 +127,8 @@ def test_an_occurrence_id_names_one_occurrence(sample_db, tmp_path, env):
     assert statuses[f"{vid}@2027-03-09"] == "cancelled"
     assert statuses[f"{vid}@2027-03-02"] == "requested"
     run = hostile.run_cli(["--db", str(db), "visit", "confirm", f"{vid}@2027-02-31"])
-    assert run.code == 2 and "not a visit or occurrence" in run.err
+    assert run.code == 1 and "not a visit or occurrence" in run.err
+    assert run.err.count("\n") == 1
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,7 @@ def test_bad_if_version_is_argument_misuse(capsys, db, bad):
         main(["--db", db, "suggestion", "set", "1", "--impact", "low", "--if-version", bad])
     code = info.value.code
     err = capsys.readouterr().err
-    assert code == 2 and "not a version" in err
+    assert code == 1 and "not a version" in err and err.count("\n") == 1
 
 
 SCRIPT = """

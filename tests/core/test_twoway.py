@@ -187,6 +187,13 @@ def test_liaison_rotation_due_within_60_days_or_past(store):
     assert rot.due and "rotation due in 60 days" in rot.describe(today + timedelta(days=1))
     late = today + timedelta(days=70)
     assert "overdue by 9 days" in liaison.rotations(store, late, due_only=True)[0].describe(late)
+    # in a few words, for a line naming several departments; the day itself reads naturally
+    on_the_day = today + timedelta(days=61)
+    assert rot.brief(today + timedelta(days=1)) == "due in 60 days"
+    assert rot.brief(today + timedelta(days=60)) == "due in 1 day"
+    assert rot.brief(on_the_day) == "due today"
+    assert rot.describe(on_the_day).startswith("rotation due today (")
+    assert rot.brief(late) == "overdue by 9 days"
     # a longer period moves it out of reach
     settings.change(store, "liaison.rotation_years", "5", lambda: "setup")
     assert liaison.rotation_years(store) == 5

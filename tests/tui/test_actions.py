@@ -494,3 +494,63 @@ async def test_the_suggestion_it_follows_up_is_found_by_title(sample_store, prog
         await pilot.pause()
         [saved] = sample_store.find(Action.TABLE, title="Order spare rolls")
         assert saved["suggestion_id"] == p["kiosk"]
+
+
+async def test_the_details_footer_keeps_the_steps_and_notes_at_80_columns(sample_store, programme):
+    from textual.widgets._footer import FooterKey
+
+    app = app_as(sample_store, "Priya Raman")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_actions(pilot)
+        screen.table.select_id(programme["gpo"])
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, ActionDetail)
+        shown = {k.description: k.region.right for k in detail.query(FooterKey)}
+        for label in ("Close", "Done", "Start", "Drop", "Waiting on", "Add note"):
+            assert label in shown, shown
+        assert all(right <= 80 for right in shown.values()), shown  # nothing cut off
+
+
+async def test_the_owner_completes_as_people_type_names(sample_store, programme):
+    """Case and accents do not matter in a completion: ``lucia`` offers ``Lucía
+    Fernández`` in grey, and accepting it (right arrow) saves the completed name."""
+    app = app_as(sample_store, "Priya Raman")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        owner = form.query_one("#owner", Input)
+        owner.focus()
+        await pilot.press(*"lucia")
+        for _ in range(20):
+            await pilot.pause()
+            if owner._suggestion:
+                break
+        assert owner._suggestion == "Lucía Fernández"
+        await pilot.press("right")
+        assert owner.value == "Lucía Fernández"
+        await type_into(pilot, "#title", "Send the storytime links")
+        await type_into(pilot, "#suggestion", str(programme["kiosk"]))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        [doc] = [d for d in sample_store.all(Action.TABLE) if d["title"] == "Send the storytime links"]  # fmt: skip
+        assert doc["owner_id"] == person_id(sample_store, "Lucía Fernández")
+
+
+async def test_every_name_completion_ignores_case_and_accents():
+    from shadow.tui.widgets.suggest import SuggestListItem, SuggestName
+
+    names = ["Siobhán O'Connell", "Lucía Fernández", "Marcus Webb"]
+    assert await SuggestName(names).get_suggestion("SIOBHAN") == "Siobhán O'Connell"
+    assert await SuggestName(names).get_suggestion("lucía f") == "Lucía Fernández"
+    assert await SuggestName(names).get_suggestion("nobody") is None
+    assert await SuggestName(names).get_suggestion("Marcus Webb") is None  # nothing to add
+    assert await SuggestListItem(names).get_suggestion("Marcus Webb, siob") == (
+        "Marcus Webb, Siobhán O'Connell"
+    )

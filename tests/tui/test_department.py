@@ -150,7 +150,7 @@ async def test_dashboard_and_schedule_show_both_directions(fixed, monkeypatch):
         assert isinstance(dash, DashboardScreen)
         line = str(dash.query_one("#dash-liaison", Label).render())
         assert line.startswith("Liaison rotation due: ") and "Circulation (Marcus Webb" in line
-        assert "Infrastructure (Mei Tanaka, rotation overdue" in line
+        assert "Infrastructure (Mei Tanaka, overdue by 24 days)" in line  # fits 140 columns
         schedule = await open_by_key(pilot, "f3", ScheduleScreen)
         schedule.show_past = True
         schedule.refilter()
@@ -185,3 +185,49 @@ async def test_coverage_switches_direction(fixed):
         ]
         assert all(p.side == "library" for p in screen.cov.people)
         assert any(g.goal.get("direction") == "library-to-it" for g in screen.cov.goals)
+
+
+def _make_due(store, names: list[str]) -> None:
+    """Name a liaison long ago for each of these departments, so each rotation is due."""
+    from shadow.core.models import Department
+
+    liaison = directory.find_person(store, "Ravi Shankar")
+    with store.transaction("test setup") as tx:
+        for i, name in enumerate(names):
+            dept = directory.find_department(store, name)
+            since = f"2023-0{i + 1}-15"
+            tx.update(Department.TABLE, dept.id, {"liaison_id": liaison.id, "liaison_since": since})
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 42)])
+async def test_the_liaison_line_fits_when_several_departments_are_due(fixed, monkeypatch, size):
+    from rich.cells import cell_len
+    from textual.widgets import Label
+
+    from shadow.core import liaison
+    from shadow.tui.screens.dashboard import DashboardScreen
+
+    monkeypatch.setattr(DashboardScreen, "now", NOW)
+    _make_due(fixed, ["Reference", "Systems", "Local History & Archives", "Northgate Branch"])
+    due = liaison.rotations(fixed, NOW.date(), due_only=True)
+    assert len(due) >= 5
+    app = create_app(fixed, acting(fixed))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        label = app.screen.query_one("#dash-liaison", Label)
+        line = str(label.render())
+        assert line.startswith("Liaison rotation due: ")
+        assert cell_len(line) <= size[0] - 2, line  # nothing cut off at the edge
+        assert due[0].department in line  # the most overdue first, always named
+        shown = [r.department for r in due if r.department in line]
+        if len(shown) < len(due):  # the rest counted, never silently dropped
+            assert line.endswith(f" +{len(due) - len(shown)} more"), line
+        tooltip = str(label.tooltip or "")
+        assert all(r.department in line or r.department in tooltip for r in due)
+        await pilot.resize_terminal(320, 42)
+        await pilot.pause()
+        wide = str(label.render())
+        assert cell_len(wide) <= 318 and "overdue by" in wide  # re-fitted to the new width

@@ -176,3 +176,15 @@ async def test_copy_to_clipboard(sample_store, programme):
         await pilot.pause()
         assert app.clipboard == screen.text
         assert "Copied the meeting pack" in notifications(pilot)[-1]
+
+
+async def test_the_since_line_is_one_line_at_80_columns(sample_store, programme):
+    app = create_app(sample_store, person(sample_store, "Priya Raman"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_meeting(pilot)
+        since = screen.query_one("#meeting-since")
+        text = str(since.render())
+        assert "Fri 6 Nov 2026 (14 days ago)" in text and "(the default)" in text
+        assert since.size.height == 1, text  # not wrapped around the scroll hint
+        hint = screen.query_one("#meeting-hint")
+        assert hint.region.right <= 80 and since.region.right <= hint.region.x

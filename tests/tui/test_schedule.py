@@ -547,3 +547,50 @@ async def test_booking_is_a_form_modal_that_asks_before_discarding(sample_store,
         await pilot.pause()
         assert app.screen is screen
         assert len(sample_store.all("visits")) == len(calendar)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 42)])
+async def test_filters_and_the_bar_keep_their_text_at_80_columns(
+    sample_store, calendar, liaison, size
+):
+    from textual.widgets import Input
+
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_schedule(pilot)
+        for mode in ("agenda", "outcomes"):
+            if mode == "outcomes":
+                await pilot.press("o")
+                await pilot.pause()
+            await pilot.pause()
+            for widget in screen.query("#schedule-filters > *"):
+                assert widget.region.right <= size[0], widget  # every filter on screen
+            for box in screen.query("#schedule-filters Input").results(Input):
+                assert box.region.width >= len(box.placeholder), box  # its prompt readable
+            for label in screen.query("#schedule-bar Label").results(Label):
+                text = str(label.render())
+                assert label.region.right <= size[0], text
+                lines = label.render_lines(label.region.reset_offset)
+                shown = " ".join("".join(s.text for s in line).strip() for line in lines)
+                assert " ".join(text.split()) == " ".join(shown.split()), (text, shown)
+
+
+async def test_week_headings_drop_the_month_rather_than_cut_at_80_columns(
+    sample_store, calendar, liaison
+):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_schedule(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        labels = [c.label.plain for c in screen.grid.columns.values()][1:]
+        assert len(labels) == 7 and not any("…" in label for label in labels), labels
+        monday = screen.grid._headers[1].plain  # e.g. "Mon 16 Nov"
+        assert labels[0] == " ".join(monday.split()[:2]), (labels, monday)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(160, 42)) as pilot:
+        screen = await open_schedule(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        labels = [c.label.plain for c in screen.grid.columns.values()][1:]
+        assert labels == [h.plain for h in screen.grid._headers[1:]]  # room for the month

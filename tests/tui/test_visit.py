@@ -406,3 +406,47 @@ async def test_an_occurrence_of_a_series_shows_its_own_day(sample_store, program
         details = plain(app.screen.query_one("#visit-details"))
         assert "Tue 8 Dec 2026 10:00–12:00" in details
         assert "requested" in details
+
+
+def footer_shows(screen) -> dict[str, tuple[str, int]]:
+    """The footer's entries as drawn: action -> (label, right edge)."""
+    from textual.widgets._footer import FooterKey
+
+    return {
+        key.action: (key.description, key.region.right)
+        for key in screen.query(FooterKey)
+        if not key.has_class("-command-palette")
+    }
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 42)])
+async def test_the_footer_keeps_the_visits_steps_and_back_at_80_columns(
+    sample_store, programme, size
+):
+    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
+    async with app.run_test(size=size) as pilot:
+        screen = await open_visit(pilot, programme["visit"])
+        await pilot.pause()
+        shown = footer_shows(screen)
+        for action, label in (
+            ("note", "Note"),
+            ("set_status('confirmed')", "Confirm"),
+            ("set_status('completed')", "Done"),
+            ("set_status('cancelled')", "Cancel"),
+            ("set_status('no-show')", "No-show"),
+            ("back", "Back"),
+            ("help", "Help"),
+        ):
+            assert shown.get(action, ("", 0))[0] == label, (action, shown)
+        assert all(right <= size[0] for _, right in shown.values()), shown  # none cut off
+        from shadow.tui.widgets.footer import ShadowFooter
+
+        footer = screen.query_one(ShadowFooter)
+        if size[0] >= 140:  # room for everything
+            assert footer.left_out == [] and {"rate", "who_am_i"} <= set(shown), shown
+        else:  # left out whole, the spare ones first; ? help and the palette list them
+            assert set(footer.left_out) >= {"rate", "kudos"} and "rate" not in shown
+        await pilot.resize_terminal(140, 42)  # refitted when the terminal grows
+        await pilot.pause()
+        await pilot.pause()
+        assert "rate" in footer_shows(screen) and not screen.query_one(ShadowFooter).left_out

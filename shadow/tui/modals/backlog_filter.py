@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select
 
 from shadow.core import backlog
@@ -15,6 +14,7 @@ from shadow.core.backlog import Filter
 from shadow.core.models import DIRECTIONS, SUGGESTION_STATUSES
 
 from ..widgets.field import Field, text_field
+from ..widgets.suggest import SuggestName
 from .base import FilterModal
 
 
@@ -84,7 +84,7 @@ class BacklogFilterModal(FilterModal[Filter]):
                 yield Field(
                     "tag",
                     "Tag",
-                    Input(f.tag, id="tag", suggester=SuggestFromList(self.tags)),
+                    Input(f.tag, id="tag", suggester=SuggestName(self.tags)),
                     hint="One tag, exactly (completes as you type)",
                 )
                 yield text_field(

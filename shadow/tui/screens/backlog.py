@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
 
@@ -47,6 +46,7 @@ from ..modals.wait import wait_chosen
 from ..palette import priority_style, rich
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
+from ..widgets.suggest import SuggestName
 from .base import AreaScreen
 
 PAGE = 200  # rows in the table at once
@@ -807,7 +807,7 @@ class BacklogScreen(AreaScreen):
                 f"Tag #{s.id} {one_line(s.title)}",
                 f"Tags now: {', '.join(s.tags) or 'none'}. Several? Separate them with commas.",
                 placeholder="a word, e.g. printing",
-                suggester=SuggestFromList(known, case_sensitive=False),
+                suggester=SuggestName(known),
             )
         )
         if not answer:

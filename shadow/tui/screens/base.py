@@ -7,13 +7,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from shadow.core.models import Action, Department, Kudos, Observation, Person, Suggestion, Visit
 from shadow.core.store import StoreError
 
 from ..commands import Command
 from ..loading import LoadsData, say_cannot_read
+from ..widgets.footer import ShadowFooter
 
 # What the programme-wide views read (the Dashboard, the meeting pack): a change to any
 # of these tables reads them again.
@@ -77,7 +78,7 @@ class AreaScreen(LoadsData, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield Footer()
+        yield ShadowFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time as _time
 from datetime import date, timedelta
 
+from rich.cells import cell_len, set_cell_size
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -82,6 +83,19 @@ def day_label(day: date, today: date) -> str:
 def shorten(text: str, limit: int) -> str:
     text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fit_names(head: str, names: list[str], width: int) -> str:
+    """``head`` and as many of ``names`` as fit ``width`` cells, the rest counted:
+    ``Rotation due: A, B +2 more``. The first name is always there, cut if it must be."""
+    for shown in range(len(names), 0, -1):
+        rest = len(names) - shown
+        line = head + ", ".join(names[:shown]) + (f" +{rest} more" if rest else "")
+        if cell_len(line) <= width:
+            return line
+    tail = f" +{len(names) - 1} more" if len(names) > 1 else ""
+    room = max(width - cell_len(head) - cell_len(tail), 1)
+    return head + set_cell_size(names[0], room - 1).rstrip() + "…" + tail if names else head
 
 
 # ---------------------------------------------------------------------- the lists
@@ -297,6 +311,18 @@ class DashboardScreen(AreaScreen):
         self._fit(self.size.height)
         if self.data is not None:
             self.query_one("#dash-summary", Label).update(self.summary(self.data))
+            self._show_liaison(self.data)
+
+    def _show_liaison(self, data: DashboardData) -> None:
+        liaison = self.query_one("#dash-liaison", Label)
+        line = self.liaison_line(data)
+        liaison.update(line)
+        liaison.display = bool(line)
+        full = "; ".join(
+            f"{one_line(r.department)} ({one_line(r.liaison)}, {r.describe(data.now.date())})"
+            for r in data.liaison_due
+        )
+        liaison.tooltip = Content(full) if full and full not in line else None
 
     def _fit(self, height: int) -> None:
         self.set_class(height < COMPACT_HEIGHT, "-compact")
@@ -317,9 +343,7 @@ class DashboardScreen(AreaScreen):
     def show(self, data: DashboardData) -> None:
         self.data = data
         self.query_one("#dash-summary", Label).update(self.summary(data))
-        liaison = self.query_one("#dash-liaison", Label)
-        liaison.update(self.liaison_line(data))
-        liaison.display = bool(data.liaison_due)
+        self._show_liaison(data)
         self.panel("visits").show(self.visit_items(data))
         self.panel("outcomes").show(self.visit_items(data, data.outcomes))
         self.panel("outcomes").border_subtitle = (
@@ -371,17 +395,26 @@ class DashboardScreen(AreaScreen):
         return Content(" · ".join(short))
 
     def liaison_line(self, data: DashboardData) -> str:
-        """The departments whose liaison is due to rotate (core/liaison.py), or ""."""
-        today = data.now.date()
-        return (
-            "Liaison rotation due: "
-            + "; ".join(
-                f"{one_line(r.department)} ({one_line(r.liaison)}, {r.describe(today)})"
-                for r in data.liaison_due
-            )
-            if data.liaison_due
-            else ""
+        """The departments whose liaison is due to rotate (core/liaison.py), soonest first,
+        or "": in full when it fits the width, else in fewer words (without the liaisons'
+        names), else the departments with "+N more" (the full line is the label's tooltip;
+        each department's page names its liaison)."""
+        if not data.liaison_due:
+            return ""
+        today, due = data.now.date(), data.liaison_due
+        width = (self.size.width or self.app.size.width) - 2
+        head = "Liaison rotation due: "
+        full = head + "; ".join(
+            f"{one_line(r.department)} ({one_line(r.liaison)}, {r.describe(today)})" for r in due
         )
+        brief = head + "; ".join(
+            f"{one_line(r.department)} ({one_line(r.liaison)}, {r.brief(today)})" for r in due
+        )
+        briefer = head + "; ".join(f"{one_line(r.department)} ({r.brief(today)})" for r in due)
+        for line in (full, brief, briefer):
+            if cell_len(line) <= width:
+                return line
+        return fit_names(head, [one_line(r.department) for r in due], width)
 
     def visit_items(
         self, data: DashboardData, visits: list[Occurrence] | None = None

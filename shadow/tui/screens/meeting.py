@@ -269,7 +269,7 @@ class MeetingScreen(AreaScreen):
         label = Content.assemble(
             ("Changes since ", "bold"),
             (describe_day(day, today), "bold $accent"),
-            ("" if self.since is not None else "  (the default: two weeks back)", "$text-muted"),
+            ("" if self.since is not None else "  (the default)", "$text-muted"),
         )
         self.query_one("#meeting-since", Label).update(label)
 

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.suggester import SuggestFromList
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from shadow.core import dates, directory, schedule
@@ -45,11 +44,13 @@ from ..visit_status import STATUS_VERBS, change_status
 from ..widgets.due import from_now
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
+from ..widgets.suggest import SuggestName
 from ..widgets.week_grid import GridRow, WeekGrid
 from .base import AreaScreen
 
 HORIZON_DAYS = 90  # how far ahead the agenda looks
 PAST_DAYS = 30  # how far back it looks when the past is shown
+NARROW_WIDTH = 110  # narrower than this: the filter choices narrow
 
 # (label, narrowest width the column may be cut to; None: never cut). At 80 columns the
 # names give way so that When and Status stay whole (the visit page has the rest).
@@ -262,13 +263,21 @@ class ScheduleScreen(AreaScreen):
     ScheduleScreen #schedule-filters #filter-direction {
         width: 20;
     }
+    /* At 80 columns the choices narrow so that the person and department boxes keep
+       room to show what is typed in them. */
+    ScheduleScreen #schedule-filters Select.-narrow,
+    ScheduleScreen #schedule-filters #filter-direction.-narrow {
+        width: 16;
+    }
     ScheduleScreen #schedule-bar {
-        height: 1;
+        height: auto;
+        max-height: 3;
         padding: 0 1;
         margin-bottom: 1;
     }
     ScheduleScreen #schedule-title {
         width: auto;
+        max-width: 65%;
         text-style: bold;
     }
     ScheduleScreen #schedule-filter {
@@ -373,6 +382,11 @@ class ScheduleScreen(AreaScreen):
                 yield Label("", id="week-detail", markup=False)
                 yield Label(LEGEND, id="week-legend", markup=False)
 
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW_WIDTH
+        for widget in self.query("#schedule-filters > *"):
+            widget.set_class(narrow, "-narrow")
+
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
         self.week = week_start(self.today)  # (then AreaScreen reads and focuses)
@@ -434,11 +448,9 @@ class ScheduleScreen(AreaScreen):
             if keep != Select.NULL and any(pid == keep for _, pid in options):
                 select.value = keep
         people = sorted(self._people.values(), key=str.casefold)
-        self.query_one("#filter-person", Input).suggester = SuggestFromList(
-            people, case_sensitive=False
-        )
-        self.query_one("#filter-department", Input).suggester = SuggestFromList(
-            [d.name for d in self._departments], case_sensitive=False
+        self.query_one("#filter-person", Input).suggester = SuggestName(people)
+        self.query_one("#filter-department", Input).suggester = SuggestName(
+            [d.name for d in self._departments]
         )
 
     def _occurrences(self, start: datetime, end: datetime) -> list[Occurrence]:

@@ -188,24 +188,33 @@ class VisitScreen(AreaScreen):
     )
     COMMAND_LIST = (
         Command("note", "Note", "Write a note about this visit (from your side)", key="n"),
-        Command("edit_note", "Edit note", "Correct the highlighted note (your own)", key="e"),
+        Command(
+            "edit_note",
+            "Edit note",
+            "Correct the highlighted note (your own)",
+            key="e",
+            spare=True,  # at 80 columns the footer keeps the visit's own steps and Back
+        ),
         Command(
             "suggest",
             "Suggest",
             "Raise a suggestion from this visit (and from the highlighted note)",
             key="s",
+            spare=True,
         ),
         Command(
             "kudos",
             "Kudos",
             "Thank someone on this visit (from the highlighted praise note, if any)",
             key="k",
+            spare=True,
         ),
         Command(
             "rate",
             "Rate",
             "Rate this visit: how useful, would you do it again, one thing learned",
             key="g",
+            spare=True,
         ),
         Command("set_status('confirmed')", "Confirm", "Mark this visit confirmed", key="f"),
         Command(

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.suggester import Suggester, SuggestFromList
+from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from .suggest import SuggestListItem
+from .suggest import SuggestListItem, SuggestName
 
 # Messages from the core that read as the end of a sentence about the field.
 _PREDICATES = ("is ", "must ", "contains ", "lists ", "needs ", "was ")
@@ -68,10 +68,11 @@ def text_field(
     placeholder: str = "",
 ) -> Field:
     """A one-line typed field, its input named like it. ``choices``: what typing completes
-    to (case ignored); ``items``: names completed one by one in a comma-separated list."""
+    to (case and accents ignored); ``items``: names completed one by one in a
+    comma-separated list."""
     suggester: Suggester | None = None
     if choices is not None:
-        suggester = SuggestFromList(choices, case_sensitive=False)
+        suggester = SuggestName(choices)
     elif items is not None:
         suggester = SuggestListItem(items)
     widget = Input(value, id=name, placeholder=placeholder, suggester=suggester)

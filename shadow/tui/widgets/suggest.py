@@ -1,4 +1,5 @@
-"""Completion for comma-separated lists of names (e.g. a department's hosts)."""
+"""Completion as people type names: case and accents do not matter (``lucia`` completes
+to ``Lucía Fernández``), for one name or a comma-separated list of them."""
 
 from __future__ import annotations
 
@@ -25,4 +26,23 @@ class SuggestListItem(Suggester):
         for name in self.names:
             if starts_with(name, typed) and len(name) > len(typed):
                 return f"{head}{sep}{lead}{name}"
+        return None
+
+
+class SuggestName(Suggester):
+    """Suggests the rest of one name from a list (Textual's ``SuggestFromList`` minds
+    accents: ``lucia`` never completed to ``Lucía``)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = list(names)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        typed = value.lstrip()
+        if not typed:
+            return None
+        lead = value[: len(value) - len(typed)]
+        for name in self.names:
+            if starts_with(name, typed) and len(name) > len(typed):
+                return lead + name
         return None

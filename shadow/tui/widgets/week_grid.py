@@ -34,6 +34,16 @@ def cut(line: Text, width: int) -> Text:
     return line
 
 
+def fit_header(header: Text, width: int) -> Text:
+    """A day's heading in ``width`` cells: whole words from its start when it is too wide
+    (``Mon 30 Nov`` becomes ``Mon 30`` at 80 columns), cut only if even one word is."""
+    if header.cell_len <= width:
+        return header
+    plain = header.plain
+    end = plain.rfind(" ", 0, width + 1)
+    return cut(header[:end] if end > 0 else header, width)
+
+
 class WeekGrid(DataTable):
     """Days across, rows down; each cell lists short lines (one per visit).
 
@@ -91,7 +101,7 @@ class WeekGrid(DataTable):
         self.clear(columns=True)
         for index, header in enumerate(self._headers):
             self.add_column(
-                cut(header, label_width if index == 0 else day_width),
+                cut(header, label_width) if index == 0 else fit_header(header, day_width),
                 width=label_width if index == 0 else day_width,
                 key=str(index),
             )

@@ -1,0 +1,74 @@
+"""The footer every screen and dialog shows: Textual's, fitted to the terminal's width.
+
+Textual's footer cuts whatever passes the right edge, so at 80 columns a screen with many
+commands lost its last ones (the visit page's No-show and Back). This one leaves out
+whole entries instead, in this order until the rest fits: the commands declared
+``spare`` (``tui/commands.py``; the last declared first), then the others from the end.
+Help (``?``) always stays: it, like the palette, lists every command of the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.events import Resize
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from ..commands import Command
+
+HELP_ACTIONS = frozenset({"help", "app.help"})
+
+
+def key_width(key: FooterKey, compact: bool) -> int:
+    """The cells one entry takes (Textual's CSS: the key padded by one on each side and
+    the description followed by one; compact: the key bare, one before the description
+    and a margin of one after)."""
+    described = cell_len(key.key_display) + cell_len(key.description)
+    return described + (2 if compact else 3)
+
+
+class ShadowFooter(Footer):
+    """A footer that drops whole entries, spare ones first, rather than cut them off."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._fitted_width = 0
+        self.left_out: list[str] = []  # the actions of the entries left out (tests read it)
+
+    def compose(self) -> ComposeResult:
+        items: list[Widget] = list(super().compose())
+        palette = [w for w in items if w.has_class("-command-palette")]
+        keys = [w for w in items if isinstance(w, FooterKey) and w not in palette]
+        width = self.app.size.width
+        self._fitted_width = width
+        # the palette's entry has a border; the last entry's trailing space may go under it
+        room = width - sum(key_width(p, self.compact) for p in palette)
+        self.left_out = []
+        for victim in self._drop_order(keys):
+            if sum(key_width(k, self.compact) for k in keys) <= room:
+                break
+            keys.remove(victim)
+            items.remove(victim)
+            self.left_out.append(victim.action)
+        yield from items
+
+    def _drop_order(self, keys: list[FooterKey]) -> Iterable[FooterKey]:
+        spare = [k for k in keys if self._is_spare(k)]
+        rest = [k for k in keys if k not in spare and k.action not in HELP_ACTIONS]
+        return [*reversed(spare), *reversed(rest)]
+
+    def _is_spare(self, key: FooterKey) -> bool:
+        """Whether the entry's declaration (on the screen or the app) says ``spare``."""
+        active = self.screen.active_bindings.get(key.key)
+        if active is None:
+            return False
+        declared: tuple[Command, ...] = getattr(active.node, "COMMAND_LIST", ())
+        return any(c.spare and c.action == key.action for c in declared)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.app.size.width != self._fitted_width:
+            self.call_after_refresh(self.recompose)
