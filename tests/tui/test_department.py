@@ -200,18 +200,15 @@ def _make_due(store, names: list[str]) -> None:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 42)])
-async def test_the_liaison_line_fits_when_several_departments_are_due(fixed, monkeypatch, size):
+async def test_the_liaison_line_fits_when_several_departments_are_due(fixed, size):
     from rich.cells import cell_len
     from textual.widgets import Label
 
     from shadow.core import liaison
-    from shadow.tui.screens.dashboard import DashboardScreen
-
-    monkeypatch.setattr(DashboardScreen, "now", NOW)
     _make_due(fixed, ["Reference", "Systems", "Local History & Archives", "Northgate Branch"])
     due = liaison.rotations(fixed, NOW.date(), due_only=True)
     assert len(due) >= 5
-    app = create_app(fixed, acting(fixed))
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("f7")
