@@ -232,14 +232,14 @@ def _dump(data: dict[str, dict[str, Doc]]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _loads(raw: bytes) -> Any:
+def _loads(raw: bytes | memoryview) -> Any:
     """Parse JSON: orjson (several times faster), and the standard library for what
     orjson refuses but JSON allows (NaN, huge integers, lone surrogates, deep nesting),
     so that what reads, and every error, stay exactly the standard library's."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return json.loads(raw)
+        return json.loads(bytes(raw))
 
 
 _TABLE_LINE = re.compile(rb'"(_meta|[a-z_]+)":')
@@ -256,24 +256,34 @@ def _dump_snapshot(data: dict[str, dict[str, Doc]]) -> bytes:
     return b"{\n" + b",\n".join(lines) + b"\n}\n"
 
 
-def _table_lines(raw: bytes) -> dict[str, bytes] | None:
+def _table_lines(raw: bytes) -> dict[str, memoryview] | None:
     """The JSON text of each table of a snapshot in the form _dump_snapshot writes, by
-    name; None for any other form (a file written by TinyDB or by hand), which is then
-    parsed whole. Only the form is checked here; each table's text is parsed (and
-    refused if damaged) when it is first needed."""
-    if not raw.startswith(b"{\n") or not raw.endswith(b"\n}\n"):
+    name (views into ``raw``, not copies: a 60 MB snapshot is not held twice); None for
+    any other form (a file written by TinyDB or by hand), which is then parsed whole.
+    Only the form is checked here; each table's text is parsed (and refused if damaged)
+    when it is first needed."""
+    if not raw.startswith(b"{\n") or not raw.endswith(b"\n}\n") or len(raw) < 6:
         return None
-    lines = raw[2:-3].split(b"\n")
-    out: dict[str, bytes] = {}
-    for i, line in enumerate(lines):
-        if i < len(lines) - 1:
-            if not line.endswith(b","):
-                return None
-            line = line[:-1]
-        m = _TABLE_LINE.match(line)
-        if m is None or not line.endswith(b"}") or m.group(1).decode() in out:
+    view = memoryview(raw)
+    stop = len(raw) - 3  # the newline before the closing brace
+    out: dict[str, memoryview] = {}
+    pos = 2
+    while True:
+        end = raw.find(b"\n", pos)  # found: raw[stop] is one
+        last = end == stop
+        line_end = end if last else end - 1
+        if not last and raw[line_end] != 0x2C:  # every table line but the last ends in ","
             return None
-        out[m.group(1).decode()] = line[m.end() :]
+        m = _TABLE_LINE.match(raw, pos, line_end)
+        if m is None or line_end <= m.end() or raw[line_end - 1] != 0x7D:  # "}"
+            return None
+        name = m.group(1).decode()
+        if name in out:
+            return None
+        out[name] = view[m.end() : line_end]
+        if last:
+            break
+        pos = end + 1
     if META not in out or next(iter(out)) != META:
         return None
     return out
@@ -585,7 +595,10 @@ class Store:
         self._tinydb = TinyDB(storage=_MemoryStorage, data=self._data)
         self._tables: dict[str, Table] = {}
         # Tables of the snapshot not parsed yet: their JSON text (see _table_lines).
-        self._lazy: dict[str, bytes] = {}
+        self._lazy: dict[str, bytes | memoryview] = {}
+        # Journal changes to tables not parsed yet, in order, applied when one is parsed
+        # (replaying a journal line must not parse a 20 MB table to put one record).
+        self._pending: dict[str, list[list[Any]]] = {}
         # Audit entries written since the snapshot while the audit trail lives in its
         # own file (``_data`` holds the whole trail only once someone asked for it).
         self._audit_tail: dict[str, Doc] = {}
@@ -904,7 +917,7 @@ class Store:
             raise StoreError(f"{self.path} vanished while being read") from None
         except OSError as exc:
             raise StoreError(_os_message("read", self.path, exc)) from None
-        if not raw.strip():
+        if not raw or raw.isspace():  # (without copying 100 MB, as strip() would)
             raise self._refuse(DamagedFile, f"{self.path} is empty (0 bytes of data)")
         lazy = _table_lines(raw)
         try:
@@ -960,6 +973,7 @@ class Store:
         self._data.clear()
         self._data.update(data)
         self._lazy = lazy or {}
+        self._pending = {}
         self._audit_tail = {}
         self._seq = seq
         self._snap_id = snap_id
@@ -1022,6 +1036,11 @@ class Store:
             if not isinstance(rows, dict):
                 raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
             self._check_rows(name, rows, self._meta()["next_ids"])
+            for op in self._pending.pop(name, ()):
+                if op[0] == "put":
+                    rows[str(op[2])] = op[3]
+                else:
+                    rows.pop(str(op[2]), None)
             del self._lazy[name]
             self._data[name] = rows
             self._tables.pop(name, None)
@@ -1030,6 +1049,7 @@ class Store:
 
     def _holds_records(self) -> bool:
         lazy = any(raw != b"{}" for name, raw in self._lazy.items() if name != META)
+        lazy = lazy or any(op[0] == "put" for ops in self._pending.values() for op in ops)
         return lazy or any(t != META and rows for t, rows in self._data.items())
 
     def _load_everything(self) -> None:
@@ -1190,7 +1210,13 @@ class Store:
                     next_ids[table] = doc_id + 1
                 touched.add(table)
                 continue
-            rows = self._rows(table)
+            rows = self._data.get(table)
+            if rows is None and table in self._lazy:
+                self._pending.setdefault(table, []).append(op)  # applied when it is parsed
+                if kind == "put" and doc_id >= next_ids.get(table, 1):
+                    next_ids[table] = doc_id + 1
+                touched.add(table)
+                continue
             if rows is None:
                 rows = self._data[table] = {}
             if kind == "put":
@@ -1206,8 +1232,14 @@ class Store:
         return self._data[META]["1"]
 
     def _next_id(self, table: str) -> int:
-        self._rows(table)  # read: its ids count, whatever next_ids says
-        return int(self._meta()["next_ids"].get(table, 1))
+        next_ids = self._meta()["next_ids"]
+        if not (table in self._lazy and isinstance(next_ids.get(table), int)):
+            self._rows(table)  # read: its ids count, whatever next_ids says
+        # A table not parsed yet is in the form only the store writes (_table_lines), with
+        # next_ids written beside it from the very records it holds: inserting a record
+        # does not parse ten years of others (a hand-edited file in TinyDB's own form is
+        # parsed whole at open, and its ids counted, as before).
+        return int(next_ids.get(table, 1))
 
     # ----------------------------------------------------------- staying current
     def _changed_on_disk(self) -> bool:
