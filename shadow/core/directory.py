@@ -79,7 +79,10 @@ def departments(store: Store, *, active_only: bool = False) -> list[Department]:
 def search_key(text: str) -> str:
     """How people type names: case, accents and extra spaces do not matter
     (``siobhan`` finds ``Siobhán``, ``JOSE  garcia`` finds ``José García``)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # (NFKD changes no ASCII character and none is combining)
+        return " ".join(text.casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 
