@@ -85,7 +85,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -336,8 +336,9 @@ def _audit_entry(line: bytes) -> tuple[str, Any] | None:
 TEMP_MARK = ".tmp-"
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload``: temp file, fsync, rename, fsync the folder.
+def _atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
+    """Replace ``path`` with ``payload`` (bytes, or bytes in parts written one after
+    another): temp file, fsync, rename, fsync the folder.
 
     On any failure the old file stays as it was, the temp file is removed, and
     the error is a one-line StoreError."""
@@ -345,7 +346,8 @@ def _atomic_write(path: Path, payload: bytes) -> None:
     try:
         try:
             with open(tmp, "wb") as fh:
-                fh.write(payload)
+                for part in [payload] if isinstance(payload, bytes) else payload:
+                    fh.write(part)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
@@ -599,6 +601,7 @@ class Store:
         # Journal changes to tables not parsed yet, in order, applied when one is parsed
         # (replaying a journal line must not parse a 20 MB table to put one record).
         self._pending: dict[str, list[list[Any]]] = {}
+        self._snap_next: dict[str, int] = {}  # next_ids as the snapshot said (before the journal)
         # Audit entries written since the snapshot while the audit trail lives in its
         # own file (``_data`` holds the whole trail only once someone asked for it).
         self._audit_tail: dict[str, Doc] = {}
@@ -974,6 +977,7 @@ class Store:
         self._data.update(data)
         self._lazy = lazy or {}
         self._pending = {}
+        self._snap_next = {k: v for k, v in next_ids.items() if isinstance(v, int)}
         self._audit_tail = {}
         self._seq = seq
         self._snap_id = snap_id
@@ -1817,16 +1821,90 @@ class Store:
         found = self.backups()
         return found[-1] if found else None
 
-    def _payload(self) -> bytes:
+    def _payload(self) -> Iterator[bytes]:
         """The whole database as one self-contained snapshot of its own generation (the
-        audit trail inline: a backup is one file)."""
-        self._load_everything()
-        self._ensure_audit()
+        audit trail inline: a backup is one file), in parts, in the form _dump_snapshot
+        writes. Tables not parsed yet are copied as the bytes read, and an audit trail in
+        its own file is streamed from it: a backup at 150,000 records does not hold ten
+        years of records and audit entries as Python objects (0.9 GB)."""
+        spliced = {n: self._spliced(n) for n in self._lazy if n != META}
+        for name in [n for n, parts in spliced.items() if parts is None]:
+            self._rows(name)  # journal changes to its records: parse and apply them
         meta = dict(self._meta(), seq=self._seq, gen=_new_gen(), prev_gen=None)
         meta.pop("audit_file", None)
-        data = dict(self._data)
-        data[META] = {"1": meta}
-        return _dump_snapshot(data)
+        lines: list[tuple[str, Any]] = [(META, {"1": meta})]
+        lines += [(n, rows) for n, rows in self._data.items() if n != META]
+        lines += [(n, spliced[n]) for n in self._lazy if n != META]
+        streamed = AUDIT not in self._data and "audit_file" in self._meta()
+        if streamed:
+            lines.append((AUDIT, None))
+        yield b"{\n"
+        for n, (name, rows) in enumerate(lines):
+            yield b"" if n == 0 else b",\n"
+            yield _dump(name) + b":"  # type: ignore[arg-type]
+            if rows is None:
+                yield from self._audit_inline()
+            elif isinstance(rows, list):
+                yield from rows
+            else:
+                yield _dump(rows)
+        yield b"\n}\n"
+
+    def _spliced(self, name: str) -> list[bytes | memoryview] | None:
+        """A table not parsed yet, as text with its pending journal changes, when these
+        only add records new since the snapshot: appended, just where parsing, applying
+        and writing the table would put them. None when they change older records."""
+        raw, ops = self._lazy[name], self._pending.get(name, [])
+        first_new = self._snap_next.get(name)
+        added: dict[int, Doc] = {}
+        for op in ops:
+            if first_new is None or op[2] < first_new:
+                return None
+            if op[0] == "put":
+                added[op[2]] = op[3]
+            else:
+                added.pop(op[2], None)
+        if not added:
+            return [raw]
+        body = b",".join(b'"%d":%s' % (k, _dump(doc)) for k, doc in added.items())  # type: ignore[arg-type]
+        return [raw[:-1], b"" if raw == b"{}" else b",", body, b"}"]
+
+    def _audit_inline(self) -> Iterator[bytes]:
+        """The audit trail as one line of JSON (the ``audit`` table of a backup), read from
+        its own file a piece at a time (its line breaks fall between entries, never
+        inside one: JSON escapes them) and then the entries since the last fold. Each
+        piece is parsed (and dropped) first: a damaged trail fails the backup, as before."""
+        info = self._meta()["audit_file"]
+        path = self._audit_path(info["gen"])
+        left = info["bytes"] - len(AUDIT_HEAD)
+        yield b"{"
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(len(AUDIT_HEAD)) != AUDIT_HEAD:
+                    raise self._refuse(DamagedFile, f"{path} is damaged at line 1")
+                carry = b""
+                while left > 0:
+                    piece = fh.read(min(left, 8 << 20))
+                    if not piece:
+                        raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+                    left -= len(piece)
+                    cut = piece.rfind(b"\n") + 1 if left else len(piece)
+                    whole, carry = carry + piece[:cut], piece[cut:]
+                    if not whole:
+                        continue
+                    try:  # entries only, each whole: an object once braces go round them
+                        _loads(b"{" + whole.lstrip(b",") + b"}")
+                    except (ValueError, UnicodeDecodeError, RecursionError):
+                        raise self._refuse(DamagedFile, f"{path} is damaged") from None
+                    yield whole.replace(b"\n", b"")
+                if carry or not fh.tell() == info["bytes"]:
+                    raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+        except FileNotFoundError:
+            raise self._refuse(
+                DamagedFile, f"{self.path} is missing its audit trail {path.name}"
+            ) from None
+        tail = _audit_lines(self._audit_tail, first=info["bytes"] == len(AUDIT_HEAD))
+        yield tail.replace(b"\n", b"") + b"}"
 
     def backup(self, reason: str = "", out: str | os.PathLike[str] | None = None) -> Path:
         """Write the whole database, as of now, to one self-contained file (fsynced, and

@@ -494,3 +494,38 @@ def test_the_committed_audit_file_is_a_tinydb_json_file(tmp_path, monkeypatch):
     Store(old).close()
     [migrated] = audit_files(old.parent)
     assert tinydb_trail(migrated) == [(1, 1, "*"), (2, 2, "*"), (3, 3, "*")]
+
+
+def test_a_backup_streams_unread_tables_and_the_trail_and_holds_every_change(tmp_path):
+    """The daily backup copies tables not parsed yet as bytes (with new records the journal
+    added appended to them) and the audit file piece by piece; it reads back as the very
+    database, journal included, and a damaged trail fails it rather than being copied."""
+    path = tmp_path / "db.json"
+    store = Store(path)
+    add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("kudos", {"text": "thanks"})
+    store.compact()
+    store.close()
+    store = Store(path)
+    add(store, "Bob")  # a new record of an unparsed table: pending, spliced in
+    with store.transaction("tester") as tx:
+        tx.insert("kudos", {"text": "more"})
+        tx.update("kudos", 1, {"text": "changed"})  # an older record: the table is parsed
+    assert "people" in store._lazy and store._pending["people"]
+    backup = store.backup(reason="test")
+    assert "people" in store._lazy and "kudos" not in store._lazy
+    copy, now = Store(backup, read_only=True), Store(path, read_only=True)
+    assert "audit_file" not in copy._meta()  # one self-contained file
+    for table in now.tables():
+        assert copy.all(table) == now.all(table), table
+    assert [d["name"] for d in copy.all("people")] == ["Ann", "Bob"]
+    assert len(copy.all(AUDIT)) == len(now.audit()) > 3
+    # A damaged trail: no backup rather than a damaged one.
+    trail_file = audit_files(tmp_path)[0]
+    raw = trail_file.read_bytes()
+    trail_file.write_bytes(raw.replace(b'"actor":', b'"actor" ', 1))
+    again = Store(path)
+    with pytest.raises(DamagedFile):
+        again.backup(reason="damaged")
+    assert not any("damaged" in p.name for p in again.backups())
