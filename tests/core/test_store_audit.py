@@ -529,3 +529,28 @@ def test_a_backup_streams_unread_tables_and_the_trail_and_holds_every_change(tmp
     with pytest.raises(DamagedFile):
         again.backup(reason="damaged")
     assert not any("damaged" in p.name for p in again.backups())
+
+
+def test_audit_counts_count_what_audit_lists_from_the_file_and_the_tail(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction("tester") as tx:
+        a = tx.insert("visits", {"title": 'says "entity":"visits","entity_id":9'})
+        b = tx.insert("visits", {"title": "two"})
+    with store.transaction("tester") as tx:
+        tx.update("visits", a, {"title": "renamed", "status": "done"})
+    store.compact()
+    with store.transaction("tester") as tx:  # in the journal, not yet in the file
+        tx.update("visits", b, {"title": "again"})
+    reader = Store(path, read_only=True)
+
+    def listed(entity):
+        counts = {}
+        for e in reader.audit(entity):
+            counts[e["entity_id"]] = counts.get(e["entity_id"], 0) + 1
+        return counts
+
+    assert reader._count_audit("visits") == {a: 3, b: 2} == listed("visits")
+    assert reader.audit_counts("people") == {}
+    reader._ensure_audit()  # the trail in memory: counted from there, the same
+    assert reader.audit_counts("visits") == {a: 3, b: 2}
