@@ -666,7 +666,9 @@ def _cancellations(store: Store, since: datetime, depts: dict[int, str]) -> list
     from .dates import format_span
 
     out = []
-    for e in store.audit(Visit.TABLE):
+    found = store.audit(Visit.TABLE, field="status", new="cancelled")
+    found += store.audit(Visit.TABLE, field="rrule")  # (series ended: an UNTIL set)
+    for e in sorted(found, key=lambda e: e["id"]):
         ended = e["field"] == "rrule" and "UNTIL=" in str(e["new"] or "")
         if from_iso(e["ts"]) < since or not (
             ended or (e["field"] == "status" and e["new"] == "cancelled")

@@ -290,6 +290,16 @@ def _table_lines(raw: bytes) -> dict[str, memoryview] | None:
     return out
 
 
+def _pieces(raw: bytes, size: int = 8 << 20) -> Iterator[tuple[int, int]]:
+    """(start, end) of pieces of about ``size`` bytes of an audit file's committed part,
+    each whole entry lines (it ends with a line break: see Store._audit_raw)."""
+    at, end = len(AUDIT_HEAD), len(raw)
+    while at < end:
+        cut = raw.find(b"\n", min(at + size, end) - 1) + 1 or end
+        yield at, cut
+        at = cut
+
+
 def _freeze(loaded_bytes: int) -> None:
     """Move everything alive now (above all the records just loaded, millions of dicts
     and strings) out of the cyclic garbage collector's sight: its full passes would
@@ -335,6 +345,7 @@ def _audit_entry(line: bytes) -> tuple[str, Any] | None:
 
 
 TEMP_MARK = ".tmp-"
+_ANY: Any = object()  # (audit(): any new value)
 
 
 def _atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
@@ -602,6 +613,7 @@ class Store:
         # Journal changes to tables not parsed yet, in order, applied when one is parsed
         # (replaying a journal line must not parse a 20 MB table to put one record).
         self._pending: dict[str, list[list[Any]]] = {}
+        self._counts: dict[str, int] = {}  # records of tables passed over, not kept (each())
         self._snap_next: dict[str, int] = {}  # next_ids as the snapshot said (before the journal)
         # Audit entries written since the snapshot while the audit trail lives in its
         # own file (``_data`` holds the whole trail only once someone asked for it).
@@ -978,6 +990,7 @@ class Store:
         self._data.update(data)
         self._lazy = lazy or {}
         self._pending = {}
+        self._counts = {}
         self._snap_next = {k: v for k, v in next_ids.items() if isinstance(v, int)}
         self._audit_tail = {}
         self._seq = seq
@@ -1024,32 +1037,38 @@ class Store:
         rows = self._data.get(name)
         if rows is None and name in self._lazy:
             raw = self._lazy[name]
-            gc_was_on = gc.isenabled()
-            if len(raw) >= FREEZE_MIN_BYTES:
-                gc.collect()  # before the load, while it is cheap (see _freeze)
-            gc.disable()
-            try:
-                rows = _loads(raw)
-            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
-                raise self._refuse(
-                    DamagedFile, f"{self.path} is damaged (table {name!r}: {reason})"
-                ) from None
-            finally:
-                if gc_was_on:
-                    gc.enable()
-            if not isinstance(rows, dict):
-                raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
-            self._check_rows(name, rows, self._meta()["next_ids"])
-            for op in self._pending.pop(name, ()):
-                if op[0] == "put":
-                    rows[str(op[2])] = op[3]
-                else:
-                    rows.pop(str(op[2]), None)
+            rows = self._parse_table(name, raw)
+            self._pending.pop(name, None)
             del self._lazy[name]
             self._data[name] = rows
             self._tables.pop(name, None)
             _freeze(len(raw))
+        return rows
+
+    def _parse_table(self, name: str, raw: bytes | memoryview) -> dict[str, Doc]:
+        """A table not parsed yet, parsed, checked, with the journal's changes to it."""
+        gc_was_on = gc.isenabled()
+        if len(raw) >= FREEZE_MIN_BYTES:
+            gc.collect()  # before the load, while it is cheap (see _freeze)
+        gc.disable()
+        try:
+            rows = _loads(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            raise self._refuse(
+                DamagedFile, f"{self.path} is damaged (table {name!r}: {reason})"
+            ) from None
+        finally:
+            if gc_was_on:
+                gc.enable()
+        if not isinstance(rows, dict):
+            raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
+        self._check_rows(name, rows, self._meta()["next_ids"])
+        for op in self._pending.get(name, ()):
+            if op[0] == "put":
+                rows[str(op[2])] = op[3]
+            else:
+                rows.pop(str(op[2]), None)
         return rows
 
     def _holds_records(self) -> bool:
@@ -1218,6 +1237,7 @@ class Store:
             rows = self._data.get(table)
             if rows is None and table in self._lazy:
                 self._pending.setdefault(table, []).append(op)  # applied when it is parsed
+                self._counts.pop(table, None)
                 if kind == "put" and doc_id >= next_ids.get(table, 1):
                     next_ids[table] = doc_id + 1
                 touched.add(table)
@@ -1334,11 +1354,79 @@ class Store:
             found = self._table(table).search(_Where(predicate))
             return [dict(doc, id=int(doc.doc_id)) for doc in found]
 
+    def each(self, table: str) -> Iterator[Doc]:
+        """Every record of a table, as all() gives them, for one pass over it: a table not
+        parsed yet is parsed for the pass and not kept (``check`` reads every table of ten
+        years once: holding them all would take 0.9 GB)."""
+        if table == AUDIT:
+            streamed = self._audit_streamed()
+            if streamed is not None:  # (its ids are checked by audit_problems())
+                _, raw, tail = streamed
+                for at, cut in _pieces(raw):
+                    rows = self._audit_piece(raw[at:cut])
+                    if rows is None:
+                        raise self._refuse(DamagedFile, f"{self.path}'s audit trail is damaged")
+                    for key, doc in rows.items():
+                        yield dict(doc, id=int(key))
+                for key, doc in tail.items():
+                    yield dict(doc, id=int(key))
+                return
+        for doc_id, doc in self._passing(table):
+            yield dict(doc, id=doc_id)
+
+    def _audit_streamed(self) -> tuple[int, bytes, dict[str, Doc]] | None:
+        """A trail not in memory, to be read a piece at a time (see _pieces): (the next
+        audit id, its file's committed part, the entries since the last fold); None when
+        the trail is in memory."""
+        self.refresh()
+        with self._mutex:
+            if AUDIT in self._data or "audit_file" not in self._meta():
+                return None
+            touched: set[str] = set()
+            try:
+                with self._locked(exclusive=False):  # the file named is the one on disk
+                    if not self._in_tx and self._changed_on_disk():
+                        touched = self._catch_up()
+                    if AUDIT in self._data or "audit_file" not in self._meta():
+                        return None
+                    _, raw = self._audit_raw()
+                    tail = dict(self._audit_tail)
+            except OSError as exc:
+                raise StoreError(_os_message("read", self.path, exc)) from None
+            if touched:
+                self._notify(touched)
+            return self._next_id(AUDIT), raw, tail
+
+    @staticmethod
+    def _audit_piece(piece: bytes) -> dict[str, Doc] | None:
+        try:
+            rows = _loads(b"{" + piece.lstrip(b",") + b"}")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        if not isinstance(rows, dict) or len(rows) != piece.count(b"\n"):
+            return None
+        if not all(_DOC_ID.fullmatch(k) and isinstance(v, dict) for k, v in rows.items()):
+            return None
+        return rows
+
+    def _passing(self, table: str) -> list[tuple[int, Doc]]:
+        self.refresh()
+        with self._mutex:
+            if table == AUDIT:
+                self._ensure_audit()
+            rows = self._data.get(table)
+            if rows is None and table in self._lazy:
+                rows = self._parse_table(table, self._lazy[table])
+                self._counts[table] = len(rows)
+            return [(int(k), doc) for k, doc in (rows or {}).items()]
+
     def count(self, table: str) -> int:
         self.refresh()
         with self._mutex:
             if table == AUDIT:
                 self._ensure_audit()
+            if table in self._counts and table in self._lazy:
+                return self._counts[table]
             return len(self._rows(table) or {})
 
     def tables(self) -> list[str]:
@@ -1457,9 +1545,13 @@ class Store:
             rows[key] = value
         return rows, problems
 
-    def _scan_audit(self, entity: str, entity_id: int | None) -> list[Doc] | None:
-        """The entries of ``entity`` (and ``entity_id``) without reading the whole trail
-        into memory; None if the trail was read meanwhile (mutex held)."""
+    def _scan_audit(
+        self, entity: str, entity_id: int | None, want: Callable[[Doc], bool], extra: list[bytes]
+    ) -> list[Doc] | None:
+        """The entries of ``entity`` (and ``entity_id``) that ``want`` keeps, without reading
+        the whole trail into memory: only lines holding every needle (``extra``: what else
+        the entries hold as the store writes them) are parsed. None if the trail was read
+        meanwhile (mutex held)."""
         if entity_id is not None and (
             not isinstance(entity_id, int) or isinstance(entity_id, bool)
         ):
@@ -1478,8 +1570,8 @@ class Store:
             raise StoreError(_os_message("read", self.path, exc)) from None
         if touched:
             self._notify(touched)
-        # Every line holding the rarer of the two keys; the exact test comes after parsing.
-        needles = [b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
+        # Every line holding the rarest key first; the exact test comes after parsing.
+        needles = [*extra, b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
         if entity_id is not None:
             needles.insert(0, b'"entity_id":' + str(int(entity_id)).encode("ascii"))
         lines: list[bytes] = []
@@ -1497,15 +1589,9 @@ class Store:
             if entry is None:
                 raise self._refuse(DamagedFile, f"{path} is damaged")
             key, doc = entry
-            if doc.get("entity") == entity and (
-                entity_id is None or doc.get("entity_id") == entity_id
-            ):
+            if want(doc):
                 out.append(dict(doc, id=int(key)))
-        for key, doc in tail:
-            if doc.get("entity") == entity and (
-                entity_id is None or doc.get("entity_id") == entity_id
-            ):
-                out.append(dict(doc, id=int(key)))
+        out += [dict(doc, id=int(key)) for key, doc in tail if want(doc)]
         return out
 
     def audit_counts(self, entity: str) -> dict[int, int]:
@@ -1564,7 +1650,11 @@ class Store:
         with self._mutex:
             if "audit_file" not in self._meta():
                 return []
-            self._ensure_audit()  # read once: check reads the whole trail next anyway
+            if AUDIT not in self._data:
+                found = self._audit_problems_streamed()
+                if found is not None:
+                    return found
+            self._ensure_audit()
             top = self._next_id(AUDIT)
             rows = self._data.get(AUDIT, {})
             problems = list(self._audit_damage)
@@ -1573,24 +1663,68 @@ class Store:
             ]
             return problems
 
-    def audit(self, entity: str | None = None, entity_id: int | None = None) -> list[Doc]:
-        """Audit entries in order, of one table (``entity``) and record if given.
+    def _audit_problems_streamed(self) -> list[str] | None:
+        """audit_problems() for a trail not in memory, read 8 MB at a time (each piece
+        parsed and dropped: ten years of entries are never all held as objects). None
+        when a piece is not plain entries, each id once: the whole trail is read then, to
+        say where (or refuse it as damaged)."""
+        streamed = self._audit_streamed()
+        if streamed is None:
+            return None
+        top, raw, tail = streamed
+        seen: set[int] = set()
+        problems: list[str] = []
+        for at, cut in _pieces(raw):
+            rows = self._audit_piece(raw[at:cut])
+            if rows is None:
+                return None
+            keys = list(map(int, rows))
+            if len(seen) + len(keys) != len(seen.union(keys)):
+                return None  # an id twice
+            seen.update(keys)
+            problems += [
+                f"audit id {k} is not below the next id {top}" for k in rows if int(k) >= top
+            ]
+        if seen.intersection(map(int, tail)):
+            return None
+        problems += [f"audit id {k} is not below the next id {top}" for k in tail if int(k) >= top]
+        return problems
+
+    def audit(
+        self,
+        entity: str | None = None,
+        entity_id: int | None = None,
+        *,
+        field: str | None = None,
+        new: Any = _ANY,
+    ) -> list[Doc]:
+        """Audit entries in order, of one table (``entity``) and record if given, and of
+        one ``field`` and one ``new`` value if given.
 
         While the trail is not in memory, one table's or record's entries are found by a
         scan of the audit file for lines naming them (the file is written by the store
         alone, in one compact form) and only those lines are parsed."""
+
+        def want(doc: Doc) -> bool:
+            return (
+                (entity is None or doc.get("entity") == entity)
+                and (entity_id is None or doc.get("entity_id") == entity_id)
+                and (field is None or doc.get("field") == field)
+                and (new is _ANY or ("new" in doc and doc["new"] == new))
+            )
+
+        extra = [] if field is None else [b'"field":' + _dump(field)]  # type: ignore[arg-type]
+        if new is not _ANY and isinstance(new, str):
+            extra.insert(0, b'"new":' + _dump(new))  # type: ignore[arg-type]
         self.refresh()
         with self._mutex:
             if entity is not None and AUDIT not in self._data and "audit_file" in self._meta():
-                found = self._scan_audit(entity, entity_id)
+                found = self._scan_audit(entity, entity_id, want, extra)
                 if found is not None:
                     return found
             self._ensure_audit()
             return [
-                dict(doc, id=int(k))
-                for k, doc in (self._rows(AUDIT) or {}).items()
-                if (entity is None or doc["entity"] == entity)
-                and (entity_id is None or doc["entity_id"] == entity_id)
+                dict(doc, id=int(k)) for k, doc in (self._rows(AUDIT) or {}).items() if want(doc)
             ]
 
     # ----------------------------------------------------------- writing

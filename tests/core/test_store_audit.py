@@ -554,3 +554,48 @@ def test_audit_counts_count_what_audit_lists_from_the_file_and_the_tail(tmp_path
     assert reader.audit_counts("people") == {}
     reader._ensure_audit()  # the trail in memory: counted from there, the same
     assert reader.audit_counts("visits") == {a: 3, b: 2}
+
+
+def test_check_passes_over_each_table_and_the_trail_without_keeping_them(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    ann = add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("visits", {"department_id": 99, "visitors": [ann], "hosts": []})
+    store.compact()
+    add(store, "Bob")  # in the journal: part of the pass
+    store.close()
+    reader = Store(path, read_only=True)
+    streamed = [str(p) for p in check(reader)]
+    assert "visits" in reader._lazy and AUDIT not in reader._data  # passed over, not kept
+    assert [d["name"] for d in reader.each("people")] == ["Ann", "Bob"]
+    assert len(list(reader.each(AUDIT))) == len(reader.audit()) > 0
+    assert reader.count("visits") == 1 and "visits" in reader._lazy
+    whole = Store(path, read_only=True)
+    whole._load_everything()
+    whole._ensure_audit()
+    assert [str(p) for p in check(whole)] == streamed
+    assert any("department_id points at missing departments #99" in p for p in streamed)
+    assert [d["id"] for d in whole.each(AUDIT)] == [d["id"] for d in reader.each(AUDIT)]
+
+
+def test_audit_of_one_field_and_new_value_from_the_file_and_from_memory(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction("tester") as tx:
+        a = tx.insert("visits", {"status": "requested", "note": '"new":"cancelled"'})
+        b = tx.insert("visits", {"status": "requested"})
+    with store.transaction("tester") as tx:
+        tx.update("visits", a, {"status": "cancelled"})
+        tx.update("visits", b, {"status": "confirmed", "rrule": "FREQ=WEEKLY"})
+    store.compact()
+    with store.transaction("tester") as tx:  # the tail, not yet in the file
+        tx.update("visits", b, {"status": "cancelled"})
+    reader = Store(path, read_only=True)
+    scanned = reader.audit("visits", field="status", new="cancelled")
+    assert [(e["entity_id"], e["old"]) for e in scanned] == [(a, "requested"), (b, "confirmed")]
+    assert [e["new"] for e in reader.audit("visits", field="rrule")] == ["FREQ=WEEKLY"]
+    assert AUDIT not in reader._data
+    reader._ensure_audit()
+    assert reader.audit("visits", field="status", new="cancelled") == scanned
+    assert len(reader.audit("visits", b, field="status")) == 2
