@@ -1332,6 +1332,12 @@ class Store:
         with self._mutex:
             if table == AUDIT:
                 self._ensure_audit()
+            if table not in self._data and table in self._lazy:
+                # A record the journal wrote since the snapshot (a command showing what it
+                # just saved): the last change to it says all, without parsing the table.
+                for op in reversed(self._pending.get(table, ())):
+                    if op[2] == int(doc_id):
+                        return None if op[0] == "del" else dict(op[3], id=int(doc_id))
             doc = (self._rows(table) or {}).get(str(int(doc_id)))
             return None if doc is None else dict(doc, id=int(doc_id))
 

@@ -599,3 +599,22 @@ def test_audit_of_one_field_and_new_value_from_the_file_and_from_memory(tmp_path
     reader._ensure_audit()
     assert reader.audit("visits", field="status", new="cancelled") == scanned
     assert len(reader.audit("visits", b, field="status")) == 2
+
+
+def test_a_record_the_journal_wrote_is_read_without_parsing_its_table(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    ann = add(store, "Ann")
+    store.compact()
+    store.close()
+    writer = Store(path)
+    bob = add(writer, "Bob")
+    with writer.transaction("tester") as tx:
+        tx.update("people", bob, {"name": "Robert"})
+        cy = tx.insert("people", {"name": "Cy"})
+    with writer.transaction("tester") as tx:
+        tx.delete("people", cy)
+    assert writer.get("people", bob)["name"] == "Robert" and writer.get("people", cy) is None
+    assert "people" in writer._lazy  # not parsed for that
+    assert writer.get("people", ann)["name"] == "Ann"  # an older one: parsed
+    assert [d["name"] for d in writer.all("people")] == ["Ann", "Robert"]
