@@ -290,6 +290,10 @@ def _table_lines(raw: bytes) -> dict[str, memoryview] | None:
     return out
 
 
+# The id that begins each entry line of the audit file (after its line break).
+_AUDIT_IDS = re.compile(rb'\n,?"([1-9][0-9]{0,17})": ')
+
+
 def _pieces(raw: bytes, size: int = 8 << 20) -> Iterator[tuple[int, int]]:
     """(start, end) of pieces of about ``size`` bytes of an audit file's committed part,
     each whole entry lines (it ends with a line break: see Store._audit_raw)."""
@@ -1371,6 +1375,8 @@ class Store:
                 for at, cut in _pieces(raw):
                     rows = self._audit_piece(raw[at:cut])
                     if rows is None:
+                        with self._mutex:
+                            self._ensure_audit()  # refuses it, saying where
                         raise self._refuse(DamagedFile, f"{self.path}'s audit trail is damaged")
                     for key, doc in rows.items():
                         yield dict(doc, id=int(key))
@@ -1670,31 +1676,22 @@ class Store:
             return problems
 
     def _audit_problems_streamed(self) -> list[str] | None:
-        """audit_problems() for a trail not in memory, read 8 MB at a time (each piece
-        parsed and dropped: ten years of entries are never all held as objects). None
-        when a piece is not plain entries, each id once: the whole trail is read then, to
-        say where (or refuse it as damaged)."""
+        """audit_problems() for a trail not in memory, from the ids that begin its lines
+        (found by one pattern: no entry is parsed here; each() parses every one, and reads
+        the trail whole to say where it is damaged). None when a line does not begin with
+        an id, or an id comes twice: the whole trail is read then, to say where."""
         streamed = self._audit_streamed()
         if streamed is None:
             return None
         top, raw, tail = streamed
-        seen: set[int] = set()
-        problems: list[str] = []
-        for at, cut in _pieces(raw):
-            rows = self._audit_piece(raw[at:cut])
-            if rows is None:
-                return None
-            keys = list(map(int, rows))
-            if len(seen) + len(keys) != len(seen.union(keys)):
-                return None  # an id twice
-            seen.update(keys)
-            problems += [
-                f"audit id {k} is not below the next id {top}" for k in rows if int(k) >= top
-            ]
-        if seen.intersection(map(int, tail)):
-            return None
-        problems += [f"audit id {k} is not below the next id {top}" for k in tail if int(k) >= top]
-        return problems
+        keys = _AUDIT_IDS.findall(raw, len(AUDIT_HEAD) - 1)
+        if len(keys) != raw.count(b"\n") - 1:
+            return None  # a line that is not an entry
+        ids = [int(k) for k in keys]
+        if len(set(ids).union(map(int, tail))) != len(ids) + len(tail):
+            return None  # an id twice
+        late = [k for k in ids if k >= top] + [int(k) for k in tail if int(k) >= top]
+        return [f"audit id {k} is not below the next id {top}" for k in late]
 
     def audit(
         self,
