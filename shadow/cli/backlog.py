@@ -99,12 +99,13 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
         raise CliError(
             f"suggestion status must be open, closed or one of: {', '.join(SUGGESTION_STATUSES)}"
         )
-    rows = backlog.sort(backlog.apply(backlog.rows(store), f), args.sort, reverse=args.reverse)
+    clocks = bool(f.sla) or args.sort == "sla"  # neither printed: only to filter or sort
+    found = backlog.rows(store, sla=clocks, search=bool(f.text))
+    rows = backlog.sort(backlog.apply(found, f), args.sort, reverse=args.reverse)
     if args.json:
         people, depts = names(store)
-        print_json(
-            [suggestion_json(store.get(Suggestion.TABLE, r.id), people, depts) for r in rows]
-        )
+        docs = {d["id"]: d for d in store.all(Suggestion.TABLE)}
+        print_json([suggestion_json(docs[r.id], people, depts) for r in rows])
         return 0
     today = now()
     print_table(

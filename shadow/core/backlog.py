@@ -378,10 +378,14 @@ def rows(
     ids: Iterable[int] | None = None,
     *,
     open_only: bool = False,
+    sla: bool = True,
+    search: bool = True,
 ) -> list[Row]:
     """The backlog's rows; ``ids``: only those suggestions (a screen refreshing a few);
     ``open_only``: only the open ones (the Dashboard: no clocks worked out for ten years
-    of closed suggestions)."""
+    of closed suggestions). ``sla=False``: every row's ``sla`` is "none", for a caller that
+    neither shows nor filters nor sorts by it (the service-level clocks are most of the
+    cost); ``search=False``: every row's ``text`` is "", for one that does not search."""
     from .dates import now as _now
 
     now = now or _now()
@@ -415,8 +419,10 @@ def rows(
                 created=d.get("created", ""),
                 author=author,
                 tags=tuple(s.tags),
-                text=search_key(" ".join((s.title, s.description, dept, author, *s.tags))),
-                sla=svc.state(s, d["created"], now) if d.get("created") else "none",
+                text=search_key(" ".join((s.title, s.description, dept, author, *s.tags)))
+                if search
+                else "",
+                sla=svc.state(s, d["created"], now) if sla and d.get("created") else "none",
             )
         )
     return out

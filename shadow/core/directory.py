@@ -677,24 +677,31 @@ _REFS = {
 def check(store: Store) -> list[Problem]:
     """Verify every record: fields valid, references point at something, no duplicate names."""
     problems: list[Problem] = [Problem("audit", None, p) for p in store.audit_problems()]
-    docs = {table: store.all(table) for table in MODELS}  # read once (the audit is big)
-    ids = {table: {d["id"] for d in found} for table, found in docs.items()}
+    # One pass a table, not kept (ten years of records do not fit in memory at once);
+    # each reference is checked, in its place among the problems, once every id is known.
+    ids: dict[str, set[int]] = {}
+    found: list[Problem | tuple[str, int, str, str, Any]] = []
     for table, model in MODELS.items():
-        for doc in docs[table]:
+        ids[table] = set()
+        for doc in store.each(table):
+            ids[table].add(doc["id"])
             try:
                 model.from_doc(doc).validate()
             except ValidationError as exc:
-                problems.append(Problem(table, doc["id"], str(exc)))
+                found.append(Problem(table, doc["id"], str(exc)))
             except TypeError as exc:
-                problems.append(Problem(table, doc["id"], f"unreadable record ({exc})"))
+                found.append(Problem(table, doc["id"], f"unreadable record ({exc})"))
             for field, target, many in _REFS.get(table, []):
                 value = doc.get(field)
                 refs = value if many and isinstance(value, list) else [value]
-                for ref in refs:
-                    if ref is not None and ref not in ids[target]:
-                        problems.append(
-                            Problem(table, doc["id"], f"{field} points at missing {target} #{ref}")
-                        )
+                found += [(table, doc["id"], field, target, r) for r in refs if r is not None]
+    for item in found:
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        table, doc_id, field, target, ref = item
+        if ref not in ids[target]:
+            problems.append(Problem(table, doc_id, f"{field} points at missing {target} #{ref}"))
     for table in ("people", "departments"):
         seen: dict[str, int] = {}
         for doc in sorted(store.all(table), key=lambda d: d["id"]):

@@ -701,12 +701,14 @@ def meeting_lines(store: Store, svc: Service, since: datetime, now: datetime) ->
                 f"- {md_escape(dept)}: "
                 + ", ".join(f"{SIDE_NAMES[k]} {v:.1f} h" for k, v in sides.items())
             )
-    titles = {("suggestions", d["id"]): d.get("title", "") for d in store.all(Suggestion.TABLE)}
-    titles |= {("actions", d["id"]): d.get("title", "") for d in store.all(Action.TABLE)}
+    titles: dict[tuple[str, int], str] = {}
+    if any(w.end is None for found in svc.waits.values() for w in found):
+        titles = {("suggestions", d["id"]): d.get("title", "") for d in store.all(Suggestion.TABLE)}
+        titles |= {("actions", d["id"]): d.get("title", "") for d in store.all(Action.TABLE)}
     waiting_now = [
         (key, w) for key, found in svc.waits.items() for w in found if w.end is None and key in titles
     ]  # fmt: skip
-    ends = _ends(store)
+    ends = _ends(store) if waiting_now else {}
     for (record, rid), w in sorted(waiting_now, key=lambda x: x[1].start):
         if (record, rid) in ends:
             continue

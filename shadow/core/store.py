@@ -85,7 +85,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -108,9 +108,10 @@ KEEP_BACKUPS = 5
 # journal is larger than the snapshot (and at least COMPACT_MIN_BYTES).
 COMPACT_EVERY = 2000
 COMPACT_MIN_BYTES = 1 << 20
-# close(fold=True) folds only while snapshot + journal are at most this big
-# (rewriting 16 MB takes a fraction of a second); larger ones fold as they grow.
-FOLD_ON_CLOSE_MAX_BYTES = 16 << 20
+# close(fold=True) folds only while snapshot + journal are at most this big (a small
+# database, rewritten in a few milliseconds); larger ones fold as they grow (COMPACT_EVERY,
+# COMPACT_MIN_BYTES), so that a write does not cost a rewrite of the whole archive.
+FOLD_ON_CLOSE_MAX_BYTES = 1 << 20
 # Databases (or audit trails) from this size on are frozen out of the garbage
 # collector's sight once loaded (see _freeze).
 FREEZE_MIN_BYTES = 4 << 20
@@ -232,14 +233,14 @@ def _dump(data: dict[str, dict[str, Doc]]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _loads(raw: bytes) -> Any:
+def _loads(raw: bytes | memoryview) -> Any:
     """Parse JSON: orjson (several times faster), and the standard library for what
     orjson refuses but JSON allows (NaN, huge integers, lone surrogates, deep nesting),
     so that what reads, and every error, stay exactly the standard library's."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return json.loads(raw)
+        return json.loads(bytes(raw))
 
 
 _TABLE_LINE = re.compile(rb'"(_meta|[a-z_]+)":')
@@ -256,27 +257,51 @@ def _dump_snapshot(data: dict[str, dict[str, Doc]]) -> bytes:
     return b"{\n" + b",\n".join(lines) + b"\n}\n"
 
 
-def _table_lines(raw: bytes) -> dict[str, bytes] | None:
+def _table_lines(raw: bytes) -> dict[str, memoryview] | None:
     """The JSON text of each table of a snapshot in the form _dump_snapshot writes, by
-    name; None for any other form (a file written by TinyDB or by hand), which is then
-    parsed whole. Only the form is checked here; each table's text is parsed (and
-    refused if damaged) when it is first needed."""
-    if not raw.startswith(b"{\n") or not raw.endswith(b"\n}\n"):
+    name (views into ``raw``, not copies: a 60 MB snapshot is not held twice); None for
+    any other form (a file written by TinyDB or by hand), which is then parsed whole.
+    Only the form is checked here; each table's text is parsed (and refused if damaged)
+    when it is first needed."""
+    if not raw.startswith(b"{\n") or not raw.endswith(b"\n}\n") or len(raw) < 6:
         return None
-    lines = raw[2:-3].split(b"\n")
-    out: dict[str, bytes] = {}
-    for i, line in enumerate(lines):
-        if i < len(lines) - 1:
-            if not line.endswith(b","):
-                return None
-            line = line[:-1]
-        m = _TABLE_LINE.match(line)
-        if m is None or not line.endswith(b"}") or m.group(1).decode() in out:
+    view = memoryview(raw)
+    stop = len(raw) - 3  # the newline before the closing brace
+    out: dict[str, memoryview] = {}
+    pos = 2
+    while True:
+        end = raw.find(b"\n", pos)  # found: raw[stop] is one
+        last = end == stop
+        line_end = end if last else end - 1
+        if not last and raw[line_end] != 0x2C:  # every table line but the last ends in ","
             return None
-        out[m.group(1).decode()] = line[m.end() :]
+        m = _TABLE_LINE.match(raw, pos, line_end)
+        if m is None or line_end <= m.end() or raw[line_end - 1] != 0x7D:  # "}"
+            return None
+        name = m.group(1).decode()
+        if name in out:
+            return None
+        out[name] = view[m.end() : line_end]
+        if last:
+            break
+        pos = end + 1
     if META not in out or next(iter(out)) != META:
         return None
     return out
+
+
+# The id that begins each entry line of the audit file (after its line break).
+_AUDIT_IDS = re.compile(rb'\n,?"([1-9][0-9]{0,17})": ')
+
+
+def _pieces(raw: bytes, size: int = 8 << 20) -> Iterator[tuple[int, int]]:
+    """(start, end) of pieces of about ``size`` bytes of an audit file's committed part,
+    each whole entry lines (it ends with a line break: see Store._audit_raw)."""
+    at, end = len(AUDIT_HEAD), len(raw)
+    while at < end:
+        cut = raw.find(b"\n", min(at + size, end) - 1) + 1 or end
+        yield at, cut
+        at = cut
 
 
 def _freeze(loaded_bytes: int) -> None:
@@ -324,10 +349,12 @@ def _audit_entry(line: bytes) -> tuple[str, Any] | None:
 
 
 TEMP_MARK = ".tmp-"
+_ANY: Any = object()  # (audit(): any new value)
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload``: temp file, fsync, rename, fsync the folder.
+def _atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
+    """Replace ``path`` with ``payload`` (bytes, or bytes in parts written one after
+    another): temp file, fsync, rename, fsync the folder.
 
     On any failure the old file stays as it was, the temp file is removed, and
     the error is a one-line StoreError."""
@@ -335,7 +362,8 @@ def _atomic_write(path: Path, payload: bytes) -> None:
     try:
         try:
             with open(tmp, "wb") as fh:
-                fh.write(payload)
+                for part in [payload] if isinstance(payload, bytes) else payload:
+                    fh.write(part)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
@@ -585,7 +613,12 @@ class Store:
         self._tinydb = TinyDB(storage=_MemoryStorage, data=self._data)
         self._tables: dict[str, Table] = {}
         # Tables of the snapshot not parsed yet: their JSON text (see _table_lines).
-        self._lazy: dict[str, bytes] = {}
+        self._lazy: dict[str, bytes | memoryview] = {}
+        # Journal changes to tables not parsed yet, in order, applied when one is parsed
+        # (replaying a journal line must not parse a 20 MB table to put one record).
+        self._pending: dict[str, list[list[Any]]] = {}
+        self._counts: dict[str, int] = {}  # records of tables passed over, not kept (each())
+        self._snap_next: dict[str, int] = {}  # next_ids as the snapshot said (before the journal)
         # Audit entries written since the snapshot while the audit trail lives in its
         # own file (``_data`` holds the whole trail only once someone asked for it).
         self._audit_tail: dict[str, Doc] = {}
@@ -904,7 +937,7 @@ class Store:
             raise StoreError(f"{self.path} vanished while being read") from None
         except OSError as exc:
             raise StoreError(_os_message("read", self.path, exc)) from None
-        if not raw.strip():
+        if not raw or raw.isspace():  # (without copying 100 MB, as strip() would)
             raise self._refuse(DamagedFile, f"{self.path} is empty (0 bytes of data)")
         lazy = _table_lines(raw)
         try:
@@ -960,6 +993,9 @@ class Store:
         self._data.clear()
         self._data.update(data)
         self._lazy = lazy or {}
+        self._pending = {}
+        self._counts = {}
+        self._snap_next = {k: v for k, v in next_ids.items() if isinstance(v, int)}
         self._audit_tail = {}
         self._seq = seq
         self._snap_id = snap_id
@@ -1005,31 +1041,43 @@ class Store:
         rows = self._data.get(name)
         if rows is None and name in self._lazy:
             raw = self._lazy[name]
-            gc_was_on = gc.isenabled()
-            if len(raw) >= FREEZE_MIN_BYTES:
-                gc.collect()  # before the load, while it is cheap (see _freeze)
-            gc.disable()
-            try:
-                rows = _loads(raw)
-            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
-                raise self._refuse(
-                    DamagedFile, f"{self.path} is damaged (table {name!r}: {reason})"
-                ) from None
-            finally:
-                if gc_was_on:
-                    gc.enable()
-            if not isinstance(rows, dict):
-                raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
-            self._check_rows(name, rows, self._meta()["next_ids"])
+            rows = self._parse_table(name, raw)
+            self._pending.pop(name, None)
             del self._lazy[name]
             self._data[name] = rows
             self._tables.pop(name, None)
             _freeze(len(raw))
         return rows
 
+    def _parse_table(self, name: str, raw: bytes | memoryview) -> dict[str, Doc]:
+        """A table not parsed yet, parsed, checked, with the journal's changes to it."""
+        gc_was_on = gc.isenabled()
+        if len(raw) >= FREEZE_MIN_BYTES:
+            gc.collect()  # before the load, while it is cheap (see _freeze)
+        gc.disable()
+        try:
+            rows = _loads(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            raise self._refuse(
+                DamagedFile, f"{self.path} is damaged (table {name!r}: {reason})"
+            ) from None
+        finally:
+            if gc_was_on:
+                gc.enable()
+        if not isinstance(rows, dict):
+            raise self._refuse(DamagedFile, f"{self.path} is damaged (not a table layout)")
+        self._check_rows(name, rows, self._meta()["next_ids"])
+        for op in self._pending.get(name, ()):
+            if op[0] == "put":
+                rows[str(op[2])] = op[3]
+            else:
+                rows.pop(str(op[2]), None)
+        return rows
+
     def _holds_records(self) -> bool:
         lazy = any(raw != b"{}" for name, raw in self._lazy.items() if name != META)
+        lazy = lazy or any(op[0] == "put" for ops in self._pending.values() for op in ops)
         return lazy or any(t != META and rows for t, rows in self._data.items())
 
     def _load_everything(self) -> None:
@@ -1190,7 +1238,14 @@ class Store:
                     next_ids[table] = doc_id + 1
                 touched.add(table)
                 continue
-            rows = self._rows(table)
+            rows = self._data.get(table)
+            if rows is None and table in self._lazy:
+                self._pending.setdefault(table, []).append(op)  # applied when it is parsed
+                self._counts.pop(table, None)
+                if kind == "put" and doc_id >= next_ids.get(table, 1):
+                    next_ids[table] = doc_id + 1
+                touched.add(table)
+                continue
             if rows is None:
                 rows = self._data[table] = {}
             if kind == "put":
@@ -1206,8 +1261,14 @@ class Store:
         return self._data[META]["1"]
 
     def _next_id(self, table: str) -> int:
-        self._rows(table)  # read: its ids count, whatever next_ids says
-        return int(self._meta()["next_ids"].get(table, 1))
+        next_ids = self._meta()["next_ids"]
+        if not (table in self._lazy and isinstance(next_ids.get(table), int)):
+            self._rows(table)  # read: its ids count, whatever next_ids says
+        # A table not parsed yet is in the form only the store writes (_table_lines), with
+        # next_ids written beside it from the very records it holds: inserting a record
+        # does not parse ten years of others (a hand-edited file in TinyDB's own form is
+        # parsed whole at open, and its ids counted, as before).
+        return int(next_ids.get(table, 1))
 
     # ----------------------------------------------------------- staying current
     def _changed_on_disk(self) -> bool:
@@ -1275,6 +1336,12 @@ class Store:
         with self._mutex:
             if table == AUDIT:
                 self._ensure_audit()
+            if table not in self._data and table in self._lazy:
+                # A record the journal wrote since the snapshot (a command showing what it
+                # just saved): the last change to it says all, without parsing the table.
+                for op in reversed(self._pending.get(table, ())):
+                    if op[2] == int(doc_id):
+                        return None if op[0] == "del" else dict(op[3], id=int(doc_id))
             doc = (self._rows(table) or {}).get(str(int(doc_id)))
             return None if doc is None else dict(doc, id=int(doc_id))
 
@@ -1297,11 +1364,81 @@ class Store:
             found = self._table(table).search(_Where(predicate))
             return [dict(doc, id=int(doc.doc_id)) for doc in found]
 
+    def each(self, table: str) -> Iterator[Doc]:
+        """Every record of a table, as all() gives them, for one pass over it: a table not
+        parsed yet is parsed for the pass and not kept (``check`` reads every table of ten
+        years once: holding them all would take 0.9 GB)."""
+        if table == AUDIT:
+            streamed = self._audit_streamed()
+            if streamed is not None:  # (its ids are checked by audit_problems())
+                _, raw, tail = streamed
+                for at, cut in _pieces(raw):
+                    rows = self._audit_piece(raw[at:cut])
+                    if rows is None:
+                        with self._mutex:
+                            self._ensure_audit()  # refuses it, saying where
+                        raise self._refuse(DamagedFile, f"{self.path}'s audit trail is damaged")
+                    for key, doc in rows.items():
+                        yield dict(doc, id=int(key))
+                for key, doc in tail.items():
+                    yield dict(doc, id=int(key))
+                return
+        for doc_id, doc in self._passing(table):
+            yield dict(doc, id=doc_id)
+
+    def _audit_streamed(self) -> tuple[int, bytes, dict[str, Doc]] | None:
+        """A trail not in memory, to be read a piece at a time (see _pieces): (the next
+        audit id, its file's committed part, the entries since the last fold); None when
+        the trail is in memory."""
+        self.refresh()
+        with self._mutex:
+            if AUDIT in self._data or "audit_file" not in self._meta():
+                return None
+            touched: set[str] = set()
+            try:
+                with self._locked(exclusive=False):  # the file named is the one on disk
+                    if not self._in_tx and self._changed_on_disk():
+                        touched = self._catch_up()
+                    if AUDIT in self._data or "audit_file" not in self._meta():
+                        return None
+                    _, raw = self._audit_raw()
+                    tail = dict(self._audit_tail)
+            except OSError as exc:
+                raise StoreError(_os_message("read", self.path, exc)) from None
+            if touched:
+                self._notify(touched)
+            return self._next_id(AUDIT), raw, tail
+
+    @staticmethod
+    def _audit_piece(piece: bytes) -> dict[str, Doc] | None:
+        try:
+            rows = _loads(b"{" + piece.lstrip(b",") + b"}")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        if not isinstance(rows, dict) or len(rows) != piece.count(b"\n"):
+            return None
+        if not all(_DOC_ID.fullmatch(k) and isinstance(v, dict) for k, v in rows.items()):
+            return None
+        return rows
+
+    def _passing(self, table: str) -> list[tuple[int, Doc]]:
+        self.refresh()
+        with self._mutex:
+            if table == AUDIT:
+                self._ensure_audit()
+            rows = self._data.get(table)
+            if rows is None and table in self._lazy:
+                rows = self._parse_table(table, self._lazy[table])
+                self._counts[table] = len(rows)
+            return [(int(k), doc) for k, doc in (rows or {}).items()]
+
     def count(self, table: str) -> int:
         self.refresh()
         with self._mutex:
             if table == AUDIT:
                 self._ensure_audit()
+            if table in self._counts and table in self._lazy:
+                return self._counts[table]
             return len(self._rows(table) or {})
 
     def size_hint(self, table: str) -> int:
@@ -1312,7 +1449,11 @@ class Store:
         with self._mutex:
             raw = self._lazy.get(table) if table != AUDIT else None
             if raw is not None and table not in self._data:
-                return 0 if raw.strip() == b"{}" else max(1, len(raw) // 100)
+                # (raw is a memoryview of the file; journal lines not yet applied count too)
+                empty = bytes(raw).strip() == b"{}" if len(raw) < 16 else False
+                if empty and not self._pending.get(table):
+                    return 0
+                return max(1, len(raw) // 100)
         return self.count(table)
 
     def tables(self) -> list[str]:
@@ -1431,9 +1572,13 @@ class Store:
             rows[key] = value
         return rows, problems
 
-    def _scan_audit(self, entity: str, entity_id: int | None) -> list[Doc] | None:
-        """The entries of ``entity`` (and ``entity_id``) without reading the whole trail
-        into memory; None if the trail was read meanwhile (mutex held)."""
+    def _scan_audit(
+        self, entity: str, entity_id: int | None, want: Callable[[Doc], bool], extra: list[bytes]
+    ) -> list[Doc] | None:
+        """The entries of ``entity`` (and ``entity_id``) that ``want`` keeps, without reading
+        the whole trail into memory: only lines holding every needle (``extra``: what else
+        the entries hold as the store writes them) are parsed. None if the trail was read
+        meanwhile (mutex held)."""
         if entity_id is not None and (
             not isinstance(entity_id, int) or isinstance(entity_id, bool)
         ):
@@ -1452,8 +1597,8 @@ class Store:
             raise StoreError(_os_message("read", self.path, exc)) from None
         if touched:
             self._notify(touched)
-        # Every line holding the rarer of the two keys; the exact test comes after parsing.
-        needles = [b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
+        # Every line holding the rarest key first; the exact test comes after parsing.
+        needles = [*extra, b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
         if entity_id is not None:
             needles.insert(0, b'"entity_id":' + str(int(entity_id)).encode("ascii"))
         lines: list[bytes] = []
@@ -1471,16 +1616,59 @@ class Store:
             if entry is None:
                 raise self._refuse(DamagedFile, f"{path} is damaged")
             key, doc = entry
-            if doc.get("entity") == entity and (
-                entity_id is None or doc.get("entity_id") == entity_id
-            ):
+            if want(doc):
                 out.append(dict(doc, id=int(key)))
-        for key, doc in tail:
-            if doc.get("entity") == entity and (
-                entity_id is None or doc.get("entity_id") == entity_id
-            ):
-                out.append(dict(doc, id=int(key)))
+        out += [dict(doc, id=int(key)) for key, doc in tail if want(doc)]
         return out
+
+    def audit_counts(self, entity: str) -> dict[int, int]:
+        """How many audit entries each record of ``entity`` has, by id (what ``audit(entity)``
+        would list, counted). While the trail is not in memory its file is counted without
+        parsing it: entries in the form the store writes are matched by one pattern, and
+        if any line naming ``entity`` is in another form, they are parsed after all."""
+        self.refresh()
+        with self._mutex:
+            if AUDIT not in self._data and "audit_file" in self._meta():
+                found = self._count_audit(entity)
+                if found is not None:
+                    return found
+            counts: dict[int, int] = {}
+            for entry in self.audit(entity):
+                counts[entry["entity_id"]] = counts.get(entry["entity_id"], 0) + 1
+            return counts
+
+    def _count_audit(self, entity: str) -> dict[int, int] | None:
+        touched: set[str] = set()
+        try:
+            with self._locked(exclusive=False):
+                if not self._in_tx and self._changed_on_disk():
+                    touched = self._catch_up()
+                if AUDIT in self._data or "audit_file" not in self._meta():
+                    return None
+                _, raw = self._audit_raw()
+                tail = list(self._audit_tail.values())
+        except OSError as exc:
+            raise StoreError(_os_message("read", self.path, exc)) from None
+        if touched:
+            self._notify(touched)
+        needle = b'"entity":' + _dump(entity)  # type: ignore[arg-type]
+        pattern = re.compile(re.escape(needle) + rb',"entity_id":([0-9]+)[,}]')
+        counts: dict[int, int] = {}
+        seen = 0
+        for m in pattern.finditer(raw, len(AUDIT_HEAD)):
+            # The entry's own key: the first in its line (an entry's ts and actor come
+            # first, and a string holding it would have its quotes escaped).
+            if raw.find(b'"entity":', raw.rfind(b"\n", 0, m.start())) != m.start():
+                return None
+            key = int(m.group(1))
+            counts[key] = counts.get(key, 0) + 1
+            seen += 1
+        if seen != raw.count(needle):
+            return None  # a line in another form: parse them
+        for doc in tail:
+            if doc.get("entity") == entity and isinstance(doc.get("entity_id"), int):
+                counts[doc["entity_id"]] = counts.get(doc["entity_id"], 0) + 1
+        return counts
 
     def audit_problems(self) -> list[str]:
         """What ``shadow check`` says about the audit trail's own file (read afresh):
@@ -1489,7 +1677,11 @@ class Store:
         with self._mutex:
             if "audit_file" not in self._meta():
                 return []
-            self._ensure_audit()  # read once: check reads the whole trail next anyway
+            if AUDIT not in self._data:
+                found = self._audit_problems_streamed()
+                if found is not None:
+                    return found
+            self._ensure_audit()
             top = self._next_id(AUDIT)
             rows = self._data.get(AUDIT, {})
             problems = list(self._audit_damage)
@@ -1498,24 +1690,59 @@ class Store:
             ]
             return problems
 
-    def audit(self, entity: str | None = None, entity_id: int | None = None) -> list[Doc]:
-        """Audit entries in order, of one table (``entity``) and record if given.
+    def _audit_problems_streamed(self) -> list[str] | None:
+        """audit_problems() for a trail not in memory, from the ids that begin its lines
+        (found by one pattern: no entry is parsed here; each() parses every one, and reads
+        the trail whole to say where it is damaged). None when a line does not begin with
+        an id, or an id comes twice: the whole trail is read then, to say where."""
+        streamed = self._audit_streamed()
+        if streamed is None:
+            return None
+        top, raw, tail = streamed
+        keys = _AUDIT_IDS.findall(raw, len(AUDIT_HEAD) - 1)
+        if len(keys) != raw.count(b"\n") - 1:
+            return None  # a line that is not an entry
+        ids = [int(k) for k in keys]
+        if len(set(ids).union(map(int, tail))) != len(ids) + len(tail):
+            return None  # an id twice
+        late = [k for k in ids if k >= top] + [int(k) for k in tail if int(k) >= top]
+        return [f"audit id {k} is not below the next id {top}" for k in late]
+
+    def audit(
+        self,
+        entity: str | None = None,
+        entity_id: int | None = None,
+        *,
+        field: str | None = None,
+        new: Any = _ANY,
+    ) -> list[Doc]:
+        """Audit entries in order, of one table (``entity``) and record if given, and of
+        one ``field`` and one ``new`` value if given.
 
         While the trail is not in memory, one table's or record's entries are found by a
         scan of the audit file for lines naming them (the file is written by the store
         alone, in one compact form) and only those lines are parsed."""
+
+        def want(doc: Doc) -> bool:
+            return (
+                (entity is None or doc.get("entity") == entity)
+                and (entity_id is None or doc.get("entity_id") == entity_id)
+                and (field is None or doc.get("field") == field)
+                and (new is _ANY or ("new" in doc and doc["new"] == new))
+            )
+
+        extra = [] if field is None else [b'"field":' + _dump(field)]  # type: ignore[arg-type]
+        if new is not _ANY and isinstance(new, str):
+            extra.insert(0, b'"new":' + _dump(new))  # type: ignore[arg-type]
         self.refresh()
         with self._mutex:
             if entity is not None and AUDIT not in self._data and "audit_file" in self._meta():
-                found = self._scan_audit(entity, entity_id)
+                found = self._scan_audit(entity, entity_id, want, extra)
                 if found is not None:
                     return found
             self._ensure_audit()
             return [
-                dict(doc, id=int(k))
-                for k, doc in (self._rows(AUDIT) or {}).items()
-                if (entity is None or doc["entity"] == entity)
-                and (entity_id is None or doc["entity_id"] == entity_id)
+                dict(doc, id=int(k)) for k, doc in (self._rows(AUDIT) or {}).items() if want(doc)
             ]
 
     # ----------------------------------------------------------- writing
@@ -1796,16 +2023,90 @@ class Store:
         found = self.backups()
         return found[-1] if found else None
 
-    def _payload(self) -> bytes:
+    def _payload(self) -> Iterator[bytes]:
         """The whole database as one self-contained snapshot of its own generation (the
-        audit trail inline: a backup is one file)."""
-        self._load_everything()
-        self._ensure_audit()
+        audit trail inline: a backup is one file), in parts, in the form _dump_snapshot
+        writes. Tables not parsed yet are copied as the bytes read, and an audit trail in
+        its own file is streamed from it: a backup at 150,000 records does not hold ten
+        years of records and audit entries as Python objects (0.9 GB)."""
+        spliced = {n: self._spliced(n) for n in self._lazy if n != META}
+        for name in [n for n, parts in spliced.items() if parts is None]:
+            self._rows(name)  # journal changes to its records: parse and apply them
         meta = dict(self._meta(), seq=self._seq, gen=_new_gen(), prev_gen=None)
         meta.pop("audit_file", None)
-        data = dict(self._data)
-        data[META] = {"1": meta}
-        return _dump_snapshot(data)
+        lines: list[tuple[str, Any]] = [(META, {"1": meta})]
+        lines += [(n, rows) for n, rows in self._data.items() if n != META]
+        lines += [(n, spliced[n]) for n in self._lazy if n != META]
+        streamed = AUDIT not in self._data and "audit_file" in self._meta()
+        if streamed:
+            lines.append((AUDIT, None))
+        yield b"{\n"
+        for n, (name, rows) in enumerate(lines):
+            yield b"" if n == 0 else b",\n"
+            yield _dump(name) + b":"  # type: ignore[arg-type]
+            if rows is None:
+                yield from self._audit_inline()
+            elif isinstance(rows, list):
+                yield from rows
+            else:
+                yield _dump(rows)
+        yield b"\n}\n"
+
+    def _spliced(self, name: str) -> list[bytes | memoryview] | None:
+        """A table not parsed yet, as text with its pending journal changes, when these
+        only add records new since the snapshot: appended, just where parsing, applying
+        and writing the table would put them. None when they change older records."""
+        raw, ops = self._lazy[name], self._pending.get(name, [])
+        first_new = self._snap_next.get(name)
+        added: dict[int, Doc] = {}
+        for op in ops:
+            if first_new is None or op[2] < first_new:
+                return None
+            if op[0] == "put":
+                added[op[2]] = op[3]
+            else:
+                added.pop(op[2], None)
+        if not added:
+            return [raw]
+        body = b",".join(b'"%d":%s' % (k, _dump(doc)) for k, doc in added.items())  # type: ignore[arg-type]
+        return [raw[:-1], b"" if raw == b"{}" else b",", body, b"}"]
+
+    def _audit_inline(self) -> Iterator[bytes]:
+        """The audit trail as one line of JSON (the ``audit`` table of a backup), read from
+        its own file a piece at a time (its line breaks fall between entries, never
+        inside one: JSON escapes them) and then the entries since the last fold. Each
+        piece is parsed (and dropped) first: a damaged trail fails the backup, as before."""
+        info = self._meta()["audit_file"]
+        path = self._audit_path(info["gen"])
+        left = info["bytes"] - len(AUDIT_HEAD)
+        yield b"{"
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(len(AUDIT_HEAD)) != AUDIT_HEAD:
+                    raise self._refuse(DamagedFile, f"{path} is damaged at line 1")
+                carry = b""
+                while left > 0:
+                    piece = fh.read(min(left, 8 << 20))
+                    if not piece:
+                        raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+                    left -= len(piece)
+                    cut = piece.rfind(b"\n") + 1 if left else len(piece)
+                    whole, carry = carry + piece[:cut], piece[cut:]
+                    if not whole:
+                        continue
+                    try:  # entries only, each whole: an object once braces go round them
+                        _loads(b"{" + whole.lstrip(b",") + b"}")
+                    except (ValueError, UnicodeDecodeError, RecursionError):
+                        raise self._refuse(DamagedFile, f"{path} is damaged") from None
+                    yield whole.replace(b"\n", b"")
+                if carry or not fh.tell() == info["bytes"]:
+                    raise self._refuse(DamagedFile, f"{path} is damaged (cut short)")
+        except FileNotFoundError:
+            raise self._refuse(
+                DamagedFile, f"{self.path} is missing its audit trail {path.name}"
+            ) from None
+        tail = _audit_lines(self._audit_tail, first=info["bytes"] == len(AUDIT_HEAD))
+        yield tail.replace(b"\n", b"") + b"}"
 
     def backup(self, reason: str = "", out: str | os.PathLike[str] | None = None) -> Path:
         """Write the whole database, as of now, to one self-contained file (fsynced, and

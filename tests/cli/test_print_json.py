@@ -38,3 +38,25 @@ def test_characters_that_act_on_a_terminal_are_escaped_and_read_back(capsys):
     assert '"\\u2028\\u001b\\u007f\\u202e\\u009b"' in out
     assert '"Siobhán [red]x[/]"' in out
     assert not any(c in out for c in "\u2028\x1b\x7f\u202e\x9b")
+
+
+def test_through_the_cli_output_wrapper_the_bytes_are_the_same(monkeypatch):
+    import io
+    import sys
+
+    from shadow.cli._common import _SafeOutput
+
+    cases = [*CASES, {"é": "\u2028\x7f\u202e\x9b", "dash": "a – b …", "ok": "Zoë"}]
+    for case in cases:
+        raw = io.BytesIO()
+        stream = io.TextIOWrapper(raw, encoding="utf-8")
+        monkeypatch.setattr(sys, "stdout", _SafeOutput(stream))
+        print_json(case)
+        stream.flush()
+        out = raw.getvalue().decode("utf-8")
+        monkeypatch.undo()
+        expected = json.dumps(case, ensure_ascii=False, indent=2) + "\n"
+        if any(c in expected for c in "\u2028\x7f\u202e\x9b"):
+            assert json.loads(out) == case and not any(c in out for c in "\u2028\x7f\u202e\x9b")
+        else:
+            assert out == expected

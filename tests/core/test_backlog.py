@@ -202,6 +202,13 @@ def test_filter_and_sort(store):
     assert ids(backlog.Filter(text="[reading]")) == [b]
     assert [r.id for r in backlog.sort(rows, "votes")][0] == b
     assert backlog.Filter(status="open", priority=2).describe() == "status open, P2"
+    # Without clocks or search text (a caller that neither filters nor sorts by them):
+    # the same rows, those two fields left empty.
+    lean = backlog.rows(store, sla=False, search=False)
+    assert [r.sla for r in lean] == ["none"] * 3 and [r.text for r in lean] == [""] * 3
+    strip = lambda r: (r.id, r.title, r.priority, r.votes, r.department, r.author)  # noqa: E731
+    assert [strip(r) for r in lean] == [strip(r) for r in rows]
+    assert {r.sla for r in rows} != {"none"} and all(r.text for r in rows)
 
 
 def test_steps_back_are_corrections_with_a_reason_and_closed_ones_do_not_merge(store):

@@ -143,3 +143,18 @@ def test_both_glossary_files_have_three_columns_on_every_row():
         rows = list(csv.reader(text.splitlines()))
         assert rows[0] == ["term", "plain", "note"]
         assert all(len(r) == 3 for r in rows), name  # a comma in plain words needs quotes
+
+
+def test_the_shortcut_for_text_without_any_term_finds_what_the_patterns_find():
+    from shadow.core.plain import _may_match
+
+    terms = glossary("library")
+    assert not _may_match("We walked round the returns desk.", terms)
+    assert check_text("We walked round the returns desk.", terms + (Term("é", "e", ""),)) == []
+    for term in terms[:40]:
+        for text in (f"about {term.term.upper()}s today", f"x {term.term} y"):
+            assert _may_match(text, terms)
+            # the same findings as with a term that turns the shortcut off
+            assert [f.term for f in check_text(text)] == [
+                f.term for f in check_text(text, terms + (Term("é", "e", ""),))
+            ]

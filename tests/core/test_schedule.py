@@ -221,6 +221,12 @@ def test_edit_or_cancel_one_occurrence_or_the_series(store):
     assert statuses == ["cancelled", "cancelled", "confirmed", "cancelled"]
     with pytest.raises(ScheduleError, match="no occurrence on"):
         schedule.set_status(store, "tester", vid, "confirmed", on=date(2026, 11, 24))
+    # Only the visits that can fall in a window (list visits, the meeting pack): the same.
+    book(store, department="Reference", hosts="Tom", when="27/11/2026 10:00")
+    for days in ((0, 1), (6, 9), (14, 16), (-30, 90), (20, 400)):
+        lo, hi = NOW + timedelta(days=days[0]), NOW + timedelta(days=days[1])
+        near = schedule.visits_near(store, lo, hi)
+        assert schedule.occurrences(store, lo, hi, near) == schedule.occurrences(store, lo, hi)
 
 
 def test_reschedule_keeps_the_record_and_history(store):

@@ -472,3 +472,127 @@ def test_the_committed_audit_file_is_a_tinydb_json_file(tmp_path, monkeypatch):
     Store(old).close()
     [migrated] = audit_files(old.parent)
     assert tinydb_trail(migrated) == [(1, 1, "*"), (2, 2, "*"), (3, 3, "*")]
+
+
+def test_a_backup_streams_unread_tables_and_the_trail_and_holds_every_change(tmp_path):
+    """The daily backup copies tables not parsed yet as bytes (with new records the journal
+    added appended to them) and the audit file piece by piece; it reads back as the very
+    database, journal included, and a damaged trail fails it rather than being copied."""
+    path = tmp_path / "db.json"
+    store = Store(path)
+    add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("kudos", {"text": "thanks"})
+    store.compact()
+    store.close()
+    store = Store(path)
+    add(store, "Bob")  # a new record of an unparsed table: pending, spliced in
+    with store.transaction("tester") as tx:
+        tx.insert("kudos", {"text": "more"})
+        tx.update("kudos", 1, {"text": "changed"})  # an older record: the table is parsed
+    assert "people" in store._lazy and store._pending["people"]
+    backup = store.backup(reason="test")
+    assert "people" in store._lazy and "kudos" not in store._lazy
+    copy, now = Store(backup, read_only=True), Store(path, read_only=True)
+    assert "audit_file" not in copy._meta()  # one self-contained file
+    for table in now.tables():
+        assert copy.all(table) == now.all(table), table
+    assert [d["name"] for d in copy.all("people")] == ["Ann", "Bob"]
+    assert len(copy.all(AUDIT)) == len(now.audit()) > 3
+    # A damaged trail: no backup rather than a damaged one.
+    trail_file = audit_files(tmp_path)[0]
+    raw = trail_file.read_bytes()
+    trail_file.write_bytes(raw.replace(b'"actor":', b'"actor" ', 1))
+    again = Store(path)
+    with pytest.raises(DamagedFile):
+        again.backup(reason="damaged")
+    assert not any("damaged" in p.name for p in again.backups())
+
+
+def test_audit_counts_count_what_audit_lists_from_the_file_and_the_tail(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction("tester") as tx:
+        a = tx.insert("visits", {"title": 'says "entity":"visits","entity_id":9'})
+        b = tx.insert("visits", {"title": "two"})
+    with store.transaction("tester") as tx:
+        tx.update("visits", a, {"title": "renamed", "status": "done"})
+    store.compact()
+    with store.transaction("tester") as tx:  # in the journal, not yet in the file
+        tx.update("visits", b, {"title": "again"})
+    reader = Store(path, read_only=True)
+
+    def listed(entity):
+        counts = {}
+        for e in reader.audit(entity):
+            counts[e["entity_id"]] = counts.get(e["entity_id"], 0) + 1
+        return counts
+
+    assert reader._count_audit("visits") == {a: 3, b: 2} == listed("visits")
+    assert reader.audit_counts("people") == {}
+    reader._ensure_audit()  # the trail in memory: counted from there, the same
+    assert reader.audit_counts("visits") == {a: 3, b: 2}
+
+
+def test_check_passes_over_each_table_and_the_trail_without_keeping_them(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    ann = add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("visits", {"department_id": 99, "visitors": [ann], "hosts": []})
+    store.compact()
+    add(store, "Bob")  # in the journal: part of the pass
+    store.close()
+    reader = Store(path, read_only=True)
+    streamed = [str(p) for p in check(reader)]
+    assert "visits" in reader._lazy and AUDIT not in reader._data  # passed over, not kept
+    assert [d["name"] for d in reader.each("people")] == ["Ann", "Bob"]
+    assert len(list(reader.each(AUDIT))) == len(reader.audit()) > 0
+    assert reader.count("visits") == 1 and "visits" in reader._lazy
+    whole = Store(path, read_only=True)
+    whole._load_everything()
+    whole._ensure_audit()
+    assert [str(p) for p in check(whole)] == streamed
+    assert any("department_id points at missing departments #99" in p for p in streamed)
+    assert [d["id"] for d in whole.each(AUDIT)] == [d["id"] for d in reader.each(AUDIT)]
+
+
+def test_audit_of_one_field_and_new_value_from_the_file_and_from_memory(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction("tester") as tx:
+        a = tx.insert("visits", {"status": "requested", "note": '"new":"cancelled"'})
+        b = tx.insert("visits", {"status": "requested"})
+    with store.transaction("tester") as tx:
+        tx.update("visits", a, {"status": "cancelled"})
+        tx.update("visits", b, {"status": "confirmed", "rrule": "FREQ=WEEKLY"})
+    store.compact()
+    with store.transaction("tester") as tx:  # the tail, not yet in the file
+        tx.update("visits", b, {"status": "cancelled"})
+    reader = Store(path, read_only=True)
+    scanned = reader.audit("visits", field="status", new="cancelled")
+    assert [(e["entity_id"], e["old"]) for e in scanned] == [(a, "requested"), (b, "confirmed")]
+    assert [e["new"] for e in reader.audit("visits", field="rrule")] == ["FREQ=WEEKLY"]
+    assert AUDIT not in reader._data
+    reader._ensure_audit()
+    assert reader.audit("visits", field="status", new="cancelled") == scanned
+    assert len(reader.audit("visits", b, field="status")) == 2
+
+
+def test_a_record_the_journal_wrote_is_read_without_parsing_its_table(tmp_path):
+    path = tmp_path / "db.json"
+    store = Store(path)
+    ann = add(store, "Ann")
+    store.compact()
+    store.close()
+    writer = Store(path)
+    bob = add(writer, "Bob")
+    with writer.transaction("tester") as tx:
+        tx.update("people", bob, {"name": "Robert"})
+        cy = tx.insert("people", {"name": "Cy"})
+    with writer.transaction("tester") as tx:
+        tx.delete("people", cy)
+    assert writer.get("people", bob)["name"] == "Robert" and writer.get("people", cy) is None
+    assert "people" in writer._lazy  # not parsed for that
+    assert writer.get("people", ann)["name"] == "Ann"  # an older one: parsed
+    assert [d["name"] for d in writer.all("people")] == ["Ann", "Robert"]

@@ -205,6 +205,7 @@ async def test_the_liaison_line_fits_when_several_departments_are_due(fixed, siz
     from textual.widgets import Label
 
     from shadow.core import liaison
+
     _make_due(fixed, ["Reference", "Systems", "Local History & Archives", "Northgate Branch"])
     due = liaison.rotations(fixed, NOW.date(), due_only=True)
     assert len(due) >= 5
