@@ -351,7 +351,11 @@ class Clock:
 # change to what it depends on, not on every read (the backlog's rows, reports, the pack).
 # A changed input is a new key; the old entry is never read again and goes at the limit.
 _STOPPED: dict[tuple, tuple[Clock, Clock]] = {}
-STOPPED_LIMIT = 100_000
+STOPPED_LIMIT = 100_000  # entries, of each of the two
+# A running clock's target in working seconds and its due moment before pauses, by the
+# calendar's settings, the target and the clock's start: the same on every read until
+# the calendar changes (the Dashboard's read and then the backlog's work out each once).
+_TARGETS: dict[tuple, tuple[float, datetime]] = {}
 
 
 @dataclass
@@ -367,11 +371,23 @@ class Service:
     _key: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def _settings_key(self) -> tuple:
+        """(the calendar's settings, the policy, the at-risk share)."""
         if self._key is None:
             cal = self.calendar
-            self._key = (repr(cal.hours), cal.closures, cal.place, str(cal.zone),
+            self._key = ((repr(cal.hours), cal.closures, cal.place, str(cal.zone)),
                          tuple(sorted(self.policy.items())), self.at_risk)  # fmt: skip
         return self._key
+
+    def _target(self, target: Target, start: datetime) -> tuple[float, datetime]:
+        """``target.seconds`` from ``start``, worked out once per calendar (see _TARGETS)."""
+        key = (self._settings_key()[0], target, start, start.tzinfo)  # (equal instants in
+        # other zones are equal datetimes; a zero target returns the start as it came)
+        found = _TARGETS.get(key)
+        if found is None:
+            if len(_TARGETS) >= STOPPED_LIMIT:
+                _TARGETS.clear()
+            found = _TARGETS[key] = target.seconds(self.calendar, start)
+        return found
 
     def _paused(self, spans: list[tuple[datetime, datetime | None]], lo: datetime, hi: datetime) -> float:  # fmt: skip
         total = 0.0
@@ -447,7 +463,7 @@ class Service:
         if target is None:
             return Clock(kind, None, start, None, stopped, "none", None, cal.day_seconds, prio, waiting)  # fmt: skip
         end = max(stopped or now, start)
-        target_s, plain_due = target.seconds(cal, start)
+        target_s, plain_due = self._target(target, start)
         held = self._paused(pauses, start, end)
         used = cal.working_seconds(start, end) - held
         remaining = target_s - used

@@ -342,3 +342,19 @@ def test_stopped_clocks_are_kept_until_what_they_depend_on_changes(store, monkey
     backlog.update(store, "Raj", s)
     assert clocks(MON + timedelta(days=30))[1].state == "breached"
     assert clocks(MON + timedelta(days=10))[1].stopped is None
+
+
+def test_running_clocks_targets_follow_the_calendar(store, monkeypatch):
+    monkeypatch.setattr(sla, "_TARGETS", {})
+    sid = raise_suggestion(store, status="new")
+    doc = store.get("suggestions", sid)
+    s = Suggestion.from_doc(doc)
+    before = sla.service(store).clocks(s, doc["created"], MON + timedelta(hours=1))[0]
+    assert before.due == datetime(2026, 11, 9, 9, tzinfo=UTC)  # P3 triage: 5 working days
+    assert len(sla._TARGETS) == 2  # both clocks' targets, kept for the next read
+    with store.transaction("setup") as tx:  # Wed 4 Nov closed: due a working day later
+        tx.set_setting("closures", ["2026-11-04"])
+    after = sla.service(store).clocks(s, doc["created"], MON + timedelta(hours=1))[0]
+    assert after.due == datetime(2026, 11, 10, 9, tzinfo=UTC)
+    sla._TARGETS.clear()
+    assert sla.service(store).clocks(s, doc["created"], MON + timedelta(hours=1))[0] == after
