@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select
 
 from ..commands import Command, bindings
 from ..loading import LoadsData
+from ..widgets.footer import Footer
 from ..widgets.literal import select_options
 
 R = TypeVar("R")

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..commands import Command
 from ..loading import LoadsData
+from ..widgets.footer import Footer
 
 
 class AreaScreen(LoadsData, Screen):
