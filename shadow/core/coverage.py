@@ -225,16 +225,31 @@ def read_view(
     )
 
 
+VisitFigures = tuple[dict[tuple[int, int], date], dict[tuple[int, int], date]]
+
+
+def visit_figures(store, now: datetime, index: OccurrenceIndex | None = None) -> VisitFigures:
+    """Each (visitor, department) pair's last completed visit up to ``now`` and its next
+    booked one: what the matrix of either direction is made from."""
+    # The stored documents, not 40,000 Visits; the visits by day for the year ahead.
+    visits = store.all(Visit.TABLE)
+    last = last_visits(visits, now)
+    return last, next_visits(store, [], now, index=index or OccurrenceIndex(visits))
+
+
 def compute(
     store,
     programme_id: int | None = None,
     now: datetime | None = None,
     direction: str = "it-to-library",
     index: OccurrenceIndex | None = None,
+    seen: VisitFigures | None = None,
 ) -> Coverage:
     """The coverage matrix and each goal's progress, as of ``now``, for one direction:
     IT people visiting library departments (``it-to-library``), or library people
-    visiting IT teams (``library-to-it``); goals count only in their own direction."""
+    visiting IT teams (``library-to-it``); goals count only in their own direction.
+    ``seen``: :func:`visit_figures` as of the same ``now``, when the caller has them
+    (they are the same in both directions)."""
     if direction not in DIRECTIONS:
         raise GoalError(f"direction must be one of: {', '.join(DIRECTIONS)}")
     now = now or _now()
@@ -257,10 +272,7 @@ def compute(
         ),
         key=lambda d: d.name.casefold(),
     )
-    # The stored documents, not 40,000 Visits; the visits by day for the year ahead.
-    visits = store.all(Visit.TABLE)
-    last = last_visits(visits, now)
-    booked = next_visits(store, [], now, index=index or OccurrenceIndex(visits))
+    last, booked = seen if seen is not None else visit_figures(store, now, index)
     goals = [g for g in programme_goals(store, programme_id) if goal_direction(g) == direction]
     cadence = min((g["days"] for g in goals if g["type"] == "cadence"), default=365)
     cells: dict[tuple[int, int], Cell] = {}

@@ -139,7 +139,8 @@ def _coverage(
     store: Store, dept: Department, members: list[Person], now: datetime, index: OccurrenceIndex
 ) -> list[CoverageWay]:
     ways = []
-    inbound = coverage.compute(store, None, now, dept.direction, index)
+    seen = coverage.visit_figures(store, now, index)  # (the same for both ways)
+    inbound = coverage.compute(store, None, now, dept.direction, index, seen)
     cells = [c for (_pid, did), c in inbound.cells.items() if did == dept.id]
     visitors = "library staff" if dept.side == "it" else "IT staff"
     ways.append(
@@ -153,7 +154,7 @@ def _coverage(
         )
     )
     other = "library-to-it" if dept.direction == "it-to-library" else "it-to-library"
-    outbound = coverage.compute(store, None, now, other, index)
+    outbound = coverage.compute(store, None, now, other, index, seen)
     mine = {p.id for p in members}
     cells = [c for (pid, _did), c in outbound.cells.items() if pid in mine]
     places = "IT teams" if other == "library-to-it" else "library departments"

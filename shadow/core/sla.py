@@ -345,6 +345,19 @@ class Clock:
         return text
 
 
+# The clocks of suggestions whose two clocks have stopped, by everything they are worked
+# out from (the service's settings, the suggestion's dates, status, priority and side, its
+# waits and priority changes): they never change with time, so each is worked out once per
+# change to what it depends on, not on every read (the backlog's rows, reports, the pack).
+# A changed input is a new key; the old entry is never read again and goes at the limit.
+_STOPPED: dict[tuple, tuple[Clock, Clock]] = {}
+STOPPED_LIMIT = 100_000  # entries, of each of the two
+# A running clock's target in working seconds and its due moment before pauses, by the
+# calendar's settings, the target and the clock's start: the same on every read until
+# the calendar changes (the Dashboard's read and then the backlog's work out each once).
+_TARGETS: dict[tuple, tuple[float, datetime]] = {}
+
+
 @dataclass
 class Service:
     """Everything a clock needs, read once (calendar, policy, waits, priority changes)."""
@@ -354,6 +367,27 @@ class Service:
     at_risk: float  # share of the target
     waits: dict[tuple[str, int], list[Wait]] = field(default_factory=dict)
     starts: dict[int, list[ClockStart]] = field(default_factory=dict)
+    # What every clock of this service depends on besides the suggestion (see _STOPPED).
+    _key: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _settings_key(self) -> tuple:
+        """(the calendar's settings, the policy, the at-risk share)."""
+        if self._key is None:
+            cal = self.calendar
+            self._key = ((repr(cal.hours), cal.closures, cal.place, str(cal.zone)),
+                         tuple(sorted(self.policy.items())), self.at_risk)  # fmt: skip
+        return self._key
+
+    def _target(self, target: Target, start: datetime) -> tuple[float, datetime]:
+        """``target.seconds`` from ``start``, worked out once per calendar (see _TARGETS)."""
+        key = (self._settings_key()[0], target, start, start.tzinfo)  # (equal instants in
+        # other zones are equal datetimes; a zero target returns the start as it came)
+        found = _TARGETS.get(key)
+        if found is None:
+            if len(_TARGETS) >= STOPPED_LIMIT:
+                _TARGETS.clear()
+            found = _TARGETS[key] = target.seconds(self.calendar, start)
+        return found
 
     def _paused(self, spans: list[tuple[datetime, datetime | None]], lo: datetime, hi: datetime) -> float:  # fmt: skip
         total = 0.0
@@ -395,8 +429,17 @@ class Service:
         pauses = [(from_iso(w.start), from_iso(w.end) if w.end else None) for w in mine if w.on in pausing]  # fmt: skip
         resolved = closed_at if s.status in ("done", "declined") else None
         triaged = from_iso(s.triaged) if s.triaged else None
-        out = []
         current_priority = priority(s)
+        memo = None
+        if resolved is not None and triaged is not None:  # both stopped: "now" plays no part
+            memo = (self._settings_key(), s.id, created, s.status, s.closed, s.triaged,
+                    current_priority, requester_side(s),
+                    tuple((w.start, w.end, w.on) for w in mine),
+                    tuple((c.at, c.previous, c.priority) for c in self.starts.get(s.id or 0, ())))  # fmt: skip
+            found = _STOPPED.get(memo)
+            if found is not None:
+                return found
+        out = []
         for kind, stopped in (("triage", triaged), ("resolve", resolved)):
             start, prio = self._segment(s, made, stopped or now, current_priority)
             target = self.policy[prio][0 if kind == "triage" else 1]
@@ -408,14 +451,19 @@ class Service:
                     waiting, kind == "resolve" and waiting in pausing,
                 )
             )  # fmt: skip
-        return out[0], out[1]
+        both = (out[0], out[1])
+        if memo is not None:
+            if len(_STOPPED) >= STOPPED_LIMIT:
+                _STOPPED.clear()
+            _STOPPED[memo] = both
+        return both
 
     def _clock(self, kind, target, start, stopped, now, prio, pauses, waiting, paused) -> Clock:  # fmt: skip
         cal = self.calendar
         if target is None:
             return Clock(kind, None, start, None, stopped, "none", None, cal.day_seconds, prio, waiting)  # fmt: skip
         end = max(stopped or now, start)
-        target_s, plain_due = target.seconds(cal, start)
+        target_s, plain_due = self._target(target, start)
         held = self._paused(pauses, start, end)
         used = cal.working_seconds(start, end) - held
         remaining = target_s - used

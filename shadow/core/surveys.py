@@ -106,10 +106,11 @@ def report(store: Store, since: datetime | None = None) -> list[DepartmentGap]:
     out = []
     for did, surveys in sorted(grouped.items(), key=lambda kv: depts.get(kv[0], "")):
         months: dict[str, list[float]] = defaultdict(list)
-        for s in surveys:
-            months[s.answered[:7]].append(gap(s))
-        before = [gap(s) for s in surveys if s.phase == "before"]
-        after = [gap(s) for s in surveys if s.phase == "after"]
+        gaps = [gap(s) for s in surveys]  # (each once: a mean of exact fractions)
+        for s, g in zip(surveys, gaps, strict=True):
+            months[s.answered[:7]].append(g)
+        before = [g for s, g in zip(surveys, gaps, strict=True) if s.phase == "before"]
+        after = [g for s, g in zip(surveys, gaps, strict=True) if s.phase == "after"]
         out.append(
             DepartmentGap(
                 department=depts.get(did, f"#{did}"),

@@ -301,3 +301,55 @@ def test_the_report_names_the_holidays_its_clocks_skipped(store):
     assert report["calendar"]["holidays"] == "AU-WA"  # the place, as before
     calendar.set_place(store, "boss", "none")
     assert reports.sla_report(store, now=now)["calendar"]["holiday_days"] == []
+
+
+# ---------------------------------------------------------------- stopped clocks, kept
+def test_stopped_clocks_are_kept_until_what_they_depend_on_changes(store, monkeypatch):
+    monkeypatch.setattr(sla, "_STOPPED", {})
+    closed = (MON + timedelta(days=9)).isoformat()
+    sid = raise_suggestion(store, status="done", triaged=(MON + timedelta(days=1)).isoformat(), closed=closed)  # fmt: skip
+
+    def clocks(now):
+        doc = store.get("suggestions", sid)
+        return sla.service(store).clocks(Suggestion.from_doc(doc), doc["created"], now)
+
+    def fresh(now):
+        sla._STOPPED.clear()
+        return clocks(now)
+
+    first = clocks(MON + timedelta(days=30))
+    assert clocks(MON + timedelta(days=300)) is first  # worked out once, whatever "now" is
+    assert first == fresh(MON + timedelta(days=30))
+    assert [c.state for c in first] == ["met", "met"]  # P3: 5 and 20 working days
+    sla.set_target(store, "boss", 3, "4h/2d")  # a policy change: worked out again
+    tighter = clocks(MON + timedelta(days=30))
+    assert [c.state for c in tighter] == ["breached", "breached"]
+    assert tighter == fresh(MON + timedelta(days=30))
+    with store.transaction("setup") as tx:  # a wait on the library (the requester) pauses
+        w = Wait(record="suggestions", record_id=sid, on="library", start=MON.isoformat(),
+                 end=(MON + timedelta(days=8)).isoformat())  # fmt: skip
+        tx.insert(Wait.TABLE, w.to_doc())
+    paused = clocks(MON + timedelta(days=30))[1]
+    assert paused.paused_seconds > 0 and paused != tighter[1]
+    assert paused == fresh(MON + timedelta(days=30))[1]
+    s = backlog.get(store, sid)  # reopened: its clock runs with time again
+    s.status, s.closed = "in progress", None
+    backlog.update(store, "Raj", s)
+    assert clocks(MON + timedelta(days=30))[1].state == "breached"
+    assert clocks(MON + timedelta(days=10))[1].stopped is None
+
+
+def test_running_clocks_targets_follow_the_calendar(store, monkeypatch):
+    monkeypatch.setattr(sla, "_TARGETS", {})
+    sid = raise_suggestion(store, status="new")
+    doc = store.get("suggestions", sid)
+    s = Suggestion.from_doc(doc)
+    before = sla.service(store).clocks(s, doc["created"], MON + timedelta(hours=1))[0]
+    assert before.due == datetime(2026, 11, 9, 9, tzinfo=UTC)  # P3 triage: 5 working days
+    assert len(sla._TARGETS) == 2  # both clocks' targets, kept for the next read
+    with store.transaction("setup") as tx:  # Wed 4 Nov closed: due a working day later
+        tx.set_setting("closures", ["2026-11-04"])
+    after = sla.service(store).clocks(s, doc["created"], MON + timedelta(hours=1))[0]
+    assert after.due == datetime(2026, 11, 10, 9, tzinfo=UTC)
+    sla._TARGETS.clear()
+    assert sla.service(store).clocks(s, doc["created"], MON + timedelta(hours=1))[0] == after

@@ -142,6 +142,11 @@ def test_coverage_per_direction(store):
     assert coverage.as_json(to_it)["direction"] == "library-to-it"
     with pytest.raises(coverage.GoalError):
         coverage.compute(store, None, NOW, "sideways")
+    # the visits' figures, read once, make both directions' matrices (the department card)
+    seen = coverage.visit_figures(store, NOW)
+    assert seen[0] == {(lib_visitor, desk): date(2026, 12, 1)}
+    assert coverage.compute(store, None, NOW, "library-to-it", seen=seen) == to_it
+    assert coverage.compute(store, None, NOW, seen=seen) == to_library
 
 
 def test_goals_keep_their_direction_and_old_goals_read_as_before():

@@ -5,6 +5,14 @@ commands lost its last ones (the visit page's No-show and Back). This one leaves
 whole entries instead, in this order until the rest fits: the commands declared
 ``spare`` (``tui/commands.py``; the last declared first), then the others from the end.
 Help (``?``) always stays: it, like the palette, lists every command of the screen.
+
+It also builds each key without restyling it twice. Textual's ``FooterKey`` starts
+``compact`` (its watcher adds the ``-compact`` class and restyles the key) and is then
+bound to the footer's ``compact`` (not compact here: the watcher removes the class and
+restyles it again): a full stylesheet pass per key, twice, each time a footer is built
+(every screen shown, every change of bindings). Here each key starts with the footer's
+own value and class, so neither watcher runs; the keys end up exactly as Textual's do
+(tests/tui/test_footer.py compares them).
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ class ShadowFooter(Footer):
         self.left_out: list[str] = []  # the actions of the entries left out (tests read it)
 
     def compose(self) -> ComposeResult:
-        items: list[Widget] = list(super().compose())
+        items: list[Widget] = list(self._keys())
         palette = [w for w in items if w.has_class("-command-palette")]
         keys = [w for w in items if isinstance(w, FooterKey) and w not in palette]
         width = self.app.size.width
@@ -55,6 +63,15 @@ class ShadowFooter(Footer):
             items.remove(victim)
             self.left_out.append(victim.action)
         yield from items
+
+    def _keys(self) -> Iterable[Widget]:
+        compact = self.compact
+        for widget in super().compose():
+            # (only the keys bound to the footer's compact: the command palette's is not)
+            if isinstance(widget, FooterKey) and "compact" in (widget._reactive_connect or {}):
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     def _drop_order(self, keys: list[FooterKey]) -> Iterable[FooterKey]:
         spare = [k for k in keys if self._is_spare(k)]

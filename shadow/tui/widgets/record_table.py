@@ -43,6 +43,7 @@ class RecordTable(DataTable):
         self._rows: list[Row] = []
         self._fitted_width = 0
         self._measured: dict[int, tuple[Text, int]] = {}
+        self._cuts: dict[int, tuple[Text, int, Text, int]] = {}  # id -> (cell, width, cut, len)
         self.ids: list[int] = []
 
     def on_mount(self) -> None:
@@ -142,20 +143,30 @@ class RecordTable(DataTable):
     def _cut_rows(
         self, lengths: list[list[int]], widths: list[int]
     ) -> tuple[list[list[Text]], list[int]]:
-        """The rows cut to ``widths`` (an ellipsis where cut), and each column's widest."""
+        """The rows cut to ``widths`` (an ellipsis where cut), and each column's widest.
+        A cell cut to the same width in the last fill is not cut again (like _lengths)."""
         widest = [0] * len(widths)
         cut = []
+        before: dict[int, tuple[Text, int, Text, int]] = self._cuts
+        now: dict[int, tuple[Text, int, Text, int]] = {}
         for (_, cells), row_lengths in zip(self._rows, lengths, strict=True):
             row = []
             for i, (cell, n, width) in enumerate(zip(cells, row_lengths, widths, strict=False)):
                 if n > width:
-                    cell = cell.copy()
-                    cell.truncate(width, overflow="ellipsis")
-                    n = cell.cell_len
+                    hit = before.get(id(cell))
+                    if hit is not None and hit[0] is cell and hit[1] == width:
+                        short, n = hit[2], hit[3]
+                    else:
+                        short = cell.copy()
+                        short.truncate(width, overflow="ellipsis")
+                        n = short.cell_len
+                    now[id(cell)] = (cell, width, short, n)  # (held: the id is not reused)
+                    cell = short
                 if n > widest[i]:
                     widest[i] = n
                 row.append(cell)
             cut.append(row)
+        self._cuts = now
         return cut, widest
 
     def on_resize(self, event: events.Resize) -> None:

@@ -1,0 +1,64 @@
+"""The shared footer (ShadowFooter) ends with its keys exactly as Textual's Footer leaves them."""
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+from shadow.tui.widgets.footer import ShadowFooter
+
+
+def keys_of(app: App) -> list[tuple[str, bool, frozenset[str]]]:
+    return [(k.key, k.compact, frozenset(k.classes)) for k in app.query(FooterKey)]
+
+
+def footer_app(footer_class, compact: bool) -> App:
+    class FooterApp(App):
+        BINDINGS = [Binding("a", "add", "Add"), Binding("e", "edit", "Edit"),
+                    Binding("x", "clear", "Clear", show=False)]  # fmt: skip
+
+        def compose(self) -> ComposeResult:
+            yield footer_class(compact=compact)
+
+    return FooterApp()
+
+
+@pytest.mark.parametrize("compact", [False, True])
+async def test_keys_end_as_textuals_do(compact):
+    seen = []
+    for footer_class in (TextualFooter, ShadowFooter):
+        app = footer_app(footer_class, compact)
+        async with app.run_test(size=(80, 10)) as pilot:
+            await pilot.pause()
+            seen.append(keys_of(app))
+            if footer_class is ShadowFooter:  # and they follow the footer when it changes
+                app.query_one(ShadowFooter).compact = not compact
+                await pilot.pause()
+                bound = [k for k in app.query(FooterKey) if k.key in "ae"]
+                assert len(bound) == 2 and all(k.compact is not compact for k in bound)
+                assert all(k.has_class("-compact") is not compact for k in bound)
+    assert [key for key, _, _ in seen[1]] == ["a", "e", "ctrl+p"]
+    assert seen[0] == seen[1]
+    assert all(c == compact and ("-compact" in cls) == compact for _, c, cls in seen[1][:2])
+
+
+async def test_keys_are_not_restyled_as_they_mount(monkeypatch):
+    """Textual's keys add and then drop a class as they mount, a stylesheet pass each
+    (twice per key per footer built); ours are built with their class already right."""
+    passes = []
+    original = FooterKey.update_node_styles
+
+    def counted(key, *args, **kwargs):
+        passes.append(key.key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", counted)
+    counts = []
+    for footer_class in (TextualFooter, ShadowFooter):
+        passes.clear()
+        app = footer_app(footer_class, False)
+        async with app.run_test(size=(80, 10)) as pilot:
+            await pilot.pause()
+        counts.append(sorted(k for k in passes if k in "ae"))
+    assert counts == [["a", "a", "e", "e"], []]
