@@ -52,19 +52,21 @@ HORIZON_DAYS = 90  # how far ahead the agenda looks
 PAST_DAYS = 30  # how far back it looks when the past is shown
 NARROW_WIDTH = 110  # narrower than this: the filter choices narrow
 
-# (label, narrowest width the column may be cut to; None: never cut). At 80 columns the
-# names give way so that When and Status stay whole (the visit page has the rest).
+# (label, narrowest width the column may be cut to; None: never cut). At 80 columns
+# Repeats and then Kind leave the table (AGENDA_DROP) so that the names keep a few
+# letters each beside a whole When, Status and Way (the visit page has the rest).
 AGENDA_COLUMNS = (
     ("", None),
     ("When", None),
-    ("Department", 9),
-    ("Visitors", 4),
-    ("Hosts", 3),
-    ("Kind", 1),
+    ("Department", 7),
+    ("Visitors", 6),
+    ("Hosts", 6),
+    ("Kind", 4),
     ("Status", None),
-    ("Repeats", 1),
+    ("Repeats", 6),
     ("Way", None),
 )
+AGENDA_DROP = ("Repeats", "Kind")
 
 # How a status looks (rich styles: these go into DataTable cells).
 STATUS_STYLE = {status: rich(style) for status, style in palette.STATUS.items()}
@@ -376,7 +378,7 @@ class ScheduleScreen(AreaScreen):
             yield Label("", id="schedule-title", markup=False)
             yield Label("", id="schedule-filter", markup=False)
         with ContentSwitcher(initial="agenda", id="schedule-views"):
-            yield RecordTable(AGENDA_COLUMNS, id="agenda")
+            yield RecordTable(AGENDA_COLUMNS, drop=AGENDA_DROP, id="agenda")
             with Vertical(id="week"):
                 yield WeekGrid(id="week-grid")
                 yield Label("", id="week-detail", markup=False)
