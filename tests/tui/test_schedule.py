@@ -617,3 +617,16 @@ async def test_the_agenda_at_80_columns_drops_repeats_and_kind_rather_than_cut_n
         screen = await open_schedule(pilot)
         labels = [c.label.plain for c in screen.agenda.columns.values()]
         assert "Kind" in labels and "Repeats" in labels
+
+
+async def test_the_week_legend_is_one_line_at_80_columns(sample_store, calendar, liaison):
+    for size, keys in (((80, 24), False), ((140, 42), True)):
+        app = create_app(sample_store, liaison)
+        async with app.run_test(size=size) as pilot:
+            screen = await open_schedule(pilot)
+            await pilot.press("v")
+            await pilot.pause()
+            legend = screen.query_one("#week-legend", Label)
+            text = str(legend.render())
+            assert legend.size.height == 1, text
+            assert "no-show" in text and ("t this week" in text) is keys, text

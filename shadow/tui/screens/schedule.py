@@ -71,18 +71,13 @@ AGENDA_DROP = ("Repeats", "Kind")
 # How a status looks (rich styles: these go into DataTable cells).
 STATUS_STYLE = {status: rich(style) for status, style in palette.STATUS.items()}
 ROW_STYLE = {"cancelled": "dim", "no-show": "dim"}
-LEGEND = Text.assemble(
-    ("requested", STATUS_STYLE["requested"]),
-    " · ",
-    ("confirmed", STATUS_STYLE["confirmed"]),
-    " · ",
-    ("completed", STATUS_STYLE["completed"]),
-    " · ",
-    ("cancelled", STATUS_STYLE["cancelled"]),
-    " · ",
-    ("no-show", STATUS_STYLE["no-show"]),
-    "   ·   [ ] other weeks · t this week · b books here",
+# The colours' key; a narrow screen (80 columns) keeps it to one line without the keys
+# (they are in the footer and f1 help).
+LEGEND_SHORT = Text(" · ").join(
+    Text(status, STATUS_STYLE[status])
+    for status in ("requested", "confirmed", "completed", "cancelled", "no-show")
 )
+LEGEND = Text.assemble(LEGEND_SHORT, "   ·   [ ] other weeks · t this week · b books here")
 
 
 @dataclass(frozen=True)
@@ -388,6 +383,7 @@ class ScheduleScreen(AreaScreen):
         narrow = self.size.width < NARROW_WIDTH
         for widget in self.query("#schedule-filters > *"):
             widget.set_class(narrow, "-narrow")
+        self.query_one("#week-legend", Label).update(LEGEND_SHORT if narrow else LEGEND)
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)
