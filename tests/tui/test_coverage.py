@@ -421,3 +421,19 @@ async def test_at_80x24_the_planner_gives_its_height_to_the_proposals(
         assert shown >= 4, shown  # (two on a terminal this size, before)
         book = modal.query_one("#book")
         assert book.region.bottom <= pilot.app.size.height - 1  # above the footer
+
+
+async def test_at_80x24_every_matrix_cell_is_whole(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_coverage(pilot)
+        table = screen.matrix
+        columns = list(table.columns.values())[1:]  # (after the people's names)
+        assert columns
+        for row in range(table.row_count):
+            cells = table.get_row_at(row)[1:]
+            for column, value in zip(columns, cells, strict=True):
+                text = value.plain if isinstance(value, Text) else str(value)
+                assert cell_len(text) <= column.width, (text, column.width)
+        # A booking needs seven cells ("→23 Dec"); the narrowest column has them.
+        assert min(c.width for c in columns) >= len("→23 Dec")

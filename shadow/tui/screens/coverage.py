@@ -59,7 +59,7 @@ STATES = {
     "stale": ("error", "overdue"),
     "never": ("text-muted", "never visited"),
 }
-MIN_COLUMN, MAX_COLUMN = 6, 12
+MIN_COLUMN, MAX_COLUMN = 7, 12  # 7: a booking (→23 Dec) whole, not →23 De
 SHORTFALLS_SHOWN = 3
 DIMENSION_LABELS = {
     "plain language": "Plain words",
