@@ -449,3 +449,31 @@ async def test_a_refused_wait_is_shown_and_changes_nothing(sample_store, program
         assert app.screen is screen
         assert sla.current_wait(sample_store, "suggestions", sid) is None
         assert any("staff may not triage" in n for n in notifications(pilot))
+
+
+def table_row_width(table: DataTable) -> int:
+    """The width the table's columns take on screen (cells and their padding)."""
+    return sum(c.get_render_width(table) for c in table.columns.values())
+
+
+async def test_at_80_columns_the_least_needed_columns_leave_and_the_title_stays_readable(
+    sample_store, programme
+):
+    app = app_as(sample_store, "Priya Raman")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backlog(pilot)
+        table = screen.table
+        labels = [c.label.plain for c in table.columns.values()]
+        assert labels == [" ", "#", "P", "Title", "Department", "Status", "SLA"], labels
+        assert table_row_width(table) <= table.size.width
+        row = table.plain_row(programme["sorter"])
+        assert row[3].startswith("Service the returns sorter"), row
+        assert row[-1] == "breached"
+        # A click on a heading sorts by that column, whichever columns are shown.
+        await pilot.click("#backlog-table", offset=(labels_offset(table, 5), 0))
+        await pilot.pause()
+        assert screen.sort_key == "status"
+
+
+def labels_offset(table: DataTable, index: int) -> int:
+    return sum(c.get_render_width(table) for c in list(table.columns.values())[:index]) + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ProgressBar, Select, Static
@@ -396,3 +397,43 @@ def test_a_cell_shows_the_booking_where_the_last_visit_is_overdue():
     assert cell_text(Cell(date(2026, 10, 27), "fresh", booked), today) == "27 Oct"
     assert cell_text(Cell(date(2025, 10, 6), "stale"), today) == "Oct '25"
     assert cell_text(Cell(None, "never"), today) == "never"
+
+
+async def test_at_80x24_the_legend_is_one_line(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_coverage(pilot)
+        legend = screen.query_one("#coverage-legend")
+        assert legend.size.height == 1, str(legend.render())
+        assert legend.content_size.width >= cell_len(str(legend.render()))
+
+
+async def test_at_80x24_the_planner_gives_its_height_to_the_proposals(
+    sample_store, liaison, programme
+):
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_coverage(pilot)
+        modal = await run_planner(pilot, "23/11/2026", "4/12/2026")
+        table = modal.query_one("#proposals", DataTable)
+        assert table.row_count >= 5
+        shown = table.scrollable_content_region.height - 1  # rows under the heading
+        assert shown >= 4, shown  # (two on a terminal this size, before)
+        book = modal.query_one("#book")
+        assert book.region.bottom <= pilot.app.size.height - 1  # above the footer
+
+
+async def test_at_80x24_every_matrix_cell_is_whole(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_coverage(pilot)
+        table = screen.matrix
+        columns = list(table.columns.values())[1:]  # (after the people's names)
+        assert columns
+        for row in range(table.row_count):
+            cells = table.get_row_at(row)[1:]
+            for column, value in zip(columns, cells, strict=True):
+                text = value.plain if isinstance(value, Text) else str(value)
+                assert cell_len(text) <= column.width, (text, column.width)
+        # A booking needs seven cells ("→23 Dec"); the narrowest column has them.
+        assert min(c.width for c in columns) >= len("→23 Dec")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.content import Content
 from textual.pilot import Pilot
 
 from shadow.core import backlog, directory, trends
@@ -365,3 +366,26 @@ async def test_an_owner_sees_all_theirs_at_risk_and_breached_with_the_hours_wait
             subtitle = str(screen.panel("breaches").border_subtitle)
             assert f"vendor {round(figures['vendor'], 1):g}h" in subtitle
             assert f"lib {round(figures['library'], 1):g}h" in subtitle
+
+
+async def test_at_80x24_the_panel_titles_and_lines_are_whole(sample_store, liaison):
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_dashboard(pilot)
+        await pilot.pause()
+        for panel in screen.query(dashboard_module.Panel):
+            room = panel.size.width - 4  # the corners and the spaces round a title
+            for text in (panel.border_title, panel.border_subtitle):
+                plain = Content.from_markup(str(text or "")).plain
+                assert len(plain) <= room, (panel.id, plain, room)
+        titles = {
+            p.id: Content.from_markup(str(p.border_title)).plain
+            for p in screen.query(dashboard_module.Panel)
+        }
+        assert titles["visits"].startswith("Next 7 days"), titles
+    async with create_app(sample_store, liaison, clock=lambda: NOW).run_test(
+        size=(140, 42)
+    ) as pilot:
+        screen = await open_dashboard(pilot)
+        title = Content.from_markup(str(screen.panel("visits").border_title)).plain
+        assert title.startswith("Today and the next 7")

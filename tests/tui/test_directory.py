@@ -331,3 +331,28 @@ async def test_import_departments_from_the_palette(sample_store, liaison, tmp_pa
         assert sample_store.find("departments", name="Stacks")
         assert directory_screen(pilot).tab == "departments"
         assert "Imported 1 department" in notifications(pilot)
+
+
+async def test_at_80_columns_every_heading_is_whole_and_on_screen(sample_store, liaison):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await directory_screen_at(pilot)
+        for table, must in (
+            (screen.people_table, ["Name", "Side", "Role", "Department/Team", "Email", "Active"]),
+            (screen.departments_table, ["Name", "Hosts", "Active", "Side"]),
+        ):
+            screen.query_one("TabbedContent").active = table.parent.id
+            await pilot.pause()
+            columns = list(table.columns.values())
+            labels = [c.label.plain for c in columns]
+            assert all(label in labels for label in must), labels
+            for column in columns:  # the heading fits its column
+                assert column.label.cell_len <= column.get_render_width(table) - 2, labels
+            assert sum(c.get_render_width(table) for c in columns) <= table.size.width
+
+
+async def directory_screen_at(pilot):
+    await pilot.press("f2")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return directory_screen(pilot)

@@ -594,3 +594,39 @@ async def test_week_headings_drop_the_month_rather_than_cut_at_80_columns(
         await pilot.pause()
         labels = [c.label.plain for c in screen.grid.columns.values()][1:]
         assert labels == [h.plain for h in screen.grid._headers[1:]]  # room for the month
+
+
+async def test_the_agenda_at_80_columns_drops_repeats_and_kind_rather_than_cut_names(
+    sample_store, calendar, liaison
+):
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_schedule(pilot)
+        table = screen.agenda
+        labels = [c.label.plain for c in table.columns.values()]
+        assert labels == ["", "When", "Department", "Visitors", "Hosts", "Status", "Way"]
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
+        for visit_id in table.ids:
+            row, full = table.plain_row(visit_id), table.full_row(visit_id)
+            when, status, way = full[1], full[6], full[8]
+            assert (row[1], row[5], row[6]) == (when, status, way)  # whole
+            for shown, name in zip(row[2:5], full[2:5], strict=True):
+                assert shown == name or len(shown.rstrip("…")) >= 5, (shown, name)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=(140, 42)) as pilot:
+        screen = await open_schedule(pilot)
+        labels = [c.label.plain for c in screen.agenda.columns.values()]
+        assert "Kind" in labels and "Repeats" in labels
+
+
+async def test_the_week_legend_is_one_line_at_80_columns(sample_store, calendar, liaison):
+    for size, keys in (((80, 24), False), ((140, 42), True)):
+        app = create_app(sample_store, liaison)
+        async with app.run_test(size=size) as pilot:
+            screen = await open_schedule(pilot)
+            await pilot.press("v")
+            await pilot.pause()
+            legend = screen.query_one("#week-legend", Label)
+            text = str(legend.render())
+            assert legend.size.height == 1, text
+            assert "no-show" in text and ("t this week" in text) is keys, text

@@ -128,7 +128,16 @@ class PlannerModal(ShadowModal[int]):
     PlannerModal #unplaced {
         width: 100%;
     }
+    /* A short terminal (80x24): the list of proposals gets the height; the note
+       (said again by f1 help) and the title's margin give it theirs. */
+    PlannerModal.-short #plan-note {
+        display: none;
+    }
+    PlannerModal.-short #unplaced-box {
+        max-height: 2;
+    }
     """
+    SHORT_HEIGHT = 30  # a terminal lower than this is short (the Coverage's rule too)
 
     def __init__(
         self,
@@ -204,7 +213,29 @@ class PlannerModal(ShadowModal[int]):
                 yield Button("Book ticked (ctrl+s)", id="book", variant="success", disabled=True)
                 yield Button("Close (esc)", id="close")
 
+    def _say_error(self, text: str) -> None:
+        """The error line, taking no line of its own when there is none."""
+        label = self.query_one("#plan-error", Label)
+        label.update(text)
+        label.display = bool(text)
+
+    def _fit_height(self) -> None:
+        short = self.app.size.height < self.SHORT_HEIGHT
+        self.set_class(short, "-short")
+        # (inline: app.tcss's margins round every dialog's title and buttons outrank
+        # DEFAULT_CSS)
+        for widget in (self.query_one(".dialog-title"), self.query_one(".buttons")):
+            if short:
+                widget.styles.margin = (0, 0, 0, 0)
+            elif widget.styles.inline.clear_rule("margin"):
+                widget.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        self._fit_height()
+
     def on_mount(self) -> None:
+        self._fit_height()
+        self._say_error("")
         for field in self.query(".plan-row .field"):
             field.styles.margin = (0, 0, 0, 0)  # (app.tcss spaces out every .field)
         table = self.query_one("#proposals", DataTable)
@@ -277,10 +308,10 @@ class PlannerModal(ShadowModal[int]):
             return
         request = self.read_request()
         if request is None:
-            self.query_one("#plan-error", Label).update("Fix the fields marked in red first.")
+            self._say_error("Fix the fields marked in red first.")
             return
         self.add_class("-planning")
-        self.query_one("#plan-error", Label).update("")
+        self._say_error("")
         self.query_one("#plan-summary", Label).update("Planning …")
         self.query_one("#book", Button).disabled = True
         self.loader.load((request, self.app.clock()))
@@ -301,7 +332,7 @@ class PlannerModal(ShadowModal[int]):
     def _plan_failed(self, error: str) -> None:
         self.remove_class("-planning")
         self.query_one("#plan-summary", Label).update("")
-        self.query_one("#plan-error", Label).update(f"Cannot plan: {error}")
+        self._say_error(f"Cannot plan: {error}")
 
     def _planned(self, result: tuple[Plan, PlanRequest]) -> None:
         self.remove_class("-planning")
@@ -402,10 +433,10 @@ class PlannerModal(ShadowModal[int]):
         n = len(self.ticked)
         button.disabled = not self.ticked
         if self.plan is not None and self.plan.proposals:
+            keys = "" if self.has_class("-short") else " (space ticks or unticks, a all, n none)"
             self.query_one("#plan-summary", Label).update(
-                f"{self._summary} Ticked: {n} of {len(self.plan.proposals)} "
-                "(space ticks or unticks, a all, n none)."
-            )
+                f"{self._summary} Ticked: {n} of {len(self.plan.proposals)}{keys}."
+            )  # (a short terminal leaves the keys to the footer, for the list's sake)
 
     def _retick(self, indexes) -> None:
         table = self.query_one("#proposals", DataTable)
@@ -446,9 +477,7 @@ class PlannerModal(ShadowModal[int]):
         if self.plan is None or self.planning:
             return
         if not self.ticked:
-            self.query_one("#plan-error", Label).update(
-                "Nothing ticked: tick the visits to book (space), or close."
-            )
+            self._say_error("Nothing ticked: tick the visits to book (space), or close.")
             return
         actor = self.app.acting_name()
         if actor is None:
@@ -458,11 +487,11 @@ class PlannerModal(ShadowModal[int]):
                 self.app.store, actor, self.plan, self.programme_id, accept=sorted(self.ticked)
             )
         except PlanError as exc:
-            self.query_one("#plan-error", Label).update(f"Not booked: {exc}")
+            self._say_error(f"Not booked: {exc}")
             self.app.say(str(exc), title="Not booked", severity="error")
             return
         except (UserError, StoreError) as exc:
-            self.query_one("#plan-error", Label).update(f"Not booked: {exc}")
+            self._say_error(f"Not booked: {exc}")
             self.app.say(str(exc), title="Not booked", severity="error")
             return
         self.dismiss(len(ids))

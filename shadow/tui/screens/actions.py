@@ -49,12 +49,13 @@ from .base import AreaScreen, area_bar
 COLUMNS = (
     ("#", None),
     ("Due", None),
-    ("Title", 14),
+    ("Title", 20),
     ("Owner", 8),
     ("Status", None),
     ("Department", 7),
     ("Suggestion", 6),
 )
+DROP_FIRST = ("Suggestion",)  # at 80 columns, so that the title keeps 20 characters
 LIVE = ("open", "in progress")
 OVERDUE_STYLE = "bold red"
 SOON_STYLE = "yellow"
@@ -159,7 +160,7 @@ class ActionsScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield area_bar("actions", "showing", "count")
         yield Label("", id="actions-empty", classes="list-empty", markup=False)
-        yield ActionsTable(COLUMNS, id="actions-table")
+        yield ActionsTable(COLUMNS, drop=DROP_FIRST, id="actions-table")
 
     @property
     def table(self) -> ActionsTable:

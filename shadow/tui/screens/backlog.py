@@ -84,6 +84,9 @@ SORT_NAMES = {
 SLA_STYLES = {"breached": "bold red", "at risk": "bold yellow", "met": "dim", "none": "dim"}
 MARK = "●"
 TITLE_COLUMN = 3
+# The columns that leave a narrow table first (at 80 columns: all four), so that the
+# title keeps more than a few words beside the status and service level.
+DROP_FIRST = ("Author", "Age", "Votes", "Direction")
 
 
 class BacklogTable(RecordTable):
@@ -238,7 +241,10 @@ class BacklogScreen(AreaScreen):
             yield Label("", id="backlog-status", classes="bar-note", markup=False)
         yield Label("", id="backlog-filter", markup=False)
         yield BacklogTable(
-            [(label, low) for label, low, _ in COLUMNS], pager=self.turn_page, id="backlog-table"
+            [(label, low) for label, low, _ in COLUMNS],
+            drop=DROP_FIRST,
+            pager=self.turn_page,
+            id="backlog-table",
         )
 
     @property
@@ -489,7 +495,7 @@ class BacklogScreen(AreaScreen):
 
     @on(DataTable.HeaderSelected)
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        key = COLUMNS[event.column_index][2]
+        key = COLUMNS[self.table.shown[event.column_index]][2]
         if key is None:
             return
         self.sort_by(key, not self.sort_reverse if key == self.sort_key else False)

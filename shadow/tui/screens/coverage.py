@@ -28,6 +28,7 @@ from shadow.core import coverage, dates
 from shadow.core.coverage import Coverage, GoalProgress
 from shadow.core.models import (
     DIRECTION_LABELS,
+    DIRECTION_SHORT,
     SURVEY_DIMENSIONS,
     Department,
     Person,
@@ -49,6 +50,8 @@ from ..widgets.charts import Chart, Series, theme_style
 from ..widgets.literal import one_line, select_options
 from .base import REFRESH_COMMAND, AreaScreen
 
+NARROW_WIDTH = 100  # narrower than this, the legend takes its one-line short form
+
 # state -> (theme colour, what it means)
 STATES = {
     "fresh": ("success", "visited recently"),
@@ -56,7 +59,7 @@ STATES = {
     "stale": ("error", "overdue"),
     "never": ("text-muted", "never visited"),
 }
-MIN_COLUMN, MAX_COLUMN = 6, 12
+MIN_COLUMN, MAX_COLUMN = 7, 12  # 7: a booking (→23 Dec) whole, not →23 De
 SHORTFALLS_SHOWN = 3
 DIMENSION_LABELS = {
     "plain language": "Plain words",
@@ -195,6 +198,9 @@ class CoverageScreen(AreaScreen):
         width: 1fr;
         padding: 0 0 0 2;
     }
+    CoverageScreen.-narrow #programme {
+        width: 34;
+    }
     CoverageScreen #coverage-tabs {
         height: 1fr;
     }
@@ -297,6 +303,7 @@ class CoverageScreen(AreaScreen):
             gap.add_column(DIMENSION_LABELS.get(d, d), key=d)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show())
         self.set_class(self.app.size.height < 30, "-short")  # (then AreaScreen reads)
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
 
     @property
     def matrix(self) -> DataTable:
@@ -365,6 +372,9 @@ class CoverageScreen(AreaScreen):
     def _show_legend(self) -> None:
         cadence = self.cadence()
         fresh = int(cadence * coverage.FRESH_SHARE)
+        if self.has_class("-narrow"):
+            self._show_short_legend(fresh, cadence)
+            return
         parts: list = [
             (f"{DIRECTION_LABELS[self.direction]} (d) · ", "bold"),
             ("Last visit ", "bold"),
@@ -379,6 +389,21 @@ class CoverageScreen(AreaScreen):
         parts.append("  →date: booked")
         if self.programme_id is None:
             parts.append(("no programme yet: the default goals apply", "$text-muted"))
+        self.query_one("#coverage-legend", Label).update(Content.assemble(*parts))
+
+    def _show_short_legend(self, fresh: int, cadence: int) -> None:
+        """The legend in one line of a narrow terminal (80 columns): f1 help says more."""
+        parts: list = [(DIRECTION_SHORT[self.direction], "bold")]
+        for state, text in (
+            ("fresh", f"≤{fresh}d"),
+            ("ageing", f"≤{cadence}d"),
+            ("stale", f">{cadence}d"),
+            ("never", "never"),
+        ):
+            parts += [(" ■", f"${STATES[state][0]}"), text]
+        parts.append(" →booked")
+        if self.programme_id is None:
+            parts.append(("  no programme yet", "$text-muted"))
         self.query_one("#coverage-legend", Label).update(Content.assemble(*parts))
 
     def _column_width_for(self, count: int) -> int:
@@ -421,6 +446,11 @@ class CoverageScreen(AreaScreen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < 30, "-short")
+        narrow = self.size.width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            if self.cov is not None:
+                self._show_legend()
         if (
             self.cov is not None
             and self._column_width_for(len(self.cov.departments)) != self._column_width

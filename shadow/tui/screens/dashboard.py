@@ -119,11 +119,33 @@ class Panel(OptionList):
     }
     """
 
-    def __init__(self, title: str, empty: str, *, id: str) -> None:
+    def __init__(self, title: str, empty: str, *, short: str = "", id: str) -> None:
         super().__init__(id=id)
         self.title_text = title
+        self.short_title = short or title  # the title where the long one would be cut
         self.empty = empty
         self.border_title = title
+        self._count = 0
+        self._subtitles = ("", "")
+
+    def _fits(self, text: str) -> bool:
+        # (the border's corners and the spaces either side of a title take 4 cells)
+        return not self.size.width or cell_len(text) <= self.size.width - 4
+
+    def _show_titles(self) -> None:
+        count = f" · {self._count}" if self._count else ""
+        title = self.title_text if self._fits(self.title_text + count) else self.short_title
+        self.border_title = Content.assemble((title, "bold"), (count, "$text-muted"))
+        long, short = self._subtitles
+        self.border_subtitle = long if self._fits(long) else short
+
+    def set_subtitle(self, text: str, short: str = "") -> None:
+        """The line under the list; ``short`` where ``text`` would be cut (80 columns)."""
+        self._subtitles = (text, short or text)
+        self._show_titles()
+
+    def on_resize(self) -> None:
+        self._show_titles()
 
     def show(self, items: list[tuple[str, Content]], *, empty: str | None = None) -> None:
         """Replace the items ((id, prompt) pairs), keeping the highlight on the same item."""
@@ -132,10 +154,8 @@ class Panel(OptionList):
         if not options:
             options = [Option(Content.styled(empty or self.empty, "$text-muted"), disabled=True)]
         self.set_options(options)
-        count = len(items)
-        self.border_title = Content.assemble(
-            (self.title_text, "bold"), (f" · {count}" if count else "", "$text-muted")
-        )
+        self._count = len(items)
+        self._show_titles()
         ids = [item_id for item_id, _ in items]
         if items:
             self.highlighted = ids.index(keep) if keep in ids else 0
@@ -283,17 +303,22 @@ class DashboardScreen(AreaScreen):
                 yield Panel(
                     f"Today and the next {DAYS_AHEAD} days",
                     "No visits booked for the coming week",
+                    short=f"Next {DAYS_AHEAD} days",
                     id="visits",
                 )
                 yield Panel(
                     "Record the outcome",
                     "Every past visit is closed",
+                    short="Outcome due",
                     id="outcomes",
                 )
             with Vertical(classes="dash-column"):
                 yield Panel("Awaiting triage", "Nothing waiting to be triaged", id="triage")
                 yield Panel(
-                    "At risk and breached", "Nothing open is at risk or late", id="breaches"
+                    "At risk and breached",
+                    "Nothing open is at risk or late",
+                    short="At risk, late",
+                    id="breaches",
                 )
             with Vertical(classes="dash-column"):
                 yield Panel("My overdue actions", "None of your actions is overdue", id="overdue")
@@ -346,8 +371,9 @@ class DashboardScreen(AreaScreen):
         self._show_liaison(data)
         self.panel("visits").show(self.visit_items(data))
         self.panel("outcomes").show(self.visit_items(data, data.outcomes))
-        self.panel("outcomes").border_subtitle = (
-            "d done · n no-show · x cancel" if data.outcomes else ""
+        self.panel("outcomes").set_subtitle(
+            "d done · n no-show · x cancel" if data.outcomes else "",
+            "d done n no-show x" if data.outcomes else "",
         )
         if data.overdue is None:
             self.panel("overdue").show(
@@ -357,7 +383,9 @@ class DashboardScreen(AreaScreen):
             self.panel("overdue").show(self.action_items(data))
         self.panel("triage").show(self.triage_items(data))
         self.panel("breaches").show(self.breach_items(data))
-        self.panel("breaches").border_subtitle = self.waiting_line(data)
+        self.panel("breaches").set_subtitle(
+            self.waiting_line(data), self.waiting_line(data, short=True)
+        )
         self.panel("breaches").tooltip = (
             "Working hours spent waiting on the library, on IT and on vendors"
             if data.waiting
@@ -500,13 +528,20 @@ class DashboardScreen(AreaScreen):
             items.append((f"suggestion:{e.suggestion_id}", Content("\n").join([first, second])))
         return items
 
-    def waiting_line(self, data: DashboardData) -> str:
-        """Working hours spent waiting on each side: whose turn it has been."""
+    def waiting_line(self, data: DashboardData, *, short: bool = False) -> str:
+        """Working hours spent waiting on each side: whose turn it has been. ``short``
+        (a third of 80 columns): whole hours, the sides that waited, no "waited:"."""
         if not any(data.waiting.values()):
             return ""
-        short = {"library": "lib", "it": "IT", "vendor": "vendor"}  # fits a third of 120
+        names = {"library": "lib", "it": "IT", "vendor": "vendor"}  # fits a third of 120
+        if short:
+            return " ".join(
+                f"{names.get(side, side)} {round(data.waiting[side])}h"
+                for side in WAIT_SIDES
+                if data.waiting.get(side)
+            )
         hours = " ".join(
-            f"{short.get(side, side)} {round(data.waiting.get(side, 0), 1):g}h"
+            f"{names.get(side, side)} {round(data.waiting.get(side, 0), 1):g}h"
             for side in WAIT_SIDES
         )
         return f"waited: {hours}"

@@ -40,11 +40,12 @@ COLUMNS = (
     ("#", None),
     ("State", None),
     ("Kind", None),
-    ("To", 12),
-    ("Subject", 20),
+    ("To", 10),
+    ("Subject", 18),
     ("Tries", None),
     ("Error", 12),
 )
+DROP_FIRST = ("Tries",)  # at 80 columns, so that the Error column stays on screen
 STATE_STYLE = {
     "failed": "bold red",
     "sending": "yellow",
@@ -156,7 +157,7 @@ class OutboxScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield area_bar("outbox", "summary", "target")
         yield Label("", id="outbox-empty", classes="list-empty", markup=False)
-        yield OutboxTable(COLUMNS, id="outbox-table")
+        yield OutboxTable(COLUMNS, drop=DROP_FIRST, id="outbox-table")
         with VerticalScroll(id="outbox-detail-scroll"):
             yield Static("", id="outbox-detail", markup=False)
 

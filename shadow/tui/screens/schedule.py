@@ -52,35 +52,32 @@ HORIZON_DAYS = 90  # how far ahead the agenda looks
 PAST_DAYS = 30  # how far back it looks when the past is shown
 NARROW_WIDTH = 110  # narrower than this: the filter choices narrow
 
-# (label, narrowest width the column may be cut to; None: never cut). At 80 columns the
-# names give way so that When and Status stay whole (the visit page has the rest).
+# (label, narrowest width the column may be cut to; None: never cut). At 80 columns
+# Repeats and then Kind leave the table (AGENDA_DROP) so that the names keep a few
+# letters each beside a whole When, Status and Way (the visit page has the rest).
 AGENDA_COLUMNS = (
     ("", None),
     ("When", None),
-    ("Department", 9),
-    ("Visitors", 4),
-    ("Hosts", 3),
-    ("Kind", 1),
+    ("Department", 7),
+    ("Visitors", 6),
+    ("Hosts", 6),
+    ("Kind", 4),
     ("Status", None),
-    ("Repeats", 1),
+    ("Repeats", 6),
     ("Way", None),
 )
+AGENDA_DROP = ("Repeats", "Kind")
 
 # How a status looks (rich styles: these go into DataTable cells).
 STATUS_STYLE = {status: rich(style) for status, style in palette.STATUS.items()}
 ROW_STYLE = {"cancelled": "dim", "no-show": "dim"}
-LEGEND = Text.assemble(
-    ("requested", STATUS_STYLE["requested"]),
-    " · ",
-    ("confirmed", STATUS_STYLE["confirmed"]),
-    " · ",
-    ("completed", STATUS_STYLE["completed"]),
-    " · ",
-    ("cancelled", STATUS_STYLE["cancelled"]),
-    " · ",
-    ("no-show", STATUS_STYLE["no-show"]),
-    "   ·   [ ] other weeks · t this week · b books here",
+# The colours' key; a narrow screen (80 columns) keeps it to one line without the keys
+# (they are in the footer and f1 help).
+LEGEND_SHORT = Text(" · ").join(
+    Text(status, STATUS_STYLE[status])
+    for status in ("requested", "confirmed", "completed", "cancelled", "no-show")
 )
+LEGEND = Text.assemble(LEGEND_SHORT, "   ·   [ ] other weeks · t this week · b books here")
 
 
 @dataclass(frozen=True)
@@ -376,7 +373,7 @@ class ScheduleScreen(AreaScreen):
             yield Label("", id="schedule-title", markup=False)
             yield Label("", id="schedule-filter", markup=False)
         with ContentSwitcher(initial="agenda", id="schedule-views"):
-            yield RecordTable(AGENDA_COLUMNS, id="agenda")
+            yield RecordTable(AGENDA_COLUMNS, drop=AGENDA_DROP, id="agenda")
             with Vertical(id="week"):
                 yield WeekGrid(id="week-grid")
                 yield Label("", id="week-detail", markup=False)
@@ -386,6 +383,7 @@ class ScheduleScreen(AreaScreen):
         narrow = self.size.width < NARROW_WIDTH
         for widget in self.query("#schedule-filters > *"):
             widget.set_class(narrow, "-narrow")
+        self.query_one("#week-legend", Label).update(LEGEND_SHORT if narrow else LEGEND)
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too: Textual calls each class's handler.)

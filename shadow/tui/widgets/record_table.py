@@ -34,12 +34,28 @@ class RecordTable(DataTable):
     ``columns`` pairs each label with the narrowest width the column may be cut
     to when the table is too wide for the terminal (None: never cut). Cut text
     ends in an ellipsis; the full text stays searchable by the screen.
+
+    ``drop`` names the columns that may leave the table when it is narrow, the
+    least important first: one leaves while the columns kept, each at its least
+    width (or its cells' width, if less), would not fit. Better a table without
+    its Repeats column than every column cut to a letter (the Schedule at 80).
+    ``shown`` maps each column on screen to its place in ``columns``.
     """
 
-    def __init__(self, columns: Sequence[tuple[str, int | None]], **kwargs) -> None:
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, int | None]],
+        *,
+        drop: Sequence[str] = (),
+        **kwargs,
+    ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        self._columns = tuple(label for label, _ in columns)
-        self._mins = [low for _, low in columns]
+        self._declared = tuple(label for label, _ in columns)
+        self._declared_mins = [low for _, low in columns]
+        self._drop = [self._declared.index(label) for label in drop]
+        self.shown = list(range(len(self._declared)))
+        self._columns = self._declared
+        self._mins = list(self._declared_mins)
         self._rows: list[Row] = []
         self._fitted_width = 0
         self._measured: dict[int, tuple[Text, int]] = {}
@@ -47,7 +63,8 @@ class RecordTable(DataTable):
         self.ids: list[int] = []
 
     def on_mount(self) -> None:
-        self.add_columns(*self._columns)
+        if not self.columns:  # (a fill before the mount has put them on already)
+            self.add_columns(*self._columns)
 
     @property
     def selected_id(self) -> int | None:
@@ -60,11 +77,34 @@ class RecordTable(DataTable):
         self._rows = list(rows)
         self._render_rows()
 
-    def _available(self) -> int:
+    def _available(self, columns: int | None = None) -> int:
         width = self.size.width or (self.app.size.width - 2)
-        padding = 2 * self.cell_padding * len(self._columns)
+        padding = 2 * self.cell_padding * (len(self._columns) if columns is None else columns)
         scrollbar = 2 if len(self._rows) > max(self.size.height - 1, 0) else 0
         return max(width - padding - scrollbar, 0)
+
+    def _choose_shown(self, natural: list[int]) -> list[int]:
+        """The declared columns to show: ``drop``'s leave, in order, until the rest fit."""
+        shown = list(range(len(self._declared)))
+        least = [
+            n if low is None else min(n, low)
+            for n, low in zip(natural, self._declared_mins, strict=True)
+        ]
+        for index in self._drop:
+            if sum(least[i] for i in shown) <= self._available(len(shown)):
+                break
+            shown.remove(index)
+        return shown
+
+    def _show_columns(self, shown: list[int]) -> None:
+        """Put the chosen columns on screen (rebuilt only when the choice changes)."""
+        if shown == self.shown and len(self.columns) == len(shown):
+            return
+        self.shown = shown
+        self._columns = tuple(self._declared[i] for i in shown)
+        self._mins = [self._declared_mins[i] for i in shown]
+        self.clear(columns=True)
+        self.add_columns(*self._columns)
 
     # A table whose title column should keep its width longest names it here: the
     # other flexible columns shrink to OTHERS_FIRST, then the title to TITLE_LEAST
@@ -76,6 +116,7 @@ class RecordTable(DataTable):
         """Column widths for the rows' natural widths; subclasses choose who shrinks first."""
         widths = natural
         keep = self.KEEP_COLUMN
+        keep = self.shown.index(keep) if keep in self.shown else None
         if keep is not None:
             for title_least, other_least in (
                 (None, self.OTHERS_FIRST),
@@ -90,16 +131,20 @@ class RecordTable(DataTable):
         return fit_widths(widths, self._mins, available)
 
     def _render_rows(self) -> None:
-        available = self._available()
+        keep, row_before = self.selected_id, self.cursor_row
         self._fitted_width = self.size.width
         lengths = self._lengths()
-        natural = [cell_len(label) for label in self._columns]
+        natural = [cell_len(label) for label in self._declared]
         for row_lengths in lengths:
             for i, n in enumerate(row_lengths):
                 if n > natural[i]:
                     natural[i] = n
+        self._show_columns(self._choose_shown(natural))
+        if len(self.shown) < len(self._declared):
+            natural = [natural[i] for i in self.shown]
+            lengths = [[row[i] for i in self.shown] for row in lengths]
+        available = self._available()
         widths = self.fit(natural, available)
-        keep, row_before = self.selected_id, self.cursor_row
         self.clear(columns=False)
         # Columns only ever grow to fit their cells; start again from the labels so
         # they can narrow when a search leaves only short values.
@@ -149,7 +194,9 @@ class RecordTable(DataTable):
         cut = []
         before: dict[int, tuple[Text, int, Text, int]] = self._cuts
         now: dict[int, tuple[Text, int, Text, int]] = {}
-        for (_, cells), row_lengths in zip(self._rows, lengths, strict=True):
+        every = len(self.shown) == len(self._declared)
+        for (_, all_cells), row_lengths in zip(self._rows, lengths, strict=True):
+            cells = all_cells if every else [all_cells[i] for i in self.shown]
             row = []
             for i, (cell, n, width) in enumerate(zip(cells, row_lengths, widths, strict=False)):
                 if n > width:
