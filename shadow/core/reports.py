@@ -502,6 +502,10 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         if not _stopped_before(d, since)
     ]
     acts = views(store, now.date())
+    # Each clock once: the breaches and "whose turn it is" both read them.
+    clocks = {
+        d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
+    }
     sections = [  # (title, one line per item, what to say when there is none)
         (
             "Upcoming visits (next fortnight)",
@@ -535,10 +539,14 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         ),
         (
             "Service-level breaches",
-            _breaches(suggestions, svc, since, now),
+            _breaches(suggestions, clocks, since),
             "No service levels breached.",
         ),
-        ("Whose turn it is", meeting_lines(store, svc, since, now), "Nothing is waiting."),
+        (
+            "Whose turn it is",
+            meeting_lines(store, svc, since, now, clocks),
+            "Nothing is waiting.",
+        ),
         (
             "Kudos to announce",
             _kudos(store, since, people),
@@ -631,7 +639,7 @@ def _actions_done(acts: list[Any], since: datetime) -> list[str]:
 
 
 def _breaches(
-    suggestions: list[tuple[dict, Any]], svc: Any, since: datetime, now: datetime
+    suggestions: list[tuple[dict, Any]], clocks: dict[int, tuple[Any, Any]], since: datetime
 ) -> list[str]:
     """Breaches the group can act on: clocks still running past their target, or stopped
     late within the window. Ten years of long-closed breaches are not news."""
@@ -641,7 +649,7 @@ def _breaches(
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
-        for clock in svc.clocks(s, d["created"], now):
+        for clock in clocks[d["id"]]:
             if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
                 breaches.append(
                     f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
