@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil import tz
-from icalendar import Calendar, Event, vCalAddress, vDDDTypes, vRecur, vText
-from icalendar.parser import Parameters
+
+# icalendar (~0.1 s to import) loads with the first export or invitation, not with
+# every report that only writes text.
+if TYPE_CHECKING:
+    from icalendar import Event, vRecur
 
 from .dates import from_iso
 from .models import Department, Person, Visit
@@ -40,6 +43,8 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     of a minute for ten years of visits). The output is what ``Calendar.to_ical()``
     would write for the same events.
     """
+    from icalendar import Calendar, Event
+
     people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
     depts = {d["id"]: Department.from_doc(d) for d in store.all(Department.TABLE)}
     visits = load_visits(store)
@@ -119,6 +124,9 @@ def _attendees(
             key = (pid, role)
             if key not in addresses:
                 address = f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
+                from icalendar import vText
+                from icalendar.parser import Parameters
+
                 params = Parameters(cn=vText(person.name), role=vText(role))
                 addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
             lines.append(addresses[key])
@@ -158,6 +166,8 @@ def _ics_datetime(name: str, value: datetime) -> str:
     key = (name, id(value.tzinfo), value.tzname(), value.utcoffset())
     form = _ICS_FORMS.get(key)
     if form is None or form[0] is not value.tzinfo:
+        from icalendar import vDDDTypes
+
         prop = vDDDTypes(value)
         params = prop.params.to_ical().decode() if prop.params else ""
         text = f"{name}{';' if params else ''}{params}:{prop.to_ical().decode()}"
@@ -231,6 +241,8 @@ def visit_event(
 ) -> Event:
     """One visit (or one changed occurrence, with RECURRENCE-ID) as a VEVENT: the one
     builder behind the calendar export and the invitations (core/invites.py)."""
+    from icalendar import Event, vCalAddress, vText
+
     zone = tz.gettz(visit.timezone) if visit.timezone else None
     start, end = from_iso(visit.start), from_iso(visit.end)
     if zone is not None:
@@ -273,6 +285,8 @@ def visit_event(
 
 def _rrule_for_ics(rule: str, zone) -> vRecur:
     """RFC 5545 wants UNTIL in UTC when DTSTART carries a zone; we store it as local time."""
+    from icalendar import vRecur
+
     recur = vRecur.from_ical(rule)
     if "UNTIL" in recur and zone is not None:
         until = recur["UNTIL"][0]
