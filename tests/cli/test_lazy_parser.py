@@ -56,3 +56,17 @@ def test_a_command_does_not_import_other_areas():
     loaded = set(out.stdout.split())
     assert "shadow.cli.notes" in loaded
     assert not loaded & {"shadow.cli.reports", "shadow.cli.listing", "shadow.cli.actions"}
+
+
+def test_list_loads_only_the_lister_it_runs(tmp_path):
+    code = (
+        "import sys; from shadow.cli import main; main(['--db', sys.argv[1], 'list', 'people']); "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('shadow.cli.'))), "
+        "file=sys.stderr)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "none.json")], capture_output=True, text=True
+    )
+    loaded = set(out.stderr.split())
+    assert {"shadow.cli.listing", "shadow.cli.directory"} <= loaded
+    assert not loaded & {"shadow.cli.backlog", "shadow.cli.visits", "shadow.cli.actions"}
