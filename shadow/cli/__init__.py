@@ -13,33 +13,14 @@ shared helpers in :mod:`shadow.cli._common`. See "Code map" in docs/architecture
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from ..core.models import UserError, ValidationError
 from ..core.store import StoreError, default_db_path
-from . import (
-    actions,
-    backlog,
-    calendar,
-    coverage,
-    data,
-    directory,
-    feedback,
-    listing,
-    notes,
-    outbox,
-    programmes,
-    pulse,
-    reports,
-    secondment,
-    settings,
-    surveys,
-    users,
-    versions,
-    visits,
-)
+from . import versions
 from ._common import (
     MAX_ID,
     CliError,
@@ -114,7 +95,41 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Who registers which top-level commands, in the order ``shadow --help`` lists them.
+# A command's area module (and what it imports) is loaded only when that command runs
+# or the whole parser is asked for (--help, a misused or unknown command):
+# tests/cli/test_lazy_parser.py checks this table against what each function registers.
+REGISTER: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (".data", "register_demo", ("demo",)),
+    (".listing", "register", ("list",)),
+    (".directory", "register", ("person", "department")),
+    (".visits", "register", ("visit",)),
+    (".notes", "register", ("observe", "observation")),
+    (".backlog", "register", ("suggest", "suggestion")),
+    (".notes", "register_kudos", ("kudos", "check-text")),
+    (".coverage", "register", ("plan",)),
+    (".surveys", "register", ("survey",)),
+    (".programmes", "register", ("goals", "programme")),
+    (".reports", "register_export", ("export",)),
+    (".actions", "register", ("action",)),
+    (".reports", "register", ("report",)),
+    (".settings", "register", ("settings",)),
+    (".directory", "register_import", ("import",)),
+    (".data", "register", ("check", "history", "backup", "restore")),
+    (".feedback", "register", ("feedback",)),
+    (".users", "register", ("user",)),
+    (".calendar", "register", ("calendar",)),
+    (".pulse", "register", ("pulse",)),
+    ("..serve", "register", ("serve",)),
+    (".outbox", "register", ("outbox",)),
+    (".secondment", "register", ("secondment",)),
+)
+COMMANDS = frozenset(name for _, _, commands in REGISTER for name in commands)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with ``only`` a command's name just that command's area
+    ("" for none of them)."""
     parser = Parser(
         prog="shadow",
         description="Run IT job-shadowing and tour programmes for libraries. "
@@ -133,39 +148,54 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--send", action="store_true", help="then send queued mail (see outbox)")
     sub = parser.add_subparsers(dest="command", metavar="command")
 
-    # In the order ``shadow --help`` lists them.
-    data.register_demo(sub)
-    listing.register(sub)
-    directory.register(sub)  # person, department
-    visits.register(sub)
-    notes.register(sub)  # observe, observation
-    backlog.register(sub)  # suggest, suggestion
-    notes.register_kudos(sub)  # kudos, check-text
-    coverage.register(sub)  # plan
-    surveys.register(sub)
-    programmes.register(sub)  # goals, programme
-    reports.register_export(sub)
-    actions.register(sub)
-    reports.register(sub)  # report
-    settings.register(sub)
-    directory.register_import(sub)
-    data.register(sub)  # check, history, backup, restore
-    feedback.register(sub)
-
-    from .. import serve
-
-    users.register(sub)
-    calendar.register(sub)  # calendar feed
-    pulse.register(sub)  # pulse link, pulse report
-    serve.register(sub)
-    outbox.register(sub)
-    secondment.register(sub)
+    # In the order ``shadow --help`` lists them; only the area that owns the command
+    # when one is named (see _command).
+    for module, function, commands in REGISTER:
+        if only is None or only in commands:
+            getattr(importlib.import_module(module, __name__), function)(sub)
     versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
 
 
+class _NotPlain(Exception):
+    """The top-level arguments are not a plain ``[options] COMMAND ...`` (see _command)."""
+
+
+class _Peek(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        raise _NotPlain(message)
+
+    def exit(self, status: int = 0, message: str | None = None):  # type: ignore[override]
+        raise _NotPlain(message)
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, read with the top-level options only ("" for none: the
+    TUI); None when it is unknown or anything else needs the whole parser (help, version,
+    a misused option), so that every message stays the whole parser's."""
+    peek = _Peek(prog="shadow", add_help=False)
+    peek.add_argument("-h", "--help", action="store_true")
+    peek.add_argument("--version", action="store_true")
+    peek.add_argument("--db")
+    peek.add_argument("--as", dest="as_name")
+    peek.add_argument("--demo", action="store_true")
+    peek.add_argument("--send", action="store_true")
+    peek.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        args = peek.parse_args(list(argv))
+    except _NotPlain:
+        return None
+    if args.help or args.version:
+        return None
+    if not args.rest:
+        return ""
+    return args.rest[0] if args.rest[0] in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         return _run(parser, args)
@@ -186,7 +216,9 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         status = args.func(args)
         versions.release()  # before --send opens the database again
         if args.send and status == 0:
-            outbox.send_after(args)
+            from .outbox import send_after
+
+            send_after(args)
         return status
     except ValidationError as exc:
         report_error(one_line(exc))

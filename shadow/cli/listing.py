@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import importlib
 from typing import Any
 
 from ..core.models import DIRECTIONS
-from ..core.store import Store
 from ._common import json_flag, open_store, visit_key
-from .actions import list_actions
-from .backlog import list_suggestions
-from .directory import list_departments, list_people
-from .notes import list_kudos, list_observations
-from .visits import list_visits
 
-# What ``shadow list`` lists (in the order its help names them) and who prints each.
-LISTERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
-    "people": list_people,
-    "departments": list_departments,
-    "visits": list_visits,
-    "suggestions": list_suggestions,
-    "observations": list_observations,
-    "kudos": list_kudos,
-    "actions": list_actions,
+# What ``shadow list`` lists (in the order its help names them) and who prints each
+# (module, function): only the module of the list asked for is loaded.
+LISTERS: dict[str, tuple[str, str]] = {
+    "people": (".directory", "list_people"),
+    "departments": (".directory", "list_departments"),
+    "visits": (".visits", "list_visits"),
+    "suggestions": (".backlog", "list_suggestions"),
+    "observations": (".notes", "list_observations"),
+    "kudos": (".notes", "list_kudos"),
+    "actions": (".actions", "list_actions"),
 }
 
 
@@ -64,4 +59,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    return LISTERS[args.what](open_store(args), args)
+    module, function = LISTERS[args.what]
+    lister = getattr(importlib.import_module(module, __package__), function)
+    return lister(open_store(args), args)

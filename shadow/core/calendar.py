@@ -111,6 +111,8 @@ class ServiceCalendar:
         lengths = [sum(e - s for s, e in spans) * 60 for spans in self._minutes if spans]
         self._day_seconds = sum(lengths) / len(lengths) if lengths else 0.0
         self._positions: dict[float, tuple[int, float]] = {}  # instant -> (year, position)
+        # day -> closed_reason (a calendar never changes once built: see calendar_for)
+        self._reasons: dict[date, str] = {}
 
     # ---------------------------------------------------------- days
     def describe_hours(self) -> str:
@@ -128,6 +130,12 @@ class ServiceCalendar:
 
     def closed_reason(self, day: date) -> str:
         """Why ``day`` has no working time: a holiday's name, ``closure``, ``weekend``; "" if open."""
+        reason = self._reasons.get(day)
+        if reason is None:
+            reason = self._reasons[day] = self._closed_reason(day)
+        return reason
+
+    def _closed_reason(self, day: date) -> str:
         name = self.holiday(day)
         if name and self._minutes[day.weekday()]:
             return name

@@ -23,6 +23,7 @@ from .access import guarded
 from .models import (
     MODELS,
     SIDES,
+    AuditEntry,
     Department,
     Model,
     Person,
@@ -681,12 +682,16 @@ def check(store: Store) -> list[Problem]:
     # each reference is checked, in its place among the problems, once every id is known.
     ids: dict[str, set[int]] = {}
     found: list[Problem | tuple[str, int, str, str, Any]] = []
+    audit_names: set[tuple[str, str, str]] = set()
     for table, model in MODELS.items():
         ids[table] = set()
         for doc in store.each(table):
             ids[table].add(doc["id"])
             try:
-                model.from_doc(doc).validate()
+                if model is AuditEntry:
+                    AuditEntry.validate_doc(doc, audit_names)
+                else:
+                    model.from_doc(doc).validate()
             except ValidationError as exc:
                 found.append(Problem(table, doc["id"], str(exc)))
             except TypeError as exc:

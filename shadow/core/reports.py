@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil import tz
-from icalendar import Calendar, Event, vCalAddress, vDDDTypes, vRecur, vText
-from icalendar.parser import Parameters
+
+# icalendar (~0.1 s to import) loads with the first export or invitation, not with
+# every report that only writes text.
+if TYPE_CHECKING:
+    from icalendar import Event, vRecur
 
 from .dates import from_iso
 from .models import Department, Person, Visit
@@ -40,6 +43,8 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     of a minute for ten years of visits). The output is what ``Calendar.to_ical()``
     would write for the same events.
     """
+    from icalendar import Calendar, Event
+
     people = {d["id"]: Person.from_doc(d) for d in store.all(Person.TABLE)}
     depts = {d["id"]: Department.from_doc(d) for d in store.all(Department.TABLE)}
     visits = load_visits(store)
@@ -119,6 +124,9 @@ def _attendees(
             key = (pid, role)
             if key not in addresses:
                 address = f"mailto:{person.email}" if person.email else f"urn:shadow:person:{pid}"
+                from icalendar import vText
+                from icalendar.parser import Parameters
+
                 params = Parameters(cn=vText(person.name), role=vText(role))
                 addresses[key] = f"ATTENDEE;{params.to_ical().decode()}:{address}"
             lines.append(addresses[key])
@@ -158,6 +166,8 @@ def _ics_datetime(name: str, value: datetime) -> str:
     key = (name, id(value.tzinfo), value.tzname(), value.utcoffset())
     form = _ICS_FORMS.get(key)
     if form is None or form[0] is not value.tzinfo:
+        from icalendar import vDDDTypes
+
         prop = vDDDTypes(value)
         params = prop.params.to_ical().decode() if prop.params else ""
         text = f"{name}{';' if params else ''}{params}:{prop.to_ical().decode()}"
@@ -231,6 +241,8 @@ def visit_event(
 ) -> Event:
     """One visit (or one changed occurrence, with RECURRENCE-ID) as a VEVENT: the one
     builder behind the calendar export and the invitations (core/invites.py)."""
+    from icalendar import Event, vCalAddress, vText
+
     zone = tz.gettz(visit.timezone) if visit.timezone else None
     start, end = from_iso(visit.start), from_iso(visit.end)
     if zone is not None:
@@ -273,6 +285,8 @@ def visit_event(
 
 def _rrule_for_ics(rule: str, zone) -> vRecur:
     """RFC 5545 wants UNTIL in UTC when DTSTART carries a zone; we store it as local time."""
+    from icalendar import vRecur
+
     recur = vRecur.from_ical(rule)
     if "UNTIL" in recur and zone is not None:
         until = recur["UNTIL"][0]
@@ -502,6 +516,10 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         if not _stopped_before(d, since)
     ]
     acts = views(store, now.date())
+    # Each clock once: the breaches and "whose turn it is" both read them.
+    clocks = {
+        d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
+    }
     sections = [  # (title, one line per item, what to say when there is none)
         (
             "Upcoming visits (next fortnight)",
@@ -535,10 +553,14 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         ),
         (
             "Service-level breaches",
-            _breaches(suggestions, svc, since, now),
+            _breaches(suggestions, clocks, since),
             "No service levels breached.",
         ),
-        ("Whose turn it is", meeting_lines(store, svc, since, now), "Nothing is waiting."),
+        (
+            "Whose turn it is",
+            meeting_lines(store, svc, since, now, clocks),
+            "Nothing is waiting.",
+        ),
         (
             "Kudos to announce",
             _kudos(store, since, people),
@@ -631,7 +653,7 @@ def _actions_done(acts: list[Any], since: datetime) -> list[str]:
 
 
 def _breaches(
-    suggestions: list[tuple[dict, Any]], svc: Any, since: datetime, now: datetime
+    suggestions: list[tuple[dict, Any]], clocks: dict[int, tuple[Any, Any]], since: datetime
 ) -> list[str]:
     """Breaches the group can act on: clocks still running past their target, or stopped
     late within the window. Ten years of long-closed breaches are not news."""
@@ -641,7 +663,7 @@ def _breaches(
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
-        for clock in svc.clocks(s, d["created"], now):
+        for clock in clocks[d["id"]]:
             if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
                 breaches.append(
                     f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"

@@ -340,8 +340,9 @@ class Clock:
             text += f"; paused, waiting on {SIDE_NAMES[self.waiting_on]}"
         elif self.waiting_on:
             text += f"; waiting on {SIDE_NAMES[self.waiting_on]}"
-        if self.due_note:
-            text += f"; {self.due_note}"
+        note = self.due_note  # (a walk over the days to the due moment: read once)
+        if note:
+            text += f"; {note}"
         return text
 
 
@@ -645,10 +646,15 @@ def escalation_scope(store: Store, person: Person | None) -> dict[int, set[int]]
 
 
 def escalations(
-    store: Store, now: datetime, person: Person | None = None, svc: Service | None = None
+    store: Store,
+    now: datetime,
+    person: Person | None = None,
+    svc: Service | None = None,
+    clocks: dict[int, tuple[Clock, Clock]] | None = None,
 ) -> list[Escalation]:
     """At-risk and breached open suggestions: for a coordinator (or ``person`` None) all of
-    them; for anyone else those where they own an open action. Breached first, then priority."""
+    them; for anyone else those where they own an open action. Breached first, then priority.
+    ``clocks``: each suggestion's clocks as of ``now`` by id, where the caller has them."""
     from .backlog import OPEN_STATUSES
 
     svc = svc or service(store)
@@ -667,12 +673,13 @@ def escalations(
         if scope is not None and d["id"] not in scope:
             continue
         s = Suggestion.from_doc(d)
-        clocks = [c for c in svc.clocks(s, d["created"], now) if c.state in ("breached", "at risk")]
-        if not clocks:
+        both = (clocks or {}).get(d["id"]) or svc.clocks(s, d["created"], now)
+        late = [c for c in both if c.state in ("breached", "at risk")]
+        if not late:
             continue
-        worst = min(clocks, key=lambda c: (c.state != "breached", c.remaining or 0))
+        worst = min(late, key=lambda c: (c.state != "breached", c.remaining or 0))
         out.append(
-            Escalation(d["id"], s.title, clocks[0].priority, depts.get(s.department_id, ""),
+            Escalation(d["id"], s.title, late[0].priority, depts.get(s.department_id, ""),
                        worst.state, worst, tuple(sorted(people.get(o, "?") for o in mine)))
         )  # fmt: skip
     return sorted(out, key=lambda e: (e.state != "breached", e.priority, e.suggestion_id))
@@ -728,9 +735,16 @@ def waiting_extras(
     return report
 
 
-def meeting_lines(store: Store, svc: Service, since: datetime, now: datetime) -> list[str]:
+def meeting_lines(
+    store: Store,
+    svc: Service,
+    since: datetime,
+    now: datetime,
+    clocks: dict[int, tuple[Clock, Clock]] | None = None,
+) -> list[str]:
     """The meeting pack's "whose turn it is": waiting since the last meeting per side,
-    what waits now and on whom, what is at risk, and the holidays ahead by name."""
+    what waits now and on whom, what is at risk, and the holidays ahead by name
+    (``clocks`` as for :func:`escalations`)."""
     from .dates import format_day
     from .reports import md_escape
 
@@ -766,7 +780,7 @@ def meeting_lines(store: Store, svc: Service, since: datetime, now: datetime) ->
             f"{kind} #{rid} {md_escape(titles[(record, rid)])}"
             + (f" — {md_escape(w.note)}" if w.note else "")
         )
-    for e in escalations(store, now, None, svc):
+    for e in escalations(store, now, None, svc, clocks):
         if e.state == "at risk":
             lines.append(f"- At risk: #{e.suggestion_id} {md_escape(e.title)} (P{e.priority}): {e.describe()}")  # fmt: skip
     ahead = [

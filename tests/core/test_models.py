@@ -6,6 +6,7 @@ from shadow.core.models import (
     IT_ROLES,
     MODELS,
     Action,
+    AuditEntry,
     Department,
     Person,
     Suggestion,
@@ -174,3 +175,46 @@ def test_hours_as_people_write_them(text, expected):
         assert hours[day] == spans
     assert "sun" not in hours
     assert parse_hours(format_hours(hours)) == hours
+
+
+GOOD_ENTRY = {"id": 1, "ts": "2026-01-05T10:00:00+00:00", "actor": "Ann", "entity": "visits",
+              "entity_id": 3, "field": "status", "old": "booked", "new": "completed"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"ts": "2026-01-05T10:00:00"},  # no offset
+        {"ts": "yesterday"},
+        {"ts": ""},
+        {"ts": None},
+        {"entity_id": 0},
+        {"entity_id": True},
+        {"entity_id": "3"},
+        {"entity_id": None},
+        {"ts": 5, "entity_id": -1},
+    ],
+)
+def test_an_audit_entry_like_a_valid_one_is_still_checked_in_full(change):
+    """check's quick path (actor, entity and field already found valid together) refuses
+    exactly what the full validation refuses, with the same words."""
+    seen: set = set()
+    AuditEntry.validate_doc(GOOD_ENTRY, seen)
+    assert seen == {("Ann", "visits", "status")}
+    AuditEntry.validate_doc(GOOD_ENTRY | {"id": 2, "ts": "2026-01-06T09:00:00+01:00"}, seen)
+    bad = GOOD_ENTRY | {"id": 3} | change
+    with pytest.raises(ValidationError) as quick:
+        AuditEntry.validate_doc(bad, seen)
+    assert quick.value.errors == errors_of(AuditEntry.from_doc(bad))
+
+
+@pytest.mark.parametrize(
+    "change", [{"actor": ""}, {"actor": " "}, {"field": "a\x07b"}, {"entity": ["visits"]}]
+)
+def test_an_audit_entry_with_bad_names_is_refused_and_not_remembered(change):
+    seen: set = set()
+    bad = GOOD_ENTRY | change
+    with pytest.raises(ValidationError) as quick:
+        AuditEntry.validate_doc(bad, seen)
+    assert quick.value.errors == errors_of(AuditEntry.from_doc(bad))
+    assert seen == set()
