@@ -253,6 +253,16 @@ async def test_hostile_text_shows_literally(sample_store, liaison):
         assert HOSTILE in str(app.screen.query_one("#confirm-message").render())
 
 
+async def import_file(pilot, path, key: str = "enter", settle: int = 2) -> None:
+    """Type ``path`` into the open import dialog, send it with ``key`` and let the import
+    worker finish (``settle`` pauses after it)."""
+    await type_into(pilot, "#path", str(path))
+    await pilot.press(key)
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(settle):
+        await pilot.pause()
+
+
 def write_csv(path, text: str):
     path.write_text(text, encoding="utf-8")
     return path
@@ -268,11 +278,7 @@ async def test_import_people_csv(sample_store, liaison, tmp_path):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         await open_by_key(pilot, "i", ImportModal)
-        await type_into(pilot, "#path", str(csv))
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await import_file(pilot, csv)
         assert app.screen is directory_screen(pilot)
         assert sample_store.count("people") == 34
         assert "Imported 2 people" in notifications(pilot)
@@ -294,20 +300,14 @@ async def test_import_is_all_or_nothing(sample_store, liaison, tmp_path):
         await pilot.press("i")
         await pilot.pause()
         modal = app.screen
-        await type_into(pilot, "#path", str(csv))
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await import_file(pilot, csv, "ctrl+s", settle=1)
         assert app.screen is modal  # still open, showing why
         message = str(modal.query_one("#import-error").render())
         assert "Nothing was imported" in message and "line 3" in message and "side" in message
         assert sample_store.count("people") == 32
         assert not sample_store.find("people", name="Good Row")
         # A missing file is explained the same way.
-        await type_into(pilot, "#path", str(tmp_path / "nope.csv"))
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await import_file(pilot, tmp_path / "nope.csv", settle=1)
         assert "no such file" in str(modal.query_one("#import-error").render())
 
 
@@ -323,11 +323,7 @@ async def test_import_departments_from_the_palette(sample_store, liaison, tmp_pa
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, ImportModal) and modal.kind == "departments"
-        await type_into(pilot, "#path", str(csv))
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await import_file(pilot, csv)
         assert sample_store.find("departments", name="Stacks")
         assert directory_screen(pilot).tab == "departments"
         assert "Imported 1 department" in notifications(pilot)
