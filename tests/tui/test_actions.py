@@ -19,7 +19,7 @@ from shadow.tui.modals.person_picker import PersonPicker
 from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.actions import ActionsScreen
 
-from .helpers import SIZE, notifications, open_by_key, type_into
+from .helpers import SIZE, fill_and_save, notifications, open_by_key, type_into
 from .programme import NOW, app_as, build, person_id
 
 HOSTILE = "[red]x *bold* [TODO]"
@@ -530,10 +530,9 @@ async def test_the_owner_completes_as_people_type_names(sample_store, programme)
         assert owner._suggestion == "Lucía Fernández"
         await pilot.press("right")
         assert owner.value == "Lucía Fernández"
-        await type_into(pilot, "#title", "Send the storytime links")
-        await type_into(pilot, "#suggestion", str(programme["kiosk"]))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot, {"#title": "Send the storytime links", "#suggestion": str(programme["kiosk"])}
+        )
         assert app.screen is screen
         [doc] = [d for d in sample_store.all(Action.TABLE) if d["title"] == "Send the storytime links"]  # fmt: skip
         assert doc["owner_id"] == person_id(sample_store, "Lucía Fernández")

@@ -13,7 +13,7 @@ from shadow.tui.modals.import_csv import ImportModal
 from shadow.tui.modals.person_form import PersonForm
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, directory_screen, notifications, open_by_key, type_into
+from .helpers import SIZE, directory_screen, fill_and_save, notifications, open_by_key, type_into
 
 # These were written when the app opened on the Directory; the Dashboard opens it now.
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -25,11 +25,10 @@ async def test_add_person_shows_errors_under_fields_then_saves(sample_store, lia
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_by_key(pilot, "a", PersonForm)
-        await type_into(pilot, "#name", "Noor Haddad")
-        await type_into(pilot, "#role", "Help desk level 1")
-        await type_into(pilot, "#email", "noor-at-example")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot,
+            {"#name": "Noor Haddad", "#role": "Help desk level 1", "#email": "noor-at-example"},
+        )
         # Not saved, still open, the message under the email field, the name kept.
         assert app.screen is form
         assert not sample_store.find("people", name="Noor Haddad")
@@ -113,10 +112,7 @@ async def test_it_person_department_may_be_a_team(sample_store, liaison):
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
-        await type_into(pilot, "#name", "Tess Network")
-        await type_into(pilot, "#department", "Network Operations")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(pilot, {"#name": "Tess Network", "#department": "Network Operations"})
         [doc] = sample_store.find("people", name="Tess Network")
         assert doc["team"] == "Network Operations" and doc["department_id"] is None
 
@@ -192,21 +188,27 @@ async def test_tabs_and_department_form_errors(sample_store, liaison):
         assert screen.tab == "departments"
         assert app.focused is screen.departments_table
         form = await open_by_key(pilot, "a", DepartmentForm)
-        await type_into(pilot, "#name", "Stacks")
-        await type_into(pilot, "#hours", "Mon-Fri 9am")
-        await type_into(pilot, "#hosts", "Mei Tanaka")
-        await type_into(pilot, "#closed", "2026-13-01")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot,
+            {
+                "#name": "Stacks",
+                "#hours": "Mon-Fri 9am",
+                "#hosts": "Mei Tanaka",
+                "#closed": "2026-13-01",
+            },
+        )
         assert "Cannot read" in form.query_one("#field-hours", Field).error
         assert "IT staff" in form.query_one("#field-hosts", Field).error
         assert "not a date" in form.query_one("#field-closed", Field).error
         assert app.focused is form.query_one("#hours")
-        await type_into(pilot, "#hours", "Mon-Fri 09:00-17:00; Sat 10:00-14:00")
-        await type_into(pilot, "#hosts", "Priya Raman, Marcus Webb")
-        await type_into(pilot, "#closed", "2026-12-25")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot,
+            {
+                "#hours": "Mon-Fri 09:00-17:00; Sat 10:00-14:00",
+                "#hosts": "Priya Raman, Marcus Webb",
+                "#closed": "2026-12-25",
+            },
+        )
         [doc] = sample_store.find("departments", name="Stacks")
         assert doc["hours"]["sat"] == [["10:00", "14:00"]]
         assert len(doc["hosts"]) == 2
@@ -222,10 +224,7 @@ async def test_hostile_text_shows_literally(sample_store, liaison):
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
-        await type_into(pilot, "#name", HOSTILE)
-        await type_into(pilot, "#role", "[bold]Boss[/bold]")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(pilot, {"#name": HOSTILE, "#role": "[bold]Boss[/bold]"})
         [doc] = sample_store.find("people", name=HOSTILE)
         screen = directory_screen(pilot)
         cells = screen.people_table.get_row_at(screen.people_table.ids.index(doc["id"]))
