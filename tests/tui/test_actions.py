@@ -73,6 +73,12 @@ async def open_actions(pilot: Pilot, select: int | None = None) -> ActionsScreen
     return screen
 
 
+async def open_detail(pilot: Pilot, action_id: int) -> ActionDetail:
+    """Open the actions screen and the details of one action (enter)."""
+    await open_actions(pilot, action_id)
+    return await open_by_key(pilot, "enter", ActionDetail)
+
+
 async def answer_prompt(pilot: Pilot, key: str, text: str) -> None:
     """Open the text prompt with ``key``, type ``text`` and send it."""
     await open_by_key(pilot, key, TextPrompt)
@@ -331,8 +337,7 @@ async def test_details_show_notes_and_history(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        await open_actions(pilot, p["hostile"])
-        detail = await open_by_key(pilot, "enter", ActionDetail)
+        detail = await open_detail(pilot, p["hostile"])
         assert (
             str(detail.query_one("#title", Label).render()) == f"Action #{p['hostile']}: {HOSTILE}"
         )
@@ -402,8 +407,7 @@ async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, 
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        await open_actions(pilot, p["hostile"])
-        detail = await open_by_key(pilot, "enter", ActionDetail)
+        detail = await open_detail(pilot, p["hostile"])
         assert "not waiting on anyone" in str(detail.query_one("#waiting").render())
         choice = await open_by_key(pilot, "t", ChoiceModal)
         options = choice.query_one(OptionList)
@@ -446,8 +450,7 @@ async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        await open_actions(pilot, p["gpo"])
-        detail = await open_by_key(pilot, "enter", ActionDetail)
+        detail = await open_detail(pilot, p["gpo"])
         assert "none yet: n adds one" in str(detail.query_one("#notes").render())
         for text in ("vendor ships Monday", HOSTILE):
             await answer_prompt(pilot, "n", text)
