@@ -187,6 +187,23 @@ def _bool(value: Any, field: str, errors: dict[str, str]) -> bool:
     return True
 
 
+def _validated(record: Any, errors: dict[str, str], field_of: dict[str, str]) -> None:
+    """Add ``record``'s own validation errors to ``errors`` (model keys renamed to the typed
+    field names by ``field_of``; a field's first problem wins), then raise them all."""
+    try:
+        record.validate()
+    except ValidationError as exc:
+        for key, msg in exc.errors.items():
+            errors.setdefault(field_of.get(key, key), msg)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _typed_line(value: Any) -> Any:
+    """A typed value on one line, trimmed; anything but text is left for validate()."""
+    return clean_line(value) if isinstance(value, str) else value
+
+
 def person_from_input(store: Store, values: dict[str, Any], base: Person | None = None) -> Person:
     """Build a Person from typed text (form, CLI or CSV). Keys are PERSON_FIELDS.
 
@@ -196,9 +213,7 @@ def person_from_input(store: Store, values: dict[str, Any], base: Person | None 
     person = Person.edited(base)
     errors: dict[str, str] = {}
     if "name" in values:
-        person.name = (
-            clean_line(values["name"]) if isinstance(values["name"], str) else values["name"]
-        )
+        person.name = _typed_line(values["name"])
     if "side" in values:
         side = str(values["side"] or "").strip().casefold()
         side = {"library staff": "library", "lib": "library"}.get(side, side)
@@ -207,8 +222,7 @@ def person_from_input(store: Store, values: dict[str, Any], base: Person | None 
         person.side = side
     for key in ("role", "team", "email"):
         if key in values:
-            raw = values[key]
-            setattr(person, key, clean_line(raw) if isinstance(raw, str) else raw)
+            setattr(person, key, _typed_line(values[key]))
     if "department" in values:
         text = clean_line(str(values["department"] or ""))
         person.department_id = None
@@ -224,13 +238,7 @@ def person_from_input(store: Store, values: dict[str, Any], base: Person | None 
         person.active = _bool(values["active"], "active", errors)
     if person.side == "library" and person.department_id is None and "department" not in errors:
         pass  # a library person may be between departments; allowed
-    try:
-        person.validate()
-    except ValidationError as exc:
-        for key, msg in exc.errors.items():
-            errors.setdefault("department" if key == "department_id" else key, msg)
-    if errors:
-        raise ValidationError(errors)
+    _validated(person, errors, {"department_id": "department"})
     return person
 
 
@@ -245,9 +253,7 @@ def department_from_input(
     dept = Department.edited(base)
     errors: dict[str, str] = {}
     if "name" in values:
-        dept.name = (
-            clean_line(values["name"]) if isinstance(values["name"], str) else values["name"]
-        )
+        dept.name = _typed_line(values["name"])
     if "side" in values:
         side = str(values["side"] or "").strip().casefold() or "library"
         side = {"lib": "library", "it team": "it"}.get(side, side)
@@ -284,13 +290,7 @@ def department_from_input(
             if host and host.get("side") != dept.side:
                 errors["hosts"] = _wrong_side(Person.from_doc(host), dept, "hosts")
                 break
-    try:
-        dept.validate()
-    except ValidationError as exc:
-        for key, msg in exc.errors.items():
-            errors.setdefault("closed" if key == "closed_dates" else key, msg)
-    if errors:
-        raise ValidationError(errors)
+    _validated(dept, errors, {"closed_dates": "closed"})
     return dept
 
 

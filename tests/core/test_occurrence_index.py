@@ -16,11 +16,8 @@ NOW = datetime(2027, 1, 10, 12, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("TZ", "Europe/London")
-    s = Store(tmp_path / "shadow.json")
-    yield s
-    s.close()
+def store(london_store):
+    return london_store
 
 
 def visit(start: str, end: str, **more) -> Visit:

@@ -7,18 +7,14 @@ from dateutil import tz
 
 from shadow.core import trends
 from shadow.core.models import Suggestion, Visit
-from shadow.core.store import Store
 
 LONDON = tz.gettz("Europe/London")
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("TZ", "Europe/London")
-    s = Store(tmp_path / "shadow.json")
-    yield s
-    s.close()
+def store(london_store):
+    return london_store
 
 
 def test_month_starts_cross_the_year_and_label_the_new_one():

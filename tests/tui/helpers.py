@@ -47,6 +47,15 @@ async def open_visit(pilot: Pilot, visit_id: int | str, on: date | None = None) 
     return screen
 
 
+async def press_on_visit(pilot: Pilot, visit_id: int | str, key: str) -> Screen:
+    """Open the page of one visit, press ``key`` there and return the screen it leads to
+    (a form, or the page itself when the key is refused)."""
+    await open_visit(pilot, visit_id)
+    await pilot.press(key)
+    await pilot.pause()
+    return pilot.app.screen
+
+
 def directory_screen(pilot: Pilot) -> DirectoryScreen:
     """The directory screen (the base of its mode's stack, even under a dialog)."""
     screen = pilot.app.screen_stack[0]
@@ -79,3 +88,11 @@ def select_shows(select) -> tuple[str, list[str]]:
     overlay = select.query_one(SelectOverlay)
     options = [str(overlay._get_visual_from_index(i)).strip() for i in range(overlay.option_count)]
     return current, options
+
+
+async def fill_and_save(pilot: Pilot, fields: dict[str, str]) -> None:
+    """Type each value into its field (selector -> text), in order, then save (ctrl+s)."""
+    for selector, text in fields.items():
+        await type_into(pilot, selector, text)
+    await pilot.press("ctrl+s")
+    await pilot.pause()

@@ -19,7 +19,7 @@ from shadow.tui.modals.person_picker import PersonPicker
 from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.actions import ActionsScreen
 
-from .helpers import SIZE, notifications, open_by_key, type_into
+from .helpers import SIZE, fill_and_save, notifications, open_by_key, type_into
 from .programme import NOW, app_as, build, person_id
 
 HOSTILE = "[red]x *bold* [TODO]"
@@ -65,9 +65,26 @@ def programme(sample_store, monkeypatch):
     return ids
 
 
-async def open_actions(pilot: Pilot) -> ActionsScreen:
+async def open_actions(pilot: Pilot, select: int | None = None) -> ActionsScreen:
+    """Open the actions screen (F5), with the action ``select`` chosen in its table."""
     screen = await open_by_key(pilot, "f5", ActionsScreen)
+    if select is not None:
+        assert screen.table.select_id(select)
     return screen
+
+
+async def open_detail(pilot: Pilot, action_id: int) -> ActionDetail:
+    """Open the actions screen and the details of one action (enter)."""
+    await open_actions(pilot, action_id)
+    return await open_by_key(pilot, "enter", ActionDetail)
+
+
+async def answer_prompt(pilot: Pilot, key: str, text: str) -> None:
+    """Open the text prompt with ``key``, type ``text`` and send it."""
+    await open_by_key(pilot, key, TextPrompt)
+    await type_into(pilot, "#answer", text)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 def action(store: Store, action_id: int) -> dict:
@@ -173,8 +190,7 @@ async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, prog
     p = programme
     app = app_as(sample_store, "Marcus Webb")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        assert screen.table.select_id(p["jams"])
+        screen = await open_actions(pilot, p["jams"])
         await pilot.press("d")
         await pilot.pause()
         doc = action(sample_store, p["jams"])
@@ -203,8 +219,7 @@ async def test_done_without_closing_the_suggestion(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Marcus Webb")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(p["jams"])
+        screen = await open_actions(pilot, p["jams"])
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("n")
@@ -233,8 +248,7 @@ async def test_dropping_needs_a_reason(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(p["hostile"])
+        screen = await open_actions(pilot, p["hostile"])
         prompt = await open_by_key(pilot, "x", TextPrompt)
         await pilot.press("enter")  # no reason
         await pilot.pause()
@@ -259,8 +273,7 @@ async def test_reassign_and_change_the_due_date(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(p["jams"])
+        screen = await open_actions(pilot, p["jams"])
         picker = await open_by_key(pilot, "r", PersonPicker)
         await pilot.press(*"mei")
         await pilot.pause()
@@ -324,9 +337,7 @@ async def test_details_show_notes_and_history(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(p["hostile"])
-        detail = await open_by_key(pilot, "enter", ActionDetail)
+        detail = await open_detail(pilot, p["hostile"])
         assert (
             str(detail.query_one("#title", Label).render()) == f"Action #{p['hostile']}: {HOSTILE}"
         )
@@ -340,8 +351,7 @@ async def test_changes_need_an_identity(sample_store, programme):
     p = programme
     app = create_app(sample_store, None, demo=True, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(p["jams"])
+        screen = await open_actions(pilot, p["jams"])
         await pilot.press("d")
         await pilot.pause()
         assert action(sample_store, p["jams"])["status"] == "open"
@@ -397,17 +407,12 @@ async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, 
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(p["hostile"])
-        detail = await open_by_key(pilot, "enter", ActionDetail)
+        detail = await open_detail(pilot, p["hostile"])
         assert "not waiting on anyone" in str(detail.query_one("#waiting").render())
         choice = await open_by_key(pilot, "t", ChoiceModal)
         options = choice.query_one(OptionList)
         options.highlighted = options.get_option_index("vendor")
-        await open_by_key(pilot, "enter", TextPrompt)
-        await type_into(pilot, "#answer", HOSTILE)
-        await pilot.press("enter")
-        await pilot.pause()
+        await answer_prompt(pilot, "enter", HOSTILE)
         await app.workers.wait_for_complete()
         w = sla.current_wait(sample_store, "actions", p["hostile"])
         assert w is not None and w.on == "vendor" and w.note == HOSTILE
@@ -445,15 +450,10 @@ async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(p["gpo"])
-        detail = await open_by_key(pilot, "enter", ActionDetail)
+        detail = await open_detail(pilot, p["gpo"])
         assert "none yet: n adds one" in str(detail.query_one("#notes").render())
         for text in ("vendor ships Monday", HOSTILE):
-            await open_by_key(pilot, "n", TextPrompt)
-            await type_into(pilot, "#answer", text)
-            await pilot.press("enter")
-            await pilot.pause()
+            await answer_prompt(pilot, "n", text)
             await pilot.pause()
         assert app.screen is detail  # still on the details, showing the notes
         assert str(detail.query_one("#notes").render()) == f"vendor ships Monday\n{HOSTILE}"
@@ -501,8 +501,7 @@ async def test_the_details_footer_keeps_the_steps_and_notes_at_80_columns(sample
 
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_actions(pilot)
-        screen.table.select_id(programme["gpo"])
+        await open_actions(pilot, programme["gpo"])
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
@@ -534,10 +533,9 @@ async def test_the_owner_completes_as_people_type_names(sample_store, programme)
         assert owner._suggestion == "Lucía Fernández"
         await pilot.press("right")
         assert owner.value == "Lucía Fernández"
-        await type_into(pilot, "#title", "Send the storytime links")
-        await type_into(pilot, "#suggestion", str(programme["kiosk"]))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot, {"#title": "Send the storytime links", "#suggestion": str(programme["kiosk"])}
+        )
         assert app.screen is screen
         [doc] = [d for d in sample_store.all(Action.TABLE) if d["title"] == "Send the storytime links"]  # fmt: skip
         assert doc["owner_id"] == person_id(sample_store, "Lucía Fernández")

@@ -25,7 +25,7 @@ from shadow.tui.screens.coverage import CoverageScreen, GoalRow, short_day
 from shadow.tui.widgets.charts import theme_style
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, open_by_key, select_shows, type_into
+from .helpers import SIZE, fill_and_save, notifications, open_by_key, select_shows, type_into
 from .programme import HOSTILE, NOW, build, dept_id, person_id
 
 
@@ -149,11 +149,14 @@ async def test_goals_form_shows_errors_then_saves(sample_store, liaison, program
     async with app.run_test(size=SIZE) as pilot:
         await open_coverage(pilot)
         form = await open_by_key(pilot, "g", GoalsForm)
-        await type_into(pilot, "#cadence_days", "a year")
-        await type_into(pilot, "#onboarding_count", "")
-        await type_into(pilot, "#roles", "Help desk level 1, Helpdesk")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot,
+            {
+                "#cadence_days": "a year",
+                "#onboarding_count": "",
+                "#roles": "Help desk level 1, Helpdesk",
+            },
+        )
         assert app.screen is form
         errors = form.errors_shown()
         assert errors["cadence_days"] == "Days must be a whole number of days (got 'a year')"

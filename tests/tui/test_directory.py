@@ -13,7 +13,7 @@ from shadow.tui.modals.import_csv import ImportModal
 from shadow.tui.modals.person_form import PersonForm
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, directory_screen, notifications, open_by_key, type_into
+from .helpers import SIZE, directory_screen, fill_and_save, notifications, open_by_key, type_into
 
 # These were written when the app opened on the Directory; the Dashboard opens it now.
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -25,11 +25,10 @@ async def test_add_person_shows_errors_under_fields_then_saves(sample_store, lia
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_by_key(pilot, "a", PersonForm)
-        await type_into(pilot, "#name", "Noor Haddad")
-        await type_into(pilot, "#role", "Help desk level 1")
-        await type_into(pilot, "#email", "noor-at-example")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot,
+            {"#name": "Noor Haddad", "#role": "Help desk level 1", "#email": "noor-at-example"},
+        )
         # Not saved, still open, the message under the email field, the name kept.
         assert app.screen is form
         assert not sample_store.find("people", name="Noor Haddad")
@@ -113,10 +112,7 @@ async def test_it_person_department_may_be_a_team(sample_store, liaison):
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
-        await type_into(pilot, "#name", "Tess Network")
-        await type_into(pilot, "#department", "Network Operations")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(pilot, {"#name": "Tess Network", "#department": "Network Operations"})
         [doc] = sample_store.find("people", name="Tess Network")
         assert doc["team"] == "Network Operations" and doc["department_id"] is None
 
@@ -192,21 +188,27 @@ async def test_tabs_and_department_form_errors(sample_store, liaison):
         assert screen.tab == "departments"
         assert app.focused is screen.departments_table
         form = await open_by_key(pilot, "a", DepartmentForm)
-        await type_into(pilot, "#name", "Stacks")
-        await type_into(pilot, "#hours", "Mon-Fri 9am")
-        await type_into(pilot, "#hosts", "Mei Tanaka")
-        await type_into(pilot, "#closed", "2026-13-01")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot,
+            {
+                "#name": "Stacks",
+                "#hours": "Mon-Fri 9am",
+                "#hosts": "Mei Tanaka",
+                "#closed": "2026-13-01",
+            },
+        )
         assert "Cannot read" in form.query_one("#field-hours", Field).error
         assert "IT staff" in form.query_one("#field-hosts", Field).error
         assert "not a date" in form.query_one("#field-closed", Field).error
         assert app.focused is form.query_one("#hours")
-        await type_into(pilot, "#hours", "Mon-Fri 09:00-17:00; Sat 10:00-14:00")
-        await type_into(pilot, "#hosts", "Priya Raman, Marcus Webb")
-        await type_into(pilot, "#closed", "2026-12-25")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(
+            pilot,
+            {
+                "#hours": "Mon-Fri 09:00-17:00; Sat 10:00-14:00",
+                "#hosts": "Priya Raman, Marcus Webb",
+                "#closed": "2026-12-25",
+            },
+        )
         [doc] = sample_store.find("departments", name="Stacks")
         assert doc["hours"]["sat"] == [["10:00", "14:00"]]
         assert len(doc["hosts"]) == 2
@@ -222,10 +224,7 @@ async def test_hostile_text_shows_literally(sample_store, liaison):
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
-        await type_into(pilot, "#name", HOSTILE)
-        await type_into(pilot, "#role", "[bold]Boss[/bold]")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await fill_and_save(pilot, {"#name": HOSTILE, "#role": "[bold]Boss[/bold]"})
         [doc] = sample_store.find("people", name=HOSTILE)
         screen = directory_screen(pilot)
         cells = screen.people_table.get_row_at(screen.people_table.ids.index(doc["id"]))
@@ -253,6 +252,16 @@ async def test_hostile_text_shows_literally(sample_store, liaison):
         assert HOSTILE in str(app.screen.query_one("#confirm-message").render())
 
 
+async def import_file(pilot, path, key: str = "enter", settle: int = 2) -> None:
+    """Type ``path`` into the open import dialog, send it with ``key`` and let the import
+    worker finish (``settle`` pauses after it)."""
+    await type_into(pilot, "#path", str(path))
+    await pilot.press(key)
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(settle):
+        await pilot.pause()
+
+
 def write_csv(path, text: str):
     path.write_text(text, encoding="utf-8")
     return path
@@ -268,11 +277,7 @@ async def test_import_people_csv(sample_store, liaison, tmp_path):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         await open_by_key(pilot, "i", ImportModal)
-        await type_into(pilot, "#path", str(csv))
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await import_file(pilot, csv)
         assert app.screen is directory_screen(pilot)
         assert sample_store.count("people") == 34
         assert "Imported 2 people" in notifications(pilot)
@@ -294,20 +299,14 @@ async def test_import_is_all_or_nothing(sample_store, liaison, tmp_path):
         await pilot.press("i")
         await pilot.pause()
         modal = app.screen
-        await type_into(pilot, "#path", str(csv))
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await import_file(pilot, csv, "ctrl+s", settle=1)
         assert app.screen is modal  # still open, showing why
         message = str(modal.query_one("#import-error").render())
         assert "Nothing was imported" in message and "line 3" in message and "side" in message
         assert sample_store.count("people") == 32
         assert not sample_store.find("people", name="Good Row")
         # A missing file is explained the same way.
-        await type_into(pilot, "#path", str(tmp_path / "nope.csv"))
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await import_file(pilot, tmp_path / "nope.csv", settle=1)
         assert "no such file" in str(modal.query_one("#import-error").render())
 
 
@@ -323,11 +322,7 @@ async def test_import_departments_from_the_palette(sample_store, liaison, tmp_pa
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, ImportModal) and modal.kind == "departments"
-        await type_into(pilot, "#path", str(csv))
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await import_file(pilot, csv)
         assert sample_store.find("departments", name="Stacks")
         assert directory_screen(pilot).tab == "departments"
         assert "Imported 1 department" in notifications(pilot)

@@ -15,7 +15,7 @@ from shadow.tui.modals.feedback_form import FeedbackForm
 from shadow.tui.modals.note_form import NoteForm
 from shadow.tui.widgets.jargon import JargonPanel
 
-from .helpers import SIZE, notifications, open_by_key, open_visit, type_into
+from .helpers import SIZE, notifications, open_by_key, open_visit, press_on_visit, type_into
 from .programme import build, person
 
 
@@ -78,9 +78,7 @@ async def test_rate_from_the_visit_page_and_change_it(sample_store, programme):
 async def test_someone_not_on_the_visit_is_told_why(sample_store, programme, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await open_visit(pilot, programme["visit"])
-        await pilot.press("g")
-        await pilot.pause()
+        await press_on_visit(pilot, programme["visit"], "g")
         assert not isinstance(app.screen, FeedbackForm)
         assert "was not on visit" in notifications(pilot)[-1]
         # a visit still to come cannot be rated either
@@ -89,9 +87,7 @@ async def test_someone_not_on_the_visit_is_told_why(sample_store, programme, lia
         with sample_store.transaction("test") as tx:
             later = dates.to_iso(dates.now() + timedelta(days=3))
             tx.update(Visit.TABLE, programme["other_visit"], {"start": later, "end": later})
-        await open_visit(pilot, programme["other_visit"])
-        await pilot.press("g")
-        await pilot.pause()
+        await press_on_visit(pilot, programme["other_visit"], "g")
         assert not isinstance(app.screen, FeedbackForm)
         assert "has not taken place yet" in notifications(pilot)[-1]
 
@@ -151,10 +147,7 @@ async def test_library_notes_are_checked_for_library_terms(sample_store, program
     marcus = person(sample_store, "Marcus Webb")
     app = create_app(sample_store, marcus)
     async with app.run_test(size=SIZE) as pilot:
-        await open_visit(pilot, programme["visit"])
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
+        form = await press_on_visit(pilot, programme["visit"], "n")
         assert isinstance(form, NoteForm) and form.reader == "it"
         form.query_one("#text", TextArea).insert(
             "The ILS lost the holds shelf list; card 21234000567890"

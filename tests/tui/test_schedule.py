@@ -92,6 +92,19 @@ async def open_schedule(pilot: Pilot) -> ScheduleScreen:
     return await open_by_key(pilot, "f3", ScheduleScreen)
 
 
+async def open_booking(pilot: Pilot, department: str = "", visitors: str = "") -> BookingForm:
+    """Open the booking form (b) and type the department and visitors given."""
+    await pilot.press("b")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, BookingForm)
+    if department:
+        await type_into(pilot, "#department", department)
+    if visitors:
+        await type_into(pilot, "#visitors", visitors)
+    return form
+
+
 def agenda_rows(screen: ScheduleScreen) -> dict[str, list[str]]:
     return {key: screen.agenda.full_row(key) for key in screen.agenda.ids}
 
@@ -191,9 +204,7 @@ async def test_errors_show_under_fields_only_once_touched(sample_store, calendar
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_schedule(pilot)
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
+        form = await open_booking(pilot)
         assert field_error(form, "when") == ""  # nothing typed yet: no scolding
         await type_into(pilot, "#when", "next blursday")
         await type_into(pilot, "#duration", "forever")
@@ -214,11 +225,7 @@ async def test_soft_conflict_needs_a_reason_and_save_anyway(sample_store, calend
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_schedule(pilot)
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
-        await type_into(pilot, "#department", "Reference")
-        await type_into(pilot, "#visitors", "Sofia Rossi")
+        form = await open_booking(pilot, "Reference", "Sofia Rossi")
         await type_into(pilot, "#when", "2027-02-19 16:00")  # Fridays it closes at 17:00
         await pilot.pause(SETTLE)
         conflicts = form.query_one(ConflictList)
@@ -250,11 +257,7 @@ async def test_find_a_slot_fills_the_when_field(sample_store, calendar, liaison)
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await open_schedule(pilot)
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
-        await type_into(pilot, "#department", "Circulation")
-        await type_into(pilot, "#visitors", "Ben Kowalczyk")
+        form = await open_booking(pilot, "Circulation", "Ben Kowalczyk")
         await pilot.press("ctrl+f")
         await pilot.pause()
         # From "now" (Wed 17 Feb 09:00): the hosts are busy 10-12 and 14-15:30 (with Ben).
@@ -444,11 +447,7 @@ async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
-        await type_into(pilot, "#department", "Reference")
-        await type_into(pilot, "#visitors", HOSTILE)
+        form = await open_booking(pilot, "Reference", HOSTILE)
         await type_into(pilot, "#when", "2027-02-17 14:00")
         purpose = form.query_one("#purpose")
         purpose.focus()
@@ -464,11 +463,7 @@ async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
         assert screen.agenda.plain_row(key)[3].startswith("[red]x [/] [")  # cut to fit, literal
         assert isinstance(screen.agenda.get_row_at(screen.agenda.ids.index(key))[3], Text)
         # A second booking at the same time: the conflict message quotes the name literally.
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
-        await type_into(pilot, "#department", "Circulation")
-        await type_into(pilot, "#visitors", HOSTILE)
+        form = await open_booking(pilot, "Circulation", HOSTILE)
         await type_into(pilot, "#when", "2027-02-17 15:00")
         await pilot.pause(SETTLE)
         assert (
@@ -523,9 +518,7 @@ async def test_booking_is_a_form_modal_that_asks_before_discarding(sample_store,
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
-        await pilot.press("b")
-        await pilot.pause()
-        form = app.screen
+        form = await open_booking(pilot)
         assert isinstance(form, BookingForm) and isinstance(form, FormModal)
         assert app.focused is form.query_one("#department")
         assert not form.dirty

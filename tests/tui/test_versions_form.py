@@ -31,6 +31,11 @@ def _someone_else_changes(store: Store, sid: int, **changes) -> None:
         other.close()
 
 
+def _another_level(level: str) -> str:
+    """A level other than ``level``, for a change someone else makes."""
+    return "low" if level != "low" else "high"
+
+
 def _panel_text(form) -> str:
     return "\n".join(str(label.render()) for label in form.query("#form-conflict Label"))
 
@@ -44,7 +49,7 @@ async def _open_form(pilot, record, cls=SuggestionForm):
 
 async def test_stale_save_keeps_the_form_and_apply_on_top_keeps_both(sample_store, liaison):
     s = _first_suggestion(sample_store)
-    new_impact = "low" if s.impact != "low" else "high"
+    new_impact = _another_level(s.impact)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
         form = await _open_form(pilot, s)
@@ -72,7 +77,7 @@ async def test_stale_save_keeps_the_form_and_apply_on_top_keeps_both(sample_stor
 
 async def test_reload_takes_the_new_values_then_saves_on_the_new_version(sample_store, liaison):
     s = _first_suggestion(sample_store)
-    new_urgency = "low" if s.urgency != "low" else "high"
+    new_urgency = _another_level(s.urgency)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
         form = await _open_form(pilot, s)

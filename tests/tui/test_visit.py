@@ -20,7 +20,7 @@ from shadow.tui.screens.visit import NoteCard, VisitScreen
 from shadow.tui.widgets.field import Field
 from shadow.tui.widgets.jargon import JargonPanel
 
-from .helpers import SIZE, notifications, open_by_key, open_visit, type_into
+from .helpers import SIZE, notifications, open_by_key, open_visit, press_on_visit, type_into
 from .programme import HOSTILE, build, person
 
 TERMINAL = (110, 40)
@@ -282,10 +282,7 @@ async def test_raise_a_suggestion_from_a_note(sample_store, programme):
 async def test_a_too_long_title_keeps_what_was_typed(sample_store, programme):
     app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
     async with app.run_test(size=SIZE) as pilot:
-        await open_visit(pilot, programme["visit"])
-        await pilot.press("s")
-        await pilot.pause()
-        form = app.screen
+        form = await press_on_visit(pilot, programme["visit"], "s")
         long_title = "x" * 5000
         await type_into(pilot, "#title", long_title)
         await pilot.press("ctrl+s")
@@ -322,10 +319,7 @@ async def test_kudos_anywhere_defaults_to_the_other_side(sample_store, programme
     marcus = person(sample_store, "Marcus Webb")
     app = create_app(sample_store, marcus)
     async with app.run_test(size=SIZE) as pilot:
-        await open_visit(pilot, programme["visit"])
-        await pilot.press("k")
-        await pilot.pause()
-        form = app.screen
+        form = await press_on_visit(pilot, programme["visit"], "k")
         visitors = sorted(person(sample_store, n).id for n in ("Ben Kowalczyk", "Aisha Rahman"))
         assert form.read_values() == {"to": visitors, "text": ""}
         await pilot.press("ctrl+s")

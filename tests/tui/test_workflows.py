@@ -38,6 +38,15 @@ def fixed_app(store, actor):
     return create_app(store, actor, clock=lambda: NOW)
 
 
+async def dashboard_loaded(pilot: Pilot) -> DashboardScreen:
+    """The app's first screen, the dashboard, once its loader has finished."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    screen = pilot.app.screen
+    assert isinstance(screen, DashboardScreen)
+    return screen
+
+
 async def press(pilot: Pilot, *keys: str) -> None:
     """Press, and let what the keys started finish (or open its dialog)."""
     await pilot.press(*keys)
@@ -123,10 +132,7 @@ async def test_an_occurrence_page_changes_only_that_occurrence(sample_store, cal
 async def test_the_dashboard_lists_past_visits_to_close_in_one_key(sample_store, calendar, liaison):
     app = fixed_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen)
+        screen = await dashboard_loaded(pilot)
         tig, past = calendar["tig"], calendar["past"]
         panel = screen.panel("outcomes")
         # Ended and still requested or confirmed: last week's visit and Monday's occurrence
@@ -253,10 +259,8 @@ async def test_one_clock_from_the_app_factory(sample_store, calendar, liaison):
     """No screen is patched: the fixed clock given to create_app is every screen's now."""
     app = fixed_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        dash = app.screen
-        assert isinstance(dash, DashboardScreen) and not hasattr(dash, "now")
+        dash = await dashboard_loaded(pilot)
+        assert not hasattr(dash, "now")
         assert str(dash.query_one("#dash-summary").render()).startswith("Wed 17 Feb 2027")
         await press(pilot, "f3")
         schedule_screen = app.screen
