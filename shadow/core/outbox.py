@@ -36,6 +36,9 @@ Each person chooses what they receive (setting ``mail.receive.<person id>``):
 ``all``, ``invitations`` (only calendar invitations and cancellations),
 ``digest`` (only the weekly digest) or ``none``. Messages to library staff pass
 the plain-language check: jargon found is explained at the end of the message.
+
+(Over 500 lines: queueing, the sweep and delivery share a message's lifecycle and the
+sender's lock.)
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Reports and exports: the one home for writing the programme out (iCalendar, ...)."""
+"""Reports and exports: the one home for writing the programme out (iCalendar, ...).
+
+(Over 500 lines: the meeting pack, the programme reports and the iCalendar export share the
+presentations of visits and suggestions; each section is a function of its own.)
+"""
 
 from __future__ import annotations
 

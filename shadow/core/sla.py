@@ -10,6 +10,9 @@
 - A priority change re-times the running clocks from the change (table ``clock_starts``
   keeps each change, so the history stays).
 - At risk: a share of the target used up (setting ``sla.at-risk``, default 75%).
+
+(Over 500 lines: targets, working-time clocks, waits and their figures are one model of a
+service level.)
 """
 
 from __future__ import annotations

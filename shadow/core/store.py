@@ -68,6 +68,9 @@ no write is ever based on stale data. The lock is taken through portalocker
 the lock path still names the locked file (a deleted or replaced lock file is
 retried), and on POSIX it also locks the journal itself, so deleting the lock
 file while a writer holds it cannot let a second writer in.
+
+(Over 500 lines: the snapshot, the journal, the audit file, the lock and folding are one
+durability protocol; split across modules its invariants would be too.)
 """
 
 from __future__ import annotations

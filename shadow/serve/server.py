@@ -19,6 +19,9 @@ aiohttp application:
 
 Sessions live in this process's memory: restarting the server signs everyone out.
 Refused sign-ins answer 401 (429 when rate-limited) and are audited.
+
+(Over 500 lines: sign-in, the secret-link routes and the app websocket share one aiohttp
+application and its session checks.)
 """
 
 from __future__ import annotations

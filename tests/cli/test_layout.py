@@ -63,3 +63,16 @@ def test_no_function_is_over_80_lines():
                     where = path.relative_to(PACKAGE)
                     long.append(f"{where}:{node.lineno} {node.name} ({lines} lines)")
     assert long == []
+
+
+def test_a_module_over_500_lines_says_why():
+    """Issue 11: no module over ~500 lines without a reason written at its top (in its
+    docstring: "Over 500 lines: ..." or "because ...")."""
+    silent = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 500:
+            doc = ast.get_docstring(ast.parse(text)) or ""
+            if "over 500 lines" not in " ".join(doc.lower().split()):
+                silent.append(str(path.relative_to(PACKAGE)))
+    assert silent == []

@@ -5,6 +5,8 @@ the most visits a week per person and the visits' length, then runs the
 planner in a thread. The proposal comes back as a table with a tick per visit
 (space toggles, ``a`` ticks all, ``n`` none); booking saves the ticked ones as
 *requested* visits. Pairs the planner could not place are listed with why.
+
+(Over 500 lines: the range form, the proposal table and booking share one dialog's state.)
 """
 
 from __future__ import annotations
