@@ -101,7 +101,21 @@ def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, i
         if data.get("twoway"):
             counts |= _load_twoway(tx, data["twoway"], dept_ids, person_ids)
     outbox.sample_messages(store, replace=bool(existing))
-    return {"departments": len(dept_ids), "people": len(person_ids)} | counts
+    # What is there now, every table being new: the two-way part adds visits, notes,
+    # suggestions and kudos that the programme's own counts do not include.
+    loaded = {t: store.count(t) for t in LOADED_TABLES}
+    return {"departments": len(dept_ids), "people": len(person_ids)} | counts | loaded
+
+
+LOADED_TABLES = (
+    Programme.TABLE,
+    Visit.TABLE,
+    Observation.TABLE,
+    Suggestion.TABLE,
+    Action.TABLE,
+    Kudos.TABLE,
+    Survey.TABLE,
+)
 
 
 def _load_programme(store, tx, data, dept_ids, person_ids) -> dict[str, int]:

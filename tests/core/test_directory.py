@@ -207,6 +207,9 @@ def test_sample_programme_loads_clean(store):
         load_sample(store, "demo")
     load_sample(store, "demo", force=True)
     assert len(directory.people(store)) == counts["people"]
+    # the counts `shadow demo` prints are what was loaded, the two-way part included
+    for table in ("visits", "observations", "suggestions", "actions", "kudos", "surveys"):
+        assert counts[table] == store.count(table), table
     assert store.backups()
 
 
