@@ -260,6 +260,16 @@ def _dump_snapshot(data: dict[str, dict[str, Doc]]) -> bytes:
     return b"{\n" + b",\n".join(lines) + b"\n}\n"
 
 
+# How many ids one transaction checks against an unread table's text before reading it.
+ID_SCANS = 3
+
+
+def _holds_key(raw: bytes | memoryview, doc_id: int) -> bool:
+    """Whether ``"doc_id":`` stands anywhere in a table's text (a record's key, or by
+    chance a nested one: either way the caller reads the table)."""
+    return re.search(rb'"%d"\s*:' % doc_id, raw) is not None
+
+
 def _table_lines(raw: bytes) -> dict[str, memoryview] | None:
     """The JSON text of each table of a snapshot in the form _dump_snapshot writes, by
     name (views into ``raw``, not copies: a 60 MB snapshot is not held twice); None for
@@ -462,6 +472,7 @@ class Transaction:
         self.ops: list[list[Any]] = []
         self._staged: dict[tuple[str, int], Doc | None] = {}
         self._next_ids: dict[str, int] = {}
+        self._id_scans: dict[str, int] = {}
 
     # reads that see this transaction's own changes
     def get(self, table: str, doc_id: int) -> Doc | None:
@@ -491,7 +502,11 @@ class Transaction:
         self._put(AUDIT, aid, entry)
 
     def _new_id(self, table: str) -> int:
-        nid = self._next_ids.get(table) or self._store._next_id(table)
+        # (an unread table's next id is checked against its text: a few times per
+        # transaction, then the table is read, so a bulk insert costs one parse at most)
+        scans = self._id_scans.get(table, 0)
+        self._id_scans[table] = scans + 1
+        nid = self._store._next_id(table, self._next_ids.get(table), scan=scans < ID_SCANS)
         self._next_ids[table] = nid + 1
         return nid
 
@@ -1263,15 +1278,24 @@ class Store:
     def _meta(self) -> Doc:
         return self._data[META]["1"]
 
-    def _next_id(self, table: str) -> int:
+    def _next_id(self, table: str, at_least: int | None = None, *, scan: bool = True) -> int:
+        """The id a new record of ``table`` gets (``at_least``: the transaction's own next).
+
+        A table not parsed yet is in the form only the store writes (_table_lines), with
+        next_ids written beside it from the very records it holds, so inserting a record
+        does not parse ten years of others. next_ids is still not trusted blindly (a file
+        edited by hand in that form could say less): the candidate id is looked for as a
+        key in the table's text, and if it is there, or ``scan`` is off, the table is read
+        and its ids counted. A hit can be a nested key too; that only costs the parse."""
         next_ids = self._meta()["next_ids"]
-        if not (table in self._lazy and isinstance(next_ids.get(table), int)):
-            self._rows(table)  # read: its ids count, whatever next_ids says
-        # A table not parsed yet is in the form only the store writes (_table_lines), with
-        # next_ids written beside it from the very records it holds: inserting a record
-        # does not parse ten years of others (a hand-edited file in TinyDB's own form is
-        # parsed whole at open, and its ids counted, as before).
-        return int(next_ids.get(table, 1))
+        stored = next_ids.get(table)
+        raw = self._lazy.get(table)
+        if raw is not None and isinstance(stored, int) and scan:
+            nid = max(stored, at_least or 0)
+            if not _holds_key(raw, nid):
+                return nid
+        self._rows(table)  # read: its ids count, whatever next_ids said
+        return max(int(next_ids.get(table, 1)), at_least or 0)
 
     # ----------------------------------------------------------- staying current
     def _changed_on_disk(self) -> bool:

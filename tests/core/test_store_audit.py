@@ -596,3 +596,49 @@ def test_a_record_the_journal_wrote_is_read_without_parsing_its_table(tmp_path):
     assert "people" in writer._lazy  # not parsed for that
     assert writer.get("people", ann)["name"] == "Ann"  # an older one: parsed
     assert [d["name"] for d in writer.all("people")] == ["Ann", "Robert"]
+
+
+def test_an_unread_tables_next_id_lowered_by_hand_never_overwrites_a_record(tmp_path):
+    """An insert into a table not parsed yet takes next_ids from the snapshot, but checks
+    the id against the table's text first: a snapshot edited by hand in the store's own
+    one-table-a-line form, saying less than the records it holds, loses nothing."""
+    path = tmp_path / "db.json"
+    store = Store(path)
+    for name in ("Ann", "Bob", "Cy"):
+        add(store, name)
+    store.compact()
+    store.close()
+    raw = path.read_bytes()
+    lines = raw.splitlines(keepends=True)
+    meta = json.loads(lines[1].rstrip(b",\n").split(b":", 1)[1])
+    assert meta["1"]["next_ids"]["people"] == 4
+    meta["1"]["next_ids"]["people"] = 2  # the hand edit
+    lines[1] = b'"_meta":' + json.dumps(meta, separators=(",", ":")).encode() + b",\n"
+    path.write_bytes(b"".join(lines))
+    writer = Store(path)
+    assert "people" in writer._lazy  # the store's own form: read lazily
+    with writer.transaction("tester") as tx:
+        new = [tx.insert("people", {"name": n}) for n in ("Dee", "Eve", "Fay", "Gus", "Hal")]
+    assert new == [4, 5, 6, 7, 8]
+    assert [d["name"] for d in Store(path).all("people")] == [
+        "Ann", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal"
+    ]  # fmt: skip
+
+
+def test_an_insert_into_an_unread_table_checks_a_few_ids_then_reads_it(tmp_path, monkeypatch):
+    """The id check is a scan of the table's text: a transaction makes at most
+    ``ID_SCANS`` of them per table, then reads the table once (a bulk insert)."""
+    path = tmp_path / "db.json"
+    store = Store(path)
+    add(store, "Ann")
+    store.compact()
+    store.close()
+    scans = []
+    real = store_mod._holds_key
+    monkeypatch.setattr(store_mod, "_holds_key", lambda raw, i: scans.append(i) or real(raw, i))
+    writer = Store(path)
+    with writer.transaction("tester") as tx:
+        ids = [tx.insert("people", {"name": f"P{i}"}) for i in range(10)]
+    assert ids == list(range(2, 12))
+    assert scans == [2, 3, 4][: store_mod.ID_SCANS]
+    assert "people" not in writer._lazy  # read once, then counted in memory
