@@ -138,14 +138,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"shadow {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="database file to use")
-    parser.add_argument("--as", dest="as_name", metavar="NAME", help="act as this person")
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="open the TUI on a temporary copy of the sample programme (touches no real data)",
-    )
-    parser.add_argument("--send", action="store_true", help="then send queued mail (see outbox)")
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="command")
 
     # In the order ``shadow --help`` lists them; only the area that owns the command
@@ -155,6 +148,19 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             getattr(importlib.import_module(module, __name__), function)(sub)
     versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """The options before the command (besides help and version): the one list, for the
+    parser and for reading which command is named (_command)."""
+    parser.add_argument("--db", metavar="PATH", help="database file to use")
+    parser.add_argument("--as", dest="as_name", metavar="NAME", help="act as this person")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the TUI on a temporary copy of the sample programme (touches no real data)",
+    )
+    parser.add_argument("--send", action="store_true", help="then send queued mail (see outbox)")
 
 
 class _NotPlain(Exception):
@@ -175,11 +181,8 @@ def _command(argv: Sequence[str]) -> str | None:
     a misused option), so that every message stays the whole parser's."""
     peek = _Peek(prog="shadow", add_help=False)
     peek.add_argument("-h", "--help", action="store_true")
-    peek.add_argument("--version", action="store_true")
-    peek.add_argument("--db")
-    peek.add_argument("--as", dest="as_name")
-    peek.add_argument("--demo", action="store_true")
-    peek.add_argument("--send", action="store_true")
+    peek.add_argument("--version", action="store_true")  # (the parser's prints and exits)
+    add_global_options(peek)
     peek.add_argument("rest", nargs=argparse.REMAINDER)
     try:
         args = peek.parse_args(list(argv))
