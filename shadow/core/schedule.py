@@ -291,6 +291,7 @@ def expand(
     lo = (window_start - length).astimezone(zone).replace(tzinfo=None)
     hi = window_end.astimezone(zone).replace(tzinfo=None)
     found: list[Occurrence] = []
+    walked: set[str] = set()
     # Walked lazily and capped: a rule (from an older version, or a file edited by hand)
     # that repeats every minute or never ends cannot fill memory.
     for n, naive in enumerate(rule.xafter(lo, inc=True)):
@@ -298,6 +299,7 @@ def expand(
             break
         occ_start = naive.replace(tzinfo=zone)
         original = to_iso(occ_start)
+        walked.add(original)
         override = (overrides or {}).get(original)
         if override is not None:
             o_start, o_end = from_iso(override.start), from_iso(override.end)
@@ -308,6 +310,36 @@ def expand(
             found.append(Occurrence(visit, occ_start, occ_start + length, visit.id, original))
         if len(found) >= MAX_OCCURRENCES * 10:
             break
+    found.extend(_moved_in(rule, zone, visit.id, overrides or {}, walked, window_start, window_end))
+    return found
+
+
+def _moved_in(
+    rule: Any,
+    zone: Any,
+    series_id: int | None,
+    overrides: dict[str, Visit],
+    walked: set[str],
+    window_start: datetime,
+    window_end: datetime,
+) -> list[Occurrence]:
+    """Occurrences moved into the window from a day outside it (last Monday's, moved to
+    this Wednesday): the walk over the window never meets their original day. Only an
+    original the rule still has counts (a series cut short drops its later overrides)."""
+    found = []
+    # (the text of an ISO time starts with its local date: a day's slack either side
+    # passes over most overrides without parsing them, as visits_near does)
+    first = (window_start - timedelta(days=2)).date().isoformat()
+    last = (window_end + timedelta(days=2)).date().isoformat()
+    for original, override in overrides.items():
+        if original in walked or override.end[:10] < first or override.start[:10] > last:
+            continue
+        o_start, o_end = from_iso(override.start), from_iso(override.end)
+        if not (o_start < window_end and o_end > window_start):
+            continue
+        naive = from_iso(original).astimezone(zone).replace(tzinfo=None)
+        if next(iter(rule.xafter(naive, inc=True)), None) == naive:
+            found.append(Occurrence(override, o_start, o_end, series_id, original))
     return found
 
 

@@ -7,6 +7,7 @@ from icalendar import Calendar
 
 from shadow.core import directory, schedule
 from shadow.core.models import Person, ValidationError, Visit
+from shadow.core.occurrence_index import OccurrenceIndex
 from shadow.core.reports import export_ics, visit_uid
 from shadow.core.schedule import ConflictsFound, ScheduleError
 
@@ -486,3 +487,38 @@ def test_ics_lines_are_folded_as_icalendar_folds_them(store):
     assert any(a.params["cn"] == name for a in event.get("attendee"))
     for text in ("a" * 200, "é" * 100, "x" * 73 + "\\n" + "y" * 80, "ab^" * 60, name * 3, ""):
         assert _fold(text) == _foldline(text)
+
+
+def test_an_occurrence_moved_across_weeks_is_found_in_a_window_of_its_new_day(store):
+    # Mondays from 23 Nov; the 30 Nov one moved to Wed 9 Dec, the 14 Dec one back to Fri 4 Dec:
+    # a window holding only the new day has no occurrence of the rule to walk from.
+    vid = book(store, when="mon 10:00", repeat="weekly 4 times")
+    schedule.reschedule(
+        store, "tester", vid, datetime(2026, 12, 9, 14, tzinfo=SYD), on=date(2026, 11, 30)
+    )
+    schedule.reschedule(
+        store, "tester", vid, datetime(2026, 12, 4, 9, tzinfo=SYD), on=date(2026, 12, 14)
+    )
+    for lo, hi in ((date(2026, 12, 9), date(2026, 12, 10)), (date(2026, 12, 4), date(2026, 12, 5))):
+        lo_at = datetime.combine(lo, datetime.min.time(), SYD)
+        hi_at = datetime.combine(hi, datetime.min.time(), SYD)
+        [occ] = schedule.occurrences(store, lo_at, hi_at)
+        assert occ.start.date() == lo and occ.series_id == vid
+        near = schedule.visits_near(store, lo_at, hi_at)
+        assert OccurrenceIndex(near).between(lo_at, hi_at) == [occ]
+    # Nor is a moved occurrence shown twice, or where it no longer is.
+    everything = schedule.occurrences(store, NOW, NOW + timedelta(days=60))
+    assert [o.start.date() for o in everything] == [
+        date(2026, 11, 23),
+        date(2026, 12, 4),
+        date(2026, 12, 7),
+        date(2026, 12, 9),
+    ]
+    assert (
+        schedule.occurrences(
+            store,
+            datetime(2026, 11, 30, tzinfo=SYD),
+            datetime(2026, 12, 1, tzinfo=SYD),
+        )
+        == []
+    )
