@@ -1,6 +1,9 @@
 """What every command shares: safe output of user text, argument types for ids and
-counts, the store a command opens, who is acting, JSON and table output, and the
-``CliError`` that becomes ``shadow: error: ...``. Never imports Textual."""
+counts, the store a command opens, who is acting, JSON and table output, the
+``CliError`` that becomes ``shadow: error: ...``, and the argument idioms every area's
+``register()`` declares alike (action subcommands, read-only subcommands, ``--json``,
+``--out``, ``--programme``, ``--from/--to``, ``--since``, ``--for``, a record's ``ID``).
+Never imports Textual."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -378,7 +381,97 @@ def write_out(path: Path, payload: bytes) -> None:
         raise CliError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def past_moment(text: str | None) -> datetime | None:
+    """A ``--since`` or ``--from`` phrase as a moment (a date without a year is not moved
+    forward into the future); None when none was given."""
+    if not text:
+        return None
+    from ..core import dates
+    from ..core.settings import dayfirst
+
+    return dates.parse_moment(text, dayfirst=dayfirst(), future=False).value
+
+
+def span_end(text: str | None) -> datetime | None:
+    """A ``--to`` phrase as where a span ends: its moment when it names a time of day,
+    else the end of its day; None when none was given."""
+    if not text:
+        return None
+    from ..core import dates
+    from ..core.settings import dayfirst
+
+    moment = dates.parse_moment(text, dayfirst=dayfirst(), future=False)
+    return moment.value if moment.has_time else moment.value + timedelta(days=1)
+
+
+# ------------------------------------------------------------------ argument idioms
+# What every area's register() declares alike, declared once: a flag's name, metavar and
+# dest live here; where an area words a help its own way, it passes that text in.
+Handler = Callable[[argparse.Namespace], int]
+
+
+def reader(sub: Any, name: str, *, help: str, description: str | None = None) -> Any:
+    """A subcommand that only reads: it never creates or writes the database (see
+    ``open_store``), so it also works on a file it may not write."""
+    p = sub.add_parser(name, help=help, description=description)
+    p.set_defaults(read_only=True)
+    return p
+
+
+def subcommands(
+    p: argparse.ArgumentParser, *, func: Handler | None = None, dest: str = "action"
+) -> Any:
+    """``shadow NAME ACTION ...``: the required action subcommands of ``p`` (returned, to
+    add each action to), and ``func``, the handler every action runs."""
+    if func is not None:
+        p.set_defaults(func=func)
+    return p.add_subparsers(dest=dest, metavar="action", required=True)
+
+
+def add_id(p: argparse.ArgumentParser, metavar: str = "ID", dest: str = "id") -> None:
+    """The record the command acts on: ``12`` or ``#12`` (``record_id``)."""
+    p.add_argument(dest, metavar=metavar, type=record_id)
+
+
+def add_json(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--json``: print JSON instead of text (``help`` says which shape)."""
+    p.add_argument("--json", action="store_true", help=help)
+
+
 def json_flag(p: argparse.ArgumentParser) -> None:
     """``--json`` and ``--all`` for the commands that list records."""
-    p.add_argument("--json", action="store_true", help="print a JSON array (each item has id)")
+    add_json(p, help="print a JSON array (each item has id)")
     p.add_argument("--all", action="store_true", help="include inactive records")
+
+
+def add_out(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--out FILE``: where a document or report is written."""
+    p.add_argument("--out", metavar="FILE", help=help)
+
+
+def add_programme(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--programme NAME``: the programme the command is about."""
+    p.add_argument("--programme", metavar="NAME", help=help)
+
+
+def add_from(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--from PHRASE`` (read as ``args.from_``): where a span of days starts."""
+    p.add_argument("--from", dest="from_", metavar="PHRASE", help=help)
+
+
+def add_range(
+    p: argparse.ArgumentParser, *, from_help: str | None = None, to_help: str | None = None
+) -> None:
+    """``--from PHRASE --to PHRASE``: a span of days (``args.from_``, ``args.to``)."""
+    add_from(p, from_help)
+    p.add_argument("--to", metavar="PHRASE", help=to_help)
+
+
+def add_duration(p: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--for DURATION`` (read as ``args.for_``): how long a visit lasts (90m, 2h, 1h30)."""
+    p.add_argument("--for", dest="for_", metavar="DURATION", help=help)
+
+
+def add_since(p: argparse.ArgumentParser, help: str, metavar: str = "PHRASE") -> None:
+    """``--since PHRASE``: from this moment on (read with ``_common.past_moment``)."""
+    p.add_argument("--since", metavar=metavar, help=help)

@@ -13,9 +13,11 @@ from . import versions
 from ._common import (
     CliError,
     acting,
+    add_id,
     open_store,
     print_items,
     record_id,
+    subcommands,
     visit_key,
     visit_record,
 )
@@ -27,7 +29,7 @@ def register(sub: Any) -> None:
     act = sub.add_parser(
         "action", help="follow-up actions: add, start, done, drop, reopen, reassign, due, note"
     )
-    asub = act.add_subparsers(dest="action", metavar="action", required=True)
+    asub = subcommands(act, func=cmd_action)
     q = asub.add_parser("add", help="add an action to a suggestion, note or visit")
     q.add_argument("title", metavar="TITLE")
     q.add_argument("--owner", required=True, metavar="NAME")
@@ -42,7 +44,7 @@ def register(sub: Any) -> None:
         ("reopen", "open again"),
     ):
         q = asub.add_parser(verb, help=text)
-        q.add_argument("id", metavar="ID", type=record_id)
+        add_id(q)
         if verb == "reopen":
             q.add_argument(
                 "--reason", required=True, metavar="TEXT", help="why (kept in the history)"
@@ -51,19 +53,17 @@ def register(sub: Any) -> None:
             q.add_argument("--close-suggestion", action="store_true",
                            help="if this was the suggestion's last open action, mark the suggestion done")  # fmt: skip
     q = asub.add_parser("drop", help="drop an action (needs --reason)")
-    q.add_argument("id", metavar="ID", type=record_id)
+    add_id(q)
     q.add_argument("--reason", required=True, metavar="TEXT")
-    q = asub.add_parser("reassign", help="give an action to someone else")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("owner", metavar="NAME")
-    q = asub.add_parser("due", help="change the due date")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("due", metavar="PHRASE")
-    q = asub.add_parser("note", help="add a line to an action's notes")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("text", metavar="TEXT")
+    for verb, text, what, metavar in (
+        ("reassign", "give an action to someone else", "owner", "NAME"),
+        ("due", "change the due date", "due", "PHRASE"),
+        ("note", "add a line to an action's notes", "text", "TEXT"),
+    ):
+        q = asub.add_parser(verb, help=text)
+        add_id(q)
+        q.add_argument(what, metavar=metavar)
     cli_sla.register_wait(asub, "action")
-    act.set_defaults(func=cmd_action)
 
 
 def action_json(view: Any) -> dict[str, Any]:

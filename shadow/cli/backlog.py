@@ -15,11 +15,14 @@ from ._common import (
     CliError,
     acting,
     acting_person,
+    add_id,
+    add_json,
     names,
     open_store,
     print_json,
     print_table,
-    record_id,
+    reader,
+    subcommands,
     visit_key,
     visit_record,
 )
@@ -46,21 +49,21 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_suggest)
 
     sug = sub.add_parser("suggestion", help="triage suggestions: status, vote, merge, set, show")
-    ssub = sug.add_subparsers(dest="action", metavar="action", required=True)
+    ssub = subcommands(sug, func=cmd_suggestion)
     q = ssub.add_parser(
         "status", help="move a suggestion along its lifecycle (declined needs --reason)"
     )
-    q.add_argument("id", metavar="ID", type=record_id)
+    add_id(q)
     q.add_argument("status", choices=[x for x in SUGGESTION_STATUSES if x != "duplicate"])
     q.add_argument("--reason", metavar="TEXT")
     q = ssub.add_parser("vote", help="vote for a suggestion (one vote each)")
-    q.add_argument("id", metavar="ID", type=record_id)
+    add_id(q)
     q.add_argument("--withdraw", action="store_true", help="take your vote back")
     q = ssub.add_parser("merge", help="merge a duplicate into the suggestion it repeats")
-    q.add_argument("id", metavar="DUPLICATE", type=record_id)
-    q.add_argument("into", metavar="SURVIVOR", type=record_id)
+    add_id(q, "DUPLICATE")
+    add_id(q, "SURVIVOR", dest="into")
     q = ssub.add_parser("set", help="change impact, urgency, risks, tags ...")
-    q.add_argument("id", metavar="ID", type=record_id)
+    add_id(q)
     q.add_argument("--title")
     q.add_argument("--description")
     q.add_argument("--impact", choices=LEVELS)
@@ -72,12 +75,10 @@ def register(sub: Any) -> None:
     q.add_argument("--tag", action="append", help="add a tag")
     q.add_argument("--direction", choices=DIRECTIONS)
     q.add_argument("--department", metavar="NAME")
-    q = ssub.add_parser("show", help="a suggestion's details")
-    q.set_defaults(read_only=True)
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("--json", action="store_true")
+    q = reader(ssub, "show", help="a suggestion's details")
+    add_id(q)
+    add_json(q)
     cli_sla.register_wait(ssub, "suggestion")
-    sug.set_defaults(func=cmd_suggestion)
 
 
 def list_suggestions(store: Store, args: argparse.Namespace) -> int:

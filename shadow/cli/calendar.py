@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ..core import access, directory, feeds, links
-from ._common import acting, acting_person, open_store, print_json
+from ._common import acting, acting_person, add_json, open_store, print_json, subcommands
 
 HELP = "your private calendar feed: an address calendar apps subscribe to (shadow serve)"
 DESCRIPTION = (
@@ -27,7 +27,7 @@ PUBLIC_URL_HELP = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("calendar", help=HELP, description=DESCRIPTION)
-    csub = p.add_subparsers(dest="action", metavar="action", required=True)
+    csub = subcommands(p, func=cmd_calendar)
     q = csub.add_parser(
         "feed",
         help="show, make, replace or revoke a calendar feed address",
@@ -39,7 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         new="make a new address (the old one stops working)",
         revoke="stop the feed at once",
     )
-    q.set_defaults(func=cmd_calendar)
 
 
 def secret_link_options(q: argparse.ArgumentParser, *, new: str, revoke: str) -> None:
@@ -50,7 +49,7 @@ def secret_link_options(q: argparse.ArgumentParser, *, new: str, revoke: str) ->
     change.add_argument("--new", action="store_true", help=new)
     change.add_argument("--revoke", action="store_true", help=revoke)
     q.add_argument("--public-url", metavar="URL", help=PUBLIC_URL_HELP)
-    q.add_argument("--json", action="store_true", help="print a JSON object")
+    add_json(q, "print a JSON object")
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:

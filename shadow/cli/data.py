@@ -8,6 +8,8 @@ from typing import Any
 from ..core import directory
 from ..core.plain import count
 from ._common import (
+    add_json,
+    add_out,
     open_store,
     print_json,
     print_table,
@@ -39,11 +41,11 @@ def register(sub: Any) -> None:
         default=50,
         help="last N entries (0 = all; default 50)",
     )
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    add_json(p, "print a JSON array")
     p.set_defaults(func=cmd_history, read_only=True)
 
     p = sub.add_parser("backup", help="write a backup copy now (the last 5 are kept)")
-    p.add_argument("--out", metavar="FILE", help="write it to FILE instead of the backups folder")
+    add_out(p, "write it to FILE instead of the backups folder")
     p.set_defaults(func=cmd_backup, read_only=True)
 
     p = sub.add_parser(

@@ -19,7 +19,9 @@ from ._common import (
     print_items,
     print_json,
     print_table,
+    reader,
     stderr_progress,
+    subcommands,
 )
 
 
@@ -50,20 +52,17 @@ def _register_records(
     """``shadow NOUN add|edit|list|deactivate|reactivate``; returns NOUN's subparsers, for
     actions only one of them has."""
     top = sub.add_parser(noun, help=f"add, edit, list or deactivate {plural}")
-    actions = top.add_subparsers(dest="action", metavar="action", required=True)
+    actions = subcommands(top, func=func)
     p = actions.add_parser("add", help=f"add a {noun}")
     p.add_argument("name", metavar="NAME")
     fields(p, adding=True)
     p = actions.add_parser("edit", help=edit_help)
     p.add_argument(noun, metavar=noun.upper())
     fields(p, adding=False)
-    p = actions.add_parser("list", help=f"list {plural}")
-    p.set_defaults(read_only=True)
-    json_flag(p)
+    json_flag(reader(actions, "list", help=f"list {plural}"))
     for verb in ("deactivate", "reactivate"):
         p = actions.add_parser(verb, help=f"{verb} a {noun} (nothing is deleted)")
         p.add_argument(noun, metavar=noun.upper())
-    top.set_defaults(func=func)
     return actions
 
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import argparse
 
-from ..core import dates, directory, feedback
+from ..core import directory, feedback
 from ..core.feedback import DIRECTIONS
 from ..core.plain import count
-from ..core.settings import dayfirst
 from ._common import (
     CliError,
     acting_person,
+    add_json,
+    add_since,
     open_store,
+    past_moment,
     print_json,
     print_table,
     visit_key,
@@ -60,8 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--summary", action="store_true", help="the figures of the ratings")
     p.add_argument("--department", metavar="NAME", help="--list/--summary: visits to this one")
     p.add_argument("--direction", choices=DIRECTIONS, help="--list/--summary: one direction")
-    p.add_argument("--since", metavar="PHRASE", help="--list/--summary: ratings given since")
-    p.add_argument("--json", action="store_true", help="--list/--summary: print JSON")
+    add_since(p, "--list/--summary: ratings given since")
+    add_json(p, "--list/--summary: print JSON")
     p.set_defaults(func=cmd_feedback)
 
 
@@ -108,7 +110,7 @@ def _filters(store, args: argparse.Namespace) -> dict:
     if args.department:
         out["department_id"] = directory.find_department(store, args.department).id
     if args.since:
-        out["since"] = dates.parse_moment(args.since, dayfirst=dayfirst(), future=False).value
+        out["since"] = past_moment(args.since)
     return out
 
 

@@ -7,7 +7,7 @@ import importlib
 from typing import Any
 
 from ..core.models import DIRECTIONS
-from ._common import json_flag, open_store, visit_key
+from ._common import add_range, json_flag, open_store, visit_key
 
 # What ``shadow list`` lists (in the order its help names them) and who prints each
 # (module, function): only the module of the list asked for is loaded.
@@ -32,10 +32,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("what", choices=list(LISTERS))
     json_flag(p)
-    p.add_argument(
-        "--from", dest="from_", metavar="PHRASE", help="visits from this day (default today)"
+    add_range(
+        p,
+        from_help="visits from this day (default today)",
+        to_help="visits up to this day (default 90 days on)",
     )
-    p.add_argument("--to", metavar="PHRASE", help="visits up to this day (default 90 days on)")
     p.add_argument("--person", metavar="NAME", help="visits this person visits or hosts")
     p.add_argument(
         "--department", metavar="NAME", help="visits to / suggestions about this department"

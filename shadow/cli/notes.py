@@ -13,12 +13,14 @@ from . import versions
 from ._common import (
     CliError,
     acting_person,
+    add_id,
+    add_json,
     open_store,
     print_items,
     print_json,
     read_stdin,
-    record_id,
     safe_line,
+    subcommands,
     visit_key,
     visit_record,
 )
@@ -37,12 +39,11 @@ def register(sub: Any) -> None:
         help="correct a note you wrote (observation edit ID [TEXT] [--kind K])",
         description="Only a note's author can change it; the history keeps what it said before.",
     )
-    osub = p.add_subparsers(dest="action", metavar="action", required=True)
+    osub = subcommands(p, func=cmd_observation)
     p = osub.add_parser("edit", help="change the text or kind of your own note")
-    p.add_argument("id", metavar="ID", type=record_id)
+    add_id(p)
     p.add_argument("text", metavar="TEXT", nargs="?", help="the new text (default: unchanged)")
     p.add_argument("--kind", choices=OBSERVATION_KINDS)
-    p.set_defaults(func=cmd_observation)
 
 
 def register_kudos(sub: Any) -> None:
@@ -64,7 +65,7 @@ def register_kudos(sub: Any) -> None:
     p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
     p.add_argument("--for", dest="for_", choices=("library", "it"), default="library",
                    help="who reads it (default: library)")  # fmt: skip
-    p.add_argument("--json", action="store_true")
+    add_json(p)
     p.add_argument(
         "--replace", action="store_true", help="print the text with plain words in place of jargon"
     )

@@ -9,7 +9,16 @@ from typing import Any
 from ..core import directory
 from ..core.models import Department
 from ..core.programmes import find_id as find_programme
-from ._common import CliError, acting, open_store, print_items, print_json
+from ._common import (
+    CliError,
+    acting,
+    add_json,
+    open_store,
+    print_items,
+    print_json,
+    reader,
+    subcommands,
+)
 
 
 def register(sub: Any) -> None:
@@ -17,20 +26,17 @@ def register(sub: Any) -> None:
     p = sub.add_parser("goals", help="show or set a programme's coverage goals (JSON)")
     p.add_argument("programme", nargs="?", metavar="PROGRAMME")
     p.add_argument("--set", metavar="JSON", help='e.g. [{"type": "cadence", "days": 365}]')
-    p.add_argument("--json", action="store_true")
+    add_json(p)
     p.set_defaults(func=cmd_goals)
 
     p = sub.add_parser("programme", help="add or list programmes (a season of visits)")
-    prsub = p.add_subparsers(dest="action", metavar="action", required=True)
+    prsub = subcommands(p, func=cmd_programme)
     q = prsub.add_parser("add", help="add a programme")
     q.add_argument("name", metavar="NAME")
     q.add_argument("--description")
     q.add_argument("--start", metavar="DATE")
     q.add_argument("--end", metavar="DATE")
-    q = prsub.add_parser("list", help="list programmes")
-    q.set_defaults(read_only=True)
-    q.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_programme)
+    add_json(reader(prsub, "list", help="list programmes"))
 
 
 def cmd_goals(args: argparse.Namespace) -> int:

@@ -17,10 +17,10 @@ DESCRIPTION = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ._common import record_id
+    from ._common import add_id, add_json, reader, subcommands
 
     p = sub.add_parser("secondment", help=HELP, description=DESCRIPTION)
-    ssub = p.add_subparsers(dest="action", metavar="action", required=True)
+    ssub = subcommands(p, func=cmd_secondment)
 
     q = ssub.add_parser("add", help="arrange a secondment")
     q.add_argument("person", metavar="PERSON", help="who is seconded")
@@ -29,29 +29,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--start", required=True, metavar="PHRASE", help="first day")
     q.add_argument("--end", required=True, metavar="PHRASE", help="last day")
     q.add_argument("--goals", metavar="TEXT", default="", help="the learning goals")
-    q.set_defaults(func=cmd_secondment)
 
     q = ssub.add_parser("log", help="the seconded person's line for today (or --day)")
-    q.add_argument("id", metavar="ID", type=record_id)
+    add_id(q)
     q.add_argument("text", metavar="TEXT")
     q.add_argument("--day", metavar="PHRASE", help="the day the line is about (default today)")
-    q.set_defaults(func=cmd_secondment)
 
     q = ssub.add_parser("sign-off", help="the host signs a finished secondment off")
-    q.add_argument("id", metavar="ID", type=record_id)
+    add_id(q)
     q.add_argument("--comment", required=True, metavar="TEXT")
-    q.set_defaults(func=cmd_secondment)
 
-    q = ssub.add_parser("list", help="list secondments, the latest first")
+    q = reader(ssub, "list", help="list secondments, the latest first")
     q.add_argument("--department", metavar="NAME")
     q.add_argument("--person", metavar="NAME", help="seconded or hosting")
-    q.add_argument("--json", action="store_true", help="print a JSON array")
-    q.set_defaults(func=cmd_secondment, read_only=True)
+    add_json(q, "print a JSON array")
 
-    q = ssub.add_parser("show", help="one secondment with its daily log")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("--json", action="store_true", help="print a JSON object")
-    q.set_defaults(func=cmd_secondment, read_only=True)
+    q = reader(ssub, "show", help="one secondment with its daily log")
+    add_id(q)
+    add_json(q, "print a JSON object")
 
 
 def cmd_secondment(args: argparse.Namespace) -> int:

@@ -8,11 +8,14 @@ from typing import Any
 from ..core.store import Store
 from ._common import (
     acting_person,
+    add_json,
     names,
     open_store,
     print_items,
     print_json,
     print_table,
+    reader,
+    subcommands,
     visit_key,
     visit_record,
 )
@@ -23,7 +26,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "survey", help="host surveys: expectation vs perception of IT's communication"
     )
-    vsub2 = p.add_subparsers(dest="action", metavar="action", required=True)
+    vsub2 = subcommands(p, func=cmd_survey)
     q = vsub2.add_parser(
         "add",
         help="record a survey answer (scores 1-5 for: plain language, listening, "
@@ -38,10 +41,7 @@ def register(sub: Any) -> None:
         "--perceive", required=True, metavar="S,S,S,S", help="what you experienced, e.g. 3,4,2,4"
     )
     q.add_argument("--visit", metavar="ID", type=visit_key)
-    q = vsub2.add_parser("list", help="list survey answers")
-    q.set_defaults(read_only=True)
-    q.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_survey)
+    add_json(reader(vsub2, "list", help="list survey answers"))
 
 
 def cmd_survey(args: argparse.Namespace) -> int:

@@ -21,14 +21,17 @@ REPORT_HELP = (
 
 
 def register_department(dsub: argparse._SubParsersAction) -> None:
-    p = dsub.add_parser(
+    from ._common import add_json, reader
+
+    p = reader(
+        dsub,
         "show",
         help="the department card: liaison, hosts, coverage both ways, visits, open "
         "suggestions and actions, breaches, kudos, perception gap, secondments",
     )
     p.add_argument("department", metavar="DEPARTMENT")
-    p.add_argument("--json", action="store_true", help="print a JSON object")
-    p.set_defaults(func=cmd_department_show, read_only=True)
+    add_json(p, "print a JSON object")
+    p.set_defaults(func=cmd_department_show)
 
 
 def cmd_department_show(args: argparse.Namespace) -> int:
