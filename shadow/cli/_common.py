@@ -256,6 +256,20 @@ def acting_person(store: Store, args: argparse.Namespace) -> Person:
     return person
 
 
+def open_as(args: argparse.Namespace) -> tuple[Store, str]:
+    """The opening of a command that changes records: its store, and the audit name of
+    whoever is acting (:func:`acting`)."""
+    store = open_store(args)
+    return store, acting(store, args)
+
+
+def open_as_person(args: argparse.Namespace) -> tuple[Store, Person]:
+    """The opening of a command that writes something of the actor's own (a note, a
+    suggestion, a rating): its store, and the acting person (:func:`acting_person`)."""
+    store = open_store(args)
+    return store, acting_person(store, args)
+
+
 def visit_record(store: Store, actor: str, ref: str) -> int:
     """The record a note, suggestion, kudos, survey or action about a visit points at:
     ``12``, or ``20@2026-12-16`` for one occurrence of a repeating visit."""

@@ -12,9 +12,8 @@ from . import sla as cli_sla
 from . import versions
 from ._common import (
     CliError,
-    acting,
     add_id,
-    open_store,
+    open_as,
     print_items,
     record_id,
     subcommands,
@@ -126,8 +125,7 @@ def cmd_action(args: argparse.Namespace) -> int:
 
     if args.action in ("wait", "resume"):
         return cli_sla.cmd_wait(args, "actions")
-    store = open_store(args)
-    actor = acting(store, args)
+    store, actor = open_as(args)
     if args.action == "add":
         values: dict[str, Any] = {
             "title": args.title,

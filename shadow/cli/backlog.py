@@ -18,6 +18,7 @@ from ._common import (
     add_id,
     add_json,
     names,
+    open_as_person,
     open_store,
     print_json,
     print_table,
@@ -123,8 +124,7 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
 def cmd_suggest(args: argparse.Namespace) -> int:
     from ..core import backlog
 
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     values: dict[str, Any] = {"title": args.title, "description": args.description or ""}
     for key in ("direction", "visit", "department", "impact", "urgency"):
         if getattr(args, key):

@@ -15,6 +15,7 @@ from ._common import (
     CliError,
     acting,
     json_flag,
+    open_as,
     open_store,
     print_items,
     print_json,
@@ -232,8 +233,7 @@ def cmd_department(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    actor = acting(store, args)
+    store, actor = open_as(args)
     count = directory.import_csv(
         store, actor, args.kind, args.file, progress=stderr_progress(f"importing {args.kind}")
     )

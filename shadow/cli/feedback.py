@@ -19,9 +19,9 @@ from ..core.feedback import DIRECTIONS
 from ..core.plain import count
 from ._common import (
     CliError,
-    acting_person,
     add_json,
     add_since,
+    open_as_person,
     open_store,
     past_moment,
     print_json,
@@ -91,8 +91,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def _rate(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     if args.rating is None and feedback.mine(store, actor, args.visit) is None:
         raise CliError("give your rating: --rating N (1 = not useful ... 5 = very useful)")
     fb, new = feedback.rate(

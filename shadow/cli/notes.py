@@ -12,10 +12,9 @@ from ..core.store import Store
 from . import versions
 from ._common import (
     CliError,
-    acting_person,
     add_id,
     add_json,
-    open_store,
+    open_as_person,
     print_items,
     print_json,
     read_stdin,
@@ -130,8 +129,7 @@ def privacy_warning(fields: dict[str, str | None]) -> None:
 def cmd_observe(args: argparse.Namespace) -> int:
     from ..core import notes
 
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     oid = notes.observe(store, actor, args.visit, args.text, args.kind)
     print(f"noted #{oid} on visit #{args.visit} ({SIDE_LABELS[actor.side]} side, {args.kind})")
     jargon_warning(args.text, actor.side == "it")
@@ -149,8 +147,7 @@ def cmd_observation(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     before = store.get("observations", args.id)
     versions.require(store, args, "observations", args.id)
     obs = notes.edit_observation(
@@ -169,8 +166,7 @@ def cmd_observation(args: argparse.Namespace) -> int:
 def cmd_kudos(args: argparse.Namespace) -> int:
     from ..core import notes
 
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     to = directory.find_person(store, args.to)
     kid = notes.give_kudos(
         store,

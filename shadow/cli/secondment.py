@@ -53,7 +53,7 @@ def cmd_secondment(args: argparse.Namespace) -> int:
     from ..core import dates, directory, secondments
     from ..core.plain import count
     from ..core.settings import dayfirst
-    from ._common import acting, acting_person, open_store, print_json, print_table
+    from ._common import acting, acting_person, open_store, past_moment, print_json, print_table
 
     store = open_store(args)
     now = dates.now()
@@ -75,9 +75,8 @@ def cmd_secondment(args: argparse.Namespace) -> int:
         print(f"arranged secondment #{sid}: {record.start} to {record.end}")
         return 0
     if args.action == "log":
-        day = None
-        if args.day:
-            day = dates.parse_moment(args.day, dayfirst=dayfirst(), future=False).value.date()
+        moment = past_moment(args.day)
+        day = moment.date() if moment else None
         n = secondments.log(store, acting_person(store, args), args.id, args.text, day=day, now=now)
         print(f"logged on secondment #{args.id} ({count(n, 'day')} in the log)")
         return 0

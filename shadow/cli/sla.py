@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..core.models import WAIT_SIDES
-from ._common import CliError, acting, add_id, open_store, print_json, print_table
+from ._common import CliError, add_id, open_as, print_json, print_table
 
 SETTINGS_HELP = (
     "sla.hours (the service desk's working hours, e.g. 'Mon-Fri 08:30-17:00'; clocks count only "
@@ -64,8 +64,7 @@ def cmd_wait(args: argparse.Namespace, record: str) -> int:
     from ..core import sla
     from ..core.dates import format_moment, from_iso
 
-    store = open_store(args)
-    actor = acting(store, args)
+    store, actor = open_as(args)
     noun = "suggestion" if record == "suggestions" else "action"
     if args.action == "wait":
         w = sla.wait(store, actor, record, args.id, args.on, args.note or "")
