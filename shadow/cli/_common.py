@@ -1,8 +1,9 @@
 """What every command shares: safe output of user text, argument types for ids and
 counts, the store a command opens, who is acting, JSON and table output, the
-``CliError`` that becomes ``shadow: error: ...``, and the argument idioms every area's
-``register()`` declares alike (action subcommands, read-only subcommands, ``--json``,
-``--out``, ``--programme``, ``--from/--to``, ``--since``, ``--for``, a record's ``ID``).
+``CliError`` that becomes ``shadow: error: ...``, and, as methods of every parser
+(``Parser``), the argument idioms every area's ``register()`` declares alike (action
+subcommands and their handler, read-only commands, ``--json``, ``--out``,
+``--programme``, ``--from/--to``, ``--since``, ``--for``, a record's ``ID``).
 Never imports Textual."""
 
 from __future__ import annotations
@@ -114,10 +115,74 @@ def _shorter(message: str) -> str:
     return message[: found.start()] + f"invalid choice: {found['value']}{hint}"
 
 
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Commands(argparse._SubParsersAction):
+    """A parser's subcommands; ``add_parser(..., read_only=True)`` makes one that never
+    creates or writes the database (see open_store)."""
+
+    def add_parser(self, name: str, *, read_only: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        p = super().add_parser(name, **kwargs)
+        if read_only:
+            p.set_defaults(read_only=True)
+        return p
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with its own refusals made the product's: one safe line (they repeat what
     was typed) naming the command's ``--help``, and exit 1 like every other refusal;
-    ``--help`` and ``--version`` still exit 0."""
+    ``--help`` and ``--version`` still exit 0.
+
+    Every (sub)command's parser is one (argparse makes subparsers of the parent's class),
+    so the argument idioms the areas share are its methods, each declared once: a flag's
+    name, metavar and dest live here; where an area words a help its own way, it passes
+    that text in."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _Commands)
+
+    def subcommands(self, *, func: Handler | None = None, dest: str = "action") -> Any:
+        """``shadow NAME ACTION ...``: the required action subcommands (returned, to add
+        each action to), and ``func``, the handler every action runs."""
+        if func is not None:
+            self.set_defaults(func=func)
+        return self.add_subparsers(dest=dest, metavar="action", required=True)
+
+    def add_id(self, metavar: str = "ID", dest: str = "id") -> None:
+        """The record the command acts on: ``12`` or ``#12`` (``record_id``)."""
+        self.add_argument(dest, metavar=metavar, type=record_id)
+
+    def add_json(self, help: str | None = None) -> None:
+        """``--json``: print JSON instead of text (``help`` says which shape)."""
+        self.add_argument("--json", action="store_true", help=help)
+
+    def add_out(self, help: str | None = None) -> None:
+        """``--out FILE``: where a document or report is written."""
+        self.add_argument("--out", metavar="FILE", help=help)
+
+    def add_programme(self, help: str | None = None) -> None:
+        """``--programme NAME``: the programme the command is about."""
+        self.add_argument("--programme", metavar="NAME", help=help)
+
+    def add_range(self, from_help: str | None = None, to_help: str | None = None) -> None:
+        """``--from PHRASE --to PHRASE``: a span of days (``args.from_``, ``args.to``; read
+        with past_moment and span_end)."""
+        self.add_from(from_help)
+        self.add_argument("--to", metavar="PHRASE", help=to_help)
+
+    def add_from(self, help: str | None = None) -> None:
+        """``--from PHRASE`` (``args.from_``): where a span of days starts."""
+        self.add_argument("--from", dest="from_", metavar="PHRASE", help=help)
+
+    def add_since(self, help: str, metavar: str = "PHRASE") -> None:
+        """``--since PHRASE``: from this moment on (read with past_moment)."""
+        self.add_argument("--since", metavar=metavar, help=help)
+
+    def add_duration(self, help: str | None = None) -> None:
+        """``--for DURATION`` (``args.for_``): how long a visit lasts (90m, 2h, 1h30)."""
+        self.add_argument("--for", dest="for_", metavar="DURATION", help=help)
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         _innermost.append(self)  # a subcommand's parser starts after its parent's
@@ -418,74 +483,7 @@ def span_end(text: str | None) -> datetime | None:
     return moment.value if moment.has_time else moment.value + timedelta(days=1)
 
 
-# ------------------------------------------------------------------ argument idioms
-# What every area's register() declares alike, declared once: a flag's name, metavar and
-# dest live here; where an area words a help its own way, it passes that text in.
-Handler = Callable[[argparse.Namespace], int]
-
-
-def reader(sub: Any, name: str, *, help: str, description: str | None = None) -> Any:
-    """A subcommand that only reads: it never creates or writes the database (see
-    ``open_store``), so it also works on a file it may not write."""
-    p = sub.add_parser(name, help=help, description=description)
-    p.set_defaults(read_only=True)
-    return p
-
-
-def subcommands(
-    p: argparse.ArgumentParser, *, func: Handler | None = None, dest: str = "action"
-) -> Any:
-    """``shadow NAME ACTION ...``: the required action subcommands of ``p`` (returned, to
-    add each action to), and ``func``, the handler every action runs."""
-    if func is not None:
-        p.set_defaults(func=func)
-    return p.add_subparsers(dest=dest, metavar="action", required=True)
-
-
-def add_id(p: argparse.ArgumentParser, metavar: str = "ID", dest: str = "id") -> None:
-    """The record the command acts on: ``12`` or ``#12`` (``record_id``)."""
-    p.add_argument(dest, metavar=metavar, type=record_id)
-
-
-def add_json(p: argparse.ArgumentParser, help: str | None = None) -> None:
-    """``--json``: print JSON instead of text (``help`` says which shape)."""
-    p.add_argument("--json", action="store_true", help=help)
-
-
 def json_flag(p: argparse.ArgumentParser) -> None:
     """``--json`` and ``--all`` for the commands that list records."""
-    add_json(p, help="print a JSON array (each item has id)")
+    p.add_argument("--json", action="store_true", help="print a JSON array (each item has id)")
     p.add_argument("--all", action="store_true", help="include inactive records")
-
-
-def add_out(p: argparse.ArgumentParser, help: str | None = None) -> None:
-    """``--out FILE``: where a document or report is written."""
-    p.add_argument("--out", metavar="FILE", help=help)
-
-
-def add_programme(p: argparse.ArgumentParser, help: str | None = None) -> None:
-    """``--programme NAME``: the programme the command is about."""
-    p.add_argument("--programme", metavar="NAME", help=help)
-
-
-def add_from(p: argparse.ArgumentParser, help: str | None = None) -> None:
-    """``--from PHRASE`` (read as ``args.from_``): where a span of days starts."""
-    p.add_argument("--from", dest="from_", metavar="PHRASE", help=help)
-
-
-def add_range(
-    p: argparse.ArgumentParser, *, from_help: str | None = None, to_help: str | None = None
-) -> None:
-    """``--from PHRASE --to PHRASE``: a span of days (``args.from_``, ``args.to``)."""
-    add_from(p, from_help)
-    p.add_argument("--to", metavar="PHRASE", help=to_help)
-
-
-def add_duration(p: argparse.ArgumentParser, help: str | None = None) -> None:
-    """``--for DURATION`` (read as ``args.for_``): how long a visit lasts (90m, 2h, 1h30)."""
-    p.add_argument("--for", dest="for_", metavar="DURATION", help=help)
-
-
-def add_since(p: argparse.ArgumentParser, help: str, metavar: str = "PHRASE") -> None:
-    """``--since PHRASE``: from this moment on (read with ``_common.past_moment``)."""
-    p.add_argument("--since", metavar=metavar, help=help)

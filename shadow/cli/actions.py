@@ -10,16 +10,7 @@ from ..core.settings import dayfirst
 from ..core.store import Store
 from . import sla as cli_sla
 from . import versions
-from ._common import (
-    CliError,
-    add_id,
-    open_as,
-    print_items,
-    record_id,
-    subcommands,
-    visit_key,
-    visit_record,
-)
+from ._common import CliError, open_as, print_items, record_id, visit_key, visit_record
 from .notes import privacy_warning
 
 
@@ -28,7 +19,7 @@ def register(sub: Any) -> None:
     act = sub.add_parser(
         "action", help="follow-up actions: add, start, done, drop, reopen, reassign, due, note"
     )
-    asub = subcommands(act, func=cmd_action)
+    asub = act.subcommands(func=cmd_action)
     q = asub.add_parser("add", help="add an action to a suggestion, note or visit")
     q.add_argument("title", metavar="TITLE")
     q.add_argument("--owner", required=True, metavar="NAME")
@@ -43,7 +34,7 @@ def register(sub: Any) -> None:
         ("reopen", "open again"),
     ):
         q = asub.add_parser(verb, help=text)
-        add_id(q)
+        q.add_id()
         if verb == "reopen":
             q.add_argument(
                 "--reason", required=True, metavar="TEXT", help="why (kept in the history)"
@@ -52,7 +43,7 @@ def register(sub: Any) -> None:
             q.add_argument("--close-suggestion", action="store_true",
                            help="if this was the suggestion's last open action, mark the suggestion done")  # fmt: skip
     q = asub.add_parser("drop", help="drop an action (needs --reason)")
-    add_id(q)
+    q.add_id()
     q.add_argument("--reason", required=True, metavar="TEXT")
     for verb, text, what, metavar in (
         ("reassign", "give an action to someone else", "owner", "NAME"),
@@ -60,7 +51,7 @@ def register(sub: Any) -> None:
         ("note", "add a line to an action's notes", "text", "TEXT"),
     ):
         q = asub.add_parser(verb, help=text)
-        add_id(q)
+        q.add_id()
         q.add_argument(what, metavar=metavar)
     cli_sla.register_wait(asub, "action")
 

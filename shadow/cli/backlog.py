@@ -15,15 +15,11 @@ from ._common import (
     CliError,
     acting,
     acting_person,
-    add_id,
-    add_json,
     names,
     open_as_person,
     open_store,
     print_json,
     print_table,
-    reader,
-    subcommands,
     visit_key,
     visit_record,
 )
@@ -50,21 +46,21 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_suggest)
 
     sug = sub.add_parser("suggestion", help="triage suggestions: status, vote, merge, set, show")
-    ssub = subcommands(sug, func=cmd_suggestion)
+    ssub = sug.subcommands(func=cmd_suggestion)
     q = ssub.add_parser(
         "status", help="move a suggestion along its lifecycle (declined needs --reason)"
     )
-    add_id(q)
+    q.add_id()
     q.add_argument("status", choices=[x for x in SUGGESTION_STATUSES if x != "duplicate"])
     q.add_argument("--reason", metavar="TEXT")
     q = ssub.add_parser("vote", help="vote for a suggestion (one vote each)")
-    add_id(q)
+    q.add_id()
     q.add_argument("--withdraw", action="store_true", help="take your vote back")
     q = ssub.add_parser("merge", help="merge a duplicate into the suggestion it repeats")
-    add_id(q, "DUPLICATE")
-    add_id(q, "SURVIVOR", dest="into")
+    q.add_id("DUPLICATE")
+    q.add_id("SURVIVOR", dest="into")
     q = ssub.add_parser("set", help="change impact, urgency, risks, tags ...")
-    add_id(q)
+    q.add_id()
     q.add_argument("--title")
     q.add_argument("--description")
     q.add_argument("--impact", choices=LEVELS)
@@ -76,9 +72,9 @@ def register(sub: Any) -> None:
     q.add_argument("--tag", action="append", help="add a tag")
     q.add_argument("--direction", choices=DIRECTIONS)
     q.add_argument("--department", metavar="NAME")
-    q = reader(ssub, "show", help="a suggestion's details")
-    add_id(q)
-    add_json(q)
+    q = ssub.add_parser("show", help="a suggestion's details", read_only=True)
+    q.add_id()
+    q.add_json()
     cli_sla.register_wait(ssub, "suggestion")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ..core import access, directory, feeds, links
-from ._common import acting, acting_person, add_json, open_store, print_json, subcommands
+from ._common import acting, acting_person, open_store, print_json
 
 HELP = "your private calendar feed: an address calendar apps subscribe to (shadow serve)"
 DESCRIPTION = (
@@ -27,7 +27,7 @@ PUBLIC_URL_HELP = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("calendar", help=HELP, description=DESCRIPTION)
-    csub = subcommands(p, func=cmd_calendar)
+    csub = p.subcommands(func=cmd_calendar)
     q = csub.add_parser(
         "feed",
         help="show, make, replace or revoke a calendar feed address",
@@ -49,7 +49,7 @@ def secret_link_options(q: argparse.ArgumentParser, *, new: str, revoke: str) ->
     change.add_argument("--new", action="store_true", help=new)
     change.add_argument("--revoke", action="store_true", help=revoke)
     q.add_argument("--public-url", metavar="URL", help=PUBLIC_URL_HELP)
-    add_json(q, "print a JSON object")
+    q.add_json("print a JSON object")
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:

@@ -11,10 +11,6 @@ from ..core.settings import dayfirst
 from ..core.store import Store
 from ._common import (
     acting,
-    add_duration,
-    add_json,
-    add_programme,
-    add_range,
     cut_cells,
     names,
     open_store,
@@ -34,9 +30,9 @@ def register(sub: Any) -> None:
         "existing bookings, buffers and each person's weekly maximum. Pairs that cannot be placed are listed "
         "with the reason.",
     )
-    add_programme(p, "whose goals (default: the first programme)")
-    add_range(p, from_help="first day (default tomorrow)", to_help="last day (default 8 weeks on)")
-    add_duration(p, "visit length (default 2h)")
+    p.add_programme("whose goals (default: the first programme)")
+    p.add_range(from_help="first day (default tomorrow)", to_help="last day (default 8 weeks on)")
+    p.add_duration("visit length (default 2h)")
     p.add_argument(
         "--max-per-week",
         type=whole_number(1, 50),
@@ -44,7 +40,7 @@ def register(sub: Any) -> None:
         help="visits per person per week (default: setting, 2)",
     )
     p.add_argument("--apply", action="store_true", help="book the proposals as requested")
-    add_json(p)
+    p.add_json()
     p.set_defaults(func=cmd_plan)
 
 

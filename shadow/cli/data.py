@@ -8,8 +8,6 @@ from typing import Any
 from ..core import directory
 from ..core.plain import count
 from ._common import (
-    add_json,
-    add_out,
     open_store,
     print_json,
     print_table,
@@ -41,11 +39,11 @@ def register(sub: Any) -> None:
         default=50,
         help="last N entries (0 = all; default 50)",
     )
-    add_json(p, "print a JSON array")
+    p.add_json("print a JSON array")
     p.set_defaults(func=cmd_history, read_only=True)
 
     p = sub.add_parser("backup", help="write a backup copy now (the last 5 are kept)")
-    add_out(p, "write it to FILE instead of the backups folder")
+    p.add_out("write it to FILE instead of the backups folder")
     p.set_defaults(func=cmd_backup, read_only=True)
 
     p = sub.add_parser(

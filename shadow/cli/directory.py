@@ -20,9 +20,7 @@ from ._common import (
     print_items,
     print_json,
     print_table,
-    reader,
     stderr_progress,
-    subcommands,
 )
 
 
@@ -53,14 +51,14 @@ def _register_records(
     """``shadow NOUN add|edit|list|deactivate|reactivate``; returns NOUN's subparsers, for
     actions only one of them has."""
     top = sub.add_parser(noun, help=f"add, edit, list or deactivate {plural}")
-    actions = subcommands(top, func=func)
+    actions = top.subcommands(func=func)
     p = actions.add_parser("add", help=f"add a {noun}")
     p.add_argument("name", metavar="NAME")
     fields(p, adding=True)
     p = actions.add_parser("edit", help=edit_help)
     p.add_argument(noun, metavar=noun.upper())
     fields(p, adding=False)
-    json_flag(reader(actions, "list", help=f"list {plural}"))
+    json_flag(actions.add_parser("list", help=f"list {plural}", read_only=True))
     for verb in ("deactivate", "reactivate"):
         p = actions.add_parser(verb, help=f"{verb} a {noun} (nothing is deleted)")
         p.add_argument(noun, metavar=noun.upper())

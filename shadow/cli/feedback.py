@@ -19,8 +19,6 @@ from ..core.feedback import DIRECTIONS
 from ..core.plain import count
 from ._common import (
     CliError,
-    add_json,
-    add_since,
     open_as_person,
     open_store,
     past_moment,
@@ -62,8 +60,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--summary", action="store_true", help="the figures of the ratings")
     p.add_argument("--department", metavar="NAME", help="--list/--summary: visits to this one")
     p.add_argument("--direction", choices=DIRECTIONS, help="--list/--summary: one direction")
-    add_since(p, "--list/--summary: ratings given since")
-    add_json(p, "--list/--summary: print JSON")
+    p.add_since("--list/--summary: ratings given since")
+    p.add_json("--list/--summary: print JSON")
     p.set_defaults(func=cmd_feedback)
 
 

@@ -7,7 +7,7 @@ import importlib
 from typing import Any
 
 from ..core.models import DIRECTIONS
-from ._common import add_range, json_flag, open_store, visit_key
+from ._common import json_flag, open_store, visit_key
 
 # What ``shadow list`` lists (in the order its help names them) and who prints each
 # (module, function): only the module of the list asked for is loaded.
@@ -32,8 +32,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("what", choices=list(LISTERS))
     json_flag(p)
-    add_range(
-        p,
+    p.add_range(
         from_help="visits from this day (default today)",
         to_help="visits up to this day (default 90 days on)",
     )

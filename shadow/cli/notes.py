@@ -12,14 +12,11 @@ from ..core.store import Store
 from . import versions
 from ._common import (
     CliError,
-    add_id,
-    add_json,
     open_as_person,
     print_items,
     print_json,
     read_stdin,
     safe_line,
-    subcommands,
     visit_key,
     visit_record,
 )
@@ -38,9 +35,9 @@ def register(sub: Any) -> None:
         help="correct a note you wrote (observation edit ID [TEXT] [--kind K])",
         description="Only a note's author can change it; the history keeps what it said before.",
     )
-    osub = subcommands(p, func=cmd_observation)
+    osub = p.subcommands(func=cmd_observation)
     p = osub.add_parser("edit", help="change the text or kind of your own note")
-    add_id(p)
+    p.add_id()
     p.add_argument("text", metavar="TEXT", nargs="?", help="the new text (default: unchanged)")
     p.add_argument("--kind", choices=OBSERVATION_KINDS)
 
@@ -64,7 +61,7 @@ def register_kudos(sub: Any) -> None:
     p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
     p.add_argument("--for", dest="for_", choices=("library", "it"), default="library",
                    help="who reads it (default: library)")  # fmt: skip
-    add_json(p)
+    p.add_json()
     p.add_argument(
         "--replace", action="store_true", help="print the text with plain words in place of jargon"
     )

@@ -11,17 +11,7 @@ import sys
 
 from ..core import directory, mail, outbox
 from ..core.store import Store
-from ._common import (
-    CliError,
-    acting,
-    add_id,
-    add_json,
-    open_store,
-    print_json,
-    print_table,
-    reader,
-    subcommands,
-)
+from ._common import CliError, acting, open_store, print_json, print_table
 
 HELP = "messages waiting to go out: list, send, retry, drop, sweep, show, receive"
 DESCRIPTION = (
@@ -34,19 +24,21 @@ DESCRIPTION = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("outbox", help=HELP, description=DESCRIPTION)
-    osub = subcommands(p, func=cmd_outbox)
+    osub = p.subcommands(func=cmd_outbox)
 
-    q = reader(osub, "list", help="list messages: failed first, then waiting, then sent")
+    q = osub.add_parser(
+        "list", help="list messages: failed first, then waiting, then sent", read_only=True
+    )
     q.add_argument("--state", choices=outbox.STATES, action="append", help="only this state")
-    add_json(q, "print a JSON array")
+    q.add_json("print a JSON array")
 
     osub.add_parser("send", help="send every queued message now")
 
     q = osub.add_parser("retry", help="queue a failed or dropped message again")
-    add_id(q)
+    q.add_id()
     q.add_argument("--send", action="store_true", help="and send it now")
 
-    add_id(osub.add_parser("drop", help="never send this message"))
+    osub.add_parser("drop", help="never send this message").add_id()
 
     q = osub.add_parser(
         "sweep",
@@ -55,7 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("--send", action="store_true", help="and send what is queued")
 
-    add_id(reader(osub, "show", help="print one message as it goes out (headers, text, invite)"))
+    q = osub.add_parser(
+        "show", help="print one message as it goes out (headers, text, invite)", read_only=True
+    )
+    q.add_id()
 
     q = osub.add_parser(
         "receive",

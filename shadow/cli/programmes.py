@@ -9,16 +9,7 @@ from typing import Any
 from ..core import directory
 from ..core.models import Department
 from ..core.programmes import find_id as find_programme
-from ._common import (
-    CliError,
-    acting,
-    add_json,
-    open_store,
-    print_items,
-    print_json,
-    reader,
-    subcommands,
-)
+from ._common import CliError, acting, open_store, print_items, print_json
 
 
 def register(sub: Any) -> None:
@@ -26,17 +17,17 @@ def register(sub: Any) -> None:
     p = sub.add_parser("goals", help="show or set a programme's coverage goals (JSON)")
     p.add_argument("programme", nargs="?", metavar="PROGRAMME")
     p.add_argument("--set", metavar="JSON", help='e.g. [{"type": "cadence", "days": 365}]')
-    add_json(p)
+    p.add_json()
     p.set_defaults(func=cmd_goals)
 
     p = sub.add_parser("programme", help="add or list programmes (a season of visits)")
-    prsub = subcommands(p, func=cmd_programme)
+    prsub = p.subcommands(func=cmd_programme)
     q = prsub.add_parser("add", help="add a programme")
     q.add_argument("name", metavar="NAME")
     q.add_argument("--description")
     q.add_argument("--start", metavar="DATE")
     q.add_argument("--end", metavar="DATE")
-    add_json(reader(prsub, "list", help="list programmes"))
+    prsub.add_parser("list", help="list programmes", read_only=True).add_json()
 
 
 def cmd_goals(args: argparse.Namespace) -> int:

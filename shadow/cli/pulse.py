@@ -10,16 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ..core import directory, links, pulse
-from ._common import (
-    acting,
-    add_json,
-    add_since,
-    open_store,
-    past_moment,
-    print_json,
-    reader,
-    subcommands,
-)
+from ._common import acting, open_store, past_moment, print_json
 from .calendar import secret_link_options
 
 HELP = "the anonymous perception pulse: a survey link per department, and its report"
@@ -33,7 +24,7 @@ DESCRIPTION = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pulse", help=HELP, description=DESCRIPTION)
-    psub = subcommands(p, func=cmd_pulse)
+    psub = p.subcommands(func=cmd_pulse)
     q = psub.add_parser(
         "link",
         help="make, replace or revoke a department's pulse link",
@@ -44,14 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     secret_link_options(
         q, new="make a new link (the old one stops working)", revoke="stop the link at once"
     )
-    q = reader(
-        psub,
+    q = psub.add_parser(
         "report",
         help=f"the pulse per department (nothing from fewer than {pulse.THRESHOLD} answers)",
+        read_only=True,
     )
     q.add_argument("--department", metavar="NAME", help="only this department")
-    add_since(q, "from this date (counted from the start of its month)", metavar="DATE")
-    add_json(q, "print a JSON array")
+    q.add_since("from this date (counted from the start of its month)", metavar="DATE")
+    q.add_json("print a JSON array")
 
 
 def cmd_pulse(args: argparse.Namespace) -> int:

@@ -12,20 +12,7 @@ from ..core import directory
 from ..core.programmes import find_id as find_programme
 from . import sla as cli_sla
 from . import twoway
-from ._common import (
-    CliError,
-    add_json,
-    add_out,
-    add_programme,
-    add_range,
-    add_since,
-    open_store,
-    past_moment,
-    print_json,
-    print_table,
-    span_end,
-    write_out,
-)
+from ._common import CliError, open_store, past_moment, print_json, print_table, span_end, write_out
 from .coverage import report_coverage
 from .surveys import report_gap
 
@@ -41,8 +28,8 @@ def register_export(sub: Any) -> None:
     )
     p.add_argument("format", choices=["ics", "csv", "md"])
     p.add_argument("what", nargs="?", help="for csv: suggestions, actions, visits or observations")
-    add_programme(p, "for md: one programme (default: everything)")
-    add_out(p, "write to FILE (default: standard output)")
+    p.add_programme("for md: one programme (default: everything)")
+    p.add_out("write to FILE (default: standard output)")
     p.add_argument("--person", metavar="NAME", help="for ics: only the visits this person is on")
     p.set_defaults(func=cmd_export, read_only=True)
 
@@ -64,11 +51,11 @@ def register(sub: Any) -> None:
                                     *twoway.REPORT_KINDS])  # fmt: skip
     cli_sla.register_report(p)
     twoway.register_report(p)
-    add_programme(p, "coverage: against this programme's goals")
-    add_range(p, from_help="sla: suggestions raised from", to_help="sla: suggestions raised up to")
-    add_since(p, "meeting: the last meeting (default 14 days ago)")
-    add_json(p)
-    add_out(p)
+    p.add_programme("coverage: against this programme's goals")
+    p.add_range(from_help="sla: suggestions raised from", to_help="sla: suggestions raised up to")
+    p.add_since("meeting: the last meeting (default 14 days ago)")
+    p.add_json()
+    p.add_out()
     p.set_defaults(func=cmd_report, read_only=True)
 
 

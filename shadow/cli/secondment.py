@@ -17,10 +17,9 @@ DESCRIPTION = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ._common import add_id, add_json, reader, subcommands
 
     p = sub.add_parser("secondment", help=HELP, description=DESCRIPTION)
-    ssub = subcommands(p, func=cmd_secondment)
+    ssub = p.subcommands(func=cmd_secondment)
 
     q = ssub.add_parser("add", help="arrange a secondment")
     q.add_argument("person", metavar="PERSON", help="who is seconded")
@@ -31,22 +30,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--goals", metavar="TEXT", default="", help="the learning goals")
 
     q = ssub.add_parser("log", help="the seconded person's line for today (or --day)")
-    add_id(q)
+    q.add_id()
     q.add_argument("text", metavar="TEXT")
     q.add_argument("--day", metavar="PHRASE", help="the day the line is about (default today)")
 
     q = ssub.add_parser("sign-off", help="the host signs a finished secondment off")
-    add_id(q)
+    q.add_id()
     q.add_argument("--comment", required=True, metavar="TEXT")
 
-    q = reader(ssub, "list", help="list secondments, the latest first")
+    q = ssub.add_parser("list", help="list secondments, the latest first", read_only=True)
     q.add_argument("--department", metavar="NAME")
     q.add_argument("--person", metavar="NAME", help="seconded or hosting")
-    add_json(q, "print a JSON array")
+    q.add_json("print a JSON array")
 
-    q = reader(ssub, "show", help="one secondment with its daily log")
-    add_id(q)
-    add_json(q, "print a JSON object")
+    q = ssub.add_parser("show", help="one secondment with its daily log", read_only=True)
+    q.add_id()
+    q.add_json("print a JSON object")
 
 
 def cmd_secondment(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..core.models import WAIT_SIDES
-from ._common import CliError, add_id, open_as, print_json, print_table
+from ._common import CliError, open_as, print_json, print_table
 
 SETTINGS_HELP = (
     "sla.hours (the service desk's working hours, e.g. 'Mon-Fri 08:30-17:00'; clocks count only "
@@ -35,10 +35,11 @@ def register_wait(sub: Any, noun: str) -> None:
         "that raised it, or on a vendor, its resolution clock pauses; the time is kept per side "
         "for 'shadow report sla'. Waiting on another side ends the current wait.",
     )
-    add_id(q)
+    q.add_id()
     q.add_argument("--on", required=True, choices=WAIT_SIDES, help="whose turn it is")
     q.add_argument("--note", metavar="TEXT", help="what is awaited")
-    add_id(sub.add_parser("resume", help=f"end the {noun}'s current wait (its clock runs again)"))
+    q = sub.add_parser("resume", help=f"end the {noun}'s current wait (its clock runs again)")
+    q.add_id()
 
 
 def register_report(p: argparse.ArgumentParser) -> None:

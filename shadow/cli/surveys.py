@@ -8,14 +8,11 @@ from typing import Any
 from ..core.store import Store
 from ._common import (
     acting_person,
-    add_json,
     names,
     open_store,
     print_items,
     print_json,
     print_table,
-    reader,
-    subcommands,
     visit_key,
     visit_record,
 )
@@ -26,7 +23,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "survey", help="host surveys: expectation vs perception of IT's communication"
     )
-    vsub2 = subcommands(p, func=cmd_survey)
+    vsub2 = p.subcommands(func=cmd_survey)
     q = vsub2.add_parser(
         "add",
         help="record a survey answer (scores 1-5 for: plain language, listening, "
@@ -41,7 +38,7 @@ def register(sub: Any) -> None:
         "--perceive", required=True, metavar="S,S,S,S", help="what you experienced, e.g. 3,4,2,4"
     )
     q.add_argument("--visit", metavar="ID", type=visit_key)
-    add_json(reader(vsub2, "list", help="list survey answers"))
+    vsub2.add_parser("list", help="list survey answers", read_only=True).add_json()
 
 
 def cmd_survey(args: argparse.Namespace) -> int:

@@ -21,17 +21,14 @@ REPORT_HELP = (
 
 
 def register_department(dsub: argparse._SubParsersAction) -> None:
-    from ._common import add_json, reader
-
-    p = reader(
-        dsub,
+    p = dsub.add_parser(
         "show",
         help="the department card: liaison, hosts, coverage both ways, visits, open "
         "suggestions and actions, breaches, kudos, perception gap, secondments",
     )
     p.add_argument("department", metavar="DEPARTMENT")
-    add_json(p, "print a JSON object")
-    p.set_defaults(func=cmd_department_show)
+    p.add_json("print a JSON object")
+    p.set_defaults(func=cmd_department_show, read_only=True)
 
 
 def cmd_department_show(args: argparse.Namespace) -> int:

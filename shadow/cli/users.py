@@ -12,7 +12,7 @@ import sys
 
 from ..core import access, directory
 from ..core.store import Store
-from ._common import CliError, acting, add_json, open_store, print_items, reader, subcommands
+from ._common import CliError, acting, open_store, print_items
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "own actions, booking requests), viewer (read only). Once any account exists the "
         "roles hold on every path; a person without an account may only read.",
     )
-    users = subcommands(p, func=cmd_user, dest="user_action")
+    users = p.subcommands(func=cmd_user, dest="user_action")
     q = users.add_parser("add", help="give a person in the directory an account")
     q.add_argument("name", help="a person in the directory")
     q.add_argument("--role", required=True, choices=access.ROLES)
@@ -37,8 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    add_json(reader(users, "list", help="list accounts and their roles"),
-             "print a JSON array (each item has id)")  # fmt: skip
+    users.add_parser("list", help="list accounts and their roles", read_only=True).add_json(
+        "print a JSON array (each item has id)"
+    )
     q = users.add_parser("remove", help="remove a person's account")
     q.add_argument("name")
 

@@ -14,18 +14,12 @@ from ..core.store import Store
 from ._common import (
     CliError,
     acting,
-    add_duration,
-    add_from,
-    add_json,
-    add_programme,
     names,
     open_store,
     past_moment,
     print_json,
     print_table,
-    reader,
     span_end,
-    subcommands,
     visit_key,
     whole_number,
 )
@@ -40,7 +34,7 @@ def register(sub: Any) -> None:
         description="Dates are phrases: 'tomorrow 9am', 'tue 10:00', '24/11/2026 14:00', "
         "'in 3 days 11:00', '2027-03-04 10:00'. Durations: 90m, 2h, 1h30.",
     )
-    vsub = subcommands(visit, func=cmd_visit)
+    vsub = visit.subcommands(func=cmd_visit)
     _register_add(vsub)
     _register_changes(vsub)
     _register_reading(vsub)
@@ -70,7 +64,7 @@ def _register_add(vsub: Any) -> None:
         help="host (repeat; default: the department's hosts)",
     )
     p.add_argument("--when", required=True, metavar="PHRASE", help="start, e.g. 'tue 10:00'")
-    add_duration(p, "length, e.g. 90m, 2h (default 2h)")
+    p.add_duration("length, e.g. 90m, 2h (default 2h)")
     p.add_argument("--end", metavar="PHRASE", help="end time instead of --for, e.g. 12:30")
     p.add_argument(
         "--repeat",
@@ -79,7 +73,7 @@ def _register_add(vsub: Any) -> None:
     )
     p.add_argument("--kind", default="tour", choices=VISIT_KINDS)
     p.add_argument("--purpose", metavar="TEXT", help="what to see")
-    add_programme(p)
+    p.add_programme()
     p.add_argument(
         "--force", action="store_true", help="save despite soft conflicts (needs --reason)"
     )
@@ -96,7 +90,7 @@ def _register_changes(vsub: Any) -> None:
     p = vsub.add_parser("reschedule", help="move a visit, keeping its record, notes and history")
     p.add_argument("id", metavar="ID", type=visit_key)
     p.add_argument("--when", required=True, metavar="PHRASE")
-    add_duration(p)
+    p.add_duration()
     p.add_argument(
         "--on", metavar="DATE", help="only the occurrence of a repeating visit on this day"
     )
@@ -130,17 +124,17 @@ def _register_changes(vsub: Any) -> None:
 
 def _register_reading(vsub: Any) -> None:
     """``visit show`` and ``visit slots`` (read only)."""
-    p = reader(vsub, "show", help="a visit's details and history")
+    p = vsub.add_parser("show", help="a visit's details and history", read_only=True)
     p.add_argument("id", metavar="ID", type=visit_key)
-    add_json(p)
-    p = reader(vsub, "slots", help="the next free slots that pass every check")
+    p.add_json()
+    p = vsub.add_parser("slots", help="the next free slots that pass every check", read_only=True)
     p.add_argument("--department", required=True, metavar="NAME")
     p.add_argument("--visitor", action="append", required=True, metavar="NAME")
     p.add_argument("--host", action="append", metavar="NAME")
-    add_duration(p, "length (default 2h)")
-    add_from(p, "search from (default now)")
+    p.add_duration("length (default 2h)")
+    p.add_from("search from (default now)")
     p.add_argument("--count", type=whole_number(1, 100), default=5)
-    add_json(p)
+    p.add_json()
 
 
 def visit_json(
