@@ -1,6 +1,10 @@
 """What every command shares: safe output of user text, argument types for ids and
-counts, the store a command opens, who is acting, JSON and table output, and the
-``CliError`` that becomes ``shadow: error: ...``. Never imports Textual."""
+counts, the store a command opens, who is acting, JSON and table output, the
+``CliError`` that becomes ``shadow: error: ...``, and, as methods of every parser
+(``Parser``), the argument idioms every area's ``register()`` declares alike (action
+subcommands and their handler, read-only commands, ``--json``, ``--out``,
+``--programme``, ``--from/--to``, ``--since``, ``--for``, a record's ``ID``).
+Never imports Textual."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,10 +115,74 @@ def _shorter(message: str) -> str:
     return message[: found.start()] + f"invalid choice: {found['value']}{hint}"
 
 
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Commands(argparse._SubParsersAction):
+    """A parser's subcommands; ``add_parser(..., read_only=True)`` makes one that never
+    creates or writes the database (see open_store)."""
+
+    def add_parser(self, name: str, *, read_only: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        p = super().add_parser(name, **kwargs)
+        if read_only:
+            p.set_defaults(read_only=True)
+        return p
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with its own refusals made the product's: one safe line (they repeat what
     was typed) naming the command's ``--help``, and exit 1 like every other refusal;
-    ``--help`` and ``--version`` still exit 0."""
+    ``--help`` and ``--version`` still exit 0.
+
+    Every (sub)command's parser is one (argparse makes subparsers of the parent's class),
+    so the argument idioms the areas share are its methods, each declared once: a flag's
+    name, metavar and dest live here; where an area words a help its own way, it passes
+    that text in."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _Commands)
+
+    def subcommands(self, *, func: Handler | None = None, dest: str = "action") -> Any:
+        """``shadow NAME ACTION ...``: the required action subcommands (returned, to add
+        each action to), and ``func``, the handler every action runs."""
+        if func is not None:
+            self.set_defaults(func=func)
+        return self.add_subparsers(dest=dest, metavar="action", required=True)
+
+    def add_id(self, metavar: str = "ID", dest: str = "id") -> None:
+        """The record the command acts on: ``12`` or ``#12`` (``record_id``)."""
+        self.add_argument(dest, metavar=metavar, type=record_id)
+
+    def add_json(self, help: str | None = None) -> None:
+        """``--json``: print JSON instead of text (``help`` says which shape)."""
+        self.add_argument("--json", action="store_true", help=help)
+
+    def add_out(self, help: str | None = None) -> None:
+        """``--out FILE``: where a document or report is written."""
+        self.add_argument("--out", metavar="FILE", help=help)
+
+    def add_programme(self, help: str | None = None) -> None:
+        """``--programme NAME``: the programme the command is about."""
+        self.add_argument("--programme", metavar="NAME", help=help)
+
+    def add_range(self, from_help: str | None = None, to_help: str | None = None) -> None:
+        """``--from PHRASE --to PHRASE``: a span of days (``args.from_``, ``args.to``; read
+        with past_moment and span_end)."""
+        self.add_from(from_help)
+        self.add_argument("--to", metavar="PHRASE", help=to_help)
+
+    def add_from(self, help: str | None = None) -> None:
+        """``--from PHRASE`` (``args.from_``): where a span of days starts."""
+        self.add_argument("--from", dest="from_", metavar="PHRASE", help=help)
+
+    def add_since(self, help: str, metavar: str = "PHRASE") -> None:
+        """``--since PHRASE``: from this moment on (read with past_moment)."""
+        self.add_argument("--since", metavar=metavar, help=help)
+
+    def add_duration(self, help: str | None = None) -> None:
+        """``--for DURATION`` (``args.for_``): how long a visit lasts (90m, 2h, 1h30)."""
+        self.add_argument("--for", dest="for_", metavar="DURATION", help=help)
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         _innermost.append(self)  # a subcommand's parser starts after its parent's
@@ -253,6 +321,20 @@ def acting_person(store: Store, args: argparse.Namespace) -> Person:
     return person
 
 
+def open_as(args: argparse.Namespace) -> tuple[Store, str]:
+    """The opening of a command that changes records: its store, and the audit name of
+    whoever is acting (:func:`acting`)."""
+    store = open_store(args)
+    return store, acting(store, args)
+
+
+def open_as_person(args: argparse.Namespace) -> tuple[Store, Person]:
+    """The opening of a command that writes something of the actor's own (a note, a
+    suggestion, a rating): its store, and the acting person (:func:`acting_person`)."""
+    store = open_store(args)
+    return store, acting_person(store, args)
+
+
 def visit_record(store: Store, actor: str, ref: str) -> int:
     """The record a note, suggestion, kudos, survey or action about a visit points at:
     ``12``, or ``20@2026-12-16`` for one occurrence of a repeating visit."""
@@ -376,6 +458,29 @@ def write_out(path: Path, payload: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def past_moment(text: str | None) -> datetime | None:
+    """A ``--since`` or ``--from`` phrase as a moment (a date without a year is not moved
+    forward into the future); None when none was given."""
+    if not text:
+        return None
+    from ..core import dates
+    from ..core.settings import dayfirst
+
+    return dates.parse_moment(text, dayfirst=dayfirst(), future=False).value
+
+
+def span_end(text: str | None) -> datetime | None:
+    """A ``--to`` phrase as where a span ends: its moment when it names a time of day,
+    else the end of its day; None when none was given."""
+    if not text:
+        return None
+    from ..core import dates
+    from ..core.settings import dayfirst
+
+    moment = dates.parse_moment(text, dayfirst=dayfirst(), future=False)
+    return moment.value if moment.has_time else moment.value + timedelta(days=1)
 
 
 def json_flag(p: argparse.ArgumentParser) -> None:

@@ -10,15 +10,7 @@ from ..core.settings import dayfirst
 from ..core.store import Store
 from . import sla as cli_sla
 from . import versions
-from ._common import (
-    CliError,
-    acting,
-    open_store,
-    print_items,
-    record_id,
-    visit_key,
-    visit_record,
-)
+from ._common import CliError, open_as, print_items, record_id, visit_key, visit_record
 from .notes import privacy_warning
 
 
@@ -27,7 +19,7 @@ def register(sub: Any) -> None:
     act = sub.add_parser(
         "action", help="follow-up actions: add, start, done, drop, reopen, reassign, due, note"
     )
-    asub = act.add_subparsers(dest="action", metavar="action", required=True)
+    asub = act.subcommands(func=cmd_action)
     q = asub.add_parser("add", help="add an action to a suggestion, note or visit")
     q.add_argument("title", metavar="TITLE")
     q.add_argument("--owner", required=True, metavar="NAME")
@@ -42,7 +34,7 @@ def register(sub: Any) -> None:
         ("reopen", "open again"),
     ):
         q = asub.add_parser(verb, help=text)
-        q.add_argument("id", metavar="ID", type=record_id)
+        q.add_id()
         if verb == "reopen":
             q.add_argument(
                 "--reason", required=True, metavar="TEXT", help="why (kept in the history)"
@@ -51,19 +43,17 @@ def register(sub: Any) -> None:
             q.add_argument("--close-suggestion", action="store_true",
                            help="if this was the suggestion's last open action, mark the suggestion done")  # fmt: skip
     q = asub.add_parser("drop", help="drop an action (needs --reason)")
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("--reason", required=True, metavar="TEXT")
-    q = asub.add_parser("reassign", help="give an action to someone else")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("owner", metavar="NAME")
-    q = asub.add_parser("due", help="change the due date")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("due", metavar="PHRASE")
-    q = asub.add_parser("note", help="add a line to an action's notes")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("text", metavar="TEXT")
+    for verb, text, what, metavar in (
+        ("reassign", "give an action to someone else", "owner", "NAME"),
+        ("due", "change the due date", "due", "PHRASE"),
+        ("note", "add a line to an action's notes", "text", "TEXT"),
+    ):
+        q = asub.add_parser(verb, help=text)
+        q.add_id()
+        q.add_argument(what, metavar=metavar)
     cli_sla.register_wait(asub, "action")
-    act.set_defaults(func=cmd_action)
 
 
 def action_json(view: Any) -> dict[str, Any]:
@@ -126,8 +116,7 @@ def cmd_action(args: argparse.Namespace) -> int:
 
     if args.action in ("wait", "resume"):
         return cli_sla.cmd_wait(args, "actions")
-    store = open_store(args)
-    actor = acting(store, args)
+    store, actor = open_as(args)
     if args.action == "add":
         values: dict[str, Any] = {
             "title": args.title,

@@ -16,10 +16,10 @@ from ._common import (
     acting,
     acting_person,
     names,
+    open_as_person,
     open_store,
     print_json,
     print_table,
-    record_id,
     visit_key,
     visit_record,
 )
@@ -46,21 +46,21 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_suggest)
 
     sug = sub.add_parser("suggestion", help="triage suggestions: status, vote, merge, set, show")
-    ssub = sug.add_subparsers(dest="action", metavar="action", required=True)
+    ssub = sug.subcommands(func=cmd_suggestion)
     q = ssub.add_parser(
         "status", help="move a suggestion along its lifecycle (declined needs --reason)"
     )
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("status", choices=[x for x in SUGGESTION_STATUSES if x != "duplicate"])
     q.add_argument("--reason", metavar="TEXT")
     q = ssub.add_parser("vote", help="vote for a suggestion (one vote each)")
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("--withdraw", action="store_true", help="take your vote back")
     q = ssub.add_parser("merge", help="merge a duplicate into the suggestion it repeats")
-    q.add_argument("id", metavar="DUPLICATE", type=record_id)
-    q.add_argument("into", metavar="SURVIVOR", type=record_id)
+    q.add_id("DUPLICATE")
+    q.add_id("SURVIVOR", dest="into")
     q = ssub.add_parser("set", help="change impact, urgency, risks, tags ...")
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("--title")
     q.add_argument("--description")
     q.add_argument("--impact", choices=LEVELS)
@@ -72,12 +72,10 @@ def register(sub: Any) -> None:
     q.add_argument("--tag", action="append", help="add a tag")
     q.add_argument("--direction", choices=DIRECTIONS)
     q.add_argument("--department", metavar="NAME")
-    q = ssub.add_parser("show", help="a suggestion's details")
-    q.set_defaults(read_only=True)
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("--json", action="store_true")
+    q = ssub.add_parser("show", help="a suggestion's details", read_only=True)
+    q.add_id()
+    q.add_json()
     cli_sla.register_wait(ssub, "suggestion")
-    sug.set_defaults(func=cmd_suggestion)
 
 
 def list_suggestions(store: Store, args: argparse.Namespace) -> int:
@@ -122,8 +120,7 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
 def cmd_suggest(args: argparse.Namespace) -> int:
     from ..core import backlog
 
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     values: dict[str, Any] = {"title": args.title, "description": args.description or ""}
     for key in ("direction", "visit", "department", "impact", "urgency"):
         if getattr(args, key):

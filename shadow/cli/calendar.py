@@ -27,7 +27,7 @@ PUBLIC_URL_HELP = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("calendar", help=HELP, description=DESCRIPTION)
-    csub = p.add_subparsers(dest="action", metavar="action", required=True)
+    csub = p.subcommands(func=cmd_calendar)
     q = csub.add_parser(
         "feed",
         help="show, make, replace or revoke a calendar feed address",
@@ -39,7 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         new="make a new address (the old one stops working)",
         revoke="stop the feed at once",
     )
-    q.set_defaults(func=cmd_calendar)
 
 
 def secret_link_options(q: argparse.ArgumentParser, *, new: str, revoke: str) -> None:
@@ -50,7 +49,7 @@ def secret_link_options(q: argparse.ArgumentParser, *, new: str, revoke: str) ->
     change.add_argument("--new", action="store_true", help=new)
     change.add_argument("--revoke", action="store_true", help=revoke)
     q.add_argument("--public-url", metavar="URL", help=PUBLIC_URL_HELP)
-    q.add_argument("--json", action="store_true", help="print a JSON object")
+    q.add_json("print a JSON object")
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:

@@ -30,10 +30,9 @@ def register(sub: Any) -> None:
         "existing bookings, buffers and each person's weekly maximum. Pairs that cannot be placed are listed "
         "with the reason.",
     )
-    p.add_argument("--programme", metavar="NAME", help="whose goals (default: the first programme)")
-    p.add_argument("--from", dest="from_", metavar="PHRASE", help="first day (default tomorrow)")
-    p.add_argument("--to", metavar="PHRASE", help="last day (default 8 weeks on)")
-    p.add_argument("--for", dest="for_", metavar="DURATION", help="visit length (default 2h)")
+    p.add_programme("whose goals (default: the first programme)")
+    p.add_range(from_help="first day (default tomorrow)", to_help="last day (default 8 weeks on)")
+    p.add_duration("visit length (default 2h)")
     p.add_argument(
         "--max-per-week",
         type=whole_number(1, 50),
@@ -41,7 +40,7 @@ def register(sub: Any) -> None:
         help="visits per person per week (default: setting, 2)",
     )
     p.add_argument("--apply", action="store_true", help="book the proposals as requested")
-    p.add_argument("--json", action="store_true")
+    p.add_json()
     p.set_defaults(func=cmd_plan)
 
 

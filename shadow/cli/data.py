@@ -39,11 +39,11 @@ def register(sub: Any) -> None:
         default=50,
         help="last N entries (0 = all; default 50)",
     )
-    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_json("print a JSON array")
     p.set_defaults(func=cmd_history, read_only=True)
 
     p = sub.add_parser("backup", help="write a backup copy now (the last 5 are kept)")
-    p.add_argument("--out", metavar="FILE", help="write it to FILE instead of the backups folder")
+    p.add_out("write it to FILE instead of the backups folder")
     p.set_defaults(func=cmd_backup, read_only=True)
 
     p = sub.add_parser(

@@ -15,6 +15,7 @@ from ._common import (
     CliError,
     acting,
     json_flag,
+    open_as,
     open_store,
     print_items,
     print_json,
@@ -50,20 +51,17 @@ def _register_records(
     """``shadow NOUN add|edit|list|deactivate|reactivate``; returns NOUN's subparsers, for
     actions only one of them has."""
     top = sub.add_parser(noun, help=f"add, edit, list or deactivate {plural}")
-    actions = top.add_subparsers(dest="action", metavar="action", required=True)
+    actions = top.subcommands(func=func)
     p = actions.add_parser("add", help=f"add a {noun}")
     p.add_argument("name", metavar="NAME")
     fields(p, adding=True)
     p = actions.add_parser("edit", help=edit_help)
     p.add_argument(noun, metavar=noun.upper())
     fields(p, adding=False)
-    p = actions.add_parser("list", help=f"list {plural}")
-    p.set_defaults(read_only=True)
-    json_flag(p)
+    json_flag(actions.add_parser("list", help=f"list {plural}", read_only=True))
     for verb in ("deactivate", "reactivate"):
         p = actions.add_parser(verb, help=f"{verb} a {noun} (nothing is deleted)")
         p.add_argument(noun, metavar=noun.upper())
-    top.set_defaults(func=func)
     return actions
 
 
@@ -233,8 +231,7 @@ def cmd_department(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    actor = acting(store, args)
+    store, actor = open_as(args)
     count = directory.import_csv(
         store, actor, args.kind, args.file, progress=stderr_progress(f"importing {args.kind}")
     )

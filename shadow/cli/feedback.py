@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import argparse
 
-from ..core import dates, directory, feedback
+from ..core import directory, feedback
 from ..core.feedback import DIRECTIONS
 from ..core.plain import count
-from ..core.settings import dayfirst
 from ._common import (
     CliError,
-    acting_person,
+    open_as_person,
     open_store,
+    past_moment,
     print_json,
     print_table,
     visit_key,
@@ -60,8 +60,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--summary", action="store_true", help="the figures of the ratings")
     p.add_argument("--department", metavar="NAME", help="--list/--summary: visits to this one")
     p.add_argument("--direction", choices=DIRECTIONS, help="--list/--summary: one direction")
-    p.add_argument("--since", metavar="PHRASE", help="--list/--summary: ratings given since")
-    p.add_argument("--json", action="store_true", help="--list/--summary: print JSON")
+    p.add_since("--list/--summary: ratings given since")
+    p.add_json("--list/--summary: print JSON")
     p.set_defaults(func=cmd_feedback)
 
 
@@ -89,8 +89,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def _rate(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     if args.rating is None and feedback.mine(store, actor, args.visit) is None:
         raise CliError("give your rating: --rating N (1 = not useful ... 5 = very useful)")
     fb, new = feedback.rate(
@@ -108,7 +107,7 @@ def _filters(store, args: argparse.Namespace) -> dict:
     if args.department:
         out["department_id"] = directory.find_department(store, args.department).id
     if args.since:
-        out["since"] = dates.parse_moment(args.since, dayfirst=dayfirst(), future=False).value
+        out["since"] = past_moment(args.since)
     return out
 
 

@@ -32,10 +32,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("what", choices=list(LISTERS))
     json_flag(p)
-    p.add_argument(
-        "--from", dest="from_", metavar="PHRASE", help="visits from this day (default today)"
+    p.add_range(
+        from_help="visits from this day (default today)",
+        to_help="visits up to this day (default 90 days on)",
     )
-    p.add_argument("--to", metavar="PHRASE", help="visits up to this day (default 90 days on)")
     p.add_argument("--person", metavar="NAME", help="visits this person visits or hosts")
     p.add_argument(
         "--department", metavar="NAME", help="visits to / suggestions about this department"

@@ -12,12 +12,10 @@ from ..core.store import Store
 from . import versions
 from ._common import (
     CliError,
-    acting_person,
-    open_store,
+    open_as_person,
     print_items,
     print_json,
     read_stdin,
-    record_id,
     safe_line,
     visit_key,
     visit_record,
@@ -37,12 +35,11 @@ def register(sub: Any) -> None:
         help="correct a note you wrote (observation edit ID [TEXT] [--kind K])",
         description="Only a note's author can change it; the history keeps what it said before.",
     )
-    osub = p.add_subparsers(dest="action", metavar="action", required=True)
+    osub = p.subcommands(func=cmd_observation)
     p = osub.add_parser("edit", help="change the text or kind of your own note")
-    p.add_argument("id", metavar="ID", type=record_id)
+    p.add_id()
     p.add_argument("text", metavar="TEXT", nargs="?", help="the new text (default: unchanged)")
     p.add_argument("--kind", choices=OBSERVATION_KINDS)
-    p.set_defaults(func=cmd_observation)
 
 
 def register_kudos(sub: Any) -> None:
@@ -64,7 +61,7 @@ def register_kudos(sub: Any) -> None:
     p.add_argument("text", metavar="TEXT", help="the text, or - to read standard input")
     p.add_argument("--for", dest="for_", choices=("library", "it"), default="library",
                    help="who reads it (default: library)")  # fmt: skip
-    p.add_argument("--json", action="store_true")
+    p.add_json()
     p.add_argument(
         "--replace", action="store_true", help="print the text with plain words in place of jargon"
     )
@@ -129,8 +126,7 @@ def privacy_warning(fields: dict[str, str | None]) -> None:
 def cmd_observe(args: argparse.Namespace) -> int:
     from ..core import notes
 
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     oid = notes.observe(store, actor, args.visit, args.text, args.kind)
     print(f"noted #{oid} on visit #{args.visit} ({SIDE_LABELS[actor.side]} side, {args.kind})")
     jargon_warning(args.text, actor.side == "it")
@@ -148,8 +144,7 @@ def cmd_observation(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     before = store.get("observations", args.id)
     versions.require(store, args, "observations", args.id)
     obs = notes.edit_observation(
@@ -168,8 +163,7 @@ def cmd_observation(args: argparse.Namespace) -> int:
 def cmd_kudos(args: argparse.Namespace) -> int:
     from ..core import notes
 
-    store = open_store(args)
-    actor = acting_person(store, args)
+    store, actor = open_as_person(args)
     to = directory.find_person(store, args.to)
     kid = notes.give_kudos(
         store,

@@ -11,7 +11,7 @@ import sys
 
 from ..core import directory, mail, outbox
 from ..core.store import Store
-from ._common import CliError, acting, open_store, print_json, print_table, record_id
+from ._common import CliError, acting, open_store, print_json, print_table
 
 HELP = "messages waiting to go out: list, send, retry, drop, sweep, show, receive"
 DESCRIPTION = (
@@ -24,24 +24,21 @@ DESCRIPTION = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("outbox", help=HELP, description=DESCRIPTION)
-    osub = p.add_subparsers(dest="action", metavar="action", required=True)
+    osub = p.subcommands(func=cmd_outbox)
 
-    q = osub.add_parser("list", help="list messages: failed first, then waiting, then sent")
+    q = osub.add_parser(
+        "list", help="list messages: failed first, then waiting, then sent", read_only=True
+    )
     q.add_argument("--state", choices=outbox.STATES, action="append", help="only this state")
-    q.add_argument("--json", action="store_true", help="print a JSON array")
-    q.set_defaults(func=cmd_outbox, read_only=True)
+    q.add_json("print a JSON array")
 
-    q = osub.add_parser("send", help="send every queued message now")
-    q.set_defaults(func=cmd_outbox)
+    osub.add_parser("send", help="send every queued message now")
 
     q = osub.add_parser("retry", help="queue a failed or dropped message again")
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("--send", action="store_true", help="and send it now")
-    q.set_defaults(func=cmd_outbox)
 
-    q = osub.add_parser("drop", help="never send this message")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.set_defaults(func=cmd_outbox)
+    osub.add_parser("drop", help="never send this message").add_id()
 
     q = osub.add_parser(
         "sweep",
@@ -49,11 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "digest that are due now (never the same one twice)",
     )
     q.add_argument("--send", action="store_true", help="and send what is queued")
-    q.set_defaults(func=cmd_outbox)
 
-    q = osub.add_parser("show", help="print one message as it goes out (headers, text, invite)")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.set_defaults(func=cmd_outbox, read_only=True)
+    q = osub.add_parser(
+        "show", help="print one message as it goes out (headers, text, invite)", read_only=True
+    )
+    q.add_id()
 
     q = osub.add_parser(
         "receive",
@@ -64,7 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("person", metavar="NAME")
     q.add_argument("choice", nargs="?", choices=outbox.PREFERENCES)
-    q.set_defaults(func=cmd_outbox)
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:

@@ -17,20 +17,17 @@ def register(sub: Any) -> None:
     p = sub.add_parser("goals", help="show or set a programme's coverage goals (JSON)")
     p.add_argument("programme", nargs="?", metavar="PROGRAMME")
     p.add_argument("--set", metavar="JSON", help='e.g. [{"type": "cadence", "days": 365}]')
-    p.add_argument("--json", action="store_true")
+    p.add_json()
     p.set_defaults(func=cmd_goals)
 
     p = sub.add_parser("programme", help="add or list programmes (a season of visits)")
-    prsub = p.add_subparsers(dest="action", metavar="action", required=True)
+    prsub = p.subcommands(func=cmd_programme)
     q = prsub.add_parser("add", help="add a programme")
     q.add_argument("name", metavar="NAME")
     q.add_argument("--description")
     q.add_argument("--start", metavar="DATE")
     q.add_argument("--end", metavar="DATE")
-    q = prsub.add_parser("list", help="list programmes")
-    q.set_defaults(read_only=True)
-    q.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_programme)
+    prsub.add_parser("list", help="list programmes", read_only=True).add_json()
 
 
 def cmd_goals(args: argparse.Namespace) -> int:

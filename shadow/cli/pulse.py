@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core import dates, directory, links, pulse
-from ..core.settings import dayfirst
-from ._common import acting, open_store, print_json
+from ..core import directory, links, pulse
+from ._common import acting, open_store, past_moment, print_json
 from .calendar import secret_link_options
 
 HELP = "the anonymous perception pulse: a survey link per department, and its report"
@@ -25,7 +24,7 @@ DESCRIPTION = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pulse", help=HELP, description=DESCRIPTION)
-    psub = p.add_subparsers(dest="action", metavar="action", required=True)
+    psub = p.subcommands(func=cmd_pulse)
     q = psub.add_parser(
         "link",
         help="make, replace or revoke a department's pulse link",
@@ -36,17 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     secret_link_options(
         q, new="make a new link (the old one stops working)", revoke="stop the link at once"
     )
-    q.set_defaults(func=cmd_pulse)
     q = psub.add_parser(
         "report",
         help=f"the pulse per department (nothing from fewer than {pulse.THRESHOLD} answers)",
+        read_only=True,
     )
     q.add_argument("--department", metavar="NAME", help="only this department")
-    q.add_argument(
-        "--since", metavar="DATE", help="from this date (counted from the start of its month)"
-    )
-    q.add_argument("--json", action="store_true", help="print a JSON array")
-    q.set_defaults(func=cmd_pulse, read_only=True)
+    q.add_since("from this date (counted from the start of its month)", metavar="DATE")
+    q.add_json("print a JSON array")
 
 
 def cmd_pulse(args: argparse.Namespace) -> int:
@@ -88,13 +84,8 @@ def cmd_pulse(args: argparse.Namespace) -> int:
 
 
 def _report(store, args: argparse.Namespace) -> int:
-    since = (
-        dates.parse_moment(args.since, dayfirst=dayfirst(), future=False).value
-        if args.since
-        else None
-    )
     actor = directory.resolve_actor(store, args.as_name)
-    found = pulse.report(store, actor, args.department, since)
+    found = pulse.report(store, actor, args.department, past_moment(args.since))
     if args.json:
         print_json([pulse.as_json(s) for s in found])
         return 0

@@ -10,10 +10,9 @@ from typing import Any
 
 from ..core import directory
 from ..core.programmes import find_id as find_programme
-from ..core.settings import dayfirst
 from . import sla as cli_sla
 from . import twoway
-from ._common import CliError, open_store, print_json, print_table, write_out
+from ._common import CliError, open_store, past_moment, print_json, print_table, span_end, write_out
 from .coverage import report_coverage
 from .surveys import report_gap
 
@@ -29,10 +28,8 @@ def register_export(sub: Any) -> None:
     )
     p.add_argument("format", choices=["ics", "csv", "md"])
     p.add_argument("what", nargs="?", help="for csv: suggestions, actions, visits or observations")
-    p.add_argument(
-        "--programme", metavar="NAME", help="for md: one programme (default: everything)"
-    )
-    p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_programme("for md: one programme (default: everything)")
+    p.add_out("write to FILE (default: standard output)")
     p.add_argument("--person", metavar="NAME", help="for ics: only the visits this person is on")
     p.set_defaults(func=cmd_export, read_only=True)
 
@@ -54,14 +51,11 @@ def register(sub: Any) -> None:
                                     *twoway.REPORT_KINDS])  # fmt: skip
     cli_sla.register_report(p)
     twoway.register_report(p)
-    p.add_argument("--programme", metavar="NAME", help="coverage: against this programme's goals")
-    p.add_argument("--from", dest="from_", metavar="PHRASE", help="sla: suggestions raised from")
-    p.add_argument("--to", metavar="PHRASE", help="sla: suggestions raised up to")
-    p.add_argument(
-        "--since", metavar="PHRASE", help="meeting: the last meeting (default 14 days ago)"
-    )
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--out", metavar="FILE")
+    p.add_programme("coverage: against this programme's goals")
+    p.add_range(from_help="sla: suggestions raised from", to_help="sla: suggestions raised up to")
+    p.add_since("meeting: the last meeting (default 14 days ago)")
+    p.add_json()
+    p.add_out()
     p.set_defaults(func=cmd_report, read_only=True)
 
 
@@ -89,21 +83,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _window(args: argparse.Namespace) -> tuple[Any, Any]:
-    from ..core import dates
-
-    start = (
-        dates.parse_moment(args.from_, dayfirst=dayfirst(), future=False).value
-        if args.from_
-        else None
-    )
-    end = None
-    if args.to:
-        moment = dates.parse_moment(args.to, dayfirst=dayfirst(), future=False)
-        end = moment.value if moment.has_time else moment.value + timedelta(days=1)
-    return start, end
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     from ..core import dates, reports
 
@@ -117,8 +96,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.kind == "gap":
         return report_gap(store, args)
     if args.kind == "sla":
-        start, end = _window(args)
-        report = reports.sla_report(store, start, end)
+        report = reports.sla_report(store, past_moment(args.from_), span_end(args.to))
         if args.json:
             print_json(report)
             return 0
@@ -153,11 +131,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         cli_sla.print_waiting(report)
         return 0
     if args.kind == "meeting":
-        since = (
-            dates.parse_moment(args.since, dayfirst=dayfirst(), future=False).value
-            if args.since
-            else dates.now() - timedelta(days=14)
-        )
+        since = past_moment(args.since) or dates.now() - timedelta(days=14)
         return show_text(reports.meeting_pack(store, since), args.out)
     raise CliError(f"unknown report {args.kind!r}")
 

@@ -17,10 +17,9 @@ DESCRIPTION = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from ._common import record_id
 
     p = sub.add_parser("secondment", help=HELP, description=DESCRIPTION)
-    ssub = p.add_subparsers(dest="action", metavar="action", required=True)
+    ssub = p.subcommands(func=cmd_secondment)
 
     q = ssub.add_parser("add", help="arrange a secondment")
     q.add_argument("person", metavar="PERSON", help="who is seconded")
@@ -29,36 +28,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--start", required=True, metavar="PHRASE", help="first day")
     q.add_argument("--end", required=True, metavar="PHRASE", help="last day")
     q.add_argument("--goals", metavar="TEXT", default="", help="the learning goals")
-    q.set_defaults(func=cmd_secondment)
 
     q = ssub.add_parser("log", help="the seconded person's line for today (or --day)")
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("text", metavar="TEXT")
     q.add_argument("--day", metavar="PHRASE", help="the day the line is about (default today)")
-    q.set_defaults(func=cmd_secondment)
 
     q = ssub.add_parser("sign-off", help="the host signs a finished secondment off")
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("--comment", required=True, metavar="TEXT")
-    q.set_defaults(func=cmd_secondment)
 
-    q = ssub.add_parser("list", help="list secondments, the latest first")
+    q = ssub.add_parser("list", help="list secondments, the latest first", read_only=True)
     q.add_argument("--department", metavar="NAME")
     q.add_argument("--person", metavar="NAME", help="seconded or hosting")
-    q.add_argument("--json", action="store_true", help="print a JSON array")
-    q.set_defaults(func=cmd_secondment, read_only=True)
+    q.add_json("print a JSON array")
 
-    q = ssub.add_parser("show", help="one secondment with its daily log")
-    q.add_argument("id", metavar="ID", type=record_id)
-    q.add_argument("--json", action="store_true", help="print a JSON object")
-    q.set_defaults(func=cmd_secondment, read_only=True)
+    q = ssub.add_parser("show", help="one secondment with its daily log", read_only=True)
+    q.add_id()
+    q.add_json("print a JSON object")
 
 
 def cmd_secondment(args: argparse.Namespace) -> int:
     from ..core import dates, directory, secondments
     from ..core.plain import count
     from ..core.settings import dayfirst
-    from ._common import acting, acting_person, open_store, print_json, print_table
+    from ._common import acting, acting_person, open_store, past_moment, print_json, print_table
 
     store = open_store(args)
     now = dates.now()
@@ -80,9 +74,8 @@ def cmd_secondment(args: argparse.Namespace) -> int:
         print(f"arranged secondment #{sid}: {record.start} to {record.end}")
         return 0
     if args.action == "log":
-        day = None
-        if args.day:
-            day = dates.parse_moment(args.day, dayfirst=dayfirst(), future=False).value.date()
+        moment = past_moment(args.day)
+        day = moment.date() if moment else None
         n = secondments.log(store, acting_person(store, args), args.id, args.text, day=day, now=now)
         print(f"logged on secondment #{args.id} ({count(n, 'day')} in the log)")
         return 0

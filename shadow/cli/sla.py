@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..core.models import WAIT_SIDES
-from ._common import CliError, acting, open_store, print_json, print_table, record_id
+from ._common import CliError, open_as, print_json, print_table
 
 SETTINGS_HELP = (
     "sla.hours (the service desk's working hours, e.g. 'Mon-Fri 08:30-17:00'; clocks count only "
@@ -35,11 +35,11 @@ def register_wait(sub: Any, noun: str) -> None:
         "that raised it, or on a vendor, its resolution clock pauses; the time is kept per side "
         "for 'shadow report sla'. Waiting on another side ends the current wait.",
     )
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
     q.add_argument("--on", required=True, choices=WAIT_SIDES, help="whose turn it is")
     q.add_argument("--note", metavar="TEXT", help="what is awaited")
     q = sub.add_parser("resume", help=f"end the {noun}'s current wait (its clock runs again)")
-    q.add_argument("id", metavar="ID", type=record_id)
+    q.add_id()
 
 
 def register_report(p: argparse.ArgumentParser) -> None:
@@ -65,8 +65,7 @@ def cmd_wait(args: argparse.Namespace, record: str) -> int:
     from ..core import sla
     from ..core.dates import format_moment, from_iso
 
-    store = open_store(args)
-    actor = acting(store, args)
+    store, actor = open_as(args)
     noun = "suggestion" if record == "suggestions" else "action"
     if args.action == "wait":
         w = sla.wait(store, actor, record, args.id, args.on, args.note or "")

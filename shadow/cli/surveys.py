@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "survey", help="host surveys: expectation vs perception of IT's communication"
     )
-    vsub2 = p.add_subparsers(dest="action", metavar="action", required=True)
+    vsub2 = p.subcommands(func=cmd_survey)
     q = vsub2.add_parser(
         "add",
         help="record a survey answer (scores 1-5 for: plain language, listening, "
@@ -38,10 +38,7 @@ def register(sub: Any) -> None:
         "--perceive", required=True, metavar="S,S,S,S", help="what you experienced, e.g. 3,4,2,4"
     )
     q.add_argument("--visit", metavar="ID", type=visit_key)
-    q = vsub2.add_parser("list", help="list survey answers")
-    q.set_defaults(read_only=True)
-    q.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_survey)
+    vsub2.add_parser("list", help="list survey answers", read_only=True).add_json()
 
 
 def cmd_survey(args: argparse.Namespace) -> int:

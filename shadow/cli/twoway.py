@@ -27,7 +27,7 @@ def register_department(dsub: argparse._SubParsersAction) -> None:
         "suggestions and actions, breaches, kudos, perception gap, secondments",
     )
     p.add_argument("department", metavar="DEPARTMENT")
-    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.add_json("print a JSON object")
     p.set_defaults(func=cmd_department_show, read_only=True)
 
 

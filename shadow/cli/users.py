@@ -12,7 +12,7 @@ import sys
 
 from ..core import access, directory
 from ..core.store import Store
-from ._common import CliError, acting, open_store, print_json, print_table
+from ._common import CliError, acting, open_store, print_items
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "own actions, booking requests), viewer (read only). Once any account exists the "
         "roles hold on every path; a person without an account may only read.",
     )
-    users = p.add_subparsers(dest="user_action", metavar="action", required=True)
+    users = p.subcommands(func=cmd_user, dest="user_action")
     q = users.add_parser("add", help="give a person in the directory an account")
     q.add_argument("name", help="a person in the directory")
     q.add_argument("--role", required=True, choices=access.ROLES)
@@ -37,12 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    q = users.add_parser("list", help="list accounts and their roles")
-    q.add_argument("--json", action="store_true", help="print a JSON array (each item has id)")
-    q.set_defaults(read_only=True)
+    users.add_parser("list", help="list accounts and their roles", read_only=True).add_json(
+        "print a JSON array (each item has id)"
+    )
     q = users.add_parser("remove", help="remove a person's account")
     q.add_argument("name")
-    p.set_defaults(func=cmd_user)
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -68,12 +67,10 @@ def _actor(store: Store, args: argparse.Namespace) -> str:
 def cmd_user(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.user_action == "list":
-        found = access.accounts(store)
-        if args.json:
-            print_json([{"id": a.person_id, "name": a.name, "role": a.role} for a in found])
-        else:
-            print_table(["name", "role"], [[a.name, a.role] for a in found])
-        return 0
+        found = [
+            {"id": a.person_id, "name": a.name, "role": a.role} for a in access.accounts(store)
+        ]
+        return print_items(args, found, ["name", "role"], lambda i: [i["name"], i["role"]])
     actor = _actor(store, args)
     if args.user_action == "add":
         directory.find_person(store, args.name)  # an unknown name fails before the prompt

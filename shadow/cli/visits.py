@@ -16,8 +16,10 @@ from ._common import (
     acting,
     names,
     open_store,
+    past_moment,
     print_json,
     print_table,
+    span_end,
     visit_key,
     whole_number,
 )
@@ -32,11 +34,10 @@ def register(sub: Any) -> None:
         description="Dates are phrases: 'tomorrow 9am', 'tue 10:00', '24/11/2026 14:00', "
         "'in 3 days 11:00', '2027-03-04 10:00'. Durations: 90m, 2h, 1h30.",
     )
-    vsub = visit.add_subparsers(dest="action", metavar="action", required=True)
+    vsub = visit.subcommands(func=cmd_visit)
     _register_add(vsub)
     _register_changes(vsub)
     _register_reading(vsub)
-    visit.set_defaults(func=cmd_visit)
 
 
 def _register_add(vsub: Any) -> None:
@@ -63,9 +64,7 @@ def _register_add(vsub: Any) -> None:
         help="host (repeat; default: the department's hosts)",
     )
     p.add_argument("--when", required=True, metavar="PHRASE", help="start, e.g. 'tue 10:00'")
-    p.add_argument(
-        "--for", dest="for_", metavar="DURATION", help="length, e.g. 90m, 2h (default 2h)"
-    )
+    p.add_duration("length, e.g. 90m, 2h (default 2h)")
     p.add_argument("--end", metavar="PHRASE", help="end time instead of --for, e.g. 12:30")
     p.add_argument(
         "--repeat",
@@ -74,7 +73,7 @@ def _register_add(vsub: Any) -> None:
     )
     p.add_argument("--kind", default="tour", choices=VISIT_KINDS)
     p.add_argument("--purpose", metavar="TEXT", help="what to see")
-    p.add_argument("--programme", metavar="NAME")
+    p.add_programme()
     p.add_argument(
         "--force", action="store_true", help="save despite soft conflicts (needs --reason)"
     )
@@ -91,7 +90,7 @@ def _register_changes(vsub: Any) -> None:
     p = vsub.add_parser("reschedule", help="move a visit, keeping its record, notes and history")
     p.add_argument("id", metavar="ID", type=visit_key)
     p.add_argument("--when", required=True, metavar="PHRASE")
-    p.add_argument("--for", dest="for_", metavar="DURATION")
+    p.add_duration()
     p.add_argument(
         "--on", metavar="DATE", help="only the occurrence of a repeating visit on this day"
     )
@@ -125,19 +124,17 @@ def _register_changes(vsub: Any) -> None:
 
 def _register_reading(vsub: Any) -> None:
     """``visit show`` and ``visit slots`` (read only)."""
-    p = vsub.add_parser("show", help="a visit's details and history")
-    p.set_defaults(read_only=True)
+    p = vsub.add_parser("show", help="a visit's details and history", read_only=True)
     p.add_argument("id", metavar="ID", type=visit_key)
-    p.add_argument("--json", action="store_true")
-    p = vsub.add_parser("slots", help="the next free slots that pass every check")
-    p.set_defaults(read_only=True)
+    p.add_json()
+    p = vsub.add_parser("slots", help="the next free slots that pass every check", read_only=True)
     p.add_argument("--department", required=True, metavar="NAME")
     p.add_argument("--visitor", action="append", required=True, metavar="NAME")
     p.add_argument("--host", action="append", metavar="NAME")
-    p.add_argument("--for", dest="for_", metavar="DURATION", help="length (default 2h)")
-    p.add_argument("--from", dest="from_", metavar="PHRASE", help="search from (default now)")
+    p.add_duration("length (default 2h)")
+    p.add_from("search from (default now)")
     p.add_argument("--count", type=whole_number(1, 100), default=5)
-    p.add_argument("--json", action="store_true")
+    p.add_json()
 
 
 def visit_json(
@@ -176,13 +173,8 @@ def list_visits(store: Store, args: argparse.Namespace) -> int:
     from ..core import dates, schedule
 
     zone = dates.local_zone()
-    start = datetime.combine(dates.now().date(), time(0, 0), zone)
-    if args.from_:
-        start = dates.parse_moment(args.from_, dayfirst=dayfirst(), future=False).value
-    end = start + timedelta(days=90)
-    if args.to:
-        moment = dates.parse_moment(args.to, dayfirst=dayfirst(), future=False)
-        end = moment.value if moment.has_time else moment.value + timedelta(days=1)
+    start = past_moment(args.from_) or datetime.combine(dates.now().date(), time(0, 0), zone)
+    end = span_end(args.to) or start + timedelta(days=90)
     if end <= start:
         raise CliError("--to must be after --from")
     # Only the visits that can fall in the window (not ten years of past ones).
