@@ -449,28 +449,28 @@ def save_person(
 ) -> int:
     """Add (no id) or update a person. Returns the id. ``expect_version``: refuse
     (versions.StaleRecord) if the person changed since that version."""
-    person.validate()
-    with store.transaction(actor) as tx:
-        _unique_name(store, Person.TABLE, person.name, person.id, "person")
-        if person.id is None:
-            return tx.insert(Person.TABLE, person.to_doc(), summary=person.name)
-        versions.check(tx, store, Person.TABLE, person.id, expect_version)
-        tx.update(Person.TABLE, person.id, person.to_doc())
-        return person.id
+    return _save_named(store, actor, person, "person", expect_version)
 
 
 @guarded("directory")
 def save_department(
     store: Store, actor: str, dept: Department, *, expect_version: int | None = None
 ) -> int:
-    dept.validate()
+    return _save_named(store, actor, dept, "department", expect_version)
+
+
+def _save_named(
+    store: Store, actor: str, record: Person | Department, what: str, expect_version: int | None
+) -> int:
+    """Add or update a person or a department: valid, its name unique, not stale."""
+    record.validate()
     with store.transaction(actor) as tx:
-        _unique_name(store, Department.TABLE, dept.name, dept.id, "department")
-        if dept.id is None:
-            return tx.insert(Department.TABLE, dept.to_doc(), summary=dept.name)
-        versions.check(tx, store, Department.TABLE, dept.id, expect_version)
-        tx.update(Department.TABLE, dept.id, dept.to_doc())
-        return dept.id
+        _unique_name(store, record.TABLE, record.name, record.id, what)
+        if record.id is None:
+            return tx.insert(record.TABLE, record.to_doc(), summary=record.name)
+        versions.check(tx, store, record.TABLE, record.id, expect_version)
+        tx.update(record.TABLE, record.id, record.to_doc())
+        return record.id
 
 
 @guarded("directory")
