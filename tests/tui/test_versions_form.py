@@ -47,16 +47,23 @@ async def _open_form(pilot, record, cls=SuggestionForm):
     return form
 
 
+async def _stale_save(pilot, s: Suggestion, typed: str, **changes) -> SuggestionForm:
+    """Open the form on ``s``, type the title ``typed``, let someone else save ``changes`` meanwhile,
+    then save (which is refused: the form is stale)."""
+    form = await _open_form(pilot, s)
+    assert form.expect_version == s.version
+    await type_into(pilot, "#title", typed)
+    _someone_else_changes(pilot.app.store, s.id, **changes)
+    await press_each(pilot, "ctrl+s")
+    return form
+
+
 async def test_stale_save_keeps_the_form_and_apply_on_top_keeps_both(sample_store, liaison):
     s = _first_suggestion(sample_store)
     new_impact = _another_level(s.impact)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
-        form = await _open_form(pilot, s)
-        assert form.expect_version == s.version
-        await type_into(pilot, "#title", "[red]Mine[/] title")
-        _someone_else_changes(sample_store, s.id, impact=new_impact)
-        await press_each(pilot, "ctrl+s")
+        form = await _stale_save(pilot, s, "[red]Mine[/] title", impact=new_impact)
         # not closed, not lost: the typed title is still there, the change is explained
         assert app.screen is form
         assert form.query_one("#title", Input).value == "[red]Mine[/] title"
@@ -79,10 +86,9 @@ async def test_reload_takes_the_new_values_then_saves_on_the_new_version(sample_
     new_urgency = _another_level(s.urgency)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
-        form = await _open_form(pilot, s)
-        await type_into(pilot, "#title", "Typed but reloaded")
-        _someone_else_changes(sample_store, s.id, urgency=new_urgency, title="Their title")
-        await press_each(pilot, "ctrl+s")
+        form = await _stale_save(
+            pilot, s, "Typed but reloaded", urgency=new_urgency, title="Their title"
+        )
         assert form.query("#form-conflict")
         await pilot.click("#conflict-reload")
         await pilot.pause()
@@ -107,10 +113,7 @@ async def test_a_second_stale_save_is_refused_again(sample_store, liaison):
     s = _first_suggestion(sample_store)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
-        form = await _open_form(pilot, s)
-        await type_into(pilot, "#title", "Mine")
-        _someone_else_changes(sample_store, s.id, description="first")
-        await press_each(pilot, "ctrl+s")
+        form = await _stale_save(pilot, s, "Mine", description="first")
         _someone_else_changes(sample_store, s.id, description="second")
         await pilot.click("#conflict-on-top")
         await pilot.pause()
