@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Checkbox, Select, TextArea
+from textual.widgets import Select, TextArea
 
 from shadow.core import directory
 from shadow.core.models import Department
@@ -37,7 +37,7 @@ class DepartmentForm(FormModal):
         )
         hosts = [p.name for p in directory.people(store, active_only=True)]
         branches = sorted({d.branch for d in directory.departments(store) if d.branch})
-        out = [
+        return [
             text_field("name", "Name", start.get("name", "")),
             Field(
                 "side",
@@ -86,17 +86,9 @@ class DepartmentForm(FormModal):
                 start.get("closed", ""),
                 hint="YYYY-MM-DD, comma-separated",
             ),
+            *self.active_field(),
+            Field("notes", "Notes", TextArea(start.get("notes", ""), id="notes")),
         ]
-        if self.editing:
-            out.append(
-                Field(
-                    "active",
-                    "Active",
-                    Checkbox("active (shown in pickers)", self.record.active, id="active"),
-                )
-            )
-        out.append(Field("notes", "Notes", TextArea(start.get("notes", ""), id="notes")))
-        return out
 
     def read_values(self) -> dict[str, Any]:
         names = (*TEXT_FIELDS, "notes", "active") if self.editing else (*TEXT_FIELDS, "notes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from textual.widgets import Checkbox, Select
+from textual.widgets import Select
 
 from shadow.core import directory
 from shadow.core.models import IT_ROLES, LIBRARY_ROLES, SIDE_LABELS, SIDES, Person
@@ -41,7 +41,7 @@ class PersonForm(FormModal):
         )
         dept_names = [d.name for d in directory.departments(store, active_only=True)]
         teams = sorted({p.team for p in directory.people(store) if p.team})
-        out = [
+        return [
             text_field("name", "Name", start.get("name", "")),
             Field(
                 "side",
@@ -63,16 +63,8 @@ class PersonForm(FormModal):
             ),
             text_field("team", "Team", start.get("team", ""), choices=teams),
             text_field("email", "Email", start.get("email", "")),
+            *self.active_field(),
         ]
-        if self.editing:
-            out.append(
-                Field(
-                    "active",
-                    "Active",
-                    Checkbox("active (shown in pickers)", self.record.active, id="active"),
-                )
-            )
-        return out
 
     def read_values(self) -> dict[str, Any]:
         values = {
