@@ -62,8 +62,7 @@ async def test_add_person_shows_errors_under_fields_then_saves(sample_store, lia
 async def test_duplicate_name_is_shown_under_name(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await press_each(pilot, "a")
+        await open_by_key(pilot, "a", PersonForm)
         await type_into(pilot, "#name", "priya raman")
         await press_each(pilot, "ctrl+s")
         assert "already exists" in app.screen.query_one("#field-name", Field).error
@@ -73,9 +72,7 @@ async def test_duplicate_name_is_shown_under_name(sample_store, liaison):
 async def test_cancel_with_typed_text_asks_first(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await press_each(pilot, "a")
-        form = app.screen
+        form = await open_by_key(pilot, "a", PersonForm)
         await type_into(pilot, "#name", "Half Typed")
         await open_by_key(pilot, "escape", Confirm)
         await pilot.press("n")  # keep editing
@@ -108,8 +105,7 @@ async def test_edit_person_and_keep_the_cursor(sample_store, liaison):
 async def test_it_person_department_may_be_a_team(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await press_each(pilot, "a")
+        await open_by_key(pilot, "a", PersonForm)
         await fill_and_save(pilot, {"#name": "Tess Network", "#department": "Network Operations"})
         [doc] = sample_store.find("people", name="Tess Network")
         assert doc["team"] == "Network Operations" and doc["department_id"] is None
@@ -208,8 +204,7 @@ async def test_tabs_and_department_form_errors(sample_store, liaison):
 async def test_hostile_text_shows_literally(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await press_each(pilot, "a")
+        await open_by_key(pilot, "a", PersonForm)
         await fill_and_save(pilot, {"#name": HOSTILE, "#role": "[bold]Boss[/bold]"})
         [doc] = sample_store.find("people", name=HOSTILE)
         screen = directory_screen(pilot)
@@ -276,9 +271,7 @@ async def test_import_is_all_or_nothing(sample_store, liaison, tmp_path):
     )
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await press_each(pilot, "i")
-        modal = app.screen
+        modal = await open_by_key(pilot, "i", ImportModal)
         await import_file(pilot, csv, "ctrl+s", settle=1)
         assert app.screen is modal  # still open, showing why
         message = str(modal.query_one("#import-error").render())
