@@ -123,16 +123,9 @@ class ConflictForm(FormModal, Generic[R]):
         self.submitted = False  # after a save attempt every field's problem shows
         self.checked = Checked()
         self._edited: set[str] = set()
-        self._initial: dict[str, Any] | None = None
         self._timer: Timer | None = None
 
-    # -- for subclasses
-    def fields(self) -> list[Field]:
-        raise NotImplementedError
-
-    def read_values(self) -> dict[str, Any]:
-        raise NotImplementedError
-
+    # -- for subclasses (besides FormModal's fields() and read_values())
     def evaluate(self, values: dict[str, Any]) -> Checked:
         raise NotImplementedError
 
