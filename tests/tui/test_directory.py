@@ -84,13 +84,19 @@ async def test_cancel_with_typed_text_asks_first(sample_store, liaison):
         assert not sample_store.find("people", name="Half Typed")
 
 
+async def select_person(pilot, name: str):
+    """The directory screen with ``name``'s row selected, and that person."""
+    await pilot.pause()
+    screen = directory_screen(pilot)
+    person = directory.find_person(pilot.app.store, name)
+    screen.people_table.select_id(person.id)
+    return screen, person
+
+
 async def test_edit_person_and_keep_the_cursor(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = directory_screen(pilot)
-        priya = directory.find_person(sample_store, "Priya Raman")
-        screen.people_table.select_id(priya.id)
+        screen, priya = await select_person(pilot, "Priya Raman")
         form = await open_by_key(pilot, "enter", PersonForm)
         assert form.query_one("#department").value == "Systems"
         await type_into(pilot, "#role", "Librarian")
@@ -114,10 +120,7 @@ async def test_it_person_department_may_be_a_team(sample_store, liaison):
 async def test_deactivate_asks_and_cancel_changes_nothing(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = directory_screen(pilot)
-        marcus = directory.find_person(sample_store, "Marcus Webb")
-        screen.people_table.select_id(marcus.id)
+        screen, marcus = await select_person(pilot, "Marcus Webb")
         await open_by_key(pilot, "x", Confirm)
         await press_each(pilot, "escape")
         assert sample_store.get("people", marcus.id)["active"] is True
