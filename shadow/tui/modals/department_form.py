@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Select, TextArea
+from textual.widgets import TextArea
 
 from shadow.core import directory
 from shadow.core.models import Department
 
-from ..widgets.field import Field, text_field
+from ..widgets.field import Field, choice_field, text_field
 from .form import FormModal, value_of
 
 TEXT_FIELDS = ("name", "side", "branch", "capacity", "hours", "hosts", "liaison", "liaison_since",
@@ -39,15 +39,11 @@ class DepartmentForm(FormModal):
         branches = sorted({d.branch for d in directory.departments(store) if d.branch})
         return [
             text_field("name", "Name", start.get("name", "")),
-            Field(
+            choice_field(
                 "side",
                 "Side",
-                Select(
-                    [("Library department", "library"), ("IT team", "it")],
-                    value=start.get("side", "library") or "library",
-                    allow_blank=False,
-                    id="side",
-                ),
+                [("Library department", "library"), ("IT team", "it")],
+                start.get("side", "library") or "library",
                 hint="An IT team is visited by library staff",
             ),
             text_field("branch", "Branch", start.get("branch", ""), choices=branches),

@@ -5,12 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from textual.widgets import Select
-
 from shadow.core import directory
 from shadow.core.models import IT_ROLES, LIBRARY_ROLES, SIDE_LABELS, SIDES, Person
 
-from ..widgets.field import Field, text_field
+from ..widgets.field import Field, choice_field, text_field
 from .form import FormModal, value_of
 
 
@@ -43,15 +41,8 @@ class PersonForm(FormModal):
         teams = sorted({p.team for p in directory.people(store) if p.team})
         return [
             text_field("name", "Name", start.get("name", "")),
-            Field(
-                "side",
-                "Side",
-                Select(
-                    [(SIDE_LABELS[s], s) for s in SIDES],
-                    value=start.get("side") or "it",
-                    allow_blank=False,
-                    id="side",
-                ),
+            choice_field(
+                "side", "Side", [(SIDE_LABELS[s], s) for s in SIDES], start.get("side") or "it"
             ),
             text_field("role", "Role", start.get("role", ""), choices=IT_ROLES + LIBRARY_ROLES),
             text_field(

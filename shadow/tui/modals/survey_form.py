@@ -22,7 +22,7 @@ from shadow.core.models import (
 )
 from shadow.core.surveys import SurveyError
 
-from ..widgets.field import Field
+from ..widgets.field import Field, choice_field
 from ..widgets.literal import one_line, select_options
 from .form import FORM_ERROR, FormModal, value_of
 
@@ -161,18 +161,11 @@ class SurveyForm(FormModal):
                     id="department",
                 ),
             ),
-            Field(
+            choice_field(
                 "phase",
                 "When",
-                Select(
-                    [
-                        ("before visits (what it has been like)", "before"),
-                        ("after visits", "after"),
-                    ],
-                    value=self.default_phase(dept),
-                    allow_blank=False,
-                    id="phase",
-                ),
+                [("before visits (what it has been like)", "before"), ("after visits", "after")],
+                self.default_phase(dept),
             ),
             Field(
                 "visit",
