@@ -37,7 +37,7 @@ from .models import (
     parse_id,
 )
 from .plain import count
-from .store import Store
+from .store import Store, Transaction
 
 SETUP_ACTOR = "(first-run setup)"
 
@@ -449,28 +449,34 @@ def save_person(
 ) -> int:
     """Add (no id) or update a person. Returns the id. ``expect_version``: refuse
     (versions.StaleRecord) if the person changed since that version."""
-    return _save_named(store, actor, person, "person", expect_version)
+    person.validate()
+    with store.transaction(actor) as tx:
+        return _write_named(tx, store, person, "person", expect_version)
 
 
 @guarded("directory")
 def save_department(
     store: Store, actor: str, dept: Department, *, expect_version: int | None = None
 ) -> int:
-    return _save_named(store, actor, dept, "department", expect_version)
-
-
-def _save_named(
-    store: Store, actor: str, record: Person | Department, what: str, expect_version: int | None
-) -> int:
-    """Add or update a person or a department: valid, its name unique, not stale."""
-    record.validate()
+    dept.validate()
     with store.transaction(actor) as tx:
-        _unique_name(store, record.TABLE, record.name, record.id, what)
-        if record.id is None:
-            return tx.insert(record.TABLE, record.to_doc(), summary=record.name)
-        versions.check(tx, store, record.TABLE, record.id, expect_version)
-        tx.update(record.TABLE, record.id, record.to_doc())
-        return record.id
+        return _write_named(tx, store, dept, "department", expect_version)
+
+
+def _write_named(
+    tx: Transaction,
+    store: Store,
+    record: Person | Department,
+    what: str,
+    expect_version: int | None,
+) -> int:
+    """Inside ``tx``: add or update a person or a department (its name unique, not stale)."""
+    _unique_name(store, record.TABLE, record.name, record.id, what)
+    if record.id is None:
+        return tx.insert(record.TABLE, record.to_doc(), summary=record.name)
+    versions.check(tx, store, record.TABLE, record.id, expect_version)
+    tx.update(record.TABLE, record.id, record.to_doc())
+    return record.id
 
 
 @guarded("directory")
