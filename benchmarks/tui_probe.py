@@ -120,18 +120,30 @@ async def settle(pilot) -> None:
         await asyncio.sleep(0.002)
 
 
-async def timed(pilot, beat: Heartbeat, *keys: str) -> dict:
-    """Press ``keys`` and wait until painted and idle: seconds, CPU seconds, longest freeze."""
+def begin(beat: Heartbeat) -> tuple[float, float]:
+    """The start of a timed step: the heartbeat's longest freeze reset, the clocks read."""
     beat.reset()
-    t, c = time.perf_counter(), time.process_time()
-    for key in keys:
-        await press(pilot, key)
-    await settle(pilot)
+    return time.perf_counter(), time.process_time()
+
+
+def figures(beat: Heartbeat, since: tuple[float, float], **more: float) -> dict:
+    """A step's seconds, CPU seconds (and ``more``) and longest freeze ``since`` its start."""
+    t, c = since
     return {
         "s": time.perf_counter() - t,
         "cpu_s": time.process_time() - c,
+        **more,
         "freeze_s": beat.longest,
     }
+
+
+async def timed(pilot, beat: Heartbeat, *keys: str) -> dict:
+    """Press ``keys`` and wait until painted and idle: seconds, CPU seconds, longest freeze."""
+    since = begin(beat)
+    for key in keys:
+        await press(pilot, key)
+    await settle(pilot)
+    return figures(beat, since)
 
 
 async def pages(pilot, beat: Heartbeat, args: argparse.Namespace) -> dict:
@@ -153,15 +165,10 @@ async def pages(pilot, beat: Heartbeat, args: argparse.Namespace) -> dict:
     # The card of the department of the visit notes are written on (the picker that
     # asks which department is a dialog of names: the card's read is what is timed).
     doc = app.store.get("visits", int(args.visit))
-    beat.reset()
-    t, c = time.perf_counter(), time.process_time()
+    since = begin(beat)
     app.push_screen(DepartmentScreen(int(doc["department_id"])))
     await settle(pilot)
-    out["department"] = {
-        "s": time.perf_counter() - t,
-        "cpu_s": time.process_time() - c,
-        "freeze_s": beat.longest,
-    }
+    out["department"] = figures(beat, since)
     await press(pilot, "escape")
     await settle(pilot)
     return out
@@ -184,15 +191,7 @@ async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
         beat.start()
         out["areas"] = {}
         for key, name in AREAS:
-            beat.reset()
-            t, c = time.perf_counter(), time.process_time()
-            await press(pilot, key)
-            await settle(pilot)
-            out["areas"][name] = {
-                "s": time.perf_counter() - t,
-                "cpu_s": time.process_time() - c,
-                "freeze_s": beat.longest,
-            }
+            out["areas"][name] = await timed(pilot, beat, key)
         # The Schedule's person filter: focus it, then time each typed letter.
         await press(pilot, "f3")
         await settle(pilot)
@@ -216,40 +215,18 @@ async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
         await settle(pilot)
         out["pages"] = await pages(pilot, beat, args)
         # The Meeting pack, opened for the first time.
-        beat.reset()
-        t, c = time.perf_counter(), time.process_time()
-        await press(pilot, "f6")
-        await settle(pilot)
-        out["meeting"] = {
-            "s": time.perf_counter() - t,
-            "cpu_s": time.process_time() - c,
-            "freeze_s": beat.longest,
-        }
+        out["meeting"] = await timed(pilot, beat, "f6")
         # Back to the Schedule, then a note saved on the event loop, as the note form does;
         # the Meeting pack is hidden and watches observations.
         await press(pilot, "f3")
         await settle(pilot)
-        beat.reset()
-        t, c = time.perf_counter(), time.process_time()
+        since = begin(beat)
         notes.observe(store, actor, args.visit, "Benchmark note: the kiosk queue again")
-        saved = time.perf_counter() - t
+        saved = time.perf_counter() - since[0]
         await settle(pilot)
-        out["save_note"] = {
-            "s": time.perf_counter() - t,
-            "cpu_s": time.process_time() - c,
-            "save_s": saved,
-            "freeze_s": beat.longest,
-        }
+        out["save_note"] = figures(beat, since, save_s=saved)
         # Then the Meeting pack shown again: whatever it deferred while hidden is paid now.
-        beat.reset()
-        t, c = time.perf_counter(), time.process_time()
-        await press(pilot, "f6")
-        await settle(pilot)
-        out["meeting_after_save"] = {
-            "s": time.perf_counter() - t,
-            "cpu_s": time.process_time() - c,
-            "freeze_s": beat.longest,
-        }
+        out["meeting_after_save"] = await timed(pilot, beat, "f6")
     store.close()
     return out
 

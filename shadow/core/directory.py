@@ -37,7 +37,7 @@ from .models import (
     parse_id,
 )
 from .plain import count
-from .store import Store
+from .store import Store, Transaction
 
 SETUP_ACTOR = "(first-run setup)"
 
@@ -451,12 +451,7 @@ def save_person(
     (versions.StaleRecord) if the person changed since that version."""
     person.validate()
     with store.transaction(actor) as tx:
-        _unique_name(store, Person.TABLE, person.name, person.id, "person")
-        if person.id is None:
-            return tx.insert(Person.TABLE, person.to_doc(), summary=person.name)
-        versions.check(tx, store, Person.TABLE, person.id, expect_version)
-        tx.update(Person.TABLE, person.id, person.to_doc())
-        return person.id
+        return _write_named(tx, store, person, "person", expect_version)
 
 
 @guarded("directory")
@@ -465,12 +460,23 @@ def save_department(
 ) -> int:
     dept.validate()
     with store.transaction(actor) as tx:
-        _unique_name(store, Department.TABLE, dept.name, dept.id, "department")
-        if dept.id is None:
-            return tx.insert(Department.TABLE, dept.to_doc(), summary=dept.name)
-        versions.check(tx, store, Department.TABLE, dept.id, expect_version)
-        tx.update(Department.TABLE, dept.id, dept.to_doc())
-        return dept.id
+        return _write_named(tx, store, dept, "department", expect_version)
+
+
+def _write_named(
+    tx: Transaction,
+    store: Store,
+    record: Person | Department,
+    what: str,
+    expect_version: int | None,
+) -> int:
+    """Inside ``tx``: add or update a person or a department (its name unique, not stale)."""
+    _unique_name(store, record.TABLE, record.name, record.id, what)
+    if record.id is None:
+        return tx.insert(record.TABLE, record.to_doc(), summary=record.name)
+    versions.check(tx, store, record.TABLE, record.id, expect_version)
+    tx.update(record.TABLE, record.id, record.to_doc())
+    return record.id
 
 
 @guarded("directory")

@@ -428,6 +428,13 @@ class Model:
         return doc
 
     def validate(self) -> None:
+        """Raise ValidationError with every problem ``check_fields`` finds (none: return)."""
+        c = _Checker()
+        self.check_fields(c)
+        c.done()
+
+    def check_fields(self, c: _Checker) -> None:
+        """Each model's field rules, told to ``c`` field by field."""
         raise NotImplementedError
 
     @classmethod
@@ -456,8 +463,7 @@ class Person(Model):
     email: str = ""
     active: bool = True
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.line("name", self.name, required=True, limit=NAME_MAX)
         c.choice("side", self.side, SIDES)
         c.line("role", self.role)
@@ -468,7 +474,6 @@ class Person(Model):
             c.fail("email", f"is not an email address (got {self.email!r})")
         if not isinstance(self.active, bool):
             c.fail("active", "must be true or false")
-        c.done()
 
 
 @dataclass
@@ -490,8 +495,7 @@ class Department(Model):
     def direction(self) -> str:
         return direction_of(self.side)
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.line("name", self.name, required=True, limit=NAME_MAX)
         c.choice("side", self.side, SIDES)
         c.ref("liaison_id", self.liaison_id)
@@ -512,7 +516,6 @@ class Department(Model):
         else:
             for d in self.closed_dates:
                 c.day("closed_dates", d)
-        c.done()
 
 
 @dataclass
@@ -526,8 +529,7 @@ class Programme(Model):
     goals: list[dict[str, Any]] = field(default_factory=list)
     active: bool = True
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.line("name", self.name, required=True, limit=NAME_MAX)
         c.text("description", self.description)
         c.day("start", self.start, required=False)
@@ -536,7 +538,6 @@ class Programme(Model):
             if self.end < self.start:
                 c.fail("end", "is before the start")
         c.ref("coordinator_id", self.coordinator_id)
-        c.done()
 
 
 @dataclass
@@ -558,8 +559,7 @@ class Visit(Model):
     override_reason: str = ""  # why soft conflicts were accepted
     status_reason: str = ""  # why it was last cancelled or reopened (the audit keeps each)
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.ref("department_id", self.department_id, required=True)
         c.refs("visitors", self.visitors, at_least=1)
         c.refs("hosts", self.hosts, at_least=1)
@@ -581,7 +581,6 @@ class Visit(Model):
                 c.fail("rrule", "an occurrence of a series cannot repeat itself")
         c.text("override_reason", self.override_reason)
         c.text("status_reason", self.status_reason)
-        c.done()
 
 
 @dataclass
@@ -594,15 +593,13 @@ class Observation(Model):
     text: str = ""
     at: str = ""
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.ref("visit_id", self.visit_id, required=True)
         c.ref("author_id", self.author_id, required=True)
         c.choice("side", self.side, SIDES)
         c.choice("kind", self.kind, OBSERVATION_KINDS)
         c.text("text", self.text, required=True)
         c.timestamp("at", self.at)
-        c.done()
 
 
 @dataclass
@@ -628,8 +625,7 @@ class Suggestion(Model):
     triaged: str | None = None  # when it first left "new" (the triage clock stops)
     closed: str | None = None  # when it became done or declined
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.line("title", self.title, required=True)
         c.text("description", self.description)
         c.choice("direction", self.direction, DIRECTIONS)
@@ -658,7 +654,6 @@ class Suggestion(Model):
         c.refs("merged_from", self.merged_from)
         c.timestamp("triaged", self.triaged, required=False)
         c.timestamp("closed", self.closed, required=False)
-        c.done()
 
 
 @dataclass
@@ -675,8 +670,7 @@ class Action(Model):
     reason: str = ""
     done_at: str | None = None
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.line("title", self.title, required=True)
         c.ref("owner_id", self.owner_id, required=True)
         c.day("due", self.due, required=False)
@@ -691,7 +685,6 @@ class Action(Model):
             c.fail("reason", "dropping an action needs a reason")
         c.text("reason", self.reason)
         c.timestamp("done_at", self.done_at, required=False)
-        c.done()
 
 
 @dataclass
@@ -704,14 +697,12 @@ class Kudos(Model):
     observation_id: int | None = None
     announced: bool = False
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.ref("to_id", self.to_id, required=True)
         c.ref("from_id", self.from_id, required=True)
         c.text("text", self.text, required=True)
         c.ref("visit_id", self.visit_id)
         c.ref("observation_id", self.observation_id)
-        c.done()
 
 
 FEEDBACK_LEARNED_MAX = 500  # "one thing I learned": a sentence or two, not an essay
@@ -730,8 +721,7 @@ class Feedback(Model):
     learned: str = ""  # one thing I learned (optional)
     at: str = ""
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.ref("visit_id", self.visit_id, required=True)
         c.ref("author_id", self.author_id, required=True)
         c.choice("side", self.side, SIDES)
@@ -740,7 +730,6 @@ class Feedback(Model):
             c.fail("again", "must be yes, no or not said")
         c.line("learned", self.learned, limit=FEEDBACK_LEARNED_MAX)
         c.timestamp("at", self.at)
-        c.done()
 
 
 @dataclass
@@ -754,8 +743,7 @@ class Survey(Model):
     perception: dict[str, int] = field(default_factory=dict)
     answered: str = ""
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.ref("department_id", self.department_id, required=True)
         c.ref("respondent_id", self.respondent_id, required=True)
         c.choice("phase", self.phase, SURVEY_PHASES)
@@ -768,7 +756,6 @@ class Survey(Model):
             for dim in SURVEY_DIMENSIONS:
                 c.level(name, scores[dim], 1, 5)
         c.timestamp("answered", self.answered)
-        c.done()
 
 
 @dataclass
@@ -782,14 +769,12 @@ class AuditEntry(Model):
     old: Any = None
     new: Any = None
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.timestamp("ts", self.ts)
         c.line("actor", self.actor, required=True)
         c.line("entity", self.entity, required=True)
         c.ref("entity_id", self.entity_id, required=True)
         c.line("field", self.field, required=True)
-        c.done()
 
     @classmethod
     def validate_doc(cls, doc: dict[str, Any], valid_names: set[tuple[str, str, str]]) -> None:
@@ -826,8 +811,7 @@ class Secondment(Model):
     signed_off: str | None = None  # when the host signed it off
     sign_off_comment: str = ""
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.ref("person_id", self.person_id, required=True)
         c.ref("department_id", self.department_id, required=True)
         c.ref("host_id", self.host_id, required=True)
@@ -845,7 +829,6 @@ class Secondment(Model):
                 c.timestamp("log", entry.get("at"))
         c.timestamp("signed_off", self.signed_off, required=False)
         c.text("sign_off_comment", self.sign_off_comment)
-        c.done()
 
 
 WAIT_SIDES = ("library", "it", "vendor")
@@ -864,15 +847,13 @@ class Wait(Model):
     start: str = ""
     end: str | None = None
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.choice("record", self.record, WAIT_RECORDS)
         c.ref("record_id", self.record_id, required=True)
         c.choice("on", self.on, WAIT_SIDES)
         c.text("note", self.note)
         c.timestamp("start", self.start)
         c.timestamp("end", self.end, required=False)
-        c.done()
 
 
 @dataclass
@@ -885,13 +866,11 @@ class ClockStart(Model):
     priority: int = 3
     previous: int = 3
 
-    def validate(self) -> None:
-        c = _Checker()
+    def check_fields(self, c: _Checker) -> None:
         c.ref("suggestion_id", self.suggestion_id, required=True)
         c.timestamp("at", self.at)
         c.level("priority", self.priority, 1, 5)
         c.level("previous", self.previous, 1, 5)
-        c.done()
 
 
 MODELS: dict[str, type[Model]] = {

@@ -31,8 +31,7 @@ async def open_by_key(pilot: Pilot, key: str, kind: type[S]) -> S:
     """Press ``key`` and return the screen or dialog it opens, of ``kind`` (``f3`` the
     Schedule ... ``f9`` the Outbox, or a command's key)."""
     await pilot.pause()
-    await pilot.press(key)
-    await pilot.pause()
+    await press_each(pilot, key)
     screen = pilot.app.screen
     assert isinstance(screen, kind)
     return screen
@@ -51,8 +50,7 @@ async def press_on_visit(pilot: Pilot, visit_id: int | str, key: str) -> Screen:
     """Open the page of one visit, press ``key`` there and return the screen it leads to
     (a form, or the page itself when the key is refused)."""
     await open_visit(pilot, visit_id)
-    await pilot.press(key)
-    await pilot.pause()
+    await press_each(pilot, key)
     return pilot.app.screen
 
 
@@ -94,5 +92,12 @@ async def fill_and_save(pilot: Pilot, fields: dict[str, str]) -> None:
     """Type each value into its field (selector -> text), in order, then save (ctrl+s)."""
     for selector, text in fields.items():
         await type_into(pilot, selector, text)
-    await pilot.press("ctrl+s")
-    await pilot.pause()
+    await press_each(pilot, "ctrl+s")
+
+
+async def press_each(pilot: Pilot, *keys: str) -> None:
+    """Press each key in turn and let the app settle after each one (a key that opens a
+    dialog has it mounted before the next key), unlike ``pilot.press(*keys)``."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()

@@ -19,7 +19,7 @@ from shadow.tui.modals.person_picker import PersonPicker
 from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.actions import ActionsScreen
 
-from .helpers import SIZE, fill_and_save, notifications, open_by_key, type_into
+from .helpers import SIZE, fill_and_save, notifications, open_by_key, press_each, type_into
 from .programme import NOW, app_as, build, person_id
 
 HOSTILE = "[red]x *bold* [TODO]"
@@ -83,8 +83,7 @@ async def answer_prompt(pilot: Pilot, key: str, text: str) -> None:
     """Open the text prompt with ``key``, type ``text`` and send it."""
     await open_by_key(pilot, key, TextPrompt)
     await type_into(pilot, "#answer", text)
-    await pilot.press("enter")
-    await pilot.pause()
+    await press_each(pilot, "enter")
 
 
 def action(store: Store, action_id: int) -> dict:
@@ -168,16 +167,13 @@ async def test_filter_dialog_by_owner_and_department(sample_store, programme):
         screen = await open_actions(pilot)
         modal = await open_by_key(pilot, "f", ActionFilterModal)
         modal.query_one("#owner", Select).value = "Chloe Martin"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert screen.table.ids == [p["hostile"], p["catalogue"]]
         assert "owner: Chloe Martin" in label_text(screen, "#actions-showing")
-        await pilot.press("f")
-        await pilot.pause()
+        await press_each(pilot, "f")
         app.screen.query_one("#owner", Select).value = "any"
         app.screen.query_one("#department", Select).value = "Circulation"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert screen.table.ids == [p["jams"], p["gpo"], p["hostile"], p["quote"]]
         # The quick filters narrow further; escape clears everything.
         await pilot.press("2", "1")
@@ -191,8 +187,7 @@ async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, prog
     app = app_as(sample_store, "Marcus Webb")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot, p["jams"])
-        await pilot.press("d")
-        await pilot.pause()
+        await press_each(pilot, "d")
         doc = action(sample_store, p["jams"])
         assert doc["status"] == "done"
         assert doc["done_at"]
@@ -204,8 +199,7 @@ async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, prog
             f"That was the last open action of suggestion #{p['sorter']} "
             "'Service the returns sorter before term'. Mark the suggestion done?"
         )
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "y")
         suggestion = sample_store.get(Suggestion.TABLE, p["sorter"])
         assert suggestion["status"] == "done"
         assert suggestion["reason"] == "all its actions are done"
@@ -220,27 +214,20 @@ async def test_done_without_closing_the_suggestion(sample_store, programme):
     app = app_as(sample_store, "Marcus Webb")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot, p["jams"])
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+        await press_each(pilot, "d", "n")
         assert action(sample_store, p["jams"])["status"] == "done"
         assert sample_store.get(Suggestion.TABLE, p["sorter"])["status"] == "accepted"
         # Marking it done again is refused, and says why.
         screen.table.select_id(p["jams"])
-        await pilot.press("d")
-        await pilot.pause()
+        await press_each(pilot, "d")
         assert "is done; it can become open, not done" in notifications(pilot)[-1]
         # ... but it can be reopened (saying why), and started.
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         await type_into(pilot, "#answer", "the sorter jammed again")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         assert action(sample_store, p["jams"])["status"] == "open"
         assert action(sample_store, p["jams"])["reason"] == "the sorter jammed again"
-        await pilot.press("s")
-        await pilot.pause()
+        await press_each(pilot, "s")
         assert action(sample_store, p["jams"])["status"] == "in progress"
 
 
@@ -261,8 +248,7 @@ async def test_dropping_needs_a_reason(sample_store, programme):
         assert prompt.query_one("#answer", Input).value == "   "
         assert action(sample_store, p["hostile"])["status"] == "open"
         await type_into(pilot, "#answer", "Kiosks are being replaced [soon]")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         doc = action(sample_store, p["hostile"])
         assert doc["status"] == "dropped"
         assert doc["reason"] == "Kiosks are being replaced [soon]"
@@ -278,8 +264,7 @@ async def test_reassign_and_change_the_due_date(sample_store, programme):
         await pilot.press(*"mei")
         await pilot.pause()
         assert picker.query_one(OptionList).option_count == 1
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         mei = person_id(sample_store, "Mei Tanaka")
         assert action(sample_store, p["jams"])["owner_id"] == mei
         assert screen.table.full_row(p["jams"])[3] == "Mei Tanaka"
@@ -290,8 +275,7 @@ async def test_reassign_and_change_the_due_date(sample_store, programme):
         await type_into(pilot, "#answer", "in 2 weeks")
         preview = str(prompt.query_one("#prompt-preview", Label).render())
         assert preview == "→ Fri 4 Dec 2026 (in 14 days)"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         assert action(sample_store, p["jams"])["due"] == "2026-12-04"
         assert not screen.table.full_row(p["jams"])[1].endswith("late)")
         # Both changes are in the action's history, with who made them.
@@ -310,8 +294,7 @@ async def test_add_an_action_with_errors_under_fields(sample_store, programme):
         screen = await open_actions(pilot)
         form = await open_by_key(pilot, "a", ActionForm)
         await type_into(pilot, "#owner", "Nobody Atall")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         errors = form.errors_shown()
         assert set(errors) == {"title", "owner", "suggestion"}
         assert "Nobody Atall" in errors["owner"]
@@ -323,8 +306,7 @@ async def test_add_an_action_with_errors_under_fields(sample_store, programme):
         hint = form.field("due").query_one(".field-hint", Label)
         assert str(hint.render()) == "→ Tue 24 Nov 2026 (in 4 days)"
         await type_into(pilot, "#suggestion", str(p["kiosk"]))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         [doc] = [d for d in sample_store.all(Action.TABLE) if d["title"] == HOSTILE and d["owner_id"] == person_id(sample_store, "Ben Kowalczyk")]  # fmt: skip
         assert doc["due"] == "2026-11-24"
@@ -352,8 +334,7 @@ async def test_changes_need_an_identity(sample_store, programme):
     app = create_app(sample_store, None, demo=True, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot, p["jams"])
-        await pilot.press("d")
-        await pilot.pause()
+        await press_each(pilot, "d")
         assert action(sample_store, p["jams"])["status"] == "open"
         assert "Choose who you are" in notifications(pilot)[-1]
         await pilot.press("m")
@@ -393,8 +374,7 @@ async def test_reminder_after_choosing_who_you_are(sample_store, programme):
 # ---------------------------------------------------------------------- snapshot
 def test_snapshot_actions(snap_compare, sample_store, programme):
     async def open_it(pilot: Pilot) -> None:
-        await pilot.press("f5")
-        await pilot.pause()
+        await press_each(pilot, "f5")
 
     app = app_as(sample_store, "Priya Raman")
     assert snap_compare(app, terminal_size=(110, 16), run_before=open_it)
@@ -418,26 +398,20 @@ async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, 
         assert w is not None and w.on == "vendor" and w.note == HOSTILE
         assert any("waiting on a vendor" in n for n in notifications(pilot))
         # the details show it, the note as typed (never markup)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         shown = str(app.screen.query_one("#waiting").render())
         assert "waiting on a vendor" in shown and HOSTILE in shown
         # waiting on the vendor again is refused by the core, shown as an error
-        await pilot.press("t")
-        await pilot.pause()
+        await press_each(pilot, "t")
         options = app.screen.query_one(OptionList)
         options.highlighted = options.get_option_index("vendor")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         await pilot.press("enter")  # no note: allowed
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert any("already waiting on a vendor" in n for n in notifications(pilot))
         # resume from the details
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("g")
-        await pilot.pause()
+        await press_each(pilot, "enter", "g")
         await app.workers.wait_for_complete()
         assert sla.current_wait(sample_store, "actions", p["hostile"]) is None
         assert any("no longer waits on a vendor" in n for n in notifications(pilot))
@@ -460,10 +434,7 @@ async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
         assert "Priya Raman" in str(detail.query_one("#history").render())
         assert action(sample_store, p["gpo"])["notes"] == f"vendor ships Monday\n{HOSTILE}"
         # Escape adds nothing; the core refuses an empty note (the CLI's rule too).
-        await pilot.press("n")
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "n", "escape")
         assert action(sample_store, p["gpo"])["notes"] == f"vendor ships Monday\n{HOSTILE}"
         with pytest.raises(ActionError, match="needs some text"):
             actions.add_note(sample_store, "Priya Raman", p["gpo"], "   ")
@@ -490,8 +461,7 @@ async def test_the_suggestion_it_follows_up_is_found_by_title(sample_store, prog
         await pilot.pause()
         assert app.screen is form
         assert form.query_one("#suggestion", Input).value == str(p["kiosk"])
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         [saved] = sample_store.find(Action.TABLE, title="Order spare rolls")
         assert saved["suggestion_id"] == p["kiosk"]
 
@@ -502,8 +472,7 @@ async def test_the_details_footer_keeps_the_steps_and_notes_at_80_columns(sample
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_actions(pilot, programme["gpo"])
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         await pilot.pause()
         detail = app.screen
         assert isinstance(detail, ActionDetail)
@@ -519,8 +488,7 @@ async def test_the_owner_completes_as_people_type_names(sample_store, programme)
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_actions(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await press_each(pilot, "a")
         form = app.screen
         assert isinstance(form, ActionForm)
         owner = form.query_one("#owner", Input)

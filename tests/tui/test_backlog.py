@@ -17,7 +17,7 @@ from shadow.tui.modals.suggestion_form import SuggestionForm
 from shadow.tui.screens.backlog import DEBOUNCE, PAGE, BacklogScreen
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, open_by_key, type_into
+from .helpers import SIZE, notifications, open_by_key, press_each, type_into
 from .programme import HOSTILE, NOW, app_as, build, person
 
 
@@ -43,15 +43,13 @@ async def choose(pilot: Pilot, value: str) -> None:
     assert isinstance(modal, ChoiceModal)
     options = modal.query_one(OptionList)
     options.highlighted = options.get_option_index(value)
-    await pilot.press("enter")
-    await pilot.pause()
+    await press_each(pilot, "enter")
 
 
 async def answer(pilot: Pilot, text: str) -> None:
     assert isinstance(pilot.app.screen, TextPrompt)
     await type_into(pilot, "#answer", text)
-    await pilot.press("enter")
-    await pilot.pause()
+    await press_each(pilot, "enter")
 
 
 def doc(store, sid: int) -> dict:
@@ -91,8 +89,7 @@ async def test_filter_by_typing_then_clear_with_one_key(sample_store, programme)
         assert "2 of 6 shown" in str(screen.query_one("#backlog-status").render())
         await pilot.press("enter")  # back to the list
         assert app.focused is screen.table
-        await pilot.press("x")
-        await pilot.pause()
+        await press_each(pilot, "x")
         assert len(shown_ids(screen)) == 6
         assert screen.query_one("#backlog-search", Input).value == ""
         assert "Showing everything" in str(screen.query_one("#backlog-filter").render())
@@ -105,8 +102,7 @@ async def test_filter_dialog(sample_store, programme):
         modal = await open_by_key(pilot, "f", BacklogFilterModal)
         modal.query_one("#status").value = "open"
         modal.query_one("#direction").value = "library-to-it"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert shown_ids(screen) == [programme["search"], programme["printer"]]
         described = str(screen.query_one("#backlog-filter").render())
         assert "status open, library → IT" in described
@@ -122,8 +118,7 @@ async def test_filter_dialog(sample_store, programme):
         await pilot.pause()
         await type_into(pilot, "#tag", "Kiosk")
         await type_into(pilot, "#author", "marcus webb")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         assert shown_ids(screen) == [programme["printer"]]
 
 
@@ -163,8 +158,7 @@ async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
         table = screen.table
         # Status: only the allowed next statuses are offered.
         assert table.select_id(programme["kiosk"])
-        await pilot.press("s")
-        await pilot.pause()
+        await press_each(pilot, "s")
         modal = app.screen
         options = [o.id for o in modal.query_one(OptionList).options]
         assert options == ["under review", "accepted", "declined"]
@@ -173,8 +167,7 @@ async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
         assert table.plain_row(programme["kiosk"])[6] == "under review"
         assert table.selected_id == programme["kiosk"]
         # Declining asks why.
-        await pilot.press("s")
-        await pilot.pause()
+        await press_each(pilot, "s")
         await choose(pilot, "declined")
         prompt = app.screen
         assert isinstance(prompt, TextPrompt)
@@ -186,19 +179,16 @@ async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
         assert (d["status"], d["reason"]) == ("declined", "The kiosks are being replaced in spring")
         # Vote, then take the vote back.
         assert table.select_id(programme["printer"])
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         assert doc(sample_store, programme["printer"])["votes"] == [priya.id]
         assert table.plain_row(programme["printer"])[7] == "1"
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         assert doc(sample_store, programme["printer"])["votes"] == []
         assert "taken back" in notifications(pilot)[-1]
         # Merge: the printer rolls repeat the kiosk printer suggestion... into #search.
         sample_store_votes = doc(sample_store, programme["search"])["votes"]
         assert table.select_id(programme["sorter"])
-        await pilot.press("m")
-        await pilot.pause()
+        await press_each(pilot, "m")
         prompt = app.screen
         assert isinstance(prompt, RecordPicker)  # a picker: by title or number
         await type_into(pilot, "#record-search", str(programme["sorter"]))
@@ -209,8 +199,7 @@ async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
         assert picker_ids(prompt)[0] == str(programme["search"])
         await type_into(pilot, "#record-search", "HOME page séarch")  # case, accents ignored
         assert picker_ids(prompt) == [str(programme["search"])]
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         dup, keep = doc(sample_store, programme["sorter"]), doc(sample_store, programme["search"])
         assert (dup["status"], dup["duplicate_of"]) == ("duplicate", programme["search"])
         marcus, amara = person(sample_store, "Marcus Webb"), person(sample_store, "Amara Okafor")
@@ -225,20 +214,17 @@ async def test_impact_urgency_and_tags(sample_store, programme):
         screen = await open_backlog(pilot)
         table = screen.table
         assert table.select_id(programme["printer"])  # low x low = P5
-        await pilot.press("i")
-        await pilot.pause()
+        await press_each(pilot, "i")
         await choose(pilot, "high")
         d = doc(sample_store, programme["printer"])
         assert (d["impact"], d["impact_override"]) == ("low", "high")
         assert table.plain_row(programme["printer"])[2] == "P3"
-        await pilot.press("u")
-        await pilot.pause()
+        await press_each(pilot, "u")
         await choose(pilot, "high")
         assert doc(sample_store, programme["printer"])["urgency"] == "high"
         assert table.plain_row(programme["printer"])[2] == "P1"
         assert "impact high x urgency high = P1" in notifications(pilot)[-1]
-        await pilot.press("t")
-        await pilot.pause()
+        await press_each(pilot, "t")
         await answer(pilot, "Stock, printing")
         assert doc(sample_store, programme["printer"])["tags"] == ["kiosk", "printing", "stock"]
 
@@ -255,8 +241,7 @@ async def test_bulk_status_for_marked_rows(sample_store, programme):
         assert screen.marked == {programme[k] for k in ("kiosk", "printer", "done")}
         assert table.plain_row(programme["kiosk"])[0] == "●"
         assert "3 marked" in str(screen.query_one("#backlog-status").render())
-        await pilot.press("B")
-        await pilot.pause()
+        await press_each(pilot, "B")
         await choose(pilot, "under review")
         assert doc(sample_store, programme["kiosk"])["status"] == "under review"
         assert doc(sample_store, programme["printer"])["status"] == "under review"
@@ -271,8 +256,7 @@ async def test_open_shows_history_and_clocks(sample_store, programme):
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_backlog(pilot)
         assert screen.table.select_id(programme["hostile"])
-        await pilot.press("s")
-        await pilot.pause()
+        await press_each(pilot, "s")
         await choose(pilot, "accepted")
         detail = await open_by_key(pilot, "enter", SuggestionDetail)
         assert str(detail.query_one("#title").render()) == f"#{programme['hostile']} {HOSTILE}"
@@ -294,25 +278,21 @@ async def test_hostile_text_in_a_new_suggestion(sample_store, programme):
     app = app_as(sample_store, "Hannah Lindqvist")
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_backlog(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await press_each(pilot, "a")
         form = app.screen
         await type_into(pilot, "#title", "Bad\x1b[2J title")
         description = ("[bold]not bold[/] " * 300)[:5000]
         form.query_one("#description").insert(description)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert "control character" in form.query_one("#field-title", Field).error
         assert form.query_one("#description").text == description
         await type_into(pilot, "#title", "[red]x [/] [TODO] printers")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         [d] = sample_store.find(Suggestion.TABLE, title="[red]x [/] [TODO] printers")
         assert d["direction"] == "library-to-it"  # Hannah is library staff
         assert d["description"] == description.strip()
         assert screen.table.full_row(d["id"])[3] == "[red]x [/] [TODO] printers"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         shown = str(app.screen.query_one("#description").render())
         assert shown == description.strip()
 
@@ -369,8 +349,7 @@ async def test_a_hundred_thousand_suggestions_show_a_page_at_a_time(tmp_path, mo
         # A change made here shows at once, without re-reading 100,000 rows.
         await pilot.press("enter")
         target = screen.table.selected_id
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         assert screen.table.plain_row(target)[7] == str(len(doc(store, target)["votes"]))
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -386,8 +365,7 @@ def test_snapshot_backlog(snap_compare, sample_store, programme, monkeypatch):
         await pilot.press("slash")
         await pilot.press(*"kiosk")
         await pilot.pause(DEBOUNCE + 0.1)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         screen.search.cursor_blink = False
 
     app = app_as(sample_store, "Priya Raman")
@@ -404,26 +382,20 @@ async def test_whose_turn_from_the_details(sample_store, programme):
         assert screen.table.select_id(sid)
         await open_by_key(pilot, "enter", SuggestionDetail)
         assert "not waiting on anyone" in str(app.screen.query_one("#waiting").render())
-        await pilot.press("t")
-        await pilot.pause()
+        await press_each(pilot, "t")
         await choose(pilot, "library")
         await answer(pilot, "the branch manager's sign-off")
         await app.workers.wait_for_complete()
         w = sla.current_wait(sample_store, "suggestions", sid)
         assert w is not None and w.on == "library" and w.note == "the branch manager's sign-off"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         shown = str(app.screen.query_one("#waiting").render())
         assert "waiting on the library" in shown and "sign-off" in shown
-        await pilot.press("g")
-        await pilot.pause()
+        await press_each(pilot, "g")
         await app.workers.wait_for_complete()
         assert sla.current_wait(sample_store, "suggestions", sid) is None
         # resuming when nothing waits is refused by the core, shown as the app shows errors
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("g")
-        await pilot.pause()
+        await press_each(pilot, "enter", "g")
         await app.workers.wait_for_complete()
         assert any("is not waiting on anyone" in n for n in notifications(pilot))
 
@@ -440,8 +412,7 @@ async def test_a_refused_wait_is_shown_and_changes_nothing(sample_store, program
         screen = await open_backlog(pilot)
         assert screen.table.select_id(sid)
         await open_by_key(pilot, "enter", SuggestionDetail)
-        await pilot.press("t")
-        await pilot.pause()
+        await press_each(pilot, "t")
         await choose(pilot, "it")
         await answer(pilot, "")
         await app.workers.wait_for_complete()

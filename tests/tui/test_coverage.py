@@ -25,7 +25,15 @@ from shadow.tui.screens.coverage import CoverageScreen, GoalRow, short_day
 from shadow.tui.widgets.charts import theme_style
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, fill_and_save, notifications, open_by_key, select_shows, type_into
+from .helpers import (
+    SIZE,
+    fill_and_save,
+    notifications,
+    open_by_key,
+    press_each,
+    select_shows,
+    type_into,
+)
 from .programme import HOSTILE, NOW, build, dept_id, person_id
 
 
@@ -132,8 +140,7 @@ async def test_hostile_names_are_shown_literally(sample_store, liaison, programm
         await pilot.pause()
         _, departments = select_shows(app.screen.query_one("#department", Select))
         assert HOSTILE in departments
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         pid = directory.find_person(sample_store, HOSTILE).id
         assert screen.matrix.rows[str(pid)].label.plain == HOSTILE
         screen.matrix.move_cursor(row=screen.matrix.get_row_index(str(pid)), column=0)
@@ -329,8 +336,7 @@ async def test_survey_form_errors_then_records(sample_store, programme):
         first, *rest = SURVEY_DIMENSIONS
         await type_into(pilot, f"#expect-{dimension_key(first)}", "4")
         await type_into(pilot, f"#perceive-{dimension_key(first)}", "7")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form
         errors = form.errors_shown()
         assert set(errors) == {dimension_key(d) for d in SURVEY_DIMENSIONS}
@@ -342,8 +348,7 @@ async def test_survey_form_errors_then_records(sample_store, programme):
         assert form.errors_shown() == {}  # cleared as the scores were fixed
         visit = form.query_one("#visit", Select)
         visit.value = programme["visit"]
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         assert sample_store.count(Survey.TABLE) == count + 1
         doc = max(sample_store.all(Survey.TABLE), key=lambda d: d["id"])

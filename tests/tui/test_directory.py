@@ -13,7 +13,15 @@ from shadow.tui.modals.import_csv import ImportModal
 from shadow.tui.modals.person_form import PersonForm
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, directory_screen, fill_and_save, notifications, open_by_key, type_into
+from .helpers import (
+    SIZE,
+    directory_screen,
+    fill_and_save,
+    notifications,
+    open_by_key,
+    press_each,
+    type_into,
+)
 
 # These were written when the app opened on the Directory; the Dashboard opens it now.
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -41,8 +49,7 @@ async def test_add_person_shows_errors_under_fields_then_saves(sample_store, lia
         # Fixing it clears the message as you type.
         await type_into(pilot, "#email", "noor@example.org")
         assert email_field.error == ""
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         [doc] = sample_store.find("people", name="Noor Haddad")
         assert doc["email"] == "noor@example.org"
         assert doc["created_by"] == liaison.name
@@ -55,12 +62,9 @@ async def test_add_person_shows_errors_under_fields_then_saves(sample_store, lia
 async def test_duplicate_name_is_shown_under_name(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await open_by_key(pilot, "a", PersonForm)
         await type_into(pilot, "#name", "priya raman")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert "already exists" in app.screen.query_one("#field-name", Field).error
         assert sample_store.count("people") == 32
 
@@ -68,50 +72,46 @@ async def test_duplicate_name_is_shown_under_name(sample_store, liaison):
 async def test_cancel_with_typed_text_asks_first(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        form = app.screen
+        form = await open_by_key(pilot, "a", PersonForm)
         await type_into(pilot, "#name", "Half Typed")
         await open_by_key(pilot, "escape", Confirm)
         await pilot.press("n")  # keep editing
         await pilot.pause()
         assert app.screen is form
         assert form.query_one("#name").value == "Half Typed"
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "escape", "y")
         assert app.screen is directory_screen(pilot)
         assert not sample_store.find("people", name="Half Typed")
+
+
+async def select_person(pilot, name: str):
+    """The directory screen with ``name``'s row selected, and that person."""
+    await pilot.pause()
+    screen = directory_screen(pilot)
+    person = directory.find_person(pilot.app.store, name)
+    screen.people_table.select_id(person.id)
+    return screen, person
 
 
 async def test_edit_person_and_keep_the_cursor(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = directory_screen(pilot)
-        priya = directory.find_person(sample_store, "Priya Raman")
-        screen.people_table.select_id(priya.id)
+        screen, priya = await select_person(pilot, "Priya Raman")
         form = await open_by_key(pilot, "enter", PersonForm)
         assert form.query_one("#department").value == "Systems"
         await type_into(pilot, "#role", "Librarian")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert sample_store.get("people", priya.id)["role"] == "Librarian"
         assert screen.people_table.selected_id == priya.id
         # A refresh keeps it too.
-        await pilot.press("r")
-        await pilot.pause()
+        await press_each(pilot, "r")
         assert screen.people_table.selected_id == priya.id
 
 
 async def test_it_person_department_may_be_a_team(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await open_by_key(pilot, "a", PersonForm)
         await fill_and_save(pilot, {"#name": "Tess Network", "#department": "Network Operations"})
         [doc] = sample_store.find("people", name="Tess Network")
         assert doc["team"] == "Network Operations" and doc["department_id"] is None
@@ -120,35 +120,23 @@ async def test_it_person_department_may_be_a_team(sample_store, liaison):
 async def test_deactivate_asks_and_cancel_changes_nothing(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = directory_screen(pilot)
-        marcus = directory.find_person(sample_store, "Marcus Webb")
-        screen.people_table.select_id(marcus.id)
+        screen, marcus = await select_person(pilot, "Marcus Webb")
         await open_by_key(pilot, "x", Confirm)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         assert sample_store.get("people", marcus.id)["active"] is True
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "x", "y")
         assert sample_store.get("people", marcus.id)["active"] is False
         cells = screen.people_table.get_row_at(screen.people_table.ids.index(marcus.id))
         assert cells[-1].plain == "no"
         assert "dim" in str(cells[0].style)
         # Hide inactive: gone from the table; show again: back.
-        await pilot.press("h")
-        await pilot.pause()
+        await press_each(pilot, "h")
         assert marcus.id not in screen.people_table.ids
-        await pilot.press("h")
-        await pilot.pause()
+        await press_each(pilot, "h")
         assert marcus.id in screen.people_table.ids
         # And reactivate.
         screen.people_table.select_id(marcus.id)
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "x", "y")
         assert sample_store.get("people", marcus.id)["active"] is True
 
 
@@ -171,8 +159,7 @@ async def test_search_filters_as_you_type(sample_store, liaison):
         await pilot.pause()
         central = [d for d in directory.departments(sample_store) if d.branch == "Central Library"]
         assert screen.departments_table.row_count == len(central) == 7
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         assert screen.query_one("#search").value == ""
         assert screen.people_table.row_count == 32
         assert app.focused is screen.people_table
@@ -182,8 +169,7 @@ async def test_tabs_and_department_form_errors(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("2")
-        await pilot.pause()
+        await press_each(pilot, "2")
         screen = directory_screen(pilot)
         assert screen.tab == "departments"
         assert app.focused is screen.departments_table
@@ -221,9 +207,7 @@ async def test_tabs_and_department_form_errors(sample_store, liaison):
 async def test_hostile_text_shows_literally(sample_store, liaison):
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
+        await open_by_key(pilot, "a", PersonForm)
         await fill_and_save(pilot, {"#name": HOSTILE, "#role": "[bold]Boss[/bold]"})
         [doc] = sample_store.find("people", name=HOSTILE)
         screen = directory_screen(pilot)
@@ -239,16 +223,11 @@ async def test_hostile_text_shows_literally(sample_store, liaison):
         assert HOSTILE in str(heading.render())
         # An error that quotes the text (bad email) renders too.
         await type_into(pilot, "#email", "[/]")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert "'[/]'" in form.query_one("#field-email", Field).error
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "escape", "y")
         # Deactivation asks with the name in the question.
-        await pilot.press("x")
-        await pilot.pause()
+        await press_each(pilot, "x")
         assert HOSTILE in str(app.screen.query_one("#confirm-message").render())
 
 
@@ -295,10 +274,7 @@ async def test_import_is_all_or_nothing(sample_store, liaison, tmp_path):
     )
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
-        modal = app.screen
+        modal = await open_by_key(pilot, "i", ImportModal)
         await import_file(pilot, csv, "ctrl+s", settle=1)
         assert app.screen is modal  # still open, showing why
         message = str(modal.query_one("#import-error").render())

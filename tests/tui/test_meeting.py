@@ -15,7 +15,7 @@ from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.meeting import MeetingScreen
 from tests.meeting_pack import PACK_SECTIONS
 
-from .helpers import SIZE, Clock, notifications, open_by_key, type_into
+from .helpers import SIZE, Clock, notifications, open_by_key, press_each, type_into
 from .programme import NOW, app_as, build, person
 
 HOSTILE = "[red]x *bold* [TODO]"
@@ -91,8 +91,7 @@ async def test_since_can_be_changed(sample_store, programme):
         assert str(prompt.query_one("#prompt-preview", Label).render()) == (
             "→ Sun 1 Nov 2026 (19 days ago)"
         )
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         await pilot.pause(0.2)
         assert screen.since_moment.date().isoformat() == "2026-11-01"
         assert "covers changes since Sun 1 Nov 2026" in screen.text
@@ -152,19 +151,16 @@ async def test_export_writes_the_file(sample_store, programme, tmp_path):
         screen = await open_meeting(pilot)
         await open_by_key(pilot, "e", TextPrompt)
         await type_into(pilot, "#answer", str(target))
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         assert target.read_text(encoding="utf-8") == screen.text
         assert f"Meeting pack written to {target}" in notifications(pilot)[-1]
         assert not [p for p in target.parent.iterdir() if p.name != "pack.md"]  # no temp files
         # Again: it asks before replacing the file.
         target.write_text("old", encoding="utf-8")
-        await pilot.press("e")
-        await pilot.pause()
+        await press_each(pilot, "e")
         await type_into(pilot, "#answer", str(target))
         await open_by_key(pilot, "enter", Confirm)
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "y")
         assert target.read_text(encoding="utf-8") == screen.text
 
 
@@ -172,8 +168,7 @@ async def test_copy_to_clipboard(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_meeting(pilot)
-        await pilot.press("c")
-        await pilot.pause()
+        await press_each(pilot, "c")
         assert app.clipboard == screen.text
         assert "Copied the meeting pack" in notifications(pilot)[-1]
 

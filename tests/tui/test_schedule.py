@@ -27,7 +27,7 @@ from shadow.tui.screens.schedule import ScheduleScreen
 from shadow.tui.widgets.conflict_list import ConflictList
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, open_by_key, type_into
+from .helpers import SIZE, notifications, open_by_key, press_each, type_into
 
 LONDON = tz.gettz("Europe/London")
 NOW = datetime(2027, 2, 17, 9, 0, tzinfo=LONDON)  # a Wednesday
@@ -94,8 +94,7 @@ async def open_schedule(pilot: Pilot) -> ScheduleScreen:
 
 async def open_booking(pilot: Pilot, department: str = "", visitors: str = "") -> BookingForm:
     """Open the booking form (b) and type the department and visitors given."""
-    await pilot.press("b")
-    await pilot.pause()
+    await press_each(pilot, "b")
     form = pilot.app.screen
     assert isinstance(form, BookingForm)
     if department:
@@ -149,8 +148,7 @@ async def test_agenda_groups_today_this_week_and_upcoming(sample_store, calendar
         title = str(screen.query_one("#schedule-title", Label).content)
         assert title.endswith("2 today · 2 this week · 3 upcoming")
         # p adds the past 30 days, labelled as such, and the cursor stays at today.
-        await pilot.press("p")
-        await pilot.pause()
+        await press_each(pilot, "p")
         rows = agenda_rows(screen)
         assert rows[str(calendar["past"])][:2] == ["Past", "Wed 10 Feb 10:00–12:00"]
         assert rows[f"{tig}@2027-02-15"][6] == "confirmed"
@@ -174,8 +172,7 @@ async def test_book_sees_conflict_then_saves_at_a_free_time(sample_store, calend
         assert [c.rule for c in conflicts.hard] == ["double-booked"]
         assert f"conflict  Samuel Osei is already on visit #{calendar['circ']}" in conflicts.plain
         assert not form.query_one("#field-reason", Field).display  # no soft conflicts
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form  # refused, nothing lost
         assert "must be fixed first" in str(form.query_one("#form-message", Label).content)
         assert form.query_one("#department", Input).value == "Reference"
@@ -186,8 +183,7 @@ async def test_book_sees_conflict_then_saves_at_a_free_time(sample_store, calend
         assert conflicts.conflicts == []
         assert "No conflicts" in str(conflicts.content)
         assert hint(form, "when") == "= Wed 17 Feb 2027 14:00–16:00"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         [doc] = [d for d in sample_store.all("visits") if d["id"] not in calendar.values()]
         assert doc["status"] == "requested"
@@ -212,8 +208,7 @@ async def test_errors_show_under_fields_only_once_touched(sample_store, calendar
         assert "Cannot read 'next blursday'" in field_error(form, "when")
         assert "Cannot read 'forever' as a duration" in field_error(form, "duration")
         assert field_error(form, "department") == ""
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         # After a save attempt every problem shows, the first field gets the focus.
         assert "is required" in field_error(form, "department")
         assert "visitor" in field_error(form, "visitors")
@@ -233,8 +228,7 @@ async def test_soft_conflict_needs_a_reason_and_save_anyway(sample_store, calend
         assert "warning   Fri 19 Feb 2027 16:00–18:00 is outside Reference's" in conflicts.plain
         reason = form.query_one("#field-reason", Field)
         assert reason.display
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form
         assert "reason" in reason.error.lower()
         assert app.focused is form.query_one("#reason")
@@ -258,8 +252,7 @@ async def test_find_a_slot_fills_the_when_field(sample_store, calendar, liaison)
     async with app.run_test(size=SIZE) as pilot:
         await open_schedule(pilot)
         form = await open_booking(pilot, "Circulation", "Ben Kowalczyk")
-        await pilot.press("ctrl+f")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+f")
         # From "now" (Wed 17 Feb 09:00): the hosts are busy 10-12 and 14-15:30 (with Ben).
         assert len(form.slots) == 5
         assert f"{form.slots[0][0]:%a %d %b %H:%M}" == "Wed 17 Feb 16:00"
@@ -279,28 +272,23 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         screen = await open_schedule(pilot)
         ref, circ, tig = calendar["ref"], calendar["circ"], calendar["tig"]
         assert screen.agenda.select_id(str(ref))
-        await pilot.press("f")
-        await pilot.pause()
+        await press_each(pilot, "f")
         assert sample_store.get("visits", ref)["status"] == "confirmed"
         assert screen.agenda.full_row(str(ref))[6] == "confirmed"
         # Cancelling asks why first; escape keeps the visit.
         assert screen.agenda.select_id(str(circ))
         await open_by_key(pilot, "x", TextPrompt)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         assert sample_store.get("visits", circ)["status"] != "cancelled"
-        await pilot.press("x")
-        await pilot.pause()
+        await press_each(pilot, "x")
         await type_into(pilot, "#answer", "Host [off] sick")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         assert sample_store.get("visits", circ)["status"] == "cancelled"
         assert sample_store.get("visits", circ)["status_reason"] == "Host [off] sick"
         assert screen.agenda.full_row(str(circ))[6] == "cancelled"
         # A status that cannot follow: an error, nothing changed.
         assert screen.agenda.select_id(str(calendar["archives"]))
-        await pilot.press("d")
-        await pilot.pause()
+        await press_each(pilot, "d")
         assert sample_store.get("visits", calendar["archives"])["status"] == "requested"
         assert any(
             "is requested; it can become confirmed, cancelled" in n for n in notifications(pilot)
@@ -308,11 +296,9 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         # One occurrence of a series: this one, or the whole series?
         assert screen.agenda.select_id(f"{tig}@2027-03-01")
         await open_by_key(pilot, "x", SeriesChoice)
-        await pilot.press("o")
-        await pilot.pause()
+        await press_each(pilot, "o")
         await type_into(pilot, "#answer", "bank holiday")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         [override] = sample_store.find("visits", series_id=tig)
         assert override["status"] == "cancelled"
         assert override["occurrence"].startswith("2027-03-01T09:00")
@@ -322,13 +308,9 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
         assert rows[f"{tig}@2027-03-15"][6] == "confirmed"
         # ... and the whole series.
         assert screen.agenda.select_id(f"{tig}@2027-03-15")
-        await pilot.press("x")
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
+        await press_each(pilot, "x", "s")
         await type_into(pilot, "#answer", "the group is disbanded")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press_each(pilot, "enter")
         # The screen's "now" (17 Feb) is after the series began (15 Feb): cancelling it
         # ends it after its last past occurrence, which keeps its status (core's rule).
         series = sample_store.get("visits", tig)
@@ -351,8 +333,7 @@ async def test_reschedule_checks_live_and_moves(sample_store, calendar, liaison)
         await pilot.pause(SETTLE)
         assert hint(form, "when") == "= Wed 17 Feb 2027 10:00–12:00"
         assert form.query_one(ConflictList).conflicts == []
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         assert sample_store.get("visits", ref)["start"] == "2027-02-17T10:00+00:00"
         assert screen.agenda.full_row(str(ref))[:2] == ["", "Wed 17 Feb 10:00–12:00"]
@@ -362,27 +343,23 @@ async def test_filters_and_my_visits(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
-        await pilot.press("slash")
-        await pilot.pause()
+        await press_each(pilot, "slash")
         assert app.focused is screen.query_one("#filter-person")
         await pilot.press(*"chloe")
         await pilot.pause()
         assert screen.agenda.ids == [str(calendar["ref"])]
         shown = str(screen.query_one("#schedule-filter", Label).content)
         assert 'person "chloe"' in shown and "c clears" in shown
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         assert len(screen.agenda.ids) > 1
         assert screen.query_one("#filter-person", Input).value == ""
         # m: the acting person's visits (the liaison hosts Administration: none booked).
-        await pilot.press("m")
-        await pilot.pause()
+        await press_each(pilot, "m")
         assert screen.agenda.ids == []
         assert "my visits (Siobhán O'Connell)" in str(
             screen.query_one("#schedule-filter", Label).content
         )
-        await pilot.press("c")
-        await pilot.pause()
+        await press_each(pilot, "c")
         assert len(screen.agenda.ids) > 1
 
 
@@ -390,8 +367,7 @@ async def test_week_grid_and_its_navigation(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_schedule(pilot)
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         grid = screen.grid
         assert app.focused is grid
         assert grid.selected is not None and grid.selected[1] == 2  # today's column
@@ -407,26 +383,22 @@ async def test_week_grid_and_its_navigation(sample_store, calendar, liaison):
         assert lines[3].startswith("Ben Kowal")  # cut to the column, the detail line has it all
         assert grid.plain_cell(systems, 0).startswith("09:00–11:00")
         assert "Week of Mon 15 Feb 2027" in str(screen.query_one("#schedule-title", Label).content)
-        await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await press_each(pilot, "right_square_bracket")
         assert grid.plain_headers()[1] == "Mon 22 Feb"
         assert grid.plain_cell(archives, 1).startswith("10:00–12:00\nAdebayo")
         assert grid.plain_cell(systems, 0) == ""  # fortnightly: not this week
         await pilot.press("left_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert grid.plain_headers()[1] == "Mon 8 Feb"
-        await pilot.press("t")
-        await pilot.pause()
+        await press_each(pilot, "t")
         assert grid.plain_headers()[1] == "Mon 15 Feb"
         assert grid.selected is not None and grid.selected[1] == 2  # today, Wednesday
         # Arrows walk past the edge of the week.
         grid.select(key=systems, day=0)
-        await pilot.press("left")
-        await pilot.pause()
+        await press_each(pilot, "left")
         assert grid.plain_headers()[1] == "Mon 8 Feb"
         assert grid.selected == (systems, 6)
-        await pilot.press("right")
-        await pilot.pause()
+        await press_each(pilot, "right")
         assert grid.plain_headers()[1] == "Mon 15 Feb"
         assert grid.selected == (systems, 0)
         # The detail line spells out the highlighted cell.
@@ -454,8 +426,7 @@ async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
         purpose.insert(HOSTILE)
         await pilot.pause(SETTLE)
         assert form.query_one(ConflictList).conflicts == []
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         [doc] = [d for d in sample_store.all("visits") if d["id"] not in calendar.values()]
         assert doc["purpose"] == HOSTILE
         key = str(doc["id"])
@@ -469,14 +440,11 @@ async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
         assert (
             f"conflict  {HOSTILE} is already on visit #{key}" in form.query_one(ConflictList).plain
         )
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         if isinstance(app.screen, Confirm):
-            await pilot.press("y")
-            await pilot.pause()
+            await press_each(pilot, "y")
         # The week grid and its detail line.
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         reference = directory.find_department(sample_store, "Reference").id
         screen.grid.select(key=reference, day=2)
         await pilot.pause()
@@ -489,8 +457,7 @@ async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
 def test_week_view_snapshot(snap_compare, sample_store, calendar, liaison):
     async def week_view(pilot: Pilot) -> None:
         screen = await open_schedule(pilot)
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         screen.grid.select(key=directory.find_department(sample_store, "Circulation").id, day=2)
         await pilot.pause()
 
@@ -534,10 +501,7 @@ async def test_booking_is_a_form_modal_that_asks_before_discarding(sample_store,
         await pilot.pause()
         assert app.screen is form
         assert form.query_one("#department", Input).value == "Reference"
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press_each(pilot, "escape", "y")
         assert app.screen is screen
         assert len(sample_store.all("visits")) == len(calendar)
 
@@ -553,8 +517,7 @@ async def test_filters_and_the_bar_keep_their_text_at_80_columns(
         screen = await open_schedule(pilot)
         for mode in ("agenda", "outcomes"):
             if mode == "outcomes":
-                await pilot.press("o")
-                await pilot.pause()
+                await press_each(pilot, "o")
             await pilot.pause()
             for widget in screen.query("#schedule-filters > *"):
                 assert widget.region.right <= size[0], widget  # every filter on screen
@@ -574,8 +537,7 @@ async def test_week_headings_drop_the_month_rather_than_cut_at_80_columns(
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_schedule(pilot)
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         labels = [c.label.plain for c in screen.grid.columns.values()][1:]
         assert len(labels) == 7 and not any("…" in label for label in labels), labels
         monday = screen.grid._headers[1].plain  # e.g. "Mon 16 Nov"
@@ -583,8 +545,7 @@ async def test_week_headings_drop_the_month_rather_than_cut_at_80_columns(
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(160, 42)) as pilot:
         screen = await open_schedule(pilot)
-        await pilot.press("v")
-        await pilot.pause()
+        await press_each(pilot, "v")
         labels = [c.label.plain for c in screen.grid.columns.values()][1:]
         assert labels == [h.plain for h in screen.grid._headers[1:]]  # room for the month
 
@@ -617,8 +578,7 @@ async def test_the_week_legend_is_one_line_at_80_columns(sample_store, calendar,
         app = create_app(sample_store, liaison)
         async with app.run_test(size=size) as pilot:
             screen = await open_schedule(pilot)
-            await pilot.press("v")
-            await pilot.pause()
+            await press_each(pilot, "v")
             legend = screen.query_one("#week-legend", Label)
             text = str(legend.render())
             assert legend.size.height == 1, text

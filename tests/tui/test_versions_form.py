@@ -11,7 +11,7 @@ from shadow.tui.app import create_app
 from shadow.tui.modals.person_form import PersonForm
 from shadow.tui.modals.suggestion_form import SuggestionForm
 
-from .helpers import type_into
+from .helpers import press_each, type_into
 
 
 def _first_suggestion(store: Store) -> Suggestion:
@@ -47,17 +47,23 @@ async def _open_form(pilot, record, cls=SuggestionForm):
     return form
 
 
+async def _stale_save(pilot, s: Suggestion, typed: str, **changes) -> SuggestionForm:
+    """Open the form on ``s``, type the title ``typed``, let someone else save ``changes`` meanwhile,
+    then save (which is refused: the form is stale)."""
+    form = await _open_form(pilot, s)
+    assert form.expect_version == s.version
+    await type_into(pilot, "#title", typed)
+    _someone_else_changes(pilot.app.store, s.id, **changes)
+    await press_each(pilot, "ctrl+s")
+    return form
+
+
 async def test_stale_save_keeps_the_form_and_apply_on_top_keeps_both(sample_store, liaison):
     s = _first_suggestion(sample_store)
     new_impact = _another_level(s.impact)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
-        form = await _open_form(pilot, s)
-        assert form.expect_version == s.version
-        await type_into(pilot, "#title", "[red]Mine[/] title")
-        _someone_else_changes(sample_store, s.id, impact=new_impact)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        form = await _stale_save(pilot, s, "[red]Mine[/] title", impact=new_impact)
         # not closed, not lost: the typed title is still there, the change is explained
         assert app.screen is form
         assert form.query_one("#title", Input).value == "[red]Mine[/] title"
@@ -80,11 +86,9 @@ async def test_reload_takes_the_new_values_then_saves_on_the_new_version(sample_
     new_urgency = _another_level(s.urgency)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
-        form = await _open_form(pilot, s)
-        await type_into(pilot, "#title", "Typed but reloaded")
-        _someone_else_changes(sample_store, s.id, urgency=new_urgency, title="Their title")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        form = await _stale_save(
+            pilot, s, "Typed but reloaded", urgency=new_urgency, title="Their title"
+        )
         assert form.query("#form-conflict")
         await pilot.click("#conflict-reload")
         await pilot.pause()
@@ -94,8 +98,7 @@ async def test_reload_takes_the_new_values_then_saves_on_the_new_version(sample_
         assert form.query_one("#urgency", Select).value == new_urgency
         assert form.expect_version == s.version + 1
         await type_into(pilot, "#title", "After reload")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is not form
         doc = sample_store.get(Suggestion.TABLE, s.id)
         assert (doc["title"], doc["urgency"], doc["version"]) == (
@@ -110,11 +113,7 @@ async def test_a_second_stale_save_is_refused_again(sample_store, liaison):
     s = _first_suggestion(sample_store)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=(120, 50)) as pilot:
-        form = await _open_form(pilot, s)
-        await type_into(pilot, "#title", "Mine")
-        _someone_else_changes(sample_store, s.id, description="first")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        form = await _stale_save(pilot, s, "Mine", description="first")
         _someone_else_changes(sample_store, s.id, description="second")
         await pilot.click("#conflict-on-top")
         await pilot.pause()
@@ -140,8 +139,7 @@ async def test_person_form_conflict(sample_store, liaison):
             directory.save_person(other, "Ana Ruiz", fresh)
         finally:
             other.close()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert "Ana Ruiz changed team" in _panel_text(form)
         assert form.query_one("#conflict-on-top", Button)
         assert str(form.query_one(".conflict-hint", Label).render()).startswith("Reload takes")
@@ -185,8 +183,7 @@ async def test_moving_a_visit_someone_else_moved_is_refused(sample_store, liaiso
             pilot, "#when", dates.to_iso(occ.start + timedelta(days=1))[:16].replace("T", " ")
         )
         await pilot.pause(0.3)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form  # not saved, still open
         assert any(
             f"visit #{vid} changed since version" in m and "Ana Ruiz changed" in m

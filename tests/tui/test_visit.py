@@ -20,7 +20,15 @@ from shadow.tui.screens.visit import NoteCard, VisitScreen
 from shadow.tui.widgets.field import Field
 from shadow.tui.widgets.jargon import JargonPanel
 
-from .helpers import SIZE, notifications, open_by_key, open_visit, press_on_visit, type_into
+from .helpers import (
+    SIZE,
+    notifications,
+    open_by_key,
+    open_visit,
+    press_each,
+    press_on_visit,
+    type_into,
+)
 from .programme import HOSTILE, build, person
 
 TERMINAL = (110, 40)
@@ -68,8 +76,7 @@ async def test_notes_from_both_sides_land_in_their_columns(sample_store, program
         # An IT visitor writes a note: one key opens the box, wherever the focus is.
         await pilot.press("down")  # focus the first note; n still works
         await write_note(pilot, "", typed="Queue at 3pm")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         [doc] = sample_store.find(Observation.TABLE, text="Queue at 3pm")
         assert (doc["side"], doc["author_id"], doc["visit_id"]) == (
@@ -85,8 +92,7 @@ async def test_notes_from_both_sides_land_in_their_columns(sample_store, program
         app.set_actor(marcus, remember=False)
         form = await write_note(pilot, "They listened and explained the sorter fault plainly.")
         form.query_one("#kind", Select).value = "praise"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         [doc] = sample_store.find(
             Observation.TABLE, text="They listened and explained the sorter fault plainly."
         )
@@ -110,24 +116,19 @@ async def test_a_failed_save_keeps_the_text(sample_store, programme):
         before = sample_store.count(Observation.TABLE)
         # Nothing typed: the message is under the box.
         form = await write_note(pilot, "")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form
         assert "Note is required" in form.query_one("#field-text", Field).error
         # A control character (pasted from somewhere) is refused; the text stays.
         text = "Sorter log\x07 attached"
         form.query_one("#text", TextArea).insert(text)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form
         assert "control character" in form.query_one("#field-text", Field).error
         assert form.query_one("#text", TextArea).text == text
         assert sample_store.count(Observation.TABLE) == before
         # Escape with text typed asks first; keep editing keeps it.
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
+        await press_each(pilot, "escape", "n")
         assert app.screen is form
         assert form.query_one("#text", TextArea).text == text
 
@@ -145,19 +146,16 @@ async def test_jargon_is_pointed_out_in_it_notes_only(sample_store, programme):
         assert "separate section of the network" in shown
         assert "one login for all systems" in shown
         # Nothing is blocked: it saves as written.
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert sample_store.find(
             Observation.TABLE, text="Put the kiosks on their own VLAN and use SSO."
         )
         # ctrl+r offers the plain words in place of the first term.
         form = await write_note(pilot, "Needs a VLAN.")
-        await pilot.press("ctrl+r")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+r")
         assert form.query_one("#text", TextArea).text == "Needs a separate section of the network."
         assert not form.query_one(JargonPanel).display
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         # A library host's note (read by IT) is not checked.
         app.set_actor(person(sample_store, "Marcus Webb"), remember=False)
         form = await write_note(pilot, "Could IT explain the VLAN change?")
@@ -168,8 +166,7 @@ async def test_no_identity_no_note(sample_store, programme):
     app = create_app(sample_store, None, demo=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_visit(pilot, programme["visit"])
-        await pilot.press("n")
-        await pilot.pause()
+        await press_each(pilot, "n")
         assert app.screen is screen
         assert "Choose who you are" in notifications(pilot)[-1]
 
@@ -186,8 +183,7 @@ async def test_arrows_move_between_notes_and_sides(sample_store, programme):
         assert screen.focused_note().id == programme["praise"]
         await pilot.press("up", "left")
         assert screen.focused_note().id == programme["ben_note"]
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         assert app.screen is not screen
 
 
@@ -198,8 +194,7 @@ async def test_correct_your_own_note_but_not_someone_elses(sample_store, program
         await pilot.press("e")  # nothing highlighted yet
         assert "Move to one of your notes first" in notifications(pilot)[-1]
         await pilot.press("down", "down")  # Aisha's note
-        await pilot.press("e")
-        await pilot.pause()
+        await press_each(pilot, "e")
         assert app.screen is screen
         assert "only its author can change it" in notifications(pilot)[-1]
         await pilot.press("up", "e")  # Ben's own
@@ -214,8 +209,7 @@ async def test_correct_your_own_note_but_not_someone_elses(sample_store, program
         assert app.screen is form
         assert sample_store.get("observations", programme["ben_note"])["text"].startswith("The")
         area.insert(f"It jammed four times. {HOSTILE}")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         doc = sample_store.get("observations", programme["ben_note"])
         assert doc["text"] == f"It jammed four times. {HOSTILE}"
@@ -240,8 +234,7 @@ async def test_raise_a_suggestion_from_a_note(sample_store, programme):
         priority = form.query_one("#priority-line", Label)
         assert "impact medium x urgency medium = P3" in str(priority.content)
         # Saving without a title: the error is under it, and the rest stays.
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form
         assert "Title is required" in form.query_one("#field-title", Field).error
         assert form.query_one("#description", TextArea).text.startswith("The returns sorter")
@@ -262,8 +255,7 @@ async def test_raise_a_suggestion_from_a_note(sample_store, programme):
         await pilot.pause()
         assert form.query_one(JargonPanel).display
         await type_into(pilot, "#tags", "circulation, Hardware")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         [doc] = sample_store.find(
             "suggestions", title="Log every sorter jam so the vendor case has evidence"
@@ -285,8 +277,7 @@ async def test_a_too_long_title_keeps_what_was_typed(sample_store, programme):
         form = await press_on_visit(pilot, programme["visit"], "s")
         long_title = "x" * 5000
         await type_into(pilot, "#title", long_title)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is form
         assert "is too long (5000 characters" in form.query_one("#field-title", Field).error
         assert form.query_one("#title", Input).value == long_title
@@ -305,8 +296,7 @@ async def test_kudos_from_a_praise_note(sample_store, programme):
         # Praise from a host is about the visitors; it names Aisha, so she is ticked.
         assert form.read_values()["to"] == [aisha.id]
         assert form.read_values()["text"] == f"Aisha fixed kiosk 2 on the spot. {HOSTILE}"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert app.screen is screen
         docs = sample_store.find("kudos", observation_id=programme["praise"])
         assert [(d["to_id"], d["from_id"], d["visit_id"]) for d in docs] == [
@@ -322,8 +312,7 @@ async def test_kudos_anywhere_defaults_to_the_other_side(sample_store, programme
         form = await press_on_visit(pilot, programme["visit"], "k")
         visitors = sorted(person(sample_store, n).id for n in ("Ben Kowalczyk", "Aisha Rahman"))
         assert form.read_values() == {"to": visitors, "text": ""}
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         assert "is required" in form.query_one("#field-text", Field).error
 
 
@@ -343,8 +332,7 @@ async def test_hostile_text_is_shown_literally(sample_store, programme):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_visit(pilot, programme["visit"])
         form = await write_note(pilot, long_note)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press_each(pilot, "ctrl+s")
         texts = [card_text(c) for c in screen.cards("it")] + [
             card_text(c) for c in screen.cards("library")
         ]
@@ -390,8 +378,7 @@ async def test_an_occurrence_of_a_series_shows_its_own_day(sample_store, program
         assert "this occurrence; the first was Tue 1 Dec 2026" in details
         # the same id as 'list visits' prints, and why it was cancelled
         assert f"Visit #{series}@2026-12-15" in details and "host away" in details
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_each(pilot, "escape")
         # The dashboard's item ids carry the occurrence: visit:ID:ID@DAY.
         dash = app.screen  # the app opens on the Dashboard
         assert isinstance(dash, DashboardScreen)

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Select
 
 from shadow.core.actions import ActionView
 
@@ -74,6 +72,7 @@ class ActionFilterModal(FilterModal[ActionFilter]):
     """Dismisses with the new filter, or None."""
 
     DIALOG_TITLE = "Filter the actions"
+    FILTER_CLASS = "action-filter"
     HELP = (
         "Show only the actions that match every choice here. Leave a choice on 'any' "
         "to ignore it. Apply with ctrl+s (or the button); ctrl+x resets every choice; "
@@ -88,27 +87,17 @@ class ActionFilterModal(FilterModal[ActionFilter]):
         self.owners = list(owners)
         self.departments = list(departments)
 
-    def compose_dialog(self) -> ComposeResult:
+    def filter_fields(self) -> ComposeResult:
         f = self.current
         select = self.any_select
-
-        with Vertical(classes="dialog form action-filter"):
-            yield Label(self.DIALOG_TITLE, classes="dialog-title")
-            with VerticalScroll(classes="form-body"):
-                yield Field("due", "Due", select("due", DUE_CHOICES, f.due))
-                yield Field("status", "Status", select("status", STATUS_CHOICES, f.status))
-                yield Field(
-                    "owner", "Owner", select("owner", [(n, n) for n in self.owners], f.owner)
-                )
-                yield Field(
-                    "department",
-                    "Department",
-                    select("department", [(d, d) for d in self.departments], f.department),
-                )
-            yield from self.filter_buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#due", Select).focus()
+        yield Field("due", "Due", select("due", DUE_CHOICES, f.due))
+        yield Field("status", "Status", select("status", STATUS_CHOICES, f.status))
+        yield Field("owner", "Owner", select("owner", [(n, n) for n in self.owners], f.owner))
+        yield Field(
+            "department",
+            "Department",
+            select("department", [(d, d) for d in self.departments], f.department),
+        )
 
     def chosen(self) -> ActionFilter:
         value = self.value

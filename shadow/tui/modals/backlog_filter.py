@@ -6,8 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input
 
 from shadow.core import backlog
 from shadow.core.backlog import Filter
@@ -22,6 +21,7 @@ class BacklogFilterModal(FilterModal[Filter]):
     """Dismisses with the new filter (the search text is kept), or None."""
 
     DIALOG_TITLE = "Filter the backlog"
+    FILTER_CLASS = "backlog-filter"
     HELP = (
         "Show only the suggestions that match every choice here (the search box "
         "narrows further). Leave a choice on 'any' to ignore it. Apply with enter "
@@ -41,68 +41,60 @@ class BacklogFilterModal(FilterModal[Filter]):
         self.tags = list(tags)
         self.authors = list(authors)
 
-    def compose_dialog(self) -> ComposeResult:
+    def filter_fields(self) -> ComposeResult:
         f = self.current
         select = self.any_select
-
-        with Vertical(classes="dialog form backlog-filter"):
-            yield Label(self.DIALOG_TITLE, classes="dialog-title")
-            with VerticalScroll(classes="form-body"):
-                yield Field(
-                    "status",
-                    "Status",
-                    select(
-                        "status",
-                        [("open (not yet done)", "open"), ("closed", "closed")]
-                        + [(s, s) for s in SUGGESTION_STATUSES],
-                        f.status,
-                    ),
-                )
-                yield Field(
-                    "priority",
-                    "Priority",
-                    select(
-                        "priority",
-                        [(f"P{p} {backlog.PRIORITY_NAMES[p]}", str(p)) for p in range(1, 6)],
-                        str(f.priority or ""),
-                    ),
-                )
-                yield Field(
-                    "direction",
-                    "Direction",
-                    select(
-                        "direction",
-                        [(backlog.DIRECTION_LABELS[d], d) for d in DIRECTIONS],
-                        f.direction,
-                    ),
-                )
-                yield Field(
-                    "department",
-                    "Department",
-                    select("department", [(d, d) for d in self.departments], f.department),
-                )
-                yield Field(
-                    "tag",
-                    "Tag",
-                    Input(f.tag, id="tag", suggester=SuggestName(self.tags)),
-                    hint="One tag, exactly (completes as you type)",
-                )
-                yield text_field(
-                    "author",
-                    "Raised by",
-                    f.author,
-                    hint="A person's name (completes as you type)",
-                    choices=self.authors,
-                )
-                yield Field(
-                    "sla",
-                    "Service level",
-                    select("sla", [("breached", "breached"), ("at risk", "at risk")], f.sla),
-                )
-            yield from self.filter_buttons()
-
-    def on_mount(self) -> None:
-        self.query_one("#status", Select).focus()
+        yield Field(
+            "status",
+            "Status",
+            select(
+                "status",
+                [("open (not yet done)", "open"), ("closed", "closed")]
+                + [(s, s) for s in SUGGESTION_STATUSES],
+                f.status,
+            ),
+        )
+        yield Field(
+            "priority",
+            "Priority",
+            select(
+                "priority",
+                [(f"P{p} {backlog.PRIORITY_NAMES[p]}", str(p)) for p in range(1, 6)],
+                str(f.priority or ""),
+            ),
+        )
+        yield Field(
+            "direction",
+            "Direction",
+            select(
+                "direction",
+                [(backlog.DIRECTION_LABELS[d], d) for d in DIRECTIONS],
+                f.direction,
+            ),
+        )
+        yield Field(
+            "department",
+            "Department",
+            select("department", [(d, d) for d in self.departments], f.department),
+        )
+        yield Field(
+            "tag",
+            "Tag",
+            Input(f.tag, id="tag", suggester=SuggestName(self.tags)),
+            hint="One tag, exactly (completes as you type)",
+        )
+        yield text_field(
+            "author",
+            "Raised by",
+            f.author,
+            hint="A person's name (completes as you type)",
+            choices=self.authors,
+        )
+        yield Field(
+            "sla",
+            "Service level",
+            select("sla", [("breached", "breached"), ("at risk", "at risk")], f.sla),
+        )
 
     def chosen(self) -> Filter:
         value = self.value

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
@@ -97,9 +97,10 @@ ANY = "any"
 
 
 class FilterModal(ShadowModal[R]):
-    """A dialog of choices that narrow a list, each 'any' by default. Subclasses compose
-    the fields (with ``any_select``), end with ``filter_buttons()``, and say what the
-    choices mean in ``chosen()``; apply, reset and cancel work the same everywhere."""
+    """A dialog of choices that narrow a list, each 'any' by default. Subclasses give the
+    fields (``filter_fields()``, with ``any_select``; the first has the cursor) and say
+    what the choices mean in ``chosen()``; the layout, apply, reset and cancel are the
+    same everywhere."""
 
     COMMAND_LIST = (
         Command("apply", "Apply", "Show what matches", key="ctrl+s"),
@@ -116,12 +117,23 @@ class FilterModal(ShadowModal[R]):
         values = {v for _, v in choices}
         return Select(choices, value=value if value in values else ANY, allow_blank=False, id=name)
 
-    @staticmethod
-    def filter_buttons() -> ComposeResult:
-        with Horizontal(classes="buttons"):
-            yield Button("Apply (ctrl+s)", variant="primary", id="apply")
-            yield Button("Reset (ctrl+x)", id="reset")
-            yield Button("Cancel (esc)", id="cancel")
+    FILTER_CLASS = ""  # a CSS class of the dialog box, beside "dialog form"
+
+    def filter_fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def compose_dialog(self) -> ComposeResult:
+        with Vertical(classes=f"dialog form {self.FILTER_CLASS}".strip()):
+            yield Label(self.DIALOG_TITLE, classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.filter_fields()
+            with Horizontal(classes="buttons"):
+                yield Button("Apply (ctrl+s)", variant="primary", id="apply")
+                yield Button("Reset (ctrl+x)", id="reset")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query(Select).first().focus()
 
     def value(self, name: str) -> str:
         """A field's choice, '' for any."""

@@ -41,7 +41,7 @@ from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..widgets.conflict_list import ConflictList
-from ..widgets.field import Field, text_field
+from ..widgets.field import Field, choice_field, text_field
 from ..widgets.literal import select_options
 from .base import HELP_COMMAND, Confirm
 from .form import FormModal, value_of
@@ -123,16 +123,9 @@ class ConflictForm(FormModal, Generic[R]):
         self.submitted = False  # after a save attempt every field's problem shows
         self.checked = Checked()
         self._edited: set[str] = set()
-        self._initial: dict[str, Any] | None = None
         self._timer: Timer | None = None
 
-    # -- for subclasses
-    def fields(self) -> list[Field]:
-        raise NotImplementedError
-
-    def read_values(self) -> dict[str, Any]:
-        raise NotImplementedError
-
+    # -- for subclasses (besides FormModal's fields() and read_values())
     def evaluate(self, values: dict[str, Any]) -> Checked:
         raise NotImplementedError
 
@@ -456,11 +449,7 @@ class BookingForm(ConflictForm[int]):
                 start.get("repeat", ""),
                 placeholder="no; or weekly · fortnightly until 1/3/2027 · 6 times",
             ),
-            Field(
-                "kind",
-                "Kind",
-                Select([(k, k) for k in VISIT_KINDS], value=kind, allow_blank=False, id="kind"),
-            ),
+            choice_field("kind", "Kind", [(k, k) for k in VISIT_KINDS], kind),
             Field("purpose", "Purpose", TextArea(start.get("purpose", ""), id="purpose")),
             Field(
                 "programme",

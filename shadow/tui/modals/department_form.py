@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Checkbox, Select, TextArea
+from textual.widgets import TextArea
 
 from shadow.core import directory
 from shadow.core.models import Department
 
-from ..widgets.field import Field, text_field
+from ..widgets.field import Field, choice_field, text_field
 from .form import FormModal, value_of
 
 TEXT_FIELDS = ("name", "side", "branch", "capacity", "hours", "hosts", "liaison", "liaison_since",
@@ -37,17 +37,13 @@ class DepartmentForm(FormModal):
         )
         hosts = [p.name for p in directory.people(store, active_only=True)]
         branches = sorted({d.branch for d in directory.departments(store) if d.branch})
-        out = [
+        return [
             text_field("name", "Name", start.get("name", "")),
-            Field(
+            choice_field(
                 "side",
                 "Side",
-                Select(
-                    [("Library department", "library"), ("IT team", "it")],
-                    value=start.get("side", "library") or "library",
-                    allow_blank=False,
-                    id="side",
-                ),
+                [("Library department", "library"), ("IT team", "it")],
+                start.get("side", "library") or "library",
                 hint="An IT team is visited by library staff",
             ),
             text_field("branch", "Branch", start.get("branch", ""), choices=branches),
@@ -86,17 +82,9 @@ class DepartmentForm(FormModal):
                 start.get("closed", ""),
                 hint="YYYY-MM-DD, comma-separated",
             ),
+            *self.active_field(),
+            Field("notes", "Notes", TextArea(start.get("notes", ""), id="notes")),
         ]
-        if self.editing:
-            out.append(
-                Field(
-                    "active",
-                    "Active",
-                    Checkbox("active (shown in pickers)", self.record.active, id="active"),
-                )
-            )
-        out.append(Field("notes", "Notes", TextArea(start.get("notes", ""), id="notes")))
-        return out
 
     def read_values(self) -> dict[str, Any]:
         names = (*TEXT_FIELDS, "notes", "active") if self.editing else (*TEXT_FIELDS, "notes")

@@ -20,6 +20,8 @@ from ..commands import Command, bindings
 from ..widgets.field import Field
 from .base import HELP_COMMAND, Confirm, ShadowModal
 
+FORM_ERROR = "form"  # the key of an error that belongs to no one field
+
 
 class FormModal(ShadowModal[int | None]):
     """A form for one record. Dismisses with the saved record's id, or None if cancelled.
@@ -90,6 +92,14 @@ class FormModal(ShadowModal[int | None]):
     def editing(self) -> bool:
         return self.record is not None and self.record.id is not None
 
+    def active_field(self) -> list[Field]:
+        """The "active" checkbox of a record that is retired rather than deleted (a person,
+        a department): shown when editing one, read back as ``active``."""
+        if not self.editing:
+            return []
+        box = Checkbox("active (shown in pickers)", self.record.active, id="active")
+        return [Field("active", "Active", box)]
+
     def heading(self) -> str:
         if self.editing:
             return f"Edit {self.FORM_TITLE.lower()}: {self.record.name}"
@@ -150,8 +160,10 @@ class FormModal(ShadowModal[int | None]):
         names = self.field_names()
         for name in names:
             self.field(name).set_error(errors.get(name))
-        stray = [f"{k}: {v}" for k, v in errors.items() if k not in names]
-        self.query_one("#form-message", Label).update("; ".join(stray))
+        # FORM_ERROR: a problem of the whole form, shown as it is (instead of the others)
+        general = errors.get(FORM_ERROR, "")
+        stray = [f"{k}: {v}" for k, v in errors.items() if k not in names and k != FORM_ERROR]
+        self.query_one("#form-message", Label).update(general or "; ".join(stray))
         if focus:
             for name in names:
                 if name in errors:

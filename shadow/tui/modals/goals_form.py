@@ -13,7 +13,7 @@ from shadow.core.coverage import GoalError
 from shadow.core.models import IT_ROLES, Person, Programme, ValidationError
 
 from ..widgets.field import Field, text_field
-from .form import FormModal
+from .form import FORM_ERROR, FormModal
 
 # Which form field a core message about a goal's key belongs to.
 _FIELDS = {
@@ -172,7 +172,7 @@ class GoalsForm(FormModal):
             errors.update(self._check(kind, goal, errors))
         goals = [g for _, g in built] + self.kept()  # the form's own first, as they were
         if not errors and not goals:
-            errors["form"] = (
+            errors[FORM_ERROR] = (
                 "Keep at least one goal: a programme without goals falls back to the defaults."
             )
         if errors:
@@ -190,7 +190,7 @@ class GoalsForm(FormModal):
             except GoalError as exc:
                 m = _GOAL_MESSAGE.match(str(exc))
                 key = m["key"] if m else ""
-                name = _FIELDS[kind].get(key, "form")
+                name = _FIELDS[kind].get(key, FORM_ERROR)
                 if name not in known:
                     found.setdefault(name, f"{key} {m['rest']}" if m else str(exc))
                 if key not in _VALID:
@@ -199,12 +199,6 @@ class GoalsForm(FormModal):
             else:
                 break
         return found
-
-    def show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:
-        general = errors.get("form", "")
-        super().show_errors({k: v for k, v in errors.items() if k != "form"}, focus=focus)
-        if general:
-            self.query_one("#form-message", Label).update(general)
 
     def write(self, actor: str, record: Any) -> int:
         coverage.set_goals(

@@ -16,7 +16,7 @@ from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..loading import Loader
-from ..widgets.field import Field, text_field
+from ..widgets.field import choice_field, text_field
 from .base import HELP_COMMAND, ShadowModal
 
 KINDS = {"people": "People", "departments": "Departments"}
@@ -63,15 +63,8 @@ class ImportModal(ShadowModal[tuple[str, int] | None]):
     def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="dialog import"):
             yield Label("Import from CSV", classes="dialog-title")
-            yield Field(
-                "kind",
-                "File holds",
-                Select(
-                    [(label, k) for k, label in KINDS.items()],
-                    value=self.kind,
-                    allow_blank=False,
-                    id="kind",
-                ),
+            yield choice_field(
+                "kind", "File holds", [(label, k) for k, label in KINDS.items()], self.kind
             )
             yield text_field(
                 "path",

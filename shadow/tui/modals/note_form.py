@@ -6,7 +6,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Label, Select, TextArea
+from textual.widgets import Label, TextArea
 
 from shadow.core import notes
 from shadow.core.backlog import BacklogError
@@ -15,7 +15,7 @@ from shadow.core.plain import check_text, reader_for, replacement
 from shadow.core.store import now_iso
 
 from ..commands import Command, bindings
-from ..widgets.field import Field
+from ..widgets.field import Field, choice_field
 from ..widgets.jargon import JargonPanel
 from .base import HELP_COMMAND
 from .form import FormModal, value_of
@@ -111,16 +111,7 @@ class NoteForm(FormModal):
         text.styles.height = 10  # room to write (app.tcss sizes form text boxes; inline wins)
         return [
             note,
-            Field(
-                "kind",
-                "Kind",
-                Select(
-                    [(k, k) for k in OBSERVATION_KINDS],
-                    value=self.kind,
-                    allow_blank=False,
-                    id="kind",
-                ),
-            ),
+            choice_field("kind", "Kind", [(k, k) for k in OBSERVATION_KINDS], self.kind),
         ]
 
     def read_values(self) -> dict[str, Any]:

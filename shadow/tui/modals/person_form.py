@@ -5,12 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from textual.widgets import Checkbox, Select
-
 from shadow.core import directory
 from shadow.core.models import IT_ROLES, LIBRARY_ROLES, SIDE_LABELS, SIDES, Person
 
-from ..widgets.field import Field, text_field
+from ..widgets.field import Field, choice_field, text_field
 from .form import FormModal, value_of
 
 
@@ -41,17 +39,10 @@ class PersonForm(FormModal):
         )
         dept_names = [d.name for d in directory.departments(store, active_only=True)]
         teams = sorted({p.team for p in directory.people(store) if p.team})
-        out = [
+        return [
             text_field("name", "Name", start.get("name", "")),
-            Field(
-                "side",
-                "Side",
-                Select(
-                    [(SIDE_LABELS[s], s) for s in SIDES],
-                    value=start.get("side") or "it",
-                    allow_blank=False,
-                    id="side",
-                ),
+            choice_field(
+                "side", "Side", [(SIDE_LABELS[s], s) for s in SIDES], start.get("side") or "it"
             ),
             text_field("role", "Role", start.get("role", ""), choices=IT_ROLES + LIBRARY_ROLES),
             text_field(
@@ -63,16 +54,8 @@ class PersonForm(FormModal):
             ),
             text_field("team", "Team", start.get("team", ""), choices=teams),
             text_field("email", "Email", start.get("email", "")),
+            *self.active_field(),
         ]
-        if self.editing:
-            out.append(
-                Field(
-                    "active",
-                    "Active",
-                    Checkbox("active (shown in pickers)", self.record.active, id="active"),
-                )
-            )
-        return out
 
     def read_values(self) -> dict[str, Any]:
         values = {

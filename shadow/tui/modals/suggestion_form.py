@@ -24,7 +24,7 @@ from shadow.core.models import (
 from shadow.core.plain import reader_of_direction
 
 from ..palette import priority_style
-from ..widgets.field import Field, text_field
+from ..widgets.field import Field, choice_field, text_field
 from ..widgets.jargon import JargonPanel
 from .form import FormModal, value_of
 
@@ -163,15 +163,11 @@ class SuggestionForm(FormModal):
         return [
             text_field("title", "Title", start["title"]),
             Field("description", "Description", description),
-            Field(
+            choice_field(
                 "direction",
                 "Direction",
-                Select(
-                    [(backlog.DIRECTION_LABELS[d], d) for d in DIRECTIONS],
-                    value=start["direction"],
-                    allow_blank=False,
-                    id="direction",
-                ),
+                [(backlog.DIRECTION_LABELS[d], d) for d in DIRECTIONS],
+                start["direction"],
                 hint="Who it is for: IT → library is checked for jargon",
             ),
             text_field("department", "Department", start["department"], choices=dept_names),
@@ -181,16 +177,8 @@ class SuggestionForm(FormModal):
                 start["visit"],
                 hint="The number of the visit it came from (may be empty)",
             ),
-            Field(
-                "impact",
-                "Impact",
-                Select(levels, value=start["impact"], allow_blank=False, id="impact"),
-            ),
-            Field(
-                "urgency",
-                "Urgency",
-                Select(levels, value=start["urgency"], allow_blank=False, id="urgency"),
-            ),
+            choice_field("impact", "Impact", levels, start["impact"]),
+            choice_field("urgency", "Urgency", levels, start["urgency"]),
             Field(
                 "risks",
                 "Risks",

@@ -22,9 +22,9 @@ from shadow.core.models import (
 )
 from shadow.core.surveys import SurveyError
 
-from ..widgets.field import Field
+from ..widgets.field import Field, choice_field
 from ..widgets.literal import one_line, select_options
-from .form import FormModal, value_of
+from .form import FORM_ERROR, FormModal, value_of
 
 SCORE_HINT = "1 = not at all … 5 = fully"
 
@@ -161,18 +161,11 @@ class SurveyForm(FormModal):
                     id="department",
                 ),
             ),
-            Field(
+            choice_field(
                 "phase",
                 "When",
-                Select(
-                    [
-                        ("before visits (what it has been like)", "before"),
-                        ("after visits", "after"),
-                    ],
-                    value=self.default_phase(dept),
-                    allow_blank=False,
-                    id="phase",
-                ),
+                [("before visits (what it has been like)", "before"), ("after visits", "after")],
+                self.default_phase(dept),
             ),
             Field(
                 "visit",
@@ -253,12 +246,6 @@ class SurveyForm(FormModal):
             perception=perception,
         )
 
-    def show_errors(self, errors: dict[str, str], *, focus: bool = True) -> None:
-        general = errors.get("form", "")
-        super().show_errors({k: v for k, v in errors.items() if k != "form"}, focus=focus)
-        if general:
-            self.query_one("#form-message", Label).update(general)
-
     def write(self, actor: str, record: Survey) -> int:
         try:
             return surveys.record(
@@ -272,5 +259,7 @@ class SurveyForm(FormModal):
             )
         except SurveyError as exc:
             text = str(exc)
-            where = "visit" if "visit" in text else "department" if "department" in text else "form"
+            where = (
+                "visit" if "visit" in text else "department" if "department" in text else FORM_ERROR
+            )
             raise ValidationError({where: text}) from None

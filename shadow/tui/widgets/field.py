@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Select
 
 from .suggest import SuggestListItem, SuggestName
 
@@ -77,3 +77,11 @@ def text_field(
         suggester = SuggestListItem(items)
     widget = Input(value, id=name, placeholder=placeholder, suggester=suggester)
     return Field(name, label, widget, hint=hint)
+
+
+def choice_field(
+    name: str, label: str, options: Sequence[tuple[str, str]], value: str, *, hint: str = ""
+) -> Field:
+    """A choice of one of ``options`` ((label, value) pairs; never blank), its Select named
+    like it."""
+    return Field(name, label, Select(options, value=value, allow_blank=False, id=name), hint=hint)

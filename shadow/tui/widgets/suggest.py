@@ -10,25 +10,6 @@ from textual.suggester import Suggester
 from shadow.core.directory import starts_with
 
 
-class SuggestListItem(Suggester):
-    """Suggests the rest of the last comma-separated item from a list of names."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.names = list(names)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        head, sep, last = value.rpartition(",")
-        typed = last.lstrip()
-        if not typed:
-            return None
-        lead = last[: len(last) - len(typed)]
-        for name in self.names:
-            if starts_with(name, typed) and len(name) > len(typed):
-                return f"{head}{sep}{lead}{name}"
-        return None
-
-
 class SuggestName(Suggester):
     """Suggests the rest of one name from a list (Textual's ``SuggestFromList`` minds
     accents: ``lucia`` never completed to ``Lucía``)."""
@@ -37,12 +18,25 @@ class SuggestName(Suggester):
         super().__init__(use_cache=False, case_sensitive=True)
         self.names = list(names)
 
+    def split(self, value: str) -> tuple[str, str]:
+        """What is kept as typed, and the name being typed (the whole value)."""
+        return "", value
+
     async def get_suggestion(self, value: str) -> str | None:
-        typed = value.lstrip()
+        head, last = self.split(value)
+        typed = last.lstrip()
         if not typed:
             return None
-        lead = value[: len(value) - len(typed)]
+        lead = last[: len(last) - len(typed)]
         for name in self.names:
             if starts_with(name, typed) and len(name) > len(typed):
-                return lead + name
+                return f"{head}{lead}{name}"
         return None
+
+
+class SuggestListItem(SuggestName):
+    """Suggests the rest of the last comma-separated item from a list of names."""
+
+    def split(self, value: str) -> tuple[str, str]:
+        head, sep, last = value.rpartition(",")
+        return head + sep, last
