@@ -451,11 +451,8 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
 
         choose_department(self)
 
-    def action_who_am_i(self) -> None:
-        self._who_am_i()
-
     @work(exclusive=True, group="identity")
-    async def _who_am_i(self) -> None:
+    async def action_who_am_i(self) -> None:
         await self.choose_identity()
 
     def _store_notice(self, message: str) -> None:

@@ -112,11 +112,8 @@ class ActionDetail(ShadowModal[str]):
             return Content.styled("none yet: n adds one", "$text-muted")
         return Content(visible(a.notes))
 
-    def action_add_note(self) -> None:
-        self._add_note()
-
     @work(exclusive=True, group="action-note")
-    async def _add_note(self) -> None:
+    async def action_add_note(self) -> None:
         """Ask for a line, add it through the core (as ``shadow action note``), show it here."""
         a = self.view.action
         text = await self.app.push_screen_wait(

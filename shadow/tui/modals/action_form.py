@@ -122,11 +122,8 @@ class ActionForm(FormModal):
     def write(self, actor: str, record: Action) -> int:
         return actions.add(self.app.store, actor, record)
 
-    def action_pick_suggestion(self) -> None:
-        self._pick_suggestion()
-
     @work(exclusive=True, group="action-form-pick")
-    async def _pick_suggestion(self) -> None:
+    async def action_pick_suggestion(self) -> None:
         """The picker (by title or number, case and accents ignored) fills the field."""
         box = self.field("suggestion").widget
         typed = value_of(box).strip()

@@ -293,11 +293,8 @@ class ConflictForm(FormModal, Generic[R]):
         self.query_one("#form-message", Label).update(message)
 
     # -- saving (FormModal's save button and Enter call this)
-    def action_save(self) -> None:
-        self._check_and_save()
-
     @work(exclusive=True, group="save")
-    async def _check_and_save(self) -> None:
+    async def action_save(self) -> None:
         self.submitted = True
         checked = self.check_now()
         if checked.errors:

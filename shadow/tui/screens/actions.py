@@ -297,11 +297,8 @@ class ActionsScreen(AreaScreen):
         self.table.focus()
         self.app.say("Filter cleared")
 
-    def action_filter(self) -> None:
-        self._filter()
-
     @work(exclusive=True, group="actions-filter")
-    async def _filter(self) -> None:
+    async def action_filter(self) -> None:
         owners = sorted({v.owner for v in self.views if v.owner}, key=str.casefold)
         departments = sorted({v.department for v in self.views if v.department}, key=str.casefold)
         chosen = await self.app.push_screen_wait(
@@ -349,11 +346,8 @@ class ActionsScreen(AreaScreen):
     def _row_selected(self) -> None:
         self.action_details()
 
-    def action_details(self) -> None:
-        self._details()
-
     @work(exclusive=True, group="actions-details")
-    async def _details(self) -> None:
+    async def action_details(self) -> None:
         v = self._current()
         if v is None:
             return
@@ -445,11 +439,8 @@ class ActionsScreen(AreaScreen):
         self.reload()
         self.app.say(f"Suggestion #{s.id} is done: {one_line(s.title)}")
 
-    def action_drop(self) -> None:
-        self._drop()
-
     @work(exclusive=True, group="actions-change")
-    async def _drop(self) -> None:
+    async def action_drop(self) -> None:
         v = self._current()
         actor = self.app.acting_name() if v is not None else None
         if v is None or actor is None:
@@ -480,11 +471,8 @@ class ActionsScreen(AreaScreen):
                 return
 
     # -- owner and due date
-    def action_reassign(self) -> None:
-        self._reassign()
-
     @work(exclusive=True, group="actions-change")
-    async def _reassign(self) -> None:
+    async def action_reassign(self) -> None:
         v = self._current()
         actor = self.app.acting_name() if v is not None else None
         if v is None or actor is None:
@@ -512,11 +500,8 @@ class ActionsScreen(AreaScreen):
         owner = self.app.store.get(Person.TABLE, person_id) or {}
         self._after_change(a.id, f"Action #{a.id} is now with {one_line(owner.get('name', '?'))}")
 
-    def action_due(self) -> None:
-        self._due()
-
     @work(exclusive=True, group="actions-change")
-    async def _due(self) -> None:
+    async def action_due(self) -> None:
         v = self._current()
         actor = self.app.acting_name() if v is not None else None
         if v is None or actor is None:

@@ -464,11 +464,8 @@ class BacklogScreen(AreaScreen):
             self.filter.sla = what
         self.refilter()
 
-    def action_filter(self) -> None:
-        self._filter()
-
     @work(exclusive=True, group="backlog-filter")
-    async def _filter(self) -> None:
+    async def action_filter(self) -> None:
         rows = self.rows_by_id.values()
         tags = sorted({t for r in rows for t in r.tags})
         authors = sorted({r.author for r in rows if r.author}, key=str.casefold)
@@ -536,11 +533,8 @@ class BacklogScreen(AreaScreen):
     def _row_selected(self) -> None:
         self.action_open()
 
-    def action_open(self) -> None:
-        self._open()
-
     @work(exclusive=True, group="backlog-open")
-    async def _open(self) -> None:
+    async def action_open(self) -> None:
         s = self._current()
         if s is None:
             return
@@ -588,11 +582,8 @@ class BacklogScreen(AreaScreen):
         self._changed([s.id])
         return updated
 
-    def action_impact(self) -> None:
-        self._impact()
-
     @work(exclusive=True, group="backlog-triage")
-    async def _impact(self) -> None:
+    async def action_impact(self) -> None:
         s = self._current()
         actor = self.app.acting_name() if s is not None else None
         if actor is None:
@@ -619,11 +610,8 @@ class BacklogScreen(AreaScreen):
         if updated is not None:
             self.app.say(f"#{s.id}: {backlog.priority_reason(updated)}")
 
-    def action_urgency(self) -> None:
-        self._urgency()
-
     @work(exclusive=True, group="backlog-triage")
-    async def _urgency(self) -> None:
+    async def action_urgency(self) -> None:
         s = self._current()
         actor = self.app.acting_name() if s is not None else None
         if actor is None:
@@ -650,11 +638,8 @@ class BacklogScreen(AreaScreen):
             )
         )
 
-    def action_status(self) -> None:
-        self._status()
-
     @work(exclusive=True, group="backlog-triage")
-    async def _status(self) -> None:
+    async def action_status(self) -> None:
         s = self._current()
         actor = self.app.acting_name() if s is not None else None
         if actor is None:
@@ -696,11 +681,8 @@ class BacklogScreen(AreaScreen):
         self._changed([s.id])
         self.app.say(f"#{s.id} is now {choice}")
 
-    def action_bulk_status(self) -> None:
-        self._bulk_status()
-
     @work(exclusive=True, group="backlog-triage")
-    async def _bulk_status(self) -> None:
+    async def action_bulk_status(self) -> None:
         ids = sorted(self.marked)
         if not ids:
             self.app.say(
@@ -767,11 +749,8 @@ class BacklogScreen(AreaScreen):
         else:
             self.app.say(f"Voted for #{s.id} ({counted(count, 'vote')})")
 
-    def action_merge(self) -> None:
-        self._merge()
-
     @work(exclusive=True, group="backlog-triage")
-    async def _merge(self) -> None:
+    async def action_merge(self) -> None:
         s = self._current()
         actor = self.app.acting_name() if s is not None else None
         if actor is None:
@@ -798,11 +777,8 @@ class BacklogScreen(AreaScreen):
             f"Merged #{s.id} into #{survivor.id}, which now has {counted(len(survivor.votes), 'vote')}"
         )
 
-    def action_tag(self) -> None:
-        self._tag()
-
     @work(exclusive=True, group="backlog-triage")
-    async def _tag(self) -> None:
+    async def action_tag(self) -> None:
         s = self._current()
         actor = self.app.acting_name() if s is not None else None
         if actor is None:

@@ -314,11 +314,8 @@ class DirectoryScreen(AreaScreen):
 
         return done
 
-    def action_toggle_active(self) -> None:
-        self._toggle_active()
-
     @work(exclusive=True, group="toggle-active")
-    async def _toggle_active(self) -> None:
+    async def action_toggle_active(self) -> None:
         selected = self._selected()
         if selected is None:
             return

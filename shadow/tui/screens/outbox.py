@@ -299,11 +299,8 @@ class OutboxScreen(AreaScreen):
         self.reload()
         self._send([item.id])
 
-    def action_drop(self) -> None:
-        self._drop()
-
     @work(exclusive=True, group="outbox-drop")
-    async def _drop(self) -> None:
+    async def action_drop(self) -> None:
         if (chosen := self._chosen()) is None:
             return
         item, actor = chosen

@@ -970,11 +970,8 @@ class ScheduleScreen(AreaScreen):
             return True
         return self.agenda.select_id(key)
 
-    def action_reschedule(self) -> None:
-        self._reschedule()
-
     @work(exclusive=True, group="schedule-change")
-    async def _reschedule(self) -> None:
+    async def action_reschedule(self) -> None:
         occ = await self.pick("Move")
         if occ is None:
             return

@@ -658,11 +658,8 @@ class VisitScreen(AreaScreen):
             return None
         return ref
 
-    def action_note(self) -> None:
-        self._note()
-
     @work(exclusive=True, group="visit-note")
-    async def _note(self) -> None:
+    async def action_note(self) -> None:
         author = self._ready()
         if author is None:
             return
@@ -734,11 +731,8 @@ class VisitScreen(AreaScreen):
             return
         offer_rating(self.app, self.key)
 
-    def action_kudos(self) -> None:
-        self._kudos_form()
-
     @work(exclusive=True, group="visit-note")
-    async def _kudos_form(self) -> None:
+    async def action_kudos(self) -> None:
         author = self._ready()
         if author is None:
             return
