@@ -228,11 +228,17 @@ def read_view(
 VisitFigures = tuple[dict[tuple[int, int], date], dict[tuple[int, int], date]]
 
 
-def visit_figures(store, now: datetime, index: OccurrenceIndex | None = None) -> VisitFigures:
+def visit_figures(
+    store,
+    now: datetime,
+    index: OccurrenceIndex | None = None,
+    visits: list[dict[str, Any]] | None = None,
+) -> VisitFigures:
     """Each (visitor, department) pair's last completed visit up to ``now`` and its next
-    booked one: what the matrix of either direction is made from."""
+    booked one: what the matrix of either direction is made from. ``visits`` (with
+    ``index`` made of them): only these (a department's card), not every stored visit."""
     # The stored documents, not 40,000 Visits; the visits by day for the year ahead.
-    visits = store.all(Visit.TABLE)
+    visits = store.all(Visit.TABLE) if visits is None else visits
     last = last_visits(visits, now)
     return last, next_visits(store, [], now, index=index or OccurrenceIndex(visits))
 
