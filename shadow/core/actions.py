@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -226,12 +227,18 @@ class ActionView:
     origin: str  # "suggestion #3: title"
 
 
-def views(store: Store, today: date | None = None) -> list[ActionView]:
-    """Every action with what the actions screen and reports need, overdue first."""
+def views(
+    store: Store, today: date | None = None, statuses: Collection[str] | None = None
+) -> list[ActionView]:
+    """Every action (``statuses``: those in one of these only) with what the actions
+    screen and reports need, overdue first."""
     today = today or dates.now().date()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     docs = store.all(Action.TABLE)
+    if statuses is not None:
+        default = Action().status  # (what from_doc gives a document without one)
+        docs = [d for d in docs if d.get("status", default) in statuses]
     # Only the tables actions point into are read (ten years of notes are not, when no
     # action comes from a note).
     wanted = {

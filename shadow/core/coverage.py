@@ -22,6 +22,7 @@ from .dates import now as _now
 from .models import DIRECTIONS, Department, Person, Programme, UserError, Visit, visitor_side
 from .occurrence_index import OccurrenceIndex
 from .programmes import active
+from .schedule import visits_near
 
 DEFAULT_GOALS = [
     {"type": "cadence", "days": 365, "roles": [], "departments": []},
@@ -32,6 +33,7 @@ DEFAULT_GOALS = [
         "roles": ["Help desk level 1", "Help desk level 2"],
     },
 ]
+NEXT_DAYS = 366  # how far ahead a pair's next booked visit is looked for
 FRESH_SHARE = 0.5  # visited within half the cadence: fresh; within it: ageing; beyond: stale
 
 
@@ -142,7 +144,7 @@ def next_visits(
     store,
     visits: list[Visit],
     after: datetime,
-    days: int = 366,
+    days: int = NEXT_DAYS,
     index: OccurrenceIndex | None = None,
 ) -> dict[tuple[int, int], date]:
     """The next requested or confirmed visit of each (IT visitor, department) pair, from
@@ -228,13 +230,23 @@ def read_view(
 VisitFigures = tuple[dict[tuple[int, int], date], dict[tuple[int, int], date]]
 
 
-def visit_figures(store, now: datetime, index: OccurrenceIndex | None = None) -> VisitFigures:
+def visit_figures(
+    store,
+    now: datetime,
+    index: OccurrenceIndex | None = None,
+    visits: list[dict[str, Any]] | None = None,
+) -> VisitFigures:
     """Each (visitor, department) pair's last completed visit up to ``now`` and its next
-    booked one: what the matrix of either direction is made from."""
-    # The stored documents, not 40,000 Visits; the visits by day for the year ahead.
-    visits = store.all(Visit.TABLE)
+    booked one: what the matrix of either direction is made from. ``visits`` (with
+    ``index`` made of them): only these (a department's card), not every stored visit."""
+    # The stored documents, not 40,000 Visits; for the year ahead, only the visits that
+    # can happen in it (not an index of every visit parsed, for one window).
+    visits = store.all(Visit.TABLE) if visits is None else visits
     last = last_visits(visits, now)
-    return last, next_visits(store, [], now, index=index or OccurrenceIndex(visits))
+    if index is not None:
+        return last, next_visits(store, [], now, index=index)
+    ahead = visits_near(store, now, now + timedelta(days=NEXT_DAYS), visits)
+    return last, next_visits(store, ahead, now)
 
 
 def compute(

@@ -10,6 +10,8 @@ ways, the perception-gap trend, and secondments. ``shadow department show`` (tex
 It also carries the visit ratings (``core/feedback.py``: both sides apart, what was
 learned) and the anonymous perception pulse (``core/pulse.py``: figures only from months
 with at least five answers).
+
+(Over 500 lines: one read-model and its two renderings, text and JSON, kept together.)
 """
 
 from __future__ import annotations
@@ -136,10 +138,16 @@ def _members(store: Store, dept: Department) -> list[Person]:
 
 
 def _coverage(
-    store: Store, dept: Department, members: list[Person], now: datetime, index: OccurrenceIndex
+    store: Store,
+    dept: Department,
+    members: list[Person],
+    now: datetime,
+    card_visits: tuple[list[dict[str, Any]], OccurrenceIndex],
 ) -> list[CoverageWay]:
     ways = []
-    seen = coverage.visit_figures(store, now, index)  # (the same for both ways)
+    # (the same for both ways; the card's visits are every visit either way counts)
+    docs, index = card_visits
+    seen = coverage.visit_figures(store, now, index, visits=docs)
     inbound = coverage.compute(store, None, now, dept.direction, index, seen)
     cells = [c for (_pid, did), c in inbound.cells.items() if did == dept.id]
     visitors = "library staff" if dept.side == "it" else "IT staff"
@@ -171,6 +179,22 @@ def _coverage(
     return ways
 
 
+def _card_visits(docs: list[dict[str, Any]], dept_id: int, members: set[int]) -> list[dict]:
+    """The visits a card counts: to the department, or by one of its people (its coverage
+    both ways is made of these pairs only), each with its whole series (a series and its
+    overrides are expanded together), not ten years of every department's visits."""
+
+    def group(d: dict[str, Any]) -> Any:
+        return d.get("series_id") or d["id"]
+
+    wanted = {
+        group(d)
+        for d in docs
+        if d.get("department_id") == dept_id or members.intersection(d.get("visitors") or ())
+    }
+    return [d for d in docs if group(d) in wanted]
+
+
 def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
     """The card of the department named (or numbered) ``ref``, as of ``now``."""
     dept = find_department(store, ref)
@@ -181,9 +205,11 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
     today = now.date()
 
     visit_docs = store.all(Visit.TABLE)
-    index = OccurrenceIndex(visit_docs)  # the visits by day, for the card and its coverage
-    visits = _visit_lines(index, dept, people, now)
     visit_ids = {d["id"] for d in visit_docs if d.get("department_id") == dept.id}
+    # the visits by day, for the card and its coverage: only those the card counts
+    mine = _card_visits(visit_docs, dept.id, {p.id for p in members})
+    index = OccurrenceIndex(mine)
+    visits = _visit_lines(index, dept, people, now)
 
     # suggestions and actions: about the department, or raised on a visit to it
     ids = [
@@ -199,15 +225,15 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
     open_actions = sorted(
         (
             v
-            for v in actions.views(store, today)
-            if v.department == dept.name and v.action.status in ("open", "in progress")
+            for v in actions.views(store, today, statuses=("open", "in progress"))
+            if v.department == dept.name
         ),
         key=actions.sort_key,
     )
 
     kudos = _kudos_lines(store, visit_ids, member_ids, people, sides)
 
-    gap = next((g for g in surveys.report(store) if g.department == dept.name), None)
+    gap = next(iter(surveys.report(store, department_id=dept.id)), None)
     years = liaison.rotation_years(store)
     return DepartmentCard(
         department=dept,
@@ -216,7 +242,7 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
         hosts=[people.get(h, f"#{h}") for h in dept.hosts],
         members=[p.name for p in members],
         rotation=liaison.rotation(dept, people, years, today),
-        coverage=_coverage(store, dept, members, now, index),
+        coverage=_coverage(store, dept, members, now, (mine, index)),
         visits=visits,
         suggestions=open_rows[:LIST_LIMIT],
         actions=open_actions[:LIST_LIMIT],

@@ -347,16 +347,19 @@ def load_visits(store: Store) -> list[Visit]:
     return [Visit.from_doc(d) for d in store.all(Visit.TABLE)]
 
 
-def visits_near(store: Store, lo: datetime, hi: datetime) -> list[Visit]:
+def visits_near(
+    store: Store, lo: datetime, hi: datetime, docs: list[dict[str, Any]] | None = None
+) -> list[Visit]:
     """The visits that can have an occurrence in [lo, hi): every series and its overrides,
     and the one-off visits overlapping the window (not ten years of past ones). Pass it
-    to :func:`occurrences` for a short window."""
+    to :func:`occurrences` for a short window. ``docs``: the stored visits, if the caller
+    holds them already."""
     # ISO text starts with the local date: a day's slack either side makes comparing
     # the text safe whatever the offsets, and the few left are compared exactly.
     first = (lo - timedelta(days=2)).date().isoformat()
     last = (hi + timedelta(days=2)).date().isoformat()
     out = []
-    for d in store.all(Visit.TABLE):
+    for d in store.all(Visit.TABLE) if docs is None else docs:
         if d.get("rrule") or d.get("series_id") is not None:
             out.append(Visit.from_doc(d))
         elif d["end"][:10] >= first and d["start"][:10] <= last:

@@ -402,3 +402,17 @@ def test_said_did_lists_done_suggestions_in_plain_words_with_who(store):
     assert "[red]" not in md.replace("\\[red\\]", "")  # escaped in Markdown
     empty = said_did.read(store, "Service Desk", dates.now())
     assert empty.items == [] and "Nothing done yet" in said_did.render(empty, "html")
+
+
+@pytest.mark.parametrize("days", [-400, -30, 0, 45, 200])
+def test_next_visits_read_from_the_visits_near_match_an_index_of_every_visit(sample_store, days):
+    """visit_figures without an index looks ahead among the visits that can happen in the
+    year ahead only: the same pairs and days as an index of every visit gives."""
+    from shadow.core.occurrence_index import OccurrenceIndex
+
+    now = datetime(2026, 11, 20, 9, 30, tzinfo=UTC) + timedelta(days=days)
+    last, ahead = coverage.visit_figures(sample_store, now)
+    want = coverage.visit_figures(sample_store, now, OccurrenceIndex.read(sample_store))
+    assert (last, ahead) == want
+    if -30 <= days <= 0:
+        assert ahead  # (the sample's bookings and series are ahead of these)

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from shadow.tui.screens.directory import DirectoryScreen
 from shadow.tui.screens.visit import VisitScreen
@@ -101,3 +101,36 @@ async def press_each(pilot: Pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
         await pilot.pause()
+
+
+def _segments(lines) -> list:
+    return [
+        [(s.text, s.style, s.style and s.style.meta, s.control) for s in line] for line in lines
+    ]
+
+
+def cells_render_as_datatable_does(table: DataTable) -> int:
+    """Every body cell of ``table`` (a ``SharedCellRenders``), plain, under the cursor and
+    hovered, in both of its rows' styles, rendered by the table and then by DataTable's
+    own code with its caches emptied: the same segments, metadata included. Returns how
+    many renderings the table took from another cell's (so that a test sees it shared)."""
+    widths = [c.get_render_width(table) for c in table.ordered_columns]
+    styles = {table._get_row_style(row, table.rich_style) for row in (0, 1)}
+    shared = 0
+    for base in styles:
+        for state in ((False, False), (True, False), (False, True)):
+            table._cell_render_cache.clear()  # (what is shared is kept)
+            before = len(table._shared_renders)
+            ours = {}
+            for row in range(table.row_count):
+                for column, width in enumerate(widths):
+                    ours[row, column] = _segments(
+                        table._render_cell(row, column, base, width, *state)
+                    )
+            shared += len(ours) - (len(table._shared_renders) - before)
+            table._cell_render_cache.clear()
+            for (row, column), painted in ours.items():
+                theirs = DataTable._render_cell(table, row, column, base, widths[column], *state)
+                assert painted == _segments(theirs), (row, column, state)
+            table._cell_render_cache.clear()
+    return shared

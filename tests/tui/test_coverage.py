@@ -24,9 +24,11 @@ from shadow.tui.modals.survey_form import SurveyForm, dimension_key
 from shadow.tui.screens.coverage import CoverageScreen, GoalRow, short_day
 from shadow.tui.widgets.charts import theme_style
 from shadow.tui.widgets.field import Field
+from shadow.tui.widgets.matrix_table import MatrixTable
 
 from .helpers import (
     SIZE,
+    cells_render_as_datatable_does,
     fill_and_save,
     notifications,
     open_by_key,
@@ -92,6 +94,21 @@ async def test_matrix_cells_match_the_core(sample_store, liaison, programme):
         )
         assert cell_at(screen, ben, circulation).plain == "20 Oct"
         assert cov.cells[(ben, circulation)].state == "fresh"
+
+
+async def test_the_matrix_paints_what_a_datatable_paints(sample_store, liaison, programme):
+    """MatrixTable measures only the labels and shares its cells' renderings: the label
+    column, the table's size and every cell in each state are DataTable's own."""
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_coverage(pilot)
+        table = screen.matrix
+        assert isinstance(table, MatrixTable)
+        label_width, size = table._row_label_column_width, table.virtual_size
+        DataTable._update_dimensions(table, list(table.rows))  # every cell measured
+        assert (table._row_label_column_width, table.virtual_size) == (label_width, size)
+        assert label_width > 0 and table._labelled_row_exists
+        assert cells_render_as_datatable_does(table) > 0
 
 
 async def test_the_line_under_the_matrix_names_the_cell(sample_store, liaison, programme):

@@ -62,3 +62,35 @@ async def test_keys_are_not_restyled_as_they_mount(monkeypatch):
             await pilot.pause()
         counts.append(sorted(k for k in passes if k in "ae"))
     assert counts == [["a", "a", "e", "e"], []]
+
+
+async def test_keys_are_built_again_only_when_the_bindings_change():
+    """A signal that the bindings changed, when they did not, keeps the keys built; an
+    entry disabled, or another width, builds them again."""
+    enabled: dict[str, bool | None] = {"edit": True}
+
+    class GatedApp(App):
+        BINDINGS = [Binding("a", "add", "Add"), Binding("e", "edit", "Edit")]
+
+        def compose(self) -> ComposeResult:
+            yield ShadowFooter()
+
+        def check_action(self, action: str, parameters: tuple) -> bool | None:
+            return enabled.get(action, True)
+
+    app = GatedApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        built = list(app.query(FooterKey))
+        assert [k.key for k in built][:2] == ["a", "e"]
+        app.refresh_bindings()
+        await pilot.pause()
+        assert list(app.query(FooterKey)) == built  # the same widgets: not built again
+        enabled["edit"] = None  # (shown, disabled)
+        app.refresh_bindings()
+        await pilot.pause()
+        keys = list(app.query(FooterKey))
+        assert keys != built and [k.has_class("-disabled") for k in keys][:2] == [False, True]
+        await pilot.resize_terminal(60, 10)
+        await pilot.pause()
+        assert list(app.query(FooterKey)) != keys

@@ -27,7 +27,14 @@ from shadow.tui.screens.schedule import ScheduleScreen
 from shadow.tui.widgets.conflict_list import ConflictList
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, open_by_key, press_each, type_into
+from .helpers import (
+    SIZE,
+    cells_render_as_datatable_does,
+    notifications,
+    open_by_key,
+    press_each,
+    type_into,
+)
 
 LONDON = tz.gettz("Europe/London")
 NOW = datetime(2027, 2, 17, 9, 0, tzinfo=LONDON)  # a Wednesday
@@ -337,6 +344,21 @@ async def test_reschedule_checks_live_and_moves(sample_store, calendar, liaison)
         assert app.screen is screen
         assert sample_store.get("visits", ref)["start"] == "2027-02-17T10:00+00:00"
         assert screen.agenda.full_row(str(ref))[:2] == ["", "Wed 17 Feb 10:00–12:00"]
+
+
+async def test_the_agenda_paints_what_a_datatable_paints_after_a_filter(
+    sample_store, calendar, liaison
+):
+    """The agenda's cells share their renderings across refills (a filter's letter): each
+    cell, before and after, is what DataTable's own rendering gives, row and column too."""
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_schedule(pilot)
+        assert cells_render_as_datatable_does(screen.agenda) > 0
+        await pilot.press("slash", "a")
+        await pilot.pause()
+        assert 1 < len(screen.agenda.ids)
+        assert cells_render_as_datatable_does(screen.agenda) > 0
 
 
 async def test_filters_and_my_visits(sample_store, calendar, liaison):

@@ -48,6 +48,7 @@ from ..modals.planner import PlannerModal
 from ..modals.survey_form import SurveyForm
 from ..widgets.charts import Chart, Series, theme_style
 from ..widgets.literal import one_line, select_options
+from ..widgets.matrix_table import MatrixTable
 from .base import REFRESH_COMMAND, AreaScreen
 
 NARROW_WIDTH = 100  # narrower than this, the legend takes its one-line short form
@@ -276,7 +277,7 @@ class CoverageScreen(AreaScreen):
             yield Label("", id="coverage-legend")
         with TabbedContent(id="coverage-tabs"):
             with TabPane("Coverage", id="matrix"):
-                yield DataTable(id="matrix-table", cursor_type="cell", header_height=2)
+                yield MatrixTable(id="matrix-table", cursor_type="cell", header_height=2)
                 yield Label("", id="cell-detail", markup=False)
                 yield Label("Goals", classes="section-title", id="goals-title")
                 yield VerticalScroll(id="goals")

@@ -46,8 +46,32 @@ class ShadowFooter(Footer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._fitted_width = 0
         self.left_out: list[str] = []  # the actions of the entries left out (tests read it)
+        self._composed_for: tuple | None = None  # what the keys shown were built from
+
+    def _signature(self) -> tuple | None:
+        """Everything the keys are built from: the screen's bindings shown (with whether
+        each is enabled), the width they are fitted to, compact and the palette's entry."""
+        if not self._bindings_ready:
+            return None
+        shown = tuple(
+            (key, b.key, b.key_display, b.action, b.description, b.tooltip, id(b.group))
+            + (enabled, tooltip)
+            for key, (_node, b, enabled, tooltip) in self.screen.active_bindings.items()
+            if b.show or key == self.app.COMMAND_PALETTE_BINDING
+        )
+        return (shown, self.app.size.width, self.compact, self.show_command_palette)
+
+    async def recompose(self) -> None:
+        """Built again only if what it is built from changed: a screen shown, a focus
+        moved or a table filled signal their bindings changed, mostly to the same keys
+        (each build restyles every key: two builds of ~0.1 s each time an area opened)."""
+        if self.is_attached and self._composed_for is not None:
+            if self._signature() == self._composed_for:
+                return
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
+        self._composed_for = self._signature()
         items: list[Widget] = list(self._keys())
         palette = [w for w in items if w.has_class("-command-palette")]
         keys = [w for w in items if isinstance(w, FooterKey) and w not in palette]

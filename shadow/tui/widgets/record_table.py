@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
-from textual.widgets import DataTable
+
+from .cell_renders import SharedCellRenders
 
 Row = tuple[int, Sequence[Text]]
 
@@ -28,8 +29,10 @@ def fit_widths(natural: list[int], mins: list[int | None], available: int) -> li
     return widths
 
 
-class RecordTable(DataTable):
-    """Rows are records (by id); a refill keeps the cursor on the same record.
+class RecordTable(SharedCellRenders):
+    """Rows are records (by id); a refill keeps the cursor on the same record. A cell
+    shown again after a refill (a filter's keystroke) is not rendered again
+    (``cell_renders``).
 
     ``columns`` pairs each label with the narrowest width the column may be cut
     to when the table is too wide for the terminal (None: never cut). Cut text

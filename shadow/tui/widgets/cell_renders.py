@@ -1,0 +1,102 @@
+"""A DataTable that renders a cell equal to one it rendered before only once.
+
+Textual's DataTable renders each cell of a visible line through Rich (padding, styles,
+cropping; the cells off screen to the right too), and forgets every rendering when its
+rows are replaced (a filter's keystroke) or a cell changes. Yet most cells are equal to
+one already rendered: a matrix has a handful of distinct cells ("12 Nov", "never" in a
+state's colour), and a list filtered again shows the same cells in other rows. Here a body
+cell whose text, style and state (row style, cursor, hover, focus, width, padding) were
+rendered before reuses those lines, with its own row and column in the mouse metadata each
+segment carries. What is painted is the same, segment for segment (tests/tui compare every
+cell with DataTable's own rendering).
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import DataTable
+
+Lines = list[list[Segment]]
+SHARED_LIMIT = 20_000  # renderings kept; more and they are all forgotten (memory)
+
+
+class SharedCellRenders(DataTable):
+    """A DataTable whose one-line Text cells share their renderings."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._shared_renders: dict[tuple, Lines] = {}
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shared_renders.clear()  # (the theme or the CSS changed the component styles)
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> Lines:
+        if row_index < self.fixed_rows or column_index < self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        row = self.rows.get(row_key) if row_key is not None else None
+        cell = self._data.get(row_key, {}).get(column_key)
+        if row is None or row.height != 1 or type(cell) is not Text or "\n" in cell.plain:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        own_key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        done = self._cell_render_cache.get(own_key)
+        if done is not None:
+            return done
+        shared_key = (
+            cell.plain,
+            cell.style,
+            tuple(cell.spans),
+            cell.justify,
+            cell.overflow,
+            cell.no_wrap,
+            cell.end,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+            self.show_cursor,
+            self.cursor_foreground_priority,
+            self.cursor_background_priority,
+            self.cell_padding,
+            width,
+        )
+        shared = self._shared_renders.get(shared_key)
+        if shared is None:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            if len(self._shared_renders) >= SHARED_LIMIT:
+                self._shared_renders.clear()
+            self._shared_renders[shared_key] = lines
+            return lines
+        lines = _with_meta(shared, Style.from_meta({"row": row_index, "column": column_index}))
+        self._cell_render_cache[own_key] = lines
+        return lines
+
+
+def _with_meta(lines: Lines, meta: Style) -> Lines:
+    """``lines`` with every segment's row and column metadata replaced by ``meta``'s."""
+    return [
+        [Segment(s.text, None if s.style is None else s.style + meta, s.control) for s in line]
+        for line in lines
+    ]
