@@ -638,6 +638,19 @@ class BacklogScreen(AreaScreen):
             )
         )
 
+    async def _choose_status(
+        self, title: str, options: list[str], note: str, what: str
+    ) -> tuple[str, str] | None:
+        """Ask for the new status (and, for "declined", why): (status, reason), or None
+        when the user backed out of either question."""
+        choice = await self.app.push_screen_wait(
+            ChoiceModal(title, [(x, x) for x in options], note=note)
+        )
+        if choice is None:
+            return None
+        reason = await self._ask_reason(what) if choice == "declined" else ""
+        return None if reason is None else (choice, reason)
+
     @work(exclusive=True, group="backlog-triage")
     async def action_status(self) -> None:
         s = self._current()
@@ -648,21 +661,16 @@ class BacklogScreen(AreaScreen):
         if not allowed:
             self.app.say(f"#{s.id} is {s.status}, which is final", severity="warning")
             return
-        choice = await self.app.push_screen_wait(
-            ChoiceModal(
-                f"Status of #{s.id} {one_line(s.title)} (now {s.status})",
-                [(x, x) for x in allowed],
-                note="To mark it a duplicate, merge it into the one it repeats (m).",
-            )
+        chosen = await self._choose_status(
+            f"Status of #{s.id} {one_line(s.title)} (now {s.status})",
+            allowed,
+            "To mark it a duplicate, merge it into the one it repeats (m).",
+            f"#{s.id}",
         )
-        if choice is None:
+        if chosen is None:
             return
-        reason = ""
-        if choice == "declined":
-            reason = await self._ask_reason(f"#{s.id}")
-            if reason is None:
-                return
-        elif (s.status, choice) in backlog.BACKWARD:
+        choice, reason = chosen
+        if choice != "declined" and (s.status, choice) in backlog.BACKWARD:
             reason = await self.app.push_screen_wait(
                 TextPrompt(
                     f"Back from {s.status} to {choice}",
@@ -700,20 +708,15 @@ class BacklogScreen(AreaScreen):
         if not options:
             self.app.say("The marked suggestions are all final", severity="warning")
             return
-        choice = await self.app.push_screen_wait(
-            ChoiceModal(
-                f"Status of the {len(ids)} marked suggestions",
-                [(x, x) for x in options],
-                note="Any that cannot move to the status chosen stay as they are (and stay marked).",
-            )
+        chosen = await self._choose_status(
+            f"Status of the {len(ids)} marked suggestions",
+            options,
+            "Any that cannot move to the status chosen stay as they are (and stay marked).",
+            f"each of the {len(ids)} marked",
         )
-        if choice is None:
+        if chosen is None:
             return
-        reason = ""
-        if choice == "declined":
-            reason = await self._ask_reason(f"each of the {len(ids)} marked")
-            if reason is None:
-                return
+        choice, reason = chosen
         moved: list[int] = []
         failed: list[str] = []
         for sid in ids:
