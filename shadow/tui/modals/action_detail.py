@@ -174,9 +174,6 @@ class ActionDetail(ShadowModal[str]):
     def _history(self, a: Action, people: dict[int, str]) -> Content:
         return history_content(self.app.store, Action.TABLE, a.id, "added")
 
-    def action_pick(self, what: str) -> None:
-        self.dismiss(what)
-
     @on(Button.Pressed, "#close")
     def _close(self) -> None:
         self.dismiss(None)

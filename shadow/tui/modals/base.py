@@ -55,6 +55,16 @@ class ShadowModal(LoadsData, ModalScreen[R]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def action_pick(self, what: str) -> None:
+        """Dismiss with ``what``: a dialog whose keys (``pick('done')``) and buttons (class
+        ``pick``, the id is what) each name one answer."""
+        self.dismiss(what)  # type: ignore[arg-type]
+
+    @on(Button.Pressed, ".pick")
+    def _picked(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_pick(event.button.id or "")
+
 
 class Confirm(ShadowModal[bool]):
     """Ask a yes/no question. Dismisses with True only for an explicit yes."""

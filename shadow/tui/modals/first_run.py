@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
@@ -21,8 +20,10 @@ class FirstRunModal(ShadowModal[str]):
         "empty and add your own directory."
     )
     COMMAND_LIST = (
-        Command("sample", "Load the sample programme", "Fill the database with the sample", "s"),
-        Command("empty", "Start empty", "Begin with an empty directory", key="e,escape"),
+        Command(
+            "pick('sample')", "Load the sample programme", "Fill the database with the sample", "s"
+        ),
+        Command("pick('empty')", "Start empty", "Begin with an empty directory", key="e,escape"),
         HELP_COMMAND,
     )
     BINDINGS = bindings(COMMAND_LIST)
@@ -32,16 +33,10 @@ class FirstRunModal(ShadowModal[str]):
             yield Label("Welcome to shadow", classes="dialog-title")
             yield Static(self.HELP, markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Load the sample programme", variant="primary", id="sample")
-                yield Button("Start empty", id="empty")
-
-    @on(Button.Pressed, "#sample")
-    def action_sample(self) -> None:
-        self.dismiss("sample")
-
-    @on(Button.Pressed, "#empty")
-    def action_empty(self) -> None:
-        self.dismiss("empty")
+                yield Button(
+                    "Load the sample programme", variant="primary", id="sample", classes="pick"
+                )
+                yield Button("Start empty", id="empty", classes="pick")
 
     def action_cancel(self) -> None:
         self.dismiss("empty")

@@ -21,8 +21,8 @@ class SeriesChoice(ShadowModal[str]):
         "changes until you choose."
     )
     COMMAND_LIST = (
-        Command("occurrence", "This occurrence", "Change only this occurrence", key="o"),
-        Command("series", "Whole series", "Change every occurrence of the series", key="s"),
+        Command("pick('occurrence')", "This occurrence", "Change only this occurrence", key="o"),
+        Command("pick('series')", "Whole series", "Change every occurrence of the series", key="s"),
         Command("cancel", "Neither", "Change nothing", key="escape,n"),
         HELP_COMMAND,
     )
@@ -41,20 +41,22 @@ class SeriesChoice(ShadowModal[str]):
             yield Label(self.DIALOG_TITLE, classes="dialog-title")
             yield Label(self.message, id="confirm-message", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.verb} this occurrence (o)", variant="warning", id="occurrence")
-                yield Button(f"{self.verb} the whole series (s)", variant="error", id="series")
+                yield Button(
+                    f"{self.verb} this occurrence (o)",
+                    variant="warning",
+                    id="occurrence",
+                    classes="pick",
+                )
+                yield Button(
+                    f"{self.verb} the whole series (s)",
+                    variant="error",
+                    id="series",
+                    classes="pick",
+                )
                 yield Button(f"{self.keep} (esc)", id="keep")
 
     def on_mount(self) -> None:
         self.query_one("#keep", Button).focus()
-
-    @on(Button.Pressed, "#occurrence")
-    def action_occurrence(self) -> None:
-        self.dismiss("occurrence")
-
-    @on(Button.Pressed, "#series")
-    def action_series(self) -> None:
-        self.dismiss("series")
 
     @on(Button.Pressed, "#keep")
     def action_cancel(self) -> None:

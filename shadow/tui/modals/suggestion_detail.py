@@ -178,9 +178,6 @@ class SuggestionDetail(ShadowModal[str]):
     def action_edit(self) -> None:
         self.dismiss("edit")
 
-    def action_pick(self, what: str) -> None:
-        self.dismiss(what)
-
     @on(Button.Pressed, "#close")
     def _close(self) -> None:
         self.dismiss(None)
