@@ -3,10 +3,7 @@ narrow, user text literal, and a snapshot at a fixed clock."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
-from dateutil import tz
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -19,10 +16,7 @@ from shadow.tui.modals.pickers import RecordPicker
 from shadow.tui.screens.department import CardPage, DepartmentScreen
 
 from .helpers import directory_screen, open_by_key
-
-LONDON = tz.gettz("Europe/London")
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=LONDON)  # a Friday
-HOSTILE = "[red]x [/] [TODO]"
+from .programme import HOSTILE, NOW
 
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from dateutil import tz
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
@@ -35,10 +34,9 @@ from .helpers import (
     press_each,
     type_into,
 )
+from .programme import HOSTILE, LONDON
 
-LONDON = tz.gettz("Europe/London")
 NOW = datetime(2027, 2, 17, 9, 0, tzinfo=LONDON)  # a Wednesday
-HOSTILE = "[red]x [/] [TODO]"
 SETTLE = 0.5  # longer than the form's debounce
 
 
