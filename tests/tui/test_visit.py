@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import date
 from io import StringIO
 
@@ -40,6 +41,15 @@ def programme(sample_store, monkeypatch):
     return build(sample_store)
 
 
+@asynccontextmanager
+async def on_the_visit(store, programme, who, *, size=SIZE, **options):
+    """The app as ``who`` (``create_app``'s options beside it), on the page of the
+    sample's visit: (app, pilot, screen)."""
+    app = create_app(store, who, **options)
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot, await open_visit(pilot, programme["visit"])
+
+
 def column_texts(screen: VisitScreen, side: str) -> list[str]:
     return [card.observation.text for card in screen.cards(side)]
 
@@ -68,9 +78,7 @@ async def write_note(pilot: Pilot, text: str, *, typed: str = "") -> NoteForm:
 async def test_notes_from_both_sides_land_in_their_columns(sample_store, programme):
     ben = person(sample_store, "Ben Kowalczyk")
     marcus = person(sample_store, "Marcus Webb")
-    app = create_app(sample_store, ben)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(sample_store, programme, ben) as (app, pilot, screen):
         assert column_texts(screen, "it")[0].startswith("The returns sorter jammed")
         assert column_texts(screen, "library")[0].startswith("They saw us juggle")
         # An IT visitor writes a note: one key opens the box, wherever the focus is.
@@ -163,18 +171,18 @@ async def test_jargon_is_pointed_out_in_it_notes_only(sample_store, programme):
 
 
 async def test_no_identity_no_note(sample_store, programme):
-    app = create_app(sample_store, None, demo=True)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(sample_store, programme, None, demo=True) as (app, pilot, screen):
         await press_each(pilot, "n")
         assert app.screen is screen
         assert "Choose who you are" in notifications(pilot)[-1]
 
 
 async def test_arrows_move_between_notes_and_sides(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(sample_store, programme, person(sample_store, "Ben Kowalczyk")) as (
+        app,
+        pilot,
+        screen,
+    ):
         await pilot.press("down")
         assert screen.focused_note().id == programme["ben_note"]
         await pilot.press("down")
@@ -188,9 +196,11 @@ async def test_arrows_move_between_notes_and_sides(sample_store, programme):
 
 
 async def test_correct_your_own_note_but_not_someone_elses(sample_store, programme):
-    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(sample_store, programme, person(sample_store, "Ben Kowalczyk")) as (
+        app,
+        pilot,
+        screen,
+    ):
         await pilot.press("e")  # nothing highlighted yet
         assert "Move to one of your notes first" in notifications(pilot)[-1]
         await pilot.press("down", "down")  # Aisha's note
@@ -222,9 +232,7 @@ async def test_correct_your_own_note_but_not_someone_elses(sample_store, program
 
 async def test_raise_a_suggestion_from_a_note(sample_store, programme):
     ben = person(sample_store, "Ben Kowalczyk")
-    app = create_app(sample_store, ben)
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(sample_store, programme, ben, size=(120, 50)) as (app, pilot, screen):
         await pilot.press("down")  # Ben's pain-point note
         form = await open_by_key(pilot, "s", SuggestionForm)
         assert form.query_one("#visit", Input).value == str(programme["visit"])
@@ -286,9 +294,7 @@ async def test_a_too_long_title_keeps_what_was_typed(sample_store, programme):
 async def test_kudos_from_a_praise_note(sample_store, programme):
     ben = person(sample_store, "Ben Kowalczyk")
     aisha = person(sample_store, "Aisha Rahman")
-    app = create_app(sample_store, ben)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(sample_store, programme, ben) as (app, pilot, screen):
         await pilot.press("right")  # the library column
         await pilot.press("down")  # the praise note
         assert screen.focused_note().id == programme["praise"]
@@ -328,9 +334,7 @@ async def test_hostile_text_is_shown_literally(sample_store, programme):
                 text="bell\x07 and \x1b[31mred", at="2026-10-20T17:00+01:00",
             ).to_doc(),
         )  # fmt: skip
-    app = create_app(sample_store, ben)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(sample_store, programme, ben) as (app, pilot, screen):
         form = await write_note(pilot, long_note)
         await press_each(pilot, "ctrl+s")
         texts = [card_text(c) for c in screen.cards("it")] + [
@@ -404,9 +408,9 @@ def footer_shows(screen) -> dict[str, tuple[str, int]]:
 async def test_the_footer_keeps_the_visits_steps_and_back_at_80_columns(
     sample_store, programme, size
 ):
-    app = create_app(sample_store, person(sample_store, "Ben Kowalczyk"))
-    async with app.run_test(size=size) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with on_the_visit(
+        sample_store, programme, person(sample_store, "Ben Kowalczyk"), size=size
+    ) as (app, pilot, screen):
         await pilot.pause()
         shown = footer_shows(screen)
         for action, label in (
