@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -15,6 +17,19 @@ from shadow.tui.screens.visit import VisitScreen
 S = TypeVar("S", bound=Screen)
 
 SIZE = (120, 36)  # the terminal size of the Pilot tests
+
+
+@asynccontextmanager
+async def opened(
+    app: Any,
+    opener: Callable[..., Awaitable[Any]],
+    *args: Any,
+    size: tuple[int, int] = SIZE,
+) -> AsyncIterator[tuple[Pilot, Any]]:
+    """Run ``app`` at ``size`` and open a screen with ``opener(pilot, *args)`` (open_backlog,
+    open_schedule ...): ``async with opened(app, open_backlog) as (pilot, screen):``."""
+    async with app.run_test(size=size) as pilot:
+        yield pilot, await opener(pilot, *args)
 
 
 class Clock:

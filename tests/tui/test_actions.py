@@ -19,7 +19,7 @@ from shadow.tui.modals.person_picker import PersonPicker
 from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.actions import ActionsScreen
 
-from .helpers import SIZE, fill_and_save, notifications, open_by_key, press_each, type_into
+from .helpers import SIZE, fill_and_save, notifications, open_by_key, opened, press_each, type_into
 from .programme import NOW, app_as, build, person_id
 
 HOSTILE = "[red]x *bold* [TODO]"
@@ -97,8 +97,7 @@ def label_text(screen, selector: str) -> str:
 async def test_the_list_is_overdue_first_with_its_columns(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
+    async with opened(app, open_actions) as (pilot, screen):
         # Priya owns no actions: everyone's are shown, overdue first, finished last.
         assert not screen.mine
         assert screen.table.ids == [p["jams"], p["gpo"], p["hostile"], p["catalogue"], p["quote"]]
@@ -117,8 +116,7 @@ async def test_the_list_is_overdue_first_with_its_columns(sample_store, programm
 async def test_mine_and_everyones(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Chloe Martin")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
+    async with opened(app, open_actions) as (pilot, screen):
         # Chloe owns actions: the area starts on hers.
         assert screen.mine
         assert screen.table.ids == [p["hostile"], p["catalogue"]]
@@ -133,8 +131,7 @@ async def test_mine_and_everyones(sample_store, programme):
 async def test_choosing_who_you_are_shows_your_own(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
+    async with opened(app, open_actions) as (pilot, screen):
         assert not screen.mine
         await open_by_key(pilot, "w", IdentityModal)
         await pilot.press(*"chloe", "enter")
@@ -147,8 +144,7 @@ async def test_choosing_who_you_are_shows_your_own(sample_store, programme):
 async def test_quick_filters_and_clearing_with_one_key(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
+    async with opened(app, open_actions) as (pilot, screen):
         await pilot.press("1")
         assert screen.table.ids == [p["jams"]]
         assert "overdue" in label_text(screen, "#actions-showing")
@@ -163,8 +159,7 @@ async def test_quick_filters_and_clearing_with_one_key(sample_store, programme):
 async def test_filter_dialog_by_owner_and_department(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
+    async with opened(app, open_actions) as (pilot, screen):
         modal = await open_by_key(pilot, "f", ActionFilterModal)
         modal.query_one("#owner", Select).value = "Chloe Martin"
         await press_each(pilot, "ctrl+s")
@@ -185,8 +180,7 @@ async def test_filter_dialog_by_owner_and_department(sample_store, programme):
 async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Marcus Webb")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot, p["jams"])
+    async with opened(app, open_actions, p["jams"]) as (pilot, screen):
         await press_each(pilot, "d")
         doc = action(sample_store, p["jams"])
         assert doc["status"] == "done"
@@ -212,8 +206,7 @@ async def test_done_then_the_suggestion_is_offered_and_closed(sample_store, prog
 async def test_done_without_closing_the_suggestion(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Marcus Webb")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot, p["jams"])
+    async with opened(app, open_actions, p["jams"]) as (pilot, screen):
         await press_each(pilot, "d", "n")
         assert action(sample_store, p["jams"])["status"] == "done"
         assert sample_store.get(Suggestion.TABLE, p["sorter"])["status"] == "accepted"
@@ -234,8 +227,7 @@ async def test_done_without_closing_the_suggestion(sample_store, programme):
 async def test_dropping_needs_a_reason(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot, p["hostile"])
+    async with opened(app, open_actions, p["hostile"]) as (pilot, screen):
         prompt = await open_by_key(pilot, "x", TextPrompt)
         await pilot.press("enter")  # no reason
         await pilot.pause()
@@ -258,8 +250,7 @@ async def test_dropping_needs_a_reason(sample_store, programme):
 async def test_reassign_and_change_the_due_date(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot, p["jams"])
+    async with opened(app, open_actions, p["jams"]) as (pilot, screen):
         picker = await open_by_key(pilot, "r", PersonPicker)
         await pilot.press(*"mei")
         await pilot.pause()
@@ -290,8 +281,7 @@ async def test_reassign_and_change_the_due_date(sample_store, programme):
 async def test_add_an_action_with_errors_under_fields(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
+    async with opened(app, open_actions) as (pilot, screen):
         form = await open_by_key(pilot, "a", ActionForm)
         await type_into(pilot, "#owner", "Nobody Atall")
         await press_each(pilot, "ctrl+s")
@@ -318,8 +308,7 @@ async def test_add_an_action_with_errors_under_fields(sample_store, programme):
 async def test_details_show_notes_and_history(sample_store, programme):
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, p["hostile"])
+    async with opened(app, open_detail, p["hostile"]) as (pilot, detail):
         assert (
             str(detail.query_one("#title", Label).render()) == f"Action #{p['hostile']}: {HOSTILE}"
         )
@@ -332,8 +321,7 @@ async def test_details_show_notes_and_history(sample_store, programme):
 async def test_changes_need_an_identity(sample_store, programme):
     p = programme
     app = create_app(sample_store, None, demo=True, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot, p["jams"])
+    async with opened(app, open_actions, p["jams"]) as (pilot, screen):
         await press_each(pilot, "d")
         assert action(sample_store, p["jams"])["status"] == "open"
         assert "Choose who you are" in notifications(pilot)[-1]
@@ -386,8 +374,7 @@ async def test_waiting_on_a_vendor_from_the_details_then_resuming(sample_store, 
 
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, p["hostile"])
+    async with opened(app, open_detail, p["hostile"]) as (pilot, detail):
         assert "not waiting on anyone" in str(detail.query_one("#waiting").render())
         choice = await open_by_key(pilot, "t", ChoiceModal)
         options = choice.query_one(OptionList)
@@ -423,8 +410,7 @@ async def test_notes_are_added_and_read_in_the_details(sample_store, programme):
 
     p = programme
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, p["gpo"])
+    async with opened(app, open_detail, p["gpo"]) as (pilot, detail):
         assert "none yet: n adds one" in str(detail.query_one("#notes").render())
         for text in ("vendor ships Monday", HOSTILE):
             await answer_prompt(pilot, "n", text)
@@ -486,8 +472,7 @@ async def test_the_owner_completes_as_people_type_names(sample_store, programme)
     """Case and accents do not matter in a completion: ``lucia`` offers ``Lucía
     Fernández`` in grey, and accepting it (right arrow) saves the completed name."""
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_actions(pilot)
+    async with opened(app, open_actions) as (pilot, screen):
         await press_each(pilot, "a")
         form = app.screen
         assert isinstance(form, ActionForm)

@@ -17,7 +17,7 @@ from shadow.tui.modals.suggestion_form import SuggestionForm
 from shadow.tui.screens.backlog import DEBOUNCE, PAGE, BacklogScreen
 from shadow.tui.widgets.field import Field
 
-from .helpers import SIZE, notifications, open_by_key, press_each, type_into
+from .helpers import notifications, open_by_key, opened, press_each, type_into
 from .programme import HOSTILE, NOW, app_as, build, person
 
 
@@ -58,8 +58,7 @@ def doc(store, sid: int) -> dict:
 
 async def test_the_list_shows_every_suggestion_with_its_columns(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         p = programme
         # Sorted by priority: P1 first; equal priorities by votes.
         assert shown_ids(screen) == [p["sorter"], p["search"], p["kiosk"], p["hostile"], p["done"], p["printer"]]  # fmt: skip
@@ -78,8 +77,7 @@ async def test_the_list_shows_every_suggestion_with_its_columns(sample_store, pr
 
 async def test_filter_by_typing_then_clear_with_one_key(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         await pilot.press("slash", *"kiosk")
         await pilot.pause(DEBOUNCE + 0.1)
         # Titles, descriptions and tags are searched.
@@ -97,8 +95,7 @@ async def test_filter_by_typing_then_clear_with_one_key(sample_store, programme)
 
 async def test_filter_dialog(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         modal = await open_by_key(pilot, "f", BacklogFilterModal)
         modal.query_one("#status").value = "open"
         modal.query_one("#direction").value = "library-to-it"
@@ -124,8 +121,7 @@ async def test_filter_dialog(sample_store, programme):
 
 async def test_sort_by_key_and_by_column(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         await pilot.press("o")  # next: votes
         await pilot.pause()
         assert screen.sort_key == "votes"
@@ -153,8 +149,7 @@ def picker_ids(picker) -> list[str]:
 async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
     priya = person(sample_store, "Priya Raman")
     app = create_app(sample_store, priya, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         table = screen.table
         # Status: only the allowed next statuses are offered.
         assert table.select_id(programme["kiosk"])
@@ -210,8 +205,7 @@ async def test_triage_status_vote_merge_from_the_list(sample_store, programme):
 
 async def test_impact_urgency_and_tags(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         table = screen.table
         assert table.select_id(programme["printer"])  # low x low = P5
         await press_each(pilot, "i")
@@ -231,8 +225,7 @@ async def test_impact_urgency_and_tags(sample_store, programme):
 
 async def test_bulk_status_for_marked_rows(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         table = screen.table
         for key in ("kiosk", "printer", "done"):
             assert table.select_id(programme[key])
@@ -253,8 +246,7 @@ async def test_bulk_status_for_marked_rows(sample_store, programme):
 
 async def test_open_shows_history_and_clocks(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog, size=(120, 50)) as (pilot, screen):
         assert screen.table.select_id(programme["hostile"])
         await press_each(pilot, "s")
         await choose(pilot, "accepted")
@@ -276,8 +268,7 @@ async def test_open_shows_history_and_clocks(sample_store, programme):
 
 async def test_hostile_text_in_a_new_suggestion(sample_store, programme):
     app = app_as(sample_store, "Hannah Lindqvist")
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog, size=(120, 50)) as (pilot, screen):
         await press_each(pilot, "a")
         form = app.screen
         await type_into(pilot, "#title", "Bad\x1b[2J title")
@@ -299,8 +290,7 @@ async def test_hostile_text_in_a_new_suggestion(sample_store, programme):
 
 async def test_no_identity_no_triage(sample_store, programme):
     app = create_app(sample_store, None, demo=True, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         before = doc(sample_store, screen.table.selected_id)
         for key in ("v", "s", "m", "i", "t"):
             await pilot.press(key)
@@ -323,8 +313,7 @@ async def test_a_hundred_thousand_suggestions_show_a_page_at_a_time(tmp_path, mo
     total = store.count(Suggestion.TABLE)
     assert total >= 100_000
     app = create_app(store, directory.find_person(store, "Priya Raman"), clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog) as (pilot, screen):
         assert len(screen.rows_by_id) == total
         assert screen.table.row_count == PAGE
         assert f"{total:,} shown · rows 1–200" in str(screen.query_one("#backlog-status").render())
@@ -377,8 +366,7 @@ async def test_whose_turn_from_the_details(sample_store, programme):
 
     sid = programme["hostile"]
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog, size=(120, 50)) as (pilot, screen):
         assert screen.table.select_id(sid)
         await open_by_key(pilot, "enter", SuggestionDetail)
         assert "not waiting on anyone" in str(app.screen.query_one("#waiting").render())
@@ -408,8 +396,7 @@ async def test_a_refused_wait_is_shown_and_changes_nothing(sample_store, program
     access.add_account(sample_store, "Priya Raman", "Priya Raman", "coordinator", password)
     access.add_account(sample_store, "Priya Raman", "Hannah Lindqvist", "staff", password)
     app = app_as(sample_store, "Hannah Lindqvist")
-    async with app.run_test(size=(120, 50)) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog, size=(120, 50)) as (pilot, screen):
         assert screen.table.select_id(sid)
         await open_by_key(pilot, "enter", SuggestionDetail)
         await press_each(pilot, "t")
@@ -431,8 +418,7 @@ async def test_at_80_columns_the_least_needed_columns_leave_and_the_title_stays_
     sample_store, programme
 ):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_backlog(pilot)
+    async with opened(app, open_backlog, size=(80, 24)) as (pilot, screen):
         table = screen.table
         labels = [c.label.plain for c in table.columns.values()]
         assert labels == [" ", "#", "P", "Title", "Department", "Status", "SLA"], labels

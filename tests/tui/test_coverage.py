@@ -32,6 +32,7 @@ from .helpers import (
     fill_and_save,
     notifications,
     open_by_key,
+    opened,
     press_each,
     select_shows,
     type_into,
@@ -61,8 +62,7 @@ def cell_at(screen: CoverageScreen, person: int, dept: int) -> Text:
 # ------------------------------------------------------------------ the matrix
 async def test_matrix_cells_match_the_core(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage) as (pilot, screen):
         cov = coverage.compute(sample_store, programme_id(sample_store), NOW)
         table = screen.matrix
         assert table.row_count == len(cov.people)
@@ -100,8 +100,7 @@ async def test_the_matrix_paints_what_a_datatable_paints(sample_store, liaison, 
     """MatrixTable measures only the labels and shares its cells' renderings: the label
     column, the table's size and every cell in each state are DataTable's own."""
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage) as (pilot, screen):
         table = screen.matrix
         assert isinstance(table, MatrixTable)
         label_width, size = table._row_label_column_width, table.virtual_size
@@ -113,8 +112,7 @@ async def test_the_matrix_paints_what_a_datatable_paints(sample_store, liaison, 
 
 async def test_the_line_under_the_matrix_names_the_cell(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage) as (pilot, screen):
         cov = screen.cov
         ben = person_id(sample_store, "Ben Kowalczyk")
         row = [p.id for p in cov.people].index(ben)
@@ -128,8 +126,7 @@ async def test_the_line_under_the_matrix_names_the_cell(sample_store, liaison, p
 
 async def test_goals_are_listed_with_progress(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage) as (pilot, screen):
         rows = list(screen.query(GoalRow))
         cov = coverage.compute(sample_store, programme_id(sample_store), NOW)
         assert [r.progress.description for r in rows] == [g.description for g in cov.goals]
@@ -149,8 +146,7 @@ async def test_hostile_names_are_shown_literally(sample_store, liaison, programm
         tx.update(Programme.TABLE, programme_id(sample_store), {"name": HOSTILE})
         tx.update(Department.TABLE, dept_id(sample_store, "Circulation"), {"name": HOSTILE})
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage) as (pilot, screen):
         current, _ = select_shows(screen.query_one("#programme", Select))
         assert current.strip() == HOSTILE
         await pilot.press("s")  # the survey form lists departments
@@ -322,8 +318,7 @@ async def test_plan_errors_are_shown_clearly(sample_store, liaison, programme):
 # ------------------------------------------------------------------ surveys and the gap
 async def test_gap_tab_shows_the_report(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage) as (pilot, screen):
         await pilot.press("2")
         assert app.focused is screen.gap_table
         report = surveys.report(sample_store)
@@ -344,8 +339,7 @@ async def test_survey_form_errors_then_records(sample_store, programme):
     circulation = dept_id(sample_store, "Circulation")
     count = sample_store.count(Survey.TABLE)
     app = create_app(sample_store, marcus, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage) as (pilot, screen):
         form = await open_by_key(pilot, "s", SurveyForm)
         # His own department first; he answered "before" already, so this is "after".
         assert form.query_one("#department", Select).value == circulation
@@ -398,8 +392,7 @@ async def test_survey_needs_an_identity(sample_store, programme):
 
 async def test_a_small_terminal_still_works(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage, size=(80, 24)) as (pilot, screen):
         await pilot.press("right", "down", "2", "down", "1")
         await pilot.pause()
         assert screen.matrix.row_count > 0
@@ -426,8 +419,7 @@ def test_a_cell_shows_the_booking_where_the_last_visit_is_overdue():
 
 async def test_at_80x24_the_legend_is_one_line(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage, size=(80, 24)) as (pilot, screen):
         legend = screen.query_one("#coverage-legend")
         assert legend.size.height == 1, str(legend.render())
         assert legend.content_size.width >= cell_len(str(legend.render()))
@@ -450,8 +442,7 @@ async def test_at_80x24_the_planner_gives_its_height_to_the_proposals(
 
 async def test_at_80x24_every_matrix_cell_is_whole(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_coverage(pilot)
+    async with opened(app, open_coverage, size=(80, 24)) as (pilot, screen):
         table = screen.matrix
         columns = list(table.columns.values())[1:]  # (after the people's names)
         assert columns

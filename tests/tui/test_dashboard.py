@@ -19,7 +19,7 @@ from shadow.tui.screens.visit import VisitScreen
 from shadow.tui.widgets.charts import Chart
 from shadow.tui.widgets.record_table import RecordTable
 
-from .helpers import SIZE, open_by_key
+from .helpers import SIZE, open_by_key, opened
 from .programme import HOSTILE, NOW, add_visit, build, dept_id, person_id
 
 
@@ -92,16 +92,14 @@ async def highlight(pilot: Pilot, screen: DashboardScreen, panel: str, record_id
 
 async def test_the_app_opens_on_the_dashboard(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         assert app.current_mode == "dashboard"
         assert app.focused is screen.panel("visits")
 
 
 async def test_the_lists_show_what_needs_attention(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         p = programme
         # Today (Fri 20 Nov) and the next 7 days, in time order; the October visit is not.
         assert record_ids(screen, "visits") == [p["today"], p["other_visit"]]
@@ -129,8 +127,7 @@ async def test_the_lists_show_what_needs_attention(sample_store, liaison, progra
 
 async def test_hostile_text_is_shown_literally(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         index = record_ids(screen, "triage").index(programme["hostile"])
         assert HOSTILE in prompt_text(screen, "triage", index)
         assert HOSTILE in prompt_text(screen, "overdue", 0)
@@ -143,8 +140,7 @@ async def test_hostile_text_is_shown_literally(sample_store, liaison, programme)
 
 async def test_enter_on_a_visit_opens_its_page(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         await highlight(pilot, screen, "visits", programme["other_visit"])
         await open_by_key(pilot, "enter", VisitScreen)
         assert app.screen.visit_id == programme["other_visit"]
@@ -155,8 +151,7 @@ async def test_enter_on_a_visit_opens_its_page(sample_store, liaison, programme)
 
 async def test_enter_on_a_suggestion_opens_it_in_the_backlog(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         await pilot.press("2")  # the triage list
         assert app.focused is screen.panel("triage")
         await highlight(pilot, screen, "triage", programme["kiosk"])
@@ -192,8 +187,7 @@ async def test_enter_on_my_action_opens_it(sample_store, liaison, programme):
 
 async def test_enter_on_kudos(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         await pilot.press("5")
         # Kudos given on a visit open the visit.
         await highlight(pilot, screen, "kudos", programme["kudos"])
@@ -209,8 +203,7 @@ async def test_enter_on_kudos(sample_store, liaison, programme):
 
 async def test_left_right_and_numbers_move_between_lists(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         order = [screen.panel(name) for name in DashboardScreen.PANELS]
         for expected in order[1:] + order[:1]:
             await pilot.press("right")
@@ -223,8 +216,7 @@ async def test_left_right_and_numbers_move_between_lists(sample_store, liaison, 
 
 async def test_the_charts_count_by_month(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         visits = screen.query_one("#chart-visits", Chart).drawing
         assert [s.label for s in visits.series] == ["completed", "cancelled/no-show"]
         # Jun … Nov 2026: one completed visit in October, one cancelled in November.
@@ -241,8 +233,7 @@ async def test_the_charts_count_by_month(sample_store, liaison, programme):
 
 async def test_a_change_elsewhere_shows_up(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         ben = directory.find_person(sample_store, "Ben Kowalczyk")
         thanks = Kudos(to_id=liaison.id, from_id=ben.id, text="Thanks for the tour plan")
         with sample_store.transaction("Ben Kowalczyk") as tx:
@@ -255,16 +246,14 @@ async def test_a_change_elsewhere_shows_up(sample_store, liaison, programme):
 async def test_a_big_database_is_read_in_a_thread(sample_store, liaison, programme, monkeypatch):
     monkeypatch.setattr(dashboard_module, "SYNC_LIMIT", 0)
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard) as (pilot, screen):
         assert not screen.reading
         assert record_ids(screen, "visits") == [programme["today"], programme["other_visit"]]
 
 
 async def test_a_small_terminal_still_works(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard, size=(80, 24)) as (pilot, screen):
         assert screen.has_class("-compact")
         for key in ("right", "down", "right", "down", "enter"):
             await pilot.press(key)
@@ -357,8 +346,7 @@ async def test_an_owner_sees_all_theirs_at_risk_and_breached_with_the_hours_wait
     assert len(theirs) < len(everyone)  # an owner's own, not everyone's
     for who, expected in ((liaison, everyone), (owner, theirs)):
         app = create_app(store, who, clock=lambda: NOW)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_dashboard(pilot)
+        async with opened(app, open_dashboard) as (pilot, screen):
             assert record_ids(screen, "breaches") == expected
             states = [e.state for e in sla.escalations(store, NOW, who)]
             lines = [prompt_text(screen, "breaches", i) for i in range(len(expected))]
@@ -370,8 +358,7 @@ async def test_an_owner_sees_all_theirs_at_risk_and_breached_with_the_hours_wait
 
 async def test_at_80x24_the_panel_titles_and_lines_are_whole(sample_store, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_dashboard(pilot)
+    async with opened(app, open_dashboard, size=(80, 24)) as (pilot, screen):
         await pilot.pause()
         for panel in screen.query(dashboard_module.Panel):
             room = panel.size.width - 4  # the corners and the spaces round a title

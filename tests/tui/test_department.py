@@ -15,7 +15,7 @@ from shadow.tui.modals.help import HelpScreen
 from shadow.tui.modals.pickers import RecordPicker
 from shadow.tui.screens.department import CardPage, DepartmentScreen
 
-from .helpers import directory_screen, open_by_key
+from .helpers import directory_screen, open_by_key, opened
 from .programme import HOSTILE, NOW
 
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -46,8 +46,7 @@ async def open_from_directory(pilot: Pilot, name: str) -> DepartmentScreen:
 @pytest.mark.parametrize("size", [(140, 42), (80, 24)])
 async def test_enter_on_a_department_opens_its_card(fixed, size):
     app = create_app(fixed, acting(fixed), clock=lambda: NOW)
-    async with app.run_test(size=size) as pilot:
-        page = await open_from_directory(pilot, "Circulation")
+    async with opened(app, open_from_directory, "Circulation", size=size) as (pilot, page):
         assert page.has_class("-narrow") == (size[0] < 100)
         assert "ROTATION DUE" in page.section_text("Circulation")
         assert "Marcus Webb" in page.section_text("Circulation")
@@ -67,8 +66,7 @@ async def test_enter_on_a_department_opens_its_card(fixed, size):
 
 async def test_an_it_team_reads_the_other_way_and_help_explains(fixed):
     app = create_app(fixed, acting(fixed), clock=lambda: NOW)
-    async with app.run_test(size=(120, 36)) as pilot:
-        page = await open_from_directory(pilot, "Service Desk")
+    async with opened(app, open_from_directory, "Service Desk", size=(120, 36)) as (pilot, page):
         assert "IT team; visits here are library → IT" in page.section_text("Service Desk")
         assert "library staff who visited Service Desk" in page.section_text("Coverage both ways")
         assert "Priya Raman with Jonah Fairweather" in page.section_text("Secondments")
@@ -107,8 +105,7 @@ async def test_user_text_on_the_card_is_literal(fixed):
     with fixed.transaction("setup") as tx:
         tx.insert("kudos", {"to_id": amara.id, "from_id": acting(fixed).id, "text": HOSTILE})
     app = create_app(fixed, acting(fixed), clock=lambda: NOW)
-    async with app.run_test(size=(140, 42)) as pilot:
-        page = await open_from_directory(pilot, "Circulation")
+    async with opened(app, open_from_directory, "Circulation", size=(140, 42)) as (pilot, page):
         assert HOSTILE in page.section_text("Kudos both ways")
 
 

@@ -15,7 +15,7 @@ from shadow.tui.modals.feedback_form import FeedbackForm
 from shadow.tui.modals.note_form import NoteForm
 from shadow.tui.widgets.jargon import JargonPanel
 
-from .helpers import SIZE, notifications, open_by_key, open_visit, press_on_visit, type_into
+from .helpers import SIZE, notifications, open_by_key, open_visit, opened, press_on_visit, type_into
 from .programme import build, person
 
 
@@ -32,8 +32,7 @@ def ratings_text(screen) -> str:
 async def test_rate_from_the_visit_page_and_change_it(sample_store, programme):
     ben = person(sample_store, "Ben Kowalczyk")
     app = create_app(sample_store, ben)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_visit(pilot, programme["visit"])
+    async with opened(app, open_visit, programme["visit"]) as (pilot, screen):
         assert "None yet. Press g to rate" in ratings_text(screen)
         await pilot.press("g")
         await pilot.pause()

@@ -15,7 +15,7 @@ from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.meeting import MeetingScreen
 from tests.meeting_pack import PACK_SECTIONS
 
-from .helpers import SIZE, Clock, notifications, open_by_key, press_each, type_into
+from .helpers import Clock, notifications, open_by_key, opened, press_each, type_into
 from .programme import NOW, app_as, build, person
 
 HOSTILE = "[red]x *bold* [TODO]"
@@ -67,8 +67,7 @@ def shown(screen: MeetingScreen) -> list[str]:
 
 async def test_every_section_and_user_text_literally(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting) as (pilot, screen):
         headings = [plain(h) for h in screen.query(".pack-heading").results(Static)]
         assert headings == SECTIONS
         text = "\n".join(shown(screen))
@@ -82,8 +81,7 @@ async def test_every_section_and_user_text_literally(sample_store, programme):
 
 async def test_since_can_be_changed(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting) as (pilot, screen):
         prompt = await open_by_key(pilot, "s", TextPrompt)
         await type_into(pilot, "#answer", "tomorrow")
         assert "future" in str(prompt.query_one("#prompt-error", Label).render())
@@ -100,8 +98,7 @@ async def test_since_can_be_changed(sample_store, programme):
 
 async def test_it_follows_changes(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting) as (pilot, screen):
         with sample_store.transaction("Priya Raman") as tx:
             tx.update(Action.TABLE, programme["overdue"], {"title": "Renamed elsewhere"})
         await pilot.pause()
@@ -117,8 +114,7 @@ async def test_only_what_changed_is_rendered_again(sample_store, programme, monk
 
     clock = Clock(NOW)
     app = create_app(sample_store, person(sample_store, "Priya Raman"), clock=clock)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting) as (pilot, screen):
         sections = list(screen.query(".pack-section").results(Static))
         before = [s.content for s in sections]
         prepared = plain(screen.query_one("#meeting-prepared", Static))
@@ -147,8 +143,7 @@ async def test_only_what_changed_is_rendered_again(sample_store, programme, monk
 async def test_export_writes_the_file(sample_store, programme, tmp_path):
     app = app_as(sample_store, "Priya Raman")
     target = tmp_path / "out" / "pack.md"
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting) as (pilot, screen):
         await open_by_key(pilot, "e", TextPrompt)
         await type_into(pilot, "#answer", str(target))
         await press_each(pilot, "enter")
@@ -166,8 +161,7 @@ async def test_export_writes_the_file(sample_store, programme, tmp_path):
 
 async def test_copy_to_clipboard(sample_store, programme):
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting) as (pilot, screen):
         await press_each(pilot, "c")
         assert app.clipboard == screen.text
         assert "Copied the meeting pack" in notifications(pilot)[-1]
@@ -175,8 +169,7 @@ async def test_copy_to_clipboard(sample_store, programme):
 
 async def test_the_since_line_is_one_line_at_80_columns(sample_store, programme):
     app = create_app(sample_store, person(sample_store, "Priya Raman"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting, size=(80, 24)) as (pilot, screen):
         since = screen.query_one("#meeting-since")
         text = str(since.render())
         assert "Fri 6 Nov 2026 (14 days ago)" in text and "(the default)" in text

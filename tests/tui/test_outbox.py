@@ -9,7 +9,7 @@ from shadow.tui.app import create_app
 from shadow.tui.modals.base import Confirm
 from shadow.tui.screens.outbox import OutboxScreen
 
-from .helpers import SIZE, notifications, open_by_key
+from .helpers import notifications, open_by_key, opened
 
 HOSTILE = "[red]x[/] [TODO] <b>"
 
@@ -51,8 +51,7 @@ async def test_outbox_shows_failures_literally_sends_retries_and_drops(sample_st
     mail.set_setting(store, "test setup", "smtp.host", "127.0.0.1")
     mail.set_setting(store, "test setup", "smtp.port", "9")
     app = create_app(store, liaison)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_outbox(pilot)
+    async with opened(app, open_outbox) as (pilot, screen):
         rows = row_texts(screen)
         assert [r[0] for r in rows] == [str(second), str(first)]
         assert rows[1][4] == f"Thanks {HOSTILE}"  # as typed: never markup
@@ -98,8 +97,7 @@ async def test_outbox_shows_failures_literally_sends_retries_and_drops(sample_st
 
 async def test_help_and_palette_describe_the_outbox(sample_store, liaison):
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_outbox(pilot)
+    async with opened(app, open_outbox) as (pilot, screen):
         # The sample programme's reminders and notices are waiting.
         waiting = outbox.counts(sample_store)["queued"]
         assert waiting >= 3 and screen.table.row_count == waiting

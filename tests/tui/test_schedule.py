@@ -31,6 +31,7 @@ from .helpers import (
     cells_render_as_datatable_does,
     notifications,
     open_by_key,
+    opened,
     press_each,
     type_into,
 )
@@ -123,8 +124,7 @@ def hint(form, name: str) -> str:
 
 async def test_agenda_groups_today_this_week_and_upcoming(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         rows = agenda_rows(screen)
         tig, circ, circ2 = calendar["tig"], calendar["circ"], calendar["circ2"]
         assert list(rows) == [
@@ -162,8 +162,7 @@ async def test_agenda_groups_today_this_week_and_upcoming(sample_store, calendar
 
 async def test_book_sees_conflict_then_saves_at_a_free_time(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         form = await open_by_key(pilot, "b", BookingForm)
         await type_into(pilot, "#department", "Reference")
         await type_into(pilot, "#visitors", "Samuel Osei")
@@ -273,8 +272,7 @@ async def test_find_a_slot_fills_the_when_field(sample_store, calendar, liaison)
 
 async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         ref, circ, tig = calendar["ref"], calendar["circ"], calendar["tig"]
         assert screen.agenda.select_id(str(ref))
         await press_each(pilot, "f")
@@ -327,8 +325,7 @@ async def test_confirm_and_cancel_from_the_agenda(sample_store, calendar, liaiso
 
 async def test_reschedule_checks_live_and_moves(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         ref = calendar["ref"]
         assert screen.agenda.select_id(str(ref))
         form = await open_by_key(pilot, "r", RescheduleForm)
@@ -350,8 +347,7 @@ async def test_the_agenda_paints_what_a_datatable_paints_after_a_filter(
     """The agenda's cells share their renderings across refills (a filter's letter): each
     cell, before and after, is what DataTable's own rendering gives, row and column too."""
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         assert cells_render_as_datatable_does(screen.agenda) > 0
         await pilot.press("slash", "a")
         await pilot.pause()
@@ -361,8 +357,7 @@ async def test_the_agenda_paints_what_a_datatable_paints_after_a_filter(
 
 async def test_filters_and_my_visits(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         await press_each(pilot, "slash")
         assert app.focused is screen.query_one("#filter-person")
         await pilot.press(*"chloe")
@@ -385,8 +380,7 @@ async def test_filters_and_my_visits(sample_store, calendar, liaison):
 
 async def test_week_grid_and_its_navigation(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         await press_each(pilot, "v")
         grid = screen.grid
         assert app.focused is grid
@@ -437,8 +431,7 @@ async def test_hostile_text_is_shown_literally(sample_store, calendar, liaison):
     )
     directory.save_person(sample_store, directory.SETUP_ACTOR, person)
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         form = await open_booking(pilot, "Reference", HOSTILE)
         await type_into(pilot, "#when", "2027-02-17 14:00")
         purpose = form.query_one("#purpose")
@@ -489,8 +482,7 @@ async def test_enter_opens_the_visit_page(sample_store, calendar, liaison):
     from shadow.tui.screens.visit import VisitScreen
 
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         assert screen.agenda.select_id(str(calendar["ref"]))
         await open_by_key(pilot, "enter", VisitScreen)
         assert app.screen.visit_id == calendar["ref"]
@@ -503,8 +495,7 @@ async def test_booking_is_a_form_modal_that_asks_before_discarding(sample_store,
     from shadow.tui.modals.form import FormModal
 
     app = create_app(sample_store, liaison, clock=lambda: NOW)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         form = await open_booking(pilot)
         assert isinstance(form, BookingForm) and isinstance(form, FormModal)
         assert app.focused is form.query_one("#department")
@@ -533,8 +524,7 @@ async def test_filters_and_the_bar_keep_their_text_at_80_columns(
     from textual.widgets import Input
 
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=size) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule, size=size) as (pilot, screen):
         for mode in ("agenda", "outcomes"):
             if mode == "outcomes":
                 await press_each(pilot, "o")
@@ -555,16 +545,14 @@ async def test_week_headings_drop_the_month_rather_than_cut_at_80_columns(
     sample_store, calendar, liaison
 ):
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule, size=(80, 24)) as (pilot, screen):
         await press_each(pilot, "v")
         labels = [c.label.plain for c in screen.grid.columns.values()][1:]
         assert len(labels) == 7 and not any("…" in label for label in labels), labels
         monday = screen.grid._headers[1].plain  # e.g. "Mon 16 Nov"
         assert labels[0] == " ".join(monday.split()[:2]), (labels, monday)
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=(160, 42)) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule, size=(160, 42)) as (pilot, screen):
         await press_each(pilot, "v")
         labels = [c.label.plain for c in screen.grid.columns.values()][1:]
         assert labels == [h.plain for h in screen.grid._headers[1:]]  # room for the month
@@ -574,8 +562,7 @@ async def test_the_agenda_at_80_columns_drops_repeats_and_kind_rather_than_cut_n
     sample_store, calendar, liaison
 ):
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule, size=(80, 24)) as (pilot, screen):
         table = screen.agenda
         labels = [c.label.plain for c in table.columns.values()]
         assert labels == ["", "When", "Department", "Visitors", "Hosts", "Status", "Way"]
@@ -587,8 +574,7 @@ async def test_the_agenda_at_80_columns_drops_repeats_and_kind_rather_than_cut_n
             for shown, name in zip(row[2:5], full[2:5], strict=True):
                 assert shown == name or len(shown.rstrip("…")) >= 5, (shown, name)
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=(140, 42)) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule, size=(140, 42)) as (pilot, screen):
         labels = [c.label.plain for c in screen.agenda.columns.values()]
         assert "Kind" in labels and "Repeats" in labels
 
@@ -596,8 +582,7 @@ async def test_the_agenda_at_80_columns_drops_repeats_and_kind_rather_than_cut_n
 async def test_the_week_legend_is_one_line_at_80_columns(sample_store, calendar, liaison):
     for size, keys in (((80, 24), False), ((140, 42), True)):
         app = create_app(sample_store, liaison)
-        async with app.run_test(size=size) as pilot:
-            screen = await open_schedule(pilot)
+        async with opened(app, open_schedule, size=size) as (pilot, screen):
             await press_each(pilot, "v")
             legend = screen.query_one("#week-legend", Label)
             text = str(legend.render())

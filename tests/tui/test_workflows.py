@@ -18,7 +18,7 @@ from shadow.tui.screens.dashboard import DashboardScreen
 from shadow.tui.screens.visit import VisitScreen
 
 from . import test_schedule
-from .helpers import SIZE, notifications, open_visit, type_into
+from .helpers import SIZE, notifications, open_visit, opened, type_into
 from .test_schedule import NOW, agenda_rows, open_schedule
 from .test_visit import plain
 
@@ -161,8 +161,7 @@ async def test_the_dashboard_lists_past_visits_to_close_in_one_key(sample_store,
 
 async def test_the_schedule_has_the_same_list(sample_store, calendar, liaison):
     app = fixed_app(sample_store, liaison)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         tig, past = calendar["tig"], calendar["past"]
         await press(pilot, "o")
         assert list(agenda_rows(screen)) == [str(past), f"{tig}@2027-02-15"]
@@ -187,8 +186,7 @@ async def test_booking_from_a_week_cell_keeps_its_day_for_a_time_alone(
     from shadow.tui.modals.booking import BookingForm
 
     app = fixed_app(sample_store, liaison)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_schedule(pilot)
+    async with opened(app, open_schedule) as (pilot, screen):
         await press(pilot, "v")
         reference = directory.find_department(sample_store, "Reference").id
         screen.grid.select(key=reference, day=4)  # Friday 19 February
