@@ -226,12 +226,18 @@ class ActionView:
     origin: str  # "suggestion #3: title"
 
 
-def views(store: Store, today: date | None = None) -> list[ActionView]:
-    """Every action with what the actions screen and reports need, overdue first."""
+def views(
+    store: Store, today: date | None = None, *, owner_id: int | None = None
+) -> list[ActionView]:
+    """Every action with what the actions screen and reports need, overdue first;
+    ``owner_id``: only that person's (the Dashboard: the tables the others point into
+    are not read for them)."""
     today = today or dates.now().date()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     docs = store.all(Action.TABLE)
+    if owner_id is not None:
+        docs = [d for d in docs if d.get("owner_id") == owner_id]
     # Only the tables actions point into are read (ten years of notes are not, when no
     # action comes from a note).
     wanted = {
