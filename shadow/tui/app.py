@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -34,14 +35,9 @@ from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
 from .modals.identity import IdentityModal
-from .screens.actions import ActionsScreen
-from .screens.backlog import BacklogScreen
-from .screens.coverage import CoverageScreen
 from .screens.dashboard import DashboardScreen
-from .screens.directory import DirectoryScreen
 from .screens.meeting import MeetingScreen
 from .screens.outbox import OutboxScreen, start_background_sender
-from .screens.schedule import ScheduleScreen
 
 POLL_SECONDS = 2.0
 
@@ -49,6 +45,18 @@ POLL_SECONDS = 2.0
 def real_now() -> datetime:
     """The app's default clock: the real time in the local zone (read at each call)."""
     return dates.now()
+
+
+def later(module: str, name: str) -> Callable[[], Screen]:
+    """An area's screen imported when the area is first opened, not before the first
+    paint: Schedule, Backlog, Actions, Coverage (with its planner and charts) and the
+    Directory took about a fifth of the imports before the Dashboard was painted."""
+
+    def make() -> Screen:
+        return getattr(import_module(f"{__package__}.screens.{module}"), name)()
+
+    make.__qualname__ = name
+    return make
 
 
 @dataclass(frozen=True)
@@ -75,28 +83,28 @@ AREAS: tuple[Area, ...] = (
         "Directory",
         "People on both sides and the library's departments",
         "f2",
-        DirectoryScreen,
+        later("directory", "DirectoryScreen"),
     ),
     Area(
         "schedule",
         "Schedule",
         "Every visit as an agenda or a week grid; book, move, confirm or cancel",
         "f3",
-        ScheduleScreen,
+        later("schedule", "ScheduleScreen"),
     ),
     Area(
         "backlog",
         "Backlog",
         "Every suggestion with its priority and service level; filter, sort and triage",
         "f4",
-        BacklogScreen,
+        later("backlog", "BacklogScreen"),
     ),
     Area(
         "actions",
         "Actions",
         "Follow-up actions: yours or everyone's, overdue first; done, start, drop, reassign",
         "f5",
-        ActionsScreen,
+        later("actions", "ActionsScreen"),
     ),
     Area(
         "meeting",
@@ -110,7 +118,7 @@ AREAS: tuple[Area, ...] = (
         "Coverage",
         "Who has visited which department, the goals, the planner, and the feedback gap",
         "f8",
-        CoverageScreen,
+        later("coverage", "CoverageScreen"),
     ),
     Area(
         "outbox",
