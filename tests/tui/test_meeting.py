@@ -188,3 +188,23 @@ async def test_the_since_line_is_one_line_at_80_columns(sample_store, programme)
         assert since.size.height == 1, text  # not wrapped around the scroll hint
         hint = screen.query_one("#meeting-hint")
         assert hint.region.right <= 80 and since.region.right <= hint.region.x
+
+
+def test_a_section_body_is_its_lines_joined():
+    """pack_body builds a section in one go: the same text and styles as its lines styled
+    one by one and joined, escapes, bold, bullets, muted lines and control codes included."""
+    from shadow.tui.screens.meeting import pack_body, pack_line
+
+    lines = [
+        "- **#12** [red]x\\*\\*not bold\\*\\* by \\_Ada\\_",
+        "_(nothing new since the last meeting)_",
+        "**\x07",  # styled, but nothing left once control codes are stripped
+        "plain \x1b[31mline\\",
+        "- ",
+        "**bold** then ** and a lone \\",
+    ]
+    for some in (lines, lines[:1], lines[2:3], lines[::-1]):
+        joined = Content("\n").join(pack_line(line) for line in some)
+        body = pack_body(some)
+        assert body.plain == joined.plain
+        assert list(body.spans) == [s for s in joined.spans if s.style]
