@@ -48,15 +48,9 @@ def real_now() -> datetime:
 
 
 def later(module: str, name: str) -> Callable[[], Screen]:
-    """An area's screen imported when the area is first opened, not before the first
-    paint: Schedule, Backlog, Actions, Coverage (with its planner and charts) and the
-    Directory took about a fifth of the imports before the Dashboard was painted."""
-
-    def make() -> Screen:
-        return getattr(import_module(f"{__package__}.screens.{module}"), name)()
-
-    make.__qualname__ = name
-    return make
+    """An area's screen, imported when the area is first opened, not before the first
+    paint (Coverage, Schedule, Actions ... were a fifth of the imports at start)."""
+    return lambda: getattr(import_module(f"{__package__}.screens.{module}"), name)()
 
 
 @dataclass(frozen=True)
