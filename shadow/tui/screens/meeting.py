@@ -195,6 +195,10 @@ class MeetingScreen(AreaScreen):
     DEFAULT_CSS = """
     MeetingScreen #meeting-scroll {
         height: 1fr;
+        /* The scrollbar's column is kept whether it shows or not: a pack taller than the
+           screen otherwise had every section wrapped again one column narrower (on the
+           event loop: a third of the wrapping when it opens, thousands of lines at 150k) */
+        scrollbar-gutter: stable;
         border: round $primary 50%;
         background: $surface;
     }
