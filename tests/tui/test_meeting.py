@@ -208,3 +208,15 @@ def test_a_section_body_is_its_lines_joined():
         body = pack_body(some)
         assert body.plain == joined.plain
         assert list(body.spans) == [s for s in joined.spans if s.style]
+
+
+async def test_sections_are_wrapped_in_the_thread_to_their_width_on_screen(sample_store, programme):
+    """The loader's thread wraps each section to the width it is shown at (the event loop
+    then finds its height ready): before the first layout that width is the app's less
+    the chrome around the sections, which must stay what the layout gives them."""
+    app = app_as(sample_store, "Priya Raman")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        await pilot.pause()
+        widths = {s.content_region.width for s in screen.query(".pack-section").results(Static)}
+        assert widths == {SIZE[0] - MeetingScreen.CHROME} == {screen._text_width()}
