@@ -32,9 +32,7 @@ from .commands import Command, bindings
 from .exports import EXPORT_COMMANDS, ExportActions
 from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
-from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
-from .modals.identity import IdentityModal
 from .screens.dashboard import DashboardScreen
 from .screens.meeting import MeetingScreen
 from .screens.outbox import OutboxScreen, start_background_sender
@@ -254,6 +252,8 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
     async def _startup(self) -> None:
         """First run: offer the sample; then ask who is acting if nobody is yet."""
         if sample.is_empty(self.store):
+            from .modals.first_run import FirstRunModal  # (only on a first run)
+
             choice = await self.push_screen_wait(FirstRunModal())
             if choice == "sample":
                 try:
@@ -304,6 +304,8 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
 
     async def choose_identity(self) -> None:
         """Ask who is acting (call from a worker)."""
+        from .modals.identity import IdentityModal  # (not imported before the first paint)
+
         person_id = await self.push_screen_wait(IdentityModal())
         if person_id is None:
             if self.actor is None:
