@@ -228,10 +228,15 @@ class ActionView:
 
 
 def views(
-    store: Store, today: date | None = None, statuses: Collection[str] | None = None
+    store: Store,
+    today: date | None = None,
+    statuses: Collection[str] | None = None,
+    *,
+    owner_id: int | None = None,
 ) -> list[ActionView]:
-    """Every action (``statuses``: those in one of these only) with what the actions
-    screen and reports need, overdue first."""
+    """Every action with what the actions screen and reports need, overdue first;
+    ``statuses``: those in one of these only; ``owner_id``: only that person's (the
+    Dashboard: the tables the others point into are not read for them)."""
     today = today or dates.now().date()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
@@ -239,6 +244,8 @@ def views(
     if statuses is not None:
         default = Action().status  # (what from_doc gives a document without one)
         docs = [d for d in docs if d.get("status", default) in statuses]
+    if owner_id is not None:
+        docs = [d for d in docs if d.get("owner_id") == owner_id]
     # Only the tables actions point into are read (ten years of notes are not, when no
     # action comes from a note).
     wanted = {

@@ -51,21 +51,30 @@ class DashboardData:
     liaison_due: list[liaison.Rotation] = field(default_factory=list)
 
 
-def _breaches(store: Store, rows: list[Row], now: datetime) -> list[tuple[Row, str]]:
+def _clocks(
+    store: Store, svc: sla.Service, now: datetime
+) -> dict[int, tuple[sla.Clock, sla.Clock]]:
+    """Each open suggestion's clocks as of ``now``, worked out once for the rows' states,
+    the breaches and the escalations (each worked them out again: three times the cost)."""
+    return {
+        d["id"]: svc.clocks(Suggestion.from_doc(d), d["created"], now)
+        for d in store.all(Suggestion.TABLE)
+        if d.get("status", "new") in OPEN_STATUSES and d.get("created")
+    }
+
+
+def _breaches(
+    rows: list[Row], clocks: dict[int, tuple[sla.Clock, sla.Clock]]
+) -> list[tuple[Row, str]]:
     """The open suggestions past a service level, each with why."""
     breached = sorted(
         (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
         key=lambda r: (r.priority, r.created, r.id),
     )[:LIST_LIMIT]
-    svc = sla.service(store)
-    out = []
-    for r in breached:
-        doc = store.get(Suggestion.TABLE, r.id)
-        if doc is None:
-            continue
-        clocks = svc.clocks(Suggestion.from_doc(doc), doc["created"], now)
-        out.append((r, "; ".join(c.describe() for c in clocks if c.state == "breached")))
-    return out
+    return [
+        (r, "; ".join(c.describe() for c in clocks[r.id] if c.state == "breached"))
+        for r in breached
+    ]
 
 
 def read_dashboard(store: Store, now: datetime, actor: Person | None) -> DashboardData:
@@ -73,13 +82,13 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
     start = datetime.combine(now.date(), time(0, 0), now.tzinfo)
     overdue = None
     if actor is not None:
-        overdue = [
-            v
-            for v in actions.views(store, now.date())
-            if v.overdue and v.action.owner_id == actor.id
-        ]
-    rows = backlog.rows(store, now, open_only=True)  # (the lists below are of open ones)
+        overdue = [v for v in actions.views(store, now.date(), owner_id=actor.id) if v.overdue]
     svc = sla.service(store)
+    clocks = _clocks(store, svc, now)
+    # (the lists below are of open ones; nothing here searches them)
+    rows = backlog.rows(store, now, open_only=True, sla=False, search=False)
+    for r in rows:
+        r.sla = sla.worst_state(clocks[r.id]) if r.id in clocks else "none"
     scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
     at_risk = sum(
         1
@@ -97,9 +106,9 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         triage=sorted(
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
         ),
-        breaches=_breaches(store, rows, now),
+        breaches=_breaches(rows, clocks),
         at_risk=at_risk,
-        escalations=sla.escalations(store, now, actor, svc)[:LIST_LIMIT],
+        escalations=sla.escalations(store, now, actor, svc, clocks)[:LIST_LIMIT],
         waiting=sla.waiting_figures(store, svc, now).overall,
         kudos=sorted(
             store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True

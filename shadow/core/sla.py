@@ -492,11 +492,7 @@ class Service:
 
     def state(self, s: Suggestion, created: str, now: datetime) -> str:
         """The worse of the two clocks: breached > at risk > running > met/none."""
-        states = {c.state for c in self.clocks(s, created, now)}
-        for state in ("breached", "at risk", "running", "met"):
-            if state in states:
-                return state
-        return "none"
+        return worst_state(self.clocks(s, created, now))
 
 
 def _days(start: datetime, end: datetime, cal: ServiceCalendar) -> Iterable[date]:
@@ -630,6 +626,16 @@ class Escalation:
 
     def describe(self) -> str:
         return self.clock.describe()
+
+
+def worst_state(clocks: Iterable[Clock]) -> str:
+    """The worse of a suggestion's clocks: breached > at risk > running > met/none (its
+    backlog row's ``sla``), for a caller that already has the clocks."""
+    states = {c.state for c in clocks}
+    for state in ("breached", "at risk", "running", "met"):
+        if state in states:
+            return state
+    return "none"
 
 
 def coordinators(store: Store) -> set[int]:

@@ -961,7 +961,10 @@ class Store:
         try:
             # Parsing allocates millions of objects; the cyclic GC only slows that down.
             gc_was_on = gc.isenabled()
-            gc.collect()  # before the load, while it is cheap (see _freeze)
+            # Before a load that is frozen, while it is cheap (see _freeze); not before
+            # reading only _meta (each table collects before its own load).
+            if lazy is None and len(raw) >= FREEZE_MIN_BYTES:
+                gc.collect()
             gc.disable()
             try:
                 if lazy is not None:  # only _meta now; each table when first asked for
@@ -1070,8 +1073,10 @@ class Store:
     def _parse_table(self, name: str, raw: bytes | memoryview) -> dict[str, Doc]:
         """A table not parsed yet, parsed, checked, with the journal's changes to it."""
         gc_was_on = gc.isenabled()
-        if len(raw) >= FREEZE_MIN_BYTES:
-            gc.collect()  # before the load, while it is cheap (see _freeze)
+        # Before the load, while it is cheap (see _freeze); not when the caller paused
+        # the collector (the TUI's reads: a full pass there walked the read so far).
+        if gc_was_on and len(raw) >= FREEZE_MIN_BYTES:
+            gc.collect()
         gc.disable()
         try:
             rows = _loads(raw)

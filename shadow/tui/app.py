@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -31,17 +32,10 @@ from .commands import Command, bindings
 from .exports import EXPORT_COMMANDS, ExportActions
 from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
-from .modals.first_run import FirstRunModal
 from .modals.help import HelpScreen
-from .modals.identity import IdentityModal
-from .screens.actions import ActionsScreen
-from .screens.backlog import BacklogScreen
-from .screens.coverage import CoverageScreen
 from .screens.dashboard import DashboardScreen
-from .screens.directory import DirectoryScreen
 from .screens.meeting import MeetingScreen
 from .screens.outbox import OutboxScreen, start_background_sender
-from .screens.schedule import ScheduleScreen
 
 POLL_SECONDS = 2.0
 
@@ -49,6 +43,12 @@ POLL_SECONDS = 2.0
 def real_now() -> datetime:
     """The app's default clock: the real time in the local zone (read at each call)."""
     return dates.now()
+
+
+def later(module: str, name: str) -> Callable[[], Screen]:
+    """An area's screen, imported when the area is first opened, not before the first
+    paint (Coverage, Schedule, Actions ... were a fifth of the imports at start)."""
+    return lambda: getattr(import_module(f"{__package__}.screens.{module}"), name)()
 
 
 @dataclass(frozen=True)
@@ -75,28 +75,28 @@ AREAS: tuple[Area, ...] = (
         "Directory",
         "People on both sides and the library's departments",
         "f2",
-        DirectoryScreen,
+        later("directory", "DirectoryScreen"),
     ),
     Area(
         "schedule",
         "Schedule",
         "Every visit as an agenda or a week grid; book, move, confirm or cancel",
         "f3",
-        ScheduleScreen,
+        later("schedule", "ScheduleScreen"),
     ),
     Area(
         "backlog",
         "Backlog",
         "Every suggestion with its priority and service level; filter, sort and triage",
         "f4",
-        BacklogScreen,
+        later("backlog", "BacklogScreen"),
     ),
     Area(
         "actions",
         "Actions",
         "Follow-up actions: yours or everyone's, overdue first; done, start, drop, reassign",
         "f5",
-        ActionsScreen,
+        later("actions", "ActionsScreen"),
     ),
     Area(
         "meeting",
@@ -110,7 +110,7 @@ AREAS: tuple[Area, ...] = (
         "Coverage",
         "Who has visited which department, the goals, the planner, and the feedback gap",
         "f8",
-        CoverageScreen,
+        later("coverage", "CoverageScreen"),
     ),
     Area(
         "outbox",
@@ -252,6 +252,8 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
     async def _startup(self) -> None:
         """First run: offer the sample; then ask who is acting if nobody is yet."""
         if sample.is_empty(self.store):
+            from .modals.first_run import FirstRunModal  # (only on a first run)
+
             choice = await self.push_screen_wait(FirstRunModal())
             if choice == "sample":
                 try:
@@ -302,6 +304,8 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
 
     async def choose_identity(self) -> None:
         """Ask who is acting (call from a worker)."""
+        from .modals.identity import IdentityModal  # (not imported before the first paint)
+
         person_id = await self.push_screen_wait(IdentityModal())
         if person_id is None:
             if self.actor is None:

@@ -55,10 +55,13 @@ _was_enabled = True
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No garbage collection while a read builds its result (reads build hundreds of
-    thousands of rows and occurrences and no garbage in cycles: every full pass over them
-    was wasted, 37 passes of up to 0.4 s in a session at 150,000 records). When the last
-    read running ends, one collection takes what garbage the event loop made meanwhile,
-    and what survived is kept out of later walks (:func:`keep_out_of_collector`)."""
+    thousands of rows and occurrences and no garbage in cycles: every pass over them was
+    wasted, 37 passes of up to 0.4 s in a session at 150,000 records). When the last read
+    running ends, what was built meanwhile is kept out of later walks
+    (:func:`keep_out_of_collector`) *without* a collection first: a collection there
+    walked everything the read built, holding the GIL, 0.1-0.33 s at 150,000 records
+    (the longest pause and event-loop freeze of a session). Only what the event loop
+    made in cycles during the read and dropped is kept with it, a bounded amount."""
     global _pauses, _was_enabled
     with _pause_lock:
         if _pauses == 0:
@@ -71,7 +74,6 @@ def collector_paused() -> Iterator[None]:
         with _pause_lock:
             _pauses -= 1
             if _pauses == 0:
-                gc.collect()
                 keep_out_of_collector()
                 if _was_enabled:
                     gc.enable()
@@ -87,21 +89,33 @@ def keep_out_of_collector() -> None:
     gc.freeze()
 
 
+# Full collections after this many collections of the middle generation (Python's
+# default is 10). Survivors of each full pass are frozen (below), so a full pass walks
+# only what survived since the last one: more frequent passes walk as much in all, each
+# a tenth of it (a pass over a burst of rendering walked up to 0.15 s at 150,000 records).
+FULL_PASS_EVERY = 1
+
+
 def _freeze_after_full_pass(phase: str, info: dict[str, Any]) -> None:
     if phase == "stop" and info.get("generation") == 2:
         gc.freeze()
 
 
 def freeze_survivors_of_full_passes() -> Callable[[], None]:
-    """After each full collection, keep what survived it out of later ones (returns the
-    undo). A session's widgets, styles and rows are long-lived; without this every full
-    pass walked all of them again (150,000 objects, up to 0.6 s). Only what is created
-    since the last full pass is walked; what survived and later becomes garbage in a
-    cycle (a closed dialog's widgets) is never collected, a bounded cost per dialog."""
+    """After each full collection, keep what survived it out of later ones, and have full
+    collections often enough that each walks little (returns the undo). A session's
+    widgets, styles and rows are long-lived; without this every full pass walked all of
+    them again (150,000 objects, up to 0.6 s). Only what is created since the last full
+    pass is walked; garbage in cycles made and dropped between two passes (a dialog
+    opened and closed) is collected by the next one; what lived across a pass and later
+    becomes garbage in a cycle is never collected, a bounded cost per dialog."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], FULL_PASS_EVERY)
     if _freeze_after_full_pass not in gc.callbacks:
         gc.callbacks.append(_freeze_after_full_pass)
 
     def undo() -> None:
+        gc.set_threshold(*thresholds)
         if _freeze_after_full_pass in gc.callbacks:
             gc.callbacks.remove(_freeze_after_full_pass)
 

@@ -159,6 +159,10 @@ def test_action_lifecycle_and_closing_the_suggestion(store):
     views = actions.views(store, NOW.date())
     assert [(v.action.id, v.overdue) for v in views] == [(a1, True), (a2, False)]
     assert views[0].department == "Circulation"
+    # One owner's (the Dashboard's "my overdue actions"): the same views, only theirs.
+    mai = store.get("actions", a1)["owner_id"]
+    assert actions.views(store, NOW.date(), owner_id=mai) == [views[0]]
+    assert actions.views(store, NOW.date(), owner_id=-1) == []
     with pytest.raises(actions.ActionError, match="needs a reason"):
         actions.set_status(store, "Ada", a1, "dropped")
     assert actions.set_status(store, "Ada", a1, "done").suggestion_ready is None  # a2 still open

@@ -176,3 +176,35 @@ async def test_the_since_line_is_one_line_at_80_columns(sample_store, programme)
         assert since.size.height == 1, text  # not wrapped around the scroll hint
         hint = screen.query_one("#meeting-hint")
         assert hint.region.right <= 80 and since.region.right <= hint.region.x
+
+
+def test_a_section_body_is_its_lines_joined():
+    """pack_body builds a section in one go: the same text and styles as its lines styled
+    one by one and joined, escapes, bold, bullets, muted lines and control codes included."""
+    from shadow.tui.screens.meeting import pack_body, pack_line
+
+    lines = [
+        "- **#12** [red]x\\*\\*not bold\\*\\* by \\_Ada\\_",
+        "_(nothing new since the last meeting)_",
+        "**\x07",  # styled, but nothing left once control codes are stripped
+        "plain \x1b[31mline\\",
+        "- ",
+        "**bold** then ** and a lone \\",
+    ]
+    for some in (lines, lines[:1], lines[2:3], lines[::-1]):
+        joined = Content("\n").join(pack_line(line) for line in some)
+        body = pack_body(some)
+        assert body.plain == joined.plain
+        assert list(body.spans) == [s for s in joined.spans if s.style]
+
+
+async def test_sections_are_wrapped_in_the_thread_to_their_width_on_screen(sample_store, programme):
+    """The loader's thread wraps each section to the width it is shown at (the event loop
+    then finds its height ready): before the first layout that width is the app's less
+    the chrome around the sections, which must stay what the layout gives them."""
+    app = app_as(sample_store, "Priya Raman")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meeting(pilot)
+        await pilot.pause()
+        widths = {s.content_region.width for s in screen.query(".pack-section").results(Static)}
+        assert widths == {SIZE[0] - MeetingScreen.CHROME} == {screen._text_width()}

@@ -13,6 +13,7 @@ be written to a file (e) or copied to the clipboard (c).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
+from textual.content import Content, Span
 from textual.widgets import Label, Static
 
 from shadow.core import dates, reports
@@ -43,44 +44,80 @@ from .base import PROGRAMME_TABLES, AreaScreen, area_bar
 DEFAULT_DAYS = 14  # the group meets every other week
 
 
-def _inline(text: str, base: str = "") -> Content:
-    """One line of the pack's Markdown as styled text: ``**`` is bold, a backslash takes
-    the next character literally (that is how user text is escaped); nothing else is
-    interpreted, so user text is shown exactly as typed."""
+# What _inline interprets: a backslash and the character after it, or ``**``.
+_MARKS = re.compile(r"\\(.)|\*\*", re.DOTALL)
+
+
+def _pieces(text: str, base: str = "") -> list[tuple[str, str]]:
+    """One line of the pack's Markdown as (text, style) pieces: ``**`` is bold, a
+    backslash takes the next character literally (that is how user text is escaped);
+    nothing else is interpreted, so user text is shown exactly as typed. (Found by one
+    regular expression, not character by character: thousands of lines at 150,000
+    records.)"""
     parts: list[tuple[str, str]] = []
     buf: list[str] = []
     bold = False
-    i, n = 0, len(text)
+    at = 0
+    for mark in _MARKS.finditer(text):
+        buf.append(text[at : mark.start()])
+        at = mark.end()
+        if mark.group(1) is not None:
+            buf.append(mark.group(1))
+            continue
+        if piece := "".join(buf):
+            parts.append((piece, " ".join(x for x in (base, "bold" if bold else "") if x)))
+        buf.clear()
+        bold = not bold
+    if piece := "".join(buf) + text[at:]:
+        parts.append((piece, " ".join(x for x in (base, "bold" if bold else "") if x)))
+    return parts
 
-    def flush() -> None:
-        if buf:
-            style = " ".join(x for x in (base, "bold" if bold else "") if x)
-            parts.append(("".join(buf), style))
-            buf.clear()
 
-    while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n:
-            buf.append(text[i + 1])
-            i += 2
-        elif text.startswith("**", i):
-            flush()
-            bold = not bold
-            i += 2
-        else:
-            buf.append(ch)
-            i += 1
-    flush()
-    return Content.assemble(*parts)
+def _inline(text: str, base: str = "") -> Content:
+    """One line of the pack's Markdown as styled text (see :func:`_pieces`)."""
+    return Content.assemble(*_pieces(text, base))
+
+
+def _line_pieces(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """(a bullet or "", the pieces) of a line of a section's body: list items get a
+    bullet; a whole ``_line_`` is muted."""
+    if line.startswith("- "):
+        return "• ", _pieces(line[2:])
+    if len(line) > 1 and line.startswith("_") and line.endswith("_"):
+        return "", _pieces(line[1:-1], "italic $text-muted")
+    return "", _pieces(line)
 
 
 def pack_line(line: str) -> Content:
-    """A line of a section's body: list items get a bullet; a whole ``_line_`` is muted."""
-    if line.startswith("- "):
-        return Content("• ") + _inline(line[2:])
-    if len(line) > 1 and line.startswith("_") and line.endswith("_"):
-        return _inline(line[1:-1], "italic $text-muted")
-    return _inline(line)
+    """A line of a section's body as styled text."""
+    bullet, parts = _line_pieces(line)
+    content = Content.assemble(*parts)
+    return Content(bullet) + content if bullet else content
+
+
+def pack_body(lines: list[str]) -> Content:
+    """A section's lines as one styled text: what ``Content("\\n").join(pack_line(line)
+    for line in lines)`` gives, built without three Content objects per line (each strips
+    control codes from its text again: most of the time of a pack of thousands of lines)."""
+    text: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for n, line in enumerate(lines):
+        if n:
+            text.append("\n")
+            offset += 1
+        bullet, parts = _line_pieces(line)
+        plain = bullet + Content("".join(piece for piece, _ in parts)).plain
+        if not plain:  # (join skips an empty line's styles, as it does here)
+            continue
+        at = offset + len(bullet)  # (spans at their places in the pieces, as assemble)
+        for piece, style in parts:
+            if style:
+                spans.append(Span(at, at + len(piece), style))
+            at += len(piece)
+        text.append(plain)
+        offset += len(plain)
+    return Content("".join(text), spans)
 
 
 def pack_blocks(text: str) -> tuple[str, str, list[tuple[str, list[str]]]]:
@@ -111,9 +148,15 @@ class PreparedPack:
     bodies: list[Content]
 
 
-def prepare_pack(text: str) -> PreparedPack:
+def prepare_pack(text: str, width: int = 0) -> PreparedPack:
+    """The pack laid out; ``width`` (the sections' width on screen, 0 if not known): each
+    section is wrapped to it here, in the loader's thread, so that the event loop finds
+    its height ready (wrapping the breaches at 150,000 records froze it for 0.3 s)."""
     title, prepared, sections = pack_blocks(text)
-    bodies = [Content("\n").join(pack_line(line) for line in lines) for _, lines in sections]
+    bodies = [pack_body(lines) for _, lines in sections]
+    if width > 0:
+        for body in bodies:
+            body.get_height({}, width)  # (kept by the text: Static asks the same)
     return PreparedPack(text, title, prepared, sections, bodies)
 
 
@@ -158,6 +201,10 @@ class MeetingScreen(AreaScreen):
     DEFAULT_CSS = """
     MeetingScreen #meeting-scroll {
         height: 1fr;
+        /* The scrollbar's column is kept whether it shows or not: a pack taller than the
+           screen otherwise had every section wrapped again one column narrower (on the
+           event loop: a third of the wrapping when it opens, thousands of lines at 150k) */
+        scrollbar-gutter: stable;
         border: round $primary 50%;
         background: $surface;
     }
@@ -195,8 +242,11 @@ class MeetingScreen(AreaScreen):
         self.text = ""
         self.loader: Loader[PreparedPack] = Loader(
             self,
-            lambda request: prepare_pack(reports.meeting_pack(self.app.store, *request)),
+            lambda request: prepare_pack(
+                reports.meeting_pack(self.app.store, request[0], request[1]), request[2]
+            ),
             self._show_pack,
+            prepare=lambda request: (*request, self._text_width()),
             size=lambda: sum(
                 self.app.store.size_hint(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
             ),
@@ -220,6 +270,14 @@ class MeetingScreen(AreaScreen):
         return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
     # ------------------------------------------------------------ the pack
+    # Around the sections' text: the scroll area's border and scrollbar, the pack's padding.
+    CHROME = 8
+
+    def _text_width(self) -> int:
+        """The width the sections are wrapped to (before the first layout, the app's)."""
+        width = self.query_one("#meeting-pack").content_region.width
+        return width if width > 0 else self.app.size.width - self.CHROME
+
     def reload(self) -> None:
         self.loader.load((self.since_moment, self.app.clock()))
 
