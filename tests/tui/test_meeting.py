@@ -15,7 +15,7 @@ from shadow.tui.modals.pickers import TextPrompt
 from shadow.tui.screens.meeting import MeetingScreen
 from tests.meeting_pack import PACK_SECTIONS
 
-from .helpers import Clock, notifications, open_by_key, opened, press_each, type_into
+from .helpers import SIZE, Clock, notifications, open_by_key, opened, press_each, type_into
 from .programme import NOW, app_as, build, person
 
 HOSTILE = "[red]x *bold* [TODO]"
@@ -203,8 +203,7 @@ async def test_sections_are_wrapped_in_the_thread_to_their_width_on_screen(sampl
     then finds its height ready): before the first layout that width is the app's less
     the chrome around the sections, which must stay what the layout gives them."""
     app = app_as(sample_store, "Priya Raman")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_meeting(pilot)
+    async with opened(app, open_meeting) as (pilot, screen):
         await pilot.pause()
         widths = {s.content_region.width for s in screen.query(".pack-section").results(Static)}
         assert widths == {SIZE[0] - MeetingScreen.CHROME} == {screen._text_width()}
