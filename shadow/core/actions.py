@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -226,23 +227,30 @@ class ActionView:
     origin: str  # "suggestion #3: title"
 
 
-def views(store: Store, today: date | None = None) -> list[ActionView]:
-    """Every action with what the actions screen and reports need, overdue first."""
+def views(
+    store: Store, today: date | None = None, only: Callable[[Action], bool] | None = None
+) -> list[ActionView]:
+    """Every action with what the actions screen and reports need, overdue first;
+    ``only``: just the actions it accepts (the meeting pack: the open ones and those done
+    lately, not ten years of finished ones)."""
     today = today or dates.now().date()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     docs = store.all(Action.TABLE)
+    built = [Action.from_doc(doc) for doc in docs]
+    if only is not None:
+        built = [a for a in built if only(a)]
     # Only the tables actions point into are read (ten years of notes are not, when no
     # action comes from a note).
     wanted = {
         table
-        for doc in docs
-        for table, key in (
-            (Suggestion.TABLE, "suggestion_id"),
-            (Observation.TABLE, "observation_id"),
-            (Visit.TABLE, "visit_id"),
+        for a in built
+        for table, ref in (
+            (Suggestion.TABLE, a.suggestion_id),
+            (Observation.TABLE, a.observation_id),
+            (Visit.TABLE, a.visit_id),
         )
-        if doc.get(key)
+        if ref
     }
     if Observation.TABLE in wanted:
         wanted.add(Visit.TABLE)  # a note's department is its visit's
@@ -254,8 +262,7 @@ def views(store: Store, today: date | None = None) -> list[ActionView]:
     visits = table(Visit.TABLE)
     observations = table(Observation.TABLE)
     out = []
-    for doc in docs:
-        a = Action.from_doc(doc)
+    for a in built:
         live = a.status in ("open", "in progress")
         due = date.fromisoformat(a.due) if a.due else None
         dept_id = None

@@ -113,6 +113,7 @@ class ServiceCalendar:
         self._positions: dict[float, tuple[int, float]] = {}  # instant -> (year, position)
         # day -> closed_reason (a calendar never changes once built: see calendar_for)
         self._reasons: dict[date, str] = {}
+        self._closed_between: dict[tuple[date, date], tuple[str, ...]] = {}
 
     # ---------------------------------------------------------- days
     def describe_hours(self) -> str:
@@ -142,6 +143,18 @@ class ServiceCalendar:
         if day in self.closures and self._minutes[day.weekday()]:
             return "closure"
         return "" if self._minutes[day.weekday()] else "no working hours"
+
+    def closed_between(self, first: date, last: date) -> tuple[str, ...]:
+        """Why days from ``first`` to ``last`` (both included) have no working time, each
+        reason once in the order first met, "" (open) left out (memoised: a meeting pack
+        asks for the same stretches of days thousands of times)."""
+        key = (first, last)
+        found = self._closed_between.get(key)
+        if found is None:
+            days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+            reasons = (self.closed_reason(d) for d in days)
+            found = self._closed_between[key] = tuple(dict.fromkeys(r for r in reasons if r))
+        return found
 
     def is_working_day(self, day: date) -> bool:
         return bool(self._day_spans(day))

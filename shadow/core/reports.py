@@ -501,6 +501,13 @@ def _stopped_before(doc: dict, since: datetime) -> bool:
     return from_iso(closed) < since and from_iso(triaged) < since
 
 
+def _in_pack(action: Any, since: datetime) -> bool:
+    """An action the meeting pack can list: open, or done since ``since``."""
+    if action.status in ("open", "in progress"):
+        return True
+    return action.status == "done" and bool(action.done_at) and from_iso(action.done_at) >= since
+
+
 def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
     """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
     from .actions import views
@@ -519,7 +526,8 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         for d in store.all(Suggestion.TABLE)
         if not _stopped_before(d, since)
     ]
-    acts = views(store, now.date())
+    # Only the actions the pack lists: open ones (overdue or due soon) and those done since.
+    acts = views(store, now.date(), lambda a: _in_pack(a, since))
     # Each clock once: the breaches and "whose turn it is" both read them.
     clocks = {
         d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
@@ -562,7 +570,7 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         ),
         (
             "Whose turn it is",
-            meeting_lines(store, svc, since, now, clocks),
+            meeting_lines(store, svc, since, now, clocks, suggestions),
             "Nothing is waiting.",
         ),
         (

@@ -192,6 +192,12 @@ def test_default_week_weekend_and_holidays_by_name():
     assert cal.closed_reason(date(2026, 12, 25)) == "Christmas Day"
     assert cal.closed_reason(date(2026, 12, 24)) == "closure"
     assert cal.closed_reason(date(2026, 12, 26)) == "no working hours"  # a Saturday
+    # each reason once, in the order met, open days left out; both ends included
+    between = ("closure", "Christmas Day", "no working hours", "Boxing Day (observed)")
+    assert cal.closed_between(date(2026, 12, 23), date(2026, 12, 28)) == between
+    assert cal.closed_between(date(2026, 12, 23), date(2026, 12, 28)) == between  # memoised
+    assert cal.closed_between(date(2026, 12, 22), date(2026, 12, 23)) == ()
+    assert cal.closed_between(date(2026, 12, 25), date(2026, 12, 24)) == ()
     assert cal.holiday(date(2026, 6, 1)) == "Western Australia Day"
     assert cal.day_seconds == 8.5 * 3600
     # a Saturday start counts from Monday's opening: due at Monday's close

@@ -159,6 +159,10 @@ def test_action_lifecycle_and_closing_the_suggestion(store):
     views = actions.views(store, NOW.date())
     assert [(v.action.id, v.overdue) for v in views] == [(a1, True), (a2, False)]
     assert views[0].department == "Circulation"
+    # ``only``: just the actions it accepts, each viewed as in the whole list
+    assert actions.views(store, NOW.date(), lambda a: a.owner_id == views[1].action.owner_id) == [
+        views[1]
+    ]
     with pytest.raises(actions.ActionError, match="needs a reason"):
         actions.set_status(store, "Ada", a1, "dropped")
     assert actions.set_status(store, "Ada", a1, "done").suggestion_ready is None  # a2 still open
