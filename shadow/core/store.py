@@ -1395,6 +1395,13 @@ class Store:
         """Every record of a table, as all() gives them, for one pass over it: a table not
         parsed yet is parsed for the pass and not kept (``check`` reads every table of ten
         years once: holding them all would take 0.9 GB)."""
+        for doc_id, doc in self.each_stored(table):
+            yield dict(doc, id=doc_id)
+
+    def each_stored(self, table: str) -> Iterator[tuple[int, Doc]]:
+        """As :meth:`each`, (id, record) pairs with the records as stored, not copied and
+        without their ``id``: for a pass that only reads them (``check`` passes over
+        half a million; copying each was a fifth of its time). Never change them."""
         if table == AUDIT:
             streamed = self._audit_streamed()
             if streamed is not None:  # (its ids are checked by audit_problems())
@@ -1406,12 +1413,11 @@ class Store:
                             self._ensure_audit()  # refuses it, saying where
                         raise self._refuse(DamagedFile, f"{self.path}'s audit trail is damaged")
                     for key, doc in rows.items():
-                        yield dict(doc, id=int(key))
+                        yield int(key), doc
                 for key, doc in tail.items():
-                    yield dict(doc, id=int(key))
+                    yield int(key), doc
                 return
-        for doc_id, doc in self._passing(table):
-            yield dict(doc, id=doc_id)
+        yield from self._passing(table)
 
     def _audit_streamed(self) -> tuple[int, bytes, dict[str, Doc]] | None:
         """A trail not in memory, to be read a piece at a time (see _pieces): (the next
@@ -1444,7 +1450,10 @@ class Store:
             return None
         if not isinstance(rows, dict) or len(rows) != piece.count(b"\n"):
             return None
-        if not all(_DOC_ID.fullmatch(k) and isinstance(v, dict) for k, v in rows.items()):
+        if not (  # (in C, as _check_rows does: a generator here cost 0.2 s at 150k)
+            all(map(_DOC_ID.fullmatch, rows))
+            and all(map(isinstance, rows.values(), itertools.repeat(dict)))
+        ):
             return None
         return rows
 
