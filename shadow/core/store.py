@@ -63,8 +63,9 @@ Sharing: every process holds the whole database in memory. Before a read it
 stats the two files (cheap) and, if another process changed them, reloads under
 a shared lock: the new journal lines only, or everything after a compaction. A
 transaction takes the exclusive lock, reloads, runs, appends, and releases, so
-no write is ever based on stale data. The lock is taken through portalocker
-(flock on POSIX, LockFileEx on Windows); after taking it the store checks that
+no write is ever based on stale data. The lock is taken through core/locking.py
+(flock on POSIX, the call portalocker makes; portalocker's LockFileEx on Windows);
+after taking it the store checks that
 the lock path still names the locked file (a deleted or replaced lock file is
 retried), and on POSIX it also locks the journal itself, so deleting the lock
 file while a writer holds it cannot let a second writer in.
@@ -95,10 +96,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-import portalocker
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
+
+from . import locking
 
 SCHEMA_VERSION = 2
 META = "_meta"
@@ -694,7 +696,7 @@ class Store:
                 self._lock_depth = 0
                 for fh in reversed(held):
                     with contextlib.suppress(Exception):
-                        portalocker.unlock(fh)
+                        locking.unlock(fh)
                     with contextlib.suppress(OSError):
                         fh.close()
 
@@ -745,8 +747,6 @@ class Store:
         return pid
 
     def _acquire(self, exclusive: bool, blocking: bool) -> list[IO[bytes]]:
-        flags = portalocker.LockFlags.EXCLUSIVE if exclusive else portalocker.LockFlags.SHARED
-        flags |= portalocker.LockFlags.NON_BLOCKING
         timeout = lock_timeout() if blocking else 0.0
         started = time.monotonic()
         told = False
@@ -777,12 +777,12 @@ class Store:
             if fh is None:
                 return []
             try:
-                portalocker.lock(fh, flags)
-            except portalocker.AlreadyLocked:
+                locking.lock(fh, exclusive=exclusive)
+            except locking.Busy:
                 fh.close()
                 wait()
                 continue
-            except portalocker.LockException as exc:
+            except locking.LockFailed as exc:
                 fh.close()
                 cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else None
                 reason = cause.strerror if cause is not None else str(exc)
@@ -790,7 +790,7 @@ class Store:
             if not _same_file(fh, self.lock_path):
                 # Deleted or replaced since we opened it: that lock protects nothing.
                 with contextlib.suppress(Exception):
-                    portalocker.unlock(fh)
+                    locking.unlock(fh)
                 fh.close()
                 continue
             break
@@ -808,7 +808,7 @@ class Store:
         # POSIX lets a held lock file be deleted; the journal is locked too, so a
         # second writer that made itself a new lock file still waits for the first.
         if os.name != "nt":
-            jfh = self._lock_journal(exclusive, flags, fh, wait)
+            jfh = self._lock_journal(exclusive, fh, wait)
             if jfh is not None:
                 held.append(jfh)
         return held
@@ -816,7 +816,6 @@ class Store:
     def _lock_journal(
         self,
         exclusive: bool,
-        flags: portalocker.LockFlags,
         fh: IO[bytes],
         wait: Callable[[], None],
     ) -> IO[bytes] | None:
@@ -827,17 +826,17 @@ class Store:
             return None
         while True:
             try:
-                portalocker.lock(jfh, flags)
+                locking.lock(jfh, exclusive=exclusive)
                 return jfh
-            except portalocker.AlreadyLocked:
+            except locking.Busy:
                 try:
                     wait()
                 except BaseException:
                     jfh.close()
-                    portalocker.unlock(fh)
+                    locking.unlock(fh)
                     fh.close()
                     raise
-            except portalocker.LockException:
+            except locking.LockFailed:
                 jfh.close()
                 return None
 
