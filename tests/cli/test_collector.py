@@ -6,6 +6,7 @@ import gc
 import pytest
 
 from shadow.cli import collector_paused, data
+from shadow.core import store
 from tests.cli.shell import run_as
 
 
@@ -25,22 +26,22 @@ def test_a_command_runs_with_the_collector_paused_and_restores_it(
     real = data.cmd_check
 
     def spy(args):
-        seen.append(gc.isenabled())
+        seen.append((gc.isenabled(), store.COLLECT_BEFORE_LOAD))
         return real(args)
 
     monkeypatch.setattr(data, "cmd_check", spy)
     code, _out, _err = run_as(capsys, sample_db, "check")
-    assert code == 0 and seen == [False]
-    assert gc.isenabled()
+    assert code == 0 and seen == [(False, False)]
+    assert gc.isenabled() and store.COLLECT_BEFORE_LOAD
     # A refused command leaves it on too.
     code, _out, err = run_as(capsys, str(tmp_path / "none.json"), "list", "people")
     assert code == 1 and "no database" in err
-    assert gc.isenabled()
+    assert gc.isenabled() and store.COLLECT_BEFORE_LOAD
 
 
 def test_the_collector_stays_off_if_it_was_off_and_serve_keeps_it(collector_on):
     with collector_paused("serve"):
-        assert gc.isenabled()  # (runs on and on: it collects as usual)
+        assert gc.isenabled() and store.COLLECT_BEFORE_LOAD  # (runs on and on: as usual)
     gc.disable()
     with collector_paused("list"):
         assert not gc.isenabled()
