@@ -113,7 +113,8 @@ class ServiceCalendar:
         self._positions: dict[float, tuple[int, float]] = {}  # instant -> (year, position)
         # day -> closed_reason (a calendar never changes once built: see calendar_for)
         self._reasons: dict[date, str] = {}
-        self._closed_between: dict[tuple[date, date], tuple[str, ...]] = {}
+        self._closures_between: dict[tuple[date, date], tuple[str, ...]] = {}
+        self._closure_days = sorted(self.closures)
 
     # ---------------------------------------------------------- days
     def describe_hours(self) -> str:
@@ -144,16 +145,22 @@ class ServiceCalendar:
             return "closure"
         return "" if self._minutes[day.weekday()] else "no working hours"
 
-    def closed_between(self, first: date, last: date) -> tuple[str, ...]:
-        """Why days from ``first`` to ``last`` (both included) have no working time, each
-        reason once in the order first met, "" (open) left out (memoised: a meeting pack
-        asks for the same stretches of days thousands of times)."""
+    def closures_between(self, first: date, last: date) -> tuple[str, ...]:
+        """The public holidays (by name) and closures that take working days away from
+        ``first`` to ``last`` (both included), each once in the order first met; weekends
+        and other days without hours are not named (memoised; only the holiday and
+        closure days in the stretch are looked at, not every day of it: a meeting pack
+        asks for 5,000 stretches of up to 120 days)."""
         key = (first, last)
-        found = self._closed_between.get(key)
+        found = self._closures_between.get(key)
         if found is None:
-            days = (first + timedelta(days=i) for i in range((last - first).days + 1))
-            reasons = (self.closed_reason(d) for d in days)
-            found = self._closed_between[key] = tuple(dict.fromkeys(r for r in reasons if r))
+            days = {d for d in self._closure_days[bisect_left(self._closure_days, first) :]
+                    if d <= last}  # fmt: skip
+            for year in range(first.year, last.year + 1):
+                days.update(d for d, _ in holidays_for(self.place, year) if first <= d <= last)
+            reasons = (self.closed_reason(d) for d in sorted(days))
+            found = tuple(dict.fromkeys(r for r in reasons if r and r != "no working hours"))
+            self._closures_between[key] = found
         return found
 
     def is_working_day(self, day: date) -> bool:

@@ -319,7 +319,7 @@ class Clock:
         b = self.due.astimezone(cal.zone).date()
         if (b - a).days > 120:  # a note for a long clock would be noise
             return ""
-        names = [n for n in cal.closed_between(a, b) if n != "no working hours"]
+        names = cal.closures_between(a, b)
         return "after " + ", ".join(names) if names else ""
 
     @property
