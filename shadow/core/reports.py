@@ -500,11 +500,16 @@ def md_escape(text: object) -> str:
     return " ".join(out.split())
 
 
-def _stopped_before(doc: dict, since: datetime) -> bool:
-    """Both clocks of a closed suggestion stopped before ``since`` (nothing new to report)."""
+def _stopped_before(doc: dict, since: datetime, cutoff: str) -> bool:
+    """Both clocks of a closed suggestion stopped before ``since`` (nothing new to report).
+    ``cutoff``: the day two days before ``since``, as ISO text: a time stamp whose text
+    starts with an earlier day is before ``since`` whatever the offsets, so most of ten
+    years of closed suggestions are passed over without parsing a time."""
     closed, triaged = doc.get("closed"), doc.get("triaged")
     if not (closed and triaged) or doc.get("status") not in ("done", "declined"):
         return False
+    if type(closed) is str and type(triaged) is str and max(closed[:10], triaged[:10]) < cutoff:
+        return True
     return from_iso(closed) < since and from_iso(triaged) < since
 
 
@@ -528,13 +533,13 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
     svc = service(store)
     # Suggestions closed (both clocks stopped) before the window appear nowhere in the pack.
+    cutoff = (since - timedelta(days=2)).date().isoformat()
     suggestions = [
         (d, Suggestion.from_doc(d))
         for d in store.all(Suggestion.TABLE)
-        if not _stopped_before(d, since)
+        if not _stopped_before(d, since, cutoff)
     ]
-    # Only the actions the pack lists: open ones (overdue or due soon) and those done since.
-    acts = views(store, now.date(), lambda a: _in_pack(a, since))
+    acts = views(store, now.date(), lambda a: _in_pack(a, since))  # (not 10 years of done)
     # Each clock once: the breaches and "whose turn it is" both read them.
     clocks = {
         d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"

@@ -388,3 +388,19 @@ def test_action_due_dates_out_of_reach_and_reopening_needs_a_reason(store):
         ("reason", "done by mistake"),
         ("status", "open"),
     ]
+
+
+def test_a_pack_passes_over_suggestions_closed_before_its_window_by_instant():
+    """The text of a time stamp starts with its local day: one two days before the window
+    is before it whatever the offsets; nearer ones are compared as instants."""
+    since = datetime(2026, 12, 10, tzinfo=tz.UTC)
+    cutoff = (since - timedelta(days=2)).date().isoformat()
+    doc = {"status": "done", "triaged": "2026-11-01T00:00:00+00:00",
+           "closed": "2026-12-10T09:00:00+10:00"}  # fmt: skip
+    assert reports._stopped_before(doc, since, cutoff)  # 23:00 UTC on the 9th
+    doc["closed"] = "2026-12-09T20:00:00-05:00"  # 01:00 UTC on the 10th
+    assert not reports._stopped_before(doc, since, cutoff)
+    doc["closed"] = "2026-12-07T23:00:00-12:00"  # its day is before the cutoff
+    assert reports._stopped_before(doc, since, cutoff)
+    assert not reports._stopped_before(doc | {"status": "accepted"}, since, cutoff)
+    assert not reports._stopped_before(doc | {"triaged": None}, since, cutoff)
