@@ -98,12 +98,14 @@ def list_suggestions(store: Store, args: argparse.Namespace) -> int:
             f"suggestion status must be open, closed or one of: {', '.join(SUGGESTION_STATUSES)}"
         )
     clocks = bool(f.sla) or args.sort == "sla"  # neither printed: only to filter or sort
-    found = backlog.rows(store, sla=clocks, search=bool(f.text))
+    built: dict[int, tuple[dict, Suggestion]] = {}  # each read and built once
+    found = backlog.rows(store, sla=clocks, search=bool(f.text), keep=built)
     rows = backlog.sort(backlog.apply(found, f), args.sort, reverse=args.reverse)
     if args.json:
         people, depts = names(store)
-        docs = {d["id"]: d for d in store.all(Suggestion.TABLE)}
-        print_json([suggestion_json(docs[r.id], people, depts) for r in rows])
+        print_json(
+            [suggestion_json(doc, people, depts, built=s) for doc, s in (built[r.id] for r in rows)]
+        )
         return 0
     today = now()
     print_table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -228,35 +228,30 @@ class ActionView:
 
 
 def views(
-    store: Store,
-    today: date | None = None,
-    statuses: Collection[str] | None = None,
-    *,
-    owner_id: int | None = None,
+    store: Store, today: date | None = None, only: Callable[[Action], bool] | None = None
 ) -> list[ActionView]:
     """Every action with what the actions screen and reports need, overdue first;
-    ``statuses``: those in one of these only; ``owner_id``: only that person's (the
-    Dashboard: the tables the others point into are not read for them)."""
+    ``only``: just the actions it accepts (the meeting pack: the open ones and those done
+    lately, not ten years of finished ones; the Dashboard: the acting person's). The
+    tables they point into are read only for them."""
     today = today or dates.now().date()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     docs = store.all(Action.TABLE)
-    if statuses is not None:
-        default = Action().status  # (what from_doc gives a document without one)
-        docs = [d for d in docs if d.get("status", default) in statuses]
-    if owner_id is not None:
-        docs = [d for d in docs if d.get("owner_id") == owner_id]
+    built = [Action.from_doc(doc) for doc in docs]
+    if only is not None:
+        built = [a for a in built if only(a)]
     # Only the tables actions point into are read (ten years of notes are not, when no
     # action comes from a note).
     wanted = {
         table
-        for doc in docs
-        for table, key in (
-            (Suggestion.TABLE, "suggestion_id"),
-            (Observation.TABLE, "observation_id"),
-            (Visit.TABLE, "visit_id"),
+        for a in built
+        for table, ref in (
+            (Suggestion.TABLE, a.suggestion_id),
+            (Observation.TABLE, a.observation_id),
+            (Visit.TABLE, a.visit_id),
         )
-        if doc.get(key)
+        if ref
     }
     if Observation.TABLE in wanted:
         wanted.add(Visit.TABLE)  # a note's department is its visit's
@@ -268,8 +263,7 @@ def views(
     visits = table(Visit.TABLE)
     observations = table(Observation.TABLE)
     out = []
-    for doc in docs:
-        a = Action.from_doc(doc)
+    for a in built:
         live = a.status in ("open", "in progress")
         due = date.fromisoformat(a.due) if a.due else None
         dept_id = None

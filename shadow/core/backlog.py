@@ -380,12 +380,16 @@ def rows(
     open_only: bool = False,
     sla: bool = True,
     search: bool = True,
+    keep: dict[int, tuple[dict[str, Any], Suggestion]] | None = None,
 ) -> list[Row]:
     """The backlog's rows; ``ids``: only those suggestions (a screen refreshing a few);
     ``open_only``: only the open ones (the Dashboard: no clocks worked out for ten years
     of closed suggestions). ``sla=False``: every row's ``sla`` is "none", for a caller that
     neither shows nor filters nor sorts by it (the service-level clocks are most of the
-    cost); ``search=False``: every row's ``text`` is "", for one that does not search."""
+    cost); ``search=False``: every row's ``text`` is "", for one that does not search.
+    ``keep``: a dict that is given each row's stored document and Suggestion by id, for a
+    caller that presents the rows it picks (``list suggestions --json``) without reading
+    and building every suggestion a second time."""
     from .dates import now as _now
 
     now = now or _now()
@@ -403,6 +407,8 @@ def rows(
     out = []
     for d in docs:
         s = Suggestion.from_doc(d)
+        if keep is not None:
+            keep[d["id"]] = (d, s)
         dept = depts.get(s.department_id, "") if s.department_id else ""
         author = people.get(s.author_id, "")
         out.append(

@@ -113,6 +113,8 @@ class ServiceCalendar:
         self._positions: dict[float, tuple[int, float]] = {}  # instant -> (year, position)
         # day -> closed_reason (a calendar never changes once built: see calendar_for)
         self._reasons: dict[date, str] = {}
+        self._closures_between: dict[tuple[date, date], tuple[str, ...]] = {}
+        self._closure_days = sorted(self.closures)
 
     # ---------------------------------------------------------- days
     def describe_hours(self) -> str:
@@ -142,6 +144,24 @@ class ServiceCalendar:
         if day in self.closures and self._minutes[day.weekday()]:
             return "closure"
         return "" if self._minutes[day.weekday()] else "no working hours"
+
+    def closures_between(self, first: date, last: date) -> tuple[str, ...]:
+        """The public holidays (by name) and closures that take working days away from
+        ``first`` to ``last`` (both included), each once in the order first met; weekends
+        and other days without hours are not named (memoised; only the holiday and
+        closure days in the stretch are looked at, not every day of it: a meeting pack
+        asks for 5,000 stretches of up to 120 days)."""
+        key = (first, last)
+        found = self._closures_between.get(key)
+        if found is None:
+            days = {d for d in self._closure_days[bisect_left(self._closure_days, first) :]
+                    if d <= last}  # fmt: skip
+            for year in range(first.year, last.year + 1):
+                days.update(d for d, _ in holidays_for(self.place, year) if first <= d <= last)
+            reasons = (self.closed_reason(d) for d in sorted(days))
+            found = tuple(dict.fromkeys(r for r in reasons if r and r != "no working hours"))
+            self._closures_between[key] = found
+        return found
 
     def is_working_day(self, day: date) -> bool:
         return bool(self._day_spans(day))

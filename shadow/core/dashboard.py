@@ -82,7 +82,11 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
     start = datetime.combine(now.date(), time(0, 0), now.tzinfo)
     overdue = None
     if actor is not None:
-        overdue = [v for v in actions.views(store, now.date(), owner_id=actor.id) if v.overdue]
+        overdue = [
+            v
+            for v in actions.views(store, now.date(), lambda a: a.owner_id == actor.id)
+            if v.overdue
+        ]
     svc = sla.service(store)
     clocks = _clocks(store, svc, now)
     # (the lists below are of open ones; nothing here searches them)

@@ -225,7 +225,7 @@ def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
     open_actions = sorted(
         (
             v
-            for v in actions.views(store, today, statuses=("open", "in progress"))
+            for v in actions.views(store, today, lambda a: a.status in ("open", "in progress"))
             if v.department == dept.name
         ),
         key=actions.sort_key,

@@ -681,6 +681,25 @@ _REFS = {
 }
 
 
+def _missing(table: str, doc_id: int, field: str, target: str, ref: Any) -> Problem:
+    return Problem(table, doc_id, f"{field} points at missing {target} #{ref}")
+
+
+def _check_audit(store: Store, ids: set[int]) -> list[Problem]:
+    """The audit trail's entries checked (``check``), their ids added to ``ids``."""
+    found = []
+    names: set[tuple[str, str, str]] = set()
+    for doc_id, doc in store.each_stored(AuditEntry.TABLE):
+        ids.add(doc_id)
+        try:
+            AuditEntry.validate_doc(doc, names)
+        except ValidationError as exc:
+            found.append(Problem(AuditEntry.TABLE, doc_id, str(exc)))
+        except TypeError as exc:
+            found.append(Problem(AuditEntry.TABLE, doc_id, f"unreadable record ({exc})"))
+    return found
+
+
 def check(store: Store) -> list[Problem]:
     """Verify every record: fields valid, references point at something, no duplicate names."""
     problems: list[Problem] = [Problem("audit", None, p) for p in store.audit_problems()]
@@ -688,31 +707,40 @@ def check(store: Store) -> list[Problem]:
     # each reference is checked, in its place among the problems, once every id is known.
     ids: dict[str, set[int]] = {}
     found: list[Problem | tuple[str, int, str, str, Any]] = []
-    audit_names: set[tuple[str, str, str]] = set()
     for table, model in MODELS.items():
         ids[table] = set()
-        for doc in store.each(table):
-            ids[table].add(doc["id"])
+        if model is AuditEntry:
+            found += _check_audit(store, ids[table])
+            continue
+        # A reference into a table read whole already is checked at once; others (into
+        # this table or one read later) once every id is known. Either way in its place.
+        refs = [(f, target, many, ids.get(target) if target != table else None)
+                for f, target, many in _REFS.get(table, [])]  # fmt: skip
+        for doc_id, doc in store.each_stored(table):
+            ids[table].add(doc_id)
             try:
-                if model is AuditEntry:
-                    AuditEntry.validate_doc(doc, audit_names)
-                else:
-                    model.from_doc(doc).validate()
+                model.from_doc(doc).validate()
             except ValidationError as exc:
-                found.append(Problem(table, doc["id"], str(exc)))
+                found.append(Problem(table, doc_id, str(exc)))
             except TypeError as exc:
-                found.append(Problem(table, doc["id"], f"unreadable record ({exc})"))
-            for field, target, many in _REFS.get(table, []):
+                found.append(Problem(table, doc_id, f"unreadable record ({exc})"))
+            for field, target, many, known in refs:
                 value = doc.get(field)
-                refs = value if many and isinstance(value, list) else [value]
-                found += [(table, doc["id"], field, target, r) for r in refs if r is not None]
+                if value is None:
+                    continue
+                for r in value if many and isinstance(value, list) else (value,):
+                    if known is None:
+                        if r is not None:
+                            found.append((table, doc_id, field, target, r))
+                    elif r is not None and r not in known:
+                        found.append(_missing(table, doc_id, field, target, r))
     for item in found:
         if isinstance(item, Problem):
             problems.append(item)
             continue
         table, doc_id, field, target, ref = item
         if ref not in ids[target]:
-            problems.append(Problem(table, doc_id, f"{field} points at missing {target} #{ref}"))
+            problems.append(_missing(table, doc_id, field, target, ref))
     for table in ("people", "departments"):
         seen: dict[str, int] = {}
         for doc in sorted(store.all(table), key=lambda d: d["id"]):

@@ -50,9 +50,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import portalocker
-
-from . import dates, mail, plain
+from . import dates, locking, mail, plain
 from .access import guarded
 from .dates import format_span, from_iso
 from .models import (
@@ -749,18 +747,18 @@ class Result:
 @contextlib.contextmanager
 def _sender_lock(store: Store) -> Iterator[bool]:
     """One sender at a time, across processes: a lock the system releases if the sender
-    dies. portalocker (as the store uses) keeps this importable on Windows too."""
+    dies. core/locking.py (as the store uses) keeps this working on Windows too."""
     path = store.path.with_name(store.path.name + ".outbox.lock")
     with open(path, "a+b") as fh:
         try:
-            portalocker.lock(fh, portalocker.LOCK_EX | portalocker.LOCK_NB)
-        except portalocker.exceptions.LockException:
+            locking.lock(fh, exclusive=True)
+        except locking.LockFailed:
             yield False
             return
         try:
             yield True
         finally:
-            portalocker.unlock(fh)
+            locking.unlock(fh)
 
 
 def _recover(store: Store) -> int:

@@ -116,14 +116,18 @@ def _first_words(terms: tuple[Term, ...]) -> frozenset[str] | None:
     return frozenset(t.term.split()[0].lower() for t in terms if t.term.split())
 
 
-def _may_match(text: str, terms: tuple[Term, ...]) -> bool:
-    """False only when no term can be found in ``text``: ASCII text that holds none of the
-    terms' first words in any case (every match holds its term's first word)."""
+def _candidates(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """The terms that can be found in ``text``: for ASCII text and terms, those whose first
+    word it holds in any case (every match holds its term's first word; terms of no word
+    kept), none when it holds none; else all of them. A pattern of a few terms compiles in
+    microseconds, the whole glossary's in some 20 ms of every note or suggestion saved."""
     words = _first_words(terms)
     if words is None or not text.isascii():
-        return True
+        return terms
     lowered = text.lower()
-    return any(w in lowered for w in words)
+    if not any(w in lowered for w in words):
+        return ()
+    return tuple(t for t in terms if not t.term.split() or t.term.split()[0].lower() in lowered)
 
 
 def check_text(
@@ -132,7 +136,8 @@ def check_text(
     """Jargon found in ``text``, in order, without overlaps (longest term wins): terms from
     ``reader``'s glossary (IT jargon for the library, library terms for IT) unless ``terms``."""
     terms = glossary(reader) if terms is None else terms
-    if not _may_match(text or "", terms):
+    terms = _candidates(text or "", terms)
+    if not terms:
         return []  # (what a note usually is: no compiling the glossary's patterns, 50 ms)
     patterns, index = _matchers(terms)
     hits: list[Finding] = []

@@ -111,11 +111,16 @@ def priority_label(level: int) -> str:
 
 
 def suggestion_json(
-    doc: dict[str, Any], people: dict[int, str], depts: dict[int, str]
+    doc: dict[str, Any],
+    people: dict[int, str],
+    depts: dict[int, str],
+    *,
+    built: Suggestion | None = None,
 ) -> dict[str, Any]:
     """A suggestion as ``shadow list suggestions --json`` and ``shadow suggestion show``
-    print it (unknown people as ``#id``)."""
-    s = Suggestion.from_doc(doc)
+    print it (unknown people as ``#id``); ``built``: ``doc`` as a Suggestion, if the caller
+    has built it already."""
+    s = built if built is not None else Suggestion.from_doc(doc)
     return {
         "id": s.id,
         "title": s.title,

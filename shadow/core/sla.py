@@ -315,9 +315,12 @@ class Clock:
         cal = self.calendar
         if cal is None or self.due is None or self.start is None or self.state in ("met", "none"):
             return ""
-        names = [n for d in _days(self.start, self.due, cal) if (n := cal.closed_reason(d))]
-        names = [n for n in names if n != "no working hours"]
-        return "after " + ", ".join(dict.fromkeys(names)) if names else ""
+        a = self.start.astimezone(cal.zone).date()
+        b = self.due.astimezone(cal.zone).date()
+        if (b - a).days > 120:  # a note for a long clock would be noise
+            return ""
+        names = cal.closures_between(a, b)
+        return "after " + ", ".join(names) if names else ""
 
     @property
     def remaining_days(self) -> float | None:
@@ -495,14 +498,6 @@ class Service:
         return worst_state(self.clocks(s, created, now))
 
 
-def _days(start: datetime, end: datetime, cal: ServiceCalendar) -> Iterable[date]:
-    a = start.astimezone(cal.zone).date()
-    b = end.astimezone(cal.zone).date()
-    if (b - a).days > 120:  # a note for a long clock would be noise
-        return []
-    return [a + timedelta(days=i) for i in range((b - a).days + 1)]
-
-
 def service(store: Store) -> Service:
     """The service-level context of a database, read once per screen, report or command."""
     by_record: dict[tuple[str, int], list[Wait]] = {}
@@ -660,28 +655,33 @@ def escalations(
     person: Person | None = None,
     svc: Service | None = None,
     clocks: dict[int, tuple[Clock, Clock]] | None = None,
+    suggestions: list[tuple[dict[str, Any], Suggestion]] | None = None,
 ) -> list[Escalation]:
     """At-risk and breached open suggestions: for a coordinator (or ``person`` None) all of
     them; for anyone else those where they own an open action. Breached first, then priority.
-    ``clocks``: each suggestion's clocks as of ``now`` by id, where the caller has them."""
+    ``clocks``: each suggestion's clocks as of ``now`` by id, where the caller has them;
+    ``suggestions``: (stored record, Suggestion) of every open one at least, where the
+    caller has built them (the meeting pack), instead of reading them all again."""
     from .backlog import OPEN_STATUSES
 
     svc = svc or service(store)
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
-    scope = escalation_scope(store, person)
+    scope = escalation_scope(store, person) if person is not None else None
     owners: dict[int, set[int]] = {}
     for d in store.all(Action.TABLE):
         if d.get("suggestion_id") and d.get("status") in ("open", "in progress"):
             owners.setdefault(d["suggestion_id"], set()).add(d["owner_id"])
+    if suggestions is None:
+        suggestions = [(d, None) for d in store.all(Suggestion.TABLE)]  # built below if open
     out = []
-    for d in store.all(Suggestion.TABLE):
+    for d, built in suggestions:
         if d.get("status") not in OPEN_STATUSES or not d.get("created"):
             continue
         mine = owners.get(d["id"], set())
         if scope is not None and d["id"] not in scope:
             continue
-        s = Suggestion.from_doc(d)
+        s = built if built is not None else Suggestion.from_doc(d)
         both = (clocks or {}).get(d["id"]) or svc.clocks(s, d["created"], now)
         late = [c for c in both if c.state in ("breached", "at risk")]
         if not late:
@@ -750,10 +750,11 @@ def meeting_lines(
     since: datetime,
     now: datetime,
     clocks: dict[int, tuple[Clock, Clock]] | None = None,
+    suggestions: list[tuple[dict[str, Any], Suggestion]] | None = None,
 ) -> list[str]:
     """The meeting pack's "whose turn it is": waiting since the last meeting per side,
     what waits now and on whom, what is at risk, and the holidays ahead by name
-    (``clocks`` as for :func:`escalations`)."""
+    (``clocks`` and ``suggestions`` as for :func:`escalations`)."""
     from .dates import format_day
     from .reports import md_escape
 
@@ -789,7 +790,7 @@ def meeting_lines(
             f"{kind} #{rid} {md_escape(titles[(record, rid)])}"
             + (f" — {md_escape(w.note)}" if w.note else "")
         )
-    for e in escalations(store, now, None, svc, clocks):
+    for e in escalations(store, now, None, svc, clocks, suggestions):
         if e.state == "at risk":
             lines.append(f"- At risk: #{e.suggestion_id} {md_escape(e.title)} (P{e.priority}): {e.describe()}")  # fmt: skip
     ahead = [

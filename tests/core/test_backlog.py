@@ -5,6 +5,7 @@ import pytest
 from shadow.core import backlog, directory, notes
 from shadow.core.backlog import BacklogError
 from shadow.core.models import Suggestion, ValidationError
+from shadow.core.records import suggestion_json
 
 from .people import small_directory
 
@@ -209,6 +210,18 @@ def test_filter_and_sort(store):
     strip = lambda r: (r.id, r.title, r.priority, r.votes, r.department, r.author)  # noqa: E731
     assert [strip(r) for r in lean] == [strip(r) for r in rows]
     assert {r.sla for r in rows} != {"none"} and all(r.text for r in rows)
+    # ``keep``: each row's document and Suggestion, for a caller that presents the rows
+    # (list suggestions --json) without building them again; the JSON is the same.
+    kept: dict = {}
+    backlog.rows(store, sla=False, search=False, keep=kept)
+    assert sorted(kept) == sorted([a, b, c])
+    people = {p["id"]: p["name"] for p in store.all("people")}
+    depts = {d["id"]: d["name"] for d in store.all("departments")}
+    for doc, built in kept.values():
+        assert built == Suggestion.from_doc(doc) and doc == store.get("suggestions", doc["id"])
+        assert suggestion_json(doc, people, depts, built=built) == suggestion_json(
+            doc, people, depts
+        )
 
 
 def test_steps_back_are_corrections_with_a_reason_and_closed_ones_do_not_merge(store):

@@ -192,6 +192,22 @@ def test_default_week_weekend_and_holidays_by_name():
     assert cal.closed_reason(date(2026, 12, 25)) == "Christmas Day"
     assert cal.closed_reason(date(2026, 12, 24)) == "closure"
     assert cal.closed_reason(date(2026, 12, 26)) == "no working hours"  # a Saturday
+    # holidays and closures that take working days, each once, in the order met; both
+    # ends included; weekends (Boxing Day on the Saturday itself) not named
+    between = ("closure", "Christmas Day", "Boxing Day (observed)")
+    assert cal.closures_between(date(2026, 12, 23), date(2026, 12, 28)) == between
+    assert cal.closures_between(date(2026, 12, 23), date(2026, 12, 28)) == between  # memoised
+    assert cal.closures_between(date(2026, 12, 24), date(2026, 12, 24)) == ("closure",)
+    assert cal.closures_between(date(2026, 12, 22), date(2026, 12, 23)) == ()
+    assert cal.closures_between(date(2026, 12, 25), date(2026, 12, 24)) == ()
+    # the same as naming each day of the stretch
+    for first in (date(2026, 1, 1) + timedelta(days=n) for n in range(0, 700, 9)):
+        last = first + timedelta(days=(first.toordinal() * 7) % 130)
+        days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+        walked = [cal.closed_reason(d) for d in days]
+        assert cal.closures_between(first, last) == tuple(
+            dict.fromkeys(r for r in walked if r and r != "no working hours")
+        )
     assert cal.holiday(date(2026, 6, 1)) == "Western Australia Day"
     assert cal.day_seconds == 8.5 * 3600
     # a Saturday start counts from Monday's opening: due at Monday's close

@@ -181,6 +181,35 @@ def test_check_finds_broken_references_and_duplicates(store):
     assert any("side: must be one of" in p for p in problems)
 
 
+def test_check_lists_missing_references_record_by_record(store):
+    """Each record's problems in table order and field order, whether the reference points
+    back (a table read before it), at its own table or forward (read after it)."""
+    pid = add_person(store, "Mai")
+    with store.transaction("vandal") as tx:
+        v1 = tx.insert("visits", {"department_id": 90, "series_id": 91, "hosts": [pid, 92]})
+        v2 = tx.insert("visits", {"department_id": None, "visitors": [93], "programme_id": 94})
+        s1 = tx.insert("suggestions", {"visit_id": v1, "author_id": 95, "duplicate_of": 96,
+                                       "observations": [97], "merged_from": [98]})  # fmt: skip
+        a1 = tx.insert("actions", {"owner_id": pid, "suggestion_id": 99, "visit_id": 100})
+        k1 = tx.insert("kudos", {"to_id": 101, "from_id": pid, "observation_id": 102})
+    missing = [str(p) for p in directory.check(store) if "points at missing" in str(p)]
+    assert missing == [
+        f"visits #{v1}: department_id points at missing departments #90",
+        f"visits #{v1}: hosts points at missing people #92",
+        f"visits #{v1}: series_id points at missing visits #91",
+        f"visits #{v2}: visitors points at missing people #93",
+        f"visits #{v2}: programme_id points at missing programmes #94",
+        f"suggestions #{s1}: author_id points at missing people #95",
+        f"suggestions #{s1}: duplicate_of points at missing suggestions #96",
+        f"suggestions #{s1}: observations points at missing observations #97",
+        f"suggestions #{s1}: merged_from points at missing suggestions #98",
+        f"actions #{a1}: suggestion_id points at missing suggestions #99",
+        f"actions #{a1}: visit_id points at missing visits #100",
+        f"kudos #{k1}: to_id points at missing people #101",
+        f"kudos #{k1}: observation_id points at missing observations #102",
+    ]
+
+
 def test_sample_programme_loads_clean(store):
     counts = load_sample(store, "demo")
     assert counts["departments"] >= 8 and counts["people"] >= 15

@@ -159,10 +159,14 @@ def test_action_lifecycle_and_closing_the_suggestion(store):
     views = actions.views(store, NOW.date())
     assert [(v.action.id, v.overdue) for v in views] == [(a1, True), (a2, False)]
     assert views[0].department == "Circulation"
-    # One owner's (the Dashboard's "my overdue actions"): the same views, only theirs.
+    # ``only``: just the actions it accepts, each viewed as in the whole list (the
+    # Dashboard's "my overdue actions": one owner's)
     mai = store.get("actions", a1)["owner_id"]
-    assert actions.views(store, NOW.date(), owner_id=mai) == [views[0]]
-    assert actions.views(store, NOW.date(), owner_id=-1) == []
+    assert actions.views(store, NOW.date(), lambda a: a.owner_id == mai) == [views[0]]
+    assert actions.views(store, NOW.date(), lambda a: a.owner_id == -1) == []
+    assert actions.views(store, NOW.date(), lambda a: a.owner_id == views[1].action.owner_id) == [
+        views[1]
+    ]
     with pytest.raises(actions.ActionError, match="needs a reason"):
         actions.set_status(store, "Ada", a1, "dropped")
     assert actions.set_status(store, "Ada", a1, "done").suggestion_ready is None  # a2 still open
@@ -388,3 +392,19 @@ def test_action_due_dates_out_of_reach_and_reopening_needs_a_reason(store):
         ("reason", "done by mistake"),
         ("status", "open"),
     ]
+
+
+def test_a_pack_passes_over_suggestions_closed_before_its_window_by_instant():
+    """The text of a time stamp starts with its local day: one two days before the window
+    is before it whatever the offsets; nearer ones are compared as instants."""
+    since = datetime(2026, 12, 10, tzinfo=tz.UTC)
+    cutoff = (since - timedelta(days=2)).date().isoformat()
+    doc = {"status": "done", "triaged": "2026-11-01T00:00:00+00:00",
+           "closed": "2026-12-10T09:00:00+10:00"}  # fmt: skip
+    assert reports._stopped_before(doc, since, cutoff)  # 23:00 UTC on the 9th
+    doc["closed"] = "2026-12-09T20:00:00-05:00"  # 01:00 UTC on the 10th
+    assert not reports._stopped_before(doc, since, cutoff)
+    doc["closed"] = "2026-12-07T23:00:00-12:00"  # its day is before the cutoff
+    assert reports._stopped_before(doc, since, cutoff)
+    assert not reports._stopped_before(doc | {"status": "accepted"}, since, cutoff)
+    assert not reports._stopped_before(doc | {"triaged": None}, since, cutoff)

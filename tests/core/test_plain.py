@@ -146,15 +146,19 @@ def test_both_glossary_files_have_three_columns_on_every_row():
 
 
 def test_the_shortcut_for_text_without_any_term_finds_what_the_patterns_find():
-    from shadow.core.plain import _may_match
+    from shadow.core.plain import _candidates
 
     terms = glossary("library")
-    assert not _may_match("We walked round the returns desk.", terms)
+    assert _candidates("We walked round the returns desk.", terms) == ()
     assert check_text("We walked round the returns desk.", terms + (Term("é", "e", ""),)) == []
+    whole = lambda text: [(f.term, f.found, f.start, f.end) for f in check_text(  # noqa: E731
+        text, terms + (Term("é", "e", ""),))]  # fmt: skip
     for term in terms[:40]:
         for text in (f"about {term.term.upper()}s today", f"x {term.term} y"):
-            assert _may_match(text, terms)
-            # the same findings as with a term that turns the shortcut off
-            assert [f.term for f in check_text(text)] == [
-                f.term for f in check_text(text, terms + (Term("é", "e", ""),))
-            ]
+            assert term in _candidates(text, terms)
+            # only the terms whose first word the text holds: the same findings as with a
+            # term that turns the shortcut off (the whole glossary's patterns)
+            assert [(f.term, f.found, f.start, f.end) for f in check_text(text)] == whole(text)
+    mixed = " and ".join(t.term for t in terms[::7]) + "; " + " ".join(t.term for t in terms[3::11])
+    assert [(f.term, f.found, f.start, f.end) for f in check_text(mixed)] == whole(mixed)
+    assert len(_candidates(mixed, terms)) < len(terms)

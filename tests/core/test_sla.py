@@ -256,6 +256,12 @@ def test_escalations_go_to_owners_and_coordinators(store):
     assert [(e.suggestion_id, e.state, e.owners) for e in mine] == [(late, "breached", ("Ada",))]
     assert sla.escalations(store, now, people["Raj"]) == []
     assert [e.suggestion_id for e in sla.escalations(store, now, people["Coco"])] == [late]
+    # Suggestions the caller has built already (the meeting pack) give the same answer.
+    built = [(d, Suggestion.from_doc(d)) for d in store.all(Suggestion.TABLE)]
+    for who in ("Ada", "Raj", "Coco"):
+        assert sla.escalations(store, now, people[who], suggestions=built) == sla.escalations(
+            store, now, people[who]
+        )
 
 
 # ---------------------------------------------------------------- the sample programme
