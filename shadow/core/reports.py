@@ -676,23 +676,45 @@ def _actions_done(acts: list[Any], since: datetime) -> list[str]:
     ]
 
 
+OLDER_BREACHES_LISTED = 25  # older open breaches named one by one in the meeting pack
+
+
 def _breaches(
     suggestions: list[tuple[dict, Any]], clocks: dict[int, tuple[Any, Any]], since: datetime
 ) -> list[str]:
-    """Breaches the group can act on: clocks still running past their target, or stopped
-    late within the window. Ten years of long-closed breaches are not news."""
+    """Breaches the group can act on: clocks that went past their target or stopped late
+    within the window, and those still running late from before it. Ten years of
+    long-closed breaches are not news, and nor is a list of thousands read out at every
+    meeting: past OLDER_BREACHES_LISTED of the older open ones, the most overdue are
+    listed and the rest counted by priority."""
     from .backlog import priority
+    from .dates import format_day
 
-    breaches = []
+    found = []  # (line, older: late before the window and still running, working secs left)
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
         for clock in clocks[d["id"]]:
             if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
-                breaches.append(
-                    f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
-                )
-    return breaches
+                line = f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
+                older = clock.stopped is None and (clock.due is None or clock.due < since)
+                found.append((line, older, clock.remaining or 0.0, priority(s)))
+    older = [f for f in found if f[1]]
+    if len(older) <= OLDER_BREACHES_LISTED:
+        return [line for line, *_ in found]
+    shown = {id(f) for f in sorted(older, key=lambda f: f[2])[:OLDER_BREACHES_LISTED]}
+    lines = [f[0] for f in found if not f[1] or id(f) in shown]
+    rest = [f for f in older if id(f) not in shown]
+    by_priority = ", ".join(
+        f"P{p}: {sum(1 for f in rest if f[3] == p)}" for p in sorted({f[3] for f in rest})
+    )
+    lines.append(
+        f"- … and {len(rest)} more late since before {format_day(since.date())} and still "
+        f"open ({by_priority}); the {OLDER_BREACHES_LISTED} most overdue are above (all of "
+        'them: the Dashboard\'s "At risk and breached" list, or shadow list suggestions '
+        "--sla breached)."
+    )
+    return lines
 
 
 def _kudos(store: Store, since: datetime, people: dict[int, str]) -> list[str]:

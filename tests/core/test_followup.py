@@ -408,3 +408,38 @@ def test_a_pack_passes_over_suggestions_closed_before_its_window_by_instant():
     assert reports._stopped_before(doc, since, cutoff)
     assert not reports._stopped_before(doc | {"status": "accepted"}, since, cutoff)
     assert not reports._stopped_before(doc | {"triaged": None}, since, cutoff)
+
+
+def test_meeting_pack_names_the_most_overdue_older_breaches_and_counts_the_rest(
+    store, monkeypatch
+):
+    """Thousands of breaches from before the window are not read out one by one: past
+    OLDER_BREACHES_LISTED the most overdue are named and the rest counted by priority;
+    those that went late within the window are always named."""
+    monkeypatch.setattr(reports, "OLDER_BREACHES_LISTED", 2)
+    since = NOW - timedelta(days=14)
+    # Never triaged, raised 1-4 years ago: triage and resolve both late long before the window.
+    old = [
+        raise_suggestion(store, f"Old {n}", "high", "high", NOW - timedelta(days=365 * n))
+        for n in (1, 2, 3, 4)
+    ]
+    # Raised 25 business days ago: its triage clock (20 business days) went late in the window.
+    fresh = raise_suggestion(store, "Late this week", "low", "low", NOW - timedelta(days=35))
+    text = reports.meeting_pack(store, since, now=NOW)
+    breaches = text.split("## Service-level breaches")[1].split("## ")[0]
+    listed = [line for line in breaches.splitlines() if line.startswith("- ")]
+    named = [line for line in listed if line.startswith("- #")]
+    # the two most overdue clocks are the oldest suggestion's (its resolve, then triage)
+    assert [line.split(" ")[1] for line in named if f"#{fresh} " not in line] == [
+        f"#{old[3]}",
+        f"#{old[3]}",
+    ]
+    assert any(f"#{fresh} " in line and ": triage:" in line for line in named)
+    [more] = [line for line in listed if line.startswith("- … and")]
+    assert more.startswith("- … and 6 more late since before Wed 11 Nov 2026 and still open (P1: 6)")
+    # At or under the limit, every one is named as before.
+    monkeypatch.setattr(reports, "OLDER_BREACHES_LISTED", 8)
+    text = reports.meeting_pack(store, since, now=NOW)
+    breaches = text.split("## Service-level breaches")[1].split("## ")[0]
+    assert "… and" not in breaches
+    assert sum(line.startswith("- #") for line in breaches.splitlines()) == 9
