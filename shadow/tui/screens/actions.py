@@ -310,9 +310,8 @@ class ActionsScreen(AreaScreen):
 
     # ------------------------------------------------------------ the selected action
     def _current(self) -> ActionView | None:
-        action_id = self.table.selected_id
+        action_id = self.table.selected_or_say("action")
         if action_id is None:
-            self.app.say("No action selected", severity="warning")
             return None
         try:
             self.views = actions.views(self.app.store, self.today)

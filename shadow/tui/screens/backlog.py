@@ -518,9 +518,8 @@ class BacklogScreen(AreaScreen):
 
     # ------------------------------------------------------------ opening and editing
     def _current(self) -> Suggestion | None:
-        sid = self.table.selected_id
+        sid = self.table.selected_or_say("suggestion")
         if sid is None:
-            self.app.say("No suggestion selected", severity="warning")
             return None
         try:
             return backlog.get(self.app.store, sid)

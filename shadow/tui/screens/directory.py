@@ -262,11 +262,9 @@ class DirectoryScreen(AreaScreen):
         self.app.push_screen(DepartmentForm(), self._saved("departments", "Added"))
 
     def _selected(self) -> tuple[type[Model], Model] | None:
-        table = self.current_table
-        record_id = table.selected_id
         model: type[Model] = Person if self.tab == "people" else Department
+        record_id = self.current_table.selected_or_say(model.__name__.lower())
         if record_id is None:
-            self.app.say("Nothing selected", severity="warning")
             return None
         doc = self.app.store.get(model.TABLE, record_id)
         if doc is None:

@@ -75,6 +75,14 @@ class RecordTable(SharedCellRenders):
             return None
         return self.ids[self.cursor_row]
 
+    def selected_or_say(self, noun: str) -> int | None:
+        """The selected row's id; None, after telling the user "No <noun> selected", when
+        there is none (an empty table, or one being refilled)."""
+        record_id = self.selected_id
+        if record_id is None:
+            self.app.say(f"No {noun} selected", severity="warning")  # type: ignore[attr-defined]
+        return record_id
+
     def fill(self, rows: Sequence[Row]) -> None:
         """Replace the rows (not the columns), keeping the cursor on the same record."""
         self._rows = list(rows)
