@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
 
 from shadow.core import actions, backlog
 from shadow.core.actions import ActionView
@@ -96,6 +96,7 @@ class ActionsScreen(AreaScreen):
     )
     WATCHES = frozenset({Action.TABLE, Suggestion.TABLE, Person.TABLE, Department.TABLE})
     FOCUS = "#actions-table"
+    ROW_ACTION = "details"
     RELOAD_ON_RESUME = True  # back from another area: pick up what was missed
     COMMAND_LIST = (
         Command("details", "Details", "Notes and history of the selected action", key="enter"),
@@ -340,10 +341,6 @@ class ActionsScreen(AreaScreen):
             else:
                 message += " (not shown: the filter hides it; c clears it)"
         self.app.say(message)
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self) -> None:
-        self.action_details()
 
     @work(exclusive=True, group="actions-details")
     async def action_details(self) -> None:

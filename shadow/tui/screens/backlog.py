@@ -136,6 +136,7 @@ class BacklogScreen(AreaScreen):
     )
     WATCHES = frozenset({Suggestion.TABLE, Person.TABLE, Department.TABLE, "settings"})
     FOCUS = "#backlog-table"
+    ROW_ACTION = "open"
     COMMAND_LIST = (
         Command("open", "Open", "Open the suggestion: details, clocks, history", key="enter"),
         Command("impact", "Impact", "Set the impact a reviewer decides on", key="i"),
@@ -527,10 +528,6 @@ class BacklogScreen(AreaScreen):
             self.app.say(f"Suggestion #{sid} is gone (changed elsewhere)", severity="warning")
             self.load(full=False)
             return None
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self) -> None:
-        self.action_open()
 
     @work(exclusive=True, group="backlog-open")
     async def action_open(self) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from shadow.core.models import Action, Department, Kudos, Observation, Person, Suggestion, Visit
 from shadow.core.store import StoreError
@@ -62,6 +63,9 @@ class AreaScreen(LoadsData, Screen):
     A change to a watched table reloads the screen only while it is shown; a hidden
     screen (another area, or a dialog on top) marks itself stale and reloads when it is
     shown again.
+
+    ``ROW_ACTION`` names the action that enter (or a click) on a row of the area's table
+    runs, as its key does.
     """
 
     AREA_TITLE: ClassVar[str] = ""
@@ -69,6 +73,12 @@ class AreaScreen(LoadsData, Screen):
     WATCHES: ClassVar[frozenset[str]] = frozenset()
     FOCUS: ClassVar[str] = ""
     RELOAD_ON_RESUME: ClassVar[bool] = False
+    ROW_ACTION: ClassVar[str] = ""
+
+    @on(DataTable.RowSelected)
+    def _row_action(self) -> None:
+        if self.ROW_ACTION:
+            getattr(self, f"action_{self.ROW_ACTION}")()
 
     def __init__(self) -> None:
         super().__init__()
