@@ -100,7 +100,7 @@ async def change_status(
                 now=now,  # type: ignore[attr-defined]
             )
     except (UserError, StoreError) as exc:
-        app.say(str(exc), title="Not changed", severity="error")  # type: ignore[attr-defined]
+        app.say_refused(exc)  # type: ignore[attr-defined]
         return False
     app.say(message[:1].upper() + message[1:])  # type: ignore[attr-defined]
     if status == "completed":  # the people on it rate it (the coordinator only if on it)

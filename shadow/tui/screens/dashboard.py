@@ -622,7 +622,7 @@ class DashboardScreen(AreaScreen):
         try:
             occ = get_occurrence(self.app.store, key)
         except (UserError, StoreError) as exc:
-            self.app.say(str(exc), title="Not changed", severity="error")
+            self.app.say_refused(exc)
             return
         data = self.data
         describe = one_line(key)

@@ -335,7 +335,7 @@ class DirectoryScreen(AreaScreen):
         try:
             directory.set_active(self.app.store, actor, model, record.id, not record.active)
         except (DirectoryError, StoreError) as exc:
-            self.app.say(str(exc), title="Not changed", severity="error")
+            self.app.say_refused(exc)
             return
         self.reload()
         self.app.say(f"{record.name} is now {'inactive' if record.active else 'active'}")

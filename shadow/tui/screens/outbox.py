@@ -294,7 +294,7 @@ class OutboxScreen(AreaScreen):
         try:
             outbox.retry(self.app.store, actor, item.id)
         except (UserError, StoreError) as exc:
-            self.app.say(str(exc), title="Not changed", severity="error")
+            self.app.say_refused(exc)
             return
         self.reload()
         self._send([item.id])
@@ -310,7 +310,7 @@ class OutboxScreen(AreaScreen):
         try:
             outbox.drop(self.app.store, actor, item.id)
         except (UserError, StoreError) as exc:
-            self.app.say(str(exc), title="Not changed", severity="error")
+            self.app.say_refused(exc)
             return
         self.reload()
         self.app.say(f"Message #{item.id} dropped: it will not be sent")

@@ -607,7 +607,7 @@ class VisitScreen(AreaScreen):
         try:
             occ = schedule.get_occurrence(self.app.store, self.key)
         except (UserError, StoreError) as exc:
-            self.app.say(str(exc), title="Not changed", severity="error")
+            self.app.say_refused(exc)
             return
         repeats = schedule.describe_repeat(self.visit.rrule) if self.visit.rrule else ""
         if await change_status(self.app, occ, status, describe=self.where, repeats=repeats):
