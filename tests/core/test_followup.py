@@ -410,9 +410,7 @@ def test_a_pack_passes_over_suggestions_closed_before_its_window_by_instant():
     assert not reports._stopped_before(doc | {"triaged": None}, since, cutoff)
 
 
-def test_meeting_pack_names_the_most_overdue_older_breaches_and_counts_the_rest(
-    store, monkeypatch
-):
+def test_meeting_pack_names_the_most_overdue_older_breaches_and_counts_the_rest(store, monkeypatch):
     """Thousands of breaches from before the window are not read out one by one: past
     OLDER_BREACHES_LISTED the most overdue are named and the rest counted by priority;
     those that went late within the window are always named."""
@@ -436,7 +434,9 @@ def test_meeting_pack_names_the_most_overdue_older_breaches_and_counts_the_rest(
     ]
     assert any(f"#{fresh} " in line and ": triage:" in line for line in named)
     [more] = [line for line in listed if line.startswith("- … and")]
-    assert more.startswith("- … and 6 more late since before Wed 11 Nov 2026 and still open (P1: 6)")
+    assert more.startswith(
+        "- … and 6 more late since before Wed 11 Nov 2026 and still open (P1: 6)"
+    )
     # At or under the limit, every one is named as before.
     monkeypatch.setattr(reports, "OLDER_BREACHES_LISTED", 8)
     text = reports.meeting_pack(store, since, now=NOW)
