@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -421,13 +421,22 @@ def print_items(
     args: argparse.Namespace,
     items: list[dict[str, Any]],
     headers: Sequence[str],
-    row: Callable[[dict[str, Any]], Sequence[Any]],
+    row: Callable[[dict[str, Any]], Sequence[Any]] | None = None,
+    *,
+    shown: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> int:
-    """A listing: with ``--json`` the items as a JSON array, else a table of ``row(item)``."""
+    """A listing: with ``--json`` the items as a JSON array, else a table of ``row(item)``;
+    without ``row``, each header names its item's field, shown through ``shown[header]``
+    where that is given."""
     if args.json:
         print_json(items)
-    else:
-        print_table(headers, [row(i) for i in items])
+        return 0
+    how = shown or {}
+
+    def fields(item: dict[str, Any]) -> list[Any]:
+        return [how[h](item[h]) if h in how else item[h] for h in headers]
+
+    print_table(headers, [(row or fields)(i) for i in items])
     return 0
 
 

@@ -144,17 +144,12 @@ def list_departments(store: Store, args: argparse.Namespace) -> int:
         args,
         items,
         ["id", "name", "side", "branch", "capacity", "hours", "hosts", "liaison", "active"],
-        lambda i: [
-            i["id"],
-            i["name"],
-            SIDE_LABELS[i["side"]],
-            i["branch"],
-            i["capacity"],
-            i["hours"],
-            ", ".join(i["hosts"]),
-            i["liaison"] or "",
-            "yes" if i["active"] else "no",
-        ],
+        shown={
+            "side": lambda side: SIDE_LABELS[side],
+            "hosts": ", ".join,
+            "liaison": lambda name: name or "",
+            "active": lambda active: "yes" if active else "no",
+        },
     )
 
 

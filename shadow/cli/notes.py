@@ -86,7 +86,7 @@ def list_observations(store: Store, args: argparse.Namespace) -> int:
         args,
         items,
         ["id", "side", "author", "kind", "text"],
-        lambda i: [i["id"], SIDE_LABELS[i["side"]], i["author"], i["kind"], i["text"]],
+        shown={"side": lambda side: SIDE_LABELS[side]},
     )
 
 

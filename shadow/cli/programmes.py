@@ -71,7 +71,6 @@ def cmd_programme(args: argparse.Namespace) -> int:
             args,
             programmes.listing(store),
             ["id", "name", "start", "end"],
-            lambda i: [i["id"], i["name"], i["start"], i["end"]],
         )
     pid, programme = programmes.add(
         store, acting(store, args), args.name, args.description, args.start, args.end

@@ -59,14 +59,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
             args,
             items,
             ["id", "department", "respondent", "phase", "gap", "answered"],
-            lambda i: [
-                i["id"],
-                i["department"],
-                i["respondent"],
-                i["phase"],
-                i["gap"],
-                i["answered"][:10],
-            ],
+            shown={"answered": lambda at: at[:10]},
         )
     actor = acting_person(store, args)
     sid = surveys.record(

@@ -70,7 +70,7 @@ def cmd_user(args: argparse.Namespace) -> int:
         found = [
             {"id": a.person_id, "name": a.name, "role": a.role} for a in access.accounts(store)
         ]
-        return print_items(args, found, ["name", "role"], lambda i: [i["name"], i["role"]])
+        return print_items(args, found, ["name", "role"])
     actor = _actor(store, args)
     if args.user_action == "add":
         directory.find_person(store, args.name)  # an unknown name fails before the prompt

@@ -15,7 +15,6 @@ characters become spaces, so no text a person typed can add a header. Bodies are
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from dataclasses import dataclass
 from email.utils import format_datetime, formataddr, parseaddr
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
 from .access import guarded
 from .models import UserError
-from .store import Store
+from .store import Store, replace_file
 
 SECURITY = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -252,19 +251,11 @@ def eml_path(store: Store, message_id: str) -> Path:
 
 
 def write_eml(store: Store, message: EmailMessage) -> Path:
-    """The message as a file (temp + fsync + rename: the file exists whole or not at all)."""
+    """The message as a file, whole or not at all (store.replace_file); an OSError if it
+    cannot be written."""
     path = eml_path(store, str(message["Message-ID"]))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(message.as_bytes())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    replace_file(path, message.as_bytes())
     return path
 
 

@@ -395,25 +395,29 @@ TEMP_MARK = ".tmp-"
 _ANY: Any = object()  # (audit(): any new value)
 
 
-def _atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
+def replace_file(path: Path, payload: bytes | Iterable[bytes]) -> None:
     """Replace ``path`` with ``payload`` (bytes, or bytes in parts written one after
-    another): temp file, fsync, rename, fsync the folder.
-
-    On any failure the old file stays as it was, the temp file is removed, and
-    the error is a one-line StoreError."""
+    another): temp file, fsync, rename, fsync the folder, so the file is there whole or
+    not at all. On any failure the old file stays as it was, the temp file is removed,
+    and the OSError goes to the caller."""
     tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{threading.get_ident()}")
     try:
-        try:
-            with open(tmp, "wb") as fh:
-                for part in [payload] if isinstance(payload, bytes) else payload:
-                    fh.write(part)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        _fsync_dir(path.parent)
+        with open(tmp, "wb") as fh:
+            for part in [payload] if isinstance(payload, bytes) else payload:
+                fh.write(part)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _fsync_dir(path.parent)
+
+
+def _atomic_write(path: Path, payload: bytes | Iterable[bytes]) -> None:
+    """``replace_file``, with any failure as a one-line StoreError."""
+    try:
+        replace_file(path, payload)
     except OSError as exc:
         raise StoreError(_os_message("write", path, exc)) from None
 

@@ -60,3 +60,22 @@ def test_through_the_cli_output_wrapper_the_bytes_are_the_same(monkeypatch):
             assert json.loads(out) == case and not any(c in out for c in "\u2028\x7f\u202e\x9b")
         else:
             assert out == expected
+
+
+def test_print_items_table_shows_each_headers_field_through_shown(capsys):
+    from argparse import Namespace
+
+    from shadow.cli._common import print_items
+
+    items = [{"id": 1, "name": "Zoë", "hosts": ["A", "B"], "liaison": None, "extra": "not shown"}]
+    headers = ["id", "name", "hosts", "liaison"]
+    assert print_items(Namespace(json=False), items, headers, shown={"hosts": ", ".join}) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "id  name  hosts  liaison",
+        "--  ----  -----  -------",
+        "1   Zoë   A, B",
+    ]
+    print_items(Namespace(json=False), items, ["who"], lambda i: [i["name"].upper()])
+    assert capsys.readouterr().out.splitlines()[2] == "ZOË"
+    print_items(Namespace(json=True), items, headers, shown={"hosts": ", ".join})
+    assert json.loads(capsys.readouterr().out) == items

@@ -11,7 +11,7 @@ import pytest
 
 from shadow.cli import main
 
-from .shell import run
+from .shell import run, run_as
 
 
 @pytest.fixture
@@ -20,17 +20,8 @@ def db(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("SHADOW_USER", "Ana Ruiz")
     assert run(capsys, "--db", path, "person", "add", "Ana Ruiz", "--side", "it")[0] == 0
     assert run(capsys, "--db", path, "person", "add", "Ben Cho", "--side", "library")[0] == 0
-    code, out, err = run(
-        capsys,
-        "--db",
-        path,
-        "--as",
-        "Ben Cho",
-        "suggest",
-        "--title",
-        "Faster returns",
-        "--impact",
-        "medium",
+    code, out, err = run_as(
+        capsys, path, "suggest", "--title", "Faster returns", "--impact", "medium", who="Ben Cho"
     )
     assert code == 0, err
     return path
@@ -57,12 +48,9 @@ def test_version_in_json_and_if_version_refuses_a_newer_record(capsys, db):
         open(db, "rb").read(),
         open(db + ".journal", "rb").read() if os.path.exists(db + ".journal") else b"",
     )
-    code, out, err = run(
+    code, out, err = run_as(
         capsys,
-        "--db",
         db,
-        "--as",
-        "Ben Cho",
         "suggestion",
         "set",
         "1",
@@ -70,6 +58,7 @@ def test_version_in_json_and_if_version_refuses_a_newer_record(capsys, db):
         "high",
         "--if-version",
         "1",
+        who="Ben Cho",
     )
     assert code == 1 and out == ""
     assert err.count("\n") == 1

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import textwrap
 from datetime import datetime, timedelta
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.policy import default as default_policy
 
 import pytest
@@ -221,6 +221,20 @@ def test_without_a_mail_server_messages_become_eml_files(store):
         assert path == mail.eml_path(store, message["Message-ID"])
         assert event_of(calendar_of(message))["SEQUENCE"] == 0
     assert outbox.send(store).sent == 0  # nothing twice
+
+
+def test_an_eml_that_cannot_be_written_raises_oserror_and_leaves_no_temp_file(store):
+    message = EmailMessage()
+    message["Message-ID"] = "<blocked@example.org>"
+    message.set_content("hello")
+    blocker = mail.eml_path(store, message["Message-ID"])
+    blocker.mkdir(parents=True)  # a folder where the file should go: the rename fails
+    with pytest.raises(OSError):
+        mail.write_eml(store, message)
+    assert [p.name for p in blocker.parent.iterdir()] == [blocker.name]
+    blocker.rmdir()
+    written = email.message_from_bytes(mail.write_eml(store, message).read_bytes())
+    assert written["Message-ID"] == "<blocked@example.org>"
 
 
 # ------------------------------------------------------------------ the server down

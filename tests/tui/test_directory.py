@@ -19,6 +19,7 @@ from .helpers import (
     fill_and_save,
     notifications,
     open_by_key,
+    opened,
     press_each,
     type_into,
 )
@@ -254,8 +255,7 @@ async def test_import_people_csv(sample_store, liaison, tmp_path):
         "Otto Import,it,Developer,Applications,otto@example.org\n",
     )
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_by_key(pilot, "i", ImportModal)
+    async with opened(app, open_by_key, "i", ImportModal) as (pilot, _):
         await import_file(pilot, csv)
         assert app.screen is directory_screen(pilot)
         assert sample_store.count("people") == 34
@@ -273,8 +273,7 @@ async def test_import_is_all_or_nothing(sample_store, liaison, tmp_path):
         "name,side,email\nGood Row,it,good@example.org\nBad Row,wizard,bad@example.org\n",
     )
     app = create_app(sample_store, liaison)
-    async with app.run_test(size=SIZE) as pilot:
-        modal = await open_by_key(pilot, "i", ImportModal)
+    async with opened(app, open_by_key, "i", ImportModal) as (pilot, modal):
         await import_file(pilot, csv, "ctrl+s", settle=1)
         assert app.screen is modal  # still open, showing why
         message = str(modal.query_one("#import-error").render())

@@ -41,7 +41,7 @@ from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..widgets.conflict_list import ConflictList
-from ..widgets.field import Field, choice_field, text_field
+from ..widgets.field import Field, choice_field, text_field, text_fields
 from ..widgets.literal import select_options
 from .base import HELP_COMMAND, Confirm
 from .form import FormModal, value_of
@@ -414,36 +414,26 @@ class BookingForm(ConflictForm[int]):
         dept_names = [d.name for d in directory.departments(store, active_only=True)]
         running = active_programmes(store)
         kind = start.get("kind") if start.get("kind") in VISIT_KINDS else "tour"
+        text = text_fields(start)
         return [
-            text_field("department", "Department", start.get("department", ""), choices=dept_names),
-            text_field(
-                "visitors",
-                "Visitors",
-                start.get("visitors", ""),
-                items=it_names,
-                placeholder="IT staff, comma-separated",
-            ),
-            text_field(
+            text("department", "Department", choices=dept_names),
+            text("visitors", "Visitors", items=it_names, placeholder="IT staff, comma-separated"),
+            text(
                 "hosts",
                 "Hosts",
-                start.get("hosts", ""),
                 hint="Left empty: the department's own hosts",
                 items=library_names,
             ),
-            text_field("when", "When", start.get("when", ""), hint=WHEN_EXAMPLES),
-            text_field(
-                "duration", "Duration", start.get("duration", ""), placeholder="e.g. 90m, 2h, 1h30"
-            ),
-            text_field(
+            text("when", "When", hint=WHEN_EXAMPLES),
+            text("duration", "Duration", placeholder="e.g. 90m, 2h, 1h30"),
+            text(
                 "end",
                 "Or ends at",
-                start.get("end", ""),
                 placeholder="an end time instead of the duration, e.g. 12:30",
             ),
-            text_field(
+            text(
                 "repeat",
                 "Repeats",
-                start.get("repeat", ""),
                 placeholder="no; or weekly · fortnightly until 1/3/2027 · 6 times",
             ),
             choice_field("kind", "Kind", [(k, k) for k in VISIT_KINDS], kind),

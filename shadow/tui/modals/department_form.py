@@ -9,7 +9,7 @@ from textual.widgets import TextArea
 from shadow.core import directory
 from shadow.core.models import Department
 
-from ..widgets.field import Field, choice_field, text_field
+from ..widgets.field import Field, choice_field, text_fields
 from .form import FormModal, value_of
 
 TEXT_FIELDS = ("name", "side", "branch", "capacity", "hours", "hosts", "liaison", "liaison_since",
@@ -37,8 +37,9 @@ class DepartmentForm(FormModal):
         )
         hosts = [p.name for p in directory.people(store, active_only=True)]
         branches = sorted({d.branch for d in directory.departments(store) if d.branch})
+        text = text_fields(start)
         return [
-            text_field("name", "Name", start.get("name", "")),
+            text("name", "Name"),
             choice_field(
                 "side",
                 "Side",
@@ -46,42 +47,23 @@ class DepartmentForm(FormModal):
                 start.get("side", "library") or "library",
                 hint="An IT team is visited by library staff",
             ),
-            text_field("branch", "Branch", start.get("branch", ""), choices=branches),
-            text_field(
-                "capacity", "Capacity", start.get("capacity", ""), hint="Visitors at once (1-200)"
-            ),
-            text_field(
-                "hours",
-                "Opening hours",
-                start.get("hours", ""),
-                hint="e.g. Mon-Fri 09:00-17:00; Sat 10:00-14:00",
-            ),
-            text_field(
+            text("branch", "Branch", choices=branches),
+            text("capacity", "Capacity", hint="Visitors at once (1-200)"),
+            text("hours", "Opening hours", hint="e.g. Mon-Fri 09:00-17:00; Sat 10:00-14:00"),
+            text(
                 "hosts",
                 "Hosts",
-                start.get("hosts", ""),
                 hint="Names of the department's side, comma-separated",
                 items=hosts,
             ),
-            text_field(
+            text(
                 "liaison",
                 "Liaison",
-                start.get("liaison", ""),
                 hint="Who coordinates its side of the programme",
                 items=hosts,
             ),
-            text_field(
-                "liaison_since",
-                "Liaison since",
-                start.get("liaison_since", ""),
-                hint="YYYY-MM-DD (a new liaison: today)",
-            ),
-            text_field(
-                "closed",
-                "Closed dates",
-                start.get("closed", ""),
-                hint="YYYY-MM-DD, comma-separated",
-            ),
+            text("liaison_since", "Liaison since", hint="YYYY-MM-DD (a new liaison: today)"),
+            text("closed", "Closed dates", hint="YYYY-MM-DD, comma-separated"),
             *self.active_field(),
             Field("notes", "Notes", TextArea(start.get("notes", ""), id="notes")),
         ]

@@ -8,7 +8,7 @@ from typing import Any
 from shadow.core import directory
 from shadow.core.models import IT_ROLES, LIBRARY_ROLES, SIDE_LABELS, SIDES, Person
 
-from ..widgets.field import Field, choice_field, text_field
+from ..widgets.field import Field, choice_field, text_fields
 from .form import FormModal, value_of
 
 
@@ -39,21 +39,21 @@ class PersonForm(FormModal):
         )
         dept_names = [d.name for d in directory.departments(store, active_only=True)]
         teams = sorted({p.team for p in directory.people(store) if p.team})
+        text = text_fields(start)
         return [
-            text_field("name", "Name", start.get("name", "")),
+            text("name", "Name"),
             choice_field(
                 "side", "Side", [(SIDE_LABELS[s], s) for s in SIDES], start.get("side") or "it"
             ),
-            text_field("role", "Role", start.get("role", ""), choices=IT_ROLES + LIBRARY_ROLES),
-            text_field(
+            text("role", "Role", choices=IT_ROLES + LIBRARY_ROLES),
+            text(
                 "department",
                 "Department",
-                start.get("department", ""),
                 hint="A library department; for IT staff it may be their team",
                 choices=dept_names + teams,
             ),
-            text_field("team", "Team", start.get("team", ""), choices=teams),
-            text_field("email", "Email", start.get("email", "")),
+            text("team", "Team", choices=teams),
+            text("email", "Email"),
             *self.active_field(),
         ]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -77,6 +78,17 @@ def text_field(
         suggester = SuggestListItem(items)
     widget = Input(value, id=name, placeholder=placeholder, suggester=suggester)
     return Field(name, label, widget, hint=hint)
+
+
+def text_fields(start: Mapping[str, str]) -> Callable[..., Field]:
+    """``text_field`` for a form that starts at ``start`` (a record as the text typed, or
+    what was prefilled): each field's value is ``start``'s entry under its name, or empty.
+    ``text = text_fields(start)``; ``text("hours", "Opening hours", hint=...)``."""
+
+    def make(name: str, label: str, **options: Any) -> Field:
+        return text_field(name, label, start.get(name, ""), **options)
+
+    return make
 
 
 def choice_field(
