@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Select
 
 from shadow.core import dates
@@ -505,3 +506,29 @@ async def test_every_name_completion_ignores_case_and_accents():
     assert await SuggestListItem(names).get_suggestion("Marcus Webb, siob") == (
         "Marcus Webb, Siobhán O'Connell"
     )
+
+
+async def test_read_once_when_first_opened_and_again_when_shown_again(
+    sample_store, programme, monkeypatch
+):
+    """Textual resumes a new area's screen twice: the read at its mount is current, so
+    opening Actions reads once (it read three times); shown again after another area or
+    a dialog, it reads again (RELOAD_ON_RESUME), and a change made meanwhile is shown."""
+    reads = []
+    reload = ActionsScreen.reload
+    monkeypatch.setattr(ActionsScreen, "reload", lambda self: reads.append(1) or reload(self))
+    app = app_as(sample_store, "Priya Raman")
+    async with opened(app, open_actions) as (pilot, screen):
+        await pilot.pause()
+        assert len(reads) == 1 and len(screen.table.ids) == 5
+        await open_by_key(pilot, "f3", Screen)
+        with sample_store.transaction("test") as tx:
+            tx.update(Action.TABLE, programme["gpo"], {"title": "Renamed meanwhile"})
+        await open_by_key(pilot, "f5", ActionsScreen)
+        await pilot.pause()
+        assert len(reads) == 2
+        assert screen.table.full_row(programme["gpo"])[2] == "Renamed meanwhile"
+        await open_by_key(pilot, "question_mark", Screen)  # a dialog over it, then closed
+        await press_each(pilot, "escape")
+        await pilot.pause()
+        assert len(reads) == 3 and app.screen is screen

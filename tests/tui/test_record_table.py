@@ -1,7 +1,9 @@
 """RecordTable: cells cut to fit the width, cut once and again only when the width changes."""
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.widgets import DataTable
 
 from shadow.tui.widgets.record_table import RecordTable
 
@@ -38,3 +40,67 @@ async def test_cut_cells_follow_the_width_and_the_cells():
         await pilot.pause()
         wider = table.plain_row(1)[1]
         assert len(wider) > len(first) and LONG.startswith(wider.rstrip("…"))
+
+
+class TwinTablesApp(App):
+    """Two equal tables: one filled by RecordTable's add_rows, one by DataTable's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted: dict[str, list[tuple[int, object]]] = {"ours": [], "textual": []}
+
+    def compose(self) -> ComposeResult:
+        yield RecordTable([("#", None), ("Title", 8), ("Note", None)], id="ours")
+        yield RecordTable([("#", None), ("Title", 8), ("Note", None)], id="textual")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.highlighted[event.data_table.id].append((event.cursor_row, event.row_key))
+
+
+def table_state(table: DataTable) -> tuple:
+    keys = [table.coordinate_to_cell_key((i, 0)).row_key for i in range(table.row_count)]
+    return (
+        table.row_count,
+        [table.get_row_at(i) for i in range(table.row_count)],
+        [(table.rows[k].height, table.rows[k].label, table.rows[k].auto_height) for k in keys],
+        table.cursor_coordinate,
+        table._update_count,
+        table._require_update_dimensions,
+        {table._row_locations.get(k) for k in table._new_rows},
+    )
+
+
+async def test_add_rows_at_once_is_datatables_add_rows():
+    """RecordTable adds a fill's rows in one go (not row by row): the same rows, cells,
+    cursor, highlight and bookkeeping as DataTable's own add_rows, into an empty table
+    and appended to one whose cursor is further down; too many cells is refused."""
+    app = TwinTablesApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        ours = app.query_one("#ours", RecordTable)
+        theirs = app.query_one("#textual", RecordTable)
+        first = [[Text(str(i)), Text(f"title {i}"), Text("n")] for i in range(30)]
+        more = [[Text("x"), Text("short")], [Text("y"), Text("other"), Text("z")]]
+        for table, add in ((ours, RecordTable.add_rows), (theirs, DataTable.add_rows)):
+            keys = add(table, first)
+            assert [table._row_locations.get(k) for k in keys] == list(range(30))
+            await pilot.pause()
+            table.move_cursor(row=12)
+            await pilot.pause()
+            add(table, more)
+            assert add(table, []) == []
+            with pytest.raises(ValueError):
+                add(table, [[Text("1"), Text("2"), Text("3"), Text("4")]])
+            await pilot.pause()
+        assert table_state(ours)[:4] == table_state(theirs)[:4]
+        assert table_state(ours)[4:] == table_state(theirs)[4:]
+        assert ours.get_row_at(30) == [Text("x"), Text("short"), None]
+        got = [
+            (row, ours.coordinate_to_cell_key((row, 0)).row_key)
+            for row, _ in app.highlighted["ours"]
+        ]
+        assert (
+            [row for row, _ in app.highlighted["ours"]]
+            == [row for row, _ in app.highlighted["textual"]]
+            == [0, 12]
+        )
+        assert [key for _, key in app.highlighted["ours"]] == [key for _, key in got]

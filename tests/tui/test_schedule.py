@@ -588,3 +588,30 @@ async def test_the_week_legend_is_one_line_at_80_columns(sample_store, calendar,
             text = str(legend.render())
             assert legend.size.height == 1, text
             assert "no-show" in text and ("t this week" in text) is keys, text
+
+
+async def test_a_fill_asks_the_clock_as_often_for_many_rows_as_for_none(
+    sample_store, calendar, liaison
+):
+    """The zone is read once per fill, not once per cell: asking the clock asks the
+    system for its zone (most of the time the Schedule froze for at 150,000 records)."""
+    asked = []
+
+    def clock() -> datetime:
+        asked.append(1)
+        return NOW
+
+    app = create_app(sample_store, liaison, clock=clock)
+    async with opened(app, open_schedule) as (pilot, screen):
+        assert len(agenda_rows(screen)) == 7
+        asked.clear()
+        screen.reload()  # (read on the spot: a small database)
+        with_rows = len(asked)
+        screen.query_one("#filter-person", Input).value = "nobody by this name"
+        await pilot.pause()
+        assert agenda_rows(screen) == {}
+        asked.clear()
+        screen.reload()
+        assert agenda_rows(screen) == {}
+        assert len(asked) == with_rows
+        assert screen.zone == LONDON and screen.local(NOW).tzinfo == LONDON

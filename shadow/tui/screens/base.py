@@ -58,7 +58,9 @@ class AreaScreen(LoadsData, Screen):
 
     Opening, the screen reads (after its own ``on_mount``: Textual calls each class's
     handler, the subclass's first); one created stale reads when first shown instead.
-    ``RELOAD_ON_RESUME`` screens read again whenever they are shown.
+    ``RELOAD_ON_RESUME`` screens read again whenever they are shown after being hidden
+    (not when first shown: Textual resumes a new mode's screen twice, and the read at
+    its mount is current; Actions read three times when first opened).
 
     A change to a watched table reloads the screen only while it is shown; a hidden
     screen (another area, or a dialog on top) marks itself stale and reloads when it is
@@ -84,6 +86,7 @@ class AreaScreen(LoadsData, Screen):
         super().__init__()
         self._reload_pending = False
         self._stale = False
+        self._hidden_since_read = False  # hidden (another area, a dialog) since its last read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +100,7 @@ class AreaScreen(LoadsData, Screen):
         self.app.store_changed_signal.subscribe(self, self._store_changed)
         self.app.actor_changed_signal.subscribe(self, self._on_actor_changed)
         if not self._stale:
+            self._hidden_since_read = False
             self.reload()
         if self.FOCUS:
             self.query_one(self.FOCUS).focus()
@@ -119,10 +123,15 @@ class AreaScreen(LoadsData, Screen):
     def _reload_now(self) -> None:
         self._reload_pending = False
         self._stale = False
+        self._hidden_since_read = False
         self.reload()
 
+    def on_screen_suspend(self) -> None:
+        self._hidden_since_read = True
+
     def on_screen_resume(self) -> None:
-        if self.RELOAD_ON_RESUME or self._stale or self.outdated():
+        again = self.RELOAD_ON_RESUME and self._hidden_since_read
+        if again or self._stale or self.outdated():
             self._reload_now()
 
     def outdated(self) -> bool:
