@@ -167,9 +167,20 @@ def test_action_lifecycle_and_closing_the_suggestion(store):
     assert actions.views(store, NOW.date(), lambda a: a.owner_id == views[1].action.owner_id) == [
         views[1]
     ]
+    # Worked out once per change: the same views again, and ``only`` picks from them
+    # in the same order as it picks before them
+    assert actions.views(store, NOW.date()) == views
+    assert actions.views(store, NOW.date(), lambda a: a.id != a1) == [views[1]]
+    assert actions.views(store, NOW.date() + timedelta(days=40))[1].overdue  # another day
     with pytest.raises(actions.ActionError, match="needs a reason"):
         actions.set_status(store, "Ada", a1, "dropped")
     assert actions.set_status(store, "Ada", a1, "done").suggestion_ready is None  # a2 still open
+    # A change is seen at once by every caller, with or without ``only``
+    after = actions.views(store, NOW.date())
+    assert [(v.action.id, v.action.status) for v in after] == [(a2, "open"), (a1, "done")]
+    assert [v.action.status for v in actions.views(store, NOW.date(), lambda a: a.id == a1)] == [
+        "done"
+    ]
     outcome = actions.set_status(store, "Ada", a2, "dropped", "vendor fixed it")
     assert outcome.suggestion_ready == sid
     assert store.get("actions", a1)["done_at"]
@@ -410,9 +421,7 @@ def test_a_pack_passes_over_suggestions_closed_before_its_window_by_instant():
     assert not reports._stopped_before(doc | {"triaged": None}, since, cutoff)
 
 
-def test_meeting_pack_names_the_most_overdue_older_breaches_and_counts_the_rest(
-    store, monkeypatch
-):
+def test_meeting_pack_names_the_most_overdue_older_breaches_and_counts_the_rest(store, monkeypatch):
     """Thousands of breaches from before the window are not read out one by one: past
     OLDER_BREACHES_LISTED the most overdue are named and the rest counted by priority;
     those that went late within the window are always named."""
@@ -436,7 +445,9 @@ def test_meeting_pack_names_the_most_overdue_older_breaches_and_counts_the_rest(
     ]
     assert any(f"#{fresh} " in line and ": triage:" in line for line in named)
     [more] = [line for line in listed if line.startswith("- … and")]
-    assert more.startswith("- … and 6 more late since before Wed 11 Nov 2026 and still open (P1: 6)")
+    assert more.startswith(
+        "- … and 6 more late since before Wed 11 Nov 2026 and still open (P1: 6)"
+    )
     # At or under the limit, every one is named as before.
     monkeypatch.setattr(reports, "OLDER_BREACHES_LISTED", 8)
     text = reports.meeting_pack(store, since, now=NOW)
