@@ -1399,6 +1399,17 @@ class Store:
                 self._ensure_audit()
             return [dict(doc, id=int(k)) for k, doc in (self._rows(table) or {}).items()]
 
+    def stored(self, table: str) -> list[tuple[int, Doc]]:
+        """As :meth:`all`, (id, record) pairs with the records as stored, not copied (a
+        change replaces a record, never edits it): for a pass that only reads them and
+        copies the few it keeps. Never change them. Unlike :meth:`each_stored`, the table
+        is kept in memory once parsed."""
+        self.refresh()
+        with self._mutex:
+            if table == AUDIT:
+                self._ensure_audit()
+            return [(int(k), doc) for k, doc in (self._rows(table) or {}).items()]
+
     def get(self, table: str, doc_id: int) -> Doc | None:
         self.refresh()
         with self._mutex:

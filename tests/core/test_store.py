@@ -447,3 +447,21 @@ def test_derived_keeps_nothing_read_across_a_change(tmp_path):
 
     assert store.derived("k", changing) == "old"
     assert store.derived("k") is None
+
+
+def test_stored_gives_the_records_of_all_without_copying_them(tmp_path):
+    store = make(tmp_path)
+    ada, bo = add(store, "Ada"), add(store, "Bo")
+    pairs = store.stored("people")
+    assert [(k, dict(d, id=k)) for k, d in pairs] == [(d["id"], d) for d in store.all("people")]
+    assert [k for k, _ in pairs] == [ada, bo] and "id" not in pairs[0][1]
+    assert store.stored("people")[0][1] is pairs[0][1]  # as stored, not copied
+    with store.transaction("t") as tx:
+        tx.update("people", ada, {"name": "Ada L"})
+    assert pairs[0][1]["name"] == "Ada"  # a change replaces the record, never edits it
+    assert store.stored("people")[0][1]["name"] == "Ada L"
+    assert store.stored("nothing") == []
+    store.close(fold=True)
+    again = Store(tmp_path / "db.json")  # a table not parsed yet is parsed (and kept)
+    assert [d["name"] for _, d in again.stored("people")] == ["Ada L", "Bo"]
+    assert again.stored("people")[0][1] is again.stored("people")[0][1]
