@@ -270,8 +270,8 @@ def _views(
     if Observation.TABLE in wanted:
         wanted.add(Visit.TABLE)  # a note's department is its visit's
 
-    def table(name: str) -> dict[int, dict]:
-        return {d["id"]: d for d in store.all(name)} if name in wanted else {}
+    def table(name: str) -> dict[int, dict]:  # (as stored: only read, never changed)
+        return dict(store.stored(name)) if name in wanted else {}
 
     suggestions = table(Suggestion.TABLE)
     visits = table(Visit.TABLE)

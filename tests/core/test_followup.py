@@ -188,6 +188,30 @@ def test_action_lifecycle_and_closing_the_suggestion(store):
         actions.set_status(store, "Ada", a1, "in progress")
 
 
+def test_action_views_name_where_each_action_comes_from(store):
+    """A note's department is its visit's; a visit's is its own; the records pointed into
+    are read as stored and never changed."""
+    with store.transaction("setup") as tx:
+        vid = tx.insert("visits", {"department_id": 2, "start": "2026-11-20T10:00+00:00",
+                                   "end": "2026-11-20T11:00+00:00", "status": "completed"})  # fmt: skip
+        oid = tx.insert("observations", {"visit_id": vid, "text": "queue", "author_id": 1})
+        from_note = tx.insert("actions", {"title": "Fix the queue", "owner_id": 1,
+                                          "observation_id": oid, "status": "open"})  # fmt: skip
+        from_visit = tx.insert("actions", {"title": "Thank them", "owner_id": 2,
+                                           "visit_id": vid, "status": "open"})  # fmt: skip
+    visit_before = store.get("visits", vid)
+    views = {v.action.id: v for v in actions.views(store, NOW.date())}
+    assert (views[from_note].origin, views[from_note].department) == (
+        f"note #{oid} on visit #{vid}",
+        "Reference",
+    )
+    assert (views[from_visit].origin, views[from_visit].department) == (
+        f"visit #{vid}",
+        "Reference",
+    )
+    assert store.get("visits", vid) == visit_before
+
+
 def test_action_input_errors(store):
     with pytest.raises(ValidationError) as info:
         actions.action_from_input(
