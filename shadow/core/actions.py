@@ -233,8 +233,22 @@ def views(
     """Every action with what the actions screen and reports need, overdue first;
     ``only``: just the actions it accepts (the meeting pack: the open ones and those done
     lately, not ten years of finished ones; the Dashboard: the acting person's). The
-    tables they point into are read only for them."""
+    tables they point into are read only for them. Every action's views are worked out
+    once per change of the database (:meth:`Store.derived`): a call that names ``only``
+    after them picks from those."""
     today = today or dates.now().date()
+    key = ("actions.views", today)
+    if only is None:
+        return list(store.derived(key, lambda: _views(store, today)) or ())
+    every = store.derived(key)
+    if every is not None:
+        return [v for v in every if only(v.action)]  # (sorted: filtering keeps the order)
+    return _views(store, today, only)
+
+
+def _views(
+    store: Store, today: date, only: Callable[[Action], bool] | None = None
+) -> list[ActionView]:
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     docs = store.all(Action.TABLE)
@@ -256,8 +270,8 @@ def views(
     if Observation.TABLE in wanted:
         wanted.add(Visit.TABLE)  # a note's department is its visit's
 
-    def table(name: str) -> dict[int, dict]:
-        return {d["id"]: d for d in store.all(name)} if name in wanted else {}
+    def table(name: str) -> dict[int, dict]:  # (as stored: only read, never changed)
+        return dict(store.stored(name)) if name in wanted else {}
 
     suggestions = table(Suggestion.TABLE)
     visits = table(Visit.TABLE)

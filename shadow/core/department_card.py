@@ -179,42 +179,44 @@ def _coverage(
     return ways
 
 
-def _card_visits(docs: list[dict[str, Any]], dept_id: int, members: set[int]) -> list[dict]:
+def _card_visits(
+    stored: list[tuple[int, dict[str, Any]]], dept_id: int, members: set[int]
+) -> list[dict]:
     """The visits a card counts: to the department, or by one of its people (its coverage
     both ways is made of these pairs only), each with its whole series (a series and its
-    overrides are expanded together), not ten years of every department's visits."""
-
-    def group(d: dict[str, Any]) -> Any:
-        return d.get("series_id") or d["id"]
-
+    overrides are expanded together), not ten years of every department's visits.
+    ``stored``: (id, stored visit) pairs; only the visits counted are copied."""
     wanted = {
-        group(d)
-        for d in docs
+        d.get("series_id") or k
+        for k, d in stored
         if d.get("department_id") == dept_id or members.intersection(d.get("visitors") or ())
     }
-    return [d for d in docs if group(d) in wanted]
+    return [dict(d, id=k) for k, d in stored if (d.get("series_id") or k) in wanted]
 
 
 def read_card(store: Store, ref: int | str, now: datetime) -> DepartmentCard:
     """The card of the department named (or numbered) ``ref``, as of ``now``."""
     dept = find_department(store, ref)
-    people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
-    sides = {d["id"]: d.get("side", "it") for d in store.all(Person.TABLE)}
+    # (the stored records are read, not copied: ten years of visits and suggestions are
+    # passed over for the few the card counts)
+    staff = store.stored(Person.TABLE)
+    people = {k: d.get("name", "") for k, d in staff}
+    sides = {k: d.get("side", "it") for k, d in staff}
     members = _members(store, dept)
     member_ids = {p.id for p in members} | set(dept.hosts)
     today = now.date()
 
-    visit_docs = store.all(Visit.TABLE)
-    visit_ids = {d["id"] for d in visit_docs if d.get("department_id") == dept.id}
+    stored = store.stored(Visit.TABLE)
+    visit_ids = {k for k, d in stored if d.get("department_id") == dept.id}
     # the visits by day, for the card and its coverage: only those the card counts
-    mine = _card_visits(visit_docs, dept.id, {p.id for p in members})
+    mine = _card_visits(stored, dept.id, {p.id for p in members})
     index = OccurrenceIndex(mine)
     visits = _visit_lines(index, dept, people, now)
 
     # suggestions and actions: about the department, or raised on a visit to it
     ids = [
-        d["id"]
-        for d in store.all(Suggestion.TABLE)
+        k
+        for k, d in store.stored(Suggestion.TABLE)
         if d.get("department_id") == dept.id or d.get("visit_id") in visit_ids
     ]
     rows = backlog.rows(store, now, ids) if ids else []

@@ -520,25 +520,33 @@ def _in_pack(action: Any, since: datetime) -> bool:
     return action.status == "done" and bool(action.done_at) and from_iso(action.done_at) >= since
 
 
+def _pack_suggestions(store: Store, since: datetime) -> list[tuple[dict, Any]]:
+    """(stored record, Suggestion) of each suggestion the pack can mention: those closed
+    (both clocks stopped) before the window appear nowhere in it. Ten years of records are
+    passed over as stored; only the few kept are copied."""
+    from .models import Suggestion
+
+    cutoff = (since - timedelta(days=2)).date().isoformat()
+    kept = [
+        dict(d, id=k)
+        for k, d in store.stored(Suggestion.TABLE)
+        if not _stopped_before(d, since, cutoff)
+    ]
+    return [(d, Suggestion.from_doc(d)) for d in kept]
+
+
 def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> str:
     """The Technical Implementation Group's agenda, as Markdown that reads well printed."""
     from .actions import views
     from .dates import format_day, format_moment
     from .dates import now as _now
-    from .models import Suggestion
     from .sla import meeting_lines, service
 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
     svc = service(store)
-    # Suggestions closed (both clocks stopped) before the window appear nowhere in the pack.
-    cutoff = (since - timedelta(days=2)).date().isoformat()
-    suggestions = [
-        (d, Suggestion.from_doc(d))
-        for d in store.all(Suggestion.TABLE)
-        if not _stopped_before(d, since, cutoff)
-    ]
+    suggestions = _pack_suggestions(store, since)
     acts = views(store, now.date(), lambda a: _in_pack(a, since))  # (not 10 years of done)
     # Each clock once: the breaches and "whose turn it is" both read them.
     clocks = {

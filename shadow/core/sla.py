@@ -669,7 +669,7 @@ def escalations(
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     scope = escalation_scope(store, person) if person is not None else None
     owners: dict[int, set[int]] = {}
-    for d in store.all(Action.TABLE):
+    for _, d in store.stored(Action.TABLE):  # (passed over, not copied)
         if d.get("suggestion_id") and d.get("status") in ("open", "in progress"):
             owners.setdefault(d["suggestion_id"], set()).add(d["owner_id"])
     if suggestions is None:

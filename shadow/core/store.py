@@ -682,6 +682,10 @@ class Store:
         self._jstale = False
         self._jid: tuple[int, int, int] | None = None
         self._listeners: list[Callable[[set[str]], None]] = []
+        # Changes seen (ours or another process's) and what derived() keeps for them.
+        self._changes = 0
+        self._derived: tuple[int, dict[Any, Any]] = (0, {})  # (at which change, values)
+        self._derived_mutex = threading.Lock()
         self._journal_fd: int | None = None
         self._in_tx = False
         self._wrote = False
@@ -1357,8 +1361,31 @@ class Store:
         return lambda: self._listeners.remove(listener)
 
     def _notify(self, tables: set[str]) -> None:
+        self._changes += 1
         for listener in list(self._listeners):
             listener(tables)
+
+    # ----------------------------------------------------------- derived figures
+    def derived(self, key: Any, compute: Callable[[], T] | None = None) -> T | None:
+        """What ``compute()`` gave for ``key`` since the last change to the database
+        (ours or another process's), computed now if there is none; with no ``compute``,
+        only what is kept (None if nothing is). Figures several screens derive from the
+        same records (every action's view) are worked out once per change, not per open.
+        The value is shared: callers never change it."""
+        self.refresh()
+        seen = self._changes  # read before the records: a change meanwhile makes it stale
+        at, kept = self._derived
+        if at == seen and key in kept:
+            return kept[key]
+        if compute is None:
+            return None
+        value = compute()
+        with self._derived_mutex:
+            if self._changes == seen:  # (not kept if it may have read a later change)
+                if self._derived[0] != seen:
+                    self._derived = (seen, {})  # older values are stale
+                self._derived[1][key] = value
+        return value
 
     # ----------------------------------------------------------- reading
     def _table(self, name: str) -> Table:
@@ -1375,6 +1402,17 @@ class Store:
             if table == AUDIT:
                 self._ensure_audit()
             return [dict(doc, id=int(k)) for k, doc in (self._rows(table) or {}).items()]
+
+    def stored(self, table: str) -> list[tuple[int, Doc]]:
+        """As :meth:`all`, (id, record) pairs with the records as stored, not copied (a
+        change replaces a record, never edits it): for a pass that only reads them and
+        copies the few it keeps. Never change them. Unlike :meth:`each_stored`, the table
+        is kept in memory once parsed."""
+        self.refresh()
+        with self._mutex:
+            if table == AUDIT:
+                self._ensure_audit()
+            return [(int(k), doc) for k, doc in (self._rows(table) or {}).items()]
 
     def get(self, table: str, doc_id: int) -> Doc | None:
         self.refresh()
@@ -1884,6 +1922,7 @@ class Store:
                     os.ftruncate(fd, self._jpos)
             raise StoreError(_os_message("write", self.journal_path, exc)) from None
         touched = self._apply(tx.ops)
+        self._changes += 1  # (before any listener is told: nothing derived survives it)
         self._wrote = True
         self._seq = seq
         self._jstale = False

@@ -167,14 +167,49 @@ def test_action_lifecycle_and_closing_the_suggestion(store):
     assert actions.views(store, NOW.date(), lambda a: a.owner_id == views[1].action.owner_id) == [
         views[1]
     ]
+    # Worked out once per change: the same views again, and ``only`` picks from them
+    # in the same order as it picks before them
+    assert actions.views(store, NOW.date()) == views
+    assert actions.views(store, NOW.date(), lambda a: a.id != a1) == [views[1]]
+    assert actions.views(store, NOW.date() + timedelta(days=40))[1].overdue  # another day
     with pytest.raises(actions.ActionError, match="needs a reason"):
         actions.set_status(store, "Ada", a1, "dropped")
     assert actions.set_status(store, "Ada", a1, "done").suggestion_ready is None  # a2 still open
+    # A change is seen at once by every caller, with or without ``only``
+    after = actions.views(store, NOW.date())
+    assert [(v.action.id, v.action.status) for v in after] == [(a2, "open"), (a1, "done")]
+    assert [v.action.status for v in actions.views(store, NOW.date(), lambda a: a.id == a1)] == [
+        "done"
+    ]
     outcome = actions.set_status(store, "Ada", a2, "dropped", "vendor fixed it")
     assert outcome.suggestion_ready == sid
     assert store.get("actions", a1)["done_at"]
     with pytest.raises(actions.ActionError, match="can become open"):
         actions.set_status(store, "Ada", a1, "in progress")
+
+
+def test_action_views_name_where_each_action_comes_from(store):
+    """A note's department is its visit's; a visit's is its own; the records pointed into
+    are read as stored and never changed."""
+    with store.transaction("setup") as tx:
+        vid = tx.insert("visits", {"department_id": 2, "start": "2026-11-20T10:00+00:00",
+                                   "end": "2026-11-20T11:00+00:00", "status": "completed"})  # fmt: skip
+        oid = tx.insert("observations", {"visit_id": vid, "text": "queue", "author_id": 1})
+        from_note = tx.insert("actions", {"title": "Fix the queue", "owner_id": 1,
+                                          "observation_id": oid, "status": "open"})  # fmt: skip
+        from_visit = tx.insert("actions", {"title": "Thank them", "owner_id": 2,
+                                           "visit_id": vid, "status": "open"})  # fmt: skip
+    visit_before = store.get("visits", vid)
+    views = {v.action.id: v for v in actions.views(store, NOW.date())}
+    assert (views[from_note].origin, views[from_note].department) == (
+        f"note #{oid} on visit #{vid}",
+        "Reference",
+    )
+    assert (views[from_visit].origin, views[from_visit].department) == (
+        f"visit #{vid}",
+        "Reference",
+    )
+    assert store.get("visits", vid) == visit_before
 
 
 def test_action_input_errors(store):

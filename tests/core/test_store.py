@@ -412,3 +412,56 @@ def test_refresh_without_waiting_gives_up_while_another_writer_holds_the_lock(tm
         assert one.refresh(wait=False) is False
     assert one.refresh(wait=False) is True
     assert [d["name"] for d in one.all("people")] == ["Bob"]
+
+
+# ---------------------------------------------------------------- derived figures
+def test_derived_is_worked_out_once_per_change_ours_or_another_process(tmp_path):
+    path = tmp_path / "db.json"
+    store, other = Store(path), Store(path)
+    add(store, "Ada")
+    calls = []
+
+    def names():
+        calls.append(1)
+        return sorted(d["name"] for d in store.all("people"))
+
+    assert store.derived("names") is None  # nothing kept, nothing worked out
+    assert store.derived("names", names) == ["Ada"]
+    assert store.derived("names", names) == ["Ada"] and len(calls) == 1
+    assert store.derived("names") == ["Ada"]
+    add(store, "Bo")  # our change
+    assert store.derived("names") is None
+    assert store.derived("names", names) == ["Ada", "Bo"] and len(calls) == 2
+    add(other, "Cy")  # another process's change
+    assert store.derived("names", names) == ["Ada", "Bo", "Cy"] and len(calls) == 3
+    assert store.derived(("other", 1), lambda: 7) == 7  # keys are kept side by side
+    assert store.derived("names", names) == ["Ada", "Bo", "Cy"] and len(calls) == 3
+
+
+def test_derived_keeps_nothing_read_across_a_change(tmp_path):
+    store = make(tmp_path)
+
+    def changing():
+        add(store, "Ada")  # a change while it is worked out: what it read may be stale
+        return "old"
+
+    assert store.derived("k", changing) == "old"
+    assert store.derived("k") is None
+
+
+def test_stored_gives_the_records_of_all_without_copying_them(tmp_path):
+    store = make(tmp_path)
+    ada, bo = add(store, "Ada"), add(store, "Bo")
+    pairs = store.stored("people")
+    assert [(k, dict(d, id=k)) for k, d in pairs] == [(d["id"], d) for d in store.all("people")]
+    assert [k for k, _ in pairs] == [ada, bo] and "id" not in pairs[0][1]
+    assert store.stored("people")[0][1] is pairs[0][1]  # as stored, not copied
+    with store.transaction("t") as tx:
+        tx.update("people", ada, {"name": "Ada L"})
+    assert pairs[0][1]["name"] == "Ada"  # a change replaces the record, never edits it
+    assert store.stored("people")[0][1]["name"] == "Ada L"
+    assert store.stored("nothing") == []
+    store.close(fold=True)
+    again = Store(tmp_path / "db.json")  # a table not parsed yet is parsed (and kept)
+    assert [d["name"] for _, d in again.stored("people")] == ["Ada L", "Bo"]
+    assert again.stored("people")[0][1] is again.stored("people")[0][1]
