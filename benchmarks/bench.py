@@ -575,7 +575,13 @@ before, 1.19 u + 0.40 s, 218 MB after; `report coverage` 3.54 u + 0.66 s, 730 MB
   they count; survey means in integer arithmetic; RecordTable and the coverage matrix render
   each distinct cell once; the footer is rebuilt only when its bindings change.
 
-The "after" run below was measured on a quiet machine (load average under 1 at its start).
+Two runs of the same command this session, both with nothing else running (load average
+about 1, the benchmark's own): "after-6674f36" at 6674f36, and "after" at b477317 forty
+minutes later (everything merged). The virtual machine's host ran slower for the second:
+the SQLite and plain TinyDB baselines, whose code did not change, took 1.2-1.9 times as
+long. Read each run against its own baselines. Run one after the other on the same host,
+the later commit painted the Dashboard at 10,000 records in 0.78 s (0.75 s CPU) against
+0.91-1.10 s for the earlier (`benchmarks/tui_probe.py`, two runs each, alternating).
 """
 
 
