@@ -1483,20 +1483,31 @@ class Store:
         with self._mutex:
             if AUDIT in self._data or "audit_file" not in self._meta():
                 return None
-            touched: set[str] = set()
-            try:
-                with self._locked(exclusive=False):  # the file named is the one on disk
-                    if not self._in_tx and self._changed_on_disk():
-                        touched = self._catch_up()
-                    if AUDIT in self._data or "audit_file" not in self._meta():
-                        return None
-                    _, raw = self._audit_raw()
-                    tail = dict(self._audit_tail)
-            except OSError as exc:
-                raise StoreError(_os_message("read", self.path, exc)) from None
-            if touched:
-                self._notify(touched)
+            on_disk = self._audit_on_disk()
+            if on_disk is None:
+                return None
+            _, raw, tail = on_disk
             return self._next_id(AUDIT), raw, tail
+
+    def _audit_on_disk(self) -> tuple[Path, bytes, dict[str, Doc]] | None:
+        """The audit file's committed part (its path, its bytes) and the entries since the
+        last fold, taken under a shared lock after catching up with other processes, so
+        that the file named is the one on disk; None when the trail is in memory or there
+        is no file. The caller holds ``_mutex``."""
+        touched: set[str] = set()
+        found = None
+        try:
+            with self._locked(exclusive=False):
+                if not self._in_tx and self._changed_on_disk():
+                    touched = self._catch_up()
+                if AUDIT not in self._data and "audit_file" in self._meta():
+                    path, raw = self._audit_raw()
+                    found = path, raw, dict(self._audit_tail)
+        except OSError as exc:
+            raise StoreError(_os_message("read", self.path, exc)) from None
+        if touched:
+            self._notify(touched)
+        return found
 
     @staticmethod
     def _audit_piece(piece: bytes) -> dict[str, Doc] | None:
@@ -1668,20 +1679,10 @@ class Store:
             not isinstance(entity_id, int) or isinstance(entity_id, bool)
         ):
             return None
-        touched: set[str] = set()
-        try:
-            with self._locked(exclusive=False):
-                if not self._in_tx and self._changed_on_disk():
-                    touched = self._catch_up()
-                info = self._meta().get("audit_file")
-                if info is None or AUDIT in self._data:
-                    return None
-                path, raw = self._audit_raw()
-                tail = list(self._audit_tail.items())
-        except OSError as exc:
-            raise StoreError(_os_message("read", self.path, exc)) from None
-        if touched:
-            self._notify(touched)
+        on_disk = self._audit_on_disk()
+        if on_disk is None:
+            return None
+        path, raw, tail = on_disk
         # Every line holding the rarest key first; the exact test comes after parsing.
         needles = [*extra, b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
         if entity_id is not None:
@@ -1703,7 +1704,7 @@ class Store:
             key, doc = entry
             if want(doc):
                 out.append(dict(doc, id=int(key)))
-        out += [dict(doc, id=int(key)) for key, doc in tail if want(doc)]
+        out += [dict(doc, id=int(key)) for key, doc in tail.items() if want(doc)]
         return out
 
     def audit_counts(self, entity: str) -> dict[int, int]:
@@ -1723,19 +1724,10 @@ class Store:
             return counts
 
     def _count_audit(self, entity: str) -> dict[int, int] | None:
-        touched: set[str] = set()
-        try:
-            with self._locked(exclusive=False):
-                if not self._in_tx and self._changed_on_disk():
-                    touched = self._catch_up()
-                if AUDIT in self._data or "audit_file" not in self._meta():
-                    return None
-                _, raw = self._audit_raw()
-                tail = list(self._audit_tail.values())
-        except OSError as exc:
-            raise StoreError(_os_message("read", self.path, exc)) from None
-        if touched:
-            self._notify(touched)
+        on_disk = self._audit_on_disk()
+        if on_disk is None:
+            return None
+        _, raw, tail = on_disk
         needle = b'"entity":' + _dump(entity)  # type: ignore[arg-type]
         pattern = re.compile(re.escape(needle) + rb',"entity_id":([0-9]+)[,}]')
         counts: dict[int, int] = {}
@@ -1750,7 +1742,7 @@ class Store:
             seen += 1
         if seen != raw.count(needle):
             return None  # a line in another form: parse them
-        for doc in tail:
+        for doc in tail.values():
             if doc.get("entity") == entity and isinstance(doc.get("entity_id"), int):
                 counts[doc["entity_id"]] = counts.get(doc["entity_id"], 0) + 1
         return counts
