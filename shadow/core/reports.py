@@ -6,6 +6,7 @@ presentations of visits and suggestions; each section is a function of its own.)
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -698,29 +699,27 @@ def _breaches(
     from .backlog import priority
     from .dates import format_day
 
-    found = []  # (line, older: late before the window and still running, working secs left)
+    found = []  # (line, older: late before the window and still running, secs left, P)
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
+        p = priority(s)
         for clock in clocks[d["id"]]:
             if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
-                line = f"- #{d['id']} {md_escape(s.title)} (P{priority(s)}): {clock.describe()}"
+                line = f"- #{d['id']} {md_escape(s.title)} (P{p}): {clock.describe()}"
                 older = clock.stopped is None and (clock.due is None or clock.due < since)
-                found.append((line, older, clock.remaining or 0.0, priority(s)))
-    older = [f for f in found if f[1]]
+                found.append((line, older, clock.remaining or 0.0, p))
+    older = [n for n, f in enumerate(found) if f[1]]
     if len(older) <= OLDER_BREACHES_LISTED:
         return [line for line, *_ in found]
-    shown = {id(f) for f in sorted(older, key=lambda f: f[2])[:OLDER_BREACHES_LISTED]}
-    lines = [f[0] for f in found if not f[1] or id(f) in shown]
-    rest = [f for f in older if id(f) not in shown]
-    by_priority = ", ".join(
-        f"P{p}: {sum(1 for f in rest if f[3] == p)}" for p in sorted({f[3] for f in rest})
-    )
+    shown = set(sorted(older, key=lambda n: found[n][2])[:OLDER_BREACHES_LISTED])
+    rest = Counter(found[n][3] for n in older if n not in shown)
+    lines = [f[0] for n, f in enumerate(found) if not f[1] or n in shown]
     lines.append(
-        f"- … and {len(rest)} more late since before {format_day(since.date())} and still "
-        f"open ({by_priority}); the {OLDER_BREACHES_LISTED} most overdue are above (all of "
-        'them: the Dashboard\'s "At risk and breached" list, or shadow list suggestions '
-        "--sla breached)."
+        f"- … and {rest.total()} more late since before {format_day(since.date())} and still "
+        f"open ({', '.join(f'P{p}: {rest[p]}' for p in sorted(rest))}); the "
+        f"{OLDER_BREACHES_LISTED} most overdue are above (all of them: the Dashboard's "
+        '"At risk and breached" list, or shadow list suggestions --sla breached).'
     )
     return lines
 

@@ -701,9 +701,9 @@ class DashboardScreen(AreaScreen):
             if select_record(self.app.screen, action_id):
                 return
         a = Action.from_doc(doc)
-        view = next(
-            (v for v in actions.views(store, self.app.clock().date()) if v.action.id == a.id), None
-        )
+        # (only this action's view: the tables it points into, not every action's)
+        today = self.app.clock().date()
+        view = next(iter(actions.views(store, today, lambda x: x.id == a.id)), None)
         facts = [
             ("Owner", view.owner if view else "?"),
             ("Status", a.status),
