@@ -423,6 +423,16 @@ async def test_at_80x24_the_legend_is_one_line(sample_store, liaison, programme)
         legend = screen.query_one("#coverage-legend")
         assert legend.size.height == 1, str(legend.render())
         assert legend.content_size.width >= cell_len(str(legend.render()))
+        assert str(legend.render()) == "IT→lib ■≤182d ■≤365d ■>365d ■never →booked"
+
+
+async def test_at_140_columns_the_legend_says_it_in_words(sample_store, liaison, programme):
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with opened(app, open_coverage, size=(140, 42)) as (pilot, screen):
+        assert str(screen.query_one("#coverage-legend").render()) == (
+            "IT → library (d) · Last visit  ■ ≤182 days ago ■ ≤365 days ■ >365 days ■ never"
+            "  →date: booked"
+        )
 
 
 async def test_at_80x24_the_planner_gives_its_height_to_the_proposals(

@@ -371,40 +371,32 @@ class CoverageScreen(AreaScreen):
         self._show_gaps()
 
     def _show_legend(self) -> None:
+        """The colour key over the matrix; in a narrow terminal (80 columns) the same in
+        one short line (f1 help says more)."""
         cadence = self.cadence()
         fresh = int(cadence * coverage.FRESH_SHARE)
-        if self.has_class("-narrow"):
-            self._show_short_legend(fresh, cadence)
-            return
-        parts: list = [
-            (f"{DIRECTION_LABELS[self.direction]} (d) · ", "bold"),
-            ("Last visit ", "bold"),
-        ]
+        narrow = self.has_class("-narrow")
+        unit, ago, swatch = ("d", "", " ■") if narrow else (" days", " ago", " ■ ")
+        if narrow:
+            parts: list = [(DIRECTION_SHORT[self.direction], "bold")]
+        else:
+            parts = [
+                (f"{DIRECTION_LABELS[self.direction]} (d) · ", "bold"),
+                ("Last visit ", "bold"),
+            ]
         for state, text in (
-            ("fresh", f"≤{fresh} days ago"),
-            ("ageing", f"≤{cadence} days"),
-            ("stale", f">{cadence} days"),
+            ("fresh", f"≤{fresh}{unit}{ago}"),
+            ("ageing", f"≤{cadence}{unit}"),
+            ("stale", f">{cadence}{unit}"),
             ("never", "never"),
         ):
-            parts += [(" ■ ", f"${STATES[state][0]}"), text]
-        parts.append("  →date: booked")
+            parts += [(swatch, f"${STATES[state][0]}"), text]
+        parts.append(" →booked" if narrow else "  →date: booked")
         if self.programme_id is None:
-            parts.append(("no programme yet: the default goals apply", "$text-muted"))
-        self.query_one("#coverage-legend", Label).update(Content.assemble(*parts))
-
-    def _show_short_legend(self, fresh: int, cadence: int) -> None:
-        """The legend in one line of a narrow terminal (80 columns): f1 help says more."""
-        parts: list = [(DIRECTION_SHORT[self.direction], "bold")]
-        for state, text in (
-            ("fresh", f"≤{fresh}d"),
-            ("ageing", f"≤{cadence}d"),
-            ("stale", f">{cadence}d"),
-            ("never", "never"),
-        ):
-            parts += [(" ■", f"${STATES[state][0]}"), text]
-        parts.append(" →booked")
-        if self.programme_id is None:
-            parts.append(("  no programme yet", "$text-muted"))
+            missing = (
+                "  no programme yet" if narrow else "no programme yet: the default goals apply"
+            )
+            parts.append((missing, "$text-muted"))
         self.query_one("#coverage-legend", Label).update(Content.assemble(*parts))
 
     def _column_width_for(self, count: int) -> int:
