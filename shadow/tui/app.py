@@ -30,6 +30,7 @@ from shadow.core.store import Store, StoreError
 
 from .commands import Command, bindings
 from .exports import EXPORT_COMMANDS, ExportActions
+from .housekeeping import housekeep_when_idle
 from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
@@ -238,6 +239,7 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
         # The store's notices (waiting for another process's lock, ...) become toasts,
         # never text on stderr under the screen; waits happen in workers, not here.
         self.store.notice = self._store_notice
+        self.store.defer_folds = True  # (a save leaves a due fold to housekeeping.py)
         self.set_interval(POLL_SECONDS, self._poll)
         start_background_sender(self)
         self._startup()
@@ -365,6 +367,7 @@ class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
                 self.say(f"Cannot read the database: {exc}", severity="error")
         else:
             self._poll_error = None
+            housekeep_when_idle(self)
 
     def pause_polling(self) -> None:
         """Stop polling while a background write holds the store (resume_polling after)."""

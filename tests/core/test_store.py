@@ -290,6 +290,82 @@ def test_daily_backup_taken_once_per_day(tmp_path):
     assert [d["name"] for d in Store(backups[0]).all("people")] == ["Ann"]
 
 
+def _on_day(monkeypatch, day: str) -> None:
+    """The store's calendar day is ``day`` (YYYYMMDD), at midday."""
+    from datetime import datetime
+
+    noon = datetime.strptime(f"{day} 12:00", "%Y%m%d %H:%M")
+
+    class FakeNow(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return noon if tz is None else noon.astimezone(tz)
+
+    monkeypatch.setattr(store_mod, "datetime", FakeNow)
+
+
+def _age_files(store: Store, seconds: float) -> None:
+    """Date the database's files ``seconds`` back (what a day without writes leaves)."""
+    for part in (store.path, store.journal_path):
+        if part.exists():
+            then = time.time() - seconds
+            os.utime(part, (then, then))
+
+
+def test_housekeep_takes_todays_backup_before_the_first_change(tmp_path, monkeypatch):
+    store = make(tmp_path)
+    add(store, "Ann")
+    _on_day(monkeypatch, "20260301")
+    again = make(tmp_path)  # a new day's session: nothing taken yet today
+    assert again.housekeeping_due()
+    again.housekeep()
+    backups = again.backups()
+    assert len(backups) == 1 and "20260301" in backups[0].name
+    assert not again.housekeeping_due()
+    add(again, "Bob")  # today's first change: its backup was taken already
+    assert again.backups() == backups
+    assert [d["name"] for d in Store(backups[0]).all("people")] == ["Ann"]
+
+
+def test_no_daily_backup_of_a_database_unchanged_since_the_newest(tmp_path, monkeypatch):
+    store = make(tmp_path)
+    add(store, "Ann")
+    _on_day(monkeypatch, "20260301")
+    store.housekeep()
+    _age_files(store, 3600)  # nothing written after that backup
+    _on_day(monkeypatch, "20260302")
+    quiet = make(tmp_path)
+    quiet.housekeep()
+    add(quiet, "Bob")  # the 1 March backup holds the state before this change
+    assert [p.name[3:11] for p in quiet.backups()] == ["20260301"]
+    _on_day(monkeypatch, "20260303")
+    busy = make(tmp_path)
+    busy.housekeep()  # Bob came after the newest backup: a new one
+    assert [p.name[3:11] for p in busy.backups()] == ["20260301", "20260303"]
+    assert [d["name"] for d in Store(busy.backups()[-1]).all("people")] == ["Ann", "Bob"]
+
+
+def test_a_fold_a_write_finds_due_is_left_to_housekeep(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_mod, "COMPACT_EVERY", 5)
+    store = make(tmp_path)
+    store.defer_folds = True
+    for n in range(8):
+        add(store, f"P{n}")
+    snapshot = store.path.read_bytes()
+    assert store.journal_path.stat().st_size > 0 and b"P0" not in snapshot  # never folded
+    assert store.housekeeping_due()
+    store.housekeep()
+    assert store.journal_path.stat().st_size == 0  # folded: the snapshot alone holds it all
+    assert not store.housekeeping_due()
+    names = [d["name"] for d in Store(store.path).all("people")]
+    assert names == [f"P{n}" for n in range(8)]
+    # Without defer_folds (the CLI) the write folds as before.
+    plain = make(tmp_path, "plain.json")
+    for n in range(6):
+        add(plain, f"Q{n}")
+    assert b"Q3" in plain.path.read_bytes()
+
+
 # ---------------------------------------------------------------- several users of one file
 def test_other_store_changes_are_noticed(tmp_path):
     one, two = make(tmp_path), make(tmp_path)

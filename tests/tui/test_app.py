@@ -231,3 +231,47 @@ async def test_a_write_from_another_thread_refreshes_the_tables(sample_store, li
         await pilot.pause()
         await pilot.pause()
         assert "Threaded" in store_names(screen)
+
+
+async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
+    sample_store, liaison, monkeypatch
+):
+    """The first save of a day copies the whole database first, and every 2,000th folds
+    the journal into it (1-3 s each at 150,000 records): the app does both in a worker
+    thread, so that a form's save never waits for them."""
+    import shutil
+    import threading
+
+    from shadow.core import store as store_mod
+
+    shutil.rmtree(sample_store.backup_dir, ignore_errors=True)
+    store = Store(sample_store.path)  # a new day's first session: no backup taken yet today
+    monkeypatch.setattr(store_mod, "COMPACT_EVERY", 3)
+    threads: dict[str, list[int]] = {"backup": [], "_compact": []}
+    for name, seen in threads.items():
+        real = getattr(store, name)
+        monkeypatch.setattr(
+            store,
+            name,
+            lambda *a, _r=real, _s=seen, **k: _s.append(threading.get_ident()) or _r(*a, **k),
+        )
+    app = create_app(store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        ui = threading.get_ident()
+        assert store.backups() == [] and store.housekeeping_due()
+        app._poll()  # what the 2-second timer does: the housekeeping worker starts
+        await app.workers.wait_for_complete()
+        assert len(store.backups()) == 1 and threads["backup"] and ui not in threads["backup"]
+        for n in range(4):  # saved on the UI thread, as a form saves
+            person = directory.person_from_input(store, {"name": f"New {n}", "side": "it"})
+            directory.save_person(store, liaison.name, person)
+        assert threads["_compact"] == [] and store.journal_path.stat().st_size > 0
+        assert len(store.backups()) == 1  # (today's was taken already)
+        app._poll()
+        await app.workers.wait_for_complete()
+        assert threads["_compact"] and ui not in threads["_compact"]
+        assert store.journal_path.stat().st_size == 0
+        assert not store.housekeeping_due()
+    assert {"New 0", "New 3"} <= {d["name"] for d in Store(sample_store.path).all("people")}
