@@ -21,6 +21,7 @@ Screens and dialogs that own a loader mix in ``LoadsData`` (``AreaScreen`` and
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from collections.abc import Callable, Iterator
@@ -162,8 +163,7 @@ class Loader(Generic[T]):
         if self.prepare is not None:
             request = self.prepare(request)
         try:
-            limit = self.limit() if callable(self.limit) else self.limit
-            small = self.size is not None and self.size() <= limit
+            small = self._small()
             if small:
                 data = self.read(request)
         except self.errors as exc:
@@ -181,6 +181,25 @@ class Loader(Generic[T]):
             group=f"loader-{self.name}",
             name=self.name,
         )
+
+    def _small(self) -> bool:
+        limit = self.limit() if callable(self.limit) else self.limit
+        return self.size is not None and self.size() <= limit
+
+    async def fetch(self, request: Any = None) -> T:
+        """``read(request)``, awaited, for a step that needs the answer before it goes on
+        (a form checks before it saves): on the spot when small, else in a worker thread
+        while the event loop runs on. Errors go to the caller, not to ``failed``."""
+        if self.prepare is not None:
+            request = self.prepare(request)
+        if self._small():
+            return self.read(request)
+
+        def quietly() -> T:
+            with collector_paused():
+                return self.read(request)
+
+        return await asyncio.to_thread(quietly)
 
     def _in_thread(self, request: Any) -> None:
         try:

@@ -200,6 +200,59 @@ async def test_book_sees_conflict_then_saves_at_a_free_time(sample_store, calend
         assert any(f"Booked visit #{doc['id']}" in n for n in notifications(pilot))
 
 
+async def test_on_a_large_calendar_the_booking_form_checks_finds_and_saves_in_a_thread(
+    sample_store, calendar, liaison, monkeypatch
+):
+    """At 150,000 records a check reads the calendar around the time (0.1-0.2 s), a save
+    checks again as it writes and finding slots probes a thousand times: on a calendar
+    that large they run in a thread, and the form answers the same."""
+    import threading
+
+    ui = threading.get_ident()
+    threads: dict[str, set[int]] = {"visit_from_input": set(), "book": set(), "find_slots": set()}
+    for name, seen in threads.items():
+        real = getattr(schedule, name)
+        monkeypatch.setattr(
+            schedule,
+            name,
+            lambda *a, _r=real, _s=seen, **k: _s.add(threading.get_ident()) or _r(*a, **k),
+        )
+    real_hint = sample_store.size_hint
+    monkeypatch.setattr(
+        sample_store, "size_hint", lambda t: 150_000 if t == "visits" else real_hint(t)
+    )
+
+    async def settle(pilot):
+        for _ in range(3):
+            await pilot.pause(SETTLE)
+            await pilot.app.workers.wait_for_complete()
+
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_schedule(pilot)
+        await settle(pilot)
+        form = await open_booking(pilot, "Reference", "Samuel Osei")
+        await type_into(pilot, "#when", "17/2/2027 10:30")
+        await settle(pilot)
+        assert threads["visit_from_input"] and ui not in threads["visit_from_input"]
+        assert [c.rule for c in form.query_one(ConflictList).hard] == ["double-booked"]
+        await press_each(pilot, "ctrl+f")
+        await settle(pilot)
+        assert threads["find_slots"] and ui not in threads["find_slots"]
+        assert len(form.slots) == 5 and form.query_one("#slots").option_count == 5
+        assert "Next free slots at Reference" in str(form.query_one("#slots-title", Label).content)
+        await type_into(pilot, "#when", "17/2/2027 14:00")
+        await settle(pilot)
+        assert form.query_one(ConflictList).conflicts == []
+        # Two presses while the first save is under way: one visit booked.
+        await pilot.press("ctrl+s", "ctrl+s")
+        await settle(pilot)
+        assert threads["book"] and ui not in threads["book"]
+        assert isinstance(app.screen, ScheduleScreen)
+        new = [d for d in sample_store.all("visits") if d["id"] not in calendar.values()]
+        assert [d["start"] for d in new] == ["2027-02-17T14:00+00:00"]
+
+
 async def test_errors_show_under_fields_only_once_touched(sample_store, calendar, liaison):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
