@@ -626,8 +626,7 @@ class VisitScreen(AreaScreen):
                     self.visit,
                     now - schedule.SERIES_HORIZON,
                     now,
-                    {v.occurrence: v for v in schedule.load_visits(store)
-                     if v.series_id == self.visit.id},
+                    {v.occurrence: v for v in schedule.series_overrides(store, self.visit.id)},
                 )
                 if o.start <= now and o.status != "cancelled"
             ][-20:]  # fmt: skip
