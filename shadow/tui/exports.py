@@ -14,9 +14,9 @@ from datetime import date
 from textual.app import App
 
 from shadow.core import reports
-from shadow.core.store import StoreError
 
 from .commands import Command
+from .loading import Loader
 
 CSV_TABLES = ("suggestions", "actions", "visits", "observations")
 
@@ -51,21 +51,31 @@ class ExportActions:
     """Mixed into the app: the actions behind :data:`EXPORT_COMMANDS`."""
 
     def action_export_ics(self) -> None:
-        self._export(lambda store: reports.export_ics(store), "text/calendar", "ics", "calendar")
+        self._export(reports.export_ics, "text/calendar", "ics", "calendar", "visits")
 
     def action_export_csv(self, what: str) -> None:
         if what not in CSV_TABLES:
             return
-        self._export(lambda store: reports.export_csv(store, what), "text/csv", "csv", what)
+        build = lambda store: reports.export_csv(store, what)  # noqa: E731
+        self._export(build, "text/csv", "csv", what, what)
 
-    def _export(self, build, mime_type: str, ext: str, what: str) -> None:
+    def _export(self, build, mime_type: str, ext: str, what: str, table: str) -> None:
+        """Build the file through the one Loader: in a worker thread on a large database
+        (the calendar of ten years is 1-2 s of work), then hand it over."""
         app: App = self  # type: ignore[assignment]
-        try:
-            payload = build(app.store)  # type: ignore[attr-defined]
-        except StoreError as exc:
-            app.notify(f"Cannot read the database: {exc}", severity="error", markup=False)
-            return
+        store = app.store  # type: ignore[attr-defined]
         filename = f"shadow-{what}-{date.today():%Y-%m-%d}.{ext}"
-        deliver(app, payload, filename, mime_type)
-        where = "your browser's downloads" if getattr(app, "served", False) else "Downloads"
-        app.notify(f"Exported {filename} to {where}", title="Exported", markup=False)
+
+        def handed(payload: str | bytes) -> None:
+            deliver(app, payload, filename, mime_type)
+            where = "your browser's downloads" if getattr(app, "served", False) else "Downloads"
+            app.notify(f"Exported {filename} to {where}", title="Exported", markup=False)
+
+        Loader(
+            app,
+            lambda _request: build(store),
+            handed,
+            size=lambda: store.size_hint(table),
+            busy=lambda: app.notify(f"Exporting {what}…", markup=False, timeout=2),
+            name=f"export-{ext}",
+        ).load()

@@ -32,6 +32,50 @@ async def test_desktop_app_still_switches_identity(sample_store, liaison, monkey
 
 async def test_exports_are_delivered_files(sample_store, liaison, monkeypatch):
     delivered: list[tuple[str, str, bytes]] = []
+    monkeypatch.setattr("textual.app.App._deliver_binary", capture_into(delivered))
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.run_action("export_ics")
+        await app.run_action("export_csv('suggestions')")
+        await pilot.pause()
+    check_exports(delivered)
+
+
+async def test_on_a_large_database_exports_are_built_in_a_thread(
+    sample_store, liaison, monkeypatch
+):
+    """Ten years of visits are 1-2 s of iCalendar: built in a worker thread, the screen
+    answering meanwhile, and delivered the same."""
+    import threading
+
+    from shadow.core import reports
+
+    delivered: list[tuple[str, str, bytes]] = []
+    built: list[int] = []
+    monkeypatch.setattr("textual.app.App._deliver_binary", capture_into(delivered))
+    for name in ("export_ics", "export_csv"):
+        real = getattr(reports, name)
+        monkeypatch.setattr(
+            reports, name, lambda *a, _r=real: built.append(threading.get_ident()) or _r(*a)
+        )
+    monkeypatch.setattr(sample_store, "size_hint", lambda _table: 150_000)
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await app.run_action("export_ics")
+        await app.run_action("export_csv('suggestions')")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert any("Exporting calendar" in n.message for n in app._notifications)
+    assert len(built) == 2 and threading.get_ident() not in built
+    check_exports(delivered)
+
+
+def capture_into(delivered: list[tuple[str, str, bytes]]):
+    """A stand-in for Textual's delivery that keeps what it was handed."""
 
     def capture(self, binary, *, save_filename, mime_type, **_):
         data = binary.read()
@@ -40,14 +84,14 @@ async def test_exports_are_delivered_files(sample_store, liaison, monkeypatch):
         )
         return "key"
 
-    monkeypatch.setattr("textual.app.App._deliver_binary", capture)
-    app = create_app(sample_store, liaison)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await app.run_action("export_ics")
-        await app.run_action("export_csv('suggestions')")
-        await pilot.pause()
-    (ics_name, ics_type, ics), (csv_name, csv_type, csv) = delivered
+    return capture
+
+
+def check_exports(delivered: list[tuple[str, str, bytes]]) -> None:
+    # (in whichever order they were finished)
+    (ics_name, ics_type, ics), (csv_name, csv_type, csv) = sorted(
+        delivered, key=lambda d: not d[0].endswith(".ics")
+    )
     assert ics_name.endswith(".ics") and ics_type == "text/calendar"
     events = Calendar.from_ical(ics).walk("VEVENT")
     assert events and all(str(e["uid"]).startswith("visit-") for e in events)
