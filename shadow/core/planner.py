@@ -338,17 +338,21 @@ def apply(
     store, actor: str, result: Plan, programme_id: int | None, accept: list[int] | None = None
 ) -> list[int]:
     """Book the accepted proposals (indexes into ``result.proposals``; None = all) as requested."""
-    from .schedule import check
+    from .schedule import calendar_between, check
 
     chosen = result.proposals if accept is None else [result.proposals[i] for i in accept]
     zone_name = dates.zone_name()
     ids = []
     with store.transaction(actor) as tx:
+        around = None  # (the calendar around the plan: read once, not once per visit)
+        if chosen:
+            first, last = min(p.start for p in chosen), max(p.end for p in chosen)
+            around = calendar_between(store, first, last)
         for proposal in chosen:
             visit = proposal.as_visit(programme_id, zone_name)
             visit.validate()
             # Someone may have booked since the plan was made: never save a clash.
-            clashes = check(store, visit)
+            clashes = check(store, visit, calendar=around)
             if clashes:
                 raise PlanError(f"the plan is out of date ({clashes[0].message}); plan again")
             ids.append(tx.insert(Visit.TABLE, visit.to_doc(), summary="planned visit"))

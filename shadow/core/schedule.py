@@ -564,6 +564,15 @@ class Calendar:
         )
 
 
+def calendar_between(store: Store, lo: datetime, hi: datetime) -> Calendar:
+    """What to check proposals between ``lo`` and ``hi`` against, worked out once (with
+    the month either side that the host loads and buffers look at), for many checks:
+    finding slots, booking a plan."""
+    lo, hi = lo - timedelta(days=32), hi + timedelta(days=32)
+    found = occurrences(store, lo, hi, visits_near(store, lo, hi))
+    return Calendar.around(store, [o for o in found if o.status in OCCUPYING])
+
+
 def _opening_conflicts(dept: Department | None, occ: Occurrence) -> _Found:
     """A closure day, or a time outside the department's opening hours."""
     s, e = occ.start, occ.end
@@ -1391,9 +1400,7 @@ def find_slots(
     dept = Department.from_doc(doc)
     if not dept.hours:
         raise ScheduleError(f"{dept.name} has no opening hours set; add them to find slots")
-    lo, hi = after - timedelta(days=32), after + horizon + timedelta(days=32)
-    existing = occurrences(store, lo, hi, visits_near(store, lo, hi))
-    calendar = Calendar.around(store, [o for o in existing if o.status in OCCUPYING])
+    calendar = calendar_between(store, after, after + horizon)
     found: list[tuple[datetime, datetime]] = []
     zone = after.tzinfo or dates.local_zone()
     day = after.date()

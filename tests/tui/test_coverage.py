@@ -260,6 +260,39 @@ async def test_plan_review_untick_one_and_book_the_rest(sample_store, liaison, p
         assert any(f"Booked {len(wanted)} visits as requested" in n for n in notifications(pilot))
 
 
+async def test_on_a_large_calendar_the_plan_is_booked_in_a_thread(
+    sample_store, liaison, programme, monkeypatch
+):
+    """Booking a plan checks each visit against the calendar around it: on a calendar of
+    ten years that runs in a thread, and the dialog closes when it is done."""
+    import threading
+
+    known = {d["id"] for d in sample_store.all(Visit.TABLE)}
+    booked_on: list[int] = []
+    real_apply = planner.apply
+    monkeypatch.setattr(
+        planner,
+        "apply",
+        lambda *a, **k: booked_on.append(threading.get_ident()) or real_apply(*a, **k),
+    )
+    real_hint = sample_store.size_hint
+    monkeypatch.setattr(
+        sample_store, "size_hint", lambda t: 150_000 if t == "visits" else real_hint(t)
+    )
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_coverage(pilot)
+        modal = await run_planner(pilot, "23/11/2026", "4/12/2026")
+        wanted = len(modal.plan.proposals)
+        await pilot.press("ctrl+s")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+    assert booked_on and threading.get_ident() not in booked_on
+    assert len(planned_visits(sample_store, known)) == wanted >= 3
+
+
 def planner_iso(moment) -> str:
     from shadow.core.dates import to_iso
 

@@ -23,11 +23,10 @@ from textual.widgets import Button, DataTable, Input, Label, LoadingIndicator, S
 
 from shadow.core import dates, directory, planner
 from shadow.core.dates import DateError
-from shadow.core.models import Department, Person, UserError
+from shadow.core.models import Department, Person
 from shadow.core.plain import count as counted
-from shadow.core.planner import Plan, PlanError
+from shadow.core.planner import Plan
 from shadow.core.settings import dayfirst
-from shadow.core.store import StoreError
 
 from ..commands import Command, bindings
 from ..loading import Loader
@@ -154,6 +153,16 @@ class PlannerModal(ShadowModal[int]):
         self.ticked: set[int] = set()
         self.loader: Loader[tuple[Plan, PlanRequest]] = Loader(
             self, self._plan, self._planned, failed=self._plan_failed, name="planner"
+        )
+        # Booking checks each visit against the calendar around the plan (one read).
+        self.booker: Loader[list[int]] = Loader(
+            self,
+            self._book,
+            lambda ids: self.dismiss(len(ids)),
+            size=lambda: self.app.store.size_hint("visits"),
+            busy=self._booking,
+            failed=self._not_booked,
+            name="planner-book",
         )
         self._names: tuple[dict[int, str], dict[int, str]] = ({}, {})
         self._summary = ""
@@ -482,21 +491,22 @@ class PlannerModal(ShadowModal[int]):
             self._say_error("Nothing ticked: tick the visits to book (space), or close.")
             return
         actor = self.app.acting_name()
-        if actor is None:
+        if actor is None or self.booker.reading:
             return
-        try:
-            ids = planner.apply(
-                self.app.store, actor, self.plan, self.programme_id, accept=sorted(self.ticked)
-            )
-        except PlanError as exc:
-            self._say_error(f"Not booked: {exc}")
-            self.app.say(str(exc), title="Not booked", severity="error")
-            return
-        except (UserError, StoreError) as exc:
-            self._say_error(f"Not booked: {exc}")
-            self.app.say(str(exc), title="Not booked", severity="error")
-            return
-        self.dismiss(len(ids))
+        self.booker.load((actor, self.plan, sorted(self.ticked)))
+
+    def _book(self, job: tuple[str, Plan, list[int]]) -> list[int]:
+        actor, plan, ticked = job  # (a large calendar: in the loader's thread)
+        return planner.apply(self.app.store, actor, plan, self.programme_id, accept=ticked)
+
+    def _booking(self) -> None:
+        self.query_one("#plan-summary", Label).update("Booking …")
+        self.query_one("#book", Button).disabled = True
+
+    def _not_booked(self, error: str) -> None:
+        self.query_one("#book", Button).disabled = False
+        self._say_error(f"Not booked: {error}")
+        self.app.say(error, title="Not booked", severity="error")
 
     @on(Button.Pressed, "#close")
     def _close(self) -> None:
