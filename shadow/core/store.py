@@ -118,6 +118,9 @@ COMPACT_MIN_BYTES = 1 << 20
 # database, rewritten in a few milliseconds); larger ones fold as they grow (COMPACT_EVERY,
 # COMPACT_MIN_BYTES), so that a write does not cost a rewrite of the whole archive.
 FOLD_ON_CLOSE_MAX_BYTES = 1 << 20
+# What size_hint() says while another thread holds the store: more than any limit for
+# reading on the spot.
+BUSY_SIZE = 1 << 40
 # Databases (or audit trails) from this size on are frozen out of the garbage
 # collector's sight once loaded (see _freeze).
 FREEZE_MIN_BYTES = 4 << 20
@@ -1552,9 +1555,13 @@ class Store:
     def size_hint(self, table: str) -> int:
         """About how many records ``table`` holds, without parsing a table not read yet
         (its bytes / 100; 0 only when it is empty). For choosing between reading on the
-        spot and in a thread: counting would parse a 30 MB table on the event loop."""
-        self.refresh()
-        with self._mutex:
+        spot and in a thread: counting would parse a 30 MB table on the event loop. It never
+        waits: while another thread holds the store (a backup, a fold, a read) the answer is
+        BUSY_SIZE, since reading on the spot would wait for that thread."""
+        if not self._mutex.acquire(blocking=False):
+            return BUSY_SIZE
+        try:
+            self.refresh(wait=False)
             raw = self._lazy.get(table) if table != AUDIT else None
             if raw is not None and table not in self._data:
                 # (raw is a memoryview of the file; journal lines not yet applied count too)
@@ -1562,7 +1569,13 @@ class Store:
                 if empty and not self._pending.get(table):
                     return 0
                 return max(1, len(raw) // 100)
-        return self.count(table)
+            if table in self._counts and table in self._lazy:
+                return self._counts[table]
+            if table == AUDIT:
+                self._ensure_audit()
+            return len(self._rows(table) or {})
+        finally:
+            self._mutex.release()
 
     def tables(self) -> list[str]:
         self.refresh()

@@ -30,7 +30,7 @@ from shadow.core.store import Store, StoreError
 
 from .commands import Command, bindings
 from .exports import EXPORT_COMMANDS, ExportActions
-from .housekeeping import housekeep_when_idle
+from .housekeeping import WatchesInput, housekeep_when_idle
 from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
@@ -185,7 +185,7 @@ class StoreChanged(Message):
         self.tables = tables
 
 
-class ShadowApp(LoadsData, ExportActions, LinkActions, App[None]):
+class ShadowApp(WatchesInput, LoadsData, ExportActions, LinkActions, App[None]):
     """shadow's terminal interface."""
 
     TITLE = "shadow"

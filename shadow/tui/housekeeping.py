@@ -1,10 +1,14 @@
 """The store's housekeeping in the background: today's backup and a due fold of the
 journal (Store.housekeep), which a save would otherwise do inside itself on the UI
-thread (1-3 s each at 150,000 records). The app's poll starts it; the app sets
-``Store.defer_folds`` so that a save leaves a due fold to it."""
+thread (1-3 s each at 150,000 records). The app's poll starts it once the person has
+been idle a while (the store is busy meanwhile: what they do next may wait for it); the
+app sets ``Store.defer_folds`` so that a save leaves a due fold to it."""
 
 from __future__ import annotations
 
+import time
+
+from textual import events
 from textual.app import App
 from textual.worker import WorkerState
 
@@ -13,6 +17,20 @@ from shadow.core.store import StoreError
 from .loading import collector_paused
 
 BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+IDLE_SECONDS = 5.0  # no key, click or scroll for this long (since the app started)
+
+
+class WatchesInput:
+    """Mixed into the app: when the person last pressed, clicked or scrolled."""
+
+    last_input = time.monotonic()  # (each app sets its own at its first event)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Mount):  # (the app's own: Mount does not bubble)
+            self.last_input = time.monotonic()
+        elif isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.last_input = time.monotonic()
+        await super().on_event(event)  # type: ignore[misc]
 
 
 def housekeep_when_idle(app: App) -> None:
@@ -20,6 +38,8 @@ def housekeep_when_idle(app: App) -> None:
     read would otherwise wait behind it). A throwaway demo copy needs none."""
     store = app.store  # type: ignore[attr-defined]
     if getattr(app, "demo", False) or not store.housekeeping_due():
+        return
+    if time.monotonic() - getattr(app, "last_input", 0.0) < IDLE_SECONDS:
         return
     for worker in app.workers:
         if worker.state in BUSY and worker.group.startswith(("loader-", "housekeeping")):

@@ -25,3 +25,32 @@ def test_size_hint_reads_no_table_and_is_zero_only_for_an_empty_one(tmp_path):
     assert again.count("people") == 50  # parsed now
     assert again.size_hint("people") == 50
     again.close()
+
+
+def test_size_hint_never_waits_for_another_thread(tmp_path):
+    """While another thread holds the store (a backup, a fold, a read) a screen asking
+    whether to read on the spot is told "large": on the spot it would wait for it."""
+    import threading
+
+    from shadow.core.store import BUSY_SIZE
+    from tests.dbfiles import add
+
+    store = Store(tmp_path / "db.json")
+    add(store, "Ann")
+    assert store.size_hint("people") == 1
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store._mutex:
+            held.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    try:
+        assert held.wait(10)
+        assert store.size_hint("people") == BUSY_SIZE
+    finally:
+        release.set()
+        worker.join()
+    assert store.size_hint("people") == 1

@@ -243,6 +243,7 @@ async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
     import threading
 
     from shadow.core import store as store_mod
+    from shadow.tui import housekeeping
 
     shutil.rmtree(sample_store.backup_dir, ignore_errors=True)
     store = Store(sample_store.path)  # a new day's first session: no backup taken yet today
@@ -261,7 +262,12 @@ async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
         await app.workers.wait_for_complete()
         ui = threading.get_ident()
         assert store.backups() == [] and store.housekeeping_due()
-        app._poll()  # what the 2-second timer does: the housekeeping worker starts
+        await pilot.press("f1", "escape")  # someone at work: the store stays free for them
+        app._poll()  # what the 2-second timer does
+        await app.workers.wait_for_complete()
+        assert store.backups() == [] and store.housekeeping_due()
+        monkeypatch.setattr(housekeeping, "IDLE_SECONDS", 0.0)  # (as if idle since)
+        app._poll()  # idle: the housekeeping worker starts
         await app.workers.wait_for_complete()
         assert len(store.backups()) == 1 and threads["backup"] and ui not in threads["backup"]
         for n in range(4):  # saved on the UI thread, as a form saves
