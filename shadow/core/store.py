@@ -2252,22 +2252,43 @@ class Store:
         """Back up the state before today's first change, once a day (lock held).
         A backup that cannot be written is a warning: the change itself goes on."""
         today = datetime.now().strftime("%Y%m%d")
-        if self._backup_day == today:
-            return
+        if self._backup_day == today or not self._holds_records():
+            return  # (nothing worth keeping yet: asked again at the next change)
         try:
-            newest = self.newest_backup()
-            if newest is not None and (
-                newest.name[len(self.path.stem) + 1 :].startswith(today)
-                or self._unchanged_since(newest)
-            ):
-                self._backup_day = today  # (an unchanged database: that backup holds it)
-                return
-            if not self._holds_records():
-                return  # nothing worth keeping yet
-            self.backup(reason="daily")
+            if self._backup_wanted(today):
+                self.backup(reason="daily")
         except (StoreError, OSError) as exc:
             # Said only once the change itself is saved (a full disk fails both: one line).
             self._pending_notice = f"warning: no daily backup today: {exc}"
+        self._backup_day = today
+
+    def _backup_wanted(self, today: str) -> bool:
+        """Whether today's backup is still to be taken (lock held): none is dated today and
+        the newest does not hold this very state already."""
+        newest = self.newest_backup()
+        return newest is None or not (
+            newest.name[len(self.path.stem) + 1 :].startswith(today)
+            or self._unchanged_since(newest)  # (an unchanged database: that backup holds it)
+        )
+
+    def _backup_aside(self, today: str) -> None:
+        """Today's backup, taken by a second, read-only opening of the files under its own
+        shared lock: it copies tables as the bytes it reads and streams the audit trail, so
+        this store, and a screen reading it meanwhile, is never held for it. A write of
+        this store waits for the lock and then finds the backup taken; one that came first
+        took it itself. A backup that cannot be written is a notice."""
+        try:
+            aside = Store(self.path, read_only=True, notice=self.notice)
+            try:
+                with aside._locked(exclusive=False):
+                    if not aside._holds_records():
+                        return  # (nothing worth keeping yet: asked again at the next change)
+                    if aside._backup_wanted(today):
+                        aside.backup(reason="daily")
+            finally:
+                aside.close()
+        except (StoreError, OSError) as exc:
+            self.notice(f"warning: no daily backup today: {exc}")
         self._backup_day = today
 
     def _unchanged_since(self, backup: Path) -> bool:
@@ -2285,37 +2306,39 @@ class Store:
         except OSError:
             return False
 
-    def housekeeping_due(self) -> bool:
-        """Whether housekeep() has work: today's backup not seen to yet, or a fold that a
-        write left to it (``defer_folds``). Cheap and never waits: a UI's poll asks it."""
+    def housekeeping_due(self, *, fold: bool = True) -> bool:
+        """Whether housekeep() has work: today's backup not seen to yet, or (``fold``) a
+        fold that a write left to it (``defer_folds``). Cheap and never waits: a UI's poll
+        asks it."""
         if self.read_only:
             return False
-        return self._fold_wanted or self._housekept_day != datetime.now().strftime("%Y%m%d")
+        today = datetime.now().strftime("%Y%m%d")
+        return (fold and self._fold_wanted) or self._housekept_day != today
 
-    def housekeep(self) -> None:
+    def housekeep(self, *, fold: bool = True) -> None:
         """Do now what a write would otherwise do inside itself: today's backup, if none is
-        taken yet (of the state before today's first change: so, taken before it), and the
-        fold a write left to this (``defer_folds``). The TUI runs it in a worker thread when
-        it starts and whenever housekeeping_due(), so that no save waits for a copy or a
-        rewrite of the whole archive (1-3 s at 150,000 records). A backup or fold that fails
-        is a notice, as inside a write; a write that comes first takes the backup itself."""
+        taken yet (of the state before today's first change: so, taken before it; see
+        _backup_aside), and (``fold``) the fold a write left to this (``defer_folds``).
+        The TUI runs it in a worker thread, so that no save waits for a copy or a rewrite
+        of the whole archive (1-3 s at 150,000 records); it folds only once the person
+        has been idle a while, since a fold holds this store. A backup or fold that fails
+        is a notice, as inside a write."""
         if self.read_only:
+            return
+        today = datetime.now().strftime("%Y%m%d")
+        self._housekept_day = today
+        if self._backup_day != today:
+            self._backup_aside(today)
+        if not (fold and self._fold_wanted):
             return
         try:
             with self._mutex, self._locked(exclusive=True):
                 touched = self._catch_up() if self._changed_on_disk() else set()
-                self._housekept_day = datetime.now().strftime("%Y%m%d")
-                self._pending_notice = None
-                self._daily_backup()
-                notice, self._pending_notice = self._pending_notice, None
-                if self._fold_wanted:
-                    self._fold_wanted = False
-                    if self._should_compact():
-                        self._fold_after_commit()
+                self._fold_wanted = False
+                if self._should_compact():
+                    self._fold_after_commit()
         except OSError as exc:
             raise StoreError(_os_message("write", self.journal_path, exc)) from None
-        if notice:
-            self.notice(notice)
         if touched:
             self._notify(touched)
 

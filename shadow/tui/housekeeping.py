@@ -1,8 +1,9 @@
 """The store's housekeeping in the background: today's backup and a due fold of the
 journal (Store.housekeep), which a save would otherwise do inside itself on the UI
-thread (1-3 s each at 150,000 records). The app's poll starts it once the person has
-been idle a while (the store is busy meanwhile: what they do next may wait for it); the
-app sets ``Store.defer_folds`` so that a save leaves a due fold to it."""
+thread (1-3 s each at 150,000 records). The app's poll starts it: the backup at once
+(taken aside, it holds nothing a screen reads), a fold once the person has been idle a
+while (it holds the store: what they did next would wait for it). The app sets
+``Store.defer_folds`` so that a save leaves a due fold to it."""
 
 from __future__ import annotations
 
@@ -34,18 +35,24 @@ class WatchesInput:
 
 
 def housekeep_when_idle(app: App) -> None:
-    """Start the housekeeping worker if there is work and no screen is reading (an area's
-    read would otherwise wait behind it). A throwaway demo copy needs none."""
+    """Start the housekeeping worker when there is work: today's backup at once (it is
+    taken aside, holding nothing a screen reads), a due fold only once the person has been
+    idle IDLE_SECONDS and no screen is reading (a fold holds the store). A throwaway demo
+    copy needs none."""
     store = app.store  # type: ignore[attr-defined]
-    if getattr(app, "demo", False) or not store.housekeeping_due():
+    if getattr(app, "demo", False):
         return
-    if time.monotonic() - getattr(app, "last_input", 0.0) < IDLE_SECONDS:
-        return
+    reading = False
     for worker in app.workers:
-        if worker.state in BUSY and worker.group.startswith(("loader-", "housekeeping")):
-            return
+        if worker.state in BUSY:
+            if worker.group == "housekeeping":
+                return
+            reading = reading or worker.group.startswith("loader-")
+    idle = not reading and time.monotonic() - getattr(app, "last_input", 0.0) >= IDLE_SECONDS
+    if not store.housekeeping_due(fold=idle):
+        return
     app.run_worker(
-        lambda: _housekeep(app),
+        lambda: _housekeep(app, idle),
         thread=True,
         exclusive=True,
         group="housekeeping",
@@ -53,9 +60,9 @@ def housekeep_when_idle(app: App) -> None:
     )
 
 
-def _housekeep(app: App) -> None:
+def _housekeep(app: App, fold: bool) -> None:
     try:
         with collector_paused():
-            app.store.housekeep()  # type: ignore[attr-defined]
+            app.store.housekeep(fold=fold)  # type: ignore[attr-defined]
     except StoreError as exc:
-        app.store.notice(f"warning: no backup or fold of the journal just now: {exc}")  # type: ignore[attr-defined]
+        app.store.notice(f"warning: no fold of the journal just now: {exc}")  # type: ignore[attr-defined]

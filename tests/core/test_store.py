@@ -327,6 +327,25 @@ def test_housekeep_takes_todays_backup_before_the_first_change(tmp_path, monkeyp
     assert [d["name"] for d in Store(backups[0]).all("people")] == ["Ann"]
 
 
+def test_todays_backup_is_taken_aside_without_holding_the_store(tmp_path, monkeypatch):
+    """A screen reading the store meanwhile is never held: the backup is taken by a
+    second opening of the files, so it completes while this store is busy elsewhere."""
+    import threading
+
+    store = make(tmp_path)
+    add(store, "Ann")
+    _on_day(monkeypatch, "20260301")
+    busy = make(tmp_path)
+    worker = threading.Thread(target=lambda: busy.housekeep(fold=False))
+    with busy._mutex:  # (a read under way on the UI thread)
+        worker.start()
+        worker.join(30)
+        assert not worker.is_alive()
+    assert [p.name[3:11] for p in busy.backups()] == ["20260301"]
+    add(busy, "Bob")  # today's first change: its backup was taken already
+    assert len(busy.backups()) == 1
+
+
 def test_no_daily_backup_of_a_database_unchanged_since_the_newest(tmp_path, monkeypatch):
     store = make(tmp_path)
     add(store, "Ann")
