@@ -149,3 +149,20 @@ def cells_render_as_datatable_does(table: DataTable) -> int:
                 assert painted == _segments(theirs), (row, column, state)
             table._cell_render_cache.clear()
     return shared
+
+
+def record_threads(monkeypatch, owner: object, *names: str) -> dict[str, list[int]]:
+    """Wrap ``owner``'s functions ``names`` to note the thread each call runs on (work that
+    must not run on the UI thread)."""
+    import threading
+
+    seen: dict[str, list[int]] = {name: [] for name in names}
+    for name in names:
+        real = getattr(owner, name)
+
+        def noted(*args, _real=real, _calls=seen[name], **kwargs):
+            _calls.append(threading.get_ident())
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, noted)
+    return seen

@@ -14,7 +14,7 @@ from shadow.tui.modals.help import HelpScreen
 from shadow.tui.modals.identity import IdentityModal
 from shadow.tui.modals.person_form import PersonForm
 
-from .helpers import SIZE, directory_screen, notifications, open_by_key, type_into
+from .helpers import SIZE, directory_screen, notifications, open_by_key, record_threads, type_into
 
 # These were written when the app opened on the Directory; the Dashboard opens it now.
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -248,14 +248,7 @@ async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
     shutil.rmtree(sample_store.backup_dir, ignore_errors=True)
     store = Store(sample_store.path)  # a new day's first session: no backup taken yet today
     monkeypatch.setattr(store_mod, "COMPACT_EVERY", 3)
-    threads: dict[str, list[int]] = {"backup": [], "_compact": []}
-    for name, seen in threads.items():
-        real = getattr(store, name)
-        monkeypatch.setattr(
-            store,
-            name,
-            lambda *a, _r=real, _s=seen, **k: _s.append(threading.get_ident()) or _r(*a, **k),
-        )
+    threads = record_threads(monkeypatch, store, "backup", "_compact")
     app = create_app(store, liaison)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

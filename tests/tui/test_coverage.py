@@ -34,6 +34,7 @@ from .helpers import (
     open_by_key,
     opened,
     press_each,
+    record_threads,
     select_shows,
     type_into,
 )
@@ -268,13 +269,7 @@ async def test_on_a_large_calendar_the_plan_is_booked_in_a_thread(
     import threading
 
     known = {d["id"] for d in sample_store.all(Visit.TABLE)}
-    booked_on: list[int] = []
-    real_apply = planner.apply
-    monkeypatch.setattr(
-        planner,
-        "apply",
-        lambda *a, **k: booked_on.append(threading.get_ident()) or real_apply(*a, **k),
-    )
+    booked_on = record_threads(monkeypatch, planner, "apply")["apply"]
     real_hint = sample_store.size_hint
     monkeypatch.setattr(
         sample_store, "size_hint", lambda t: 150_000 if t == "visits" else real_hint(t)

@@ -33,6 +33,7 @@ from .helpers import (
     open_by_key,
     opened,
     press_each,
+    record_threads,
     type_into,
 )
 from .programme import HOSTILE, LONDON
@@ -209,14 +210,7 @@ async def test_on_a_large_calendar_the_booking_form_checks_finds_and_saves_in_a_
     import threading
 
     ui = threading.get_ident()
-    threads: dict[str, set[int]] = {"visit_from_input": set(), "book": set(), "find_slots": set()}
-    for name, seen in threads.items():
-        real = getattr(schedule, name)
-        monkeypatch.setattr(
-            schedule,
-            name,
-            lambda *a, _r=real, _s=seen, **k: _s.add(threading.get_ident()) or _r(*a, **k),
-        )
+    threads = record_threads(monkeypatch, schedule, "visit_from_input", "book", "find_slots")
     real_hint = sample_store.size_hint
     monkeypatch.setattr(
         sample_store, "size_hint", lambda t: 150_000 if t == "visits" else real_hint(t)

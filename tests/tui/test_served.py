@@ -7,7 +7,7 @@ from icalendar import Calendar
 from shadow.tui.app import create_app
 from shadow.tui.modals.identity import IdentityModal
 
-from .helpers import SIZE, open_by_key
+from .helpers import SIZE, open_by_key, record_threads
 
 
 async def test_signed_in_app_cannot_switch_identity(sample_store, liaison, monkeypatch):
@@ -52,13 +52,8 @@ async def test_on_a_large_database_exports_are_built_in_a_thread(
     from shadow.core import reports
 
     delivered: list[tuple[str, str, bytes]] = []
-    built: list[int] = []
     monkeypatch.setattr("textual.app.App._deliver_binary", capture_into(delivered))
-    for name in ("export_ics", "export_csv"):
-        real = getattr(reports, name)
-        monkeypatch.setattr(
-            reports, name, lambda *a, _r=real: built.append(threading.get_ident()) or _r(*a)
-        )
+    threads = record_threads(monkeypatch, reports, "export_ics", "export_csv")
     monkeypatch.setattr(sample_store, "size_hint", lambda _table: 150_000)
     app = create_app(sample_store, liaison)
     async with app.run_test(size=SIZE) as pilot:
@@ -70,6 +65,7 @@ async def test_on_a_large_database_exports_are_built_in_a_thread(
             await app.workers.wait_for_complete()
             await pilot.pause()
         assert any("Exporting calendar" in n.message for n in app._notifications)
+    built = threads["export_ics"] + threads["export_csv"]
     assert len(built) == 2 and threading.get_ident() not in built
     check_exports(delivered)
 
