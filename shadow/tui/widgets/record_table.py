@@ -60,9 +60,9 @@ class RecordTable(SharedCellRenders):
         self._drop = [self._declared.index(label) for label in drop]
         self.shown = list(range(len(self._declared)))
         self._columns = self._declared
-        self._mins = list(self._declared_mins)
         self._rows: list[Record] = []
         self._fitted_width = 0
+        self._laid_out: tuple[list[int], list[int]] = ([], [])  # (shown, widths) of the fill
         self._measured: dict[int, tuple[Text, int]] = {}
         self._cuts: dict[int, tuple[Text, int, Text, int]] = {}  # id -> (cell, width, cut, len)
         self.ids: list[int] = []
@@ -115,7 +115,6 @@ class RecordTable(SharedCellRenders):
             return
         self.shown = shown
         self._columns = tuple(self._declared[i] for i in shown)
-        self._mins = [self._declared_mins[i] for i in shown]
         self.clear(columns=True)
         self.add_columns(*self._columns)
 
@@ -125,11 +124,13 @@ class RecordTable(SharedCellRenders):
     KEEP_COLUMN: int | None = None
     OTHERS_FIRST, TITLE_LEAST, OTHERS_THEN = 14, 30, 14
 
-    def fit(self, natural: list[int], available: int) -> list[int]:
-        """Column widths for the rows' natural widths; subclasses choose who shrinks first."""
+    def fit(self, natural: list[int], available: int, shown: list[int]) -> list[int]:
+        """Column widths for the rows' natural widths (of the declared columns ``shown``);
+        subclasses choose who shrinks first."""
         widths = natural
+        mins = [self._declared_mins[i] for i in shown]
         keep = self.KEEP_COLUMN
-        keep = self.shown.index(keep) if keep in self.shown else None
+        keep = shown.index(keep) if keep in shown else None
         if keep is not None:
             for title_least, other_least in (
                 (None, self.OTHERS_FIRST),
@@ -138,26 +139,33 @@ class RecordTable(SharedCellRenders):
                 stage = [
                     None if low is None or (i == keep and title_least is None)
                     else max(low, title_least if i == keep else other_least)
-                    for i, low in enumerate(self._mins)
+                    for i, low in enumerate(mins)
                 ]  # fmt: skip
                 widths = fit_widths(widths, stage, available)
-        return fit_widths(widths, self._mins, available)
+        return fit_widths(widths, mins, available)
 
-    def _render_rows(self) -> None:
-        keep, row_before = self.selected_id, self.cursor_row
-        self._fitted_width = self.size.width
+    def _plan(self) -> tuple[list[list[int]], list[int], list[int]]:
+        """How the rows would be laid out at the table's width now: each cell's width (of
+        the columns shown), the declared columns shown and the width of each."""
         lengths = self._lengths()
         natural = [cell_len(label) for label in self._declared]
         for row_lengths in lengths:
             for i, n in enumerate(row_lengths):
                 if n > natural[i]:
                     natural[i] = n
-        self._show_columns(self._choose_shown(natural))
-        if len(self.shown) < len(self._declared):
-            natural = [natural[i] for i in self.shown]
-            lengths = [[row[i] for i in self.shown] for row in lengths]
-        available = self._available()
-        widths = self.fit(natural, available)
+        shown = self._choose_shown(natural)
+        if len(shown) < len(self._declared):
+            natural = [natural[i] for i in shown]
+            lengths = [[row[i] for i in shown] for row in lengths]
+        available = self._available(len(shown))
+        return lengths, shown, self.fit(natural, available, shown)
+
+    def _render_rows(self) -> None:
+        keep, row_before = self.selected_id, self.cursor_row
+        self._fitted_width = self.size.width
+        lengths, shown, widths = self._plan()
+        self._laid_out = (shown, widths)
+        self._show_columns(shown)
         self.clear(columns=False)
         # Columns only ever grow to fit their cells; start again from the labels so
         # they can narrow when a search leaves only short values.
@@ -262,8 +270,14 @@ class RecordTable(SharedCellRenders):
         return cut, widest
 
     def on_resize(self, event: events.Resize) -> None:
+        """Rows filled before the table had its width (at its mount, or while hidden) are
+        laid out for the app's width; filled again only if their columns differ at the
+        table's own (a refill and a second paint of every visible row, a tenth of an
+        area's opening, for the same cells)."""
         if self._rows and event.size.width != self._fitted_width:
-            self._render_rows()
+            self._fitted_width = event.size.width
+            if self._plan()[1:] != self._laid_out:
+                self._render_rows()
 
     def select_id(self, record_id: int) -> bool:
         """Put the cursor on a record, if it is shown."""
