@@ -18,6 +18,7 @@ from shadow.core.store import StoreError
 
 from ..commands import Command
 from ..loading import LoadsData, say_cannot_read
+from ..preload import preload_when_idle
 from ..widgets.footer import ShadowFooter
 
 # What the programme-wide views read (the Dashboard, the meeting pack): a change to any
@@ -114,6 +115,8 @@ class AreaScreen(LoadsData, Screen):
         yield from ()
 
     def on_mount(self) -> None:
+        # The other screens are imported in the background once this one has read.
+        self.call_after_refresh(preload_when_idle, self.app)
         self.app.store_changed_signal.subscribe(self, self._store_changed)
         self.app.actor_changed_signal.subscribe(self, self._on_actor_changed)
         if not self._stale:
