@@ -51,7 +51,7 @@ from .base import AreaScreen
 
 PAGE = 200  # rows in the table at once
 DEBOUNCE = 0.2  # seconds of quiet in the search box before the list follows
-SYNC_LIMIT = 2000  # up to this many suggestions, rows are computed on the spot
+SYNC_LIMIT = 500  # up to this many suggestions, rows are computed on the spot
 
 # (label, narrowest width when space is short (None: never cut), sort key)
 COLUMNS: tuple[tuple[str, int | None, str | None], ...] = (

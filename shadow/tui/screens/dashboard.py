@@ -53,7 +53,7 @@ from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
 from .base import PROGRAMME_TABLES, AreaScreen
 
-SYNC_LIMIT = 3000  # up to this many records the dashboard is read on the spot
+SYNC_LIMIT = 500  # up to this many records the dashboard is read on the spot
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
 COMPACT_HEIGHT = 30  # below this many rows the charts shrink
 
