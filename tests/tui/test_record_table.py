@@ -4,9 +4,11 @@ import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
+from textual.widgets._data_table import DuplicateKey
 
 from shadow.tui.widgets.cell_renders import SharedCellRenders
 from shadow.tui.widgets.record_table import RecordTable
+from shadow.tui.widgets.rows_at_once import RowsAtOnce
 
 from .helpers import cells_render_as_datatable_does
 
@@ -148,3 +150,34 @@ async def test_text_cells_render_as_datatable_renders_them():
         ours = table._render_text_cell(CELLS[2], 2, 0, table.rich_style, 30)
         assert ours is not None  # (the fast path was taken for a fitting cell)
         assert table._render_text_cell(CELLS[8], 8, 0, table.rich_style, 30) is None
+
+
+async def test_add_rows_with_keys_and_labels_is_add_row_for_each():
+    """Coverage's matrix adds its rows at once with their keys and labels: the same rows,
+    labels, cursor, highlight and bookkeeping as DataTable's add_row for each; a key
+    already there is refused as add_row refuses it."""
+    app = TwinTablesApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        ours = app.query_one("#ours", RecordTable)
+        theirs = app.query_one("#textual", RecordTable)
+        rows = [[Text(str(i)), Text(f"title {i}")] for i in range(12)]
+        keys = [f"p{i}" for i in range(12)]
+        labels = [Text(f"Person {i}") if i % 3 else f"[b]Person {i}[/b]" for i in range(12)]
+        for table in (ours, theirs):
+            table.add_columns("#", "Title", "Note")
+        added = RowsAtOnce.add_rows(ours, rows, keys=keys, labels=labels)
+        assert [k.value for k in added] == keys
+        for cells, key, label in zip(rows, keys, labels, strict=True):
+            DataTable.add_row(theirs, *cells, key=key, label=label)
+        await pilot.pause()
+        assert table_state(ours) == table_state(theirs)
+        assert ours.rows[added[4]].label == theirs.rows[added[4]].label == Text("Person 4")
+        marked = ours.rows[added[3]].label  # (a str label is markup, as add_row reads it)
+        assert marked == theirs.rows[added[3]].label and marked.plain == "Person 3"
+        for table, add in (
+            (ours, lambda t: RowsAtOnce.add_rows(t, [[Text("x")]], keys=["p4"])),
+            (theirs, lambda t: DataTable.add_row(t, Text("x"), key="p4")),
+        ):
+            with pytest.raises(DuplicateKey):
+                add(table)
+        assert app.highlighted["ours"] == app.highlighted["textual"]

@@ -15,10 +15,12 @@ from textual.render import measure
 from textual.widgets._data_table import RowKey, default_cell_formatter
 
 from .cell_renders import SharedCellRenders
+from .rows_at_once import RowsAtOnce
 
 
-class MatrixTable(SharedCellRenders):
-    """A DataTable whose columns have a width and whose rows are one line high."""
+class MatrixTable(RowsAtOnce, SharedCellRenders):
+    """A DataTable whose columns have a width and whose rows are one line high (added
+    at once, ``RowsAtOnce.add_rows``)."""
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         new_rows = list(new_rows)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from itertools import zip_longest
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
-from textual.widgets._data_table import CellType, Row, RowKey
 
 from .cell_renders import SharedCellRenders
+from .rows_at_once import RowsAtOnce
 
 Record = tuple[int, Sequence[Text]]
 
@@ -31,7 +30,7 @@ def fit_widths(natural: list[int], mins: list[int | None], available: int) -> li
     return widths
 
 
-class RecordTable(SharedCellRenders):
+class RecordTable(RowsAtOnce, SharedCellRenders):
     """Rows are records (by id); a refill keeps the cursor on the same record. A cell
     shown again after a refill (a filter's keystroke) is not rendered again
     (``cell_renders``).
@@ -187,38 +186,6 @@ class RecordTable(SharedCellRenders):
             self.move_cursor(row=self.ids.index(keep), animate=False)
         elif self.ids:
             self.move_cursor(row=min(row_before, len(self.ids) - 1), animate=False)
-
-    def add_rows(self, rows: Iterable[Iterable[CellType]]) -> list[RowKey]:
-        """DataTable's ``add_rows`` (unlabelled rows one line high, keys generated), with
-        what ``add_row`` does for the whole table done once, not once per row: the
-        ordered columns, the cursor checked against the new size (the rows only grow, so
-        checking it once ends where checking it per row did) and its highlight when the
-        table gets its first row. Per row it cost a quarter of a filter's keystroke on
-        the Schedule (1,100 rows at 150,000 records), and of every area's first fill."""
-        columns = self.ordered_columns
-        was_empty = self.row_count == 0
-        index = self.row_count
-        keys: list[RowKey] = []
-        for cells in rows:
-            cells = tuple(cells)
-            if len(cells) > len(columns):
-                raise ValueError("More values provided than there are columns.")
-            key = RowKey(None)
-            self._row_locations[key] = index
-            self._data[key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
-            self.rows[key] = Row(key, 1, None, False)
-            self._new_rows.add(key)
-            keys.append(key)
-            index += 1
-        if not keys:
-            return keys
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self._update_count += len(keys)
-        self.check_idle()
-        return keys
 
     def _lengths(self) -> list[list[int]]:
         """Each cell's width, measured once per cell: a screen that hands the same cells
