@@ -94,6 +94,9 @@ class ScheduleData:
     agenda: list[Occurrence] | None = None
 
 
+GROUP_CELLS: dict[str, Text] = {}  # the agenda's first column: "Today", "Past", "" ...
+
+
 def read_schedule(store: Store, window: tuple[datetime, datetime] | None = None) -> ScheduleData:
     """The Schedule's read (pure: run on the spot or in the loader's thread); ``window``:
     the agenda's, whose occurrences are worked out here rather than on the event loop."""
@@ -662,7 +665,10 @@ class ScheduleScreen(AreaScreen):
         cells = self._cells.get(occ.key)
         if cells is None:
             cells = self._cells[occ.key] = self._row_cells(occ)
-        return [Text(label, style="bold"), *cells]
+        group = GROUP_CELLS.get(label)
+        if group is None:  # (one cell per group name, shared by every row: "" in most)
+            group = GROUP_CELLS[label] = Text(label, style="bold")
+        return [group, *cells]
 
     def _row_cells(self, occ: Occurrence) -> list[Text]:
         visit = occ.visit
