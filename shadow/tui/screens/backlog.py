@@ -341,12 +341,13 @@ class BacklogScreen(AreaScreen):
 
     def show_page(self) -> None:
         page = self.shown[self.page_start : self.page_start + PAGE]
-        self.table.fill([(r.id, self.cells(r)) for r in page])
+        now = self.app.clock()  # (once for the page: each reading asks the system's zone)
+        self.table.fill([(r.id, self.cells(r, now)) for r in page])
         self._update_labels()
 
-    def cells(self, r: Row) -> list[Text]:
+    def cells(self, r: Row, now: datetime | None = None) -> list[Text]:
         num, prio, title, direction, dept, status, votes, age, author, sla = backlog_cells(
-            r, self.app.clock()
+            r, now or self.app.clock()
         )
         return [
             Text(MARK if r.id in self.marked else "", style="bold magenta"),
