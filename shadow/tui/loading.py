@@ -35,7 +35,7 @@ from shadow.core.models import UserError
 from shadow.core.store import StoreError
 
 T = TypeVar("T")
-SYNC_LIMIT = 3000  # up to this many records a screen is read on the spot
+SYNC_LIMIT = 500  # up to this many records a screen is read on the spot (see Loader)
 READ_ERRORS: tuple[type[BaseException], ...] = (StoreError, UserError)
 
 

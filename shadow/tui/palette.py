@@ -14,6 +14,7 @@ STATUS = {
 }
 ACTION = {"done": "bold $success", "dropped": "$text-muted"}
 PRIORITY = {1: "bold $error", 2: "bold $warning", 3: "", 4: "$text-muted", 5: "$text-muted"}
+SLA = {"breached": "bold $error", "at risk": "bold $warning", "met": "$success"}  # a clock's
 
 _TERMINAL = {"$error": "red", "$warning": "yellow", "$success": "green", "$text-muted": "dim"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable, ProgressBar, Select, Static
 
@@ -491,3 +492,42 @@ async def test_at_80x24_every_matrix_cell_is_whole(sample_store, liaison, progra
                 assert cell_len(text) <= column.width, (text, column.width)
         # A booking needs seven cells ("→23 Dec"); the narrowest column has them.
         assert min(c.width for c in columns) >= len("→23 Dec")
+
+
+class WideMatrixApp(App):
+    def compose(self) -> ComposeResult:
+        yield MatrixTable(id="wide", cursor_type="cell", header_height=2)
+
+
+async def test_a_wide_matrix_paints_the_columns_in_view_as_a_datatable_does():
+    """MatrixTable paints the cells out of view as blanks the crop removes: every line,
+    scrolled to the left, the middle and the right end (and as painted after scrolling
+    there), is DataTable's own painting."""
+    app = WideMatrixApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        table = app.query_one(MatrixTable)
+        for i in range(40):
+            table.add_column(Text(f"Dept\n{i}"), width=6, key=str(i))
+        rows = [
+            [Text(f"{r}.{c}", style="bold" if c % 3 else "") for c in range(40)] for r in range(9)
+        ]
+        table.add_rows(rows, keys=[str(r) for r in range(9)], labels=[f"P {r}" for r in range(9)])
+        await pilot.pause()
+        lines = table.header_height + table.row_count
+        table.move_cursor(row=4, column=6, scroll=False)  # (kept: rows painted are kept)
+        for scroll in (0, 37, int(table.max_scroll_x)):
+            table.scroll_to(x=scroll, animate=False)
+            await pilot.pause()
+            x1, x2 = int(table.scroll_x), int(table.scroll_x) + table.size.width
+            base = table.rich_style
+            # as painted after the scroll, from what the paint before it left cached
+            painted = [list(table._render_line(y, x1, x2, base)) for y in range(lines)]
+            table._clear_caches()
+            ours = [list(table._render_line(y, x1, x2, base)) for y in range(lines)]
+            rendered = len(table._cell_render_cache)
+            table._clear_caches()
+            theirs = [list(DataTable._render_line(table, y, x1, x2, base)) for y in range(lines)]
+            assert painted == ours == theirs, scroll
+            assert rendered < len(table._cell_render_cache) / 3  # (the rest were blanks)
+            assert any(f"{4}." in "".join(s.text for s in line) for line in ours)
+        assert table.max_scroll_x > 100  # (most columns out of view at each position)

@@ -89,3 +89,42 @@ async def test_a_failed_thread_read_takes_the_error_path():
         assert not probe.loader.reading
 
     await run(probe, steps)
+
+
+async def test_the_screens_are_imported_in_the_background_once_no_screen_reads(monkeypatch):
+    """preload.py: the screens opened later are imported in a worker thread, once per
+    app, and not while a screen's read runs in a thread (it waits for it)."""
+    from shadow.tui import preload
+
+    imports: list[str] = []
+    monkeypatch.setattr(preload, "import_screens", lambda: imports.append("all"))
+    gate = threading.Event()
+    probe = Probe(size=100, gate=gate)
+
+    async def steps(pilot):
+        probe.loader.load("a")
+        preload.preload_when_idle(pilot.app)
+        preload.preload_when_idle(pilot.app)
+        await pilot.pause(3 * preload.RETRY_SECONDS)
+        assert imports == []  # the read still runs
+        gate.set()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(3 * preload.RETRY_SECONDS)
+        await pilot.app.workers.wait_for_complete()
+        assert probe.shown == ["data for a"]
+        assert imports == ["all"]  # once, though asked twice
+        preload.preload_when_idle(pilot.app)
+        await pilot.app.workers.wait_for_complete()
+        assert imports == ["all"]
+
+    await run(probe, steps)
+
+
+def test_importing_the_screens_imports_every_screen_module(monkeypatch):
+    from shadow.tui import preload
+
+    imported: list[str] = []
+    monkeypatch.setattr(preload, "import_module", imported.append)
+    preload.import_screens()
+    areas = ("schedule", "coverage", "backlog", "actions", "directory", "visit", "department")
+    assert {f"shadow.tui.screens.{name}" for name in areas} <= set(imported)

@@ -4,8 +4,13 @@ import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
+from textual.widgets._data_table import DuplicateKey
 
+from shadow.tui.widgets.cell_renders import SharedCellRenders
 from shadow.tui.widgets.record_table import RecordTable
+from shadow.tui.widgets.rows_at_once import RowsAtOnce
+
+from .helpers import cells_render_as_datatable_does
 
 LONG = "A title far too long for a table forty columns wide"
 
@@ -104,3 +109,75 @@ async def test_add_rows_at_once_is_datatables_add_rows():
             == [0, 12]
         )
         assert [key for _, key in app.highlighted["ours"]] == [key for _, key in got]
+
+
+class CellsApp(App):
+    def compose(self) -> ComposeResult:
+        yield SharedCellRenders(id="cells", zebra_stripes=True)
+
+
+CELLS = [
+    Text("plain"),
+    Text("dimmed", style="dim"),
+    Text.assemble(("bold", "bold"), " then ", ("red", "red on white"), style="italic"),
+    Text(""),
+    Text("", style="reverse"),
+    Text("日本語の名前"),  # two cells a character
+    Text("a 😀 face", style="underline"),
+    Text("  spaced  ", no_wrap=True),
+    Text("tab\there"),  # (DataTable's: tabs expanded)
+    Text("right", justify="right"),  # (DataTable's: justified)
+    Text("wraps when it must", no_wrap=False),  # (DataTable's: may wrap)
+    Text("far too long for its fixed column"),  # (DataTable's: cut)
+    Text("[bold]not markup[/]"),
+    Text("control\x1b[31mchars"),
+]
+
+
+async def test_text_cells_render_as_datatable_renders_them():
+    """SharedCellRenders' own rendering of one-line Text cells (the padding, the fill to
+    the width, the row's, cursor's and hover's styles over the text's) gives DataTable's
+    segments for every cell, in every state; the others are DataTable's own."""
+    app = CellsApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = app.query_one(SharedCellRenders)
+        table.add_column("auto", key="auto")
+        table.add_column("fixed", key="fixed", width=8)
+        for cell in CELLS:
+            table.add_row(cell, cell.copy())
+        await pilot.pause()
+        assert cells_render_as_datatable_does(table) >= 0
+        ours = table._render_text_cell(CELLS[2], 2, 0, table.rich_style, 30)
+        assert ours is not None  # (the fast path was taken for a fitting cell)
+        assert table._render_text_cell(CELLS[8], 8, 0, table.rich_style, 30) is None
+
+
+async def test_add_rows_with_keys_and_labels_is_add_row_for_each():
+    """Coverage's matrix adds its rows at once with their keys and labels: the same rows,
+    labels, cursor, highlight and bookkeeping as DataTable's add_row for each; a key
+    already there is refused as add_row refuses it."""
+    app = TwinTablesApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        ours = app.query_one("#ours", RecordTable)
+        theirs = app.query_one("#textual", RecordTable)
+        rows = [[Text(str(i)), Text(f"title {i}")] for i in range(12)]
+        keys = [f"p{i}" for i in range(12)]
+        labels = [Text(f"Person {i}") if i % 3 else f"[b]Person {i}[/b]" for i in range(12)]
+        for table in (ours, theirs):
+            table.add_columns("#", "Title", "Note")
+        added = RowsAtOnce.add_rows(ours, rows, keys=keys, labels=labels)
+        assert [k.value for k in added] == keys
+        for cells, key, label in zip(rows, keys, labels, strict=True):
+            DataTable.add_row(theirs, *cells, key=key, label=label)
+        await pilot.pause()
+        assert table_state(ours) == table_state(theirs)
+        assert ours.rows[added[4]].label == theirs.rows[added[4]].label == Text("Person 4")
+        marked = ours.rows[added[3]].label  # (a str label is markup, as add_row reads it)
+        assert marked == theirs.rows[added[3]].label and marked.plain == "Person 3"
+        for table, add in (
+            (ours, lambda t: RowsAtOnce.add_rows(t, [[Text("x")]], keys=["p4"])),
+            (theirs, lambda t: DataTable.add_row(t, Text("x"), key="p4")),
+        ):
+            with pytest.raises(DuplicateKey):
+                add(table)
+        assert app.highlighted["ours"] == app.highlighted["textual"]

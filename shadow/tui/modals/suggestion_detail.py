@@ -13,12 +13,11 @@ from shadow.core.models import Department, Observation, Person, Suggestion, Visi
 from shadow.core.plain import count as counted
 
 from ..commands import Command, bindings
+from ..palette import SLA
 from ..widgets.literal import history_content, one_line, visible
 from .base import HELP_COMMAND, ShadowModal
 from .suggestion_form import priority_content
 from .wait import wait_content
-
-SLA_STYLES = {"breached": "bold $error", "at risk": "bold $warning", "met": "$success"}
 
 
 class SuggestionDetail(ShadowModal[str]):
@@ -165,7 +164,7 @@ class SuggestionDetail(ShadowModal[str]):
         clocks = sla.service(store).clocks(s, created, self.app.clock())
         lines = []
         for clock in clocks:
-            line = Content.styled(clock.describe(), SLA_STYLES.get(clock.state, ""))
+            line = Content.styled(clock.describe(), SLA.get(clock.state, ""))
             if clock.due is not None:
                 due = dates.format_moment(clock.due.astimezone(dates.local_zone()))
                 line = Content.assemble(line, (f"  (due {due})", "$text-muted"))

@@ -51,7 +51,7 @@ from .base import AreaScreen
 
 PAGE = 200  # rows in the table at once
 DEBOUNCE = 0.2  # seconds of quiet in the search box before the list follows
-SYNC_LIMIT = 2000  # up to this many suggestions, rows are computed on the spot
+SYNC_LIMIT = 500  # up to this many suggestions, rows are computed on the spot
 
 # (label, narrowest width when space is short (None: never cut), sort key)
 COLUMNS: tuple[tuple[str, int | None, str | None], ...] = (
@@ -341,12 +341,13 @@ class BacklogScreen(AreaScreen):
 
     def show_page(self) -> None:
         page = self.shown[self.page_start : self.page_start + PAGE]
-        self.table.fill([(r.id, self.cells(r)) for r in page])
+        now = self.app.clock()  # (once for the page: each reading asks the system's zone)
+        self.table.fill([(r.id, self.cells(r, now)) for r in page])
         self._update_labels()
 
-    def cells(self, r: Row) -> list[Text]:
+    def cells(self, r: Row, now: datetime | None = None) -> list[Text]:
         num, prio, title, direction, dept, status, votes, age, author, sla = backlog_cells(
-            r, self.app.clock()
+            r, now or self.app.clock()
         )
         return [
             Text(MARK if r.id in self.marked else "", style="bold magenta"),

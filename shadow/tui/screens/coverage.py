@@ -417,13 +417,25 @@ class CoverageScreen(AreaScreen):
             table.add_column(header_label(d.name, width), width=width, key=str(d.id))
         today = cov.as_of
         styles = {s: theme_style(self.app, colour) for s, (colour, _) in STATES.items()}
+        # A matrix has a handful of distinct cells: each made once, shown in many places.
+        made: dict[tuple[str, str], Text] = {}
+        rows = []
         for p in cov.people:
             cells = []
             for d in cov.departments:
                 c = cov.cells[(p.id, d.id)]
                 text = cell_text(c, today)
-                cells.append(Text(text, style=styles.get(c.state, ""), no_wrap=True))
-            table.add_row(*cells, key=str(p.id), label=Text(one_line(p.name), no_wrap=True))
+                cell = made.get((text, c.state))
+                if cell is None:
+                    cell = Text(text, style=styles.get(c.state, ""), no_wrap=True)
+                    made[(text, c.state)] = cell
+                cells.append(cell)
+            rows.append(cells)
+        table.add_rows(
+            rows,
+            keys=[str(p.id) for p in cov.people],
+            labels=[Text(one_line(p.name), no_wrap=True) for p in cov.people],
+        )
         if cov.people and cov.departments:
             row = min(keep.row, len(cov.people) - 1)
             column = min(keep.column, len(cov.departments) - 1)

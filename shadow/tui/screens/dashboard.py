@@ -45,15 +45,14 @@ from shadow.core.store import StoreError
 from ..commands import Command, bindings
 from ..loading import Loader
 from ..modals.info import InfoModal
-from ..modals.suggestion_detail import SLA_STYLES, SuggestionDetail
-from ..palette import priority_style, status_style
+from ..palette import SLA, priority_style, status_style
 from ..visit_status import change_status
 from ..widgets.charts import Chart, Series
 from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
 from .base import PROGRAMME_TABLES, AreaScreen
 
-SYNC_LIMIT = 3000  # up to this many records the dashboard is read on the spot
+SYNC_LIMIT = 500  # up to this many records the dashboard is read on the spot
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
 COMPACT_HEIGHT = 30  # below this many rows the charts shrink
 
@@ -522,7 +521,7 @@ class DashboardScreen(AreaScreen):
                 one_line(e.title),
             )
             second = Content.assemble(
-                (e.describe(), SLA_STYLES.get(e.state, "")),
+                (e.describe(), SLA.get(e.state, "")),
                 (f" · {shorten(', '.join(e.owners), 40)}" if e.owners else "", "$text-muted"),
             )
             items.append((f"suggestion:{e.suggestion_id}", Content("\n").join([first, second])))
@@ -689,6 +688,8 @@ class DashboardScreen(AreaScreen):
             if select_record(screen, suggestion_id) and hasattr(screen, "action_open"):
                 screen.action_open()  # the backlog's own page, where e edits it
                 return
+        from ..modals.suggestion_detail import SuggestionDetail  # (not imported at start)
+
         await self.app.push_screen_wait(SuggestionDetail(suggestion_id))
 
     @work(exclusive=True, group="dashboard-open")

@@ -94,6 +94,9 @@ class ScheduleData:
     agenda: list[Occurrence] | None = None
 
 
+GROUP_CELLS: dict[str, Text] = {}  # the agenda's first column: "Today", "Past", "" ...
+
+
 def read_schedule(store: Store, window: tuple[datetime, datetime] | None = None) -> ScheduleData:
     """The Schedule's read (pure: run on the spot or in the loader's thread); ``window``:
     the agenda's, whose occurrences are worked out here rather than on the event loop."""
@@ -108,6 +111,85 @@ def read_schedule(store: Store, window: tuple[datetime, datetime] | None = None)
         window,
         index.between(*window) if window is not None else None,
     )
+
+
+class AgendaNames:
+    """What an occurrence's agenda cells are made of, from one read (names, departments,
+    series): pure, so that the loader's thread makes the cells of the agenda's
+    occurrences with the read (``read_with_cells``; on the event loop they were half of
+    showing the Schedule at 150,000 records), and the screen any other's."""
+
+    def __init__(self, data: ScheduleData | None = None) -> None:
+        departments = data.departments if data is not None else []
+        self.people: dict[int, str] = data.people if data is not None else {}
+        self.department_names = {d.id: d.name for d in departments if d.id is not None}
+        self.directions = {d.id: d.direction for d in departments if d.id is not None}
+        visits = data.visits if data is not None else []
+        self.visits_by_id: dict[int, Visit] = {v.id: v for v in visits if v.id is not None}
+
+    def department_name(self, dept_id: int | None) -> str:
+        if dept_id in self.department_names:
+            return self.department_names[dept_id]
+        return f"#{dept_id}" if dept_id else ""
+
+    def names(self, ids: Iterable[int]) -> str:
+        return ", ".join(self.people.get(pid, f"#{pid}") for pid in ids)
+
+    def repeats(self, occ: Occurrence) -> str:
+        if occ.series_id is None:
+            return ""
+        series = self.visits_by_id.get(occ.series_id)
+        text = schedule.describe_repeat(series.rrule) if series is not None else "series"
+        if occ.visit.series_id is not None:
+            text += " (changed)"
+        return text
+
+    def direction_of(self, visit: Visit) -> str:
+        return self.directions.get(visit.department_id, "it-to-library")
+
+    def cells(self, occ: Occurrence, zone: tzinfo) -> list[Text]:
+        """An occurrence's agenda cells but the first (its group), in ``zone``."""
+        visit = occ.visit
+        row_style = ROW_STYLE.get(occ.status, "")
+        return [
+            Text(agenda_span(occ, zone), style=row_style, no_wrap=True),
+            Text(self.department_name(visit.department_id), style=row_style, no_wrap=True),
+            Text(self.names(visit.visitors), style=row_style, no_wrap=True),
+            Text(self.names(visit.hosts), style=row_style, no_wrap=True),
+            Text(visit.kind, style=row_style, no_wrap=True),
+            Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
+            Text(self.repeats(occ), style=row_style, no_wrap=True),
+            Text(DIRECTION_SHORT[self.direction_of(visit)], style=row_style, no_wrap=True),
+        ]
+
+
+def span(occ: Occurrence, zone: tzinfo) -> str:
+    return format_span(occ.start.astimezone(zone), occ.end.astimezone(zone))
+
+
+def agenda_span(occ: Occurrence, zone: tzinfo) -> str:
+    """The agenda's When: without the year (the agenda covers a few months and its
+    groups say where it is), so the names keep room at 80 columns."""
+    return span(occ, zone).replace(f" {occ.start.astimezone(zone).year} ", " ")
+
+
+@dataclass(frozen=True)
+class ScheduleRead:
+    """A read with the cells of its agenda's occurrences, made in ``zone``."""
+
+    data: ScheduleData
+    names: AgendaNames
+    zone: tzinfo
+    cells: dict[str, list[Text]]
+
+
+def read_with_cells(
+    store: Store, window: tuple[datetime, datetime] | None, zone: tzinfo
+) -> ScheduleRead:
+    """``read_schedule``, and the agenda cells of the occurrences it worked out."""
+    data = read_schedule(store, window)
+    names = AgendaNames(data)
+    return ScheduleRead(data, names, zone, {o.key: names.cells(o, zone) for o in data.agenda or ()})
 
 
 def weeks_label(offset: int) -> str:
@@ -317,10 +399,8 @@ class ScheduleScreen(AreaScreen):
         self._window: tuple[tuple[datetime, datetime], list[Occurrence]] | None = None
         self._cells: dict[str, list[Text]] = {}
         self._filled_for: tuple[int | None, date] | None = None
-        self._visits_by_id: dict[int, Visit] = {}
         self._people: dict[int, str] = {}
         self._departments: list[Department] = []
-        self._department_names: dict[int, str] = {}
         self._programmes: dict[int, str] = {}
         self._programme_options: list[tuple[str, int]] = []
         self._fill_zone: tzinfo | None = None  # the zone, read once for the fill under way
@@ -328,12 +408,14 @@ class ScheduleScreen(AreaScreen):
         self.cells: dict[tuple[int, int], list[str]] = {}  # (department id, day) -> keys
         self._jump_to_today = True  # the agenda's cursor goes to today's first visit
         self._week_cursor_today = True  # the grid's cursor starts on today's column
-        self.loader: Loader[ScheduleData] = Loader(
+        self._named = AgendaNames()
+        self.loader: Loader[ScheduleRead] = Loader(
             self,
-            lambda window: read_schedule(self.app.store, window),
+            lambda request: read_with_cells(self.app.store, *request),
             self._show_read,
             size=lambda: self.app.store.size_hint(Visit.TABLE),
             busy=lambda: self.query_one("#schedule-title", Label).update("Reading the visits …"),
+            prepare=lambda window: (window, self.zone),  # (the zone its cells are made in)
             name="schedule",
         )
 
@@ -426,15 +508,14 @@ class ScheduleScreen(AreaScreen):
             start -= timedelta(days=PAST_DAYS)
         return start, self.midnight(self.today + timedelta(days=HORIZON_DAYS + 1))
 
-    def _show_read(self, data: ScheduleData) -> None:
+    def _show_read(self, read: ScheduleRead) -> None:
+        data, self._named = read.data, read.names
         self._visits, self._people = data.visits, data.people
         self._index = data.index or OccurrenceIndex(data.visits)
         self._window = (data.window, data.agenda) if data.agenda is not None else None
-        self._cells: dict[str, list[Text]] = {}  # an occurrence's agenda cells, by key
+        # an occurrence's agenda cells, by key (made with the read, in the zone it had)
+        self._cells: dict[str, list[Text]] = read.cells if read.zone == self.zone else {}
         self._departments = data.departments
-        self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
-        self._department_names = {d.id: d.name for d in self._departments if d.id is not None}
-        self._directions = {d.id: d.direction for d in self._departments if d.id is not None}
         self._programmes = {p.id: p.name for p in data.programmes if p.id is not None}
         self._update_pickers(data.programmes)
         self.refilter()
@@ -495,7 +576,7 @@ class ScheduleScreen(AreaScreen):
         return None if value == Select.NULL else str(value)
 
     def direction_of(self, visit) -> str:
-        return getattr(self, "_directions", {}).get(visit.department_id, "it-to-library")
+        return self._named.direction_of(visit)
 
     def _filter(self) -> Callable[[Occurrence], bool]:
         """The filters as they stand now, as one test for an occurrence."""
@@ -579,30 +660,19 @@ class ScheduleScreen(AreaScreen):
         label.set_class(bool(parts), "-active")
 
     def _department_name(self, dept_id: int | None) -> str:
-        if dept_id in self._department_names:
-            return self._department_names[dept_id]
-        return f"#{dept_id}" if dept_id else ""
+        return self._named.department_name(dept_id)
 
     def _names(self, ids: Iterable[int]) -> str:
-        return ", ".join(self._people.get(pid, f"#{pid}") for pid in ids)
+        return self._named.names(ids)
 
     def repeats(self, occ: Occurrence) -> str:
-        if occ.series_id is None:
-            return ""
-        series = self._visits_by_id.get(occ.series_id)
-        text = schedule.describe_repeat(series.rrule) if series is not None else "series"
-        if occ.visit.series_id is not None:
-            text += " (changed)"
-        return text
+        return self._named.repeats(occ)
 
     def span(self, occ: Occurrence) -> str:
-        return format_span(self.local(occ.start), self.local(occ.end))
+        return span(occ, self.zone)
 
     def agenda_span(self, occ: Occurrence) -> str:
-        """The agenda's When: without the year (the agenda covers a few months and its
-        groups say where it is), so the names keep room at 80 columns."""
-        start = self.local(occ.start)
-        return self.span(occ).replace(f" {start.year} ", " ")
+        return agenda_span(occ, self.zone)
 
     def describe(self, occ: Occurrence) -> str:
         """One line about an occurrence (for questions and pickers)."""
@@ -662,21 +732,13 @@ class ScheduleScreen(AreaScreen):
         cells = self._cells.get(occ.key)
         if cells is None:
             cells = self._cells[occ.key] = self._row_cells(occ)
-        return [Text(label, style="bold"), *cells]
+        group = GROUP_CELLS.get(label)
+        if group is None:  # (one cell per group name, shared by every row: "" in most)
+            group = GROUP_CELLS[label] = Text(label, style="bold")
+        return [group, *cells]
 
     def _row_cells(self, occ: Occurrence) -> list[Text]:
-        visit = occ.visit
-        row_style = ROW_STYLE.get(occ.status, "")
-        return [
-            Text(self.agenda_span(occ), style=row_style, no_wrap=True),
-            Text(self._department_name(visit.department_id), style=row_style, no_wrap=True),
-            Text(self._names(visit.visitors), style=row_style, no_wrap=True),
-            Text(self._names(visit.hosts), style=row_style, no_wrap=True),
-            Text(visit.kind, style=row_style, no_wrap=True),
-            Text(occ.status, style=STATUS_STYLE.get(occ.status, ""), no_wrap=True),
-            Text(self.repeats(occ), style=row_style, no_wrap=True),
-            Text(DIRECTION_SHORT[self.direction_of(visit)], style=row_style, no_wrap=True),
-        ]
+        return self._named.cells(occ, self.zone)
 
     def _fill_outcomes(self) -> None:
         """The past visits nobody closed (the same list as the Dashboard's), oldest first."""

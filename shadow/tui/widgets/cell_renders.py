@@ -13,12 +13,14 @@ cell with DataTable's own rendering).
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
 
 Lines = list[list[Segment]]
+EMPTY = Text(no_wrap=True, end="")  # DataTable's _EMPTY_TEXT
 SHARED_LIMIT = 20_000  # renderings kept; more and they are all forgotten (memory)
 
 
@@ -84,7 +86,15 @@ class SharedCellRenders(DataTable):
         )
         shared = self._shared_renders.get(shared_key)
         if shared is None:
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            lines = self._render_text_cell(
+                cell, row_index, column_index, base_style, width, cursor, hover
+            )
+            if lines is None:
+                lines = super()._render_cell(
+                    row_index, column_index, base_style, width, cursor, hover
+                )
+            else:
+                self._cell_render_cache[own_key] = lines
             if len(self._shared_renders) >= SHARED_LIMIT:
                 self._shared_renders.clear()
             self._shared_renders[shared_key] = lines
@@ -92,6 +102,76 @@ class SharedCellRenders(DataTable):
         lines = _with_meta(shared, Style.from_meta({"row": row_index, "column": column_index}))
         self._cell_render_cache[own_key] = lines
         return lines
+
+    def _render_text_cell(
+        self,
+        cell: Text,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> Lines | None:
+        """A one-line Text cell that fits its column, rendered as DataTable's Rich pipeline
+        renders it (``Styled(Padding(cell))`` through ``Console.render_lines``), without
+        the pipeline: the text's own segments (Rich's), each styled with the row's and
+        the cursor's styles, between the padding, filled to the width. None for any
+        other cell (tabs, justified, wrapped, too wide): DataTable renders it.
+        Rich's pipeline was most of a table's first paint (~0.1 ms a cell, 260 cells
+        for a screenful); tests/tui compare every cell with DataTable's rendering."""
+        plain = cell.plain
+        if not plain:
+            cell = EMPTY  # (DataTable shows an empty Text as its own empty Text)
+        pad = self.cell_padding
+        inner = width - 2 * pad
+        if (
+            inner < 1
+            or "\t" in plain
+            or "\n" in plain
+            or (cell.justify or self.app.console_options.justify) not in (None, "default")
+            or cell.no_wrap is False
+            or cell.cell_len > inner
+        ):
+            return None
+        component, post = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        pre = base_style + Style.from_meta({"row": row_index, "column": column_index})
+        pre = pre + component
+        console = self.app.console
+        space = console.get_style("none")  # Padding's style, and its fill's
+
+        def styled(style: Style | None) -> Style | None:  # Segment.apply_style(pre, post)
+            if pre:
+                style = pre + style
+            if post:
+                style = style + post if style else post
+            return style
+
+        line = [Segment(text, styled(style)) for text, style, _ in _text_segments(cell, console)]
+        fill = inner - cell.cell_len
+        if fill:
+            line.append(Segment(" " * fill, styled(space)))
+        if pad:
+            edge = Segment(" " * pad, styled(space))
+            line = [edge, *line, edge]
+        return [line]
+
+
+def _text_segments(cell: Text, console: Console) -> list[Segment]:
+    """The segments of a one-line ``cell`` that fits as ``Text.__rich_console__`` yields
+    them: the line joined as it joins lines (the cell's style becomes a span), rendered
+    without its end (which only ends the line)."""
+    return list(Text("\n").join([cell]).render(console))
 
 
 def _with_meta(lines: Lines, meta: Style) -> Lines:

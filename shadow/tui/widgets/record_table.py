@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from itertools import zip_longest
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
-from textual.widgets._data_table import CellType, Row, RowKey
 
 from .cell_renders import SharedCellRenders
+from .rows_at_once import RowsAtOnce
 
 Record = tuple[int, Sequence[Text]]
 
@@ -31,7 +30,7 @@ def fit_widths(natural: list[int], mins: list[int | None], available: int) -> li
     return widths
 
 
-class RecordTable(SharedCellRenders):
+class RecordTable(RowsAtOnce, SharedCellRenders):
     """Rows are records (by id); a refill keeps the cursor on the same record. A cell
     shown again after a refill (a filter's keystroke) is not rendered again
     (``cell_renders``).
@@ -60,9 +59,9 @@ class RecordTable(SharedCellRenders):
         self._drop = [self._declared.index(label) for label in drop]
         self.shown = list(range(len(self._declared)))
         self._columns = self._declared
-        self._mins = list(self._declared_mins)
         self._rows: list[Record] = []
         self._fitted_width = 0
+        self._laid_out: tuple[list[int], list[int]] = ([], [])  # (shown, widths) of the fill
         self._measured: dict[int, tuple[Text, int]] = {}
         self._cuts: dict[int, tuple[Text, int, Text, int]] = {}  # id -> (cell, width, cut, len)
         self.ids: list[int] = []
@@ -115,7 +114,6 @@ class RecordTable(SharedCellRenders):
             return
         self.shown = shown
         self._columns = tuple(self._declared[i] for i in shown)
-        self._mins = [self._declared_mins[i] for i in shown]
         self.clear(columns=True)
         self.add_columns(*self._columns)
 
@@ -125,11 +123,13 @@ class RecordTable(SharedCellRenders):
     KEEP_COLUMN: int | None = None
     OTHERS_FIRST, TITLE_LEAST, OTHERS_THEN = 14, 30, 14
 
-    def fit(self, natural: list[int], available: int) -> list[int]:
-        """Column widths for the rows' natural widths; subclasses choose who shrinks first."""
+    def fit(self, natural: list[int], available: int, shown: list[int]) -> list[int]:
+        """Column widths for the rows' natural widths (of the declared columns ``shown``);
+        subclasses choose who shrinks first."""
         widths = natural
+        mins = [self._declared_mins[i] for i in shown]
         keep = self.KEEP_COLUMN
-        keep = self.shown.index(keep) if keep in self.shown else None
+        keep = shown.index(keep) if keep in shown else None
         if keep is not None:
             for title_least, other_least in (
                 (None, self.OTHERS_FIRST),
@@ -138,26 +138,33 @@ class RecordTable(SharedCellRenders):
                 stage = [
                     None if low is None or (i == keep and title_least is None)
                     else max(low, title_least if i == keep else other_least)
-                    for i, low in enumerate(self._mins)
+                    for i, low in enumerate(mins)
                 ]  # fmt: skip
                 widths = fit_widths(widths, stage, available)
-        return fit_widths(widths, self._mins, available)
+        return fit_widths(widths, mins, available)
 
-    def _render_rows(self) -> None:
-        keep, row_before = self.selected_id, self.cursor_row
-        self._fitted_width = self.size.width
+    def _plan(self) -> tuple[list[list[int]], list[int], list[int]]:
+        """How the rows would be laid out at the table's width now: each cell's width (of
+        the columns shown), the declared columns shown and the width of each."""
         lengths = self._lengths()
         natural = [cell_len(label) for label in self._declared]
         for row_lengths in lengths:
             for i, n in enumerate(row_lengths):
                 if n > natural[i]:
                     natural[i] = n
-        self._show_columns(self._choose_shown(natural))
-        if len(self.shown) < len(self._declared):
-            natural = [natural[i] for i in self.shown]
-            lengths = [[row[i] for i in self.shown] for row in lengths]
-        available = self._available()
-        widths = self.fit(natural, available)
+        shown = self._choose_shown(natural)
+        if len(shown) < len(self._declared):
+            natural = [natural[i] for i in shown]
+            lengths = [[row[i] for i in shown] for row in lengths]
+        available = self._available(len(shown))
+        return lengths, shown, self.fit(natural, available, shown)
+
+    def _render_rows(self) -> None:
+        keep, row_before = self.selected_id, self.cursor_row
+        self._fitted_width = self.size.width
+        lengths, shown, widths = self._plan()
+        self._laid_out = (shown, widths)
+        self._show_columns(shown)
         self.clear(columns=False)
         # Columns only ever grow to fit their cells; start again from the labels so
         # they can narrow when a search leaves only short values.
@@ -179,38 +186,6 @@ class RecordTable(SharedCellRenders):
             self.move_cursor(row=self.ids.index(keep), animate=False)
         elif self.ids:
             self.move_cursor(row=min(row_before, len(self.ids) - 1), animate=False)
-
-    def add_rows(self, rows: Iterable[Iterable[CellType]]) -> list[RowKey]:
-        """DataTable's ``add_rows`` (unlabelled rows one line high, keys generated), with
-        what ``add_row`` does for the whole table done once, not once per row: the
-        ordered columns, the cursor checked against the new size (the rows only grow, so
-        checking it once ends where checking it per row did) and its highlight when the
-        table gets its first row. Per row it cost a quarter of a filter's keystroke on
-        the Schedule (1,100 rows at 150,000 records), and of every area's first fill."""
-        columns = self.ordered_columns
-        was_empty = self.row_count == 0
-        index = self.row_count
-        keys: list[RowKey] = []
-        for cells in rows:
-            cells = tuple(cells)
-            if len(cells) > len(columns):
-                raise ValueError("More values provided than there are columns.")
-            key = RowKey(None)
-            self._row_locations[key] = index
-            self._data[key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
-            self.rows[key] = Row(key, 1, None, False)
-            self._new_rows.add(key)
-            keys.append(key)
-            index += 1
-        if not keys:
-            return keys
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self._update_count += len(keys)
-        self.check_idle()
-        return keys
 
     def _lengths(self) -> list[list[int]]:
         """Each cell's width, measured once per cell: a screen that hands the same cells
@@ -262,8 +237,14 @@ class RecordTable(SharedCellRenders):
         return cut, widest
 
     def on_resize(self, event: events.Resize) -> None:
+        """Rows filled before the table had its width (at its mount, or while hidden) are
+        laid out for the app's width; filled again only if their columns differ at the
+        table's own (a refill and a second paint of every visible row, a tenth of an
+        area's opening, for the same cells)."""
         if self._rows and event.size.width != self._fitted_width:
-            self._render_rows()
+            self._fitted_width = event.size.width
+            if self._plan()[1:] != self._laid_out:
+                self._render_rows()
 
     def select_id(self, record_id: int) -> bool:
         """Put the cursor on a record, if it is shown."""
