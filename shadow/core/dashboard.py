@@ -99,7 +99,7 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         for r in rows
         if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
     )
-    index = OccurrenceIndex.read(store)  # the visits parsed once for the three windows
+    index = OccurrenceIndex.shared(store)  # the visits parsed once (for the other areas too)
     return DashboardData(
         now,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},

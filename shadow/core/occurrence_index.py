@@ -9,7 +9,10 @@ start, so a window is found by bisection; series (and overrides whose series is 
 are expanded per window as before. ``index.between(lo, hi)`` returns exactly what
 ``occurrences(store, lo, hi, visits)`` returns for the same visits.
 
-The visits it holds are the read's own: treat them as read-only.
+The visits it holds are the read's own: treat them as read-only. :meth:`OccurrenceIndex.shared`
+is one index of every stored visit per change of the database (``Store.derived``), which the
+Dashboard, the Schedule, coverage and the meeting pack read alike: the first of them to
+read after a change builds it, the others take it as built.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ class OccurrenceIndex:
                     self._expanded.append((visit, None))
             else:
                 self._expanded.append((visit, overrides.get(visit.id or 0)))
+        # every series by id (a row's "repeats" says how its series repeats)
+        self.series: dict[int, Visit] = {
+            visit.id: visit for visit, _ in self._expanded if visit.id is not None and visit.rrule
+        }
         singles.sort(key=lambda s: s[0])
         self._singles = singles
         self._starts = [s[0] for s in singles]
@@ -65,6 +72,17 @@ class OccurrenceIndex:
     def read(cls, store: Store) -> OccurrenceIndex:
         """The index of every visit in ``store``."""
         return cls(store.all(Visit.TABLE))
+
+    @classmethod
+    def shared(cls, store: Store) -> OccurrenceIndex:
+        """The index of every visit in ``store`` as of its last change (ours or another
+        process's), built once per change and shared by every reader (``Store.derived``):
+        40,000 visits at 150,000 records are parsed once, not once per screen."""
+        return store.derived(("occurrence-index",), lambda: cls.read(store))  # type: ignore[return-value]
+
+    def __len__(self) -> int:
+        """How many visits it was made of (series, overrides and one-off visits)."""
+        return len(self._objects)
 
     def _visit(self, n: int) -> Visit:
         v = self._objects[n]

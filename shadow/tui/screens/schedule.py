@@ -82,13 +82,13 @@ LEGEND = Text.assemble(LEGEND_SHORT, "   ·   [ ] other weeks · t this week · 
 
 @dataclass(frozen=True)
 class ScheduleData:
-    """What the Schedule reads: every visit, and the names it shows them with."""
+    """What the Schedule reads: every visit (by day, in the index), and the names it shows
+    them with."""
 
-    visits: list[Visit]
+    index: OccurrenceIndex  # every visit by day; its ``series`` by id
     people: dict[int, str]
     departments: list[Department]
     programmes: list[Programme]
-    index: OccurrenceIndex | None = None  # the visits by day (built with them)
     # the agenda's widest window (past days included) and its occurrences, read with them
     window: tuple[datetime, datetime] | None = None
     agenda: list[Occurrence] | None = None
@@ -96,15 +96,15 @@ class ScheduleData:
 
 def read_schedule(store: Store, window: tuple[datetime, datetime] | None = None) -> ScheduleData:
     """The Schedule's read (pure: run on the spot or in the loader's thread); ``window``:
-    the agenda's, whose occurrences are worked out here rather than on the event loop."""
-    visits = schedule.load_visits(store)
-    index = OccurrenceIndex(visits)
+    the agenda's, whose occurrences are worked out here rather than on the event loop.
+    The visits are the index every reader shares until the next change (the Dashboard's
+    read built it already; 40,000 visits are not made into Visits again per open)."""
+    index = OccurrenceIndex.shared(store)
     return ScheduleData(
-        visits,
+        index,
         directory.names_by_id(store, Person.TABLE),
         directory.departments(store),
         every_programme(store),
-        index,
         window,
         index.between(*window) if window is not None else None,
     )
@@ -312,12 +312,11 @@ class ScheduleScreen(AreaScreen):
         self.mine = False
         self.outcomes = False  # the "record the outcome" list instead of the agenda
         self.week: date = date.min  # this week's Monday, once mounted (the app's clock)
-        self._visits: list[Visit] = []
         self._index = OccurrenceIndex([])
         self._window: tuple[tuple[datetime, datetime], list[Occurrence]] | None = None
         self._cells: dict[str, list[Text]] = {}
         self._filled_for: tuple[int | None, date] | None = None
-        self._visits_by_id: dict[int, Visit] = {}
+        self._series_by_id: dict[int, Visit] = {}
         self._people: dict[int, str] = {}
         self._departments: list[Department] = []
         self._department_names: dict[int, str] = {}
@@ -395,7 +394,7 @@ class ScheduleScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         # The acting person (or the day) may have changed meanwhile ("my visits" and the
         # agenda's groups depend on them); otherwise what is shown is still right.
-        if self._visits and self._filled_for != self._fill_context():
+        if len(self._index) and self._filled_for != self._fill_context():
             self.refilter()
 
     def _fill_context(self) -> tuple[int | None, date]:
@@ -427,12 +426,12 @@ class ScheduleScreen(AreaScreen):
         return start, self.midnight(self.today + timedelta(days=HORIZON_DAYS + 1))
 
     def _show_read(self, data: ScheduleData) -> None:
-        self._visits, self._people = data.visits, data.people
-        self._index = data.index or OccurrenceIndex(data.visits)
+        self._people = data.people
+        self._index = data.index
         self._window = (data.window, data.agenda) if data.agenda is not None else None
         self._cells: dict[str, list[Text]] = {}  # an occurrence's agenda cells, by key
         self._departments = data.departments
-        self._visits_by_id = {v.id: v for v in self._visits if v.id is not None}
+        self._series_by_id = data.index.series
         self._department_names = {d.id: d.name for d in self._departments if d.id is not None}
         self._directions = {d.id: d.direction for d in self._departments if d.id is not None}
         self._programmes = {p.id: p.name for p in data.programmes if p.id is not None}
@@ -589,7 +588,7 @@ class ScheduleScreen(AreaScreen):
     def repeats(self, occ: Occurrence) -> str:
         if occ.series_id is None:
             return ""
-        series = self._visits_by_id.get(occ.series_id)
+        series = self._series_by_id.get(occ.series_id)
         text = schedule.describe_repeat(series.rrule) if series is not None else "series"
         if occ.visit.series_id is not None:
             text += " (changed)"
