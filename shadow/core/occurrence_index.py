@@ -31,6 +31,9 @@ def _get(visit: Visit | dict[str, Any], name: str) -> Any:
     return visit.get(name) if isinstance(visit, dict) else getattr(visit, name)
 
 
+_SHARED = ("occurrence-index",)  # the shared index's key in Store.derived
+
+
 class OccurrenceIndex:
     """The visits of one read, ready to answer windows quickly."""
 
@@ -78,7 +81,14 @@ class OccurrenceIndex:
         """The index of every visit in ``store`` as of its last change (ours or another
         process's), built once per change and shared by every reader (``Store.derived``):
         40,000 visits at 150,000 records are parsed once, not once per screen."""
-        return store.derived(("occurrence-index",), lambda: cls.read(store))  # type: ignore[return-value]
+        return store.derived(_SHARED, lambda: cls.read(store))  # type: ignore[return-value]
+
+    @staticmethod
+    def kept(store: Store) -> OccurrenceIndex | None:
+        """The shared index if a reader built it since the last change, else None (for a
+        reader that needs one window and would not build an index of every visit for it:
+        the meeting pack, read by the CLI too)."""
+        return store.derived(_SHARED)
 
     def __len__(self) -> int:
         """How many visits it was made of (series, overrides and one-off visits)."""

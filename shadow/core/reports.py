@@ -514,11 +514,18 @@ def _stopped_before(doc: dict, since: datetime, cutoff: str) -> bool:
     return from_iso(closed) < since and from_iso(triaged) < since
 
 
-def _in_pack(action: Any, since: datetime) -> bool:
-    """An action the meeting pack can list: open, or done since ``since``."""
+def _in_pack(action: Any, since: datetime, cutoff: str = "") -> bool:
+    """An action the meeting pack can list: open, or done since ``since``. ``cutoff``: as
+    :func:`_stopped_before`'s, a day whose text an earlier ``done_at`` starts with is
+    before ``since`` (ten years of done actions are passed over without parsing them)."""
     if action.status in ("open", "in progress"):
         return True
-    return action.status == "done" and bool(action.done_at) and from_iso(action.done_at) >= since
+    if action.status != "done" or not action.done_at:
+        return False
+    done = action.done_at
+    if type(done) is str and len(done) > 10 and done[10] == "T" and done[:10] < cutoff:
+        return False
+    return from_iso(done) >= since
 
 
 def _pack_suggestions(store: Store, since: datetime) -> list[tuple[dict, Any]]:
@@ -548,7 +555,8 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
     svc = service(store)
     suggestions = _pack_suggestions(store, since)
-    acts = views(store, now.date(), lambda a: _in_pack(a, since))  # (not 10 years of done)
+    cutoff = (since - timedelta(days=2)).date().isoformat()
+    acts = views(store, now.date(), lambda a: _in_pack(a, since, cutoff))  # (not 10 years)
     # Each clock once: the breaches and "whose turn it is" both read them.
     clocks = {
         d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
@@ -616,15 +624,22 @@ def _upcoming(
 ) -> list[str]:
     """Requested and confirmed visits in the next fortnight."""
     from .dates import format_span
+    from .occurrence_index import OccurrenceIndex
     from .schedule import occurrences, visits_near
 
     horizon = now + timedelta(days=14)
+    index = OccurrenceIndex.kept(store)  # (the TUI's, when a screen built it since the change)
+    found = (
+        index.between(now, horizon)
+        if index is not None
+        else occurrences(store, now, horizon, visits_near(store, now, horizon))
+    )
     return [
         f"- {format_span(o.start, o.end)} — **{md_escape(depts.get(o.visit.department_id, '?'))}** "
         f"({o.visit.kind}, {o.status}): "
         f"{md_escape(', '.join(people.get(p, '?') for p in o.visit.visitors))} "
         f"hosted by {md_escape(', '.join(people.get(p, '?') for p in o.visit.hosts))}"
-        for o in occurrences(store, now, horizon, visits_near(store, now, horizon))
+        for o in found
         if o.status in ("requested", "confirmed")
     ]
 
@@ -741,9 +756,12 @@ def _cancellations(store: Store, since: datetime, depts: dict[int, str]) -> list
     from .dates import format_span
 
     out = []
-    found = store.audit(Visit.TABLE, field="status", new="cancelled")
-    found += store.audit(Visit.TABLE, field="rrule")  # (series ended: an UNTIL set)
-    for e in sorted(found, key=lambda e: e["id"]):
+    found = store.audit_any(  # (one pass over the trail for both)
+        Visit.TABLE,
+        {"field": "status", "new": "cancelled"},
+        {"field": "rrule"},  # (series ended: an UNTIL set)
+    )
+    for e in found:  # (in order)
         ended = e["field"] == "rrule" and "UNTIL=" in str(e["new"] or "")
         if from_iso(e["ts"]) < since or not (
             ended or (e["field"] == "status" and e["new"] == "cancelled")
