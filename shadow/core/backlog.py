@@ -405,6 +405,14 @@ def rows(
     if open_only:
         docs = [d for d in docs if d.get("status", "new") in OPEN_STATUSES]
     out = []
+    names: dict[str, str] = {}  # a department's or person's search key, once each
+
+    def name_key(name: str) -> str:
+        found = names.get(name)
+        if found is None:
+            found = names[name] = search_key(name)
+        return found
+
     for d in docs:
         s = Suggestion.from_doc(d)
         if keep is not None:
@@ -425,13 +433,19 @@ def rows(
                 created=d.get("created", ""),
                 author=author,
                 tags=tuple(s.tags),
-                text=search_key(" ".join((s.title, s.description, dept, author, *s.tags)))
-                if search
-                else "",
+                text=_search_text(s, name_key(dept), name_key(author)) if search else "",
                 sla=svc.state(s, d["created"], now) if sla and d.get("created") else "none",
             )
         )
     return out
+
+
+def _search_text(s: Suggestion, dept_key: str, author_key: str) -> str:
+    """``search_key`` of the title, description, department, author and tags joined by
+    spaces, from each part's own key (the same words: a key is its text's words made
+    plain and joined by one space; names are keyed once for every row they are in)."""
+    parts = (search_key(s.title), search_key(s.description), dept_key, author_key)
+    return " ".join(p for p in (*parts, *map(search_key, s.tags)) if p)
 
 
 @dataclass

@@ -133,13 +133,15 @@ def last_visits(
     is before it whatever the offsets (at most 14 hours either way), and only the few
     nearer ones are parsed."""
     last: dict[tuple[int, int], str] = {}
+    seen = last.get
     cutoff = (until - timedelta(days=2)).date().isoformat()
+    is_day = _DAY.fullmatch
     for v in visits:
         d = v if isinstance(v, dict) else v.__dict__
         if d.get("status", "requested") != "completed" or d.get("rrule"):
             continue
         raw = d["start"]
-        if type(raw) is str and len(raw) > 10 and raw[10] == "T" and _DAY.fullmatch(raw, 0, 10):
+        if type(raw) is str and len(raw) > 10 and raw[10] == "T" and is_day(raw, 0, 10):
             day = raw[:10]
             if day >= cutoff and from_iso(raw) > until:
                 continue
@@ -148,10 +150,10 @@ def last_visits(
             if start > until:
                 continue
             day = start.date().isoformat()
+        dept = d.get("department_id")
         for pid in d.get("visitors") or ():
-            key = (pid, d.get("department_id"))
-            if key not in last or last[key] < day:
-                last[key] = day
+            if seen((pid, dept), "") < day:  # ("" is before every day)
+                last[(pid, dept)] = day
     return {key: date.fromisoformat(day) for key, day in last.items()}
 
 
@@ -232,14 +234,17 @@ def read_view(
     ids = [p.id for p in running]
     if programme_id not in ids:
         programme_id = ids[0] if ids else None
-    gaps = surveys.report(store)
+    # (the survey figures do not depend on "now": worked out once per change, not again
+    # when the direction or programme is switched)
+    gaps = store.derived(("surveys.report",), lambda: surveys.report(store))
+    overall = store.derived(("surveys.overall_by_month",), lambda: surveys.overall_by_month(store))
     names = {d["name"]: d["id"] for d in store.all(Department.TABLE)}
     return CoverageView(
         running,
         programme_id,
         compute(store, programme_id, now, direction, OccurrenceIndex.shared(store)),
         gaps,
-        surveys.overall_by_month(store),
+        overall,
         [names.get(g.department, 0) for g in gaps],
         direction,
     )
