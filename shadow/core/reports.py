@@ -528,6 +528,19 @@ def _in_pack(action: Any, since: datetime, cutoff: str = "") -> bool:
     return from_iso(done) >= since
 
 
+def _may_be_in_pack(doc: dict, cutoff: str) -> bool:
+    """False for a stored action :func:`_in_pack` refuses whatever else it holds: done
+    (or any status but open and in progress) with a ``done_at`` written on a day before
+    ``cutoff``, or not done at all."""
+    status = doc.get("status", "open")
+    if status in ("open", "in progress"):
+        return True
+    if status != "done" or not doc.get("done_at"):
+        return False
+    done = doc["done_at"]
+    return not (type(done) is str and len(done) > 10 and done[10] == "T" and done[:10] < cutoff)
+
+
 def _pack_suggestions(store: Store, since: datetime) -> list[tuple[dict, Any]]:
     """(stored record, Suggestion) of each suggestion the pack can mention: those closed
     (both clocks stopped) before the window appear nowhere in it. Ten years of records are
@@ -556,7 +569,12 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     svc = service(store)
     suggestions = _pack_suggestions(store, since)
     cutoff = (since - timedelta(days=2)).date().isoformat()
-    acts = views(store, now.date(), lambda a: _in_pack(a, since, cutoff))  # (not 10 years)
+    acts = views(  # (not 10 years of done actions: passed over as stored)
+        store,
+        now.date(),
+        lambda a: _in_pack(a, since, cutoff),
+        stored=lambda d: _may_be_in_pack(d, cutoff),
+    )
     # Each clock once: the breaches and "whose turn it is" both read them.
     clocks = {
         d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
