@@ -42,22 +42,28 @@ class OccurrenceIndex:
         # Visit only when a window asks for it (not 40,000 of them per read).
         self._objects = list(visits)  # (its documents become Visits here, not the caller's)
         overrides: dict[int, dict[str, Visit]] = {}
-        built: list[Visit | None] = [None] * len(visits)
-        for n, v in enumerate(visits):
-            if _get(v, "series_id") is not None or _get(v, "rrule"):
-                built[n] = visit = v if isinstance(v, Visit) else Visit.from_doc(v)
+        built: list[Visit] = []  # series and overrides, in the order given
+        series_ids = set()  # the ids of every visit that is not an override
+        singles: list[tuple[datetime, datetime, int]] = []
+        for n, v in enumerate(self._objects):  # (one pass; documents read as they are)
+            if isinstance(v, dict):
+                vid, series_id, rrule = v.get("id"), v.get("series_id"), v.get("rrule")
+            else:
+                vid, series_id, rrule = v.id, v.series_id, v.rrule
+            if series_id is None:
+                series_ids.add(vid)
+            if series_id is not None or rrule:
+                visit = v if isinstance(v, Visit) else Visit.from_doc(v)
+                built.append(visit)
                 if visit.series_id is not None:
                     overrides.setdefault(visit.series_id, {})[visit.occurrence] = visit
-        series_ids = {_get(v, "id") for v in visits if _get(v, "series_id") is None}
+            else:
+                singles.append((from_iso(_get(v, "start")), from_iso(_get(v, "end")), n))
         # (visit, its overrides) of everything expanded per window: series, and overrides
         # whose series vanished (shown on their own, as occurrences() does).
         self._expanded: list[tuple[Visit, dict[str, Visit] | None]] = []
-        singles: list[tuple[datetime, datetime, int]] = []
-        for n, v in enumerate(visits):
-            visit = built[n]
-            if visit is None:
-                singles.append((from_iso(_get(v, "start")), from_iso(_get(v, "end")), n))
-            elif visit.series_id is not None:
+        for visit in built:
+            if visit.series_id is not None:
                 if visit.series_id not in series_ids:
                     self._expanded.append((visit, None))
             else:
