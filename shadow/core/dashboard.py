@@ -52,15 +52,12 @@ class DashboardData:
 
 
 def _clocks(
-    store: Store, svc: sla.Service, now: datetime
+    svc: sla.Service, now: datetime, built: dict[int, tuple[dict[str, Any], Suggestion]]
 ) -> dict[int, tuple[sla.Clock, sla.Clock]]:
-    """Each open suggestion's clocks as of ``now``, worked out once for the rows' states,
-    the breaches and the escalations (each worked them out again: three times the cost)."""
-    return {
-        d["id"]: svc.clocks(Suggestion.from_doc(d), d["created"], now)
-        for d in store.all(Suggestion.TABLE)
-        if d.get("status", "new") in OPEN_STATUSES and d.get("created")
-    }
+    """Each open suggestion's clocks as of ``now`` (``built``: the open ones, as the rows
+    were made of them), worked out once for the rows' states, the breaches and the
+    escalations (each worked them out again: three times the cost)."""
+    return {i: svc.clocks(s, d["created"], now) for i, (d, s) in built.items() if d.get("created")}
 
 
 def _breaches(
@@ -93,9 +90,11 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
             if v.overdue
         ]
     svc = sla.service(store)
-    clocks = _clocks(store, svc, now)
-    # (the lists below are of open ones; nothing here searches them)
-    rows = backlog.rows(store, now, open_only=True, sla=False, search=False)
+    # (the lists below are of open ones; nothing here searches them; each open suggestion
+    # is read and built once, for the rows, the clocks and the escalations)
+    built: dict[int, tuple[dict[str, Any], Suggestion]] = {}
+    rows = backlog.rows(store, now, open_only=True, sla=False, search=False, keep=built)
+    clocks = _clocks(svc, now, built)
     for r in rows:
         r.sla = sla.worst_state(clocks[r.id]) if r.id in clocks else "none"
     scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
@@ -117,7 +116,9 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         ),
         breaches=_breaches(rows, clocks),
         at_risk=at_risk,
-        escalations=sla.escalations(store, now, actor, svc, clocks)[:LIST_LIMIT],
+        escalations=sla.escalations(store, now, actor, svc, clocks, list(built.values()))[
+            :LIST_LIMIT
+        ],
         waiting=sla.waiting_figures(store, svc, now).overall,
         kudos=sorted(
             store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True
