@@ -7,7 +7,9 @@ presentations of visits and suggestions; each section is a function of its own.)
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dateutil import tz
@@ -732,22 +734,24 @@ def _breaches(
     from .backlog import priority
     from .dates import format_day
 
-    found = []  # (line, older: late before the window and still running, secs left, P)
+    # (line, older: late before the window and still running, secs left, P); a line is
+    # worded only if it is listed (thousands of older breaches are counted, not worded)
+    found: list[tuple[Callable[[], str], bool, float, int]] = []
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
         p = priority(s)
         for clock in clocks[d["id"]]:
             if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
-                line = f"- #{d['id']} {md_escape(s.title)} (P{p}): {clock.describe()}"
+                line = partial(_breach_line, d["id"], s.title, p, clock)
                 older = clock.stopped is None and (clock.due is None or clock.due < since)
                 found.append((line, older, clock.remaining or 0.0, p))
     older = [n for n, f in enumerate(found) if f[1]]
     if len(older) <= OLDER_BREACHES_LISTED:
-        return [line for line, *_ in found]
+        return [line() for line, *_ in found]
     shown = set(sorted(older, key=lambda n: found[n][2])[:OLDER_BREACHES_LISTED])
     rest = Counter(found[n][3] for n in older if n not in shown)
-    lines = [f[0] for n, f in enumerate(found) if not f[1] or n in shown]
+    lines = [f[0]() for n, f in enumerate(found) if not f[1] or n in shown]
     lines.append(
         f"- … and {rest.total()} more late since before {format_day(since.date())} and still "
         f"open ({', '.join(f'P{p}: {rest[p]}' for p in sorted(rest))}); the "
@@ -755,6 +759,10 @@ def _breaches(
         '"At risk and breached" list, or shadow list suggestions --sla breached).'
     )
     return lines
+
+
+def _breach_line(sid: int, title: str, p: int, clock: Any) -> str:
+    return f"- #{sid} {md_escape(title)} (P{p}): {clock.describe()}"
 
 
 def _kudos(store: Store, since: datetime, people: dict[int, str]) -> list[str]:
