@@ -242,18 +242,19 @@ class ServiceCalendar:
     def _local_date(self, ts: float) -> date:
         return datetime.fromtimestamp(ts, self.zone).date()
 
-    def _position(self, ts: float) -> tuple[int, float]:
-        """(year, working seconds from that year's start up to the instant)."""
+    def _position(self, ts: float, day: date | None = None) -> tuple[int, float]:
+        """(year, working seconds from that year's start up to the instant); ``day``: its
+        local date, if the caller has it."""
         found = self._positions.get(ts)
         if found is not None:
             return found
         if len(self._positions) > 250_000:
             self._positions.clear()
-        found = self._positions[ts] = self._position_of(ts)
+        found = self._positions[ts] = self._position_of(ts, day)
         return found
 
-    def _position_of(self, ts: float) -> tuple[int, float]:
-        day = self._local_date(ts)
+    def _position_of(self, ts: float, day: date | None = None) -> tuple[int, float]:
+        day = day or self._local_date(ts)
         y = self._year(day.year)
         i = (day - y.first).days
         within = 0.0
@@ -343,10 +344,10 @@ class ServiceCalendar:
         ts = start.timestamp()
         if days <= 0 or ts != int(ts):
             return self.working_seconds(start, self.add_working_days(start, days))
-        year_a, pos_a = self._position(ts)
         day = self._local_date(ts)
         y = self._year(day.year)
         index = (day - y.first).days
+        year_a, pos_a = self._position(ts, day)
         position = pos_a - y.cum[index]  # (the start's working seconds into its day)
         total = y.cum[index + 1] - y.cum[index]
         at_close = not y.spans[index] or position >= total or position == 0

@@ -504,9 +504,11 @@ class Service:
             return "none"
         made = from_iso(created)
         resolved = from_iso(s.closed) if s.closed and s.status in ("done", "declined") else None
-        mine = self.waits.get(("suggestions", s.id or 0), [])
-        pausing = {requester_side(s), "vendor"}
-        pauses = [(from_iso(w.start), from_iso(w.end) if w.end else None) for w in mine if w.on in pausing]  # fmt: skip
+        mine = self.waits.get(("suggestions", s.id or 0))
+        pauses = []  # (most suggestions never waited)
+        if mine:
+            pausing = {requester_side(s), "vendor"}
+            pauses = [(from_iso(w.start), from_iso(w.end) if w.end else None) for w in mine if w.on in pausing]  # fmt: skip
         current_priority = priority(s)
         states = set()
         for n, stopped in enumerate((from_iso(s.triaged) if s.triaged else None, resolved)):
@@ -522,7 +524,7 @@ class Service:
                 target_s = self._target(target, start)[0]
             else:
                 target_s = self.calendar.working_days_seconds(start, target.amount)
-            held = self._paused(pauses, start, end) if n else 0.0
+            held = self._paused(pauses, start, end) if n and pauses else 0.0
             used = self.calendar.working_seconds(start, end) - held
             if stopped is not None:
                 states.add("met" if used <= target_s else "breached")
