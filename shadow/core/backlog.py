@@ -398,12 +398,13 @@ def rows(
     from .sla import service
 
     svc = service(store)
-    if ids is None:
-        docs = store.all(Suggestion.TABLE)
+    if ids is None:  # (the records as stored, not copied: only read here)
+        pairs = store.stored(Suggestion.TABLE)
     else:
-        docs = [d for d in (store.get(Suggestion.TABLE, i) for i in ids) if d is not None]
+        found = (store.get(Suggestion.TABLE, i) for i in ids)
+        pairs = [(d["id"], d) for d in found if d is not None]
     if open_only:
-        docs = [d for d in docs if d.get("status", "new") in OPEN_STATUSES]
+        pairs = [(i, d) for i, d in pairs if d.get("status", "new") in OPEN_STATUSES]
     out = []
     names: dict[str, str] = {}  # a department's or person's search key, once each
 
@@ -413,15 +414,16 @@ def rows(
             found = names[name] = search_key(name)
         return found
 
-    for d in docs:
+    for sid, d in pairs:
         s = Suggestion.from_doc(d)
+        s.id = sid
         if keep is not None:
-            keep[d["id"]] = (d, s)
+            keep[sid] = (dict(d, id=sid), s)
         dept = depts.get(s.department_id, "") if s.department_id else ""
         author = people.get(s.author_id, "")
         out.append(
             Row(
-                id=d["id"],
+                id=sid,
                 title=s.title,
                 priority=priority(s),
                 impact=effective_impact(s),
