@@ -198,31 +198,6 @@ def test_a_section_body_is_its_lines_joined():
         assert list(body.spans) == [s for s in joined.spans if s.style]
 
 
-def test_a_pack_read_again_lays_out_only_the_sections_that_say_something_new():
-    """A section that says what the last pack's said (at the same width) keeps the body
-    laid out then; a changed section, or another width, is laid out afresh, as it would
-    be the first time."""
-    from shadow.tui.screens.meeting import pack_body, prepare_pack
-
-    def pack(kudos: str, prepared: str = "16:00") -> str:
-        return (
-            f"# Pack\n\nPrepared {prepared}.\n\n## Upcoming\n\n- **Mon** a visit\n\n"
-            f"## Kudos\n\n- {kudos}\n"
-        )
-
-    first = prepare_pack(pack("thanks, Ada"), 40)
-    again = prepare_pack(pack("thanks, Ada and Bo", "16:05"), 40)
-    assert again.bodies[0] is first.bodies[0]  # the same lines: laid out once
-    assert again.bodies[1] is not first.bodies[1]
-    assert again.prepared == "Prepared 16:05." and again.sections[1][1] == ["- thanks, Ada and Bo"]
-    for prepared in (first, again):
-        for body, (_, lines) in zip(prepared.bodies, prepared.sections, strict=True):
-            fresh = pack_body(lines)
-            assert body.plain == fresh.plain and list(body.spans) == list(fresh.spans)
-    wider = prepare_pack(pack("thanks, Ada and Bo"), 60)
-    assert wider.bodies[0] is not again.bodies[0]  # another width: wrapped for it
-
-
 async def test_sections_are_wrapped_in_the_thread_to_their_width_on_screen(sample_store, programme):
     """The loader's thread wraps each section to the width it is shown at (the event loop
     then finds its height ready): before the first layout that width is the app's less

@@ -148,33 +148,15 @@ class PreparedPack:
     bodies: list[Content]
 
 
-# The last pack's sections as laid out, by (heading, width): (its lines, its body). A pack
-# read again (shown after a change elsewhere: a note saved) mostly says what it said, and
-# a section that says the same is not styled and wrapped again (0.2 s of 2,000 lines at
-# 150,000 records). Bodies are never changed once made, so they can be handed out twice.
-_LAID_OUT: dict[tuple[str, int], tuple[tuple[str, ...], Content]] = {}
-
-
 def prepare_pack(text: str, width: int = 0) -> PreparedPack:
     """The pack laid out; ``width`` (the sections' width on screen, 0 if not known): each
     section is wrapped to it here, in the loader's thread, so that the event loop finds
     its height ready (wrapping the breaches at 150,000 records froze it for 0.3 s)."""
     title, prepared, sections = pack_blocks(text)
-    bodies = []
-    laid_out = {}
-    for heading, lines in sections:
-        key, said = (heading, width), tuple(lines)
-        kept = _LAID_OUT.get(key)
-        if kept is not None and kept[0] == said:
-            body = kept[1]
-        else:
-            body = pack_body(lines)
-            if width > 0:
-                body.get_height({}, width)  # (kept by the text: Static asks the same)
-        bodies.append(body)
-        laid_out[key] = (said, body)
-    _LAID_OUT.clear()  # (only the last pack's: what a pack read next is compared with)
-    _LAID_OUT.update(laid_out)
+    bodies = [pack_body(lines) for _, lines in sections]
+    if width > 0:
+        for body in bodies:
+            body.get_height({}, width)  # (kept by the text: Static asks the same)
     return PreparedPack(text, title, prepared, sections, bodies)
 
 
