@@ -228,14 +228,19 @@ class ActionView:
 
 
 def views(
-    store: Store, today: date | None = None, only: Callable[[Action], bool] | None = None
+    store: Store,
+    today: date | None = None,
+    only: Callable[[Action], bool] | None = None,
+    *,
+    stored: Callable[[dict], bool] | None = None,
 ) -> list[ActionView]:
     """Every action with what the actions screen and reports need, overdue first;
     ``only``: just the actions it accepts (the meeting pack: the open ones and those done
     lately, not ten years of finished ones; the Dashboard: the acting person's). The
     tables they point into are read only for them. Every action's views are worked out
     once per change of the database (:meth:`Store.derived`): a call that names ``only``
-    after them picks from those."""
+    after them picks from those. ``stored`` (with ``only``): a test of the stored record
+    that every action ``only`` accepts passes, so that the others are not even built."""
     today = today or dates.now().date()
     key = ("actions.views", today)
     if only is None:
@@ -243,15 +248,21 @@ def views(
     every = store.derived(key)
     if every is not None:
         return [v for v in every if only(v.action)]  # (sorted: filtering keeps the order)
-    return _views(store, today, only)
+    return _views(store, today, only, stored)
 
 
 def _views(
-    store: Store, today: date, only: Callable[[Action], bool] | None = None
+    store: Store,
+    today: date,
+    only: Callable[[Action], bool] | None = None,
+    stored: Callable[[dict], bool] | None = None,
 ) -> list[ActionView]:
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
-    docs = store.all(Action.TABLE)
+    if stored is None:
+        docs = store.all(Action.TABLE)
+    else:  # (passed over as stored; only the few it lets through are copied)
+        docs = [dict(d, id=k) for k, d in store.stored(Action.TABLE) if stored(d)]
     built = [Action.from_doc(doc) for doc in docs]
     if only is not None:
         built = [a for a in built if only(a)]

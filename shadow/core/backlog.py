@@ -398,22 +398,32 @@ def rows(
     from .sla import service
 
     svc = service(store)
-    if ids is None:
-        docs = store.all(Suggestion.TABLE)
+    if ids is None:  # (the records as stored, not copied: only read here)
+        pairs = store.stored(Suggestion.TABLE)
     else:
-        docs = [d for d in (store.get(Suggestion.TABLE, i) for i in ids) if d is not None]
+        found = (store.get(Suggestion.TABLE, i) for i in ids)
+        pairs = [(d["id"], d) for d in found if d is not None]
     if open_only:
-        docs = [d for d in docs if d.get("status", "new") in OPEN_STATUSES]
+        pairs = [(i, d) for i, d in pairs if d.get("status", "new") in OPEN_STATUSES]
     out = []
-    for d in docs:
+    names: dict[str, str] = {}  # a department's or person's search key, once each
+
+    def name_key(name: str) -> str:
+        found = names.get(name)
+        if found is None:
+            found = names[name] = search_key(name)
+        return found
+
+    for sid, d in pairs:
         s = Suggestion.from_doc(d)
+        s.id = sid
         if keep is not None:
-            keep[d["id"]] = (d, s)
+            keep[sid] = (dict(d, id=sid), s)
         dept = depts.get(s.department_id, "") if s.department_id else ""
         author = people.get(s.author_id, "")
         out.append(
             Row(
-                id=d["id"],
+                id=sid,
                 title=s.title,
                 priority=priority(s),
                 impact=effective_impact(s),
@@ -425,13 +435,19 @@ def rows(
                 created=d.get("created", ""),
                 author=author,
                 tags=tuple(s.tags),
-                text=search_key(" ".join((s.title, s.description, dept, author, *s.tags)))
-                if search
-                else "",
+                text=_search_text(s, name_key(dept), name_key(author)) if search else "",
                 sla=svc.state(s, d["created"], now) if sla and d.get("created") else "none",
             )
         )
     return out
+
+
+def _search_text(s: Suggestion, dept_key: str, author_key: str) -> str:
+    """``search_key`` of the title, description, department, author and tags joined by
+    spaces, from each part's own key (the same words: a key is its text's words made
+    plain and joined by one space; names are keyed once for every row they are in)."""
+    parts = (search_key(s.title), search_key(s.description), dept_key, author_key)
+    return " ".join(p for p in (*parts, *map(search_key, s.tags)) if p)
 
 
 @dataclass

@@ -242,18 +242,19 @@ class ServiceCalendar:
     def _local_date(self, ts: float) -> date:
         return datetime.fromtimestamp(ts, self.zone).date()
 
-    def _position(self, ts: float) -> tuple[int, float]:
-        """(year, working seconds from that year's start up to the instant)."""
+    def _position(self, ts: float, day: date | None = None) -> tuple[int, float]:
+        """(year, working seconds from that year's start up to the instant); ``day``: its
+        local date, if the caller has it."""
         found = self._positions.get(ts)
         if found is not None:
             return found
         if len(self._positions) > 250_000:
             self._positions.clear()
-        found = self._positions[ts] = self._position_of(ts)
+        found = self._positions[ts] = self._position_of(ts, day)
         return found
 
-    def _position_of(self, ts: float) -> tuple[int, float]:
-        day = self._local_date(ts)
+    def _position_of(self, ts: float, day: date | None = None) -> tuple[int, float]:
+        day = day or self._local_date(ts)
         y = self._year(day.year)
         i = (day - y.first).days
         within = 0.0
@@ -333,6 +334,35 @@ class ServiceCalendar:
                 return datetime.fromtimestamp(a + rest, self.zone)
             rest -= b - a
         return datetime.fromtimestamp(target_spans[-1][1], self.zone)  # a shorter day: its close
+
+    def working_days_seconds(self, start: datetime, days: int) -> float:
+        """``working_seconds(start, add_working_days(start, days))``: the working seconds of
+        a target of ``days`` working days from ``start``, read off the prefix sums without
+        making the due moment (ten years of stopped clocks' targets). A start at a whole
+        second makes every figure a whole number of seconds, so this is exactly what the
+        long way gives; other starts take the long way."""
+        ts = start.timestamp()
+        if days <= 0 or ts != int(ts):
+            return self.working_seconds(start, self.add_working_days(start, days))
+        day = self._local_date(ts)
+        y = self._year(day.year)
+        index = (day - y.first).days
+        year_a, pos_a = self._position(ts, day)
+        position = pos_a - y.cum[index]  # (the start's working seconds into its day)
+        total = y.cum[index + 1] - y.cum[index]
+        at_close = not y.spans[index] or position >= total or position == 0
+        steps = days - 1 if position == 0 and y.spans[index] else days
+        year_b, target = self._nth_working_after(day.year, index, steps)
+        yb = self._year(year_b)
+        # (as add_working_days: the same point of the target day, or its close)
+        within = yb.cum[target + 1] - yb.cum[target]
+        pos_b = yb.cum[target] + (within if at_close else min(position, within))
+        if year_a == year_b:
+            return pos_b - pos_a
+        seconds = self._year(year_a).cum[-1] - pos_a + pos_b
+        for between in range(year_a + 1, year_b):
+            seconds += self._year(between).cum[-1]
+        return seconds
 
     def _nth_working_after(self, year: int, index: int, n: int) -> tuple[int, int]:
         """(year, day index) of the n-th working day after the given day (n = 0: that day)."""

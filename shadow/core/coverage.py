@@ -12,6 +12,7 @@ Goals are data on a Programme (``goals``: a list of dicts), editable:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -124,20 +125,39 @@ def last_visits(
     visits: list[Visit] | list[dict[str, Any]], until: datetime
 ) -> dict[tuple[int, int], date]:
     """When each (IT visitor, department) pair last had a completed visit, up to ``until``
-    (``visits``: Visits, or their stored documents, not made into Visits one by one)."""
-    last: dict[tuple[int, int], date] = {}
+    (``visits``: Visits, or their stored documents, not made into Visits one by one).
+
+    A visit's day is the date its start is written with (what ``from_iso(start).date()``
+    gives), so ten years of visits are compared as the stored text: a start written as
+    the store writes it (``YYYY-MM-DDTHH:MM...``) on a day more than two before ``until``'s
+    is before it whatever the offsets (at most 14 hours either way), and only the few
+    nearer ones are parsed."""
+    last: dict[tuple[int, int], str] = {}
+    seen = last.get
+    cutoff = (until - timedelta(days=2)).date().isoformat()
+    is_day = _DAY.fullmatch
     for v in visits:
         d = v if isinstance(v, dict) else v.__dict__
         if d.get("status", "requested") != "completed" or d.get("rrule"):
             continue
-        start = from_iso(d["start"])
-        if start > until:
-            continue
+        raw = d["start"]
+        if type(raw) is str and len(raw) > 10 and raw[10] == "T" and is_day(raw, 0, 10):
+            day = raw[:10]
+            if day >= cutoff and from_iso(raw) > until:
+                continue
+        else:  # (not as the store writes it: parsed)
+            start = from_iso(raw)
+            if start > until:
+                continue
+            day = start.date().isoformat()
+        dept = d.get("department_id")
         for pid in d.get("visitors") or ():
-            key = (pid, d.get("department_id"))
-            if key not in last or last[key] < start.date():
-                last[key] = start.date()
-    return last
+            if seen((pid, dept), "") < day:  # ("" is before every day)
+                last[(pid, dept)] = day
+    return {key: date.fromisoformat(day) for key, day in last.items()}
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def next_visits(
@@ -214,14 +234,17 @@ def read_view(
     ids = [p.id for p in running]
     if programme_id not in ids:
         programme_id = ids[0] if ids else None
-    gaps = surveys.report(store)
+    # (the survey figures do not depend on "now": worked out once per change, not again
+    # when the direction or programme is switched)
+    gaps = store.derived(("surveys.report",), lambda: surveys.report(store))
+    overall = store.derived(("surveys.overall_by_month",), lambda: surveys.overall_by_month(store))
     names = {d["name"]: d["id"] for d in store.all(Department.TABLE)}
     return CoverageView(
         running,
         programme_id,
-        compute(store, programme_id, now, direction),
+        compute(store, programme_id, now, direction, OccurrenceIndex.shared(store)),
         gaps,
-        surveys.overall_by_month(store),
+        overall,
         [names.get(g.department, 0) for g in gaps],
         direction,
     )
@@ -241,10 +264,11 @@ def visit_figures(
     ``index`` made of them): only these (a department's card), not every stored visit."""
     # The stored documents, not 40,000 Visits; for the year ahead, only the visits that
     # can happen in it (not an index of every visit parsed, for one window).
+    if index is not None:  # (the records as stored, not copied: only read here)
+        stored = [d for _, d in store.stored(Visit.TABLE)] if visits is None else visits
+        return last_visits(stored, now), next_visits(store, [], now, index=index)
     visits = store.all(Visit.TABLE) if visits is None else visits
     last = last_visits(visits, now)
-    if index is not None:
-        return last, next_visits(store, [], now, index=index)
     ahead = visits_near(store, now, now + timedelta(days=NEXT_DAYS), visits)
     return last, next_visits(store, ahead, now)
 

@@ -52,15 +52,12 @@ class DashboardData:
 
 
 def _clocks(
-    store: Store, svc: sla.Service, now: datetime
+    svc: sla.Service, now: datetime, built: dict[int, tuple[dict[str, Any], Suggestion]]
 ) -> dict[int, tuple[sla.Clock, sla.Clock]]:
-    """Each open suggestion's clocks as of ``now``, worked out once for the rows' states,
-    the breaches and the escalations (each worked them out again: three times the cost)."""
-    return {
-        d["id"]: svc.clocks(Suggestion.from_doc(d), d["created"], now)
-        for d in store.all(Suggestion.TABLE)
-        if d.get("status", "new") in OPEN_STATUSES and d.get("created")
-    }
+    """Each open suggestion's clocks as of ``now`` (``built``: the open ones, as the rows
+    were made of them), worked out once for the rows' states, the breaches and the
+    escalations (each worked them out again: three times the cost)."""
+    return {i: svc.clocks(s, d["created"], now) for i, (d, s) in built.items() if d.get("created")}
 
 
 def _breaches(
@@ -84,13 +81,20 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
     if actor is not None:
         overdue = [
             v
-            for v in actions.views(store, now.date(), lambda a: a.owner_id == actor.id)
+            for v in actions.views(
+                store,
+                now.date(),
+                lambda a: a.owner_id == actor.id,
+                stored=lambda d: d.get("owner_id") == actor.id,  # (not 15,000 built)
+            )
             if v.overdue
         ]
     svc = sla.service(store)
-    clocks = _clocks(store, svc, now)
-    # (the lists below are of open ones; nothing here searches them)
-    rows = backlog.rows(store, now, open_only=True, sla=False, search=False)
+    # (the lists below are of open ones; nothing here searches them; each open suggestion
+    # is read and built once, for the rows, the clocks and the escalations)
+    built: dict[int, tuple[dict[str, Any], Suggestion]] = {}
+    rows = backlog.rows(store, now, open_only=True, sla=False, search=False, keep=built)
+    clocks = _clocks(svc, now, built)
     for r in rows:
         r.sla = sla.worst_state(clocks[r.id]) if r.id in clocks else "none"
     scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
@@ -99,7 +103,7 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         for r in rows
         if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
     )
-    index = OccurrenceIndex.read(store)  # the visits parsed once for the three windows
+    index = OccurrenceIndex.shared(store)  # the visits parsed once (for the other areas too)
     return DashboardData(
         now,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
@@ -112,7 +116,9 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         ),
         breaches=_breaches(rows, clocks),
         at_risk=at_risk,
-        escalations=sla.escalations(store, now, actor, svc, clocks)[:LIST_LIMIT],
+        escalations=sla.escalations(store, now, actor, svc, clocks, list(built.values()))[
+            :LIST_LIMIT
+        ],
         waiting=sla.waiting_figures(store, svc, now).overall,
         kudos=sorted(
             store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True

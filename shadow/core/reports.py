@@ -7,7 +7,9 @@ presentations of visits and suggestions; each section is a function of its own.)
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dateutil import tz
@@ -514,11 +516,31 @@ def _stopped_before(doc: dict, since: datetime, cutoff: str) -> bool:
     return from_iso(closed) < since and from_iso(triaged) < since
 
 
-def _in_pack(action: Any, since: datetime) -> bool:
-    """An action the meeting pack can list: open, or done since ``since``."""
+def _in_pack(action: Any, since: datetime, cutoff: str = "") -> bool:
+    """An action the meeting pack can list: open, or done since ``since``. ``cutoff``: as
+    :func:`_stopped_before`'s, a day whose text an earlier ``done_at`` starts with is
+    before ``since`` (ten years of done actions are passed over without parsing them)."""
     if action.status in ("open", "in progress"):
         return True
-    return action.status == "done" and bool(action.done_at) and from_iso(action.done_at) >= since
+    if action.status != "done" or not action.done_at:
+        return False
+    done = action.done_at
+    if type(done) is str and len(done) > 10 and done[10] == "T" and done[:10] < cutoff:
+        return False
+    return from_iso(done) >= since
+
+
+def _may_be_in_pack(doc: dict, cutoff: str) -> bool:
+    """False for a stored action :func:`_in_pack` refuses whatever else it holds: done
+    (or any status but open and in progress) with a ``done_at`` written on a day before
+    ``cutoff``, or not done at all."""
+    status = doc.get("status", "open")
+    if status in ("open", "in progress"):
+        return True
+    if status != "done" or not doc.get("done_at"):
+        return False
+    done = doc["done_at"]
+    return not (type(done) is str and len(done) > 10 and done[10] == "T" and done[:10] < cutoff)
 
 
 def _pack_suggestions(store: Store, since: datetime) -> list[tuple[dict, Any]]:
@@ -548,7 +570,13 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
     svc = service(store)
     suggestions = _pack_suggestions(store, since)
-    acts = views(store, now.date(), lambda a: _in_pack(a, since))  # (not 10 years of done)
+    cutoff = (since - timedelta(days=2)).date().isoformat()
+    acts = views(  # (not 10 years of done actions: passed over as stored)
+        store,
+        now.date(),
+        lambda a: _in_pack(a, since, cutoff),
+        stored=lambda d: _may_be_in_pack(d, cutoff),
+    )
     # Each clock once: the breaches and "whose turn it is" both read them.
     clocks = {
         d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
@@ -616,15 +644,22 @@ def _upcoming(
 ) -> list[str]:
     """Requested and confirmed visits in the next fortnight."""
     from .dates import format_span
+    from .occurrence_index import OccurrenceIndex
     from .schedule import occurrences, visits_near
 
     horizon = now + timedelta(days=14)
+    index = OccurrenceIndex.kept(store)  # (the TUI's, when a screen built it since the change)
+    found = (
+        index.between(now, horizon)
+        if index is not None
+        else occurrences(store, now, horizon, visits_near(store, now, horizon))
+    )
     return [
         f"- {format_span(o.start, o.end)} — **{md_escape(depts.get(o.visit.department_id, '?'))}** "
         f"({o.visit.kind}, {o.status}): "
         f"{md_escape(', '.join(people.get(p, '?') for p in o.visit.visitors))} "
         f"hosted by {md_escape(', '.join(people.get(p, '?') for p in o.visit.hosts))}"
-        for o in occurrences(store, now, horizon, visits_near(store, now, horizon))
+        for o in found
         if o.status in ("requested", "confirmed")
     ]
 
@@ -699,22 +734,24 @@ def _breaches(
     from .backlog import priority
     from .dates import format_day
 
-    found = []  # (line, older: late before the window and still running, secs left, P)
+    # (line, older: late before the window and still running, secs left, P); a line is
+    # worded only if it is listed (thousands of older breaches are counted, not worded)
+    found: list[tuple[Callable[[], str], bool, float, int]] = []
     for d, s in suggestions:
         if s.status == "duplicate":
             continue
         p = priority(s)
         for clock in clocks[d["id"]]:
             if clock.state == "breached" and (clock.stopped is None or clock.stopped >= since):
-                line = f"- #{d['id']} {md_escape(s.title)} (P{p}): {clock.describe()}"
+                line = partial(_breach_line, d["id"], s.title, p, clock)
                 older = clock.stopped is None and (clock.due is None or clock.due < since)
                 found.append((line, older, clock.remaining or 0.0, p))
     older = [n for n, f in enumerate(found) if f[1]]
     if len(older) <= OLDER_BREACHES_LISTED:
-        return [line for line, *_ in found]
+        return [line() for line, *_ in found]
     shown = set(sorted(older, key=lambda n: found[n][2])[:OLDER_BREACHES_LISTED])
     rest = Counter(found[n][3] for n in older if n not in shown)
-    lines = [f[0] for n, f in enumerate(found) if not f[1] or n in shown]
+    lines = [f[0]() for n, f in enumerate(found) if not f[1] or n in shown]
     lines.append(
         f"- … and {rest.total()} more late since before {format_day(since.date())} and still "
         f"open ({', '.join(f'P{p}: {rest[p]}' for p in sorted(rest))}); the "
@@ -722,6 +759,10 @@ def _breaches(
         '"At risk and breached" list, or shadow list suggestions --sla breached).'
     )
     return lines
+
+
+def _breach_line(sid: int, title: str, p: int, clock: Any) -> str:
+    return f"- #{sid} {md_escape(title)} (P{p}): {clock.describe()}"
 
 
 def _kudos(store: Store, since: datetime, people: dict[int, str]) -> list[str]:
@@ -741,9 +782,12 @@ def _cancellations(store: Store, since: datetime, depts: dict[int, str]) -> list
     from .dates import format_span
 
     out = []
-    found = store.audit(Visit.TABLE, field="status", new="cancelled")
-    found += store.audit(Visit.TABLE, field="rrule")  # (series ended: an UNTIL set)
-    for e in sorted(found, key=lambda e: e["id"]):
+    found = store.audit_any(  # (one pass over the trail for both)
+        Visit.TABLE,
+        {"field": "status", "new": "cancelled"},
+        {"field": "rrule"},  # (series ended: an UNTIL set)
+    )
+    for e in found:  # (in order)
         ended = e["field"] == "rrule" and "UNTIL=" in str(e["new"] or "")
         if from_iso(e["ts"]) < since or not (
             ended or (e["field"] == "status" and e["new"] == "cancelled")

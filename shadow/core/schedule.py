@@ -273,6 +273,32 @@ def _zone(visit: Visit):
     return tz.gettz(visit.timezone) if visit.timezone else dates.local_zone()
 
 
+# Parsed rules by (text, local start): each is parsed once, and one ending after at most
+# RULE_CACHED_COUNT occurrences keeps what it has walked (dateutil's ``cache=True``), so
+# that the windows a session asks for (the Dashboard's three, the agenda, the week grid,
+# coverage's year ahead) walk a series from its start once, not once per window. A rule
+# without such a bound (UNTIL years away, no end, every minute) is parsed once but keeps
+# nothing: its walk could fill memory. The same occurrences either way.
+_RULES: dict[tuple[str, datetime], Any] = {}
+RULES_KEPT = 512
+RULE_CACHED_COUNT = 1000
+
+
+def _rule(text: str, local_start: datetime) -> Any:
+    """``rrulestr(text, dtstart=local_start)``, kept (see _RULES)."""
+    key = (text, local_start)
+    found = _RULES.get(key)
+    if found is None:
+        found = rrulestr(text, dtstart=local_start)
+        count = getattr(found, "_count", None)
+        if isinstance(count, int) and count <= RULE_CACHED_COUNT:
+            found = found.replace(cache=True)
+        if len(_RULES) >= RULES_KEPT:
+            _RULES.clear()
+        _RULES[key] = found
+    return found
+
+
 def expand(
     visit: Visit,
     window_start: datetime,
@@ -288,7 +314,7 @@ def expand(
         return []
     zone = _zone(visit) or dates.local_zone()
     local_start = start.astimezone(zone).replace(tzinfo=None)
-    rule = rrulestr(visit.rrule, dtstart=local_start)
+    rule = _rule(visit.rrule, local_start)
     lo = (window_start - length).astimezone(zone).replace(tzinfo=None)
     hi = window_end.astimezone(zone).replace(tzinfo=None)
     found: list[Occurrence] = []

@@ -365,6 +365,7 @@ def _freeze(loaded_bytes: int) -> None:
 # The audit file is one TinyDB JSON document: this head, one entry a line, the foot.
 # ``_meta.audit_file.bytes`` counts up to the end of the last entry line, foot excluded.
 AUDIT_HEAD = b'{"audit": {\n'
+AUDIT_FOUND_KEPT = 64  # lookups of the audit file whose lines are kept (Store._scan_audit)
 AUDIT_FOOT = b"}}\n"
 
 
@@ -677,6 +678,8 @@ class Store:
         # Audit entries written since the snapshot while the audit trail lives in its
         # own file (``_data`` holds the whole trail only once someone asked for it).
         self._audit_tail: dict[str, Doc] = {}
+        # what the lines of an audit file's committed part hold, by needles (_scan_audit)
+        self._audit_found: dict[tuple, list[tuple[str, Doc]]] = {}
         self._audit_damage: list[str] = []  # what reading the audit file found (check says it)
         self._seq = 0
         self._snap_id: tuple[int, int, int] | None = None
@@ -1497,11 +1500,14 @@ class Store:
             _, raw, tail = on_disk
             return self._next_id(AUDIT), raw, tail
 
-    def _audit_on_disk(self) -> tuple[Path, bytes, dict[str, Doc]] | None:
+    def _audit_on_disk(
+        self, read: Callable[[Path, int], bool] | None = None
+    ) -> tuple[Path, bytes, dict[str, Doc]] | None:
         """The audit file's committed part (its path, its bytes) and the entries since the
         last fold, taken under a shared lock after catching up with other processes, so
         that the file named is the one on disk; None when the trail is in memory or there
-        is no file. The caller holds ``_mutex``."""
+        is no file. ``read(path, length)`` False: the bytes are not read (b"" instead; a
+        caller that keeps what it found in that very part). The caller holds ``_mutex``."""
         touched: set[str] = set()
         found = None
         try:
@@ -1509,7 +1515,11 @@ class Store:
                 if not self._in_tx and self._changed_on_disk():
                     touched = self._catch_up()
                 if AUDIT not in self._data and "audit_file" in self._meta():
-                    path, raw = self._audit_raw()
+                    info = self._meta()["audit_file"]
+                    if read is None or read(self._audit_path(info["gen"]), info["bytes"]):
+                        path, raw = self._audit_raw()
+                    else:
+                        path, raw = self._audit_path(info["gen"]), b""
                     found = path, raw, dict(self._audit_tail)
         except OSError as exc:
             raise StoreError(_os_message("read", self.path, exc)) from None
@@ -1687,24 +1697,63 @@ class Store:
         return rows, problems
 
     def _scan_audit(
-        self, entity: str, entity_id: int | None, want: Callable[[Doc], bool], extra: list[bytes]
+        self,
+        entity: str,
+        entity_id: int | None,
+        scans: list[tuple[Callable[[Doc], bool], list[bytes]]],
     ) -> list[Doc] | None:
-        """The entries of ``entity`` (and ``entity_id``) that ``want`` keeps, without reading
-        the whole trail into memory: only lines holding every needle (``extra``: what else
-        the entries hold as the store writes them) are parsed. None if the trail was read
-        meanwhile (mutex held)."""
+        """The entries of ``entity`` (and ``entity_id``) that any of ``scans`` keeps (its
+        ``want``), without reading the whole trail into memory: only lines holding every
+        needle (``extra``: what else the entries hold as the store writes them) are parsed.
+        None if the trail was read meanwhile (mutex held).
+
+        What the lines of the file's committed part hold is kept (``_audit_found``, by the
+        file, its length and the needles): that part of a file never changes (a fold
+        appends after it, a restore or migration writes a file of another generation), so
+        asking again (the meeting pack after a note is saved, a record's history opened
+        twice) reads only the entries since the last fold, not 55 MB of file again."""
         if entity_id is not None and (
             not isinstance(entity_id, int) or isinstance(entity_id, bool)
         ):
             return None
-        on_disk = self._audit_on_disk()
+        lookups = []  # (want, needles: every line holding the rarest first)
+        for want, extra in scans:
+            needles = [*extra, b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
+            if entity_id is not None:
+                needles.insert(0, b'"entity_id":' + str(int(entity_id)).encode("ascii"))
+            lookups.append((want, tuple(needles)))
+        kept: dict[tuple[bytes, ...], list[tuple[str, Doc]]] = {}
+
+        def read(path: Path, length: int) -> bool:
+            for _, needles in lookups:
+                found = self._audit_found.get((str(path), length, needles))
+                if found is not None:
+                    kept[needles] = found
+            return len(kept) < len({needles for _, needles in lookups})
+
+        on_disk = self._audit_on_disk(read)
         if on_disk is None:
             return None
         path, raw, tail = on_disk
-        # Every line holding the rarest key first; the exact test comes after parsing.
-        needles = [*extra, b'"entity":' + _dump(entity)]  # type: ignore[arg-type]
-        if entity_id is not None:
-            needles.insert(0, b'"entity_id":' + str(int(entity_id)).encode("ascii"))
+        out: dict[int, Doc] = {}
+        for want, needles in lookups:
+            if needles not in kept:
+                kept[needles] = self._audit_lines_holding(path, raw, needles)
+                if len(self._audit_found) >= AUDIT_FOUND_KEPT:
+                    self._audit_found.clear()
+                self._audit_found[(str(path), len(raw), needles)] = kept[needles]
+            for key, doc in kept[needles]:
+                if int(key) not in out and want(doc):
+                    out[int(key)] = dict(doc, id=int(key))
+        for key, doc in tail.items():
+            if int(key) not in out and any(want(doc) for want, _ in lookups):
+                out[int(key)] = dict(doc, id=int(key))
+        return [out[key] for key in sorted(out)] if len(lookups) > 1 else list(out.values())
+
+    def _audit_lines_holding(
+        self, path: Path, raw: bytes, needles: tuple[bytes, ...]
+    ) -> list[tuple[str, Doc]]:
+        """The entries (id, entry) of the lines of ``raw`` that hold every needle."""
         lines: list[bytes] = []
         pos = raw.find(needles[0], len(AUDIT_HEAD))
         while pos >= 0:
@@ -1719,10 +1768,7 @@ class Store:
             entry = _audit_entry(line[1:] if line.startswith(b",") else line)
             if entry is None:
                 raise self._refuse(DamagedFile, f"{path} is damaged")
-            key, doc = entry
-            if want(doc):
-                out.append(dict(doc, id=int(key)))
-        out += [dict(doc, id=int(key)) for key, doc in tail.items() if want(doc)]
+            out.append(entry)
         return out
 
     def audit_counts(self, entity: str) -> dict[int, int]:
@@ -1817,27 +1863,50 @@ class Store:
         While the trail is not in memory, one table's or record's entries are found by a
         scan of the audit file for lines naming them (the file is written by the store
         alone, in one compact form) and only those lines are parsed."""
+        lookup = {} if field is None else {"field": field}
+        if new is not _ANY:
+            lookup["new"] = new
+        return self._audit_lookups(entity, entity_id, [lookup])
 
-        def want(doc: Doc) -> bool:
-            return (
-                (entity is None or doc.get("entity") == entity)
-                and (entity_id is None or doc.get("entity_id") == entity_id)
-                and (field is None or doc.get("field") == field)
-                and (new is _ANY or ("new" in doc and doc["new"] == new))
-            )
+    def audit_any(self, entity: str, *lookups: dict[str, Any]) -> list[Doc]:
+        """The entries of table ``entity`` that any of ``lookups`` finds, each once, in
+        order; a lookup is ``audit``'s ``field`` and ``new`` as a dict (``{"field":
+        "status", "new": "cancelled"}``, ``{"field": "rrule"}``). One pass over the audit
+        file for all of them, not one each."""
+        return self._audit_lookups(entity, None, list(lookups))
 
-        extra = [] if field is None else [b'"field":' + _dump(field)]  # type: ignore[arg-type]
-        if new is not _ANY and isinstance(new, str):
-            extra.insert(0, b'"new":' + _dump(new))  # type: ignore[arg-type]
+    def _audit_lookups(
+        self, entity: str | None, entity_id: int | None, lookups: list[dict[str, Any]]
+    ) -> list[Doc]:
+        def wanted(field: str | None, new: Any) -> Callable[[Doc], bool]:
+            def want(doc: Doc) -> bool:
+                return (
+                    (entity is None or doc.get("entity") == entity)
+                    and (entity_id is None or doc.get("entity_id") == entity_id)
+                    and (field is None or doc.get("field") == field)
+                    and (new is _ANY or ("new" in doc and doc["new"] == new))
+                )
+
+            return want
+
+        scans = []  # (want, needles besides the entity's) of each lookup
+        for lookup in lookups:
+            field, new = lookup.get("field"), lookup.get("new", _ANY)
+            extra = [] if field is None else [b'"field":' + _dump(field)]  # type: ignore[arg-type]
+            if new is not _ANY and isinstance(new, str):
+                extra.insert(0, b'"new":' + _dump(new))  # type: ignore[arg-type]
+            scans.append((wanted(field, new), extra))
         self.refresh()
         with self._mutex:
             if entity is not None and AUDIT not in self._data and "audit_file" in self._meta():
-                found = self._scan_audit(entity, entity_id, want, extra)
+                found = self._scan_audit(entity, entity_id, scans)
                 if found is not None:
                     return found
             self._ensure_audit()
             return [
-                dict(doc, id=int(k)) for k, doc in (self._rows(AUDIT) or {}).items() if want(doc)
+                dict(doc, id=int(k))
+                for k, doc in (self._rows(AUDIT) or {}).items()
+                if any(want(doc) for want, _ in scans)
             ]
 
     # ----------------------------------------------------------- writing

@@ -257,3 +257,21 @@ def test_history_names_votes_people_and_records(store):
              "new": person(store, "Raj").id}  # fmt: skip
     assert history.change(names, entry) == "owner: Ada -> Raj"
     assert history.change(names, entry | {"new": 999}) == "owner: Ada -> person #999"
+
+
+@pytest.mark.parametrize(
+    "title, description, dept, author, tags",
+    [
+        ("Kiosk  queue", "Slow\tat\nnine", "Circulation", "Ada Lovelace", ["kiosk", "Queue"]),
+        ("Siobhán's café", "e\u0301 then \u0301accent", "Référence", "José García", ["été"]),
+        ("", "   ", "", "", []),
+        ("ǅ ﬁle", "non\u00a0breaking", "Dept\u2003wide", "Ŀ", ["", " x "]),
+    ],
+)
+def test_a_rows_search_text_is_the_key_of_its_parts_joined(title, description, dept, author, tags):
+    """Each part keyed on its own (names once for every row they are in) gives the key of
+    the parts joined by spaces, as the row's search text always was."""
+    s = Suggestion(title=title, description=description, tags=tags)
+    whole = directory.search_key(" ".join((title, description, dept, author, *tags)))
+    parts = backlog._search_text(s, directory.search_key(dept), directory.search_key(author))
+    assert parts == whole

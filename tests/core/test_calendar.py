@@ -164,6 +164,34 @@ def test_adding_working_days_matches_the_day_walk(setup, start, days):
     assert due.timestamp() == walk.add_days(start.timestamp(), days)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(setups, instants, st.integers(min_value=0, max_value=30), st.sampled_from([0, 0, 0.5]))
+def test_working_days_seconds_are_what_the_due_moment_gives(setup, start, days, extra):
+    """A stopped clock's days target in working seconds, read off the prefix sums, is
+    exactly the working time up to the due moment ``add_working_days`` gives (a start at
+    a fraction of a second takes that way itself)."""
+    hours, zone, closures, with_holidays = setup
+    cal, _ = _calendar(hours, zone, closures, PLACES[zone] if with_holidays else "none")
+    start += timedelta(seconds=extra)
+    long_way = cal.working_seconds(start, cal.add_working_days(start, days))
+    assert cal.working_days_seconds(start, days) == long_way
+
+
+def test_working_days_seconds_across_years_and_from_closed_and_after_hours_starts():
+    cal, _ = _calendar("Mon-Fri 20:00-23:59", "Australia/Sydney", [], "AU-NSW")
+    sydney = ZoneInfo("Australia/Sydney")
+    for start in (
+        datetime(2026, 12, 30, 21, 0, tzinfo=sydney),
+        datetime(2026, 12, 31, 23, 59, tzinfo=sydney),  # at the close
+        datetime(2026, 12, 31, 12, 0, tzinfo=sydney),  # before opening: today is the first
+        datetime(2026, 12, 26, 21, 0, tzinfo=sydney),  # a holiday (and a Saturday)
+        datetime(2025, 12, 31, 20, 0, tzinfo=sydney),
+    ):
+        for days in (1, 2, 400):
+            long_way = cal.working_seconds(start, cal.add_working_days(start, days))
+            assert cal.working_days_seconds(start, days) == long_way, (start, days)
+
+
 def test_dst_days_are_as_long_as_the_wall_clock_says():
     # Europe/London: 29 Mar 2026 loses the hour 01:00-02:00, 25 Oct 2026 repeats it.
     cal, _ = _calendar("Sun 00:30-04:00", "Europe/London", [], "none")

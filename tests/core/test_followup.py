@@ -212,6 +212,36 @@ def test_action_views_name_where_each_action_comes_from(store):
     assert store.get("visits", vid) == visit_before
 
 
+def test_action_views_tested_as_stored_first_are_those_only_accepts(store):
+    """``stored``: a test of the stored record that lets through every action ``only``
+    accepts; the views are the same as with ``only`` alone, in the same order."""
+    since = datetime(2026, 12, 10, tzinfo=tz.UTC)
+    cutoff = (since - timedelta(days=2)).date().isoformat()
+    with store.transaction("setup") as tx:
+        for n, (status, done_at) in enumerate([
+            ("open", None), ("in progress", None), ("done", "2026-12-10T09:00+10:00"),
+            ("done", "2026-12-09T20:00-05:00"), ("done", "2026-12-07T23:00-12:00"),
+            ("done", "2026-12-11T08:00+00:00"), ("done", None), ("dropped", "2026-12-11T08:00+00:00"),
+        ]):  # fmt: skip
+            tx.insert("actions", {"title": f"a{n}", "owner_id": 1 + n % 2, "status": status,
+                                  "done_at": done_at, "due": "2026-12-01"})  # fmt: skip
+    in_pack = lambda a: reports._in_pack(a, since, cutoff)  # noqa: E731
+    apart = actions._views(store, NOW.date(), in_pack)
+    tested = actions._views(
+        store, NOW.date(), in_pack, lambda d: reports._may_be_in_pack(d, cutoff)
+    )
+    assert tested == apart
+    assert [v.action.title for v in apart] == ["a0", "a1", "a3", "a5"]
+    assert [reports._may_be_in_pack(d, cutoff) for d in store.all("actions")] == [
+        True, True, True, True, False, True, False, False
+    ]  # fmt: skip
+    mine = actions.views(
+        store, NOW.date(), lambda a: a.owner_id == 2, stored=lambda d: d["owner_id"] == 2
+    )
+    assert mine == actions.views(store, NOW.date(), lambda a: a.owner_id == 2)
+    assert {v.action.owner_id for v in mine} == {2} and len(mine) == 4
+
+
 def test_action_input_errors(store):
     with pytest.raises(ValidationError) as info:
         actions.action_from_input(

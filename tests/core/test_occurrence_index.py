@@ -136,3 +136,24 @@ def test_backlog_size_never_counts_a_suggestion_closed_before_it_was_raised(stor
     size = trends.backlog_size(store, NOW, 3)
     # End of Nov: both; end of Dec: the open one (the odd one never); now: the same.
     assert size.series == {"open": [2, 1, 1]}
+
+
+def test_the_shared_index_is_built_once_per_change_and_names_each_series(store):
+    visits = calendar(store)
+    shared = OccurrenceIndex.shared(store)
+    assert OccurrenceIndex.shared(store) is shared  # no change: the same index
+    assert len(shared) == len(visits)
+    series = next(v for v in visits if v.rrule)
+    assert set(shared.series) == {series.id}
+    assert shared.series[series.id].rrule == "FREQ=WEEKLY;COUNT=20"
+    lo, hi = WINDOWS[4]
+    before = shown(shared.between(lo, hi))
+    with store.transaction("test") as tx:
+        tx.insert(
+            Visit.TABLE,
+            visit("2026-11-04T10:00+00:00", "2026-11-04T11:00+00:00").to_doc(),
+        )
+    after = OccurrenceIndex.shared(store)
+    assert after is not shared and len(after) == len(visits) + 1
+    assert shown(after.between(lo, hi)) == shown(schedule.occurrences(store, lo, hi))
+    assert len(after.between(lo, hi)) == len(before) + 1

@@ -6,6 +6,7 @@ import pytest
 from dateutil import tz
 
 from shadow.core import coverage, directory, planner, schedule, surveys
+from shadow.core.dates import from_iso
 from shadow.core.models import Person, Programme, Visit
 from shadow.core.store import Store
 
@@ -217,3 +218,37 @@ def test_planner_refuses_the_past_and_impossible_weekly_maximums(tmp_path):
     for bad in (0, -1, 21):
         with pytest.raises(planner.PlanError, match=f"must be 1 to 20, not {bad}"):
             planner.plan(store, 1, date(2027, 1, 4), date(2027, 1, 17), max_per_week=bad, now=NOW)
+
+
+def test_last_visits_reads_the_day_a_start_is_written_with_whatever_its_offset():
+    """Each pair's last completed visit up to ``until``: the day as written in the start's
+    own offset; starts near ``until`` compared as instants; starts in another form parsed."""
+    until = datetime(2026, 11, 20, 9, 0, tzinfo=tz.gettz("Europe/London"))
+
+    def doc(start: str, visitors=(1,), dept=5, status="completed", **more):
+        return {"start": start, "visitors": list(visitors), "department_id": dept,
+                "status": status, **more}  # fmt: skip
+
+    docs = [
+        doc("2026-11-01T10:00+00:00"),
+        doc("2026-11-20T19:30+11:00"),  # 08:30 in London: before until, the 20th as written
+        doc("2026-11-20T10:00+00:00", visitors=(2,)),  # after until
+        doc("2026-11-19T23:30-12:00", visitors=(2,)),  # 11:30 on the 20th in London: after
+        doc("2026-11-10T09:00+00:00", visitors=(2,)),
+        doc("2026-11-18T09:00+00:00", visitors=(3,), status="cancelled"),
+        doc("2026-11-18T09:00+00:00", visitors=(3,), rrule="FREQ=WEEKLY"),
+        doc("2026-11-17 09:00:00+00:00", visitors=(4,)),  # not as the store writes it
+        doc("2026-11-16T09:00", visitors=(4,)),  # no offset: local time
+    ]
+    want = {(1, 5): date(2026, 11, 20), (2, 5): date(2026, 11, 10), (4, 5): date(2026, 11, 17)}
+    assert coverage.last_visits(docs, until) == want
+    # as the parsed instants say (what it answered before it compared the text)
+    parsed: dict = {}
+    for d in docs:
+        start = from_iso(d["start"])
+        if d["status"] != "completed" or d.get("rrule") or start > until:
+            continue
+        for pid in d["visitors"]:
+            key = (pid, d["department_id"])
+            parsed[key] = max(parsed.get(key, date.min), start.date())
+    assert parsed == want

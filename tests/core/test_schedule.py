@@ -187,6 +187,38 @@ def test_series_expands_across_daylight_saving(store):
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=WEEKLY;INTERVAL=2;COUNT=40", "FREQ=DAILY;COUNT=5000", "FREQ=WEEKLY;UNTIL=20290101T000000",
+     "FREQ=MONTHLY;BYDAY=1MO", "FREQ=WEEKLY;COUNT=30;BYDAY=MO,TH"],
+)  # fmt: skip
+def test_a_series_walks_the_same_from_its_kept_rule_window_after_window(rule, monkeypatch):
+    """A rule is parsed once per (text, start); one ending after a bounded count keeps
+    what it walked. Each window, in any order, is what a freshly parsed rule gives."""
+    monkeypatch.setattr(schedule, "_RULES", {})
+    series = Visit(id=7, department_id=1, visitors=[1], hosts=[2], rrule=rule,
+                   start="2024-03-04T10:00+11:00", end="2024-03-04T11:00+11:00",
+                   timezone="Australia/Sydney")  # fmt: skip
+    windows = [(datetime(2026, 1, 1, tzinfo=SYD), datetime(2026, 2, 1, tzinfo=SYD)),
+               (datetime(2024, 3, 1, tzinfo=SYD), datetime(2024, 4, 1, tzinfo=SYD)),
+               (datetime(2025, 6, 1, tzinfo=SYD), datetime(2027, 6, 1, tzinfo=SYD)),
+               (datetime(2026, 1, 10, tzinfo=SYD), datetime(2026, 1, 20, tzinfo=SYD))]  # fmt: skip
+
+    def fresh(lo, hi):
+        schedule._RULES.clear()
+        return [(o.key, o.start, o.end) for o in schedule.expand(series, lo, hi)]
+
+    expected = [fresh(lo, hi) for lo, hi in windows]
+    schedule._RULES.clear()
+    kept = [
+        [(o.key, o.start, o.end) for o in schedule.expand(series, lo, hi)] for lo, hi in windows
+    ]
+    assert kept == expected and any(expected)
+    (rule_kept,) = schedule._RULES.values()
+    bounded = "COUNT" in rule and int(rule.split("COUNT=")[1].split(";")[0]) <= 1000
+    assert (rule_kept._cache is not None) == bounded  # (no walk kept without a bound)
+
+
 def test_series_conflicts_name_the_occurrence(store):
     book(store, visitors="Raj", hosts="Tom", when="8/12/2026 10:00")
     series = booking(store, visitors="Raj", when="tue 10:00", repeat="every 2 weeks 3 times")

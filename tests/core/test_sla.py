@@ -345,6 +345,48 @@ def test_stopped_clocks_are_kept_until_what_they_depend_on_changes(store, monkey
     assert clocks(MON + timedelta(days=10))[1].stopped is None
 
 
+@pytest.mark.parametrize("policy", [None, "4h/2d", "1d/3d", "2d/none"])
+def test_a_suggestions_state_is_the_worse_of_its_clocks(store, policy):
+    """``Service.state`` is worked out without Clocks: it says what the Clocks say, for
+    stopped clocks (done, declined) and running ones (met, breached, at risk, running),
+    with waits that pause them, a priority change during their life, targets in hours or
+    days, and no target."""
+    if policy:
+        sla.set_target(store, "boss", 3, policy)
+        sla.set_target(store, "boss", 2, policy)
+    cases = []
+    spans = [(1, 9), (0.1, 2), (6, 40), (3, 3.2), (12, 90), (None, None), (0.2, None)]
+    for n, (triaged, closed) in enumerate(spans):
+        for status in ("done", "declined", "in progress", "new", "duplicate"):
+            sid = raise_suggestion(
+                store, status=status, created=MON + timedelta(hours=5 * n),
+                triaged=(MON + timedelta(days=triaged)).isoformat() if triaged else None,
+                closed=(MON + timedelta(days=closed)).isoformat() if closed else None,
+            )  # fmt: skip
+            cases.append(sid)
+    with store.transaction("setup") as tx:  # a wait on the library (the requester) pauses
+        for sid in cases[::3]:
+            w = Wait(record="suggestions", record_id=sid, on="library", start=MON.isoformat(),
+                     end=(MON + timedelta(days=4)).isoformat() if sid % 2 else None)  # fmt: skip
+            tx.insert(Wait.TABLE, w.to_doc())
+        for sid in cases[1::4]:  # raised to P2 two days in
+            start = ClockStart(suggestion_id=sid, at=(MON + timedelta(days=2)).isoformat(),
+                               previous=3, priority=2)  # fmt: skip
+            tx.insert(ClockStart.TABLE, start.to_doc())
+    svc = sla.service(store)
+    states = set()
+    for sid in cases:
+        doc = store.get("suggestions", sid)
+        s = Suggestion.from_doc(doc)
+        for hours in (2, 7, 20, 30, 60, 100, 300, 2400, 24000):
+            now = MON + timedelta(hours=hours)
+            state = svc.state(s, doc["created"], now)
+            assert state == sla.worst_state(svc.clocks(s, doc["created"], now)), (sid, hours)
+            states.add(state)
+    assert {"met", "breached", "running", "none"} <= states  # (every way out tried)
+    assert policy == "4h/2d" or "at risk" in states
+
+
 def test_running_clocks_targets_follow_the_calendar(store, monkeypatch):
     monkeypatch.setattr(sla, "_TARGETS", {})
     sid = raise_suggestion(store, status="new")

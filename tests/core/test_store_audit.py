@@ -579,6 +579,56 @@ def test_audit_of_one_field_and_new_value_from_the_file_and_from_memory(tmp_path
     assert len(reader.audit("visits", b, field="status")) == 2
 
 
+def test_several_lookups_read_the_file_once_and_a_lookup_again_reads_only_the_tail(
+    tmp_path, monkeypatch
+):
+    """``audit_any``: what each lookup finds, each entry once, in order, from one read of
+    the file; asked again (a change since, no fold), only the entries since the fold are
+    new, and the file is not read again; after a fold, the new file part is read."""
+    path = tmp_path / "db.json"
+    store = Store(path)
+    with store.transaction("tester") as tx:
+        a = tx.insert("visits", {"status": "requested"})
+        b = tx.insert("visits", {"status": "requested"})
+    with store.transaction("tester") as tx:
+        tx.update("visits", a, {"status": "cancelled"})
+        tx.update("visits", b, {"rrule": "FREQ=WEEKLY"})
+        tx.update("visits", b, {"status": "cancelled", "rrule": "FREQ=WEEKLY;UNTIL=20270101"})
+    store.compact()
+    reads = []
+    real = Store._audit_raw
+
+    def counted(self):
+        reads.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Store, "_audit_raw", counted)
+
+    def both(s: Store) -> list[dict]:
+        return s.audit_any("visits", {"field": "status", "new": "cancelled"}, {"field": "rrule"})
+
+    reader = Store(path, read_only=True)
+    found = both(reader)
+    apart = reader.audit("visits", field="status", new="cancelled") + reader.audit(
+        "visits", field="rrule"
+    )
+    assert found == sorted(apart, key=lambda e: e["id"]) and len(found) == 4
+    assert [(e["entity_id"], e["field"]) for e in found] == [
+        (a, "status"), (b, "rrule"), (b, "status"), (b, "rrule")
+    ]  # fmt: skip
+    assert len(reads) == 1  # one read for both lookups, none for them asked one by one
+    with store.transaction("tester") as tx:  # the tail
+        tx.update("visits", a, {"status": "requested"})
+        tx.update("visits", a, {"status": "cancelled"})
+    again = both(reader)
+    assert again[:4] == found and [e["entity_id"] for e in again[4:]] == [a]
+    assert len(reads) == 1
+    store.compact()  # a new file part: read
+    assert both(reader) == again and len(reads) == 2
+    reader._ensure_audit()  # from memory: the same
+    assert both(reader) == again
+
+
 def test_a_record_the_journal_wrote_is_read_without_parsing_its_table(tmp_path):
     path = tmp_path / "db.json"
     store = Store(path)

@@ -278,7 +278,7 @@ class BacklogScreen(AreaScreen):
         self, full: bool, known: dict[int, str], now: datetime
     ) -> tuple[list[Row], dict[int, str], bool]:
         store = self.app.store
-        stamps = {d["id"]: d.get("updated", "") for d in store.all(Suggestion.TABLE)}
+        stamps = {i: d.get("updated", "") for i, d in store.stored(Suggestion.TABLE)}
         if full:
             return backlog.rows(store, now), stamps, full
         changed = [i for i, stamp in stamps.items() if known.get(i) != stamp]

@@ -82,13 +82,13 @@ LEGEND = Text.assemble(LEGEND_SHORT, "   ·   [ ] other weeks · t this week · 
 
 @dataclass(frozen=True)
 class ScheduleData:
-    """What the Schedule reads: every visit, and the names it shows them with."""
+    """What the Schedule reads: every visit (by day, in the index), and the names it shows
+    them with."""
 
-    visits: list[Visit]
+    index: OccurrenceIndex  # every visit by day; its ``series`` by id
     people: dict[int, str]
     departments: list[Department]
     programmes: list[Programme]
-    index: OccurrenceIndex | None = None  # the visits by day (built with them)
     # the agenda's widest window (past days included) and its occurrences, read with them
     window: tuple[datetime, datetime] | None = None
     agenda: list[Occurrence] | None = None
@@ -99,15 +99,15 @@ GROUP_CELLS: dict[str, Text] = {}  # the agenda's first column: "Today", "Past",
 
 def read_schedule(store: Store, window: tuple[datetime, datetime] | None = None) -> ScheduleData:
     """The Schedule's read (pure: run on the spot or in the loader's thread); ``window``:
-    the agenda's, whose occurrences are worked out here rather than on the event loop."""
-    visits = schedule.load_visits(store)
-    index = OccurrenceIndex(visits)
+    the agenda's, whose occurrences are worked out here rather than on the event loop.
+    The visits are the index every reader shares until the next change (the Dashboard's
+    read built it already; 40,000 visits are not made into Visits again per open)."""
+    index = OccurrenceIndex.shared(store)
     return ScheduleData(
-        visits,
+        index,
         directory.names_by_id(store, Person.TABLE),
         directory.departments(store),
         every_programme(store),
-        index,
         window,
         index.between(*window) if window is not None else None,
     )
@@ -124,8 +124,8 @@ class AgendaNames:
         self.people: dict[int, str] = data.people if data is not None else {}
         self.department_names = {d.id: d.name for d in departments if d.id is not None}
         self.directions = {d.id: d.direction for d in departments if d.id is not None}
-        visits = data.visits if data is not None else []
-        self.visits_by_id: dict[int, Visit] = {v.id: v for v in visits if v.id is not None}
+        # the series by id (a row's "repeats" says how its series repeats)
+        self.visits_by_id: dict[int, Visit] = data.index.series if data is not None else {}
 
     def department_name(self, dept_id: int | None) -> str:
         if dept_id in self.department_names:
@@ -394,7 +394,6 @@ class ScheduleScreen(AreaScreen):
         self.mine = False
         self.outcomes = False  # the "record the outcome" list instead of the agenda
         self.week: date = date.min  # this week's Monday, once mounted (the app's clock)
-        self._visits: list[Visit] = []
         self._index = OccurrenceIndex([])
         self._window: tuple[tuple[datetime, datetime], list[Occurrence]] | None = None
         self._cells: dict[str, list[Text]] = {}
@@ -477,7 +476,7 @@ class ScheduleScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         # The acting person (or the day) may have changed meanwhile ("my visits" and the
         # agenda's groups depend on them); otherwise what is shown is still right.
-        if self._visits and self._filled_for != self._fill_context():
+        if len(self._index) and self._filled_for != self._fill_context():
             self.refilter()
 
     def _fill_context(self) -> tuple[int | None, date]:
@@ -510,8 +509,8 @@ class ScheduleScreen(AreaScreen):
 
     def _show_read(self, read: ScheduleRead) -> None:
         data, self._named = read.data, read.names
-        self._visits, self._people = data.visits, data.people
-        self._index = data.index or OccurrenceIndex(data.visits)
+        self._people = data.people
+        self._index = data.index
         self._window = (data.window, data.agenda) if data.agenda is not None else None
         # an occurrence's agenda cells, by key (made with the read, in the zone it had)
         self._cells: dict[str, list[Text]] = read.cells if read.zone == self.zone else {}
