@@ -560,3 +560,28 @@ def test_stored_gives_the_records_of_all_without_copying_them(tmp_path):
     again = Store(tmp_path / "db.json")  # a table not parsed yet is parsed (and kept)
     assert [d["name"] for _, d in again.stored("people")] == ["Ada L", "Bo"]
     assert again.stored("people")[0][1] is again.stored("people")[0][1]
+
+
+def test_a_large_table_is_parsed_in_pieces_exactly_as_whole(monkeypatch):
+    """A table's text is parsed a piece of records at a time (a screen's event loop runs
+    between pieces); what is read is what one parse reads, whatever its records hold."""
+    monkeypatch.setattr(store_mod, "PARSE_PIECE", 64)
+    parsed_lengths: list[int] = []
+    real = store_mod.orjson.loads
+    monkeypatch.setattr(
+        store_mod.orjson, "loads", lambda b: parsed_lengths.append(len(b)) or real(b)
+    )
+    plain = {str(n): {"name": f'P{n} }},"{n}":{{ "x', "tags": [n]} for n in range(1, 200)}
+    text = json.dumps(plain, separators=(",", ":")).encode()
+    parsed = store_mod._loads_table(text)
+    assert parsed == plain and list(parsed) == list(plain)
+    assert len(parsed_lengths) > 10 and max(parsed_lengths) < len(text) / 5  # in pieces
+    # Records whose nested objects are keyed by numbers: a cut there does not parse, and
+    # the text is parsed whole.
+    nested = {str(n): {"by": {"1": {"a": n}, "2": {"b": [n]}}} for n in range(1, 200)}
+    text = json.dumps(nested, separators=(",", ":")).encode()
+    parsed = store_mod._loads_table(text)
+    assert parsed == nested and list(parsed) == list(nested)
+    # A damaged table fails as one parse fails.
+    with pytest.raises(ValueError):
+        store_mod._loads_table(text[:-40] + b"}")
