@@ -282,8 +282,22 @@ def tui_summary(sessions: list[dict]) -> dict:
             else {}
         ),
         **pages_summary(sessions, p50),
+        **settled_summary(sessions, p50),
         "rss_mb": worst(lambda s: s["rss_mb"]),
         "sessions": sessions,
+    }
+
+
+def settled_summary(sessions: list[dict], p50) -> dict:
+    """The figures to the end of the probe's own waiting (``settled_s``), which is what
+    every step measured before the fifth session (from then on: to the last paint)."""
+    if not all("dashboard_settled_s" in s for s in sessions):
+        return {}
+    return {
+        "dashboard_settled_s": p50(lambda s: s["dashboard_settled_s"]),
+        "area_max_settled_s": p50(lambda s: max(v["settled_s"] for v in s["areas"].values())),
+        "filter_settled_s": p50(lambda s: s["filter"]["settled_s"]),
+        "meeting_settled_s": p50(lambda s: s["meeting"]["settled_s"]),
     }
 
 
@@ -350,6 +364,14 @@ def rows(fig: dict) -> list[tuple[str, str, float | None, str, float | None]]:
         ("longest garbage-collection pause in a session", "s", t["gc_longest_s"], "gc",
          t.get("gc_longest_cpu_s")),
         ("peak RSS of a TUI session", "MB", t["rss_mb"], "tui_rss", None),
+        ("as measured before: Dashboard, to the probe's settle", "s",
+         t.get("dashboard_settled_s"), "", None),
+        ("as measured before: slowest area, to the probe's settle", "s",
+         t.get("area_max_settled_s"), "", None),
+        ("as measured before: filter keystroke, to the probe's settle", "s",
+         t.get("filter_settled_s"), "", None),
+        ("as measured before: Meeting pack, to the probe's settle", "s",
+         t.get("meeting_settled_s"), "", None),
         base("tinydb_write", "baseline: plain TinyDB write, whole process"),
         base("sqlite_write", "baseline: SQLite (WAL, FULL) write, whole process"),
         base("tinydb_list", "baseline: plain TinyDB list suggestions as JSON"),
