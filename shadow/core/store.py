@@ -2361,8 +2361,9 @@ class Store:
         self._backup_day = today
 
     def _backup_wanted(self, today: str) -> bool:
-        """Whether today's backup is still to be taken (lock held): none is dated today and
-        the newest does not hold this very state already."""
+        """Whether today's backup is still to be taken: none is dated today and the newest
+        does not hold this very state already. (Decided with the lock held; without it, a
+        first look that reads nothing but the backups' names and the files' times.)"""
         newest = self.newest_backup()
         return newest is None or not (
             newest.name[len(self.path.stem) + 1 :].startswith(today)
@@ -2376,6 +2377,9 @@ class Store:
         this store waits for the lock and then finds the backup taken; one that came first
         took it itself. A backup that cannot be written is a notice."""
         try:
+            if not self._backup_wanted(today):  # (a listing and two stats: nothing read)
+                self._backup_day = today
+                return
             aside = Store(self.path, read_only=True, notice=self.notice)
             try:
                 with aside._locked(exclusive=False):
