@@ -634,6 +634,14 @@ the later commit painted the Dashboard at 10,000 records in 0.78 s (0.75 s CPU) 
   later are imported in a worker once the first has read; table cells that fit are
   rendered directly; the Coverage matrix paints only the columns in view; the Schedule's
   cells are made in the loader's thread; screens read on the spot only up to 500 records.
+
+Two runs of the same command at the end of the session, nothing else running: "after-3b14ea9"
+at 17:31 UTC (load 0.4-0.7), and "after" at the final commit at 17:47 UTC, when the host ran
+slower (the baselines, whose code did not change, took 1.2-1.5 times as long: plain TinyDB
+write 7.33 -> 8.97 s at 150,000, 0.346 -> 0.518 s at 10,000). Both pass 35 of 48 targets;
+read each against its own baselines. Between them only the bench's own rows and the
+housekeeping's first look (no second opening of the files when today's backup exists)
+changed.
 """
 
 
