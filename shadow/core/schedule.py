@@ -497,6 +497,15 @@ _Found = list[tuple[Conflict, Any]]
 _Loads = dict[int, dict[tuple[int, int], int]]  # host -> ISO week or month -> visits
 
 
+def _occupying(store: Store, lo: datetime, hi: datetime) -> list[Occurrence]:
+    """The occurrences that take people's time from a month before ``lo`` to a month after
+    ``hi`` (as far as the host loads and the buffers look), from the visits that can fall
+    there, not ten years of them."""
+    lo, hi = lo - timedelta(days=32), hi + timedelta(days=32)
+    found = occurrences(store, lo, hi, visits_near(store, lo, hi))
+    return [o for o in found if o.status in OCCUPYING]
+
+
 def _occupying_others(
     store: Store,
     mine: list[Occurrence],
@@ -504,14 +513,10 @@ def _occupying_others(
     ignore_series_occurrence: tuple[int, str] | None,
 ) -> list[Occurrence]:
     """The occurrences near ``mine`` that take people's time, less the ones to ignore."""
-    lo = min(o.start for o in mine) - timedelta(days=32)
-    hi = max(o.end for o in mine) + timedelta(days=32)
-    # (the visits that can fall in the window, not ten years of them)
     return [
         o
-        for o in occurrences(store, lo, hi, visits_near(store, lo, hi))
-        if o.status in OCCUPYING
-        and o.visit.id not in ignore
+        for o in _occupying(store, min(o.start for o in mine), max(o.end for o in mine))
+        if o.visit.id not in ignore
         and (o.series_id is None or o.series_id not in ignore)
         and (
             ignore_series_occurrence is None
@@ -591,12 +596,9 @@ class Calendar:
 
 
 def calendar_between(store: Store, lo: datetime, hi: datetime) -> Calendar:
-    """What to check proposals between ``lo`` and ``hi`` against, worked out once (with
-    the month either side that the host loads and buffers look at), for many checks:
-    finding slots, booking a plan."""
-    lo, hi = lo - timedelta(days=32), hi + timedelta(days=32)
-    found = occurrences(store, lo, hi, visits_near(store, lo, hi))
-    return Calendar.around(store, [o for o in found if o.status in OCCUPYING])
+    """What to check proposals between ``lo`` and ``hi`` against, worked out once, for many
+    checks: finding slots, booking a plan."""
+    return Calendar.around(store, _occupying(store, lo, hi))
 
 
 def _opening_conflicts(dept: Department | None, occ: Occurrence) -> _Found:
