@@ -511,9 +511,15 @@ def _stopped_before(doc: dict, since: datetime, cutoff: str) -> bool:
     closed, triaged = doc.get("closed"), doc.get("triaged")
     if not (closed and triaged) or doc.get("status") not in ("done", "declined"):
         return False
-    if type(closed) is str and type(triaged) is str and max(closed[:10], triaged[:10]) < cutoff:
+    if _day_before(closed, cutoff) and _day_before(triaged, cutoff):
         return True
     return from_iso(closed) < since and from_iso(triaged) < since
+
+
+def _day_before(stamp: Any, cutoff: str) -> bool:
+    """A stored time stamp whose text starts with a day before ``cutoff`` (ISO text); False
+    when that cannot be told from its text (then it is parsed)."""
+    return type(stamp) is str and len(stamp) > 10 and stamp[10] == "T" and stamp[:10] < cutoff
 
 
 def _in_pack(action: Any, since: datetime, cutoff: str = "") -> bool:
@@ -524,10 +530,9 @@ def _in_pack(action: Any, since: datetime, cutoff: str = "") -> bool:
         return True
     if action.status != "done" or not action.done_at:
         return False
-    done = action.done_at
-    if type(done) is str and len(done) > 10 and done[10] == "T" and done[:10] < cutoff:
+    if _day_before(action.done_at, cutoff):
         return False
-    return from_iso(done) >= since
+    return from_iso(action.done_at) >= since
 
 
 def _may_be_in_pack(doc: dict, cutoff: str) -> bool:
@@ -539,8 +544,7 @@ def _may_be_in_pack(doc: dict, cutoff: str) -> bool:
         return True
     if status != "done" or not doc.get("done_at"):
         return False
-    done = doc["done_at"]
-    return not (type(done) is str and len(done) > 10 and done[10] == "T" and done[:10] < cutoff)
+    return not _day_before(doc["done_at"], cutoff)
 
 
 def _pack_suggestions(store: Store, since: datetime) -> list[tuple[dict, Any]]:

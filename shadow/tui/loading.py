@@ -194,17 +194,16 @@ class Loader(Generic[T]):
             request = self.prepare(request)
         if self._small():
             return self.read(request)
+        return await asyncio.to_thread(self._read_quietly, request)
 
-        def quietly() -> T:
-            with collector_paused():
-                return self.read(request)
-
-        return await asyncio.to_thread(quietly)
+    def _read_quietly(self, request: Any) -> T:
+        """The read as a thread runs it: no garbage collection meanwhile."""
+        with collector_paused():
+            return self.read(request)
 
     def _in_thread(self, request: Any) -> None:
         try:
-            with collector_paused():
-                data = self.read(request)
+            data = self._read_quietly(request)
         except self.errors as exc:
             self.owner.post_message(self.Done(self, None, str(exc)))
         else:

@@ -243,16 +243,19 @@ class ConflictForm(FormModal, Generic[R]):
         self.schedule_check()
 
     def schedule_check(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
+        self._stop_timer()
         self._timer = self.set_timer(DEBOUNCE_SECONDS, self.check_now)
 
     def check_now(self) -> None:
         """Ask the core now and show what it says (on a large calendar, when it has)."""
+        self._stop_timer()
+        self._checks.load(self.read_values())
+
+    def _stop_timer(self) -> None:
+        """No debounced check pending any more (one runs now)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._checks.load(self.read_values())
 
     def _evaluated(self, values: dict[str, Any]) -> Checked:
         try:
@@ -320,9 +323,7 @@ class ConflictForm(FormModal, Generic[R]):
 
     async def _save(self) -> None:
         self.submitted = True
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_timer()
         checked = await self._checks.fetch(self.read_values())
         self._show_result(checked)
         if checked.errors:
