@@ -482,14 +482,7 @@ class Service:
                 if extra_now == extra:
                     break
                 extra, due = extra_now, cal.add_working(start, target_s + extra_now)
-        if stopped is not None:
-            state = "met" if used <= target_s else "breached"
-        elif used > target_s:
-            state = "breached"
-        elif used >= self.at_risk * target_s:
-            state = "at risk"
-        else:
-            state = "running"
+        state = _clock_state(used, target_s, stopped is not None, self.at_risk)
         return Clock(kind, target, start, due, stopped, state, remaining, cal.day_seconds, prio,
                      waiting, paused and stopped is None, held, cal)  # fmt: skip
 
@@ -526,16 +519,8 @@ class Service:
                 target_s = self.calendar.working_days_seconds(start, target.amount)
             held = self._paused(pauses, start, end) if n and pauses else 0.0
             used = self.calendar.working_seconds(start, end) - held
-            if stopped is not None:
-                states.add("met" if used <= target_s else "breached")
-            elif used > target_s:
-                states.add("breached")
-            else:
-                states.add("at risk" if used >= self.at_risk * target_s else "running")
-        for state in ("breached", "at risk", "running", "met"):
-            if state in states:
-                return state
-        return "none"
+            states.add(_clock_state(used, target_s, stopped is not None, self.at_risk))
+        return _worst(states)
 
 
 def service(store: Store) -> Service:
@@ -666,11 +651,23 @@ class Escalation:
 def worst_state(clocks: Iterable[Clock]) -> str:
     """The worse of a suggestion's clocks: breached > at risk > running > met/none (its
     backlog row's ``sla``), for a caller that already has the clocks."""
-    states = {c.state for c in clocks}
+    return _worst({c.state for c in clocks})
+
+
+def _worst(states: set[str]) -> str:
     for state in ("breached", "at risk", "running", "met"):
         if state in states:
             return state
     return "none"
+
+
+def _clock_state(used: float, target_s: float, stopped: bool, at_risk: float) -> str:
+    """A clock's state from the working seconds it used against its target's."""
+    if stopped:
+        return "met" if used <= target_s else "breached"
+    if used > target_s:
+        return "breached"
+    return "at risk" if used >= at_risk * target_s else "running"
 
 
 def coordinators(store: Store) -> set[int]:
