@@ -34,6 +34,7 @@ from .housekeeping import WatchesInput, housekeep_when_idle
 from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
+from .preload import after_first_read
 from .screens.dashboard import DashboardScreen
 from .screens.meeting import MeetingScreen
 from .screens.outbox import OutboxScreen, start_background_sender
@@ -269,8 +270,8 @@ class ShadowApp(WatchesInput, LoadsData, ExportActions, LinkActions, App[None]):
                     )
         if self.actor is None and not self.demo:
             await self.choose_identity()  # (which reminds whoever is chosen)
-        elif self.actor is not None:
-            self.remind()
+        elif self.actor is not None:  # (after the first screen's read: nothing waits for it)
+            after_first_read(self, self.remind)
 
     def remind(self) -> None:
         """One notification for the acting person: overdue actions, visits in the next 48

@@ -1,7 +1,7 @@
 """The store's housekeeping in the background: today's backup and a due fold of the
 journal (Store.housekeep), which a save would otherwise do inside itself on the UI
-thread (1-3 s each at 150,000 records). The app's poll starts it: the backup at once
-(taken aside, it holds nothing a screen reads), a fold once the person has been idle a
+thread (1-3 s each at 150,000 records). The app's poll starts it when no screen is
+reading: the backup at once (taken aside, it holds nothing a screen reads), a fold once the person has been idle a
 while (it holds the store: what they did next would wait for it). The app sets
 ``Store.defer_folds`` so that a save leaves a due fold to it."""
 
@@ -15,7 +15,7 @@ from textual.worker import WorkerState
 
 from shadow.core.store import StoreError
 
-from .loading import collector_paused
+from .loading import collector_paused, screens_reading
 
 BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
 IDLE_SECONDS = 5.0  # no key, click or scroll for this long (since the app started)
@@ -35,20 +35,19 @@ class WatchesInput:
 
 
 def housekeep_when_idle(app: App) -> None:
-    """Start the housekeeping worker when there is work: today's backup at once (it is
-    taken aside, holding nothing a screen reads), a due fold only once the person has been
-    idle IDLE_SECONDS and no screen is reading (a fold holds the store). A throwaway demo
-    copy needs none."""
+    """Start the housekeeping worker when there is work and no screen is reading: today's
+    backup at once (it is taken aside, holding nothing a screen reads, but it parses the
+    audit trail as it copies it: 0.5 s of CPU at 150,000 records, which a screen's read
+    in a thread would share), a due fold only once the person has also been idle
+    IDLE_SECONDS (a fold holds the store). A throwaway demo copy needs none."""
     store = app.store  # type: ignore[attr-defined]
     if getattr(app, "demo", False):
         return
-    reading = False
-    for worker in app.workers:
-        if worker.state in BUSY:
-            if worker.group == "housekeeping":
-                return
-            reading = reading or worker.group.startswith("loader-")
-    idle = not reading and time.monotonic() - getattr(app, "last_input", 0.0) >= IDLE_SECONDS
+    if screens_reading(app) or any(
+        w.state in BUSY and w.group == "housekeeping" for w in app.workers
+    ):
+        return  # (the backup's parse of the audit trail would slow a screen's read)
+    idle = time.monotonic() - getattr(app, "last_input", 0.0) >= IDLE_SECONDS
     if not store.housekeeping_due(fold=idle):
         return
     app.run_worker(

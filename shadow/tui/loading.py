@@ -28,8 +28,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
+from textual.app import App
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.worker import WorkerState
 
 from shadow.core.models import UserError
 from shadow.core.store import StoreError
@@ -37,6 +39,23 @@ from shadow.core.store import StoreError
 T = TypeVar("T")
 SYNC_LIMIT = 500  # up to this many records a screen is read on the spot (see Loader)
 READ_ERRORS: tuple[type[BaseException], ...] = (StoreError, UserError)
+RETRY_SECONDS = 0.1  # how often ``when_not_reading`` looks again
+
+
+def screens_reading(app: App) -> bool:
+    """Whether a loader's read is running or waiting to run in a worker thread."""
+    busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    return any(w.state in busy and w.group.startswith("loader-") for w in app.workers)
+
+
+def when_not_reading(app: App, then: Callable[[], None]) -> None:
+    """Call ``then`` once no loader is reading: work that no one waits for (the screens'
+    imports, reminders) would otherwise share the interpreter with a screen's read in a
+    thread, and the screen would paint later. Until then, look every ``RETRY_SECONDS``."""
+    if screens_reading(app):
+        app.set_timer(RETRY_SECONDS, lambda: when_not_reading(app, then))
+    else:
+        app.call_after_refresh(then)  # (after what the read brought is painted)
 
 
 def say_cannot_read(owner: DOMNode) -> Callable[[str], None]:

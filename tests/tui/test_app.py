@@ -233,6 +233,55 @@ async def test_a_write_from_another_thread_refreshes_the_tables(sample_store, li
         assert "Threaded" in store_names(screen)
 
 
+async def test_reminders_and_todays_backup_wait_for_the_first_screens_read(
+    sample_store, liaison, monkeypatch
+):
+    """Neither the acting person's reminders nor today's backup (which parses the audit
+    trail as it copies it) share the interpreter with the first screen's read in a
+    thread: both start once it is done, and neither is lost."""
+    import shutil
+    import threading
+
+    from shadow.tui.app import ShadowApp
+    from shadow.tui.loading import screens_reading
+
+    shutil.rmtree(sample_store.backup_dir, ignore_errors=True)
+    store = Store(sample_store.path)
+    monkeypatch.setattr(store, "size_hint", lambda table: 10**6)  # (read in a thread)
+    gate = threading.Event()
+    ui = threading.get_ident()
+    for name in ("all", "stored"):  # a screen's read in a thread waits for the gate
+        real = getattr(store, name)
+
+        def held(*args, _real=real, **kwargs):
+            if threading.get_ident() != ui:
+                assert gate.wait(10)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, held)
+    reminded: list[str] = []
+    monkeypatch.setattr(
+        ShadowApp,
+        "_read_reminders",
+        lambda app, person: reminded.append(person.name) or (person, ""),
+    )
+    app = create_app(store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert screens_reading(app)
+        app._poll()  # (what the 2-second timer does)
+        await pilot.pause(0.3)
+        assert reminded == [] and store.backups() == []
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        assert reminded == [liaison.name]
+        app._poll()
+        await app.workers.wait_for_complete()
+        assert len(store.backups()) == 1
+
+
 async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
     sample_store, liaison, monkeypatch
 ):

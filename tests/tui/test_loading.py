@@ -9,6 +9,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from shadow.core.store import StoreError
+from shadow.tui import loading
 from shadow.tui.loading import Loader, LoadsData
 
 
@@ -105,11 +106,11 @@ async def test_the_screens_are_imported_in_the_background_once_no_screen_reads(m
         probe.loader.load("a")
         preload.preload_when_idle(pilot.app)
         preload.preload_when_idle(pilot.app)
-        await pilot.pause(3 * preload.RETRY_SECONDS)
+        await pilot.pause(3 * loading.RETRY_SECONDS)
         assert imports == []  # the read still runs
         gate.set()
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(3 * preload.RETRY_SECONDS)
+        await pilot.pause(3 * loading.RETRY_SECONDS)
         await pilot.app.workers.wait_for_complete()
         assert probe.shown == ["data for a"]
         assert imports == ["all"]  # once, though asked twice
