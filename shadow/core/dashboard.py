@@ -51,27 +51,24 @@ class DashboardData:
     liaison_due: list[liaison.Rotation] = field(default_factory=list)
 
 
-def _clocks(
-    svc: sla.Service, now: datetime, built: dict[int, tuple[dict[str, Any], Suggestion]]
-) -> dict[int, tuple[sla.Clock, sla.Clock]]:
-    """Each open suggestion's clocks as of ``now`` (``built``: the open ones, as the rows
-    were made of them), worked out once for the rows' states, the breaches and the
-    escalations (each worked them out again: three times the cost)."""
-    return {i: svc.clocks(s, d["created"], now) for i, (d, s) in built.items() if d.get("created")}
-
-
 def _breaches(
-    rows: list[Row], clocks: dict[int, tuple[sla.Clock, sla.Clock]]
+    rows: list[Row],
+    svc: sla.Service,
+    now: datetime,
+    built: dict[int, tuple[dict[str, Any], Suggestion]],
 ) -> list[tuple[Row, str]]:
-    """The open suggestions past a service level, each with why."""
+    """The open suggestions past a service level, each with why (their clocks worked out
+    only for the ones listed)."""
     breached = sorted(
         (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
         key=lambda r: (r.priority, r.created, r.id),
     )[:LIST_LIMIT]
-    return [
-        (r, "; ".join(c.describe() for c in clocks[r.id] if c.state == "breached"))
-        for r in breached
-    ]
+    out = []
+    for r in breached:
+        d, s = built[r.id]
+        clocks = svc.clocks(s, d["created"], now)
+        out.append((r, "; ".join(c.describe() for c in clocks if c.state == "breached")))
+    return out
 
 
 def read_dashboard(store: Store, now: datetime, actor: Person | None) -> DashboardData:
@@ -94,9 +91,11 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
     # is read and built once, for the rows, the clocks and the escalations)
     built: dict[int, tuple[dict[str, Any], Suggestion]] = {}
     rows = backlog.rows(store, now, open_only=True, sla=False, search=False, keep=built)
-    clocks = _clocks(svc, now, built)
+    # Each one's state, without its clocks (a third of the cost: 5,500 open suggestions
+    # at 150,000 records); the clocks only of those listed as breaches and escalations.
+    states = {i: svc.state(s, d["created"], now) for i, (d, s) in built.items() if d.get("created")}
     for r in rows:
-        r.sla = sla.worst_state(clocks[r.id]) if r.id in clocks else "none"
+        r.sla = states.get(r.id, "none")
     scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
     at_risk = sum(
         1
@@ -114,11 +113,11 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         triage=sorted(
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
         ),
-        breaches=_breaches(rows, clocks),
+        breaches=_breaches(rows, svc, now, built),
         at_risk=at_risk,
-        escalations=sla.escalations(store, now, actor, svc, clocks, list(built.values()))[
-            :LIST_LIMIT
-        ],
+        escalations=sla.escalations(
+            store, now, actor, svc, None, list(built.values()), states=states, limit=LIST_LIMIT
+        ),
         waiting=sla.waiting_figures(store, svc, now).overall,
         kudos=sorted(
             store.all(Kudos.TABLE), key=lambda d: (d.get("created", ""), d["id"]), reverse=True

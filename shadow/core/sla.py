@@ -693,13 +693,22 @@ def escalations(
     svc: Service | None = None,
     clocks: dict[int, tuple[Clock, Clock]] | None = None,
     suggestions: list[tuple[dict[str, Any], Suggestion]] | None = None,
+    *,
+    states: dict[int, str] | None = None,
+    limit: int | None = None,
 ) -> list[Escalation]:
     """At-risk and breached open suggestions: for a coordinator (or ``person`` None) all of
     them; for anyone else those where they own an open action. Breached first, then priority.
     ``clocks``: each suggestion's clocks as of ``now`` by id, where the caller has them;
     ``suggestions``: (stored record, Suggestion) of every open one at least, where the
-    caller has built them (the meeting pack), instead of reading them all again."""
-    from .backlog import OPEN_STATUSES
+    caller has built them (the meeting pack), instead of reading them all again.
+    ``states``: each open suggestion's ``Service.state`` as of ``now`` by id, where the
+    caller has them; with ``limit`` (the first so many), clocks are then worked out only
+    for the escalations kept (the Dashboard's ten: not 5,000 breached ones at 150,000
+    records). Their order needs no clocks: an escalation's state is the suggestion's
+    state, and its priority the one now in force, unless the priority was changed
+    (``Service.starts``), when the clocks are worked out to find the one each counts in."""
+    from .backlog import OPEN_STATUSES, priority
 
     svc = svc or service(store)
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
@@ -711,24 +720,42 @@ def escalations(
             owners.setdefault(d["suggestion_id"], set()).add(d["owner_id"])
     if suggestions is None:
         suggestions = [(d, None) for d in store.all(Suggestion.TABLE)]  # built below if open
-    out = []
+    late_states = ("breached", "at risk")
+
+    def late_of(both: tuple[Clock, Clock]) -> tuple[list[Clock], Clock | None]:
+        late = [c for c in both if c.state in late_states]
+        worst = min(late, key=lambda c: (c.state != "breached", c.remaining or 0), default=None)
+        return late, worst
+
+    picked = []  # (order, record, Suggestion, clocks or None)
     for d, built in suggestions:
         if d.get("status") not in OPEN_STATUSES or not d.get("created"):
             continue
-        mine = owners.get(d["id"], set())
         if scope is not None and d["id"] not in scope:
             continue
-        s = built if built is not None else Suggestion.from_doc(d)
-        both = (clocks or {}).get(d["id"]) or svc.clocks(s, d["created"], now)
-        late = [c for c in both if c.state in ("breached", "at risk")]
-        if not late:
+        if states is not None and states.get(d["id"]) not in late_states:
             continue
-        worst = min(late, key=lambda c: (c.state != "breached", c.remaining or 0))
+        s = built if built is not None else Suggestion.from_doc(d)
+        if states is not None and not svc.starts.get(d["id"]):
+            picked.append(((states[d["id"]] != "breached", priority(s), d["id"]), d, s, None))
+            continue
+        both = (clocks or {}).get(d["id"]) or svc.clocks(s, d["created"], now)
+        late, worst = late_of(both)
+        if worst is not None:
+            picked.append(((worst.state != "breached", late[0].priority, d["id"]), d, s, both))
+    picked.sort(key=lambda p: p[0])
+    out = []
+    for _, d, s, both in picked[:limit]:
+        both = both or (clocks or {}).get(d["id"]) or svc.clocks(s, d["created"], now)
+        late, worst = late_of(both)
+        if worst is None:  # (never: its state was breached or at risk)
+            continue
+        mine = owners.get(d["id"], set())
         out.append(
             Escalation(d["id"], s.title, late[0].priority, depts.get(s.department_id, ""),
                        worst.state, worst, tuple(sorted(people.get(o, "?") for o in mine)))
         )  # fmt: skip
-    return sorted(out, key=lambda e: (e.state != "breached", e.priority, e.suggestion_id))
+    return out
 
 
 # ------------------------------------------------------------------ reports

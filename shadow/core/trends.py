@@ -112,7 +112,7 @@ def suggestions_per_month(store: Store, now: datetime, count: int = 6) -> Monthl
     # An ISO moment's own date is within a day of its date here: text dated two days
     # before the first month cannot fall in it (ten years of them are not parsed).
     first = (months[0] - timedelta(days=2)).isoformat()
-    for doc in store.all(Suggestion.TABLE):
+    for _, doc in store.stored(Suggestion.TABLE):  # (only read: not copied)
         if doc.get("created") and doc["created"][:10] >= first:
             i = _index(months, from_iso(doc["created"]).astimezone(zone).date())
             if i is not None:
@@ -138,7 +138,7 @@ def backlog_size(store: Store, now: datetime, count: int = 6) -> Monthly:
     # edited by hand) is never open; for the others, closed <= t implies opened <= t,
     # so the count is (opened by t) - (closed by t), two bisections per moment.
     opened_at, closed_at = [], []
-    for doc in store.all(Suggestion.TABLE):
+    for _, doc in store.stored(Suggestion.TABLE):  # (only read: not copied)
         if not doc.get("created"):
             continue
         opened, closed = from_iso(doc["created"]), _closed_at(doc)

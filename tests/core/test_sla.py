@@ -264,6 +264,45 @@ def test_escalations_go_to_owners_and_coordinators(store):
         )
 
 
+def test_the_first_escalations_from_states_are_the_first_of_all(store):
+    """The Dashboard asks for its first ten escalations with each suggestion's state
+    worked out already (``states``, ``limit``): clocks only for those kept. They are the
+    first ten of the whole list, in its order, for an owner and for everyone, including
+    suggestions whose priority was changed (their clocks count in the priority in force
+    at their start)."""
+    levels = ("high", "medium", "low")
+    made = []
+    for n in range(36):
+        sid = raise_suggestion(
+            store, status=("new", "accepted", "in progress", "done")[n % 4],
+            created=MON - timedelta(days=(n * 7) % 40, hours=n),
+            impact=levels[n % 3], urgency=levels[(n // 3) % 3],
+            closed=(MON - timedelta(days=1)).isoformat() if n % 4 == 3 else None,
+        )  # fmt: skip
+        made.append(sid)
+    with store.transaction("setup") as tx:
+        for sid in made[1::5]:  # raised to P1, or lowered to P5, a few days in
+            start = ClockStart(suggestion_id=sid, at=(MON - timedelta(days=3)).isoformat(),
+                               previous=3, priority=1 if sid % 2 else 5)  # fmt: skip
+            tx.insert(ClockStart.TABLE, start.to_doc())
+        tx.insert(Programme.TABLE, Programme(name="2026", coordinator_id=4).to_doc())
+    for sid in made[::4]:
+        actions.add(store, "Ada", Action(title="look", owner_id=1, suggestion_id=sid))
+    people = {p.name: p for p in directory.people(store)}
+    svc = sla.service(store)
+    built = [(d, Suggestion.from_doc(d)) for d in store.all(Suggestion.TABLE)]
+    for now in (MON - timedelta(days=2), MON + timedelta(hours=3), MON + timedelta(days=30)):
+        states = {d["id"]: svc.state(s, d["created"], now) for d, s in built}
+        for who in (people["Ada"], people["Coco"], None):
+            whole = sla.escalations(store, now, who, svc, suggestions=built)
+            assert whole or who is None and now < MON  # (something to compare)
+            for limit in (1, 3, 10, None):
+                first = sla.escalations(
+                    store, now, who, svc, None, built, states=states, limit=limit
+                )
+                assert first == whole[:limit], (now, who, limit)
+
+
 # ---------------------------------------------------------------- the sample programme
 def test_sample_programme_shows_whose_turn_it_is(store, monkeypatch):
     monkeypatch.setenv("TZ", "Australia/Perth")
