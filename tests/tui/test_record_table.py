@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 from textual.widgets._data_table import DuplicateKey
 
-from shadow.tui.widgets.cell_renders import SharedCellRenders
+from shadow.tui.widgets.cell_renders import SharedCellRenders, text_width
 from shadow.tui.widgets.record_table import RecordTable
 from shadow.tui.widgets.rows_at_once import RowsAtOnce
 
@@ -181,3 +181,23 @@ async def test_add_rows_with_keys_and_labels_is_add_row_for_each():
             with pytest.raises(DuplicateKey):
                 add(table)
         assert app.highlighted["ours"] == app.highlighted["textual"]
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "",
+        "Circulation desk",
+        "Café ☕ queue",
+        "图书馆 visit",
+        "tab\there",
+        "bell\x07",
+        "x" * 600,
+        "é" * 3,
+    ],
+)
+def test_a_cells_width_is_rich_s_cell_len(plain):
+    """``text_width`` takes a shortcut for printable ASCII; every other text is measured
+    as rich measures it (wide characters, accents, control characters)."""
+    cell = Text(plain, style="bold")
+    assert text_width(cell) == cell.cell_len

@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 
-from .cell_renders import SharedCellRenders
+from .cell_renders import SharedCellRenders, text_width
 from .rows_at_once import RowsAtOnce
 
 Record = tuple[int, Sequence[Text]]
@@ -198,7 +198,7 @@ class RecordTable(RowsAtOnce, SharedCellRenders):
             row = []
             for cell in cells:
                 hit = before.get(id(cell))
-                n = hit[1] if hit is not None and hit[0] is cell else cell.cell_len
+                n = hit[1] if hit is not None and hit[0] is cell else text_width(cell)
                 now[id(cell)] = (cell, n)  # (held, so the id is not reused meanwhile)
                 row.append(n)
             out.append(row)
@@ -226,7 +226,7 @@ class RecordTable(RowsAtOnce, SharedCellRenders):
                     else:
                         short = cell.copy()
                         short.truncate(width, overflow="ellipsis")
-                        n = short.cell_len
+                        n = text_width(short)
                     now[id(cell)] = (cell, width, short, n)  # (held: the id is not reused)
                     cell = short
                 if n > widest[i]:
