@@ -282,6 +282,25 @@ async def test_reminders_and_todays_backup_wait_for_the_first_screens_read(
         assert len(store.backups()) == 1
 
 
+async def test_the_survey_figures_are_read_ahead_once_the_first_screen_has_read(
+    sample_store, liaison
+):
+    """The figures an area reads that change only with the database are worked out in the
+    background once the first screen has read (preload.read_ahead): the Coverage area's
+    survey gaps are there before it is first opened, and the same as it would read."""
+    from shadow.core import coverage, surveys
+    from shadow.tui import preload
+
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        while app not in preload._started:
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        gaps = sample_store.derived(("surveys.report",))
+        assert gaps is not None and gaps == surveys.report(sample_store)
+        assert coverage.survey_figures(sample_store)[0] is gaps  # (not worked out again)
+
+
 async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
     sample_store, liaison, monkeypatch
 ):

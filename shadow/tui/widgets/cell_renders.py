@@ -29,6 +29,8 @@ def text_width(cell: Text) -> int:
     the Schedule's 2,200 rows at 150,000 records, on the event loop)."""
     plain = cell.plain
     return len(plain) if plain.isascii() and plain.isprintable() else cell.cell_len
+
+
 SHARED_LIMIT = 20_000  # renderings kept; more and they are all forgotten (memory)
 
 
