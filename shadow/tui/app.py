@@ -274,8 +274,7 @@ class ShadowApp(WatchesInput, LoadsData, ExportActions, LinkActions, App[None]):
             after_first_read(self, self.remind)
 
     def remind(self) -> None:
-        """One notification for the acting person: overdue actions, visits in the next 48
-        hours (read through the one loader: in a thread for a large database)."""
+        """One notification for the acting person: overdue actions, visits in 48 hours."""
         if self.actor is not None:
             self._reminders.load(self.actor)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
@@ -45,6 +46,8 @@ RETRY_SECONDS = 0.1  # how often ``when_not_reading`` looks again
 def screens_reading(app: App) -> bool:
     """Whether a loader's read is running or waiting to run in a worker thread."""
     busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    if any(r.owner.is_attached and r.owner.app is app for r in list(_starting)):
+        return True
     return any(w.state in busy and w.group.startswith("loader-") for w in app.workers)
 
 
@@ -142,6 +145,9 @@ def freeze_survivors_of_full_passes() -> Callable[[], None]:
     return undo
 
 
+_starting: weakref.WeakSet[Loader] = weakref.WeakSet()  # reads whose thread starts soon
+
+
 class Loader(Generic[T]):
     """Reads ``read(request)`` for ``owner`` and shows it with ``show``."""
 
@@ -194,6 +200,20 @@ class Loader(Generic[T]):
         self.reading = True
         if self.busy is not None:
             self.busy()
+        # The thread starts once the screen is painted as it stands (the first paint of a
+        # screen just opened is most of the cost of opening it): the two would share the
+        # interpreter, and that paint, a freeze of the event loop, would last twice as
+        # long (0.07 -> 0.13 s at 150,000 records). The read ends no later for it.
+        if self.owner.call_after_refresh(self._start, request):
+            _starting.add(self)
+        else:
+            self.reading = False  # (the owner is closing: nobody to show it to)
+
+    def _start(self, request: Any) -> None:
+        _starting.discard(self)
+        if not self.owner.is_attached:
+            self.reading = False
+            return
         self.owner.run_worker(
             lambda: self._in_thread(request),
             thread=True,
