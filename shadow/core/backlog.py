@@ -401,17 +401,14 @@ def rows(
     search: bool = True,
     keep: dict[int, tuple[dict[str, Any], Suggestion]] | None = None,
 ) -> list[Row]:
-    """The backlog's rows; ``ids``: only those suggestions (a screen refreshing a few);
-    ``open_only``: only the open ones (the Dashboard: no clocks worked out for ten years
-    of closed suggestions). ``sla=False``: every row's ``sla`` is "none", for a caller that
-    neither shows nor filters nor sorts by it (the service-level clocks are most of the
-    cost), or with ``pending`` it is PENDING, for one that works them out later
-    (:func:`sla_states`); ``search=False``: every row's ``text`` is "", for one that does
-    not search. ``keep``: a dict that is given each row's stored document and Suggestion
-    by id, for a caller that presents the rows it picks (``list suggestions --json``)
-    without reading and building every suggestion a second time. A row is read off the
-    stored record (with the Suggestion's defaults for what it lacks); a Suggestion is
-    built only for the clocks or ``keep``."""
+    """The backlog's rows, read off the stored records (with the Suggestion's defaults
+    for what one lacks). ``ids``: only those (a screen refreshing a few); ``open_only``:
+    only the open ones (the Dashboard). ``sla=False``: no clocks (most of the cost), each
+    row's ``sla`` "none" for a caller that neither shows, filters nor sorts by it, or
+    PENDING with ``pending``, for one that works them out later (:func:`sla_states`);
+    ``search=False``: each row's ``text`` is "", for one that does not search. ``keep``:
+    given each row's stored document and Suggestion by id, for a caller that presents
+    the rows it picks (``list suggestions --json``) without building them twice."""
     from .dates import now as _now
 
     now = now or _now()
@@ -420,13 +417,7 @@ def rows(
     from .sla import service
 
     svc = service(store) if sla else None
-    if ids is None:  # (the records as stored, not copied: only read here)
-        pairs = store.stored(Suggestion.TABLE)
-    else:
-        found = (store.get(Suggestion.TABLE, i) for i in ids)
-        pairs = [(d["id"], d) for d in found if d is not None]
-    if open_only:
-        pairs = [(i, d) for i, d in pairs if d.get("status", "new") in OPEN_STATUSES]
+    pairs = _stored(store, ids, open_only)
     out = []
     names: dict[str, str] = {}  # a department's or person's search key, once each
 
@@ -479,6 +470,21 @@ def rows(
             )
         )
     return out
+
+
+def _stored(
+    store: Store, ids: Iterable[int] | None, open_only: bool
+) -> list[tuple[int, dict[str, Any]]]:
+    """(id, record) of the suggestions ``rows`` reads: all (as stored, not copied: only
+    read), or those ``ids``; only the open ones with ``open_only``."""
+    if ids is None:
+        pairs = store.stored(Suggestion.TABLE)
+    else:
+        found = (store.get(Suggestion.TABLE, i) for i in ids)
+        pairs = [(d["id"], d) for d in found if d is not None]
+    if open_only:
+        pairs = [(i, d) for i, d in pairs if d.get("status", "new") in OPEN_STATUSES]
+    return pairs
 
 
 def _state(svc: Service, s: Suggestion, d: dict[str, Any], now: datetime) -> str:
