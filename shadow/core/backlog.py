@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import models, outbox
 from .access import guarded
@@ -29,6 +29,9 @@ from .models import (
     parse_id,
 )
 from .store import Store
+
+if TYPE_CHECKING:
+    from .sla import Service
 
 # ITIL impact x urgency -> priority (1 critical ... 5 planning)
 MATRIX = {
@@ -74,15 +77,26 @@ def raise_level(level: str) -> str:
     return {"low": "medium", "medium": "high", "high": "high"}[level]
 
 
-def effective_impact(s: Suggestion) -> str:
+def impact_used(impact: str, risks: list[str], override: str | None) -> str:
     """The impact used for priority: the reviewer's override, else raised one level by any risk."""
-    if s.impact_override:
-        return s.impact_override
-    return raise_level(s.impact) if s.risks else s.impact
+    if override:
+        return override
+    return raise_level(impact) if risks else impact
+
+
+def ranking(impact: str, urgency: str, risks: list[str], override: str | None) -> tuple[str, int]:
+    """(the impact used for priority, the priority) from a suggestion's fields: one rule
+    for a Suggestion (below) and for a stored record read as it is (``rows``)."""
+    used = impact_used(impact, risks, override)
+    return used, MATRIX[(used, urgency)]
+
+
+def effective_impact(s: Suggestion) -> str:
+    return impact_used(s.impact, s.risks, s.impact_override)
 
 
 def priority(s: Suggestion) -> int:
-    return MATRIX[(effective_impact(s), s.urgency)]
+    return ranking(s.impact, s.urgency, s.risks, s.impact_override)[1]
 
 
 def priority_reason(s: Suggestion) -> str:
@@ -369,7 +383,11 @@ class Row:
     author: str
     tags: tuple[str, ...]
     text: str = field(repr=False, default="")  # lower-cased search text
-    sla: str = "none"  # met | breached | at risk | running | none
+    sla: str = "none"  # met | breached | at risk | running | none | PENDING (not worked out yet)
+
+
+PENDING = "pending"  # a row's service level not worked out yet (``rows(..., pending=True)``)
+_DEFAULTS = Suggestion.defaults()  # what a stored record lacks reads as (only read here)
 
 
 def rows(
@@ -379,17 +397,18 @@ def rows(
     *,
     open_only: bool = False,
     sla: bool = True,
+    pending: bool = False,
     search: bool = True,
     keep: dict[int, tuple[dict[str, Any], Suggestion]] | None = None,
 ) -> list[Row]:
-    """The backlog's rows; ``ids``: only those suggestions (a screen refreshing a few);
-    ``open_only``: only the open ones (the Dashboard: no clocks worked out for ten years
-    of closed suggestions). ``sla=False``: every row's ``sla`` is "none", for a caller that
-    neither shows nor filters nor sorts by it (the service-level clocks are most of the
-    cost); ``search=False``: every row's ``text`` is "", for one that does not search.
-    ``keep``: a dict that is given each row's stored document and Suggestion by id, for a
-    caller that presents the rows it picks (``list suggestions --json``) without reading
-    and building every suggestion a second time."""
+    """The backlog's rows, read off the stored records (with the Suggestion's defaults
+    for what one lacks). ``ids``: only those (a screen refreshing a few); ``open_only``:
+    only the open ones (the Dashboard). ``sla=False``: no clocks (most of the cost), each
+    row's ``sla`` "none" for a caller that neither shows, filters nor sorts by it, or
+    PENDING with ``pending``, for one that works them out later (:func:`sla_states`);
+    ``search=False``: each row's ``text`` is "", for one that does not search. ``keep``:
+    given each row's stored document and Suggestion by id, for a caller that presents
+    the rows it picks (``list suggestions --json``) without building them twice."""
     from .dates import now as _now
 
     now = now or _now()
@@ -397,14 +416,8 @@ def rows(
     depts = {d["id"]: d.get("name", "") for d in store.all("departments")}
     from .sla import service
 
-    svc = service(store)
-    if ids is None:  # (the records as stored, not copied: only read here)
-        pairs = store.stored(Suggestion.TABLE)
-    else:
-        found = (store.get(Suggestion.TABLE, i) for i in ids)
-        pairs = [(d["id"], d) for d in found if d is not None]
-    if open_only:
-        pairs = [(i, d) for i, d in pairs if d.get("status", "new") in OPEN_STATUSES]
+    svc = service(store) if sla else None
+    pairs = _stored(store, ids, open_only)
     out = []
     names: dict[str, str] = {}  # a department's or person's search key, once each
 
@@ -414,40 +427,95 @@ def rows(
             found = names[name] = search_key(name)
         return found
 
+    no_state = PENDING if pending and not sla else "none"
+    D = _DEFAULTS
     for sid, d in pairs:
-        s = Suggestion.from_doc(d)
-        s.id = sid
-        if keep is not None:
-            keep[sid] = (dict(d, id=sid), s)
-        dept = depts.get(s.department_id, "") if s.department_id else ""
-        author = people.get(s.author_id, "")
+        state = no_state
+        if svc is not None or keep is not None:
+            s = Suggestion.from_doc(d)
+            s.id = sid
+            if keep is not None:
+                keep[sid] = (dict(d, id=sid), s)
+            if svc is not None:
+                state = _state(svc, s, d, now)
+        get = d.get
+        title, urgency = get("title", D["title"]), get("urgency", D["urgency"])
+        impact, prio = ranking(
+            get("impact", D["impact"]), urgency, get("risks", D["risks"]),
+            get("impact_override", D["impact_override"]),
+        )  # fmt: skip
+        dept_id, tags = get("department_id", D["department_id"]), get("tags", D["tags"])
+        dept = depts.get(dept_id, "") if dept_id else ""
+        author = people.get(get("author_id", D["author_id"]), "")
+        text = ""
+        if search:
+            description = get("description", D["description"])
+            text = _search_text(title, description, tags, name_key(dept), name_key(author))
         out.append(
             Row(
                 id=sid,
-                title=s.title,
-                priority=priority(s),
-                impact=effective_impact(s),
-                urgency=s.urgency,
-                direction=s.direction,
+                title=title,
+                priority=prio,
+                impact=impact,
+                urgency=urgency,
+                direction=get("direction", D["direction"]),
                 department=dept,
-                status=s.status,
-                votes=len(s.votes),
-                created=d.get("created", ""),
+                status=get("status", D["status"]),
+                votes=len(get("votes", D["votes"])),
+                created=get("created", ""),
                 author=author,
-                tags=tuple(s.tags),
-                text=_search_text(s, name_key(dept), name_key(author)) if search else "",
-                sla=svc.state(s, d["created"], now) if sla and d.get("created") else "none",
+                tags=tuple(tags),
+                text=text,
+                sla=state,
             )
         )
     return out
 
 
-def _search_text(s: Suggestion, dept_key: str, author_key: str) -> str:
+def _stored(
+    store: Store, ids: Iterable[int] | None, open_only: bool
+) -> list[tuple[int, dict[str, Any]]]:
+    """(id, record) of the suggestions ``rows`` reads: all (as stored, not copied: only
+    read), or those ``ids``; only the open ones with ``open_only``."""
+    if ids is None:
+        pairs = store.stored(Suggestion.TABLE)
+    else:
+        found = (store.get(Suggestion.TABLE, i) for i in ids)
+        pairs = [(d["id"], d) for d in found if d is not None]
+    if open_only:
+        pairs = [(i, d) for i, d in pairs if d.get("status", "new") in OPEN_STATUSES]
+    return pairs
+
+
+def _state(svc: Service, s: Suggestion, d: dict[str, Any], now: datetime) -> str:
+    """A suggestion's service level as its row shows it ("none" without a created time)."""
+    return svc.state(s, d["created"], now) if d.get("created") else "none"
+
+
+def sla_states(
+    store: Store, pairs: Iterable[tuple[int, dict[str, Any]]], now: datetime
+) -> dict[int, str]:
+    """The service level of each (id, stored record) as ``rows`` works it out (the same
+    ``now``): for the rows a screen read with ``pending=True``."""
+    from .sla import service
+
+    svc = service(store)
+    out = {}
+    for sid, d in pairs:
+        s = Suggestion.from_doc(d)
+        s.id = sid
+        out[sid] = _state(svc, s, d, now)
+    return out
+
+
+def _search_text(
+    title: str, description: str, tags: Iterable[str], dept_key: str, author_key: str
+) -> str:
     """``search_key`` of the title, description, department, author and tags joined by
     spaces, from each part's own key (the same words: a key is its text's words made
     plain and joined by one space; names are keyed once for every row they are in)."""
-    parts = (search_key(s.title), search_key(s.description), dept_key, author_key)
-    return " ".join(p for p in (*parts, *map(search_key, s.tags)) if p)
+    parts = (search_key(title), search_key(description), dept_key, author_key)
+    return " ".join(p for p in (*parts, *map(search_key, tags)) if p)
 
 
 @dataclass

@@ -188,7 +188,7 @@ class Loader(Generic[T]):
         if self.prepare is not None:
             request = self.prepare(request)
         try:
-            small = self._small()
+            small = self.small()
             if small:
                 data = self.read(request)
         except self.errors as exc:
@@ -221,7 +221,8 @@ class Loader(Generic[T]):
             name=self.name,
         )
 
-    def _small(self) -> bool:
+    def small(self) -> bool:
+        """Whether a read runs on the spot (see ``size``, ``limit``)."""
         limit = self.limit() if callable(self.limit) else self.limit
         return self.size is not None and self.size() <= limit
 
@@ -231,7 +232,7 @@ class Loader(Generic[T]):
         while the event loop runs on. Errors go to the caller, not to ``failed``."""
         if self.prepare is not None:
             request = self.prepare(request)
-        if self._small():
+        if self.small():
             return self.read(request)
         return await asyncio.to_thread(self._read_quietly, request)
 

@@ -271,7 +271,59 @@ def test_history_names_votes_people_and_records(store):
 def test_a_rows_search_text_is_the_key_of_its_parts_joined(title, description, dept, author, tags):
     """Each part keyed on its own (names once for every row they are in) gives the key of
     the parts joined by spaces, as the row's search text always was."""
-    s = Suggestion(title=title, description=description, tags=tags)
     whole = directory.search_key(" ".join((title, description, dept, author, *tags)))
-    parts = backlog._search_text(s, directory.search_key(dept), directory.search_key(author))
+    keys = directory.search_key(dept), directory.search_key(author)
+    parts = backlog._search_text(title, description, tags, *keys)
     assert parts == whole
+
+
+def test_rows_with_pending_states_and_the_states_worked_out_later(store):
+    """``pending=True``: each row says its service level is not worked out yet (not
+    "none", a real state); ``sla_states`` then gives what ``rows`` would have, by id."""
+    from shadow.core.dates import now as _now
+
+    a = suggest(store, "Kiosk printers", impact="high", urgency="high")
+    b = suggest(store, "Label printer", impact="low", urgency="low")
+    backlog.set_status(store, "Ada", b, "declined", reason="no budget")
+    c = suggest(store, "Merge me")
+    backlog.merge(store, "Ada", c, a)
+    now = _now()
+    full = backlog.rows(store, now)
+    later = backlog.rows(store, now, sla=False, pending=True)
+    assert [r.sla for r in later] == [backlog.PENDING] * 3
+    assert backlog.PENDING not in backlog._SLA_ORDER  # distinct from every real state
+    states = backlog.sla_states(store, store.stored("suggestions"), now)
+    assert states == {r.id: r.sla for r in full} and states[c] == "none"
+    assert {states[a], states[b]} <= {"running", "met", "breached", "at risk"}
+    for r in later:
+        r.sla = states[r.id]
+    assert later == full
+    # (sla=True works them out at once; pending changes nothing then)
+    assert backlog.rows(store, now, pending=True) == full
+    assert [r.sla for r in backlog.rows(store, now, sla=False)] == ["none"] * 3
+
+
+@pytest.mark.parametrize(
+    ("fields", "p"),
+    [
+        ({}, 3),
+        ({"impact": "high", "urgency": "high"}, 1),
+        ({"impact": "medium", "urgency": "medium", "risks": ["financial"]}, 2),
+        ({"impact": "high", "urgency": "high", "risks": ["it"], "impact_override": "low"}, 3),
+        ({"impact": "low", "urgency": "low", "risks": [], "impact_override": None}, 5),
+    ],
+)
+def test_a_row_read_off_the_stored_record_matches_the_suggestion_built_from_it(store, fields, p):
+    """A row is read off the stored dict with the dataclass's defaults for what it lacks:
+    the same priority and impact as ``priority``/``effective_impact`` of the Suggestion."""
+    sid = suggest(store, "Lean", impact="low", urgency="low", tags="x", risks="financial")
+    doc = dict(store.get("suggestions", sid))
+    for key in ("impact", "urgency", "risks", "impact_override", "tags", "votes", "status"):
+        doc.pop(key)
+    doc.update(fields)
+    s = Suggestion.from_doc(doc)
+    store._rows("suggestions")[str(sid)] = {k: v for k, v in doc.items() if k != "id"}
+    (row,) = backlog.rows(store, ids=[sid], sla=False)
+    assert (row.priority, row.impact) == (backlog.priority(s), backlog.effective_impact(s))
+    assert row.priority == p
+    assert (row.urgency, row.status, row.votes, row.tags) == (s.urgency, s.status, 0, ())

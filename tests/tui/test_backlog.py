@@ -434,3 +434,114 @@ async def test_at_80_columns_the_least_needed_columns_leave_and_the_title_stays_
 
 def labels_offset(table: DataTable, index: int) -> int:
     return sum(c.get_render_width(table) for c in list(table.columns.values())[:index]) + 1
+
+
+@pytest.fixture
+def held_states(sample_store, monkeypatch):
+    """A backlog read in threads (as at 150,000 suggestions), two rows to a page, and the
+    read that works out the service levels held until the test lets it go (``release``)."""
+    from shadow.tui.screens import backlog as screen_module
+
+    real_hint = sample_store.size_hint
+    monkeypatch.setattr(
+        sample_store, "size_hint", lambda t: 150_000 if t == "suggestions" else real_hint(t)
+    )
+    monkeypatch.setattr(screen_module, "PAGE", 2)
+    held: list[BacklogScreen] = []
+    release = BacklogScreen._work_out_later
+    monkeypatch.setattr(BacklogScreen, "_work_out_later", lambda self: held.append(self))
+
+    async def let_go(pilot: Pilot) -> None:
+        assert held, "the service levels were worked out without waiting"
+        release(held.pop())
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return let_go
+
+
+def expected_states(store) -> dict[int, str]:
+    return {r.id: r.sla for r in backlog.rows(store, NOW)}
+
+
+def status_line(screen: BacklogScreen) -> str:
+    return str(screen.query_one("#backlog-status").render())
+
+
+async def test_a_large_backlog_shows_the_pages_states_and_works_out_the_rest_later(
+    sample_store, programme, held_states
+):
+    app = app_as(sample_store, "Priya Raman")
+    want = expected_states(sample_store)
+    async with opened(app, open_backlog) as (pilot, screen):
+        shown = shown_ids(screen)
+        assert len(shown) == 2 and len(screen.rows_by_id) == 6
+        # The page shown has its states; the rows not shown wait for theirs.
+        for sid in shown:
+            assert screen.rows_by_id[sid].sla == want[sid]
+            assert screen.table.plain_row(sid)[-1] != backlog.PENDING
+        waiting = {sid for sid, r in screen.rows_by_id.items() if r.sla == backlog.PENDING}
+        assert waiting == set(want) - set(shown)
+        # Turning the page works out the next page's at once.
+        await press_each(pilot, "right_square_bracket")
+        for sid in shown_ids(screen):
+            assert screen.rows_by_id[sid].sla == want[sid]
+        assert "service levels" not in status_line(screen)  # (neither sorted nor filtered by them)
+        await held_states(pilot)
+        assert {sid: r.sla for sid, r in screen.rows_by_id.items()} == want
+
+
+async def test_sorting_by_service_level_before_the_states_land_is_corrected_when_they_do(
+    sample_store, programme, held_states
+):
+    app = app_as(sample_store, "Priya Raman")
+    want_rows = backlog.rows(sample_store, NOW)
+    want = [r.id for r in backlog.sort(want_rows, "sla")]
+    async with opened(app, open_backlog) as (pilot, screen):
+        screen.sort_by("sla")
+        await pilot.pause()
+        assert "working out service levels…" in status_line(screen)
+        assert all(screen.rows_by_id[sid].sla != backlog.PENDING for sid in shown_ids(screen))
+        await held_states(pilot)
+        assert [r.id for r in screen.shown] == want
+        assert shown_ids(screen) == want[:2]
+        assert "service levels" not in status_line(screen)
+
+
+async def test_filtering_by_service_level_before_the_states_land_is_corrected_when_they_do(
+    sample_store, programme, held_states
+):
+    app = app_as(sample_store, "Priya Raman")
+    breached = {programme[k] for k in ("sorter", "kiosk", "search", "done")}
+    async with opened(app, open_backlog) as (pilot, screen):
+        await app.run_action("quick_filter('breached')", screen)
+        await pilot.pause()
+        assert {r.id for r in screen.shown} < breached  # what is known so far
+        assert "working out service levels…" in status_line(screen)
+        await held_states(pilot)
+        assert {r.id for r in screen.shown} == breached
+        assert set(shown_ids(screen)) <= breached and len(shown_ids(screen)) == 2
+        assert "service levels" not in status_line(screen)
+
+
+async def test_rows_read_again_while_states_wait_come_with_their_states(
+    sample_store, programme, held_states
+):
+    """Our own change (``_changed``) and an incremental read of a few suggestions work
+    their states out at once; the read that works out the rest leaves them be."""
+    app = app_as(sample_store, "Priya Raman")
+    async with opened(app, open_backlog) as (pilot, screen):
+        kiosk, printer = programme["kiosk"], programme["printer"]
+        assert screen.rows_by_id[kiosk].sla == backlog.PENDING
+        assert screen.rows_by_id[printer].sla == backlog.PENDING
+        backlog.set_status(sample_store, "Priya Raman", kiosk, "declined", reason="no room")
+        screen._changed([kiosk])
+        assert screen.rows_by_id[kiosk].sla == expected_states(sample_store)[kiosk]
+        backlog.vote(sample_store, directory.find_person(sample_store, "Priya Raman"), printer)
+        screen.load(full=False)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.rows_by_id[printer].votes == len(doc(sample_store, printer)["votes"])
+        assert screen.rows_by_id[printer].sla == expected_states(sample_store)[printer]
+        await held_states(pilot)
+        assert {sid: r.sla for sid, r in screen.rows_by_id.items()} == expected_states(sample_store)
