@@ -642,6 +642,27 @@ write 7.33 -> 8.97 s at 150,000, 0.346 -> 0.518 s at 10,000). Both pass 35 of 48
 read each against its own baselines. Between them only the bench's own rows and the
 housekeeping's first look (no second opening of the files when today's backup exists)
 changed.
+
+## What changed (sixth session)
+
+- The installations were generated again (the cache did not survive): 148,335 records at
+  150,000 this time. On it `report meeting` takes 1.5-1.8 s, and the code of the fifth
+  session's end (5f541ef) 1.8-2.1 s on the same copy, so its FAIL here is the data, not
+  a change; likewise `observe` (0.37-0.40 s now, 0.39-0.43 s at 5f541ef, by hand).
+- TUI start: the reminders and today's backup wait until the first screen has read
+  (they shared the interpreter with the Dashboard's read); the Dashboard works out each
+  open suggestion's service-level state without its clocks, and clocks only for the
+  breaches and escalations it lists.
+- The Backlog reads rows off the stored records and leaves service levels to later: the
+  page shown works its own out, a second read in a thread the rest (0.93-1.19 s ->
+  0.39-0.47 s at 150,000 in single sessions).
+- Coverage's survey figures are worked out in the background once the first screen has
+  read; a screen's read in a thread starts once the screen is painted as it stands (the
+  two shared the interpreter, and the paint, a freeze, took twice as long); tables
+  measure printable ASCII cells by their length.
+
+"after" is the run at the end of the sixth session (21:23 UTC, load 1.2); "after-7ad3520"
+is the fifth session's.
 """
 
 
