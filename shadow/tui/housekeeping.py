@@ -1,9 +1,9 @@
 """The store's housekeeping in the background: today's backup and a due fold of the
 journal (Store.housekeep), which a save would otherwise do inside itself on the UI
 thread (1-3 s each at 150,000 records). The app's poll starts it when no screen is
-reading: the backup at once (taken aside, it holds nothing a screen reads), a fold once the person has been idle a
-while (it holds the store: what they did next would wait for it). The app sets
-``Store.defer_folds`` so that a save leaves a due fold to it."""
+reading: the backup at once (taken aside, it holds nothing a screen reads), a fold once
+the person has been idle a while (it holds the store: what they did next would wait for
+it). The app sets ``Store.defer_folds`` so that a save leaves a due fold to it."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ import time
 
 from textual import events
 from textual.app import App
-from textual.worker import WorkerState
 
 from shadow.core.store import StoreError
 
-from .loading import collector_paused, screens_reading
+from .loading import BUSY, collector_paused, screens_reading
 
-BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
 IDLE_SECONDS = 5.0  # no key, click or scroll for this long (since the app started)
 
 
