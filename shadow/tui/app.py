@@ -1,9 +1,8 @@
 """The Textual application: one mode per area, the acting person, theme and staying current.
 
-The CLI (and every test) builds the app with :func:`create_app`. Each area
-(Directory now; Schedule, Backlog, Actions and Dashboard later) is a Textual
-*mode* with its own screen stack, listed once in :data:`AREAS`: adding an area
-is one entry there plus its screen module.
+The CLI (and every test) builds the app with :func:`create_app`. Each area is a Textual
+*mode* with its own screen stack, listed once in :data:`AREAS` (one entry there plus its
+screen module adds one); those not yet opened are built ahead (``preload.build_areas``).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from importlib import import_module
 
 from textual import work
@@ -34,7 +34,7 @@ from .housekeeping import WatchesInput, housekeep_when_idle
 from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
-from .preload import after_first_read
+from .preload import ShowsBuiltAreasAtOnce, after_first_read
 from .screens.dashboard import DashboardScreen
 from .screens.meeting import MeetingScreen
 from .screens.outbox import OutboxScreen, start_background_sender
@@ -48,8 +48,8 @@ def real_now() -> datetime:
 
 
 def later(module: str, name: str) -> Callable[[], Screen]:
-    """An area's screen, imported when the area is first opened, not before the first
-    paint (Coverage, Schedule, Actions ... were a fifth of the imports at start)."""
+    """An area's screen, imported when first built, not before the first paint
+    (Coverage, Schedule, Actions ... were a fifth of the imports at start)."""
     return lambda: getattr(import_module(f"{__package__}.screens.{module}"), name)()
 
 
@@ -186,7 +186,9 @@ class StoreChanged(Message):
         self.tables = tables
 
 
-class ShadowApp(WatchesInput, LoadsData, ExportActions, LinkActions, App[None]):
+class ShadowApp(
+    ShowsBuiltAreasAtOnce, WatchesInput, LoadsData, ExportActions, LinkActions, App[None]
+):
     """shadow's terminal interface."""
 
     TITLE = "shadow"
@@ -425,14 +427,14 @@ class ShadowApp(WatchesInput, LoadsData, ExportActions, LinkActions, App[None]):
                 yield SystemCommand(
                     command.title,
                     self._palette_help(command),
-                    self._runner(command.action, screen),
+                    partial(self.run_action, command.action, screen),
                 )
         for command in self.app_commands():
             if command.palette and command.title not in seen:
                 yield SystemCommand(
                     command.title,
                     self._palette_help(command),
-                    self._runner(command.action, self),
+                    partial(self.run_action, command.action, self),
                 )
         ours = {c.title for c in APP_COMMANDS} | {"Theme", "Quit"}
         for extra in super().get_system_commands(screen):
@@ -443,12 +445,6 @@ class ShadowApp(WatchesInput, LoadsData, ExportActions, LinkActions, App[None]):
     def _palette_help(command: Command) -> str:
         # The palette reads help as markup: keep square brackets out of it.
         return f"{command.help} (key: {command.shown_key})" if command.shown_key else command.help
-
-    def _runner(self, action: str, namespace) -> Callable[[], object]:
-        async def run() -> None:
-            await self.run_action(action, namespace)
-
-        return run
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen))

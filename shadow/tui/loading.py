@@ -187,6 +187,8 @@ class Loader(Generic[T]):
         if self.reading:
             self._again = (request if self._again is None else self.merge(self._again[0], request),)
             return
+        if not self.owner.is_attached:
+            return  # (the owner is closing, as the app may be: nothing to show it on)
         if self.prepare is not None:
             request = self.prepare(request)
         try:

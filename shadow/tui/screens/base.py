@@ -9,7 +9,7 @@ from textual import on
 from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.events import ScreenResume
+from textual.events import Event, Mount, ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
@@ -105,6 +105,14 @@ class AreaScreen(LoadsData, Screen):
         every screen (``App.refresh_css`` walks them all)."""
         with contextlib.suppress(NoActiveAppError):
             self._css_update_count = self.app._css_update_count
+
+    async def on_event(self, event: Event) -> None:
+        if isinstance(event, Mount) and not self.is_attached:
+            # The app closed while this screen was being built (an area built ahead, or
+            # opened as the person quit): its widgets were never mounted, and its mount
+            # handlers, which read and focus them, would fail on the way out.
+            return
+        await super().on_event(event)
 
     def compose(self) -> ComposeResult:
         yield Header()
