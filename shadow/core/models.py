@@ -895,3 +895,8 @@ MODELS: dict[str, type[Model]] = {
         ClockStart,
     )
 }
+
+
+def is_empty(store: Any) -> bool:
+    """No records at all (the first run), told without parsing ten years of tables."""
+    return not any(store.size_hint(table) for table in MODELS if table != "audit")

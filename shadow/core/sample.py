@@ -46,11 +46,6 @@ def record_count(store: Store) -> int:
     return sum(store.count(table) for table in MODELS if table != "audit")
 
 
-def is_empty(store: Store) -> bool:
-    """No records at all (the first run), told without parsing ten years of tables."""
-    return not any(store.size_hint(table) for table in MODELS if table != "audit")
-
-
 @guarded("settings")
 def load_sample(store: Store, actor: str, *, force: bool = False) -> dict[str, int]:
     """Load the sample into the database, in one transaction. Returns counts by table.

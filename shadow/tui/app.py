@@ -23,9 +23,9 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
-from shadow.core import config, dates, directory, sample
+from shadow.core import config, dates, directory
 from shadow.core.directory import DirectoryError
-from shadow.core.models import Person, ValidationError
+from shadow.core.models import Person, ValidationError, is_empty
 from shadow.core.store import Store, StoreError
 
 from .commands import Command, bindings
@@ -36,8 +36,6 @@ from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
 from .preload import ShowsBuiltAreasAtOnce, after_first_read
 from .screens.dashboard import DashboardScreen
-from .screens.meeting import MeetingScreen
-from .screens.outbox import OutboxScreen, start_background_sender
 
 POLL_SECONDS = 2.0
 
@@ -105,7 +103,7 @@ AREAS: tuple[Area, ...] = (
         "Meeting pack",
         "The fortnightly meeting's agenda, ready to export or copy",
         "f6",
-        MeetingScreen,
+        later("meeting", "MeetingScreen"),
     ),
     Area(
         "coverage",
@@ -119,7 +117,7 @@ AREAS: tuple[Area, ...] = (
         "Outbox",
         "Invitations, reminders and notices: what is waiting, what failed and why; send now",
         "f9",
-        OutboxScreen,
+        later("outbox", "OutboxScreen"),
     ),
 )
 
@@ -244,7 +242,8 @@ class ShadowApp(
         self.store.notice = self._store_notice
         self.store.defer_folds = True  # (a save leaves a due fold to housekeeping.py)
         self.set_interval(POLL_SECONDS, self._poll)
-        start_background_sender(self)
+        outbox = lambda: import_module(f"{__package__}.screens.outbox")  # noqa: E731
+        after_first_read(self, lambda: outbox().start_background_sender(self))
         self._startup()
 
     def on_unmount(self) -> None:
@@ -256,13 +255,15 @@ class ShadowApp(
     @work(exclusive=True, group="startup")
     async def _startup(self) -> None:
         """First run: offer the sample; then ask who is acting if nobody is yet."""
-        if sample.is_empty(self.store):
+        if is_empty(self.store):
             from .modals.first_run import FirstRunModal  # (only on a first run)
 
             choice = await self.push_screen_wait(FirstRunModal())
             if choice == "sample":
                 try:
-                    counts = sample.load_sample(self.store, actor=directory.SETUP_ACTOR)
+                    from shadow.core.sample import load_sample
+
+                    counts = load_sample(self.store, actor=directory.SETUP_ACTOR)
                 except (DirectoryError, StoreError) as exc:
                     self.say(f"Could not load the sample: {exc}", severity="error")
                 else:

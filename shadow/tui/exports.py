@@ -13,8 +13,6 @@ from datetime import date
 
 from textual.app import App
 
-from shadow.core import reports
-
 from .commands import Command
 from .loading import Loader
 
@@ -51,11 +49,15 @@ class ExportActions:
     """Mixed into the app: the actions behind :data:`EXPORT_COMMANDS`."""
 
     def action_export_ics(self) -> None:
+        from shadow.core import reports  # (not before the first paint: 10 ms of imports)
+
         self._export(reports.export_ics, "text/calendar", "ics", "calendar", "visits")
 
     def action_export_csv(self, what: str) -> None:
         if what not in CSV_TABLES:
             return
+        from shadow.core import reports  # (as above)
+
         build = lambda store: reports.export_csv(store, what)  # noqa: E731
         self._export(build, "text/csv", "csv", what, what)
 

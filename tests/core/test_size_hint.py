@@ -1,13 +1,13 @@
 """How big a table is, told without parsing it (the TUI chooses on the spot or a thread)."""
 
-from shadow.core import sample
+from shadow.core.models import is_empty
 from shadow.core.store import Store
 
 
 def test_size_hint_reads_no_table_and_is_zero_only_for_an_empty_one(tmp_path):
     path = tmp_path / "shadow.json"
     store = Store(path)
-    assert sample.is_empty(store)
+    assert is_empty(store)
     with store.transaction("test") as tx:
         for n in range(50):
             tx.insert("people", {"name": f"Person {n}", "note": "x" * 200})
@@ -21,7 +21,7 @@ def test_size_hint_reads_no_table_and_is_zero_only_for_an_empty_one(tmp_path):
     assert hint > 50  # estimated from its bytes (~250 a record), so not parsed
     assert again.size_hint("kudos") == 1  # a small table is never 0
     assert again.size_hint("visits") == 0  # no such table
-    assert not sample.is_empty(again)
+    assert not is_empty(again)
     assert again.count("people") == 50  # parsed now
     assert again.size_hint("people") == 50
     again.close()
