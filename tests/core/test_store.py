@@ -121,6 +121,52 @@ def test_find_and_filter_use_queries(tmp_path):
     assert [d["name"] for d in store.filter("people", lambda d: d["name"] < "B")] == ["Ann"]
 
 
+def test_find_by_an_index_gives_what_a_tinydb_search_gives_through_every_change(tmp_path):
+    """find() looks records up by an index of its first field's values (built again after
+    any change): the same records, in the same order, as TinyDB's query, as records are
+    added, changed and removed, here and by another process."""
+    from tinydb import Query
+
+    store = make(tmp_path)
+
+    def searched(**equals):
+        with store._mutex:
+            found = store._table("notes").search(Query().fragment(equals))
+        return [dict(doc, id=doc.doc_id) for doc in found]
+
+    def same(**equals):
+        assert store.find("notes", **equals) == searched(**equals)
+        return [d["id"] for d in store.find("notes", **equals)]
+
+    with store.transaction("tester") as tx:
+        for n in range(30):
+            tx.insert("notes", {"visit_id": n % 4, "side": "it" if n % 3 else "library"})
+        tx.insert("notes", {"side": "it"})  # no visit_id at all
+        tx.insert("notes", {"visit_id": [1, 2], "side": "it"})  # a value that is no key
+        tx.insert("notes", {"visit_id": True, "side": "it"})  # equal to 1, as TinyDB says
+        tx.insert("people", {"name": "Ann"})
+    assert len(same(visit_id=1)) == 9
+    assert ("notes", "visit_id") in store._indexes  # (looked up, not searched)
+    store.find("people", name="Ann")  # another table's index keeps this one
+    assert {("notes", "visit_id"), ("people", "name")} <= set(store._indexes)
+    assert same(visit_id=2, side="library")
+    assert same(visit_id=9) == []
+    assert same(visit_id="1") == []
+    assert store.find("notes", visit_id=[1, 2]) == searched(visit_id=[1, 2])  # (TinyDB's)
+    first = same(visit_id=1)[0]
+    with store.transaction("tester") as tx:
+        tx.update("notes", first, {"visit_id": 3})
+        tx.insert("notes", {"visit_id": 1, "side": "it"})
+        tx.delete("notes", same(visit_id=1)[-2])
+    assert first not in same(visit_id=1) and first in same(visit_id=3)
+    other = Store(store.path)  # another process adds one: seen at the next read
+    with other.transaction("elsewhere") as tx:
+        added = tx.insert("notes", {"visit_id": 1, "side": "library"})
+    other.close()
+    assert added in same(visit_id=1)
+    assert store.find("missing", visit_id=1) == []
+
+
 def test_settings_are_stored_and_audited(tmp_path):
     store = make(tmp_path)
     with store.transaction("tester") as tx:

@@ -107,11 +107,11 @@ class AreaScreen(LoadsData, Screen):
             self._css_update_count = self.app._css_update_count
 
     async def on_event(self, event: Event) -> None:
-        if isinstance(event, Mount) and not (self.is_attached and self.children):
-            # The app closed while this screen was being built (an area built ahead, or
-            # opened as the person quit): its widgets were never mounted (a screen always
-            # has its header and footer), and its mount handlers, which read and focus
-            # them, would fail on the way out.
+        if isinstance(event, Mount) and not (self.is_attached and self.app.is_running):
+            # The app is closing while this screen is built (an area built ahead, or one
+            # opened as the person quit): some of its widgets are never mounted, and its
+            # mount handlers, which read into them and focus them, would fail on the way
+            # out.
             return
         await super().on_event(event)
 
