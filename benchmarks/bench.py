@@ -661,8 +661,36 @@ changed.
   two shared the interpreter, and the paint, a freeze, took twice as long); tables
   measure printable ASCII cells by their length.
 
-"after" is the run at the end of the sixth session (21:23 UTC, load 1.2); "after-7ad3520"
-is the fifth session's.
+## What changed (seventh session)
+
+- The installations were generated again (the cache did not survive): 148,348 records at
+  150,000. The CLI figures are back where the fifth session had them (`observe` 0.33 s,
+  `report meeting` 1.12 s); the sixth session's 0.57 s and 1.86 s were that run's host.
+- Areas built ahead (`tui/preload.py`): once the first screen has read, every area not yet
+  opened is composed, read, laid out and painted hidden, one at a time and only while no
+  screen reads; opening it shows what is ready, without Textual's 50 ms hold of the paint
+  on a mode switch. A change while it is hidden is read when it is shown, as before. The
+  slowest area at 150,000 records: 0.55 s -> 0.10 s, its longest freeze 0.10 -> 0.04 s;
+  the Meeting pack 0.98 -> 0.07 s; at 10,000 records every area is under its third. The
+  cost moves after the Dashboard is painted, while the person reads it: the probe's
+  `background_after_start` (not a target; in each saved session of "after") took
+  1.25-1.43 s (0.76-0.87 s CPU) at 10,000 and 2.21-2.28 s (1.9 s CPU) at 150,000.
+- `Store.find` looks records up by an index of its first field's values, built once per
+  change (one visit's notes: 37.5 ms -> 0.09 ms at 150,000 records).
+- The department card mounts each column's sections at once and keeps its scrollbar
+  gutter (one layout pass where there were three); the Meeting pack, the Outbox, the
+  exports' reports and the sample are imported when needed, not before the first paint.
+
+Left at 10,000 records (all four are Textual's own work, the same at either size): the
+Dashboard (0.70 s against 0.667: 0.29 s of it is importing Textual, the app and the
+Dashboard), the slowest page (the visit page, 0.18 s against 0.167: composing, laying out
+and painting a new screen twice, before and after its data, each ~25-40 ms), the freeze
+while a page opens (0.036 s against 0.033) and the filter keystroke (0.092 s against
+0.05: 6 ms of our work, then a frame's wait, a 30 ms layout and paint of the table, and
+a second frame for the scrollbar).
+
+"after" is the run at the end of the seventh session (03:55 UTC, load 0.8-1.0);
+"after-88d4be4" is the sixth session's, "after-7ad3520" the fifth's.
 """
 
 
