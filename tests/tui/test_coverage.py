@@ -531,3 +531,42 @@ async def test_a_wide_matrix_paints_the_columns_in_view_as_a_datatable_does():
             assert rendered < len(table._cell_render_cache) / 3  # (the rest were blanks)
             assert any(f"{4}." in "".join(s.text for s in line) for line in ours)
         assert table.max_scroll_x > 100  # (most columns out of view at each position)
+
+
+async def test_coverage_says_it_is_reading_while_a_large_read_runs(
+    sample_store, liaison, programme, monkeypatch
+):
+    """Opened before it is built ahead, on a database large enough to read in a thread,
+    the matrix is empty until the read ends: the legend says why meanwhile."""
+    import threading
+
+    from shadow.tui import preload
+    from shadow.tui.loading import Loader
+
+    async def nothing_ahead(app) -> None:
+        return None
+
+    monkeypatch.setattr(preload, "build_areas", nothing_ahead)
+    monkeypatch.setattr(Loader, "small", lambda self: False)  # (every read in a thread)
+    gate = threading.Event()
+    read_view = coverage.read_view
+
+    def held(*args, **kwargs):
+        gate.wait(10)
+        return read_view(*args, **kwargs)
+
+    monkeypatch.setattr(coverage, "read_view", held)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, CoverageScreen)
+        legend = str(screen.query_one("#coverage-legend", Static).render())
+        assert "Reading who has visited which department" in legend
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        legend = str(screen.query_one("#coverage-legend", Static).render())
+        assert "Reading" not in legend and "Last visit" in legend
+        assert screen.matrix.row_count > 0

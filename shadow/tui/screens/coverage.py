@@ -259,6 +259,9 @@ class CoverageScreen(AreaScreen):
             size=lambda: sum(
                 self.app.store.size_hint(t) for t in (Visit.TABLE, Person.TABLE, Survey.TABLE)
             ),
+            busy=lambda: self.query_one("#coverage-legend", Label).update(
+                "Reading who has visited which department …"
+            ),
             name="coverage",
         )
         self.programme_id: int | None = None
