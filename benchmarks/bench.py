@@ -669,7 +669,8 @@ changed.
 - Areas built ahead (`tui/preload.py`): once the first screen has read, every area not yet
   opened is composed, read, laid out and painted hidden, one at a time and only while no
   screen reads; opening it shows what is ready, without Textual's 50 ms hold of the paint
-  on a mode switch. A change while it is hidden is read when it is shown, as before. The
+  on a mode switch (not when served: each browser tab would hold every area, 12 MiB a tab
+  on the sample). A change while it is hidden is read when it is shown, as before. The
   slowest area at 150,000 records: 0.55 s -> 0.10 s, its longest freeze 0.10 -> 0.04 s;
   the Meeting pack 0.98 -> 0.07 s; at 10,000 records every area is under its third. The
   cost moves after the Dashboard is painted, while the person reads it: the probe's

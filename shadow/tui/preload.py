@@ -69,9 +69,13 @@ def after_first_read(app: App, then: Callable[[], None]) -> None:
 
 
 async def _ahead(app: App) -> None:
-    """The imports and figures in a thread, then the areas built on the event loop."""
+    """The imports and figures in a thread, then the areas built on the event loop; not
+    when served (``shadow serve``): there every browser tab is a process of its own, and
+    each area built ahead is held by each (12 MiB a tab on the sample programme: 53.5 ->
+    65.2 MiB PSS, benchmarks/serve_bench.py --sessions 5; hundreds at 150,000 records)."""
     await asyncio.to_thread(_preload, app)
-    await build_areas(app)
+    if not getattr(app, "served", ""):
+        await build_areas(app)
 
 
 def _preload(app: App) -> None:

@@ -140,3 +140,16 @@ async def test_building_ahead_stops_when_the_app_closes(sample_store, liaison, m
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()
     assert 2 <= len(built) < len(AREAS)
+
+
+async def test_a_served_app_builds_no_area_ahead(sample_store, liaison, monkeypatch):
+    """Served, every browser tab is a process of its own: areas are built when opened,
+    as before, so that a tab holds only what its person opened."""
+    monkeypatch.setenv("SHADOW_SERVED", "signed-in")
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await areas_built(pilot)
+        assert set(app._screen_stacks) == {"dashboard"}
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DirectoryScreen)
