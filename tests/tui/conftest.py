@@ -18,6 +18,22 @@ def private_config(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def _areas_built_when_opened(request, monkeypatch):
+    """The app builds every area ahead once its first screen has read (tui/preload.py
+    ``build_areas``); a test's app does so only where the test is marked ``builds_ahead``
+    (tests/tui/test_built_ahead.py). Elsewhere each area is built when the test opens it,
+    as served apps do: the building is CPU beside every test's own steps, and the suites'
+    timing-sensitive waits were seen to miss under it (two failures in two full runs)."""
+    if request.node.get_closest_marker("builds_ahead") is None:
+        from shadow.tui import preload
+
+        async def not_ahead(_app) -> None:
+            return None
+
+        monkeypatch.setattr(preload, "build_areas", not_ahead)
+
+
 @pytest.fixture
 def store(tmp_path):
     """An empty database in tmp_path."""

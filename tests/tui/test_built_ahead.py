@@ -4,6 +4,7 @@ opening only shows it; a change while it is hidden is read when it is shown."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App
 
 from shadow.core import directory
@@ -14,6 +15,8 @@ from shadow.tui.screens.dashboard import DashboardScreen
 from shadow.tui.screens.directory import DirectoryScreen
 
 from .helpers import SIZE
+
+pytestmark = pytest.mark.builds_ahead
 
 
 async def areas_built(pilot) -> None:
