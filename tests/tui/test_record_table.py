@@ -201,3 +201,33 @@ def test_a_cells_width_is_rich_s_cell_len(plain):
     as rich measures it (wide characters, accents, control characters)."""
     cell = Text(plain, style="bold")
     assert text_width(cell) == cell.cell_len
+
+
+async def test_component_styles_kept_follow_the_focus_and_the_theme():
+    """The table keeps each component's Rich style (DataTable asked the CSS again for every
+    row painted): what it keeps is what the CSS says, focused or not, in any theme."""
+    from textual.dom import DOMNode
+
+    names = ("datatable--header", "datatable--even-row", "datatable--odd-row")
+    names += ("datatable--cursor", "datatable--hover", "datatable--fixed")
+    app = TableApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(RecordTable)
+        table.fill([(n, [Text(str(n)), Text(f"row {n}")]) for n in range(1, 6)])
+        await pilot.pause()
+
+        def same() -> None:
+            for name in names:
+                theirs = DOMNode.get_component_styles(table, name).rich_style
+                assert table.get_component_styles(name).rich_style == theirs, name
+            assert table.rich_style == DOMNode.rich_style.fget(table)
+
+        same()
+        cursor = table.get_component_styles("datatable--cursor").rich_style
+        table.focus()
+        await pilot.pause()
+        same()
+        app.theme = "nord"
+        await pilot.pause()
+        same()
+        assert table.get_component_styles("datatable--cursor").rich_style != cursor
