@@ -675,23 +675,27 @@ changed.
   the Meeting pack 0.98 -> 0.07 s; at 10,000 records every area is under its third. The
   cost moves after the Dashboard is painted, while the person reads it: the probe's
   `background_after_start` (not a target; in each saved session of "after") took
-  1.25-1.43 s (0.76-0.87 s CPU) at 10,000 and 2.21-2.28 s (1.9 s CPU) at 150,000.
+  1.23-1.24 s (0.74-0.75 s CPU) at 10,000 and 2.20-2.21 s (1.9 s CPU) at 150,000.
 - `Store.find` looks records up by an index of its first field's values, built once per
-  change (one visit's notes: 37.5 ms -> 0.09 ms at 150,000 records).
+  change (one visit's notes: 37.5 ms -> 0.08 ms at 150,000 records).
 - The department card mounts each column's sections at once and keeps its scrollbar
   gutter (one layout pass where there were three); the Meeting pack, the Outbox, the
   exports' reports and the sample are imported when needed, not before the first paint.
+- Tables keep their component styles until their styles change (DataTable worked them
+  out again at every row painted): the filter keystroke at 10,000 records 0.092 s ->
+  0.076 s ("after-f7797f2" -> "after"), its freeze 0.033 -> 0.030 s.
 
 Left at 10,000 records (all four are Textual's own work, the same at either size): the
-Dashboard (0.70 s against 0.667: 0.29 s of it is importing Textual, the app and the
+Dashboard (0.70-0.73 s against 0.667: 0.29 s of it is importing Textual, the app and the
 Dashboard), the slowest page (the visit page, 0.18 s against 0.167: composing, laying out
 and painting a new screen twice, before and after its data, each ~25-40 ms), the freeze
-while a page opens (0.036 s against 0.033) and the filter keystroke (0.092 s against
-0.05: 6 ms of our work, then a frame's wait, a 30 ms layout and paint of the table, and
-a second frame for the scrollbar).
+while a page opens (0.036-0.037 s against 0.033) and the filter keystroke (0.076 s
+against 0.05: a few ms of our work, then a frame's wait, the table's layout and paint,
+and a second frame for the scrollbar).
 
-"after" is the run at the end of the seventh session (03:55 UTC, load 0.8-1.0);
-"after-88d4be4" is the sixth session's, "after-7ad3520" the fifth's.
+"after" is the run at the end of the seventh session (9f7213c, 04:52 UTC, load ~1);
+"after-f7797f2" is the same session's earlier run (03:50 UTC, before the kept component
+styles); "after-88d4be4" is the sixth session's, "after-7ad3520" the fifth's.
 """
 
 
