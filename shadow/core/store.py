@@ -715,10 +715,9 @@ class Store:
         self._jstale = False
         self._jid: tuple[int, int, int] | None = None
         self._listeners: list[Callable[[set[str]], None]] = []
-        # find()'s indexes: (table, field) -> (the rows' version and dict, value -> keys);
-        # ``_rows_version`` moves whenever records are put, removed or reloaded.
-        self._indexes: dict[tuple[str, str], tuple[tuple[int, int], dict[Any, list[str]]]] = {}
-        self._rows_version = 0
+        # find()'s indexes, (table, field) -> value -> keys; dropped whenever records are
+        # put, removed or reloaded (the next find builds what it needs again).
+        self._indexes: dict[tuple[str, str], dict[Any, list[str]]] = {}
         # Changes seen (ours or another process's) and what derived() keeps for them.
         self._changes = 0
         self._derived: tuple[int, dict[Any, Any]] = (0, {})  # (at which change, values)
@@ -1080,7 +1079,7 @@ class Store:
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
             raise self._refuse(DamagedFile, f"{self.path} is damaged (_meta seq)")
         self._data.clear()
-        self._rows_version += 1
+        self._indexes.clear()
         self._data.update(data)
         self._lazy = lazy or {}
         self._pending = {}
@@ -1303,7 +1302,7 @@ class Store:
         return touched
 
     def _apply(self, ops: list[list[Any]]) -> set[str]:
-        self._rows_version += 1  # (find()'s indexes are stale from now)
+        self._indexes.clear()  # (stale from now)
         meta = self._meta()
         next_ids = meta["next_ids"]
         split = "audit_file" in meta
@@ -1502,20 +1501,15 @@ class Store:
         rows = self._rows(table)
         if rows is None:
             return []
-        version = (self._rows_version, id(rows))
-        held = self._indexes.get((table, field))
-        if held is None or held[0] != version:
-            now = self._rows_version  # (older indexes go: they are stale)
-            if any(v[0] != now for v, _ in self._indexes.values()):
-                self._indexes = {k: h for k, h in self._indexes.items() if h[0][0] == now}
-            index: dict[Any, list[str]] = {}
+        index = self._indexes.get((table, field))
+        if index is None:
+            index = self._indexes[(table, field)] = {}
             for key, doc in rows.items():
                 if field in doc:
                     with contextlib.suppress(TypeError):  # (a list never equals a key)
                         index.setdefault(doc[field], []).append(key)
-            held = self._indexes[(table, field)] = (version, index)
         found = []
-        for key in held[1].get(value, ()):
+        for key in index.get(value, ()):
             doc = rows[key]
             if all(f in doc and doc[f] == v for f, v in rest):
                 found.append(dict(doc, id=int(key)))
@@ -2229,7 +2223,7 @@ class Store:
                 version += 1
                 data[META]["1"]["schema"] = version
             self._data.clear()
-            self._rows_version += 1
+            self._indexes.clear()
             self._data.update(data)
             self._tables.clear()
             if not self.read_only:  # read-only: migrated in memory, the file stays as it is

@@ -107,7 +107,8 @@ def import_screens() -> None:
 async def build_areas(app: App) -> None:
     """Build every area (app mode) not yet opened, hidden, one after another, each once
     no screen reads (two reads never share the interpreter, nor a read the first
-    screen's paint); once it has read, lay it out and paint it ahead (``paint_ahead``)."""
+    screen's paint); once it has read, lay it out and paint it into its compositor, so
+    that showing it finds its lines painted."""
     for mode in list(getattr(app, "_modes", {})):
         await _until_no_screen_reads(app)
         if not app.is_running:
