@@ -48,9 +48,20 @@ BUSY = (WorkerState.PENDING, WorkerState.RUNNING)  # a worker's states until it 
 
 def screens_reading(app: App) -> bool:
     """Whether a loader's read is running or waiting to run in a worker thread."""
-    if any(r.owner.is_attached and r.owner.app is app for r in list(_starting)):
+    if any(_app_of(r.owner) is app for r in list(_starting)):
         return True
     return any(w.state in BUSY and w.group.startswith("loader-") for w in app.workers)
+
+
+def _app_of(node: DOMNode) -> App | None:
+    """The app ``node`` is attached to, by its parents. Not ``node.app`` nor
+    ``node.is_attached``: both ask the app running now (a context variable), so a read
+    that never started under an app that has since closed (another test's, in the same
+    process) was taken for one of this app's, and its work waiting for no read (the
+    screens' imports) waited for ever."""
+    while node is not None and not isinstance(node, App):
+        node = node._parent  # type: ignore[assignment]
+    return None if node is None or node._exit else node
 
 
 def when_not_reading(app: App, then: Callable[[], None]) -> None:

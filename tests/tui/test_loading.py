@@ -138,3 +138,32 @@ def test_importing_the_screens_imports_every_screen_module(monkeypatch):
     preload.import_screens()
     areas = ("schedule", "coverage", "backlog", "actions", "directory", "visit", "department")
     assert {f"shadow.tui.screens.{name}" for name in areas} <= set(imported)
+
+
+async def test_a_read_a_closed_app_never_started_does_not_hold_up_another_app():
+    """A loader whose thread was to start as its app closed stays in ``_starting`` while
+    it lives (kept out of the collector, it may never be freed): another app in the same
+    process (tests run hundreds) must not take it for one of its own reads. The app's
+    reminders (a loader owned by the app) were: every later app's background work
+    (the screens' imports) then waited for ever, a test failing now and then."""
+    first = Probe(size=100)
+    gone = App()
+    async with gone.run_test():
+        await gone.push_screen(first)
+    left = [first.loader, Loader(gone, str, print, name="reminders")]
+    loading._starting.update(left)  # (as if their starts never came)
+    try:
+
+        async def steps(pilot):
+            assert not loading.screens_reading(pilot.app)
+            later = Probe(size=100, gate=threading.Event())
+            await pilot.app.push_screen(later)
+            later.loader.load("a")
+            assert loading.screens_reading(pilot.app)  # its own read counts
+            later.gate.set()
+            await pilot.app.workers.wait_for_complete()
+
+        await run(Probe(size=3), steps)
+    finally:
+        for loader in left:
+            loading._starting.discard(loader)
