@@ -19,6 +19,7 @@ from shadow.core.store import StoreError
 from ..commands import Command
 from ..loading import LoadsData, say_cannot_read
 from ..preload import preload_when_idle
+from ..scrollbars import ScrollbarsPaintedWithTheirLayout
 from ..widgets.footer import ShadowFooter
 
 # What the programme-wide views read (the Dashboard, the meeting pack): a change to any
@@ -51,7 +52,7 @@ def area_bar(area: str, fill: str, note: str, note_text: str = "") -> Horizontal
     )
 
 
-class AreaScreen(LoadsData, Screen):
+class AreaScreen(LoadsData, ScrollbarsPaintedWithTheirLayout, Screen):
     """The base screen of one area (one app mode).
 
     Subclasses set ``AREA_TITLE``, ``HELP`` (what the area is for, shown by ?),
