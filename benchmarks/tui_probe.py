@@ -269,6 +269,7 @@ async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
         # (A blinking cursor paints twice a second: its paint would end a keystroke.)
         for field in app.screen.query("Input"):
             field.cursor_blink = False
+        await settle(pilot)  # (the cursor shown steady is painted before the first letter)
         keys, settled, cpus = [], [], []
         beat.reset()
         for letter in args.filter:

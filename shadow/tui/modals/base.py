@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from ..commands import Command, bindings
 from ..loading import LoadsData
-from ..scrollbars import ScrollbarsPaintedWithTheirLayout
+from ..painting import ScrollbarsPaintedWithTheirLayout
 from ..widgets.footer import ShadowFooter
 from ..widgets.literal import select_options
 

@@ -47,7 +47,9 @@ from ..modals.pickers import ChoiceModal, RecordPicker, TextPrompt, suggestion_s
 from ..modals.suggestion_detail import SuggestionDetail
 from ..modals.suggestion_form import SuggestionForm
 from ..modals.wait import wait_chosen
+from ..painting import refreshes_now
 from ..palette import priority_style, rich
+from ..widgets.filter_field import FilterField
 from ..widgets.literal import cell, one_line
 from ..widgets.record_table import RecordTable
 from ..widgets.suggest import SuggestName
@@ -259,7 +261,7 @@ class BacklogScreen(AreaScreen):
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="backlog-bar", classes="area-bar"):
-            yield Input(
+            yield FilterField(
                 placeholder="Search titles, descriptions, departments, people, tags ( / )",
                 id="backlog-search",
                 classes="bar-fill",
@@ -521,6 +523,7 @@ class BacklogScreen(AreaScreen):
         if text != self.filter.text:
             self.filter.text = text
             self.refilter()
+            refreshes_now(self)  # (its rows, labels and scrollbar in one pass)
 
     @on(Input.Submitted, "#backlog-search")
     def _search_submitted(self) -> None:

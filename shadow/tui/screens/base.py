@@ -18,8 +18,8 @@ from shadow.core.store import StoreError
 
 from ..commands import Command
 from ..loading import LoadsData, say_cannot_read
+from ..painting import ScrollbarsPaintedWithTheirLayout
 from ..preload import preload_when_idle
-from ..scrollbars import ScrollbarsPaintedWithTheirLayout
 from ..widgets.footer import ShadowFooter
 
 # What the programme-wide views read (the Dashboard, the meeting pack): a change to any

@@ -23,6 +23,7 @@ from ..modals.base import Confirm
 from ..modals.department_form import DepartmentForm
 from ..modals.import_csv import ImportModal
 from ..modals.person_form import PersonForm
+from ..widgets.filter_field import FilterField
 from ..widgets.record_table import RecordTable
 from .base import REFRESH_COMMAND, AreaScreen
 
@@ -139,7 +140,7 @@ class DirectoryScreen(AreaScreen):
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="directory-bar", classes="area-bar"):
-            yield Input(
+            yield FilterField(
                 placeholder="Search people and departments ( / )", id="search", classes="bar-fill"
             )
             yield Label("", id="directory-status", classes="bar-note", markup=False)

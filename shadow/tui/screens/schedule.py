@@ -42,6 +42,7 @@ from ..modals.pick_visit import PickVisit
 from ..palette import rich
 from ..visit_status import STATUS_VERBS, change_status
 from ..widgets.due import from_now
+from ..widgets.filter_field import FilterField
 from ..widgets.literal import select_options
 from ..widgets.record_table import RecordTable
 from ..widgets.suggest import SuggestName
@@ -438,8 +439,8 @@ class ScheduleScreen(AreaScreen):
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="schedule-filters"):
-            yield Input(placeholder="Person (/)", id="filter-person", compact=True)
-            yield Input(placeholder="Department", id="filter-department", compact=True)
+            yield FilterField(placeholder="Person (/)", id="filter-person", compact=True)
+            yield FilterField(placeholder="Department", id="filter-department", compact=True)
             yield Select([], prompt="Any programme", id="filter-programme", compact=True)
             yield Select(
                 [(s, s) for s in VISIT_STATUSES],

@@ -14,6 +14,7 @@ are worked out once per change of the table's styles, not once per row painted.
 
 from __future__ import annotations
 
+from pickle import loads
 from typing import Any
 
 from rich.console import Console
@@ -49,6 +50,7 @@ class SharedCellRenders(DataTable):
         self._component_rich: dict[tuple[str, ...], Style] = {}  # (_KeptComponentStyles)
         self._painting = False
         self._painted_style: Style | None = None
+        self._painted_state: tuple | None = None  # (_paint_state, once a paint)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -65,7 +67,29 @@ class SharedCellRenders(DataTable):
         try:
             return super().render_lines(crop)
         finally:
-            self._painting, self._painted_style = False, None
+            self._painting, self._painted_style, self._painted_state = False, None, None
+
+    def _paint_state(self) -> tuple:
+        """What a body cell's rendering depends on besides its text and row: the table's
+        fixed rows and columns, then (in ``shared_key``'s order) the hover cursor shown,
+        the pseudo classes (focus), the cursor shown, the cursor's priorities and the
+        padding. Read once a paint: they are reactives, and reading seven of them for
+        each of the 400 cells of a screenful was a seventh of painting it."""
+        state = self._painted_state
+        if state is None:
+            state = (
+                self.fixed_rows,
+                self.fixed_columns,
+                self._show_hover_cursor,
+                self._pseudo_class_state,
+                self.show_cursor,
+                self.cursor_foreground_priority,
+                self.cursor_background_priority,
+                self.cell_padding,
+            )
+            if self._painting:
+                self._painted_state = state
+        return state
 
     @property
     def rich_style(self) -> Style:
@@ -84,7 +108,9 @@ class SharedCellRenders(DataTable):
         cursor: bool = False,
         hover: bool = False,
     ) -> Lines:
-        if row_index < self.fixed_rows or column_index < self.fixed_columns:
+        state = self._paint_state()
+        fixed_rows, fixed_columns, show_hover, pseudo = state[:4]
+        if row_index < fixed_rows or column_index < fixed_columns:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
@@ -98,9 +124,9 @@ class SharedCellRenders(DataTable):
             base_style,
             cursor,
             hover,
-            self._show_hover_cursor,
+            show_hover,
             self._update_count,
-            self._pseudo_class_state,
+            pseudo,
         )
         done = self._cell_render_cache.get(own_key)
         if done is not None:
@@ -116,12 +142,7 @@ class SharedCellRenders(DataTable):
             base_style,
             cursor,
             hover,
-            self._show_hover_cursor,
-            self._pseudo_class_state,
-            self.show_cursor,
-            self.cursor_foreground_priority,
-            self.cursor_background_priority,
-            self.cell_padding,
+            *state[2:],
             width,
         )
         shared = self._shared_renders.get(shared_key)
@@ -215,11 +236,53 @@ def _text_segments(cell: Text, console: Console) -> list[Segment]:
 
 
 def _with_meta(lines: Lines, meta: Style) -> Lines:
-    """``lines`` with every segment's row and column metadata replaced by ``meta``'s."""
-    return [
-        [Segment(s.text, None if s.style is None else s.style + meta, s.control) for s in line]
-        for line in lines
-    ]
+    """``lines`` with every segment's row and column metadata replaced by ``meta``'s: what
+    ``style + meta`` gives when the style's metadata is a row and a column (every cell's
+    here), made as ``Style.copy`` makes a style, with ``meta``'s metadata and no hash
+    yet. ``style + meta`` merged the two metadata (unpickled, merged, pickled again)
+    for every segment of a screenful: a sixth of painting it. Any other style (a link,
+    other metadata) is added as before."""
+    data = meta._meta
+    new = Style.__new__
+    out = []
+    for line in lines:
+        done = []
+        for text, style, control in line:
+            if style is not None:
+                if style._link or style._null or not _row_and_column_only(style._meta):
+                    style = style + meta
+                else:
+                    copy = new(Style)
+                    copy._ansi = style._ansi
+                    copy._style_definition = style._style_definition
+                    copy._color = style._color
+                    copy._bgcolor = style._bgcolor
+                    copy._attributes = style._attributes
+                    copy._set_attributes = style._set_attributes
+                    copy._link = style._link
+                    copy._link_id = style._link_id
+                    copy._null = False
+                    copy._meta = data
+                    copy._hash = None
+                    style = copy
+            done.append(Segment(text, style, control))
+        out.append(done)
+    return out
+
+
+_ROW_AND_COLUMN: dict[bytes | None, bool] = {None: True}
+
+
+def _row_and_column_only(meta: bytes | None) -> bool:
+    """Whether a style's pickled metadata holds a row and a column and nothing else
+    (kept per distinct metadata: one per cell position)."""
+    known = _ROW_AND_COLUMN.get(meta)
+    if known is None:
+        if len(_ROW_AND_COLUMN) > 50_000:
+            _ROW_AND_COLUMN.clear()
+            _ROW_AND_COLUMN[None] = True
+        known = _ROW_AND_COLUMN[meta] = set(loads(meta)) <= {"row", "column"}
+    return known
 
 
 class _KeptComponentStyles:

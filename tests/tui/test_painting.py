@@ -1,9 +1,10 @@
-"""tui/scrollbars.py: a layout pass that changes a table's scrollbar paints it once, and
+"""tui/painting.py: a layout pass that changes a table's scrollbar paints it once, and
 what the terminal shows is the screen as it is (the updates the app writes, applied to a
 grid of cells as a terminal would)."""
 
 from __future__ import annotations
 
+import pytest
 from rich.cells import cell_len
 from rich.segment import ControlType, Segment
 from textual.app import App
@@ -12,9 +13,9 @@ from textual.widgets import DataTable, Input
 
 from shadow.tui.app import create_app
 from shadow.tui.modals.base import ShadowModal
+from shadow.tui.painting import ScrollbarsPaintedWithTheirLayout
 from shadow.tui.screens.base import AreaScreen
 from shadow.tui.screens.schedule import ScheduleScreen
-from shadow.tui.scrollbars import ScrollbarsPaintedWithTheirLayout
 
 from .helpers import open_by_key, press_each
 from .programme import NOW
@@ -153,3 +154,64 @@ async def test_the_schedule_shows_what_it_is_after_each_filter_keystroke(sample_
             counts.append(len(screen.agenda.ids))
             assert terminal.differs_from_the_screen() == []
         assert counts[2] < counts[1] and counts[3] == 0, counts
+
+
+FILTERS = [  # (the area's key, its filter box, its table)
+    ("f3", "#filter-person", lambda screen: screen.agenda),
+    ("f2", "#search", lambda screen: screen.current_table),
+]
+
+
+async def typing(app, key: str, box: str, table, letters: str, then=settled):
+    """Each letter typed into the area's filter box: the cells each keystroke's paints
+    changed, the rows shown after it, and the cells shown wrongly after it."""
+    async with app.run_test(size=(100, 16)) as pilot:
+        await press_each(pilot, key)
+        screen = app.screen
+        field = screen.query_one(box, Input)
+        field.focus()
+        field.cursor_blink = False
+        await settled(pilot)
+        terminal = Terminal(app)
+        terminal.apply(screen._compositor.render_full_update())
+        terminal.watch()
+        seen = []
+        for letter in letters:
+            terminal.paints.clear()
+            await pilot.press(letter)
+            await then(pilot)
+            changed = [n for n in terminal.paints if n]
+            seen.append((changed, table(screen).row_count, terminal.differs_from_the_screen()))
+        return seen
+
+
+@pytest.mark.parametrize(("key", "box", "table"), FILTERS, ids=["schedule", "directory"])
+async def test_a_filter_keystroke_paints_its_letter_and_rows_in_one_paint(
+    sample_store, liaison, key, box, table
+):
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    seen = await typing(app, key, box, table, "anq")
+    assert [wrong for _, _, wrong in seen] == [[], [], []]  # shown as it is
+    assert [len(changed) for changed, _, _ in seen] == [1, 1, 1], seen
+    assert len({rows for _, rows, _ in seen}) > 1 and seen[-1][1] == 0  # (rows went)
+
+
+async def test_the_backlog_search_paints_its_rows_in_one_paint_after_the_pause(
+    sample_store, liaison
+):
+    """The Backlog searches once typing pauses (``DEBOUNCE``): the letter is painted at
+    once, then the rows, labels and scrollbar together."""
+    from shadow.tui.screens.backlog import DEBOUNCE
+
+    async def paused(pilot):
+        await settled(pilot)
+        await pilot.pause(DEBOUNCE * 2)
+        await settled(pilot)
+
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    seen = await typing(
+        app, "f4", "#backlog-search", lambda screen: screen.table, "pq", then=paused
+    )
+    assert [wrong for _, _, wrong in seen] == [[], []]
+    assert [len(changed) for changed, _, _ in seen] == [2, 2], seen
+    assert seen[-1][1] == 0 < seen[0][1]
