@@ -118,6 +118,8 @@ COMPACT_MIN_BYTES = 1 << 20
 # database, rewritten in a few milliseconds); larger ones fold as they grow (COMPACT_EVERY,
 # COMPACT_MIN_BYTES), so that a write does not cost a rewrite of the whole archive.
 FOLD_ON_CLOSE_MAX_BYTES = 1 << 20
+_NO_VALUE = object()  # a key no record's field holds (Store.index)
+
 # What size_hint() says while another thread holds the store: more than any limit for
 # reading on the spot.
 BUSY_SIZE = 1 << 40
@@ -1514,6 +1516,29 @@ class Store:
             if all(f in doc and doc[f] == v for f, v in rest):
                 found.append(dict(doc, id=int(key)))
         return found
+
+    def index(self, table: str, field: str) -> None:
+        """Build now the index :meth:`find` keeps of ``table``'s ``field`` (kept until the
+        next change), so that a later find by it only reads what it finds."""
+        self.refresh()
+        with self._mutex:
+            if table != AUDIT:
+                self._indexed(table, {field: _NO_VALUE})
+
+    def indexed(self, *fields: tuple[str, str], parsed: Iterable[str] = ()) -> bool:
+        """Whether :meth:`find` has each (table, field) indexed now and the ``parsed``
+        tables are parsed, as ``size_hint`` never waiting (False while another thread
+        holds the store): for choosing to read on the spot what only lookups by these
+        fields and records of these tables read."""
+        if not self._mutex.acquire(blocking=False):
+            return False
+        try:
+            self.refresh(wait=False)
+            return all(field in self._indexes for field in fields) and not any(
+                table in self._lazy for table in parsed
+            )
+        finally:
+            self._mutex.release()
 
     def filter(self, table: str, predicate: Callable[[Doc], bool]) -> list[Doc]:
         self.refresh()

@@ -32,10 +32,13 @@ from typing import Any, Generic, TypeVar
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.widget import Widget
 from textual.worker import WorkerState
 
 from shadow.core.models import UserError
 from shadow.core.store import StoreError
+
+from .painting import refreshes_now
 
 T = TypeVar("T")
 SYNC_LIMIT = 500  # up to this many records a screen is read on the spot (see Loader)
@@ -272,6 +275,12 @@ class Loader(Generic[T]):
         else:
             self.show(message.data)
             keep_out_of_collector()
+            shown_on = self.owner if isinstance(self.owner, Widget) else None
+            if shown_on is not None and shown_on.is_attached:
+                # What the data changed, painted in the screen's next pass, not in one
+                # pass for each widget as it goes idle (a page painted its data in two
+                # or three passes, 0.03-0.06 s apart, at 10,000 records).
+                refreshes_now(shown_on.screen)
         if self._again is not None:
             (request,), self._again = self._again, None
             self.load(request)

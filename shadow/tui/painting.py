@@ -1,20 +1,24 @@
 """Fewer frames for one change: what a change asks to paint, painted in one pass.
 
-Scrollbars painted with the layout pass that changed them, not again a frame later
-(``ScrollbarsPaintedWithTheirLayout``).
+What a layout pass asks for, painted by that pass (``PaintedWithTheirLayout``).
 
-When a layout pass changes a scrolled widget's size or virtual size (a filter's keystroke
-changes a table's row count), Textual updates the widget's scrollbars during the pass
-(``Widget._size_updated`` -> ``_scroll_update`` -> ``ScrollBar.refresh``) and then paints
-what is dirty: the table's region, the scrollbar inside it with its new thumb. Yet the
-scrollbar's refresh is still pending, and it asks the screen for one more frame that
-paints the same cells again, a frame (17-25 ms) later: a filter keystroke's last paint
-came a frame after its rows (0.065 s, then 0.090 s at 10,000 records).
+A layout pass updates the widgets it sizes, and each asks for more: a scrolled widget's
+scrollbars (``Widget._size_updated`` -> ``_scroll_update`` -> ``ScrollBar.refresh``),
+and every widget whose virtual size changed asks for a layout (``virtual_size`` is a
+reactive that lays out), though the pass has just laid it out. The pass then paints what
+changed, those widgets with their new state included. Yet each request is still
+pending, and asks the screen for one more pass and paint a frame (17-25 ms) later, of the
+same cells: a filter keystroke's last paint came a frame after its rows (0.065 s, then
+0.090 s at 10,000 records); a page's footer keys, sized again when the footer changed,
+asked for one more pass after it (0.03 s of a visit page's 0.14 s).
 
-Here, once a layout pass has painted (the screen on top, no batch holding the paint), a
-scrollbar still asking to be painted whose region that paint covered is taken as
-painted: it was rendered from its state as it is now. Any other refresh (one the pass
-did not paint over, a screen not on top) asks for its frame as before.
+Here, once a layout pass has painted (the screen on top, no batch holding the paint),
+what a widget asked for *during* the pass is taken as done if that paint covered the
+widget: a repaint (it was rendered from its state as it is now), and the layout of a
+widget without children that does not scroll (only its virtual size changed, which the
+pass set). Anything asked before the pass or after its paint, a container's or a
+scrolled widget's layout, a widget the paint did not cover, a screen not on top: each
+asks for its frame as before.
 
 What a change asked of each widget told to the screen at once (``refreshes_now``), not
 when each widget next goes idle: a filter's keystroke changes the rows of a table, its
@@ -25,43 +29,50 @@ begun: one keystroke took two or three layout passes.
 
 from __future__ import annotations
 
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.screen import Screen
-from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import DataTable
 
 
-class ScrollbarsPaintedWithTheirLayout:
+class PaintedWithTheirLayout:
     """Mixed into a Screen (before ``Screen`` in its bases)."""
 
-    _painted_regions: set[Region] | None = None  # what the last paint of this pass covered
+    _asked_before: set[Widget] | None = None  # pending when the pass began (while in one)
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
-        self._painted_regions = None
+        self._asked_before = {
+            widget
+            for widget in self._compositor.visible_widgets  # type: ignore[attr-defined]
+            if widget._repaint_required or widget._layout_required
+        }
         try:
             super()._refresh_layout(size, scroll)  # type: ignore[misc]
-            painted = self._painted_regions
         finally:
-            self._painted_regions = None
-        if not painted:
-            return
-        full = self._compositor.size.region in painted  # type: ignore[attr-defined]
-        for widget, geometry in self._compositor.visible_widgets.items():  # type: ignore[attr-defined]
-            if not isinstance(widget, ScrollBar) or not widget._repaint_required:
-                continue
-            region, clip = geometry
-            shown = clip.intersection(region)
-            if full or any(area.contains_region(shown) for area in painted):
-                widget._repaint_required = False
+            self._asked_before = None
 
     def _compositor_refresh(self) -> None:
         app = self.app  # type: ignore[attr-defined]
         painting = self is app.screen and not app.is_inline and not app._batch_count
-        regions = set(self._compositor._dirty_regions) if painting else None  # type: ignore[attr-defined]
+        compositor = self._compositor  # type: ignore[attr-defined]
+        regions = set(compositor._dirty_regions) if painting else None
         super()._compositor_refresh()  # type: ignore[misc]
-        if regions:
-            self._painted_regions = regions
+        if regions and self._asked_before is not None:
+            self._done_by_paint(regions, self._asked_before)
+
+    def _done_by_paint(self, painted: set, before: set[Widget]) -> None:
+        """What the widgets asked for during this pass, done by its paint (``painted``)."""
+        compositor = self._compositor  # type: ignore[attr-defined]
+        full = compositor.size.region in painted
+        for widget, (region, clip) in compositor.visible_widgets.items():
+            if not (widget._repaint_required or widget._layout_required) or widget in before:
+                continue
+            if widget._layout_required and (widget._nodes or widget.is_scrollable):
+                continue  # (a container's layout: its children may move)
+            shown = clip.intersection(region)
+            if full or any(area.contains_region(shown) for area in painted):
+                widget._repaint_required = False
+                widget._layout_required = False
 
 
 def refreshes_now(screen: Screen) -> None:

@@ -88,12 +88,17 @@ def _preload(app: App) -> None:
 def read_ahead(store: Store) -> None:
     """Work out now the figures an area reads that change only with the database (kept
     per change by ``Store.derived``), so that its first opening finds them: the survey
-    gaps of the Coverage area. One that cannot be read is left to the area, which says
-    why when it reads."""
+    gaps of the Coverage area; and the indexes a visit's page finds its notes, suggestions
+    and kudos by, so that it reads them on the spot (``VisitScreen._read_size``). One that
+    cannot be read is left to the screen, which says why when it reads."""
     from shadow.core import coverage
+
+    from .screens.visit import PAGE_INDEXES
 
     with contextlib.suppress(*READ_ERRORS), collector_paused():
         coverage.survey_figures(store)
+        for table, field in PAGE_INDEXES:
+            store.index(table, field)
 
 
 def import_screens() -> None:

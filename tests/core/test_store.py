@@ -167,6 +167,36 @@ def test_find_by_an_index_gives_what_a_tinydb_search_gives_through_every_change(
     assert store.find("missing", visit_id=1) == []
 
 
+def test_an_index_built_ahead_is_said_until_a_change_and_finds_the_same(tmp_path):
+    """index() builds what find() would, indexed() says so (and whether tables are parsed)
+    until any change drops the indexes, here or by another process."""
+    with make(tmp_path).transaction("tester") as tx:
+        for n in range(6):
+            tx.insert("notes", {"visit_id": n % 2})
+        tx.insert("people", {"name": "Ann"})
+    store = make(tmp_path)
+    assert not store.indexed(("notes", "visit_id"))
+    store._lazy.setdefault("people", b"{}")  # (as a large table not parsed yet)
+    assert not store.indexed(parsed=["people"])
+    store._lazy.pop("people")
+    store.index("notes", "visit_id")
+    assert store.indexed(("notes", "visit_id"))
+    assert not store.indexed(("notes", "visit_id"), ("notes", "side"))
+    assert [d["id"] for d in store.find("notes", visit_id=1)] == [2, 4, 6]
+    assert store.indexed(("notes", "visit_id"), parsed=["people", "missing"])
+    with store.transaction("tester") as tx:
+        tx.insert("notes", {"visit_id": 1})
+    assert not store.indexed(("notes", "visit_id"))
+    store.index("notes", "visit_id")
+    other = Store(store.path)
+    with other.transaction("elsewhere") as tx:
+        tx.insert("notes", {"visit_id": 1})
+    other.close()
+    assert not store.indexed(("notes", "visit_id"))  # (seen changed on disk)
+    assert len(store.find("notes", visit_id=1)) == 5
+    store.index("missing", "visit_id")  # (nothing to index: no error)
+
+
 def test_settings_are_stored_and_audited(tmp_path):
     store = make(tmp_path)
     with store.transaction("tester") as tx:

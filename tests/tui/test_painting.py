@@ -1,4 +1,4 @@
-"""tui/painting.py: a layout pass that changes a table's scrollbar paints it once, and
+"""tui/painting.py and the filter boxes: what one change asks to paint is painted once, and
 what the terminal shows is the screen as it is (the updates the app writes, applied to a
 grid of cells as a terminal would)."""
 
@@ -8,12 +8,14 @@ import pytest
 from rich.cells import cell_len
 from rich.segment import ControlType, Segment
 from textual.app import App
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from shadow.tui.app import create_app
+from shadow.tui.loading import Loader, LoadsData
 from shadow.tui.modals.base import ShadowModal
-from shadow.tui.painting import ScrollbarsPaintedWithTheirLayout
+from shadow.tui.painting import PaintedWithTheirLayout
 from shadow.tui.screens.base import AreaScreen
 from shadow.tui.screens.schedule import ScheduleScreen
 
@@ -96,7 +98,7 @@ class Rows(Screen):
         yield table
 
 
-class RowsPaintedOnce(ScrollbarsPaintedWithTheirLayout, Rows):
+class RowsPaintedOnce(PaintedWithTheirLayout, Rows):
     pass
 
 
@@ -133,8 +135,8 @@ async def test_the_screens_paint_a_scrollbar_once_with_its_layout():
 
 
 def test_every_screen_and_dialog_paints_its_scrollbars_once():
-    assert issubclass(AreaScreen, ScrollbarsPaintedWithTheirLayout)
-    assert issubclass(ShadowModal, ScrollbarsPaintedWithTheirLayout)
+    assert issubclass(AreaScreen, PaintedWithTheirLayout)
+    assert issubclass(ShadowModal, PaintedWithTheirLayout)
 
 
 async def test_the_schedule_shows_what_it_is_after_each_filter_keystroke(sample_store, liaison):
@@ -215,3 +217,78 @@ async def test_the_backlog_search_paints_its_rows_in_one_paint_after_the_pause(
     assert [wrong for _, _, wrong in seen] == [[], []]
     assert [len(changed) for changed, _, _ in seen] == [2, 2], seen
     assert seen[-1][1] == 0 < seen[0][1]
+
+
+class Words(Screen):
+    """A line of words as wide as they are, beside the rest of the line."""
+
+    CSS = "Horizontal { height: 1; } #words { width: auto; } #rest { width: 1fr; }"
+
+    def compose(self):
+        with Horizontal():
+            yield Label("one", id="words")
+            yield Label("and the rest", id="rest")
+
+
+class WordsPaintedOnce(PaintedWithTheirLayout, Words):
+    pass
+
+
+async def paints_after_longer_words(screen: Screen) -> tuple[list[int], list]:
+    app = App()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await app.push_screen(screen)
+        await settled(pilot)
+        terminal = Terminal(app)
+        terminal.apply(screen._compositor.render_full_update())
+        terminal.watch()
+        screen.query_one("#words", Label).update("one, two and three")
+        await settled(pilot)
+        return terminal.paints, terminal.differs_from_the_screen()
+
+
+async def test_textual_lays_out_again_a_label_whose_size_the_layout_changed():
+    paints, wrong = await paints_after_longer_words(Words())
+    assert wrong == [] and paints[0] > 0 and paints[1:] == [0]  # (the premise)
+
+
+async def test_the_screens_take_a_label_sized_by_their_layout_as_laid_out():
+    paints, wrong = await paints_after_longer_words(WordsPaintedOnce())
+    assert wrong == [] and len(paints) == 1 and paints[0] > 0
+
+
+class Slow(LoadsData, PaintedWithTheirLayout, Screen):
+    """A screen whose read runs in a thread, then fills a label and a table."""
+
+    def compose(self):
+        yield Label("Reading …", id="said")
+        yield DataTable()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_column("row")
+        self.loader = Loader(self, self.read, self.show, size=lambda: 10, limit=1, name="slow")
+        self.loader.load(None)
+
+    def read(self, _request) -> list[str]:
+        return [f"row {n}" for n in range(30)]
+
+    def show(self, rows: list[str]) -> None:
+        self.query_one("#said", Label).update(f"{len(rows)} rows, read in a thread")
+        self.query_one(DataTable).add_rows([(row,) for row in rows])
+
+
+async def test_what_a_threaded_read_shows_is_painted_in_one_pass():
+    app = App()
+    async with app.run_test(size=(40, 12)) as pilot:
+        terminal = Terminal(app)
+        terminal.watch()
+        screen = Slow()
+        await app.push_screen(screen)
+        await app.workers.wait_for_complete()
+        await settled(pilot)
+        assert screen.query_one(DataTable).row_count == 30
+        assert terminal.differs_from_the_screen() == []
+        shown = [n for n in terminal.paints if n]
+        # The screen as it opens, then all its data in one paint (the table's rows were
+        # painted apart from the label's words when each widget went idle on its own).
+        assert len(shown) == 2, terminal.paints

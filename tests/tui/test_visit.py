@@ -435,3 +435,24 @@ async def test_the_footer_keeps_the_visits_steps_and_back_at_80_columns(
         await pilot.pause()
         await pilot.pause()
         assert "rate" in footer_shows(screen) and not screen.query_one(ShadowFooter).left_out
+
+
+async def test_the_page_reads_on_the_spot_once_what_it_finds_is_indexed(sample_store, programme):
+    """The page's read is one visit, its notes, suggestions and kudos by index, and the
+    people: once the indexes are built (the app reads them ahead, tui/preload.py) it is
+    read on the spot at any size; after a change drops them, the visits' size decides,
+    as before."""
+    from shadow.core import notes
+    from shadow.tui import preload
+    from shadow.tui.screens.visit import PAGE_INDEXES
+
+    ben = person(sample_store, "Ben Kowalczyk")
+    async with on_the_visit(sample_store, programme, ben) as (app, pilot, screen):
+        preload.read_ahead(sample_store)
+        assert sample_store.indexed(*PAGE_INDEXES)
+        assert screen._read_size() == 0
+        notes.observe(sample_store, ben, programme["visit"], "Queue at the kiosk")
+        assert not sample_store.indexed(*PAGE_INDEXES)
+        assert screen._read_size() == sample_store.size_hint(Visit.TABLE) > 0
+        await pilot.pause()
+        assert "Queue at the kiosk" in column_texts(screen, "it")  # (read again, shown)

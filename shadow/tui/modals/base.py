@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from ..commands import Command, bindings
 from ..loading import LoadsData
-from ..painting import ScrollbarsPaintedWithTheirLayout
+from ..painting import PaintedWithTheirLayout
 from ..widgets.footer import ShadowFooter
 from ..widgets.literal import select_options
 
@@ -30,7 +30,7 @@ HELP_COMMAND = Command(
 )
 
 
-class ShadowModal(LoadsData, ScrollbarsPaintedWithTheirLayout, ModalScreen[R]):
+class ShadowModal(LoadsData, PaintedWithTheirLayout, ModalScreen[R]):
     """A dialog: escape closes it (dismissing with None), ? opens its help."""
 
     COMMAND_LIST: tuple[Command, ...] = (

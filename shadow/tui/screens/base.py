@@ -18,7 +18,7 @@ from shadow.core.store import StoreError
 
 from ..commands import Command
 from ..loading import LoadsData, say_cannot_read
-from ..painting import ScrollbarsPaintedWithTheirLayout
+from ..painting import PaintedWithTheirLayout
 from ..preload import preload_when_idle
 from ..widgets.footer import ShadowFooter
 
@@ -52,7 +52,7 @@ def area_bar(area: str, fill: str, note: str, note_text: str = "") -> Horizontal
     )
 
 
-class AreaScreen(LoadsData, ScrollbarsPaintedWithTheirLayout, Screen):
+class AreaScreen(LoadsData, PaintedWithTheirLayout, Screen):
     """The base screen of one area (one app mode).
 
     Subclasses set ``AREA_TITLE``, ``HELP`` (what the area is for, shown by ?),

@@ -101,6 +101,14 @@ class VisitData:
     occurrence: Occurrence | None  # for a series opened on a day: that occurrence
 
 
+# What ``read_visit`` finds by index and reads whole: with these indexed and parsed it
+# reads only what it shows.
+PAGE_INDEXES = tuple(
+    (table, "visit_id") for table in (Observation.TABLE, Suggestion.TABLE, Kudos.TABLE)
+)
+PAGE_TABLES = (Visit.TABLE, Person.TABLE, Department.TABLE)
+
+
 def read_visit(store: Store, visit_id: int, on: date | None) -> VisitData:
     """Read one visit's page (pure: on the spot or in the loader's thread). An occurrence's
     notes and kudos are its own (on its own record, once it has one)."""
@@ -321,10 +329,22 @@ class VisitScreen(AreaScreen):
             self,
             lambda on: read_visit(self.app.store, visit_id, on),
             self._show_read,
-            size=lambda: self.app.store.size_hint(Visit.TABLE),
+            size=self._read_size,
             failed=self._cannot_show,
             name="visit",
         )
+
+    def _read_size(self) -> int:
+        """What the read costs, for the loader: nothing once what it finds by index is
+        indexed (``PAGE_INDEXES``, read ahead by ``tui/preload.py``): then it is one
+        visit, its own notes, suggestions and kudos and the people, about 1 ms at any size,
+        read on the spot. In a thread it took 20 ms beside the page's first paints (the
+        thread waits for the interpreter), a ninth of the page's opening at 10,000
+        records. Otherwise (after a change, the indexes built again) the visits'."""
+        store = self.app.store
+        if store.indexed(*PAGE_INDEXES, parsed=PAGE_TABLES):
+            return 0
+        return store.size_hint(Visit.TABLE)
 
     # ------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
