@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.color import Color
 from textual.widgets import Input, OptionList
 
 from shadow.core import config, directory
@@ -14,7 +15,15 @@ from shadow.tui.modals.help import HelpScreen
 from shadow.tui.modals.identity import IdentityModal
 from shadow.tui.modals.person_form import PersonForm
 
-from .helpers import SIZE, directory_screen, notifications, open_by_key, record_threads, type_into
+from .helpers import (
+    SIZE,
+    directory_screen,
+    notifications,
+    open_by_key,
+    press_each,
+    record_threads,
+    type_into,
+)
 
 # These were written when the app opened on the Directory; the Dashboard opens it now.
 pytestmark = pytest.mark.usefixtures("opens_on_directory")
@@ -171,6 +180,46 @@ async def test_theme_choice_is_saved_and_applied_next_time(sample_store, liaison
     async with third.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert third.theme == "textual-dark"
+
+
+def _styles(screen) -> dict:
+    """Every widget's worked-out colours and text style, to compare two stylings."""
+    return {
+        widget: (widget.styles.background, widget.styles.color, widget.styles.text_style)
+        for widget in screen.walk_children(with_self=True)
+    }
+
+
+async def test_an_area_shown_again_is_styled_as_a_restyle_would_style_it(sample_store, liaison):
+    """An area shown again is not restyled whole when nothing it is styled by changed
+    (tui/screens/base.py ``on_screen_resume``); a theme chosen while it was hidden
+    restyles it. Either way its styles are what a full restyle gives."""
+    app = create_app(sample_store, liaison)
+    async with app.run_test(size=SIZE) as pilot:
+        await press_each(pilot, "f3")
+        schedule = app.screen
+        await press_each(pilot, "f7", "f3")  # hidden, then shown again: not restyled
+        assert app.screen is schedule
+        shown = _styles(schedule)
+        schedule.update_node_styles(animate=False)
+        assert _styles(schedule) == shown
+        await press_each(pilot, "f7")
+        app.theme = "nord" if app.theme != "nord" else "gruvbox"  # while hidden
+        await pilot.pause()
+        await press_each(pilot, "f3")
+        assert app.screen is schedule
+        restyled = _styles(schedule)
+        assert restyled != shown  # (the theme's colours)
+        schedule.update_node_styles(animate=False)
+        assert _styles(schedule) == restyled
+        # A class the app takes while the area is hidden, that a rule styles it by.
+        app.stylesheet.add_source("App.marked RecordTable { background: red; }", ("test", ""))
+        app.refresh_css()
+        await press_each(pilot, "f7")
+        app.add_class("marked")
+        await pilot.pause()
+        await press_each(pilot, "f3")
+        assert schedule.query_one("#agenda").styles.background == Color.parse("red")
 
 
 async def test_changes_from_another_process_show_up(sample_store, liaison):
