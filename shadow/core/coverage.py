@@ -297,8 +297,48 @@ def compute(
         raise GoalError(f"direction must be one of: {', '.join(DIRECTIONS)}")
     now = now or _now()
     today = now.date()
-    host_side = "it" if direction == "library-to-it" else "library"
     people_docs = {d["id"]: d for d in store.all(Person.TABLE)}
+    people, depts = _sides(store, people_docs, direction)
+    last, booked = seen if seen is not None else visit_figures(store, now, index)
+    goals = [g for g in programme_goals(store, programme_id) if goal_direction(g) == direction]
+    cells = _cells(people, depts, last, booked, _cadence(goals), today)
+    names = {d.id: d.name for d in depts}
+    progress = [
+        _goal_progress(goal, people, depts, names, last, people_docs, today) for goal in goals
+    ]
+    return Coverage(people, depts, cells, progress, today, direction)
+
+
+def cells(
+    store,
+    now: datetime,
+    direction: str,
+    seen: VisitFigures,
+    *,
+    people: set[int] | None = None,
+    departments: set[int] | None = None,
+) -> dict[tuple[int, int], Cell]:
+    """The cells :func:`compute` gives (any programme's goals), for only these people's
+    rows and these departments' columns (None: all): a department's card needs one
+    column and its own people's rows, not ten years' matrix nor the goals' progress
+    (most of its read)."""
+    if direction not in DIRECTIONS:
+        raise GoalError(f"direction must be one of: {', '.join(DIRECTIONS)}")
+    people_docs = {d["id"]: d for d in store.all(Person.TABLE)}
+    rows, columns = _sides(store, people_docs, direction)
+    if people is not None:
+        rows = [p for p in rows if p.id in people]
+    if departments is not None:
+        columns = [d for d in columns if d.id in departments]
+    goals = [g for g in programme_goals(store, None) if goal_direction(g) == direction]
+    last, booked = seen
+    return _cells(rows, columns, last, booked, _cadence(goals), now.date())
+
+
+def _sides(store, people_docs: dict, direction: str) -> tuple[list[Person], list[Department]]:
+    """The matrix's rows (the visiting side's active people) and columns (the hosting
+    side's active departments), by name."""
+    host_side = "it" if direction == "library-to-it" else "library"
     people = sorted(
         (
             Person.from_doc(d)
@@ -315,9 +355,15 @@ def compute(
         ),
         key=lambda d: d.name.casefold(),
     )
-    last, booked = seen if seen is not None else visit_figures(store, now, index)
-    goals = [g for g in programme_goals(store, programme_id) if goal_direction(g) == direction]
-    cadence = min((g["days"] for g in goals if g["type"] == "cadence"), default=365)
+    return people, depts
+
+
+def _cadence(goals: list[dict]) -> int:
+    """Days after which a visit is stale: the shortest cadence goal's, else a year."""
+    return min((g["days"] for g in goals if g["type"] == "cadence"), default=365)
+
+
+def _cells(people, depts, last, booked, cadence: int, today) -> dict[tuple[int, int], Cell]:
     cells: dict[tuple[int, int], Cell] = {}
     for p in people:
         for d in depts:
@@ -334,11 +380,7 @@ def compute(
                     else "stale"
                 )
             cells[(p.id, d.id)] = Cell(seen, state, booked.get((p.id, d.id)))
-    names = {d.id: d.name for d in depts}
-    progress = [
-        _goal_progress(goal, people, depts, names, last, people_docs, today) for goal in goals
-    ]
-    return Coverage(people, depts, cells, progress, today, direction)
+    return cells
 
 
 def _goal_progress(goal, people, depts, names, last, people_docs, today) -> GoalProgress:

@@ -148,8 +148,9 @@ def _coverage(
     # (the same for both ways; the card's visits are every visit either way counts)
     docs, index = card_visits
     seen = coverage.visit_figures(store, now, index, visits=docs)
-    inbound = coverage.compute(store, None, now, dept.direction, index, seen)
-    cells = [c for (_pid, did), c in inbound.cells.items() if did == dept.id]
+    # (its column and its people's rows of each way's matrix, not the whole matrices)
+    inbound = coverage.cells(store, now, dept.direction, seen, departments={dept.id})
+    cells = list(inbound.values())
     visitors = "library staff" if dept.side == "it" else "IT staff"
     ways.append(
         CoverageWay(
@@ -162,9 +163,8 @@ def _coverage(
         )
     )
     other = "library-to-it" if dept.direction == "it-to-library" else "it-to-library"
-    outbound = coverage.compute(store, None, now, other, index, seen)
-    mine = {p.id for p in members}
-    cells = [c for (pid, _did), c in outbound.cells.items() if pid in mine]
+    outbound = coverage.cells(store, now, other, seen, people={p.id for p in members})
+    cells = list(outbound.values())
     places = "IT teams" if other == "library-to-it" else "library departments"
     ways.append(
         CoverageWay(

@@ -416,3 +416,30 @@ def test_next_visits_read_from_the_visits_near_match_an_index_of_every_visit(sam
     assert (last, ahead) == want
     if -30 <= days <= 0:
         assert ahead  # (the sample's bookings and series are ahead of these)
+
+
+def test_some_cells_of_the_matrix_are_the_matrixs_cells(tmp_path):
+    """coverage.cells (a department's card: its column, its people's rows) gives what
+    compute gives for those cells, each way, on the sample programme."""
+    from shadow.core.sample import load_sample
+
+    sample = Store(tmp_path / "sample.json")
+    load_sample(sample, directory.SETUP_ACTOR)
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    seen = coverage.visit_figures(sample, now)
+    for direction in coverage.DIRECTIONS:
+        whole = coverage.compute(sample, None, now, direction, seen=seen).cells
+        people = sorted({pid for pid, _ in whole})
+        depts = sorted({did for _, did in whole})
+        assert len(people) > 2 and len(depts) > 2
+        assert coverage.cells(sample, now, direction, seen) == whole
+        some_people, some_depts = set(people[::2]), {depts[1]}
+        assert coverage.cells(sample, now, direction, seen, people=some_people) == {
+            k: c for k, c in whole.items() if k[0] in some_people
+        }
+        assert coverage.cells(sample, now, direction, seen, departments=some_depts) == {
+            k: c for k, c in whole.items() if k[1] in some_depts
+        }
+        assert {c.state for c in whole.values()} > {"never"}  # (states other than never)
+    with pytest.raises(coverage.GoalError):
+        coverage.cells(sample, now, "sideways", seen)
