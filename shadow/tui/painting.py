@@ -14,11 +14,11 @@ asked for one more pass after it (0.03 s of a visit page's 0.14 s).
 
 Here, once a layout pass has painted (the screen on top, no batch holding the paint),
 what a widget asked for *during* the pass is taken as done if that paint covered the
-widget: a repaint (it was rendered from its state as it is now), and the layout of a
-widget without children that does not scroll (only its virtual size changed, which the
-pass set). Anything asked before the pass or after its paint, a container's or a
-scrolled widget's layout, a widget the paint did not cover, a screen not on top: each
-asks for its frame as before.
+widget: a repaint (it was rendered from its state as it is now), and a layout (its
+virtual size changed, which the pass itself worked out from its content as it is), but
+not where the pass showed or hid a scrollbar (what it scrolls moves over). Anything
+asked before the pass or after its paint, a widget the paint did not cover, a screen
+not on top: each asks for its frame as before.
 
 What a change asked of each widget told to the screen at once (``refreshes_now``), not
 when each widget next goes idle: a filter's keystroke changes the rows of a table, its
@@ -39,17 +39,22 @@ class PaintedWithTheirLayout:
     """Mixed into a Screen (before ``Screen`` in its bases)."""
 
     _asked_before: set[Widget] | None = None  # pending when the pass began (while in one)
+    _bars_before: dict[Widget, tuple[bool, bool]] = {}  # scrollbars shown then
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        widgets = self._compositor.visible_widgets  # type: ignore[attr-defined]
         self._asked_before = {
-            widget
-            for widget in self._compositor.visible_widgets  # type: ignore[attr-defined]
-            if widget._repaint_required or widget._layout_required
+            widget for widget in widgets if widget._repaint_required or widget._layout_required
+        }
+        self._bars_before = {
+            widget: (widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar)
+            for widget in widgets
+            if widget.is_scrollable
         }
         try:
             super()._refresh_layout(size, scroll)  # type: ignore[misc]
         finally:
-            self._asked_before = None
+            self._asked_before, self._bars_before = None, {}
 
     def _compositor_refresh(self) -> None:
         app = self.app  # type: ignore[attr-defined]
@@ -67,8 +72,10 @@ class PaintedWithTheirLayout:
         for widget, (region, clip) in compositor.visible_widgets.items():
             if not (widget._repaint_required or widget._layout_required) or widget in before:
                 continue
-            if widget._layout_required and (widget._nodes or widget.is_scrollable):
-                continue  # (a container's layout: its children may move)
+            if widget._layout_required and widget.is_scrollable:
+                bars = (widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar)
+                if self._bars_before.get(widget) != bars:
+                    continue  # (a scrollbar shown or hidden: its content moves over)
             shown = clip.intersection(region)
             if full or any(area.contains_region(shown) for area in painted):
                 widget._repaint_required = False

@@ -8,7 +8,7 @@ import pytest
 from rich.cells import cell_len
 from rich.segment import ControlType, Segment
 from textual.app import App
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label
 
@@ -254,6 +254,44 @@ async def test_textual_lays_out_again_a_label_whose_size_the_layout_changed():
 
 async def test_the_screens_take_a_label_sized_by_their_layout_as_laid_out():
     paints, wrong = await paints_after_longer_words(WordsPaintedOnce())
+    assert wrong == [] and len(paints) == 1 and paints[0] > 0
+
+
+class Growing(Screen):
+    """Lines in a box as tall as they are, in a page that scrolls (its scrollbar always
+    shown, so only the box's and the page's sizes change)."""
+
+    CSS = "VerticalScroll { height: 1fr; overflow-y: scroll; } #box { height: auto; }"
+
+    def compose(self):
+        with VerticalScroll(), Vertical(id="box"):
+            yield Label("one line", id="lines")
+
+
+class GrowingPaintedOnce(PaintedWithTheirLayout, Growing):
+    pass
+
+
+async def paints_after_more_lines(screen: Screen) -> tuple[list[int], list]:
+    app = App()
+    async with app.run_test(size=(30, 6)) as pilot:
+        await app.push_screen(screen)
+        await settled(pilot)
+        terminal = Terminal(app)
+        terminal.apply(screen._compositor.render_full_update())
+        terminal.watch()
+        screen.query_one("#lines", Label).update("\n".join(f"line {n}" for n in range(12)))
+        await settled(pilot)
+        return terminal.paints, terminal.differs_from_the_screen()
+
+
+async def test_textual_lays_out_again_containers_whose_size_the_layout_changed():
+    paints, wrong = await paints_after_more_lines(Growing())
+    assert wrong == [] and paints[0] > 0 and paints[1:] and not any(paints[1:])
+
+
+async def test_the_screens_take_containers_sized_by_their_layout_as_laid_out():
+    paints, wrong = await paints_after_more_lines(GrowingPaintedOnce())
     assert wrong == [] and len(paints) == 1 and paints[0] > 0
 
 

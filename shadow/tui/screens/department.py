@@ -76,7 +76,9 @@ class DepartmentScreen(AreaScreen):
     DEFAULT_CSS = """
     DepartmentScreen #card-page {
         height: 1fr;
-        scrollbar-gutter: stable;
+        /* The scrollbar always shown (its column is the page's either way): shown once
+           the card was read, it took a layout pass and a paint of its own. */
+        overflow-y: scroll;
     }
     DepartmentScreen #card-columns {
         height: auto;
