@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from rich.cells import cell_len
+from rich.segment import ControlType, Segment
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
@@ -166,3 +168,66 @@ def record_threads(monkeypatch, owner: object, *names: str) -> dict[str, list[in
 
         monkeypatch.setattr(owner, name, noted)
     return seen
+
+
+class Terminal:
+    """The cells a terminal shows, from the updates the app writes to it (headless, the
+    updates are made as for a terminal and not written)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.cells: dict[tuple[int, int], tuple[str, object]] = {}
+        self.paints: list[int] = []  # how many cells each paint changed
+
+    def watch(self) -> None:
+        display = self.app._display
+
+        def painted(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is not None:
+                self.paints.append(self.apply(renderable))
+
+        self.app._display = painted
+
+    def apply(self, update) -> int:
+        console = self.app.console
+        changed = x = y = 0
+        for segment in update.__rich_console__(console, console.options):
+            if not isinstance(segment, Segment):
+                continue
+            for code in segment.control or ():
+                if code[0] is ControlType.CURSOR_MOVE_TO:
+                    x, y = code[1], code[2]
+            if segment.control:
+                continue
+            for char in segment.text:
+                if char == "\n":
+                    continue
+                cell = (char, _plain(segment.style))
+                if self.cells.get((x, y)) != cell:
+                    self.cells[(x, y)] = cell
+                    changed += 1
+                x += cell_len(char)
+        return changed
+
+    def differs_from_the_screen(self) -> list[tuple[int, int]]:
+        """The cells where the terminal does not show what the screen is now."""
+        wrong = []
+        for y, strip in enumerate(self.app.screen._compositor.render_strips()):
+            x = 0
+            for segment in strip:
+                for char in segment.text:
+                    if self.cells.get((x, y)) != (char, _plain(segment.style)):
+                        wrong.append((x, y))
+                    x += cell_len(char)
+        return wrong
+
+
+def _plain(style):
+    """A cell's style as seen (its mouse metadata is not)."""
+    return None if style is None else style.clear_meta_and_links()
+
+
+async def settled(pilot) -> None:
+    for _ in range(4):
+        await pilot.pause()

@@ -19,7 +19,7 @@ from shadow.tui.screens.visit import VisitScreen
 from shadow.tui.widgets.charts import Chart
 from shadow.tui.widgets.record_table import RecordTable
 
-from .helpers import SIZE, open_by_key, opened
+from .helpers import SIZE, Terminal, open_by_key, opened, settled
 from .programme import HOSTILE, NOW, add_visit, build, dept_id, person_id
 
 
@@ -376,3 +376,38 @@ async def test_at_80x24_the_panel_titles_and_lines_are_whole(sample_store, liais
         screen = await open_dashboard(pilot)
         title = Content.from_markup(str(screen.panel("visits").border_title)).plain
         assert title.startswith("Today and the next 7")
+
+
+async def test_a_panel_made_taller_keeps_its_options_rendered_and_shows_them_right(
+    sample_store, liaison
+):
+    """Panel: a resize that keeps the options' width (the panels taller, the liaison's
+    line gone) keeps their renders (OptionList renders them all again at any resize);
+    a narrower one renders them again, titles fitted. Either way the terminal shows the
+    screen as it is."""
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with opened(app, open_dashboard, size=(120, 30)) as (pilot, screen):
+        await settled(pilot)
+        panel = screen.panel("visits")
+        assert panel.option_count > 1
+        rendered = dict(panel._option_render_cache._cache)
+        assert rendered
+        terminal = Terminal(app)
+        terminal.apply(screen._compositor.render_full_update())
+        terminal.watch()
+        height = panel.size.height
+        await pilot.resize_terminal(120, 40)
+        await settled(pilot)
+        assert panel.size.height > height
+        kept = panel._option_render_cache._cache
+        assert all(kept.get(key) is lines for key, lines in rendered.items())  # (not redone)
+        assert terminal.differs_from_the_screen() == []
+        width = panel.size.width
+        await pilot.resize_terminal(80, 40)
+        await settled(pilot)
+        assert panel.size.width < width
+        again = panel._option_render_cache._cache
+        assert not any(again.get(key) is lines for key, lines in rendered.items())
+        room = panel.size.width - 4
+        assert len(Content.from_markup(str(panel.border_title)).plain) <= room
+        assert terminal.differs_from_the_screen() == []

@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -112,6 +113,7 @@ class Panel(OptionList):
         background: $surface;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;  /* (the options' width the same with or without it) */
     }
     Panel:focus {
         border: round $accent;
@@ -131,20 +133,37 @@ class Panel(OptionList):
         # (the border's corners and the spaces either side of a title take 4 cells)
         return not self.size.width or cell_len(text) <= self.size.width - 4
 
+    _titles: tuple[str, str, str] | None = None  # the title, count and subtitle shown
+
     def _show_titles(self) -> None:
         count = f" · {self._count}" if self._count else ""
         title = self.title_text if self._fits(self.title_text + count) else self.short_title
-        self.border_title = Content.assemble((title, "bold"), (count, "$text-muted"))
         long, short = self._subtitles
-        self.border_subtitle = long if self._fits(long) else short
+        subtitle = long if self._fits(long) else short
+        if (title, count, subtitle) == self._titles:
+            return  # (the same again would only be painted again)
+        self._titles = (title, count, subtitle)
+        self.border_title = Content.assemble((title, "bold"), (count, "$text-muted"))
+        self.border_subtitle = subtitle
 
     def set_subtitle(self, text: str, short: str = "") -> None:
         """The line under the list; ``short`` where ``text`` would be cut (80 columns)."""
         self._subtitles = (text, short or text)
         self._show_titles()
 
-    def on_resize(self) -> None:
-        self._show_titles()
+    _options_width = -1  # the width its options were last wrapped and rendered for
+
+    def _on_resize(self, event: Resize) -> None:
+        self._show_titles()  # (fitted to the width)
+        # OptionList renders every option again at any resize, wrapped to its width: a
+        # change of height only (the liaison's line shown above the panels once the
+        # programme is read) kept them as they were, and cost the Dashboard a second
+        # layout pass and paint (24 ms and a frame at 10,000 records). Textual calls
+        # OptionList's handler after this one unless prevented.
+        width = self.scrollable_content_region.width
+        if width == self._options_width:
+            event.prevent_default()
+        self._options_width = width
 
     def show(self, items: list[tuple[str, Content]], *, empty: str | None = None) -> None:
         """Replace the items ((id, prompt) pairs), keeping the highlight on the same item."""
