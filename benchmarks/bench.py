@@ -693,9 +693,54 @@ while a page opens (0.036-0.037 s against 0.033) and the filter keystroke (0.076
 against 0.05: a few ms of our work, then a frame's wait, the table's layout and paint,
 and a second frame for the scrollbar).
 
-"after" is the run at the end of the seventh session (9f7213c, 04:52 UTC, load ~1);
+"after-9f7213c" is the run at the end of the seventh session (04:52 UTC, load ~1);
 "after-f7797f2" is the same session's earlier run (03:50 UTC, before the kept component
 styles); "after-88d4be4" is the sixth session's, "after-7ad3520" the fifth's.
+
+## What changed (eighth session)
+
+- A filter keystroke is one layout pass (`tui/widgets/filter_field.py`, `tui/painting.py`):
+  the filter box tells its screen before its own repaint reaches it, and what the filter
+  changed (rows, labels, the table's new height and scrollbar) is told to the screen at
+  once rather than as each widget goes idle. Before, the letter was painted alone, then
+  the rows a frame later, and the scrollbar a frame after that.
+- What a layout pass asks for is done by its paint (`PaintedWithTheirLayout`): a repaint
+  asked during the pass, and a layout asked only because the pass changed a widget's
+  virtual size, are taken as done when the pass painted the widget; Textual asked for
+  another pass and paint a frame later for each. Pages paint their data in one pass;
+  a threaded read's results are told to the screen at once (`Loader.done`).
+- The visit page reads on the spot once the indexes it looks up by are built (about 1 ms
+  at any size; they are built in the background after the first read, `Store.index`),
+  not in a thread that waited for the page's paints (20 ms).
+- An area shown again is not restyled whole unless the stylesheet or the app's classes
+  changed (19 ms of going back to the Dashboard).
+- The department card counts its coverage from its own column and its people's rows,
+  not both directions' whole matrices and every goal (read 22-28 -> 13 ms at 10,000);
+  its page's scrollbar always shows (showing it took a pass of its own).
+- The Dashboard's panels keep their rendered options when only their height changes
+  (the liaison's line appears once the programme is read); one pass after the read
+  where there were two.
+- In the probe: the steady cursor set before the filter's letters is painted before the
+  first letter is timed (it fell in the first letter's time, which then waited a frame).
+
+At 10,000 records (two runs of the same command at 1853146, "after-1853146" at 07:42 UTC
+and "after" at 07:50 UTC): the filter keystroke 0.076 s -> 0.034-0.038 s (its third,
+0.05, passes), the slowest page 0.181 -> 0.164-0.168 s (0.167), the slowest area 0.087
+-> 0.047-0.049 s, the Dashboard 0.728 -> 0.673-0.714 s (0.667). Still over their third:
+the Dashboard, a page's freeze (0.036-0.037 s against 0.033) and, in the second run, the
+filter's freeze (0.032 and 0.036 s).
+
+At 150,000 records both runs were slower than the seventh session's: the CLI commands,
+whose code this session did not change, by 5-19% (`check` 3.02 -> 3.18-3.59 s), the TUI
+more (the Dashboard 1.54 -> 2.12-2.58 s and the Meeting pack shown after a note 0.58 ->
+0.91-1.15 s, both over their targets; areas, pages and the filter within theirs). The host's speed varied
+through the session (a fixed 3-million-step Python loop took 0.25-0.50 s CPU); the
+probe of 1c69b02 (this session's code before its last three changes), which had given
+the Dashboard 1.57 s, the slowest page 0.25 s, the filter keystroke 0.061 s and the
+Meeting pack after a note 0.61 s at 150,000 earlier in the session, gave the Dashboard
+3.27 s later on; alternating it with 1853146 back to back: the Dashboard 3.32, 2.02 s
+(1c69b02) and 3.04, 1.69 s (1853146), the Meeting pack after a note 0.69, 0.68 s and
+0.71, 0.63 s.
 """
 
 
