@@ -37,36 +37,50 @@ class RowsPaintedOnce(PaintedWithTheirLayout, Rows):
     pass
 
 
-async def paints_after_fewer_rows(screen: Screen) -> tuple[list[int], list, bool]:
-    """The cells each paint changed once the table's rows are cut from 200 to 120 (its
-    scrollbar's thumb grows), what the terminal shows wrongly, and whether the scrollbar
-    still asks for a paint."""
+async def paints_after(screen: Screen, size: tuple[int, int], change, check=None):
+    """The cells each paint changed after ``change(screen)``, and the cells the terminal
+    then shows wrongly; ``check(screen)`` is asked before the app closes."""
     app = App()
-    async with app.run_test(size=(40, 12)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await app.push_screen(screen)
         await settled(pilot)
-        table = screen.query_one(DataTable)
-        bar = table.vertical_scrollbar
         terminal = Terminal(app)
         terminal.apply(screen._compositor.render_full_update())
         terminal.watch()
-        table.clear()
-        table.add_rows([(f"row {n}",) for n in range(120)])
+        change(screen)
         await settled(pilot)
-        assert bar.window_virtual_size == 121  # (and the header)
-        return terminal.paints, terminal.differs_from_the_screen(), bar._repaint_required
+        if check is not None:
+            check(screen)
+        return terminal.paints, terminal.differs_from_the_screen()
+
+
+def fewer_rows(screen: Screen) -> None:
+    """The table's rows cut from 200 to 120: its scrollbar's thumb grows."""
+    table = screen.query_one(DataTable)
+    table.clear()
+    table.add_rows([(f"row {n}",) for n in range(120)])
+
+
+def thumb_shown(screen: Screen) -> None:
+    bar = screen.query_one(DataTable).vertical_scrollbar
+    assert bar.window_virtual_size == 121  # (and the header)
+
+
+def thumb_painted(screen: Screen) -> None:
+    thumb_shown(screen)
+    assert not screen.query_one(DataTable).vertical_scrollbar._repaint_required
 
 
 async def test_textual_paints_a_scrollbar_again_after_the_layout_that_painted_it():
-    paints, wrong, _ = await paints_after_fewer_rows(Rows())
+    paints, wrong = await paints_after(Rows(), (40, 12), fewer_rows, thumb_shown)
     assert wrong == []
     assert paints[0] > 0 and paints[1:] == [0]  # (what the mixin saves: this test's premise)
 
 
 async def test_the_screens_paint_a_scrollbar_once_with_its_layout():
-    paints, wrong, pending = await paints_after_fewer_rows(RowsPaintedOnce())
+    paints, wrong = await paints_after(RowsPaintedOnce(), (40, 12), fewer_rows, thumb_painted)
     assert wrong == []  # the thumb painted by the layout is the one it has now
-    assert len(paints) == 1 and paints[0] > 0 and not pending
+    assert len(paints) == 1 and paints[0] > 0
 
 
 def test_every_screen_and_dialog_paints_its_scrollbars_once():
@@ -169,26 +183,17 @@ class WordsPaintedOnce(PaintedWithTheirLayout, Words):
     pass
 
 
-async def paints_after_longer_words(screen: Screen) -> tuple[list[int], list]:
-    app = App()
-    async with app.run_test(size=(40, 6)) as pilot:
-        await app.push_screen(screen)
-        await settled(pilot)
-        terminal = Terminal(app)
-        terminal.apply(screen._compositor.render_full_update())
-        terminal.watch()
-        screen.query_one("#words", Label).update("one, two and three")
-        await settled(pilot)
-        return terminal.paints, terminal.differs_from_the_screen()
+def longer_words(screen: Screen) -> None:
+    screen.query_one("#words", Label).update("one, two and three")
 
 
 async def test_textual_lays_out_again_a_label_whose_size_the_layout_changed():
-    paints, wrong = await paints_after_longer_words(Words())
+    paints, wrong = await paints_after(Words(), (40, 6), longer_words)
     assert wrong == [] and paints[0] > 0 and paints[1:] == [0]  # (the premise)
 
 
 async def test_the_screens_take_a_label_sized_by_their_layout_as_laid_out():
-    paints, wrong = await paints_after_longer_words(WordsPaintedOnce())
+    paints, wrong = await paints_after(WordsPaintedOnce(), (40, 6), longer_words)
     assert wrong == [] and len(paints) == 1 and paints[0] > 0
 
 
@@ -207,26 +212,17 @@ class GrowingPaintedOnce(PaintedWithTheirLayout, Growing):
     pass
 
 
-async def paints_after_more_lines(screen: Screen) -> tuple[list[int], list]:
-    app = App()
-    async with app.run_test(size=(30, 6)) as pilot:
-        await app.push_screen(screen)
-        await settled(pilot)
-        terminal = Terminal(app)
-        terminal.apply(screen._compositor.render_full_update())
-        terminal.watch()
-        screen.query_one("#lines", Label).update("\n".join(f"line {n}" for n in range(12)))
-        await settled(pilot)
-        return terminal.paints, terminal.differs_from_the_screen()
+def more_lines(screen: Screen) -> None:
+    screen.query_one("#lines", Label).update("\n".join(f"line {n}" for n in range(12)))
 
 
 async def test_textual_lays_out_again_containers_whose_size_the_layout_changed():
-    paints, wrong = await paints_after_more_lines(Growing())
+    paints, wrong = await paints_after(Growing(), (30, 6), more_lines)
     assert wrong == [] and paints[0] > 0 and paints[1:] and not any(paints[1:])
 
 
 async def test_the_screens_take_containers_sized_by_their_layout_as_laid_out():
-    paints, wrong = await paints_after_more_lines(GrowingPaintedOnce())
+    paints, wrong = await paints_after(GrowingPaintedOnce(), (30, 6), more_lines)
     assert wrong == [] and len(paints) == 1 and paints[0] > 0
 
 
