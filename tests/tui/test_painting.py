@@ -138,13 +138,51 @@ async def typing(app, key: str, box: str, table, letters: str, then=settled):
 
 @pytest.mark.parametrize(("key", "box", "table"), FILTERS, ids=["schedule", "directory"])
 async def test_a_filter_keystroke_paints_its_letter_and_rows_in_one_paint(
-    sample_store, liaison, key, box, table
+    sample_store, liaison, key, box, table, monkeypatch
 ):
+    from shadow.tui.widgets import filter_field
+
+    # (the sample filters in a few ms; a busy test machine must not make it "slow")
+    monkeypatch.setattr(filter_field, "ONE_PASS_SECONDS", 10.0)
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     seen = await typing(app, key, box, table, "anq")
     assert [wrong for _, _, wrong in seen] == [[], [], []]  # shown as it is
     assert [len(changed) for changed, _, _ in seen] == [1, 1, 1], seen
     assert len({rows for _, rows, _ in seen}) > 1 and seen[-1][1] == 0  # (rows went)
+
+
+async def test_a_slow_filtering_is_not_painted_with_its_letter_in_one_go(
+    sample_store, liaison, monkeypatch
+):
+    """A filtering that takes more than a frame (ten years of visits) does not tell the
+    screen at once what it changed: each widget does as it goes idle, and the event loop
+    gets a turn between the filtering and the layout. What is shown is still right."""
+    import time
+
+    from shadow.tui.widgets import filter_field
+
+    told: list[bool] = []
+    real_now = filter_field.refreshes_now
+    monkeypatch.setattr(filter_field, "refreshes_now", lambda s: told.append(True) or real_now(s))
+    monkeypatch.setattr(filter_field, "ONE_PASS_SECONDS", 10.0)  # (any filtering is quick)
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    seen = await typing(app, "f3", "#filter-person", lambda screen: screen.agenda, "a")
+    assert told == [True] and seen[0][2] == []  # (at once)
+
+    real = ScheduleScreen.refilter
+
+    def slow(screen):
+        time.sleep(0.02)
+        real(screen)
+
+    monkeypatch.setattr(filter_field, "ONE_PASS_SECONDS", 0.01)
+    monkeypatch.setattr(ScheduleScreen, "refilter", slow)
+    told.clear()
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    seen = await typing(app, "f3", "#filter-person", lambda screen: screen.agenda, "anq")
+    assert told == []
+    assert [wrong for _, _, wrong in seen] == [[], [], []]
+    assert [rows for _, rows, _ in seen][-1] == 0
 
 
 async def test_the_backlog_search_paints_its_rows_in_one_paint_after_the_pause(
