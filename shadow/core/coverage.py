@@ -293,14 +293,12 @@ def compute(
     visiting IT teams (``library-to-it``); goals count only in their own direction.
     ``seen``: :func:`visit_figures` as of the same ``now``, when the caller has them
     (they are the same in both directions)."""
-    if direction not in DIRECTIONS:
-        raise GoalError(f"direction must be one of: {', '.join(DIRECTIONS)}")
+    goals = _goals(store, programme_id, direction)
     now = now or _now()
     today = now.date()
     people_docs = {d["id"]: d for d in store.all(Person.TABLE)}
     people, depts = _sides(store, people_docs, direction)
     last, booked = seen if seen is not None else visit_figures(store, now, index)
-    goals = [g for g in programme_goals(store, programme_id) if goal_direction(g) == direction]
     cells = _cells(people, depts, last, booked, _cadence(goals), today)
     names = {d.id: d.name for d in depts}
     progress = [
@@ -322,17 +320,23 @@ def cells(
     rows and these departments' columns (None: all): a department's card needs one
     column and its own people's rows, not ten years' matrix nor the goals' progress
     (most of its read)."""
-    if direction not in DIRECTIONS:
-        raise GoalError(f"direction must be one of: {', '.join(DIRECTIONS)}")
+    goals = _goals(store, None, direction)
     people_docs = {d["id"]: d for d in store.all(Person.TABLE)}
     rows, columns = _sides(store, people_docs, direction)
     if people is not None:
         rows = [p for p in rows if p.id in people]
     if departments is not None:
         columns = [d for d in columns if d.id in departments]
-    goals = [g for g in programme_goals(store, None) if goal_direction(g) == direction]
     last, booked = seen
     return _cells(rows, columns, last, booked, _cadence(goals), now.date())
+
+
+def _goals(store, programme_id: int | None, direction: str) -> list[dict]:
+    """The goals that count in ``direction`` (one programme's, or every programme's for
+    None); an unknown direction is refused."""
+    if direction not in DIRECTIONS:
+        raise GoalError(f"direction must be one of: {', '.join(DIRECTIONS)}")
+    return [g for g in programme_goals(store, programme_id) if goal_direction(g) == direction]
 
 
 def _sides(store, people_docs: dict, direction: str) -> tuple[list[Person], list[Department]]:

@@ -1502,6 +1502,7 @@ class Store:
             return None
         rows = self._rows(table)
         if rows is None:
+            self._indexes[(table, field)] = {}  # (none yet: the first put drops it)
             return []
         index = self._indexes.get((table, field))
         if index is None:

@@ -194,7 +194,12 @@ def test_an_index_built_ahead_is_said_until_a_change_and_finds_the_same(tmp_path
     other.close()
     assert not store.indexed(("notes", "visit_id"))  # (seen changed on disk)
     assert len(store.find("notes", visit_id=1)) == 5
-    store.index("missing", "visit_id")  # (nothing to index: no error)
+    store.index("missing", "visit_id")  # (no such table yet: nothing found by it)
+    assert store.indexed(("missing", "visit_id")) and store.find("missing", visit_id=1) == []
+    with store.transaction("tester") as tx:
+        tx.insert("missing", {"visit_id": 1})
+    assert not store.indexed(("missing", "visit_id"))
+    assert len(store.find("missing", visit_id=1)) == 1
 
 
 def test_settings_are_stored_and_audited(tmp_path):
