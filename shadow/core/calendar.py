@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar as _stdcal
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -178,65 +178,99 @@ class ServiceCalendar:
         y = self._year(day.year)
         return y.spans[(day - y.first).days]
 
-    def _build_day(self, day: date, closed: frozenset[date]) -> tuple[tuple[float, float], ...]:
-        wall = self._minutes[day.weekday()]
-        if not wall or day in closed:
-            return ()
-        base = _stdcal.timegm(day.timetuple())  # the day's midnight, read as if it were UTC
-        regimes = self._regimes(base)
-        out: list[tuple[float, float]] = []
-        for s, e in wall:
-            ws, we = base + s * 60, base + e * 60
-            for lo, hi, offset in regimes:
-                a, b = max(ws - offset, lo), min(we - offset, hi)
-                if a < b:
-                    out.append((a, b))
-        out.sort()
-        merged: list[tuple[float, float]] = []
-        for a, b in out:
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-            else:
-                merged.append((a, b))
-        return tuple(merged)
-
     def _offset(self, ts: float) -> float:
         return datetime.fromtimestamp(ts, self.zone).utcoffset().total_seconds()  # type: ignore[union-attr]
 
-    def _regimes(self, base: float) -> list[tuple[float, float, float]]:
-        """The UTC offsets in force around one local day, with where each applies."""
-        lo, hi = base - 16 * 3600, base + 40 * 3600
-        first, last = self._offset(lo), self._offset(hi)
-        if first == last:
-            return [(lo, hi, first)]
-        a, b = int(lo), int(hi)  # bisect to the second the offset changes
-        while b - a > 1:
-            mid = (a + b) // 2
-            if self._offset(mid) == first:
-                a = mid
-            else:
-                b = mid
-        return [(lo, float(b), first), (float(b), hi, last)]
+    def _changes(self, lo: int, hi: int) -> tuple[float, list[tuple[int, float]]]:
+        """The UTC offset in force at ``lo`` and each change of it up to ``hi``: (the first
+        second of the new offset, the new offset). Found by reading the offset once a day
+        and, where two readings differ, bisecting to the second it changed (one change
+        between two readings a day apart, as in every zone; reading it at both ends of
+        every day's window instead cost twice the reads)."""
+        offset = self._offset(lo)
+        first, changes = offset, []
+        t = lo
+        while t < hi:
+            a, t = t, min(t + 86400, hi)
+            now = self._offset(t)
+            if now == offset:
+                continue
+            b = t
+            while b - a > 1:
+                mid = (a + b) // 2
+                if self._offset(mid) == offset:
+                    a = mid
+                else:
+                    b = mid
+            changes.append((b, now))
+            offset = now
+        return first, changes
 
     def _year(self, year: int) -> _Year:
         found = self._years.get(year)
         if found is not None:
             return found
-        closed = self.closures | self._holiday_days(year)
         first = date(year, 1, 1)
         days = (date(year + 1, 1, 1) - first).days
+        closed = {(d - first).days for d in self.closures | self._holiday_days(year)}
+        # Each day's midnight read as if it were UTC; the offsets in force from 16 hours
+        # before it to 40 hours after (a wall span of any zone lands in there) decide
+        # where its spans fall.
+        base0 = _stdcal.timegm((year, 1, 1, 0, 0, 0))
+        offset, changes = self._changes(base0 - 16 * 3600, base0 + (days - 1) * 86400 + 40 * 3600)
+        weekday = first.weekday()
+        walls = [tuple((s * 60, e * 60) for s, e in spans) for spans in self._minutes]
         cum = [0.0]
-        spans = []
+        spans: list[tuple[tuple[float, float], ...]] = []
         working = []
+        k = 0  # the first change after the day's window opens
+        total = 0.0
         for i in range(days):
-            day_spans = self._build_day(first + timedelta(days=i), closed)
+            wall = walls[(weekday + i) % 7]
+            if not wall or i in closed:
+                spans.append(())
+                cum.append(total)
+                continue
+            base = base0 + i * 86400
+            lo, hi = base - 16 * 3600, base + 40 * 3600
+            while k < len(changes) and changes[k][0] <= lo:
+                offset = changes[k][1]
+                k += 1
+            if k < len(changes) and changes[k][0] <= hi:
+                day_spans = _merged(self._across_changes(base, wall, lo, hi, offset, changes, k))
+            elif len(wall) == 1:  # one span, one offset all day: nearly every day
+                a, b = max(base + wall[0][0] - offset, lo), min(base + wall[0][1] - offset, hi)
+                day_spans = ((a, b),) if a < b else ()
+            else:
+                out = [(max(base + s - offset, lo), min(base + e - offset, hi)) for s, e in wall]
+                day_spans = _merged([(a, b) for a, b in out if a < b])
             spans.append(day_spans)
-            total = sum(b - a for a, b in day_spans)
-            if total:
+            day_total = sum(b - a for a, b in day_spans)
+            if day_total:
                 working.append(i)
-            cum.append(cum[-1] + total)
+            total += day_total
+            cum.append(total)
         found = self._years[year] = _Year(first, cum, spans, working)
         return found
+
+    @staticmethod
+    def _across_changes(base, wall, lo, hi, offset, changes, k) -> list[tuple[float, float]]:
+        """A day's spans where the UTC offset changes within its window: each wall span
+        cut into the stretches of each offset."""
+        regimes = []
+        start = lo
+        while k < len(changes) and changes[k][0] <= hi:
+            regimes.append((start, changes[k][0], offset))
+            start, offset = changes[k]
+            k += 1
+        regimes.append((start, hi, offset))
+        out = []
+        for s, e in wall:
+            for r_lo, r_hi, r_offset in regimes:
+                a, b = max(base + s - r_offset, r_lo), min(base + e - r_offset, r_hi)
+                if a < b:
+                    out.append((a, b))
+        return out
 
     # ---------------------------------------------------------- instants
     def _local_date(self, ts: float) -> date:
@@ -379,6 +413,18 @@ class ServiceCalendar:
 
     def _close(self, year: int, index: int) -> datetime:
         return datetime.fromtimestamp(self._year(year).spans[index][-1][1], self.zone)
+
+
+def _merged(spans: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    """Spans sorted, overlapping and touching ones joined."""
+    spans.sort()
+    merged: list[tuple[float, float]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
 
 
 def _minutes(hhmm: str) -> int:

@@ -192,6 +192,35 @@ def test_working_days_seconds_across_years_and_from_closed_and_after_hours_start
             assert cal.working_days_seconds(start, days) == long_way, (start, days)
 
 
+# Zones whose offset changes the way few do: at midnight (the day starts at 01:00), by
+# half an hour, a whole day skipped, and summer time begun and called off a week later.
+ODD_CHANGES = [
+    ("America/Sao_Paulo", datetime(2018, 11, 4, tzinfo=UTC)),
+    ("America/Sao_Paulo", datetime(2019, 2, 17, tzinfo=UTC)),
+    ("Australia/Lord_Howe", datetime(2026, 10, 4, tzinfo=UTC)),
+    ("Australia/Lord_Howe", datetime(2026, 4, 5, tzinfo=UTC)),
+    ("Pacific/Apia", datetime(2011, 12, 30, tzinfo=UTC)),
+    ("America/Recife", datetime(2000, 10, 8, tzinfo=UTC)),
+    ("America/Recife", datetime(2000, 10, 15, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize("zone, anchor", ODD_CHANGES)
+@pytest.mark.parametrize(
+    "hours", ["Mon-Sun 00:00-23:59", "Mon-Sun 00:30-04:00; Mon-Sun 20:00-23:30"]
+)
+def test_odd_offset_changes_match_the_minute_walk(zone, anchor, hours):
+    """Each year's offsets are read once a day and bisected where they change: changes a
+    week apart, at midnight, of half an hour or of a whole day come out as the wall clock
+    has them, minute by minute across four days."""
+    cal, walk = _calendar(hours, zone, [], "none")
+    first = int(anchor.timestamp()) - 2 * 24 * 3600
+    for t in range(first, first + 4 * 24 * 3600, MINUTE):
+        a = datetime.fromtimestamp(t, UTC)
+        expected = MINUTE if walk.working(t) else 0
+        assert cal.working_seconds(a, a + timedelta(minutes=1)) == expected, a
+
+
 def test_dst_days_are_as_long_as_the_wall_clock_says():
     # Europe/London: 29 Mar 2026 loses the hour 01:00-02:00, 25 Oct 2026 repeats it.
     cal, _ = _calendar("Sun 00:30-04:00", "Europe/London", [], "none")
