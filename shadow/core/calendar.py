@@ -12,6 +12,9 @@ turned into absolute instants once, so daylight-saving changes are exact (a span
 change is as long as the clock on the wall says it is, an hour shorter or longer). Each
 year is built once into prefix sums of working seconds per day, so "working seconds
 between" and "add N working hours" cost a couple of look-ups, not a walk.
+
+(Over 500 lines: the calendar's one concept, its settings, arithmetic and the
+``report calendar`` year, kept together.)
 """
 
 from __future__ import annotations
