@@ -16,7 +16,7 @@ from shadow.tui.modals.suggestion_detail import SuggestionDetail
 from shadow.tui.screens import dashboard as dashboard_module
 from shadow.tui.screens.dashboard import DashboardScreen
 from shadow.tui.screens.visit import VisitScreen
-from shadow.tui.widgets.charts import Chart
+from shadow.tui.widgets.charts import BarChart
 from shadow.tui.widgets.record_table import RecordTable
 
 from .helpers import SIZE, Terminal, open_by_key, opened, settled
@@ -217,16 +217,16 @@ async def test_left_right_and_numbers_move_between_lists(sample_store, liaison, 
 async def test_the_charts_count_by_month(sample_store, liaison, programme):
     app = create_app(sample_store, liaison, clock=lambda: NOW)
     async with opened(app, open_dashboard) as (pilot, screen):
-        visits = screen.query_one("#chart-visits", Chart).drawing
+        visits = screen.query_one("#chart-visits", BarChart).drawing
         assert [s.label for s in visits.series] == ["completed", "cancelled/no-show"]
         # Jun … Nov 2026: one completed visit in October, one cancelled in November.
         assert visits.labels == ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
         assert visits.series[0].values == [0, 0, 0, 0, 1, 0]
         assert visits.series[1].values == [0, 0, 0, 0, 0, 1]
-        raised = screen.query_one("#chart-suggestions", Chart).drawing.series
+        raised = screen.query_one("#chart-suggestions", BarChart).drawing.series
         assert raised[0].values == [0, 0, 0, 0, 3, 3]  # three in October, three in November
         assert raised[1].values == [0, 0, 0, 0, 0, 1]  # one done (19 Nov)
-        size = screen.query_one("#chart-backlog", Chart).drawing.series[0].values
+        size = screen.query_one("#chart-backlog", BarChart).drawing.series[0].values
         assert size == trends.backlog_size(sample_store, NOW).series["open"]
         assert size[-2:] == [3, 5]  # at the end of October; now
 
@@ -411,3 +411,23 @@ async def test_a_panel_made_taller_keeps_its_options_rendered_and_shows_them_rig
         room = panel.size.width - 4
         assert len(Content.from_markup(str(panel.border_title)).plain) <= room
         assert terminal.differs_from_the_screen() == []
+
+
+async def test_the_charts_axes_are_readable_from_the_first_paint(sample_store, liaison, programme):
+    """The programme read on the spot is painted with the screen's first paint, before
+    the app's own colour is styled: a chart that took its text colour from the app drew
+    its axis and month names in the background colour (and nothing painted it again)."""
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    terminal = Terminal(app)
+    terminal.watch()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_dashboard(pilot)
+        for chart in app.screen.query(BarChart):
+            region = chart.content_region
+            axis = {
+                style
+                for (x, y), (char, style) in terminal.cells.items()
+                if region.contains(x, y) and char in "└┬─┤"
+            }
+            assert axis and all(style.color != style.bgcolor for style in axis), chart.id
+        assert terminal.paints and not terminal.differs_from_the_screen()

@@ -46,7 +46,8 @@ from ..loading import Loader
 from ..modals.goals_form import GoalsForm
 from ..modals.planner import PlannerModal
 from ..modals.survey_form import SurveyForm
-from ..widgets.charts import Chart, Series, theme_style
+from ..widgets.charts import Series, theme_style
+from ..widgets.line_chart import LineChart
 from ..widgets.literal import one_line, select_options
 from ..widgets.matrix_table import MatrixTable
 from .base import REFRESH_COMMAND, AreaScreen
@@ -293,7 +294,7 @@ class CoverageScreen(AreaScreen):
                     markup=False,
                 )
                 yield DataTable(id="gap-table", cursor_type="row", zebra_stripes=True)
-                yield Chart("Gap by month", id="gap-chart")
+                yield LineChart("Gap by month", id="gap-chart")
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too and subscribes to the store's changes.)
@@ -554,7 +555,7 @@ class CoverageScreen(AreaScreen):
         self._show_gap_chart()
 
     def _show_gap_chart(self) -> None:
-        chart = self.query_one("#gap-chart", Chart)
+        chart = self.query_one("#gap-chart", LineChart)
         if not self.gaps:
             chart.title_text = "Gap by month: no surveys yet (s records one)"
             chart.lines([], [])

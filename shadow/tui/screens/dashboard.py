@@ -48,7 +48,7 @@ from ..loading import Loader
 from ..modals.info import InfoModal
 from ..palette import SLA, priority_style, status_style
 from ..visit_status import change_status
-from ..widgets.charts import Chart, Series
+from ..widgets.charts import BarChart, Series
 from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
 from .base import PROGRAMME_TABLES, AreaScreen
@@ -342,9 +342,9 @@ class DashboardScreen(AreaScreen):
                 yield Panel("My overdue actions", "None of your actions is overdue", id="overdue")
                 yield Panel("Latest kudos", "No kudos yet", id="kudos")
         with Horizontal(id="dash-charts"):
-            yield Chart("Visits per month", id="chart-visits")
-            yield Chart("Suggestions per month", id="chart-suggestions")
-            yield Chart("Backlog size", id="chart-backlog")
+            yield BarChart("Visits per month", id="chart-visits")
+            yield BarChart("Suggestions per month", id="chart-suggestions")
+            yield BarChart("Backlog size", id="chart-backlog")
 
     def on_mount(self) -> None:
         # (AreaScreen.on_mount runs too and subscribes to the store's changes.)
@@ -597,7 +597,7 @@ class DashboardScreen(AreaScreen):
         for chart_id, attribute, series in self.CHARTS:
             m = getattr(data, attribute)
             if m is not None:
-                self.query_one(f"#{chart_id}", Chart).bars(
+                self.query_one(f"#{chart_id}", BarChart).bars(
                     m.labels,
                     [Series(label, m.series[key], colour) for label, key, colour in series],
                 )
