@@ -18,7 +18,9 @@ widget: a repaint (it was rendered from its state as it is now), and a layout (i
 virtual size changed, which the pass itself worked out from its content as it is), but
 not where the pass showed or hid a scrollbar (what it scrolls moves over). Anything
 asked before the pass or after its paint, a widget the paint did not cover, a screen
-not on top: each asks for its frame as before.
+not on top: each asks for its frame as before. And a Resize to the size a screen was
+laid out at (each pushed screen gets one, and so does every screen under it) lays out
+nothing again.
 
 What a change asked of each widget told to the screen at once (``refreshes_now``), not
 when each widget next goes idle: a filter's keystroke changes the rows of a table, its
@@ -55,6 +57,13 @@ class PaintedWithTheirLayout:
             super()._refresh_layout(size, scroll)  # type: ignore[misc]
         finally:
             self._asked_before, self._bars_before = None, {}
+
+    def _screen_resized(self, size: Size) -> None:
+        # A Resize to the size the screen was last laid out at changes nothing: a pushed
+        # screen gets one after its first pass, and so does each screen under it (one
+        # more pass of the page, and one of the area under it, a frame later).
+        if size != self._compositor.size:  # type: ignore[attr-defined]
+            super()._screen_resized(size)  # type: ignore[misc]
 
     def _compositor_refresh(self) -> None:
         app = self.app  # type: ignore[attr-defined]

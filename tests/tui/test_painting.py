@@ -299,3 +299,73 @@ async def test_what_a_threaded_read_shows_is_painted_in_one_pass():
         # The screen as it opens, then all its data in one paint (the table's rows were
         # painted apart from the label's words when each widget went idle on its own).
         assert len(shown) == 2, terminal.paints
+
+
+class Counted:
+    """Counts the screen's layout passes."""
+
+    passes = 0
+
+    def _refresh_layout(self, *args, **kwargs):
+        self.passes += 1
+        return super()._refresh_layout(*args, **kwargs)
+
+
+class Below(Counted, Screen):
+    def compose(self):
+        yield Label("the area under the page")
+
+
+class Page(Counted, Screen):
+    """A page filled just before its first layout pass, as an area's read on the spot
+    fills it when first shown (the screen's own handler runs after this one)."""
+
+    def compose(self):
+        yield Label("", id="title")
+        with VerticalScroll():
+            yield Label("", id="body")
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#title", Label).update("Visit 12")
+        self.query_one("#body", Label).update("\n".join(f"note {n}" for n in range(5)))
+
+
+class BelowPaintedOnce(PaintedWithTheirLayout, Below):
+    pass
+
+
+class PagePaintedOnce(PaintedWithTheirLayout, Page):
+    pass
+
+
+async def opening(below: Screen, page: Screen):
+    """The layout passes of a page pushed over an area, and of the area, until idle; the
+    cells the terminal then shows wrongly."""
+    app = App()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await app.push_screen(below)
+        await settled(pilot)
+        terminal = Terminal(app)
+        terminal.apply(below._compositor.render_full_update())
+        terminal.watch()
+        below.passes = 0
+        await app.push_screen(page)
+        await settled(pilot)
+        assert str(page.query_one("#body", Label).content).endswith("note 4")
+        return page.passes, below.passes, terminal.differs_from_the_screen()
+
+
+async def test_textual_lays_a_new_page_out_again_and_the_screen_under_it():
+    """The premise: the Resize every pushed screen gets, at the size it was just laid out
+    at, lays the page out once more, and the screen under it too."""
+    page, below, wrong = await opening(Below(), Page())
+    assert wrong == []
+    assert page == 3 and below == 1
+
+
+async def test_a_resize_to_the_same_size_lays_nothing_out_again():
+    """(The page's second pass is the layout Textual asks for once its widgets are all
+    mounted, after its first pass.)"""
+    page, below, wrong = await opening(BelowPaintedOnce(), PagePaintedOnce())
+    assert wrong == []  # what the page's passes painted is the page as it is
+    assert page == 2 and below == 0
