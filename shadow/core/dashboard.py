@@ -20,7 +20,7 @@ from .trends import Monthly
 
 DAYS_AHEAD = 7
 MONTHS = 6
-LIST_LIMIT = 50  # items per list (the backlog and schedule show the rest)
+LIST_LIMIT = 20  # items per list (counted all the same; the backlog and schedule show the rest)
 KUDOS_SHOWN = 10
 
 
@@ -49,22 +49,22 @@ class DashboardData:
     # to rotate (core/liaison.py)
     directions: dict[int, str] = field(default_factory=dict)
     liaison_due: list[liaison.Rotation] = field(default_factory=list)
+    # How many there are of what the lists above hold only the first LIST_LIMIT of.
+    outcomes_total: int = 0
+    breached_total: int = 0  # open suggestions past a service level (all)
+    escalated_total: int = 0  # at-risk and breached, for the acting owner (all: coordinators)
 
 
 def _breaches(
-    rows: list[Row],
+    breached: list[Row],
     svc: sla.Service,
     now: datetime,
     built: dict[int, tuple[dict[str, Any], Suggestion]],
 ) -> list[tuple[Row, str]]:
-    """The open suggestions past a service level, each with why (their clocks worked out
-    only for the ones listed)."""
-    breached = sorted(
-        (r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES),
-        key=lambda r: (r.priority, r.created, r.id),
-    )[:LIST_LIMIT]
+    """The first LIST_LIMIT of the open suggestions past a service level, each with why
+    (their clocks worked out only for the ones listed)."""
     out = []
-    for r in breached:
+    for r in sorted(breached, key=lambda r: (r.priority, r.created, r.id))[:LIST_LIMIT]:
         d, s = built[r.id]
         clocks = svc.clocks(s, d["created"], now)
         out.append((r, "; ".join(c.describe() for c in clocks if c.state == "breached")))
@@ -102,18 +102,24 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         for r in rows
         if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
     )
+    breached = [r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES]
+    escalated = at_risk + sum(1 for r in breached if scope is None or r.id in scope)
     index = OccurrenceIndex.shared(store)  # the visits parsed once (for the other areas too)
+    outcomes = awaiting_outcome(store, now, index=index)
     return DashboardData(
         now,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
         departments={d["id"]: d.get("name", "") for d in store.all(Department.TABLE)},
         visits=index.between(start, start + timedelta(days=DAYS_AHEAD + 1)),
-        outcomes=awaiting_outcome(store, now, index=index)[:LIST_LIMIT],
+        outcomes=outcomes[:LIST_LIMIT],
+        outcomes_total=len(outcomes),
+        breached_total=len(breached),
+        escalated_total=escalated,
         overdue=overdue,
         triage=sorted(
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
         ),
-        breaches=_breaches(rows, svc, now, built),
+        breaches=_breaches(breached, svc, now, built),
         at_risk=at_risk,
         escalations=sla.escalations(
             store, now, actor, svc, None, list(built.values()), states=states, limit=LIST_LIMIT

@@ -431,3 +431,42 @@ async def test_the_charts_axes_are_readable_from_the_first_paint(sample_store, l
             }
             assert axis and all(style.color != style.bgcolor for style in axis), chart.id
         assert terminal.paints and not terminal.differs_from_the_screen()
+
+
+async def test_a_long_list_shows_its_first_and_counts_them_all(
+    sample_store, liaison, programme, monkeypatch
+):
+    """Each list holds its first LIST_LIMIT (here 1); its title and the summary count all
+    of them, and a last line says how many more and where they are. (The counts once
+    stopped at the limit: "past service level: 50" at any size over it.)"""
+    from shadow.core import dashboard as core_dashboard
+
+    monkeypatch.setattr(core_dashboard, "LIST_LIMIT", 1)
+    monkeypatch.setattr(dashboard_module, "LIST_LIMIT", 1)
+    rows = backlog.rows(sample_store, NOW)
+    breached = [r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES]
+    escalated = [r for r in rows if r.sla in ("breached", "at risk") and r.status in OPEN_STATUSES]
+    new = [r for r in rows if r.status == "new"]
+    assert len(breached) > 1 and len(new) > 1
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with opened(app, open_dashboard) as (pilot, screen):
+        data = screen.data
+        assert len(data.breaches) == 1 and data.breached_total == len(breached)
+        assert data.escalated_total == len(escalated) and len(data.escalations) == 1
+        summary = str(screen.query_one("#dash-summary").render())
+        assert f"past service level: {len(breached)}" in summary
+        for name, total, where in (
+            ("triage", len(new), "in the Backlog (F4)"),
+            ("breaches", len(escalated), "in the Backlog (F4)"),
+            ("visits", 2, "in the Schedule (F3)"),
+        ):
+            panel = screen.panel(name)
+            assert len(panel.item_ids) == 1, name
+            assert f"· {total}" in str(panel.border_title), name
+            last = panel.get_option_at_index(panel.option_count - 1)
+            assert last.disabled and str(last.prompt) == f"… and {total - 1} more {where}"
+        # The line is not an item: enter on it opens nothing, and moving skips it.
+        triage = screen.panel("triage")
+        triage.focus()
+        await pilot.press("down")
+        assert triage.highlighted == 0

@@ -165,14 +165,27 @@ class Panel(OptionList):
             event.prevent_default()
         self._options_width = width
 
-    def show(self, items: list[tuple[str, Content]], *, empty: str | None = None) -> None:
-        """Replace the items ((id, prompt) pairs), keeping the highlight on the same item."""
+    def show(
+        self,
+        items: list[tuple[str, Content]],
+        *,
+        empty: str | None = None,
+        total: int | None = None,
+        rest: str = "",
+    ) -> None:
+        """Replace the items ((id, prompt) pairs), keeping the highlight on the same item.
+        ``total``: how many there are when ``items`` are the first of them (the title
+        counts them all, and a last line says how many more and where: ``rest``)."""
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         options = [Option(prompt, id=item_id) for item_id, prompt in items]
         if not options:
             options = [Option(Content.styled(empty or self.empty, "$text-muted"), disabled=True)]
+        total = len(items) if total is None else max(total, len(items))
+        if total > len(items):
+            more = f"… and {total - len(items)} more{rest}"
+            options.append(Option(Content.styled(more, "$text-muted"), disabled=True))
         self.set_options(options)
-        self._count = len(items)
+        self._count = total
         self._show_titles()
         ids = [item_id for item_id, _ in items]
         if items:
@@ -183,6 +196,10 @@ class Panel(OptionList):
     @property
     def item_ids(self) -> list[str]:
         return [o.id for o in self.options if o.id]
+
+    def action_last(self) -> None:
+        super().action_last()
+        self.scroll_end(animate=False, immediate=True)  # (the "… and N more" line in view)
 
 
 # ---------------------------------------------------------------------- the screen
@@ -195,7 +212,9 @@ class DashboardScreen(AreaScreen):
         "service level, and the latest kudos; a line above the lists names departments "
         "whose liaison is due to rotate. Enter opens the highlighted item (a visit's "
         "page, the suggestion in the Backlog, the action); tab or left/right move "
-        'between the lists, 1-6 jump to one. In "Record the outcome", d marks a visit '
+        f"between the lists, 1-6 jump to one. Each list shows its first {LIST_LIMIT} and counts "
+        "them all in its title; its last line says how many more and which area has "
+        'them. In "Record the outcome", d marks a visit '
         "done, n a no-show and x cancels it (asking why). The charts cover the last six "
         "months: visits completed against cancelled or missed, suggestions raised "
         "against closed, and how many suggestions were open at the end of each month."
@@ -387,8 +406,14 @@ class DashboardScreen(AreaScreen):
         self.data = data
         self.query_one("#dash-summary", Label).update(self.summary(data))
         self._show_liaison(data)
-        self.panel("visits").show(self.visit_items(data))
-        self.panel("outcomes").show(self.visit_items(data, data.outcomes))
+        self.panel("visits").show(
+            self.visit_items(data), total=len(data.visits), rest=" in the Schedule (F3)"
+        )
+        self.panel("outcomes").show(
+            self.visit_items(data, data.outcomes),
+            total=data.outcomes_total,
+            rest=" in the Schedule (F3, then o)",
+        )
         self.panel("outcomes").set_subtitle(
             "d done · n no-show · x cancel" if data.outcomes else "",
             "d done n no-show x" if data.outcomes else "",
@@ -398,9 +423,15 @@ class DashboardScreen(AreaScreen):
                 [], empty="Choose who you are (w) to see your overdue actions"
             )
         else:
-            self.panel("overdue").show(self.action_items(data))
-        self.panel("triage").show(self.triage_items(data))
-        self.panel("breaches").show(self.breach_items(data))
+            self.panel("overdue").show(
+                self.action_items(data), total=len(data.overdue), rest=" in Actions (F5)"
+            )
+        self.panel("triage").show(
+            self.triage_items(data), total=len(data.triage), rest=" in the Backlog (F4)"
+        )
+        self.panel("breaches").show(
+            self.breach_items(data), total=data.escalated_total, rest=" in the Backlog (F4)"
+        )
         self.panel("breaches").set_subtitle(
             self.waiting_line(data), self.waiting_line(data, short=True)
         )
@@ -422,7 +453,7 @@ class DashboardScreen(AreaScreen):
             f"{today:%a} {today.day} {today:%b %Y}",
             f"visits: {todays} today, {later} in the next {DAYS_AHEAD} days",
             f"to triage: {len(data.triage)}",
-            f"past service level: {len(data.breaches)}",
+            f"past service level: {data.breached_total}",
         ]
         if data.overdue is not None:
             parts.append(f"my overdue: {len(data.overdue)}")
@@ -434,7 +465,7 @@ class DashboardScreen(AreaScreen):
             f"{today:%a} {today.day} {today:%b}",
             f"visits {todays} today, {later} in {DAYS_AHEAD}d",
             f"triage {len(data.triage)}",
-            f"past SLA {len(data.breaches)}",
+            f"past SLA {data.breached_total}",
         ]
         if data.overdue is not None:
             short.append(f"my overdue {len(data.overdue)}")
