@@ -107,3 +107,25 @@ async def test_bars_are_in_their_theme_colour_and_the_axis_in_the_text_colour():
         terminal.apply(app.screen._compositor.render_update(full=True))
         assert {rgb(s) for s in cells("█")} == {theme_rgb(app, "success")}
         assert (x0, y0) == chart.content_region.offset
+
+
+async def test_no_series_no_counts_or_too_few_values_still_draw_the_axis():
+    cases = [
+        (["Jan", "Feb"], []),
+        (["Jan"], [Series("visits", [None], "success")]),
+        (["Jan", "Feb"], [Series("visits", [0, 0], "success")]),
+        (["Jan", "Feb", "Mar"], [Series("visits", [1], "success")]),  # (Feb, Mar: none)
+    ]
+    for labels, series in cases:
+        app = OneChart(labels, series)
+        async with app.run_test() as pilot:
+            await settled(pilot)
+            rows = text(app.query_one(BarChart), 30, 6)
+            assert rows[0].startswith("1┤") and rows[4].startswith("0└"), (labels, series)
+            assert rows[5].split() == labels
+            bars = "".join(rows[:4]).count("█")
+            assert bars == (16 if series and series[0].values == [1] else 0)
+    app = OneChart([], [Series("visits", [], "success")])
+    async with app.run_test() as pilot:
+        await settled(pilot)
+        assert text(app.query_one(BarChart), 30, 6) == []  # nothing to draw: blank

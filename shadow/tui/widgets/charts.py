@@ -205,7 +205,7 @@ class BarChart(Titled, Widget):
             cells = [" "] * span
             styles: list[Style | None] = [None] * span
             for i in range(n):
-                for j in range(k):
+                for j in range(len(d.series)):
                     h = eighths[i][j] - r * 8
                     if h <= 0:
                         continue
