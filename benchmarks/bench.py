@@ -754,6 +754,44 @@ Meeting pack after a note 0.61 s at 150,000 earlier in the session, gave the Das
 3.27 s later on; alternating it with 1853146 back to back: the Dashboard 3.32, 2.02 s
 (1c69b02) and 3.04, 1.69 s (1853146), the Meeting pack after a note 0.69, 0.68 s and
 0.71, 0.63 s.
+
+## What changed (ninth session)
+
+- The service calendar builds a year from the zone's UTC offsets read once a day and
+  bisected where two readings differ, not read at both ends of every working day
+  (`core/calendar.py`): thirteen years of Europe/London 28 -> 15.6 ms. The Dashboard's
+  first read builds twelve years of them for the open suggestions' clocks. The years
+  built are identical to the old ones for 18 zones x 6 hour patterns x 2 holiday places
+  x 2008-2028.
+- The Dashboard's three bar charts are drawn by shadow (`tui/widgets/charts.BarChart`),
+  not textual-plotext: importing plotext took 24-33 ms of the start, and every paint of
+  the charts built plotext's figure and parsed its ANSI output back into styled text
+  (~23 ms of the 82 ms pass that paints the programme, at 10,000 records). The Coverage
+  gap chart keeps plotext (`LineChart`), imported with that screen only.
+- The Dashboard's lists hold their first 20, not 50 (a panel shows four or five); the
+  counts are of all of them. They had stopped at 50: "past service level: 50" at
+  10,000 records, where 307 suggestions are past one.
+- A Resize to the size a screen was laid out at lays nothing out again: each pushed
+  page got one after its first pass, and so did the area under it (a visit page: five
+  layout passes -> three).
+
+Measured apart from the runs, alternating this session's first code (5b9937d) and its
+last on the same host, start to the Dashboard painted at 10,000 records (`dash_only`,
+a process that stops at the first paint after the programme is read): 8 pairs, median
+0.767 -> 0.698 s, fastest 0.724 -> 0.638 s; 10 more pairs while the host slowed
+mid-way, fastest 0.762 -> 0.645 s (medians 0.86 and 0.99 s, the slow half falling
+more on the second). At 150,000 records, 4 pairs: median 1.82 -> 1.79 s.
+
+Three runs of the same command: "after-b2b8854-1" (09:45 UTC) and "after-b2b8854-2"
+(09:49) at b2b8854, and "after" (10:00) at 435cc9f, the final code (b2b8854 and a
+chart drawn without series). The host was slower than in the eighth session's runs
+through all three: a fixed 3-million-step Python loop took 0.29-0.55 s CPU (0.25 s on
+a quiet host), and the CLI writes at 10,000 records, whose code did not change, took
+0.176-0.193 s (0.143-0.201 s in the seventh and eighth sessions). All three runs are
+slower than the eighth session's final run in most TUI figures, and so are the probe
+sessions of the eighth session's code run here alongside them (`tui_probe`, the
+Dashboard 0.71-1.11 s at 10,000 records against 0.673 in its bench run); the fixed
+work each change removed is what the figures above and the tests show.
 """
 
 
