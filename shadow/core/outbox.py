@@ -212,9 +212,7 @@ def _visit_text(store: Store, visit: Visit, start: datetime, end: datetime) -> t
     names = {d["id"]: d["name"] for d in store.all(Person.TABLE)}
     zone = dates.local_zone()
     if visit.timezone:
-        from dateutil import tz
-
-        zone = tz.gettz(visit.timezone) or zone
+        zone = dates.zone_named(visit.timezone) or zone
     start, end = start.astimezone(zone), end.astimezone(zone)
     where = ", ".join(x for x in ((dept.name, dept.branch) if dept else ("?",)) if x)
     title = f"{visit.kind.title()}: {dept.name if dept else '?'}, {format_span(start, end)}"

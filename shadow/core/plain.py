@@ -18,7 +18,6 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Protocol, TypeVar
 
 
@@ -69,6 +68,8 @@ def _check_reader(reader: str) -> str:
 @lru_cache(maxsize=2)
 def glossary(reader: str = "library") -> tuple[Term, ...]:
     """The terms ``reader`` may not know: IT jargon for the library, library terms for IT."""
+    from importlib import resources  # (~8 ms to import: only when a glossary is read)
+
     name = GLOSSARIES[_check_reader(reader)]
     text = resources.files("shadow.data").joinpath(name).read_text("utf-8")
     rows = csv.DictReader(io.StringIO(text))

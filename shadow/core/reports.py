@@ -12,14 +12,12 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from dateutil import tz
-
 # icalendar (~0.1 s to import) loads with the first export or invitation, not with
 # every report that only writes text.
 if TYPE_CHECKING:
     from icalendar import Event, vRecur
 
-from .dates import from_iso
+from .dates import from_iso, zone_named
 from .models import Department, Person, Visit
 from .plain import count
 from .schedule import describe_repeat, load_visits
@@ -66,7 +64,7 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     zones: dict[str, datetime] = {}
     addresses: dict[tuple[int, str], str] = {}
     events: list[str] = []
-    named: dict[str, Any] = {}  # zone name -> tz.gettz's zone, asked once per name
+    named: dict[str, Any] = {}  # zone name -> its zone (None: no such zone), asked once per name
     for visit in sorted(visits, key=lambda v: v.id or 0):
         if visit.series_id is not None and visit.series_id not in series_ids:
             continue  # an override whose series is gone
@@ -121,7 +119,7 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
 def _zone_named(name: str, named: dict[str, Any]) -> Any:
     zone = named.get(name)
     if zone is None and name not in named:
-        zone = named[name] = tz.gettz(name)
+        zone = named[name] = zone_named(name)
     return zone
 
 
@@ -257,7 +255,7 @@ def visit_event(
     builder behind the calendar export and the invitations (core/invites.py)."""
     from icalendar import Event, vCalAddress, vText
 
-    zone = tz.gettz(visit.timezone) if visit.timezone else None
+    zone = zone_named(visit.timezone) if visit.timezone else None
     start, end = from_iso(visit.start), from_iso(visit.end)
     if zone is not None:
         start, end = start.astimezone(zone), end.astimezone(zone)

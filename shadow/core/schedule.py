@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dateutil import tz
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
@@ -270,7 +269,8 @@ def describe_repeat(rule: str) -> str:
 
 
 def _zone(visit: Visit):
-    return tz.gettz(visit.timezone) if visit.timezone else dates.local_zone()
+    # (a zone the record names that there is no such zone for: the local one)
+    return (dates.zone_named(visit.timezone) if visit.timezone else None) or dates.local_zone()
 
 
 # Parsed rules by (text, local start): each is parsed once, and one ending after at most
@@ -486,9 +486,7 @@ def check(
             if (conflict.rule, dedupe) not in seen:
                 seen.add((conflict.rule, dedupe))
                 conflicts.append(conflict)
-    return sorted(
-        conflicts, key=lambda c: (not c.hard, c.when or datetime.min.replace(tzinfo=tz.UTC))
-    )
+    return sorted(conflicts, key=lambda c: (not c.hard, c.when or datetime.min.replace(tzinfo=UTC)))
 
 
 # One rule each: (conflict, what it is about) for one proposed occurrence; check() keeps the
@@ -525,7 +523,7 @@ def _occupying_others(
     ]
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=tz.UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
