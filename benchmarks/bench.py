@@ -774,24 +774,33 @@ Meeting pack after a note 0.61 s at 150,000 earlier in the session, gave the Das
 - A Resize to the size a screen was laid out at lays nothing out again: each pushed
   page got one after its first pass, and so did the area under it (a visit page: five
   layout passes -> three).
+- Time zones come from the standard library's zoneinfo (`dates.zone_named`), not
+  `dateutil.tz`, whose import (with `importlib.resources`) every command and the TUI's
+  start paid; dateutil's parser, which imports it, loads only when a written date needs
+  it.
 
-Measured apart from the runs, alternating this session's first code (5b9937d) and its
-last on the same host, start to the Dashboard painted at 10,000 records (`dash_only`,
-a process that stops at the first paint after the programme is read): 8 pairs, median
-0.767 -> 0.698 s, fastest 0.724 -> 0.638 s; 10 more pairs while the host slowed
-mid-way, fastest 0.762 -> 0.645 s (medians 0.86 and 0.99 s, the slow half falling
-more on the second). At 150,000 records, 4 pairs: median 1.82 -> 1.79 s.
+Measured apart from the runs, alternating code on the same host (`dash_only`: a process
+that stops at the first paint after the programme is read; start to the Dashboard
+painted at 10,000 records):
+- this session's first code (5b9937d) against 435cc9f: 8 pairs, median 0.767 -> 0.698 s,
+  fastest 0.724 -> 0.638 s; 10 more pairs while the host slowed mid-way, fastest
+  0.762 -> 0.645 s (medians 0.86 and 0.99 s, the slow half falling more on the second);
+  at 150,000 records, 4 pairs, median 1.82 -> 1.79 s;
+- 13d018e against 5184b29 (zoneinfo): 8 pairs, median 0.637 -> 0.626 s; `observe` as a
+  whole process at 10,000 records, 12 pairs, median 0.193 -> 0.186 s, fastest
+  0.161 -> 0.152 s.
 
-Three runs of the same command: "after-b2b8854-1" (09:45 UTC) and "after-b2b8854-2"
-(09:49) at b2b8854, and "after" (10:00) at 435cc9f, the final code (b2b8854 and a
-chart drawn without series). The host was slower than in the eighth session's runs
-through all three: a fixed 3-million-step Python loop took 0.29-0.55 s CPU (0.25 s on
-a quiet host), and the CLI writes at 10,000 records, whose code did not change, took
-0.176-0.193 s (0.143-0.201 s in the seventh and eighth sessions). All three runs are
-slower than the eighth session's final run in most TUI figures, and so are the probe
-sessions of the eighth session's code run here alongside them (`tui_probe`, the
-Dashboard 0.71-1.11 s at 10,000 records against 0.673 in its bench run); the fixed
-work each change removed is what the figures above and the tests show.
+Five runs of the same command: "after-b2b8854-1" (09:45 UTC) and "after-b2b8854-2"
+(09:49) at b2b8854; "after-435cc9f" (10:00); "after-5184b29-1" (10:18) and "after"
+(10:29) at 5184b29, the final code. The host was slower than in the eighth session's
+runs through all five: a fixed 3-million-step Python loop took 0.29-0.55 s CPU before
+them (0.25 s on a quiet host), and the CLI writes at 10,000 records took 0.136-0.193 s
+(0.143-0.201 s in the seventh and eighth sessions; this session changed their code only
+by the zone import, in the last two runs). Most TUI figures are slower than in the eighth session's final run,
+on this host, and so were the probe sessions of the eighth session's code run here
+between them (`tui_probe`, the Dashboard 0.71-1.11 s at 10,000 records against 0.673 s
+in its quiet bench run): what each change removed is in the measurements above and in
+the tests, not in these runs.
 """
 
 
