@@ -36,7 +36,6 @@ class DashboardData:
     outcomes: list[Occurrence] = field(default_factory=list)
     overdue: list[ActionView] | None = None  # None: nobody is acting
     triage: list[Row] = field(default_factory=list)
-    breaches: list[tuple[Row, str]] = field(default_factory=list)
     at_risk: int = 0  # at-risk suggestions for the acting owner (all, for coordinators)
     # at-risk and breached suggestions for the acting owner (all, for coordinators)
     escalations: list[sla.Escalation] = field(default_factory=list)
@@ -53,22 +52,6 @@ class DashboardData:
     outcomes_total: int = 0
     breached_total: int = 0  # open suggestions past a service level (all)
     escalated_total: int = 0  # at-risk and breached, for the acting owner (all: coordinators)
-
-
-def _breaches(
-    breached: list[Row],
-    svc: sla.Service,
-    now: datetime,
-    built: dict[int, tuple[dict[str, Any], Suggestion]],
-) -> list[tuple[Row, str]]:
-    """The first LIST_LIMIT of the open suggestions past a service level, each with why
-    (their clocks worked out only for the ones listed)."""
-    out = []
-    for r in sorted(breached, key=lambda r: (r.priority, r.created, r.id))[:LIST_LIMIT]:
-        d, s = built[r.id]
-        clocks = svc.clocks(s, d["created"], now)
-        out.append((r, "; ".join(c.describe() for c in clocks if c.state == "breached")))
-    return out
 
 
 def read_dashboard(store: Store, now: datetime, actor: Person | None) -> DashboardData:
@@ -92,18 +75,13 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
     built: dict[int, tuple[dict[str, Any], Suggestion]] = {}
     rows = backlog.rows(store, now, open_only=True, sla=False, search=False, keep=built)
     # Each one's state, without its clocks (a third of the cost: 5,500 open suggestions
-    # at 150,000 records); the clocks only of those listed as breaches and escalations.
+    # at 150,000 records); the clocks only of the escalations listed.
     states = {i: svc.state(s, d["created"], now) for i, (d, s) in built.items() if d.get("created")}
     for r in rows:
         r.sla = states.get(r.id, "none")
     scope = sla.escalation_scope(store, actor)  # an owner's own; coordinators see all
-    at_risk = sum(
-        1
-        for r in rows
-        if r.sla == "at risk" and r.status in OPEN_STATUSES and (scope is None or r.id in scope)
-    )
-    breached = [r for r in rows if r.sla == "breached" and r.status in OPEN_STATUSES]
-    escalated = at_risk + sum(1 for r in breached if scope is None or r.id in scope)
+    late = [r for r in rows if r.sla in ("at risk", "breached") and r.status in OPEN_STATUSES]
+    mine = [r for r in late if scope is None or r.id in scope]
     index = OccurrenceIndex.shared(store)  # the visits parsed once (for the other areas too)
     outcomes = awaiting_outcome(store, now, index=index)
     return DashboardData(
@@ -113,14 +91,13 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         visits=index.between(start, start + timedelta(days=DAYS_AHEAD + 1)),
         outcomes=outcomes[:LIST_LIMIT],
         outcomes_total=len(outcomes),
-        breached_total=len(breached),
-        escalated_total=escalated,
+        breached_total=sum(1 for r in late if r.sla == "breached"),
+        escalated_total=len(mine),
         overdue=overdue,
+        at_risk=sum(1 for r in mine if r.sla == "at risk"),
         triage=sorted(
             (r for r in rows if r.status == "new"), key=lambda r: (r.priority, r.created, r.id)
         ),
-        breaches=_breaches(breached, svc, now, built),
-        at_risk=at_risk,
         escalations=sla.escalations(
             store, now, actor, svc, None, list(built.values()), states=states, limit=LIST_LIMIT
         ),
