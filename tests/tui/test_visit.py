@@ -17,7 +17,7 @@ from shadow.tui.app import create_app
 from shadow.tui.modals.kudos_form import KudosForm
 from shadow.tui.modals.note_form import NoteForm
 from shadow.tui.modals.suggestion_form import SuggestionForm
-from shadow.tui.screens.visit import NoteCard, VisitScreen
+from shadow.tui.screens.visit import VisitScreen
 from shadow.tui.widgets.field import Field
 from shadow.tui.widgets.jargon import JargonPanel
 
@@ -28,6 +28,7 @@ from .helpers import (
     open_visit,
     press_each,
     press_on_visit,
+    settled,
     type_into,
 )
 from .programme import HOSTILE, build, person
@@ -51,7 +52,7 @@ async def on_the_visit(store, programme, who, *, size=SIZE, **options):
 
 
 def column_texts(screen: VisitScreen, side: str) -> list[str]:
-    return [card.observation.text for card in screen.cards(side)]
+    return [note.text for note in screen.notes_in(side)]
 
 
 def plain(widget) -> str:
@@ -61,8 +62,10 @@ def plain(widget) -> str:
     return console.file.getvalue()
 
 
-def card_text(card: NoteCard) -> str:
-    return str(card.render())
+def card_texts(screen: VisitScreen, side: str) -> list[str]:
+    """Each note of a column as shown."""
+    notes = screen.note_list(side)
+    return [notes.text_of(n) for n in range(len(notes.notes))]
 
 
 async def write_note(pilot: Pilot, text: str, *, typed: str = "") -> NoteForm:
@@ -105,10 +108,9 @@ async def test_notes_from_both_sides_land_in_their_columns(sample_store, program
             Observation.TABLE, text="They listened and explained the sorter fault plainly."
         )
         assert (doc["side"], doc["author_id"], doc["kind"]) == ("library", marcus.id, "praise")
-        library = screen.cards("library")
-        assert library[-1].observation.id == doc["id"]
-        assert "Marcus Webb · praise" in card_text(library[-1])
-        assert all(card.observation.side == "it" for card in screen.cards("it"))
+        assert screen.notes_in("library")[-1].id == doc["id"]
+        assert "Marcus Webb · praise" in card_texts(screen, "library")[-1]
+        assert all(note.side == "it" for note in screen.notes_in("it"))
         # The line above the columns says where the two sides agree and differ.
         compare = str(screen.query_one("#visit-compare").render())
         assert "Both sides noted: workflow seen" in compare
@@ -337,9 +339,7 @@ async def test_hostile_text_is_shown_literally(sample_store, programme):
     async with on_the_visit(sample_store, programme, ben) as (app, pilot, screen):
         form = await write_note(pilot, long_note)
         await press_each(pilot, "ctrl+s")
-        texts = [card_text(c) for c in screen.cards("it")] + [
-            card_text(c) for c in screen.cards("library")
-        ]
+        texts = card_texts(screen, "it") + card_texts(screen, "library")
         assert any(HOSTILE in t for t in texts)
         assert any("bell␇ and ␛[31mred" in t for t in texts)
         assert any(long_note.strip() in " ".join(t.split()) for t in texts)
@@ -456,3 +456,69 @@ async def test_the_page_reads_on_the_spot_once_what_it_finds_is_indexed(sample_s
         assert screen._read_size() == sample_store.size_hint(Visit.TABLE) > 0
         await pilot.pause()
         assert "Queue at the kiosk" in column_texts(screen, "it")  # (read again, shown)
+
+
+async def test_a_visit_with_many_notes_moves_and_scrolls_through_them(sample_store, programme):
+    """A secondment's daily notes: each side's notes are one widget (a widget a note laid
+    out and painted each on its own); arrows and clicks still reach every note, and the
+    page scrolls to the one highlighted."""
+    ben = person(sample_store, "Ben Kowalczyk")
+    with sample_store.transaction("test") as tx:
+        for day in range(40):
+            tx.insert(
+                Observation.TABLE,
+                Observation(
+                    visit_id=programme["visit"], author_id=ben.id, side="it", kind="idea",
+                    text=f"Day {day}: " + "the queue again " * 6, at="2026-11-03T17:00+00:00",
+                ).to_doc(),
+            )  # fmt: skip
+    async with on_the_visit(sample_store, programme, ben, size=(100, 30)) as (app, pilot, screen):
+        listed = screen.note_list("it")
+        assert len(listed.notes) == 42 and not screen.query("NoteList NoteList")
+        assert listed.virtual_size.height > 42 * 3  # (each wrapped, a blank line after)
+        page = screen.query_one("#visit-page")
+        await pilot.press("down")
+        assert screen.focused_note() == listed.notes[0]
+        await settled(pilot)
+        first_shown = page.scroll_y
+        for _ in range(41):
+            await pilot.press("down")
+        await settled(pilot)
+        assert screen.focused_note() == listed.notes[-1]
+        assert screen.focused_note().text.startswith("Day 39:")
+        assert page.scroll_y > first_shown  # scrolled to it
+        top = listed.content_region.y + listed.virtual_size.height - 4  # its lines on screen
+        assert page.region.y <= top < page.region.bottom
+
+        # Only the highlighted note is painted highlighted, and only while the list has focus.
+        def backgrounds(y: int) -> set:
+            return {s.style.bgcolor for s in listed.render_line(y) if s.text.strip()}
+
+        last, first = backgrounds(listed.virtual_size.height - 3), backgrounds(0)
+        assert len(last) == len(first) == 1 and last != first
+        screen.set_focus(None)
+        await settled(pilot)
+        assert backgrounds(listed.virtual_size.height - 3) == first
+        screen.set_focus(listed)
+        await settled(pilot)
+        # A click on a note highlights it.
+        await pilot.click(listed, offset=(4, 0))
+        await settled(pilot)
+        assert screen.focused_note() == listed.notes[0]
+        await pilot.press("right")  # the library column, its first note
+        assert screen.focused_note() == screen.notes_in("library")[0]
+
+
+async def test_a_side_without_notes_says_so_and_is_skipped(sample_store, programme):
+    ben = person(sample_store, "Ben Kowalczyk")
+    with sample_store.transaction("test") as tx:
+        for doc in sample_store.find(Observation.TABLE, visit_id=programme["visit"]):
+            if doc["side"] == "library":
+                tx.delete(Observation.TABLE, doc["id"])
+    async with on_the_visit(sample_store, programme, ben) as (app, pilot, screen):
+        assert "No notes from this side yet." in str(screen.note_list("library").render())
+        assert not screen.note_list("library").can_focus
+        await pilot.press("right")  # nothing on the right: the IT column's first note
+        assert screen.focused_note() == screen.notes_in("it")[0]
+        await pilot.press("right")
+        assert screen.focused_note() == screen.notes_in("it")[0]

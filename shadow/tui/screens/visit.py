@@ -49,6 +49,7 @@ from ..modals.suggestion_form import SuggestionForm
 from ..palette import priority_style
 from ..visit_status import change_status
 from ..widgets.literal import one_line, visible
+from ..widgets.note_list import NoteList
 from .base import BACK_COMMAND, PAGE_COMMANDS, REFRESH_COMMAND, AreaScreen
 
 SIDES = (("it", "IT visitors"), ("library", "Library hosts"))
@@ -137,29 +138,6 @@ def read_visit(store: Store, visit_id: int, on: date | None) -> VisitData:
         [Kudos.from_doc(d) for d in store.find(Kudos.TABLE, visit_id=record)] if record else [],
         occ,
     )
-
-
-class NoteCard(Static, can_focus=True):
-    """One note; focus it (arrows) to raise a suggestion or kudos from it."""
-
-    DEFAULT_CSS = """
-    NoteCard {
-        width: 100%;
-        height: auto;
-        padding: 0 1;
-        margin-bottom: 1;
-        border-left: tall $panel-lighten-2;
-    }
-    NoteCard:focus {
-        border-left: tall $accent;
-        background: $boost;
-    }
-    """
-
-    def __init__(self, obs: Observation, author: str, day=None) -> None:
-        super().__init__(note_content(obs, author, day), markup=False)
-        self.observation = obs
-        self.author = author
 
 
 class VisitPage(VerticalScroll, can_focus=False, inherit_bindings=False):
@@ -284,19 +262,12 @@ class VisitScreen(AreaScreen):
         height: auto;
         padding: 0 1;
     }
-    VisitScreen .notes {
-        height: auto;
-    }
     VisitScreen .side-title {
         width: 100%;
         text-style: bold;
         color: $accent;
         border-bottom: solid $primary 50%;
         margin-bottom: 1;
-    }
-    VisitScreen .empty {
-        color: $text-muted;
-        width: 100%;
     }
     VisitScreen .section-title {
         width: 100%;
@@ -355,7 +326,7 @@ class VisitScreen(AreaScreen):
                 for side, title in SIDES:
                     with Vertical(classes="side", id=f"side-{side}"):
                         yield Label(title, classes="side-title")
-                        yield Vertical(id=f"notes-{side}", classes="notes")
+                        yield NoteList(id=f"notes-{side}")
             yield Label("Suggestions from this visit", classes="section-title")
             yield Static("", id="visit-suggestions", classes="section", markup=False)
             yield Label("Kudos", classes="section-title")
@@ -474,28 +445,11 @@ class VisitScreen(AreaScreen):
         return Content(" · ").join(parts)
 
     def _fill_notes(self) -> None:
-        focused = self.focused_note()
-        keep = focused.id if focused is not None else None
         for side, _ in SIDES:
-            column = self.query_one(f"#notes-{side}", Vertical)
-            column.remove_children()
-            cards = [
-                NoteCard(o, self._person_name(o.author_id), self._day)
-                for o in self.notes
-                if o.side == side
-            ]
-            if cards:
-                column.mount_all(cards)
-            else:
-                column.mount(Label("No notes from this side yet.", classes="empty"))
-        if keep is not None:
-            self.call_after_refresh(self._refocus, keep)
-
-    def _refocus(self, note_id: int) -> None:
-        for card in self.query(NoteCard):
-            if card.observation.id == note_id:
-                card.focus()
-                return
+            shown = [o for o in self.notes if o.side == side]
+            self.note_list(side).show(
+                shown, [note_content(o, self._person_name(o.author_id), self._day) for o in shown]
+            )
 
     def _suggestions(self, suggestions: list[Suggestion]) -> Content:
         if not suggestions:
@@ -567,36 +521,42 @@ class VisitScreen(AreaScreen):
         return Content("\n").join(lines)
 
     # ------------------------------------------------------------ notes and focus
-    def cards(self, side: str) -> list[NoteCard]:
-        return list(self.query_one(f"#notes-{side}", Vertical).query(NoteCard))
+    def note_list(self, side: str) -> NoteList:
+        return self.query_one(f"#notes-{side}", NoteList)
+
+    def notes_in(self, side: str) -> list[Observation]:
+        """One side's notes, in the order shown."""
+        return self.note_list(side).notes
 
     def focused_note(self) -> Observation | None:
         focused = self.focused
-        return focused.observation if isinstance(focused, NoteCard) else None
+        return focused.selected_note() if isinstance(focused, NoteList) else None
 
     def action_move(self, direction: str) -> None:
         """Arrows: up/down within a column, left/right between the two sides."""
-        it, lib = self.cards("it"), self.cards("library")
+        it, lib = self.note_list("it"), self.note_list("library")
         focused = self.focused
-        if not isinstance(focused, NoteCard):
-            target = lib if direction == "right" and lib else (it or lib)
-            if direction != "up" and target:
-                target[0].focus()
+        if not isinstance(focused, NoteList) or focused.selected is None:
+            target = lib if direction == "right" and lib.notes else (it if it.notes else lib)
+            if direction != "up" and target.notes:
+                target.select(0)
+                self.set_focus(target)  # (now: the next key, typed at once, finds it)
             elif direction in ("up", "down"):
                 self.action_page(direction, lines=True)
             return
-        column = it if focused.observation.side == "it" else lib
-        index = column.index(focused)
+        index = focused.selected
         if direction in ("up", "down"):
             step = 1 if direction == "down" else -1
-            if 0 <= index + step < len(column):
-                column[index + step].focus()
+            if 0 <= index + step < len(focused.notes):
+                focused.select(index + step)
             else:
                 self.action_page(direction, lines=True)
-        elif direction == "right" and column is it and lib:
-            lib[min(index, len(lib) - 1)].focus()
-        elif direction == "left" and column is lib and it:
-            it[min(index, len(it) - 1)].focus()
+        elif direction == "right" and focused is it and lib.notes:
+            lib.select(min(index, len(lib.notes) - 1))
+            self.set_focus(lib)
+        elif direction == "left" and focused is lib and it.notes:
+            it.select(min(index, len(it.notes) - 1))
+            self.set_focus(it)
 
     def action_page(self, direction: str, lines: bool = False) -> None:
         page = self.query_one(VisitPage)

@@ -1,0 +1,165 @@
+"""One side's notes on the visit page, drawn by one widget.
+
+A widget per note was laid out and painted on its own: a visit with 51 notes (a
+secondment's daily notes, as the benchmark's installations have) took two layout passes
+of 75-130 ms each to open, freezing the event loop for 0.10-0.16 s at 10,000 records.
+Here the notes are wrapped once per width (``Content.wrap``) and painted as one piece of
+text, each with the bar at its left that marks a note, and a blank line after it.
+
+The list takes focus when it has notes; ``selected`` is the note highlighted while it
+has focus (the one e, s and k act on), moved by the screen's arrow keys or a click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Self
+
+from textual.content import Content
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widget import Widget
+
+from shadow.core.models import Observation
+
+BAR = "▊ "  # (Textual's "tall" left border, then a space)
+EMPTY = "No notes from this side yet."
+
+
+class NoteList(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    NoteList {
+        width: 100%;
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.notes: list[Observation] = []
+        self._texts: list[Content] = []
+        self.selected: int | None = None
+        self._wrapped: tuple[int, list[list[Content]]] = (-1, [])
+
+    # ------------------------------------------------------------ what it holds
+    def show(self, notes: Sequence[Observation], texts: Sequence[Content]) -> None:
+        """Hold ``notes`` (``texts``: how each reads); the highlighted note stays
+        highlighted if it is still there."""
+        kept = self.selected_note()
+        self.notes, self._texts = list(notes), list(texts)
+        self._wrapped = (-1, [])
+        ids = [note.id for note in self.notes]
+        self.selected = None
+        if kept is not None and kept.id in ids:
+            self.selected = ids.index(kept.id)
+        elif kept is not None and self.notes:
+            self.selected = 0
+        self.can_focus = bool(self.notes)
+        self.refresh(layout=True)
+
+    def selected_note(self) -> Observation | None:
+        if self.selected is None or not 0 <= self.selected < len(self.notes):
+            return None
+        return self.notes[self.selected]
+
+    def text_of(self, index: int) -> str:
+        """The text of one note as shown (for tests and screen readers)."""
+        return str(self._texts[index])
+
+    def select(self, index: int) -> None:
+        """Highlight note ``index`` and scroll the page to it."""
+        self.selected = index
+        self.refresh()
+        self.call_after_refresh(self._scroll_to_selected)
+
+    def _scroll_to_selected(self) -> None:
+        if self.selected is None or not self.is_mounted:
+            return
+        width = self.content_region.width
+        lines = self._lines(width)
+        first = sum(len(note) + 1 for note in lines[: self.selected])
+        height = len(lines[self.selected]) if self.selected < len(lines) else 1
+        # The note's lines on screen, then in the page's own (scrolled) space.
+        for page in self.ancestors:
+            if isinstance(page, Widget) and page.is_scrollable and page.allow_vertical_scroll:
+                top = self.content_region.y + first - page.content_region.y
+                region = Region(0, top + int(page.scroll_y), page.content_region.width, height)
+                page.scroll_to_region(region, animate=False, immediate=True)
+                return
+
+    # ------------------------------------------------------------ layout and paint
+    def _lines(self, width: int) -> list[list[Content]]:
+        """Each note's lines at ``width`` (the bar's cells taken off), wrapped once."""
+        if self._wrapped[0] != width:
+            room = max(1, width - len(BAR))
+            self._wrapped = (width, [text.wrap(room) or [Content("")] for text in self._texts])
+        return self._wrapped[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.notes:
+            return 1
+        return sum(len(note) + 1 for note in self._lines(width))
+
+    def _rows(self, width: int) -> list[Content]:
+        """Every line as drawn at ``width``: the bar, the text, the highlight."""
+        if not self.notes:
+            return [Content.styled(EMPTY, "$text-muted")]
+        rows: list[Content] = []
+        for n, lines in enumerate(self._lines(width)):
+            chosen = n == self.selected and self.has_focus
+            bar = Content.styled(BAR, "$accent" if chosen else "$panel-lighten-2")
+            for line in lines:
+                row = bar + line
+                if chosen:
+                    row = row.pad_right(max(0, width - row.cell_length)).stylize("on $boost")
+                rows.append(row)
+            rows.append(Content(""))
+        return rows
+
+    def render(self) -> Content:
+        return Content("\n").join(self._rows(self.content_region.width))
+
+    # Each line drawn when first shown: the whole list drawn at each paint (to_strips)
+    # was most of a 51-note visit's two 60 ms layout passes, for the 40 lines on screen.
+    _drawn: tuple[tuple[int, int | None], list[Content], dict[int, Strip]] | None = None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        key = (width, self.selected if self.has_focus else None)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._rows(width), {})
+        _, rows, strips = self._drawn
+        strip = strips.get(y)
+        if strip is None:
+            if y < len(rows):
+                strip = Visual.to_strips(self, rows[y], width, 1, self.visual_style, pad=True)[0]
+            else:
+                strip = Strip.blank(width, self.visual_style.rich_style)
+            strips[y] = strip
+        return strip
+
+    def refresh(self, *regions: Region, **options) -> Self:
+        self._drawn = None  # (what it shows changed, or the theme)
+        return super().refresh(*regions, **options)
+
+    # ------------------------------------------------------------ focus and mouse
+    def on_focus(self) -> None:
+        if self.selected is None and self.notes:
+            self.selected = 0
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        if not self.notes:
+            return
+        line = event.y - self.styles.gutter.top
+        for n, lines in enumerate(self._lines(self.content_region.width)):
+            line -= len(lines) + 1
+            if line < 0:
+                self.select(n)
+                self.focus()
+                return
