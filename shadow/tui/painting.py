@@ -44,7 +44,8 @@ class PaintedWithTheirLayout:
     _bars_before: dict[Widget, tuple[bool, bool]] = {}  # scrollbars shown then
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
-        widgets = self._compositor.visible_widgets  # type: ignore[attr-defined]
+        # (every widget laid out, on screen or scrolled out of sight, and scrollbars)
+        widgets = self._compositor._full_map  # type: ignore[attr-defined]
         self._asked_before = {
             widget for widget in widgets if widget._repaint_required or widget._layout_required
         }
@@ -78,17 +79,24 @@ class PaintedWithTheirLayout:
         """What the widgets asked for during this pass, done by its paint (``painted``)."""
         compositor = self._compositor  # type: ignore[attr-defined]
         full = compositor.size.region in painted
-        for widget, (region, clip) in compositor.visible_widgets.items():
+        visible = compositor.visible_widgets
+        for widget in compositor._full_map:
             if not (widget._repaint_required or widget._layout_required) or widget in before:
                 continue
             if widget._layout_required and widget.is_scrollable:
                 bars = (widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar)
                 if self._bars_before.get(widget) != bars:
                     continue  # (a scrollbar shown or hidden: its content moves over)
-            shown = clip.intersection(region)
-            if full or any(area.contains_region(shown) for area in painted):
-                widget._repaint_required = False
-                widget._layout_required = False
+            if widget in visible:
+                region, clip = visible[widget]
+                shown = clip.intersection(region)
+                if not (full or any(area.contains_region(shown) for area in painted)):
+                    continue
+            # (else scrolled out of sight: laid out by the pass, and nothing of it is on
+            # screen to paint; it renders afresh when scrolled to, as refresh cleared its
+            # lines)
+            widget._repaint_required = False
+            widget._layout_required = False
 
 
 def refreshes_now(screen: Screen) -> None:

@@ -143,7 +143,10 @@ class DepartmentScreen(AreaScreen):
     def reload(self) -> None:
         self.loader.load(self.app.clock())
 
+    _failure_shown = False
+
     def _failed(self, error: str) -> None:
+        self._failure_shown = True
         self.query_one("#card-status", Static).update(
             Content.styled(f"Cannot show this department: {error}", "$error")
         )
@@ -153,7 +156,9 @@ class DepartmentScreen(AreaScreen):
         dept = card.department
         kind = "IT team" if dept.side == "it" else "library department"
         self.sub_title = f"{one_line(dept.name)} ({kind})"
-        self.query_one("#card-status", Static).update("")
+        if self._failure_shown:  # (cleared only if shown: an update lays the page out again)
+            self._failure_shown = False
+            self.query_one("#card-status", Static).update("")
         columns: dict[bool, list[Widget]] = {True: [], False: []}
         for n, (title, lines) in enumerate(card_lines(card)):
             columns[n in LEFT] += [
