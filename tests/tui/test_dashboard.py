@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
@@ -370,6 +372,13 @@ async def test_at_80x24_the_panel_titles_and_lines_are_whole(sample_store, liais
             for p in screen.query(dashboard_module.Panel)
         }
         assert titles["visits"].startswith("Next 7 days"), titles
+        # Hundreds of hours waited on each side: the shortest form of the line, whole.
+        hours = {"library": 652.4, "it": 326.2, "vendor": 91.0}
+        screen.show(dataclasses.replace(screen.data, waiting=hours))
+        await pilot.pause()
+        panel = screen.panel("breaches")
+        assert str(panel.border_subtitle) == "lib652h IT326h v91h"
+        assert len(str(panel.border_subtitle)) <= panel.size.width - 4
     async with create_app(sample_store, liaison, clock=lambda: NOW).run_test(
         size=(140, 42)
     ) as pilot:

@@ -56,6 +56,11 @@ from .base import PROGRAMME_TABLES, AreaScreen
 SYNC_LIMIT = 500  # up to this many records the dashboard is read on the spot
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
 COMPACT_HEIGHT = 30  # below this many rows the charts shrink
+# What the "waiting" line calls each side: fits a third of 120 columns; TERSE_SIDES (with no
+# space before the hours) where even the short line would be cut: a third of 80 columns,
+# with hundreds of hours on each side ("lib652h IT326h v91h"; the tooltip says what).
+SIDE_NAMES = {"library": "lib", "it": "IT", "vendor": "vendor"}
+TERSE_SIDES = {"library": "lib", "it": "IT", "vendor": "v"}
 
 
 def has_mode(app, mode: str) -> bool:
@@ -138,17 +143,18 @@ class Panel(OptionList):
     def _show_titles(self) -> None:
         count = f" · {self._count}" if self._count else ""
         title = self.title_text if self._fits(self.title_text + count) else self.short_title
-        long, short = self._subtitles
-        subtitle = long if self._fits(long) else short
+        # (the longest form that fits, else the shortest)
+        subtitle = next((text for text in self._subtitles if self._fits(text)), self._subtitles[-1])
         if (title, count, subtitle) == self._titles:
             return  # (the same again would only be painted again)
         self._titles = (title, count, subtitle)
         self.border_title = Content.assemble((title, "bold"), (count, "$text-muted"))
         self.border_subtitle = subtitle
 
-    def set_subtitle(self, text: str, short: str = "") -> None:
-        """The line under the list; ``short`` where ``text`` would be cut (80 columns)."""
-        self._subtitles = (text, short or text)
+    def set_subtitle(self, text: str, *shorter: str) -> None:
+        """The line under the list; the first of ``shorter`` that fits where ``text``
+        would be cut (80 columns)."""
+        self._subtitles = (text, *shorter)
         self._show_titles()
 
     _options_width = -1  # the width its options were last wrapped and rendered for
@@ -433,7 +439,9 @@ class DashboardScreen(AreaScreen):
             self.breach_items(data), total=data.escalated_total, rest=" in the Backlog (F4)"
         )
         self.panel("breaches").set_subtitle(
-            self.waiting_line(data), self.waiting_line(data, short=True)
+            self.waiting_line(data),
+            self.waiting_line(data, short=True),
+            self.waiting_line(data, short=True, names=TERSE_SIDES),
         )
         self.panel("breaches").tooltip = (
             "Working hours spent waiting on the library, on IT and on vendors"
@@ -577,15 +585,19 @@ class DashboardScreen(AreaScreen):
             items.append((f"suggestion:{e.suggestion_id}", Content("\n").join([first, second])))
         return items
 
-    def waiting_line(self, data: DashboardData, *, short: bool = False) -> str:
+    def waiting_line(
+        self, data: DashboardData, *, short: bool = False, names: dict[str, str] | None = None
+    ) -> str:
         """Working hours spent waiting on each side: whose turn it has been. ``short``
-        (a third of 80 columns): whole hours, the sides that waited, no "waited:"."""
+        (a third of 80 columns): whole hours, the sides that waited, no "waited:";
+        ``names``: what each side is called (TERSE_SIDES: shorter still)."""
         if not any(data.waiting.values()):
             return ""
-        names = {"library": "lib", "it": "IT", "vendor": "vendor"}  # fits a third of 120
+        names = names or SIDE_NAMES
         if short:
+            gap = "" if names is TERSE_SIDES else " "
             return " ".join(
-                f"{names.get(side, side)} {round(data.waiting[side])}h"
+                f"{names.get(side, side)}{gap}{round(data.waiting[side])}h"
                 for side in WAIT_SIDES
                 if data.waiting.get(side)
             )
