@@ -12,7 +12,8 @@ end of the probe's own waiting, see ``Paints``), a person-filter keystroke on th
 Schedule, the Meeting pack painted, and a note saved (on the event loop, as the
 form does) with the Meeting pack hidden; and the pages opened from the areas (the
 Schedule's and the Dashboard's "record the outcome" lists, the visit page, a
-department's card). A heartbeat task on the event loop records the longest
+department's card), and the page of the visit notes are written on, which has many.
+A heartbeat task on the event loop records the longest
 freeze of each step; ``gc.callbacks`` the longest garbage-collection pause (and
 per generation).
 """
@@ -234,6 +235,22 @@ async def pages(pilot, beat: Heartbeat, args: argparse.Namespace) -> dict:
     return out
 
 
+async def notes_visit(pilot, beat: Heartbeat, args: argparse.Namespace) -> dict:
+    """The page of the visit notes are written on (``--visit``: the benchmark's most recent
+    completed one, a secondment with a note a day in its installations), with the number
+    of notes it shows. Apart from ``pages``: it was not timed before the tenth session."""
+    from shadow.tui.screens.visit import VisitScreen
+
+    app = pilot.app
+    since = begin(beat)
+    app.push_screen(VisitScreen(int(args.visit)))
+    await settle(pilot)
+    out = figures(beat, since, notes=len(app.screen.notes))
+    await press(pilot, "escape")
+    await settle(pilot)
+    return out
+
+
 async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
     from shadow.core import directory, notes
     from shadow.core.store import Store
@@ -289,6 +306,7 @@ async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
         await press(pilot, "escape")
         await settle(pilot)
         out["pages"] = await pages(pilot, beat, args)
+        out["notes_visit"] = await notes_visit(pilot, beat, args)
         # The Meeting pack, opened for the first time.
         out["meeting"] = await timed(pilot, beat, "f6")
         # Back to the Schedule, then a note saved on the event loop, as the note form does;
