@@ -14,9 +14,11 @@ asked for one more pass after it (0.03 s of a visit page's 0.14 s).
 
 Here, once a layout pass has painted (the screen on top, no batch holding the paint),
 what a widget asked for *during* the pass is taken as done if that paint covered the
-widget: a repaint (it was rendered from its state as it is now), and a layout (its
+widget, or the widget is scrolled out of sight (laid out by the pass, nothing of it on
+screen): a repaint (it was rendered from its state as it is now), and a layout (its
 virtual size changed, which the pass itself worked out from its content as it is), but
-not where the pass showed or hid a scrollbar (what it scrolls moves over). Anything
+not where the pass showed or hid a scrollbar (what it scrolls moves over; a container
+laid out for the first time had the scrollbars its styles always show). Anything
 asked before the pass or after its paint, a widget the paint did not cover, a screen
 not on top: each asks for its frame as before. And a Resize to the size a screen was
 laid out at (each pushed screen gets one, and so does every screen under it) lays out
@@ -85,7 +87,7 @@ class PaintedWithTheirLayout:
                 continue
             if widget._layout_required and widget.is_scrollable:
                 bars = (widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar)
-                if self._bars_before.get(widget) != bars:
+                if self._bars_before.get(widget, _forced_bars(widget)) != bars:
                     continue  # (a scrollbar shown or hidden: its content moves over)
             if widget in visible:
                 region, clip = visible[widget]
@@ -97,6 +99,14 @@ class PaintedWithTheirLayout:
             # lines)
             widget._repaint_required = False
             widget._layout_required = False
+
+
+def _forced_bars(widget: Widget) -> tuple[bool, bool]:
+    """The scrollbars a widget laid out for the first time had before that pass: those
+    its styles always show (a new screen's containers, laid out by its first pass, asked
+    for a second one though none showed a scrollbar)."""
+    styles = widget.styles
+    return (styles.overflow_y == "scroll", styles.overflow_x == "scroll")
 
 
 def refreshes_now(screen: Screen) -> None:

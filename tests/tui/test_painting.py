@@ -369,3 +369,47 @@ async def test_a_resize_to_the_same_size_lays_nothing_out_again():
     page, below, wrong = await opening(BelowPaintedOnce(), PagePaintedOnce())
     assert wrong == []  # what the page's passes painted is the page as it is
     assert page == 2 and below == 0
+
+
+class Containers(Screen):
+    """A new page's containers: one that fits, one always scrolled, and one whose content
+    overflows, which its first layout pass gives a scrollbar."""
+
+    CSS = """
+    #fits { height: auto; }
+    #always { height: 4; overflow-y: scroll; }
+    #overflows { height: 4; }
+    """
+
+    def compose(self):
+        with Vertical(id="fits"):
+            yield Label("one line")
+        with VerticalScroll(id="always"):
+            yield Label("\n".join(f"line {n}" for n in range(10)))
+        with VerticalScroll(id="overflows"):
+            yield Label("\n".join(f"line {n}" for n in range(10)))
+
+
+class ContainersPaintedOnce(PaintedWithTheirLayout, Containers):
+    still_asking: list[str] | None = None
+
+    def _refresh_layout(self, *args, **kwargs):
+        super()._refresh_layout(*args, **kwargs)
+        if self.still_asking is None:  # (after the first pass)
+            self.still_asking = sorted(
+                str(w.id) for w in self.query("#fits, #always, #overflows") if w._layout_required
+            )
+
+
+async def test_a_new_pages_first_pass_lays_out_its_containers_for_good():
+    """A container laid out for the first time had no scrollbar before, or the one its
+    styles always show: its layout is done by the pass unless the pass gave it one."""
+    app = App()
+    page = ContainersPaintedOnce()
+    async with app.run_test(size=(40, 16)) as pilot:
+        terminal = Terminal(app)
+        terminal.watch()
+        await app.push_screen(page)
+        await settled(pilot)
+        assert page.still_asking == ["overflows"]
+        assert terminal.differs_from_the_screen() == []

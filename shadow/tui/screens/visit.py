@@ -243,6 +243,10 @@ class VisitScreen(AreaScreen):
     DEFAULT_CSS = """
     VisitScreen #visit-page {
         height: 1fr;
+        /* The scrollbar always shown (its column is the page's either way): shown by the
+           first layout pass, it took a second pass of the whole page (50 ms with a
+           secondment's notes). */
+        overflow-y: scroll;
     }
     VisitScreen #visit-details {
         width: 100%;
