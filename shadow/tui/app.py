@@ -36,8 +36,11 @@ from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
 from .preload import ShowsBuiltAreasAtOnce, after_first_read
 from .screens.dashboard import DashboardScreen
+from .strips import lazy_strip_caches
 
 POLL_SECONDS = 2.0
+
+lazy_strip_caches()  # (every paint makes thousands of Strips: see tui/strips.py)
 
 
 def real_now() -> datetime:
