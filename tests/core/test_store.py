@@ -666,3 +666,63 @@ def test_a_large_table_is_parsed_in_pieces_exactly_as_whole(monkeypatch):
     # A damaged table fails as one parse fails.
     with pytest.raises(ValueError):
         store_mod._loads_table(text[:-40] + b"}")
+
+
+def test_one_record_of_a_large_table_is_read_from_its_piece(tmp_path, monkeypatch):
+    """A table of more than PIECE_RECORDS records is written in pieces that _meta locates;
+    one record is then read by parsing its piece, not the table; the file stays what
+    TinyDB reads, and records nested under numbers are no trouble."""
+    monkeypatch.setattr(store_mod, "PIECE_RECORDS", 4)
+    store = make(tmp_path)
+    with store.transaction("tester") as tx:
+        ids = [
+            tx.insert("people", {"name": f"P{n}", "tags": {"1": {"n": n}, str(n + 1): [n]}})
+            for n in range(1, 15)
+        ]
+    with store.transaction("tester") as tx:
+        tx.delete("people", ids[5])
+    store.compact()
+    store.close()
+    raw = (tmp_path / "db.json").read_bytes()
+    meta = json.loads(raw)["_meta"]["1"]
+    assert [entry[1:] for entry in meta["pieces"]["people"]["at"]] == [
+        [ids[0], ids[3]], [ids[4], ids[8]], [ids[9], ids[12]], [ids[13], ids[13]]
+    ]  # fmt: skip
+    assert len(TinyDB(tmp_path / "db.json").table("people").all()) == 13
+    again = make(tmp_path)
+    assert again.get("people", ids[9])["name"] == "P10"
+    assert again.get("people", ids[9])["tags"] == {"1": {"n": 10}, "11": [10]}
+    assert again.get("people", ids[5]) is None  # deleted
+    assert again.get("people", 999) is None  # never was
+    assert "people" in again._lazy  # none of it parsed
+    # A change since, in the journal, is what is read.
+    with again.transaction("tester") as tx:
+        tx.update("people", ids[9], {"name": "P10 renamed"})
+    assert make(tmp_path).get("people", ids[9])["name"] == "P10 renamed"
+    # Reading many: a few pieces, then the table.
+    many = make(tmp_path)
+    assert [many.get("people", i)["name"] for i in ids[:5]] == ["P1", "P2", "P3", "P4", "P5"]
+    assert "people" in many._lazy
+    assert many.get("people", ids[13])["name"] == "P14" and "people" in many._lazy
+    assert many.get("people", ids[10])["name"] == "P11"  # a fourth piece: the table parsed
+    assert "people" not in many._lazy
+
+
+def test_a_table_edited_by_hand_is_parsed_not_read_by_its_pieces(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_mod, "PIECE_RECORDS", 2)
+    store = make(tmp_path)
+    ids = [add(store, f"P{n}") for n in range(1, 8)]
+    store.compact()
+    store.close()
+    path = tmp_path / "db.json"
+    raw = path.read_bytes()
+    # The same form and size, another name: the pieces no longer describe the text.
+    path.write_bytes(raw.replace(b'"name":"P5"', b'"name":"Q5"'))
+    again = make(tmp_path)
+    assert again.get("people", ids[4])["name"] == "Q5"
+    assert "people" not in again._lazy  # parsed, as before pieces
+    # Pieces that do not fit the text are not used either.
+    meta_at = json.loads(raw)["_meta"]["1"]["pieces"]["people"]["at"]
+    bad = raw.replace(json.dumps(meta_at, separators=(",", ":")).encode(), b"[[1,1,99]]")
+    path.write_bytes(bad)
+    assert make(tmp_path).get("people", ids[6])["name"] == "P7"
