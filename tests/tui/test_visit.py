@@ -522,3 +522,21 @@ async def test_a_side_without_notes_says_so_and_is_skipped(sample_store, program
         assert screen.focused_note() == screen.notes_in("it")[0]
         await pilot.press("right")
         assert screen.focused_note() == screen.notes_in("it")[0]
+
+
+async def test_a_notes_text_is_selected_with_the_mouse_as_shown(sample_store, programme):
+    """Each line of a column says where its text is (for the mouse's selection), and the
+    selection is highlighted and copied as the words on screen."""
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    ben = person(sample_store, "Ben Kowalczyk")
+    async with on_the_visit(sample_store, programme, ben) as (app, pilot, screen):
+        listed = screen.note_list("it")
+        second = listed.render_line(1)  # the first note's text, under its heading
+        assert {s.style.meta["offset"][1] for s in second if s.style and s.style.meta} == {1}
+        screen.selections = {listed: Selection(Offset(2, 1), Offset(5, 1))}
+        await settled(pilot)
+        assert screen.get_selected_text() == "The"
+        marked = [s for s in listed.render_line(1) if s.text.strip()]
+        assert marked[1].text == "The" and marked[1].style.bgcolor != marked[2].style.bgcolor

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Self
 
+from rich.segment import Segment
 from textual.content import Content
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.strip import Strip
-from textual.visual import Visual
+from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
 from shadow.core.models import Observation
@@ -133,10 +134,24 @@ class NoteList(Widget, can_focus=True):
         _, rows, strips = self._drawn
         strip = strips.get(y)
         if strip is None:
+            base = self.visual_style
             if y < len(rows):
-                strip = Visual.to_strips(self, rows[y], width, 1, self.visual_style, pad=True)[0]
+                # A line that fits, drawn as Visual.to_strips draws one without wrapping it
+                # again: the text selected with the mouse highlighted, and each piece's
+                # place in render()'s text (x, y) for the selection to find.
+                row = rows[y]
+                selection = self.text_selection
+                span = selection.get_span(y) if selection is not None else None
+                if span is not None:
+                    start, end = span
+                    end = len(row.plain) if end == -1 else end
+                    chosen = self.screen.get_component_styles("screen--selection")
+                    row = row.stylize(VisualStyle.from_styles(chosen), start, end)
+                segments = [Segment(text, style.rich_style) for text, style in row.render(base, "")]
+                strip = Strip(segments, row.cell_length).apply_offsets(0, y)
+                strip = strip.extend_cell_length(width, base.rich_style)
             else:
-                strip = Strip.blank(width, self.visual_style.rich_style)
+                strip = Strip.blank(width, base.rich_style)
             strips[y] = strip
         return strip
 
