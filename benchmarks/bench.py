@@ -822,8 +822,8 @@ painted at 10,000 records):
   0.161 -> 0.152 s.
 
 Five runs of the same command: "after-b2b8854-1" (09:45 UTC) and "after-b2b8854-2"
-(09:49) at b2b8854; "after-435cc9f" (10:00); "after-5184b29-1" (10:18) and "after"
-(10:29) at 5184b29, the final code. The host was slower than in the eighth session's
+(09:49) at b2b8854; "after-435cc9f" (10:00); "after-5184b29-1" (10:18) and "after" (10:29;
+kept as "after-5184b29-2") at 5184b29, the final code. The host was slower than in the eighth session's
 runs through all five: a fixed 3-million-step Python loop took 0.29-0.55 s CPU before
 them (0.25 s on a quiet host), and the CLI writes at 10,000 records took 0.136-0.193 s
 (0.143-0.201 s in the seventh and eighth sessions; this session changed their code only
@@ -832,6 +832,41 @@ on this host, and so were the probe sessions of the eighth session's code run he
 between them (`tui_probe`, the Dashboard 0.71-1.11 s at 10,000 records against 0.673 s
 in its quiet bench run): what each change removed is in the measurements above and in
 the tests, not in these runs.
+
+## What changed (tenth session)
+
+- The benchmark warms the bytecode cache before timing (`WARM`: Textual and Rich compiled
+  whole, every module of shadow imported once). With `PYTHONPYCACHEPREFIX` Python looks
+  for every module's compiled code in the prefix, so the first TUI session of each size
+  compiled Textual, Rich and the standard library's modules: 1.19 s to the Dashboard at
+  10,000 records against 0.63-0.72 s for the next two, and the p50 of 3 was the slower
+  of those two. No installed copy pays that.
+- The probe also opens the page of the visit its notes are written on: in these
+  installations a secondment with a note a day (56-58 notes at 10,000 records, 18-20 at
+  150,000). The pages timed before were a visit with no notes and a department card.
+  With a widget a note it took 0.26-0.37 s to open at 10,000 records, with freezes of
+  0.10-0.14 s. Each side's notes are now one widget (`tui/widgets/note_list.py`):
+  wrapped once per width, only the lines on screen drawn; its scrollbar always shows.
+- What a layout pass asks for is done by that pass in two more cases
+  (`tui/painting.py`): a widget scrolled out of sight (the department card's sections
+  below the fold each asked for one more pass), and a container laid out for the first
+  time that showed no scrollbar (a new page's columns, header and footer each asked for
+  a second full pass: the visit page's two passes of ~50 ms became one).
+- Textual's `Strip` (a line of a paint) makes its seven caches when first used, not each
+  time one is made (`tui/strips.py`): ~14,000 caches a paint of a page. Alternating in
+  one session: the department card's longest pass 0.059 -> 0.047 s, the secondment's
+  visit's 0.103 -> 0.083 s (medians of 7).
+- One record of a table not parsed yet is read from its piece of the snapshot
+  (`_meta.pieces`, `Store.get`): `observe` read one visit by parsing 40,000 of them at
+  150,000 records. The snapshot is byte for byte the same JSON; files get pieces at their
+  next fold. The runs from "after-17dc698" on use the installations generated again with
+  this code (same seed, same records): `observe` at 150,000 records 0.35-0.44 s, 153 MB
+  -> 0.21-0.25 s, 86 MB (4 runs each, alternating the two files).
+
+Four runs of the same command: "after-f52a807" (11:42 UTC; the warmed cache, NoteList,
+the passes), "after-cf29b21" (11:58; with the strips: the host was slow all through it,
+a fixed 3-million-step loop taking 0.55-0.59 s of CPU against 0.32-0.34 before and
+after), "after-17dc698" (12:12; with the pieces) and "after" (the final code).
 """
 
 
