@@ -302,8 +302,7 @@ PIECES_READ = 3  # pieces of one table parsed for single records before the whol
 def _dump_table(rows: dict[str, Doc]) -> tuple[bytes, dict | None]:
     """A table's JSON text (exactly ``_dump(rows)``: the pieces' records joined by commas),
     and, if it has more than PIECE_RECORDS records, where its pieces are:
-    ``{"size": bytes, "crc": zlib.crc32 of the text, "at": [[offset, lowest id, highest
-    id], ...]}``."""
+    ``{"size": bytes, "crc": _pieces_crc, "at": [[offset, lowest id, highest id], ...]}``."""
     if len(rows) <= PIECE_RECORDS:
         return _dump(rows), None  # type: ignore[arg-type]
     items = list(rows.items())
@@ -318,7 +317,13 @@ def _dump_table(rows: dict[str, Doc]) -> tuple[bytes, dict | None]:
         bodies.append(body)
         offset += len(body) + 1
     text = b"{" + b",".join(bodies) + b"}"
-    return text, {"size": len(text), "crc": zlib.crc32(text), "at": at}
+    return text, {"size": len(text), "crc": _pieces_crc(text, at), "at": at}
+
+
+def _pieces_crc(text: bytes | memoryview, at: Any) -> int:
+    """The CRC-32 of a table's text and of where its pieces are: an edit of either (by
+    hand) and the table is parsed whole."""
+    return zlib.crc32(_dump(at), zlib.crc32(text))  # type: ignore[arg-type]
 
 
 _UNREAD = object()  # (a record that could not be read from its piece: parse the table)
@@ -1555,17 +1560,19 @@ class Store:
     def _from_piece(self, table: str, doc_id: int) -> Doc | None | object:
         """One record of a table not parsed yet, from the piece of the snapshot's text that
         holds it (PIECES), None if no piece does; _UNREAD if the text is not the one the
-        pieces describe (its size and CRC-32 checked once: a file edited by hand, a piece
-        that does not parse), and then the table is parsed as before."""
+        pieces describe (its size and the CRC-32 of it and of the pieces checked once: a
+        file edited by hand; or a piece that does not parse), and then the table is parsed
+        as before."""
         where = self._piece_maps.get(table, _UNREAD)
         raw = self._lazy[table]
         if where is _UNREAD:
-            where = (self._meta().get(PIECES) or {}).get(table)
+            pieces = self._meta().get(PIECES)
+            where = pieces.get(table) if isinstance(pieces, dict) else None
             if (
                 isinstance(where, dict)
                 and where.get("size") == len(raw)
-                and where.get("crc") == zlib.crc32(raw)
                 and _piece_offsets_fit(where.get("at"), len(raw))
+                and where.get("crc") == _pieces_crc(raw, where["at"])
             ):
                 where = (where["at"], {})  # (and the pieces parsed so far)
             else:

@@ -726,3 +726,17 @@ def test_a_table_edited_by_hand_is_parsed_not_read_by_its_pieces(tmp_path, monke
     bad = raw.replace(json.dumps(meta_at, separators=(",", ":")).encode(), b"[[1,1,99]]")
     path.write_bytes(bad)
     assert make(tmp_path).get("people", ids[6])["name"] == "P7"
+    # Where the pieces are, edited (the text as written): the table is parsed.
+    at = json.loads(raw)["_meta"]["1"]["pieces"]["people"]["at"]
+    moved = [[start, low, low] for start, low, _high in at]  # (each piece's second lost)
+    path.write_bytes(
+        raw.replace(
+            json.dumps(at).replace(" ", "").encode(), json.dumps(moved).replace(" ", "").encode()
+        )
+    )
+    assert make(tmp_path).get("people", ids[5])["name"] == "P6"
+    # Whatever else _meta.pieces holds, the table is parsed.
+    pieces = json.dumps(json.loads(raw)["_meta"]["1"]["pieces"], separators=(",", ":"))
+    for other in ('"pieces"', "[1,2]", '{"people":"x"}', '{"people":{"at":null}}', "null"):
+        path.write_bytes(raw.replace(pieces.encode(), other.encode()))
+        assert make(tmp_path).get("people", ids[6])["name"] == "P7", other
