@@ -863,16 +863,20 @@ the tests, not in these runs.
   this code (same seed, same records): `observe` at 150,000 records 0.35-0.44 s, 153 MB
   -> 0.21-0.25 s, 86 MB (4 runs each, alternating the two files).
 
-Five runs of the same command: "after-f52a807" (11:42 UTC; the warmed cache, NoteList,
+Six runs of the same command: "after-f52a807" (11:42 UTC; the warmed cache, NoteList,
 the passes), "after-cf29b21" (11:58; with the strips), "after-17dc698" (12:12; with the
-pieces), and "after-257a434-1" (12:25) and "after" (12:29) at the final code. The host's
-speed changed from minute to minute: a fixed 3-million-step Python loop took 0.32-0.35 s
-of CPU before the first, third and fifth runs, and 0.55-0.63 s right after the second,
-the fourth and the fifth (0.25 s on a quiet host). Where a run's TUI figures are far
-above its CPU figures, or above the same code's other run, that is the host: the
-10,000-record TUI figures of "after-cf29b21" and "after-257a434-1" (the Dashboard 0.93
-and 1.08 s against 0.59-0.63 s in the runs beside them), and the 150,000-record
-Dashboard of "after" (2.17 s, its CPU 4.05 s against 2.5-3.4 s).
+pieces), "after-257a434-1" (12:25) and "after-257a434-2" (12:29), and "after" (12:41) at
+the final code (a90061c: the pieces' CRC also covers where they are, so the installations
+were generated again before it). The host's speed changed from minute to minute: a fixed
+3-million-step Python loop took 0.32-0.35 s of CPU before runs 1, 3, 5 and 6, and
+0.43-0.63 s right after runs 2, 4, 5 and 6 (0.25 s on a quiet host). Where a run's TUI
+figures are far above its CPU figures, or above the same code's other runs, that is the
+host: the 10,000-record TUI figures of "after-cf29b21" and "after-257a434-1" (the
+Dashboard 0.93 and 1.08 s against 0.58-0.63 s in the runs beside them), and the
+150,000-record TUI figures of "after-257a434-2" and "after" (the Dashboard 2.17 and
+2.00 s, their CPU 4.05 and 3.50 s against 2.5-3.4 s; the Meeting pack after a note
+0.887 s in "after" against 0.61-0.65 s). In "after", at 10,000 records, every figure
+but the secondment's page's freeze (0.054 s) met its third.
 """
 
 
