@@ -1213,6 +1213,7 @@ class Store:
             rows = self._parse_table(name, raw)
             self._pending.pop(name, None)
             del self._lazy[name]
+            self._piece_maps.pop(name, None)  # (and the pieces parsed for single records)
             self._data[name] = rows
             self._tables.pop(name, None)
             _freeze(len(raw))

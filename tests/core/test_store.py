@@ -705,7 +705,7 @@ def test_one_record_of_a_large_table_is_read_from_its_piece(tmp_path, monkeypatc
     assert "people" in many._lazy
     assert many.get("people", ids[13])["name"] == "P14" and "people" in many._lazy
     assert many.get("people", ids[10])["name"] == "P11"  # a fourth piece: the table parsed
-    assert "people" not in many._lazy
+    assert "people" not in many._lazy and "people" not in many._piece_maps  # (nor kept)
 
 
 def test_a_table_edited_by_hand_is_parsed_not_read_by_its_pieces(tmp_path, monkeypatch):

@@ -57,8 +57,9 @@ SYNC_LIMIT = 500  # up to this many records the dashboard is read on the spot
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
 COMPACT_HEIGHT = 30  # below this many rows the charts shrink
 # What the "waiting" line calls each side: fits a third of 120 columns; TERSE_SIDES (with no
-# space before the hours) where even the short line would be cut: a third of 80 columns,
-# with hundreds of hours on each side ("lib652h IT326h v91h"; the tooltip says what).
+# space before the hours: ``terse``) where even the short line would be cut: a third of 80
+# columns, with hundreds of hours on each side ("lib652h IT326h v91h"; the tooltip says
+# what).
 SIDE_NAMES = {"library": "lib", "it": "IT", "vendor": "vendor"}
 TERSE_SIDES = {"library": "lib", "it": "IT", "vendor": "v"}
 
@@ -441,7 +442,7 @@ class DashboardScreen(AreaScreen):
         self.panel("breaches").set_subtitle(
             self.waiting_line(data),
             self.waiting_line(data, short=True),
-            self.waiting_line(data, short=True, names=TERSE_SIDES),
+            self.waiting_line(data, terse=True),
         )
         self.panel("breaches").tooltip = (
             "Working hours spent waiting on the library, on IT and on vendors"
@@ -585,17 +586,15 @@ class DashboardScreen(AreaScreen):
             items.append((f"suggestion:{e.suggestion_id}", Content("\n").join([first, second])))
         return items
 
-    def waiting_line(
-        self, data: DashboardData, *, short: bool = False, names: dict[str, str] | None = None
-    ) -> str:
+    def waiting_line(self, data: DashboardData, *, short: bool = False, terse: bool = False) -> str:
         """Working hours spent waiting on each side: whose turn it has been. ``short``
         (a third of 80 columns): whole hours, the sides that waited, no "waited:";
-        ``names``: what each side is called (TERSE_SIDES: shorter still)."""
+        ``terse``: shorter still (TERSE_SIDES, no space before the hours)."""
         if not any(data.waiting.values()):
             return ""
-        names = names or SIDE_NAMES
-        if short:
-            gap = "" if names is TERSE_SIDES else " "
+        names = TERSE_SIDES if terse else SIDE_NAMES
+        if short or terse:
+            gap = "" if terse else " "
             return " ".join(
                 f"{names.get(side, side)}{gap}{round(data.waiting[side])}h"
                 for side in WAIT_SIDES

@@ -12,6 +12,7 @@ has focus (the one e, s and k act on), moved by the screen's arrow keys or a cli
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Self
 
@@ -78,10 +79,11 @@ class NoteList(Widget, can_focus=True):
     def _scroll_to_selected(self) -> None:
         if self.selected is None or not self.is_mounted:
             return
-        width = self.content_region.width
-        lines = self._lines(width)
-        first = sum(len(note) + 1 for note in lines[: self.selected])
-        height = len(lines[self.selected]) if self.selected < len(lines) else 1
+        starts = self._starts(self.content_region.width)
+        if self.selected >= len(self.notes):
+            return
+        first = starts[self.selected]
+        height = starts[self.selected + 1] - first - 1  # (not the blank line after it)
         # The note's lines on screen, then in the page's own (scrolled) space.
         for page in self.ancestors:
             if isinstance(page, Widget) and page.is_scrollable and page.allow_vertical_scroll:
@@ -98,10 +100,16 @@ class NoteList(Widget, can_focus=True):
             self._wrapped = (width, [text.wrap(room) or [Content("")] for text in self._texts])
         return self._wrapped[1]
 
+    def _starts(self, width: int) -> list[int]:
+        """The line each note starts on at ``width`` (each note's lines, then a blank
+        one), and last the line after the list."""
+        starts = [0]
+        for lines in self._lines(width):
+            starts.append(starts[-1] + len(lines) + 1)
+        return starts
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        if not self.notes:
-            return 1
-        return sum(len(note) + 1 for note in self._lines(width))
+        return self._starts(width)[-1] if self.notes else 1
 
     def _rows(self, width: int) -> list[Content]:
         """Every line as drawn at ``width``: the bar, the text, the highlight."""
@@ -172,9 +180,7 @@ class NoteList(Widget, can_focus=True):
         if not self.notes:
             return
         line = event.y - self.styles.gutter.top
-        for n, lines in enumerate(self._lines(self.content_region.width)):
-            line -= len(lines) + 1
-            if line < 0:
-                self.select(n)
-                self.focus()
-                return
+        n = bisect_right(self._starts(self.content_region.width), line) - 1
+        if 0 <= n < len(self.notes):
+            self.select(n)
+            self.focus()
