@@ -29,14 +29,65 @@ when each widget next goes idle: a filter's keystroke changes the rows of a tabl
 labels and its scrollbar, each told to the screen when that widget went idle (DataTable
 even works out its new height then), which came after the screen's next frame had
 begun: one keystroke took two or three layout passes.
+
+A paint of many rows is painted in bands, a turn of the event loop each
+(``BANDED_OVER``, ``BAND_ROWS``, ``BAND_PAUSE``). A page's first paint at 160x50 was
+~35 ms of its ~50 ms layout pass on a quiet host, all in one turn: a keystroke, a
+timer or the next frame waited for both. Now a layout pass whose changes span more than
+30 rows paints nothing itself (what its widgets asked for is taken as done by the
+bands to come, as above), and the rows are painted from the next turn, at most 25 at a
+time, top first, 2 ms apart; a paint outside a layout pass paints its first band at
+once. Each band renders only its rows of each widget (``RowsCroppedCompositor``:
+Textual's compositor rendered all of each widget a partial paint touched). What
+changes between bands is painted with the next band; a screen left before its bands
+are all painted is painted whole when shown again, as Textual does.
 """
 
 from __future__ import annotations
 
-from textual.geometry import Size
+import asyncio
+from collections.abc import Iterable
+from math import ceil
+
+from textual._compositor import Compositor
+from textual._context import NoActiveAppError
+from textual.geometry import Region, Size
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
+
+# A paint of more rows than this is painted in bands of at most BAND_ROWS, one band a
+# turn of the event loop (see ``PaintedWithTheirLayout._paint_band``).
+BANDED_OVER = 30
+BAND_ROWS = 25
+BAND_PAUSE = 0.002  # seconds between bands: what waits for the loop runs in between
+
+
+class RowsCroppedCompositor(Compositor):
+    """Textual's compositor, rendering of each widget only the rows it paints.
+
+    A partial paint (the rows of a band, of a table's changed rows) rendered every
+    line of each widget it touched, and kept those of its rows: a band of a page's top
+    half rendered the whole of each column of notes. Here each widget renders the rows
+    of the paint only (its columns as before: the paint divides its lines where widgets
+    start and end, and cropping a widget's columns would move those places).
+    """
+
+    def _get_renders(
+        self, crop: Region | None = None
+    ) -> Iterable[tuple[Region, Region, list[Strip]]]:
+        if crop is None:
+            yield from super()._get_renders(crop)
+            return
+        rows = Region(0, crop.y, self.size.width, crop.height)
+        for widget, (region, clip) in self.visible_widgets.items():
+            if not crop.overlaps(clip):
+                continue
+            x, y, width, height = region.intersection(clip).intersection(rows)
+            if width and height:
+                lines = Region(x - region.x, y - region.y, width, height)
+                yield region, clip.intersection(rows), widget.render_lines(lines)
 
 
 class PaintedWithTheirLayout:
@@ -44,6 +95,11 @@ class PaintedWithTheirLayout:
 
     _asked_before: set[Widget] | None = None  # pending when the pass began (while in one)
     _bars_before: dict[Widget, tuple[bool, bool]] = {}  # scrollbars shown then
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self._compositor = RowsCroppedCompositor()
+        self._bands_due = False  # the next band is to be painted next turn
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         # (every widget laid out, on screen or scrolled out of sight, and scrollbars)
@@ -71,11 +127,65 @@ class PaintedWithTheirLayout:
     def _compositor_refresh(self) -> None:
         app = self.app  # type: ignore[attr-defined]
         painting = self is app.screen and not app.is_inline and not app._batch_count
+        if not painting:
+            super()._compositor_refresh()  # type: ignore[misc]
+            return
         compositor = self._compositor  # type: ignore[attr-defined]
-        regions = set(compositor._dirty_regions) if painting else None
-        super()._compositor_refresh()  # type: ignore[misc]
-        if regions and self._asked_before is not None:
+        regions = set(compositor._dirty_regions)
+        band = _first_band(regions, compositor.size.height)
+        in_pass = self._asked_before is not None
+        if band is None:  # (one paint)
+            super()._compositor_refresh()  # type: ignore[misc]
+            if regions and in_pass:
+                self._done_by_paint(regions, self._asked_before)
+            return
+        if in_pass:
+            # The bands paint all of it, from the next turn: the layout's turn (a
+            # page's reflow, a table's new rows) is not also the paint's.
             self._done_by_paint(regions, self._asked_before)
+            self._dirty_widgets.clear()  # type: ignore[attr-defined]
+            self._paint_next_turn()
+            return
+        self._paint_band(band, regions)
+
+    def _paint_band(self, band: tuple[int, int], regions: set[Region]) -> None:
+        """Paint the rows ``band`` (from, to) of ``regions`` now, and the rest later."""
+        compositor = self._compositor  # type: ignore[attr-defined]
+        top, bottom = band
+        width = compositor.size.width
+        now = Region(0, top, width, bottom - top)
+        below = Region(0, bottom, width, compositor.size.height - bottom)
+        dirty = compositor._dirty_regions
+        dirty.clear()
+        dirty.update(part for part in (region.intersection(now) for region in regions) if part)
+        rest = {part for part in (region.intersection(below) for region in regions) if part}
+        super()._compositor_refresh()  # type: ignore[misc]
+        if rest:
+            dirty.update(rest)
+            self._paint_next_turn()
+
+    def _paint_next_turn(self) -> None:
+        if not self._bands_due:
+            self._bands_due = True
+            asyncio.get_running_loop().call_later(BAND_PAUSE, self._paint_rest)
+
+    def _paint_rest(self) -> None:
+        self._bands_due = False
+        try:
+            app = self.app  # type: ignore[attr-defined]
+        except NoActiveAppError:
+            return
+        if self is not app.screen or not self.is_running:  # type: ignore[attr-defined]
+            return  # (what is left is painted with the screen when it is shown again)
+        if app._batch_count:
+            self._paint_next_turn()
+            return
+        # (widgets that asked to be painted since: their rows too, as the screen's own
+        # refresh adds them before it paints, and forgets them after)
+        compositor = self._compositor  # type: ignore[attr-defined]
+        compositor.update_widgets(self._dirty_widgets)  # type: ignore[attr-defined]
+        if compositor._dirty_regions:
+            self._compositor_refresh()
 
     def _done_by_paint(self, painted: set, before: set[Widget]) -> None:
         """What the widgets asked for during this pass, done by its paint (``painted``)."""
@@ -99,6 +209,19 @@ class PaintedWithTheirLayout:
             # lines)
             widget._repaint_required = False
             widget._layout_required = False
+
+
+def _first_band(regions: set[Region], height: int) -> tuple[int, int] | None:
+    """The rows (from, to) of ``regions`` to paint first, if they are too many for one
+    paint (over ``BANDED_OVER``); else None."""
+    if not regions:
+        return None
+    top = max(0, min(region.y for region in regions))
+    bottom = min(height, max(region.bottom for region in regions))
+    rows = bottom - top
+    if rows <= BANDED_OVER:
+        return None
+    return top, top + ceil(rows / ceil(rows / BAND_ROWS))
 
 
 def _forced_bars(widget: Widget) -> tuple[bool, bool]:

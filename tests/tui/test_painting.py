@@ -4,10 +4,14 @@ grid of cells as a terminal would)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.app import App
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label
 
 from shadow.tui.app import create_app
@@ -17,7 +21,7 @@ from shadow.tui.painting import PaintedWithTheirLayout
 from shadow.tui.screens.base import AreaScreen
 from shadow.tui.screens.schedule import ScheduleScreen
 
-from .helpers import Terminal, open_by_key, press_each, settled
+from .helpers import Terminal, open_by_key, open_visit, press_each, settled
 from .programme import NOW
 
 
@@ -413,3 +417,202 @@ async def test_a_new_pages_first_pass_lays_out_its_containers_for_good():
         await settled(pilot)
         assert page.still_asking == ["overflows"]
         assert terminal.differs_from_the_screen() == []
+
+
+# ---------------------------------------------------------------- paints in bands
+
+
+class Tall(Screen):
+    """A page of 50 rows: a line at the top, a body, a line at the bottom."""
+
+    CSS = "#top, #bottom { height: 1; } #body { height: 1fr; }"
+
+    def compose(self):
+        yield Shown("top", id="top")
+        with VerticalScroll(id="body"):
+            yield Label("\n".join(f"line {n}" for n in range(80)))
+        yield Shown("bottom", id="bottom")
+
+
+class Shown(Widget):
+    """One line of text, painted as it is (no layout when it changes)."""
+
+    def __init__(self, text: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.text = text
+
+    def render(self) -> str:
+        return self.text
+
+
+class TallInBands(PaintedWithTheirLayout, Tall):
+    pass
+
+
+async def bands_painted(pilot) -> None:
+    """Settled, and no band left to paint."""
+    await settled(pilot)
+    for _ in range(50):
+        if not getattr(pilot.app.screen, "_bands_due", False):
+            break
+        await pilot.pause(0.01)
+    await settled(pilot)
+
+
+@pytest.fixture
+def bands(monkeypatch):
+    """Each band painted (its rows from, to), and what ``after(screen, n)`` does after
+    the n-th band."""
+    seen: list[tuple[int, int]] = []
+    after = []
+    real = PaintedWithTheirLayout._paint_band
+
+    def spied(screen, band, regions):
+        real(screen, band, regions)
+        seen.append(band)
+        for then in after:
+            then(screen, len(seen))
+
+    monkeypatch.setattr(PaintedWithTheirLayout, "_paint_band", spied)
+    return seen, after
+
+
+async def test_a_tall_page_is_painted_in_bands_a_turn_each_after_its_layout(bands):
+    seen, after = bands
+    app = App()
+    async with app.run_test(size=(60, 50)) as pilot:
+        terminal = Terminal(app)
+        terminal.watch()
+        turns: list[int] = []  # the paints done when something else on the loop ran
+        first: list[int] = []  # the paints done after the first band
+
+        async def beside():
+            while True:
+                turns.append(len(terminal.paints))
+                await asyncio.sleep(0)
+
+        after.append(lambda screen, n: n == 1 and first.append(len(terminal.paints)))
+        page = TallInBands()
+        paints_in_pass: list[int] = []
+        real_pass = page._refresh_layout
+
+        def counted(*args, **kwargs):
+            before = len(terminal.paints)
+            real_pass(*args, **kwargs)
+            paints_in_pass.append(len(terminal.paints) - before)
+
+        page._refresh_layout = counted
+        task = asyncio.get_running_loop().create_task(beside())
+        await app.push_screen(page)
+        await bands_painted(pilot)
+        task.cancel()
+        assert seen[0] == (0, 25)  # (the top half of 50 rows)
+        assert paints_in_pass[0] == 0  # (the layout's turn painted nothing)
+        assert first and first[0] in turns and len(terminal.paints) > first[0]  # (a turn
+        # between the first band and the rest)
+        assert terminal.differs_from_the_screen() == []
+
+
+async def test_what_changes_between_bands_is_painted_too(bands):
+    """A widget painted by the first band changes before the next (its screen told at
+    once, as Textual's Update message does): the terminal shows it as it is."""
+    seen, after = bands
+
+    def change_the_top(screen, n):
+        if n == 1:
+            top = screen.query_one("#top", Shown)
+            top.text = "changed"
+            top.refresh()
+            top._repaint_required = False  # (told the screen itself, below)
+            screen._dirty_widgets.add(top)
+
+    app = App()
+    async with app.run_test(size=(60, 50)) as pilot:
+        terminal = Terminal(app)
+        terminal.watch()
+        page = TallInBands()
+        await app.push_screen(page)
+        await bands_painted(pilot)
+        seen.clear()
+        after.append(change_the_top)
+        page.query_one("#body").styles.background = "red"  # (48 rows to paint again)
+        await bands_painted(pilot)
+        assert seen[0] == (1, 25)
+        assert terminal.differs_from_the_screen() == []
+        assert "".join(terminal.cells[(x, 0)][0] for x in range(7)) == "changed"
+
+
+async def test_a_page_left_before_its_bands_are_painted_is_painted_when_back(bands):
+    seen, after = bands
+    app = App()
+    async with app.run_test(size=(60, 50)) as pilot:
+        terminal = Terminal(app)
+        terminal.watch()
+        await app.push_screen(Below())
+        await settled(pilot)
+        page = TallInBands()
+        await app.push_screen(page)
+        await pilot.pause()
+        await app.pop_screen()  # (at once: its bands not all painted)
+        await bands_painted(pilot)
+        assert terminal.differs_from_the_screen() == []
+        await app.push_screen(page)
+        await bands_painted(pilot)
+        assert terminal.differs_from_the_screen() == []
+
+
+async def test_a_paint_of_some_rows_renders_those_rows_of_each_widget():
+    """A band (or a table's changed rows) renders only its rows of each widget it
+    covers, and paints what Textual's compositor paints."""
+    from textual._compositor import Compositor
+
+    from shadow.tui.painting import RowsCroppedCompositor
+
+    app = App()
+    async with app.run_test(size=(60, 50)) as pilot:
+        page = TallInBands()
+        await app.push_screen(page)
+        await bands_painted(pilot)
+        compositor = page._compositor
+        assert isinstance(compositor, RowsCroppedCompositor)
+        body = page.query_one("#body")
+        asked = []
+        real = body.render_lines
+        body.render_lines = lambda crop: asked.append(crop) or real(crop)
+        rows = Region(0, 10, 60, 5)
+        compositor._dirty_regions.add(rows)
+        cropped = compositor.render_partial_update()
+        assert [(crop.y, crop.height) for crop in asked] == [(9, 5)]  # (its own rows)
+        plain = Compositor()
+        plain.reflow(page, compositor.size)
+        plain._dirty_regions.clear()
+        plain._dirty_regions.add(rows)
+        whole = plain.render_partial_update()
+        console = app.console
+        assert list(cropped.__rich_console__(console, console.options)) == list(
+            whole.__rich_console__(console, console.options)
+        )
+
+
+async def test_every_area_at_160x50_shows_what_it_is(sample_store, liaison, bands):
+    seen, after = bands
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=(160, 50)) as pilot:
+        terminal = Terminal(app)
+        terminal.watch()
+        for key in ("f2", "f3", "f4", "f5", "f6", "f8", "f9", "f7"):
+            await press_each(pilot, key)
+            await bands_painted(pilot)
+            assert terminal.differs_from_the_screen() == [], key
+        for key in ("f3", "f4", "f5"):  # (one area after another, no time to paint)
+            await pilot.press(key)
+        await bands_painted(pilot)
+        assert terminal.differs_from_the_screen() == []
+        visit = max(v["id"] for v in sample_store.all("visits") if v["status"] == "completed")
+        await open_visit(pilot, visit)
+        await bands_painted(pilot)
+        assert terminal.differs_from_the_screen() == []
+        await press_each(pilot, "pagedown", "pagedown")
+        await bands_painted(pilot)
+        assert terminal.differs_from_the_screen() == []
+        assert len(seen) > 8  # (each area's first paint, at least, in bands)
