@@ -139,10 +139,12 @@ class PaintedWithTheirLayout:
             if regions and in_pass:
                 self._done_by_paint(regions, self._asked_before)
             return
-        if in_pass:
+        if in_pass or self._bands_due:
             # The bands paint all of it, from the next turn: the layout's turn (a
-            # page's reflow, a table's new rows) is not also the paint's.
-            self._done_by_paint(regions, self._asked_before)
+            # page's reflow, a table's new rows) is not also the paint's, and what asks
+            # to be painted while bands are due is painted with them.
+            if in_pass:
+                self._done_by_paint(regions, self._asked_before)
             self._dirty_widgets.clear()  # type: ignore[attr-defined]
             self._paint_next_turn()
             return

@@ -616,3 +616,32 @@ async def test_every_area_at_160x50_shows_what_it_is(sample_store, liaison, band
         await bands_painted(pilot)
         assert terminal.differs_from_the_screen() == []
         assert len(seen) > 8  # (each area's first paint, at least, in bands)
+
+
+async def test_what_asks_to_be_painted_while_bands_are_due_waits_for_them(bands):
+    """A repaint asked in the layout's own turn (the screen's, after the pass deferred its
+    paint) is painted with the bands, not at once in that turn."""
+    seen, after = bands
+    app = App()
+    async with app.run_test(size=(60, 50)) as pilot:
+        terminal = Terminal(app)
+        terminal.watch()
+        page = TallInBands()
+        await app.push_screen(page)
+        await bands_painted(pilot)
+        page.query_one("#body").styles.background = "red"
+        page.refresh(layout=True)
+        real_pass = page._refresh_layout
+        at_once: list[int] = []
+
+        def then_a_repaint(*args, **kwargs):
+            real_pass(*args, **kwargs)
+            before = len(terminal.paints)
+            page._compositor._dirty_regions.add(Region(0, 0, 60, 50))
+            page._compositor_refresh()  # (as the screen's timer does, for itself)
+            at_once.append(len(terminal.paints) - before)
+
+        page._refresh_layout = then_a_repaint
+        await bands_painted(pilot)
+        assert at_once and at_once[0] == 0
+        assert terminal.differs_from_the_screen() == []
