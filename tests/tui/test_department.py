@@ -220,3 +220,54 @@ async def test_the_liaison_line_fits_when_several_departments_are_due(fixed, siz
         await pilot.pause()
         wide = str(label.render())
         assert cell_len(wide) <= 318 and "overdue by" in wide  # re-fitted to the new width
+
+
+async def test_a_card_fills_the_sections_it_composed_in_one_layout_pass(fixed, monkeypatch):
+    """Every card has the same sections (``SECTIONS``, in ``card_lines``' order): they are
+    composed empty and filled when the card is read (in a thread, as at 10,000 records),
+    not mounted then (two more layout passes of the page), and each title and section
+    shows what ``card_lines`` says."""
+    from textual.widgets import Label, Static
+
+    from shadow.core.department_card import card_lines
+    from shadow.tui.screens import department
+
+    real_init = DepartmentScreen.__init__
+
+    def read_in_a_thread(screen, *args, **kwargs):
+        real_init(screen, *args, **kwargs)
+        screen.loader.limit = 0
+
+    passes: list[list[str]] = []  # what each layout pass after the card was shown laid out
+    real_show = DepartmentScreen.show
+
+    def counted_show(screen, card):
+        real_show(screen, card)
+        passes.append([])
+
+    real_pass = DepartmentScreen._refresh_layout
+
+    def counted_pass(screen, *args, **kwargs):
+        if passes:
+            passes[-1].append(sorted(str(w.id) for w in screen._layout_widgets))
+        return real_pass(screen, *args, **kwargs)
+
+    monkeypatch.setattr(DepartmentScreen, "__init__", read_in_a_thread)
+    monkeypatch.setattr(DepartmentScreen, "show", counted_show)
+    monkeypatch.setattr(DepartmentScreen, "_refresh_layout", counted_pass)
+    for name in ("Circulation", "Service Desk"):  # (a library department, an IT team)
+        passes.clear()
+        app = create_app(fixed, acting(fixed), clock=lambda: NOW)
+        async with opened(app, open_from_directory, name, size=(140, 42)) as (pilot, page):
+            await app.workers.wait_for_complete()
+            for _ in range(6):
+                await pilot.pause(0.02)
+            lines = card_lines(page.card)
+            assert len(lines) == department.SECTIONS
+            for n, (title, body) in enumerate(lines):
+                assert str(page.query_one(f"#card-title-{n}", Label).render()) == title
+                shown = str(page.query_one(f"#card-{n}", Static).render())
+                assert shown.splitlines()[0] == str(body[0])
+            assert len(passes) == 1
+            sections = [laid for laid in passes[0] if "card-columns" in laid]
+            assert len(sections) == 1, passes  # (one layout pass of the sections)
