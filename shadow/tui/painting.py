@@ -22,7 +22,10 @@ laid out for the first time had the scrollbars its styles always show). Anything
 asked before the pass or after its paint, a widget the paint did not cover, a screen
 not on top: each asks for its frame as before. And a Resize to the size a screen was
 laid out at (each pushed screen gets one, and so does every screen under it) lays out
-nothing again.
+nothing again. A widget's layout told to the screen (a Layout message) before a pass
+that laid the whole screen out is done by that pass too: the widget cleared its parents'
+arrangements when it told, and the pass arranged them afresh (a page filled as it
+opened had its whole layout done a second time, once the first pass had run).
 
 What a change asked of each widget told to the screen at once (``refreshes_now``), not
 when each widget next goes idle: a filter's keystroke changes the rows of a table, its
@@ -51,7 +54,9 @@ from math import ceil
 
 from textual._compositor import Compositor
 from textual._context import NoActiveAppError
+from textual._time import get_time
 from textual.geometry import Region, Size
+from textual.messages import Layout
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -112,10 +117,25 @@ class PaintedWithTheirLayout:
             for widget in widgets
             if widget.is_scrollable
         }
+        whole = not (scroll and not self._layout_widgets)  # type: ignore[attr-defined]
+        began = get_time()
         try:
             super()._refresh_layout(size, scroll)  # type: ignore[misc]
         finally:
             self._asked_before, self._bars_before = None, {}
+        if whole and self._compositor.size:  # type: ignore[attr-defined]
+            self._laid_out_at = began
+
+    _laid_out_at = float("-inf")  # when the last pass that laid out the whole screen began
+
+    def _on_layout(self, message: Layout) -> None:
+        # A layout asked for before a pass that laid out the whole screen (Textual's
+        # reflow arranges every widget; the widget cleared its parents' arrangements
+        # when it asked) was done by that pass: a page filled as it opened asked for
+        # a second pass of the whole page once its first had run.
+        if message.time < self._laid_out_at and message.widget in self._compositor._full_map:  # type: ignore[attr-defined]
+            message.stop()
+            message.prevent_default()  # (not Screen's own handler)
 
     def _screen_resized(self, size: Size) -> None:
         # A Resize to the size the screen was last laid out at changes nothing: a pushed

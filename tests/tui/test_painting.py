@@ -645,3 +645,57 @@ async def test_what_asks_to_be_painted_while_bands_are_due_waits_for_them(bands)
         await bands_painted(pilot)
         assert at_once and at_once[0] == 0
         assert terminal.differs_from_the_screen() == []
+
+
+class Filled(Counted, Screen):
+    def compose(self):
+        yield Label("", id="body")
+
+
+class FilledPaintedOnce(PaintedWithTheirLayout, Filled):
+    pass
+
+
+async def layout_told_then_a_whole_pass(page: Screen) -> tuple[int, int]:
+    """A label asks for a layout and tells the screen (a Layout message queued), then
+    the screen lays itself out before handling the message: the passes after, and the
+    label's height."""
+    app = App()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await app.push_screen(page)
+        await settled(pilot)
+        label = page.query_one("#body", Label)
+        label.update("one\ntwo\nthree")
+        label._check_refresh()  # (as when it goes idle)
+        page.passes = 0
+        page._refresh_layout()
+        await settled(pilot)
+        return page.passes, label.size.height
+
+
+async def test_textual_lays_out_again_what_a_whole_pass_laid_out_before_it_was_told():
+    assert await layout_told_then_a_whole_pass(Filled()) == (2, 3)  # (the premise)
+
+
+async def test_a_layout_asked_for_before_a_whole_pass_is_done_by_it():
+    assert await layout_told_then_a_whole_pass(FilledPaintedOnce()) == (1, 3)
+
+
+async def test_a_new_title_is_painted_not_laid_out(sample_store, liaison):
+    from textual.widgets._header import HeaderTitle
+
+    app = create_app(sample_store, liaison, clock=lambda: NOW)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        terminal = Terminal(app)
+        terminal.apply(screen._compositor.render_full_update())
+        terminal.watch()
+        passes = []
+        real = screen._refresh_layout
+        screen._refresh_layout = lambda *a, **k: passes.append(1) or real(*a, **k)
+        screen.sub_title = "a new sub-title"
+        await settled(pilot)
+        assert passes == []
+        assert "a new sub-title" in str(screen.query_one(HeaderTitle).render())
+        assert terminal.differs_from_the_screen() == []
