@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Event, Mount, ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label
+from textual.widgets import DataTable, Label
 
 from shadow.core.models import Action, Department, Kudos, Observation, Person, Suggestion, Visit
 from shadow.core.store import StoreError
@@ -21,6 +21,7 @@ from ..loading import LoadsData, say_cannot_read
 from ..painting import PaintedWithTheirLayout
 from ..preload import preload_when_idle
 from ..widgets.footer import ShadowFooter
+from ..widgets.header import ShadowHeader
 
 # What the programme-wide views read (the Dashboard, the meeting pack): a change to any
 # of these tables reads them again.
@@ -117,7 +118,7 @@ class AreaScreen(LoadsData, PaintedWithTheirLayout, Screen):
         await super().on_event(event)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ShadowHeader()
         yield from self.compose_body()
         yield ShadowFooter()
 
