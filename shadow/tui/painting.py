@@ -118,12 +118,13 @@ class PaintedWithTheirLayout:
             if widget.is_scrollable
         }
         whole = not (scroll and not self._layout_widgets)  # type: ignore[attr-defined]
+        whole = whole and bool(self.outer_size if size is None else size)  # type: ignore[attr-defined]
         began = get_time()
         try:
             super()._refresh_layout(size, scroll)  # type: ignore[misc]
         finally:
             self._asked_before, self._bars_before = None, {}
-        if whole and self._compositor.size:  # type: ignore[attr-defined]
+        if whole:  # (as Screen._refresh_layout: no size, no layout)
             self._laid_out_at = began
 
     _laid_out_at = float("-inf")  # when the last pass that laid out the whole screen began
