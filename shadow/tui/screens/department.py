@@ -130,7 +130,9 @@ class DepartmentScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="card-status", markup=False)
         # Every section composed here, empty, and filled by show(): mounting them there
-        # laid the page out two more times (0.1 s of a card's 0.2 s at 10,000 records).
+        # laid the page out two more times after the read, each pass with its paint (the
+        # card shown in stages). Timed alternately in one session, 19 openings each, the
+        # card took as long either way at 10,000 records (/tmp/b7/deptab.py).
         with CardPage(id="card-page"):
             with Horizontal(id="card-columns"):
                 for column, left in (("card-left", True), ("card-right", False)):
