@@ -271,3 +271,31 @@ async def test_a_card_fills_the_sections_it_composed_in_one_layout_pass(fixed, m
             assert len(passes) == 1
             sections = [laid for laid in passes[0] if "card-columns" in laid]
             assert len(sections) == 1, passes  # (one layout pass of the sections)
+
+
+async def test_a_card_is_read_on_the_spot_once_what_it_reads_is_parsed(fixed, monkeypatch):
+    """Up to PARSED_ON_THE_SPOT records (~15 ms of reading) a card is read on the spot,
+    but only once every table it reads is parsed: else the read would parse them on the
+    event loop, and it goes to a thread as before."""
+    from shadow.tui.screens import department
+
+    monkeypatch.setattr(department, "SYNC_LIMIT", 0)  # (the sample is small: 0 records)
+    app = create_app(fixed, acting(fixed), clock=lambda: NOW)
+    async with app.run_test(size=(140, 42)):
+        dept = directory.find_department(fixed, "Circulation")
+        page = DepartmentScreen(dept.id)
+        asked = []
+        real = fixed.indexed
+        parsed = [False]
+
+        def indexed(*fields, **kwargs):
+            asked.append(set(kwargs.get("parsed", ())))
+            return parsed[0] and real(*fields, **kwargs)
+
+        monkeypatch.setattr(fixed, "indexed", indexed)
+        assert page.loader.small() is False  # (not parsed: a thread)
+        assert asked[-1] == set(DepartmentScreen.WATCHES)
+        parsed[0] = True
+        assert page.loader.small() is True
+        monkeypatch.setattr(department, "PARSED_ON_THE_SPOT", 0)
+        assert page.loader.small() is False  # (too many records: a thread)
