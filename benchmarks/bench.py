@@ -877,6 +877,52 @@ Dashboard 0.93 and 1.08 s against 0.58-0.63 s in the runs beside them), and the
 2.00 s, their CPU 4.05 and 3.50 s against 2.5-3.4 s; the Meeting pack after a note
 0.887 s in "after" against 0.61-0.65 s). In "after", at 10,000 records, every figure
 but the secondment's page's freeze (0.054 s) met its third.
+
+## What changed (eleventh session)
+
+- A paint of more than 30 rows is painted in bands of at most 25 rows, a turn of the
+  event loop each, 2 ms apart, after the layout's own turn (`tui/painting.py`): a page's
+  first paint at 160x50 was ~35 ms of a ~50 ms turn. Each band renders only its rows of
+  each widget (`RowsCroppedCompositor`). Alternating in one session at 10,000 records,
+  19 openings each way (`/tmp/b7/paintab.py`, a slow host): the secondment's visit page
+  0.171 -> 0.151 s to its last paint, its longest freeze 0.070 -> 0.034 s; the
+  department card 0.251 -> 0.234 s, 0.058 -> 0.050 s.
+- A layout told to the screen before a pass that laid the whole screen out is done by
+  that pass (`_on_layout`): the visit page laid itself out a second time once its first
+  pass had run. Alternating: the secondment's visit page 0.171 -> 0.138 s.
+- The header's title is repainted, not laid out, when it changes (`tui/widgets/header.py`),
+  and the department card's sections are composed with the page and filled in place (one
+  layout pass after the read, not three). Neither was measurably faster alternating
+  (within 0.01 s); both take passes away.
+- The department card is read on the spot up to 6,000 records once the tables it reads
+  are parsed (~15 ms at 10,000 records): in a thread the read took ~0.1 s beside the
+  empty card's first paints. Alternating: 0.236 -> 0.189 s, its longest freeze 0.025 ->
+  0.053 s (a slow host; the read and the filling now share a turn).
+- The probe presses a step's keys before its last as the terminal sends them, each once
+  the app has painted what it changed (`press_then_painted`), not with Pilot's `press`,
+  which then waits for two 20 ms sleeps with under 1 ms of CPU in the process: the
+  Dashboard's "record the outcome" step (f7, then 6) took 0.14-0.24 s though the
+  Dashboard had painted 20 ms after f7; it takes 0.07-0.09 s now.
+
+Seven runs of the same command: "after-204edf4-1" (13:32 UTC) and "after-204edf4-2"
+(13:40; the bands), "after-88b2c52" (14:09; with the Layout messages, the header, the
+card's sections and the probe's keys), "after-fea6366" (14:15), "after-7e5083b-1"
+(14:35), "after-7e5083b-2" (14:41) and "after" (14:53) at the final code (7e5083b: the
+card read on the spot). The host was slow all session: the 3-million-step loop took
+0.34-0.65 s of CPU (0.25 s quiet), and figures of code this session did not touch were
+1.2-1.7 times the tenth session's ("after-a90061c": `observe` at 10,000 records 0.157-0.246
+s against 0.145 s). So the session's starting code (2c9839d) was measured in the same
+hour with this session's probe: "start-2c9839d-1" (14:47), between the last two runs of
+the final code, and "start-2c9839d-2" (14:57), after them (a test file ran for 30 s
+beside its 150,000-record TUI sessions). At 10,000 records ("start-2c9839d-1" /
+"start-2c9839d-2" -> "after-7e5083b-2" / "after"): the
+longest freeze while opening areas 0.064 / 0.086 -> 0.024 / 0.030 s, while typing in the
+filter 0.065 / 0.046 -> 0.019 / 0.030 s, while the secondment's page opens 0.097 /
+0.089 -> 0.038 / 0.052 s, while opening the other pages 0.058 / 0.059 -> 0.042 / 0.058
+s; the slowest page 0.229 / 0.232 -> 0.153 / 0.208 s; the filter keystroke to its rows
+painted 0.071 / 0.049 -> 0.055 / 0.071 s (no change beyond the noise). On this host
+none of these runs met every target; the CLI figures, which this session did not touch,
+failed at both sizes in some runs for the same reason.
 """
 
 

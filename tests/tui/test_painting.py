@@ -5,6 +5,7 @@ grid of cells as a terminal would)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 from textual.app import App
@@ -288,14 +289,30 @@ class Slow(LoadsData, PaintedWithTheirLayout, Screen):
         self.query_one(DataTable).add_rows([(row,) for row in rows])
 
 
-async def test_what_a_threaded_read_shows_is_painted_in_one_pass():
+@contextlib.asynccontextmanager
+async def watched(size: tuple[int, int]):
+    """An app of ``size``, a terminal watching what it paints: the pilot and the
+    terminal."""
     app = App()
-    async with app.run_test(size=(40, 12)) as pilot:
+    async with app.run_test(size=size) as pilot:
         terminal = Terminal(app)
         terminal.watch()
-        screen = Slow()
-        await app.push_screen(screen)
-        await app.workers.wait_for_complete()
+        yield pilot, terminal
+
+
+@contextlib.asynccontextmanager
+async def pushed(screen: Screen, size: tuple[int, int]):
+    """``screen`` pushed on an app of ``size``, a terminal watching from before: the
+    pilot and the terminal."""
+    async with watched(size) as (pilot, terminal):
+        await pilot.app.push_screen(screen)
+        yield pilot, terminal
+
+
+async def test_what_a_threaded_read_shows_is_painted_in_one_pass():
+    screen = Slow()
+    async with pushed(screen, (40, 12)) as (pilot, terminal):
+        await pilot.app.workers.wait_for_complete()
         await settled(pilot)
         assert screen.query_one(DataTable).row_count == 30
         assert terminal.differs_from_the_screen() == []
@@ -408,12 +425,8 @@ class ContainersPaintedOnce(PaintedWithTheirLayout, Containers):
 async def test_a_new_pages_first_pass_lays_out_its_containers_for_good():
     """A container laid out for the first time had no scrollbar before, or the one its
     styles always show: its layout is done by the pass unless the pass gave it one."""
-    app = App()
     page = ContainersPaintedOnce()
-    async with app.run_test(size=(40, 16)) as pilot:
-        terminal = Terminal(app)
-        terminal.watch()
-        await app.push_screen(page)
+    async with pushed(page, (40, 16)) as (pilot, terminal):
         await settled(pilot)
         assert page.still_asking == ["overflows"]
         assert terminal.differs_from_the_screen() == []
@@ -459,6 +472,16 @@ async def bands_painted(pilot) -> None:
     await settled(pilot)
 
 
+@contextlib.asynccontextmanager
+async def tall_page_painted():
+    """A ``TallInBands`` page pushed at 60x50 and painted, a terminal watching: the
+    pilot, the terminal and the page."""
+    page = TallInBands()
+    async with pushed(page, (60, 50)) as (pilot, terminal):
+        await bands_painted(pilot)
+        yield pilot, terminal, page
+
+
 @pytest.fixture
 def bands(monkeypatch):
     """Each band painted (its rows from, to), and what ``after(screen, n)`` does after
@@ -479,10 +502,8 @@ def bands(monkeypatch):
 
 async def test_a_tall_page_is_painted_in_bands_a_turn_each_after_its_layout(bands):
     seen, after = bands
-    app = App()
-    async with app.run_test(size=(60, 50)) as pilot:
-        terminal = Terminal(app)
-        terminal.watch()
+    async with watched((60, 50)) as (pilot, terminal):
+        app = pilot.app
         turns: list[int] = []  # the paints done when something else on the loop ran
         first: list[int] = []  # the paints done after the first band
 
@@ -526,13 +547,7 @@ async def test_what_changes_between_bands_is_painted_too(bands):
             top._repaint_required = False  # (told the screen itself, below)
             screen._dirty_widgets.add(top)
 
-    app = App()
-    async with app.run_test(size=(60, 50)) as pilot:
-        terminal = Terminal(app)
-        terminal.watch()
-        page = TallInBands()
-        await app.push_screen(page)
-        await bands_painted(pilot)
+    async with tall_page_painted() as (pilot, terminal, page):
         seen.clear()
         after.append(change_the_top)
         page.query_one("#body").styles.background = "red"  # (48 rows to paint again)
@@ -544,11 +559,8 @@ async def test_what_changes_between_bands_is_painted_too(bands):
 
 async def test_a_page_left_before_its_bands_are_painted_is_painted_when_back(bands):
     seen, after = bands
-    app = App()
-    async with app.run_test(size=(60, 50)) as pilot:
-        terminal = Terminal(app)
-        terminal.watch()
-        await app.push_screen(Below())
+    async with pushed(Below(), (60, 50)) as (pilot, terminal):
+        app = pilot.app
         await settled(pilot)
         page = TallInBands()
         await app.push_screen(page)
@@ -568,11 +580,8 @@ async def test_a_paint_of_some_rows_renders_those_rows_of_each_widget():
 
     from shadow.tui.painting import RowsCroppedCompositor
 
-    app = App()
-    async with app.run_test(size=(60, 50)) as pilot:
-        page = TallInBands()
-        await app.push_screen(page)
-        await bands_painted(pilot)
+    async with tall_page_painted() as (pilot, terminal, page):
+        app = pilot.app
         compositor = page._compositor
         assert isinstance(compositor, RowsCroppedCompositor)
         body = page.query_one("#body")
@@ -621,14 +630,7 @@ async def test_every_area_at_160x50_shows_what_it_is(sample_store, liaison, band
 async def test_what_asks_to_be_painted_while_bands_are_due_waits_for_them(bands):
     """A repaint asked in the layout's own turn (the screen's, after the pass deferred its
     paint) is painted with the bands, not at once in that turn."""
-    seen, after = bands
-    app = App()
-    async with app.run_test(size=(60, 50)) as pilot:
-        terminal = Terminal(app)
-        terminal.watch()
-        page = TallInBands()
-        await app.push_screen(page)
-        await bands_painted(pilot)
+    async with tall_page_painted() as (pilot, terminal, page):
         page.query_one("#body").styles.background = "red"
         page.refresh(layout=True)
         real_pass = page._refresh_layout
