@@ -152,6 +152,9 @@ class PaintedWithTheirLayout:
             super()._compositor_refresh()  # type: ignore[misc]
             return
         compositor = self._compositor  # type: ignore[attr-defined]
+        # (widgets that asked to be painted and are not yet rows to paint: theirs too, as
+        # the screen's refresh forgets them once it has painted, and a band paints later)
+        compositor.update_widgets(self._dirty_widgets)  # type: ignore[attr-defined]
         regions = set(compositor._dirty_regions)
         band = _first_band(regions, compositor.size.height)
         in_pass = self._asked_before is not None
@@ -203,12 +206,7 @@ class PaintedWithTheirLayout:
         if app._batch_count:
             self._paint_next_turn()
             return
-        # (widgets that asked to be painted since: their rows too, as the screen's own
-        # refresh adds them before it paints, and forgets them after)
-        compositor = self._compositor  # type: ignore[attr-defined]
-        compositor.update_widgets(self._dirty_widgets)  # type: ignore[attr-defined]
-        if compositor._dirty_regions:
-            self._compositor_refresh()
+        self._compositor_refresh()  # (what is left, and what asked to be painted since)
 
     def _done_by_paint(self, painted: set, before: set[Widget]) -> None:
         """What the widgets asked for during this pass, done by its paint (``painted``)."""
