@@ -275,14 +275,14 @@ async def notes_visit(pilot, beat: Heartbeat, args: argparse.Namespace) -> dict:
 
 
 async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
+    from shadow.cli.tui import app_for
     from shadow.core import directory, notes
     from shadow.core.store import Store
-    from shadow.tui.app import create_app
 
     out: dict = {}
     store = Store(args.db)
     actor = directory.find_person(store, args.actor)
-    app = create_app(store, actor)
+    app = app_for(store, actor)  # (as ``shadow`` starts it: Textual is imported in there)
     async with app.run_test(size=(160, 50)) as pilot:
         Paints.watch(app)
         await settle(pilot)

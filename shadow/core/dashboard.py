@@ -4,15 +4,16 @@ can run it in a thread and tests can check it without a terminal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from . import actions, backlog, liaison, sla, trends
+from . import actions, ahead, backlog, liaison, sla, trends
 from .actions import ActionView
 from .backlog import OPEN_STATUSES, Row
 from .directory import directions_by_department
-from .models import Department, Kudos, Person, Suggestion
+from .models import Action, Department, Kudos, Person, Suggestion, Visit
 from .occurrence_index import OccurrenceIndex
 from .schedule import Occurrence, awaiting_outcome
 from .store import Store
@@ -22,6 +23,10 @@ DAYS_AHEAD = 7
 MONTHS = 6
 LIST_LIMIT = 20  # items per list (counted all the same; the backlog and schedule show the rest)
 KUDOS_SHOWN = 10
+# Up to this many records the TUI reads its Dashboard on the spot (its screen's SYNC_LIMIT),
+# and no child process reads it ahead (read_ahead): the fork would cost more than the read.
+READ_AHEAD_OVER = 500
+AHEAD_FOR = 60.0  # seconds: a Dashboard read ahead longer ago than this is read again
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class DashboardData:
     outcomes_total: int = 0
     breached_total: int = 0  # open suggestions past a service level (all)
     escalated_total: int = 0  # at-risk and breached, for the acting owner (all: coordinators)
+    actor_id: int | None = None  # whom it was read for
 
 
 def read_dashboard(store: Store, now: datetime, actor: Person | None) -> DashboardData:
@@ -86,6 +92,7 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
     outcomes = awaiting_outcome(store, now, index=index)
     return DashboardData(
         now,
+        actor_id=actor.id if actor is not None else None,
         people={d["id"]: d.get("name", "") for d in store.all(Person.TABLE)},
         departments={d["id"]: d.get("name", "") for d in store.all(Department.TABLE)},
         visits=index.between(start, start + timedelta(days=DAYS_AHEAD + 1)),
@@ -111,3 +118,32 @@ def read_dashboard(store: Store, now: datetime, actor: Person | None) -> Dashboa
         directions=directions_by_department(store),
         liaison_due=liaison.rotations(store, now.date(), due_only=True),
     )
+
+
+def size(store: Store) -> int:
+    """How many records the Dashboard's read goes through, roughly (its tables' sizes)."""
+    return sum(store.size_hint(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE))
+
+
+def read_ahead(
+    store: Store, clock: Callable[[], datetime], actor: Person | None
+) -> ahead.Ahead[DashboardData] | None:
+    """The Dashboard of ``store`` for ``actor`` begun in a child process (``core/ahead.py``)
+    as of ``clock()`` there, for the TUI to show when its first screen is built; None when
+    the store is small (the screen reads on the spot) or no child can run."""
+    if size(store) <= READ_AHEAD_OVER:
+        return None
+    return ahead.start(lambda: read_dashboard(store, clock(), actor))
+
+
+def taken(found: ahead.Ahead[DashboardData], now: datetime, actor: Person | None) -> DashboardData | None:  # fmt: skip
+    """What ``found`` read, if it answers a read as of ``now`` for ``actor``: read ahead for
+    the same person, at most AHEAD_FOR seconds before (None: read it again)."""
+    try:
+        data = found.take()
+    except ahead.NotAhead:
+        return None
+    late = abs((now - data.now).total_seconds()) > AHEAD_FOR
+    if late or data.actor_id != (actor.id if actor is not None else None):
+        return None
+    return data

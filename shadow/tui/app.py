@@ -1,7 +1,7 @@
 """The Textual application: one mode per area, the acting person, theme and staying current.
 
 The CLI (and every test) builds the app with :func:`create_app`. Each area is a Textual
-*mode* with its own screen stack, listed once in :data:`AREAS` (one entry there plus its
+*mode* with its own screen stack, listed once in ``areas.AREAS`` (one entry there plus its
 screen module adds one); those not yet opened are built ahead (``preload.build_areas``).
 """
 
@@ -11,7 +11,6 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from importlib import import_module
@@ -24,10 +23,13 @@ from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
 from shadow.core import config, dates, directory
+from shadow.core.ahead import Ahead
+from shadow.core.dashboard import DashboardData
 from shadow.core.directory import DirectoryError
 from shadow.core.models import Person, ValidationError, is_empty
 from shadow.core.store import Store, StoreError
 
+from .areas import AREAS
 from .commands import Command, bindings
 from .exports import EXPORT_COMMANDS, ExportActions
 from .housekeeping import WatchesInput, housekeep_when_idle
@@ -35,7 +37,6 @@ from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
 from .preload import ShowsBuiltAreasAtOnce, after_first_read
-from .screens.dashboard import DashboardScreen
 from .strips import lazy_strip_caches
 
 POLL_SECONDS = 2.0
@@ -47,82 +48,6 @@ def real_now() -> datetime:
     """The app's default clock: the real time in the local zone (read at each call)."""
     return dates.now()
 
-
-def later(module: str, name: str) -> Callable[[], Screen]:
-    """An area's screen, imported when first built, not before the first paint
-    (Coverage, Schedule, Actions ... were a fifth of the imports at start)."""
-    return lambda: getattr(import_module(f"{__package__}.screens.{module}"), name)()
-
-
-@dataclass(frozen=True)
-class Area:
-    """A top-level part of the app, shown as one Textual mode."""
-
-    mode: str
-    title: str
-    help: str
-    key: str
-    screen: Callable[[], Screen]
-
-
-AREAS: tuple[Area, ...] = (
-    Area(
-        "dashboard",
-        "Dashboard",
-        "Today's and this week's visits, your overdue actions, triage, breaches, kudos, trends",
-        "f7",
-        DashboardScreen,
-    ),
-    Area(
-        "directory",
-        "Directory",
-        "People on both sides and the library's departments",
-        "f2",
-        later("directory", "DirectoryScreen"),
-    ),
-    Area(
-        "schedule",
-        "Schedule",
-        "Every visit as an agenda or a week grid; book, move, confirm or cancel",
-        "f3",
-        later("schedule", "ScheduleScreen"),
-    ),
-    Area(
-        "backlog",
-        "Backlog",
-        "Every suggestion with its priority and service level; filter, sort and triage",
-        "f4",
-        later("backlog", "BacklogScreen"),
-    ),
-    Area(
-        "actions",
-        "Actions",
-        "Follow-up actions: yours or everyone's, overdue first; done, start, drop, reassign",
-        "f5",
-        later("actions", "ActionsScreen"),
-    ),
-    Area(
-        "meeting",
-        "Meeting pack",
-        "The fortnightly meeting's agenda, ready to export or copy",
-        "f6",
-        later("meeting", "MeetingScreen"),
-    ),
-    Area(
-        "coverage",
-        "Coverage",
-        "Who has visited which department, the goals, the planner, and the feedback gap",
-        "f8",
-        later("coverage", "CoverageScreen"),
-    ),
-    Area(
-        "outbox",
-        "Outbox",
-        "Invitations, reminders and notices: what is waiting, what failed and why; send now",
-        "f9",
-        later("outbox", "OutboxScreen"),
-    ),
-)
 
 APP_COMMANDS: tuple[Command, ...] = (
     Command(
@@ -207,9 +132,13 @@ class ShadowApp(
         *,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
+        ahead: Ahead[DashboardData] | None = None,
     ):
         super().__init__()
         self.store = store
+        # The Dashboard begun in a child process before Textual was imported (cli/tui.py):
+        # the Dashboard's first read takes it.
+        self.dashboard_ahead = ahead
         # The one "now" of every screen and dialog (tests pass a fixed one).
         self.clock: Callable[[], datetime] = clock or real_now
         self.actor: Person | None = actor
@@ -250,6 +179,8 @@ class ShadowApp(
         self._startup()
 
     def on_unmount(self) -> None:
+        if self.dashboard_ahead is not None:  # (not taken: its child stops)
+            self.dashboard_ahead.cancel()
         self._unfreeze()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -494,7 +425,9 @@ def create_app(
     *,
     demo: bool = False,
     clock: Callable[[], datetime] | None = None,
+    ahead: Ahead[DashboardData] | None = None,
 ) -> ShadowApp:
     """The app for ``store``, acting as ``actor`` (None: ask). ``demo``: a throwaway sample copy.
-    ``clock``: what "now" is (default: the real time, in the local zone)."""
-    return ShadowApp(store, actor, demo=demo, clock=clock)
+    ``clock``: what "now" is (default: the real time, in the local zone). ``ahead``: see
+    ``core.dashboard.read_ahead``."""
+    return ShadowApp(store, actor, demo=demo, clock=clock, ahead=ahead)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import time
 
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
+from textual.widgets import Label
 
-from shadow.core import backlog, directory, trends
+from shadow.core import ahead, backlog, directory, trends
 from shadow.core.backlog import OPEN_STATUSES
+from shadow.core.dashboard import read_dashboard
 from shadow.core.models import Action, Kudos
 from shadow.tui.app import create_app
 from shadow.tui.modals.first_run import FirstRunModal
@@ -251,6 +255,91 @@ async def test_a_big_database_is_read_in_a_thread(sample_store, liaison, program
     async with opened(app, open_dashboard) as (pilot, screen):
         assert not screen.reading
         assert record_ids(screen, "visits") == [programme["today"], programme["other_visit"]]
+
+
+# ------------------------------------------------------------------ read ahead (core/ahead.py)
+def reads_here(monkeypatch) -> list:
+    """The Dashboard's reads in this process, from now on."""
+    calls = []
+    real = dashboard_module.read_dashboard
+
+    def read(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(dashboard_module, "read_dashboard", read)
+    return calls
+
+
+def read_ahead(store, actor, pause: float = 0.0) -> ahead.Ahead:
+    found = ahead.start(lambda: (time.sleep(pause), read_dashboard(store, NOW, actor))[1])
+    assert found is not None
+    return found
+
+
+def stopped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True  # (reaped)
+    return False
+
+
+async def test_a_dashboard_read_ahead_is_in_its_first_paint(
+    sample_store, liaison, programme, monkeypatch
+):
+    found = read_ahead(sample_store, liaison)
+    while not found.ready():
+        time.sleep(0.01)
+    calls = reads_here(monkeypatch)
+    app = create_app(sample_store, liaison, clock=lambda: NOW, ahead=found)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.data is not None and not screen.reading  # (taken on the spot)
+        assert record_ids(screen, "visits") == [programme["today"], programme["other_visit"]]
+        assert calls == [] and stopped(found.pid)
+        assert "Reading" not in str(screen.query_one("#dash-summary", Label).content)
+
+
+async def test_a_dashboard_still_being_read_ahead_is_waited_for_in_a_thread(
+    sample_store, liaison, programme, monkeypatch
+):
+    found = read_ahead(sample_store, liaison, pause=0.5)
+    calls = reads_here(monkeypatch)
+    app = create_app(sample_store, liaison, clock=lambda: NOW, ahead=found)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.reading  # (its summary line says so meanwhile)
+        screen = await open_dashboard(pilot)
+        assert record_ids(screen, "visits") == [programme["today"], programme["other_visit"]]
+        assert calls == [] and stopped(found.pid)
+
+
+async def test_a_dashboard_read_ahead_for_someone_else_is_read_again(
+    sample_store, liaison, programme, monkeypatch
+):
+    found = read_ahead(sample_store, None)
+    calls = reads_here(monkeypatch)
+    app = create_app(sample_store, liaison, clock=lambda: NOW, ahead=found)
+    async with opened(app, open_dashboard) as (pilot, screen):
+        assert len(calls) == 1 and screen.data.actor_id == liaison.id
+        assert screen.data.overdue is not None  # (the liaison's own list, not nobody's)
+        assert stopped(found.pid)
+
+
+async def test_closing_before_the_dashboard_read_ahead_ends_stops_it(sample_store, liaison):
+    found = ahead.start(lambda: time.sleep(600))
+    assert found is not None
+    app = create_app(sample_store, liaison, clock=lambda: NOW, ahead=found)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.reading  # (waiting for the child in a thread)
+    deadline = time.monotonic() + 30  # (the thread waiting reaps it once it is stopped)
+    while not stopped(found.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stopped(found.pid)
 
 
 async def test_a_small_terminal_still_works(sample_store, liaison, programme):

@@ -13,7 +13,7 @@ backlog's size).
 from __future__ import annotations
 
 import time as _time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.cells import cell_len, set_cell_size
 from textual import on, work
@@ -25,9 +25,16 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from shadow.core import actions, backlog, dates
+from shadow.core import actions, backlog, dashboard, dates
+from shadow.core.ahead import Ahead
 from shadow.core.backlog import Row
-from shadow.core.dashboard import DAYS_AHEAD, LIST_LIMIT, DashboardData, read_dashboard
+from shadow.core.dashboard import (
+    DAYS_AHEAD,
+    LIST_LIMIT,
+    READ_AHEAD_OVER,
+    DashboardData,
+    read_dashboard,
+)
 from shadow.core.models import (
     DIRECTION_LABELS,
     WAIT_SIDES,
@@ -41,7 +48,7 @@ from shadow.core.models import (
 )
 from shadow.core.plain import count as counted
 from shadow.core.schedule import Occurrence, get_occurrence
-from shadow.core.store import StoreError
+from shadow.core.store import Store, StoreError
 
 from ..commands import Command, bindings
 from ..loading import Loader
@@ -53,7 +60,8 @@ from ..widgets.literal import one_line, visible
 from ..widgets.record_table import RecordTable
 from .base import PROGRAMME_TABLES, AreaScreen
 
-SYNC_LIMIT = 500  # up to this many records the dashboard is read on the spot
+# Up to this many records the dashboard is read on the spot (and not read ahead).
+SYNC_LIMIT = READ_AHEAD_OVER
 STALE_SECONDS = 60  # coming back after this long re-reads (the date may have moved on)
 COMPACT_HEIGHT = 30  # below this many rows the charts shrink
 # What the "waiting" line calls each side: fits a third of 120 columns; TERSE_SIDES (with no
@@ -322,13 +330,13 @@ class DashboardScreen(AreaScreen):
         self.data: DashboardData | None = None
         self._stale = True  # read when first shown
         self._read_at = 0.0
+        self._ahead: Ahead[DashboardData] | None = None  # (see reload)
+        self._first_read = True
         self.loader: Loader[DashboardData] = Loader(
             self,
-            lambda request: read_dashboard(self.app.store, *request),
+            lambda request: self._read(self.app.store, *request),
             self.show,
-            size=lambda: sum(
-                self.app.store.size_hint(t) for t in (Visit.TABLE, Suggestion.TABLE, Action.TABLE)
-            ),
+            size=self._read_size,
             limit=lambda: SYNC_LIMIT,
             busy=lambda: self.query_one("#dash-summary", Label).update("Reading the programme …"),
             name="dashboard",
@@ -404,9 +412,33 @@ class DashboardScreen(AreaScreen):
 
     # ------------------------------------------------------------ reading
     def reload(self) -> None:
-        """Re-read everything (through the one loader: on the spot or in a thread)."""
+        """Re-read everything (through the one loader: on the spot or in a thread). The
+        first read takes what a child process read ahead, if the app began one."""
         self._read_at = _time.monotonic()
-        self.loader.load((self.app.clock(), self.app.actor))
+        self._ahead = self.app.dashboard_ahead if self._first_read else None
+        self._first_read = False
+        try:
+            self.loader.load((self.app.clock(), self.app.actor, self._ahead))
+        finally:
+            self._ahead = None
+
+    def _read_size(self) -> int:
+        """How much the read goes through (the loader reads on the spot up to its limit). A
+        read ahead that has ended costs nothing to take: the screen's first paint has it
+        all. One still running is waited for in a thread, whatever the store's size."""
+        if self._ahead is not None:
+            return 0 if self._ahead.ready() else SYNC_LIMIT + 1
+        return dashboard.size(self.app.store)
+
+    @staticmethod
+    def _read(
+        store: Store, now: datetime, actor: Person | None, found: Ahead[DashboardData] | None
+    ) -> DashboardData:
+        if found is not None:
+            data = dashboard.taken(found, now, actor)
+            if data is not None:
+                return data
+        return read_dashboard(store, now, actor)
 
     # ------------------------------------------------------------ showing
     def show(self, data: DashboardData) -> None:
