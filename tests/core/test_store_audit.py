@@ -692,3 +692,62 @@ def test_an_insert_into_an_unread_table_checks_a_few_ids_then_reads_it(tmp_path,
     assert ids == list(range(2, 12))
     assert scans == [2, 3, 4][: store_mod.ID_SCANS]
     assert "people" not in writer._lazy  # read once, then counted in memory
+
+
+def a_store_with_problems_everywhere(tmp_path) -> Path:
+    """A visit pointing at a missing department, an entry of the trail without an actor
+    and an audit id twice (a hand edit of its file), the newest entries in the journal."""
+    path = tmp_path / "db.json"
+    store = Store(path)
+    ann = add(store, "Ann")
+    with store.transaction("tester") as tx:
+        tx.insert("visits", {"department_id": 99, "visitors": [ann], "hosts": []})
+    store.compact()
+    store.close()
+    [audit_file] = audit_files(tmp_path)
+    head, *lines, foot = audit_file.read_bytes().splitlines(keepends=True)
+    lines[0] = lines[0].replace(b'"actor": "tester"', b'"actor": ""')
+    lines[0] = lines[0].replace(b'"actor":"tester"', b'"actor":""')
+    body = head + b"".join(lines) + b"," + lines[-1].lstrip(b",")
+    audit_file.write_bytes(body + foot)
+    data = json.loads(path.read_text())
+    data["_meta"]["1"]["audit_file"]["bytes"] = len(body)
+    path.write_text(json.dumps(data))
+    add(Store(path), "Bob")  # (in the journal)
+    return path
+
+
+def test_check_reads_a_long_trail_beside_the_tables_and_says_the_same(tmp_path, monkeypatch):
+    from shadow.core import ahead, directory
+
+    path = a_store_with_problems_everywhere(tmp_path)
+    here = [str(p) for p in check(Store(path, read_only=True))]
+    assert any("audit id" in p and "twice" in p for p in here), here
+    assert any(p.startswith("audit #") and "actor" in p for p in here), here
+    assert any("department_id points at missing departments #99" in p for p in here), here
+    started = []
+    real = ahead.start
+    monkeypatch.setattr(ahead, "start", lambda work: started.append(1) or real(work))
+    monkeypatch.setattr(directory, "AUDIT_BESIDE_OVER", 0)
+    checked_here = []
+    real_check = directory._check_audit
+    monkeypatch.setattr(
+        directory, "_check_audit", lambda s: checked_here.append(1) or real_check(s)
+    )
+    assert [str(p) for p in check(Store(path, read_only=True))] == here
+    assert started == [1] and checked_here == []  # (the child's count is its own)
+    # A child that brings nothing: the trail is checked here after all.
+    monkeypatch.setattr(ahead, "start", lambda work: real(lambda: os._exit(1)))
+    assert [str(p) for p in check(Store(path, read_only=True))] == here
+    assert checked_here == [1]
+
+
+def test_the_size_of_a_trail_in_its_own_file_is_told_without_reading_it(tmp_path):
+    path = tmp_path / "db.json"
+    store = store_with(path, *(f"Person {n}" for n in range(30)))
+    store.compact()
+    store.close()
+    reader = Store(path, read_only=True)
+    hint = reader.size_hint(AUDIT)
+    assert AUDIT not in reader._data
+    assert 0 < len(reader.audit()) <= hint
