@@ -523,6 +523,11 @@ class Service:
         return _worst(states)
 
 
+# What service() reads: whoever shows service levels reads again when one of these changes
+# (a wait recorded changes only its own table).
+SERVICE_TABLES = frozenset({Wait.TABLE, ClockStart.TABLE, "settings"})
+
+
 def service(store: Store) -> Service:
     """The service-level context of a database, read once per screen, report or command."""
     by_record: dict[tuple[str, int], list[Wait]] = {}

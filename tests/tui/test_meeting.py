@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
-from shadow.core import dates, directory
-from shadow.core.models import Action, Kudos
+from shadow.core import dates, directory, notes, reports, sla
+from shadow.core.dashboard import read_dashboard
+from shadow.core.models import Action, Kudos, Observation
+from shadow.core.store import Store
 from shadow.tui.app import create_app
 from shadow.tui.modals.base import Confirm
 from shadow.tui.modals.pickers import TextPrompt
+from shadow.tui.screens.base import PROGRAMME_TABLES
 from shadow.tui.screens.meeting import MeetingScreen
+from shadow.tui.screens.schedule import ScheduleScreen
 from tests.meeting_pack import PACK_SECTIONS
 
 from .helpers import SIZE, Clock, notifications, open_by_key, opened, press_each, type_into
@@ -207,3 +213,63 @@ async def test_sections_are_wrapped_in_the_thread_to_their_width_on_screen(sampl
         await pilot.pause()
         widths = {s.content_region.width for s in screen.query(".pack-section").results(Static)}
         assert widths == {SIZE[0] - MeetingScreen.CHROME} == {screen._text_width()}
+
+
+# ------------------------------------------------------------------ what it watches
+READS = ("all", "stored", "get", "find", "filter", "each", "each_stored", "count")
+READS += ("audit", "audit_any", "audit_counts")
+
+
+def tables_read(monkeypatch, store, work) -> set[str]:
+    """The tables ``work()`` reads through the store's read methods."""
+    seen: set[str] = set()
+    for name in READS:
+        real = getattr(Store, name)
+
+        def reading(self, *args, _real=real, _name=name, **kwargs):
+            seen.add(args[0] if args and isinstance(args[0], str) else "audit")
+            if _name.startswith("audit"):
+                seen.add("audit")
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, name, reading)
+    try:
+        work()
+    finally:
+        monkeypatch.undo()
+    return seen
+
+
+def test_the_programme_views_watch_every_table_they_read(sample_store, programme):
+    now = NOW
+    priya = directory.find_person(sample_store, "Priya Raman")
+    mp = pytest.MonkeyPatch()
+    dashboard_reads = tables_read(
+        mp, sample_store, lambda: read_dashboard(sample_store, now, priya)
+    )
+    pack_reads = tables_read(
+        mp, sample_store, lambda: reports.meeting_pack(sample_store, now - timedelta(days=14), now)
+    )
+    assert {"waits", "clock_starts", "suggestions", "visits"} <= dashboard_reads
+    # (the audit trail's changes come with the record's own: a cancelled visit's)
+    assert dashboard_reads - {"audit"} <= PROGRAMME_TABLES
+    assert pack_reads - {"audit"} <= PROGRAMME_TABLES
+    assert Observation.TABLE not in PROGRAMME_TABLES  # (neither reads the notes)
+
+
+async def test_a_note_leaves_the_hidden_pack_as_it_is_and_a_wait_does_not(sample_store, programme):
+    app = app_as(sample_store, "Priya Raman")
+    async with opened(app, open_meeting) as (pilot, screen):
+        await open_by_key(pilot, "f3", ScheduleScreen)
+        await pilot.app.workers.wait_for_complete()
+        priya = directory.find_person(sample_store, "Priya Raman")
+        notes.observe(sample_store, priya, programme["visit"], "The kiosk queue again")
+        await pilot.pause()
+        assert not screen._stale  # (nothing it shows changed: not read again when shown)
+        sla.wait(sample_store, "Priya Raman", "suggestions", programme["sorter"], "vendor")
+        await pilot.pause()
+        assert screen._stale
+        await open_by_key(pilot, "f6", MeetingScreen)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen._stale and "waiting on a vendor" in screen.text.lower()
