@@ -332,8 +332,9 @@ async def session(args: argparse.Namespace, gcw: GcWatch) -> dict:
         out["notes_visit"] = await notes_visit(pilot, beat, args)
         # The Meeting pack, opened for the first time.
         out["meeting"] = await timed(pilot, beat, "f6")
-        # Back to the Schedule, then a note saved on the event loop, as the note form does;
-        # the Meeting pack is hidden and watches observations.
+        # Back to the Schedule, then a note saved on the event loop, as the note form does,
+        # with the Meeting pack hidden (it does not read notes: since the twelfth session it
+        # is not read again for one).
         await press(pilot, "f3")
         await settle(pilot)
         since = begin(beat)

@@ -124,6 +124,16 @@ class Ahead(Generic[T]):
         return status
 
 
+def taken_or(found: Ahead[T] | None, work: Callable[[], T]) -> T:
+    """What ``found`` brought, else ``work()`` done here (no child, or it brought nothing)."""
+    if found is not None:
+        try:
+            return found.take()
+        except NotAhead:
+            pass
+    return work()
+
+
 def start(work: Callable[[], T]) -> Ahead[T] | None:
     """``work()`` begun in a child process (see the module's notes); None where no child
     can run beside this one (:func:`can_start`), and the caller does the work itself."""

@@ -685,14 +685,6 @@ _REFS = {
 }
 
 
-def _taken(beside: ahead.Ahead, store: Store) -> tuple[list[Problem], list[Problem]]:
-    """What the child checking the audit trail found; checked here if it brought nothing."""
-    try:
-        return beside.take()
-    except ahead.NotAhead:
-        return _check_audit(store)
-
-
 def _missing(table: str, doc_id: int, field: str, target: str, ref: Any) -> Problem:
     return Problem(table, doc_id, f"{field} points at missing {target} #{ref}")
 
@@ -753,7 +745,7 @@ def check(store: Store) -> list[Problem]:
                             found.append((table, doc_id, field, target, r))
                     elif r is not None and r not in known:
                         found.append(_missing(table, doc_id, field, target, r))
-    the_file, entries = _check_audit(store) if beside is None else _taken(beside, store)
+    the_file, entries = ahead.taken_or(beside, lambda: _check_audit(store))
     found[audit_at:audit_at] = entries
     problems: list[Problem] = the_file
     for item in found:

@@ -158,3 +158,20 @@ def test_a_dashboard_read_ahead_for_someone_else_or_long_ago_is_not_taken(
     found = dashboard.read_ahead(programme, lambda: now, priya)
     assert found is not None
     assert dashboard.taken(found, now + timedelta(seconds=later), asking) is None
+
+
+def test_the_meeting_packs_visits_read_beside_the_rest_read_the_same(programme, monkeypatch):
+    from shadow.core import reports
+
+    now = dates.now()
+    since = now - timedelta(days=30)
+    here = reports.meeting_pack(programme, since, now)
+    assert "## Upcoming visits" in here
+    monkeypatch.setattr(reports, "VISITS_BESIDE_OVER", 0)
+    read_here = []
+    real = reports._upcoming
+    monkeypatch.setattr(reports, "_upcoming", lambda *a: read_here.append(1) or real(*a))
+    assert reports.meeting_pack(programme, since, now) == here
+    assert read_here == []  # (read in the child: its count is its own)
+    monkeypatch.setattr(ahead, "start", lambda work: None)  # (no child can run)
+    assert reports.meeting_pack(programme, since, now) == here and read_here == [1]
