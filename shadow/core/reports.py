@@ -62,15 +62,53 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "shadow visits")
     stamp = _ics_datetime("DTSTAMP", datetime.now(UTC).replace(microsecond=0))
+    chosen = [
+        v
+        for v in sorted(visits, key=lambda v: v.id or 0)
+        # (not an override whose series is gone; with person_id, that person's visits)
+        if (v.series_id is None or v.series_id in series_ids)
+        and (person_id is None or person_id in (*v.visitors, *v.hosts))
+    ]
+    render = partial(_ics_events, store, people, depts, edits, stamp)
+    # Ten years of visits: the second half's events are written by a child process
+    # meanwhile (core/ahead.py); the text is the same.
+    half = len(chosen) // 2 if len(chosen) > EVENTS_BESIDE_OVER else len(chosen)
+    beside = ahead.start(lambda: render(chosen[half:])) if half < len(chosen) else None
+    events, zones = render(chosen[:half] if beside is not None else chosen)
+    if beside is not None:
+        more, more_zones = ahead.taken_or(beside, lambda: render(chosen[half:]))
+        events = f"{events}\r\n{more}" if events and more else events or more
+        for name, sample in more_zones.items():
+            zones.setdefault(name, sample)
+    # The zones: icalendar writes the VTIMEZONE of each zone an event refers to.
+    for sample in zones.values():
+        placeholder = Event()
+        placeholder.add("dtstart", sample)
+        cal.add_component(placeholder)
+    cal.add_missing_timezones()
+    cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT"]
+    head = cal.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert head.endswith(tail)
+    body = events.encode("utf-8") + b"\r\n" if events else b""
+    return head[: -len(tail)] + body + tail
+
+
+def _ics_events(
+    store: Store,
+    people: dict[int, Person],
+    depts: dict[int, Department],
+    edits: dict[int, int],
+    stamp: str,
+    visits: list[Visit],
+) -> tuple[str, dict[str, datetime]]:
+    """The VEVENTs of ``visits`` (export_ics), folded, one CRLF between lines, and the
+    first start seen in each zone they name (for its VTIMEZONE)."""
     zones: dict[str, datetime] = {}
     addresses: dict[tuple[int, str], str] = {}
     events: list[str] = []
     named: dict[str, Any] = {}  # zone name -> its zone (None: no such zone), asked once per name
-    for visit in sorted(visits, key=lambda v: v.id or 0):
-        if visit.series_id is not None and visit.series_id not in series_ids:
-            continue  # an override whose series is gone
-        if person_id is not None and person_id not in (*visit.visitors, *visit.hosts):
-            continue
+    for visit in visits:
         zone = _zone_named(visit.timezone, named) if visit.timezone else None
         start, end = from_iso(visit.start), from_iso(visit.end)
         if zone is not None:
@@ -103,18 +141,7 @@ def export_ics(store: Store, person_id: int | None = None) -> bytes:
         out.append("STATUS:" + _ics_text(ICS_STATUS.get(visit.status, "TENTATIVE")))
         out.append("END:VEVENT")
         events.extend(_fold(line) for line in out)
-    # The zones: icalendar writes the VTIMEZONE of each zone an event refers to.
-    for sample in zones.values():
-        placeholder = Event()
-        placeholder.add("dtstart", sample)
-        cal.add_component(placeholder)
-    cal.add_missing_timezones()
-    cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT"]
-    head = cal.to_ical()
-    tail = b"END:VCALENDAR\r\n"
-    assert head.endswith(tail)
-    body = "\r\n".join(events).encode("utf-8") + b"\r\n" if events else b""
-    return head[: -len(tail)] + body + tail
+    return "\r\n".join(events), zones
 
 
 def _zone_named(name: str, named: dict[str, Any]) -> Any:
@@ -732,6 +759,7 @@ OLDER_BREACHES_LISTED = 25  # older open breaches named one by one in the meetin
 # Visits (roughly: Store.size_hint) over which the meeting pack's two visit sections are
 # read in a child process while this one reads the rest (a third of it at 150,000 records).
 VISITS_BESIDE_OVER = 20_000
+EVENTS_BESIDE_OVER = 5_000  # events over which export_ics writes half in a child process
 
 
 def _breaches(

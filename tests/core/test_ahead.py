@@ -175,3 +175,19 @@ def test_the_meeting_packs_visits_read_beside_the_rest_read_the_same(programme, 
     assert read_here == []  # (read in the child: its count is its own)
     monkeypatch.setattr(ahead, "start", lambda work: None)  # (no child can run)
     assert reports.meeting_pack(programme, since, now) == here and read_here == [1]
+
+
+def test_the_calendars_second_half_written_beside_reads_the_same(programme, monkeypatch):
+    from shadow.core import reports
+
+    last = max(d["id"] for d in programme.all("visits") if not d.get("series_id"))
+    with programme.transaction("tester") as tx:  # (a zone only the second half names)
+        tx.update("visits", last, {"timezone": "Europe/Paris"})
+    here = reports.export_ics(programme)
+    stamp = lambda ics: [line for line in ics.split(b"\r\n") if not line.startswith(b"DTSTAMP")]  # noqa: E731
+    monkeypatch.setattr(reports, "EVENTS_BESIDE_OVER", 0)
+    started = []
+    real = ahead.start
+    monkeypatch.setattr(ahead, "start", lambda work: started.append(1) or real(work))
+    assert stamp(reports.export_ics(programme)) == stamp(here) and started == [1]
+    assert here.count(b"BEGIN:VEVENT") > 2 and b"BEGIN:VTIMEZONE" in here
