@@ -385,7 +385,7 @@ def rows(fig: dict) -> list[tuple[str, str, float | None, str, float | None]]:
         ("Meeting pack painted (F6)", "s", t["meeting_s"], "meeting", t.get("meeting_cpu_s")),
         ("  longest freeze while the Meeting pack opens", "s", t["meeting_freeze_s"], "freeze",
          None),
-        ("saving a note (Meeting pack hidden), to idle", "s", t["save_note_s"], "save_note",
+        ("saving a note (Meeting pack hidden), to its last paint or work", "s", t["save_note_s"], "save_note",
          t.get("save_note_cpu_s")),
         ("  longest freeze after saving a note", "s", t["save_note_freeze_s"], "freeze", None),
         ("Meeting pack shown again after that note", "s", t["meeting_after_save_s"], "meeting",

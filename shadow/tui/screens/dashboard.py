@@ -51,7 +51,7 @@ from shadow.core.schedule import Occurrence, get_occurrence
 from shadow.core.store import Store, StoreError
 
 from ..commands import Command, bindings
-from ..loading import Loader
+from ..loading import Loader, collector_paused
 from ..modals.info import InfoModal
 from ..palette import SLA, priority_style, status_style
 from ..visit_status import change_status
@@ -435,7 +435,11 @@ class DashboardScreen(AreaScreen):
         store: Store, now: datetime, actor: Person | None, found: Ahead[DashboardData] | None
     ) -> DashboardData:
         if found is not None:
-            data = dashboard.taken(found, now, actor)
+            # (as a read in a thread, what it brought and everything older is then kept out
+            # of the collector's walks: taken on the spot, the first full pass walked the
+            # whole start, 0.035-0.048 s at 10,000 records, for 0.010 s)
+            with collector_paused():
+                data = dashboard.taken(found, now, actor)
             if data is not None:
                 return data
         return read_dashboard(store, now, actor)
