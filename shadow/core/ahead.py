@@ -5,7 +5,8 @@ builds its first screen (at 150,000 records the read is ~1.2 s of CPU and the st
 ~0.6 s, one after the other on one core); ``shadow check`` checks the audit trail
 beside the tables. The child is a ``fork`` of this process taken before any thread
 starts, so it has the store as it is here and runs the same code; what it returns comes
-back pickled through a pipe.
+back pickled through a pipe. Several children's results taken as one are a
+:class:`Together` (the Dashboard's two halves, each in its own).
 
 Nothing depends on it: where a process cannot fork, has one core, or already runs
 threads, :func:`start` returns None, and a child that fails for any reason (an error,
@@ -27,10 +28,11 @@ import select
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 class NotAhead(Exception):
@@ -124,7 +126,46 @@ class Ahead(Generic[T]):
         return status
 
 
-def taken_or(found: Ahead[T] | None, work: Callable[[], T]) -> T:
+class Later(Protocol[T_co]):
+    """What will be had from children: an :class:`Ahead` or several :class:`Together`."""
+
+    def ready(self) -> bool: ...
+
+    def take(self) -> T_co: ...
+
+    def cancel(self) -> None: ...
+
+
+class Together(Generic[T]):
+    """Several children's results as one: ``combine(*results)``, ready once all are; one
+    that brings nothing stops the others, and the whole is NotAhead."""
+
+    def __init__(self, parts: Sequence[Ahead[Any]], combine: Callable[..., T]) -> None:
+        self.parts, self._combine = tuple(parts), combine
+
+    @property
+    def pids(self) -> list[int]:
+        return [part.pid for part in self.parts]
+
+    def ready(self) -> bool:
+        return all(part.ready() for part in self.parts)
+
+    def take(self) -> T:
+        results = []
+        try:
+            for part in self.parts:
+                results.append(part.take())
+        except NotAhead:
+            self.cancel()
+            raise
+        return self._combine(*results)
+
+    def cancel(self) -> None:
+        for part in self.parts:
+            part.cancel()
+
+
+def taken_or(found: Later[T] | None, work: Callable[[], T]) -> T:
     """What ``found`` brought, else ``work()`` done here (no child, or it brought nothing)."""
     if found is not None:
         try:

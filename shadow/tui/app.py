@@ -23,7 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
 from shadow.core import config, dates, directory
-from shadow.core.ahead import Ahead
+from shadow.core.ahead import Later
 from shadow.core.dashboard import DashboardData
 from shadow.core.directory import DirectoryError
 from shadow.core.models import Person, ValidationError, is_empty
@@ -132,7 +132,7 @@ class ShadowApp(
         *,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
-        ahead: Ahead[DashboardData] | None = None,
+        ahead: Later[DashboardData] | None = None,
     ):
         super().__init__()
         self.store = store
@@ -425,7 +425,7 @@ def create_app(
     *,
     demo: bool = False,
     clock: Callable[[], datetime] | None = None,
-    ahead: Ahead[DashboardData] | None = None,
+    ahead: Later[DashboardData] | None = None,
 ) -> ShadowApp:
     """The app for ``store``, acting as ``actor`` (None: ask). ``demo``: a throwaway sample copy.
     ``clock``: what "now" is (default: the real time, in the local zone). ``ahead``: see

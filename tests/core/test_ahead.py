@@ -102,6 +102,17 @@ def test_a_finished_child_is_ready():
     assert found.ready() and found.take() == "done"
 
 
+def test_children_together_are_one_result_or_none():
+    found = ahead.Together([ahead.start(lambda: 2), ahead.start(lambda: 3)], lambda a, b: a * b)
+    assert found.take() == 6 and all(gone(pid) for pid in found.pids)
+    failing = ahead.Together(
+        [ahead.start(lambda: os._exit(1)), ahead.start(lambda: time.sleep(600))], max
+    )
+    with pytest.raises(ahead.NotAhead):
+        failing.take()
+    assert all(gone(pid) for pid in failing.pids)  # (the one still running is stopped)
+
+
 def test_no_child_on_one_core(monkeypatch):
     monkeypatch.setattr(ahead, "cores", lambda: 1)
     assert ahead.start(lambda: 1) is None
@@ -140,9 +151,10 @@ def test_the_dashboard_read_ahead_is_the_one_read_here(programme, monkeypatch):
     now = dates.now()
     on_disk = programme.path.read_bytes()
     found = dashboard.read_ahead(programme, lambda: now, actor)
-    assert found is not None
+    assert isinstance(found, ahead.Together) and len(set(found.pids)) == 2  # (its halves)
     data = dashboard.taken(found, now + timedelta(seconds=5), actor)
     assert data == dashboard.read_dashboard(programme, now, actor)
+    assert all(gone(pid) for pid in found.pids)
     assert data.actor_id == actor.id and data.triage and data.visits
     assert programme.path.read_bytes() == on_disk  # (the child wrote nothing)
 

@@ -26,7 +26,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from shadow.core import actions, backlog, dashboard, dates
-from shadow.core.ahead import Ahead
+from shadow.core.ahead import Later
 from shadow.core.backlog import Row
 from shadow.core.dashboard import (
     DAYS_AHEAD,
@@ -330,7 +330,7 @@ class DashboardScreen(AreaScreen):
         self.data: DashboardData | None = None
         self._stale = True  # read when first shown
         self._read_at = 0.0
-        self._ahead: Ahead[DashboardData] | None = None  # (see reload)
+        self._ahead: Later[DashboardData] | None = None  # (see reload)
         self._first_read = True
         self.loader: Loader[DashboardData] = Loader(
             self,
@@ -432,7 +432,7 @@ class DashboardScreen(AreaScreen):
 
     @staticmethod
     def _read(
-        store: Store, now: datetime, actor: Person | None, found: Ahead[DashboardData] | None
+        store: Store, now: datetime, actor: Person | None, found: Later[DashboardData] | None
     ) -> DashboardData:
         if found is not None:
             # (as a read in a thread, what it brought and everything older is then kept out
