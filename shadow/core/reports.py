@@ -598,10 +598,7 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     now = now or _now()
     people = {d["id"]: d.get("name", "") for d in store.all(Person.TABLE)}
     depts = {d["id"]: d.get("name", "") for d in store.all(Department.TABLE)}
-    visits = lambda: (_upcoming(store, now, people, depts), _cancellations(store, since, depts))  # noqa: E731
-    beside = None  # (the visits' sections, in a child process: core/ahead.py)
-    if store.size_hint(Visit.TABLE) > VISITS_BESIDE_OVER:
-        beside = ahead.start(visits)
+    visit_sections = _visit_sections_begun(store, since, now, people, depts)
     svc = service(store)
     suggestions = _pack_suggestions(store, since)
     cutoff = (since - timedelta(days=2)).date().isoformat()
@@ -615,13 +612,9 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     clocks = {
         d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
     }
-    upcoming, cancelled = ahead.taken_or(beside, visits)
+    upcoming, cancelled = visit_sections()
     sections = [  # (title, one line per item, what to say when there is none)
-        (
-            "Upcoming visits (next fortnight)",
-            upcoming,
-            "No visits booked in the next fortnight.",
-        ),
+        ("Upcoming visits (next fortnight)", upcoming, "No visits booked in the next fortnight."),
         (
             "Visits cancelled since the last meeting",
             cancelled,
@@ -672,6 +665,16 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
     for title, items, empty in sections:
         lines += [f"## {title}", "", *(items or [f"_{empty}_"]), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _visit_sections_begun(
+    store: Store, since: datetime, now: datetime, people: dict[int, str], depts: dict[int, str]
+) -> Callable[[], tuple[list[str], list[str]]]:
+    """The meeting pack's two visit sections (upcoming, cancelled), begun in a child process
+    over VISITS_BESIDE_OVER visits (core/ahead.py) while the rest is read; call for them."""
+    work = lambda: (_upcoming(store, now, people, depts), _cancellations(store, since, depts))  # noqa: E731
+    beside = ahead.start(work) if store.size_hint(Visit.TABLE) > VISITS_BESIDE_OVER else None
+    return lambda: ahead.taken_or(beside, work)
 
 
 def _upcoming(
