@@ -350,6 +350,28 @@ async def test_the_survey_figures_are_read_ahead_once_the_first_screen_has_read(
         assert coverage.survey_figures(sample_store)[0] is gaps  # (not worked out again)
 
 
+async def test_a_dashboard_read_ahead_still_leaves_the_visits_index_built(
+    sample_store, liaison
+):
+    """A Dashboard read here builds the index of every visit's occurrences that the
+    record-the-outcome lists and the department card read; one read ahead in child
+    processes does not, so the app builds it in the background (preload.read_ahead)."""
+    from shadow.core import ahead, dates
+    from shadow.core.dashboard import read_dashboard
+    from shadow.core.occurrence_index import OccurrenceIndex
+    from shadow.tui import preload
+
+    found = ahead.start(lambda: read_dashboard(sample_store, dates.now(), liaison))
+    assert found is not None
+    app = create_app(sample_store, liaison, ahead=found)
+    async with app.run_test(size=SIZE) as pilot:
+        while app not in preload._started:
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        index = OccurrenceIndex.kept(sample_store)
+        assert index is not None and len(index) == sample_store.count("visits")
+
+
 async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
     sample_store, liaison, monkeypatch
 ):
