@@ -534,13 +534,20 @@ def test_audit_counts_count_what_audit_lists_from_the_file_and_the_tail(tmp_path
     assert reader.audit_counts("visits") == {a: 3, b: 2}
 
 
-def test_check_passes_over_each_table_and_the_trail_without_keeping_them(tmp_path):
-    path = tmp_path / "db.json"
+def with_a_visit_to_nowhere(path: Path) -> Store:
+    """A store of Ann and a visit at the missing department #99, folded (the trail in its
+    own file)."""
     store = Store(path)
     ann = add(store, "Ann")
     with store.transaction("tester") as tx:
         tx.insert("visits", {"department_id": 99, "visitors": [ann], "hosts": []})
     store.compact()
+    return store
+
+
+def test_check_passes_over_each_table_and_the_trail_without_keeping_them(tmp_path):
+    path = tmp_path / "db.json"
+    store = with_a_visit_to_nowhere(path)
     add(store, "Bob")  # in the journal: part of the pass
     store.close()
     reader = Store(path, read_only=True)
@@ -698,12 +705,7 @@ def a_store_with_problems_everywhere(tmp_path) -> Path:
     """A visit pointing at a missing department, an entry of the trail without an actor
     and an audit id twice (a hand edit of its file), the newest entries in the journal."""
     path = tmp_path / "db.json"
-    store = Store(path)
-    ann = add(store, "Ann")
-    with store.transaction("tester") as tx:
-        tx.insert("visits", {"department_id": 99, "visitors": [ann], "hosts": []})
-    store.compact()
-    store.close()
+    with_a_visit_to_nowhere(path).close()
     [audit_file] = audit_files(tmp_path)
     head, *lines, foot = audit_file.read_bytes().splitlines(keepends=True)
     lines[0] = lines[0].replace(b'"actor": "tester"', b'"actor": ""')

@@ -350,9 +350,7 @@ async def test_the_survey_figures_are_read_ahead_once_the_first_screen_has_read(
         assert coverage.survey_figures(sample_store)[0] is gaps  # (not worked out again)
 
 
-async def test_a_dashboard_read_ahead_still_leaves_the_visits_index_built(
-    sample_store, liaison
-):
+async def test_a_dashboard_read_ahead_still_leaves_the_visits_index_built(sample_store, liaison):
     """A Dashboard read here builds the index of every visit's occurrences that the
     record-the-outcome lists and the department card read; one read ahead in child
     processes does not, so the app builds it in the background (preload.read_ahead)."""
