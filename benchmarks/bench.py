@@ -865,7 +865,7 @@ the tests, not in these runs.
 
 Six runs of the same command: "after-f52a807" (11:42 UTC; the warmed cache, NoteList,
 the passes), "after-cf29b21" (11:58; with the strips), "after-17dc698" (12:12; with the
-pieces), "after-257a434-1" (12:25) and "after-257a434-2" (12:29), and "after" (12:41) at
+pieces), "after-257a434-1" (12:25) and "after-257a434-2" (12:29), and "after-a90061c" (12:41) at
 the final code (a90061c: the pieces' CRC also covers where they are, so the installations
 were generated again before it). The host's speed changed from minute to minute: a fixed
 3-million-step Python loop took 0.32-0.35 s of CPU before runs 1, 3, 5 and 6, and
@@ -873,9 +873,9 @@ were generated again before it). The host's speed changed from minute to minute:
 figures are far above its CPU figures, or above the same code's other runs, that is the
 host: the 10,000-record TUI figures of "after-cf29b21" and "after-257a434-1" (the
 Dashboard 0.93 and 1.08 s against 0.58-0.63 s in the runs beside them), and the
-150,000-record TUI figures of "after-257a434-2" and "after" (the Dashboard 2.17 and
+150,000-record TUI figures of "after-257a434-2" and "after-a90061c" (the Dashboard 2.17 and
 2.00 s, their CPU 4.05 and 3.50 s against 2.5-3.4 s; the Meeting pack after a note
-0.887 s in "after" against 0.61-0.65 s). In "after", at 10,000 records, every figure
+0.887 s in "after-a90061c" against 0.61-0.65 s). In "after-a90061c", at 10,000 records, every figure
 but the secondment's page's freeze (0.054 s) met its third.
 
 ## What changed (eleventh session)
@@ -907,7 +907,7 @@ but the secondment's page's freeze (0.054 s) met its third.
 Seven runs of the same command: "after-204edf4-1" (13:32 UTC) and "after-204edf4-2"
 (13:40; the bands), "after-88b2c52" (14:09; with the Layout messages, the header, the
 card's sections and the probe's keys), "after-fea6366" (14:15), "after-7e5083b-1"
-(14:35), "after-7e5083b-2" (14:41) and "after" (14:53) at the final code (7e5083b: the
+(14:35), "after-7e5083b-2" (14:41) and "after-7e5083b-3" (14:53) at the final code (7e5083b: the
 card read on the spot). The host was slow all session: the 3-million-step loop took
 0.34-0.65 s of CPU (0.25 s quiet), and figures of code this session did not touch were
 1.2-1.7 times the tenth session's ("after-a90061c": `observe` at 10,000 records 0.157-0.246
@@ -915,7 +915,7 @@ s against 0.145 s). So the session's starting code (2c9839d) was measured in the
 hour with this session's probe: "start-2c9839d-1" (14:47), between the last two runs of
 the final code, and "start-2c9839d-2" (14:57), after them (a test file ran for 30 s
 beside its 150,000-record TUI sessions). At 10,000 records ("start-2c9839d-1" /
-"start-2c9839d-2" -> "after-7e5083b-2" / "after"): the
+"start-2c9839d-2" -> "after-7e5083b-2" / "after-7e5083b-3"): the
 longest freeze while opening areas 0.064 / 0.086 -> 0.024 / 0.030 s, while typing in the
 filter 0.065 / 0.046 -> 0.019 / 0.030 s, while the secondment's page opens 0.097 /
 0.089 -> 0.038 / 0.052 s, while opening the other pages 0.058 / 0.059 -> 0.042 / 0.058
@@ -923,6 +923,51 @@ s; the slowest page 0.229 / 0.232 -> 0.153 / 0.208 s; the filter keystroke to it
 painted 0.071 / 0.049 -> 0.055 / 0.071 s (no change beyond the noise). On this host
 none of these runs met every target; the CLI figures, which this session did not touch,
 failed at both sizes in some runs for the same reason.
+
+## What changed (twelfth session)
+
+- The second core (`core/ahead.py`: a child process forked before any thread starts, its
+  result pickled back through a pipe; none on one core, without `fork`, or once a thread
+  runs, and a child that fails means the work is done in the one process):
+  - `shadow` reads its Dashboard in two halves, a child each, while it imports Textual
+    and builds the screen (`core.dashboard.read_ahead`); the screen's first read takes
+    them, on the spot when they have ended. Alternating in one session at 150,000
+    records (`/tmp/b8/dashab.sh`, 3 runs each, a slow host): 1.47-2.00 s with two
+    children, 2.19-2.48 s with one, 2.49-2.87 s reading in the process.
+  - `check` checks the audit trail in a child beside the tables: 3.34-3.36 s against
+    4.36-5.33 s (in process, two runs each).
+  - `report meeting` reads its two visit sections in a child beside the rest: 0.93-1.45 s
+    against 1.31-1.73 s (in process, three runs each).
+  - `export ics` writes the second half of the events in a child: 2.57-3.58 s against
+    3.10-3.74 s (whole command, three runs each; the page faults of two processes sharing
+    the heap show as 0.3 s more system time).
+  The probe starts the TUI as `shadow` does (`cli/tui.py`'s `app_for`); "CPU" of these
+  figures is the parent's (the Dashboard's) or the command's and its children's (the CLI).
+- The Dashboard and the Meeting pack watch the tables they read: the service levels' waits
+  and clock starts, and not the notes, which neither reads. Saving a note made the hidden
+  Meeting pack read everything again when next shown (1.19-1.31 s at 150,000 records);
+  now it shows what it has (0.015-0.017 s). A wait recorded elsewhere was not followed.
+- The probe's "saving a note" ran to the step's last paint, and a save that changes
+  nothing shown paints nothing: it ran to the end of Pilot's idle check beside the
+  heartbeat instead, 0.05-1.6 s for the same 3-6 ms save (in every saved session before
+  this one `s` equals `settled_s`). It now runs to the later of its last paint and the app
+  handling a message posted right after the save. The earlier runs' figure is the old one.
+
+Runs of the same command: "after-0b717d8" (15:56 UTC; the read ahead in one child, check,
+report meeting and export ics), then two pairs, each the code of the moment and the
+session's starting code (6c2dc5d, with this session's probe, its TUI started as before)
+one after the other: "after-3737255" (16:20) and "start-6c2dc5d-1" (16:28), "after"
+(16:47, abb7261, the final code) and "start-6c2dc5d-2" (16:52). The host was slower than in
+any earlier session: the 3-million-step loop took 0.49-0.73 s of CPU (0.25 s quiet), and
+`observe` at 10,000 records, whose code did not change, 0.255-0.264 s in all four runs.
+From each starting run to the run beside it at 150,000 records: the Dashboard 2.92 / 2.33
+-> 2.07 / 2.00 s, the Meeting pack after a note 1.23 / 1.19 -> 0.017 / 0.015 s, `report
+meeting` 2.10 / 2.20 -> 1.71 / 1.75 s, `check` 6.75 / 6.47 -> 4.51 / 4.40 s, `export ics`
+3.66 / 3.16 -> 3.17 / 3.06 s. At 10,000 records the Dashboard 1.20 / 1.10 -> 1.18 / 0.93 s;
+the other 10,000-record figures moved within the noise. "after" passes 41 targets of 52,
+"start-6c2dc5d-2" 37: at 150,000 records `report meeting` (1.75 s) and `export ics` (3.06
+s) still fail on this host, and at 10,000 records the Dashboard, the pages and their
+freezes, the filter keystroke and the CLI writes.
 """
 
 
