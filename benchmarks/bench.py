@@ -940,7 +940,10 @@ failed at both sizes in some runs for the same reason.
     against 1.31-1.73 s (in process, three runs each).
   - `export ics` writes the second half of the events in a child: 2.57-3.58 s against
     3.10-3.74 s (whole command, three runs each; the page faults of two processes sharing
-    the heap show as 0.3 s more system time).
+    the heap show as 0.3 s more system time). After the runs below, it also counts the
+    visits' edits in the audit trail in a child while it reads the visits: 1.80-2.30 s
+    against 2.07-2.72 s with the events' child alone (whole command, seven runs each, a
+    faster hour).
   The probe starts the TUI as `shadow` does (`cli/tui.py`'s `app_for`); "CPU" of these
   figures is the parent's (the Dashboard's) or the command's and its children's (the CLI).
 - The Dashboard and the Meeting pack watch the tables they read: the service levels' waits

@@ -198,8 +198,10 @@ def test_the_calendars_second_half_written_beside_reads_the_same(programme, monk
     here = reports.export_ics(programme)
     stamp = lambda ics: [line for line in ics.split(b"\r\n") if not line.startswith(b"DTSTAMP")]  # noqa: E731
     monkeypatch.setattr(reports, "EVENTS_BESIDE_OVER", 0)
+    monkeypatch.setattr(reports, "VISITS_BESIDE_OVER", 0)  # (the edits counted beside too)
     started = []
     real = ahead.start
     monkeypatch.setattr(ahead, "start", lambda work: started.append(1) or real(work))
-    assert stamp(reports.export_ics(programme)) == stamp(here) and started == [1]
+    assert stamp(reports.export_ics(programme)) == stamp(here) and started == [1, 1]
+    assert b"SEQUENCE:1" in here  # (an edited visit: its edits were counted)
     assert here.count(b"BEGIN:VEVENT") > 2 and b"BEGIN:VTIMEZONE" in here
