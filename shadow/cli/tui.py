@@ -44,9 +44,9 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def app_for(store: Store, actor: Person | None) -> ShadowApp:
-    """The TUI for ``store`` as ``actor``, its Dashboard begun first in a child process
-    (``core.dashboard.read_ahead``) on the other core while this one imports Textual and
-    builds the screen (at 150,000 records, 1.2 s of reading beside 0.6 s of starting,
+    """The TUI for ``store`` as ``actor``, its Dashboard begun first in two child processes
+    (``core.dashboard.read_ahead``, a half each) while this one imports Textual and builds
+    the screen (at 150,000 records, 1.2 s of reading beside 0.6 s of starting,
     where one core did one after the other). The benchmark's probe starts it so too."""
     from ..core.dashboard import read_ahead
     from ..core.dates import now

@@ -3,7 +3,9 @@
 ``shadow`` (the TUI) reads its Dashboard ahead this way while it imports Textual and
 builds its first screen (at 150,000 records the read is ~1.2 s of CPU and the start
 ~0.6 s, one after the other on one core); ``shadow check`` checks the audit trail
-beside the tables. The child is a ``fork`` of this process taken before any thread
+beside the tables, ``report meeting`` reads its visit sections beside the rest, and
+``export ics`` counts the visits' edits and writes half its events beside the other half.
+The child is a ``fork`` of this process taken before any thread
 starts, so it has the store as it is here and runs the same code; what it returns comes
 back pickled through a pipe. Several children's results taken as one are a
 :class:`Together` (the Dashboard's two halves, each in its own).

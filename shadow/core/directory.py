@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -710,9 +711,10 @@ def check(store: Store) -> list[Problem]:
     A long audit trail is checked in a child process on another core meanwhile (nothing
     refers to its entries; ``core/ahead.py``): at 150,000 records it was two fifths of the
     time, and the problems read the same either way."""
+    audit = partial(_check_audit, store)
     beside = None
     if store.size_hint(AuditEntry.TABLE) > AUDIT_BESIDE_OVER:
-        beside = ahead.start(lambda: _check_audit(store))
+        beside = ahead.start(audit)
     # One pass a table, not kept (ten years of records do not fit in memory at once);
     # each reference is checked, in its place among the problems, once every id is known.
     ids: dict[str, set[int]] = {}
@@ -745,7 +747,7 @@ def check(store: Store) -> list[Problem]:
                             found.append((table, doc_id, field, target, r))
                     elif r is not None and r not in known:
                         found.append(_missing(table, doc_id, field, target, r))
-    the_file, entries = ahead.taken_or(beside, lambda: _check_audit(store))
+    the_file, entries = ahead.taken_or(beside, audit)
     found[audit_at:audit_at] = entries
     problems: list[Problem] = the_file
     for item in found:

@@ -136,7 +136,7 @@ class ShadowApp(
     ):
         super().__init__()
         self.store = store
-        # The Dashboard begun in a child process before Textual was imported (cli/tui.py):
+        # The Dashboard begun in child processes before Textual was imported (cli/tui.py):
         # the Dashboard's first read takes it.
         self.dashboard_ahead = ahead
         # The one "now" of every screen and dialog (tests pass a fixed one).
