@@ -143,16 +143,15 @@ COMMANDS = frozenset(name for _, _, commands in REGISTER for name in commands)
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole parser, or with ``only`` a command's name just that command's area
     ("" for none of them)."""
-    parser = Parser(
+    parser = _Top(
         prog="shadow",
         description="Run IT job-shadowing and tour programmes for libraries. "
         "With no command, opens the terminal interface.",
-        epilog=EPILOG.format(default=default_db_path()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"shadow {__version__}")
     add_global_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="command")
+    sub = parser.add_subparsers(dest="command", metavar="command", parser_class=Parser)
 
     # In the order ``shadow --help`` lists them; only the area that owns the command
     # when one is named (see _command).
@@ -161,6 +160,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             getattr(importlib.import_module(module, __name__), function)(sub)
     versions.register(sub)  # after every command: adds --if-version to edit/set ones
     return parser
+
+
+class _Top(Parser):
+    """``shadow`` itself. Its epilog names the default database, which is looked up
+    (platformdirs and what it imports, ~10 ms) only when the help is printed, not by
+    every command."""
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            self.epilog = EPILOG.format(default=default_db_path())
+        return super().format_help()
 
 
 def add_global_options(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,6 @@ Never imports Textual."""
 from __future__ import annotations
 
 import argparse
-import difflib
 import io
 import json
 import os
@@ -110,6 +109,8 @@ def _shorter(message: str) -> str:
     if len(choices) <= _LONG_CHOICES:
         return message
     value = found["value"].strip("'")
+    import difflib  # (only when a choice is not found)
+
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return message[: found.start()] + f"invalid choice: {found['value']}{hint}"

@@ -25,12 +25,8 @@ records "password changed" and never a hash.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import hmac
 import inspect
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -109,12 +105,19 @@ class Account:
 
 
 # ------------------------------------------------------------------ passwords
+# base64, hashlib (OpenSSL), hmac and secrets are imported where a password is hashed or
+# checked, not by every command that imports this module (~10 ms of each CLI write).
 def _b64(raw: bytes) -> str:
+    import base64
+
     return base64.b64encode(raw).decode("ascii")
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
     """``scrypt$n$r$p$salt$hash`` for ``password`` with a fresh random salt."""
+    import hashlib
+    import secrets
+
     salt = salt if salt is not None else secrets.token_bytes(16)
     key = hashlib.scrypt(
         password.encode("utf-8"),
@@ -130,6 +133,10 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
 
 def verify_password(password: str, stored: str) -> bool:
     """Whether ``password`` matches ``stored`` (compared in constant time)."""
+    import base64
+    import hashlib
+    import hmac
+
     try:
         scheme, n, r, p, salt, key = stored.split("$")
         if scheme != "scrypt":
@@ -153,6 +160,8 @@ def verify_password(password: str, stored: str) -> bool:
 def _dummy() -> str:
     """A hash nobody's password matches, so that an unknown name costs as much as a known
     one (made at the first sign-in, not at import: every CLI command imports this)."""
+    import secrets
+
     return hash_password(secrets.token_urlsafe(16))
 
 

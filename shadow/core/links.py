@@ -19,9 +19,6 @@ and the anonymous pulse links (``core/pulse.py``). A link record is
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from typing import Any
 
 from .store import Store, Transaction
@@ -31,18 +28,26 @@ ACTIVE, REPLACED, REVOKED = "active", "replaced", "revoked"
 TOKEN_MAX = 128
 
 
+# hashlib (OpenSSL), hmac and secrets are imported where a link is made or looked up,
+# not by every command that imports this module (~6 ms of each CLI write).
 def new_token() -> str:
+    import secrets
+
     return secrets.token_urlsafe(32)
 
 
 def digest(token: str) -> str:
     """SHA-256 hex of the token (surrogates in a hostile path are digested, not crashed on)."""
+    import hashlib
+
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def find(store: Store, table: str, token: str) -> dict[str, Any] | None:
     """The active link record whose token is ``token``, or None (unknown, revoked,
     replaced or malformed alike)."""
+    import hmac
+
     wanted = digest(token if isinstance(token, str) and len(token) <= TOKEN_MAX else "")
     found = None
     for doc in store.all(table):

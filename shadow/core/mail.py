@@ -17,12 +17,12 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
-from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# smtplib, ssl and email.message load when a message is built or sent, not with every
-# command that saves a note (they cost ~25 ms of each CLI write's start).
+# smtplib, ssl, email.message and email.utils (which brings socket) load when an
+# address is read or a message is built or sent, not with every command that saves a
+# note (they cost ~25 ms of each CLI write's start, and ~40 ms on a slow host).
 if TYPE_CHECKING:
     import smtplib
     from email.message import EmailMessage
@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 from .access import guarded
 from .models import UserError
 from .store import Store, replace_file
+
+
+def parseaddr(text: str) -> tuple[str, str]:
+    """``email.utils.parseaddr``, imported when first needed."""
+    from email.utils import parseaddr
+
+    return parseaddr(text)
+
 
 SECURITY = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -205,6 +213,7 @@ def build(doc: dict[str, Any], cfg: Config) -> EmailMessage:
     """The message for an outbox record, as it goes on the wire."""
     from email.message import EmailMessage
     from email.policy import SMTP
+    from email.utils import format_datetime, formataddr
 
     msg = EmailMessage(policy=SMTP)
     msg["From"] = formataddr((one_line(cfg.sender_name), cfg.sender_address))

@@ -68,11 +68,9 @@ def _check_reader(reader: str) -> str:
 @lru_cache(maxsize=2)
 def glossary(reader: str = "library") -> tuple[Term, ...]:
     """The terms ``reader`` may not know: IT jargon for the library, library terms for IT."""
-    from importlib import resources  # (~8 ms to import: only when a glossary is read)
+    from ..data import read_text
 
-    name = GLOSSARIES[_check_reader(reader)]
-    text = resources.files("shadow.data").joinpath(name).read_text("utf-8")
-    rows = csv.DictReader(io.StringIO(text))
+    rows = csv.DictReader(io.StringIO(read_text(GLOSSARIES[_check_reader(reader)])))
     return tuple(
         Term(r["term"].strip(), r["plain"].strip(), (r.get("note") or "").strip()) for r in rows
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, time, timedelta
-from importlib import resources
 from typing import Any
 
 from . import dates, outbox, pulse, schedule
@@ -37,9 +36,11 @@ DEMO_ACTOR = "Siobhán O'Connell"
 
 
 def sample_data() -> dict[str, Any]:
-    data = json.loads(resources.files("shadow.data").joinpath("sample.json").read_text("utf-8"))
-    twoway = resources.files("shadow.data").joinpath("sample_twoway.json").read_text("utf-8")
-    return data | {"twoway": json.loads(twoway)}
+    from ..data import read_text
+
+    return json.loads(read_text("sample.json")) | {
+        "twoway": json.loads(read_text("sample_twoway.json"))
+    }
 
 
 def record_count(store: Store) -> int:

@@ -85,7 +85,6 @@ import contextlib
 import errno
 import functools
 import gc
-import hashlib
 import itertools
 import json
 import math
@@ -94,7 +93,6 @@ import re
 import sys
 import threading
 import time
-import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -214,7 +212,11 @@ def _os_message(action: str, path: Path, exc: OSError) -> str:
     return f"cannot {action} {path}: {reason}"
 
 
+# uuid (which imports platform) is imported where a generation or identifier is made,
+# not by every command: a save makes neither.
 def _new_gen() -> str:
+    import uuid
+
     return uuid.uuid4().hex[:16]
 
 
@@ -432,6 +434,8 @@ def _pieces(raw: bytes, size: int = PARSE_PIECE) -> Iterator[tuple[int, int]]:
 def _uid_of(created: str) -> str:
     """The identifier of a database that has none stored, from when it was created
     (worked out once: export ics asks for it for each of 40,000 visits)."""
+    import uuid
+
     return uuid.uuid5(uuid.NAMESPACE_URL, created).hex
 
 
@@ -2387,6 +2391,8 @@ class Store:
     def _backup_once(self, reason: str) -> Path:
         """A backup for ``reason`` of exactly this content, unless one exists already
         (a file that fails to migrate must not rotate good backups away, one per try)."""
+        import hashlib  # (OpenSSL's ~6 ms, only when a file is migrated)
+
         digest = hashlib.sha256()
         for part in (self.path, self.journal_path):
             with contextlib.suppress(FileNotFoundError):

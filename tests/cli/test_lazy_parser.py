@@ -70,3 +70,39 @@ def test_list_loads_only_the_lister_it_runs(tmp_path):
     loaded = set(out.stderr.split())
     assert {"shadow.cli.listing", "shadow.cli.directory"} <= loaded
     assert not loaded & {"shadow.cli.backlog", "shadow.cli.visits", "shadow.cli.actions"}
+
+
+# What a note's ``shadow observe`` has no use for, and each once cost its start a few
+# milliseconds: mail (email.utils brings socket), passwords and links (hashlib loads
+# OpenSSL), the default database's path (platformdirs: only --help names it), the shipped
+# files' reader (importlib.resources brings tempfile and shutil), a child's result
+# (pickle), a misspelt choice (difflib).
+NOT_FOR_A_NOTE = {
+    "email.utils",
+    "socket",
+    "hashlib",
+    "secrets",
+    "platformdirs",
+    "importlib.resources",
+    "tempfile",
+    "pickle",
+    "difflib",
+    "smtplib",
+}
+
+
+def test_a_note_does_not_import_what_only_mail_passwords_or_help_need(sample_db):
+    code = (
+        "import sys; from shadow.cli import main; "
+        "rc = main(['--db', sys.argv[1], '--as', sys.argv[2], 'observe', '1', 'A note']); "
+        "print(rc, ' '.join(sorted(m for m in sys.modules)), file=sys.stderr)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, sample_db, "Siobhán O'Connell"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rc, *loaded = out.stderr.split()
+    assert rc == "0" and "noted" in out.stdout and "shadow.core.notes" in loaded
+    assert not set(loaded) & NOT_FOR_A_NOTE
