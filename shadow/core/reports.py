@@ -580,7 +580,8 @@ def _may_be_in_pack(doc: dict, cutoff: str) -> bool:
 
 def _pack_suggestions(store: Store, since: datetime) -> list[tuple[dict, Any]]:
     """(stored record, Suggestion) of each suggestion the pack can mention: those closed
-    (both clocks stopped) before the window appear nowhere in it. Ten years of records are
+    (both clocks stopped) before the window appear nowhere in it, and no section names a
+    duplicate (its survivor carries its votes and clocks). Ten years of records are
     passed over as stored; only the few kept are copied."""
     from .models import Suggestion
 
@@ -588,7 +589,7 @@ def _pack_suggestions(store: Store, since: datetime) -> list[tuple[dict, Any]]:
     kept = [
         dict(d, id=k)
         for k, d in store.stored(Suggestion.TABLE)
-        if not _stopped_before(d, since, cutoff)
+        if d.get("status") != "duplicate" and not _stopped_before(d, since, cutoff)
     ]
     return [(d, Suggestion.from_doc(d)) for d in kept]
 
@@ -614,9 +615,7 @@ def meeting_pack(store: Store, since: datetime, now: datetime | None = None) -> 
         stored=lambda d: _may_be_in_pack(d, cutoff),
     )
     # Each clock once: the breaches and "whose turn it is" both read them.
-    clocks = {
-        d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions if s.status != "duplicate"
-    }
+    clocks = {d["id"]: svc.clocks(s, d["created"], now) for d, s in suggestions}
     upcoming, cancelled = visit_sections()
     sections = [  # (title, one line per item, what to say when there is none)
         ("Upcoming visits (next fortnight)", upcoming, "No visits booked in the next fortnight."),
