@@ -35,6 +35,9 @@ TRANSITIONS = {
     "dropped": ("open",),
 }
 DUE_SOON_DAYS = 7
+# Records of one table that views() reads by id (Store.get_many) where its actions point
+# at no more; more, and it reads the table.
+FEW_BY_ID = 100
 DUE_AHEAD = timedelta(days=3 * 366)  # a due date further off is a typo, not a plan
 DUE_BEHIND = timedelta(days=366)
 
@@ -266,27 +269,21 @@ def _views(
     built = [Action.from_doc(doc) for doc in docs]
     if only is not None:
         built = [a for a in built if only(a)]
-    # Only the tables actions point into are read (ten years of notes are not, when no
-    # action comes from a note).
-    wanted = {
-        table
-        for a in built
-        for table, ref in (
-            (Suggestion.TABLE, a.suggestion_id),
-            (Observation.TABLE, a.observation_id),
-            (Visit.TABLE, a.visit_id),
-        )
-        if ref
-    }
-    if Observation.TABLE in wanted:
-        wanted.add(Visit.TABLE)  # a note's department is its visit's
 
-    def table(name: str) -> dict[int, dict]:  # (as stored: only read, never changed)
-        return dict(store.stored(name)) if name in wanted else {}
+    # Only the records actions point into are read: ten years of notes are not, when no
+    # action comes from a note, and a few actions' suggestions are read by id.
+    def table(name: str, ids: set[Any]) -> dict[int, dict]:  # (only read, never changed)
+        ids.discard(None)
+        if len(ids) > FEW_BY_ID:
+            return dict(store.stored(name))  # (as stored, not copied)
+        return store.get_many(name, ids) if ids else {}
 
-    suggestions = table(Suggestion.TABLE)
-    visits = table(Visit.TABLE)
-    observations = table(Observation.TABLE)
+    suggestions = table(Suggestion.TABLE, {a.suggestion_id for a in built})
+    observations = table(Observation.TABLE, {a.observation_id for a in built})
+    visits = table(  # (a note's department is its visit's)
+        Visit.TABLE,
+        {a.visit_id for a in built} | {o.get("visit_id") for o in observations.values()},
+    )
     out = []
     for a in built:
         live = a.status in ("open", "in progress")

@@ -212,6 +212,47 @@ def test_action_views_name_where_each_action_comes_from(store):
     assert store.get("visits", vid) == visit_before
 
 
+def test_a_few_actions_name_their_origins_without_reading_whole_tables(store, monkeypatch):
+    """A few actions' suggestions, notes and visits are read by id (from their pieces of
+    a table written in pieces, not the table); many actions', the tables as stored."""
+    from shadow.core import store as store_mod
+
+    monkeypatch.setattr(store_mod, "PIECE_RECORDS", 2)
+    with store.transaction("setup") as tx:
+        vid = tx.insert("visits", {"department_id": 2, "start": "2026-11-20T10:00+00:00",
+                                   "end": "2026-11-20T11:00+00:00", "status": "completed"})  # fmt: skip
+        oid = tx.insert("observations", {"visit_id": vid, "text": "queue", "author_id": 1})
+        for n in range(12):
+            tx.insert("suggestions", {"title": f"S{n}", "department_id": 1 + n % 2})
+        made = [
+            tx.insert(
+                "actions",
+                {"title": f"A{n}", "owner_id": 1 + n % 2, "status": "open", "suggestion_id": 1 + n},
+            )  # fmt: skip
+            for n in range(12)
+        ]
+        from_note = tx.insert("actions", {"title": "Fix the queue", "owner_id": 3,
+                                          "observation_id": oid, "status": "open"})  # fmt: skip
+    store.compact()
+    whole = {v.action.id: (v.origin, v.department) for v in actions.views(store, NOW.date())}
+    assert whole[made[4]] == ("suggestion #5: S4", "Circulation")
+    assert whole[from_note] == (f"note #{oid} on visit #{vid}", "Reference")
+    again = Store(store.path)
+    mine = actions.views(
+        again, NOW.date(), lambda a: a.owner_id in (2, 3), stored=lambda d: d["owner_id"] in (2, 3)
+    )
+    assert {v.action.id: (v.origin, v.department) for v in mine} == {
+        i: whole[i] for i in [*made[1::2], from_note]
+    }
+    assert "suggestions" in again._lazy  # six pieces read, not the table
+    monkeypatch.setattr(actions, "FEW_BY_ID", 3)  # more than a few: the tables
+    every = Store(store.path)
+    assert [v.origin for v in actions.views(every, NOW.date(), lambda a: True)] == [
+        v.origin for v in actions.views(store, NOW.date())
+    ]
+    assert "suggestions" not in every._lazy
+
+
 def test_action_views_tested_as_stored_first_are_those_only_accepts(store):
     """``stored``: a test of the stored record that lets through every action ``only``
     accepts; the views are the same as with ``only`` alone, in the same order."""

@@ -708,6 +708,26 @@ def test_one_record_of_a_large_table_is_read_from_its_piece(tmp_path, monkeypatc
     assert "people" not in many._lazy and "people" not in many._piece_maps  # (nor kept)
 
 
+def test_get_many_reads_the_pieces_that_hold_its_records(tmp_path, monkeypatch):
+    """A few records by id: each as get gives it, the missing left out, from their pieces
+    (more of them than single gets parse before the table), then the table."""
+    monkeypatch.setattr(store_mod, "PIECE_RECORDS", 2)
+    store = make(tmp_path)
+    ids = [add(store, f"P{n}") for n in range(1, 21)]  # ten pieces
+    store.compact()
+    store.close()
+    few = make(tmp_path)
+    wanted = [ids[0], ids[4], ids[8], ids[12], ids[16], 999]  # five pieces, one never was
+    found = few.get_many("people", wanted)
+    assert found == {i: make(tmp_path).get("people", i) for i in wanted[:-1]}
+    assert found[ids[4]] == {**found[ids[4]], "id": ids[4], "name": "P5"}
+    assert "people" in few._lazy  # not parsed: five pieces of ten
+    assert few._pieces_limit == store_mod.PIECES_READ  # (single gets as before)
+    many = make(tmp_path)
+    assert sorted(many.get_many("people", ids)) == ids  # every piece: the table, once
+    assert "people" not in many._lazy
+
+
 def test_a_table_edited_by_hand_is_parsed_not_read_by_its_pieces(tmp_path, monkeypatch):
     monkeypatch.setattr(store_mod, "PIECE_RECORDS", 2)
     store = make(tmp_path)
