@@ -440,3 +440,28 @@ def test_running_clocks_targets_follow_the_calendar(store, monkeypatch):
     assert after.due == datetime(2026, 11, 10, 9, tzinfo=UTC)
     sla._TARGETS.clear()
     assert sla.service(store).clocks(s, doc["created"], MON + timedelta(hours=1))[0] == after
+
+
+def test_a_running_clocks_state_makes_no_due_moment(store, monkeypatch):
+    """A state reads a running clock's target off the calendar's prefix sums (kept, by
+    the calendar's settings) and makes no due moment; clocks made since are read from."""
+    monkeypatch.setattr(sla, "_TARGETS", {})
+    monkeypatch.setattr(sla, "_SECONDS", {})
+    sid = raise_suggestion(store, status="new")
+    doc = store.get("suggestions", sid)
+    s = Suggestion.from_doc(doc)
+    svc = sla.service(store)
+    for hours in (1, 30, 60):
+        now = MON + timedelta(hours=hours)
+        assert svc.state(s, doc["created"], now) == sla.worst_state(
+            sla.service(store).clocks(s, doc["created"], now)
+        )
+    assert len(sla._SECONDS) == 2 and len(sla._TARGETS) == 2  # (both clocks of one start)
+    assert list(sla._SECONDS.values()) == [t for t, _due in sla._TARGETS.values()]
+    sla._SECONDS.clear()
+    svc.state(s, doc["created"], MON)
+    assert not sla._SECONDS  # (the clocks' targets were there)
+    with store.transaction("setup") as tx:  # another calendar: another key
+        tx.set_setting("closures", ["2026-11-04"])
+    sla.service(store).state(s, doc["created"], MON)
+    assert len(sla._SECONDS) == 2
