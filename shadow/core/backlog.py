@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import models, outbox
+from . import models
 from .access import guarded
 from .dates import from_iso
 from .directory import DirectoryError, find_department, matches, search_key
@@ -284,6 +284,8 @@ def set_status(
             f"suggestion #{s.id} going back from {s.status} to {status} is a correction: "
             "give the reason (--reason TEXT), it is kept in the history"
         )
+    from . import outbox  # (with mail: not imported by every command that imports this)
+
     with store.transaction(actor) as tx:
         changes: dict[str, Any] = {"status": status, "reason": reason}
         if not s.triaged:

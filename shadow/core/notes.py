@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import dates, outbox, versions
+from . import dates, versions
 from .access import guarded
 from .backlog import BacklogError
 from .models import OBSERVATION_KINDS, Kudos, Observation, Person, ValidationError, parse_id
@@ -134,7 +134,7 @@ def give_kudos(
     """Public praise, to be read out at the next meeting. About a visit (``visit_id``: a
     visit or an occurrence, ``20@2026-12-16``), only once it has begun and if it was not
     cancelled (:func:`check_noteworthy`)."""
-    from . import schedule
+    from . import outbox, schedule  # (outbox and mail: not with every note)
 
     if to_person.id == actor.id:
         raise BacklogError("kudos are for someone else")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from . import dates, outbox, programmes
+from . import dates, programmes
 from .access import guarded
 from .dates import DateError, format_day, format_span, from_iso, to_iso
 from .directory import DirectoryError, find_department, names_by_id, people_from_input
@@ -934,7 +934,7 @@ def book(
     """Save a new visit (status requested). Soft conflicts need ``force`` and a reason.
     Saving an existing one with ``expect_version`` refuses (versions.StaleRecord) if it
     changed since that version."""
-    from . import versions
+    from . import outbox, versions  # (outbox and mail: not with every command that imports this)
 
     visit = booking.visit
     with store.transaction(actor) as tx:
@@ -1120,6 +1120,8 @@ def set_status(
     lifecycle. Returns a summary. ``now`` (default: the clock) decides what has begun: a
     visit still to come cannot be completed or a no-show, and a cancelled series that has
     begun keeps its past. Cancelling needs a reason, kept in the history."""
+    from . import outbox  # (and mail: not imported by every command that imports this)
+
     now = now or dates.now()
     check_text("reason", reason)
     reason = clean_line(reason or "")
@@ -1202,6 +1204,8 @@ def record_outcome(
     or cancelled (with a reason). One that was never confirmed may be recorded as completed
     or a no-show directly: it took place (or did not) all the same, and the summary says
     so. Anything else follows :func:`set_status`."""
+    from . import outbox  # (and mail: not imported by every command that imports this)
+
     now = now or dates.now()
     occ = get_occurrence(store, visit_id)
     refused = outcome_refusal(occ, status, now)
@@ -1330,7 +1334,7 @@ def reschedule(
     """Move a visit (or one occurrence) keeping its record, notes and history.
     ``expect_version`` (of the visit record ``visit_id`` names): refuse
     (versions.StaleRecord) if it changed since that version."""
-    from . import versions
+    from . import outbox, versions  # (outbox and mail: not with every command that imports this)
 
     _within_reach(when)
     visit, on = locate(store, visit_id, on)

@@ -73,11 +73,13 @@ def test_list_loads_only_the_lister_it_runs(tmp_path):
 
 
 # What a note's ``shadow observe`` has no use for, and each once cost its start a few
-# milliseconds: mail (email.utils brings socket), passwords and links (hashlib loads
-# OpenSSL), the default database's path (platformdirs: only --help names it), the shipped
-# files' reader (importlib.resources brings tempfile and shutil), a child's result
-# (pickle), a misspelt choice (difflib).
+# milliseconds: the outbox and mail (email.utils brings socket), passwords and links
+# (hashlib loads OpenSSL), the default database's path (platformdirs: only --help names
+# it), the shipped files' reader (importlib.resources brings tempfile and shutil), a
+# child's result (pickle), a misspelt choice (difflib).
 NOT_FOR_A_NOTE = {
+    "shadow.core.outbox",
+    "shadow.core.mail",
     "email.utils",
     "socket",
     "hashlib",
