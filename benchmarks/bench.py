@@ -959,18 +959,58 @@ failed at both sizes in some runs for the same reason.
 Runs of the same command: "after-0b717d8" (15:56 UTC; the read ahead in one child, check,
 report meeting and export ics), then two pairs, each the code of the moment and the
 session's starting code (6c2dc5d, with this session's probe, its TUI started as before)
-one after the other: "after-3737255" (16:20) and "start-6c2dc5d-1" (16:28), "after"
-(16:47, abb7261, the final code) and "start-6c2dc5d-2" (16:52). The host was slower than in
+one after the other: "after-3737255" (16:20) and "start-6c2dc5d-1" (16:28),
+"after-abb7261" (16:47, the final code's run, then named "after") and "start-6c2dc5d-2"
+(16:52). The host was slower than in
 any earlier session: the 3-million-step loop took 0.49-0.73 s of CPU (0.25 s quiet), and
 `observe` at 10,000 records, whose code did not change, 0.255-0.264 s in all four runs.
 From each starting run to the run beside it at 150,000 records: the Dashboard 2.92 / 2.33
 -> 2.07 / 2.00 s, the Meeting pack after a note 1.23 / 1.19 -> 0.017 / 0.015 s, `report
 meeting` 2.10 / 2.20 -> 1.71 / 1.75 s, `check` 6.75 / 6.47 -> 4.51 / 4.40 s, `export ics`
 3.66 / 3.16 -> 3.17 / 3.06 s. At 10,000 records the Dashboard 1.20 / 1.10 -> 1.18 / 0.93 s;
-the other 10,000-record figures moved within the noise. "after" passes 41 targets of 52,
+the other 10,000-record figures moved within the noise. "after-abb7261" passes 41 of 52,
 "start-6c2dc5d-2" 37: at 150,000 records `report meeting` (1.75 s) and `export ics` (3.06
 s) still fail on this host, and at 10,000 records the Dashboard, the pages and their
 freezes, the filter keystroke and the CLI writes.
+
+## What changed (thirteenth session)
+
+- A CLI command's start: the modules a command uses only in some of its functions are
+  imported by those functions (mail and `email.utils` with `socket`, the outbox,
+  `hashlib` for passwords and links, `uuid` for new generations, `pickle` for a child's
+  result, `difflib` for a misspelt choice), the default database's path (platformdirs)
+  only when `--help` prints it, and the shipped glossaries and sample are read beside
+  `shadow.data` instead of through `importlib.resources` (with `tempfile` and `shutil`).
+  A note's `observe` imports none of them (a test checks). Alternating whole processes at
+  10,000 records (`/tmp/b9/ab.py`, 15 runs each): `observe` p50 0.265 -> 0.211 s, then
+  0.220 -> 0.201 s without the outbox; `suggest` 0.236 -> 0.209 s.
+- The Dashboard's visits half asks only for the person's actions that may be overdue,
+  and `actions.views` reads the records a few actions point into by id
+  (`Store.get_many`: only the pieces that hold them, up to 8, before the table): it
+  parsed all 20,000 suggestions to name the origins of one person's 100 actions. The
+  half at 150,000 records, in process: 0.88-1.13 s against 1.19-1.38 s.
+- `Service.state` reads a running clock's target off the calendar's prefix sums, not
+  with a due moment it never uses (the 5,539 open suggestions' states at 150,000
+  records, cold: 0.17-0.23 s against 0.22-0.28 s, the same states); `escalation_scope`
+  reads no action for a coordinator and copies none for anyone else.
+- The department card passes over ten years of done actions as stored (its read at
+  150,000 records: 0.25-0.34 s against 0.43-0.51 s), and the meeting pack its 1,213
+  duplicates.
+
+Three pairs of runs, each the code of the moment and then the session's starting code
+(79994f5), one straight after the other: "after-a43364c" (17:56) and "start-79994f5-1"
+(18:01), "after-b3e7696" (18:20) and "start-79994f5-2" (18:24), "after" (18:35, 51e4a3e,
+the final code) and "start-79994f5-3" (18:39). The host was quicker than in the twelfth
+session but as uneven: the 3-million-step loop took 0.34-0.65 s of CPU (0.25 s quiet).
+The new code passes 43, 45 and 47 targets of 52 in the three pairs, the starting code 43
+each time. At 10,000 records, from each starting run to the new code's beside it:
+`observe` 0.212 / 0.243 / 0.250 -> 0.238 / 0.167 / 0.215 s, `suggest` 0.214 / 0.249 /
+0.232 -> 0.190 / 0.141 / 0.160 s (the third 0.167), `report meeting` 0.409 / 0.400 / 0.404
+-> 0.381 / 0.311 / 0.363 s. At 150,000 records `report meeting` 1.40 / 1.51 / 1.49 ->
+1.07 / 1.04 / 1.29 s and `list suggestions --json` 1.26 / 1.15 / 1.30 -> 0.99 / 1.09 /
+0.90 s. "after" still fails at 10,000 records: the Dashboard (0.985 s), the slowest page
+(the department card, 0.212 s) and its freeze (0.051 s), the filter keystroke (0.061 s)
+and `observe` (0.215 s); the starting code beside it failed those and four more.
 """
 
 
