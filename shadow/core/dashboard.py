@@ -75,30 +75,7 @@ def _visits_half(store: Store, now: datetime, actor: Person | None) -> dict[str,
     """The visits, the actions, the kudos and the names: a half that reads none of the
     suggestions (read_ahead reads each half in its own process)."""
     start = datetime.combine(now.date(), time(0, 0), now.tzinfo)
-    overdue = None
-    if actor is not None:
-        today = now.date().isoformat()
-
-        def late(owner_id: Any, status: Any, due: Any) -> bool:
-            """Maybe overdue (ActionView.overdue says): the actor's, open, and due before
-            today, or due on a day its text does not tell at a glance."""
-            if owner_id != actor.id or status not in ("open", "in progress") or not due:
-                return False
-            plain = isinstance(due, str) and len(due) == 10 and due[4] == due[7] == "-"
-            return not plain or due < today
-
-        overdue = [
-            v
-            for v in actions.views(
-                store,
-                now.date(),
-                lambda a: late(a.owner_id, a.status, a.due),
-                # (not 15,000 built, nor the origins of a person's actions done or not yet
-                # due read: 100 of them pointed at suggestions all over the table)
-                stored=lambda d: late(d.get("owner_id"), d.get("status", "open"), d.get("due")),
-            )
-            if v.overdue
-        ]
+    overdue = None if actor is None else actions.overdue_of(store, now.date(), actor.id)
     index = OccurrenceIndex.shared(store)  # the visits parsed once (for the other areas too)
     outcomes = awaiting_outcome(store, now, index=index)
     return dict(

@@ -775,7 +775,6 @@ class Store:
         self.notice = notice or _stderr_notice
         self.on_wait = on_wait
         self._mutex = threading.RLock()
-        self._pieces_limit = PIECES_READ  # (get_many raises it while it reads)
         self._data: dict[str, dict[str, Doc]] = {}
         self._tinydb = TinyDB(storage=_MemoryStorage, data=self._data)
         self._tables: dict[str, Table] = {}
@@ -1549,36 +1548,37 @@ class Store:
     def get(self, table: str, doc_id: int) -> Doc | None:
         self.refresh()
         with self._mutex:
-            if table == AUDIT:
-                self._ensure_audit()
-            if table not in self._data and table in self._lazy:
-                # A record the journal wrote since the snapshot (a command showing what it
-                # just saved): the last change to it says all, without parsing the table.
-                for op in reversed(self._pending.get(table, ())):
-                    if op[2] == int(doc_id):
-                        return None if op[0] == "del" else dict(op[3], id=int(doc_id))
-                # Else the snapshot's: its piece parsed, if the text is the one written.
-                doc = self._from_piece(table, int(doc_id))
-                if doc is not _UNREAD:
-                    return None if doc is None else dict(doc, id=int(doc_id))
-            doc = (self._rows(table) or {}).get(str(int(doc_id)))
-            return None if doc is None else dict(doc, id=int(doc_id))
+            return self._get(table, doc_id, PIECES_READ)
 
     def get_many(self, table: str, ids: Iterable[int]) -> dict[int, Doc]:
         """The records of ``ids`` that exist, by id, each as :meth:`get` gives it. Of a
         table not parsed yet, only the pieces that hold them are parsed, up to
         PIECES_FOR_MANY of them before the whole table is (a person's few actions point
         at a few of 20,000 suggestions: the Dashboard parsed them all to name them)."""
+        self.refresh()
         with self._mutex:
-            limit = self._pieces_limit
-            self._pieces_limit = max(limit, PIECES_FOR_MANY)
-            try:
-                found = {int(i): self.get(table, int(i)) for i in ids}
-            finally:
-                self._pieces_limit = limit
+            found = {int(i): self._get(table, int(i), PIECES_FOR_MANY) for i in ids}
         return {i: doc for i, doc in found.items() if doc is not None}
 
-    def _from_piece(self, table: str, doc_id: int) -> Doc | None | object:
+    def _get(self, table: str, doc_id: int, limit: int) -> Doc | None:
+        """:meth:`get` (mutex held), parsing up to ``limit`` pieces of a table not parsed
+        yet for single records before the whole table."""
+        if table == AUDIT:
+            self._ensure_audit()
+        if table not in self._data and table in self._lazy:
+            # A record the journal wrote since the snapshot (a command showing what it
+            # just saved): the last change to it says all, without parsing the table.
+            for op in reversed(self._pending.get(table, ())):
+                if op[2] == int(doc_id):
+                    return None if op[0] == "del" else dict(op[3], id=int(doc_id))
+            # Else the snapshot's: its piece parsed, if the text is the one written.
+            doc = self._from_piece(table, int(doc_id), limit)
+            if doc is not _UNREAD:
+                return None if doc is None else dict(doc, id=int(doc_id))
+        doc = (self._rows(table) or {}).get(str(int(doc_id)))
+        return None if doc is None else dict(doc, id=int(doc_id))
+
+    def _from_piece(self, table: str, doc_id: int, limit: int) -> Doc | None | object:
         """One record of a table not parsed yet, from the piece of the snapshot's text that
         holds it (PIECES), None if no piece does; _UNREAD if the text is not the one the
         pieces describe (its size and the CRC-32 of it and of the pieces checked once: a
@@ -1606,7 +1606,7 @@ class Store:
             if low <= doc_id <= high:
                 piece = read.get(n)
                 if piece is None:
-                    if len(read) >= self._pieces_limit:
+                    if len(read) >= limit:
                         return _UNREAD  # (a command reading many: the table, once)
                     end = at[n + 1][0] - 1 if n + 1 < len(at) else len(raw) - 1
                     try:

@@ -212,6 +212,26 @@ def test_action_views_name_where_each_action_comes_from(store):
     assert store.get("visits", vid) == visit_before
 
 
+def test_an_owners_overdue_actions_are_those_the_views_call_overdue(store):
+    """overdue_of: one owner's live actions due before today, as views() shows them, in
+    its order; done, dropped, due today or later, undated and others' are left out."""
+    with store.transaction("setup") as tx:
+        for n, (owner, status, due) in enumerate([
+            (1, "open", "2026-11-02"), (1, "in progress", "2026-10-01"), (1, "done", "2026-10-01"),
+            (1, "dropped", "2026-10-01"), (1, "open", NOW.date().isoformat()), (1, "open", None),
+            (1, "open", "2027-01-05"), (2, "open", "2026-10-01"), (1, "open", "2026-09-30"),
+        ]):  # fmt: skip
+            tx.insert("actions", {"title": f"a{n}", "owner_id": owner, "status": status,
+                                  "due": due})  # fmt: skip
+    for today in (NOW.date(), NOW.date() + timedelta(days=60)):
+        expected = [v for v in actions.views(store, today, lambda a: a.owner_id == 1) if v.overdue]
+        assert actions.overdue_of(store, today, 1) == expected
+    assert [v.action.title for v in actions.overdue_of(store, NOW.date(), 1)] == [
+        "a8", "a1", "a0"
+    ]  # fmt: skip
+    assert actions.overdue_of(store, NOW.date(), 3) == []
+
+
 def test_a_few_actions_name_their_origins_without_reading_whole_tables(store, monkeypatch):
     """A few actions' suggestions, notes and visits are read by id (from their pieces of
     a table written in pieces, not the table); many actions', the tables as stored."""
