@@ -3,6 +3,7 @@
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Offset, Region
 from textual.widgets import DataTable
 from textual.widgets._data_table import DuplicateKey
 
@@ -147,9 +148,9 @@ async def test_text_cells_render_as_datatable_renders_them():
             table.add_row(cell, cell.copy())
         await pilot.pause()
         assert cells_render_as_datatable_does(table) >= 0
-        ours = table._render_text_cell(CELLS[2], 2, 0, table.rich_style, 30)
+        ours = table._render_text_cell(CELLS[2], table.rich_style, 30)
         assert ours is not None  # (the fast path was taken for a fitting cell)
-        assert table._render_text_cell(CELLS[8], 8, 0, table.rich_style, 30) is None
+        assert table._render_text_cell(CELLS[8], table.rich_style, 30) is None
 
 
 async def test_add_rows_with_keys_and_labels_is_add_row_for_each():
@@ -231,3 +232,64 @@ async def test_component_styles_kept_follow_the_focus_and_the_theme():
         await pilot.pause()
         same()
         assert table.get_component_styles("datatable--cursor").rich_style != cursor
+
+
+class ScrollingTableApp(App):
+    def compose(self) -> ComposeResult:
+        yield RecordTable([("#", None), ("Title", 8), ("Note", None)])
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.selected = event.cursor_row
+
+
+def _meta_on_screen(table: DataTable) -> dict[tuple[int, int], dict]:
+    """The metadata of each place of the table's content region, as painted."""
+    width, height = table.scrollable_content_region.size
+    table._clear_caches()
+    out = {}
+    for y, strip in enumerate(table.render_lines(Region(0, 0, width, height))):
+        x = 0
+        for segment in strip:
+            for _ in range(segment.cell_length):
+                out[x, y] = segment.style.meta if segment.style else {}
+                x += 1
+    table._clear_caches()
+    return out
+
+
+async def test_the_mouse_finds_the_cell_its_segments_no_longer_name(monkeypatch):
+    """A table without row labels or fixed columns paints its body cells without their
+    row and column in the segments' metadata; the pointer's place gives the same cell as
+    DataTable's own rendering names there, at every place of a table scrolled both ways,
+    and a click and a hover act on that row."""
+    app = ScrollingTableApp()
+    async with app.run_test(size=(30, 8)) as pilot:
+        table = app.query_one(RecordTable)
+        table.fill(
+            [(n, [Text(str(n)), Text(f"row {n}"), Text(f"note {n} " * 3)]) for n in range(40)]
+        )
+        await pilot.pause()
+        table.scroll_to(x=3, y=10, animate=False)
+        await pilot.pause()
+        assert table.scroll_offset == (3, 10)
+        assert not table.cell_meta
+        ours = _meta_on_screen(table)
+        assert all("row" not in meta or meta["row"] == -1 or meta.get("out_of_bounds")
+                   for meta in ours.values())  # fmt: skip
+        monkeypatch.setattr(SharedCellRenders, "cell_meta", property(lambda table: True))
+        theirs = _meta_on_screen(table)
+        monkeypatch.undo()
+        cells = 0
+        for place, meta in theirs.items():
+            body = "row" in meta and meta["row"] >= 0 and not meta.get("out_of_bounds")
+            expected = {"row": meta["row"], "column": meta["column"]} if body else None
+            assert table.cell_at(Offset(*place)) == expected, place
+            cells += body
+        assert cells > 50
+        # A click on the fourth line shown (the header, then rows 10, 11, 12): row 12.
+        await pilot.click(RecordTable, offset=(6, 3))
+        assert table.cursor_row == 12
+        await pilot.click(RecordTable, offset=(6, 3))  # (on the cursor's row: selected)
+        assert app.selected == 12
+        await pilot.hover(RecordTable, offset=(2, 5))
+        assert table.hover_coordinate.row == 14
