@@ -94,3 +94,25 @@ async def test_keys_are_built_again_only_when_the_bindings_change():
         await pilot.resize_terminal(60, 10)
         await pilot.pause()
         assert list(app.query(FooterKey)) != keys
+
+
+async def test_a_footer_is_built_with_its_keys_at_once(monkeypatch):
+    """Textual's footer is built empty and then again once the screen first says its
+    bindings changed (one more layout pass and paint of every screen shown); ours is built
+    with its keys when it is composed, and not again while they stay the same."""
+    builds: list[int] = []
+    original = ShadowFooter.compose
+
+    def counted(footer):
+        items = list(original(footer))
+        builds.append(len(items))
+        return iter(items)
+
+    monkeypatch.setattr(ShadowFooter, "compose", counted)
+    app = footer_app(ShadowFooter, False)
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        app.refresh_bindings()
+        await pilot.pause()
+        assert [k.key for k in app.query(FooterKey)] == ["a", "e", "ctrl+p"]
+    assert builds == [3]

@@ -71,6 +71,12 @@ class ShadowFooter(Footer):
         await super().recompose()
 
     def compose(self) -> ComposeResult:
+        if not self._bindings_ready and self.is_attached:
+            # Textual's footer is built empty, then again with its keys once the screen
+            # first says its bindings changed: a second layout pass and paint of every
+            # screen shown. The screen's bindings are there to read now (a later change
+            # builds it again if the keys differ).
+            self.set_reactive(Footer._bindings_ready, True)
         self._composed_for = self._signature()
         items: list[Widget] = list(self._keys())
         palette = [w for w in items if w.has_class("-command-palette")]
