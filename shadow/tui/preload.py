@@ -92,9 +92,11 @@ def read_ahead(store: Store) -> None:
     lists, the department card: a Dashboard read here builds it, one read ahead in child
     processes does not, and those pages then built it as they opened, 0.1 s more at
     150,000 records); and the indexes a visit's page finds its notes, suggestions and
-    kudos by, so that it reads them on the spot (``VisitScreen._read_size``). One that
-    cannot be read is left to the screen, which says why when it reads."""
-    from shadow.core import coverage
+    kudos by, so that it reads them on the spot (``VisitScreen._read_size``); and the
+    service calendar's years that the suggestions' clocks cross (the Dashboard works its
+    clocks out in a child process, so the department card's first read built them). One
+    that cannot be read is left to the screen, which says why when it reads."""
+    from shadow.core import coverage, dates, sla
     from shadow.core.occurrence_index import OccurrenceIndex
 
     from .screens.visit import PAGE_INDEXES
@@ -104,6 +106,7 @@ def read_ahead(store: Store) -> None:
         coverage.survey_figures(store)
         for table, field in PAGE_INDEXES:
             store.index(table, field)
+        sla.build_calendar_years(store, dates.now())
 
 
 def import_screens() -> None:

@@ -465,3 +465,23 @@ def test_a_running_clocks_state_makes_no_due_moment(store, monkeypatch):
         tx.set_setting("closures", ["2026-11-04"])
     sla.service(store).state(s, doc["created"], MON)
     assert len(sla._SECONDS) == 2
+
+
+def test_the_years_the_clocks_cross_are_built_ahead(store, monkeypatch):
+    """``build_calendar_years`` works out the calendar's years from the oldest stored
+    suggestion's to now's, so that a screen's first states find them; a state read after
+    is the one read with nothing built ahead."""
+    from shadow.core import calendar
+
+    monkeypatch.setattr(calendar, "_CALENDARS", {})
+    sla.build_calendar_years(store, MON)  # (no suggestion: nothing to build)
+    assert calendar.calendar_for(store)._years == {}
+    sid = raise_suggestion(store, created=MON.replace(year=2019), status="new")
+    raise_suggestion(store, created=MON.replace(year=2023), status="new")
+    doc = store.get("suggestions", sid)
+    s = Suggestion.from_doc(doc)
+    cold = sla.service(store).state(s, doc["created"], MON)
+    monkeypatch.setattr(calendar, "_CALENDARS", {})
+    sla.build_calendar_years(store, MON)
+    assert sorted(calendar.calendar_for(store)._years) == list(range(2019, 2027))
+    assert sla.service(store).state(s, doc["created"], MON) == cold == "breached"

@@ -353,12 +353,15 @@ async def test_the_survey_figures_are_read_ahead_once_the_first_screen_has_read(
 async def test_a_dashboard_read_ahead_still_leaves_the_visits_index_built(sample_store, liaison):
     """A Dashboard read here builds the index of every visit's occurrences that the
     record-the-outcome lists and the department card read; one read ahead in child
-    processes does not, so the app builds it in the background (preload.read_ahead)."""
+    processes does not, so the app builds it in the background (preload.read_ahead), and
+    the service calendar's years the department card's first states would build."""
     from shadow.core import ahead, dates
+    from shadow.core.calendar import _CALENDARS, calendar_for
     from shadow.core.dashboard import read_dashboard
     from shadow.core.occurrence_index import OccurrenceIndex
     from shadow.tui import preload
 
+    _CALENDARS.clear()  # (no year built by an earlier test)
     found = ahead.start(lambda: read_dashboard(sample_store, dates.now(), liaison))
     assert found is not None
     app = create_app(sample_store, liaison, ahead=found)
@@ -368,6 +371,11 @@ async def test_a_dashboard_read_ahead_still_leaves_the_visits_index_built(sample
         await app.workers.wait_for_complete()
         index = OccurrenceIndex.kept(sample_store)
         assert index is not None and len(index) == sample_store.count("visits")
+        # and the service calendar's years its suggestions' clocks cross (the Dashboard
+        # worked its clocks out in the child, not here)
+        oldest = min(d["created"] for _, d in sample_store.stored("suggestions"))
+        built = calendar_for(sample_store)._years
+        assert set(range(int(oldest[:4]), dates.now().year + 1)) <= set(built)
 
 
 async def test_todays_backup_and_a_due_fold_are_taken_off_the_ui_thread(
