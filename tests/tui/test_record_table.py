@@ -293,3 +293,30 @@ async def test_the_mouse_finds_the_cell_its_segments_no_longer_name(monkeypatch)
         assert app.selected == 12
         await pilot.hover(RecordTable, offset=(2, 5))
         assert table.hover_coordinate.row == 14
+
+
+async def test_a_hover_repaints_the_rows_it_leaves_and_reaches():
+    """A row cursor's hover is the whole row: moving it repaints both rows whole (DataTable
+    repaints only the two cells; the rest came with a repaint of the whole table that the
+    cells' metadata caused at every mouse move)."""
+    app = ScrollingTableApp()
+    async with app.run_test(size=(30, 8)) as pilot:
+        table = app.query_one(RecordTable)
+        table.fill([(n, [Text(str(n)), Text(f"row {n}"), Text(f"note {n}")]) for n in range(5)])
+        await pilot.pause()
+        await pilot.hover(RecordTable, offset=(5, 2))
+        await pilot.pause()
+        painted: list[tuple[int, int, int]] = []
+        display = app._display
+
+        def noted(screen, update) -> None:
+            painted.extend(getattr(update, "spans", []))
+            display(screen, update)
+
+        app._display = noted
+        await pilot.hover(RecordTable, offset=(5, 3))
+        await pilot.pause()
+        width = table.size.width
+        assert table.hover_coordinate.row == 2
+        for y in (2, 3):  # (the header is line 0: rows 1 and 2)
+            assert any(line == y and x1 == 0 and x2 >= width for line, x1, x2 in painted), y

@@ -30,6 +30,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.coordinate import Coordinate
 from textual.css.styles import RenderStyles
 from textual.geometry import Offset, Region
 from textual.strip import Strip
@@ -155,6 +156,19 @@ class SharedCellRenders(DataTable):
             meta = None if offset is None else self.cell_at(offset)
             if meta is not None:
                 event.style = event.style + Style.from_meta(meta)
+
+    def watch_hover_coordinate(self, old: Coordinate, value: Coordinate) -> None:
+        """DataTable repaints the cell the hover left and the one it reached, also where the
+        hover is a whole row (or column); the rest of the row was repainted only because
+        every mouse move repainted the whole table (each segment's metadata gave its style
+        a link id, which Textual highlights). Here the hover's rows (columns) are."""
+        super().watch_hover_coordinate(old, value)
+        if self.cursor_type == "row":
+            self.refresh_row(old.row)
+            self.refresh_row(value.row)
+        elif self.cursor_type == "column":
+            self.refresh_column(old.column)
+            self.refresh_column(value.column)
 
     # Textual calls these before DataTable's own handlers (each class's in turn), which
     # then read the cell from the event's style as from DataTable's rendering.
