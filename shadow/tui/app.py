@@ -36,6 +36,7 @@ from .housekeeping import WatchesInput, housekeep_when_idle
 from .links import LINK_COMMANDS, LinkActions
 from .loading import Loader, LoadsData, freeze_survivors_of_full_passes
 from .modals.help import HelpScreen
+from .painting import PushedScreensLaidOutOnce
 from .preload import ShowsBuiltAreasAtOnce, after_first_read
 from .strips import lazy_strip_caches
 
@@ -113,7 +114,13 @@ class StoreChanged(Message):
 
 
 class ShadowApp(
-    ShowsBuiltAreasAtOnce, WatchesInput, LoadsData, ExportActions, LinkActions, App[None]
+    ShowsBuiltAreasAtOnce,
+    PushedScreensLaidOutOnce,
+    WatchesInput,
+    LoadsData,
+    ExportActions,
+    LinkActions,
+    App[None],
 ):
     """shadow's terminal interface."""
 

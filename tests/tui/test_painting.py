@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Label
 from shadow.tui.app import create_app
 from shadow.tui.loading import Loader, LoadsData
 from shadow.tui.modals.base import ShadowModal
-from shadow.tui.painting import PaintedWithTheirLayout
+from shadow.tui.painting import PaintedWithTheirLayout, PushedScreensLaidOutOnce
 from shadow.tui.screens.base import AreaScreen
 from shadow.tui.screens.schedule import ScheduleScreen
 
@@ -359,10 +359,10 @@ class PagePaintedOnce(PaintedWithTheirLayout, Page):
     pass
 
 
-async def opening(below: Screen, page: Screen):
+async def opening(below: Screen, page: Screen, app: App | None = None):
     """The layout passes of a page pushed over an area, and of the area, until idle; the
     cells the terminal then shows wrongly."""
-    app = App()
+    app = app or App()
     async with app.run_test(size=(40, 12)) as pilot:
         await app.push_screen(below)
         await settled(pilot)
@@ -390,6 +390,21 @@ async def test_a_resize_to_the_same_size_lays_nothing_out_again():
     page, below, wrong = await opening(BelowPaintedOnce(), PagePaintedOnce())
     assert wrong == []  # what the page's passes painted is the page as it is
     assert page == 2 and below == 0
+
+
+class LaysOutPushedScreensOnce(PushedScreensLaidOutOnce, App):
+    pass
+
+
+async def test_a_pushed_page_is_laid_out_once_for_its_mount():
+    """The layout Textual asks for once a new screen is mounted is not asked for again
+    when a pass that laid out the whole page began after the mount: one pass, and the
+    terminal shows the page as it is."""
+    page, below, wrong = await opening(
+        BelowPaintedOnce(), PagePaintedOnce(), LaysOutPushedScreensOnce()
+    )
+    assert wrong == []
+    assert page == 1 and below == 0
 
 
 class Containers(Screen):
