@@ -38,7 +38,7 @@ from textual.worker import WorkerState
 from shadow.core.models import UserError
 from shadow.core.store import StoreError
 
-from .painting import refreshes_now
+from .painting import lay_out_next_turn, refreshes_now
 
 T = TypeVar("T")
 SYNC_LIMIT = 500  # up to this many records a screen is read on the spot (see Loader)
@@ -214,6 +214,8 @@ class Loader(Generic[T]):
             return
         if small:
             self.show(data)
+            if isinstance(self.owner, Widget) and self.owner.is_attached:
+                lay_out_next_turn(self.owner.screen)  # (the read was this turn's work)
             return
         self.reading = True
         if self.busy is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 import pytest
 from textual.app import App
@@ -320,6 +321,56 @@ async def test_what_a_threaded_read_shows_is_painted_in_one_pass():
         # The screen as it opens, then all its data in one paint (the table's rows were
         # painted apart from the label's words when each widget went idle on its own).
         assert len(shown) == 2, terminal.paints
+
+
+class ReadOnTheSpot(LoadsData, PaintedWithTheirLayout, Screen):
+    """A page whose read runs on the spot as it mounts (a slow one), then fills a label."""
+
+    times: dict[str, float]
+
+    def compose(self):
+        yield Label("", id="said")
+
+    def on_mount(self) -> None:
+        self.times = {}
+        self.loader = Loader(self, self.read, self.show, size=lambda: 1, limit=10, name="spot")
+        self.loader.load(None)
+
+    def read(self, _request) -> str:
+        time.sleep(0.03)
+        return "read on the spot"
+
+    def show(self, text: str) -> None:
+        self.query_one("#said", Label).update(text)
+        self.times["read"] = time.perf_counter()
+
+    def _refresh_layout(self, *args, **kwargs):
+        self.times.setdefault("laid out", time.perf_counter())
+        return super()._refresh_layout(*args, **kwargs)
+
+
+async def test_a_read_on_the_spot_and_the_first_layout_are_apart_on_the_event_loop():
+    """What is due on the event loop (a timer, a key) runs between a page's read on the
+    spot and its first layout pass: the two are not one freeze. The page is then laid out
+    and painted as it is."""
+    ticks: list[float] = []
+
+    async def beat() -> None:
+        while True:
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0.002)
+
+    page = ReadOnTheSpot()
+    async with watched((40, 10)) as (pilot, terminal):
+        task = asyncio.get_running_loop().create_task(beat())
+        await pilot.app.push_screen(page)
+        await settled(pilot)
+        task.cancel()
+        read, laid_out = page.times["read"], page.times["laid out"]
+        assert read < laid_out
+        assert any(read < tick < laid_out for tick in ticks)
+        assert str(page.query_one("#said", Label).content) == "read on the spot"
+        assert terminal.differs_from_the_screen() == []
 
 
 class Counted:
