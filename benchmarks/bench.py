@@ -1014,6 +1014,50 @@ pairs and the filter keystroke (0.164 s) in one. At 10,000 records, from each st
 0.90 s. "after" still fails at 10,000 records: the Dashboard (0.985 s), the slowest page
 (the department card, 0.212 s) and its freeze (0.051 s), the filter keystroke (0.061 s)
 and `observe` (0.215 s); the starting code beside it failed those and four more.
+
+## What changed (fourteenth session)
+
+All in the TUI; no CLI code changed (the CLI figures below move with the host only).
+
+- A table's cells are painted without their row and column in each segment's metadata
+  (`tui/widgets/cell_renders.py`, where a table has no row labels or fixed columns): the
+  mouse handlers work the cell out from the pointer's place (`cell_at`). The metadata
+  made a new style per cell painted and kept segments of equal style apart. The
+  Schedule's first filter keystroke at 10,000 records: 44-56 ms before, 24-40 ms after
+  (`/tmp/b9/firsta.py`, five fresh sessions each). A hover now repaints its two rows
+  (it repainted the whole table at every mouse move, which the metadata caused).
+- A screen's footer is built with its keys when composed (`tui/widgets/footer.py`), not
+  empty and then again once the screen first says its bindings changed: a layout pass
+  and paint fewer for every page opened.
+- A pushed screen is laid out once for its mount (`PushedScreensLaidOutOnce`,
+  `tui/painting.py`): Textual asked for a second whole pass once the mount's await ended,
+  after the first pass had laid it all out (a visit page at 10,000 records: 30-40 ms
+  more).
+- A read on the spot and the layout pass after it are two turns of the event loop
+  (`lay_out_next_turn`): the department card's first opening at 10,000 records froze the
+  loop for 34.4 ms p50 before, 19.2 ms after (`/tmp/b9/pageab.py`, alternating whole
+  sessions, 8 each).
+- The service calendar's years that the suggestions' clocks cross are built in the
+  background (`sla.build_calendar_years`, from `preload.read_ahead`): the department
+  card's first read built them on the event loop (19 ms, 8 ms once built).
+
+Runs of this session (each a whole `bench.py` run, 5 CLI runs and 3 TUI sessions per
+size), mostly in pairs: the code of the moment, then the session's starting code
+(3fc0ed1), one straight after the other. The host: the 3-million-step loop took
+0.26-0.48 s of CPU (0.25 s quiet). Starting code: "start-3fc0ed1-1" (20:21) and "-2" to
+"-9" (20:57-22:05) passed 50, 51, 48, 51, 50, 51, 52, 52 and 51 targets of 52 (every
+failure at 10,000 records: the pages' longest freeze in six of the nine, 0.034-0.042 s,
+the filter keystroke, 0.050 s, the slowest page, 0.171 s). New code: "after-13ef972"
+(tables without metadata, the footer; 52, 52, 51), "after-ce0f127" (the calendar's
+years, the hover; 52, 48: at 21:20, the loop at 0.48 s, the Dashboard 0.676 s, the
+pages' freezes 0.043 and 0.040 s and one 0.052 s garbage collection), "after-bd714d9"
+(a pushed screen laid out once; 50, 50: the pages' freezes 0.035-0.037 s) and the final
+code d185e9b, "after" (21:57), "after-d185e9b-2" (22:02) and "after-d185e9b-3" (22:08):
+52, 52 and 52. At 10,000 records the final code's three runs against the starting code's
+last three: the Dashboard 0.485 / 0.491 / 0.521 s against 0.523 / 0.612 / 0.555 s, the
+pages' longest freeze 0.026 / 0.020 / 0.021 s against 0.029 / 0.037 / 0.031 s, the
+filter keystroke 0.034 / 0.027 / 0.040 s against 0.044 / 0.038 / 0.048 s. The CLI
+figures moved with the host alone (no CLI code changed).
 """
 
 
