@@ -545,9 +545,14 @@ def build_calendar_years(store: Store, now: datetime) -> None:
     from the year of the oldest to ``now``'s (a screen's first states then find them
     built: the department card's first read at 10,000 records took 19 ms, 8 ms once they
     were). For work done ahead, in the background."""
-    oldest = min((d.get("created") or "" for _, d in store.stored(Suggestion.TABLE)), default="")
-    if oldest[:4].isdigit():
-        calendar_for(store).build_years(int(oldest[:4]), now.year)
+    years = (
+        int(made[:4])
+        for _, d in store.stored(Suggestion.TABLE)
+        if isinstance(made := d.get("created"), str) and made[:4].isdigit()
+    )
+    oldest = min(years, default=None)
+    if oldest is not None:
+        calendar_for(store).build_years(oldest, now.year)
 
 
 # What service() reads: whoever shows service levels reads again when one of these changes

@@ -482,6 +482,10 @@ def test_the_years_the_clocks_cross_are_built_ahead(store, monkeypatch):
     s = Suggestion.from_doc(doc)
     cold = sla.service(store).state(s, doc["created"], MON)
     monkeypatch.setattr(calendar, "_CALENDARS", {})
-    sla.build_calendar_years(store, MON)
+    stored = store.stored
+    odd = [(98, {"title": "no time made"}), (99, {"created": 2001}), (97, {"created": "?"})]
+    monkeypatch.setattr(store, "stored", lambda table: [*odd, *stored(table)])  # (hand-edited)
+    sla.build_calendar_years(store, MON)  # (records without a readable time: passed over)
     assert sorted(calendar.calendar_for(store)._years) == list(range(2019, 2027))
+    monkeypatch.setattr(store, "stored", stored)
     assert sla.service(store).state(s, doc["created"], MON) == cold == "breached"

@@ -6,9 +6,9 @@ rows are replaced (a filter's keystroke) or a cell changes. Yet most cells are e
 one already rendered: a matrix has a handful of distinct cells ("12 Nov", "never" in a
 state's colour), and a list filtered again shows the same cells in other rows. Here a body
 cell whose text, style and state (row style, cursor, hover, focus, width, padding) were
-rendered before reuses those lines, with its own row and column in the mouse metadata each
-segment carries. What is painted is the same, segment for segment (tests/tui compare every
-cell with DataTable's own rendering). The styles of its components (header, rows, cursor)
+rendered before reuses those lines (with its own row and column in the mouse metadata each
+segment carries, where the table's cells carry it: see below). What is painted is the
+same, segment for segment (tests/tui compare every cell with DataTable's own rendering). The styles of its components (header, rows, cursor)
 are worked out once per change of the table's styles, not once per row painted.
 
 A body cell carries no row and column in its segments' metadata where the table has no
@@ -16,8 +16,8 @@ row labels and no fixed columns (``cell_meta``): the mouse handlers work the cel
 from where the pointer is, as DataTable's own rendering would have told them. Each
 segment's metadata made a new style for every cell painted (a pickled dictionary, and
 a copy of each of the cell's styles), and kept a row's segments from being joined where
-their styles are equal: the Schedule's filter keystroke at 10,000 records painted in
-26-37 ms instead of 44-56 ms (``/tmp/b9/firsta.py``, fourteenth session).
+their styles are equal: the Schedule's first filter keystroke at 10,000 records took
+24-40 ms instead of 44-56 ms (``/tmp/b9/firsta.py``, fourteenth session).
 """
 
 from __future__ import annotations
@@ -229,10 +229,12 @@ class SharedCellRenders(DataTable):
             self.shared_hits += 1
         else:
             shared = self._render_text_cell(cell, base_style, width, cursor, hover)
-            if shared is None:  # (DataTable's own rendering, its metadata included)
-                return super()._render_cell(
+            if shared is None:  # DataTable's own rendering, its row and column included:
+                shared = super()._render_cell(
                     row_index, column_index, base_style, width, cursor, hover
                 )
+                if not cell_meta:
+                    return shared  # (shared, it would give another cell this one's place)
             if len(self._shared_renders) >= SHARED_LIMIT:
                 self._shared_renders.clear()
             self._shared_renders[shared_key] = shared
